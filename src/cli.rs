@@ -1,0 +1,139 @@
+//! Command-line definitions (clap derive). Each subcommand's work lives in
+//! its own file under `cmd/`.
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use rust_decimal::Decimal;
+
+use crate::recon::Trigger;
+use crate::report::Format;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "rent-audit",
+    version,
+    about = "Reconciles rent accounts against money received and reviews every case reaching the NOSP trigger",
+    after_help = "Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 the input could not be read."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Reconcile every account: findings with evidence, control totals, and
+    /// each account's standing against the NOSP trigger.
+    Reconcile(ReconcileArgs),
+}
+
+/// Where the input files are.
+#[derive(Debug, Args)]
+pub struct InputArgs {
+    /// Folder holding accounts.csv, ledger.csv, bank.csv and (optionally) schedules.csv.
+    pub dir: Option<PathBuf>,
+    /// The accounts file (default DIR/accounts.csv).
+    #[arg(long, value_name = "FILE")]
+    pub accounts: Option<PathBuf>,
+    /// The rent ledger (default DIR/ledger.csv).
+    #[arg(long, value_name = "FILE")]
+    pub ledger: Option<PathBuf>,
+    /// The bank statement (default DIR/bank.csv).
+    #[arg(long, value_name = "FILE")]
+    pub bank: Option<PathBuf>,
+    /// Bulk receipt schedules (default DIR/schedules.csv if present).
+    #[arg(long, value_name = "FILE")]
+    pub schedules: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    High,
+    Medium,
+    Low,
+    Never,
+}
+
+#[derive(Debug, Args)]
+pub struct ReconcileArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Assess balances as at this date, YYYY-MM-DD (default: the latest date in the ledger or bank).
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub as_at: Option<NaiveDate>,
+    /// The landlord's NOSP trigger: weeks' rent (4w), months' rent (2m) or a sum (£500).
+    #[arg(long, default_value = "4w", value_parser = parse_trigger)]
+    pub trigger: Trigger,
+    /// Where the warning band starts, as a share of the trigger (75% or 0.75).
+    #[arg(long, default_value = "75%", value_parser = parse_share)]
+    pub warn_at: Decimal,
+    /// A posting more than this many days after the money arrived is late.
+    #[arg(long, default_value_t = 5)]
+    pub posting_days: u32,
+    /// How many days after a receipt a posting without a bank reference may still be linked to it.
+    #[arg(long, default_value_t = 35)]
+    pub match_days: u32,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Write the report here (atomically) instead of to standard output.
+    #[arg(long, short, value_name = "PATH")]
+    pub output: Option<PathBuf>,
+    /// Exit 1 when any finding is at or above this severity.
+    #[arg(long, value_enum, default_value_t = FailOn::High)]
+    pub fail_on: FailOn,
+    /// Worker threads (default: one per core). Output is identical at any count.
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+}
+
+fn parse_date(s: &str) -> Result<NaiveDate, String> {
+    crate::input::parse::date(s.as_bytes())
+}
+
+fn parse_trigger(s: &str) -> Result<Trigger, String> {
+    s.parse()
+}
+
+/// `75%`, `75` or `0.75`, all meaning three quarters.
+fn parse_share(s: &str) -> Result<Decimal, String> {
+    let t = s.trim();
+    let (number, percent) = match t.strip_suffix('%') {
+        Some(n) => (n, true),
+        None => (t, false),
+    };
+    let v: Decimal = number
+        .trim()
+        .parse()
+        .map_err(|_| format!("expected a share like 75% or 0.75, found {s:?}"))?;
+    let v = if percent || v > Decimal::ONE {
+        v / Decimal::from(100)
+    } else {
+        v
+    };
+    if v <= Decimal::ZERO || v > Decimal::ONE {
+        return Err(format!("expected a share between 0% and 100%, found {s:?}"));
+    }
+    Ok(v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shares_read_as_percent_or_fraction() {
+        assert_eq!(parse_share("75%"), Ok(Decimal::new(75, 2)));
+        assert_eq!(parse_share("0.75"), Ok(Decimal::new(75, 2)));
+        assert_eq!(parse_share("80"), Ok(Decimal::new(80, 2)));
+        assert!(parse_share("150%").is_err());
+        assert!(parse_share("abc").is_err());
+    }
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+}

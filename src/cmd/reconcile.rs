@@ -1,0 +1,77 @@
+//! `rent-audit reconcile`: reads the inputs, reconciles every account, writes
+//! the report, and turns the findings into an exit code.
+
+use anyhow::Result;
+
+use crate::cli::{FailOn, InputArgs, ReconcileArgs};
+use crate::input::{self, InputPaths};
+use crate::output;
+use crate::recon::{self, Reconciliation, Settings, Severity};
+use crate::report::{self, Report};
+
+/// The input paths the arguments name: DIR's files unless named one by one.
+pub fn input_paths(args: &InputArgs) -> Result<InputPaths> {
+    let base = match &args.dir {
+        Some(dir) => InputPaths::in_dir(dir),
+        None => {
+            anyhow::ensure!(
+                args.accounts.is_some() && args.ledger.is_some() && args.bank.is_some(),
+                "name a folder of input files, or each of --accounts, --ledger and --bank"
+            );
+            InputPaths::in_dir(std::path::Path::new("."))
+        }
+    };
+    Ok(InputPaths {
+        accounts: args.accounts.clone().unwrap_or(base.accounts),
+        ledger: args.ledger.clone().unwrap_or(base.ledger),
+        bank: args.bank.clone().unwrap_or(base.bank),
+        schedules: args.schedules.clone().or(if args.dir.is_some() {
+            base.schedules
+        } else {
+            None
+        }),
+    })
+}
+
+/// Exit code 1 when a finding is at or above the chosen severity.
+pub fn exit_code(recon: &Reconciliation, fail_on: FailOn) -> u8 {
+    let worst = recon.findings.iter().map(|f| f.severity).min();
+    let fails = match (fail_on, worst) {
+        (FailOn::Never, _) | (_, None) => false,
+        (FailOn::High, Some(w)) => w <= Severity::High,
+        (FailOn::Medium, Some(w)) => w <= Severity::Medium,
+        (FailOn::Low, Some(_)) => true,
+    };
+    u8::from(fails)
+}
+
+pub fn run(args: &ReconcileArgs) -> Result<u8> {
+    let paths = input_paths(&args.input)?;
+    let settings = Settings {
+        as_at: args.as_at,
+        trigger: args.trigger,
+        warn_at: args.warn_at,
+        posting_days: i64::from(args.posting_days),
+        match_days: i64::from(args.match_days),
+        ..Settings::default()
+    };
+    let (data, recon) = crate::cmd::with_threads(args.threads, || -> Result<_> {
+        let data = input::load(&paths)?;
+        let recon = recon::reconcile(&data, settings);
+        Ok((data, recon))
+    })??;
+    let report = Report {
+        data: &data,
+        recon: &recon,
+        inputs: data
+            .sources
+            .0
+            .iter()
+            .take(if paths.schedules.is_some() { 4 } else { 3 })
+            .cloned()
+            .collect(),
+    };
+    let exporter = report::exporter(args.format);
+    output::write_to(args.output.as_deref(), |out| exporter.write(&report, out))?;
+    Ok(exit_code(&recon, args.fail_on))
+}

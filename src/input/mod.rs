@@ -1,0 +1,487 @@
+//! Reading the four input files of the data contract into a [`Dataset`],
+//! checking every row and cross-reference on the way. All problems are
+//! collected and returned together, each located by file:line:column.
+
+pub mod error;
+pub mod parse;
+pub mod table;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use csv::ByteRecord;
+use rust_decimal::Decimal;
+
+use crate::recon::model::{
+    Account, AccountId, BankLine, Benefit, Dataset, Method, Posting, PostingKind, RentPeriod,
+    RowRef, ScheduleShare, SourceFile, SourceNames, TenancyType,
+};
+pub use error::{InputError, InputErrors};
+use table::{optional, required, Column, Table};
+
+/// Where each input file is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InputPaths {
+    pub accounts: PathBuf,
+    pub ledger: PathBuf,
+    pub bank: PathBuf,
+    /// Optional: bulk receipts need it.
+    pub schedules: Option<PathBuf>,
+}
+
+impl InputPaths {
+    /// The contract's file names inside `dir`; schedules only if present.
+    pub fn in_dir(dir: &Path) -> InputPaths {
+        let schedules = dir.join("schedules.csv");
+        InputPaths {
+            accounts: dir.join("accounts.csv"),
+            ledger: dir.join("ledger.csv"),
+            bank: dir.join("bank.csv"),
+            schedules: schedules.exists().then_some(schedules),
+        }
+    }
+
+    pub fn path(&self, file: SourceFile) -> Option<&Path> {
+        match file {
+            SourceFile::Accounts => Some(&self.accounts),
+            SourceFile::Ledger => Some(&self.ledger),
+            SourceFile::Bank => Some(&self.bank),
+            SourceFile::Schedules => self.schedules.as_deref(),
+        }
+    }
+
+    /// The names evidence cites: each file's own name.
+    pub fn source_names(&self) -> SourceNames {
+        SourceNames(SourceFile::ALL.map(|f| {
+            self.path(f).and_then(|p| p.file_name()).map_or_else(
+                || f.default_name().to_string(),
+                |n| n.to_string_lossy().into_owned(),
+            )
+        }))
+    }
+}
+
+/// Reads and checks every file. Either a whole dataset or every problem found.
+pub fn load(paths: &InputPaths) -> Result<Dataset, InputErrors> {
+    let mut errors = InputErrors::default();
+    let sources = paths.source_names();
+    let mut data = Dataset {
+        sources: sources.clone(),
+        ..Dataset::default()
+    };
+    let open = |file: SourceFile, columns: &'static [Column], errors: &mut InputErrors| {
+        paths
+            .path(file)
+            .and_then(|p| Table::open(p, sources.name(file), columns, errors))
+    };
+
+    let mut account_ids: HashMap<String, AccountId> = HashMap::new();
+    if let Some(t) = open(SourceFile::Accounts, ACCOUNT_COLUMNS, &mut errors) {
+        data.accounts = read_accounts(t, &mut account_ids, &mut errors);
+    }
+    if let Some(t) = open(SourceFile::Ledger, LEDGER_COLUMNS, &mut errors) {
+        data.postings = read_ledger(t, &account_ids, &mut errors);
+    }
+    if let Some(t) = open(SourceFile::Bank, BANK_COLUMNS, &mut errors) {
+        data.bank = read_bank(t, &mut errors);
+    }
+    if let Some(t) = open(SourceFile::Schedules, SCHEDULE_COLUMNS, &mut errors) {
+        data.shares = read_schedules(t, &mut errors);
+    }
+    if errors.is_empty() {
+        Ok(data)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Records `what` as a duplicate if `id` was already seen.
+fn check_unique(
+    seen: &mut HashMap<String, u64>,
+    id: &str,
+    line: u64,
+    row: &mut table::Row<'_>,
+    col: usize,
+    what: &str,
+) {
+    if let Some(first) = seen.get(id) {
+        row.fail(
+            col,
+            format!("duplicate {what} {id:?} (first at line {first})"),
+        );
+    } else {
+        seen.insert(id.to_string(), line);
+    }
+}
+
+const ACCOUNT_COLUMNS: &[Column] = &[
+    required("account_ref"),
+    optional("tenant_name"),
+    required("tenancy_type"),
+    required("rent_period"),
+    required("rent"),
+    required("opening_date"),
+    optional("opening_balance"),
+    optional("payment_refs"),
+    optional("benefit"),
+    optional("vulnerable"),
+    optional("benefit_claim_pending"),
+    optional("open_dispute"),
+];
+
+fn read_accounts(
+    mut t: Table,
+    ids: &mut HashMap<String, AccountId>,
+    errors: &mut InputErrors,
+) -> Vec<Account> {
+    let mut out = Vec::new();
+    let mut seen = HashMap::new();
+    let mut rec = ByteRecord::new();
+    while let Some(line) = t.next(&mut rec, errors) {
+        let mut r = t.row(&rec, line, errors);
+        let account_ref = r.id(0);
+        if let Some(a) = &account_ref {
+            check_unique(&mut seen, a, line, &mut r, 0, "account_ref");
+        }
+        let tenant_name = r.text(1).map(str::to_string);
+        let tenancy_type = r.word(2, TenancyType::from_word, &TenancyType::expected());
+        let rent_period = r.word(3, RentPeriod::from_word, &RentPeriod::expected());
+        let rent = r.money(4);
+        if rent.is_some_and(|x| x <= Decimal::ZERO) {
+            r.fail(
+                4,
+                "expected a positive rent (a rent-free account needs no row here)".to_string(),
+            );
+        }
+        let opening_date = r.date(5);
+        let opening_balance = r.opt_money(6);
+        let payment_refs = r.text(7).map(|s| {
+            s.split(';')
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        });
+        let benefit = r.opt_word(8, Benefit::from_word, &Benefit::expected());
+        let vulnerable = r.flag(9);
+        let pending = r.flag(10);
+        let dispute = r.flag(11);
+        if !r.ok() {
+            continue;
+        }
+        let (
+            Some(account_ref),
+            Some(tenant_name),
+            Some(tenancy_type),
+            Some(rent_period),
+            Some(rent),
+            Some(opening_date),
+            Some(opening_balance),
+            Some(payment_refs),
+            Some(benefit),
+            Some(vulnerable),
+            Some(benefit_claim_pending),
+            Some(open_dispute),
+        ) = (
+            account_ref,
+            tenant_name,
+            tenancy_type,
+            rent_period,
+            rent,
+            opening_date,
+            opening_balance,
+            payment_refs,
+            benefit,
+            vulnerable,
+            pending,
+            dispute,
+        )
+        else {
+            continue;
+        };
+        ids.insert(account_ref.clone(), out.len() as AccountId);
+        out.push(Account {
+            account_ref,
+            tenant_name,
+            tenancy_type,
+            rent_period,
+            rent,
+            opening_date,
+            opening_balance: opening_balance.unwrap_or(Decimal::ZERO),
+            payment_refs,
+            benefit: benefit.unwrap_or(Benefit::None),
+            vulnerable,
+            benefit_claim_pending,
+            open_dispute,
+            row: RowRef {
+                file: SourceFile::Accounts,
+                line,
+            },
+        });
+    }
+    out
+}
+
+const LEDGER_COLUMNS: &[Column] = &[
+    required("txn_id"),
+    required("account_ref"),
+    required("date"),
+    required("kind"),
+    optional("debit"),
+    optional("credit"),
+    optional("method"),
+    optional("bank_ref"),
+    optional("description"),
+];
+
+fn read_ledger(
+    mut t: Table,
+    ids: &HashMap<String, AccountId>,
+    errors: &mut InputErrors,
+) -> Vec<Posting> {
+    if !t.has(4) && !t.has(5) {
+        errors.push(InputError {
+            file: t.name.clone(),
+            line: Some(1),
+            column: None,
+            message: "missing required column `debit` or `credit` (at least one must be present)"
+                .to_string(),
+        });
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let mut seen = HashMap::new();
+    let mut rec = ByteRecord::new();
+    while let Some(line) = t.next(&mut rec, errors) {
+        let mut r = t.row(&rec, line, errors);
+        let txn_id = r.id(0);
+        if let Some(id) = &txn_id {
+            check_unique(&mut seen, id, line, &mut r, 0, "txn_id");
+        }
+        let account = r.id(1).and_then(|a| match ids.get(&a) {
+            Some(&id) => Some(id),
+            None => {
+                r.fail(1, format!("no account {a:?} in the accounts file"));
+                None
+            }
+        });
+        let date = r.date(2);
+        let kind = r.word(3, PostingKind::from_word, &PostingKind::expected());
+        let debit = r.opt_money(4);
+        let credit = r.opt_money(5);
+        let amount = match (debit, credit) {
+            (Some(d), Some(c)) => {
+                let d = d.unwrap_or(Decimal::ZERO);
+                let c = c.unwrap_or(Decimal::ZERO);
+                if d < Decimal::ZERO || c < Decimal::ZERO {
+                    let col = if d < Decimal::ZERO { 4 } else { 5 };
+                    r.fail(
+                        col,
+                        "expected a positive amount (put money the other way in the other column)"
+                            .to_string(),
+                    );
+                    None
+                } else if d.is_zero() == c.is_zero() {
+                    r.fail(
+                        if t.has(4) { 4 } else { 5 },
+                        format!("exactly one of debit and credit must be non-zero; found debit {d} and credit {c}"),
+                    );
+                    None
+                } else {
+                    Some(d - c)
+                }
+            }
+            _ => None,
+        };
+        let method = r.opt_word(6, Method::from_word, &Method::expected());
+        let bank_ref = r.opt_text(7);
+        let description = r.text(8).map(str::to_string);
+        if !r.ok() {
+            continue;
+        }
+        if let (
+            Some(txn_id),
+            Some(account),
+            Some(date),
+            Some(kind),
+            Some(amount),
+            Some(method),
+            Some(bank_ref),
+            Some(description),
+        ) = (
+            txn_id,
+            account,
+            date,
+            kind,
+            amount,
+            method,
+            bank_ref,
+            description,
+        ) {
+            out.push(Posting {
+                txn_id,
+                account,
+                date,
+                kind,
+                amount,
+                method,
+                bank_ref,
+                description,
+                row: RowRef {
+                    file: SourceFile::Ledger,
+                    line,
+                },
+            });
+        }
+    }
+    out
+}
+
+const BANK_COLUMNS: &[Column] = &[
+    required("bank_id"),
+    required("date"),
+    required("amount"),
+    optional("reference"),
+    optional("payer"),
+    optional("method"),
+    optional("return_code"),
+    optional("returned_bank_id"),
+];
+
+fn read_bank(mut t: Table, errors: &mut InputErrors) -> Vec<BankLine> {
+    let mut out = Vec::new();
+    let mut seen = HashMap::new();
+    let mut rec = ByteRecord::new();
+    while let Some(line) = t.next(&mut rec, errors) {
+        let mut r = t.row(&rec, line, errors);
+        let bank_id = r.id(0);
+        if let Some(id) = &bank_id {
+            check_unique(&mut seen, id, line, &mut r, 0, "bank_id");
+        }
+        let date = r.date(1);
+        let amount = r.money(2);
+        if amount.is_some_and(|a| a.is_zero()) {
+            r.fail(
+                2,
+                "expected a non-zero amount (positive received, negative paid out)".to_string(),
+            );
+        }
+        let reference = r.text(3).map(str::to_string);
+        let payer = r.text(4).map(str::to_string);
+        let method = r.opt_word(5, Method::from_word, &Method::expected());
+        let return_code = r.opt_text(6);
+        let returned_bank_id = r.opt_text(7);
+        if !r.ok() {
+            continue;
+        }
+        if let (
+            Some(bank_id),
+            Some(date),
+            Some(amount),
+            Some(reference),
+            Some(payer),
+            Some(method),
+            Some(return_code),
+            Some(returned_bank_id),
+        ) = (
+            bank_id,
+            date,
+            amount,
+            reference,
+            payer,
+            method,
+            return_code,
+            returned_bank_id,
+        ) {
+            out.push(BankLine {
+                bank_id,
+                date,
+                amount,
+                reference,
+                payer,
+                method,
+                return_code,
+                returned_bank_id,
+                row: RowRef {
+                    file: SourceFile::Bank,
+                    line,
+                },
+            });
+        }
+    }
+    out
+}
+
+const SCHEDULE_COLUMNS: &[Column] = &[
+    required("batch_ref"),
+    optional("account_ref"),
+    optional("claim_ref"),
+    required("amount"),
+    optional("period_start"),
+    optional("period_end"),
+];
+
+fn read_schedules(mut t: Table, errors: &mut InputErrors) -> Vec<ScheduleShare> {
+    if !t.has(1) && !t.has(2) {
+        errors.push(InputError {
+            file: t.name.clone(),
+            line: Some(1),
+            column: None,
+            message: "missing required column `account_ref` or `claim_ref` (at least one must be present)".to_string(),
+        });
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let mut rec = ByteRecord::new();
+    while let Some(line) = t.next(&mut rec, errors) {
+        let mut r = t.row(&rec, line, errors);
+        let batch_ref = r.id(0);
+        let account_ref = r.opt_text(1);
+        let claim_ref = r.opt_text(2);
+        if matches!((&account_ref, &claim_ref), (Some(None), Some(None))) {
+            let col = if t.has(1) { 1 } else { 2 };
+            r.fail(
+                col,
+                "expected an account_ref or a claim_ref, found neither".to_string(),
+            );
+        }
+        let amount = r.money(3);
+        if amount.is_some_and(|a| a <= Decimal::ZERO) {
+            r.fail(3, "expected a positive share".to_string());
+        }
+        let period_start = r.opt_date(4);
+        let period_end = r.opt_date(5);
+        if !r.ok() {
+            continue;
+        }
+        if let (
+            Some(batch_ref),
+            Some(account_ref),
+            Some(claim_ref),
+            Some(amount),
+            Some(period_start),
+            Some(period_end),
+        ) = (
+            batch_ref,
+            account_ref,
+            claim_ref,
+            amount,
+            period_start,
+            period_end,
+        ) {
+            out.push(ScheduleShare {
+                batch_ref,
+                account_ref,
+                claim_ref,
+                amount,
+                period_start,
+                period_end,
+                row: RowRef {
+                    file: SourceFile::Schedules,
+                    line,
+                },
+            });
+        }
+    }
+    out
+}

@@ -1,0 +1,156 @@
+//! Field parsers working on bytes, so the hot path makes no `String` per
+//! field: ISO dates, money with at most two places, flags and vocabulary words.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+/// Trims ASCII whitespace from both ends.
+pub fn trim(b: &[u8]) -> &[u8] {
+    b.trim_ascii()
+}
+
+/// Shows a value in an error message: quoted, and cut short if long.
+pub fn shown(b: &[u8]) -> String {
+    const MAX: usize = 40;
+    let text = String::from_utf8_lossy(b);
+    if text.chars().count() > MAX {
+        let cut: String = text.chars().take(MAX).collect();
+        format!("{cut:?}... ({} bytes)", b.len())
+    } else {
+        format!("{text:?}")
+    }
+}
+
+fn digits(b: &[u8]) -> Option<u32> {
+    if b.is_empty() || !b.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    b.iter().try_fold(0u32, |n, d| {
+        n.checked_mul(10)?.checked_add(u32::from(d - b'0'))
+    })
+}
+
+/// `2026-04-06`. Errors say whether the shape or the calendar was wrong.
+pub fn date(b: &[u8]) -> Result<NaiveDate, String> {
+    let b = trim(b);
+    let shape_err = || format!("expected a date as YYYY-MM-DD, found {}", shown(b));
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return Err(shape_err());
+    }
+    let (y, m, d) = match (digits(&b[0..4]), digits(&b[5..7]), digits(&b[8..10])) {
+        (Some(y), Some(m), Some(d)) => (y, m, d),
+        _ => return Err(shape_err()),
+    };
+    NaiveDate::from_ymd_opt(y as i32, m, d)
+        .ok_or_else(|| format!("{} is not a calendar date", shown(b)))
+}
+
+/// A decimal with at most two places and an optional leading sign: `412.50`,
+/// `-12`, `.5`. Currency symbols and separators come in through profiles.
+pub fn money(b: &[u8]) -> Result<Decimal, String> {
+    let t = trim(b);
+    let err = |why: &str| format!("expected an amount like 412.50{why}, found {}", shown(t));
+    let (negative, rest) = match t.first() {
+        Some(b'-') => (true, &t[1..]),
+        Some(b'+') => (false, &t[1..]),
+        _ => (false, t),
+    };
+    let (whole, frac) = match rest.iter().position(|&c| c == b'.') {
+        Some(i) => (&rest[..i], &rest[i + 1..]),
+        None => (rest, &rest[rest.len()..]),
+    };
+    let all_digits = |s: &[u8]| s.iter().all(u8::is_ascii_digit);
+    if (whole.is_empty() && frac.is_empty()) || !all_digits(whole) || !all_digits(frac) {
+        let hint = if t
+            .iter()
+            .any(|c| matches!(c, b',' | b'(' | 0xC2 | 0xA3 | b'$'))
+        {
+            " (no currency symbols, thousands separators or brackets: a mapping profile handles those)"
+        } else {
+            ""
+        };
+        return Err(err(hint));
+    }
+    if frac.len() > 2 {
+        return Err(format!("{} has more than 2 decimal places", shown(t)));
+    }
+    if whole.len() > 15 {
+        return Err(format!("{} is too large for an amount", shown(t)));
+    }
+    let mut mantissa: i64 = 0;
+    for &c in whole.iter().chain(frac) {
+        mantissa = mantissa * 10 + i64::from(c - b'0');
+    }
+    if negative {
+        mantissa = -mantissa;
+    }
+    Ok(Decimal::new(mantissa, frac.len() as u32))
+}
+
+/// `true/false`, `yes/no`, `y/n`, `1/0`; empty is false.
+pub fn flag(b: &[u8]) -> Result<bool, String> {
+    let t = trim(b);
+    match t.to_ascii_lowercase().as_slice() {
+        b"" | b"false" | b"no" | b"n" | b"0" => Ok(false),
+        b"true" | b"yes" | b"y" | b"1" => Ok(true),
+        _ => Err(format!("expected true or false, found {}", shown(t))),
+    }
+}
+
+/// A contract word (`weekly`, `assured`...), case-insensitive.
+pub fn word<T>(b: &[u8], from_word: fn(&str) -> Option<T>, expected: &str) -> Result<T, String> {
+    let t = trim(b);
+    std::str::from_utf8(t)
+        .ok()
+        .and_then(|s| from_word(&s.to_ascii_lowercase()))
+        .ok_or_else(|| format!("expected one of {expected}; found {}", shown(t)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    #[test]
+    fn dates_are_iso_and_real() {
+        assert_eq!(
+            date(b" 2026-04-06 "),
+            Ok(NaiveDate::from_ymd_opt(2026, 4, 6).unwrap())
+        );
+        assert_eq!(
+            date(b"2026-02-31"),
+            Err("\"2026-02-31\" is not a calendar date".to_string())
+        );
+        assert_eq!(
+            date(b"06/04/2026"),
+            Err("expected a date as YYYY-MM-DD, found \"06/04/2026\"".to_string())
+        );
+    }
+
+    #[test]
+    fn money_keeps_pennies_exact() {
+        assert_eq!(money(b"412.50"), Ok(Decimal::from_str("412.50").unwrap()));
+        assert_eq!(money(b"-12"), Ok(Decimal::from(-12)));
+        assert_eq!(money(b".5"), Ok(Decimal::from_str("0.5").unwrap()));
+        assert_eq!(
+            money(b"0.1").unwrap() + money(b"0.2").unwrap(),
+            money(b"0.3").unwrap()
+        );
+        assert!(money(b"1.234")
+            .unwrap_err()
+            .contains("more than 2 decimal places"));
+        assert!(money(b"\xc2\xa31,234.50")
+            .unwrap_err()
+            .contains("mapping profile"));
+        assert!(money(b"").is_err());
+        assert!(money(b"-").is_err());
+        assert!(money(b"1e5").is_err());
+    }
+
+    #[test]
+    fn flags_accept_common_spellings() {
+        assert_eq!(flag(b"Yes"), Ok(true));
+        assert_eq!(flag(b""), Ok(false));
+        assert!(flag(b"maybe").is_err());
+    }
+}

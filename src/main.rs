@@ -1,0 +1,14 @@
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = rent_audit::cli::Cli::parse();
+    match rent_audit::cmd::run(cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(err) => {
+            eprintln!("rent-audit: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}

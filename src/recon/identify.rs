@@ -1,0 +1,396 @@
+//! Identifying receipts: which account a bank reference or payer name points
+//! to. References are normalised (case, spaces, punctuation, prefixes such as
+//! RENT/REF/ACC) and looked up against account refs and payment refs; receipts
+//! nobody can identify get ranked suggestions, never a guess between equals.
+
+use std::collections::HashMap;
+
+use super::model::{Account, AccountId};
+
+/// Words payers put before the reference that are not part of it.
+const PREFIX_WORDS: &[&str] = &[
+    "RENT",
+    "REF",
+    "REFERENCE",
+    "ACC",
+    "ACCT",
+    "ACCOUNT",
+    "AC",
+    "PAYMENT",
+    "PAY",
+    "TENANCY",
+    "TEN",
+    "NO",
+    "NUMBER",
+    "NUM",
+    "FOR",
+    "ROOM",
+    "FLAT",
+    "HOUSE",
+    "ARREARS",
+];
+
+/// Honorifics dropped before comparing names.
+const TITLES: &[&str] = &["MR", "MRS", "MS", "MISS", "MX", "DR", "REV", "SIR"];
+
+/// How a receipt was tied to its account.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Basis {
+    /// The reference is the account number.
+    AccountRef,
+    /// The reference is one of the account's payment refs (card, mandate, claim).
+    PaymentRef,
+    /// The reference's digits alone match one account's (letters or zeros missing).
+    Digits,
+    /// A schedule share naming the account directly.
+    Schedule,
+}
+
+impl Basis {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Basis::AccountRef => "its reference is the account number",
+            Basis::PaymentRef => "its reference is a payment reference held on the account",
+            Basis::Digits => "the digits of its reference match the account number",
+            Basis::Schedule => "the schedule names the account",
+        }
+    }
+}
+
+/// The outcome of identifying one receipt.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Identity {
+    Account(AccountId, Basis),
+    /// Two or more accounts fit equally well: never guess between them.
+    Ambiguous(Vec<AccountId>),
+    Unknown,
+}
+
+impl Identity {
+    pub fn account(&self) -> Option<AccountId> {
+        match self {
+            Identity::Account(id, _) => Some(*id),
+            _ => None,
+        }
+    }
+}
+
+/// A candidate account for a receipt nobody could identify.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Suggestion {
+    pub account: AccountId,
+    pub reason: String,
+}
+
+/// Upper-case letters and digits only: `ra-00 4471` and `RA004471` agree.
+pub fn normalise(text: &str) -> String {
+    text.chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(|c| c.to_ascii_uppercase())
+        .collect()
+}
+
+/// The digits of a reference without leading zeros, if it has enough of them
+/// to be distinctive.
+fn digit_core(key: &str) -> Option<String> {
+    let digits: String = key.chars().filter(|c| c.is_ascii_digit()).collect();
+    let core = digits.trim_start_matches('0');
+    (core.len() >= 3).then(|| core.to_string())
+}
+
+fn tokens(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|t| !t.is_empty())
+        .map(|t| t.to_ascii_uppercase())
+        .collect()
+}
+
+/// The keys a payer's reference might stand for, most literal first.
+fn candidate_keys(reference: &str) -> Vec<String> {
+    let toks = tokens(reference);
+    let mut keys: Vec<String> = Vec::new();
+    let mut push = |k: String| {
+        if k.len() >= 2 && !keys.contains(&k) {
+            keys.push(k);
+        }
+    };
+    push(toks.concat());
+    let first_real = toks
+        .iter()
+        .position(|t| !PREFIX_WORDS.contains(&t.as_str()))
+        .unwrap_or(toks.len());
+    push(toks[first_real..].concat());
+    for t in &toks {
+        push(t.clone());
+        // `REFRA004471`: a prefix word glued onto the reference.
+        for word in PREFIX_WORDS {
+            if let Some(rest) = t.strip_prefix(word) {
+                push(rest.to_string());
+            }
+        }
+    }
+    keys
+}
+
+/// Lookup tables from normalised references to accounts.
+#[derive(Debug, Default)]
+pub struct RefIndex {
+    by_account_ref: HashMap<String, Vec<AccountId>>,
+    by_payment_ref: HashMap<String, Vec<AccountId>>,
+    by_digits: HashMap<String, Vec<AccountId>>,
+    /// Surname -> accounts whose tenant has it.
+    by_surname: HashMap<String, Vec<AccountId>>,
+}
+
+fn add(map: &mut HashMap<String, Vec<AccountId>>, key: String, id: AccountId) {
+    let ids = map.entry(key).or_default();
+    if !ids.contains(&id) {
+        ids.push(id);
+    }
+}
+
+/// A payer or tenant name as (first initial, surname), titles dropped.
+fn name_parts(name: &str) -> Option<(Option<char>, String)> {
+    let toks: Vec<String> = tokens(name)
+        .into_iter()
+        .filter(|t| !TITLES.contains(&t.as_str()) && t.chars().all(|c| c.is_ascii_alphabetic()))
+        .collect();
+    let surname = toks.last()?.clone();
+    if surname.len() < 2 {
+        return None;
+    }
+    let initial = if toks.len() > 1 {
+        toks[0].chars().next()
+    } else {
+        None
+    };
+    Some((initial, surname))
+}
+
+/// Whether a payer name plausibly belongs to a tenant: same surname and, where
+/// both give one, the same first initial.
+pub fn names_match(payer: &str, tenant: &str) -> bool {
+    match (name_parts(payer), name_parts(tenant)) {
+        (Some((pi, ps)), Some((ti, ts))) => {
+            ps == ts
+                && match (pi, ti) {
+                    (Some(a), Some(b)) => a == b,
+                    _ => true,
+                }
+        }
+        _ => false,
+    }
+}
+
+/// Whether two keys are one substitution, insertion, deletion or adjacent
+/// transposition apart (and not equal).
+pub fn one_edit_apart(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a == b {
+        return false;
+    }
+    match a.len() as isize - b.len() as isize {
+        0 => {
+            let diffs: Vec<usize> = (0..a.len()).filter(|&i| a[i] != b[i]).collect();
+            match diffs.as_slice() {
+                [_] => true,
+                [i, j] => *j == i + 1 && a[*i] == b[*j] && a[*j] == b[*i],
+                _ => false,
+            }
+        }
+        1 | -1 => {
+            let (long, short) = if a.len() > b.len() { (a, b) } else { (b, a) };
+            let split = short.iter().zip(long).take_while(|(x, y)| x == y).count();
+            short[split..] == long[split + 1..]
+        }
+        _ => false,
+    }
+}
+
+impl RefIndex {
+    pub fn build(accounts: &[Account]) -> RefIndex {
+        let mut index = RefIndex::default();
+        for (i, account) in accounts.iter().enumerate() {
+            let id = i as AccountId;
+            let key = normalise(&account.account_ref);
+            if let Some(core) = digit_core(&key) {
+                add(&mut index.by_digits, core, id);
+            }
+            add(&mut index.by_account_ref, key, id);
+            for pref in &account.payment_refs {
+                let key = normalise(pref);
+                if !key.is_empty() {
+                    add(&mut index.by_payment_ref, key, id);
+                }
+            }
+            if let Some((_, surname)) = name_parts(&account.tenant_name) {
+                add(&mut index.by_surname, surname, id);
+            }
+        }
+        index
+    }
+
+    /// The account an account-ref or claim-ref column names exactly (after
+    /// normalisation), as schedules give them.
+    pub fn exact(&self, text: &str) -> Identity {
+        let key = normalise(text);
+        for map in [&self.by_account_ref, &self.by_payment_ref] {
+            if let Some(ids) = map.get(&key) {
+                return identity_of(ids, Basis::Schedule);
+            }
+        }
+        Identity::Unknown
+    }
+
+    /// Identifies the account a payer's reference points to.
+    pub fn identify(&self, reference: &str) -> Identity {
+        let keys = candidate_keys(reference);
+        for (map, basis) in [
+            (&self.by_account_ref, Basis::AccountRef),
+            (&self.by_payment_ref, Basis::PaymentRef),
+        ] {
+            let mut found: Vec<AccountId> = Vec::new();
+            for key in &keys {
+                for &id in map.get(key).into_iter().flatten() {
+                    if !found.contains(&id) {
+                        found.push(id);
+                    }
+                }
+            }
+            if !found.is_empty() {
+                return identity_of(&found, basis);
+            }
+        }
+        // Missing letters or zeros ("4471" for RA004471): only when the digits
+        // point to exactly one account and the reference has no other digits.
+        let digit_tokens: Vec<String> = keys.iter().filter_map(|k| digit_core(k)).collect();
+        let mut found: Vec<AccountId> = Vec::new();
+        for core in &digit_tokens {
+            for &id in self.by_digits.get(core).into_iter().flatten() {
+                if !found.contains(&id) {
+                    found.push(id);
+                }
+            }
+        }
+        if found.is_empty() {
+            Identity::Unknown
+        } else {
+            identity_of(&found, Basis::Digits)
+        }
+    }
+
+    /// Up to `limit` accounts a receipt may belong to, best first, each with
+    /// its reason. Equally good candidates are all kept in account order.
+    pub fn suggest(
+        &self,
+        accounts: &[Account],
+        reference: &str,
+        payer: &str,
+        limit: usize,
+    ) -> (Vec<Suggestion>, usize) {
+        let mut scored: HashMap<AccountId, (u8, Vec<String>)> = HashMap::new();
+        let keys = candidate_keys(reference);
+        if !keys.is_empty() {
+            for (i, account) in accounts.iter().enumerate() {
+                let id = i as AccountId;
+                let mut refs = vec![(normalise(&account.account_ref), "account number")];
+                refs.extend(
+                    account
+                        .payment_refs
+                        .iter()
+                        .map(|r| (normalise(r), "payment reference")),
+                );
+                if let Some((key, (real, what))) = keys.iter().find_map(|k| {
+                    refs.iter()
+                        .find(|(r, _)| one_edit_apart(k, r))
+                        .map(|r| (k, r))
+                }) {
+                    let entry = scored.entry(id).or_default();
+                    entry.0 += 2;
+                    entry.1.push(format!(
+                        "reference {key} is one character or one transposition away from {what} {real}"
+                    ));
+                }
+            }
+        }
+        if let Some((_, surname)) = name_parts(payer) {
+            for &id in self.by_surname.get(&surname).into_iter().flatten() {
+                let tenant = &accounts[id as usize].tenant_name;
+                if names_match(payer, tenant) {
+                    let entry = scored.entry(id).or_default();
+                    entry.0 += 1;
+                    entry
+                        .1
+                        .push(format!("payer name {payer:?} matches tenant {tenant:?}"));
+                }
+            }
+        }
+        let mut ranked: Vec<(AccountId, u8, Vec<String>)> =
+            scored.into_iter().map(|(id, (s, r))| (id, s, r)).collect();
+        ranked.sort_by(|a, b| {
+            b.1.cmp(&a.1).then_with(|| {
+                accounts[a.0 as usize]
+                    .account_ref
+                    .cmp(&accounts[b.0 as usize].account_ref)
+            })
+        });
+        let left_out = ranked.len().saturating_sub(limit);
+        let suggestions = ranked
+            .into_iter()
+            .take(limit)
+            .map(|(account, _, reasons)| Suggestion {
+                account,
+                reason: reasons.join("; "),
+            })
+            .collect();
+        (suggestions, left_out)
+    }
+}
+
+fn identity_of(ids: &[AccountId], basis: Basis) -> Identity {
+    match ids {
+        [one] => Identity::Account(*one, basis),
+        many => {
+            let mut v = many.to_vec();
+            v.sort_unstable();
+            Identity::Ambiguous(v)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalises_case_spaces_and_punctuation() {
+        assert_eq!(normalise(" ra-00 4471 "), "RA004471");
+    }
+
+    #[test]
+    fn candidate_keys_strip_prefix_words() {
+        let keys = candidate_keys("Rent ref: RA004471");
+        assert!(keys.contains(&"RA004471".to_string()));
+        let keys = candidate_keys("REFRA004471");
+        assert!(keys.contains(&"RA004471".to_string()));
+    }
+
+    #[test]
+    fn one_edit_covers_substitution_insertion_deletion_transposition() {
+        assert!(one_edit_apart("RA004471", "RA004417"));
+        assert!(one_edit_apart("RA004471", "RA004472"));
+        assert!(one_edit_apart("RA04471", "RA004471"));
+        assert!(one_edit_apart("RA0044711", "RA004471"));
+        assert!(!one_edit_apart("RA004471", "RA004471"));
+        assert!(!one_edit_apart("RA004471", "RA004714"));
+        assert!(!one_edit_apart("RA004471", "RB004472"));
+    }
+
+    #[test]
+    fn names_match_on_surname_and_initial() {
+        assert!(names_match("MR J SMITH", "John Smith"));
+        assert!(names_match("SMITH", "John Smith"));
+        assert!(!names_match("MRS K SMITH", "John Smith"));
+        assert!(!names_match("J SMYTH", "John Smith"));
+    }
+}

@@ -1,0 +1,157 @@
+//! The statutory mandatory-ground thresholds, kept in one dated table so the
+//! next change in the law is one edit. Sources are cited on each rule.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use super::model::{Account, RentPeriod, TenancyType};
+
+/// One period of the law for a set of tenancy types.
+#[derive(Debug)]
+pub struct StatutoryRule {
+    pub tenancies: &'static [TenancyType],
+    /// First day the rule applies (inclusive).
+    pub from: (i32, u32, u32),
+    /// First day it no longer applies, if it has been replaced.
+    pub until: Option<(i32, u32, u32)>,
+    /// Weeks' rent where rent is weekly, fortnightly or four-weekly.
+    pub weeks: u32,
+    /// Months' rent where rent is monthly.
+    pub months: u32,
+    /// Arrears that exist only because a Universal Credit housing payment
+    /// has not yet been paid do not count.
+    pub excludes_unpaid_uc: bool,
+    pub ground: &'static str,
+    pub source: &'static str,
+}
+
+const ASSURED: &[TenancyType] = &[
+    TenancyType::Assured,
+    TenancyType::AssuredShorthold,
+    // Housing associations' starter tenancies are assured shorthold tenancies.
+    TenancyType::Starter,
+];
+
+pub const RULES: &[StatutoryRule] = &[
+    StatutoryRule {
+        tenancies: ASSURED,
+        from: (1989, 1, 15),
+        until: Some((2026, 5, 1)),
+        weeks: 8,
+        months: 2,
+        excludes_unpaid_uc: false,
+        ground: "Ground 8",
+        source: "Housing Act 1988, Sch. 2, Ground 8 (before 1 May 2026)",
+    },
+    StatutoryRule {
+        tenancies: ASSURED,
+        from: (2026, 5, 1),
+        until: None,
+        weeks: 13,
+        months: 3,
+        excludes_unpaid_uc: true,
+        ground: "Ground 8",
+        source: "Housing Act 1988, Sch. 2, Ground 8 as amended by the Renters' Rights Act 2025 (from 1 May 2026)",
+    },
+];
+
+/// The threshold that applied to an account on a date.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Statutory {
+    /// `None` where no mandatory rent-arrears ground exists.
+    pub threshold: Option<Decimal>,
+    pub basis: String,
+    pub excludes_unpaid_uc: bool,
+}
+
+fn date((y, m, d): (i32, u32, u32)) -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt(y, m, d)
+}
+
+pub fn rule_on(tenancy: TenancyType, on: NaiveDate) -> Option<&'static StatutoryRule> {
+    RULES.iter().find(|r| {
+        r.tenancies.contains(&tenancy)
+            && date(r.from).is_some_and(|f| f <= on)
+            && r.until.and_then(date).is_none_or(|u| on < u)
+    })
+}
+
+pub fn statutory_threshold(account: &Account, on: NaiveDate) -> Statutory {
+    match rule_on(account.tenancy_type, on) {
+        Some(rule) => {
+            let (threshold, unit) = match account.rent_period {
+                RentPeriod::Monthly => (account.rent * Decimal::from(rule.months), format!("{} months'", rule.months)),
+                _ => (account.weekly_rent() * Decimal::from(rule.weeks), format!("{} weeks'", rule.weeks)),
+            };
+            Statutory {
+                threshold: Some(super::money::to_pennies(threshold)),
+                basis: format!("{}: at least {unit} rent unpaid ({})", rule.ground, rule.source),
+                excludes_unpaid_uc: rule.excludes_unpaid_uc,
+            }
+        }
+        None => Statutory {
+            threshold: None,
+            basis: match account.tenancy_type {
+                TenancyType::Secure | TenancyType::Introductory => {
+                    "no mandatory rent-arrears ground: Housing Act 1985, Sch. 2, Ground 1 is discretionary \
+                     (the court decides what is reasonable)"
+                        .to_string()
+                }
+                t => format!("no mandatory rent-arrears ground is recorded for a {t} tenancy"),
+            },
+            excludes_unpaid_uc: false,
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::recon::model::{Benefit, RowRef, SourceFile};
+
+    fn account(tenancy: TenancyType, period: RentPeriod, rent: i64) -> Account {
+        Account {
+            account_ref: "A1".into(),
+            tenant_name: String::new(),
+            tenancy_type: tenancy,
+            rent_period: period,
+            rent: Decimal::from(rent),
+            opening_date: NaiveDate::from_ymd_opt(2025, 1, 6).unwrap(),
+            opening_balance: Decimal::ZERO,
+            payment_refs: vec![],
+            benefit: Benefit::None,
+            vulnerable: false,
+            benefit_claim_pending: false,
+            open_dispute: false,
+            row: RowRef {
+                file: SourceFile::Accounts,
+                line: 2,
+            },
+        }
+    }
+
+    #[test]
+    fn assured_threshold_changes_on_1_may_2026() {
+        let a = account(TenancyType::Assured, RentPeriod::Weekly, 100);
+        let before = statutory_threshold(&a, NaiveDate::from_ymd_opt(2026, 4, 30).unwrap());
+        let after = statutory_threshold(&a, NaiveDate::from_ymd_opt(2026, 5, 1).unwrap());
+        assert_eq!(before.threshold, Some(Decimal::from(800)));
+        assert_eq!(after.threshold, Some(Decimal::from(1300)));
+        assert!(after.excludes_unpaid_uc && !before.excludes_unpaid_uc);
+    }
+
+    #[test]
+    fn monthly_rent_counts_in_months() {
+        let a = account(TenancyType::AssuredShorthold, RentPeriod::Monthly, 500);
+        let before = statutory_threshold(&a, NaiveDate::from_ymd_opt(2026, 1, 1).unwrap());
+        assert_eq!(before.threshold, Some(Decimal::from(1000)));
+    }
+
+    #[test]
+    fn secure_tenancies_have_no_mandatory_ground() {
+        let a = account(TenancyType::Secure, RentPeriod::Weekly, 100);
+        let s = statutory_threshold(&a, NaiveDate::from_ymd_opt(2026, 6, 1).unwrap());
+        assert_eq!(s.threshold, None);
+        assert!(s.basis.contains("discretionary"));
+    }
+}

@@ -1,0 +1,1209 @@
+//! Linking ledger postings to the money behind them, and naming what is left.
+//! Receipts (bank lines, or one share of a bulk line) are tied to ledger
+//! credits first by `bank_ref`, then by account, amount and date window in the
+//! fixed order of passes documented in docs/matching.md. Every bank line and
+//! every ledger credit comes out with exactly one [`Outcome`].
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use rayon::prelude::*;
+use rust_decimal::Decimal;
+
+use super::finding::{Finding, FindingKind, Outcome};
+use super::identify::{self, Identity, RefIndex};
+use super::model::{AccountId, BankLine, Dataset, Posting, PostingKind};
+use super::money::pounds;
+
+/// The rules' settings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MatchOptions {
+    pub as_at: NaiveDate,
+    /// A posting more than this many days after the money arrived is late.
+    pub posting_days: i64,
+    /// How many days after the money a posting may be and still be linked to
+    /// it by account, amount and date (without a `bank_ref`).
+    pub match_days: i64,
+    /// How many days before the bank's value date a posting may be (card
+    /// and Direct Debit systems often post on the collection date).
+    pub lead_days: i64,
+}
+
+/// Money to be accounted for: a whole bank line, or one share of a bulk line.
+#[derive(Clone, Debug)]
+pub struct Receipt {
+    pub bank: usize,
+    pub share: Option<usize>,
+    pub date: NaiveDate,
+    /// Always positive.
+    pub amount: Decimal,
+    pub identity: Identity,
+}
+
+/// What became of one slice of a bank line: a whole line, one share of a
+/// bulk line, or the part of a bulk line its schedule does not explain.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BankEntry {
+    pub bank: usize,
+    pub share: Option<usize>,
+    /// Signed as on the bank statement.
+    pub amount: Decimal,
+    pub outcome: Outcome,
+}
+
+/// The result of matching, before balances are worked out.
+#[derive(Clone, Debug, Default)]
+pub struct Matching {
+    pub receipts: Vec<Receipt>,
+    pub bank_entries: Vec<BankEntry>,
+    /// One per posting: `Some` for every credit, `None` for debits.
+    pub credit_outcomes: Vec<Option<Outcome>>,
+    pub findings: Vec<Finding>,
+}
+
+/// How a posting came to be tied to a receipt (for detail sentences).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Link {
+    BankRef,
+    Window,
+}
+
+struct State<'a> {
+    data: &'a Dataset,
+    opts: MatchOptions,
+    receipts: Vec<Receipt>,
+    /// Postings tied to each receipt, with how.
+    linked: Vec<Vec<(usize, Link)>>,
+    /// The receipt each cash credit is tied to.
+    posting_receipt: Vec<Option<usize>>,
+    /// Cash credits still looking for their money.
+    free_postings: Vec<usize>,
+    /// A `bank_ref` that named no bank line, kept for the detail sentence.
+    dangling_ref: HashMap<usize, String>,
+    /// Cash credits whose `bank_ref` names a bulk line with no share for them.
+    no_share: HashMap<usize, usize>,
+}
+
+/// Runs every pass and returns outcomes and findings. `index` must be built
+/// from `data.accounts`.
+pub fn match_all(data: &Dataset, index: &RefIndex, opts: MatchOptions) -> Matching {
+    let mut bank_entries = Vec::new();
+    let mut findings = Vec::new();
+
+    let (receipts, line_receipts) =
+        build_receipts(data, index, opts, &mut bank_entries, &mut findings);
+
+    let mut credit_outcomes: Vec<Option<Outcome>> = data
+        .postings
+        .iter()
+        .map(|p| match (p.is_credit(), p.date > opts.as_at) {
+            (false, _) => None,
+            (true, true) => Some(Outcome::AfterAsAt),
+            (true, false) if p.is_cash_credit() => None,
+            (true, false) => Some(Outcome::NonCash),
+        })
+        .collect();
+    let cash_credits: Vec<usize> = data
+        .postings
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.is_cash_credit() && p.date <= opts.as_at)
+        .map(|(i, _)| i)
+        .collect();
+
+    let mut st = State {
+        data,
+        opts,
+        linked: vec![Vec::new(); receipts.len()],
+        receipts,
+        posting_receipt: vec![None; data.postings.len()],
+        free_postings: Vec::new(),
+        dangling_ref: HashMap::new(),
+        no_share: HashMap::new(),
+    };
+    let is_bulk: Vec<bool> = line_receipts
+        .iter()
+        .map(|rs| rs.first().is_some_and(|&r| st.receipts[r].share.is_some()))
+        .collect();
+    let bank_keys = bank_keys(data, &is_bulk, opts);
+
+    st.link_by_bank_ref(&cash_credits, &bank_keys, &line_receipts);
+    st.link_by_window();
+
+    st.decide_receipts(
+        index,
+        &mut bank_entries,
+        &mut credit_outcomes,
+        &mut findings,
+    );
+    st.decide_unlinked_postings(&mut credit_outcomes, &mut findings);
+
+    outflows::match_outflows(
+        data,
+        index,
+        opts,
+        &bank_keys,
+        &mut bank_entries,
+        &mut findings,
+    );
+
+    bank_entries.sort_by_key(|e| (e.bank, e.share.is_none(), e.share));
+    Matching {
+        receipts: st.receipts,
+        bank_entries,
+        credit_outcomes,
+        findings,
+    }
+}
+
+/// Splits bank lines into receipts: one per money-in line, or one per share
+/// where a schedule breaks a bulk line down. Lines after the as-at date and
+/// money-out lines are left to other steps.
+fn build_receipts(
+    data: &Dataset,
+    index: &RefIndex,
+    opts: MatchOptions,
+    entries: &mut Vec<BankEntry>,
+    findings: &mut Vec<Finding>,
+) -> (Vec<Receipt>, Vec<Vec<usize>>) {
+    let mut batches: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, share) in data.shares.iter().enumerate() {
+        batches
+            .entry(identify::normalise(&share.batch_ref))
+            .or_default()
+            .push(i);
+    }
+
+    // Which batch each bank line carries: by bank_id first, then reference.
+    let mut claimed: HashMap<&str, usize> = HashMap::new();
+    let mut line_batch: Vec<Option<&Vec<usize>>> = vec![None; data.bank.len()];
+    for (i, line) in data.bank.iter().enumerate() {
+        if line.amount <= Decimal::ZERO || line.date > opts.as_at {
+            continue;
+        }
+        for key in [
+            identify::normalise(&line.bank_id),
+            identify::normalise(&line.reference),
+        ] {
+            if let Some((k, shares)) = batches.get_key_value(&key) {
+                if !claimed.contains_key(k.as_str()) {
+                    claimed.insert(k.as_str(), i);
+                    line_batch[i] = Some(shares);
+                    break;
+                }
+            }
+        }
+    }
+
+    let identities: Vec<Option<Identity>> = data
+        .bank
+        .par_iter()
+        .zip(line_batch.par_iter())
+        .map(|(line, batch)| {
+            (line.amount > Decimal::ZERO && line.date <= opts.as_at && batch.is_none())
+                .then(|| index.identify(&line.reference))
+        })
+        .collect();
+
+    let mut receipts = Vec::new();
+    let mut line_receipts = vec![Vec::new(); data.bank.len()];
+    for (i, line) in data.bank.iter().enumerate() {
+        if line.date > opts.as_at {
+            entries.push(BankEntry {
+                bank: i,
+                share: None,
+                amount: line.amount,
+                outcome: Outcome::AfterAsAt,
+            });
+            continue;
+        }
+        if line.amount <= Decimal::ZERO {
+            continue;
+        }
+        match line_batch[i] {
+            None => {
+                line_receipts[i].push(receipts.len());
+                receipts.push(Receipt {
+                    bank: i,
+                    share: None,
+                    date: line.date,
+                    amount: line.amount,
+                    identity: identities[i].clone().unwrap_or(Identity::Unknown),
+                });
+            }
+            Some(shares) => {
+                let mut total = Decimal::ZERO;
+                for &s in shares {
+                    let share = &data.shares[s];
+                    total += share.amount;
+                    let identity = match (&share.account_ref, &share.claim_ref) {
+                        (Some(a), _) => match index.exact(a) {
+                            Identity::Unknown => share
+                                .claim_ref
+                                .as_deref()
+                                .map_or(Identity::Unknown, |c| index.exact(c)),
+                            found => found,
+                        },
+                        (None, Some(c)) => index.exact(c),
+                        (None, None) => Identity::Unknown,
+                    };
+                    line_receipts[i].push(receipts.len());
+                    receipts.push(Receipt {
+                        bank: i,
+                        share: Some(s),
+                        date: line.date,
+                        amount: share.amount,
+                        identity,
+                    });
+                }
+                let remainder = line.amount - total;
+                if !remainder.is_zero() {
+                    entries.push(BankEntry {
+                        bank: i,
+                        share: None,
+                        amount: remainder,
+                        outcome: Outcome::ScheduleMismatch,
+                    });
+                    let mut evidence = vec![line.row];
+                    evidence.extend(shares.iter().map(|&s| data.shares[s].row));
+                    findings.push(Finding {
+                        kind: FindingKind::ScheduleMismatch,
+                        severity: FindingKind::ScheduleMismatch.severity(),
+                        account: None,
+                        posted_to: None,
+                        bank: Some(i),
+                        postings: Vec::new(),
+                        amount: -remainder,
+                        evidence,
+                        detail: format!(
+                            "Bulk receipt {} of {} on {} does not equal its schedule ({} in {} shares): \
+                             {} is not explained by any share; ask the payer for a corrected schedule.",
+                            line.bank_id,
+                            pounds(line.amount),
+                            line.date,
+                            pounds(total),
+                            shares.len(),
+                            pounds(remainder)
+                        ),
+                        suggestions: Vec::new(),
+                    });
+                }
+            }
+        }
+    }
+    (receipts, line_receipts)
+}
+
+/// Normalised bank ids (and batch refs of bulk lines) to their bank line, for
+/// resolving a posting's `bank_ref`.
+fn bank_keys(data: &Dataset, is_bulk: &[bool], opts: MatchOptions) -> HashMap<String, usize> {
+    let mut keys = HashMap::with_capacity(data.bank.len());
+    for (i, line) in data.bank.iter().enumerate() {
+        if line.date <= opts.as_at {
+            keys.entry(identify::normalise(&line.bank_id)).or_insert(i);
+        }
+    }
+    for (i, line) in data.bank.iter().enumerate() {
+        // A bulk line's postings often carry the batch ref, not the bank id.
+        if is_bulk[i] {
+            keys.entry(identify::normalise(&line.reference))
+                .or_insert(i);
+        }
+    }
+    keys
+}
+
+/// Greedy one-to-one assignment over candidate pairs `(cost, receipt,
+/// posting)`: cheapest first, ties broken by receipt then posting order, so
+/// the result is the same whatever order the pairs were found in.
+fn assign(
+    mut pairs: Vec<(i64, usize, usize)>,
+    receipt_free: &mut [bool],
+    posting_free: &mut [bool],
+) -> Vec<(usize, usize)> {
+    pairs.par_sort_unstable();
+    let mut chosen = Vec::new();
+    for (_, r, p) in pairs {
+        if receipt_free[r] && posting_free[p] {
+            receipt_free[r] = false;
+            posting_free[p] = false;
+            chosen.push((r, p));
+        }
+    }
+    chosen
+}
+
+/// Days from the money's arrival to the posting.
+fn lag(posting: &Posting, receipt: &Receipt) -> i64 {
+    (posting.date - receipt.date).num_days()
+}
+
+/// Whether a posted amount could be a keying error for the received one:
+/// digits swapped or one digit wrong, the point in the wrong place, or
+/// within 10%.
+fn plausible_keying_error(posted: Decimal, received: Decimal) -> bool {
+    let digits = |d: Decimal| -> String {
+        let mut d = d;
+        d.rescale(2);
+        d.to_string().chars().filter(char::is_ascii_digit).collect()
+    };
+    let (a, b) = (digits(posted), digits(received));
+    let ten = Decimal::from(10);
+    identify::one_edit_apart(&a, &b)
+        || posted == received * ten
+        || posted * ten == received
+        || (posted - received).abs() * ten <= received
+}
+
+impl State<'_> {
+    fn window_ok(&self, posting: &Posting, receipt: &Receipt) -> bool {
+        let d = lag(posting, receipt);
+        d >= -self.opts.lead_days && d <= self.opts.match_days
+    }
+
+    fn link(&mut self, r: usize, p: usize, how: Link) {
+        self.linked[r].push((p, how));
+        self.posting_receipt[p] = Some(r);
+    }
+
+    /// Pass 1: the rent system kept the receipt's bank id (or batch ref).
+    fn link_by_bank_ref(
+        &mut self,
+        cash_credits: &[usize],
+        bank_keys: &HashMap<String, usize>,
+        line_receipts: &[Vec<usize>],
+    ) {
+        for &p in cash_credits {
+            let posting = &self.data.postings[p];
+            let Some(bank_ref) = posting.bank_ref.as_deref() else {
+                self.free_postings.push(p);
+                continue;
+            };
+            let line = bank_keys.get(&identify::normalise(bank_ref)).copied();
+            let rs = match line {
+                Some(l) if !line_receipts[l].is_empty() => &line_receipts[l],
+                _ => {
+                    self.dangling_ref.insert(p, bank_ref.to_string());
+                    self.free_postings.push(p);
+                    continue;
+                }
+            };
+            let chosen = if rs.len() == 1 {
+                Some(rs[0])
+            } else {
+                let credit = posting.credit();
+                let on_account =
+                    |r: &&usize| self.receipts[**r].identity.account() == Some(posting.account);
+                let unlinked = |r: &&usize| self.linked[**r].is_empty();
+                rs.iter()
+                    .filter(on_account)
+                    .find(|r| unlinked(r) && self.receipts[**r].amount == credit)
+                    .or_else(|| rs.iter().find(on_account))
+                    .or_else(|| {
+                        rs.iter()
+                            .find(|r| unlinked(r) && self.receipts[**r].amount == credit)
+                    })
+                    .copied()
+            };
+            match chosen {
+                Some(r) => self.link(r, p, Link::BankRef),
+                None => {
+                    if let Some(l) = line {
+                        self.no_share.insert(p, l);
+                    }
+                    self.free_postings.push(p);
+                }
+            }
+        }
+    }
+
+    /// Passes 2 to 5: no usable `bank_ref`, so account, amount and date.
+    fn link_by_window(&mut self) {
+        let mut receipt_free: Vec<bool> = self.linked.iter().map(Vec::is_empty).collect();
+        let mut posting_free = vec![false; self.data.postings.len()];
+        for &p in &self.free_postings {
+            if !self.no_share.contains_key(&p) {
+                posting_free[p] = true;
+            }
+        }
+
+        let mut by_account: HashMap<AccountId, Vec<usize>> = HashMap::new();
+        let mut by_amount: HashMap<Decimal, Vec<usize>> = HashMap::new();
+        for (r, receipt) in self.receipts.iter().enumerate() {
+            if !receipt_free[r] {
+                continue;
+            }
+            if let Some(a) = receipt.identity.account() {
+                by_account.entry(a).or_default().push(r);
+            }
+            by_amount.entry(receipt.amount).or_default().push(r);
+        }
+
+        // 2: same account, same amount.
+        let pairs = self.candidates(&posting_free, &receipt_free, |st, p, posting| {
+            by_account
+                .get(&posting.account)
+                .into_iter()
+                .flatten()
+                .filter(|&&r| st.receipts[r].amount == posting.credit())
+                .map(|&r| (lag(posting, &st.receipts[r]).abs(), r, p))
+                .collect()
+        });
+        self.accept(assign(pairs, &mut receipt_free, &mut posting_free));
+
+        // 3: same amount, a receipt nobody could identify (or that fits
+        // several accounts, this one among them): the posting identified it.
+        let pairs = self.candidates(&posting_free, &receipt_free, |st, p, posting| {
+            by_amount
+                .get(&posting.credit())
+                .into_iter()
+                .flatten()
+                .filter(|&&r| match &st.receipts[r].identity {
+                    Identity::Unknown => true,
+                    Identity::Ambiguous(ids) => ids.contains(&posting.account),
+                    Identity::Account(..) => false,
+                })
+                .map(|&r| (lag(posting, &st.receipts[r]).abs(), r, p))
+                .collect()
+        });
+        self.accept(assign(pairs, &mut receipt_free, &mut posting_free));
+
+        // 4: same amount, a receipt that identifies another account.
+        let pairs = self.candidates(&posting_free, &receipt_free, |st, p, posting| {
+            by_amount
+                .get(&posting.credit())
+                .into_iter()
+                .flatten()
+                .filter(|&&r| {
+                    st.receipts[r]
+                        .identity
+                        .account()
+                        .is_some_and(|a| a != posting.account)
+                })
+                .map(|&r| (lag(posting, &st.receipts[r]).abs(), r, p))
+                .collect()
+        });
+        self.accept(assign(pairs, &mut receipt_free, &mut posting_free));
+
+        // 5: same account, an amount that looks like a keying error.
+        let pairs = self.candidates(&posting_free, &receipt_free, |st, p, posting| {
+            by_account
+                .get(&posting.account)
+                .into_iter()
+                .flatten()
+                .filter(|&&r| plausible_keying_error(posting.credit(), st.receipts[r].amount))
+                .map(|&r| (lag(posting, &st.receipts[r]).abs(), r, p))
+                .collect()
+        });
+        self.accept(assign(pairs, &mut receipt_free, &mut posting_free));
+    }
+
+    /// Candidate pairs for every free posting, found in parallel; `assign`
+    /// puts them in a fixed order.
+    fn candidates<F>(
+        &self,
+        posting_free: &[bool],
+        receipt_free: &[bool],
+        find: F,
+    ) -> Vec<(i64, usize, usize)>
+    where
+        F: Fn(&Self, usize, &Posting) -> Vec<(i64, usize, usize)> + Sync,
+    {
+        self.free_postings
+            .par_iter()
+            .filter(|&&p| posting_free[p])
+            .flat_map_iter(|&p| {
+                let posting = &self.data.postings[p];
+                find(self, p, posting).into_iter().filter(|&(_, r, _)| {
+                    receipt_free[r] && self.window_ok(posting, &self.receipts[r])
+                })
+            })
+            .collect()
+    }
+
+    fn accept(&mut self, pairs: Vec<(usize, usize)>) {
+        for (r, p) in pairs {
+            self.link(r, p, Link::Window);
+        }
+    }
+
+    /// Gives every receipt its outcome, and the postings tied to it theirs.
+    fn decide_receipts(
+        &self,
+        index: &RefIndex,
+        entries: &mut Vec<BankEntry>,
+        credit_outcomes: &mut [Option<Outcome>],
+        findings: &mut Vec<Finding>,
+    ) {
+        let decided: Vec<(BankEntry, Vec<(usize, Outcome)>, Vec<Finding>)> =
+            (0..self.receipts.len())
+                .into_par_iter()
+                .map(|r| self.decide_receipt(index, r))
+                .collect();
+        for (entry, outcomes, found) in decided {
+            entries.push(entry);
+            for (p, o) in outcomes {
+                credit_outcomes[p] = Some(o);
+            }
+            findings.extend(found);
+        }
+    }
+
+    fn decide_receipt(
+        &self,
+        index: &RefIndex,
+        r: usize,
+    ) -> (BankEntry, Vec<(usize, Outcome)>, Vec<Finding>) {
+        let receipt = &self.receipts[r];
+        let line = &self.data.bank[receipt.bank];
+        let mut evidence = vec![line.row];
+        if let Some(s) = receipt.share {
+            evidence.push(self.data.shares[s].row);
+        }
+        let entry = |outcome| BankEntry {
+            bank: receipt.bank,
+            share: receipt.share,
+            amount: receipt.amount,
+            outcome,
+        };
+        let finding =
+            |kind: FindingKind, account, posted_to, postings: Vec<usize>, amount, detail| {
+                let mut evidence = evidence.clone();
+                evidence.extend(postings.iter().map(|&p| self.data.postings[p].row));
+                Finding {
+                    kind,
+                    severity: kind.severity(),
+                    account,
+                    posted_to,
+                    bank: Some(receipt.bank),
+                    postings,
+                    amount,
+                    evidence,
+                    detail,
+                    suggestions: Vec::new(),
+                }
+            };
+        let money = self.describe_receipt(receipt);
+
+        let mut postings: Vec<usize> = self.linked[r].iter().map(|&(p, _)| p).collect();
+        postings.sort_unstable();
+        if postings.is_empty() {
+            return match &receipt.identity {
+                Identity::Account(a, basis) => {
+                    let acc = self.data.account(*a);
+                    let f = finding(
+                        FindingKind::UnpostedReceipt,
+                        Some(*a),
+                        None,
+                        vec![],
+                        -receipt.amount,
+                        format!(
+                            "{money} belongs to {} ({}) but never reached any rent account: post it to {}.",
+                            acc.account_ref,
+                            basis.describe(),
+                            acc.account_ref
+                        ),
+                    );
+                    (entry(Outcome::UnpostedReceipt), vec![], vec![f])
+                }
+                identity => {
+                    let (mut suggestions, left_out) =
+                        index.suggest(&self.data.accounts, &line.reference, &line.payer, 3);
+                    let mut detail = format!(
+                        "{money} matches no account and was never posted; it is in suspense."
+                    );
+                    if let Identity::Ambiguous(ids) = identity {
+                        let refs: Vec<&str> = ids
+                            .iter()
+                            .map(|&a| self.data.account(a).account_ref.as_str())
+                            .collect();
+                        detail = format!(
+                            "{money} fits more than one account equally ({}) and was never posted; it is in suspense.",
+                            refs.join(", ")
+                        );
+                        suggestions = ids
+                            .iter()
+                            .take(3)
+                            .map(|&a| identify::Suggestion {
+                                account: a,
+                                reason: "reference matches this account as well as another"
+                                    .to_string(),
+                            })
+                            .collect();
+                    }
+                    if suggestions.is_empty() {
+                        detail
+                            .push_str(" No account looks close: trace the payer through the bank.");
+                    } else {
+                        let names: Vec<String> = suggestions
+                            .iter()
+                            .map(|s| {
+                                format!(
+                                    "{} ({})",
+                                    self.data.account(s.account).account_ref,
+                                    s.reason
+                                )
+                            })
+                            .collect();
+                        detail.push_str(&format!(
+                            " Possible accounts: {}{}. Confirm with the payer before posting.",
+                            names.join("; "),
+                            if left_out > 0 {
+                                format!(" and {left_out} more")
+                            } else {
+                                String::new()
+                            }
+                        ));
+                    }
+                    let mut f = finding(
+                        FindingKind::UnidentifiedReceipt,
+                        None,
+                        None,
+                        vec![],
+                        -receipt.amount,
+                        detail,
+                    );
+                    f.suggestions = suggestions;
+                    (entry(Outcome::UnidentifiedReceipt), vec![], vec![f])
+                }
+            };
+        }
+
+        let mut outcomes = Vec::new();
+        let mut found = Vec::new();
+        let total: Decimal = postings
+            .iter()
+            .map(|&p| self.data.postings[p].credit())
+            .sum();
+        if postings.len() > 1 && total == receipt.amount {
+            // One receipt legitimately split across postings.
+            for &p in &postings {
+                outcomes.push((p, Outcome::Matched));
+            }
+            return (entry(Outcome::Matched), outcomes, found);
+        }
+
+        let expected = receipt.identity.account();
+        let exact = |p: &usize| self.data.postings[*p].credit() == receipt.amount;
+        let primary = postings
+            .iter()
+            .copied()
+            .find(|p| exact(p) && Some(self.data.postings[*p].account) == expected)
+            .or_else(|| postings.iter().copied().find(exact))
+            .unwrap_or(postings[0]);
+        for &p in postings.iter().filter(|&&p| p != primary) {
+            let dup = &self.data.postings[p];
+            let first = &self.data.postings[primary];
+            outcomes.push((p, Outcome::DuplicatePosting));
+            found.push(finding(
+                FindingKind::DuplicatePosting,
+                Some(dup.account),
+                None,
+                vec![primary, p],
+                dup.credit(),
+                format!(
+                    "{money} was posted more than once: {} on {} to {} and again as {} on {} to {}: reverse {}.",
+                    first.txn_id,
+                    first.date,
+                    self.data.account(first.account).account_ref,
+                    dup.txn_id,
+                    dup.date,
+                    self.data.account(dup.account).account_ref,
+                    dup.txn_id
+                ),
+            ));
+        }
+
+        let posting = &self.data.postings[primary];
+        let posted_acc = &self.data.account(posting.account).account_ref;
+        let credit = posting.credit();
+        let days = lag(posting, receipt);
+        let trusted_elsewhere = |a: AccountId| {
+            // A tenant who pays with someone else's number but whose name the
+            // posting follows: the posting is right, the reference is not.
+            let tenant_of = |id: AccountId| self.data.account(id).tenant_name.as_str();
+            identify::names_match(&line.payer, tenant_of(posting.account))
+                && !identify::names_match(&line.payer, tenant_of(a))
+        };
+        let outcome = match receipt.identity {
+            Identity::Account(a, basis) if a != posting.account && !trusted_elsewhere(a) => {
+                let acc = &self.data.account(a).account_ref;
+                found.push(finding(
+                    FindingKind::WrongAccount,
+                    Some(a),
+                    Some(posting.account),
+                    vec![primary],
+                    -receipt.amount,
+                    format!(
+                        "{money} belongs to {acc} ({}) but was posted to {posted_acc} as {} on {}: \
+                         reverse it from {posted_acc} and post it to {acc}.",
+                        basis.describe(),
+                        posting.txn_id,
+                        posting.date
+                    ),
+                ));
+                if credit != receipt.amount {
+                    found.push(finding(
+                        FindingKind::AmountMismatch,
+                        Some(posting.account),
+                        None,
+                        vec![primary],
+                        credit - receipt.amount,
+                        format!(
+                            "{} on {} credited {posted_acc} with {} for {money}: the reversal from {posted_acc} \
+                             must be {}, not the receipt's amount.",
+                            posting.txn_id,
+                            posting.date,
+                            pounds(credit),
+                            pounds(credit)
+                        ),
+                    ));
+                }
+                Outcome::WrongAccount
+            }
+            _ if credit != receipt.amount => {
+                let diff = credit - receipt.amount;
+                found.push(finding(
+                    FindingKind::AmountMismatch,
+                    Some(posting.account),
+                    None,
+                    vec![primary],
+                    diff,
+                    format!(
+                        "{} on {} credited {posted_acc} with {} but the money received was {money}: \
+                         correct the posting by {} (the tenant owes {} {}).",
+                        posting.txn_id,
+                        posting.date,
+                        pounds(credit),
+                        pounds(diff.abs()),
+                        pounds(diff.abs()),
+                        if diff > Decimal::ZERO { "more" } else { "less" }
+                    ),
+                ));
+                Outcome::AmountMismatch
+            }
+            _ if days > self.opts.posting_days => {
+                found.push(finding(
+                    FindingKind::LatePosting,
+                    Some(posting.account),
+                    None,
+                    vec![primary],
+                    Decimal::ZERO,
+                    format!(
+                        "{money} was posted to {posted_acc} as {} on {}, {days} days after it arrived \
+                         (allowed: {}): the account looked {} worse in between; check no arrears \
+                         action was taken on it then.",
+                        posting.txn_id,
+                        posting.date,
+                        self.opts.posting_days,
+                        pounds(receipt.amount)
+                    ),
+                ));
+                Outcome::LatePosting
+            }
+            _ => Outcome::Matched,
+        };
+        outcomes.push((primary, outcome));
+        (entry(outcome), outcomes, found)
+    }
+
+    /// `£120.00 received 2026-02-03 (BNK-0042, reference "RA1003", payer "J SMITH")`
+    fn describe_receipt(&self, receipt: &Receipt) -> String {
+        let line: &BankLine = &self.data.bank[receipt.bank];
+        let mut about = vec![line.bank_id.clone()];
+        if let Some(s) = receipt.share {
+            let share = &self.data.shares[s];
+            let who = share
+                .account_ref
+                .as_deref()
+                .or(share.claim_ref.as_deref())
+                .unwrap_or("?");
+            about.push(format!("schedule share for {who}"));
+        } else {
+            if !line.reference.is_empty() {
+                about.push(format!("reference {:?}", line.reference));
+            }
+            if !line.payer.is_empty() {
+                about.push(format!("payer {:?}", line.payer));
+            }
+        }
+        format!(
+            "{} received {} ({})",
+            pounds(receipt.amount),
+            line.date,
+            about.join(", ")
+        )
+    }
+
+    /// Cash credits tied to no receipt: a duplicate of one that is tied
+    /// (same account, same amount, near in time), or money that never came.
+    fn decide_unlinked_postings(
+        &self,
+        credit_outcomes: &mut [Option<Outcome>],
+        findings: &mut Vec<Finding>,
+    ) {
+        let mut by_account: HashMap<AccountId, Vec<usize>> = HashMap::new();
+        for (r, links) in self.linked.iter().enumerate() {
+            for &(p, _) in links {
+                by_account
+                    .entry(self.data.postings[p].account)
+                    .or_default()
+                    .push(r);
+            }
+        }
+        for &p in &self.free_postings {
+            if self.posting_receipt[p].is_some() {
+                continue;
+            }
+            let posting = &self.data.postings[p];
+            let acc = &self.data.account(posting.account).account_ref;
+            let original = by_account
+                .get(&posting.account)
+                .into_iter()
+                .flatten()
+                .copied()
+                .filter(|&r| {
+                    self.receipts[r].amount == posting.credit()
+                        && self.window_ok(posting, &self.receipts[r])
+                })
+                .min_by_key(|&r| (lag(posting, &self.receipts[r]).abs(), r));
+            let mut evidence = vec![posting.row];
+            let (kind, bank, postings, detail) = match original {
+                Some(r) => {
+                    let receipt = &self.receipts[r];
+                    let first = self.linked[r]
+                        .iter()
+                        .map(|&(q, _)| q)
+                        .filter(|&q| self.data.postings[q].account == posting.account)
+                        .min()
+                        .unwrap_or(p);
+                    evidence.insert(0, self.data.bank[receipt.bank].row);
+                    evidence.insert(1, self.data.postings[first].row);
+                    (
+                        FindingKind::DuplicatePosting,
+                        Some(receipt.bank),
+                        vec![first, p],
+                        format!(
+                            "{} was posted to {acc} twice: {} on {} and {} on {}, for one receipt: reverse {}.",
+                            self.describe_receipt(receipt),
+                            self.data.postings[first].txn_id,
+                            self.data.postings[first].date,
+                            posting.txn_id,
+                            posting.date,
+                            posting.txn_id
+                        ),
+                    )
+                }
+                None => {
+                    let why = if let Some(bank_ref) = self.dangling_ref.get(&p) {
+                        format!("its bank reference {bank_ref:?} is on no bank line up to the as-at date")
+                    } else if let Some(&l) = self.no_share.get(&p) {
+                        let line = &self.data.bank[l];
+                        evidence.push(line.row);
+                        format!(
+                            "its bulk receipt {} has no share in the schedule for {acc}",
+                            line.bank_id
+                        )
+                    } else {
+                        format!(
+                            "no receipt of that amount for this account arrived between {} days before and {} days after",
+                            self.opts.lead_days, self.opts.match_days
+                        )
+                    };
+                    (
+                        FindingKind::UnbankedCredit,
+                        self.no_share.get(&p).copied(),
+                        vec![p],
+                        format!(
+                            "{} on {} credits {acc} with {} as a {} but no money is behind it: {why}. \
+                             Find the receipt or reverse the credit.",
+                            posting.txn_id,
+                            posting.date,
+                            pounds(posting.credit()),
+                            posting.kind
+                        ),
+                    )
+                }
+            };
+            credit_outcomes[p] = Some(match kind {
+                FindingKind::DuplicatePosting => Outcome::DuplicatePosting,
+                _ => Outcome::UnbankedCredit,
+            });
+            findings.push(Finding {
+                kind,
+                severity: kind.severity(),
+                account: Some(posting.account),
+                posted_to: None,
+                bank,
+                postings,
+                amount: posting.credit(),
+                evidence,
+                detail,
+                suggestions: Vec::new(),
+            });
+        }
+    }
+}
+
+/// Money paid out: returned Direct Debits and refunds, against the ledger's
+/// reversals and refunds.
+mod outflows {
+    use super::*;
+
+    pub(super) fn match_outflows(
+        data: &Dataset,
+        index: &RefIndex,
+        opts: MatchOptions,
+        bank_keys: &HashMap<String, usize>,
+        entries: &mut Vec<BankEntry>,
+        findings: &mut Vec<Finding>,
+    ) {
+        let outflows: Vec<usize> = (0..data.bank.len())
+            .filter(|&i| data.bank[i].amount < Decimal::ZERO && data.bank[i].date <= opts.as_at)
+            .collect();
+        let mut taken = vec![false; data.postings.len()];
+        let wanted = |p: &Posting, kind: PostingKind| {
+            p.kind == kind && !p.is_credit() && !p.amount.is_zero() && p.date <= opts.as_at
+        };
+        // Reversal and refund debits by the bank ref they carry, and by account.
+        let mut by_ref: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut by_account: HashMap<AccountId, Vec<usize>> = HashMap::new();
+        // The account each receipt's credit went to, for finding a return's account.
+        let mut credited: HashMap<String, AccountId> = HashMap::new();
+        for (p, q) in data.postings.iter().enumerate() {
+            if wanted(q, PostingKind::Reversal) || wanted(q, PostingKind::Refund) {
+                match q.bank_ref.as_deref() {
+                    Some(b) => by_ref.entry(identify::normalise(b)).or_default().push(p),
+                    None => by_account.entry(q.account).or_default().push(p),
+                }
+            } else if q.is_credit() {
+                if let Some(b) = q.bank_ref.as_deref() {
+                    credited.entry(identify::normalise(b)).or_insert(q.account);
+                }
+            }
+        }
+
+        for &i in &outflows {
+            let line = &data.bank[i];
+            let out = -line.amount;
+            let (kind, ledger_kind) = if line.is_dd_return() {
+                (FindingKind::UnreversedReturn, PostingKind::Reversal)
+            } else {
+                (FindingKind::UnmatchedRefund, PostingKind::Refund)
+            };
+            let collection = line
+                .returned_bank_id
+                .as_deref()
+                .and_then(|id| bank_keys.get(&identify::normalise(id)).copied());
+            let account = collection
+                .and_then(|c| {
+                    let collected = &data.bank[c];
+                    index.identify(&collected.reference).account().or_else(|| {
+                        credited
+                            .get(&identify::normalise(&collected.bank_id))
+                            .copied()
+                    })
+                })
+                .or_else(|| index.identify(&line.reference).account());
+            let mut chosen: Vec<usize> = std::iter::once(&line.bank_id)
+                .chain(collection.map(|c| &data.bank[c].bank_id))
+                .flat_map(|k| by_ref.get(&identify::normalise(k)).into_iter().flatten())
+                .copied()
+                .filter(|&p| !taken[p] && data.postings[p].kind == ledger_kind)
+                .collect();
+            chosen.sort_unstable();
+            chosen.dedup();
+            if chosen.is_empty() {
+                let days = |p: usize| (data.postings[p].date - line.date).num_days();
+                chosen.extend(
+                    account
+                        .and_then(|a| by_account.get(&a))
+                        .into_iter()
+                        .flatten()
+                        .copied()
+                        .filter(|&p| {
+                            !taken[p]
+                                && data.postings[p].kind == ledger_kind
+                                && data.postings[p].amount == out
+                                && days(p) >= -opts.lead_days
+                                && days(p) <= opts.match_days
+                        })
+                        .min_by_key(|&p| (days(p).abs(), p)),
+                );
+            }
+            for &p in &chosen {
+                taken[p] = true;
+            }
+            let acc_name = account.map(|a| data.account(a).account_ref.clone());
+            let what = if line.is_dd_return() {
+                let code = line.return_code.as_deref().unwrap_or("");
+                format!(
+                    "Direct Debit return {} of {} on {}{}",
+                    line.bank_id,
+                    pounds(out),
+                    line.date,
+                    if code.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" (ARUDD {code}: {})", arudd_reason(code))
+                    }
+                )
+            } else {
+                format!(
+                    "{} paid out on {} ({})",
+                    pounds(out),
+                    line.date,
+                    line.bank_id
+                )
+            };
+            match chosen.as_slice() {
+                [] => {
+                    entries.push(BankEntry {
+                        bank: i,
+                        share: None,
+                        amount: line.amount,
+                        outcome: kind_outcome(kind),
+                    });
+                    let mut evidence = vec![line.row];
+                    if let Some(c) = collection {
+                        evidence.push(data.bank[c].row);
+                    }
+                    let detail = match (&acc_name, line.is_dd_return()) {
+                        (Some(a), true) => format!(
+                            "{what} was never reversed on {a}: the account looks {} better than it is; post the reversal.",
+                            pounds(out)
+                        ),
+                        (Some(a), false) => format!(
+                            "{what} to the tenant of {a} has no refund on the ledger: post the refund or recover the money."
+                        ),
+                        (None, _) => format!("{what} cannot be tied to any account and has no ledger entry: trace it."),
+                    };
+                    findings.push(Finding {
+                        kind,
+                        severity: kind.severity(),
+                        account,
+                        posted_to: None,
+                        bank: Some(i),
+                        postings: vec![],
+                        amount: if account.is_some() {
+                            out
+                        } else {
+                            Decimal::ZERO
+                        },
+                        evidence,
+                        detail,
+                        suggestions: Vec::new(),
+                    });
+                }
+                [first, extra @ ..] => {
+                    entries.push(BankEntry {
+                        bank: i,
+                        share: None,
+                        amount: line.amount,
+                        outcome: Outcome::Matched,
+                    });
+                    for &p in extra {
+                        let q = &data.postings[p];
+                        findings.push(Finding {
+                            kind: FindingKind::DuplicatePosting,
+                            severity: FindingKind::DuplicatePosting.severity(),
+                            account: Some(q.account),
+                            posted_to: None,
+                            bank: Some(i),
+                            postings: vec![*first, p],
+                            amount: -q.amount,
+                            evidence: vec![line.row, data.postings[*first].row, q.row],
+                            detail: format!(
+                                "{what} was put through {} twice: {} and {}; reverse {}.",
+                                data.account(q.account).account_ref,
+                                data.postings[*first].txn_id,
+                                q.txn_id,
+                                q.txn_id
+                            ),
+                            suggestions: Vec::new(),
+                        });
+                    }
+                }
+            }
+        }
+
+        // Ledger reversals and refunds with no money behind them.
+        for (p, q) in data.postings.iter().enumerate() {
+            if taken[p] {
+                continue;
+            }
+            let kind = if wanted(q, PostingKind::Reversal) && reverses_payment(q) {
+                FindingKind::ReversalWithoutReturn
+            } else if wanted(q, PostingKind::Refund) {
+                FindingKind::UnmatchedRefund
+            } else {
+                continue;
+            };
+            let acc = &data.account(q.account).account_ref;
+            let detail = match kind {
+                FindingKind::ReversalWithoutReturn => format!(
+                    "{} on {} reverses {} from {acc} but the bank shows no returned payment: \
+                     the account looks {} worse than it is; cancel the reversal unless the return is elsewhere.",
+                    q.txn_id,
+                    q.date,
+                    pounds(q.amount),
+                    pounds(q.amount)
+                ),
+                _ => format!(
+                    "{} on {} refunds {} to {acc} but no money left the bank for it: \
+                     pay the refund or cancel the ledger entry.",
+                    q.txn_id,
+                    q.date,
+                    pounds(q.amount)
+                ),
+            };
+            findings.push(Finding {
+                kind,
+                severity: kind.severity(),
+                account: Some(q.account),
+                posted_to: None,
+                bank: None,
+                postings: vec![p],
+                amount: -q.amount,
+                evidence: vec![q.row],
+                detail,
+                suggestions: Vec::new(),
+            });
+        }
+    }
+
+    /// Reversals of payments are what a DD return needs; a reversal of a
+    /// charge or adjustment is an ordinary ledger correction.
+    fn reverses_payment(q: &Posting) -> bool {
+        q.method
+            .is_some_and(|m| m != super::super::model::Method::Other)
+            || q.bank_ref.is_some()
+    }
+
+    fn kind_outcome(kind: FindingKind) -> Outcome {
+        match kind {
+            FindingKind::UnreversedReturn => Outcome::UnreversedReturn,
+            _ => Outcome::UnmatchedRefund,
+        }
+    }
+
+    /// The ARUDD reason codes in words.
+    pub fn arudd_reason(code: &str) -> &'static str {
+        match code.trim() {
+            "0" => "refer to payer",
+            "1" => "instruction cancelled",
+            "2" => "payer deceased",
+            "3" => "account transferred",
+            "5" => "no account",
+            "6" => "no instruction",
+            "7" => "amount differs",
+            "8" => "amount not yet due",
+            "9" => "presentation overdue",
+            "A" | "a" => "service user differs",
+            "B" | "b" => "account closed",
+            _ => "reason code not recognised",
+        }
+    }
+}
+
+pub use outflows::arudd_reason;

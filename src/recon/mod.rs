@@ -1,0 +1,125 @@
+//! The reconciliation core: no I/O. Takes a [`Dataset`] and settings, returns
+//! findings, account assessments and control totals, the same whatever the
+//! number of threads.
+
+pub mod assess;
+pub mod finding;
+pub mod identify;
+pub mod law;
+pub mod matching;
+pub mod model;
+pub mod money;
+pub mod totals;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+pub use assess::{Assessment, Status, Trigger};
+pub use finding::{Finding, FindingKind, Outcome, Severity};
+pub use model::Dataset;
+pub use totals::Totals;
+
+use matching::{MatchOptions, Matching};
+
+/// Everything the officer chose, with the defaults the issue tracker agreed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Settings {
+    /// `None`: the latest date in the ledger or bank.
+    pub as_at: Option<NaiveDate>,
+    pub trigger: Trigger,
+    pub warn_at: Decimal,
+    pub posting_days: i64,
+    pub match_days: i64,
+    pub lead_days: i64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            as_at: None,
+            trigger: Trigger::Weeks(Decimal::from(4)),
+            warn_at: Decimal::new(75, 2),
+            posting_days: 5,
+            match_days: 35,
+            lead_days: 3,
+        }
+    }
+}
+
+/// The result of one reconciliation.
+#[derive(Clone, Debug)]
+pub struct Reconciliation {
+    pub as_at: NaiveDate,
+    pub settings: Settings,
+    /// Sorted by account ref, kind, bank id, first txn id.
+    pub findings: Vec<Finding>,
+    /// One per account, in account-ref order.
+    pub assessments: Vec<Assessment>,
+    pub totals: Totals,
+    pub matching: Matching,
+}
+
+pub fn reconcile(data: &Dataset, settings: Settings) -> Reconciliation {
+    let as_at = settings
+        .as_at
+        .or_else(|| data.latest_date())
+        .unwrap_or(NaiveDate::MIN);
+    let index = identify::RefIndex::build(&data.accounts);
+    let mut matching = matching::match_all(
+        data,
+        &index,
+        MatchOptions {
+            as_at,
+            posting_days: settings.posting_days,
+            match_days: settings.match_days,
+            lead_days: settings.lead_days,
+        },
+    );
+    let mut findings = std::mem::take(&mut matching.findings);
+    sort_findings(data, &mut findings);
+    let mut assessments = assess::assess_all(
+        data,
+        &findings,
+        assess::AssessOptions {
+            as_at,
+            trigger: settings.trigger,
+            warn_at: settings.warn_at,
+        },
+    );
+    assessments.sort_by(|a, b| {
+        data.account(a.account)
+            .account_ref
+            .cmp(&data.account(b.account).account_ref)
+    });
+    let totals = totals::compute(data, &matching, &findings);
+    Reconciliation {
+        as_at,
+        settings,
+        findings,
+        assessments,
+        totals,
+        matching,
+    }
+}
+
+/// The contract's order: account ref, kind, bank id, first txn id; then the
+/// evidence, so that no two findings can tie.
+fn sort_findings(data: &Dataset, findings: &mut [Finding]) {
+    let key = |f: &Finding| {
+        (
+            f.account
+                .map(|a| data.account(a).account_ref.clone())
+                .unwrap_or_default(),
+            f.kind.as_str(),
+            f.bank
+                .map(|b| data.bank[b].bank_id.clone())
+                .unwrap_or_default(),
+            f.postings
+                .first()
+                .map(|&p| data.postings[p].txn_id.clone())
+                .unwrap_or_default(),
+            f.evidence.clone(),
+        )
+    };
+    findings.sort_by_cached_key(key);
+}

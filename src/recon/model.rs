@@ -1,0 +1,277 @@
+//! The domain model the core works on: accounts, postings (ledger rows), bank
+//! lines and schedule shares. Every row keeps the file line it came from, so
+//! each finding can cite its evidence.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+/// Index of an account in [`Dataset::accounts`].
+pub type AccountId = u32;
+
+/// The four input files of the data contract.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum SourceFile {
+    Accounts,
+    Ledger,
+    Bank,
+    Schedules,
+}
+
+impl SourceFile {
+    pub const ALL: [SourceFile; 4] = [
+        SourceFile::Accounts,
+        SourceFile::Ledger,
+        SourceFile::Bank,
+        SourceFile::Schedules,
+    ];
+
+    pub fn default_name(self) -> &'static str {
+        match self {
+            SourceFile::Accounts => "accounts.csv",
+            SourceFile::Ledger => "ledger.csv",
+            SourceFile::Bank => "bank.csv",
+            SourceFile::Schedules => "schedules.csv",
+        }
+    }
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// Where a row came from: file and 1-based line of the record's start.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct RowRef {
+    pub file: SourceFile,
+    pub line: u64,
+}
+
+/// Display names of the input files, used when citing evidence.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SourceNames(pub [String; 4]);
+
+impl Default for SourceNames {
+    fn default() -> Self {
+        SourceNames(SourceFile::ALL.map(|f| f.default_name().to_string()))
+    }
+}
+
+impl SourceNames {
+    pub fn name(&self, file: SourceFile) -> &str {
+        &self.0[file.index()]
+    }
+
+    /// `ledger.csv:14`, the form every piece of evidence takes.
+    pub fn cite(&self, row: RowRef) -> String {
+        format!("{}:{}", self.name(row.file), row.line)
+    }
+}
+
+macro_rules! vocabulary {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The contract's word for this value.
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+
+            /// Parses the contract's word (already trimmed and lower-cased).
+            pub fn from_word(word: &str) -> Option<Self> {
+                match word { $($text => Some($name::$variant),)+ _ => None }
+            }
+
+            /// The accepted words, for error messages.
+            pub fn expected() -> String {
+                [$($text),+].join(", ")
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+pub(crate) use vocabulary;
+
+vocabulary!(TenancyType {
+    Assured => "assured",
+    AssuredShorthold => "assured_shorthold",
+    Secure => "secure",
+    Introductory => "introductory",
+    Starter => "starter",
+    Licence => "licence",
+    Other => "other",
+});
+
+vocabulary!(RentPeriod {
+    Weekly => "weekly",
+    Fortnightly => "fortnightly",
+    FourWeekly => "four_weekly",
+    Monthly => "monthly",
+});
+
+vocabulary!(Benefit {
+    None => "none",
+    Hb => "hb",
+    Uc => "uc",
+});
+
+vocabulary!(PostingKind {
+    Charge => "charge",
+    Payment => "payment",
+    Benefit => "benefit",
+    Refund => "refund",
+    Adjustment => "adjustment",
+    Reversal => "reversal",
+    Writeoff => "writeoff",
+});
+
+vocabulary!(Method {
+    Dd => "dd",
+    Card => "card",
+    Cash => "cash",
+    BankTransfer => "bank_transfer",
+    StandingOrder => "standing_order",
+    Cheque => "cheque",
+    Hb => "hb",
+    Uc => "uc",
+    Other => "other",
+    DdReturn => "dd_return",
+});
+
+impl RentPeriod {
+    /// The rent for one week, for comparing accounts on different periods:
+    /// fortnightly / 2, four-weekly / 4, monthly x 12 / 52 (unrounded).
+    pub fn weekly_equivalent(self, rent: Decimal) -> Decimal {
+        match self {
+            RentPeriod::Weekly => rent,
+            RentPeriod::Fortnightly => rent / Decimal::from(2),
+            RentPeriod::FourWeekly => rent / Decimal::from(4),
+            RentPeriod::Monthly => rent * Decimal::from(12) / Decimal::from(52),
+        }
+    }
+}
+
+/// One rent account (tenancy) from accounts.csv.
+#[derive(Clone, Debug)]
+pub struct Account {
+    pub account_ref: String,
+    pub tenant_name: String,
+    pub tenancy_type: TenancyType,
+    pub rent_period: RentPeriod,
+    pub rent: Decimal,
+    pub opening_date: NaiveDate,
+    pub opening_balance: Decimal,
+    pub payment_refs: Vec<String>,
+    pub benefit: Benefit,
+    pub vulnerable: bool,
+    pub benefit_claim_pending: bool,
+    pub open_dispute: bool,
+    pub row: RowRef,
+}
+
+impl Account {
+    pub fn weekly_rent(&self) -> Decimal {
+        self.rent_period.weekly_equivalent(self.rent)
+    }
+}
+
+/// One ledger row as posted in the rent system.
+#[derive(Clone, Debug)]
+pub struct Posting {
+    pub txn_id: String,
+    pub account: AccountId,
+    pub date: NaiveDate,
+    pub kind: PostingKind,
+    /// Signed as a debit: positive increases what the tenant owes.
+    pub amount: Decimal,
+    pub method: Option<Method>,
+    pub bank_ref: Option<String>,
+    pub description: String,
+    pub row: RowRef,
+}
+
+impl Posting {
+    pub fn is_credit(&self) -> bool {
+        self.amount.is_sign_negative() && !self.amount.is_zero()
+    }
+
+    /// The credit as a positive sum (zero for a debit).
+    pub fn credit(&self) -> Decimal {
+        if self.is_credit() {
+            -self.amount
+        } else {
+            Decimal::ZERO
+        }
+    }
+
+    /// A credit that claims money arrived: a payment or a benefit credit.
+    /// Other credits (adjustments, write-offs) move no money.
+    pub fn is_cash_credit(&self) -> bool {
+        self.is_credit() && matches!(self.kind, PostingKind::Payment | PostingKind::Benefit)
+    }
+}
+
+/// One line of the bank statement or processor export.
+#[derive(Clone, Debug)]
+pub struct BankLine {
+    pub bank_id: String,
+    pub date: NaiveDate,
+    /// Positive = money received by the landlord.
+    pub amount: Decimal,
+    pub reference: String,
+    pub payer: String,
+    pub method: Option<Method>,
+    pub return_code: Option<String>,
+    pub returned_bank_id: Option<String>,
+    pub row: RowRef,
+}
+
+impl BankLine {
+    pub fn is_dd_return(&self) -> bool {
+        self.method == Some(Method::DdReturn) || self.returned_bank_id.is_some()
+    }
+}
+
+/// One account's share of a bulk receipt, from schedules.csv.
+#[derive(Clone, Debug)]
+pub struct ScheduleShare {
+    pub batch_ref: String,
+    pub account_ref: Option<String>,
+    pub claim_ref: Option<String>,
+    pub amount: Decimal,
+    pub period_start: Option<NaiveDate>,
+    pub period_end: Option<NaiveDate>,
+    pub row: RowRef,
+}
+
+/// Everything read from the inputs, validated and ready to reconcile.
+#[derive(Clone, Debug, Default)]
+pub struct Dataset {
+    pub sources: SourceNames,
+    pub accounts: Vec<Account>,
+    pub postings: Vec<Posting>,
+    pub bank: Vec<BankLine>,
+    pub shares: Vec<ScheduleShare>,
+}
+
+impl Dataset {
+    pub fn account(&self, id: AccountId) -> &Account {
+        &self.accounts[id as usize]
+    }
+
+    /// The latest date anywhere in the ledger or bank: the default as-at date.
+    pub fn latest_date(&self) -> Option<NaiveDate> {
+        let ledger = self.postings.iter().map(|p| p.date);
+        let bank = self.bank.iter().map(|b| b.date);
+        ledger.chain(bank).max()
+    }
+}

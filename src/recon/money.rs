@@ -1,0 +1,64 @@
+//! Money and date formatting shared by the core's detail sentences and the
+//! report writers: always two places, rounded half away from zero.
+
+use rust_decimal::{Decimal, RoundingStrategy};
+
+/// Rounds to pennies the way a finance officer would (half away from zero).
+pub fn to_pennies(d: Decimal) -> Decimal {
+    d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+}
+
+/// `-412.50`: the machine form used in CSV and JSON.
+pub fn plain(d: Decimal) -> String {
+    let mut r = to_pennies(d);
+    if r.is_zero() {
+        r = Decimal::ZERO;
+    }
+    r.rescale(2);
+    r.to_string()
+}
+
+/// `£1,240.00` / `-£12.00`: the human form used in detail sentences and tables.
+pub fn pounds(d: Decimal) -> String {
+    let text = plain(d);
+    let (sign, digits) = match text.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", text.as_str()),
+    };
+    let (whole, pence) = digits.split_once('.').unwrap_or((digits, "00"));
+    let mut grouped = String::with_capacity(whole.len() + whole.len() / 3);
+    for (i, c) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    format!("{sign}£{grouped}.{pence}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn plain_has_two_places_and_no_negative_zero() {
+        assert_eq!(plain(d("12")), "12.00");
+        assert_eq!(plain(d("-412.5")), "-412.50");
+        assert_eq!(plain(d("-0.001")), "0.00");
+        assert_eq!(plain(d("0.125")), "0.13");
+        assert_eq!(plain(d("-0.125")), "-0.13");
+    }
+
+    #[test]
+    fn pounds_groups_thousands() {
+        assert_eq!(pounds(d("1240")), "£1,240.00");
+        assert_eq!(pounds(d("-12")), "-£12.00");
+        assert_eq!(pounds(d("1234567.891")), "£1,234,567.89");
+        assert_eq!(pounds(d("999.999")), "£1,000.00");
+    }
+}

@@ -1,0 +1,164 @@
+//! Control totals: rows and money per input file, and the same money again by
+//! outcome and by finding kind, so a finance officer can see it ties.
+
+use rust_decimal::Decimal;
+
+use super::finding::{Finding, FindingKind, Outcome, Severity};
+use super::matching::Matching;
+use super::model::Dataset;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutcomeTotal {
+    pub outcome: Outcome,
+    pub rows: usize,
+    pub amount: Decimal,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KindTotal {
+    pub kind: FindingKind,
+    pub count: usize,
+    pub high: usize,
+    pub medium: usize,
+    pub low: usize,
+    /// Sum of the findings' corrections (signed as debits).
+    pub corrections: Decimal,
+    /// Money involved, whatever its direction: the receipt, or the posting.
+    pub money: Decimal,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Totals {
+    pub accounts_rows: usize,
+    pub ledger_rows: usize,
+    pub ledger_debit_rows: usize,
+    pub ledger_debits: Decimal,
+    pub ledger_credit_rows: usize,
+    pub ledger_credits: Decimal,
+    pub bank_rows: usize,
+    pub bank_in_rows: usize,
+    pub money_in: Decimal,
+    pub bank_out_rows: usize,
+    pub money_out: Decimal,
+    pub bulk_lines: usize,
+    pub schedule_rows: usize,
+    pub schedule_amount: Decimal,
+    /// Each bank line, bulk share, or unexplained part of a bulk line.
+    pub bank_outcomes: Vec<OutcomeTotal>,
+    /// Each ledger credit.
+    pub credit_outcomes: Vec<OutcomeTotal>,
+    pub findings: Vec<KindTotal>,
+}
+
+impl Totals {
+    /// Money in less money out, as on the statement.
+    pub fn bank_net(&self) -> Decimal {
+        self.money_in - self.money_out
+    }
+
+    /// Whether the outcomes account for every penny of both files.
+    pub fn ties(&self) -> bool {
+        let bank: Decimal = self.bank_outcomes.iter().map(|o| o.amount).sum();
+        let credits: Decimal = self.credit_outcomes.iter().map(|o| o.amount).sum();
+        let credit_rows: usize = self.credit_outcomes.iter().map(|o| o.rows).sum();
+        bank == self.bank_net()
+            && credits == self.ledger_credits
+            && credit_rows == self.ledger_credit_rows
+    }
+}
+
+fn tally(items: impl Iterator<Item = (Outcome, Decimal)>) -> Vec<OutcomeTotal> {
+    let mut by: Vec<OutcomeTotal> = Outcome::ALL
+        .iter()
+        .map(|&outcome| OutcomeTotal {
+            outcome,
+            rows: 0,
+            amount: Decimal::ZERO,
+        })
+        .collect();
+    for (o, amount) in items {
+        let t = &mut by[o as usize];
+        t.rows += 1;
+        t.amount += amount;
+    }
+    by.retain(|t| t.rows > 0);
+    by
+}
+
+pub fn compute(data: &Dataset, matching: &Matching, findings: &[Finding]) -> Totals {
+    let mut t = Totals {
+        accounts_rows: data.accounts.len(),
+        ledger_rows: data.postings.len(),
+        bank_rows: data.bank.len(),
+        schedule_rows: data.shares.len(),
+        schedule_amount: data.shares.iter().map(|s| s.amount).sum(),
+        ..Totals::default()
+    };
+    for p in &data.postings {
+        if p.is_credit() {
+            t.ledger_credit_rows += 1;
+            t.ledger_credits += p.credit();
+        } else {
+            t.ledger_debit_rows += 1;
+            t.ledger_debits += p.amount;
+        }
+    }
+    for b in &data.bank {
+        if b.amount > Decimal::ZERO {
+            t.bank_in_rows += 1;
+            t.money_in += b.amount;
+        } else {
+            t.bank_out_rows += 1;
+            t.money_out -= b.amount;
+        }
+    }
+    let mut bulk: Vec<usize> = matching
+        .bank_entries
+        .iter()
+        .filter(|e| e.share.is_some())
+        .map(|e| e.bank)
+        .collect();
+    bulk.dedup();
+    t.bulk_lines = bulk.len();
+    t.bank_outcomes = tally(matching.bank_entries.iter().map(|e| (e.outcome, e.amount)));
+    t.credit_outcomes = tally(
+        matching
+            .credit_outcomes
+            .iter()
+            .zip(&data.postings)
+            .filter_map(|(o, p)| o.map(|o| (o, p.credit()))),
+    );
+    for &kind in FindingKind::ALL {
+        let of_kind: Vec<&Finding> = findings.iter().filter(|f| f.kind == kind).collect();
+        if of_kind.is_empty() {
+            continue;
+        }
+        let count_sev = |s: Severity| of_kind.iter().filter(|f| f.severity == s).count();
+        t.findings.push(KindTotal {
+            kind,
+            count: of_kind.len(),
+            high: count_sev(Severity::High),
+            medium: count_sev(Severity::Medium),
+            low: count_sev(Severity::Low),
+            corrections: of_kind.iter().map(|f| f.amount).sum(),
+            money: of_kind
+                .iter()
+                .map(|f| {
+                    let bank = f
+                        .bank
+                        .filter(|_| f.kind != FindingKind::ScheduleMismatch)
+                        .map(|b| data.bank[b].amount.abs());
+                    let posted = f.postings.last().map(|&p| data.postings[p].amount.abs());
+                    match f.kind {
+                        FindingKind::ScheduleMismatch => f.amount.abs(),
+                        FindingKind::UnpostedReceipt
+                        | FindingKind::UnidentifiedReceipt
+                        | FindingKind::WrongAccount => f.amount.abs(),
+                        _ => posted.or(bank).unwrap_or(f.amount.abs()),
+                    }
+                })
+                .sum(),
+        });
+    }
+    t
+}

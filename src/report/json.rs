@@ -1,0 +1,170 @@
+//! `--format json`: one object with `findings`, `accounts` and `totals` as
+//! CONTRACT.md names them, plus `run` (tool, inputs, settings).
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use super::view::{account_view, finding_view, AccountView, FindingView};
+use super::{Exporter, Report};
+use crate::recon::money::plain;
+use crate::recon::totals::OutcomeTotal;
+
+pub struct JsonExporter;
+
+#[derive(Serialize)]
+struct Run {
+    tool: String,
+    inputs: Vec<String>,
+    as_at: String,
+    trigger: String,
+    warn_at: String,
+    posting_days: i64,
+    match_days: i64,
+}
+
+#[derive(Serialize)]
+struct FileTotal {
+    file: String,
+    rows: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    money_in: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    money_out: Option<String>,
+}
+
+#[derive(Serialize)]
+struct OutcomeRow {
+    outcome: &'static str,
+    rows: usize,
+    amount: String,
+}
+
+#[derive(Serialize)]
+struct KindRow {
+    kind: &'static str,
+    count: usize,
+    high: usize,
+    medium: usize,
+    low: usize,
+    money: String,
+    corrections: String,
+}
+
+#[derive(Serialize)]
+struct Totals {
+    files: Vec<FileTotal>,
+    bulk_lines: usize,
+    bank_outcomes: Vec<OutcomeRow>,
+    ledger_credit_outcomes: Vec<OutcomeRow>,
+    matched_bank: String,
+    matched_credits: String,
+    findings: Vec<KindRow>,
+    ties: bool,
+}
+
+#[derive(Serialize)]
+struct Document {
+    run: Run,
+    findings: Vec<FindingView>,
+    accounts: Vec<AccountView>,
+    totals: Totals,
+}
+
+fn outcome_rows(v: &[OutcomeTotal]) -> Vec<OutcomeRow> {
+    v.iter()
+        .map(|o| OutcomeRow {
+            outcome: o.outcome.as_str(),
+            rows: o.rows,
+            amount: plain(o.amount),
+        })
+        .collect()
+}
+
+fn matched(v: &[OutcomeTotal]) -> String {
+    plain(
+        v.iter()
+            .filter(|o| o.outcome == crate::recon::Outcome::Matched)
+            .map(|o| o.amount)
+            .sum(),
+    )
+}
+
+impl Exporter for JsonExporter {
+    fn write(&self, report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
+        let (data, recon) = (report.data, report.recon);
+        let t = &recon.totals;
+        let name = |f| data.sources.name(f).to_string();
+        use crate::recon::model::SourceFile as F;
+        let doc = Document {
+            run: Run {
+                tool: report.tool(),
+                inputs: report.inputs.clone(),
+                as_at: recon.as_at.to_string(),
+                trigger: recon.settings.trigger.to_string(),
+                warn_at: plain(recon.settings.warn_at),
+                posting_days: recon.settings.posting_days,
+                match_days: recon.settings.match_days,
+            },
+            findings: recon
+                .findings
+                .iter()
+                .map(|f| finding_view(data, f))
+                .collect(),
+            accounts: recon
+                .assessments
+                .iter()
+                .map(|a| account_view(data, a))
+                .collect(),
+            totals: Totals {
+                files: vec![
+                    FileTotal {
+                        file: name(F::Accounts),
+                        rows: t.accounts_rows,
+                        money_in: None,
+                        money_out: None,
+                    },
+                    FileTotal {
+                        file: name(F::Ledger),
+                        rows: t.ledger_rows,
+                        money_in: Some(plain(t.ledger_credits)),
+                        money_out: Some(plain(t.ledger_debits)),
+                    },
+                    FileTotal {
+                        file: name(F::Bank),
+                        rows: t.bank_rows,
+                        money_in: Some(plain(t.money_in)),
+                        money_out: Some(plain(t.money_out)),
+                    },
+                    FileTotal {
+                        file: name(F::Schedules),
+                        rows: t.schedule_rows,
+                        money_in: Some(plain(t.schedule_amount)),
+                        money_out: None,
+                    },
+                ],
+                bulk_lines: t.bulk_lines,
+                bank_outcomes: outcome_rows(&t.bank_outcomes),
+                ledger_credit_outcomes: outcome_rows(&t.credit_outcomes),
+                matched_bank: matched(&t.bank_outcomes),
+                matched_credits: matched(&t.credit_outcomes),
+                findings: t
+                    .findings
+                    .iter()
+                    .map(|k| KindRow {
+                        kind: k.kind.as_str(),
+                        count: k.count,
+                        high: k.high,
+                        medium: k.medium,
+                        low: k.low,
+                        money: plain(k.money),
+                        corrections: plain(k.corrections),
+                    })
+                    .collect(),
+                ties: t.ties(),
+            },
+        };
+        serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::other)?;
+        writeln!(out)
+    }
+}

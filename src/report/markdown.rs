@@ -1,0 +1,55 @@
+//! `--format markdown`: the sections as GitHub-flavoured tables, for pasting
+//! into a case note or a CI job summary.
+
+use std::io::{self, Write};
+
+use super::sections::sections;
+use super::view::spreadsheet_safe;
+use super::{Exporter, Report};
+
+pub struct MarkdownExporter;
+
+/// A cell that cannot break the table or run as a formula when pasted.
+fn cell(text: &str) -> String {
+    spreadsheet_safe(text.trim())
+        .replace('\\', "\\\\")
+        .replace('|', "\\|")
+        .replace(['\n', '\r'], " ")
+}
+
+impl Exporter for MarkdownExporter {
+    fn write(&self, report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
+        writeln!(out, "# Rent reconciliation")?;
+        writeln!(
+            out,
+            "\n{}: {}.\n\nInputs: {}.",
+            report.tool(),
+            report.settings_line(),
+            report.inputs.join(", ")
+        )?;
+        for section in sections(report) {
+            writeln!(out, "\n## {}\n", section.title)?;
+            if !section.rows.is_empty() {
+                writeln!(out, "| {} |", section.headers.join(" | "))?;
+                let rule: Vec<&str> = (0..section.headers.len())
+                    .map(|i| {
+                        if section.numeric.contains(&i) {
+                            "---:"
+                        } else {
+                            "---"
+                        }
+                    })
+                    .collect();
+                writeln!(out, "| {} |", rule.join(" | "))?;
+                for row in &section.rows {
+                    let cells: Vec<String> = row.iter().map(|c| cell(c)).collect();
+                    writeln!(out, "| {} |", cells.join(" | "))?;
+                }
+            }
+            if let Some(note) = &section.note {
+                writeln!(out, "\n{note}")?;
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,233 @@
+//! The human-readable report as titled sections of rows, shared by the table
+//! and Markdown writers: control totals, findings by kind, accounts by status,
+//! then the findings and the accounts to act on, most urgent first.
+
+use rust_decimal::Decimal;
+
+use super::view::{accounts_to_act_on, status_counts, urgent_findings};
+use super::Report;
+use crate::recon::model::SourceFile;
+use crate::recon::money::pounds;
+use crate::recon::totals::OutcomeTotal;
+
+pub struct Section {
+    pub title: String,
+    pub headers: Vec<&'static str>,
+    /// Columns (by index) holding money, to be right-aligned.
+    pub numeric: Vec<usize>,
+    pub rows: Vec<Vec<String>>,
+    /// A sentence under the table (e.g. whether totals tie).
+    pub note: Option<String>,
+}
+
+fn outcome_section(
+    title: &str,
+    unit: &'static str,
+    outcomes: &[OutcomeTotal],
+    expected: Decimal,
+    what: &str,
+) -> Section {
+    let mut rows: Vec<Vec<String>> = outcomes
+        .iter()
+        .map(|o| vec![o.outcome.to_string(), o.rows.to_string(), pounds(o.amount)])
+        .collect();
+    let total: Decimal = outcomes.iter().map(|o| o.amount).sum();
+    let count: usize = outcomes.iter().map(|o| o.rows).sum();
+    rows.push(vec!["total".to_string(), count.to_string(), pounds(total)]);
+    Section {
+        title: title.to_string(),
+        headers: vec!["outcome", unit, "money"],
+        numeric: vec![1, 2],
+        rows,
+        note: Some(if total == expected {
+            format!("Ties to the penny with {what} ({}).", pounds(expected))
+        } else {
+            format!(
+                "DOES NOT TIE: {what} is {} but outcomes sum to {}.",
+                pounds(expected),
+                pounds(total)
+            )
+        }),
+    }
+}
+
+pub fn sections(report: &Report<'_>) -> Vec<Section> {
+    let (data, recon) = (report.data, report.recon);
+    let t = &recon.totals;
+    let name = |f| data.sources.name(f).to_string();
+    let mut out = Vec::new();
+
+    out.push(Section {
+        title: "Control totals: input files".to_string(),
+        headers: vec!["file", "rows", "money in / credits", "money out / debits"],
+        numeric: vec![1, 2, 3],
+        rows: vec![
+            vec![
+                name(SourceFile::Accounts),
+                t.accounts_rows.to_string(),
+                String::new(),
+                String::new(),
+            ],
+            vec![
+                name(SourceFile::Ledger),
+                t.ledger_rows.to_string(),
+                pounds(t.ledger_credits),
+                pounds(t.ledger_debits),
+            ],
+            vec![
+                name(SourceFile::Bank),
+                t.bank_rows.to_string(),
+                pounds(t.money_in),
+                pounds(t.money_out),
+            ],
+            vec![
+                name(SourceFile::Schedules),
+                t.schedule_rows.to_string(),
+                pounds(t.schedule_amount),
+                String::new(),
+            ],
+        ],
+        note: None,
+    });
+    let mut bank = outcome_section(
+        "Bank lines by outcome (bulk lines counted by schedule share)",
+        "entries",
+        &t.bank_outcomes,
+        t.bank_net(),
+        "the bank file's net money",
+    );
+    if t.bulk_lines > 0 {
+        if let Some(note) = &mut bank.note {
+            note.push_str(&format!(
+                " {} bulk lines are split into their schedule shares.",
+                t.bulk_lines
+            ));
+        }
+    }
+    out.push(bank);
+    out.push(outcome_section(
+        "Ledger credits by outcome",
+        "rows",
+        &t.credit_outcomes,
+        t.ledger_credits,
+        "the ledger's credits",
+    ));
+
+    out.push(Section {
+        title: "Findings by kind".to_string(),
+        headers: vec![
+            "kind",
+            "count",
+            "high",
+            "medium",
+            "low",
+            "money",
+            "net correction",
+        ],
+        numeric: vec![1, 2, 3, 4, 5, 6],
+        rows: t
+            .findings
+            .iter()
+            .map(|k| {
+                vec![
+                    k.kind.to_string(),
+                    k.count.to_string(),
+                    k.high.to_string(),
+                    k.medium.to_string(),
+                    k.low.to_string(),
+                    pounds(k.money),
+                    pounds(k.corrections),
+                ]
+            })
+            .collect(),
+        note: t.findings.is_empty().then(|| "No findings.".to_string()),
+    });
+
+    out.push(Section {
+        title: "Accounts by status".to_string(),
+        headers: vec!["status", "accounts", "posted balance", "corrected balance"],
+        numeric: vec![1, 2, 3],
+        rows: status_counts(recon)
+            .into_iter()
+            .map(|(s, n, p, c)| vec![s.to_string(), n.to_string(), pounds(p), pounds(c)])
+            .collect(),
+        note: None,
+    });
+
+    let account_ref = |a: Option<u32>| {
+        a.map(|a| data.account(a).account_ref.clone())
+            .unwrap_or_default()
+    };
+    out.push(Section {
+        title: "Findings, most urgent first".to_string(),
+        headers: vec![
+            "severity",
+            "kind",
+            "account",
+            "posted to",
+            "correction",
+            "detail",
+            "evidence",
+        ],
+        numeric: vec![4],
+        rows: urgent_findings(recon)
+            .into_iter()
+            .map(|f| {
+                vec![
+                    f.severity.to_string(),
+                    f.kind.to_string(),
+                    account_ref(f.account),
+                    account_ref(f.posted_to),
+                    pounds(f.amount),
+                    f.detail.clone(),
+                    f.evidence
+                        .iter()
+                        .map(|&r| data.sources.cite(r))
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                ]
+            })
+            .collect(),
+        note: recon
+            .findings
+            .is_empty()
+            .then(|| "Nothing to put right.".to_string()),
+    });
+
+    let to_act = accounts_to_act_on(recon);
+    out.push(Section {
+        title: "Accounts to act on, most urgent first".to_string(),
+        headers: vec![
+            "account",
+            "status",
+            "posted",
+            "corrected",
+            "weeks",
+            "trigger",
+            "statutory",
+            "detail",
+        ],
+        numeric: vec![2, 3, 4, 5, 6],
+        rows: to_act
+            .iter()
+            .map(|a| {
+                vec![
+                    data.account(a.account).account_ref.clone(),
+                    a.status.to_string(),
+                    pounds(a.posted_balance),
+                    pounds(a.corrected_balance),
+                    a.arrears_weeks.to_string(),
+                    pounds(a.trigger),
+                    a.statutory
+                        .threshold
+                        .map_or_else(|| "none".to_string(), pounds),
+                    a.detail.clone(),
+                ]
+            })
+            .collect(),
+        note: to_act
+            .is_empty()
+            .then(|| "No account needs action.".to_string()),
+    });
+    out
+}

@@ -1,0 +1,49 @@
+//! `--format table` (the default): the sections as terminal tables.
+
+use std::io::{self, Write};
+
+use comfy_table::{presets, CellAlignment, ContentArrangement, Table};
+
+use super::sections::sections;
+use super::{Exporter, Report};
+
+pub struct TableExporter {
+    /// Wrap to this width; a fixed width keeps piped output identical.
+    pub width: u16,
+}
+
+impl Exporter for TableExporter {
+    fn write(&self, report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
+        writeln!(
+            out,
+            "{}: reconciliation {}",
+            report.tool(),
+            report.settings_line()
+        )?;
+        writeln!(out, "inputs: {}", report.inputs.join(", "))?;
+        for section in sections(report) {
+            writeln!(out, "\n{}", section.title)?;
+            if !section.rows.is_empty() {
+                let mut table = Table::new();
+                table
+                    .load_preset(presets::UTF8_FULL_CONDENSED)
+                    .set_content_arrangement(ContentArrangement::Dynamic)
+                    .set_width(self.width)
+                    .set_header(section.headers.clone());
+                for row in &section.rows {
+                    table.add_row(row.clone());
+                }
+                for &i in &section.numeric {
+                    if let Some(col) = table.column_mut(i) {
+                        col.set_cell_alignment(CellAlignment::Right);
+                    }
+                }
+                writeln!(out, "{table}")?;
+            }
+            if let Some(note) = &section.note {
+                writeln!(out, "{note}")?;
+            }
+        }
+        Ok(())
+    }
+}
