@@ -1,3 +1,4 @@
+use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -7,7 +8,8 @@ fn main() -> ExitCode {
     match rent_audit::cmd::run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(err) => {
-            eprintln!("rent-audit: {err:#}");
+            // Not eprintln!: it panics if stderr is a closed pipe.
+            let _ = writeln!(std::io::stderr(), "rent-audit: {err:#}");
             ExitCode::from(2)
         }
     }

@@ -16,6 +16,7 @@ use crate::recon::model::{
     Account, AccountId, BankLine, Benefit, Dataset, Method, Posting, PostingKind, RentPeriod,
     RowRef, ScheduleShare, SourceFile, SourceNames, TenancyType,
 };
+use crate::recon::money::plain;
 pub use error::{InputError, InputErrors};
 use table::{optional, required, Column, Table};
 
@@ -75,12 +76,16 @@ pub fn load(paths: &InputPaths) -> Result<Dataset, InputErrors> {
             .and_then(|p| Table::open(p, sources.name(file), columns, errors))
     };
 
-    let mut account_ids: HashMap<String, AccountId> = HashMap::new();
-    if let Some(t) = open(SourceFile::Accounts, ACCOUNT_COLUMNS, &mut errors) {
-        data.accounts = read_accounts(t, &mut account_ids, &mut errors);
-    }
+    let mut accounts = AccountIds::default();
+    let accounts_read = match open(SourceFile::Accounts, ACCOUNT_COLUMNS, &mut errors) {
+        Some(t) => {
+            data.accounts = read_accounts(t, &mut accounts, &mut errors);
+            true
+        }
+        None => false,
+    };
     if let Some(t) = open(SourceFile::Ledger, LEDGER_COLUMNS, &mut errors) {
-        data.postings = read_ledger(t, &account_ids, &mut errors);
+        data.postings = read_ledger(t, &accounts, accounts_read, &mut errors);
     }
     if let Some(t) = open(SourceFile::Bank, BANK_COLUMNS, &mut errors) {
         data.bank = read_bank(t, &mut errors);
@@ -93,6 +98,14 @@ pub fn load(paths: &InputPaths) -> Result<Dataset, InputErrors> {
     } else {
         Err(errors)
     }
+}
+
+/// Account refs read so far: the good rows' ids, and the refs of rows that
+/// were rejected (so postings to them are not reported a second time).
+#[derive(Default)]
+struct AccountIds {
+    good: HashMap<String, AccountId>,
+    rejected: std::collections::HashSet<String>,
 }
 
 /// Records `what` as a duplicate if `id` was already seen.
@@ -129,11 +142,7 @@ const ACCOUNT_COLUMNS: &[Column] = &[
     optional("open_dispute"),
 ];
 
-fn read_accounts(
-    mut t: Table,
-    ids: &mut HashMap<String, AccountId>,
-    errors: &mut InputErrors,
-) -> Vec<Account> {
+fn read_accounts(mut t: Table, ids: &mut AccountIds, errors: &mut InputErrors) -> Vec<Account> {
     let mut out = Vec::new();
     let mut seen = HashMap::new();
     let mut rec = ByteRecord::new();
@@ -167,6 +176,9 @@ fn read_accounts(
         let pending = r.flag(10);
         let dispute = r.flag(11);
         if !r.ok() {
+            if let Some(a) = account_ref {
+                ids.rejected.insert(a);
+            }
             continue;
         }
         let (
@@ -199,7 +211,7 @@ fn read_accounts(
         else {
             continue;
         };
-        ids.insert(account_ref.clone(), out.len() as AccountId);
+        ids.good.insert(account_ref.clone(), out.len() as AccountId);
         out.push(Account {
             account_ref,
             tenant_name,
@@ -234,9 +246,12 @@ const LEDGER_COLUMNS: &[Column] = &[
     optional("description"),
 ];
 
+/// `accounts_read`: whether the accounts file could be read at all; if not,
+/// every posting would name an unknown account, so none is reported.
 fn read_ledger(
     mut t: Table,
-    ids: &HashMap<String, AccountId>,
+    ids: &AccountIds,
+    accounts_read: bool,
     errors: &mut InputErrors,
 ) -> Vec<Posting> {
     if !t.has(4) && !t.has(5) {
@@ -258,8 +273,12 @@ fn read_ledger(
         if let Some(id) = &txn_id {
             check_unique(&mut seen, id, line, &mut r, 0, "txn_id");
         }
-        let account = r.id(1).and_then(|a| match ids.get(&a) {
+        let account = r.id(1).and_then(|a| match ids.good.get(&a) {
             Some(&id) => Some(id),
+            None if ids.rejected.contains(&a) || !accounts_read => {
+                r.fail_quietly();
+                None
+            }
             None => {
                 r.fail(1, format!("no account {a:?} in the accounts file"));
                 None
@@ -284,7 +303,11 @@ fn read_ledger(
                 } else if d.is_zero() == c.is_zero() {
                     r.fail(
                         if t.has(4) { 4 } else { 5 },
-                        format!("exactly one of debit and credit must be non-zero; found debit {d} and credit {c}"),
+                        format!(
+                            "exactly one of debit and credit must be non-zero; found debit {} and credit {}",
+                            plain(d),
+                            plain(c)
+                        ),
                     );
                     None
                 } else {

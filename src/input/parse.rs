@@ -9,15 +9,21 @@ pub fn trim(b: &[u8]) -> &[u8] {
     b.trim_ascii()
 }
 
-/// Shows a value in an error message: quoted, and cut short if long.
+/// Shows a value in an error message: quoted, invalid bytes escaped
+/// (`\xe9`), and cut short if long.
 pub fn shown(b: &[u8]) -> String {
     const MAX: usize = 40;
-    let text = String::from_utf8_lossy(b);
-    if text.chars().count() > MAX {
-        let cut: String = text.chars().take(MAX).collect();
-        format!("{cut:?}... ({} bytes)", b.len())
+    let cut = b.len() > MAX;
+    let head = if cut { &b[..MAX] } else { b };
+    let quoted = match std::str::from_utf8(head) {
+        Ok(t) => format!("{t:?}"),
+        // A cut may split a character: show what is there as escaped bytes.
+        Err(_) => format!("\"{}\"", head.escape_ascii()),
+    };
+    if cut {
+        format!("{quoted}... ({} bytes)", b.len())
     } else {
-        format!("{text:?}")
+        quoted
     }
 }
 

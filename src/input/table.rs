@@ -249,6 +249,12 @@ impl<'a> Row<'a> {
         });
     }
 
+    /// Marks the row unusable without a message of its own, where the cause
+    /// has already been reported (a reference to a rejected account row).
+    pub fn fail_quietly(&mut self) {
+        self.failed = true;
+    }
+
     /// The raw, trimmed bytes of a column; empty if the file lacks it.
     pub fn raw(&self, col: usize) -> &'a [u8] {
         let (table, rec) = (self.table, self.rec);

@@ -236,7 +236,7 @@ fn assess(
                 pounds(posted),
                 pounds(trigger),
                 pounds(corrected),
-                arrears_weeks
+                plain(arrears_weeks)
             ),
         ),
         Status::FalseApproach => (
@@ -255,7 +255,7 @@ fn assess(
                 "The corrected balance {} ({} weeks) reaches the trigger {} though the ledger shows {}: \
                  put the findings right and review the account.",
                 pounds(corrected),
-                arrears_weeks,
+                plain(arrears_weeks),
                 pounds(trigger),
                 pounds(posted)
             ),
@@ -274,7 +274,7 @@ fn assess(
             format!(
                 "Reaches the trigger: corrected balance {} ({} weeks) against {}; nothing found against it.",
                 pounds(corrected),
-                arrears_weeks,
+                plain(arrears_weeks),
                 pounds(trigger)
             ),
         ),

@@ -120,6 +120,12 @@ fn candidate_keys(reference: &str) -> Vec<String> {
         .position(|t| !PREFIX_WORDS.contains(&t.as_str()))
         .unwrap_or(toks.len());
     push(toks[first_real..].concat());
+    // Runs of two or three neighbouring tokens: `RA 1003` for RA1003.
+    for width in [2, 3] {
+        for run in toks.windows(width) {
+            push(run.concat());
+        }
+    }
     for t in &toks {
         push(t.clone());
         // `REFRA004471`: a prefix word glued onto the reference.
@@ -373,6 +379,8 @@ mod tests {
         assert!(keys.contains(&"RA004471".to_string()));
         let keys = candidate_keys("REFRA004471");
         assert!(keys.contains(&"RA004471".to_string()));
+        let keys = candidate_keys("rent ra-1003 Feb");
+        assert!(keys.contains(&"RA1003".to_string()));
     }
 
     #[test]

@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 use super::view::{accounts_to_act_on, status_counts, urgent_findings};
 use super::Report;
 use crate::recon::model::SourceFile;
-use crate::recon::money::pounds;
+use crate::recon::money::{plain, pounds};
 use crate::recon::totals::OutcomeTotal;
 
 pub struct Section {
@@ -80,15 +80,18 @@ pub fn sections(report: &Report<'_>) -> Vec<Section> {
                 pounds(t.money_in),
                 pounds(t.money_out),
             ],
-            vec![
-                name(SourceFile::Schedules),
-                t.schedule_rows.to_string(),
-                pounds(t.schedule_amount),
-                String::new(),
-            ],
         ],
         note: None,
     });
+    // Only where a schedules file was read: an absent file is not an empty one.
+    if report.inputs.contains(&name(SourceFile::Schedules)) {
+        out[0].rows.push(vec![
+            name(SourceFile::Schedules),
+            t.schedule_rows.to_string(),
+            pounds(t.schedule_amount),
+            String::new(),
+        ]);
+    }
     let mut bank = outcome_section(
         "Bank lines by outcome (bulk lines counted by schedule share)",
         "entries",
@@ -216,7 +219,7 @@ pub fn sections(report: &Report<'_>) -> Vec<Section> {
                     a.status.to_string(),
                     pounds(a.posted_balance),
                     pounds(a.corrected_balance),
-                    a.arrears_weeks.to_string(),
+                    plain(a.arrears_weeks),
                     pounds(a.trigger),
                     a.statutory
                         .threshold

@@ -1,0 +1,309 @@
+//! End-to-end tests through the built binary: fixtures with expected reports,
+//! error cases with expected messages, exit codes, determinism across thread
+//! counts, atomic output and untouched inputs.
+//!
+//! Set `UPDATE_EXPECTED=1` to rewrite the expected files after a deliberate
+//! change, then review the diff.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A fixture's input files copied into a fresh temp dir, so the binary runs
+/// where it can write nothing into the repository.
+struct Case {
+    dir: tempfile::TempDir,
+}
+
+impl Case {
+    fn new(fixture: &Path) -> Case {
+        let dir = tempfile::tempdir().expect("temp dir");
+        for entry in fs::read_dir(fixture).expect("fixture dir") {
+            let path = entry.expect("entry").path();
+            if path.extension().is_some_and(|e| e == "csv") {
+                fs::copy(&path, dir.path().join(path.file_name().expect("name"))).expect("copy");
+            }
+        }
+        Case { dir }
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Runs `rent-audit ARGS` inside the temp dir.
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_rent-audit"))
+            .args(args)
+            .current_dir(self.path())
+            .env_remove("NO_COLOR")
+            .output()
+            .expect("run rent-audit")
+    }
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8(bytes.to_vec()).expect("utf-8 output")
+}
+
+/// Compares `actual` with the file at `expected`, or rewrites it when
+/// `UPDATE_EXPECTED` is set.
+fn check_expected(expected: &Path, actual: &str) {
+    if std::env::var_os("UPDATE_EXPECTED").is_some() {
+        fs::write(expected, actual).expect("write expected");
+        return;
+    }
+    let want = fs::read_to_string(expected).unwrap_or_else(|_| {
+        panic!(
+            "missing {}; run with UPDATE_EXPECTED=1 to create it",
+            expected.display()
+        )
+    });
+    if want != actual {
+        let first = want
+            .lines()
+            .zip(actual.lines())
+            .position(|(a, b)| a != b)
+            .unwrap_or(want.lines().count().min(actual.lines().count()));
+        panic!(
+            "{} differs from the output at line {}:\n  expected: {:?}\n  actual:   {:?}",
+            expected.display(),
+            first + 1,
+            want.lines().nth(first),
+            actual.lines().nth(first)
+        );
+    }
+}
+
+/// Extra arguments a fixture asks for, one per line, in its `args` file.
+fn fixture_args(dir: &Path) -> Vec<String> {
+    fs::read_to_string(dir.join("args"))
+        .map(|s| {
+            s.lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(String::from)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn fixture_dirs(under: &Path, marker: &str) -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = fs::read_dir(under)
+        .expect("fixtures dir")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.join(marker).exists())
+        .collect();
+    dirs.sort();
+    assert!(
+        !dirs.is_empty(),
+        "no fixtures with {marker} under {}",
+        under.display()
+    );
+    dirs
+}
+
+#[test]
+fn every_fixture_gives_its_expected_report() {
+    for dir in fixture_dirs(&root().join("fixtures"), "expected.json") {
+        let case = Case::new(&dir);
+        let mut args = vec![
+            "reconcile".to_string(),
+            ".".to_string(),
+            "--format".into(),
+            "json".into(),
+        ];
+        args.extend(fixture_args(&dir));
+        let argv: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = case.run(&argv);
+        assert!(
+            out.status.code() == Some(0) || out.status.code() == Some(1),
+            "{}: exit {:?}, stderr: {}",
+            dir.display(),
+            out.status.code(),
+            text(&out.stderr)
+        );
+        check_expected(&dir.join("expected.json"), &text(&out.stdout));
+        for (format, file) in [
+            ("markdown", "expected.md"),
+            ("csv", "expected.csv"),
+            ("table", "expected.txt"),
+        ] {
+            if dir.join(file).exists()
+                || std::env::var_os("UPDATE_EXPECTED").is_some() && dir.ends_with("sample")
+            {
+                let mut a = argv.clone();
+                let at = a.iter().position(|x| *x == "json").expect("json arg");
+                a[at] = format;
+                check_expected(&dir.join(file), &text(&case.run(&a).stdout));
+            }
+        }
+    }
+}
+
+#[test]
+fn every_error_case_names_the_problem_and_exits_2() {
+    for dir in fixture_dirs(&root().join("fixtures/errors"), "expected.txt") {
+        let case = Case::new(&dir);
+        let mut args = vec!["reconcile".to_string(), ".".to_string()];
+        args.extend(fixture_args(&dir));
+        let argv: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = case.run(&argv);
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{}: {}",
+            dir.display(),
+            text(&out.stderr)
+        );
+        assert!(
+            out.stdout.is_empty(),
+            "{}: no report on bad input",
+            dir.display()
+        );
+        check_expected(&dir.join("expected.txt"), &text(&out.stderr));
+    }
+}
+
+fn sample() -> Case {
+    Case::new(&root().join("fixtures/sample"))
+}
+
+#[test]
+fn output_is_identical_on_one_thread_or_four() {
+    let case = sample();
+    for format in ["json", "csv", "table", "markdown"] {
+        let one = case.run(&["reconcile", ".", "--format", format, "--threads", "1"]);
+        let four = case.run(&["reconcile", ".", "--format", format, "--threads", "4"]);
+        assert!(!one.stdout.is_empty());
+        assert_eq!(
+            one.stdout, four.stdout,
+            "{format} differs between 1 and 4 threads"
+        );
+    }
+}
+
+#[test]
+fn exit_code_follows_fail_on() {
+    let case = sample();
+    // The sample has high, medium and low findings.
+    for (fail_on, code) in [("high", 1), ("medium", 1), ("low", 1), ("never", 0)] {
+        let out = case.run(&["reconcile", ".", "--format", "json", "--fail-on", fail_on]);
+        assert_eq!(out.status.code(), Some(code), "--fail-on {fail_on}");
+    }
+    let clean = Case::new(&root().join("fixtures/clean"));
+    assert_eq!(clean.run(&["reconcile", "."]).status.code(), Some(0));
+}
+
+#[test]
+fn output_file_is_written_whole_and_inputs_are_untouched() {
+    let case = sample();
+    let before: Vec<(PathBuf, Vec<u8>)> =
+        ["accounts.csv", "ledger.csv", "bank.csv", "schedules.csv"]
+            .iter()
+            .map(|f| {
+                (
+                    case.path().join(f),
+                    fs::read(case.path().join(f)).expect("read input"),
+                )
+            })
+            .collect();
+    let to_stdout = case.run(&["reconcile", ".", "--format", "json"]);
+    let to_file = case.run(&[
+        "reconcile",
+        ".",
+        "--format",
+        "json",
+        "--output",
+        "out/report.json",
+    ]);
+    assert_eq!(
+        to_file.status.code(),
+        Some(2),
+        "a missing output folder is an error"
+    );
+    fs::create_dir(case.path().join("out")).expect("mkdir");
+    let to_file = case.run(&[
+        "reconcile",
+        ".",
+        "--format",
+        "json",
+        "--output",
+        "out/report.json",
+    ]);
+    assert_eq!(to_file.status.code(), Some(1));
+    assert!(to_file.stdout.is_empty());
+    assert_eq!(
+        fs::read(case.path().join("out/report.json")).expect("report"),
+        to_stdout.stdout
+    );
+    let leftovers: Vec<_> = fs::read_dir(case.path().join("out"))
+        .expect("out")
+        .collect();
+    assert_eq!(leftovers.len(), 1, "no temporary file is left behind");
+    for (path, bytes) in before {
+        assert_eq!(
+            fs::read(&path).expect("reread"),
+            bytes,
+            "{} was modified",
+            path.display()
+        );
+    }
+}
+
+#[test]
+fn csv_and_markdown_cells_cannot_run_as_formulas() {
+    let case = Case::new(&root().join("fixtures/formula"));
+    let csv = text(&case.run(&["reconcile", ".", "--format", "csv"]).stdout);
+    assert!(csv.contains("'=HYPERLINK"), "{csv}");
+    assert!(
+        !csv.contains(",=HYPERLINK") && !csv.contains("\"=HYPERLINK"),
+        "{csv}"
+    );
+    assert!(
+        csv.contains(",-75.00,"),
+        "plain negative amounts stay numbers: {csv}"
+    );
+    let md = text(&case.run(&["reconcile", ".", "--format", "markdown"]).stdout);
+    assert!(!md.contains("| =HYPERLINK"), "{md}");
+}
+
+#[test]
+fn as_at_excludes_later_rows_and_says_so() {
+    let case = sample();
+    let out = text(
+        &case
+            .run(&[
+                "reconcile",
+                ".",
+                "--format",
+                "json",
+                "--as-at",
+                "2026-02-28",
+            ])
+            .stdout,
+    );
+    assert!(out.contains("\"as_at\": \"2026-02-28\""));
+    assert!(out.contains("\"outcome\": \"after_as_at\""));
+    assert!(out.contains("\"ties\": true"));
+}
+
+#[test]
+fn bad_options_are_usage_errors() {
+    let case = sample();
+    for args in [
+        vec!["reconcile", ".", "--trigger", "4x"],
+        vec!["reconcile", ".", "--as-at", "31/03/2026"],
+        vec!["reconcile", ".", "--warn-at", "150%"],
+        vec!["reconcile", ".", "--threads", "0"],
+        vec!["reconcile"],
+    ] {
+        let out = case.run(&args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(!out.stderr.is_empty());
+    }
+}
