@@ -61,6 +61,10 @@ pub struct Matching {
     pub findings: Vec<Finding>,
 }
 
+/// What one receipt came to: its bank entry, the outcome of each posting
+/// tied to it, and its findings.
+type Decision = (BankEntry, Vec<(usize, Outcome)>, Vec<Finding>);
+
 /// How a posting came to be tied to a receipt (for detail sentences).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Link {
@@ -535,11 +539,10 @@ impl State<'_> {
         credit_outcomes: &mut [Option<Outcome>],
         findings: &mut Vec<Finding>,
     ) {
-        let decided: Vec<(BankEntry, Vec<(usize, Outcome)>, Vec<Finding>)> =
-            (0..self.receipts.len())
-                .into_par_iter()
-                .map(|r| self.decide_receipt(index, r))
-                .collect();
+        let decided: Vec<Decision> = (0..self.receipts.len())
+            .into_par_iter()
+            .map(|r| self.decide_receipt(index, r))
+            .collect();
         for (entry, outcomes, found) in decided {
             entries.push(entry);
             for (p, o) in outcomes {
@@ -549,11 +552,7 @@ impl State<'_> {
         }
     }
 
-    fn decide_receipt(
-        &self,
-        index: &RefIndex,
-        r: usize,
-    ) -> (BankEntry, Vec<(usize, Outcome)>, Vec<Finding>) {
+    fn decide_receipt(&self, index: &RefIndex, r: usize) -> Decision {
         let receipt = &self.receipts[r];
         let line = &self.data.bank[receipt.bank];
         let mut evidence = vec![line.row];

@@ -123,3 +123,8 @@ fn sort_findings(data: &Dataset, findings: &mut [Finding]) {
     };
     findings.sort_by_cached_key(key);
 }
+
+#[cfg(test)]
+mod testkit;
+#[cfg(test)]
+mod tests;

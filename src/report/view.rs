@@ -102,7 +102,7 @@ pub fn account_view(data: &Dataset, a: &Assessment) -> AccountView {
 }
 
 /// Findings most urgent first: severity, then the size of the correction.
-pub fn urgent_findings<'a>(recon: &'a Reconciliation) -> Vec<&'a Finding> {
+pub fn urgent_findings(recon: &Reconciliation) -> Vec<&Finding> {
     let mut v: Vec<&Finding> = recon.findings.iter().collect();
     v.sort_by(|a, b| {
         a.severity
@@ -114,7 +114,7 @@ pub fn urgent_findings<'a>(recon: &'a Reconciliation) -> Vec<&'a Finding> {
 
 /// Accounts an officer must look at, most urgent first: status order, then
 /// arrears in weeks, highest first.
-pub fn accounts_to_act_on<'a>(recon: &'a Reconciliation) -> Vec<&'a Assessment> {
+pub fn accounts_to_act_on(recon: &Reconciliation) -> Vec<&Assessment> {
     let mut v: Vec<&Assessment> = recon
         .assessments
         .iter()

@@ -1,0 +1,164 @@
+//! Builds small datasets in code for the core's own tests.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use super::model::*;
+
+pub fn date(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("test date")
+}
+
+pub fn money(s: &str) -> Decimal {
+    s.parse().expect("test amount")
+}
+
+#[derive(Default)]
+pub struct Builder {
+    pub data: Dataset,
+    next_line: u64,
+}
+
+impl Builder {
+    fn line(&mut self) -> u64 {
+        self.next_line += 1;
+        self.next_line + 1
+    }
+
+    /// A weekly assured account opened 2026-01-01 with nothing owing.
+    pub fn account(&mut self, account_ref: &str, tenant: &str, rent: &str) -> AccountId {
+        let line = self.line();
+        self.data.accounts.push(Account {
+            account_ref: account_ref.to_string(),
+            tenant_name: tenant.to_string(),
+            tenancy_type: TenancyType::Assured,
+            rent_period: RentPeriod::Weekly,
+            rent: money(rent),
+            opening_date: date("2026-01-01"),
+            opening_balance: Decimal::ZERO,
+            payment_refs: Vec::new(),
+            benefit: Benefit::None,
+            vulnerable: false,
+            benefit_claim_pending: false,
+            open_dispute: false,
+            row: RowRef {
+                file: SourceFile::Accounts,
+                line,
+            },
+        });
+        (self.data.accounts.len() - 1) as AccountId
+    }
+
+    pub fn with(&mut self, id: AccountId, f: impl FnOnce(&mut Account)) -> &mut Self {
+        f(&mut self.data.accounts[id as usize]);
+        self
+    }
+
+    fn posting(
+        &mut self,
+        account: AccountId,
+        on: &str,
+        kind: PostingKind,
+        amount: Decimal,
+        bank_ref: Option<&str>,
+    ) -> usize {
+        let line = self.line();
+        let n = self.data.postings.len();
+        self.data.postings.push(Posting {
+            txn_id: format!("T{n:03}"),
+            account,
+            date: date(on),
+            kind,
+            amount,
+            method: Some(Method::BankTransfer),
+            bank_ref: bank_ref.map(str::to_string),
+            description: String::new(),
+            row: RowRef {
+                file: SourceFile::Ledger,
+                line,
+            },
+        });
+        n
+    }
+
+    pub fn charge(&mut self, account: AccountId, on: &str, amount: &str) -> usize {
+        self.posting(account, on, PostingKind::Charge, money(amount), None)
+    }
+
+    pub fn payment(
+        &mut self,
+        account: AccountId,
+        on: &str,
+        amount: &str,
+        bank_ref: Option<&str>,
+    ) -> usize {
+        self.posting(account, on, PostingKind::Payment, -money(amount), bank_ref)
+    }
+
+    pub fn debit(
+        &mut self,
+        account: AccountId,
+        on: &str,
+        kind: PostingKind,
+        amount: &str,
+        bank_ref: Option<&str>,
+    ) -> usize {
+        self.posting(account, on, kind, money(amount), bank_ref)
+    }
+
+    pub fn adjustment_credit(&mut self, account: AccountId, on: &str, amount: &str) -> usize {
+        self.posting(account, on, PostingKind::Adjustment, -money(amount), None)
+    }
+
+    pub fn bank(
+        &mut self,
+        bank_id: &str,
+        on: &str,
+        amount: &str,
+        reference: &str,
+        payer: &str,
+    ) -> usize {
+        let line = self.line();
+        self.data.bank.push(BankLine {
+            bank_id: bank_id.to_string(),
+            date: date(on),
+            amount: money(amount),
+            reference: reference.to_string(),
+            payer: payer.to_string(),
+            method: Some(Method::BankTransfer),
+            return_code: None,
+            returned_bank_id: None,
+            row: RowRef {
+                file: SourceFile::Bank,
+                line,
+            },
+        });
+        self.data.bank.len() - 1
+    }
+
+    pub fn dd_return(&mut self, bank_id: &str, on: &str, amount: &str, returns: &str) -> usize {
+        let i = self.bank(bank_id, on, &format!("-{amount}"), "", "");
+        let line = &mut self.data.bank[i];
+        line.method = Some(Method::DdReturn);
+        line.return_code = Some("0".to_string());
+        line.returned_bank_id = Some(returns.to_string());
+        i
+    }
+
+    pub fn share(&mut self, batch: &str, account_ref: &str, amount: &str) -> usize {
+        let line = self.line();
+        self.data.shares.push(ScheduleShare {
+            batch_ref: batch.to_string(),
+            account_ref: Some(account_ref.to_string()),
+            claim_ref: None,
+            amount: money(amount),
+            period_start: None,
+            period_end: None,
+            row: RowRef {
+                file: SourceFile::Schedules,
+                line,
+            },
+        });
+        self.data.shares.len() - 1
+    }
+}

@@ -1,0 +1,601 @@
+//! The core's rules tested directly on small datasets, and the "nothing is
+//! lost" invariant held by a property test on generated data.
+
+use rust_decimal::Decimal;
+
+use super::model::PostingKind;
+use super::testkit::{date, money, Builder};
+use super::*;
+
+fn run(b: &Builder) -> Reconciliation {
+    reconcile(
+        &b.data,
+        Settings {
+            as_at: Some(date("2026-03-31")),
+            ..Settings::default()
+        },
+    )
+}
+
+/// `(kind, account_ref, amount)` of every finding, in report order.
+fn kinds(b: &Builder, r: &Reconciliation) -> Vec<(FindingKind, String, Decimal)> {
+    r.findings
+        .iter()
+        .map(|f| {
+            let acc = f
+                .account
+                .map(|a| b.data.account(a).account_ref.clone())
+                .unwrap_or_default();
+            (f.kind, acc, f.amount)
+        })
+        .collect()
+}
+
+fn status_of(b: &Builder, r: &Reconciliation, account_ref: &str) -> Status {
+    r.assessments
+        .iter()
+        .find(|a| b.data.account(a.account).account_ref == account_ref)
+        .map(|a| a.status)
+        .expect("account assessed")
+}
+
+#[test]
+fn two_identical_payments_on_one_day_are_two_payments() {
+    let mut b = Builder::default();
+    let a = b.account("RA1", "Ann Lee", "100.00");
+    b.bank("B1", "2026-03-02", "50.00", "RA1", "A LEE");
+    b.bank("B2", "2026-03-02", "50.00", "RA1", "A LEE");
+    b.payment(a, "2026-03-02", "50.00", None);
+    b.payment(a, "2026-03-03", "50.00", None);
+    let r = run(&b);
+    assert!(r.findings.is_empty(), "{:?}", kinds(&b, &r));
+    assert!(r.totals.ties());
+}
+
+#[test]
+fn a_receipt_posted_twice_is_one_duplicate() {
+    let mut b = Builder::default();
+    let a = b.account("RA1", "Ann Lee", "100.00");
+    b.bank("B1", "2026-03-02", "50.00", "RA1", "A LEE");
+    b.payment(a, "2026-03-02", "50.00", None);
+    b.payment(a, "2026-03-03", "50.00", None);
+    let r = run(&b);
+    assert_eq!(
+        kinds(&b, &r),
+        vec![(FindingKind::DuplicatePosting, "RA1".into(), money("50.00"))]
+    );
+    assert_eq!(
+        r.findings[0].evidence.len(),
+        3,
+        "bank line and both postings"
+    );
+}
+
+#[test]
+fn bank_ref_links_even_when_the_window_would_pick_another() {
+    let mut b = Builder::default();
+    let a = b.account("RA1", "Ann Lee", "100.00");
+    b.bank("B1", "2026-03-02", "50.00", "RA1", "A LEE");
+    b.bank("B2", "2026-03-09", "50.00", "RA1", "A LEE");
+    // Posted on the 9th but carrying B1's id: B1 is late, B2 unposted.
+    b.payment(a, "2026-03-09", "50.00", Some("B1"));
+    let r = run(&b);
+    assert_eq!(
+        kinds(&b, &r),
+        vec![
+            (FindingKind::LatePosting, "RA1".into(), Decimal::ZERO),
+            (FindingKind::UnpostedReceipt, "RA1".into(), money("-50.00")),
+        ]
+    );
+}
+
+#[test]
+fn a_payment_posted_to_the_wrong_account_moves_on_correction() {
+    let mut b = Builder::default();
+    let a = b.account("RA1", "Ann Lee", "100.00");
+    let c = b.account("RA2", "Carl Moss", "100.00");
+    b.charge(a, "2026-03-02", "100.00");
+    b.charge(c, "2026-03-02", "100.00");
+    b.bank("B1", "2026-03-02", "100.00", "RA1", "A LEE");
+    b.payment(c, "2026-03-03", "100.00", None);
+    let r = run(&b);
+    assert_eq!(
+        kinds(&b, &r),
+        vec![(FindingKind::WrongAccount, "RA1".into(), money("-100.00"))]
+    );
+    assert_eq!(r.findings[0].posted_to, Some(c));
+    let bal = |id| {
+        r.assessments
+            .iter()
+            .find(|x| x.account == id)
+            .map(|x| (x.posted_balance, x.corrected_balance))
+    };
+    assert_eq!(bal(a), Some((money("100.00"), money("0.00"))));
+    assert_eq!(bal(c), Some((money("0.00"), money("100.00"))));
+}
+
+#[test]
+fn a_posting_that_follows_the_payer_name_is_trusted_over_the_reference() {
+    let mut b = Builder::default();
+    b.account("RA1", "Ann Lee", "100.00");
+    let c = b.account("RA2", "Carl Moss", "100.00");
+    // Carl paid with Ann's number; finance posted it to Carl, rightly.
+    b.bank("B1", "2026-03-02", "100.00", "RA1", "C MOSS");
+    b.payment(c, "2026-03-02", "100.00", Some("B1"));
+    let r = run(&b);
+    assert!(r.findings.is_empty(), "{:?}", kinds(&b, &r));
+}
+
+#[test]
+fn amount_mismatch_only_for_a_plausible_keying_error() {
+    let mut b = Builder::default();
+    let a = b.account("RA1", "Ann Lee", "120.00");
+    b.bank("B1", "2026-03-02", "120.00", "RA1", "A LEE");
+    b.payment(a, "2026-03-02", "12.00", None);
+    let r = run(&b);
+    assert_eq!(
+        kinds(&b, &r),
+        vec![(
+            FindingKind::AmountMismatch,
+            "RA1".into(),
+            money("108.00") * Decimal::NEGATIVE_ONE
+        )]
+    );
+
+    let mut b = Builder::default();
+    let a = b.account("RA1", "Ann Lee", "120.00");
+    b.bank("B1", "2026-03-02", "50.00", "RA1", "A LEE");
+    b.payment(a, "2026-03-02", "300.00", None);
+    let r = run(&b);
+    assert_eq!(
+        kinds(&b, &r),
+        vec![
+            (FindingKind::UnbankedCredit, "RA1".into(), money("300.00")),
+            (FindingKind::UnpostedReceipt, "RA1".into(), money("-50.00")),
+        ]
+    );
+}
+
+#[test]
+fn late_posting_starts_after_the_allowed_days() {
+    for (posted, late) in [("2026-03-07", false), ("2026-03-08", true)] {
+        let mut b = Builder::default();
+        let a = b.account("RA1", "Ann Lee", "100.00");
+        b.bank("B1", "2026-03-02", "100.00", "RA1", "A LEE");
+        b.payment(a, posted, "100.00", None);
+        let r = run(&b);
+        assert_eq!(
+            r.findings
+                .iter()
+                .any(|f| f.kind == FindingKind::LatePosting),
+            late,
+            "posted {posted}"
+        );
+    }
+}
+
+#[test]
+fn unidentified_receipts_suggest_but_never_choose_between_equals() {
+    let mut b = Builder::default();
+    b.account("RA1001", "John Smith", "100.00");
+    b.account("RA1002", "Jane Smith", "100.00");
+    b.account("RA1003", "Kim Ode", "100.00");
+    b.bank("B1", "2026-03-02", "40.00", "SMITH", "J SMITH");
+    b.bank("B2", "2026-03-02", "40.00", "RA1030", "K ODE");
+    let r = run(&b);
+    let f = &r.findings;
+    assert!(f
+        .iter()
+        .all(|f| f.kind == FindingKind::UnidentifiedReceipt && f.account.is_none()));
+    let names = |i: usize| -> Vec<String> {
+        f[i].suggestions
+            .iter()
+            .map(|s| b.data.account(s.account).account_ref.clone())
+            .collect()
+    };
+    assert_eq!(names(0), vec!["RA1001", "RA1002"]);
+    assert_eq!(
+        names(1),
+        vec!["RA1003"],
+        "transposed digits and the payer name"
+    );
+    assert!(
+        f[1].suggestions[0].reason.contains("transposition")
+            && f[1].suggestions[0].reason.contains("K ODE")
+    );
+}
+
+#[test]
+fn references_are_normalised_before_lookup() {
+    let mut b = Builder::default();
+    let a = b.account("RA-004471", "Ann Lee", "100.00");
+    b.with(a, |acc| acc.payment_refs = vec!["6335 9701 1234".into()]);
+    for (i, reference) in [
+        "ra004471",
+        "RENT RA 004471",
+        "REF:RA-004471",
+        "4471",
+        "633597011234",
+    ]
+    .iter()
+    .enumerate()
+    {
+        b.bank(&format!("B{i}"), "2026-03-02", "1.00", reference, "");
+    }
+    let r = run(&b);
+    assert!(r
+        .findings
+        .iter()
+        .all(|f| f.kind == FindingKind::UnpostedReceipt && f.account == Some(a)));
+    assert_eq!(r.findings.len(), 5);
+}
+
+#[test]
+fn bulk_receipts_split_by_schedule_and_report_what_is_unexplained() {
+    let mut b = Builder::default();
+    let a = b.account("RA1", "Ann Lee", "100.00");
+    let c = b.account("RA2", "Carl Moss", "100.00");
+    b.bank("B1", "2026-03-02", "700.00", "HB RUN 7", "COUNCIL");
+    b.share("HBRUN7", "RA1", "400.00");
+    b.share("HBRUN7", "RA2", "250.00");
+    b.payment(a, "2026-03-03", "400.00", Some("HB RUN 7"));
+    b.payment(c, "2026-03-03", "250.00", None);
+    let r = run(&b);
+    assert_eq!(
+        kinds(&b, &r),
+        vec![(
+            FindingKind::ScheduleMismatch,
+            String::new(),
+            money("-50.00")
+        )]
+    );
+    assert_eq!(r.totals.bulk_lines, 1);
+    assert!(r.totals.ties());
+}
+
+#[test]
+fn returns_and_refunds_need_their_ledger_entries() {
+    let mut b = Builder::default();
+    let a = b.account("RA1", "Ann Lee", "100.00");
+    b.bank("B1", "2026-03-02", "100.00", "RA1", "A LEE");
+    b.payment(a, "2026-03-02", "100.00", Some("B1"));
+    b.dd_return("R1", "2026-03-06", "100.00", "B1");
+    // A reversal of a payment with no return behind it.
+    b.debit(a, "2026-03-10", PostingKind::Reversal, "30.00", Some("B9"));
+    // A refund paid out and recorded.
+    b.bank("B2", "2026-03-12", "-20.00", "REFUND RA1", "A LEE");
+    b.debit(a, "2026-03-12", PostingKind::Refund, "20.00", None);
+    let r = run(&b);
+    assert_eq!(
+        kinds(&b, &r),
+        vec![
+            (
+                FindingKind::ReversalWithoutReturn,
+                "RA1".into(),
+                money("-30.00")
+            ),
+            (FindingKind::UnreversedReturn, "RA1".into(), money("100.00")),
+        ]
+    );
+}
+
+#[test]
+fn status_boundaries_use_reaches_as_greater_or_equal() {
+    // Weekly rent 100, trigger 4w = 400, warning band from 300.
+    let cases = [
+        ("400.00", "0", Status::Genuine),
+        ("399.99", "0", Status::Approaching),
+        ("300.00", "0", Status::Approaching),
+        ("299.99", "0", Status::Clear),
+        ("400.00", "100.00", Status::FalseTrigger),
+        ("350.00", "100.00", Status::FalseApproach),
+        ("400.00", "-100.00", Status::HiddenArrears),
+        ("250.00", "-100.00", Status::Clear),
+    ];
+    for (opening, unposted, want) in cases {
+        let mut b = Builder::default();
+        let a = b.account("RA1", "Ann Lee", "100.00");
+        b.with(a, |acc| acc.opening_balance = money(opening));
+        let unposted = money(unposted);
+        if unposted > Decimal::ZERO {
+            b.bank("B1", "2026-03-02", &unposted.to_string(), "RA1", "A LEE");
+        } else if unposted < Decimal::ZERO {
+            b.payment(a, "2026-03-02", &(-unposted).to_string(), None);
+        }
+        assert_eq!(
+            status_of(&b, &run(&b), "RA1"),
+            want,
+            "opening {opening}, unposted {unposted}"
+        );
+    }
+}
+
+#[test]
+fn protocol_hold_names_each_reason() {
+    let mut b = Builder::default();
+    let a = b.account("RA1", "Ann Lee", "100.00");
+    b.with(a, |acc| {
+        acc.opening_balance = money("500.00");
+        acc.vulnerable = true;
+        acc.open_dispute = true;
+    });
+    let r = run(&b);
+    assert_eq!(r.assessments[0].status, Status::ProtocolHold);
+    assert_eq!(r.assessments[0].reasons, vec!["vulnerable", "open_dispute"]);
+}
+
+#[test]
+fn non_cash_credits_need_no_money() {
+    let mut b = Builder::default();
+    let a = b.account("RA1", "Ann Lee", "100.00");
+    b.adjustment_credit(a, "2026-03-02", "25.00");
+    let r = run(&b);
+    assert!(r.findings.is_empty());
+    assert_eq!(r.matching.credit_outcomes[0], Some(Outcome::NonCash));
+}
+
+mod invariants {
+    //! On generated data: every bank line and ledger credit has exactly one
+    //! outcome, money ties to the penny, and threads do not change output.
+
+    use proptest::prelude::*;
+
+    use super::super::model::PostingKind;
+    use super::super::testkit::Builder;
+    use super::super::*;
+    use super::run;
+
+    #[derive(Clone, Debug)]
+    enum Posted {
+        Right { with_ref: bool },
+        WrongAccount,
+        Not,
+        Twice,
+        Amount,
+        Late,
+    }
+
+    fn posted() -> impl Strategy<Value = Posted> {
+        prop_oneof![
+            4 => any::<bool>().prop_map(|with_ref| Posted::Right { with_ref }),
+            1 => Just(Posted::WrongAccount),
+            1 => Just(Posted::Not),
+            1 => Just(Posted::Twice),
+            1 => Just(Posted::Amount),
+            1 => Just(Posted::Late),
+        ]
+    }
+
+    #[derive(Clone, Debug)]
+    struct Payment {
+        account: usize,
+        day: u32,
+        pence: u32,
+        reference: u8,
+        posted: Posted,
+    }
+
+    fn payment(accounts: usize) -> impl Strategy<Value = Payment> {
+        (
+            0..accounts,
+            0u32..60,
+            prop_oneof![Just(5000u32), Just(10000), 1u32..30000],
+            0u8..4,
+            posted(),
+        )
+            .prop_map(|(account, day, pence, reference, posted)| Payment {
+                account,
+                day,
+                pence,
+                reference,
+                posted,
+            })
+    }
+
+    /// A bulk line: shares (account, pence), an error in the line's total,
+    /// and whether the shares were posted.
+    type Bulk = (Vec<(usize, u32)>, i32, bool);
+
+    #[derive(Clone, Debug)]
+    struct Scenario {
+        accounts: usize,
+        payments: Vec<Payment>,
+        /// Credits with no money: (account, day, pence).
+        phantoms: Vec<(usize, u32, u32)>,
+        bulks: Vec<Bulk>,
+        /// Refunds: (account, pence, paid out, recorded).
+        refunds: Vec<(usize, u32, bool, bool)>,
+    }
+
+    fn scenario() -> impl Strategy<Value = Scenario> {
+        (1usize..6).prop_flat_map(|n| {
+            (
+                Just(n),
+                prop::collection::vec(payment(n), 0..40),
+                prop::collection::vec((0..n, 0u32..60, 1u32..30000), 0..4),
+                prop::collection::vec(
+                    (
+                        prop::collection::vec((0..n, 1u32..50000), 1..4),
+                        -200i32..200,
+                        any::<bool>(),
+                    ),
+                    0..3,
+                ),
+                prop::collection::vec((0..n, 1u32..20000, any::<bool>(), any::<bool>()), 0..3),
+            )
+                .prop_map(|(accounts, payments, phantoms, bulks, refunds)| Scenario {
+                    accounts,
+                    payments,
+                    phantoms,
+                    bulks,
+                    refunds,
+                })
+        })
+    }
+
+    fn day(d: u32) -> String {
+        (date_of(d)).to_string()
+    }
+
+    fn date_of(d: u32) -> chrono::NaiveDate {
+        super::date("2026-01-05") + chrono::Days::new(u64::from(d))
+    }
+
+    fn pounds(pence: u32) -> String {
+        format!("{}.{:02}", pence / 100, pence % 100)
+    }
+
+    fn build(s: &Scenario) -> Builder {
+        let mut b = Builder::default();
+        let ids: Vec<u32> = (0..s.accounts)
+            .map(|i| {
+                b.account(
+                    &format!("RA{:04}", 1000 + i),
+                    &format!("Tenant {i}"),
+                    "100.00",
+                )
+            })
+            .collect();
+        for (i, p) in s.payments.iter().enumerate() {
+            let id = format!("B{i:03}");
+            let own = format!("RA{:04}", 1000 + p.account);
+            let reference = match p.reference {
+                0 => own.clone(),
+                1 => format!("rent {}", own.to_lowercase()),
+                2 => "UNKNOWN".to_string(),
+                _ => format!("RA{:04}", 1000 + (p.account + 1) % s.accounts),
+            };
+            b.bank(
+                &id,
+                &day(p.day),
+                &pounds(p.pence),
+                &reference,
+                &format!("T {}", p.account),
+            );
+            let acc = ids[p.account];
+            let amount = pounds(p.pence);
+            match &p.posted {
+                Posted::Right { with_ref } => {
+                    b.payment(acc, &day(p.day), &amount, with_ref.then_some(id.as_str()));
+                }
+                Posted::WrongAccount => {
+                    b.payment(
+                        ids[(p.account + 1) % s.accounts],
+                        &day(p.day + 1),
+                        &amount,
+                        None,
+                    );
+                }
+                Posted::Not => {}
+                Posted::Twice => {
+                    b.payment(acc, &day(p.day), &amount, Some(&id));
+                    b.payment(acc, &day(p.day + 1), &amount, None);
+                }
+                Posted::Amount => {
+                    b.payment(acc, &day(p.day), &pounds(p.pence * 10), Some(&id));
+                }
+                Posted::Late => {
+                    b.payment(acc, &day(p.day + 9), &amount, None);
+                }
+            }
+        }
+        for &(account, d, pence) in &s.phantoms {
+            b.payment(ids[account], &day(d), &pounds(pence), None);
+        }
+        for (n, (shares, error, posted)) in s.bulks.iter().enumerate() {
+            let batch = format!("HBRUN{n}");
+            let total: i64 =
+                shares.iter().map(|&(_, p)| i64::from(p)).sum::<i64>() + i64::from(*error);
+            if total <= 0 {
+                continue;
+            }
+            b.bank(
+                &format!("H{n}"),
+                &day(20),
+                &pounds(total as u32),
+                &batch,
+                "COUNCIL",
+            );
+            for &(account, pence) in shares {
+                b.share(&batch, &format!("RA{:04}", 1000 + account), &pounds(pence));
+                if *posted {
+                    b.payment(ids[account], &day(21), &pounds(pence), Some(&batch));
+                }
+            }
+        }
+        for (n, &(account, pence, paid, recorded)) in s.refunds.iter().enumerate() {
+            if paid {
+                b.bank(
+                    &format!("R{n}"),
+                    &day(30),
+                    &format!("-{}", pounds(pence)),
+                    &format!("RA{:04}", 1000 + account),
+                    "",
+                );
+            }
+            if recorded {
+                b.debit(
+                    ids[account],
+                    &day(30),
+                    PostingKind::Refund,
+                    &pounds(pence),
+                    None,
+                );
+            }
+        }
+        b
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+        #[test]
+        fn every_row_has_one_outcome_and_money_ties(s in scenario()) {
+            let b = build(&s);
+            let r = run(&b);
+            let data = &b.data;
+
+            // Bank: each line's entries sum to the line; each share used once.
+            for (i, line) in data.bank.iter().enumerate() {
+                let entries: Vec<_> = r.matching.bank_entries.iter().filter(|e| e.bank == i).collect();
+                prop_assert!(!entries.is_empty(), "bank line {} has no outcome", line.bank_id);
+                let sum: Decimal = entries.iter().map(|e| e.amount).sum();
+                prop_assert_eq!(sum, line.amount, "bank line {}", &line.bank_id);
+                let whole = entries.iter().filter(|e| e.share.is_none()).count();
+                prop_assert!(whole <= 1);
+            }
+            for s in 0..data.shares.len() {
+                let uses = r.matching.bank_entries.iter().filter(|e| e.share == Some(s)).count();
+                prop_assert!(uses <= 1, "share {} used {} times", s, uses);
+            }
+            // Ledger: every credit has exactly one outcome, debits none.
+            for (p, o) in data.postings.iter().zip(&r.matching.credit_outcomes) {
+                prop_assert_eq!(p.is_credit(), o.is_some(), "{}", &p.txn_id);
+            }
+            prop_assert!(r.totals.ties(), "totals do not tie: {:?}", r.totals);
+
+            // Corrections move money between accounts, never create it.
+            let moved: Decimal = r.findings.iter().filter(|f| f.posted_to.is_some()).map(|f| f.amount).sum();
+            let posted: Decimal = r.assessments.iter().map(|a| a.posted_balance).sum();
+            let corrected: Decimal = r.assessments.iter().map(|a| a.corrected_balance).sum();
+            let own: Decimal = r.findings.iter().filter(|f| f.account.is_some()).map(|f| f.amount).sum();
+            prop_assert_eq!(corrected - posted, own - moved);
+
+            // Every finding cites rows that exist and says what to do.
+            for f in &r.findings {
+                prop_assert!(!f.evidence.is_empty() && !f.detail.is_empty());
+            }
+        }
+
+        #[test]
+        fn threads_do_not_change_the_result(s in scenario()) {
+            let b = build(&s);
+            let on = |n: usize| {
+                let pool = rayon::ThreadPoolBuilder::new().num_threads(n).build().expect("pool");
+                let r = pool.install(|| run(&b));
+                format!("{:?}{:?}{:?}", r.findings, r.assessments, r.totals)
+            };
+            prop_assert_eq!(on(1), on(4));
+        }
+    }
+}
