@@ -769,7 +769,7 @@ impl State<'_> {
                     vec![primary],
                     diff,
                     format!(
-                        "{} on {} credited {posted_acc} with {} but the money received was {money}: \
+                        "{} on {} credited {posted_acc} with {}, but the receipt was {money}: \
                          correct the posting by {} (the tenant owes {} {}).",
                         posting.txn_id,
                         posting.date,

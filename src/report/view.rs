@@ -160,7 +160,9 @@ pub fn status_counts(
 /// run as a formula. Plain numbers such as `-412.50` are left alone.
 pub fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, str> {
     let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
-    let number = cell.parse::<rust_decimal::Decimal>().is_ok();
+    // `-412.50` and `-£1,240.00` are values a spreadsheet reads as numbers.
+    let bare: String = cell.chars().filter(|c| !matches!(c, '£' | ',')).collect();
+    let number = bare.parse::<rust_decimal::Decimal>().is_ok();
     if risky && !number {
         format!("'{cell}").into()
     } else {
@@ -178,6 +180,8 @@ mod tests {
         assert_eq!(spreadsheet_safe("@SUM(A1)"), "'@SUM(A1)");
         assert_eq!(spreadsheet_safe("+44 1234"), "'+44 1234");
         assert_eq!(spreadsheet_safe("-412.50"), "-412.50");
+        assert_eq!(spreadsheet_safe("-£1,240.00"), "-£1,240.00");
+        assert_eq!(spreadsheet_safe("-SUM(A1)"), "'-SUM(A1)");
         assert_eq!(spreadsheet_safe("RA1001"), "RA1001");
     }
 }
