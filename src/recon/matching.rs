@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use rayon::prelude::*;
 use rust_decimal::Decimal;
 
-use super::finding::{Finding, FindingKind, Outcome};
+use super::finding::{Finding, FindingKind, Outcome, Severity};
 use super::identify::{self, Identity, RefIndex};
 use super::model::{AccountId, BankLine, Dataset, Posting, PostingKind};
 use super::money::pounds;
@@ -64,6 +64,19 @@ pub struct Matching {
 /// What one receipt came to: its bank entry, the outcome of each posting
 /// tied to it, and its findings.
 type Decision = (BankEntry, Vec<(usize, Outcome)>, Vec<Finding>);
+
+/// A receipt and a posting tied together, as indices.
+type Pair = (usize, usize);
+
+/// A possible pair with its cost: `(cost, receipt, posting)`.
+type Candidate = (i64, usize, usize);
+
+/// Receipts and postings of one account and one amount, to be aligned.
+#[derive(Default)]
+struct PairGroup {
+    receipts: Vec<usize>,
+    postings: Vec<usize>,
+}
 
 /// How a posting came to be tied to a receipt (for detail sentences).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -321,10 +334,10 @@ fn bank_keys(data: &Dataset, is_bulk: &[bool], opts: MatchOptions) -> HashMap<St
 /// posting)`: cheapest first, ties broken by receipt then posting order, so
 /// the result is the same whatever order the pairs were found in.
 fn assign(
-    mut pairs: Vec<(i64, usize, usize)>,
+    mut pairs: Vec<Candidate>,
     receipt_free: &mut [bool],
     posting_free: &mut [bool],
-) -> Vec<(usize, usize)> {
+) -> Vec<Pair> {
     pairs.par_sort_unstable();
     let mut chosen = Vec::new();
     for (_, r, p) in pairs {
@@ -340,6 +353,17 @@ fn assign(
 /// Days from the money's arrival to the posting.
 fn lag(posting: &Posting, receipt: &Receipt) -> i64 {
     (posting.date - receipt.date).num_days()
+}
+
+/// How unlikely a posting `days` after its money is: later is likelier than
+/// earlier, since only card and Direct Debit systems post ahead of the bank's
+/// value date. Weekly payments of one amount then pair in date order.
+fn cost(days: i64) -> i64 {
+    if days >= 0 {
+        2 * days
+    } else {
+        2 * -days + 1
+    }
 }
 
 /// Whether a posted amount could be a keying error for the received one:
@@ -363,6 +387,12 @@ impl State<'_> {
     fn window_ok(&self, posting: &Posting, receipt: &Receipt) -> bool {
         let d = lag(posting, receipt);
         d >= -self.opts.lead_days && d <= self.opts.match_days
+    }
+
+    /// Posted between `lead_days` early and `posting_days` late.
+    fn on_time(&self, posting: &Posting, receipt: &Receipt) -> bool {
+        let d = lag(posting, receipt);
+        d >= -self.opts.lead_days && d <= self.opts.posting_days
     }
 
     fn link(&mut self, r: usize, p: usize, how: Link) {
@@ -443,17 +473,15 @@ impl State<'_> {
             by_amount.entry(receipt.amount).or_default().push(r);
         }
 
-        // 2: same account, same amount.
-        let pairs = self.candidates(&posting_free, &receipt_free, |st, p, posting| {
-            by_account
-                .get(&posting.account)
-                .into_iter()
-                .flatten()
-                .filter(|&&r| st.receipts[r].amount == posting.credit())
-                .map(|&r| (lag(posting, &st.receipts[r]).abs(), r, p))
-                .collect()
-        });
-        self.accept(assign(pairs, &mut receipt_free, &mut posting_free));
+        // 2: same account, same amount, posted on time: aligned in date
+        // order per group.
+        let (aligned, candidates) = self.align_same_account(&by_account, &posting_free);
+        for &(r, p) in &aligned {
+            receipt_free[r] = false;
+            posting_free[p] = false;
+        }
+        self.accept(aligned);
+        self.accept(assign(candidates, &mut receipt_free, &mut posting_free));
 
         // 3: same amount, a receipt nobody could identify (or that fits
         // several accounts, this one among them): the posting identified it.
@@ -467,12 +495,15 @@ impl State<'_> {
                     Identity::Ambiguous(ids) => ids.contains(&posting.account),
                     Identity::Account(..) => false,
                 })
-                .map(|&r| (lag(posting, &st.receipts[r]).abs(), r, p))
+                .filter(|&&r| st.on_time(posting, &st.receipts[r]))
+                .map(|&r| (cost(lag(posting, &st.receipts[r])), r, p))
                 .collect()
         });
         self.accept(assign(pairs, &mut receipt_free, &mut posting_free));
 
         // 4: same amount, a receipt that identifies another account.
+        // Passes 3 and 4 have only the amount to go on, so only on-time
+        // pairs count: a late one is more likely some other payment.
         let pairs = self.candidates(&posting_free, &receipt_free, |st, p, posting| {
             by_amount
                 .get(&posting.credit())
@@ -484,7 +515,21 @@ impl State<'_> {
                         .account()
                         .is_some_and(|a| a != posting.account)
                 })
-                .map(|&r| (lag(posting, &st.receipts[r]).abs(), r, p))
+                .filter(|&&r| st.on_time(posting, &st.receipts[r]))
+                .map(|&r| (cost(lag(posting, &st.receipts[r])), r, p))
+                .collect()
+        });
+        self.accept(assign(pairs, &mut receipt_free, &mut posting_free));
+
+        // 2b: same account, same amount, posted late: cheapest first. After
+        // 3 and 4, since an on-time posting elsewhere is the stronger match.
+        let pairs = self.candidates(&posting_free, &receipt_free, |st, p, posting| {
+            by_account
+                .get(&posting.account)
+                .into_iter()
+                .flatten()
+                .filter(|&&r| st.receipts[r].amount == posting.credit())
+                .map(|&r| (cost(lag(posting, &st.receipts[r])), r, p))
                 .collect()
         });
         self.accept(assign(pairs, &mut receipt_free, &mut posting_free));
@@ -496,7 +541,7 @@ impl State<'_> {
                 .into_iter()
                 .flatten()
                 .filter(|&&r| plausible_keying_error(posting.credit(), st.receipts[r].amount))
-                .map(|&r| (lag(posting, &st.receipts[r]).abs(), r, p))
+                .map(|&r| (cost(lag(posting, &st.receipts[r])), r, p))
                 .collect()
         });
         self.accept(assign(pairs, &mut receipt_free, &mut posting_free));
@@ -504,14 +549,9 @@ impl State<'_> {
 
     /// Candidate pairs for every free posting, found in parallel; `assign`
     /// puts them in a fixed order.
-    fn candidates<F>(
-        &self,
-        posting_free: &[bool],
-        receipt_free: &[bool],
-        find: F,
-    ) -> Vec<(i64, usize, usize)>
+    fn candidates<F>(&self, posting_free: &[bool], receipt_free: &[bool], find: F) -> Vec<Candidate>
     where
-        F: Fn(&Self, usize, &Posting) -> Vec<(i64, usize, usize)> + Sync,
+        F: Fn(&Self, usize, &Posting) -> Vec<Candidate> + Sync,
     {
         self.free_postings
             .par_iter()
@@ -525,10 +565,127 @@ impl State<'_> {
             .collect()
     }
 
-    fn accept(&mut self, pairs: Vec<(usize, usize)>) {
+    fn accept(&mut self, pairs: Vec<Pair>) {
         for (r, p) in pairs {
             self.link(r, p, Link::Window);
         }
+    }
+
+    /// Pass 2. Receipts and postings of one account and one amount (a weekly
+    /// payer's whole history) are paired in date order, on-time pairs only:
+    /// as many pairs as possible, then the least total `cost`. Greedy pairing
+    /// gets this wrong when a posting falls between two receipts. Returns the
+    /// aligned pairs, and candidate pairs for groups too large to align.
+    fn align_same_account(
+        &self,
+        by_account: &HashMap<AccountId, Vec<usize>>,
+        posting_free: &[bool],
+    ) -> (Vec<Pair>, Vec<Candidate>) {
+        let mut groups: HashMap<(AccountId, Decimal), PairGroup> = HashMap::new();
+        for &p in self.free_postings.iter().filter(|&&p| posting_free[p]) {
+            let posting = &self.data.postings[p];
+            if by_account.contains_key(&posting.account) {
+                groups
+                    .entry((posting.account, posting.credit()))
+                    .or_default()
+                    .postings
+                    .push(p);
+            }
+        }
+        for (&account, rs) in by_account {
+            for &r in rs {
+                if let Some(g) = groups.get_mut(&(account, self.receipts[r].amount)) {
+                    g.receipts.push(r);
+                }
+            }
+        }
+        let mut groups: Vec<PairGroup> = {
+            let mut keyed: Vec<_> = groups.into_iter().collect();
+            keyed.sort_unstable_by_key(|(key, _)| *key);
+            keyed.into_iter().map(|(_, g)| g).collect()
+        };
+        let results: Vec<Result<Vec<Pair>, Vec<Candidate>>> = groups
+            .par_iter_mut()
+            .map(|g| {
+                g.receipts
+                    .sort_unstable_by_key(|&r| (self.receipts[r].date, r));
+                g.postings
+                    .sort_unstable_by_key(|&p| (self.data.postings[p].date, p));
+                self.align(&g.receipts, &g.postings)
+            })
+            .collect();
+        let (mut aligned, mut candidates) = (Vec::new(), Vec::new());
+        for result in results {
+            match result {
+                Ok(pairs) => aligned.extend(pairs),
+                Err(pairs) => candidates.extend(pairs),
+            }
+        }
+        (aligned, candidates)
+    }
+
+    /// The best order-preserving pairing of one group (see
+    /// `align_same_account`), by dynamic programming over receipts x
+    /// postings. A group too large for that (years of weekly payments at
+    /// once) gives its on-time candidate pairs instead, for greedy pairing.
+    fn align(&self, rs: &[usize], ps: &[usize]) -> Result<Vec<Pair>, Vec<Candidate>> {
+        const MAX_CELLS: usize = 40_000;
+        // Only on-time pairs: a week's shift never fits, so one missing
+        // posting cannot make a run of receipts look late.
+        let pair_cost = |r: usize, p: usize| {
+            let (posting, receipt) = (&self.data.postings[p], &self.receipts[r]);
+            self.on_time(posting, receipt)
+                .then(|| cost(lag(posting, receipt)))
+        };
+        let (n, m) = (rs.len(), ps.len());
+        if (n + 1) * (m + 1) > MAX_CELLS {
+            return Err(rs
+                .iter()
+                .flat_map(|&r| {
+                    ps.iter()
+                        .filter_map(move |&p| pair_cost(r, p).map(|c| (c, r, p)))
+                })
+                .collect());
+        }
+        // Score = pairs x PAIR - total cost, maximised; PAIR outweighs any cost.
+        const PAIR: i64 = 1 << 32;
+        let width = m + 1;
+        let mut score = vec![0i64; (n + 1) * width];
+        // 0: skip receipt, 1: skip posting, 2: pair.
+        let mut step = vec![0u8; (n + 1) * width];
+        for j in 1..=m {
+            step[j] = 1;
+        }
+        for i in 1..=n {
+            for j in 1..=m {
+                let mut best = (score[(i - 1) * width + j], 0u8);
+                if score[i * width + j - 1] > best.0 {
+                    best = (score[i * width + j - 1], 1);
+                }
+                if let Some(c) = pair_cost(rs[i - 1], ps[j - 1]) {
+                    let paired = score[(i - 1) * width + j - 1] + PAIR - c;
+                    if paired > best.0 {
+                        best = (paired, 2);
+                    }
+                }
+                score[i * width + j] = best.0;
+                step[i * width + j] = best.1;
+            }
+        }
+        let (mut i, mut j, mut pairs) = (n, m, Vec::new());
+        while i > 0 && j > 0 {
+            match step[i * width + j] {
+                2 => {
+                    pairs.push((rs[i - 1], ps[j - 1]));
+                    i -= 1;
+                    j -= 1;
+                }
+                1 => j -= 1,
+                _ => i -= 1,
+            }
+        }
+        pairs.reverse();
+        Ok(pairs)
     }
 
     /// Gives every receipt its outcome, and the postings tied to it theirs.
@@ -589,20 +746,33 @@ impl State<'_> {
         if postings.is_empty() {
             return match &receipt.identity {
                 Identity::Account(a, basis) => {
-                    let acc = self.data.account(*a);
-                    let f = finding(
+                    let acc = &self.data.account(*a).account_ref;
+                    let waiting = (self.opts.as_at - receipt.date).num_days();
+                    let mut f = finding(
                         FindingKind::UnpostedReceipt,
                         Some(*a),
                         None,
                         vec![],
                         -receipt.amount,
-                        format!(
-                            "{money} belongs to {} ({}) but never reached any rent account: post it to {}.",
-                            acc.account_ref,
-                            basis.describe(),
-                            acc.account_ref
-                        ),
+                        if waiting <= self.opts.posting_days {
+                            format!(
+                                "{money} belongs to {acc} ({}) and is not posted yet, {waiting} days before \
+                                 the as-at date (allowed: {}): the corrected balance counts it; make sure it \
+                                 is posted to {acc}.",
+                                basis.describe(),
+                                self.opts.posting_days
+                            )
+                        } else {
+                            format!(
+                                "{money} belongs to {acc} ({}) but never reached any rent account: post it to {acc}.",
+                                basis.describe()
+                            )
+                        },
                     );
+                    // Still inside the posting allowance: not yet an error.
+                    if waiting <= self.opts.posting_days {
+                        f.severity = Severity::Low;
+                    }
                     (entry(Outcome::UnpostedReceipt), vec![], vec![f])
                 }
                 identity => {
@@ -856,6 +1026,16 @@ impl State<'_> {
             }
             let posting = &self.data.postings[p];
             let acc = &self.data.account(posting.account).account_ref;
+            // A duplicate is keyed again soon after the first posting, the same way.
+            let near_first = |q: usize| {
+                let first = &self.data.postings[q];
+                let days = (posting.date - first.date).num_days();
+                first.account == posting.account
+                    && (0..=self.opts.posting_days).contains(&days)
+                    && (first.method == posting.method
+                        || first.method.is_none()
+                        || posting.method.is_none())
+            };
             let original = by_account
                 .get(&posting.account)
                 .into_iter()
@@ -863,9 +1043,9 @@ impl State<'_> {
                 .copied()
                 .filter(|&r| {
                     self.receipts[r].amount == posting.credit()
-                        && self.window_ok(posting, &self.receipts[r])
+                        && self.linked[r].iter().any(|&(q, _)| near_first(q))
                 })
-                .min_by_key(|&r| (lag(posting, &self.receipts[r]).abs(), r));
+                .min_by_key(|&r| (cost(lag(posting, &self.receipts[r])), r));
             let mut evidence = vec![posting.row];
             let (kind, bank, postings, detail) = match original {
                 Some(r) => {
@@ -873,7 +1053,7 @@ impl State<'_> {
                     let first = self.linked[r]
                         .iter()
                         .map(|&(q, _)| q)
-                        .filter(|&q| self.data.postings[q].account == posting.account)
+                        .filter(|&q| near_first(q))
                         .min()
                         .unwrap_or(p);
                     evidence.insert(0, self.data.bank[receipt.bank].row);

@@ -90,6 +90,64 @@ fn bank_ref_links_even_when_the_window_would_pick_another() {
 }
 
 #[test]
+fn identical_weekly_payments_pair_in_date_order() {
+    // Receipts 3, 12, 16, 26 Feb; postings 6, 15, 19 Feb: each posting is
+    // 3 days after its receipt, and the 26th is not posted yet.
+    let mut b = Builder::default();
+    let a = b.account("RA1", "Ann Lee", "100.00");
+    for (i, d) in ["2026-02-03", "2026-02-12", "2026-02-16", "2026-02-26"]
+        .iter()
+        .enumerate()
+    {
+        b.bank(&format!("B{i}"), d, "100.00", "RA1", "A LEE");
+    }
+    for d in ["2026-02-06", "2026-02-15", "2026-02-19"] {
+        b.payment(a, d, "100.00", None);
+    }
+    let r = reconcile(
+        &b.data,
+        Settings {
+            as_at: Some(date("2026-02-28")),
+            ..Settings::default()
+        },
+    );
+    assert_eq!(
+        kinds(&b, &r),
+        vec![(FindingKind::UnpostedReceipt, "RA1".into(), money("-100.00"))]
+    );
+    assert_eq!(
+        r.findings[0].severity,
+        Severity::Low,
+        "received 2 days before the as-at date"
+    );
+    assert!(r.findings[0].detail.contains("not posted yet"));
+}
+
+#[test]
+fn one_missing_posting_does_not_make_a_run_of_payments_late() {
+    // Five weekly receipts; the third was posted to another account.
+    let mut b = Builder::default();
+    let a = b.account("RA1", "Ann Lee", "100.00");
+    let c = b.account("RA2", "Carl Moss", "100.00");
+    let days = [
+        "2026-03-02",
+        "2026-03-09",
+        "2026-03-16",
+        "2026-03-23",
+        "2026-03-30",
+    ];
+    for (i, d) in days.iter().enumerate() {
+        b.bank(&format!("B{i}"), d, "100.00", "RA1", "A LEE");
+        b.payment(if i == 2 { c } else { a }, d, "100.00", None);
+    }
+    let r = run(&b);
+    assert_eq!(
+        kinds(&b, &r),
+        vec![(FindingKind::WrongAccount, "RA1".into(), money("-100.00"))]
+    );
+}
+
+#[test]
 fn a_payment_posted_to_the_wrong_account_moves_on_correction() {
     let mut b = Builder::default();
     let a = b.account("RA1", "Ann Lee", "100.00");
