@@ -653,9 +653,8 @@ impl State<'_> {
         let mut score = vec![0i64; (n + 1) * width];
         // 0: skip receipt, 1: skip posting, 2: pair.
         let mut step = vec![0u8; (n + 1) * width];
-        for j in 1..=m {
-            step[j] = 1;
-        }
+        // Along the first row only postings can be skipped.
+        step[1..=m].fill(1);
         for i in 1..=n {
             for j in 1..=m {
                 let mut best = (score[(i - 1) * width + j], 0u8);
