@@ -64,8 +64,10 @@ def make(out, n, seed):
     refs = [f"HA{100000 + i * 7:06d}" for i in range(n)]
     names = set()
     for i, ref in enumerate(refs):
-        while True:
+        for attempt in range(20):
             name = f"{rng.choice(FIRST)} {rng.choice(LAST)}{'' if rng.random() < .7 else '-' + rng.choice(LAST)}"
+            if attempt == 19:  # the name space is small: make it unique
+                name = f"{name}-{rng.choice(LAST)}{i}"
             if name not in names:
                 names.add(name)
                 break

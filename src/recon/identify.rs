@@ -146,7 +146,35 @@ pub struct RefIndex {
     by_digits: HashMap<String, Vec<AccountId>>,
     /// Surname -> accounts whose tenant has it.
     by_surname: HashMap<String, Vec<AccountId>>,
+    /// Every account's normalised refs, for near-miss suggestions.
+    refs: Vec<KnownRef>,
+    /// Each ref and each one-character deletion of it -> indices into
+    /// `refs`: two keys one edit or one transposition apart share an entry.
+    /// Built the first time a receipt needs suggestions.
+    near: std::sync::OnceLock<HashMap<String, Vec<u32>>>,
 }
+
+/// A normalised account or payment reference.
+#[derive(Debug)]
+struct KnownRef {
+    account: AccountId,
+    key: String,
+    what: &'static str,
+}
+
+/// The key and each one-character deletion of it (keys are ASCII).
+fn deletions(key: &str) -> impl Iterator<Item = String> + '_ {
+    std::iter::once(key.to_string()).chain((0..key.len()).map(move |i| {
+        let mut k = String::with_capacity(key.len() - 1);
+        k.push_str(&key[..i]);
+        k.push_str(&key[i + 1..]);
+        k
+    }))
+}
+
+/// Near-miss suggestions are only made for keys at least this long: short
+/// ones are one edit from too much.
+const MIN_FUZZY_LEN: usize = 4;
 
 fn add(map: &mut HashMap<String, Vec<AccountId>>, key: String, id: AccountId) {
     let ids = map.entry(key).or_default();
@@ -222,10 +250,20 @@ impl RefIndex {
             if let Some(core) = digit_core(&key) {
                 add(&mut index.by_digits, core, id);
             }
+            index.refs.push(KnownRef {
+                account: id,
+                key: key.clone(),
+                what: "account number",
+            });
             add(&mut index.by_account_ref, key, id);
             for pref in &account.payment_refs {
                 let key = normalise(pref);
                 if !key.is_empty() {
+                    index.refs.push(KnownRef {
+                        account: id,
+                        key: key.clone(),
+                        what: "payment reference",
+                    });
                     add(&mut index.by_payment_ref, key, id);
                 }
             }
@@ -295,27 +333,37 @@ impl RefIndex {
         limit: usize,
     ) -> (Vec<Suggestion>, usize) {
         let mut scored: HashMap<AccountId, (u8, Vec<String>)> = HashMap::new();
-        let keys = candidate_keys(reference);
-        if !keys.is_empty() {
-            for (i, account) in accounts.iter().enumerate() {
-                let id = i as AccountId;
-                let mut refs = vec![(normalise(&account.account_ref), "account number")];
-                refs.extend(
-                    account
-                        .payment_refs
-                        .iter()
-                        .map(|r| (normalise(r), "payment reference")),
-                );
-                if let Some((key, (real, what))) = keys.iter().find_map(|k| {
-                    refs.iter()
-                        .find(|(r, _)| one_edit_apart(k, r))
-                        .map(|r| (k, r))
-                }) {
-                    let entry = scored.entry(id).or_default();
-                    entry.0 += 2;
-                    entry.1.push(format!(
-                        "reference {key} is one character or one transposition away from {what} {real}"
-                    ));
+        let near = self.near.get_or_init(|| {
+            let mut near: HashMap<String, Vec<u32>> = HashMap::new();
+            for (i, known) in self.refs.iter().enumerate() {
+                if known.key.len() >= MIN_FUZZY_LEN {
+                    for variant in deletions(&known.key) {
+                        near.entry(variant).or_default().push(i as u32);
+                    }
+                }
+            }
+            near
+        });
+        for key in candidate_keys(reference)
+            .iter()
+            .filter(|k| k.len() >= MIN_FUZZY_LEN)
+        {
+            for variant in deletions(key) {
+                for &i in near.get(&variant).into_iter().flatten() {
+                    let known = &self.refs[i as usize];
+                    if scored.contains_key(&known.account) || !one_edit_apart(key, &known.key) {
+                        continue;
+                    }
+                    scored.insert(
+                        known.account,
+                        (
+                            2,
+                            vec![format!(
+                                "reference {key} is one character or one transposition away from {} {}",
+                                known.what, known.key
+                            )],
+                        ),
+                    );
                 }
             }
         }

@@ -71,6 +71,42 @@ type Pair = (usize, usize);
 /// A possible pair with its cost: `(cost, receipt, posting)`.
 type Candidate = (i64, usize, usize);
 
+/// `£120.00 received 2026-02-03 (BNK-0042, reference "RA1003", payer "J SMITH")`
+struct ReceiptText<'a> {
+    data: &'a Dataset,
+    receipt: &'a Receipt,
+}
+
+impl std::fmt::Display for ReceiptText<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let line: &BankLine = &self.data.bank[self.receipt.bank];
+        write!(
+            f,
+            "{} received {} ({}",
+            pounds(self.receipt.amount),
+            line.date,
+            line.bank_id
+        )?;
+        if let Some(s) = self.receipt.share {
+            let share = &self.data.shares[s];
+            let who = share
+                .account_ref
+                .as_deref()
+                .or(share.claim_ref.as_deref())
+                .unwrap_or("?");
+            write!(f, ", schedule share for {who}")?;
+        } else {
+            if !line.reference.is_empty() {
+                write!(f, ", reference {:?}", line.reference)?;
+            }
+            if !line.payer.is_empty() {
+                write!(f, ", payer {:?}", line.payer)?;
+            }
+        }
+        f.write_str(")")
+    }
+}
+
 /// Receipts and postings of one account and one amount, to be aligned.
 #[derive(Default)]
 struct PairGroup {
@@ -975,32 +1011,12 @@ impl State<'_> {
         (entry(outcome), outcomes, found)
     }
 
-    /// `£120.00 received 2026-02-03 (BNK-0042, reference "RA1003", payer "J SMITH")`
-    fn describe_receipt(&self, receipt: &Receipt) -> String {
-        let line: &BankLine = &self.data.bank[receipt.bank];
-        let mut about = vec![line.bank_id.clone()];
-        if let Some(s) = receipt.share {
-            let share = &self.data.shares[s];
-            let who = share
-                .account_ref
-                .as_deref()
-                .or(share.claim_ref.as_deref())
-                .unwrap_or("?");
-            about.push(format!("schedule share for {who}"));
-        } else {
-            if !line.reference.is_empty() {
-                about.push(format!("reference {:?}", line.reference));
-            }
-            if !line.payer.is_empty() {
-                about.push(format!("payer {:?}", line.payer));
-            }
+    /// The receipt in words, built only if a sentence uses it.
+    fn describe_receipt<'s>(&'s self, receipt: &'s Receipt) -> ReceiptText<'s> {
+        ReceiptText {
+            data: self.data,
+            receipt,
         }
-        format!(
-            "{} received {} ({})",
-            pounds(receipt.amount),
-            line.date,
-            about.join(", ")
-        )
     }
 
     /// Cash credits tied to no receipt: a duplicate of one that is tied
