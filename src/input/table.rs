@@ -42,6 +42,8 @@ pub struct Table {
     /// For each wanted column, its position in the file.
     positions: Vec<Option<usize>>,
     width: usize,
+    /// The header's names, trimmed and lower-cased.
+    header_names: Vec<String>,
     /// Columns in the file the contract does not use.
     pub unknown_columns: Vec<String>,
 }
@@ -154,6 +156,7 @@ impl Table {
             columns,
             positions,
             width: header.len(),
+            header_names: names,
             unknown_columns,
         })
     }
@@ -174,10 +177,17 @@ impl Table {
                         continue; // a blank line
                     }
                     if rec.len() != self.width {
+                        // Point at where the row goes wrong: the first extra
+                        // field, or the first missing one.
+                        let column = if rec.len() > self.width {
+                            (self.width + 1, "(beyond the header)".to_string())
+                        } else {
+                            (rec.len() + 1, self.header_names[rec.len()].clone())
+                        };
                         errors.push(InputError {
                             file: self.name.clone(),
                             line: Some(line),
-                            column: None,
+                            column: Some(column),
                             message: format!(
                                 "expected {} fields as in the header, found {}",
                                 self.width,
