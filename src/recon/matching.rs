@@ -521,84 +521,77 @@ impl State<'_> {
 
         // 3: same amount, a receipt nobody could identify (or that fits
         // several accounts, this one among them): the posting identified it.
-        let pairs = self.candidates(&posting_free, &receipt_free, |st, p, posting| {
-            by_amount
-                .get(&posting.credit())
-                .into_iter()
-                .flatten()
-                .filter(|&&r| match &st.receipts[r].identity {
-                    Identity::Unknown => true,
-                    Identity::Ambiguous(ids) => ids.contains(&posting.account),
-                    Identity::Account(..) => false,
-                })
-                .filter(|&&r| st.on_time(posting, &st.receipts[r]))
-                .map(|&r| (cost(lag(posting, &st.receipts[r])), r, p))
-                .collect()
-        });
-        self.accept(assign(pairs, &mut receipt_free, &mut posting_free));
-
-        // 4: same amount, a receipt that identifies another account.
         // Passes 3 and 4 have only the amount to go on, so only on-time
         // pairs count: a late one is more likely some other payment.
-        let pairs = self.candidates(&posting_free, &receipt_free, |st, p, posting| {
-            by_amount
-                .get(&posting.credit())
-                .into_iter()
-                .flatten()
-                .filter(|&&r| {
-                    st.receipts[r]
-                        .identity
-                        .account()
-                        .is_some_and(|a| a != posting.account)
-                })
-                .filter(|&&r| st.on_time(posting, &st.receipts[r]))
-                .map(|&r| (cost(lag(posting, &st.receipts[r])), r, p))
-                .collect()
-        });
-        self.accept(assign(pairs, &mut receipt_free, &mut posting_free));
-
-        // 2b: same account, same amount, posted late: cheapest first. After
-        // 3 and 4, since an on-time posting elsewhere is the stronger match.
-        let pairs = self.candidates(&posting_free, &receipt_free, |st, p, posting| {
-            by_account
-                .get(&posting.account)
-                .into_iter()
-                .flatten()
-                .filter(|&&r| st.receipts[r].amount == posting.credit())
-                .map(|&r| (cost(lag(posting, &st.receipts[r])), r, p))
-                .collect()
-        });
-        self.accept(assign(pairs, &mut receipt_free, &mut posting_free));
-
+        let same_amount = |p: &Posting| by_amount.get(&p.credit());
+        let same_account = |p: &Posting| by_account.get(&p.account);
+        self.greedy_pass(
+            &mut receipt_free,
+            &mut posting_free,
+            same_amount,
+            |st, p, r| {
+                st.on_time(p, r)
+                    && match &r.identity {
+                        Identity::Unknown => true,
+                        Identity::Ambiguous(ids) => ids.contains(&p.account),
+                        Identity::Account(..) => false,
+                    }
+            },
+        );
+        // 4: same amount, on time, a receipt that identifies another account.
+        self.greedy_pass(
+            &mut receipt_free,
+            &mut posting_free,
+            same_amount,
+            |st, p, r| st.on_time(p, r) && r.identity.account().is_some_and(|a| a != p.account),
+        );
+        // 2b: same account, same amount, posted late. After 3 and 4, since an
+        // on-time posting elsewhere is the stronger match.
+        self.greedy_pass(
+            &mut receipt_free,
+            &mut posting_free,
+            same_account,
+            |_, p, r| r.amount == p.credit(),
+        );
         // 5: same account, an amount that looks like a keying error.
-        let pairs = self.candidates(&posting_free, &receipt_free, |st, p, posting| {
-            by_account
-                .get(&posting.account)
-                .into_iter()
-                .flatten()
-                .filter(|&&r| plausible_keying_error(posting.credit(), st.receipts[r].amount))
-                .map(|&r| (cost(lag(posting, &st.receipts[r])), r, p))
-                .collect()
-        });
-        self.accept(assign(pairs, &mut receipt_free, &mut posting_free));
+        self.greedy_pass(
+            &mut receipt_free,
+            &mut posting_free,
+            same_account,
+            |_, p, r| plausible_keying_error(p.credit(), r.amount),
+        );
     }
 
-    /// Candidate pairs for every free posting, found in parallel; `assign`
-    /// puts them in a fixed order.
-    fn candidates<F>(&self, posting_free: &[bool], receipt_free: &[bool], find: F) -> Vec<Candidate>
-    where
-        F: Fn(&Self, usize, &Posting) -> Vec<Candidate> + Sync,
+    /// One greedy pass: for every free posting, the free receipts in its
+    /// `pool` that `fits` and are in the window, found in parallel, then
+    /// paired cheapest first by `assign`.
+    fn greedy_pass<'m, P, F>(
+        &mut self,
+        receipt_free: &mut [bool],
+        posting_free: &mut [bool],
+        pool: P,
+        fits: F,
+    ) where
+        P: Fn(&Posting) -> Option<&'m Vec<usize>> + Sync,
+        F: Fn(&Self, &Posting, &Receipt) -> bool + Sync,
     {
-        self.free_postings
+        let (r_free, p_free) = (&*receipt_free, &*posting_free);
+        let (pool, fits, st) = (&pool, &fits, &*self);
+        let pairs: Vec<Candidate> = st
+            .free_postings
             .par_iter()
-            .filter(|&&p| posting_free[p])
+            .filter(|&&p| p_free[p])
             .flat_map_iter(|&p| {
-                let posting = &self.data.postings[p];
-                find(self, p, posting).into_iter().filter(|&(_, r, _)| {
-                    receipt_free[r] && self.window_ok(posting, &self.receipts[r])
+                let posting = &st.data.postings[p];
+                pool(posting).into_iter().flatten().filter_map(move |&r| {
+                    let receipt = &st.receipts[r];
+                    (r_free[r] && st.window_ok(posting, receipt) && fits(st, posting, receipt))
+                        .then(|| (cost(lag(posting, receipt)), r, p))
                 })
             })
-            .collect()
+            .collect();
+        let chosen = assign(pairs, receipt_free, posting_free);
+        self.accept(chosen);
     }
 
     fn accept(&mut self, pairs: Vec<Pair>) {
