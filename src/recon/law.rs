@@ -107,27 +107,16 @@ pub fn statutory_threshold(account: &Account, on: NaiveDate) -> Statutory {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::recon::model::{Benefit, RowRef, SourceFile};
+    use crate::recon::testkit::Builder;
 
     fn account(tenancy: TenancyType, period: RentPeriod, rent: i64) -> Account {
-        Account {
-            account_ref: "A1".into(),
-            tenant_name: String::new(),
-            tenancy_type: tenancy,
-            rent_period: period,
-            rent: Decimal::from(rent),
-            opening_date: NaiveDate::from_ymd_opt(2025, 1, 6).unwrap(),
-            opening_balance: Decimal::ZERO,
-            payment_refs: vec![],
-            benefit: Benefit::None,
-            vulnerable: false,
-            benefit_claim_pending: false,
-            open_dispute: false,
-            row: RowRef {
-                file: SourceFile::Accounts,
-                line: 2,
-            },
-        }
+        let mut b = Builder::default();
+        let id = b.account("A1", "", &rent.to_string());
+        b.with(id, |a| {
+            a.tenancy_type = tenancy;
+            a.rent_period = period;
+        });
+        b.data.accounts.remove(0)
     }
 
     #[test]
