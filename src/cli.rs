@@ -75,6 +75,12 @@ pub struct ReconcileArgs {
     /// How many days after a receipt a posting without a bank reference may still be linked to it.
     #[arg(long, default_value_t = 35)]
     pub match_days: u32,
+    /// Weeks with no rent charged (rent-free weeks), as any date in each week: 2026-12-21,2026-12-28.
+    #[arg(long, value_name = "DATES", value_delimiter = ',', value_parser = parse_date)]
+    pub rent_free_weeks: Vec<NaiveDate>,
+    /// Do not check charges against the rent (for a ledger extract of payments only).
+    #[arg(long)]
+    pub skip_charges: bool,
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
     /// Write the report here (atomically) instead of to standard output.

@@ -53,11 +53,13 @@ pub fn run(args: &ReconcileArgs) -> Result<u8> {
         warn_at: args.warn_at,
         posting_days: i64::from(args.posting_days),
         match_days: i64::from(args.match_days),
+        rent_free_weeks: args.rent_free_weeks.clone(),
+        check_charges: !args.skip_charges,
         ..Settings::default()
     };
     let (data, recon) = crate::cmd::with_threads(args.threads, || -> Result<_> {
         let data = input::load(&paths)?;
-        let recon = recon::reconcile(&data, settings);
+        let recon = recon::reconcile(&data, settings.clone());
         Ok((data, recon))
     })??;
     let report = Report {

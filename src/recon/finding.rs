@@ -20,6 +20,8 @@ vocabulary!(
         ReversalWithoutReturn => "reversal_without_return",
         UnmatchedRefund => "unmatched_refund",
         ScheduleMismatch => "schedule_mismatch",
+        MissingCharges => "missing_charges",
+        IrregularCharge => "irregular_charge",
     }
 );
 
@@ -64,7 +66,9 @@ impl FindingKind {
             | FindingKind::ReversalWithoutReturn => Severity::High,
             FindingKind::UnidentifiedReceipt
             | FindingKind::UnmatchedRefund
-            | FindingKind::ScheduleMismatch => Severity::Medium,
+            | FindingKind::ScheduleMismatch
+            | FindingKind::MissingCharges
+            | FindingKind::IrregularCharge => Severity::Medium,
             FindingKind::LatePosting => Severity::Low,
         }
     }

@@ -3,6 +3,7 @@
 //! number of threads.
 
 pub mod assess;
+pub mod charges;
 pub mod finding;
 pub mod identify;
 pub mod law;
@@ -22,7 +23,7 @@ pub use totals::Totals;
 use matching::{MatchOptions, Matching};
 
 /// Everything the officer chose, with the defaults the issue tracker agreed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Settings {
     /// `None`: the latest date in the ledger or bank.
     pub as_at: Option<NaiveDate>,
@@ -31,6 +32,11 @@ pub struct Settings {
     pub posting_days: i64,
     pub match_days: i64,
     pub lead_days: i64,
+    /// Weeks in which no rent is charged (any date in the week).
+    pub rent_free_weeks: Vec<NaiveDate>,
+    /// Check charges against each account's rent (off for a ledger extract
+    /// that holds payments only).
+    pub check_charges: bool,
 }
 
 impl Default for Settings {
@@ -42,6 +48,8 @@ impl Default for Settings {
             posting_days: 5,
             match_days: 35,
             lead_days: 3,
+            rent_free_weeks: Vec::new(),
+            check_charges: true,
         }
     }
 }
@@ -76,6 +84,14 @@ pub fn reconcile(data: &Dataset, settings: Settings) -> Reconciliation {
         },
     );
     let mut findings = std::mem::take(&mut matching.findings);
+    let ledger_from = data.postings.iter().map(|p| p.date).min();
+    if let Some(ledger_from) = ledger_from.filter(|_| settings.check_charges) {
+        let opts = charges::ChargeOptions {
+            as_at,
+            rent_free_weeks: settings.rent_free_weeks.clone(),
+        };
+        findings.extend(charges::check(data, &opts, ledger_from));
+    }
     sort_findings(data, &mut findings);
     let mut assessments = assess::assess_all(
         data,

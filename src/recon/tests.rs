@@ -7,11 +7,13 @@ use super::model::PostingKind;
 use super::testkit::{date, money, Builder};
 use super::*;
 
+/// Matching tests build ledgers of payments only, so charges are not checked.
 fn run(b: &Builder) -> Reconciliation {
     reconcile(
         &b.data,
         Settings {
             as_at: Some(date("2026-03-31")),
+            check_charges: false,
             ..Settings::default()
         },
     )
@@ -108,6 +110,7 @@ fn identical_weekly_payments_pair_in_date_order() {
         &b.data,
         Settings {
             as_at: Some(date("2026-02-28")),
+            check_charges: false,
             ..Settings::default()
         },
     );
@@ -655,5 +658,114 @@ mod invariants {
             };
             prop_assert_eq!(on(1), on(4));
         }
+    }
+}
+
+mod charges {
+    use super::super::model::PostingKind;
+    use super::super::*;
+    use super::{date, kinds, money, Builder};
+
+    fn run(b: &Builder, rent_free: &[&str]) -> Reconciliation {
+        reconcile(
+            &b.data,
+            Settings {
+                as_at: Some(date("2026-03-31")),
+                rent_free_weeks: rent_free.iter().map(|d| date(d)).collect(),
+                ..Settings::default()
+            },
+        )
+    }
+
+    /// A weekly account charged every Monday of Q1 2026 except `skip`.
+    fn weekly(skip: &[&str]) -> (Builder, u32) {
+        let mut b = Builder::default();
+        let a = b.account("RA1", "Ann Lee", "100.00");
+        let mut d = date("2026-01-05");
+        while d <= date("2026-03-30") {
+            if !skip.contains(&d.to_string().as_str()) {
+                b.charge(a, &d.to_string(), "100.00");
+            }
+            d = d + chrono::Days::new(7);
+        }
+        (b, a)
+    }
+
+    #[test]
+    fn every_due_week_charged_is_clean() {
+        let (b, _) = weekly(&[]);
+        assert!(run(&b, &[]).findings.is_empty());
+    }
+
+    #[test]
+    fn uncharged_weeks_are_missing_charges_unless_rent_free() {
+        let (b, _) = weekly(&["2026-02-02", "2026-02-09"]);
+        let r = run(&b, &[]);
+        assert_eq!(
+            kinds(&b, &r),
+            vec![(FindingKind::MissingCharges, "RA1".into(), money("200.00"))]
+        );
+        assert!(r.findings[0]
+            .detail
+            .contains("2 weekly periods due between 2026-02-02 and 2026-02-09"));
+        assert!(run(&b, &["2026-02-04", "2026-02-11"]).findings.is_empty());
+    }
+
+    #[test]
+    fn a_lump_back_charge_covers_the_missing_weeks_and_says_so() {
+        let (mut b, a) = weekly(&["2026-01-05", "2026-01-12", "2026-01-19", "2026-01-26"]);
+        // The extract starts on 1 January (the seed 001 case: no rent charged
+        // for weeks, then billed in one lump).
+        b.adjustment_credit(a, "2026-01-01", "1.00");
+        b.charge(a, "2026-03-16", "400.00");
+        let r = run(&b, &[]);
+        assert_eq!(
+            kinds(&b, &r),
+            vec![(FindingKind::IrregularCharge, "RA1".into(), Decimal::ZERO)]
+        );
+        assert!(
+            r.findings[0]
+                .detail
+                .contains("4 uncharged weekly periods from 2026-01-05 to 2026-01-26"),
+            "{}",
+            r.findings[0].detail
+        );
+    }
+
+    #[test]
+    fn a_second_charge_for_one_week_is_reversed_and_odd_amounts_are_noted() {
+        let (mut b, a) = weekly(&[]);
+        b.charge(a, "2026-02-03", "100.00");
+        b.charge(a, "2026-03-10", "35.00");
+        let r = run(&b, &[]);
+        assert_eq!(
+            kinds(&b, &r),
+            vec![
+                (FindingKind::IrregularCharge, "RA1".into(), money("-100.00")),
+                (FindingKind::IrregularCharge, "RA1".into(), Decimal::ZERO),
+            ]
+        );
+        assert_eq!(r.findings[1].severity, Severity::Low);
+    }
+
+    #[test]
+    fn an_old_rent_charged_every_week_is_not_irregular() {
+        let mut b = Builder::default();
+        let a = b.account("RA1", "Ann Lee", "104.00");
+        let mut d = date("2026-01-05");
+        while d <= date("2026-03-30") {
+            let rent = if d < date("2026-03-02") {
+                "100.00"
+            } else {
+                "104.00"
+            };
+            b.debit(a, &d.to_string(), PostingKind::Charge, rent, None);
+            d = d + chrono::Days::new(7);
+        }
+        assert!(
+            run(&b, &[]).findings.is_empty(),
+            "{:?}",
+            kinds(&b, &run(&b, &[]))
+        );
     }
 }
