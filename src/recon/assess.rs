@@ -8,9 +8,13 @@ use std::str::FromStr;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
+use rayon::prelude::*;
+
+use super::benefit::{self, BenefitOutlook, BenefitRun};
 use super::finding::{Finding, FindingKind};
 use super::law::{statutory_threshold, Statutory};
-use super::model::{vocabulary, Account, AccountId, Dataset, RentPeriod};
+use super::matching::Matching;
+use super::model::{vocabulary, Account, AccountId, Benefit, Dataset, PostingKind, RentPeriod};
 use super::money::{plain, pounds, to_pennies};
 
 vocabulary!(
@@ -113,11 +117,27 @@ pub struct Assessment {
     pub trigger: Decimal,
     pub warn_from: Decimal,
     pub statutory: Statutory,
+    /// The arrears the statutory threshold is compared with: the corrected
+    /// balance, less unpaid UC housing payments where the law excludes them.
+    pub statutory_arrears: Decimal,
+    /// `None` where no mandatory ground exists.
+    pub reaches_statutory: Option<bool>,
+    /// Benefit earned but not yet due (part of the corrected balance).
+    pub technical_arrears: Decimal,
+    pub benefit: Option<BenefitOutlook>,
+    /// The latest Direct Debit return on the account in the last 14 days.
+    pub recent_return: Option<NaiveDate>,
+    /// Rent periods in the last 12 months that ended with the tenant behind.
+    pub late_periods: usize,
+    pub periods_12m: usize,
     /// Machine-readable reasons for the status (finding kinds or hold reasons).
     pub reasons: Vec<String>,
     pub findings: usize,
     pub detail: String,
 }
+
+/// A Direct Debit returned this recently still needs time to put right.
+pub const RECENT_RETURN_DAYS: i64 = 14;
 
 /// Posted balance per account: opening balance plus every posting up to the
 /// as-at date.
@@ -150,44 +170,168 @@ fn corrections(n: usize, findings: &[Finding]) -> (Vec<Decimal>, Vec<Vec<Finding
     (delta, kinds)
 }
 
-pub fn assess_all(data: &Dataset, findings: &[Finding], opts: AssessOptions) -> Vec<Assessment> {
+/// Late-payment history: of the rent periods that ended in the 12 months to
+/// the as-at date, how many the tenant fell further behind in, counting
+/// benefit not yet due as paid (so Housing Benefit paid in arrears, or old
+/// arrears carried forward, are not late payment). Returns (late, periods).
+fn late_periods(
+    data: &Dataset,
+    id: AccountId,
+    postings: &[usize],
+    runs: &[BenefitRun],
+    as_at: NaiveDate,
+) -> (usize, usize) {
+    let year_ago = as_at - chrono::Days::new(365);
+    let charges: Vec<NaiveDate> = postings
+        .iter()
+        .map(|&p| &data.postings[p])
+        .filter(|q| q.kind == PostingKind::Charge && q.amount > Decimal::ZERO && q.date <= as_at)
+        .map(|q| q.date)
+        .collect();
+    let mut balance = data.account(id).opening_balance;
+    let mut next = 0;
+    // Arrears net of benefit not yet due, at the end of the day `on`.
+    let mut real_arrears_on = |on: NaiveDate| {
+        while next < postings.len() && data.postings[postings[next]].date <= on {
+            balance += data.postings[postings[next]].amount;
+            next += 1;
+        }
+        balance
+            - benefit::outlook(data, id, runs, on, on, balance)
+                .map_or(Decimal::ZERO, |o| o.technical)
+    };
+    let boundaries: Vec<(NaiveDate, Decimal)> = charges
+        .iter()
+        .map(|&d| d - chrono::Days::new(1))
+        .map(|end| (end, real_arrears_on(end)))
+        .collect();
+    // Before the first benefit run in the data, benefit in arrears cannot be
+    // told from non-payment, so those periods are not judged.
+    let judged_from = match data.account(id).benefit {
+        Benefit::None => NaiveDate::MIN,
+        _ => runs.first().map_or(NaiveDate::MAX, |r| r.paid),
+    };
+    let (mut late, mut periods) = (0, 0);
+    for pair in boundaries.windows(2) {
+        let ((start, before), (end, after)) = (pair[0], pair[1]);
+        if end < year_ago || end == start || end < judged_from {
+            continue;
+        }
+        periods += 1;
+        if after > before {
+            late += 1;
+        }
+    }
+    (late, periods)
+}
+
+pub fn assess_all(
+    data: &Dataset,
+    matching: &Matching,
+    findings: &[Finding],
+    opts: AssessOptions,
+) -> Vec<Assessment> {
     let posted = posted_balances(data, opts.as_at);
     let (delta, kinds) = corrections(data.accounts.len(), findings);
-    data.accounts
-        .iter()
-        .enumerate()
-        .map(|(i, account)| {
-            assess(
-                account,
-                i as AccountId,
-                posted[i],
-                delta[i],
-                &kinds[i],
-                opts,
-            )
+    let runs = benefit::runs(data, matching);
+    let mut recent_return: Vec<Option<NaiveDate>> = vec![None; data.accounts.len()];
+    for &(a, bank) in &matching.returns {
+        let on = data.bank[bank].date;
+        if (opts.as_at - on).num_days() < RECENT_RETURN_DAYS {
+            let slot = &mut recent_return[a as usize];
+            *slot = (*slot).max(Some(on));
+        }
+    }
+    let mut postings: Vec<Vec<usize>> = vec![Vec::new(); data.accounts.len()];
+    for (i, p) in data.postings.iter().enumerate() {
+        postings[p.account as usize].push(i);
+    }
+    (0..data.accounts.len())
+        .into_par_iter()
+        .map(|i| {
+            let id = i as AccountId;
+            let mut own = postings[i].clone();
+            own.sort_by_key(|&p| (data.postings[p].date, p));
+            let corrected = posted[i] + delta[i];
+            let through = charged_through(data, id, &own, opts.as_at);
+            let facts = Facts {
+                posted: posted[i],
+                corrected,
+                kinds: &kinds[i],
+                benefit: benefit::outlook(data, id, &runs[i], opts.as_at, through, corrected),
+                recent_return: recent_return[i],
+                late: late_periods(data, id, &own, &runs[i], opts.as_at),
+            };
+            assess(data.account(id), id, facts, opts)
         })
         .collect()
 }
 
-fn assess(
-    account: &Account,
+/// The last day the rent charged up to `as_at` pays for: the day before the
+/// next charge after the latest one.
+fn charged_through(
+    data: &Dataset,
     id: AccountId,
+    postings: &[usize],
+    as_at: NaiveDate,
+) -> NaiveDate {
+    let last = postings
+        .iter()
+        .map(|&p| &data.postings[p])
+        .filter(|q| q.kind == PostingKind::Charge && q.amount > Decimal::ZERO && q.date <= as_at)
+        .map(|q| q.date)
+        .next_back();
+    let next = last.and_then(|d| match data.account(id).rent_period {
+        RentPeriod::Weekly => d.checked_add_days(chrono::Days::new(7)),
+        RentPeriod::Fortnightly => d.checked_add_days(chrono::Days::new(14)),
+        RentPeriod::FourWeekly => d.checked_add_days(chrono::Days::new(28)),
+        RentPeriod::Monthly => d.checked_add_months(chrono::Months::new(1)),
+    });
+    next.map_or(as_at, |n| n - chrono::Days::new(1))
+}
+
+/// What is known of one account before its status is decided.
+struct Facts<'a> {
     posted: Decimal,
-    delta: Decimal,
-    kinds: &[FindingKind],
-    opts: AssessOptions,
-) -> Assessment {
-    let corrected = posted + delta;
+    corrected: Decimal,
+    kinds: &'a [FindingKind],
+    benefit: Option<BenefitOutlook>,
+    recent_return: Option<NaiveDate>,
+    late: (usize, usize),
+}
+
+fn assess(account: &Account, id: AccountId, facts: Facts<'_>, opts: AssessOptions) -> Assessment {
+    let Facts {
+        posted,
+        corrected,
+        kinds,
+        benefit,
+        recent_return,
+        late,
+    } = facts;
     let trigger = opts.trigger.amount_for(account);
     let warn_from = to_pennies(trigger * opts.warn_at);
     let weekly = account.weekly_rent();
-    let arrears_weeks = if weekly.is_zero() {
-        Decimal::ZERO
-    } else {
-        to_pennies(corrected / weekly)
+    let weeks = |b: Decimal| {
+        if weekly.is_zero() {
+            Decimal::ZERO
+        } else {
+            to_pennies(b / weekly)
+        }
     };
+    let arrears_weeks = weeks(corrected);
     let reaches = |b: Decimal| b >= trigger;
     let in_band = |b: Decimal| b >= warn_from && b < trigger;
+    let technical = benefit.as_ref().map_or(Decimal::ZERO, |o| o.technical);
+    let real = corrected - technical;
+
+    let statutory = statutory_threshold(account, opts.as_at);
+    let statutory_arrears = if statutory.excludes_unpaid_uc && account.benefit == Benefit::Uc {
+        real
+    } else {
+        corrected
+    };
+    let reaches_statutory = statutory.threshold.map(|t| statutory_arrears >= t);
 
     let mut finding_kinds: Vec<String> = kinds.iter().map(|k| k.to_string()).collect();
     finding_kinds.dedup();
@@ -204,6 +348,12 @@ fn assess(
     if !kinds.is_empty() {
         holds.push("unresolved_finding".to_string());
     }
+    if technical > Decimal::ZERO {
+        holds.push("technical_arrears".to_string());
+    }
+    if recent_return.is_some() {
+        holds.push("recent_dd_return".to_string());
+    }
 
     let status = if reaches(posted) && !reaches(corrected) {
         Status::FalseTrigger
@@ -211,6 +361,8 @@ fn assess(
         Status::FalseApproach
     } else if reaches(corrected) && !reaches(posted) {
         Status::HiddenArrears
+    } else if reaches(corrected) && !reaches(real) {
+        Status::TechnicalArrears
     } else if reaches(corrected) && !holds.is_empty() {
         Status::ProtocolHold
     } else if reaches(corrected) {
@@ -227,6 +379,19 @@ fn assess(
         if n == 1 { "" } else { "s" },
         if n == 1 { "is" } else { "are" }
     );
+    let benefit_words = |o: &BenefitOutlook| {
+        format!(
+            "{} of it is {} for the period since {} not yet due ({} paid every {} days in arrears{}); the next \
+             run is expected {}",
+            pounds(o.technical),
+            benefit_name(o.benefit),
+            o.covered_to,
+            benefit_name(o.benefit),
+            o.cycle_days,
+            if o.learned { "" } else { ", assumed" },
+            o.next_expected
+        )
+    };
     let (reasons, detail) = match status {
         Status::FalseTrigger => (
             finding_kinds,
@@ -260,13 +425,37 @@ fn assess(
                 pounds(posted)
             ),
         ),
+        Status::TechnicalArrears => (
+            vec!["technical_arrears".to_string()],
+            format!(
+                "Hold: technical arrears. The corrected balance {} reaches the trigger {}, but {}. Without it \
+                 the arrears are {} ({} weeks).",
+                pounds(corrected),
+                pounds(trigger),
+                benefit.as_ref().map(benefit_words).unwrap_or_default(),
+                pounds(real),
+                plain(weeks(real))
+            ),
+        ),
         Status::ProtocolHold => (
             holds.clone(),
             format!(
                 "Reaches the trigger ({} against {}), but hold: {}.",
                 pounds(corrected),
                 pounds(trigger),
-                holds.iter().map(|h| hold_in_words(h)).collect::<Vec<_>>().join("; ")
+                holds
+                    .iter()
+                    .map(|h| match h.as_str() {
+                        "technical_arrears" => benefit.as_ref().map(benefit_words).unwrap_or_default(),
+                        "recent_dd_return" => format!(
+                            "a Direct Debit was returned on {} (under {RECENT_RETURN_DAYS} days ago): give the \
+                             tenant time to pay another way",
+                            recent_return.map(|d| d.to_string()).unwrap_or_default()
+                        ),
+                        other => hold_in_words(other).to_string(),
+                    })
+                    .collect::<Vec<_>>()
+                    .join("; ")
             ),
         ),
         Status::Genuine => (
@@ -287,7 +476,10 @@ fn assess(
                 pounds(trigger)
             ),
         ),
-        Status::TechnicalArrears | Status::Clear => (Vec::new(), format!("Below the warning band: corrected balance {}.", pounds(corrected))),
+        Status::Clear => (
+            Vec::new(),
+            format!("Below the warning band: corrected balance {}.", pounds(corrected)),
+        ),
     };
 
     Assessment {
@@ -299,10 +491,25 @@ fn assess(
         weekly_rent: to_pennies(weekly),
         trigger,
         warn_from,
-        statutory: statutory_threshold(account, opts.as_at),
+        statutory,
+        statutory_arrears,
+        reaches_statutory,
+        technical_arrears: technical,
+        benefit,
+        recent_return,
+        late_periods: late.0,
+        periods_12m: late.1,
         reasons,
         findings: n,
         detail,
+    }
+}
+
+fn benefit_name(b: Benefit) -> &'static str {
+    match b {
+        Benefit::Hb => "Housing Benefit",
+        Benefit::Uc => "Universal Credit",
+        Benefit::None => "benefit",
     }
 }
 

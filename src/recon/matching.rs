@@ -59,6 +59,8 @@ pub struct Matching {
     /// One per posting: `Some` for every credit, `None` for debits.
     pub credit_outcomes: Vec<Option<Outcome>>,
     pub findings: Vec<Finding>,
+    /// Direct Debit returns tied to an account: (account, bank line).
+    pub returns: Vec<(AccountId, usize)>,
 }
 
 /// What one receipt came to: its bank entry, the outcome of each posting
@@ -191,7 +193,7 @@ pub fn match_all(data: &Dataset, index: &RefIndex, opts: MatchOptions) -> Matchi
     );
     st.decide_unlinked_postings(&mut credit_outcomes, &mut findings);
 
-    outflows::match_outflows(
+    let returns = outflows::match_outflows(
         data,
         index,
         opts,
@@ -206,6 +208,7 @@ pub fn match_all(data: &Dataset, index: &RefIndex, opts: MatchOptions) -> Matchi
         bank_entries,
         credit_outcomes,
         findings,
+        returns,
     }
 }
 
@@ -1144,7 +1147,31 @@ mod outflows {
         bank_keys: &HashMap<String, usize>,
         entries: &mut Vec<BankEntry>,
         findings: &mut Vec<Finding>,
-    ) {
+    ) -> Vec<(AccountId, usize)> {
+        let mut returns = Vec::new();
+        // Returns that found their reversal: (account, amount, date, reversal, bank line).
+        let mut reversed: Vec<(AccountId, Decimal, NaiveDate, usize, usize)> = Vec::new();
+        let mut account_postings: Vec<Vec<usize>> = vec![Vec::new(); data.accounts.len()];
+        for (p, q) in data.postings.iter().enumerate() {
+            account_postings[q.account as usize].push(p);
+        }
+        // A refund that turns a credit balance into arrears was not the
+        // tenant's money to refund.
+        let into_arrears = |account: AccountId, on: NaiveDate, refund: Decimal| {
+            let before: Decimal = data.account(account).opening_balance
+                + account_postings[account as usize]
+                    .iter()
+                    .map(|&p| &data.postings[p])
+                    .filter(|q| q.date < on)
+                    .map(|q| q.amount)
+                    .sum::<Decimal>();
+            before < Decimal::ZERO && before + refund > Decimal::ZERO
+        };
+        let refund_severity =
+            |account: Option<AccountId>, on: NaiveDate, refund: Decimal| match account {
+                Some(a) if into_arrears(a, on, refund) => Severity::High,
+                _ => FindingKind::UnmatchedRefund.severity(),
+            };
         let outflows: Vec<usize> = (0..data.bank.len())
             .filter(|&i| data.bank[i].amount < Decimal::ZERO && data.bank[i].date <= opts.as_at)
             .collect();
@@ -1221,6 +1248,14 @@ mod outflows {
             for &p in &chosen {
                 taken[p] = true;
             }
+            if line.is_dd_return() {
+                if let Some(a) = account {
+                    returns.push((a, i));
+                    if let Some(&first) = chosen.first() {
+                        reversed.push((a, out, line.date, first, i));
+                    }
+                }
+            }
             let acc_name = account.map(|a| data.account(a).account_ref.clone());
             let what = if line.is_dd_return() {
                 let code = line.return_code.as_deref().unwrap_or("");
@@ -1255,7 +1290,12 @@ mod outflows {
                     if let Some(c) = collection {
                         evidence.push(data.bank[c].row);
                     }
-                    let detail = match (&acc_name, line.is_dd_return()) {
+                    let severity = if line.is_dd_return() {
+                        kind.severity()
+                    } else {
+                        refund_severity(account, line.date, out)
+                    };
+                    let mut detail = match (&acc_name, line.is_dd_return()) {
                         (Some(a), true) => format!(
                             "{what} was never reversed on {a}: the account looks {} better than it is; post the reversal.",
                             pounds(out)
@@ -1265,9 +1305,12 @@ mod outflows {
                         ),
                         (None, _) => format!("{what} cannot be tied to any account and has no ledger entry: trace it."),
                     };
+                    if severity == Severity::High && !line.is_dd_return() {
+                        detail.push_str(" It took the account from credit into arrears: more was refunded than the tenant was owed.");
+                    }
                     findings.push(Finding {
                         kind,
-                        severity: kind.severity(),
+                        severity,
                         account,
                         posted_to: None,
                         bank: Some(i),
@@ -1319,6 +1362,40 @@ mod outflows {
             if taken[p] {
                 continue;
             }
+            // A second reversal of a return already reversed: keyed twice.
+            let reversed_before = reversed.iter().find(|&&(a, amount, on, _, _)| {
+                let days = (q.date - on).num_days();
+                q.kind == PostingKind::Reversal
+                    && a == q.account
+                    && amount == q.amount
+                    && days >= -opts.lead_days
+                    && days <= opts.match_days
+            });
+            if let (true, Some(&(_, _, _, first, bank))) =
+                (wanted(q, PostingKind::Reversal), reversed_before)
+            {
+                let acc = &data.account(q.account).account_ref;
+                findings.push(Finding {
+                    kind: FindingKind::DuplicatePosting,
+                    severity: FindingKind::DuplicatePosting.severity(),
+                    account: Some(q.account),
+                    posted_to: None,
+                    bank: Some(bank),
+                    postings: vec![first, p],
+                    amount: -q.amount,
+                    evidence: vec![data.bank[bank].row, data.postings[first].row, q.row],
+                    detail: format!(
+                        "Direct Debit return {} of {} was reversed on {acc} twice: {} and {}; reverse {}.",
+                        data.bank[bank].bank_id,
+                        pounds(q.amount),
+                        data.postings[first].txn_id,
+                        q.txn_id,
+                        q.txn_id
+                    ),
+                    suggestions: Vec::new(),
+                });
+                continue;
+            }
             let kind = if wanted(q, PostingKind::Reversal) && reverses_payment(q) {
                 FindingKind::ReversalWithoutReturn
             } else if wanted(q, PostingKind::Refund) {
@@ -1327,7 +1404,11 @@ mod outflows {
                 continue;
             };
             let acc = &data.account(q.account).account_ref;
-            let detail = match kind {
+            let severity = match kind {
+                FindingKind::UnmatchedRefund => refund_severity(Some(q.account), q.date, q.amount),
+                _ => kind.severity(),
+            };
+            let mut detail = match kind {
                 FindingKind::ReversalWithoutReturn => format!(
                     "{} on {} reverses {} from {acc} but the bank shows no returned payment: \
                      the account looks {} worse than it is; cancel the reversal unless the return is elsewhere.",
@@ -1344,9 +1425,12 @@ mod outflows {
                     pounds(q.amount)
                 ),
             };
+            if severity == Severity::High && kind == FindingKind::UnmatchedRefund {
+                detail.push_str(" It took the account from credit into arrears: more was refunded than the tenant was owed.");
+            }
             findings.push(Finding {
                 kind,
-                severity: kind.severity(),
+                severity,
                 account: Some(q.account),
                 posted_to: None,
                 bank: None,
@@ -1357,6 +1441,7 @@ mod outflows {
                 suggestions: Vec::new(),
             });
         }
+        returns
     }
 
     /// Reversals of payments are what a DD return needs; a reversal of a

@@ -3,6 +3,7 @@
 //! number of threads.
 
 pub mod assess;
+pub mod benefit;
 pub mod charges;
 pub mod finding;
 pub mod identify;
@@ -95,6 +96,7 @@ pub fn reconcile(data: &Dataset, settings: Settings) -> Reconciliation {
     sort_findings(data, &mut findings);
     let mut assessments = assess::assess_all(
         data,
+        &matching,
         &findings,
         assess::AssessOptions {
             as_at,

@@ -208,9 +208,10 @@ pub fn sections(report: &Report<'_>) -> Vec<Section> {
             "weeks",
             "trigger",
             "statutory",
+            "late 12m",
             "detail",
         ],
-        numeric: vec![2, 3, 4, 5, 6],
+        numeric: vec![2, 3, 4, 5, 6, 7],
         rows: to_act
             .iter()
             .map(|a| {
@@ -221,9 +222,12 @@ pub fn sections(report: &Report<'_>) -> Vec<Section> {
                     pounds(a.corrected_balance),
                     plain(a.arrears_weeks),
                     pounds(a.trigger),
-                    a.statutory
-                        .threshold
-                        .map_or_else(|| "none".to_string(), pounds),
+                    match (a.statutory.threshold, a.reaches_statutory) {
+                        (Some(t), Some(true)) => format!("{} reached", pounds(t)),
+                        (Some(t), _) => format!("{} not reached", pounds(t)),
+                        (None, _) => "none".to_string(),
+                    },
+                    format!("{}/{}", a.late_periods, a.periods_12m),
                     a.detail.clone(),
                 ]
             })

@@ -1,0 +1,231 @@
+//! Benefit paid in arrears: for Housing Benefit and Universal Credit
+//! accounts, the benefit already earned by periods charged but not yet due to
+//! arrive. The cycle and the weekly rate are learned from the account's own
+//! payment history (4-weekly by default), so technical arrears can be told
+//! apart from real ones.
+
+use chrono::{Days, NaiveDate};
+use rust_decimal::Decimal;
+
+use super::matching::Matching;
+use super::model::{AccountId, Benefit, Dataset, PostingKind};
+use super::money::to_pennies;
+
+/// Assumed where an account has fewer than two benefit payments to learn from.
+pub const DEFAULT_CYCLE_DAYS: i64 = 28;
+
+/// A run later than this past its expected date is overdue, not technical.
+pub const GRACE_DAYS: i64 = 7;
+
+/// One benefit payment received for an account.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BenefitRun {
+    pub paid: NaiveDate,
+    pub amount: Decimal,
+    pub period_start: Option<NaiveDate>,
+    pub period_end: Option<NaiveDate>,
+}
+
+/// What the benefit history says about an account on the as-at date.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BenefitOutlook {
+    pub benefit: Benefit,
+    pub cycle_days: i64,
+    /// Whether the cycle was learned from the account's own runs.
+    pub learned: bool,
+    pub weekly_rate: Decimal,
+    /// The last day the benefit received so far pays for.
+    pub covered_to: NaiveDate,
+    pub next_expected: NaiveDate,
+    /// The next run is later than expected (plus grace): not technical.
+    pub overdue: bool,
+    /// Benefit earned since `covered_to` and not yet due, capped at the
+    /// balance owed; zero when overdue.
+    pub technical: Decimal,
+}
+
+/// Benefit runs per account, oldest first: schedule shares identified to
+/// the account where there are any, else its posted benefit credits.
+pub fn runs(data: &Dataset, matching: &Matching) -> Vec<Vec<BenefitRun>> {
+    let mut runs: Vec<Vec<BenefitRun>> = vec![Vec::new(); data.accounts.len()];
+    for receipt in &matching.receipts {
+        if let (Some(s), Some(a)) = (receipt.share, receipt.identity.account()) {
+            let share = &data.shares[s];
+            runs[a as usize].push(BenefitRun {
+                paid: receipt.date,
+                amount: share.amount,
+                period_start: share.period_start,
+                period_end: share.period_end,
+            });
+        }
+    }
+    let mut posted: Vec<Vec<BenefitRun>> = vec![Vec::new(); data.accounts.len()];
+    for p in data
+        .postings
+        .iter()
+        .filter(|p| p.kind == PostingKind::Benefit && p.is_credit())
+    {
+        posted[p.account as usize].push(BenefitRun {
+            paid: p.date,
+            amount: p.credit(),
+            period_start: None,
+            period_end: None,
+        });
+    }
+    for (own, fallback) in runs.iter_mut().zip(posted) {
+        if own.is_empty() {
+            *own = fallback;
+        }
+        own.sort_by_key(|r| (r.paid, r.amount));
+    }
+    runs
+}
+
+/// The outlook for one account, or `None` if it has no benefit paid to the
+/// landlord or no run to learn from. `charged_through` is the last day the
+/// rent charged so far pays for (rent is charged in advance, benefit paid in
+/// arrears, so the benefit for that whole period is still to come).
+pub fn outlook(
+    data: &Dataset,
+    account: AccountId,
+    runs: &[BenefitRun],
+    as_at: NaiveDate,
+    charged_through: NaiveDate,
+    owed: Decimal,
+) -> Option<BenefitOutlook> {
+    let benefit = data.account(account).benefit;
+    if benefit == Benefit::None {
+        return None;
+    }
+    let runs: Vec<&BenefitRun> = runs.iter().filter(|r| r.paid <= as_at).collect();
+    let last = *runs.last()?;
+    let mut gaps: Vec<i64> = runs
+        .windows(2)
+        .map(|w| (w[1].paid - w[0].paid).num_days())
+        .filter(|&g| g > 0)
+        .collect();
+    gaps.sort_unstable();
+    let learned = !gaps.is_empty();
+    let cycle_days = gaps
+        .get(gaps.len() / 2)
+        .copied()
+        .unwrap_or(DEFAULT_CYCLE_DAYS);
+    let weeks_paid = match (last.period_start, last.period_end) {
+        (Some(s), Some(e)) if e >= s => Decimal::from((e - s).num_days() + 1) / Decimal::from(7),
+        _ => Decimal::from(cycle_days) / Decimal::from(7),
+    };
+    let weekly_rate = if weeks_paid.is_zero() {
+        Decimal::ZERO
+    } else {
+        last.amount / weeks_paid
+    };
+    let covered_to = last.period_end.unwrap_or_else(|| last.paid - Days::new(1));
+    let next_expected = last.paid + Days::new(cycle_days.unsigned_abs());
+    let overdue = (as_at - next_expected).num_days() > GRACE_DAYS;
+    let uncovered = (charged_through.max(as_at) - covered_to).num_days().max(0);
+    let technical = if overdue {
+        Decimal::ZERO
+    } else {
+        to_pennies(weekly_rate * Decimal::from(uncovered) / Decimal::from(7))
+            .min(owed.max(Decimal::ZERO))
+    };
+    Some(BenefitOutlook {
+        benefit,
+        cycle_days,
+        learned,
+        weekly_rate: to_pennies(weekly_rate),
+        covered_to,
+        next_expected,
+        overdue,
+        technical,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::recon::testkit::{date, money, Builder};
+
+    fn run(paid: &str, amount: &str, end: Option<&str>) -> BenefitRun {
+        BenefitRun {
+            paid: date(paid),
+            amount: money(amount),
+            period_start: end.map(|e| date(e) - Days::new(27)),
+            period_end: end.map(date),
+        }
+    }
+
+    fn hb_account() -> (Builder, AccountId) {
+        let mut b = Builder::default();
+        let a = b.account("RA1", "Ann Lee", "100.00");
+        b.with(a, |acc| acc.benefit = Benefit::Hb);
+        (b, a)
+    }
+
+    #[test]
+    fn learns_the_cycle_and_counts_benefit_not_yet_due() {
+        let (b, a) = hb_account();
+        let runs = [
+            run("2026-02-02", "400.00", Some("2026-01-18")),
+            run("2026-03-02", "400.00", Some("2026-02-15")),
+        ];
+        // As at 16 March: 4 weeks since 15 Feb are unpaid, next run 30 March.
+        let o = outlook(
+            &b.data,
+            a,
+            &runs,
+            date("2026-03-15"),
+            date("2026-03-15"),
+            money("420.00"),
+        )
+        .unwrap();
+        assert_eq!((o.cycle_days, o.learned), (28, true));
+        assert_eq!(o.weekly_rate, money("100.00"));
+        assert_eq!(o.next_expected, date("2026-03-30"));
+        assert_eq!(o.technical, money("400.00"));
+    }
+
+    #[test]
+    fn technical_arrears_never_exceed_what_is_owed_and_stop_when_overdue() {
+        let (b, a) = hb_account();
+        let runs = [run("2026-02-02", "400.00", None)];
+        let o = outlook(
+            &b.data,
+            a,
+            &runs,
+            date("2026-02-20"),
+            date("2026-02-22"),
+            money("150.00"),
+        )
+        .unwrap();
+        assert_eq!((o.cycle_days, o.learned), (DEFAULT_CYCLE_DAYS, false));
+        assert_eq!(o.technical, money("150.00"));
+        let late = outlook(
+            &b.data,
+            a,
+            &runs,
+            date("2026-03-20"),
+            date("2026-03-22"),
+            money("700.00"),
+        )
+        .unwrap();
+        assert!(late.overdue);
+        assert_eq!(late.technical, Decimal::ZERO);
+    }
+
+    #[test]
+    fn no_benefit_no_outlook() {
+        let mut b = Builder::default();
+        let a = b.account("RA1", "Ann Lee", "100.00");
+        let d = date("2026-03-01");
+        assert!(outlook(
+            &b.data,
+            a,
+            &[run("2026-02-02", "1.00", None)],
+            d,
+            d,
+            Decimal::ONE
+        )
+        .is_none());
+    }
+}
