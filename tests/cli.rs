@@ -307,3 +307,66 @@ fn bad_options_are_usage_errors() {
         assert!(!out.stderr.is_empty());
     }
 }
+
+/// One account's entry in a JSON report.
+fn account_in(report: &str, account_ref: &str) -> serde_json::Value {
+    let doc: serde_json::Value = serde_json::from_str(report).expect("json report");
+    doc["accounts"]
+        .as_array()
+        .and_then(|a| a.iter().find(|x| x["account_ref"] == account_ref))
+        .cloned()
+        .unwrap_or_else(|| panic!("no account {account_ref}"))
+}
+
+#[test]
+fn ten_weeks_arrears_cross_ground_8_on_30_april_but_not_from_1_may_2026() {
+    let case = Case::new(&root().join("fixtures/benefits"));
+    let on = |date: &str| {
+        text(
+            &case
+                .run(&["reconcile", ".", "--format", "json", "--as-at", date])
+                .stdout,
+        )
+    };
+    let (before, after) = (on("2026-04-30"), on("2026-05-01"));
+    let b002 = (account_in(&before, "B002"), account_in(&after, "B002"));
+    assert_eq!(b002.0["corrected_balance"], "1000.00");
+    assert_eq!(b002.1["corrected_balance"], "1000.00");
+    assert_eq!(
+        (&b002.0["statutory_threshold"], &b002.0["reaches_statutory"]),
+        (&"800.00".into(), &true.into())
+    );
+    assert_eq!(
+        (&b002.1["statutory_threshold"], &b002.1["reaches_statutory"]),
+        (&"1300.00".into(), &false.into())
+    );
+    // From 1 May, arrears only from unpaid UC housing payments do not count.
+    let b003 = (account_in(&before, "B003"), account_in(&after, "B003"));
+    assert_eq!(b003.0["statutory_arrears"], "1560.00");
+    assert_eq!(b003.1["statutory_arrears"], "1080.00");
+    assert_eq!(b003.1["reaches_statutory"], false);
+}
+
+#[test]
+fn an_hb_tenant_two_weeks_before_the_next_run_is_technical_not_genuine() {
+    let case = Case::new(&root().join("fixtures/benefits"));
+    let report = text(
+        &case
+            .run(&[
+                "reconcile",
+                ".",
+                "--format",
+                "json",
+                "--as-at",
+                "2026-05-01",
+            ])
+            .stdout,
+    );
+    let b001 = account_in(&report, "B001");
+    assert_eq!(b001["status"], "technical_arrears");
+    assert_eq!(b001["technical_arrears"], "400.00");
+    assert_eq!(b001["next_benefit_expected"], "2026-05-15");
+    assert!(b001["detail"]
+        .as_str()
+        .is_some_and(|d| d.contains("next run is expected 2026-05-15")));
+}

@@ -170,10 +170,11 @@ fn corrections(n: usize, findings: &[Finding]) -> (Vec<Decimal>, Vec<Vec<Finding
     (delta, kinds)
 }
 
-/// Late-payment history: of the rent periods that ended in the 12 months to
-/// the as-at date, how many the tenant fell further behind in, counting
-/// benefit not yet due as paid (so Housing Benefit paid in arrears, or old
-/// arrears carried forward, are not late payment). Returns (late, periods).
+/// Late-payment history, as the ledger shows it: of the rent periods that
+/// ended in the 12 months to the as-at date, how many the tenant fell further
+/// behind in, counting benefit not yet due as paid (so Housing Benefit paid
+/// in arrears, or old arrears carried forward, are not late payment).
+/// `runs` are the posted benefit credits. Returns (late, periods).
 fn late_periods(
     data: &Dataset,
     id: AccountId,
@@ -234,6 +235,7 @@ pub fn assess_all(
     let posted = posted_balances(data, opts.as_at);
     let (delta, kinds) = corrections(data.accounts.len(), findings);
     let runs = benefit::runs(data, matching);
+    let posted_runs = benefit::posted_runs(data);
     let mut recent_return: Vec<Option<NaiveDate>> = vec![None; data.accounts.len()];
     for &(a, bank) in &matching.returns {
         let on = data.bank[bank].date;
@@ -260,7 +262,7 @@ pub fn assess_all(
                 kinds: &kinds[i],
                 benefit: benefit::outlook(data, id, &runs[i], opts.as_at, through, corrected),
                 recent_return: recent_return[i],
-                late: late_periods(data, id, &own, &runs[i], opts.as_at),
+                late: late_periods(data, id, &own, &posted_runs[i], opts.as_at),
             };
             assess(data.account(id), id, facts, opts)
         })

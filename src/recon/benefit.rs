@@ -59,6 +59,18 @@ pub fn runs(data: &Dataset, matching: &Matching) -> Vec<Vec<BenefitRun>> {
             });
         }
     }
+    for (own, posted) in runs.iter_mut().zip(posted_runs(data)) {
+        if own.is_empty() {
+            *own = posted;
+        }
+        own.sort_by_key(|r| (r.paid, r.amount));
+    }
+    runs
+}
+
+/// Benefit credits per account as the ledger shows them, oldest first: the
+/// view that goes with the posted balance.
+pub fn posted_runs(data: &Dataset) -> Vec<Vec<BenefitRun>> {
     let mut posted: Vec<Vec<BenefitRun>> = vec![Vec::new(); data.accounts.len()];
     for p in data
         .postings
@@ -72,13 +84,10 @@ pub fn runs(data: &Dataset, matching: &Matching) -> Vec<Vec<BenefitRun>> {
             period_end: None,
         });
     }
-    for (own, fallback) in runs.iter_mut().zip(posted) {
-        if own.is_empty() {
-            *own = fallback;
-        }
-        own.sort_by_key(|r| (r.paid, r.amount));
+    for runs in &mut posted {
+        runs.sort_by_key(|r| (r.paid, r.amount));
     }
-    runs
+    posted
 }
 
 /// The outlook for one account, or `None` if it has no benefit paid to the
