@@ -174,6 +174,55 @@ def make(out, n, seed):
                 plant("unidentified_receipt", None, bid, [], -amount)
             else:
                 post(acc["account_ref"], amount, post_date)
+                if ch == "dd" and rng.random() < 0.03:
+                    # A returned Direct Debit, a few days later.
+                    rdate = bd + dt.timedelta(days=rng.randint(3, 5))
+                    if rdate > END:
+                        continue
+                    rid = bank_id()
+                    bank.append(dict(bank_id=rid, date=rdate, amount=money(-amount), reference=reference, payer=payer,
+                                     method="dd_return", return_code=rng.choice("0123456B"), returned_bank_id=bid))
+                    def reversal(when, with_ref):
+                        t = txn()
+                        ledger.append(dict(txn_id=t, account_ref=acc["account_ref"], date=when, kind="reversal",
+                                           debit=money(amount), credit="", method="dd",
+                                           bank_ref=rid if with_ref else "", description="DD returned"))
+                        return t
+                    fate = rng.random()
+                    if fate < 0.7:
+                        reversal(rdate + dt.timedelta(days=rng.randint(0, 2)), rng.random() < .5)
+                    elif fate < 0.85:
+                        plant("unreversed_return", acc["account_ref"], rid, [], amount)
+                    else:
+                        t1 = reversal(rdate, True)
+                        t2 = reversal(rdate + dt.timedelta(days=rng.randint(1, 3)), False)
+                        plant("duplicate_posting", acc["account_ref"], rid, [t1, t2], -amount)
+    # Reversals of Direct Debits that were never returned.
+    for acc in rng.sample([a for a in accounts if a["_channel"] == "dd"], max(1, n // 100)):
+        t = txn()
+        amt = (acc["_rent"] if acc["benefit"] == "none" else acc["_rent"] / 2).quantize(CENT)
+        ledger.append(dict(txn_id=t, account_ref=acc["account_ref"], date=START + dt.timedelta(days=rng.randint(20, 160)),
+                           kind="reversal", debit=money(amt), credit="", method="dd", bank_ref="", description="DD returned"))
+        plant("reversal_without_return", acc["account_ref"], None, [t], -amt)
+    # Refunds of overpayments: paid and recorded, paid only, or recorded only.
+    for acc in rng.sample(accounts, max(3, n // 50)):
+        d = START + dt.timedelta(days=rng.randint(20, 160))
+        amt = D(rng.randint(1000, 9000)) / 100
+        fate = rng.random()
+        rid = None
+        if fate < 0.8:
+            rid = bank_id()
+            bank.append(dict(bank_id=rid, date=d, amount=money(-amt), reference=f"REFUND {acc['account_ref']}",
+                             payer=acc["tenant_name"].upper(), method="bank_transfer", return_code="", returned_bank_id=""))
+        if fate < 0.6 or fate >= 0.8:
+            t = txn()
+            ledger.append(dict(txn_id=t, account_ref=acc["account_ref"], date=d + dt.timedelta(days=rng.randint(0, 2)),
+                               kind="refund", debit=money(amt), credit="", method="bank_transfer",
+                               bank_ref=rid if rid and rng.random() < .5 else "", description="Refund"))
+            if fate >= 0.8:
+                plant("unmatched_refund", acc["account_ref"], None, [t], -amt)
+        else:
+            plant("unmatched_refund", acc["account_ref"], rid, [], amt)
     # Credits with no money behind them.
     for acc in rng.sample(accounts, max(1, n // 60)):
         d = START + dt.timedelta(days=rng.randint(10, 170))
@@ -200,6 +249,16 @@ def make(out, n, seed):
                 ledger.append(dict(txn_id=t, account_ref=a["account_ref"], date=d + dt.timedelta(days=1), kind="benefit",
                                    debit="", credit=money(share_amt), method=kind,
                                    bank_ref=batch if rng.random() < .5 else "", description=f"{kind.upper()} {batch}"))
+            if claimants and n_run == 2:
+                # A share for a claim no account holds, and a line that is
+                # more than its schedule.
+                stray = D(rng.randint(2000, 9000)) / 100
+                sched.append(dict(batch_ref=batch, account_ref="", claim_ref="CLM000000", amount=money(stray),
+                                  period_start="", period_end=""))
+                total += stray
+                plant("unidentified_receipt", None, bid, [], -stray)
+                total += D("10.00")
+                plant("schedule_mismatch", None, bid, [], D("-10.00"))
             if claimants:
                 bank.append(dict(bank_id=bid, date=d, amount=money(total), reference=batch,
                                  payer="LOCAL COUNCIL" if kind == "hb" else "DWP", method=kind, return_code="", returned_bank_id=""))
@@ -238,7 +297,8 @@ def make(out, n, seed):
         json.dump(truth, f, indent=1, default=str)
 
 def key(f):
-    ident = f["bank_id"] if f["kind"] != "unbanked_credit" else ",".join(f["txn_ids"])
+    by_txn = f["kind"] in ("unbanked_credit", "reversal_without_return") or not f["bank_id"]
+    ident = ",".join(f["txn_ids"]) if by_txn else f["bank_id"]
     return (f["kind"], f["account_ref"], ident)
 
 def score(out, report_path):

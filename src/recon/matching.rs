@@ -1197,9 +1197,19 @@ mod outflows {
             }
         }
 
+        // What each outflow is, whose it is, and the ledger entries that
+        // carry its bank id (or its collection's).
+        struct Outflow {
+            line: usize,
+            kind: FindingKind,
+            ledger_kind: PostingKind,
+            collection: Option<usize>,
+            account: Option<AccountId>,
+            chosen: Vec<usize>,
+        }
+        let mut flows: Vec<Outflow> = Vec::with_capacity(outflows.len());
         for &i in &outflows {
             let line = &data.bank[i];
-            let out = -line.amount;
             let (kind, ledger_kind) = if line.is_dd_return() {
                 (FindingKind::UnreversedReturn, PostingKind::Reversal)
             } else {
@@ -1227,27 +1237,63 @@ mod outflows {
                 .collect();
             chosen.sort_unstable();
             chosen.dedup();
-            if chosen.is_empty() {
-                let days = |p: usize| (data.postings[p].date - line.date).num_days();
-                chosen.extend(
-                    account
-                        .and_then(|a| by_account.get(&a))
-                        .into_iter()
-                        .flatten()
-                        .copied()
-                        .filter(|&p| {
-                            !taken[p]
-                                && data.postings[p].kind == ledger_kind
-                                && data.postings[p].amount == out
-                                && days(p) >= -opts.lead_days
-                                && days(p) <= opts.match_days
-                        })
-                        .min_by_key(|&p| (days(p).abs(), p)),
-                );
-            }
             for &p in &chosen {
                 taken[p] = true;
             }
+            flows.push(Outflow {
+                line: i,
+                kind,
+                ledger_kind,
+                collection,
+                account,
+                chosen,
+            });
+        }
+        // The rest by account, amount and window, cheapest pairs first, so an
+        // early return cannot take a later return's reversal.
+        let mut candidates: Vec<Candidate> = Vec::new();
+        for (f, flow) in flows
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| f.chosen.is_empty())
+        {
+            let line = &data.bank[flow.line];
+            for &p in flow
+                .account
+                .and_then(|a| by_account.get(&a))
+                .into_iter()
+                .flatten()
+            {
+                let q = &data.postings[p];
+                let days = (q.date - line.date).num_days();
+                if !taken[p]
+                    && q.kind == flow.ledger_kind
+                    && q.amount == -line.amount
+                    && days >= -opts.lead_days
+                    && days <= opts.match_days
+                {
+                    candidates.push((cost(days), f, p));
+                }
+            }
+        }
+        let mut flow_free = vec![true; flows.len()];
+        let mut posting_free: Vec<bool> = taken.iter().map(|t| !t).collect();
+        for (f, p) in assign(candidates, &mut flow_free, &mut posting_free) {
+            flows[f].chosen.push(p);
+            taken[p] = true;
+        }
+
+        for flow in flows {
+            let Outflow {
+                line: i,
+                kind,
+                collection,
+                account,
+                chosen,
+                ..
+            } = flow;
+            let line = &data.bank[i];
+            let out = -line.amount;
             if line.is_dd_return() {
                 if let Some(a) = account {
                     returns.push((a, i));

@@ -341,6 +341,29 @@ fn returns_and_refunds_need_their_ledger_entries() {
 }
 
 #[test]
+fn an_early_return_does_not_take_a_later_returns_reversal() {
+    let mut b = Builder::default();
+    let a = b.account("RA1", "Ann Lee", "100.00");
+    for (id, on) in [("D1", "2026-02-16"), ("D2", "2026-03-10")] {
+        b.bank(id, on, "30.00", "RA1", "A LEE");
+        b.payment(a, on, "30.00", Some(id));
+    }
+    b.dd_return("R1", "2026-02-19", "30.00", "D1");
+    b.dd_return("R2", "2026-03-13", "30.00", "D2");
+    // One reversal, the day after the second return, with no bank id.
+    b.debit(a, "2026-03-14", PostingKind::Reversal, "30.00", None);
+    let r = run(&b);
+    assert_eq!(
+        kinds(&b, &r),
+        vec![(FindingKind::UnreversedReturn, "RA1".into(), money("30.00"))]
+    );
+    assert_eq!(
+        r.findings[0].bank.map(|i| b.data.bank[i].bank_id.as_str()),
+        Some("R1")
+    );
+}
+
+#[test]
 fn status_boundaries_use_reaches_as_greater_or_equal() {
     // Weekly rent 100, trigger 4w = 400, warning band from 300.
     let cases = [
