@@ -46,6 +46,11 @@ pub struct InputArgs {
     /// Bulk receipt schedules (default DIR/schedules.csv if present).
     #[arg(long, value_name = "FILE")]
     pub schedules: Option<PathBuf>,
+    /// A mapping profile (TOML) describing how a source system's exports map
+    /// onto the contract (docs/profiles.md). Repeat for several systems: each
+    /// file's section is taken from the last profile that has one.
+    #[arg(long, value_name = "FILE")]
+    pub profile: Vec<PathBuf>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

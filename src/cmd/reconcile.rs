@@ -4,21 +4,34 @@
 use anyhow::Result;
 
 use crate::cli::{FailOn, InputArgs, ReconcileArgs};
-use crate::input::{self, InputPaths};
+use crate::input::{self, InputPaths, Profile};
 use crate::output;
 use crate::recon::{self, Reconciliation, Settings, Severity};
 use crate::report::{self, Report};
 
+/// The profiles the arguments name, merged; `None` if none.
+pub fn profile(args: &InputArgs) -> Result<Option<Profile>> {
+    let mut merged: Option<Profile> = None;
+    for path in &args.profile {
+        let p = Profile::load(path)?;
+        merged = Some(match merged {
+            None => p,
+            Some(m) => m.overlaid_with(p),
+        });
+    }
+    Ok(merged)
+}
+
 /// The input paths the arguments name: DIR's files unless named one by one.
-pub fn input_paths(args: &InputArgs) -> Result<InputPaths> {
+pub fn input_paths(args: &InputArgs, profile: Option<&Profile>) -> Result<InputPaths> {
     let base = match &args.dir {
-        Some(dir) => InputPaths::in_dir(dir),
+        Some(dir) => InputPaths::in_dir(dir, profile),
         None => {
             anyhow::ensure!(
                 args.accounts.is_some() && args.ledger.is_some() && args.bank.is_some(),
                 "name a folder of input files, or each of --accounts, --ledger and --bank"
             );
-            InputPaths::in_dir(std::path::Path::new("."))
+            InputPaths::in_dir(std::path::Path::new("."), profile)
         }
     };
     Ok(InputPaths {
@@ -46,7 +59,8 @@ pub fn exit_code(recon: &Reconciliation, fail_on: FailOn) -> u8 {
 }
 
 pub fn run(args: &ReconcileArgs) -> Result<u8> {
-    let paths = input_paths(&args.input)?;
+    let profile = profile(&args.input)?;
+    let paths = input_paths(&args.input, profile.as_ref())?;
     let settings = Settings {
         as_at: args.as_at,
         trigger: args.trigger,
@@ -58,7 +72,7 @@ pub fn run(args: &ReconcileArgs) -> Result<u8> {
         ..Settings::default()
     };
     let (data, recon) = crate::cmd::with_threads(args.threads, || -> Result<_> {
-        let data = input::load(&paths)?;
+        let data = input::load(&paths, profile.as_ref())?;
         let recon = recon::reconcile(&data, settings.clone());
         Ok((data, recon))
     })??;

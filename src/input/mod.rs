@@ -3,7 +3,9 @@
 //! collected and returned together, each located by file:line:column.
 
 pub mod error;
+pub mod mapping;
 pub mod parse;
+pub mod profile;
 pub mod table;
 
 use std::collections::HashMap;
@@ -18,6 +20,7 @@ use crate::recon::model::{
 };
 use crate::recon::money::plain;
 pub use error::{InputError, InputErrors};
+pub use profile::Profile;
 use table::{optional, required, Column, Table};
 
 /// Where each input file is.
@@ -31,13 +34,18 @@ pub struct InputPaths {
 }
 
 impl InputPaths {
-    /// The contract's file names inside `dir`; schedules only if present.
-    pub fn in_dir(dir: &Path) -> InputPaths {
-        let schedules = dir.join("schedules.csv");
+    /// The files inside `dir`: the contract's names, or those a profile
+    /// gives; schedules only if present.
+    pub fn in_dir(dir: &Path, profile: Option<&Profile>) -> InputPaths {
+        let path = |file: SourceFile| {
+            let named = profile.and_then(|p| p.section(file)).and_then(|s| s.file.as_deref());
+            dir.join(named.unwrap_or(file.default_name()))
+        };
+        let schedules = path(SourceFile::Schedules);
         InputPaths {
-            accounts: dir.join("accounts.csv"),
-            ledger: dir.join("ledger.csv"),
-            bank: dir.join("bank.csv"),
+            accounts: path(SourceFile::Accounts),
+            ledger: path(SourceFile::Ledger),
+            bank: path(SourceFile::Bank),
             schedules: schedules.exists().then_some(schedules),
         }
     }
@@ -62,8 +70,9 @@ impl InputPaths {
     }
 }
 
-/// Reads and checks every file. Either a whole dataset or every problem found.
-pub fn load(paths: &InputPaths) -> Result<Dataset, InputErrors> {
+/// Reads and checks every file, through `profile` where one is given. Either
+/// a whole dataset or every problem found.
+pub fn load(paths: &InputPaths, profile: Option<&Profile>) -> Result<Dataset, InputErrors> {
     let mut errors = InputErrors::default();
     let sources = paths.source_names();
     let mut data = Dataset {
@@ -73,7 +82,7 @@ pub fn load(paths: &InputPaths) -> Result<Dataset, InputErrors> {
     let open = |file: SourceFile, columns: &'static [Column], errors: &mut InputErrors| {
         paths
             .path(file)
-            .and_then(|p| Table::open(p, sources.name(file), columns, errors))
+            .and_then(|p| Table::open(p, sources.name(file), columns, profile.and_then(|pr| pr.section(file)), errors))
     };
 
     let mut accounts = AccountIds::default();
@@ -132,9 +141,9 @@ const ACCOUNT_COLUMNS: &[Column] = &[
     optional("tenant_name"),
     required("tenancy_type"),
     required("rent_period"),
-    required("rent"),
-    required("opening_date"),
-    optional("opening_balance"),
+    required("rent").money(),
+    required("opening_date").date(),
+    optional("opening_balance").money(),
     optional("payment_refs"),
     optional("benefit"),
     optional("vulnerable"),
@@ -237,10 +246,10 @@ fn read_accounts(mut t: Table, ids: &mut AccountIds, errors: &mut InputErrors) -
 const LEDGER_COLUMNS: &[Column] = &[
     required("txn_id"),
     required("account_ref"),
-    required("date"),
+    required("date").date(),
     required("kind"),
-    optional("debit"),
-    optional("credit"),
+    optional("debit").money(),
+    optional("credit").money(),
     optional("method"),
     optional("bank_ref"),
     optional("description"),
@@ -362,8 +371,8 @@ fn read_ledger(
 
 const BANK_COLUMNS: &[Column] = &[
     required("bank_id"),
-    required("date"),
-    required("amount"),
+    required("date").date(),
+    required("amount").money(),
     optional("reference"),
     optional("payer"),
     optional("method"),
@@ -439,9 +448,9 @@ const SCHEDULE_COLUMNS: &[Column] = &[
     required("batch_ref"),
     optional("account_ref"),
     optional("claim_ref"),
-    required("amount"),
-    optional("period_start"),
-    optional("period_end"),
+    required("amount").money(),
+    optional("period_start").date(),
+    optional("period_end").date(),
 ];
 
 fn read_schedules(mut t: Table, errors: &mut InputErrors) -> Vec<ScheduleShare> {

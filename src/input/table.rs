@@ -1,9 +1,11 @@
 //! Reading one CSV file as a table of named columns: header matching
 //! (case-insensitive, trimmed, any order), one reused `ByteRecord`, and typed
-//! field access that records a located error instead of failing.
+//! field access that records a located error instead of failing. With a
+//! profile, each raw record is first mapped onto the contract's columns.
 
+use std::collections::VecDeque;
 use std::fs::File;
-use std::io::{BufReader, Read};
+use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
 use chrono::NaiveDate;
@@ -11,19 +13,31 @@ use csv::ByteRecord;
 use rust_decimal::Decimal;
 
 use super::error::{InputError, InputErrors};
+use super::mapping::Mapping;
 use super::parse;
+use super::profile::{Encoding, FileProfile};
+
+/// What a column holds, so a profile knows which values to convert.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ColumnType {
+    Text,
+    Date,
+    Money,
+}
 
 /// A column the reader looks for.
 #[derive(Clone, Copy, Debug)]
 pub struct Column {
     pub name: &'static str,
     pub required: bool,
+    pub ty: ColumnType,
 }
 
 pub const fn required(name: &'static str) -> Column {
     Column {
         name,
         required: true,
+        ty: ColumnType::Text,
     }
 }
 
@@ -31,21 +45,65 @@ pub const fn optional(name: &'static str) -> Column {
     Column {
         name,
         required: false,
+        ty: ColumnType::Text,
     }
+}
+
+impl Column {
+    pub const fn date(self) -> Column {
+        Column {
+            ty: ColumnType::Date,
+            ..self
+        }
+    }
+
+    pub const fn money(self) -> Column {
+        Column {
+            ty: ColumnType::Money,
+            ..self
+        }
+    }
+}
+
+/// How raw records become the records the readers see.
+struct Source {
+    reader: csv::Reader<Box<dyn Read>>,
+    mapping: Option<Mapping>,
+    raw: ByteRecord,
+    /// Lines skipped above the header, added back to every line number.
+    line_offset: u64,
+    /// Records held back so the last `trailer_rows` can be dropped.
+    held: VecDeque<(ByteRecord, u64)>,
+    trailer_rows: usize,
 }
 
 /// An open CSV file whose header has been matched against the wanted columns.
 pub struct Table {
     pub name: String,
-    reader: csv::Reader<Box<dyn Read>>,
-    columns: &'static [Column],
-    /// For each wanted column, its position in the file.
+    source: Source,
+    /// For each wanted column, its position in the record the readers see.
     positions: Vec<Option<usize>>,
+    /// For each wanted column, the raw column errors should name.
+    labels: Vec<Option<(usize, String)>>,
     width: usize,
     /// The header's names, trimmed and lower-cased.
     header_names: Vec<String>,
-    /// Columns in the file the contract does not use.
+    /// Columns in the file the contract (or the profile) does not use.
     pub unknown_columns: Vec<String>,
+    /// Records read, good or bad (after any preamble and before any trailer).
+    pub rows_read: usize,
+}
+
+/// Drops the first `n` lines of a byte stream (a bank's preamble).
+fn skip_lines(mut reader: Box<dyn BufRead>, n: usize) -> std::io::Result<Box<dyn BufRead>> {
+    let mut line = Vec::new();
+    for _ in 0..n {
+        line.clear();
+        if reader.read_until(b'\n', &mut line)? == 0 {
+            break;
+        }
+    }
+    Ok(reader)
 }
 
 impl Table {
@@ -55,6 +113,7 @@ impl Table {
         path: &Path,
         name: &str,
         columns: &'static [Column],
+        profile: Option<&FileProfile>,
         errors: &mut InputErrors,
     ) -> Option<Table> {
         let file_error = |message: String| InputError {
@@ -70,30 +129,49 @@ impl Table {
                 return None;
             }
         };
-        Table::from_reader(
-            Box::new(BufReader::with_capacity(1 << 16, file)),
-            name,
-            columns,
-            errors,
-        )
+        // A byte-order mark always wins (UTF-8 or UTF-16); without one, UTF-8
+        // passes through untouched (and is checked cell by cell) and
+        // Windows-1252 is decoded, every byte being a character there.
+        let encoding = match profile.map(|p| p.encoding) {
+            Some(Encoding::Windows1252) => Some(encoding_rs::WINDOWS_1252),
+            _ => None,
+        };
+        let decoded = encoding_rs_io::DecodeReaderBytesBuilder::new()
+            .encoding(encoding)
+            .bom_sniffing(true)
+            .build(file);
+        let buffered: Box<dyn BufRead> = Box::new(BufReader::with_capacity(1 << 16, decoded));
+        let skip = profile.map_or(0, |p| p.skip_rows);
+        let reader = match skip_lines(buffered, skip) {
+            Ok(r) => r,
+            Err(e) => {
+                errors.push(file_error(format!("cannot read {}: {e}", path.display())));
+                return None;
+            }
+        };
+        Table::from_reader(Box::new(reader), name, columns, profile, skip as u64, errors)
     }
 
     pub fn from_reader(
         source: Box<dyn Read>,
         name: &str,
         columns: &'static [Column],
+        profile: Option<&FileProfile>,
+        line_offset: u64,
         errors: &mut InputErrors,
     ) -> Option<Table> {
         let mut reader = csv::ReaderBuilder::new()
             .flexible(true)
             .has_headers(true)
+            .delimiter(profile.map_or(b',', FileProfile::delimiter_byte))
             .from_reader(source);
+        let header_line = Some(1 + line_offset);
         let header = match reader.byte_headers() {
             Ok(h) => h.clone(),
             Err(e) => {
                 errors.push(InputError {
                     file: name.to_string(),
-                    line: Some(1),
+                    line: header_line,
                     column: None,
                     message: format!("cannot read the header: {e}"),
                 });
@@ -121,10 +199,42 @@ impl Table {
                 String::from_utf8_lossy(parse::trim(h)).to_lowercase()
             })
             .collect();
-        let positions: Vec<Option<usize>> = columns
-            .iter()
-            .map(|c| names.iter().position(|n| n == c.name))
-            .collect();
+        let mapping = match profile {
+            Some(fp) => match Mapping::new(name, fp, columns, names.clone()) {
+                Ok(m) => Some(m),
+                Err(problems) => {
+                    for message in problems {
+                        errors.push(InputError {
+                            file: name.to_string(),
+                            line: header_line,
+                            column: None,
+                            message,
+                        });
+                    }
+                    return None;
+                }
+            },
+            None => None,
+        };
+        let (positions, labels): (Vec<Option<usize>>, Vec<Option<(usize, String)>>) = match &mapping {
+            None => columns
+                .iter()
+                .map(|c| {
+                    let at = names.iter().position(|n| n == c.name);
+                    (at, at.map(|p| (p + 1, c.name.to_string())))
+                })
+                .unzip(),
+            Some(m) => columns
+                .iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    let label = m
+                        .raw_column(i)
+                        .map(|r| (r + 1, format!("{} ({})", c.name, names[r])));
+                    (m.provides(i).then_some(i), label)
+                })
+                .unzip(),
+        };
         let missing: Vec<&str> = columns
             .iter()
             .zip(&positions)
@@ -134,30 +244,47 @@ impl Table {
         for m in &missing {
             errors.push(InputError {
                 file: name.to_string(),
-                line: Some(1),
+                line: header_line,
                 column: None,
-                message: format!(
-                    "missing required column `{m}` (the header has: {})",
-                    names.join(", ")
-                ),
+                message: if mapping.is_some() {
+                    format!(
+                        "missing required column `{m}`: the profile maps no column to it (the header has: {})",
+                        names.join(", ")
+                    )
+                } else {
+                    format!("missing required column `{m}` (the header has: {})", names.join(", "))
+                },
             });
         }
         if !missing.is_empty() {
             return None;
         }
+        let used: Vec<usize> = match &mapping {
+            None => positions.iter().flatten().copied().collect(),
+            Some(m) => (0..columns.len()).filter_map(|i| m.raw_column(i)).collect(),
+        };
         let unknown_columns = names
             .iter()
-            .filter(|n| !columns.iter().any(|c| c.name == n.as_str()))
-            .cloned()
+            .enumerate()
+            .filter(|(i, n)| !used.contains(i) && !columns.iter().any(|c| c.name == n.as_str()))
+            .map(|(_, n)| n.clone())
             .collect();
         Some(Table {
             name: name.to_string(),
-            reader,
-            columns,
+            source: Source {
+                reader,
+                mapping,
+                raw: ByteRecord::new(),
+                line_offset,
+                held: VecDeque::new(),
+                trailer_rows: profile.map_or(0, |p| p.trailer_rows),
+            },
             positions,
+            labels,
             width: header.len(),
             header_names: names,
             unknown_columns,
+            rows_read: 0,
         })
     }
 
@@ -165,41 +292,27 @@ impl Table {
         self.positions[col].is_some()
     }
 
-    /// Reads the next record into `rec`. Returns its line, or `None` at the
-    /// end. Unreadable and ragged records are recorded as errors and skipped.
-    pub fn next(&mut self, rec: &mut ByteRecord, errors: &mut InputErrors) -> Option<u64> {
+    /// The next raw record and its line, holding back the trailer.
+    fn next_raw(&mut self, errors: &mut InputErrors) -> Option<(ByteRecord, u64)> {
+        let src = &mut self.source;
         loop {
-            match self.reader.read_byte_record(rec) {
-                Ok(false) => return None,
+            match src.reader.read_byte_record(&mut src.raw) {
                 Ok(true) => {
-                    let line = rec.position().map_or(0, |p| p.line());
-                    if rec.len() == 1 && parse::trim(&rec[0]).is_empty() && self.width > 1 {
+                    let line = src.raw.position().map_or(0, |p| p.line()) + src.line_offset;
+                    if src.raw.len() == 1 && parse::trim(&src.raw[0]).is_empty() && self.width > 1 {
                         continue; // a blank line
                     }
-                    if rec.len() != self.width {
-                        // Point at where the row goes wrong: the first extra
-                        // field, or the first missing one.
-                        let column = if rec.len() > self.width {
-                            (self.width + 1, "(beyond the header)".to_string())
-                        } else {
-                            (rec.len() + 1, self.header_names[rec.len()].clone())
-                        };
-                        errors.push(InputError {
-                            file: self.name.clone(),
-                            line: Some(line),
-                            column: Some(column),
-                            message: format!(
-                                "expected {} fields as in the header, found {}",
-                                self.width,
-                                rec.len()
-                            ),
-                        });
-                        continue;
+                    if src.trailer_rows == 0 {
+                        return Some((src.raw.clone(), line));
                     }
-                    return Some(line);
+                    src.held.push_back((src.raw.clone(), line));
+                    if src.held.len() > src.trailer_rows {
+                        return src.held.pop_front();
+                    }
                 }
+                Ok(false) => return None,
                 Err(e) => {
-                    let line = e.position().map(|p| p.line());
+                    let line = e.position().map(|p| p.line() + src.line_offset);
                     errors.push(InputError {
                         file: self.name.clone(),
                         line,
@@ -214,13 +327,54 @@ impl Table {
         }
     }
 
+    /// Reads the next record into `rec`. Returns its line, or `None` at the
+    /// end. Unreadable, ragged and unmappable records are recorded as errors
+    /// (with their line) and skipped; `rejected` collects their lines.
+    pub fn next(&mut self, rec: &mut ByteRecord, errors: &mut InputErrors) -> Option<u64> {
+        loop {
+            let (raw, line) = self.next_raw(errors)?;
+            self.rows_read += 1;
+            if raw.len() != self.width {
+                // Point at where the row goes wrong: the first extra
+                // field, or the first missing one.
+                let column = if raw.len() > self.width {
+                    (self.width + 1, "(beyond the header)".to_string())
+                } else {
+                    (raw.len() + 1, self.header_names[raw.len()].clone())
+                };
+                errors.push(InputError {
+                    file: self.name.clone(),
+                    line: Some(line),
+                    column: Some(column),
+                    message: format!("expected {} fields as in the header, found {}", self.width, raw.len()),
+                });
+                continue;
+            }
+            match &self.source.mapping {
+                None => {
+                    *rec = raw;
+                    return Some(line);
+                }
+                Some(m) => match m.apply(&raw, line, rec) {
+                    Ok(()) => return Some(line),
+                    Err(problems) => {
+                        for (c, message) in problems {
+                            errors.push(InputError {
+                                file: self.name.clone(),
+                                line: Some(line),
+                                column: Some((c + 1, self.header_names.get(c).cloned().unwrap_or_default())),
+                                message,
+                            });
+                        }
+                        continue;
+                    }
+                },
+            }
+        }
+    }
+
     /// A view of one record for typed field access.
-    pub fn row<'a>(
-        &'a self,
-        rec: &'a ByteRecord,
-        line: u64,
-        errors: &'a mut InputErrors,
-    ) -> Row<'a> {
+    pub fn row<'a>(&'a self, rec: &'a ByteRecord, line: u64, errors: &'a mut InputErrors) -> Row<'a> {
         Row {
             table: self,
             rec,
@@ -249,8 +403,8 @@ impl<'a> Row<'a> {
     /// Records a problem with column `col` of this row.
     pub fn fail(&mut self, col: usize, message: String) {
         self.failed = true;
-        let column =
-            self.table.positions[col].map(|p| (p + 1, self.table.columns[col].name.to_string()));
+        // Without a profile: the contract's column; with one: the source column.
+        let column = self.table.labels[col].clone();
         self.errors.push(InputError {
             file: self.table.name.clone(),
             line: Some(self.line),

@@ -1,0 +1,345 @@
+//! Applying a profile to one raw record: the canonical record the contract's
+//! readers expect, built field by field (columns, amounts, dates, extraction,
+//! code tables, rules, generated ids). Problems name the source column.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use csv::ByteRecord;
+use regex::Regex;
+
+use super::profile::FileProfile;
+use super::table::{Column, ColumnType};
+
+/// Where one canonical field's value comes from, before rules apply.
+#[derive(Clone, Debug)]
+enum Source {
+    Column(usize),
+    /// A ledger/bank amount from the profile's amount style.
+    Amount(AmountRole),
+    /// `file:line`, for a file with no id column.
+    LineId,
+    Nothing,
+}
+
+#[derive(Clone, Copy, Debug)]
+enum AmountRole {
+    /// bank `amount`: signed, positive received.
+    Signed,
+    /// ledger `debit` or `credit` from a signed column or in/out columns.
+    Debit,
+    Credit,
+}
+
+/// A profile section compiled against one file's header.
+#[derive(Debug)]
+pub struct Mapping {
+    file: String,
+    sources: Vec<Source>,
+    types: Vec<ColumnType>,
+    names: Vec<&'static str>,
+    date_formats: Vec<String>,
+    /// Raw positions of the amount style's columns.
+    signed: Option<usize>,
+    negate: bool,
+    money_in: Option<usize>,
+    money_out: Option<usize>,
+    extracts: Vec<(usize, usize, Regex)>,
+    codes: Vec<(usize, usize, HashMap<String, String>, Option<String>)>,
+    rules: Vec<(usize, Regex, Vec<(usize, String)>)>,
+    pub header: Vec<String>,
+}
+
+/// A problem with one raw field: (raw column index, message).
+pub type FieldError = (usize, String);
+
+fn find(header: &[String], name: &str) -> Option<usize> {
+    let want = name.trim().to_lowercase();
+    header.iter().position(|h| *h == want)
+}
+
+impl Mapping {
+    /// Compiles `fp` for a file whose header is `header` (trimmed,
+    /// lower-cased). Fails with every profile column the header lacks.
+    pub fn new(file: &str, fp: &FileProfile, columns: &'static [Column], header: Vec<String>) -> Result<Mapping, Vec<String>> {
+        let mut missing = Vec::new();
+        let mut col = |name: &str| -> Option<usize> {
+            let found = find(&header, name);
+            if found.is_none() {
+                missing.push(format!("the profile's column {name:?} is not in the header"));
+            }
+            found
+        };
+        let field_index = |field: &str| columns.iter().position(|c| c.name == field);
+        let mut unknown_fields = Vec::new();
+        for field in fp.columns.keys() {
+            if field_index(field).is_none() {
+                unknown_fields.push(format!("[columns] names {field:?}, which is not a field of this file"));
+            }
+        }
+        let amount = fp.amount.clone().unwrap_or_default();
+        let signed = amount.signed.as_deref().and_then(&mut col);
+        let money_in = amount.paid_in.as_deref().or(amount.debit.as_deref()).and_then(&mut col);
+        let money_out = amount.paid_out.as_deref().or(amount.credit.as_deref()).and_then(&mut col);
+        let has_amount = fp.amount.is_some();
+        let mut sources = Vec::with_capacity(columns.len());
+        for c in columns {
+            let source = match (fp.columns.get(c.name), c.name, has_amount) {
+                (Some(src), _, _) => col(src).map_or(Source::Nothing, Source::Column),
+                (None, "amount", true) => Source::Amount(AmountRole::Signed),
+                (None, "debit", true) => Source::Amount(AmountRole::Debit),
+                (None, "credit", true) => Source::Amount(AmountRole::Credit),
+                (None, "txn_id" | "bank_id", _) => Source::LineId,
+                // Unmapped: the contract's own name, if the file has it.
+                (None, name, _) => find(&header, name).map_or(Source::Nothing, Source::Column),
+            };
+            sources.push(source);
+        }
+        let mut extracts = Vec::new();
+        for e in &fp.extract {
+            match (field_index(&e.field), col(&e.column), Regex::new(&e.pattern)) {
+                (Some(f), Some(c), Ok(re)) => extracts.push((f, c, re)),
+                (None, _, _) => unknown_fields.push(format!("[[extract]] sets {:?}, which is not a field of this file", e.field)),
+                _ => {}
+            }
+        }
+        let mut codes = Vec::new();
+        for t in &fp.codes {
+            match (field_index(&t.set), col(&t.column)) {
+                (Some(f), Some(c)) => {
+                    let map = t.map.iter().map(|(k, v)| (k.trim().to_lowercase(), v.clone())).collect();
+                    codes.push((f, c, map, t.default.clone()));
+                }
+                (None, _) => unknown_fields.push(format!("[[codes]] sets {:?}, which is not a field of this file", t.set)),
+                _ => {}
+            }
+        }
+        let mut rules = Vec::new();
+        for r in &fp.rules {
+            let sets: Vec<(usize, String)> = r
+                .set
+                .iter()
+                .filter_map(|(k, v)| match field_index(k) {
+                    Some(f) => Some((f, v.clone())),
+                    None => {
+                        unknown_fields.push(format!("[[rules]] sets {k:?}, which is not a field of this file"));
+                        None
+                    }
+                })
+                .collect();
+            if let (Some(c), Ok(re)) = (col(&r.column), Regex::new(&r.pattern)) {
+                rules.push((c, re, sets));
+            }
+        }
+        missing.extend(unknown_fields);
+        if !missing.is_empty() {
+            return Err(missing);
+        }
+        Ok(Mapping {
+            file: file.to_string(),
+            types: columns.iter().map(|c| c.ty).collect(),
+            names: columns.iter().map(|c| c.name).collect(),
+            sources,
+            date_formats: fp.date_formats.clone(),
+            signed,
+            negate: amount.negate,
+            money_in,
+            money_out,
+            extracts,
+            codes,
+            rules,
+            header,
+        })
+    }
+
+    /// Whether the canonical field `i` has any source.
+    pub fn provides(&self, i: usize) -> bool {
+        !matches!(self.sources[i], Source::Nothing)
+            || self.extracts.iter().any(|(f, ..)| *f == i)
+            || self.codes.iter().any(|(f, ..)| *f == i)
+            || self.rules.iter().any(|(_, _, sets)| sets.iter().any(|(f, _)| *f == i))
+    }
+
+    /// The raw column a canonical field is read from, for error messages.
+    pub fn raw_column(&self, i: usize) -> Option<usize> {
+        match self.sources[i] {
+            Source::Column(c) => Some(c),
+            Source::Amount(AmountRole::Signed) => self.signed.or(self.money_in),
+            Source::Amount(AmountRole::Debit) => self.money_in.or(self.signed),
+            Source::Amount(AmountRole::Credit) => self.money_out.or(self.signed),
+            _ => None,
+        }
+    }
+
+    /// Builds the canonical record for `raw` (UTF-8 already checked by the
+    /// caller where the source is UTF-8) into `out`.
+    pub fn apply(&self, raw: &ByteRecord, line: u64, out: &mut ByteRecord) -> Result<(), Vec<FieldError>> {
+        let text = |c: usize| -> String { String::from_utf8_lossy(raw.get(c).unwrap_or_default()).trim().to_string() };
+        let mut errors: Vec<FieldError> = Vec::new();
+        let mut values: Vec<String> = Vec::with_capacity(self.sources.len());
+        for (i, source) in self.sources.iter().enumerate() {
+            let v = match source {
+                Source::Column(c) => text(*c),
+                Source::LineId => format!("{}:{line}", self.file),
+                Source::Nothing => String::new(),
+                Source::Amount(role) => match self.amount(raw, *role) {
+                    Ok(v) => v,
+                    Err(e) => {
+                        errors.push(e);
+                        String::new()
+                    }
+                },
+            };
+            values.push(v);
+            if self.types[i] == ColumnType::Money {
+                if let Source::Column(c) = source {
+                    match clean_money(&values[i]) {
+                        Ok(m) => values[i] = m,
+                        Err(m) => errors.push((*c, m)),
+                    }
+                }
+            }
+        }
+        for (f, c, re) in &self.extracts {
+            let source = text(*c);
+            if let Some(caps) = re.captures(&source) {
+                let m = caps.name("value").or_else(|| caps.get(1)).or_else(|| caps.get(0));
+                if let Some(m) = m {
+                    values[*f] = m.as_str().trim().to_string();
+                }
+            }
+        }
+        for (f, c, map, default) in &self.codes {
+            let code = text(*c);
+            match map.get(&code.to_lowercase()).or(default.as_ref()) {
+                Some(word) => values[*f] = word.clone(),
+                None if code.is_empty() => {}
+                None => errors.push((
+                    *c,
+                    format!("code {code:?} is not in the profile's code table for {} (add it to [[codes]] map)", self.names[*f]),
+                )),
+            }
+        }
+        for (c, re, sets) in &self.rules {
+            if re.is_match(&text(*c)) {
+                for (f, v) in sets {
+                    values[*f] = v.clone();
+                }
+            }
+        }
+        if !self.date_formats.is_empty() {
+            for (i, ty) in self.types.iter().enumerate() {
+                if *ty == ColumnType::Date && !values[i].is_empty() {
+                    match self.date(&values[i]) {
+                        Ok(d) => values[i] = d,
+                        Err(m) => errors.push((self.raw_column(i).unwrap_or(0), m)),
+                    }
+                }
+            }
+        }
+        out.clear();
+        for v in &values {
+            out.push_field(v.as_bytes());
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
+    }
+
+    fn date(&self, v: &str) -> Result<String, String> {
+        for f in &self.date_formats {
+            if let Ok(d) = NaiveDate::parse_from_str(v, f) {
+                return Ok(d.format("%Y-%m-%d").to_string());
+            }
+        }
+        // ISO dates are always understood.
+        if let Ok(d) = super::parse::date(v.as_bytes()) {
+            return Ok(d.format("%Y-%m-%d").to_string());
+        }
+        Err(format!(
+            "expected a date in the profile's format{} {}, found {v:?} (or it is not a calendar date)",
+            if self.date_formats.len() == 1 { "" } else { "s" },
+            self.date_formats.join(" or ")
+        ))
+    }
+
+    /// The amount for one role, as a canonical decimal string.
+    fn amount(&self, raw: &ByteRecord, role: AmountRole) -> Result<String, FieldError> {
+        let field = |c: usize| -> Result<Option<rust_decimal::Decimal>, FieldError> {
+            let t = String::from_utf8_lossy(raw.get(c).unwrap_or_default()).trim().to_string();
+            if t.is_empty() {
+                return Ok(None);
+            }
+            let cleaned = clean_money(&t).map_err(|m| (c, m))?;
+            super::parse::money(cleaned.as_bytes()).map(Some).map_err(|m| (c, m))
+        };
+        let zero = rust_decimal::Decimal::ZERO;
+        // The signed amount, positive meaning money in (bank) or a debit (ledger).
+        let signed = if let Some(c) = self.signed {
+            let v = field(c)?.ok_or((c, "expected an amount, found an empty field".to_string()))?;
+            if self.negate {
+                -v
+            } else {
+                v
+            }
+        } else {
+            let (a, b) = (self.money_in, self.money_out);
+            let first = a.map(&field).transpose()?.flatten();
+            let second = b.map(&field).transpose()?.flatten();
+            let at = a.or(b).unwrap_or(0);
+            match (first, second) {
+                (Some(x), Some(y)) if !x.is_zero() && !y.is_zero() => {
+                    return Err((at, format!("both columns hold money ({x} and {y}); expected one")));
+                }
+                (Some(x), Some(y)) => x - y,
+                (Some(x), None) => x,
+                (None, Some(y)) => -y,
+                (None, None) => return Err((at, "expected money in one of the amount columns, found none".to_string())),
+            }
+        };
+        Ok(match role {
+            AmountRole::Signed => signed.to_string(),
+            AmountRole::Debit if signed > zero => signed.to_string(),
+            AmountRole::Credit if signed < zero => (-signed).to_string(),
+            _ => String::new(),
+        })
+    }
+}
+
+/// `£1,234.50` -> `1234.50`; `(12.00)` and `12.00-` -> `-12.00`. Anything
+/// else is left for the amount parser to judge.
+pub fn clean_money(text: &str) -> Result<String, String> {
+    let mut t: String = text
+        .trim()
+        .chars()
+        .filter(|c| !matches!(c, '£' | '$' | '€' | ',' | ' ' | '\u{a0}'))
+        .collect();
+    if let Some(rest) = t.strip_prefix("GBP") {
+        t = rest.to_string();
+    }
+    if t.starts_with('(') && t.ends_with(')') && t.len() > 2 {
+        t = format!("-{}", &t[1..t.len() - 1]);
+    } else if let Some(rest) = t.strip_suffix('-') {
+        t = format!("-{rest}");
+    }
+    if t.is_empty() && !text.trim().is_empty() {
+        return Err(format!("expected an amount, found {:?}", text.trim()));
+    }
+    Ok(t)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_styles_clean_to_plain_decimals() {
+        assert_eq!(clean_money("£1,234.50").as_deref(), Ok("1234.50"));
+        assert_eq!(clean_money("(12.00)").as_deref(), Ok("-12.00"));
+        assert_eq!(clean_money("12.00-").as_deref(), Ok("-12.00"));
+        assert_eq!(clean_money(" GBP 5 ").as_deref(), Ok("5"));
+        assert!(clean_money("£").is_err());
+    }
+}

@@ -1,0 +1,194 @@
+//! Mapping profiles: how a source system's export maps onto the contract. One
+//! TOML file describes each input's columns, date formats, amount style,
+//! encoding, rows to skip, code tables and extraction rules (docs/profiles.md).
+//! A profile turns each raw record into a canonical one as it is read.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use anyhow::{bail, Context, Result};
+use chrono::NaiveDate;
+use regex::Regex;
+use serde::Deserialize;
+
+use crate::recon::model::SourceFile;
+
+/// A whole profile: one optional section per input file.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    /// What system the profile is for (shown in `validate`).
+    pub name: Option<String>,
+    pub accounts: Option<FileProfile>,
+    pub ledger: Option<FileProfile>,
+    pub bank: Option<FileProfile>,
+    pub schedules: Option<FileProfile>,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Encoding {
+    #[default]
+    #[serde(alias = "utf8")]
+    Utf8,
+    #[serde(alias = "cp1252", alias = "windows1252")]
+    Windows1252,
+}
+
+/// How one input file is laid out.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileProfile {
+    /// The file's name inside the input folder, if not the contract's.
+    pub file: Option<String>,
+    #[serde(default)]
+    pub encoding: Encoding,
+    /// A single character; default `,`.
+    pub delimiter: Option<String>,
+    /// Lines above the header row (a bank's preamble).
+    #[serde(default)]
+    pub skip_rows: usize,
+    /// Records at the end to ignore (totals, "end of statement").
+    #[serde(default)]
+    pub trailer_rows: usize,
+    /// chrono formats tried in order, e.g. `%d/%m/%Y`; default ISO only.
+    #[serde(default)]
+    pub date_formats: Vec<String>,
+    /// Contract field -> source column name.
+    #[serde(default)]
+    pub columns: BTreeMap<String, String>,
+    pub amount: Option<AmountStyle>,
+    #[serde(default)]
+    pub extract: Vec<Extract>,
+    #[serde(default)]
+    pub codes: Vec<CodeTable>,
+    #[serde(default)]
+    pub rules: Vec<Rule>,
+}
+
+/// Where money is and which way it goes.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AmountStyle {
+    /// One signed column.
+    pub signed: Option<String>,
+    /// Flip the sign of `signed` (a ledger export where credits are positive).
+    #[serde(default)]
+    pub negate: bool,
+    /// Money received / paid out columns (bank statements).
+    pub paid_in: Option<String>,
+    pub paid_out: Option<String>,
+    /// Debit / credit columns (ledgers).
+    pub debit: Option<String>,
+    pub credit: Option<String>,
+}
+
+/// Take a field out of a source column with a regular expression: the named
+/// group `value` (or the first group, or the whole match).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Extract {
+    pub field: String,
+    pub column: String,
+    pub pattern: String,
+}
+
+/// Map a source column's codes (case-insensitive, trimmed) to contract words.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CodeTable {
+    pub column: String,
+    /// The contract field the code sets (`kind`, `method`...).
+    pub set: String,
+    pub map: BTreeMap<String, String>,
+    /// Used for codes not in `map`; without it an unknown code is an error.
+    pub default: Option<String>,
+}
+
+/// hledger-style if-block: where `column` matches `pattern`, set fields.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rule {
+    pub column: String,
+    pub pattern: String,
+    pub set: BTreeMap<String, String>,
+}
+
+impl Profile {
+    pub fn load(path: &Path) -> Result<Profile> {
+        let text = std::fs::read_to_string(path).with_context(|| format!("cannot read profile {}", path.display()))?;
+        let profile: Profile = toml::from_str(&text).with_context(|| format!("profile {} is not valid", path.display()))?;
+        for file in SourceFile::ALL {
+            if let Some(fp) = profile.section(file) {
+                fp.check().with_context(|| format!("profile {}, section [{}]", path.display(), section_name(file)))?;
+            }
+        }
+        Ok(profile)
+    }
+
+    /// This profile with `other`'s sections taking precedence.
+    pub fn overlaid_with(self, other: Profile) -> Profile {
+        Profile {
+            name: match (self.name, other.name) {
+                (Some(a), Some(b)) => Some(format!("{a} + {b}")),
+                (a, b) => b.or(a),
+            },
+            accounts: other.accounts.or(self.accounts),
+            ledger: other.ledger.or(self.ledger),
+            bank: other.bank.or(self.bank),
+            schedules: other.schedules.or(self.schedules),
+        }
+    }
+
+    pub fn section(&self, file: SourceFile) -> Option<&FileProfile> {
+        match file {
+            SourceFile::Accounts => self.accounts.as_ref(),
+            SourceFile::Ledger => self.ledger.as_ref(),
+            SourceFile::Bank => self.bank.as_ref(),
+            SourceFile::Schedules => self.schedules.as_ref(),
+        }
+    }
+}
+
+pub fn section_name(file: SourceFile) -> &'static str {
+    match file {
+        SourceFile::Accounts => "accounts",
+        SourceFile::Ledger => "ledger",
+        SourceFile::Bank => "bank",
+        SourceFile::Schedules => "schedules",
+    }
+}
+
+impl FileProfile {
+    /// Catches mistakes in the profile itself before any data is read.
+    fn check(&self) -> Result<()> {
+        if let Some(d) = &self.delimiter {
+            if d.len() != 1 {
+                bail!("delimiter must be one character, found {d:?}");
+            }
+        }
+        for f in &self.date_formats {
+            let probe = NaiveDate::from_ymd_opt(2026, 4, 6).map(|d| d.format(f).to_string());
+            if probe.is_none_or(|p| NaiveDate::parse_from_str(&p, f).is_err()) {
+                bail!("date format {f:?} cannot read back a date it writes (use chrono's %d, %m, %Y, %b...)");
+            }
+        }
+        for e in &self.extract {
+            Regex::new(&e.pattern).with_context(|| format!("extract pattern for {}", e.field))?;
+        }
+        for r in &self.rules {
+            Regex::new(&r.pattern).with_context(|| format!("rule pattern on {}", r.column))?;
+        }
+        if let Some(a) = &self.amount {
+            let styles = [a.signed.is_some(), a.paid_in.is_some() || a.paid_out.is_some(), a.debit.is_some() || a.credit.is_some()];
+            if styles.iter().filter(|s| **s).count() != 1 {
+                bail!("[amount] needs exactly one style: signed, paid_in/paid_out, or debit/credit");
+            }
+        }
+        Ok(())
+    }
+
+    pub fn delimiter_byte(&self) -> u8 {
+        self.delimiter.as_deref().and_then(|d| d.bytes().next()).unwrap_or(b',')
+    }
+}
