@@ -61,12 +61,19 @@ fn find(header: &[String], name: &str) -> Option<usize> {
 impl Mapping {
     /// Compiles `fp` for a file whose header is `header` (trimmed,
     /// lower-cased). Fails with every profile column the header lacks.
-    pub fn new(file: &str, fp: &FileProfile, columns: &'static [Column], header: Vec<String>) -> Result<Mapping, Vec<String>> {
+    pub fn new(
+        file: &str,
+        fp: &FileProfile,
+        columns: &'static [Column],
+        header: Vec<String>,
+    ) -> Result<Mapping, Vec<String>> {
         let mut missing = Vec::new();
         let mut col = |name: &str| -> Option<usize> {
             let found = find(&header, name);
             if found.is_none() {
-                missing.push(format!("the profile's column {name:?} is not in the header"));
+                missing.push(format!(
+                    "the profile's column {name:?} is not in the header"
+                ));
             }
             found
         };
@@ -74,13 +81,23 @@ impl Mapping {
         let mut unknown_fields = Vec::new();
         for field in fp.columns.keys() {
             if field_index(field).is_none() {
-                unknown_fields.push(format!("[columns] names {field:?}, which is not a field of this file"));
+                unknown_fields.push(format!(
+                    "[columns] names {field:?}, which is not a field of this file"
+                ));
             }
         }
         let amount = fp.amount.clone().unwrap_or_default();
         let signed = amount.signed.as_deref().and_then(&mut col);
-        let money_in = amount.paid_in.as_deref().or(amount.debit.as_deref()).and_then(&mut col);
-        let money_out = amount.paid_out.as_deref().or(amount.credit.as_deref()).and_then(&mut col);
+        let money_in = amount
+            .paid_in
+            .as_deref()
+            .or(amount.debit.as_deref())
+            .and_then(&mut col);
+        let money_out = amount
+            .paid_out
+            .as_deref()
+            .or(amount.credit.as_deref())
+            .and_then(&mut col);
         let has_amount = fp.amount.is_some();
         let mut sources = Vec::with_capacity(columns.len());
         for c in columns {
@@ -97,9 +114,16 @@ impl Mapping {
         }
         let mut extracts = Vec::new();
         for e in &fp.extract {
-            match (field_index(&e.field), col(&e.column), Regex::new(&e.pattern)) {
+            match (
+                field_index(&e.field),
+                col(&e.column),
+                Regex::new(&e.pattern),
+            ) {
                 (Some(f), Some(c), Ok(re)) => extracts.push((f, c, re)),
-                (None, _, _) => unknown_fields.push(format!("[[extract]] sets {:?}, which is not a field of this file", e.field)),
+                (None, _, _) => unknown_fields.push(format!(
+                    "[[extract]] sets {:?}, which is not a field of this file",
+                    e.field
+                )),
                 _ => {}
             }
         }
@@ -107,10 +131,17 @@ impl Mapping {
         for t in &fp.codes {
             match (field_index(&t.set), col(&t.column)) {
                 (Some(f), Some(c)) => {
-                    let map = t.map.iter().map(|(k, v)| (k.trim().to_lowercase(), v.clone())).collect();
+                    let map = t
+                        .map
+                        .iter()
+                        .map(|(k, v)| (k.trim().to_lowercase(), v.clone()))
+                        .collect();
                     codes.push((f, c, map, t.default.clone()));
                 }
-                (None, _) => unknown_fields.push(format!("[[codes]] sets {:?}, which is not a field of this file", t.set)),
+                (None, _) => unknown_fields.push(format!(
+                    "[[codes]] sets {:?}, which is not a field of this file",
+                    t.set
+                )),
                 _ => {}
             }
         }
@@ -122,7 +153,9 @@ impl Mapping {
                 .filter_map(|(k, v)| match field_index(k) {
                     Some(f) => Some((f, v.clone())),
                     None => {
-                        unknown_fields.push(format!("[[rules]] sets {k:?}, which is not a field of this file"));
+                        unknown_fields.push(format!(
+                            "[[rules]] sets {k:?}, which is not a field of this file"
+                        ));
                         None
                     }
                 })
@@ -157,7 +190,10 @@ impl Mapping {
         !matches!(self.sources[i], Source::Nothing)
             || self.extracts.iter().any(|(f, ..)| *f == i)
             || self.codes.iter().any(|(f, ..)| *f == i)
-            || self.rules.iter().any(|(_, _, sets)| sets.iter().any(|(f, _)| *f == i))
+            || self
+                .rules
+                .iter()
+                .any(|(_, _, sets)| sets.iter().any(|(f, _)| *f == i))
     }
 
     /// The raw column a canonical field is read from, for error messages.
@@ -173,8 +209,17 @@ impl Mapping {
 
     /// Builds the canonical record for `raw` (UTF-8 already checked by the
     /// caller where the source is UTF-8) into `out`.
-    pub fn apply(&self, raw: &ByteRecord, line: u64, out: &mut ByteRecord) -> Result<(), Vec<FieldError>> {
-        let text = |c: usize| -> String { String::from_utf8_lossy(raw.get(c).unwrap_or_default()).trim().to_string() };
+    pub fn apply(
+        &self,
+        raw: &ByteRecord,
+        line: u64,
+        out: &mut ByteRecord,
+    ) -> Result<(), Vec<FieldError>> {
+        let text = |c: usize| -> String {
+            String::from_utf8_lossy(raw.get(c).unwrap_or_default())
+                .trim()
+                .to_string()
+        };
         let mut errors: Vec<FieldError> = Vec::new();
         let mut values: Vec<String> = Vec::with_capacity(self.sources.len());
         for (i, source) in self.sources.iter().enumerate() {
@@ -203,7 +248,10 @@ impl Mapping {
         for (f, c, re) in &self.extracts {
             let source = text(*c);
             if let Some(caps) = re.captures(&source) {
-                let m = caps.name("value").or_else(|| caps.get(1)).or_else(|| caps.get(0));
+                let m = caps
+                    .name("value")
+                    .or_else(|| caps.get(1))
+                    .or_else(|| caps.get(0));
                 if let Some(m) = m {
                     values[*f] = m.as_str().trim().to_string();
                 }
@@ -268,12 +316,16 @@ impl Mapping {
     /// The amount for one role, as a canonical decimal string.
     fn amount(&self, raw: &ByteRecord, role: AmountRole) -> Result<String, FieldError> {
         let field = |c: usize| -> Result<Option<rust_decimal::Decimal>, FieldError> {
-            let t = String::from_utf8_lossy(raw.get(c).unwrap_or_default()).trim().to_string();
+            let t = String::from_utf8_lossy(raw.get(c).unwrap_or_default())
+                .trim()
+                .to_string();
             if t.is_empty() {
                 return Ok(None);
             }
             let cleaned = clean_money(&t).map_err(|m| (c, m))?;
-            super::parse::money(cleaned.as_bytes()).map(Some).map_err(|m| (c, m))
+            super::parse::money(cleaned.as_bytes())
+                .map(Some)
+                .map_err(|m| (c, m))
         };
         let zero = rust_decimal::Decimal::ZERO;
         // The signed amount, positive meaning money in (bank) or a debit (ledger).
@@ -291,12 +343,20 @@ impl Mapping {
             let at = a.or(b).unwrap_or(0);
             match (first, second) {
                 (Some(x), Some(y)) if !x.is_zero() && !y.is_zero() => {
-                    return Err((at, format!("both columns hold money ({x} and {y}); expected one")));
+                    return Err((
+                        at,
+                        format!("both columns hold money ({x} and {y}); expected one"),
+                    ));
                 }
                 (Some(x), Some(y)) => x - y,
                 (Some(x), None) => x,
                 (None, Some(y)) => -y,
-                (None, None) => return Err((at, "expected money in one of the amount columns, found none".to_string())),
+                (None, None) => {
+                    return Err((
+                        at,
+                        "expected money in one of the amount columns, found none".to_string(),
+                    ))
+                }
             }
         };
         Ok(match role {

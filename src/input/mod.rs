@@ -38,7 +38,9 @@ impl InputPaths {
     /// gives; schedules only if present.
     pub fn in_dir(dir: &Path, profile: Option<&Profile>) -> InputPaths {
         let path = |file: SourceFile| {
-            let named = profile.and_then(|p| p.section(file)).and_then(|s| s.file.as_deref());
+            let named = profile
+                .and_then(|p| p.section(file))
+                .and_then(|s| s.file.as_deref());
             dir.join(named.unwrap_or(file.default_name()))
         };
         let schedules = path(SourceFile::Schedules);
@@ -80,9 +82,15 @@ pub fn load(paths: &InputPaths, profile: Option<&Profile>) -> Result<Dataset, In
         ..Dataset::default()
     };
     let open = |file: SourceFile, columns: &'static [Column], errors: &mut InputErrors| {
-        paths
-            .path(file)
-            .and_then(|p| Table::open(p, sources.name(file), columns, profile.and_then(|pr| pr.section(file)), errors))
+        paths.path(file).and_then(|p| {
+            Table::open(
+                p,
+                sources.name(file),
+                columns,
+                profile.and_then(|pr| pr.section(file)),
+                errors,
+            )
+        })
     };
 
     let mut accounts = AccountIds::default();

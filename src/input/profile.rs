@@ -26,12 +26,16 @@ pub struct Profile {
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "kebab-case")]
 pub enum Encoding {
     #[default]
-    #[serde(alias = "utf8")]
+    #[serde(rename = "utf-8", alias = "utf8", alias = "UTF-8")]
     Utf8,
-    #[serde(alias = "cp1252", alias = "windows1252")]
+    #[serde(
+        rename = "windows-1252",
+        alias = "cp1252",
+        alias = "windows1252",
+        alias = "latin1"
+    )]
     Windows1252,
 }
 
@@ -116,11 +120,19 @@ pub struct Rule {
 
 impl Profile {
     pub fn load(path: &Path) -> Result<Profile> {
-        let text = std::fs::read_to_string(path).with_context(|| format!("cannot read profile {}", path.display()))?;
-        let profile: Profile = toml::from_str(&text).with_context(|| format!("profile {} is not valid", path.display()))?;
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read profile {}", path.display()))?;
+        let profile: Profile = toml::from_str(&text)
+            .with_context(|| format!("profile {} is not valid", path.display()))?;
         for file in SourceFile::ALL {
             if let Some(fp) = profile.section(file) {
-                fp.check().with_context(|| format!("profile {}, section [{}]", path.display(), section_name(file)))?;
+                fp.check().with_context(|| {
+                    format!(
+                        "profile {}, section [{}]",
+                        path.display(),
+                        section_name(file)
+                    )
+                })?;
             }
         }
         Ok(profile)
@@ -180,15 +192,24 @@ impl FileProfile {
             Regex::new(&r.pattern).with_context(|| format!("rule pattern on {}", r.column))?;
         }
         if let Some(a) = &self.amount {
-            let styles = [a.signed.is_some(), a.paid_in.is_some() || a.paid_out.is_some(), a.debit.is_some() || a.credit.is_some()];
+            let styles = [
+                a.signed.is_some(),
+                a.paid_in.is_some() || a.paid_out.is_some(),
+                a.debit.is_some() || a.credit.is_some(),
+            ];
             if styles.iter().filter(|s| **s).count() != 1 {
-                bail!("[amount] needs exactly one style: signed, paid_in/paid_out, or debit/credit");
+                bail!(
+                    "[amount] needs exactly one style: signed, paid_in/paid_out, or debit/credit"
+                );
             }
         }
         Ok(())
     }
 
     pub fn delimiter_byte(&self) -> u8 {
-        self.delimiter.as_deref().and_then(|d| d.bytes().next()).unwrap_or(b',')
+        self.delimiter
+            .as_deref()
+            .and_then(|d| d.bytes().next())
+            .unwrap_or(b',')
     }
 }

@@ -149,7 +149,14 @@ impl Table {
                 return None;
             }
         };
-        Table::from_reader(Box::new(reader), name, columns, profile, skip as u64, errors)
+        Table::from_reader(
+            Box::new(reader),
+            name,
+            columns,
+            profile,
+            skip as u64,
+            errors,
+        )
     }
 
     pub fn from_reader(
@@ -216,7 +223,8 @@ impl Table {
             },
             None => None,
         };
-        let (positions, labels): (Vec<Option<usize>>, Vec<Option<(usize, String)>>) = match &mapping {
+        let (positions, labels): (Vec<Option<usize>>, Vec<Option<(usize, String)>>) = match &mapping
+        {
             None => columns
                 .iter()
                 .map(|c| {
@@ -346,7 +354,11 @@ impl Table {
                     file: self.name.clone(),
                     line: Some(line),
                     column: Some(column),
-                    message: format!("expected {} fields as in the header, found {}", self.width, raw.len()),
+                    message: format!(
+                        "expected {} fields as in the header, found {}",
+                        self.width,
+                        raw.len()
+                    ),
                 });
                 continue;
             }
@@ -362,7 +374,10 @@ impl Table {
                             errors.push(InputError {
                                 file: self.name.clone(),
                                 line: Some(line),
-                                column: Some((c + 1, self.header_names.get(c).cloned().unwrap_or_default())),
+                                column: Some((
+                                    c + 1,
+                                    self.header_names.get(c).cloned().unwrap_or_default(),
+                                )),
                                 message,
                             });
                         }
@@ -374,7 +389,12 @@ impl Table {
     }
 
     /// A view of one record for typed field access.
-    pub fn row<'a>(&'a self, rec: &'a ByteRecord, line: u64, errors: &'a mut InputErrors) -> Row<'a> {
+    pub fn row<'a>(
+        &'a self,
+        rec: &'a ByteRecord,
+        line: u64,
+        errors: &'a mut InputErrors,
+    ) -> Row<'a> {
         Row {
             table: self,
             rec,
