@@ -31,6 +31,23 @@ enum AmountRole {
     Credit,
 }
 
+/// A code table compiled: canonical field, raw column, lower-cased codes.
+#[derive(Debug)]
+struct Codes {
+    field: usize,
+    column: usize,
+    map: HashMap<String, String>,
+    default: Option<String>,
+}
+
+/// An if-rule compiled: raw column, pattern, (canonical field, value) pairs.
+#[derive(Debug)]
+struct CompiledRule {
+    column: usize,
+    pattern: Regex,
+    sets: Vec<(usize, String)>,
+}
+
 /// A profile section compiled against one file's header.
 #[derive(Debug)]
 pub struct Mapping {
@@ -45,8 +62,8 @@ pub struct Mapping {
     money_in: Option<usize>,
     money_out: Option<usize>,
     extracts: Vec<(usize, usize, Regex)>,
-    codes: Vec<(usize, usize, HashMap<String, String>, Option<String>)>,
-    rules: Vec<(usize, Regex, Vec<(usize, String)>)>,
+    codes: Vec<Codes>,
+    rules: Vec<CompiledRule>,
     pub header: Vec<String>,
 }
 
@@ -136,7 +153,12 @@ impl Mapping {
                         .iter()
                         .map(|(k, v)| (k.trim().to_lowercase(), v.clone()))
                         .collect();
-                    codes.push((f, c, map, t.default.clone()));
+                    codes.push(Codes {
+                        field: f,
+                        column: c,
+                        map,
+                        default: t.default.clone(),
+                    });
                 }
                 (None, _) => unknown_fields.push(format!(
                     "[[codes]] sets {:?}, which is not a field of this file",
@@ -161,7 +183,11 @@ impl Mapping {
                 })
                 .collect();
             if let (Some(c), Ok(re)) = (col(&r.column), Regex::new(&r.pattern)) {
-                rules.push((c, re, sets));
+                rules.push(CompiledRule {
+                    column: c,
+                    pattern: re,
+                    sets,
+                });
             }
         }
         missing.extend(unknown_fields);
@@ -257,20 +283,23 @@ impl Mapping {
                 }
             }
         }
-        for (f, c, map, default) in &self.codes {
-            let code = text(*c);
-            match map.get(&code.to_lowercase()).or(default.as_ref()) {
-                Some(word) => values[*f] = word.clone(),
+        for t in &self.codes {
+            let code = text(t.column);
+            match t.map.get(&code.to_lowercase()).or(t.default.as_ref()) {
+                Some(word) => values[t.field] = word.clone(),
                 None if code.is_empty() => {}
                 None => errors.push((
-                    *c,
-                    format!("code {code:?} is not in the profile's code table for {} (add it to [[codes]] map)", self.names[*f]),
+                    t.column,
+                    format!(
+                        "code {code:?} is not in the profile's code table for {} (add it to [[codes]] map)",
+                        self.names[t.field]
+                    ),
                 )),
             }
         }
-        for (c, re, sets) in &self.rules {
-            if re.is_match(&text(*c)) {
-                for (f, v) in sets {
+        for r in &self.rules {
+            if r.pattern.is_match(&text(r.column)) {
+                for (f, v) in &r.sets {
                     values[*f] = v.clone();
                 }
             }

@@ -65,6 +65,9 @@ impl Column {
     }
 }
 
+/// A raw column as errors name it: 1-based number and a name.
+type Label = Option<(usize, String)>;
+
 /// How raw records become the records the readers see.
 struct Source {
     reader: csv::Reader<Box<dyn Read>>,
@@ -84,7 +87,7 @@ pub struct Table {
     /// For each wanted column, its position in the record the readers see.
     positions: Vec<Option<usize>>,
     /// For each wanted column, the raw column errors should name.
-    labels: Vec<Option<(usize, String)>>,
+    labels: Vec<Label>,
     width: usize,
     /// The header's names, trimmed and lower-cased.
     header_names: Vec<String>,
