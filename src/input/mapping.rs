@@ -215,11 +215,11 @@ impl Mapping {
     pub fn provides(&self, i: usize) -> bool {
         !matches!(self.sources[i], Source::Nothing)
             || self.extracts.iter().any(|(f, ..)| *f == i)
-            || self.codes.iter().any(|(f, ..)| *f == i)
+            || self.codes.iter().any(|c| c.field == i)
             || self
                 .rules
                 .iter()
-                .any(|(_, _, sets)| sets.iter().any(|(f, _)| *f == i))
+                .any(|r| r.sets.iter().any(|(f, _)| *f == i))
     }
 
     /// The raw column a canonical field is read from, for error messages.
