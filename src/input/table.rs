@@ -226,8 +226,7 @@ impl Table {
             },
             None => None,
         };
-        let (positions, labels): (Vec<Option<usize>>, Vec<Option<(usize, String)>>) = match &mapping
-        {
+        let (positions, labels): (Vec<Option<usize>>, Vec<Label>) = match &mapping {
             None => columns
                 .iter()
                 .map(|c| {
