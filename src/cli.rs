@@ -46,6 +46,13 @@ pub struct InputArgs {
     /// Bulk receipt schedules (default DIR/schedules.csv if present).
     #[arg(long, value_name = "FILE")]
     pub schedules: Option<PathBuf>,
+    /// Set bad rows aside (into --rejects) and carry on, instead of stopping.
+    #[arg(long)]
+    pub lenient: bool,
+    /// Where --lenient writes the rows it sets aside (default: rejects.csv
+    /// beside --output, else rent-audit-rejects.csv here).
+    #[arg(long, value_name = "FILE", requires = "lenient")]
+    pub rejects: Option<PathBuf>,
     /// A mapping profile (TOML) describing how a source system's exports map
     /// onto the contract (docs/profiles.md). Repeat for several systems: each
     /// file's section is taken from the last profile that has one.

@@ -1,10 +1,12 @@
 //! `rent-audit reconcile`: reads the inputs, reconciles every account, writes
 //! the report, and turns the findings into an exit code.
 
+use std::io::Write;
+
 use anyhow::Result;
 
 use crate::cli::{FailOn, InputArgs, ReconcileArgs};
-use crate::input::{self, InputPaths, Profile};
+use crate::input::{self, InputPaths, Mode, Profile, Reject};
 use crate::output;
 use crate::recon::{self, Reconciliation, Settings, Severity};
 use crate::report::{self, Report};
@@ -46,6 +48,32 @@ pub fn input_paths(args: &InputArgs, profile: Option<&Profile>) -> Result<InputP
     })
 }
 
+/// Writes the rows lenient mode set aside, and says where on stderr.
+pub fn write_rejects(
+    args: &InputArgs,
+    output: Option<&std::path::Path>,
+    rejects: &[Reject],
+) -> Result<()> {
+    if !args.lenient || rejects.is_empty() {
+        return Ok(());
+    }
+    let path = args.rejects.clone().unwrap_or_else(|| match output {
+        Some(out) => out.with_file_name("rejects.csv"),
+        None => "rent-audit-rejects.csv".into(),
+    });
+    output::write_to(Some(&path), |out| {
+        crate::report::rejects::write(rejects, out)
+    })?;
+    let _ = writeln!(
+        std::io::stderr(),
+        "rent-audit: {} bad row{} set aside in {}",
+        rejects.len(),
+        if rejects.len() == 1 { "" } else { "s" },
+        path.display()
+    );
+    Ok(())
+}
+
 /// Exit code 1 when a finding is at or above the chosen severity.
 pub fn exit_code(recon: &Reconciliation, fail_on: FailOn) -> u8 {
     let worst = recon.findings.iter().map(|f| f.severity).min();
@@ -71,11 +99,18 @@ pub fn run(args: &ReconcileArgs) -> Result<u8> {
         check_charges: !args.skip_charges,
         ..Settings::default()
     };
-    let (data, recon) = crate::cmd::with_threads(args.threads, || -> Result<_> {
-        let data = input::load(&paths, profile.as_ref())?;
-        let recon = recon::reconcile(&data, settings.clone());
-        Ok((data, recon))
+    let mode = if args.input.lenient {
+        Mode::Lenient
+    } else {
+        Mode::Strict
+    };
+    let (loaded, recon) = crate::cmd::with_threads(args.threads, || -> Result<_> {
+        let loaded = input::load_with(&paths, profile.as_ref(), mode)?;
+        let recon = recon::reconcile(&loaded.data, settings.clone());
+        Ok((loaded, recon))
     })??;
+    write_rejects(&args.input, args.output.as_deref(), &loaded.rejects)?;
+    let data = loaded.data;
     let report = Report {
         data: &data,
         recon: &recon,

@@ -2,7 +2,10 @@
 //! what was found. They are collected (up to a cap) rather than stopping at
 //! the first, so one run shows everything that needs fixing.
 
+use std::collections::BTreeMap;
 use std::fmt;
+
+use rust_decimal::Decimal;
 
 /// At most this many problems are listed; the rest are counted.
 pub const ERROR_CAP: usize = 200;
@@ -32,21 +35,91 @@ impl fmt::Display for InputError {
     }
 }
 
+/// A row that could not be used, as lenient mode sets it aside.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct BadRow {
+    /// The original record, fields joined as in the file.
+    pub record: String,
+    /// `column: problem` for each problem found.
+    pub reasons: Vec<String>,
+    /// The row's money where it could be read (signed as in the file).
+    pub money: Option<Decimal>,
+}
+
 /// Every problem found in one run.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct InputErrors {
+    /// Problems to show, up to [`ERROR_CAP`].
     pub errors: Vec<InputError>,
     /// Problems found beyond [`ERROR_CAP`].
     pub omitted: usize,
+    /// Every row with a problem, by (file, line): not capped, so lenient
+    /// mode can set each one aside.
+    pub rows: BTreeMap<(String, u64), BadRow>,
+    /// Problems with a whole file (missing, unreadable, a missing column):
+    /// no mode can carry on past these.
+    pub fatal: usize,
 }
 
 impl InputErrors {
+    /// A problem with a whole file.
     pub fn push(&mut self, e: InputError) {
+        self.fatal += 1;
+        self.show(e);
+    }
+
+    fn show(&mut self, e: InputError) {
         if self.errors.len() < ERROR_CAP {
             self.errors.push(e);
         } else {
             self.omitted += 1;
         }
+    }
+
+    /// A problem with one row, whose original text is `record`.
+    pub fn push_row(&mut self, e: InputError, record: impl FnOnce() -> String) {
+        if let Some(line) = e.line {
+            let row = self.rows.entry((e.file.clone(), line)).or_default();
+            if row.record.is_empty() {
+                row.record = record();
+            }
+            let reason = match &e.column {
+                Some((_, name)) => format!("{name}: {}", e.message),
+                None => e.message.clone(),
+            };
+            row.reasons.push(reason);
+        } else {
+            self.fatal += 1;
+        }
+        self.show(e);
+    }
+
+    /// A row that cannot be used because of a problem reported elsewhere:
+    /// set aside with its reason, but not shown again.
+    pub fn push_row_quietly(
+        &mut self,
+        file: &str,
+        line: u64,
+        reason: String,
+        record: impl FnOnce() -> String,
+    ) {
+        let row = self.rows.entry((file.to_string(), line)).or_default();
+        if row.record.is_empty() {
+            row.record = record();
+        }
+        row.reasons.push(reason);
+    }
+
+    /// The money on a row already marked bad, where it could be read.
+    pub fn row_money(&mut self, file: &str, line: u64, money: Option<Decimal>) {
+        if let (Some(row), Some(m)) = (self.rows.get_mut(&(file.to_string(), line)), money) {
+            row.money = Some(m);
+        }
+    }
+
+    /// Whether every problem belongs to a row (none is about a whole file).
+    pub fn only_rows(&self) -> bool {
+        self.fatal == 0
     }
 
     pub fn is_empty(&self) -> bool {

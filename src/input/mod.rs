@@ -72,9 +72,43 @@ impl InputPaths {
     }
 }
 
-/// Reads and checks every file, through `profile` where one is given. Either
-/// a whole dataset or every problem found.
+/// A bad row set aside in lenient mode.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reject {
+    pub file: String,
+    pub line: u64,
+    pub row: error::BadRow,
+}
+
+/// Strict stops at any bad row; lenient sets bad rows aside and carries on.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Mode {
+    #[default]
+    Strict,
+    Lenient,
+}
+
+/// What reading produced: the data, and in lenient mode the rows set aside.
+#[derive(Clone, Debug, Default)]
+pub struct Loaded {
+    pub data: Dataset,
+    pub rejects: Vec<Reject>,
+    /// Columns each file has that nothing reads, for `validate`.
+    pub unknown_columns: Vec<(String, Vec<String>)>,
+}
+
+/// Reads and checks every file, through `profile` where one is given. Strict:
+/// a whole dataset or every problem found. Lenient: bad rows are set aside
+/// (problems with a whole file still stop the run).
 pub fn load(paths: &InputPaths, profile: Option<&Profile>) -> Result<Dataset, InputErrors> {
+    load_with(paths, profile, Mode::Strict).map(|l| l.data)
+}
+
+pub fn load_with(
+    paths: &InputPaths,
+    profile: Option<&Profile>,
+    mode: Mode,
+) -> Result<Loaded, InputErrors> {
     let mut errors = InputErrors::default();
     let sources = paths.source_names();
     let mut data = Dataset {
@@ -93,28 +127,61 @@ pub fn load(paths: &InputPaths, profile: Option<&Profile>) -> Result<Dataset, In
         })
     };
 
+    let mut unknown_columns = Vec::new();
+    let mut note = |file: SourceFile, t: &Table, data: &mut Dataset| {
+        data.reading[file.index()].rows_read = t.rows_read;
+        if !t.unknown_columns.is_empty() {
+            unknown_columns.push((t.name.clone(), t.unknown_columns.clone()));
+        }
+    };
     let mut accounts = AccountIds::default();
     let accounts_read = match open(SourceFile::Accounts, ACCOUNT_COLUMNS, &mut errors) {
-        Some(t) => {
-            data.accounts = read_accounts(t, &mut accounts, &mut errors);
+        Some(mut t) => {
+            data.accounts = read_accounts(&mut t, &mut accounts, &mut errors);
+            note(SourceFile::Accounts, &t, &mut data);
             true
         }
         None => false,
     };
-    if let Some(t) = open(SourceFile::Ledger, LEDGER_COLUMNS, &mut errors) {
-        data.postings = read_ledger(t, &accounts, accounts_read, &mut errors);
+    if let Some(mut t) = open(SourceFile::Ledger, LEDGER_COLUMNS, &mut errors) {
+        data.postings = read_ledger(&mut t, &accounts, accounts_read, &mut errors);
+        note(SourceFile::Ledger, &t, &mut data);
     }
-    if let Some(t) = open(SourceFile::Bank, BANK_COLUMNS, &mut errors) {
-        data.bank = read_bank(t, &mut errors);
+    if let Some(mut t) = open(SourceFile::Bank, BANK_COLUMNS, &mut errors) {
+        data.bank = read_bank(&mut t, &mut errors);
+        note(SourceFile::Bank, &t, &mut data);
     }
-    if let Some(t) = open(SourceFile::Schedules, SCHEDULE_COLUMNS, &mut errors) {
-        data.shares = read_schedules(t, &mut errors);
+    if let Some(mut t) = open(SourceFile::Schedules, SCHEDULE_COLUMNS, &mut errors) {
+        data.shares = read_schedules(&mut t, &mut errors);
+        note(SourceFile::Schedules, &t, &mut data);
     }
     if errors.is_empty() {
-        Ok(data)
-    } else {
-        Err(errors)
+        return Ok(Loaded {
+            data,
+            rejects: Vec::new(),
+            unknown_columns,
+        });
     }
+    if mode == Mode::Strict || !errors.only_rows() {
+        return Err(errors);
+    }
+    let rejects: Vec<Reject> = std::mem::take(&mut errors.rows)
+        .into_iter()
+        .map(|((file, line), row)| Reject { file, line, row })
+        .collect();
+    for file in SourceFile::ALL {
+        let name = sources.name(file);
+        let reading = &mut data.reading[file.index()];
+        for r in rejects.iter().filter(|r| r.file == name) {
+            reading.rows_rejected += 1;
+            reading.rejected_money += r.row.money.unwrap_or_default();
+        }
+    }
+    Ok(Loaded {
+        data,
+        rejects,
+        unknown_columns,
+    })
 }
 
 /// Account refs read so far: the good rows' ids, and the refs of rows that
@@ -159,7 +226,7 @@ const ACCOUNT_COLUMNS: &[Column] = &[
     optional("open_dispute"),
 ];
 
-fn read_accounts(mut t: Table, ids: &mut AccountIds, errors: &mut InputErrors) -> Vec<Account> {
+fn read_accounts(t: &mut Table, ids: &mut AccountIds, errors: &mut InputErrors) -> Vec<Account> {
     let mut out = Vec::new();
     let mut seen = HashMap::new();
     let mut rec = ByteRecord::new();
@@ -266,7 +333,7 @@ const LEDGER_COLUMNS: &[Column] = &[
 /// `accounts_read`: whether the accounts file could be read at all; if not,
 /// every posting would name an unknown account, so none is reported.
 fn read_ledger(
-    mut t: Table,
+    t: &mut Table,
     ids: &AccountIds,
     accounts_read: bool,
     errors: &mut InputErrors,
@@ -293,7 +360,7 @@ fn read_ledger(
         let account = r.id(1).and_then(|a| match ids.good.get(&a) {
             Some(&id) => Some(id),
             None if ids.rejected.contains(&a) || !accounts_read => {
-                r.fail_quietly();
+                r.fail_quietly(format!("account_ref: its account {a:?} could not be read"));
                 None
             }
             None => {
@@ -337,6 +404,7 @@ fn read_ledger(
         let bank_ref = r.opt_text(7);
         let description = r.text(8).map(str::to_string);
         if !r.ok() {
+            r.note_money(amount.or(debit.flatten()).or(credit.flatten().map(|c| -c)));
             continue;
         }
         if let (
@@ -388,7 +456,7 @@ const BANK_COLUMNS: &[Column] = &[
     optional("returned_bank_id"),
 ];
 
-fn read_bank(mut t: Table, errors: &mut InputErrors) -> Vec<BankLine> {
+fn read_bank(t: &mut Table, errors: &mut InputErrors) -> Vec<BankLine> {
     let mut out = Vec::new();
     let mut seen = HashMap::new();
     let mut rec = ByteRecord::new();
@@ -412,6 +480,7 @@ fn read_bank(mut t: Table, errors: &mut InputErrors) -> Vec<BankLine> {
         let return_code = r.opt_text(6);
         let returned_bank_id = r.opt_text(7);
         if !r.ok() {
+            r.note_money(amount);
             continue;
         }
         if let (
@@ -461,7 +530,7 @@ const SCHEDULE_COLUMNS: &[Column] = &[
     optional("period_end").date(),
 ];
 
-fn read_schedules(mut t: Table, errors: &mut InputErrors) -> Vec<ScheduleShare> {
+fn read_schedules(t: &mut Table, errors: &mut InputErrors) -> Vec<ScheduleShare> {
     if !t.has(1) && !t.has(2) {
         errors.push(InputError {
             file: t.name.clone(),
@@ -492,6 +561,7 @@ fn read_schedules(mut t: Table, errors: &mut InputErrors) -> Vec<ScheduleShare> 
         let period_start = r.opt_date(4);
         let period_end = r.opt_date(5);
         if !r.ok() {
+            r.note_money(amount);
             continue;
         }
         if let (

@@ -73,6 +73,9 @@ struct Source {
     reader: csv::Reader<Box<dyn Read>>,
     mapping: Option<Mapping>,
     raw: ByteRecord,
+    /// The raw record behind the current mapped record, for rejects.
+    current: ByteRecord,
+    delimiter: u8,
     /// Lines skipped above the header, added back to every line number.
     line_offset: u64,
     /// Records held back so the last `trailer_rows` can be dropped.
@@ -95,6 +98,18 @@ pub struct Table {
     pub unknown_columns: Vec<String>,
     /// Records read, good or bad (after any preamble and before any trailer).
     pub rows_read: usize,
+}
+
+/// A record as a line of the file it came from (quoted where needed).
+pub fn record_text(rec: &ByteRecord, delimiter: u8) -> String {
+    let mut w = csv::WriterBuilder::new()
+        .delimiter(delimiter)
+        .from_writer(Vec::new());
+    let _ = w.write_byte_record(rec);
+    let bytes = w.into_inner().unwrap_or_default();
+    String::from_utf8_lossy(&bytes)
+        .trim_end_matches(['\r', '\n'])
+        .to_string()
 }
 
 /// Drops the first `n` lines of a byte stream (a bank's preamble).
@@ -285,6 +300,8 @@ impl Table {
                 reader,
                 mapping,
                 raw: ByteRecord::new(),
+                current: ByteRecord::new(),
+                delimiter: profile.map_or(b',', FileProfile::delimiter_byte),
                 line_offset,
                 held: VecDeque::new(),
                 trailer_rows: profile.map_or(0, |p| p.trailer_rows),
@@ -323,15 +340,17 @@ impl Table {
                 Ok(false) => return None,
                 Err(e) => {
                     let line = e.position().map(|p| p.line() + src.line_offset);
-                    errors.push(InputError {
+                    let err = InputError {
                         file: self.name.clone(),
                         line,
                         column: None,
                         message: format!("unreadable record: {e}"),
-                    });
+                    };
                     if matches!(e.kind(), csv::ErrorKind::Io(_)) {
+                        errors.push(err);
                         return None;
                     }
+                    errors.push_row(err, || "(unreadable)".to_string());
                 }
             }
         }
@@ -427,18 +446,46 @@ impl<'a> Row<'a> {
         self.failed = true;
         // Without a profile: the contract's column; with one: the source column.
         let column = self.table.labels[col].clone();
-        self.errors.push(InputError {
-            file: self.table.name.clone(),
-            line: Some(self.line),
-            column,
-            message,
-        });
+        let (table, rec) = (self.table, self.rec);
+        let raw = if table.source.mapping.is_some() {
+            &table.source.current
+        } else {
+            rec
+        };
+        self.errors.push_row(
+            InputError {
+                file: table.name.clone(),
+                line: Some(self.line),
+                column,
+                message,
+            },
+            || record_text(raw, table.source.delimiter),
+        );
     }
 
     /// Marks the row unusable without a message of its own, where the cause
     /// has already been reported (a reference to a rejected account row).
-    pub fn fail_quietly(&mut self) {
+    pub fn fail_quietly(&mut self, reason: String) {
         self.failed = true;
+        let (table, rec) = (self.table, self.rec);
+        let raw = if table.source.mapping.is_some() {
+            &table.source.current
+        } else {
+            rec
+        };
+        self.errors
+            .push_row_quietly(&table.name, self.line, reason, || {
+                record_text(raw, table.source.delimiter)
+            });
+    }
+
+    /// Records the money on a row that turned out bad, where it was read.
+    pub fn note_money(&mut self, money: Option<Decimal>) {
+        if !self.failed {
+            return;
+        }
+        let name = self.table.name.clone();
+        self.errors.row_money(&name, self.line, money);
     }
 
     /// The raw, trimmed bytes of a column; empty if the file lacks it.

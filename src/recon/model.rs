@@ -253,10 +253,21 @@ pub struct ScheduleShare {
     pub row: RowRef,
 }
 
+/// How one input file was read: rows read, and rows set aside as bad (in
+/// lenient mode) with the money on them where it could be read.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct FileReading {
+    pub rows_read: usize,
+    pub rows_rejected: usize,
+    pub rejected_money: Decimal,
+}
+
 /// Everything read from the inputs, validated and ready to reconcile.
 #[derive(Clone, Debug, Default)]
 pub struct Dataset {
     pub sources: SourceNames,
+    /// Per input file, in `SourceFile` order.
+    pub reading: [FileReading; 4],
     pub accounts: Vec<Account>,
     pub postings: Vec<Posting>,
     pub bank: Vec<BankLine>,

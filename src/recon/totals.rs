@@ -5,7 +5,7 @@ use rust_decimal::Decimal;
 
 use super::finding::{Finding, FindingKind, Outcome, Severity};
 use super::matching::Matching;
-use super::model::Dataset;
+use super::model::{Dataset, FileReading};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OutcomeTotal {
@@ -29,6 +29,8 @@ pub struct KindTotal {
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Totals {
+    /// Rows read and set aside per file, in `SourceFile` order.
+    pub reading: [FileReading; 4],
     pub accounts_rows: usize,
     pub ledger_rows: usize,
     pub ledger_debit_rows: usize,
@@ -87,6 +89,7 @@ fn tally(items: impl Iterator<Item = (Outcome, Decimal)>) -> Vec<OutcomeTotal> {
 
 pub fn compute(data: &Dataset, matching: &Matching, findings: &[Finding]) -> Totals {
     let mut t = Totals {
+        reading: data.reading,
         accounts_rows: data.accounts.len(),
         ledger_rows: data.postings.len(),
         bank_rows: data.bank.len(),

@@ -26,7 +26,11 @@ struct Run {
 #[derive(Serialize)]
 struct FileTotal {
     file: String,
+    /// Rows used; `rows_read` = `rows` + `rows_rejected`.
     rows: usize,
+    rows_read: usize,
+    rows_rejected: usize,
+    rejected_money: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     money_in: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -121,24 +125,36 @@ impl Exporter for JsonExporter {
                     FileTotal {
                         file: name(F::Accounts),
                         rows: t.accounts_rows,
+                        rows_read: t.reading[F::Accounts.index()].rows_read,
+                        rows_rejected: t.reading[F::Accounts.index()].rows_rejected,
+                        rejected_money: plain(t.reading[F::Accounts.index()].rejected_money),
                         money_in: None,
                         money_out: None,
                     },
                     FileTotal {
                         file: name(F::Ledger),
                         rows: t.ledger_rows,
+                        rows_read: t.reading[F::Ledger.index()].rows_read,
+                        rows_rejected: t.reading[F::Ledger.index()].rows_rejected,
+                        rejected_money: plain(t.reading[F::Ledger.index()].rejected_money),
                         money_in: Some(plain(t.ledger_credits)),
                         money_out: Some(plain(t.ledger_debits)),
                     },
                     FileTotal {
                         file: name(F::Bank),
                         rows: t.bank_rows,
+                        rows_read: t.reading[F::Bank.index()].rows_read,
+                        rows_rejected: t.reading[F::Bank.index()].rows_rejected,
+                        rejected_money: plain(t.reading[F::Bank.index()].rejected_money),
                         money_in: Some(plain(t.money_in)),
                         money_out: Some(plain(t.money_out)),
                     },
                     FileTotal {
                         file: name(F::Schedules),
                         rows: t.schedule_rows,
+                        rows_read: t.reading[F::Schedules.index()].rows_read,
+                        rows_rejected: t.reading[F::Schedules.index()].rows_rejected,
+                        rejected_money: plain(t.reading[F::Schedules.index()].rejected_money),
                         money_in: Some(plain(t.schedule_amount)),
                         money_out: None,
                     },

@@ -4,6 +4,7 @@
 pub mod csv;
 pub mod json;
 pub mod markdown;
+pub mod rejects;
 pub mod sections;
 pub mod table;
 pub mod view;

@@ -57,41 +57,62 @@ pub fn sections(report: &Report<'_>) -> Vec<Section> {
     let name = |f| data.sources.name(f).to_string();
     let mut out = Vec::new();
 
-    out.push(Section {
-        title: "Control totals: input files".to_string(),
-        headers: vec!["file", "rows", "money in / credits", "money out / debits"],
-        numeric: vec![1, 2, 3],
-        rows: vec![
-            vec![
-                name(SourceFile::Accounts),
-                t.accounts_rows.to_string(),
-                String::new(),
-                String::new(),
-            ],
-            vec![
-                name(SourceFile::Ledger),
-                t.ledger_rows.to_string(),
-                pounds(t.ledger_credits),
-                pounds(t.ledger_debits),
-            ],
-            vec![
-                name(SourceFile::Bank),
-                t.bank_rows.to_string(),
-                pounds(t.money_in),
-                pounds(t.money_out),
-            ],
-        ],
-        note: None,
-    });
+    // Rows read = rows used + rows set aside (lenient mode), per file.
+    let file_row = |file: SourceFile, used: usize, money_in: String, money_out: String| {
+        let r = &t.reading[file.index()];
+        vec![
+            name(file),
+            r.rows_read.to_string(),
+            used.to_string(),
+            r.rows_rejected.to_string(),
+            money_in,
+            money_out,
+        ]
+    };
+    let mut files = vec![
+        file_row(
+            SourceFile::Accounts,
+            t.accounts_rows,
+            String::new(),
+            String::new(),
+        ),
+        file_row(
+            SourceFile::Ledger,
+            t.ledger_rows,
+            pounds(t.ledger_credits),
+            pounds(t.ledger_debits),
+        ),
+        file_row(
+            SourceFile::Bank,
+            t.bank_rows,
+            pounds(t.money_in),
+            pounds(t.money_out),
+        ),
+    ];
     // Only where a schedules file was read: an absent file is not an empty one.
     if report.inputs.contains(&name(SourceFile::Schedules)) {
-        out[0].rows.push(vec![
-            name(SourceFile::Schedules),
-            t.schedule_rows.to_string(),
+        files.push(file_row(
+            SourceFile::Schedules,
+            t.schedule_rows,
             pounds(t.schedule_amount),
             String::new(),
-        ]);
+        ));
     }
+    let rejected: usize = t.reading.iter().map(|r| r.rows_rejected).sum();
+    let rejected_money: Decimal = t.reading.iter().map(|r| r.rejected_money).sum();
+    out.push(Section {
+        title: "Control totals: input files".to_string(),
+        headers: vec!["file", "rows read", "used", "set aside", "money in / credits", "money out / debits"],
+        numeric: vec![1, 2, 3, 4, 5],
+        rows: files,
+        note: (rejected > 0).then(|| {
+            format!(
+                "{rejected} bad row{} set aside (money on them, where readable: {}); they are listed in the rejects file and not reconciled.",
+                if rejected == 1 { "" } else { "s" },
+                pounds(rejected_money)
+            )
+        }),
+    });
     let mut bank = outcome_section(
         "Bank lines by outcome (bulk lines counted by schedule share)",
         "entries",
