@@ -415,3 +415,42 @@ fn the_messy_sample_read_through_the_shipped_profiles_gives_the_sample_report() 
         fs::read_to_string(root().join("fixtures/sample/expected.json")).expect("expected");
     assert_eq!(layout_free(&text(&out.stdout)), layout_free(&canonical));
 }
+
+#[test]
+fn lenient_sets_bad_rows_aside_and_every_row_is_accounted_for() {
+    let case = Case::new(&root().join("fixtures/lenient"));
+    assert_eq!(
+        case.run(&["reconcile", "."]).status.code(),
+        Some(2),
+        "strict stops"
+    );
+    let out = case.run(&[
+        "reconcile",
+        ".",
+        "--format",
+        "json",
+        "--lenient",
+        "--rejects",
+        "set-aside.csv",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("7 bad rows set aside in set-aside.csv"));
+    let rejects = fs::read_to_string(case.path().join("set-aside.csv")).expect("rejects file");
+    for expected in [
+        "accounts.csv,4,rent: expected a positive rent",
+        "bank.csv,5,\"date: expected a date as YYYY-MM-DD, found \"\"31/03/2026\"\"\",25.00,",
+        "bank.csv,7,\"reference: expected 6 fields as in the header, found 3\",,\"B6,2026-03-09,5.00\"",
+        // A posting to an account whose row was bad is set aside, not dropped.
+        "ledger.csv,8,\"account_ref: its account \"\"C003\"\" could not be read\"",
+        "ledger.csv,10,\"account_ref: no account \"\"C009\"\" in the accounts file\",-10.00,",
+    ] {
+        assert!(rejects.contains(expected), "{expected}\nin\n{rejects}");
+    }
+    let doc: serde_json::Value = serde_json::from_str(&text(&out.stdout)).expect("json");
+    for file in doc["totals"]["files"].as_array().expect("files") {
+        let n = |k: &str| file[k].as_u64().expect("count");
+        assert_eq!(n("rows_read"), n("rows") + n("rows_rejected"), "{file}");
+    }
+    // Nothing bad was read as zero: the bank's money is the three good lines.
+    assert_eq!(doc["totals"]["files"][2]["money_in"], "633.33");
+}

@@ -357,12 +357,13 @@ impl Table {
     }
 
     /// Reads the next record into `rec`. Returns its line, or `None` at the
-    /// end. Unreadable, ragged and unmappable records are recorded as errors
-    /// (with their line) and skipped; `rejected` collects their lines.
+    /// end. Unreadable, ragged and unmappable records are recorded as row
+    /// errors (with their line and original text) and skipped.
     pub fn next(&mut self, rec: &mut ByteRecord, errors: &mut InputErrors) -> Option<u64> {
         loop {
             let (raw, line) = self.next_raw(errors)?;
             self.rows_read += 1;
+            let delimiter = self.source.delimiter;
             if raw.len() != self.width {
                 // Point at where the row goes wrong: the first extra
                 // field, or the first missing one.
@@ -371,40 +372,41 @@ impl Table {
                 } else {
                     (raw.len() + 1, self.header_names[raw.len()].clone())
                 };
-                errors.push(InputError {
+                let message = format!(
+                    "expected {} fields as in the header, found {}",
+                    self.width,
+                    raw.len()
+                );
+                let err = InputError {
                     file: self.name.clone(),
                     line: Some(line),
                     column: Some(column),
-                    message: format!(
-                        "expected {} fields as in the header, found {}",
-                        self.width,
-                        raw.len()
-                    ),
-                });
+                    message,
+                };
+                errors.push_row(err, || record_text(&raw, delimiter));
                 continue;
             }
-            match &self.source.mapping {
-                None => {
-                    *rec = raw;
+            let Some(m) = &self.source.mapping else {
+                *rec = raw;
+                return Some(line);
+            };
+            match m.apply(&raw, line, rec) {
+                Ok(()) => {
+                    self.source.current = raw;
                     return Some(line);
                 }
-                Some(m) => match m.apply(&raw, line, rec) {
-                    Ok(()) => return Some(line),
-                    Err(problems) => {
-                        for (c, message) in problems {
-                            errors.push(InputError {
-                                file: self.name.clone(),
-                                line: Some(line),
-                                column: Some((
-                                    c + 1,
-                                    self.header_names.get(c).cloned().unwrap_or_default(),
-                                )),
-                                message,
-                            });
-                        }
-                        continue;
+                Err(problems) => {
+                    for (c, message) in problems {
+                        let name = self.header_names.get(c).cloned().unwrap_or_default();
+                        let err = InputError {
+                            file: self.name.clone(),
+                            line: Some(line),
+                            column: Some((c + 1, name)),
+                            message,
+                        };
+                        errors.push_row(err, || record_text(&raw, delimiter));
                     }
-                },
+                }
             }
         }
     }
