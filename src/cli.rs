@@ -27,6 +27,15 @@ pub enum Command {
     /// Reconcile every account: findings with evidence, control totals, and
     /// each account's standing against the NOSP trigger.
     Reconcile(ReconcileArgs),
+    /// Read every input as `reconcile` would and report every problem at
+    /// once: rows read and set aside, money, dates, notes. Exit 0 clean, 2 if not.
+    Validate(ValidateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
 }
 
 /// Where the input files are.

@@ -454,3 +454,45 @@ fn lenient_sets_bad_rows_aside_and_every_row_is_accounted_for() {
     // Nothing bad was read as zero: the bank's money is the three good lines.
     assert_eq!(doc["totals"]["files"][2]["money_in"], "633.33");
 }
+
+#[test]
+fn validate_reports_every_problem_and_note_at_once() {
+    let case = Case::new(&root().join("fixtures/lenient"));
+    let out = case.run(&["validate", "."]);
+    assert_eq!(out.status.code(), Some(2));
+    let report = text(&out.stdout);
+    assert!(
+        report.starts_with("rent-audit validate: 7 bad rows, 7 problems, 0 notes"),
+        "{report}"
+    );
+    for line in [
+        "bank.csv: 6 rows read, 3 used, 3 set aside; money in £633.33, out £0.00; dates 2026-03-02 to 2026-03-09",
+        "  bank.csv:6:3: amount: expected an amount like 412.50",
+        "  ledger.csv:10:2: account_ref: no account \"C009\" in the accounts file",
+    ] {
+        assert!(report.contains(line), "{line}\nin\n{report}");
+    }
+
+    let clean = Case::new(&root().join("fixtures/clean"));
+    fs::write(
+        clean.path().join("schedules.csv"),
+        "batch_ref,account_ref,amount\nHB-404,C001,10.00\n",
+    )
+    .expect("write");
+    let mut ledger = fs::read_to_string(clean.path().join("ledger.csv")).expect("ledger");
+    ledger.push_str("L7,C001,2026-02-20,adjustment,,5.00,,,Before the tenancy\n");
+    fs::write(clean.path().join("ledger.csv"), ledger).expect("write");
+    let out = clean.run(&["validate", "."]);
+    assert_eq!(out.status.code(), Some(0), "notes are not problems");
+    let report = text(&out.stdout);
+    assert!(
+        report.contains("schedules.csv:2: batch \"HB-404\" matches no bank line's id or reference"),
+        "{report}"
+    );
+    assert!(
+        report.contains(
+            "ledger.csv:8: L7 is dated 2026-02-20, before C001's tenancy began (2026-03-02)"
+        ),
+        "{report}"
+    );
+}

@@ -1,6 +1,7 @@
 //! One file per subcommand, each wiring input -> core -> report (xsv's layout).
 
 pub mod reconcile;
+pub mod validate;
 
 use anyhow::Result;
 
@@ -10,6 +11,7 @@ use crate::cli::{Cli, Command};
 pub fn run(cli: Cli) -> Result<u8> {
     match cli.command {
         Command::Reconcile(args) => reconcile::run(&args),
+        Command::Validate(args) => validate::run(&args),
     }
 }
 

@@ -40,8 +40,8 @@ impl fmt::Display for InputError {
 pub struct BadRow {
     /// The original record, fields joined as in the file.
     pub record: String,
-    /// `column: problem` for each problem found.
-    pub reasons: Vec<String>,
+    /// Each problem found: the column (1-based number and name) and what.
+    pub reasons: Vec<(Option<(usize, String)>, String)>,
     /// The row's money where it could be read (signed as in the file).
     pub money: Option<Decimal>,
 }
@@ -59,6 +59,20 @@ pub struct InputErrors {
     /// Problems with a whole file (missing, unreadable, a missing column):
     /// no mode can carry on past these.
     pub fatal: usize,
+}
+
+impl BadRow {
+    /// `name: problem; name: problem`, for the rejects file.
+    pub fn reasons_text(&self) -> String {
+        self.reasons
+            .iter()
+            .map(|(column, message)| match column {
+                Some((_, name)) => format!("{name}: {message}"),
+                None => message.clone(),
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
 }
 
 impl InputErrors {
@@ -83,11 +97,7 @@ impl InputErrors {
             if row.record.is_empty() {
                 row.record = record();
             }
-            let reason = match &e.column {
-                Some((_, name)) => format!("{name}: {}", e.message),
-                None => e.message.clone(),
-            };
-            row.reasons.push(reason);
+            row.reasons.push((e.column.clone(), e.message.clone()));
         } else {
             self.fatal += 1;
         }
@@ -100,6 +110,7 @@ impl InputErrors {
         &mut self,
         file: &str,
         line: u64,
+        column: Option<(usize, String)>,
         reason: String,
         record: impl FnOnce() -> String,
     ) {
@@ -107,7 +118,7 @@ impl InputErrors {
         if row.record.is_empty() {
             row.record = record();
         }
-        row.reasons.push(reason);
+        row.reasons.push((column, reason));
     }
 
     /// The money on a row already marked bad, where it could be read.

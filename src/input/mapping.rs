@@ -222,6 +222,29 @@ impl Mapping {
                 .any(|r| r.sets.iter().any(|(f, _)| *f == i))
     }
 
+    /// Every raw column the mapping reads, for noting the ones it does not.
+    pub fn used_columns(&self) -> Vec<usize> {
+        let mut used: Vec<usize> = self
+            .sources
+            .iter()
+            .filter_map(|s| match s {
+                Source::Column(c) => Some(*c),
+                _ => None,
+            })
+            .chain(
+                [self.signed, self.money_in, self.money_out]
+                    .into_iter()
+                    .flatten(),
+            )
+            .chain(self.extracts.iter().map(|(_, c, _)| *c))
+            .chain(self.codes.iter().map(|t| t.column))
+            .chain(self.rules.iter().map(|r| r.column))
+            .collect();
+        used.sort_unstable();
+        used.dedup();
+        used
+    }
+
     /// The raw column a canonical field is read from, for error messages.
     pub fn raw_column(&self, i: usize) -> Option<usize> {
         match self.sources[i] {

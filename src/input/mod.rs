@@ -360,7 +360,7 @@ fn read_ledger(
         let account = r.id(1).and_then(|a| match ids.good.get(&a) {
             Some(&id) => Some(id),
             None if ids.rejected.contains(&a) || !accounts_read => {
-                r.fail_quietly(format!("account_ref: its account {a:?} could not be read"));
+                r.fail_quietly(1, format!("its account {a:?} could not be read"));
                 None
             }
             None => {

@@ -286,7 +286,7 @@ impl Table {
         }
         let used: Vec<usize> = match &mapping {
             None => positions.iter().flatten().copied().collect(),
-            Some(m) => (0..columns.len()).filter_map(|i| m.raw_column(i)).collect(),
+            Some(m) => m.used_columns(),
         };
         let unknown_columns = names
             .iter()
@@ -467,8 +467,9 @@ impl<'a> Row<'a> {
 
     /// Marks the row unusable without a message of its own, where the cause
     /// has already been reported (a reference to a rejected account row).
-    pub fn fail_quietly(&mut self, reason: String) {
+    pub fn fail_quietly(&mut self, col: usize, reason: String) {
         self.failed = true;
+        let column = self.table.labels[col].clone();
         let (table, rec) = (self.table, self.rec);
         let raw = if table.source.mapping.is_some() {
             &table.source.current
@@ -476,7 +477,7 @@ impl<'a> Row<'a> {
             rec
         };
         self.errors
-            .push_row_quietly(&table.name, self.line, reason, || {
+            .push_row_quietly(&table.name, self.line, column, reason, || {
                 record_text(raw, table.source.delimiter)
             });
     }

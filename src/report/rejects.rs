@@ -14,7 +14,7 @@ pub fn write(rejects: &[Reject], out: &mut dyn Write) -> io::Result<()> {
         let cells = [
             r.file.clone(),
             r.line.to_string(),
-            r.row.reasons.join("; "),
+            r.row.reasons_text(),
             r.row.money.map(plain).unwrap_or_default(),
             r.row.record.clone(),
         ];
