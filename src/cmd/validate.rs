@@ -18,11 +18,8 @@ use crate::recon::money::pounds;
 pub fn run(args: &ValidateArgs) -> Result<u8> {
     let profile = super::reconcile::profile(&args.input)?;
     let paths = super::reconcile::input_paths(&args.input, profile.as_ref())?;
-    let loaded = match input::load_with(&paths, profile.as_ref(), Mode::Lenient) {
-        Ok(loaded) => loaded,
-        // A problem with a whole file: nothing more can be said.
-        Err(errors) => return Err(errors.into()),
-    };
+    // A problem with a whole file stops here: nothing more can be said.
+    let loaded = input::load_with(&paths, profile.as_ref(), Mode::Lenient)?;
     let text = report(&loaded, profile.as_ref().and_then(|p| p.name.as_deref()));
     output::write_to(None, |out| out.write_all(text.as_bytes()))?;
     Ok(if loaded.rejects.is_empty() { 0 } else { 2 })
