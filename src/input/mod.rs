@@ -595,3 +595,6 @@ fn read_schedules(t: &mut Table, errors: &mut InputErrors) -> Vec<ScheduleShare>
     }
     out
 }
+
+#[cfg(test)]
+mod tests;
