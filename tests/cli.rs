@@ -24,7 +24,7 @@ impl Case {
         let dir = tempfile::tempdir().expect("temp dir");
         for entry in fs::read_dir(fixture).expect("fixture dir") {
             let path = entry.expect("entry").path();
-            if path.extension().is_some_and(|e| e == "csv") {
+            if path.extension().is_some_and(|e| e == "csv" || e == "toml") {
                 fs::copy(&path, dir.path().join(path.file_name().expect("name"))).expect("copy");
             }
         }

@@ -285,11 +285,11 @@ impl Mapping {
                 },
             };
             values.push(v);
-            if self.types[i] == ColumnType::Money {
+            if self.types[i] == ColumnType::Money && !values[i].is_empty() {
                 if let Source::Column(c) = source {
                     match clean_money(&values[i]) {
-                        Ok(m) => values[i] = m,
-                        Err(m) => errors.push((*c, m)),
+                        Ok(m) if super::parse::money(m.as_bytes()).is_ok() => values[i] = m,
+                        _ => errors.push((*c, money_error(&values[i]))),
                     }
                 }
             }
@@ -374,10 +374,10 @@ impl Mapping {
             if t.is_empty() {
                 return Ok(None);
             }
-            let cleaned = clean_money(&t).map_err(|m| (c, m))?;
+            let cleaned = clean_money(&t).map_err(|_| (c, money_error(&t)))?;
             super::parse::money(cleaned.as_bytes())
                 .map(Some)
-                .map_err(|m| (c, m))
+                .map_err(|_| (c, money_error(&t)))
         };
         let zero = rust_decimal::Decimal::ZERO;
         // The signed amount, positive meaning money in (bank) or a debit (ledger).
@@ -417,6 +417,20 @@ impl Mapping {
             AmountRole::Credit if signed < zero => (-signed).to_string(),
             _ => String::new(),
         })
+    }
+}
+
+/// What a profile accepts as money, quoting the cell as it was.
+fn money_error(original: &str) -> String {
+    let cleaned = clean_money(original).unwrap_or_default();
+    match super::parse::money(cleaned.as_bytes()) {
+        Err(m) if m.contains("decimal places") || m.contains("too large") => {
+            format!(
+                "{original:?}: {}",
+                m.split_once(' ').map_or(m.as_str(), |(_, rest)| rest)
+            )
+        }
+        _ => format!("expected an amount like £1,234.50, -12.00 or (12.00), found {original:?}"),
     }
 }
 

@@ -180,8 +180,15 @@ impl FileProfile {
             }
         }
         for f in &self.date_formats {
-            let probe = NaiveDate::from_ymd_opt(2026, 4, 6).map(|d| d.format(f).to_string());
-            if probe.is_none_or(|p| NaiveDate::parse_from_str(&p, f).is_err()) {
+            // chrono panics when asked to format with a bad specifier, so the
+            // items are checked before any date is formatted or parsed.
+            let bad = chrono::format::StrftimeItems::new(f)
+                .any(|i| matches!(i, chrono::format::Item::Error));
+            let round_trips = || {
+                NaiveDate::from_ymd_opt(2026, 4, 6)
+                    .is_some_and(|d| NaiveDate::parse_from_str(&d.format(f).to_string(), f).is_ok())
+            };
+            if bad || !round_trips() {
                 bail!("date format {f:?} cannot read back a date it writes (use chrono's %d, %m, %Y, %b...)");
             }
         }
