@@ -306,6 +306,20 @@ fn bad_options_are_usage_errors() {
         assert_eq!(out.status.code(), Some(2), "{args:?}");
         assert!(!out.stderr.is_empty());
     }
+    let said = |args: &[&str]| text(&case.run(args).stderr);
+    assert!(said(&["reconcile", ".", "--trigger", "4x"])
+        .contains("expected a trigger like 4w, 8w, 2m or £500.00, found \"4x\""));
+    assert!(said(&["reconcile", ".", "--as-at", "31/03/2026"])
+        .contains("expected a date as YYYY-MM-DD, found \"31/03/2026\""));
+    assert!(said(&["reconcile", ".", "--warn-at", "150%"])
+        .contains("expected a share between 0% and 100%, found \"150%\""));
+    assert!(said(&["reconcile", ".", "--threads", "0"])
+        .contains("rent-audit: --threads must be at least 1"));
+    assert!(said(&["reconcile"]).contains(
+        "rent-audit: name a folder of input files, or each of --accounts, --ledger and --bank"
+    ));
+    assert!(said(&["reconcile", ".", "--output", "nowhere/r.json"])
+        .contains("rent-audit: cannot create a temporary file in nowhere"));
 }
 
 /// One account's entry in a JSON report.

@@ -460,6 +460,58 @@ pub fn clean_money(text: &str) -> Result<String, String> {
 mod tests {
     use super::*;
 
+    use crate::input::profile::{AmountStyle, FileProfile};
+    use crate::input::table::required;
+
+    static BANK: [Column; 3] = [
+        required("bank_id"),
+        required("date").date(),
+        required("amount").money(),
+    ];
+
+    fn mapping(amount: AmountStyle) -> Mapping {
+        let fp = FileProfile {
+            amount: Some(amount),
+            ..FileProfile::default()
+        };
+        let header = vec!["id".to_string(), "date".to_string(), "value".to_string()];
+        Mapping::new("bank.csv", &fp, &BANK, header).expect("mapping")
+    }
+
+    fn apply(m: &Mapping, fields: &[&str]) -> Result<Vec<String>, Vec<FieldError>> {
+        let mut out = ByteRecord::new();
+        m.apply(&ByteRecord::from(fields.to_vec()), 7, &mut out)
+            .map(|()| {
+                out.iter()
+                    .map(|f| String::from_utf8_lossy(f).into_owned())
+                    .collect()
+            })
+    }
+
+    #[test]
+    fn a_signed_column_can_be_negated_and_must_not_be_empty() {
+        let m = mapping(AmountStyle {
+            signed: Some("Value".into()),
+            negate: true,
+            ..AmountStyle::default()
+        });
+        assert_eq!(
+            apply(&m, &["B1", "2026-03-02", "(12.50)"]),
+            Ok(vec![
+                "bank.csv:7".into(),
+                "2026-03-02".into(),
+                "12.50".into()
+            ])
+        );
+        assert_eq!(
+            apply(&m, &["B1", "2026-03-02", ""]),
+            Err(vec![(
+                2,
+                "expected an amount, found an empty field".to_string()
+            )])
+        );
+    }
+
     #[test]
     fn money_styles_clean_to_plain_decimals() {
         assert_eq!(clean_money("£1,234.50").as_deref(), Ok("1234.50"));

@@ -220,3 +220,40 @@ impl FileProfile {
             .unwrap_or(b',')
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn problem(toml_text: &str) -> String {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("p.toml");
+        std::fs::write(&path, toml_text).expect("write");
+        format!("{:#}", Profile::load(&path).expect_err("should be refused"))
+    }
+
+    #[test]
+    fn mistakes_in_a_profile_are_refused_with_their_section() {
+        assert!(problem("[bank]\ndelimiter = \";;\"\n")
+            .ends_with("delimiter must be one character, found \";;\""));
+        assert!(problem("[bank]\ndate_formats = [\"%Q\"]\n")
+            .contains("date format \"%Q\" cannot read back a date it writes"));
+        let regex =
+            problem("[[bank.extract]]\nfield = \"payer\"\ncolumn = \"D\"\npattern = \"(\"\n");
+        assert!(
+            regex.contains("section [bank]: extract pattern for payer: regex parse error"),
+            "{regex}"
+        );
+        let rule =
+            problem("[[bank.rules]]\ncolumn = \"D\"\npattern = \"[\"\nset = { method = \"hb\" }\n");
+        assert!(rule.contains("rule pattern on D"), "{rule}");
+        let styles = problem("[ledger.amount]\nsigned = \"A\"\ndebit = \"D\"\n");
+        assert!(
+            styles.ends_with(
+                "[amount] needs exactly one style: signed, paid_in/paid_out, or debit/credit"
+            ),
+            "{styles}"
+        );
+        assert!(problem("[bank]\nencoding = \"ebcdic\"\n").contains("unknown variant `ebcdic`"));
+    }
+}
