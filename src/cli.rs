@@ -30,6 +30,38 @@ pub enum Command {
     /// Read every input as `reconcile` would and report every problem at
     /// once: rows read and set aside, money, dates, notes. Exit 0 clean, 2 if not.
     Validate(ValidateArgs),
+    /// Mapping profiles: `profile init FILE` drafts one from a look at an export.
+    Profile {
+        #[command(subcommand)]
+        action: ProfileAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProfileAction {
+    /// Look at FILE (header and a sample of rows) and write a first-draft
+    /// profile, every guess marked, for a person to check.
+    Init(ProfileInitArgs),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum InputKind {
+    Accounts,
+    Ledger,
+    Bank,
+    Schedules,
+}
+
+#[derive(Debug, Args)]
+pub struct ProfileInitArgs {
+    /// The export to look at.
+    pub file: PathBuf,
+    /// Which input it is (default: guessed from its header).
+    #[arg(long, value_enum)]
+    pub kind: Option<InputKind>,
+    /// Write the profile here (atomically) instead of to standard output.
+    #[arg(long, short, value_name = "PATH")]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

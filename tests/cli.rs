@@ -510,3 +510,52 @@ fn validate_reports_every_problem_and_note_at_once() {
         "{report}"
     );
 }
+
+#[test]
+fn profiles_drafted_by_profile_init_read_the_messy_sample_as_shipped_ones_do() {
+    let case = Case::new(&root().join("fixtures/sample-messy"));
+    let mut args = vec![
+        "reconcile".to_string(),
+        ".".into(),
+        "--format".into(),
+        "json".into(),
+    ];
+    for file in [
+        "bank-statement",
+        "tenancy-export",
+        "tenancies",
+        "hb-schedule",
+    ] {
+        let draft = format!("{file}.toml");
+        let out = case.run(&[
+            "profile",
+            "init",
+            &format!("{file}.csv"),
+            "--output",
+            &draft,
+        ]);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        let toml = fs::read_to_string(case.path().join(&draft)).expect("draft");
+        assert!(
+            toml.contains("# GUESS") && !toml.contains("# TODO:"),
+            "{toml}"
+        );
+        args.extend(["--profile".to_string(), draft]);
+    }
+    let bank = fs::read_to_string(case.path().join("bank-statement.toml")).expect("draft");
+    for guess in [
+        "encoding = \"windows-1252\"",
+        "skip_rows = 3",
+        "trailer_rows = 1",
+        "date_formats = [\"%d %b %Y\"]",
+        "paid_in = \"Paid in\"",
+    ] {
+        assert!(bank.contains(guess), "{guess} in\n{bank}");
+    }
+    let argv: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = case.run(&argv);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let canonical =
+        fs::read_to_string(root().join("fixtures/sample/expected.json")).expect("expected");
+    assert_eq!(layout_free(&text(&out.stdout)), layout_free(&canonical));
+}

@@ -1,5 +1,6 @@
 //! One file per subcommand, each wiring input -> core -> report (xsv's layout).
 
+pub mod profile;
 pub mod reconcile;
 pub mod validate;
 
@@ -12,6 +13,7 @@ pub fn run(cli: Cli) -> Result<u8> {
     match cli.command {
         Command::Reconcile(args) => reconcile::run(&args),
         Command::Validate(args) => validate::run(&args),
+        Command::Profile { action } => profile::run(&action),
     }
 }
 

@@ -3,6 +3,7 @@
 //! collected and returned together, each located by file:line:column.
 
 pub mod error;
+pub mod guess;
 pub mod mapping;
 pub mod parse;
 pub mod profile;

@@ -1,0 +1,34 @@
+//! `rent-audit profile init`: drafts a mapping profile from one export.
+
+use anyhow::{Context, Result};
+
+use crate::cli::{InputKind, ProfileAction, ProfileInitArgs};
+use crate::input::guess;
+use crate::output;
+use crate::recon::model::SourceFile;
+
+pub fn run(action: &ProfileAction) -> Result<u8> {
+    match action {
+        ProfileAction::Init(args) => init(args),
+    }
+}
+
+fn init(args: &ProfileInitArgs) -> Result<u8> {
+    let bytes = std::fs::read(&args.file)
+        .with_context(|| format!("cannot read {}", args.file.display()))?;
+    let name = args.file.file_name().map_or_else(
+        || args.file.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let kind = args.kind.map(|k| match k {
+        InputKind::Accounts => SourceFile::Accounts,
+        InputKind::Ledger => SourceFile::Ledger,
+        InputKind::Bank => SourceFile::Bank,
+        InputKind::Schedules => SourceFile::Schedules,
+    });
+    let draft = guess::draft(&name, &bytes, kind);
+    output::write_to(args.output.as_deref(), |out| {
+        out.write_all(draft.toml.as_bytes())
+    })?;
+    Ok(0)
+}
