@@ -559,3 +559,68 @@ fn profiles_drafted_by_profile_init_read_the_messy_sample_as_shipped_ones_do() {
         fs::read_to_string(root().join("fixtures/sample/expected.json")).expect("expected");
     assert_eq!(layout_free(&text(&out.stdout)), layout_free(&canonical));
 }
+
+#[test]
+fn bad_rows_in_messy_exports_are_each_named_and_none_is_lost() {
+    let case = Case::new(&root().join("fixtures/sample-messy"));
+    // Two bad lines in the Windows-1252 statement, before its closing line:
+    // a 31 February and an unreadable amount (0xA3 is £ in Windows-1252).
+    let path = case.path().join("bank-statement.csv");
+    let mut lines: Vec<Vec<u8>> = fs::read(&path)
+        .expect("statement")
+        .split(|&b| b == b'\n')
+        .map(<[u8]>::to_vec)
+        .collect();
+    lines.retain(|l| !l.is_empty());
+    let closing = lines.pop().expect("closing line");
+    lines.push(b"31 Feb 2026,BGC,J DOE / RA1001,,\xa350.00,\r".to_vec());
+    lines.push(b"2 Mar 2026,BGC,J DOE / RA1001,,\xa3fifty,\r".to_vec());
+    lines.push(closing);
+    fs::write(&path, [lines.join(&b'\n'), b"\n".to_vec()].concat()).expect("write");
+    let ledger = case.path().join("tenancy-export.csv");
+    let mut export = fs::read_to_string(&ledger).expect("export");
+    export.push_str("RA1001,05/03/2026,XYZ,,10.00,Unknown code\r\n");
+    fs::write(&ledger, export).expect("write");
+
+    let profiles = root().join("fixtures/profiles");
+    let bank = profiles.join("westshire-bank.toml");
+    let housing = profiles.join("westshire-housing.toml");
+    let p = |path: &Path| path.to_str().expect("path").to_string();
+    let with_profiles = |extra: &[&str]| {
+        let mut args: Vec<String> = extra.iter().map(|s| s.to_string()).collect();
+        args.extend([
+            "--profile".into(),
+            p(&bank),
+            "--profile".into(),
+            p(&housing),
+        ]);
+        case.run(&args.iter().map(String::as_str).collect::<Vec<_>>())
+    };
+    let validate = with_profiles(&["validate", "."]);
+    assert_eq!(validate.status.code(), Some(2));
+    let report = text(&validate.stdout);
+    for named in [
+        "bank-statement.csv:196:1: date: expected a date in the profile's format %d %b %Y, found \"31 Feb 2026\"",
+        "bank-statement.csv:197:5: paid in: expected an amount like £1,234.50, -12.00 or (12.00), found \"£fifty\"",
+        "tenancy-export.csv:412:3: trans type: code \"XYZ\" is not in the profile's code table for kind",
+    ] {
+        assert!(report.contains(named), "{named}\nin\n{report}");
+    }
+    let out = with_profiles(&["reconcile", ".", "--format", "json", "--lenient"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let doc: serde_json::Value = serde_json::from_str(&text(&out.stdout)).expect("json");
+    let files = doc["totals"]["files"].as_array().expect("files");
+    assert_eq!(
+        (&files[1]["rows_read"], &files[1]["rows_rejected"]),
+        (&411.into(), &1.into())
+    );
+    assert_eq!(
+        (&files[2]["rows_read"], &files[2]["rows_rejected"]),
+        (&193.into(), &2.into())
+    );
+    assert_eq!(
+        files[2]["rejected_money"], "50.00",
+        "the money on the bad date row, which could be read"
+    );
+    assert_eq!(doc["totals"]["ties"], true);
+}

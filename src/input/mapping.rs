@@ -222,6 +222,24 @@ impl Mapping {
                 .any(|r| r.sets.iter().any(|(f, _)| *f == i))
     }
 
+    /// The money on a mapped record (bank `amount`; ledger `debit` less
+    /// `credit`; schedule `amount`), where it reads: for rows set aside.
+    pub fn money_of(&self, mapped: &ByteRecord) -> Option<rust_decimal::Decimal> {
+        let field = |name: &str| {
+            self.names
+                .iter()
+                .position(|n| *n == name)
+                .and_then(|i| mapped.get(i))
+                .and_then(|v| super::parse::money(v).ok())
+        };
+        match (field("amount"), field("debit"), field("credit")) {
+            (Some(a), _, _) => Some(a),
+            (None, Some(d), c) => Some(d - c.unwrap_or_default()),
+            (None, None, Some(c)) => Some(-c),
+            _ => None,
+        }
+    }
+
     /// Every raw column the mapping reads, for noting the ones it does not.
     pub fn used_columns(&self) -> Vec<usize> {
         let mut used: Vec<usize> = self

@@ -105,7 +105,16 @@ pub fn record_text(rec: &ByteRecord, delimiter: u8) -> String {
     let mut w = csv::WriterBuilder::new()
         .delimiter(delimiter)
         .from_writer(Vec::new());
-    let _ = w.write_byte_record(rec);
+    // Without the `\r` a CRLF file leaves on the last field.
+    let last = rec.len().saturating_sub(1);
+    let fields = rec.iter().enumerate().map(|(i, f)| {
+        if i == last {
+            f.strip_suffix(b"\r").unwrap_or(f)
+        } else {
+            f
+        }
+    });
+    let _ = w.write_record(fields);
     let bytes = w.into_inner().unwrap_or_default();
     String::from_utf8_lossy(&bytes)
         .trim_end_matches(['\r', '\n'])
@@ -185,9 +194,15 @@ impl Table {
         line_offset: u64,
         errors: &mut InputErrors,
     ) -> Option<Table> {
+        // `\n` alone ends a record: with the default CRLF terminator the csv
+        // crate reports the previous line for every record after a CRLF
+        // (BurntSushi/rust-csv#395), and evidence must cite the right line.
+        // The `\r` a Windows file leaves in its last field is trimmed off
+        // with the rest of the field's spaces.
         let mut reader = csv::ReaderBuilder::new()
             .flexible(true)
             .has_headers(true)
+            .terminator(csv::Terminator::Any(b'\n'))
             .delimiter(profile.map_or(b',', FileProfile::delimiter_byte))
             .from_reader(source);
         let header_line = Some(1 + line_offset);
@@ -406,6 +421,7 @@ impl Table {
                         };
                         errors.push_row(err, || record_text(&raw, delimiter));
                     }
+                    errors.row_money(&self.name, line, m.money_of(rec));
                 }
             }
         }

@@ -105,6 +105,23 @@ fn hostile_cases_get_their_documented_treatment() {
     );
 }
 
+#[test]
+fn crlf_files_cite_the_same_lines_as_lf_files() {
+    // The csv crate's own line count lags on CRLF (rust-csv#395).
+    for ending in ["\n", "\r\n"] {
+        let body = [
+            "bank_id,date,amount",
+            "B1,2026-03-02,1.00",
+            "\"B2\",\"2026-03-02\",\"2.00\"",
+            "B3,2026-03-02,x",
+        ]
+        .join(ending)
+            + ending;
+        let errors = read_with(SourceFile::Bank, body.as_bytes(), Mode::Strict).unwrap_err();
+        assert_eq!(errors.errors[0].line, Some(4), "{ending:?}");
+    }
+}
+
 /// CSV-shaped bytes: fields from a hostile alphabet, quoted or not.
 fn csv_like() -> impl Strategy<Value = Vec<u8>> {
     let field = prop_oneof![
