@@ -385,6 +385,35 @@ fn an_hb_tenant_two_weeks_before_the_next_run_is_technical_not_genuine() {
         .is_some_and(|d| d.contains("next run is expected 2026-05-15")));
 }
 
+/// `--profile` arguments for the shipped profiles of fixtures/sample-messy.
+fn messy_profiles() -> Vec<String> {
+    let profiles = root().join("fixtures/profiles");
+    ["westshire-bank.toml", "westshire-housing.toml"]
+        .iter()
+        .flat_map(|p| {
+            [
+                "--profile".to_string(),
+                profiles.join(p).to_string_lossy().into_owned(),
+            ]
+        })
+        .collect()
+}
+
+/// Asserts a reconcile run gave the canonical sample's report, layout aside.
+fn assert_sample_report(out: &Output) {
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let canonical =
+        fs::read_to_string(root().join("fixtures/sample/expected.json")).expect("expected");
+    assert_eq!(layout_free(&text(&out.stdout)), layout_free(&canonical));
+}
+
+/// Runs `args` (plus any `extra`) in `case`.
+fn run_with(case: &Case, args: &[&str], extra: &[String]) -> Output {
+    let mut all: Vec<&str> = args.to_vec();
+    all.extend(extra.iter().map(String::as_str));
+    case.run(&all)
+}
+
 /// A report with what depends on how the files were laid out (line-based
 /// ids, evidence, the sentences quoting them, file names) set aside.
 fn layout_free(report: &str) -> serde_json::Value {
@@ -411,23 +440,11 @@ fn layout_free(report: &str) -> serde_json::Value {
 #[test]
 fn the_messy_sample_read_through_the_shipped_profiles_gives_the_sample_report() {
     let case = Case::new(&root().join("fixtures/sample-messy"));
-    let profiles = root().join("fixtures/profiles");
-    let bank = profiles.join("westshire-bank.toml");
-    let housing = profiles.join("westshire-housing.toml");
-    let out = case.run(&[
-        "reconcile",
-        ".",
-        "--format",
-        "json",
-        "--profile",
-        bank.to_str().expect("path"),
-        "--profile",
-        housing.to_str().expect("path"),
-    ]);
-    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
-    let canonical =
-        fs::read_to_string(root().join("fixtures/sample/expected.json")).expect("expected");
-    assert_eq!(layout_free(&text(&out.stdout)), layout_free(&canonical));
+    assert_sample_report(&run_with(
+        &case,
+        &["reconcile", ".", "--format", "json"],
+        &messy_profiles(),
+    ));
 }
 
 #[test]
@@ -553,11 +570,7 @@ fn profiles_drafted_by_profile_init_read_the_messy_sample_as_shipped_ones_do() {
         assert!(bank.contains(guess), "{guess} in\n{bank}");
     }
     let argv: Vec<&str> = args.iter().map(String::as_str).collect();
-    let out = case.run(&argv);
-    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
-    let canonical =
-        fs::read_to_string(root().join("fixtures/sample/expected.json")).expect("expected");
-    assert_eq!(layout_free(&text(&out.stdout)), layout_free(&canonical));
+    assert_sample_report(&case.run(&argv));
 }
 
 #[test]
@@ -582,20 +595,7 @@ fn bad_rows_in_messy_exports_are_each_named_and_none_is_lost() {
     export.push_str("RA1001,05/03/2026,XYZ,,10.00,Unknown code\r\n");
     fs::write(&ledger, export).expect("write");
 
-    let profiles = root().join("fixtures/profiles");
-    let bank = profiles.join("westshire-bank.toml");
-    let housing = profiles.join("westshire-housing.toml");
-    let p = |path: &Path| path.to_str().expect("path").to_string();
-    let with_profiles = |extra: &[&str]| {
-        let mut args: Vec<String> = extra.iter().map(|s| s.to_string()).collect();
-        args.extend([
-            "--profile".into(),
-            p(&bank),
-            "--profile".into(),
-            p(&housing),
-        ]);
-        case.run(&args.iter().map(String::as_str).collect::<Vec<_>>())
-    };
+    let with_profiles = |args: &[&str]| run_with(&case, args, &messy_profiles());
     let validate = with_profiles(&["validate", "."]);
     assert_eq!(validate.status.code(), Some(2));
     let report = text(&validate.stdout);

@@ -566,11 +566,20 @@ impl<'a> Row<'a> {
         self.parsed(col, parse::date)
     }
 
-    pub fn opt_date(&mut self, col: usize) -> Option<Option<NaiveDate>> {
+    /// `Some(None)` for a blank field, else what `read` makes of it.
+    fn unless_blank<T>(
+        &mut self,
+        col: usize,
+        read: impl FnOnce(&mut Self) -> Option<T>,
+    ) -> Option<Option<T>> {
         if self.is_blank(col) {
             return Some(None);
         }
-        self.date(col).map(Some)
+        read(self).map(Some)
+    }
+
+    pub fn opt_date(&mut self, col: usize) -> Option<Option<NaiveDate>> {
+        self.unless_blank(col, |r| r.date(col))
     }
 
     pub fn money(&mut self, col: usize) -> Option<Decimal> {
@@ -579,10 +588,7 @@ impl<'a> Row<'a> {
 
     /// Money that may be left empty (read as "no amount", never as a bad value).
     pub fn opt_money(&mut self, col: usize) -> Option<Option<Decimal>> {
-        if self.is_blank(col) {
-            return Some(None);
-        }
-        self.money(col).map(Some)
+        self.unless_blank(col, |r| r.money(col))
     }
 
     pub fn flag(&mut self, col: usize) -> Option<bool> {
@@ -604,9 +610,6 @@ impl<'a> Row<'a> {
         from_word: fn(&str) -> Option<T>,
         expected: &str,
     ) -> Option<Option<T>> {
-        if self.is_blank(col) {
-            return Some(None);
-        }
-        self.word(col, from_word, expected).map(Some)
+        self.unless_blank(col, |r| r.word(col, from_word, expected))
     }
 }
