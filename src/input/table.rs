@@ -459,26 +459,29 @@ impl<'a> Row<'a> {
         !self.failed
     }
 
+    /// The row as it was in the file (before any profile mapped it).
+    fn original(&self) -> String {
+        let table = self.table;
+        let raw = if table.source.mapping.is_some() {
+            &table.source.current
+        } else {
+            self.rec
+        };
+        record_text(raw, table.source.delimiter)
+    }
+
     /// Records a problem with column `col` of this row.
     pub fn fail(&mut self, col: usize, message: String) {
         self.failed = true;
         // Without a profile: the contract's column; with one: the source column.
-        let column = self.table.labels[col].clone();
-        let (table, rec) = (self.table, self.rec);
-        let raw = if table.source.mapping.is_some() {
-            &table.source.current
-        } else {
-            rec
+        let error = InputError {
+            file: self.table.name.clone(),
+            line: Some(self.line),
+            column: self.table.labels[col].clone(),
+            message,
         };
-        self.errors.push_row(
-            InputError {
-                file: table.name.clone(),
-                line: Some(self.line),
-                column,
-                message,
-            },
-            || record_text(raw, table.source.delimiter),
-        );
+        let original = self.original();
+        self.errors.push_row(error, || original);
     }
 
     /// Marks the row unusable without a message of its own, where the cause
@@ -486,16 +489,10 @@ impl<'a> Row<'a> {
     pub fn fail_quietly(&mut self, col: usize, reason: String) {
         self.failed = true;
         let column = self.table.labels[col].clone();
-        let (table, rec) = (self.table, self.rec);
-        let raw = if table.source.mapping.is_some() {
-            &table.source.current
-        } else {
-            rec
-        };
+        let original = self.original();
+        let name = self.table.name.clone();
         self.errors
-            .push_row_quietly(&table.name, self.line, column, reason, || {
-                record_text(raw, table.source.delimiter)
-            });
+            .push_row_quietly(&name, self.line, column, reason, || original);
     }
 
     /// Records the money on a row that turned out bad, where it was read.
