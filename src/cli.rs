@@ -30,6 +30,10 @@ pub enum Command {
     /// Read every input as `reconcile` would and report every problem at
     /// once: rows read and set aside, money, dates, notes. Exit 0 clean, 2 if not.
     Validate(ValidateArgs),
+    /// Before a NOSP: for each account, a verdict (do not serve / hold /
+    /// reaches the trigger), balances, findings and the protocol checklist.
+    /// Exit 0 nothing stands in the way, 1 do not serve or hold, 2 bad input.
+    Check(CheckArgs),
     /// Mapping profiles: `profile init FILE` drafts one from a look at an export.
     Profile {
         #[command(subcommand)]
@@ -64,17 +68,62 @@ pub struct ProfileInitArgs {
     pub output: Option<PathBuf>,
 }
 
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    Text,
+    Markdown,
+    Json,
+    /// The rent statement as CSV (with --statement).
+    Csv,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The accounts to check.
+    #[arg(value_name = "ACCOUNT_REF")]
+    pub account_refs: Vec<String>,
+    /// A file of account refs to check, one per line.
+    #[arg(long, value_name = "FILE")]
+    pub accounts_from: Option<PathBuf>,
+    /// The input files (a folder, or each named).
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub data: PathBuf,
+    #[command(flatten)]
+    pub input: InputFiles,
+    /// Also show the rent statement: date, description, debit, credit,
+    /// running posted and corrected balances, corrections and late payments.
+    #[arg(long)]
+    pub statement: bool,
+    /// The statement's first date (default: 2 years before the as-at date).
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub since: Option<NaiveDate>,
+    #[command(flatten)]
+    pub rules: RuleArgs,
+    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+    pub format: CheckFormat,
+    /// Write to this file (atomically) instead of standard output.
+    #[arg(long, short, value_name = "PATH")]
+    pub output: Option<PathBuf>,
+}
+
 #[derive(Debug, Args)]
 pub struct ValidateArgs {
     #[command(flatten)]
     pub input: InputArgs,
 }
 
-/// Where the input files are.
+/// Where the input files are: a folder, with any file named on its own.
 #[derive(Debug, Args)]
 pub struct InputArgs {
     /// Folder holding accounts.csv, ledger.csv, bank.csv and (optionally) schedules.csv.
     pub dir: Option<PathBuf>,
+    #[command(flatten)]
+    pub files: InputFiles,
+}
+
+/// The input files one by one, and how to read them.
+#[derive(Debug, Args)]
+pub struct InputFiles {
     /// The accounts file (default DIR/accounts.csv).
     #[arg(long, value_name = "FILE")]
     pub accounts: Option<PathBuf>,
@@ -101,18 +150,9 @@ pub struct InputArgs {
     pub profile: Vec<PathBuf>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum FailOn {
-    High,
-    Medium,
-    Low,
-    Never,
-}
-
+/// The rules an account is judged by.
 #[derive(Debug, Args)]
-pub struct ReconcileArgs {
-    #[command(flatten)]
-    pub input: InputArgs,
+pub struct RuleArgs {
     /// Assess balances as at this date, YYYY-MM-DD (default: the latest date in the ledger or bank).
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     pub as_at: Option<NaiveDate>,
@@ -134,6 +174,40 @@ pub struct ReconcileArgs {
     /// Do not check charges against the rent (for a ledger extract of payments only).
     #[arg(long)]
     pub skip_charges: bool,
+    /// Worker threads (default: one per core). Output is identical at any count.
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+}
+
+impl RuleArgs {
+    pub fn settings(&self) -> crate::recon::Settings {
+        crate::recon::Settings {
+            as_at: self.as_at,
+            trigger: self.trigger,
+            warn_at: self.warn_at,
+            posting_days: i64::from(self.posting_days),
+            match_days: i64::from(self.match_days),
+            rent_free_weeks: self.rent_free_weeks.clone(),
+            check_charges: !self.skip_charges,
+            ..crate::recon::Settings::default()
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    High,
+    Medium,
+    Low,
+    Never,
+}
+
+#[derive(Debug, Args)]
+pub struct ReconcileArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub rules: RuleArgs,
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
     /// Write the report here (atomically) instead of to standard output.
@@ -142,9 +216,6 @@ pub struct ReconcileArgs {
     /// Exit 1 when any finding is at or above this severity.
     #[arg(long, value_enum, default_value_t = FailOn::High)]
     pub fail_on: FailOn,
-    /// Worker threads (default: one per core). Output is identical at any count.
-    #[arg(long, value_name = "N")]
-    pub threads: Option<usize>,
 }
 
 fn parse_date(s: &str) -> Result<NaiveDate, String> {

@@ -624,3 +624,92 @@ fn bad_rows_in_messy_exports_are_each_named_and_none_is_lost() {
     );
     assert_eq!(doc["totals"]["ties"], true);
 }
+
+#[test]
+fn check_gives_each_planted_account_its_verdict_and_exit_code() {
+    let sample = Case::new(&root().join("fixtures/sample"));
+    let benefits = Case::new(&root().join("fixtures/benefits"));
+    let cases: &[(&Case, &str, i32, &str)] = &[
+        (&sample, "RA1002", 1, "Do not serve: £330.00 of receipts were posted to RA1012; corrected arrears are £130.00 (1.18 weeks)"),
+        (&sample, "RA1003", 1, "Do not serve: £520.00 of receipts never reached the account"),
+        (&sample, "RA1008", 1, "Do not serve: £108.00 was keyed short"),
+        (&sample, "RA1012", 1, "Hold: the arrears reach the trigger only once 3 findings on the account are put right"),
+        (&sample, "RA1006", 1, "Hold: reaches the trigger (5.00 weeks), but protocol steps are outstanding: vulnerability taken into account"),
+        (&sample, "RA1016", 1, "outstanding: no benefit claim pending with evidence supplied"),
+        (&sample, "RA1021", 1, "outstanding: no open complaint or dispute about the account"),
+        (&sample, "RA1007", 1, "outstanding: account reconciled with the money received"),
+        (&sample, "RA1005", 0, "Reaches the trigger: corrected arrears £615.00 (5.86 weeks) against £420.00; nothing found against it"),
+        (&sample, "RA1004", 1, "Do not serve: corrected arrears £380.00 (3.30 weeks) do not reach the trigger of £460.00"),
+        (&benefits, "B001", 1, "Hold: technical arrears. £400.00 of the £400.00 is Housing Benefit not yet due, next run expected 2026-05-15"),
+        (&benefits, "B007", 1, "outstanding: no Direct Debit returned in the last 14 days"),
+        (&benefits, "B002", 0, "Reaches the trigger: corrected arrears £1,000.00 (10.00 weeks)"),
+    ];
+    for (case, account, code, verdict) in cases {
+        let out = case.run(&[
+            "check",
+            account,
+            "--data",
+            ".",
+            "--as-at",
+            if account.starts_with('B') {
+                "2026-05-01"
+            } else {
+                "2026-03-31"
+            },
+        ]);
+        assert_eq!(
+            out.status.code(),
+            Some(*code),
+            "{account}: {}",
+            text(&out.stderr)
+        );
+        let said = text(&out.stdout);
+        assert!(
+            said.contains(verdict),
+            "{account}: expected {verdict:?} in\n{said}"
+        );
+    }
+    let unknown = sample.run(&["check", "RA9999", "--data", "."]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(text(&unknown.stderr).contains("no account \"RA9999\" in accounts.csv"));
+}
+
+#[test]
+fn every_statement_ties_with_the_reconciled_balances() {
+    let case = Case::new(&root().join("fixtures/sample"));
+    let report: serde_json::Value = serde_json::from_str(&text(
+        &case.run(&["reconcile", ".", "--format", "json"]).stdout,
+    ))
+    .expect("json");
+    let refs: Vec<String> = report["accounts"]
+        .as_array()
+        .expect("accounts")
+        .iter()
+        .map(|a| a["account_ref"].as_str().expect("ref").to_string())
+        .collect();
+    let mut args = vec!["check", "--data", ".", "--statement", "--format", "json"];
+    args.extend(refs.iter().map(String::as_str));
+    let checks: serde_json::Value =
+        serde_json::from_str(&text(&case.run(&args).stdout)).expect("json");
+    for (check, account) in checks["checks"]
+        .as_array()
+        .expect("checks")
+        .iter()
+        .zip(report["accounts"].as_array().expect("a"))
+    {
+        let last = check["statement"]
+            .as_array()
+            .and_then(|s| s.last())
+            .expect("statement");
+        assert_eq!(
+            last["posted_balance"], account["posted_balance"],
+            "{}",
+            account["account_ref"]
+        );
+        assert_eq!(
+            last["corrected_balance"], account["corrected_balance"],
+            "{}",
+            account["account_ref"]
+        );
+    }
+}

@@ -1,18 +1,28 @@
-//! One file per subcommand, each wiring input -> core -> report (xsv's layout).
+//! One file per subcommand, each wiring input -> core -> report (xsv's
+//! layout); the steps they share (finding and reading the inputs, setting bad
+//! rows aside, reconciling on a pool of threads) are here.
 
+pub mod check;
 pub mod profile;
 pub mod reconcile;
 pub mod validate;
 
+use std::io::Write;
+use std::path::Path;
+
 use anyhow::Result;
 
-use crate::cli::{Cli, Command};
+use crate::cli::{Cli, Command, InputFiles, RuleArgs};
+use crate::input::{self, InputPaths, Mode, Profile, Reject};
+use crate::output;
+use crate::recon::{self, Dataset, Reconciliation};
 
 /// Runs the command; returns the process exit code (0 or 1; errors are 2).
 pub fn run(cli: Cli) -> Result<u8> {
     match cli.command {
         Command::Reconcile(args) => reconcile::run(&args),
         Command::Validate(args) => validate::run(&args),
+        Command::Check(args) => check::run(&args),
         Command::Profile { action } => profile::run(&action),
     }
 }
@@ -25,4 +35,110 @@ pub fn with_threads<T: Send>(threads: Option<usize>, f: impl FnOnce() -> T + Sen
         builder = builder.num_threads(n);
     }
     Ok(builder.build()?.install(f))
+}
+
+/// The profiles the arguments name, merged; `None` if none.
+pub fn profile(files: &InputFiles) -> Result<Option<Profile>> {
+    let mut merged: Option<Profile> = None;
+    for path in &files.profile {
+        let p = Profile::load(path)?;
+        merged = Some(match merged {
+            None => p,
+            Some(m) => m.overlaid_with(p),
+        });
+    }
+    Ok(merged)
+}
+
+/// The input paths: `dir`'s files unless named one by one.
+pub fn input_paths(
+    dir: Option<&Path>,
+    files: &InputFiles,
+    profile: Option<&Profile>,
+) -> Result<InputPaths> {
+    let base = match dir {
+        Some(dir) => InputPaths::in_dir(dir, profile),
+        None => {
+            anyhow::ensure!(
+                files.accounts.is_some() && files.ledger.is_some() && files.bank.is_some(),
+                "name a folder of input files, or each of --accounts, --ledger and --bank"
+            );
+            InputPaths::in_dir(Path::new("."), profile)
+        }
+    };
+    Ok(InputPaths {
+        accounts: files.accounts.clone().unwrap_or(base.accounts),
+        ledger: files.ledger.clone().unwrap_or(base.ledger),
+        bank: files.bank.clone().unwrap_or(base.bank),
+        schedules: files
+            .schedules
+            .clone()
+            .or(if dir.is_some() { base.schedules } else { None }),
+    })
+}
+
+/// Writes the rows lenient mode set aside, and says where on stderr.
+pub fn write_rejects(files: &InputFiles, output: Option<&Path>, rejects: &[Reject]) -> Result<()> {
+    if !files.lenient || rejects.is_empty() {
+        return Ok(());
+    }
+    let path = files.rejects.clone().unwrap_or_else(|| match output {
+        Some(out) => out.with_file_name("rejects.csv"),
+        None => "rent-audit-rejects.csv".into(),
+    });
+    output::write_to(Some(&path), |out| {
+        crate::report::rejects::write(rejects, out)
+    })?;
+    let _ = writeln!(
+        std::io::stderr(),
+        "rent-audit: {} bad row{} set aside in {}",
+        rejects.len(),
+        if rejects.len() == 1 { "" } else { "s" },
+        path.display()
+    );
+    Ok(())
+}
+
+/// A finished reconciliation with what it was made from.
+pub struct Reconciled {
+    pub data: Dataset,
+    pub recon: Reconciliation,
+    /// The names of the files read, as evidence cites them.
+    pub inputs: Vec<String>,
+}
+
+/// Reads the inputs (setting bad rows aside if asked) and reconciles them.
+pub fn load_and_reconcile(
+    dir: Option<&Path>,
+    files: &InputFiles,
+    rules: &RuleArgs,
+    output: Option<&Path>,
+) -> Result<Reconciled> {
+    let profile = profile(files)?;
+    let paths = input_paths(dir, files, profile.as_ref())?;
+    let mode = if files.lenient {
+        Mode::Lenient
+    } else {
+        Mode::Strict
+    };
+    let settings = rules.settings();
+    let (loaded, recon) = with_threads(rules.threads, || -> Result<_> {
+        let loaded = input::load_with(&paths, profile.as_ref(), mode)?;
+        let recon = recon::reconcile(&loaded.data, settings);
+        Ok((loaded, recon))
+    })??;
+    write_rejects(files, output, &loaded.rejects)?;
+    let data = loaded.data;
+    let inputs = data
+        .sources
+        .0
+        .iter()
+        .take(if paths.schedules.is_some() { 4 } else { 3 })
+        .cloned()
+        .collect();
+    Ok(Reconciled {
+        data,
+        recon,
+        inputs,
+    })
 }

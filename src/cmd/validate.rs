@@ -16,8 +16,12 @@ use crate::recon::model::{Dataset, SourceFile};
 use crate::recon::money::pounds;
 
 pub fn run(args: &ValidateArgs) -> Result<u8> {
-    let profile = super::reconcile::profile(&args.input)?;
-    let paths = super::reconcile::input_paths(&args.input, profile.as_ref())?;
+    let profile = super::profile(&args.input.files)?;
+    let paths = super::input_paths(
+        args.input.dir.as_deref(),
+        &args.input.files,
+        profile.as_ref(),
+    )?;
     // A problem with a whole file stops here: nothing more can be said.
     let loaded = input::load_with(&paths, profile.as_ref(), Mode::Lenient)?;
     let text = report(&loaded, profile.as_ref().and_then(|p| p.name.as_deref()));

@@ -1,6 +1,7 @@
 //! Report writers, one file per format behind the [`Exporter`] trait (as
 //! hyperfine's exporters), each writing to any `&mut dyn Write`.
 
+pub mod check;
 pub mod csv;
 pub mod json;
 pub mod markdown;

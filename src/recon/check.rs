@@ -1,0 +1,492 @@
+//! Before a NOSP: for one account, the verdict an officer acts on, the
+//! Pre-Action Protocol checklist (what the data answers, and what a person
+//! must confirm), and the rent statement with posted and corrected running
+//! balances. Built from a finished reconciliation; no I/O.
+
+use chrono::{Months, NaiveDate};
+use rust_decimal::Decimal;
+
+use super::assess::{Assessment, Status};
+use super::finding::{Finding, FindingKind};
+use super::model::{AccountId, Benefit, Dataset, PostingKind};
+use super::money::{plain, pounds};
+use super::Reconciliation;
+
+/// What the officer may do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Decision {
+    /// Nothing found stands in the way (the officer still confirms the
+    /// protocol items the data cannot answer).
+    MayProceed,
+    /// Put something right or wait first.
+    Hold,
+    /// A NOSP would be wrong.
+    DoNotServe,
+}
+
+/// One line of the protocol checklist.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CheckItem {
+    pub item: &'static str,
+    /// `Some(answer)` where the data answers it; `None` for the officer.
+    pub answer: Option<String>,
+    /// Whether the answer stands in the way.
+    pub outstanding: bool,
+}
+
+/// The check of one account.
+#[derive(Clone, Debug)]
+pub struct AccountCheck<'a> {
+    pub account: AccountId,
+    pub assessment: &'a Assessment,
+    pub decision: Decision,
+    pub verdict: String,
+    pub findings: Vec<&'a Finding>,
+    pub checklist: Vec<CheckItem>,
+}
+
+/// Money a kind of finding moves off (negative) or onto an account.
+fn sum_of(findings: &[&Finding], account: AccountId, kind: FindingKind) -> Decimal {
+    findings
+        .iter()
+        .filter(|f| f.kind == kind)
+        .map(|f| {
+            if f.account == Some(account) {
+                f.amount
+            } else {
+                -f.amount
+            }
+        })
+        .sum()
+}
+
+/// Why the posted balance overstates the arrears, in an officer's words.
+fn causes(data: &Dataset, id: AccountId, findings: &[&Finding]) -> Vec<String> {
+    let mut causes = Vec::new();
+    let elsewhere: Vec<&&Finding> = findings
+        .iter()
+        .filter(|f| f.kind == FindingKind::WrongAccount && f.account == Some(id))
+        .collect();
+    if !elsewhere.is_empty() {
+        let total: Decimal = elsewhere.iter().map(|f| -f.amount).sum();
+        let mut to: Vec<&str> = elsewhere
+            .iter()
+            .filter_map(|f| f.posted_to.map(|b| data.account(b).account_ref.as_str()))
+            .collect();
+        to.dedup();
+        causes.push(format!(
+            "{} of receipts were posted to {}",
+            pounds(total),
+            to.join(", ")
+        ));
+    }
+    for (kind, words) in [
+        (
+            FindingKind::UnpostedReceipt,
+            "of receipts never reached the account",
+        ),
+        (FindingKind::AmountMismatch, "was keyed short"),
+        (
+            FindingKind::ReversalWithoutReturn,
+            "was reversed with no returned payment",
+        ),
+        (
+            FindingKind::UnmatchedRefund,
+            "is a refund with no money paid out",
+        ),
+    ] {
+        let total = sum_of(findings, id, kind);
+        if total < Decimal::ZERO {
+            causes.push(format!("{} {words}", pounds(-total)));
+        }
+    }
+    causes
+}
+
+pub fn check_account<'a>(
+    data: &Dataset,
+    recon: &'a Reconciliation,
+    id: AccountId,
+) -> Option<AccountCheck<'a>> {
+    let a = recon.assessments.iter().find(|a| a.account == id)?;
+    let account = data.account(id);
+    let findings: Vec<&Finding> = recon
+        .findings
+        .iter()
+        .filter(|f| f.account == Some(id) || f.posted_to == Some(id))
+        .collect();
+    let weeks = plain(a.arrears_weeks);
+    let checklist = checklist(data, recon, a, &findings);
+    let outstanding: Vec<&str> = checklist
+        .iter()
+        .filter(|c| c.outstanding)
+        .map(|c| c.item)
+        .collect();
+    let (decision, verdict) = match a.status {
+        Status::FalseTrigger | Status::FalseApproach => {
+            let why = causes(data, id, &findings);
+            (
+                Decision::DoNotServe,
+                format!(
+                    "Do not serve: {}; corrected arrears are {} ({weeks} weeks), below the trigger of {}.",
+                    if why.is_empty() { "the posted balance is wrong".to_string() } else { why.join("; ") },
+                    pounds(a.corrected_balance),
+                    pounds(a.trigger)
+                ),
+            )
+        }
+        Status::HiddenArrears => (
+            Decision::Hold,
+            format!(
+                "Hold: the arrears reach the trigger only once {} finding{} on the account {} put right ({} corrected, \
+                 {weeks} weeks); put them right and show the tenant the corrected statement first.",
+                findings.len(),
+                if findings.len() == 1 { "" } else { "s" },
+                if findings.len() == 1 { "is" } else { "are" },
+                pounds(a.corrected_balance)
+            ),
+        ),
+        Status::TechnicalArrears => (
+            Decision::Hold,
+            format!(
+                "Hold: technical arrears. {} of the {} is {} not yet due{}; without it the arrears are {}.",
+                pounds(a.technical_arrears),
+                pounds(a.corrected_balance),
+                if account.benefit == Benefit::Uc { "Universal Credit" } else { "Housing Benefit" },
+                a.benefit
+                    .as_ref()
+                    .map(|b| format!(", next run expected {}", b.next_expected))
+                    .unwrap_or_default(),
+                pounds(a.corrected_balance - a.technical_arrears)
+            ),
+        ),
+        Status::ProtocolHold => (
+            Decision::Hold,
+            format!("Hold: reaches the trigger ({weeks} weeks), but protocol steps are outstanding: {}.", outstanding.join("; ")),
+        ),
+        Status::Genuine => (
+            Decision::MayProceed,
+            format!(
+                "Reaches the trigger: corrected arrears {} ({weeks} weeks) against {}; nothing found against it. \
+                 Confirm the protocol steps the data cannot answer.",
+                pounds(a.corrected_balance),
+                pounds(a.trigger)
+            ),
+        ),
+        Status::Approaching | Status::Clear => (
+            Decision::DoNotServe,
+            format!(
+                "Do not serve: corrected arrears {} ({weeks} weeks) do not reach the trigger of {}.",
+                pounds(a.corrected_balance),
+                pounds(a.trigger)
+            ),
+        ),
+    };
+    Some(AccountCheck {
+        account: id,
+        assessment: a,
+        decision,
+        verdict,
+        findings,
+        checklist,
+    })
+}
+
+fn yes_no(b: bool) -> &'static str {
+    if b {
+        "yes"
+    } else {
+        "no"
+    }
+}
+
+fn checklist(
+    data: &Dataset,
+    recon: &Reconciliation,
+    a: &Assessment,
+    findings: &[&Finding],
+) -> Vec<CheckItem> {
+    let account = data.account(a.account);
+    let answered = |item, answer: String, outstanding| CheckItem {
+        item,
+        answer: Some(answer),
+        outstanding,
+    };
+    let confirm = |item| CheckItem {
+        item,
+        answer: None,
+        outstanding: false,
+    };
+    let first = data
+        .postings
+        .iter()
+        .filter(|p| p.account == a.account)
+        .map(|p| p.date)
+        .min()
+        .unwrap_or(recon.as_at);
+    let two_years = recon
+        .as_at
+        .checked_sub_months(Months::new(24))
+        .unwrap_or(NaiveDate::MIN);
+    vec![
+        answered(
+            "account reconciled with the money received",
+            if findings.is_empty() {
+                "yes: nothing found".to_string()
+            } else {
+                format!(
+                    "{} finding{} to put right first",
+                    findings.len(),
+                    if findings.len() == 1 { "" } else { "s" }
+                )
+            },
+            !findings.is_empty(),
+        ),
+        answered(
+            "arrears reach the statutory threshold on the day",
+            match (a.statutory.threshold, a.reaches_statutory) {
+                (Some(t), Some(r)) => format!(
+                    "{}: {} against {} ({})",
+                    yes_no(r),
+                    pounds(a.statutory_arrears),
+                    pounds(t),
+                    a.statutory.basis
+                ),
+                _ => a.statutory.basis.clone(),
+            },
+            false,
+        ),
+        answered(
+            "benefit paid in arrears taken into account",
+            match &a.benefit {
+                Some(b) if a.technical_arrears > Decimal::ZERO => format!(
+                    "{} of the arrears is benefit not yet due; next run expected {}",
+                    pounds(a.technical_arrears),
+                    b.next_expected
+                ),
+                Some(b) => format!(
+                    "no benefit outstanding; next run expected {}",
+                    b.next_expected
+                ),
+                None => "no benefit is paid to the landlord".to_string(),
+            },
+            a.technical_arrears > Decimal::ZERO,
+        ),
+        answered(
+            "no benefit claim pending with evidence supplied",
+            yes_no(!account.benefit_claim_pending).to_string(),
+            account.benefit_claim_pending,
+        ),
+        answered(
+            "vulnerability taken into account",
+            if account.vulnerable {
+                "a vulnerability is recorded: assess it (risk assessment / EIA) before any step"
+                    .to_string()
+            } else {
+                "none recorded".to_string()
+            },
+            account.vulnerable,
+        ),
+        answered(
+            "no open complaint or dispute about the account",
+            yes_no(!account.open_dispute).to_string(),
+            account.open_dispute,
+        ),
+        answered(
+            "no Direct Debit returned in the last 14 days",
+            a.recent_return
+                .map_or_else(|| "none".to_string(), |d| format!("returned on {d}")),
+            a.recent_return.is_some(),
+        ),
+        answered(
+            "rent statement for the last 2 years",
+            if first <= two_years {
+                "the data covers it (`check --statement`)".to_string()
+            } else {
+                format!("the data starts {first}: the statement covers less than 2 years; add the earlier ledger")
+            },
+            false,
+        ),
+        answered(
+            "payment history (Grounds 10 and 11)",
+            format!(
+                "{} of {} rent periods in the last 12 months ended further behind",
+                a.late_periods, a.periods_12m
+            ),
+            false,
+        ),
+        confirm("tenant contacted about the arrears and given the chance to discuss them"),
+        confirm("help offered with any benefit claim, and a referral for money advice"),
+        confirm("an affordable repayment agreement considered"),
+        confirm("rent statements sent at least every quarter"),
+    ]
+}
+
+/// One line of a rent statement.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StatementLine {
+    pub date: NaiveDate,
+    pub description: String,
+    pub debit: Decimal,
+    pub credit: Decimal,
+    /// Running balance as the ledger shows it (unchanged by corrections).
+    pub posted: Decimal,
+    /// Running balance with every correction so far.
+    pub corrected: Decimal,
+    /// A correction line (not on the ledger), with its finding kind.
+    pub correction: Option<FindingKind>,
+    /// Where the line comes from (file:line of each row).
+    pub evidence: Vec<String>,
+    /// Late payment note, where the posting was late.
+    pub note: String,
+}
+
+/// The date a finding's correction takes effect: the money's date, else the
+/// posting's, else the as-at date.
+fn finding_date(data: &Dataset, f: &Finding, as_at: NaiveDate) -> NaiveDate {
+    f.bank
+        .map(|b| data.bank[b].date)
+        .or_else(|| f.postings.last().map(|&p| data.postings[p].date))
+        .unwrap_or(as_at)
+}
+
+/// The account's statement from `from` to the as-at date: an opening line,
+/// every posting, and every correction on its date. Its last balances equal
+/// the assessment's posted and corrected balances.
+pub fn statement(
+    data: &Dataset,
+    recon: &Reconciliation,
+    id: AccountId,
+    from: NaiveDate,
+) -> Vec<StatementLine> {
+    let as_at = recon.as_at;
+    let account = data.account(id);
+    // Nothing is owed before the tenancy began.
+    let from = from.max(account.opening_date);
+    let late: Vec<usize> = recon
+        .findings
+        .iter()
+        .filter(|f| f.kind == FindingKind::LatePosting)
+        .flat_map(|f| f.postings.iter().copied())
+        .collect();
+    // (date, order, line) with corrections after postings on the same day.
+    let mut events: Vec<(NaiveDate, u8, usize, StatementLine)> = Vec::new();
+    let mut opening = account.opening_balance;
+    for (i, p) in data.postings.iter().enumerate() {
+        if p.account != id || p.date > as_at {
+            continue;
+        }
+        if p.date < from {
+            opening += p.amount;
+            continue;
+        }
+        let (debit, credit) = if p.is_credit() {
+            (Decimal::ZERO, p.credit())
+        } else {
+            (p.amount, Decimal::ZERO)
+        };
+        let kind = match p.kind {
+            PostingKind::Charge => "charge",
+            PostingKind::Payment => "payment",
+            PostingKind::Benefit => "benefit",
+            PostingKind::Refund => "refund",
+            PostingKind::Adjustment => "adjustment",
+            PostingKind::Reversal => "reversal",
+            PostingKind::Writeoff => "write-off",
+        };
+        let mut description = format!("{} {kind}", p.txn_id);
+        if !p.description.is_empty() {
+            description.push_str(&format!(": {}", p.description));
+        }
+        let note = if late.contains(&i) {
+            "posted late".to_string()
+        } else {
+            String::new()
+        };
+        events.push((
+            p.date,
+            0,
+            i,
+            StatementLine {
+                date: p.date,
+                description,
+                debit,
+                credit,
+                posted: Decimal::ZERO,
+                corrected: Decimal::ZERO,
+                correction: None,
+                evidence: vec![data.sources.cite(p.row)],
+                note,
+            },
+        ));
+    }
+    let mut before = Decimal::ZERO;
+    for (n, f) in recon.findings.iter().enumerate() {
+        let effect = match (f.account == Some(id), f.posted_to == Some(id)) {
+            (true, _) => f.amount,
+            (false, true) => -f.amount,
+            _ => continue,
+        };
+        if effect.is_zero() {
+            continue;
+        }
+        let date = finding_date(data, f, as_at);
+        if date < from {
+            before += effect;
+            continue;
+        }
+        let (debit, credit) = if effect > Decimal::ZERO {
+            (effect, Decimal::ZERO)
+        } else {
+            (Decimal::ZERO, -effect)
+        };
+        events.push((
+            date,
+            1,
+            n,
+            StatementLine {
+                date,
+                description: format!("Correction ({}): {}", f.kind, f.detail),
+                debit,
+                credit,
+                posted: Decimal::ZERO,
+                corrected: Decimal::ZERO,
+                correction: Some(f.kind),
+                evidence: f.evidence.iter().map(|&r| data.sources.cite(r)).collect(),
+                note: String::new(),
+            },
+        ));
+    }
+    events.sort_by_key(|(d, order, i, _)| (*d, *order, *i));
+    let mut posted = opening;
+    let mut corrected = opening + before;
+    let mut lines = vec![StatementLine {
+        date: from,
+        description: "Balance brought forward".to_string(),
+        debit: Decimal::ZERO,
+        credit: Decimal::ZERO,
+        posted,
+        corrected,
+        correction: None,
+        evidence: vec![data.sources.cite(account.row)],
+        note: if before.is_zero() {
+            String::new()
+        } else {
+            format!(
+                "corrected includes {} of earlier corrections",
+                pounds(before)
+            )
+        },
+    }];
+    for (_, _, _, mut line) in events {
+        let change = line.debit - line.credit;
+        if line.correction.is_none() {
+            posted += change;
+        }
+        corrected += change;
+        line.posted = posted;
+        line.corrected = corrected;
+        lines.push(line);
+    }
+    lines
+}

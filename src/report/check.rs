@@ -1,0 +1,363 @@
+//! Writing `check`: the verdicts, balances, findings, protocol checklist and
+//! (with --statement) the rent statement, as text, Markdown, JSON or CSV.
+
+use std::io::{self, Write};
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use super::view::{finding_view, spreadsheet_safe, FindingView};
+use crate::cli::CheckFormat;
+use crate::recon::check::{AccountCheck, Decision, StatementLine};
+use crate::recon::money::{plain, pounds};
+use crate::recon::{Dataset, Reconciliation};
+
+pub struct View<'a> {
+    pub data: &'a Dataset,
+    pub recon: &'a Reconciliation,
+    pub checks: &'a [AccountCheck<'a>],
+    /// One per check, when asked for.
+    pub statements: &'a [Vec<StatementLine>],
+    pub since: NaiveDate,
+}
+
+fn decision_word(d: Decision) -> &'static str {
+    match d {
+        Decision::MayProceed => "may_proceed",
+        Decision::Hold => "hold",
+        Decision::DoNotServe => "do_not_serve",
+    }
+}
+
+#[derive(Serialize)]
+struct ItemJson {
+    item: &'static str,
+    answer: Option<String>,
+    outstanding: bool,
+    for_the_officer: bool,
+}
+
+#[derive(Serialize)]
+struct LineJson {
+    date: String,
+    description: String,
+    debit: String,
+    credit: String,
+    posted_balance: String,
+    corrected_balance: String,
+    correction: Option<&'static str>,
+    evidence: Vec<String>,
+    note: String,
+}
+
+#[derive(Serialize)]
+struct CheckJson {
+    account_ref: String,
+    tenant_name: String,
+    decision: &'static str,
+    verdict: String,
+    status: &'static str,
+    posted_balance: String,
+    corrected_balance: String,
+    arrears_weeks: String,
+    technical_arrears: String,
+    trigger: String,
+    statutory_threshold: Option<String>,
+    statutory_arrears: String,
+    reaches_statutory: Option<bool>,
+    findings: Vec<FindingView>,
+    checklist: Vec<ItemJson>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    statement: Option<Vec<LineJson>>,
+}
+
+fn line_json(l: &StatementLine) -> LineJson {
+    LineJson {
+        date: l.date.to_string(),
+        description: l.description.clone(),
+        debit: plain(l.debit),
+        credit: plain(l.credit),
+        posted_balance: plain(l.posted),
+        corrected_balance: plain(l.corrected),
+        correction: l.correction.map(|k| k.as_str()),
+        evidence: l.evidence.clone(),
+        note: l.note.clone(),
+    }
+}
+
+pub fn write(view: &View<'_>, format: CheckFormat, out: &mut dyn Write) -> io::Result<()> {
+    match format {
+        CheckFormat::Text => text(view, out, false),
+        CheckFormat::Markdown => text(view, out, true),
+        CheckFormat::Json => json(view, out),
+        CheckFormat::Csv => csv(view, out),
+    }
+}
+
+fn json(view: &View<'_>, out: &mut dyn Write) -> io::Result<()> {
+    let checks: Vec<CheckJson> = view
+        .checks
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let a = c.assessment;
+            let account = view.data.account(c.account);
+            CheckJson {
+                account_ref: account.account_ref.clone(),
+                tenant_name: account.tenant_name.clone(),
+                decision: decision_word(c.decision),
+                verdict: c.verdict.clone(),
+                status: a.status.as_str(),
+                posted_balance: plain(a.posted_balance),
+                corrected_balance: plain(a.corrected_balance),
+                arrears_weeks: plain(a.arrears_weeks),
+                technical_arrears: plain(a.technical_arrears),
+                trigger: plain(a.trigger),
+                statutory_threshold: a.statutory.threshold.map(plain),
+                statutory_arrears: plain(a.statutory_arrears),
+                reaches_statutory: a.reaches_statutory,
+                findings: c
+                    .findings
+                    .iter()
+                    .map(|f| finding_view(view.data, f))
+                    .collect(),
+                checklist: c
+                    .checklist
+                    .iter()
+                    .map(|item| ItemJson {
+                        item: item.item,
+                        answer: item.answer.clone(),
+                        outstanding: item.outstanding,
+                        for_the_officer: item.answer.is_none(),
+                    })
+                    .collect(),
+                statement: view
+                    .statements
+                    .get(i)
+                    .map(|s| s.iter().map(line_json).collect()),
+            }
+        })
+        .collect();
+    #[derive(Serialize)]
+    struct Doc<'a> {
+        as_at: String,
+        trigger: String,
+        checks: &'a [CheckJson],
+    }
+    let doc = Doc {
+        as_at: view.recon.as_at.to_string(),
+        trigger: view.recon.settings.trigger.to_string(),
+        checks: &checks,
+    };
+    serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::other)?;
+    writeln!(out)
+}
+
+fn csv(view: &View<'_>, out: &mut dyn Write) -> io::Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record([
+        "account_ref",
+        "date",
+        "description",
+        "debit",
+        "credit",
+        "posted_balance",
+        "corrected_balance",
+        "correction",
+        "evidence",
+        "note",
+    ])?;
+    for (c, lines) in view.checks.iter().zip(view.statements) {
+        let account = &view.data.account(c.account).account_ref;
+        for l in lines {
+            let cells = [
+                account.clone(),
+                l.date.to_string(),
+                l.description.clone(),
+                plain(l.debit),
+                plain(l.credit),
+                plain(l.posted),
+                plain(l.corrected),
+                l.correction.map(|k| k.to_string()).unwrap_or_default(),
+                l.evidence.join(";"),
+                l.note.clone(),
+            ];
+            w.write_record(cells.iter().map(|c| spreadsheet_safe(c).into_owned()))?;
+        }
+    }
+    w.flush()
+}
+
+/// Plain text, or Markdown for a case note.
+fn text(view: &View<'_>, out: &mut dyn Write, markdown: bool) -> io::Result<()> {
+    let (h1, h2, bullet) = if markdown {
+        ("## ", "### ", "- ")
+    } else {
+        ("", "  ", "    ")
+    };
+    let cell = |s: &str| -> String {
+        if markdown {
+            spreadsheet_safe(s).replace('|', "\\\\|")
+        } else {
+            s.to_string()
+        }
+    };
+    for (i, c) in view.checks.iter().enumerate() {
+        let a = c.assessment;
+        let account = view.data.account(c.account);
+        if i > 0 {
+            writeln!(out)?;
+        }
+        writeln!(
+            out,
+            "{h1}{} {}: {} tenancy, {} rent {}, as at {}",
+            account.account_ref,
+            account.tenant_name,
+            account.tenancy_type,
+            account.rent_period,
+            pounds(account.rent),
+            view.recon.as_at
+        )?;
+        if markdown {
+            writeln!(out, "\n**{}**\n", c.verdict)?;
+        } else {
+            writeln!(out, "{}", c.verdict)?;
+        }
+        writeln!(
+            out,
+            "{bullet}Balance: posted {}, corrected {} ({} weeks){}",
+            pounds(a.posted_balance),
+            pounds(a.corrected_balance),
+            plain(a.arrears_weeks),
+            if a.technical_arrears.is_zero() {
+                String::new()
+            } else {
+                format!(
+                    ", of which {} is benefit not yet due",
+                    pounds(a.technical_arrears)
+                )
+            }
+        )?;
+        writeln!(
+            out,
+            "{bullet}Landlord's trigger ({}): {}; statutory threshold: {}",
+            view.recon.settings.trigger,
+            pounds(a.trigger),
+            match (a.statutory.threshold, a.reaches_statutory) {
+                (Some(t), Some(r)) => format!(
+                    "{} ({})",
+                    pounds(t),
+                    if r { "reached" } else { "not reached" }
+                ),
+                _ => "none (no mandatory ground)".to_string(),
+            }
+        )?;
+        writeln!(out, "\n{h2}Findings on the account")?;
+        if c.findings.is_empty() {
+            writeln!(out, "{bullet}none")?;
+        }
+        for f in &c.findings {
+            let evidence: Vec<String> = f
+                .evidence
+                .iter()
+                .map(|&r| view.data.sources.cite(r))
+                .collect();
+            // The effect on this account: the opposite where it is where the money went.
+            let effect = if f.account == Some(c.account) { f.amount } else { -f.amount };
+            writeln!(
+                out,
+                "{bullet}{} {} {} on this account: {} [{}]",
+                f.severity,
+                f.kind,
+                pounds(effect),
+                f.detail,
+                evidence.join(" ")
+            )?;
+        }
+        writeln!(out, "\n{h2}Pre-Action Protocol")?;
+        for item in &c.checklist {
+            let mark = match (&item.answer, item.outstanding) {
+                (None, _) => "[ ]",
+                (Some(_), true) => "[!]",
+                (Some(_), false) => "[x]",
+            };
+            let answer = item
+                .answer
+                .as_deref()
+                .unwrap_or("for the officer to confirm");
+            writeln!(out, "{bullet}{mark} {}: {answer}", item.item)?;
+        }
+        if let Some(lines) = view.statements.get(i) {
+            let from = lines.first().map_or(view.since, |l| l.date);
+            writeln!(
+                out,
+                "\n{h2}Rent statement from {from} (corrections marked *)"
+            )?;
+            let headers = [
+                "date",
+                "description",
+                "debit",
+                "credit",
+                "posted",
+                "corrected",
+                "note",
+            ];
+            if markdown {
+                writeln!(
+                    out,
+                    "| {} |\n| --- | --- | ---: | ---: | ---: | ---: | --- |",
+                    headers.join(" | ")
+                )?;
+            } else {
+                writeln!(
+                    out,
+                    "{bullet}{:<10}  {:<60}  {:>10}  {:>10}  {:>11}  {:>11}  note",
+                    "date", "description", "debit", "credit", "posted", "corrected"
+                )?;
+            }
+            for l in lines {
+                let mut description = format!(
+                    "{}{}",
+                    if l.correction.is_some() { "* " } else { "" },
+                    l.description
+                );
+                if !markdown && description.chars().count() > 60 {
+                    description = description.chars().take(57).collect::<String>() + "...";
+                }
+                let money = |d: rust_decimal::Decimal| {
+                    if d.is_zero() {
+                        String::new()
+                    } else {
+                        pounds(d)
+                    }
+                };
+                if markdown {
+                    writeln!(
+                        out,
+                        "| {} | {} | {} | {} | {} | {} | {} |",
+                        l.date,
+                        cell(&description),
+                        money(l.debit),
+                        money(l.credit),
+                        pounds(l.posted),
+                        pounds(l.corrected),
+                        cell(&l.note)
+                    )?;
+                } else {
+                    writeln!(
+                        out,
+                        "{bullet}{}  {:<60}  {:>10}  {:>10}  {:>11}  {:>11}  {}",
+                        l.date,
+                        description,
+                        money(l.debit),
+                        money(l.credit),
+                        pounds(l.posted),
+                        pounds(l.corrected),
+                        l.note
+                    )?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
