@@ -10,12 +10,14 @@ pub mod validate;
 use std::io::Write;
 use std::path::Path;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 
 use crate::cli::{Cli, Command, InputFiles, RuleArgs};
 use crate::input::{self, InputPaths, Mode, Profile, Reject};
 use crate::output;
+use crate::recon::model::SourceFile;
 use crate::recon::{self, Dataset, Reconciliation};
+use crate::report::InputFile;
 
 /// Runs the command; returns the process exit code (0 or 1; errors are 2).
 pub fn run(cli: Cli) -> Result<u8> {
@@ -99,12 +101,50 @@ pub fn write_rejects(files: &InputFiles, output: Option<&Path>, rejects: &[Rejec
     Ok(())
 }
 
+/// Each input file's name, size and SHA-256, so a report can be tied to the
+/// data it came from.
+pub fn fingerprint(paths: &InputPaths, data: &Dataset) -> Result<Vec<InputFile>> {
+    use sha2::{Digest, Sha256};
+    use std::io::Read;
+    SourceFile::ALL
+        .iter()
+        .filter_map(|&f| paths.path(f).map(|p| (f, p)))
+        .map(|(f, path)| {
+            let mut file = std::fs::File::open(path)
+                .with_context(|| format!("cannot read {}", path.display()))?;
+            let mut hasher = Sha256::new();
+            let mut buf = vec![0u8; 1 << 16];
+            let mut bytes = 0u64;
+            loop {
+                let n = file
+                    .read(&mut buf)
+                    .with_context(|| format!("cannot read {}", path.display()))?;
+                if n == 0 {
+                    break;
+                }
+                bytes += n as u64;
+                hasher.update(&buf[..n]);
+            }
+            let sha256 = hasher
+                .finalize()
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect();
+            Ok(InputFile {
+                file: data.sources.name(f).to_string(),
+                bytes,
+                sha256,
+            })
+        })
+        .collect()
+}
+
 /// A finished reconciliation with what it was made from.
 pub struct Reconciled {
     pub data: Dataset,
     pub recon: Reconciliation,
-    /// The names of the files read, as evidence cites them.
-    pub inputs: Vec<String>,
+    /// The files read, with their sizes and hashes.
+    pub inputs: Vec<InputFile>,
 }
 
 /// Reads the inputs (setting bad rows aside if asked) and reconciles them.
@@ -129,13 +169,7 @@ pub fn load_and_reconcile(
     })??;
     write_rejects(files, output, &loaded.rejects)?;
     let data = loaded.data;
-    let inputs = data
-        .sources
-        .0
-        .iter()
-        .take(if paths.schedules.is_some() { 4 } else { 3 })
-        .cloned()
-        .collect();
+    let inputs = fingerprint(&paths, &data)?;
     Ok(Reconciled {
         data,
         recon,

@@ -263,7 +263,11 @@ fn text(view: &View<'_>, out: &mut dyn Write, markdown: bool) -> io::Result<()> 
                 .map(|&r| view.data.sources.cite(r))
                 .collect();
             // The effect on this account: the opposite where it is where the money went.
-            let effect = if f.account == Some(c.account) { f.amount } else { -f.amount };
+            let effect = if f.account == Some(c.account) {
+                f.amount
+            } else {
+                -f.amount
+            };
             writeln!(
                 out,
                 "{bullet}{} {} {} on this account: {} [{}]",

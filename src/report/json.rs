@@ -15,7 +15,9 @@ pub struct JsonExporter;
 #[derive(Serialize)]
 struct Run {
     tool: String,
-    inputs: Vec<String>,
+    inputs: Vec<super::InputFile>,
+    rent_free_weeks: Vec<String>,
+    check_charges: bool,
     as_at: String,
     trigger: String,
     warn_at: String,
@@ -104,6 +106,13 @@ impl Exporter for JsonExporter {
             run: Run {
                 tool: report.tool(),
                 inputs: report.inputs.clone(),
+                rent_free_weeks: recon
+                    .settings
+                    .rent_free_weeks
+                    .iter()
+                    .map(|d| d.to_string())
+                    .collect(),
+                check_charges: recon.settings.check_charges,
                 as_at: recon.as_at.to_string(),
                 trigger: recon.settings.trigger.to_string(),
                 warn_at: plain(recon.settings.warn_at),

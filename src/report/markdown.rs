@@ -25,7 +25,7 @@ impl Exporter for MarkdownExporter {
             "\n{}: {}.\n\nInputs: {}.",
             report.tool(),
             report.settings_line(),
-            report.inputs.join(", ")
+            report.inputs_line()
         )?;
         for section in sections(report) {
             writeln!(out, "\n## {}\n", section.title)?;

@@ -14,15 +14,48 @@ use std::io::{self, Write};
 
 use crate::recon::{Dataset, Reconciliation};
 
+/// One input file as read: what ties a report to its data.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct InputFile {
+    /// The name evidence cites.
+    pub file: String,
+    pub bytes: u64,
+    /// SHA-256 of the file's bytes, in hex.
+    pub sha256: String,
+}
+
+impl InputFile {
+    /// `accounts.csv (1,234 bytes, SHA-256 0f1e...)`.
+    pub fn describe(&self) -> String {
+        let bytes = crate::recon::money::pounds(rust_decimal::Decimal::from(self.bytes));
+        let bytes = bytes.trim_start_matches('£').trim_end_matches(".00");
+        format!("{} ({bytes} bytes, SHA-256 {})", self.file, self.sha256)
+    }
+}
+
 /// What a report is written from.
 pub struct Report<'a> {
     pub data: &'a Dataset,
     pub recon: &'a Reconciliation,
-    /// Names of the input files, as cited in evidence.
-    pub inputs: Vec<String>,
+    /// The input files read, with their sizes and hashes.
+    pub inputs: Vec<InputFile>,
 }
 
 impl Report<'_> {
+    /// Whether a file of this name was read (an absent schedules file is
+    /// not an empty one).
+    pub fn read(&self, name: &str) -> bool {
+        self.inputs.iter().any(|i| i.file == name)
+    }
+
+    pub fn inputs_line(&self) -> String {
+        self.inputs
+            .iter()
+            .map(InputFile::describe)
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
     pub fn tool(&self) -> String {
         format!("rent-audit {}", env!("CARGO_PKG_VERSION"))
     }

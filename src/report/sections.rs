@@ -90,7 +90,7 @@ pub fn sections(report: &Report<'_>) -> Vec<Section> {
         ),
     ];
     // Only where a schedules file was read: an absent file is not an empty one.
-    if report.inputs.contains(&name(SourceFile::Schedules)) {
+    if report.read(&name(SourceFile::Schedules)) {
         files.push(file_row(
             SourceFile::Schedules,
             t.schedule_rows,

@@ -20,7 +20,7 @@ impl Exporter for TableExporter {
             report.tool(),
             report.settings_line()
         )?;
-        writeln!(out, "inputs: {}", report.inputs.join(", "))?;
+        writeln!(out, "inputs: {}", report.inputs_line())?;
         for section in sections(report) {
             writeln!(out, "\n{}", section.title)?;
             if !section.rows.is_empty() {
