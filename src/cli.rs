@@ -75,6 +75,8 @@ pub enum CheckFormat {
     Json,
     /// The rent statement as CSV (with --statement).
     Csv,
+    /// A self-contained evidence pack: chart, checklist and statement.
+    Html,
 }
 
 #[derive(Debug, Args)]

@@ -39,6 +39,15 @@ pub fn write_to(
             tmp.as_file()
                 .sync_all()
                 .with_context(|| format!("cannot write {}", path.display()))?;
+            // A temporary file is private; the report gets the permissions
+            // the file it replaces had, or the usual ones for a new file.
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                let mode = std::fs::metadata(path).map_or(0o644, |m| m.permissions().mode());
+                std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(mode))
+                    .with_context(|| format!("cannot write {}", path.display()))?;
+            }
             tmp.persist(path).map_err(|e| e.error).with_context(|| {
                 format!("cannot move the report into place at {}", path.display())
             })?;

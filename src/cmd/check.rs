@@ -27,7 +27,11 @@ pub fn run(args: &CheckArgs) -> Result<u8> {
     if refs.is_empty() {
         bail!("name the accounts to check, or give --accounts-from FILE");
     }
-    let Reconciled { data, recon, .. } = super::load_and_reconcile(
+    let Reconciled {
+        data,
+        recon,
+        inputs,
+    } = super::load_and_reconcile(
         Some(&args.data),
         &args.input,
         &args.rules,
@@ -72,6 +76,7 @@ pub fn run(args: &CheckArgs) -> Result<u8> {
         checks: &checks,
         statements: &statements,
         since,
+        inputs: &inputs,
     };
     output::write_to(args.output.as_deref(), |out| {
         render::write(&view, args.format, out)

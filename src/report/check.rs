@@ -19,6 +19,8 @@ pub struct View<'a> {
     /// One per check, when asked for.
     pub statements: &'a [Vec<StatementLine>],
     pub since: NaiveDate,
+    /// The input files read, for the fingerprint.
+    pub inputs: &'a [super::InputFile],
 }
 
 fn decision_word(d: Decision) -> &'static str {
@@ -91,6 +93,7 @@ pub fn write(view: &View<'_>, format: CheckFormat, out: &mut dyn Write) -> io::R
         CheckFormat::Markdown => text(view, out, true),
         CheckFormat::Json => json(view, out),
         CheckFormat::Csv => csv(view, out),
+        CheckFormat::Html => super::html::write_check(view, out),
     }
 }
 
@@ -140,11 +143,15 @@ fn json(view: &View<'_>, out: &mut dyn Write) -> io::Result<()> {
         .collect();
     #[derive(Serialize)]
     struct Doc<'a> {
+        tool: String,
+        inputs: &'a [super::InputFile],
         as_at: String,
         trigger: String,
         checks: &'a [CheckJson],
     }
     let doc = Doc {
+        tool: format!("rent-audit {}", env!("CARGO_PKG_VERSION")),
+        inputs: view.inputs,
         as_at: view.recon.as_at.to_string(),
         trigger: view.recon.settings.trigger.to_string(),
         checks: &checks,

@@ -3,6 +3,7 @@
 
 pub mod check;
 pub mod csv;
+pub mod html;
 pub mod json;
 pub mod markdown;
 pub mod rejects;
@@ -83,6 +84,8 @@ pub enum Format {
     Csv,
     Json,
     Markdown,
+    /// A self-contained evidence pack (charts, accounts to act on).
+    Html,
 }
 
 pub fn exporter(format: Format) -> Box<dyn Exporter> {
@@ -91,5 +94,6 @@ pub fn exporter(format: Format) -> Box<dyn Exporter> {
         Format::Csv => Box::new(csv::CsvExporter),
         Format::Json => Box::new(json::JsonExporter),
         Format::Markdown => Box::new(markdown::MarkdownExporter),
+        Format::Html => Box::new(html::HtmlExporter),
     }
 }

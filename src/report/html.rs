@@ -1,0 +1,517 @@
+//! `--format html`: the evidence pack. One self-contained file (inline CSS
+//! and SVG, no scripts, nothing fetched), readable offline and printable:
+//! for a reconciliation, money by finding kind, accounts by status and the
+//! accounts to act on, each with its own section and balance chart; for
+//! `check`, each account's verdict, chart, checklist and statement.
+
+use std::fmt::Write as _;
+use std::io::{self, Write};
+
+use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::Decimal;
+
+use super::check::View as CheckView;
+use super::sections::sections;
+use super::view::{accounts_to_act_on, status_counts};
+use super::{Exporter, InputFile, Report};
+use crate::recon::check::{self, AccountCheck, StatementLine};
+use crate::recon::money::{plain, pounds};
+use crate::recon::{Dataset, Reconciliation};
+
+pub struct HtmlExporter;
+
+/// Escapes text for HTML content and attributes.
+pub fn esc(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+const STYLE: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:2rem auto;max-width:70rem;\
+color:#1d2433;line-height:1.4}h1{font-size:1.6rem}h2{font-size:1.25rem;border-bottom:2px solid #d8dde6;\
+padding-bottom:.2rem;margin-top:2.2rem}h3{font-size:1.05rem}table{border-collapse:collapse;width:100%;\
+margin:.6rem 0;font-size:.88rem}th,td{border:1px solid #d8dde6;padding:.25rem .45rem;text-align:left;\
+vertical-align:top}th{background:#f2f4f8}td.n{text-align:right;white-space:nowrap}.verdict{font-size:1.1rem;\
+font-weight:600;padding:.6rem .8rem;border-left:6px solid}.do_not_serve{border-color:#c0392b;background:#fdecea}\
+.hold{border-color:#d68910;background:#fef5e7}.may_proceed{border-color:#1e8449;background:#e9f7ef}\
+.muted{color:#5b6474;font-size:.85rem}.fingerprint td{font-family:monospace;font-size:.78rem}\
+svg{max-width:100%;height:auto}.corr{background:#eef4ff}@media print{h2{page-break-before:auto}\
+section{page-break-inside:avoid}}";
+
+fn page(title: &str, body: &str) -> String {
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n\
+         <style>{STYLE}</style>\n</head>\n<body>\n{body}</body>\n</html>\n",
+        esc(title)
+    )
+}
+
+fn fingerprint(inputs: &[InputFile], settings: &str) -> String {
+    let mut s = format!(
+        "<h2>Run fingerprint</h2>\n<p class=\"muted\">{} {}; {}</p>\n<table class=\"fingerprint\">\
+         <tr><th>file</th><th>bytes</th><th>SHA-256</th></tr>\n",
+        esc("rent-audit"),
+        env!("CARGO_PKG_VERSION"),
+        esc(settings)
+    );
+    for i in inputs {
+        let _ = writeln!(
+            s,
+            "<tr><td>{}</td><td class=\"n\">{}</td><td>{}</td></tr>",
+            esc(&i.file),
+            i.bytes,
+            i.sha256
+        );
+    }
+    s.push_str("</table>\n");
+    s
+}
+
+fn to_f64(d: Decimal) -> f64 {
+    // Pixel positions only: every figure shown is printed from the Decimal.
+    d.to_f64().unwrap_or(0.0)
+}
+
+/// Horizontal bars, one per row: label, value, and the text to print.
+fn bar_chart(rows: &[(String, Decimal, String)], colour: &str) -> String {
+    let (w, bar_h, left) = (720.0, 22.0, 190.0);
+    let max = rows
+        .iter()
+        .map(|r| to_f64(r.1.abs()))
+        .fold(0.0, f64::max)
+        .max(1.0);
+    let h = bar_h * rows.len() as f64 + 8.0;
+    let mut s = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" role=\"img\">\n"
+    );
+    for (i, (label, value, text)) in rows.iter().enumerate() {
+        let y = 4.0 + i as f64 * bar_h;
+        let len = (w - left - 150.0) * to_f64(value.abs()) / max;
+        let _ = write!(
+            s,
+            "<text x=\"{}\" y=\"{}\" font-size=\"12\" text-anchor=\"end\">{}</text>\
+             <rect x=\"{left}\" y=\"{}\" width=\"{len:.1}\" height=\"{}\" fill=\"{colour}\"/>\
+             <text x=\"{}\" y=\"{}\" font-size=\"12\">{}</text>\n",
+            left - 6.0,
+            y + 15.0,
+            esc(label),
+            y + 3.0,
+            bar_h - 6.0,
+            left + len + 6.0,
+            y + 15.0,
+            esc(text)
+        );
+    }
+    s.push_str("</svg>\n");
+    s
+}
+
+/// Posted and corrected balance over the statement's dates, the trigger and
+/// the statutory threshold, receipts marked.
+pub fn balance_chart(
+    lines: &[StatementLine],
+    trigger: Decimal,
+    statutory: Option<Decimal>,
+) -> String {
+    let (w, h, l, r, t, b) = (760.0, 260.0, 70.0, 130.0, 12.0, 28.0);
+    let (Some(first), Some(last)) = (lines.first(), lines.last()) else {
+        return String::new();
+    };
+    let (d0, d1) = (first.date, last.date.max(first.date + chrono::Days::new(1)));
+    let span = (d1 - d0).num_days().max(1) as f64;
+    let mut values: Vec<f64> = lines
+        .iter()
+        .flat_map(|x| [to_f64(x.posted), to_f64(x.corrected)])
+        .collect();
+    values.push(0.0);
+    values.push(to_f64(trigger));
+    if let Some(s) = statutory {
+        values.push(to_f64(s));
+    }
+    let lo = values.iter().copied().fold(f64::INFINITY, f64::min);
+    let hi = values.iter().copied().fold(f64::NEG_INFINITY, f64::max) * 1.08 + 1.0;
+    let x = |d: chrono::NaiveDate| l + (w - l - r) * (d - d0).num_days() as f64 / span;
+    let y = |v: f64| t + (h - t - b) * (hi - v) / (hi - lo).max(1.0);
+    let step = |pick: fn(&StatementLine) -> Decimal| {
+        let mut pts = String::new();
+        let mut prev: Option<f64> = None;
+        for line in lines {
+            let v = to_f64(pick(line));
+            if let Some(p) = prev {
+                let _ = write!(pts, "{:.1},{:.1} ", x(line.date), y(p));
+            }
+            let _ = write!(pts, "{:.1},{:.1} ", x(line.date), y(v));
+            prev = Some(v);
+        }
+        let _ = write!(pts, "{:.1},{:.1}", x(d1), y(prev.unwrap_or(0.0)));
+        pts
+    };
+    let mut s = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" role=\"img\" \
+         aria-label=\"posted and corrected balance\">\n<rect x=\"{l}\" y=\"{t}\" width=\"{}\" height=\"{}\" \
+         fill=\"#fbfcfe\" stroke=\"#d8dde6\"/>\n",
+        w - l - r,
+        h - t - b
+    );
+    let hline = |s: &mut String, v: Decimal, colour: &str, label: &str| {
+        let yy = y(to_f64(v));
+        let _ = writeln!(
+            s,
+            "<line x1=\"{l}\" x2=\"{}\" y1=\"{yy:.1}\" y2=\"{yy:.1}\" stroke=\"{colour}\" stroke-dasharray=\"6 4\"/>\
+             <text x=\"{}\" y=\"{:.1}\" font-size=\"11\" fill=\"{colour}\">{} {}</text>",
+            w - r,
+            w - r + 4.0,
+            yy + 4.0,
+            label,
+            esc(&pounds(v))
+        );
+    };
+    hline(&mut s, Decimal::ZERO, "#8a93a3", "zero");
+    hline(&mut s, trigger, "#d68910", "trigger");
+    if let Some(st) = statutory {
+        hline(&mut s, st, "#c0392b", "statutory");
+    }
+    let _ = writeln!(
+        s,
+        "<polyline points=\"{}\" fill=\"none\" stroke=\"#8a93a3\" stroke-width=\"2\"/>",
+        step(|l| l.posted)
+    );
+    let _ = writeln!(
+        s,
+        "<polyline points=\"{}\" fill=\"none\" stroke=\"#1f5fbf\" stroke-width=\"2.5\"/>",
+        step(|l| l.corrected)
+    );
+    for line in lines
+        .iter()
+        .filter(|l| l.correction.is_none() && l.credit > Decimal::ZERO)
+    {
+        let _ = writeln!(
+            s,
+            "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"3\" fill=\"#1e8449\"><title>{} {}</title></circle>",
+            x(line.date),
+            y(to_f64(line.posted)),
+            line.date,
+            esc(&pounds(line.credit))
+        );
+    }
+    let _ = writeln!(
+        s,
+        "<text x=\"{l}\" y=\"{}\" font-size=\"11\">{d0}</text><text x=\"{}\" y=\"{}\" font-size=\"11\" \
+         text-anchor=\"end\">{}</text>",
+        h - 8.0,
+        w - r,
+        h - 8.0,
+        last.date
+    );
+    let _ = writeln!(
+        s,
+        "<text x=\"4\" y=\"{:.1}\" font-size=\"11\">{}</text><text x=\"4\" y=\"{:.1}\" font-size=\"11\">{}</text>",
+        y(hi / 1.08) + 4.0,
+        esc(&pounds(Decimal::try_from(hi / 1.08).unwrap_or_default().round_dp(0))),
+        y(lo) + 4.0,
+        esc(&pounds(Decimal::try_from(lo).unwrap_or_default().round_dp(0)))
+    );
+    let _ = writeln!(
+        s,
+        "<g font-size=\"11\"><line x1=\"{l}\" x2=\"{}\" y1=\"{}\" y2=\"{}\" stroke=\"#8a93a3\" stroke-width=\"2\"/>\
+         <text x=\"{}\" y=\"{}\">posted</text><line x1=\"{}\" x2=\"{}\" y1=\"{}\" y2=\"{}\" stroke=\"#1f5fbf\" \
+         stroke-width=\"2.5\"/><text x=\"{}\" y=\"{}\">corrected</text><circle cx=\"{}\" cy=\"{}\" r=\"3\" \
+         fill=\"#1e8449\"/><text x=\"{}\" y=\"{}\">receipt posted</text></g>",
+        l + 20.0,
+        h - 3.0,
+        h - 3.0,
+        l + 24.0,
+        h,
+        l + 90.0,
+        l + 110.0,
+        h - 3.0,
+        h - 3.0,
+        l + 114.0,
+        h,
+        l + 200.0,
+        h - 3.0,
+        l + 206.0,
+        h
+    );
+    s.push_str("</svg>\n");
+    s
+}
+
+fn decision_class(d: check::Decision) -> &'static str {
+    match d {
+        check::Decision::MayProceed => "may_proceed",
+        check::Decision::Hold => "hold",
+        check::Decision::DoNotServe => "do_not_serve",
+    }
+}
+
+/// One account's section: verdict, figures, chart, findings; with the
+/// checklist and statement where asked.
+fn account_section(
+    data: &Dataset,
+    recon: &Reconciliation,
+    c: &AccountCheck<'_>,
+    lines: &[StatementLine],
+    full: bool,
+) -> String {
+    let a = c.assessment;
+    let account = data.account(c.account);
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "<section id=\"acc-{}\">\n<h2>{} {}</h2>\n<p class=\"muted\">{} tenancy, {} rent {}, as at {}; status \
+         <b>{}</b></p>\n<p class=\"verdict {}\">{}</p>",
+        esc(&account.account_ref),
+        esc(&account.account_ref),
+        esc(&account.tenant_name),
+        account.tenancy_type,
+        account.rent_period,
+        esc(&pounds(account.rent)),
+        recon.as_at,
+        a.status,
+        decision_class(c.decision),
+        esc(&c.verdict)
+    );
+    let _ = writeln!(
+        s,
+        "<table><tr><th>posted balance</th><th>corrected balance</th><th>weeks</th><th>technical</th>\
+         <th>trigger ({})</th><th>statutory threshold</th><th>late periods (12 months)</th></tr>\
+         <tr><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
+         <td class=\"n\">{}</td><td>{}</td><td class=\"n\">{} of {}</td></tr></table>",
+        recon.settings.trigger,
+        esc(&pounds(a.posted_balance)),
+        esc(&pounds(a.corrected_balance)),
+        plain(a.arrears_weeks),
+        esc(&pounds(a.technical_arrears)),
+        esc(&pounds(a.trigger)),
+        match (a.statutory.threshold, a.reaches_statutory) {
+            (Some(t), Some(r)) => format!("{} ({})", esc(&pounds(t)), if r { "reached" } else { "not reached" }),
+            _ => "none (no mandatory ground)".to_string(),
+        },
+        a.late_periods,
+        a.periods_12m
+    );
+    s.push_str(&balance_chart(lines, a.trigger, a.statutory.threshold));
+    if !c.findings.is_empty() {
+        s.push_str("<h3>Findings on the account</h3>\n<table><tr><th>severity</th><th>kind</th><th>effect here</th><th>detail</th><th>evidence</th></tr>\n");
+        for f in &c.findings {
+            let effect = if f.account == Some(c.account) {
+                f.amount
+            } else {
+                -f.amount
+            };
+            let evidence: Vec<String> = f.evidence.iter().map(|&r| data.sources.cite(r)).collect();
+            let _ = writeln!(
+                s,
+                "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td>{}</td><td>{}</td></tr>",
+                f.severity,
+                f.kind,
+                esc(&pounds(effect)),
+                esc(&f.detail),
+                esc(&evidence.join(" "))
+            );
+        }
+        s.push_str("</table>\n");
+    }
+    if full {
+        s.push_str("<h3>Pre-Action Protocol</h3>\n<table><tr><th></th><th>step</th><th>what the data says</th></tr>\n");
+        for item in &c.checklist {
+            let (mark, answer) = match (&item.answer, item.outstanding) {
+                (None, _) => ("&#9744;", "for the officer to confirm".to_string()),
+                (Some(a), true) => ("&#9888;", a.clone()),
+                (Some(a), false) => ("&#10003;", a.clone()),
+            };
+            let _ = writeln!(
+                s,
+                "<tr><td>{mark}</td><td>{}</td><td>{}</td></tr>",
+                esc(item.item),
+                esc(&answer)
+            );
+        }
+        s.push_str("</table>\n<h3>Rent statement</h3>\n<table><tr><th>date</th><th>description</th><th>debit</th>\
+                    <th>credit</th><th>posted</th><th>corrected</th><th>note</th></tr>\n");
+        for l in lines {
+            let money = |d: Decimal| {
+                if d.is_zero() {
+                    String::new()
+                } else {
+                    esc(&pounds(d))
+                }
+            };
+            let _ = writeln!(
+                s,
+                "<tr{}><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
+                 <td class=\"n\">{}</td><td>{}</td></tr>",
+                if l.correction.is_some() { " class=\"corr\"" } else { "" },
+                l.date,
+                esc(&l.description),
+                money(l.debit),
+                money(l.credit),
+                esc(&pounds(l.posted)),
+                esc(&pounds(l.corrected)),
+                esc(&l.note)
+            );
+        }
+        s.push_str("</table>\n");
+    }
+    s.push_str("</section>\n");
+    s
+}
+
+/// The statement an account's chart is drawn from: 2 years to the as-at date.
+fn chart_lines(data: &Dataset, recon: &Reconciliation, id: u32) -> Vec<StatementLine> {
+    let since = recon
+        .as_at
+        .checked_sub_months(chrono::Months::new(24))
+        .unwrap_or(recon.as_at);
+    check::statement(data, recon, id, since)
+}
+
+impl Exporter for HtmlExporter {
+    fn write(&self, report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
+        let (data, recon) = (report.data, report.recon);
+        let mut body = format!(
+            "<h1>Rent reconciliation as at {}</h1>\n<p class=\"muted\">{}</p>\n",
+            recon.as_at,
+            esc(&report.settings_line())
+        );
+        let t = &recon.totals;
+        let _ = writeln!(
+            body,
+            "<p>Control totals: the bank's net money ({}) and the ledger's credits ({}) are each accounted for {}.</p>",
+            esc(&pounds(t.bank_net())),
+            esc(&pounds(t.ledger_credits)),
+            if t.ties() { "to the penny" } else { "<b>with a difference</b>" }
+        );
+        body.push_str("<h2>Money by finding kind</h2>\n");
+        let kinds: Vec<(String, Decimal, String)> = t
+            .findings
+            .iter()
+            .map(|k| {
+                (
+                    k.kind.to_string(),
+                    k.money,
+                    format!("{} ({} found)", pounds(k.money), k.count),
+                )
+            })
+            .collect();
+        body.push_str(&if kinds.is_empty() {
+            "<p>No findings.</p>\n".to_string()
+        } else {
+            bar_chart(&kinds, "#c0392b")
+        });
+        body.push_str("<h2>Accounts by status</h2>\n");
+        let statuses: Vec<(String, Decimal, String)> = status_counts(recon)
+            .into_iter()
+            .map(|(s, n, _, c)| {
+                (
+                    s.to_string(),
+                    Decimal::from(n),
+                    format!("{n} (corrected {})", pounds(c)),
+                )
+            })
+            .collect();
+        body.push_str(&bar_chart(&statuses, "#1f5fbf"));
+        let act = accounts_to_act_on(recon);
+        body.push_str("<h2>Accounts to act on</h2>\n");
+        if act.is_empty() {
+            body.push_str("<p>No account needs action.</p>\n");
+        } else {
+            body.push_str("<table><tr><th>account</th><th>status</th><th>posted</th><th>corrected</th><th>weeks</th><th>detail</th></tr>\n");
+            for a in &act {
+                let acc = &data.account(a.account).account_ref;
+                let _ = writeln!(
+                    body,
+                    "<tr><td><a href=\"#acc-{}\">{}</a></td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
+                     <td class=\"n\">{}</td><td>{}</td></tr>",
+                    esc(acc),
+                    esc(acc),
+                    a.status,
+                    esc(&pounds(a.posted_balance)),
+                    esc(&pounds(a.corrected_balance)),
+                    plain(a.arrears_weeks),
+                    esc(&a.detail)
+                );
+            }
+            body.push_str("</table>\n");
+        }
+        // The control-totals tables, as in the text report.
+        for section in sections(report).into_iter().take(3) {
+            let _ = writeln!(body, "<h2>{}</h2>\n<table><tr>", esc(&section.title));
+            for h in &section.headers {
+                let _ = write!(body, "<th>{}</th>", esc(h));
+            }
+            body.push_str("</tr>\n");
+            for row in &section.rows {
+                body.push_str("<tr>");
+                for (i, c) in row.iter().enumerate() {
+                    let class = if section.numeric.contains(&i) {
+                        " class=\"n\""
+                    } else {
+                        ""
+                    };
+                    let _ = write!(body, "<td{class}>{}</td>", esc(c));
+                }
+                body.push_str("</tr>\n");
+            }
+            body.push_str("</table>\n");
+            if let Some(note) = &section.note {
+                let _ = writeln!(body, "<p class=\"muted\">{}</p>", esc(note));
+            }
+        }
+        for a in &act {
+            if let Some(c) = check::check_account(data, recon, a.account) {
+                body.push_str(&account_section(
+                    data,
+                    recon,
+                    &c,
+                    &chart_lines(data, recon, a.account),
+                    false,
+                ));
+            }
+        }
+        body.push_str(&fingerprint(&report.inputs, &report.settings_line()));
+        out.write_all(page(&format!("Rent reconciliation as at {}", recon.as_at), &body).as_bytes())
+    }
+}
+
+/// The `check` pack: each account's full section.
+pub fn write_check(view: &CheckView<'_>, out: &mut dyn Write) -> io::Result<()> {
+    let mut body = format!("<h1>Account check as at {}</h1>\n", view.recon.as_at);
+    for (i, c) in view.checks.iter().enumerate() {
+        let lines = view
+            .statements
+            .get(i)
+            .cloned()
+            .unwrap_or_else(|| chart_lines(view.data, view.recon, c.account));
+        body.push_str(&account_section(view.data, view.recon, c, &lines, true));
+    }
+    let settings = format!(
+        "as at {}; trigger {}",
+        view.recon.as_at, view.recon.settings.trigger
+    );
+    body.push_str(&fingerprint(view.inputs, &settings));
+    out.write_all(page(&format!("Account check as at {}", view.recon.as_at), &body).as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_is_escaped() {
+        assert_eq!(
+            esc("<a href=\"x\">&'"),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
+        );
+    }
+}
