@@ -96,11 +96,11 @@ fn bar_chart(rows: &[(String, Decimal, String)], colour: &str) -> String {
     for (i, (label, value, text)) in rows.iter().enumerate() {
         let y = 4.0 + i as f64 * bar_h;
         let len = (w - left - 150.0) * to_f64(value.abs()) / max;
-        let _ = write!(
+        let _ = writeln!(
             s,
             "<text x=\"{}\" y=\"{}\" font-size=\"12\" text-anchor=\"end\">{}</text>\
              <rect x=\"{left}\" y=\"{}\" width=\"{len:.1}\" height=\"{}\" fill=\"{colour}\"/>\
-             <text x=\"{}\" y=\"{}\" font-size=\"12\">{}</text>\n",
+             <text x=\"{}\" y=\"{}\" font-size=\"12\">{}</text>",
             left - 6.0,
             y + 15.0,
             esc(label),
