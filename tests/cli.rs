@@ -713,3 +713,120 @@ fn every_statement_ties_with_the_reconciled_balances() {
         );
     }
 }
+
+/// Headless Chromium, if this machine has one (CHROMIUM names another).
+fn chromium() -> Option<PathBuf> {
+    if let Some(path) = std::env::var_os("CHROMIUM") {
+        return Some(PathBuf::from(path));
+    }
+    let names = ["chromium", "chromium-browser", "google-chrome"];
+    std::env::split_paths(&std::env::var_os("PATH")?)
+        .flat_map(|dir| names.iter().map(move |n| dir.join(n)))
+        .find(|p| p.is_file())
+}
+
+/// The page as the browser renders it, and what it logged.
+fn render(browser: &Path, page: &Path) -> (String, String) {
+    let profile = tempfile::tempdir().expect("profile dir");
+    let out = Command::new(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--enable-logging=stderr",
+            "--v=0",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg("--dump-dom")
+        .arg(format!("file://{}", page.display()))
+        .output()
+        .expect("run chromium");
+    assert!(
+        out.status.success(),
+        "chromium failed: {}",
+        text(&out.stderr)
+    );
+    (
+        text(&out.stdout),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn the_evidence_packs_open_in_a_browser_with_no_errors_and_show_the_figures() {
+    let Some(browser) = chromium() else {
+        eprintln!("skipped: no Chromium here (Debian package `chromium`; .ci/run installs it)");
+        return;
+    };
+    let case = sample();
+    let pack = case.path().join("pack.html");
+    let check = case.path().join("check.html");
+    case.run(&[
+        "reconcile",
+        ".",
+        "--format",
+        "html",
+        "--output",
+        "pack.html",
+    ]);
+    case.run(&[
+        "check",
+        "RA1002",
+        "RA1018",
+        "--data",
+        ".",
+        "--statement",
+        "--format",
+        "html",
+        "--output",
+        "check.html",
+    ]);
+    for (page, figures) in [
+        (
+            &pack,
+            &[
+                "Rent reconciliation as at 2026-03-31",
+                "£26,494.00",
+                "href=\"#acc-RA1002\"",
+                "id=\"acc-RA1002\"",
+                "Do not serve: £330.00 of receipts were posted to RA1012",
+                "SHA-256",
+            ][..],
+        ),
+        (
+            &check,
+            &[
+                "Account check as at 2026-03-31",
+                "Balance brought forward",
+                "£100.00 of the arrears is benefit not yet due",
+                "for the officer to confirm",
+            ][..],
+        ),
+    ] {
+        let html = fs::read_to_string(page).expect("pack");
+        assert!(
+            !html.contains("src=") && !html.contains("<script"),
+            "the pack is self-contained"
+        );
+        assert!(
+            html.split("href=\"").skip(1).all(|h| h.starts_with('#')),
+            "links stay inside the pack"
+        );
+        let (dom, log) = render(&browser, page);
+        let console: Vec<&str> = log.lines().filter(|l| l.contains("CONSOLE")).collect();
+        assert!(console.is_empty(), "console messages: {console:?}");
+        assert!(dom.matches("<svg").count() >= 2, "charts drawn");
+        for figure in figures {
+            assert!(
+                dom.contains(figure),
+                "{figure} not in the rendered {}",
+                page.display()
+            );
+        }
+    }
+}

@@ -122,7 +122,7 @@ pub fn balance_chart(
     trigger: Decimal,
     statutory: Option<Decimal>,
 ) -> String {
-    let (w, h, l, r, t, b) = (760.0, 260.0, 70.0, 130.0, 12.0, 28.0);
+    let (w, h, l, r, t, b) = (760.0, 280.0, 12.0, 130.0, 12.0, 48.0);
     let (Some(first), Some(last)) = (lines.first(), lines.last()) else {
         return String::new();
     };
@@ -203,44 +203,33 @@ pub fn balance_chart(
             esc(&pounds(line.credit))
         );
     }
+    // Dates under the plot, the legend under them.
+    let (dates_y, legend_y) = (h - b + 16.0, h - 8.0);
     let _ = writeln!(
         s,
-        "<text x=\"{l}\" y=\"{}\" font-size=\"11\">{d0}</text><text x=\"{}\" y=\"{}\" font-size=\"11\" \
-         text-anchor=\"end\">{}</text>",
-        h - 8.0,
+        "<text x=\"{l}\" y=\"{dates_y}\" font-size=\"11\">{d0}</text><text x=\"{}\" y=\"{dates_y}\" \
+         font-size=\"11\" text-anchor=\"end\">{}</text>",
         w - r,
-        h - 8.0,
         last.date
     );
     let _ = writeln!(
         s,
-        "<text x=\"4\" y=\"{:.1}\" font-size=\"11\">{}</text><text x=\"4\" y=\"{:.1}\" font-size=\"11\">{}</text>",
-        y(hi / 1.08) + 4.0,
-        esc(&pounds(Decimal::try_from(hi / 1.08).unwrap_or_default().round_dp(0))),
-        y(lo) + 4.0,
-        esc(&pounds(Decimal::try_from(lo).unwrap_or_default().round_dp(0)))
-    );
-    let _ = writeln!(
-        s,
         "<g font-size=\"11\"><line x1=\"{l}\" x2=\"{}\" y1=\"{}\" y2=\"{}\" stroke=\"#8a93a3\" stroke-width=\"2\"/>\
-         <text x=\"{}\" y=\"{}\">posted</text><line x1=\"{}\" x2=\"{}\" y1=\"{}\" y2=\"{}\" stroke=\"#1f5fbf\" \
-         stroke-width=\"2.5\"/><text x=\"{}\" y=\"{}\">corrected</text><circle cx=\"{}\" cy=\"{}\" r=\"3\" \
-         fill=\"#1e8449\"/><text x=\"{}\" y=\"{}\">receipt posted</text></g>",
+         <text x=\"{}\" y=\"{legend_y}\">posted</text><line x1=\"{}\" x2=\"{}\" y1=\"{}\" y2=\"{}\" \
+         stroke=\"#1f5fbf\" stroke-width=\"2.5\"/><text x=\"{}\" y=\"{legend_y}\">corrected</text>\
+         <circle cx=\"{}\" cy=\"{}\" r=\"3\" fill=\"#1e8449\"/><text x=\"{}\" y=\"{legend_y}\">receipt posted</text></g>",
         l + 20.0,
-        h - 3.0,
-        h - 3.0,
+        legend_y - 4.0,
+        legend_y - 4.0,
         l + 24.0,
-        h,
-        l + 90.0,
-        l + 110.0,
-        h - 3.0,
-        h - 3.0,
-        l + 114.0,
-        h,
-        l + 200.0,
-        h - 3.0,
-        l + 206.0,
-        h
+        l + 80.0,
+        l + 100.0,
+        legend_y - 4.0,
+        legend_y - 4.0,
+        l + 104.0,
+        l + 180.0,
+        legend_y - 4.0,
+        l + 186.0
     );
     s.push_str("</svg>\n");
     s
