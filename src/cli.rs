@@ -18,6 +18,9 @@ use crate::report::Format;
     after_help = "Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 the input could not be read."
 )]
 pub struct Cli {
+    /// Say nothing on standard error but errors (no progress, no notes).
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -34,6 +37,13 @@ pub enum Command {
     /// reaches the trigger), balances, findings and the protocol checklist.
     /// Exit 0 nothing stands in the way, 1 do not serve or hold, 2 bad input.
     Check(CheckArgs),
+    /// Print a shell completion script: rent-audit completions bash > /etc/bash_completion.d/rent-audit
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff): rent-audit man > rent-audit.1
+    Man,
     /// Mapping profiles: `profile init FILE` drafts one from a look at an export.
     Profile {
         #[command(subcommand)]

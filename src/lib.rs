@@ -8,3 +8,4 @@ pub mod input;
 pub mod output;
 pub mod recon;
 pub mod report;
+pub mod term;

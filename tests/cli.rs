@@ -830,3 +830,51 @@ fn the_evidence_packs_open_in_a_browser_with_no_errors_and_show_the_figures() {
         }
     }
 }
+
+#[test]
+fn the_terminal_gets_completions_a_man_page_quiet_runs_and_colour_only_when_wanted() {
+    let case = Case::new(&root().join("fixtures/lenient"));
+    let bash = text(&case.run(&["completions", "bash"]).stdout);
+    assert!(
+        bash.contains("_rent__audit()") && bash.contains("reconcile"),
+        "{bash}"
+    );
+    let man = text(&case.run(&["man"]).stdout);
+    assert!(
+        man.contains(".TH rent-audit 1") && man.contains("reconcile"),
+        "{man}"
+    );
+
+    // Notes go to stderr unless --quiet; nothing else is written there in a pipe.
+    let noisy = case.run(&["reconcile", ".", "--lenient", "--format", "json"]);
+    assert!(text(&noisy.stderr).contains("set aside"));
+    let quiet = case.run(&["--quiet", "reconcile", ".", "--lenient", "--format", "json"]);
+    assert!(quiet.stderr.is_empty(), "{}", text(&quiet.stderr));
+    assert!(
+        !text(&quiet.stdout).contains('\u{1b}'),
+        "no colour in a pipe"
+    );
+
+    // Under a pseudo-terminal (util-linux `script`): colour, unless NO_COLOR.
+    let sample = sample();
+    let on_tty = |no_color: bool| {
+        let mut cmd = Command::new("script");
+        cmd.args([
+            "-qc",
+            &format!("{} check RA1002 --data .", env!("CARGO_BIN_EXE_rent-audit")),
+            "/dev/null",
+        ])
+        .current_dir(sample.path());
+        if no_color {
+            cmd.env("NO_COLOR", "1");
+        }
+        cmd.output().ok().map(|o| text(&o.stdout))
+    };
+    match (on_tty(false), on_tty(true)) {
+        (Some(coloured), Some(plain)) => {
+            assert!(coloured.contains("\u{1b}[1;31mDo not serve"), "{coloured}");
+            assert!(!plain.contains('\u{1b}'), "{plain}");
+        }
+        _ => eprintln!("skipped the terminal half: no `script` here"),
+    }
+}

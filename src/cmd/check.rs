@@ -77,6 +77,7 @@ pub fn run(args: &CheckArgs) -> Result<u8> {
         statements: &statements,
         since,
         inputs: &inputs,
+        colour: args.output.is_none() && crate::term::colour_stdout(),
     };
     output::write_to(args.output.as_deref(), |out| {
         render::write(&view, args.format, out)

@@ -21,11 +21,25 @@ use crate::report::InputFile;
 
 /// Runs the command; returns the process exit code (0 or 1; errors are 2).
 pub fn run(cli: Cli) -> Result<u8> {
+    crate::term::set_quiet(cli.quiet);
     match cli.command {
         Command::Reconcile(args) => reconcile::run(&args),
         Command::Validate(args) => validate::run(&args),
         Command::Check(args) => check::run(&args),
         Command::Profile { action } => profile::run(&action),
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            output::write_to(None, |out| {
+                clap_complete::generate(shell, &mut cmd, "rent-audit", out);
+                Ok(())
+            })?;
+            Ok(0)
+        }
+        Command::Man => {
+            let cmd = <Cli as clap::CommandFactory>::command();
+            output::write_to(None, |out| clap_mangen::Man::new(cmd).render(out))?;
+            Ok(0)
+        }
     }
 }
 
@@ -91,6 +105,9 @@ pub fn write_rejects(files: &InputFiles, output: Option<&Path>, rejects: &[Rejec
     output::write_to(Some(&path), |out| {
         crate::report::rejects::write(rejects, out)
     })?;
+    if crate::term::quiet() {
+        return Ok(());
+    }
     let _ = writeln!(
         std::io::stderr(),
         "rent-audit: {} bad row{} set aside in {}",
@@ -162,11 +179,24 @@ pub fn load_and_reconcile(
         Mode::Strict
     };
     let settings = rules.settings();
+    let total: u64 = SourceFile::ALL
+        .iter()
+        .filter_map(|&f| paths.path(f))
+        .filter_map(|p| std::fs::metadata(p).ok())
+        .map(|m| m.len())
+        .sum();
+    let bar = crate::term::progress(total);
     let (loaded, recon) = with_threads(rules.threads, || -> Result<_> {
-        let loaded = input::load_with(&paths, profile.as_ref(), mode)?;
+        let loaded = input::load_watched(&paths, profile.as_ref(), mode, bar.as_ref())?;
+        if let Some(bar) = &bar {
+            bar.set_message("reconciling");
+        }
         let recon = recon::reconcile(&loaded.data, settings);
         Ok((loaded, recon))
     })??;
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
     write_rejects(files, output, &loaded.rejects)?;
     let data = loaded.data;
     let inputs = fingerprint(&paths, &data)?;

@@ -110,6 +110,16 @@ pub fn load_with(
     profile: Option<&Profile>,
     mode: Mode,
 ) -> Result<Loaded, InputErrors> {
+    load_watched(paths, profile, mode, None)
+}
+
+/// As [`load_with`], advancing `watch` by the bytes read.
+pub fn load_watched(
+    paths: &InputPaths,
+    profile: Option<&Profile>,
+    mode: Mode,
+    watch: Option<&indicatif::ProgressBar>,
+) -> Result<Loaded, InputErrors> {
     let mut errors = InputErrors::default();
     let sources = paths.source_names();
     let mut data = Dataset {
@@ -118,13 +128,8 @@ pub fn load_with(
     };
     let open = |file: SourceFile, columns: &'static [Column], errors: &mut InputErrors| {
         paths.path(file).and_then(|p| {
-            Table::open(
-                p,
-                sources.name(file),
-                columns,
-                profile.and_then(|pr| pr.section(file)),
-                errors,
-            )
+            let section = profile.and_then(|pr| pr.section(file));
+            Table::open(p, sources.name(file), columns, section, watch, errors)
         })
     };
 

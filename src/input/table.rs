@@ -141,6 +141,7 @@ impl Table {
         name: &str,
         columns: &'static [Column],
         profile: Option<&FileProfile>,
+        watch: Option<&indicatif::ProgressBar>,
         errors: &mut InputErrors,
     ) -> Option<Table> {
         let file_error = |message: String| InputError {
@@ -166,7 +167,10 @@ impl Table {
         let decoded = encoding_rs_io::DecodeReaderBytesBuilder::new()
             .encoding(encoding)
             .bom_sniffing(true)
-            .build(file);
+            .build(match watch {
+                Some(bar) => Box::new(bar.wrap_read(file)) as Box<dyn Read>,
+                None => Box::new(file),
+            });
         let buffered: Box<dyn BufRead> = Box::new(BufReader::with_capacity(1 << 16, decoded));
         let skip = profile.map_or(0, |p| p.skip_rows);
         let reader = match skip_lines(buffered, skip) {

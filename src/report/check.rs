@@ -11,6 +11,7 @@ use crate::cli::CheckFormat;
 use crate::recon::check::{AccountCheck, Decision, StatementLine};
 use crate::recon::money::{plain, pounds};
 use crate::recon::{Dataset, Reconciliation};
+use crate::term::{paint, Colour};
 
 pub struct View<'a> {
     pub data: &'a Dataset,
@@ -21,6 +22,8 @@ pub struct View<'a> {
     pub since: NaiveDate,
     /// The input files read, for the fingerprint.
     pub inputs: &'a [super::InputFile],
+    /// Colour the verdicts (a terminal without NO_COLOR).
+    pub colour: bool,
 }
 
 fn decision_word(d: Decision) -> &'static str {
@@ -227,6 +230,13 @@ fn text(view: &View<'_>, out: &mut dyn Write, markdown: bool) -> io::Result<()> 
         )?;
         if markdown {
             writeln!(out, "\n**{}**\n", c.verdict)?;
+        } else if view.colour {
+            let colour = match c.decision {
+                Decision::DoNotServe => Colour::Red,
+                Decision::Hold => Colour::Yellow,
+                Decision::MayProceed => Colour::Green,
+            };
+            writeln!(out, "{}", paint(&c.verdict, colour))?;
         } else {
             writeln!(out, "{}", c.verdict)?;
         }

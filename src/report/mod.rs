@@ -88,9 +88,10 @@ pub enum Format {
     Html,
 }
 
-pub fn exporter(format: Format) -> Box<dyn Exporter> {
+/// The exporter for `format`; `colour` for a terminal that wants it.
+pub fn exporter(format: Format, colour: bool) -> Box<dyn Exporter> {
     match format {
-        Format::Table => Box::new(table::TableExporter { width: 160 }),
+        Format::Table => Box::new(table::TableExporter { width: 160, colour }),
         Format::Csv => Box::new(csv::CsvExporter),
         Format::Json => Box::new(json::JsonExporter),
         Format::Markdown => Box::new(markdown::MarkdownExporter),

@@ -2,7 +2,7 @@
 
 use std::io::{self, Write};
 
-use comfy_table::{presets, CellAlignment, ContentArrangement, Table};
+use comfy_table::{presets, Cell, CellAlignment, Color, ContentArrangement, Table};
 
 use super::sections::sections;
 use super::{Exporter, Report};
@@ -10,6 +10,19 @@ use super::{Exporter, Report};
 pub struct TableExporter {
     /// Wrap to this width; a fixed width keeps piped output identical.
     pub width: u16,
+    /// Colour severities and statuses (a terminal without NO_COLOR).
+    pub colour: bool,
+}
+
+/// The colour a cell holding one of these words gets.
+fn colour_of(word: &str) -> Option<Color> {
+    match word {
+        "high" | "false_trigger" | "false_approach" | "hidden_arrears" => Some(Color::Red),
+        "medium" | "technical_arrears" | "protocol_hold" | "approaching" => Some(Color::Yellow),
+        "genuine" => Some(Color::Magenta),
+        "DOES NOT TIE" => Some(Color::Red),
+        _ => None,
+    }
 }
 
 impl Exporter for TableExporter {
@@ -31,7 +44,13 @@ impl Exporter for TableExporter {
                     .set_width(self.width)
                     .set_header(section.headers.clone());
                 for row in &section.rows {
-                    table.add_row(row.clone());
+                    table.add_row(
+                        row.iter()
+                            .map(|c| match colour_of(c).filter(|_| self.colour) {
+                                Some(colour) => Cell::new(c).fg(colour),
+                                None => Cell::new(c),
+                            }),
+                    );
                 }
                 for &i in &section.numeric {
                     if let Some(col) = table.column_mut(i) {

@@ -1,0 +1,63 @@
+//! What the terminal gets: progress on stderr only for a person watching
+//! (stderr a terminal, not CI, not --quiet), colour only on a terminal and
+//! never with NO_COLOR, notes on stderr unless --quiet.
+
+use std::io::IsTerminal;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use indicatif::{ProgressBar, ProgressStyle};
+
+static QUIET: AtomicBool = AtomicBool::new(false);
+
+/// Set once from `--quiet`.
+pub fn set_quiet(quiet: bool) {
+    QUIET.store(quiet, Ordering::Relaxed);
+}
+
+pub fn quiet() -> bool {
+    QUIET.load(Ordering::Relaxed)
+}
+
+/// Colour on standard output: a terminal, and `NO_COLOR` unset or empty.
+pub fn colour_stdout() -> bool {
+    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+/// Inputs smaller than this read too fast for a bar to help.
+const LONG_READ_BYTES: u64 = 8 << 20;
+
+/// A progress bar over `total` bytes of input, or `None` where nobody is
+/// watching (a pipe, a file, CI, --quiet) or the read is short.
+pub fn progress(total: u64) -> Option<ProgressBar> {
+    if total < LONG_READ_BYTES
+        || quiet()
+        || std::env::var_os("CI").is_some()
+        || !std::io::stderr().is_terminal()
+    {
+        return None;
+    }
+    let bar = ProgressBar::new(total);
+    let style = ProgressStyle::with_template("{msg:>12} [{bar:40}] {bytes}/{total_bytes} ({eta})")
+        .map(|s| s.progress_chars("=> "))
+        .unwrap_or_else(|_| ProgressStyle::default_bar());
+    bar.set_style(style);
+    bar.set_message("reading");
+    Some(bar)
+}
+
+/// ANSI colour for a word an officer should notice, on a terminal.
+pub fn paint(text: &str, colour: Colour) -> String {
+    let code = match colour {
+        Colour::Red => "31",
+        Colour::Yellow => "33",
+        Colour::Green => "32",
+    };
+    format!("\u{1b}[1;{code}m{text}\u{1b}[0m")
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Colour {
+    Red,
+    Yellow,
+    Green,
+}
