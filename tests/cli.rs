@@ -213,28 +213,23 @@ fn output_file_is_written_whole_and_inputs_are_untouched() {
             })
             .collect();
     let to_stdout = case.run(&["reconcile", ".", "--format", "json"]);
-    let to_file = case.run(&[
-        "reconcile",
-        ".",
-        "--format",
-        "json",
-        "--output",
-        "out/report.json",
-    ]);
+    let write_report = || {
+        case.run(&[
+            "reconcile",
+            ".",
+            "--format",
+            "json",
+            "--output",
+            "out/report.json",
+        ])
+    };
     assert_eq!(
-        to_file.status.code(),
+        write_report().status.code(),
         Some(2),
         "a missing output folder is an error"
     );
     fs::create_dir(case.path().join("out")).expect("mkdir");
-    let to_file = case.run(&[
-        "reconcile",
-        ".",
-        "--format",
-        "json",
-        "--output",
-        "out/report.json",
-    ]);
+    let to_file = write_report();
     assert_eq!(to_file.status.code(), Some(1));
     assert!(to_file.stdout.is_empty());
     assert_eq!(
