@@ -37,11 +37,12 @@ pub fn run(args: &CheckArgs) -> Result<u8> {
         &args.rules,
         args.output.as_deref(),
     )?;
+    let book = check::Book::new(&data, &recon);
     let mut checks = Vec::new();
     let mut unknown = Vec::new();
     for r in &refs {
         match data.accounts.iter().position(|a| &a.account_ref == r) {
-            Some(i) => checks.extend(check::check_account(&data, &recon, i as u32)),
+            Some(i) => checks.extend(book.check(i as u32)),
             None => unknown.push(r.as_str()),
         }
     }
@@ -65,7 +66,7 @@ pub fn run(args: &CheckArgs) -> Result<u8> {
     let statements: Vec<Vec<check::StatementLine>> = if args.statement {
         checks
             .iter()
-            .map(|c| check::statement(&data, &recon, c.account, since))
+            .map(|c| book.statement(c.account, since))
             .collect()
     } else {
         Vec::new()

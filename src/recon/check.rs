@@ -103,20 +103,88 @@ fn causes(data: &Dataset, id: AccountId, findings: &[&Finding]) -> Vec<String> {
     causes
 }
 
-pub fn check_account<'a>(
+/// A finished reconciliation indexed by account, so each account's check
+/// and statement read only its own rows (an evidence pack checks thousands).
+pub struct Book<'a> {
+    data: &'a Dataset,
+    recon: &'a Reconciliation,
+    /// Per account: its postings, in file order.
+    postings: Vec<Vec<usize>>,
+    /// Per account: the findings that name it (as `account` or `posted_to`).
+    findings: Vec<Vec<usize>>,
+    /// Per account: its assessment's index.
+    assessment: Vec<Option<usize>>,
+    /// Postings that were posted late.
+    late: std::collections::HashSet<usize>,
+}
+
+impl<'a> Book<'a> {
+    pub fn new(data: &'a Dataset, recon: &'a Reconciliation) -> Book<'a> {
+        let n = data.accounts.len();
+        let mut postings = vec![Vec::new(); n];
+        for (i, p) in data.postings.iter().enumerate() {
+            postings[p.account as usize].push(i);
+        }
+        let mut findings = vec![Vec::new(); n];
+        let mut late = std::collections::HashSet::new();
+        for (i, f) in recon.findings.iter().enumerate() {
+            for a in f
+                .account
+                .into_iter()
+                .chain(f.posted_to.filter(|b| Some(*b) != f.account))
+            {
+                findings[a as usize].push(i);
+            }
+            if f.kind == FindingKind::LatePosting {
+                late.extend(f.postings.iter().copied());
+            }
+        }
+        let mut assessment = vec![None; n];
+        for (i, a) in recon.assessments.iter().enumerate() {
+            assessment[a.account as usize] = Some(i);
+        }
+        Book {
+            data,
+            recon,
+            postings,
+            findings,
+            assessment,
+            late,
+        }
+    }
+
+    /// The check of one account, or `None` if it has no assessment.
+    pub fn check(&self, id: AccountId) -> Option<AccountCheck<'a>> {
+        let recon = self.recon;
+        let a = &recon.assessments[self.assessment.get(id as usize).copied().flatten()?];
+        let findings: Vec<&'a Finding> = self.findings[id as usize]
+            .iter()
+            .map(|&i| &recon.findings[i])
+            .collect();
+        let first = self.postings[id as usize]
+            .iter()
+            .map(|&p| self.data.postings[p].date)
+            .min();
+        check_account(self.data, recon, a, findings, first)
+    }
+
+    /// The account's statement from `from`: see [`statement`].
+    pub fn statement(&self, id: AccountId, from: NaiveDate) -> Vec<StatementLine> {
+        statement(self, id, from)
+    }
+}
+
+fn check_account<'a>(
     data: &Dataset,
     recon: &'a Reconciliation,
-    id: AccountId,
+    a: &'a Assessment,
+    findings: Vec<&'a Finding>,
+    first_posting: Option<NaiveDate>,
 ) -> Option<AccountCheck<'a>> {
-    let a = recon.assessments.iter().find(|a| a.account == id)?;
+    let id = a.account;
     let account = data.account(id);
-    let findings: Vec<&Finding> = recon
-        .findings
-        .iter()
-        .filter(|f| f.account == Some(id) || f.posted_to == Some(id))
-        .collect();
     let weeks = plain(a.arrears_weeks);
-    let checklist = checklist(data, recon, a, &findings);
+    let checklist = checklist(data, recon, a, &findings, first_posting);
     let outstanding: Vec<&str> = checklist
         .iter()
         .filter(|c| c.outstanding)
@@ -205,6 +273,7 @@ fn checklist(
     recon: &Reconciliation,
     a: &Assessment,
     findings: &[&Finding],
+    first_posting: Option<NaiveDate>,
 ) -> Vec<CheckItem> {
     let account = data.account(a.account);
     let answered = |item, answer: String, outstanding| CheckItem {
@@ -217,13 +286,7 @@ fn checklist(
         answer: None,
         outstanding: false,
     };
-    let first = data
-        .postings
-        .iter()
-        .filter(|p| p.account == a.account)
-        .map(|p| p.date)
-        .min()
-        .unwrap_or(recon.as_at);
+    let first = first_posting.unwrap_or(recon.as_at);
     let two_years = recon
         .as_at
         .checked_sub_months(Months::new(24))
@@ -353,27 +416,18 @@ fn finding_date(data: &Dataset, f: &Finding, as_at: NaiveDate) -> NaiveDate {
 /// The account's statement from `from` to the as-at date: an opening line,
 /// every posting, and every correction on its date. Its last balances equal
 /// the assessment's posted and corrected balances.
-pub fn statement(
-    data: &Dataset,
-    recon: &Reconciliation,
-    id: AccountId,
-    from: NaiveDate,
-) -> Vec<StatementLine> {
+fn statement(book: &Book<'_>, id: AccountId, from: NaiveDate) -> Vec<StatementLine> {
+    let (data, recon) = (book.data, book.recon);
     let as_at = recon.as_at;
     let account = data.account(id);
     // Nothing is owed before the tenancy began.
     let from = from.max(account.opening_date);
-    let late: Vec<usize> = recon
-        .findings
-        .iter()
-        .filter(|f| f.kind == FindingKind::LatePosting)
-        .flat_map(|f| f.postings.iter().copied())
-        .collect();
     // (date, order, line) with corrections after postings on the same day.
     let mut events: Vec<(NaiveDate, u8, usize, StatementLine)> = Vec::new();
     let mut opening = account.opening_balance;
-    for (i, p) in data.postings.iter().enumerate() {
-        if p.account != id || p.date > as_at {
+    for &i in &book.postings[id as usize] {
+        let p = &data.postings[i];
+        if p.date > as_at {
             continue;
         }
         if p.date < from {
@@ -398,7 +452,7 @@ pub fn statement(
         if !p.description.is_empty() {
             description.push_str(&format!(": {}", p.description));
         }
-        let note = if late.contains(&i) {
+        let note = if book.late.contains(&i) {
             "posted late".to_string()
         } else {
             String::new()
@@ -421,7 +475,8 @@ pub fn statement(
         ));
     }
     let mut before = Decimal::ZERO;
-    for (n, f) in recon.findings.iter().enumerate() {
+    for &n in &book.findings[id as usize] {
+        let f = &recon.findings[n];
         let effect = match (f.account == Some(id), f.posted_to == Some(id)) {
             (true, _) => f.amount,
             (false, true) => -f.amount,

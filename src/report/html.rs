@@ -357,12 +357,12 @@ fn account_section(
 }
 
 /// The statement an account's chart is drawn from: 2 years to the as-at date.
-fn chart_lines(data: &Dataset, recon: &Reconciliation, id: u32) -> Vec<StatementLine> {
+fn chart_lines(book: &check::Book<'_>, recon: &Reconciliation, id: u32) -> Vec<StatementLine> {
     let since = recon
         .as_at
         .checked_sub_months(chrono::Months::new(24))
         .unwrap_or(recon.as_at);
-    check::statement(data, recon, id, since)
+    book.statement(id, since)
 }
 
 impl Exporter for HtmlExporter {
@@ -457,15 +457,11 @@ impl Exporter for HtmlExporter {
                 let _ = writeln!(body, "<p class=\"muted\">{}</p>", esc(note));
             }
         }
+        let book = check::Book::new(data, recon);
         for a in &act {
-            if let Some(c) = check::check_account(data, recon, a.account) {
-                body.push_str(&account_section(
-                    data,
-                    recon,
-                    &c,
-                    &chart_lines(data, recon, a.account),
-                    false,
-                ));
+            if let Some(c) = book.check(a.account) {
+                let lines = chart_lines(&book, recon, a.account);
+                body.push_str(&account_section(data, recon, &c, &lines, false));
             }
         }
         body.push_str(&fingerprint(&report.inputs, &report.settings_line()));
@@ -476,12 +472,13 @@ impl Exporter for HtmlExporter {
 /// The `check` pack: each account's full section.
 pub fn write_check(view: &CheckView<'_>, out: &mut dyn Write) -> io::Result<()> {
     let mut body = format!("<h1>Account check as at {}</h1>\n", view.recon.as_at);
+    let book = check::Book::new(view.data, view.recon);
     for (i, c) in view.checks.iter().enumerate() {
         let lines = view
             .statements
             .get(i)
             .cloned()
-            .unwrap_or_else(|| chart_lines(view.data, view.recon, c.account));
+            .unwrap_or_else(|| chart_lines(&book, view.recon, c.account));
         body.push_str(&account_section(view.data, view.recon, c, &lines, true));
     }
     let settings = format!(
