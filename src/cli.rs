@@ -37,6 +37,10 @@ pub enum Command {
     /// reaches the trigger), balances, findings and the protocol checklist.
     /// Exit 0 nothing stands in the way, 1 do not serve or hold, 2 bad input.
     Check(CheckArgs),
+    /// Write a synthetic landlord (accounts, ledger, bank, schedules) with
+    /// planted errors and truth.json naming each one: for benchmarks and as a
+    /// test oracle.
+    Generate(GenerateArgs),
     /// Print a shell completion script: rent-audit completions bash > /etc/bash_completion.d/rent-audit
     Completions {
         #[arg(value_enum)]
@@ -116,6 +120,25 @@ pub struct CheckArgs {
     /// Write to this file (atomically) instead of standard output.
     #[arg(long, short, value_name = "PATH")]
     pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// How many rent accounts.
+    #[arg(long, default_value_t = 200)]
+    pub accounts: usize,
+    /// How many months of data.
+    #[arg(long, default_value_t = 3)]
+    pub months: u32,
+    /// The same seed gives the same files, byte for byte.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// The first day of the data.
+    #[arg(long, default_value = "2026-01-01", value_parser = parse_date)]
+    pub start: NaiveDate,
+    /// The folder to write into (created if missing).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
 }
 
 #[derive(Debug, Args)]

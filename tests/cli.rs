@@ -873,3 +873,90 @@ fn the_terminal_gets_completions_a_man_page_quiet_runs_and_colour_only_when_want
         _ => eprintln!("skipped the terminal half: no `script` here"),
     }
 }
+
+#[test]
+fn generate_writes_a_landlord_whose_truth_the_reconciliation_matches_exactly() {
+    let dir = tempfile::tempdir().expect("dir");
+    let gen = |out: &str| {
+        Command::new(env!("CARGO_BIN_EXE_rent-audit"))
+            .args([
+                "generate",
+                "--accounts",
+                "400",
+                "--months",
+                "6",
+                "--seed",
+                "11",
+                "--out",
+                out,
+            ])
+            .current_dir(dir.path())
+            .output()
+            .expect("generate")
+    };
+    assert_eq!(gen("a").status.code(), Some(0));
+    assert_eq!(gen("b").status.code(), Some(0));
+    for file in [
+        "accounts.csv",
+        "ledger.csv",
+        "bank.csv",
+        "schedules.csv",
+        "truth.json",
+    ] {
+        assert_eq!(
+            fs::read(dir.path().join("a").join(file)).expect("a"),
+            fs::read(dir.path().join("b").join(file)).expect("b"),
+            "{file}: the same seed gives the same bytes"
+        );
+    }
+    let out = Command::new(env!("CARGO_BIN_EXE_rent-audit"))
+        .args(["reconcile", "a", "--format", "json"])
+        .current_dir(dir.path())
+        .output()
+        .expect("reconcile");
+    let report: serde_json::Value = serde_json::from_str(&text(&out.stdout)).expect("json");
+    let truth: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(dir.path().join("a/truth.json")).expect("truth"))
+            .expect("json");
+    let key = |f: &serde_json::Value| {
+        let by_txn = f["bank_id"].as_str().is_none_or(str::is_empty);
+        let id = if by_txn {
+            f["txn_ids"].to_string()
+        } else {
+            f["bank_id"].to_string()
+        };
+        (f["kind"].to_string(), f["account_ref"].to_string(), id)
+    };
+    let mut planted: Vec<_> = truth["findings"]
+        .as_array()
+        .expect("planted")
+        .iter()
+        .map(key)
+        .collect();
+    let mut found: Vec<_> = report["findings"]
+        .as_array()
+        .expect("found")
+        .iter()
+        .map(key)
+        .collect();
+    planted.sort();
+    found.sort();
+    assert!(planted.len() > 20, "a useful number of plants");
+    assert_eq!(
+        found, planted,
+        "every planted finding is found, and nothing else"
+    );
+    for (t, a) in truth["balances"]
+        .as_array()
+        .expect("b")
+        .iter()
+        .zip(report["accounts"].as_array().expect("a"))
+    {
+        assert_eq!(t["account_ref"], a["account_ref"]);
+        assert_eq!(
+            (&t["posted_balance"], &t["corrected_balance"]),
+            (&a["posted_balance"], &a["corrected_balance"])
+        );
+    }
+    assert_eq!(report["totals"]["ties"], true);
+}

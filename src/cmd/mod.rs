@@ -3,6 +3,7 @@
 //! rows aside, reconciling on a pool of threads) are here.
 
 pub mod check;
+pub mod generate;
 pub mod profile;
 pub mod reconcile;
 pub mod validate;
@@ -26,6 +27,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Reconcile(args) => reconcile::run(&args),
         Command::Validate(args) => validate::run(&args),
         Command::Check(args) => check::run(&args),
+        Command::Generate(args) => generate::run(&args),
         Command::Profile { action } => profile::run(&action),
         Command::Completions { shell } => {
             let mut cmd = <Cli as clap::CommandFactory>::command();

@@ -1,0 +1,519 @@
+//! `rent-audit generate`: a deterministic synthetic landlord in the contract's
+//! shape, with planted errors and `truth.json` naming each one and every
+//! account's balances. Streamed account by account: only the bulk benefit
+//! runs' totals are held, so 125,000 accounts x 12 months need little memory.
+//! Each account carries at most one planted error, of a kind and shape that
+//! has one right reading, so the truth is an exact oracle.
+
+use std::fs::File;
+use std::io::BufWriter;
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use chrono::{Datelike, Days, Months, NaiveDate};
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::cli::GenerateArgs;
+use crate::recon::money::plain;
+
+/// splitmix64: small, fast, and the same on every platform and version.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+
+    fn chance(&mut self, per_thousand: u64) -> bool {
+        self.below(1000) < per_thousand
+    }
+}
+
+#[derive(Serialize)]
+struct Planted {
+    kind: &'static str,
+    account_ref: String,
+    posted_to: String,
+    bank_id: String,
+    txn_ids: Vec<String>,
+    amount: String,
+}
+
+#[derive(Serialize)]
+struct AccountTruth {
+    account_ref: String,
+    posted_balance: String,
+    corrected_balance: String,
+}
+
+#[derive(Serialize)]
+struct Truth {
+    seed: u64,
+    accounts: usize,
+    months: u32,
+    as_at: String,
+    findings: Vec<Planted>,
+    balances: Vec<AccountTruth>,
+}
+
+/// The error planted on an account, if any.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Plant {
+    None,
+    WrongAccount,
+    Unposted,
+    Unidentified,
+    AmountMismatch,
+    Duplicate,
+    Unbanked,
+    Late,
+}
+
+struct Writers {
+    accounts: csv::Writer<BufWriter<File>>,
+    ledger: csv::Writer<BufWriter<File>>,
+    bank: csv::Writer<BufWriter<File>>,
+    schedules: csv::Writer<BufWriter<File>>,
+}
+
+fn writer(dir: &Path, name: &str, header: &[&str]) -> Result<csv::Writer<BufWriter<File>>> {
+    let path = dir.join(name);
+    let file = File::create(&path).with_context(|| format!("cannot create {}", path.display()))?;
+    let mut w = csv::Writer::from_writer(BufWriter::with_capacity(1 << 20, file));
+    w.write_record(header)?;
+    Ok(w)
+}
+
+pub fn run(args: &GenerateArgs) -> Result<u8> {
+    std::fs::create_dir_all(&args.out)
+        .with_context(|| format!("cannot create {}", args.out.display()))?;
+    let dir = args.out.as_path();
+    let mut w = Writers {
+        accounts: writer(
+            dir,
+            "accounts.csv",
+            &[
+                "account_ref",
+                "tenant_name",
+                "tenancy_type",
+                "rent_period",
+                "rent",
+                "opening_date",
+                "opening_balance",
+                "payment_refs",
+                "benefit",
+            ],
+        )?,
+        ledger: writer(
+            dir,
+            "ledger.csv",
+            &[
+                "txn_id",
+                "account_ref",
+                "date",
+                "kind",
+                "debit",
+                "credit",
+                "method",
+                "bank_ref",
+                "description",
+            ],
+        )?,
+        bank: writer(
+            dir,
+            "bank.csv",
+            &["bank_id", "date", "amount", "reference", "payer", "method"],
+        )?,
+        schedules: writer(
+            dir,
+            "schedules.csv",
+            &[
+                "batch_ref",
+                "account_ref",
+                "amount",
+                "period_start",
+                "period_end",
+            ],
+        )?,
+    };
+    let start = args.start;
+    let end = start
+        .checked_add_months(Months::new(args.months))
+        .and_then(|d| d.pred_opt())
+        .context("--months is too far ahead")?;
+    // Housing Benefit runs every 28 days from the first Monday, in arrears.
+    let first_monday =
+        start + Days::new(u64::from((7 - start.weekday().num_days_from_monday()) % 7));
+    let runs: Vec<NaiveDate> = (1..)
+        .map(|k| first_monday + Days::new(28 * k))
+        .take_while(|d| *d <= end)
+        .collect();
+    let mut run_totals = vec![Decimal::ZERO; runs.len()];
+    let mut truth = Truth {
+        seed: args.seed,
+        accounts: args.accounts,
+        months: args.months,
+        as_at: end.to_string(),
+        findings: Vec::new(),
+        balances: Vec::with_capacity(args.accounts),
+    };
+    let mut rng = Rng(args.seed);
+    let (mut bank_n, mut txn_n) = (0u64, 0u64);
+    let surnames = [
+        "Adams", "Begum", "Clarke", "Davies", "Evans", "Francis", "Gill", "Hughes", "Iqbal",
+        "Jones", "Khan", "Lewis", "Morgan", "Nowak", "Okafor", "Patel", "Quinn", "Roberts",
+        "Singh", "Taylor", "Walsh", "Young",
+    ];
+    let firsts = [
+        "Amy", "Ben", "Cara", "Dev", "Eli", "Fay", "Gus", "Hana", "Ivo", "Jo", "Kai", "Lea", "Max",
+        "Nia", "Oli", "Pam", "Raj", "Sam", "Tia", "Uma",
+    ];
+
+    for i in 0..args.accounts {
+        let account_ref = format!("RA{:06}", 100_000 + i);
+        let name = format!(
+            "{} {}-{}",
+            firsts[rng.below(20) as usize],
+            surnames[rng.below(22) as usize],
+            i
+        );
+        let payer = name.to_uppercase();
+        // Weekly rents with distinct pence, so no two accounts' payments look alike.
+        let monthly = rng.chance(150);
+        let weekly = Decimal::new(8000 + (i as i64 * 37) % 9000, 2);
+        let rent = if monthly {
+            (weekly * Decimal::from(52) / Decimal::from(12)).round_dp(2)
+        } else {
+            weekly
+        };
+        let hb = !monthly && rng.chance(200);
+        let plant = match rng.below(100) {
+            0..=2 if i + 1 < args.accounts && !hb => Plant::WrongAccount,
+            3..=4 if !hb => Plant::Unposted,
+            5 if !hb => Plant::Unidentified,
+            6..=7 if !hb => Plant::AmountMismatch,
+            8..=9 if !hb => Plant::Duplicate,
+            10 => Plant::Unbanked,
+            11..=12 if monthly => Plant::Late,
+            _ => Plant::None,
+        };
+        let mandate = format!("DDI{:08}", 10_000_000 + i);
+        let channel = rng.below(3); // 0 DD, 1 standing order, 2 card
+        let method = ["dd", "standing_order", "card"][channel as usize];
+        let reference = if channel == 0 {
+            mandate.clone()
+        } else {
+            account_ref.clone()
+        };
+        w.accounts.write_record([
+            account_ref.as_str(),
+            name.as_str(),
+            "assured",
+            if monthly { "monthly" } else { "weekly" },
+            &plain(rent),
+            &start.to_string(),
+            "0.00",
+            &mandate,
+            if hb { "hb" } else { "none" },
+        ])?;
+        let mut posted = Decimal::ZERO;
+        let mut corrected = Decimal::ZERO;
+        let mut next_txn = |w: &mut Writers,
+                            date: NaiveDate,
+                            kind: &str,
+                            debit: Decimal,
+                            credit: Decimal,
+                            method: &str,
+                            bank_ref: &str,
+                            on: &str|
+         -> Result<String> {
+            txn_n += 1;
+            let id = format!("T{txn_n:09}");
+            let money = |d: Decimal| if d.is_zero() { String::new() } else { plain(d) };
+            w.ledger.write_record([
+                id.as_str(),
+                on,
+                &date.to_string(),
+                kind,
+                &money(debit),
+                &money(credit),
+                method,
+                bank_ref,
+                "",
+            ])?;
+            Ok(id)
+        };
+        // Charges: Mondays (weekly) or the 1st (monthly).
+        let dues: Vec<NaiveDate> = if monthly {
+            (0..args.months)
+                .filter_map(|m| start.checked_add_months(Months::new(m)))
+                .collect()
+        } else {
+            (0..)
+                .map(|k| first_monday + Days::new(7 * k))
+                .take_while(|d| *d <= end)
+                .collect()
+        };
+        for d in &dues {
+            next_txn(
+                &mut w,
+                *d,
+                "charge",
+                rent,
+                Decimal::ZERO,
+                "",
+                "",
+                &account_ref,
+            )?;
+            posted += rent;
+            corrected += rent;
+        }
+        if hb {
+            // Benefit pays the whole rent, 4-weekly in arrears, by schedule.
+            for (k, run) in runs.iter().enumerate() {
+                let amount = weekly * Decimal::from(4);
+                let batch = format!("HB-{:04}", k + 1);
+                let (from, to) = (*run - Days::new(28), *run - Days::new(1));
+                w.schedules.write_record([
+                    batch.as_str(),
+                    &account_ref,
+                    &plain(amount),
+                    &from.to_string(),
+                    &to.to_string(),
+                ])?;
+                run_totals[k] += amount;
+                next_txn(
+                    &mut w,
+                    *run,
+                    "benefit",
+                    Decimal::ZERO,
+                    amount,
+                    "hb",
+                    &batch,
+                    &account_ref,
+                )?;
+                posted -= amount;
+                corrected -= amount;
+            }
+        } else {
+            let plant_at = dues.len() / 2;
+            for (k, d) in dues.iter().enumerate() {
+                let paid = *d + Days::new(rng.below(2));
+                if paid > end {
+                    continue;
+                }
+                bank_n += 1;
+                let bank_id = format!("B{bank_n:09}");
+                let here = plant != Plant::None && k == plant_at;
+                let unreadable = here && plant == Plant::Unidentified;
+                w.bank.write_record([
+                    bank_id.as_str(),
+                    &paid.to_string(),
+                    &plain(rent),
+                    if unreadable {
+                        "RENT"
+                    } else {
+                        reference.as_str()
+                    },
+                    if unreadable {
+                        "UNKNOWN PAYER"
+                    } else {
+                        payer.as_str()
+                    },
+                    method,
+                ])?;
+                corrected -= rent;
+                let with_ref = rng.chance(600);
+                // Posted by the last day, so nothing is left in transit.
+                let post_on = (paid + Days::new(rng.below(2))).min(end);
+                let bank_ref = if with_ref { bank_id.as_str() } else { "" };
+                let mut plant_finding =
+                    |kind: &'static str, posted_to: &str, txn_ids: Vec<String>, amount: Decimal| {
+                        truth.findings.push(Planted {
+                            kind,
+                            account_ref: if kind == "unidentified_receipt" {
+                                String::new()
+                            } else {
+                                account_ref.clone()
+                            },
+                            posted_to: posted_to.to_string(),
+                            bank_id: bank_id.clone(),
+                            txn_ids,
+                            amount: plain(amount),
+                        });
+                    };
+                match (here, plant) {
+                    (true, Plant::WrongAccount) => {
+                        // Posted to the next account, whose rent differs.
+                        let other = format!("RA{:06}", 100_000 + i + 1);
+                        let t = next_txn(
+                            &mut w,
+                            post_on,
+                            "payment",
+                            Decimal::ZERO,
+                            rent,
+                            method,
+                            bank_ref,
+                            &other,
+                        )?;
+                        plant_finding("wrong_account", &other, vec![t], -rent);
+                    }
+                    (true, Plant::Unposted) => plant_finding("unposted_receipt", "", vec![], -rent),
+                    (true, Plant::Unidentified) => {
+                        // Nobody can say whose it is, so no balance is corrected.
+                        corrected += rent;
+                        plant_finding("unidentified_receipt", "", vec![], -rent);
+                    }
+                    (true, Plant::AmountMismatch) => {
+                        let keyed = rent * Decimal::from(10);
+                        let t = next_txn(
+                            &mut w,
+                            post_on,
+                            "payment",
+                            Decimal::ZERO,
+                            keyed,
+                            method,
+                            &bank_id,
+                            &account_ref,
+                        )?;
+                        posted -= keyed;
+                        plant_finding("amount_mismatch", "", vec![t], keyed - rent);
+                    }
+                    (true, Plant::Duplicate) => {
+                        let t1 = next_txn(
+                            &mut w,
+                            post_on,
+                            "payment",
+                            Decimal::ZERO,
+                            rent,
+                            method,
+                            &bank_id,
+                            &account_ref,
+                        )?;
+                        let t2 = next_txn(
+                            &mut w,
+                            post_on,
+                            "payment",
+                            Decimal::ZERO,
+                            rent,
+                            method,
+                            "",
+                            &account_ref,
+                        )?;
+                        posted -= rent * Decimal::from(2);
+                        plant_finding("duplicate_posting", "", vec![t1, t2], rent);
+                    }
+                    (true, Plant::Late) if paid + Days::new(9) <= end => {
+                        let t = next_txn(
+                            &mut w,
+                            paid + Days::new(9),
+                            "payment",
+                            Decimal::ZERO,
+                            rent,
+                            method,
+                            bank_ref,
+                            &account_ref,
+                        )?;
+                        posted -= rent;
+                        plant_finding("late_posting", "", vec![t], Decimal::ZERO);
+                    }
+                    _ => {
+                        next_txn(
+                            &mut w,
+                            post_on,
+                            "payment",
+                            Decimal::ZERO,
+                            rent,
+                            method,
+                            bank_ref,
+                            &account_ref,
+                        )?;
+                        posted -= rent;
+                    }
+                }
+            }
+        }
+        if plant == Plant::Unbanked {
+            // A cash credit with no money behind it, of an amount no receipt has.
+            let amount = Decimal::new(1_337 + i as i64 % 500, 2);
+            let on = start + Days::new(10 + rng.below(20));
+            let t = next_txn(
+                &mut w,
+                on,
+                "payment",
+                Decimal::ZERO,
+                amount,
+                "cash",
+                "",
+                &account_ref,
+            )?;
+            posted -= amount;
+            truth.findings.push(Planted {
+                kind: "unbanked_credit",
+                account_ref: account_ref.clone(),
+                posted_to: String::new(),
+                bank_id: String::new(),
+                txn_ids: vec![t],
+                amount: plain(amount),
+            });
+        }
+        truth.balances.push(AccountTruth {
+            account_ref,
+            posted_balance: plain(posted),
+            corrected_balance: plain(corrected),
+        });
+    }
+    // A wrong-account posting moves money onto the next account's ledger.
+    let moved: Vec<(String, Decimal)> = truth
+        .findings
+        .iter()
+        .filter(|f| f.kind == "wrong_account")
+        .map(|f| {
+            (
+                f.posted_to.clone(),
+                -f.amount.parse::<Decimal>().unwrap_or_default(),
+            )
+        })
+        .collect();
+    for (to, amount) in moved {
+        if let Some(b) = truth.balances.iter_mut().find(|b| b.account_ref == to) {
+            let posted: Decimal = b.posted_balance.parse().unwrap_or_default();
+            b.posted_balance = plain(posted - amount);
+        }
+    }
+    for (k, run) in runs.iter().enumerate() {
+        if !run_totals[k].is_zero() {
+            bank_n += 1;
+            let batch = format!("HB-{:04}", k + 1);
+            w.bank.write_record([
+                format!("B{bank_n:09}").as_str(),
+                &run.to_string(),
+                &plain(run_totals[k]),
+                &batch,
+                "COUNCIL HB",
+                "hb",
+            ])?;
+        }
+    }
+    for wr in [
+        &mut w.accounts,
+        &mut w.ledger,
+        &mut w.bank,
+        &mut w.schedules,
+    ] {
+        wr.flush()?;
+    }
+    let path = dir.join("truth.json");
+    let file = File::create(&path).with_context(|| format!("cannot create {}", path.display()))?;
+    serde_json::to_writer_pretty(BufWriter::new(file), &truth)?;
+    Ok(0)
+}
