@@ -167,6 +167,7 @@ pub fn run(args: &GenerateArgs) -> Result<u8> {
         balances: Vec::with_capacity(args.accounts),
     };
     let mut rng = Rng(args.seed);
+    let mut planted_rents = std::collections::HashSet::new();
     let (mut bank_n, mut txn_n) = (0u64, 0u64);
     let surnames = [
         "Adams", "Begum", "Clarke", "Davies", "Evans", "Francis", "Gill", "Hughes", "Iqbal",
@@ -196,6 +197,8 @@ pub fn run(args: &GenerateArgs) -> Result<u8> {
             weekly
         };
         let hb = !monthly && rng.chance(200);
+        // One plant per rent amount: two plants on accounts paying the same
+        // rent could be read either way round, and the truth must be exact.
         let plant = match rng.below(100) {
             0..=2 if i + 1 < args.accounts && !hb => Plant::WrongAccount,
             3..=4 if !hb => Plant::Unposted,
@@ -205,6 +208,11 @@ pub fn run(args: &GenerateArgs) -> Result<u8> {
             10 => Plant::Unbanked,
             11..=12 if monthly => Plant::Late,
             _ => Plant::None,
+        };
+        let plant = if plant != Plant::None && !planted_rents.insert(rent) {
+            Plant::None
+        } else {
+            plant
         };
         let mandate = format!("DDI{:08}", 10_000_000 + i);
         let channel = rng.below(3); // 0 DD, 1 standing order, 2 card
