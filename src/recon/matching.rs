@@ -116,19 +116,12 @@ struct PairGroup {
     postings: Vec<usize>,
 }
 
-/// How a posting came to be tied to a receipt (for detail sentences).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Link {
-    BankRef,
-    Window,
-}
-
 struct State<'a> {
     data: &'a Dataset,
     opts: MatchOptions,
     receipts: Vec<Receipt>,
     /// Postings tied to each receipt, with how.
-    linked: Vec<Vec<(usize, Link)>>,
+    linked: Vec<Vec<usize>>,
     /// The receipt each cash credit is tied to.
     posting_receipt: Vec<Option<usize>>,
     /// Cash credits still looking for their money.
@@ -434,8 +427,8 @@ impl State<'_> {
         d >= -self.opts.lead_days && d <= self.opts.posting_days
     }
 
-    fn link(&mut self, r: usize, p: usize, how: Link) {
-        self.linked[r].push((p, how));
+    fn link(&mut self, r: usize, p: usize) {
+        self.linked[r].push(p);
         self.posting_receipt[p] = Some(r);
     }
 
@@ -479,7 +472,7 @@ impl State<'_> {
                     .copied()
             };
             match chosen {
-                Some(r) => self.link(r, p, Link::BankRef),
+                Some(r) => self.link(r, p),
                 None => {
                     if let Some(l) = line {
                         self.no_share.insert(p, l);
@@ -599,7 +592,7 @@ impl State<'_> {
 
     fn accept(&mut self, pairs: Vec<Pair>) {
         for (r, p) in pairs {
-            self.link(r, p, Link::Window);
+            self.link(r, p);
         }
     }
 
@@ -772,7 +765,7 @@ impl State<'_> {
             };
         let money = self.describe_receipt(receipt);
 
-        let mut postings: Vec<usize> = self.linked[r].iter().map(|&(p, _)| p).collect();
+        let mut postings: Vec<usize> = self.linked[r].clone();
         postings.sort_unstable();
         if postings.is_empty() {
             return match &receipt.identity {
@@ -1024,7 +1017,7 @@ impl State<'_> {
     ) {
         let mut by_account: HashMap<AccountId, Vec<usize>> = HashMap::new();
         for (r, links) in self.linked.iter().enumerate() {
-            for &(p, _) in links {
+            for &p in links {
                 by_account
                     .entry(self.data.postings[p].account)
                     .or_default()
@@ -1054,7 +1047,7 @@ impl State<'_> {
                 .copied()
                 .filter(|&r| {
                     self.receipts[r].amount == posting.credit()
-                        && self.linked[r].iter().any(|&(q, _)| near_first(q))
+                        && self.linked[r].iter().any(|&q| near_first(q))
                 })
                 .min_by_key(|&r| (cost(lag(posting, &self.receipts[r])), r));
             let mut evidence = vec![posting.row];
@@ -1063,7 +1056,7 @@ impl State<'_> {
                     let receipt = &self.receipts[r];
                     let first = self.linked[r]
                         .iter()
-                        .map(|&(q, _)| q)
+                        .copied()
                         .filter(|&q| near_first(q))
                         .min()
                         .unwrap_or(p);

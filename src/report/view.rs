@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use crate::recon::finding::Finding;
 use crate::recon::money::plain;
-use crate::recon::{Assessment, Dataset, Reconciliation, Severity, Status};
+use crate::recon::{Assessment, Dataset, Reconciliation, Status};
 
 #[derive(Clone, Debug, Serialize)]
 pub struct SuggestionView {
@@ -143,12 +143,6 @@ pub fn accounts_to_act_on(recon: &Reconciliation) -> Vec<&Assessment> {
         })
     });
     v
-}
-
-/// Number of findings at each severity.
-pub fn severity_counts(recon: &Reconciliation) -> [(Severity, usize); 3] {
-    [Severity::High, Severity::Medium, Severity::Low]
-        .map(|s| (s, recon.findings.iter().filter(|f| f.severity == s).count()))
 }
 
 /// Accounts per status, with their posted and corrected balances summed.
