@@ -169,6 +169,15 @@ fn every_error_case_names_the_problem_and_exits_2() {
     }
 }
 
+/// The JSON report of `case` as at `date`.
+fn json_as_at(case: &Case, date: &str) -> String {
+    text(
+        &case
+            .run(&["reconcile", ".", "--format", "json", "--as-at", date])
+            .stdout,
+    )
+}
+
 fn sample() -> Case {
     Case::new(&root().join("fixtures/sample"))
 }
@@ -269,19 +278,7 @@ fn csv_and_markdown_cells_cannot_run_as_formulas() {
 
 #[test]
 fn as_at_excludes_later_rows_and_says_so() {
-    let case = sample();
-    let out = text(
-        &case
-            .run(&[
-                "reconcile",
-                ".",
-                "--format",
-                "json",
-                "--as-at",
-                "2026-02-28",
-            ])
-            .stdout,
-    );
+    let out = json_as_at(&sample(), "2026-02-28");
     assert!(out.contains("\"as_at\": \"2026-02-28\""));
     assert!(out.contains("\"outcome\": \"after_as_at\""));
     assert!(out.contains("\"ties\": true"));
@@ -330,14 +327,10 @@ fn account_in(report: &str, account_ref: &str) -> serde_json::Value {
 #[test]
 fn ten_weeks_arrears_cross_ground_8_on_30_april_but_not_from_1_may_2026() {
     let case = Case::new(&root().join("fixtures/benefits"));
-    let on = |date: &str| {
-        text(
-            &case
-                .run(&["reconcile", ".", "--format", "json", "--as-at", date])
-                .stdout,
-        )
-    };
-    let (before, after) = (on("2026-04-30"), on("2026-05-01"));
+    let (before, after) = (
+        json_as_at(&case, "2026-04-30"),
+        json_as_at(&case, "2026-05-01"),
+    );
     let b002 = (account_in(&before, "B002"), account_in(&after, "B002"));
     assert_eq!(b002.0["corrected_balance"], "1000.00");
     assert_eq!(b002.1["corrected_balance"], "1000.00");
@@ -359,18 +352,7 @@ fn ten_weeks_arrears_cross_ground_8_on_30_april_but_not_from_1_may_2026() {
 #[test]
 fn an_hb_tenant_two_weeks_before_the_next_run_is_technical_not_genuine() {
     let case = Case::new(&root().join("fixtures/benefits"));
-    let report = text(
-        &case
-            .run(&[
-                "reconcile",
-                ".",
-                "--format",
-                "json",
-                "--as-at",
-                "2026-05-01",
-            ])
-            .stdout,
-    );
+    let report = json_as_at(&case, "2026-05-01");
     let b001 = account_in(&report, "B001");
     assert_eq!(b001["status"], "technical_arrears");
     assert_eq!(b001["technical_arrears"], "400.00");

@@ -238,22 +238,28 @@ pub fn run(args: &GenerateArgs) -> Result<u8> {
         let mut next_txn = |w: &mut Writers,
                             date: NaiveDate,
                             kind: &str,
-                            debit: Decimal,
-                            credit: Decimal,
+                            amount: Decimal,
                             method: &str,
                             bank_ref: &str,
                             on: &str|
          -> Result<String> {
             txn_n += 1;
             let id = format!("T{txn_n:09}");
-            let money = |d: Decimal| if d.is_zero() { String::new() } else { plain(d) };
+            // Signed as a debit, as in the model: a credit is negative.
+            let money = |d: Decimal| {
+                if d > Decimal::ZERO {
+                    plain(d)
+                } else {
+                    String::new()
+                }
+            };
             w.ledger.write_record([
                 id.as_str(),
                 on,
                 &date.to_string(),
                 kind,
-                &money(debit),
-                &money(credit),
+                &money(amount),
+                &money(-amount),
                 method,
                 bank_ref,
                 "",
@@ -272,16 +278,7 @@ pub fn run(args: &GenerateArgs) -> Result<u8> {
                 .collect()
         };
         for d in &dues {
-            next_txn(
-                &mut w,
-                *d,
-                "charge",
-                rent,
-                Decimal::ZERO,
-                "",
-                "",
-                &account_ref,
-            )?;
+            next_txn(&mut w, *d, "charge", rent, "", "", &account_ref)?;
             posted += rent;
             corrected += rent;
         }
@@ -299,16 +296,7 @@ pub fn run(args: &GenerateArgs) -> Result<u8> {
                     &to.to_string(),
                 ])?;
                 run_totals[k] += amount;
-                next_txn(
-                    &mut w,
-                    *run,
-                    "benefit",
-                    Decimal::ZERO,
-                    amount,
-                    "hb",
-                    &batch,
-                    &account_ref,
-                )?;
+                next_txn(&mut w, *run, "benefit", -amount, "hb", &batch, &account_ref)?;
                 posted -= amount;
                 corrected -= amount;
             }
@@ -363,16 +351,8 @@ pub fn run(args: &GenerateArgs) -> Result<u8> {
                     (true, Plant::WrongAccount) => {
                         // Posted to the next account, whose rent differs.
                         let other = format!("RA{:06}", 100_000 + i + 1);
-                        let t = next_txn(
-                            &mut w,
-                            post_on,
-                            "payment",
-                            Decimal::ZERO,
-                            rent,
-                            method,
-                            bank_ref,
-                            &other,
-                        )?;
+                        let t =
+                            next_txn(&mut w, post_on, "payment", -rent, method, bank_ref, &other)?;
                         plant_finding("wrong_account", &other, vec![t], -rent);
                     }
                     (true, Plant::Unposted) => plant_finding("unposted_receipt", "", vec![], -rent),
@@ -387,8 +367,7 @@ pub fn run(args: &GenerateArgs) -> Result<u8> {
                             &mut w,
                             post_on,
                             "payment",
-                            Decimal::ZERO,
-                            keyed,
+                            -keyed,
                             method,
                             &bank_id,
                             &account_ref,
@@ -401,22 +380,13 @@ pub fn run(args: &GenerateArgs) -> Result<u8> {
                             &mut w,
                             post_on,
                             "payment",
-                            Decimal::ZERO,
-                            rent,
+                            -rent,
                             method,
                             &bank_id,
                             &account_ref,
                         )?;
-                        let t2 = next_txn(
-                            &mut w,
-                            post_on,
-                            "payment",
-                            Decimal::ZERO,
-                            rent,
-                            method,
-                            "",
-                            &account_ref,
-                        )?;
+                        let t2 =
+                            next_txn(&mut w, post_on, "payment", -rent, method, "", &account_ref)?;
                         posted -= rent * Decimal::from(2);
                         plant_finding("duplicate_posting", "", vec![t1, t2], rent);
                     }
@@ -425,8 +395,7 @@ pub fn run(args: &GenerateArgs) -> Result<u8> {
                             &mut w,
                             paid + Days::new(9),
                             "payment",
-                            Decimal::ZERO,
-                            rent,
+                            -rent,
                             method,
                             bank_ref,
                             &account_ref,
@@ -439,8 +408,7 @@ pub fn run(args: &GenerateArgs) -> Result<u8> {
                             &mut w,
                             post_on,
                             "payment",
-                            Decimal::ZERO,
-                            rent,
+                            -rent,
                             method,
                             bank_ref,
                             &account_ref,
@@ -454,16 +422,7 @@ pub fn run(args: &GenerateArgs) -> Result<u8> {
             // A cash credit with no money behind it, of an amount no receipt has.
             let amount = Decimal::new(1_337 + i as i64 % 500, 2);
             let on = start + Days::new(10 + rng.below(20));
-            let t = next_txn(
-                &mut w,
-                on,
-                "payment",
-                Decimal::ZERO,
-                amount,
-                "cash",
-                "",
-                &account_ref,
-            )?;
+            let t = next_txn(&mut w, on, "payment", -amount, "cash", "", &account_ref)?;
             posted -= amount;
             truth.findings.push(Planted {
                 kind: "unbanked_credit",

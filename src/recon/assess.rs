@@ -248,21 +248,23 @@ pub fn assess_all(
     for (i, p) in data.postings.iter().enumerate() {
         postings[p.account as usize].push(i);
     }
+    postings
+        .par_iter_mut()
+        .for_each(|own| own.sort_by_key(|&p| (data.postings[p].date, p)));
     (0..data.accounts.len())
         .into_par_iter()
         .map(|i| {
             let id = i as AccountId;
-            let mut own = postings[i].clone();
-            own.sort_by_key(|&p| (data.postings[p].date, p));
+            let own = &postings[i];
             let corrected = posted[i] + delta[i];
-            let through = charged_through(data, id, &own, opts.as_at);
+            let through = charged_through(data, id, own, opts.as_at);
             let facts = Facts {
                 posted: posted[i],
                 corrected,
                 kinds: &kinds[i],
                 benefit: benefit::outlook(data, id, &runs[i], opts.as_at, through, corrected),
                 recent_return: recent_return[i],
-                late: late_periods(data, id, &own, &posted_runs[i], opts.as_at),
+                late: late_periods(data, id, own, &posted_runs[i], opts.as_at),
             };
             assess(data.account(id), id, facts, opts)
         })
