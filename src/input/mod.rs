@@ -9,7 +9,7 @@ pub mod parse;
 pub mod profile;
 pub mod table;
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::path::{Path, PathBuf};
 
 use csv::ByteRecord;
@@ -17,7 +17,7 @@ use rust_decimal::Decimal;
 
 use crate::recon::model::{
     Account, AccountId, BankLine, Benefit, Dataset, Method, Posting, PostingKind, RentPeriod,
-    RowRef, ScheduleShare, SourceFile, SourceNames, TenancyType,
+    RowRef, ScheduleShare, SourceFile, SourceNames, TenancyType, Text,
 };
 use crate::recon::money::plain;
 pub use error::{InputError, InputErrors};
@@ -194,13 +194,13 @@ pub fn load_watched(
 /// were rejected (so postings to them are not reported a second time).
 #[derive(Default)]
 struct AccountIds {
-    good: HashMap<String, AccountId>,
-    rejected: std::collections::HashSet<String>,
+    good: HashMap<Text, AccountId>,
+    rejected: rustc_hash::FxHashSet<Text>,
 }
 
 /// Records `what` as a duplicate if `id` was already seen.
 fn check_unique(
-    seen: &mut HashMap<String, u64>,
+    seen: &mut HashMap<Text, u64>,
     id: &str,
     line: u64,
     row: &mut table::Row<'_>,
@@ -213,7 +213,7 @@ fn check_unique(
             format!("duplicate {what} {id:?} (first at line {first})"),
         );
     } else {
-        seen.insert(id.to_string(), line);
+        seen.insert(Text::from(id), line);
     }
 }
 
@@ -234,7 +234,7 @@ const ACCOUNT_COLUMNS: &[Column] = &[
 
 fn read_accounts(t: &mut Table, ids: &mut AccountIds, errors: &mut InputErrors) -> Vec<Account> {
     let mut out = Vec::new();
-    let mut seen = HashMap::new();
+    let mut seen = HashMap::default();
     let mut rec = ByteRecord::new();
     while let Some(line) = t.next(&mut rec, errors) {
         let mut r = t.row(&rec, line, errors);
@@ -242,7 +242,7 @@ fn read_accounts(t: &mut Table, ids: &mut AccountIds, errors: &mut InputErrors) 
         if let Some(a) = &account_ref {
             check_unique(&mut seen, a, line, &mut r, 0, "account_ref");
         }
-        let tenant_name = r.text(1).map(str::to_string);
+        let tenant_name = r.text(1).map(Text::from);
         let tenancy_type = r.word(2, TenancyType::from_word, &TenancyType::expected());
         let rent_period = r.word(3, RentPeriod::from_word, &RentPeriod::expected());
         let rent = r.money(4);
@@ -258,7 +258,7 @@ fn read_accounts(t: &mut Table, ids: &mut AccountIds, errors: &mut InputErrors) 
             s.split(';')
                 .map(str::trim)
                 .filter(|p| !p.is_empty())
-                .map(str::to_string)
+                .map(Text::from)
                 .collect::<Vec<_>>()
         });
         let benefit = r.opt_word(8, Benefit::from_word, &Benefit::expected());
@@ -355,7 +355,7 @@ fn read_ledger(
         return Vec::new();
     }
     let mut out = Vec::new();
-    let mut seen = HashMap::new();
+    let mut seen = HashMap::default();
     let mut rec = ByteRecord::new();
     while let Some(line) = t.next(&mut rec, errors) {
         let mut r = t.row(&rec, line, errors);
@@ -408,7 +408,7 @@ fn read_ledger(
         };
         let method = r.opt_word(6, Method::from_word, &Method::expected());
         let bank_ref = r.opt_text(7);
-        let description = r.text(8).map(str::to_string);
+        let description = r.text(8).map(Text::from);
         if !r.ok() {
             r.note_money(amount.or(debit.flatten()).or(credit.flatten().map(|c| -c)));
             continue;
@@ -464,7 +464,7 @@ const BANK_COLUMNS: &[Column] = &[
 
 fn read_bank(t: &mut Table, errors: &mut InputErrors) -> Vec<BankLine> {
     let mut out = Vec::new();
-    let mut seen = HashMap::new();
+    let mut seen = HashMap::default();
     let mut rec = ByteRecord::new();
     while let Some(line) = t.next(&mut rec, errors) {
         let mut r = t.row(&rec, line, errors);
@@ -480,8 +480,8 @@ fn read_bank(t: &mut Table, errors: &mut InputErrors) -> Vec<BankLine> {
                 "expected a non-zero amount (positive received, negative paid out)".to_string(),
             );
         }
-        let reference = r.text(3).map(str::to_string);
-        let payer = r.text(4).map(str::to_string);
+        let reference = r.text(3).map(Text::from);
+        let payer = r.text(4).map(Text::from);
         let method = r.opt_word(5, Method::from_word, &Method::expected());
         let return_code = r.opt_text(6);
         let returned_bank_id = r.opt_text(7);

@@ -16,6 +16,7 @@ use super::error::{InputError, InputErrors};
 use super::mapping::Mapping;
 use super::parse;
 use super::profile::{Encoding, FileProfile};
+use crate::recon::model::Text;
 
 /// What a column holds, so a profile knows which values to convert.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -547,20 +548,20 @@ impl<'a> Row<'a> {
     }
 
     /// Text that must not be empty.
-    pub fn id(&mut self, col: usize) -> Option<String> {
+    pub fn id(&mut self, col: usize) -> Option<Text> {
         match self.text(col) {
             Some("") => {
                 self.fail(col, "expected a value, found an empty field".to_string());
                 None
             }
-            other => other.map(str::to_string),
+            other => other.map(Text::from),
         }
     }
 
     /// Text, `None` when empty.
-    pub fn opt_text(&mut self, col: usize) -> Option<Option<String>> {
+    pub fn opt_text(&mut self, col: usize) -> Option<Option<Text>> {
         self.text(col)
-            .map(|s| (!s.is_empty()).then(|| s.to_string()))
+            .map(|s| (!s.is_empty()).then(|| Text::from(s)))
     }
 
     pub fn date(&mut self, col: usize) -> Option<NaiveDate> {

@@ -3,7 +3,7 @@
 //! RENT/REF/ACC) and looked up against account refs and payment refs; receipts
 //! nobody can identify get ranked suggestions, never a guess between equals.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use super::model::{Account, AccountId};
 
@@ -151,7 +151,44 @@ pub struct RefIndex {
     /// Each ref and each one-character deletion of it -> indices into
     /// `refs`: two keys one edit or one transposition apart share an entry.
     /// Built the first time a receipt needs suggestions.
-    near: std::sync::OnceLock<HashMap<String, Vec<u32>>>,
+    near: std::sync::OnceLock<NearIndex>,
+}
+
+/// The hash of each ref and of each one-character deletion of it, with the
+/// ref's index, sorted: a lookup is a binary search. Hashes rather than
+/// strings keep it to 16 bytes an entry at 100k accounts; a collision only
+/// adds a candidate that [`one_edit_apart`] then turns down.
+#[derive(Debug, Default)]
+struct NearIndex(Vec<(u64, u32)>);
+
+impl NearIndex {
+    fn build(refs: &[KnownRef]) -> NearIndex {
+        use rayon::prelude::*;
+        let mut entries: Vec<(u64, u32)> = refs
+            .par_iter()
+            .enumerate()
+            .filter(|(_, known)| known.key.len() >= MIN_FUZZY_LEN)
+            .flat_map_iter(|(i, known)| {
+                deletions(&known.key).map(move |v| (key_hash(&v), i as u32))
+            })
+            .collect();
+        entries.par_sort_unstable();
+        NearIndex(entries)
+    }
+
+    fn get(&self, variant: &str) -> impl Iterator<Item = u32> + '_ {
+        let h = key_hash(variant);
+        let from = self.0.partition_point(|&(k, _)| k < h);
+        self.0[from..]
+            .iter()
+            .take_while(move |&&(k, _)| k == h)
+            .map(|&(_, i)| i)
+    }
+}
+
+fn key_hash(key: &str) -> u64 {
+    use std::hash::BuildHasher;
+    rustc_hash::FxBuildHasher.hash_one(key)
 }
 
 /// A normalised account or payment reference.
@@ -332,24 +369,14 @@ impl RefIndex {
         payer: &str,
         limit: usize,
     ) -> (Vec<Suggestion>, usize) {
-        let mut scored: HashMap<AccountId, (u8, Vec<String>)> = HashMap::new();
-        let near = self.near.get_or_init(|| {
-            let mut near: HashMap<String, Vec<u32>> = HashMap::new();
-            for (i, known) in self.refs.iter().enumerate() {
-                if known.key.len() >= MIN_FUZZY_LEN {
-                    for variant in deletions(&known.key) {
-                        near.entry(variant).or_default().push(i as u32);
-                    }
-                }
-            }
-            near
-        });
+        let mut scored: HashMap<AccountId, (u8, Vec<String>)> = HashMap::default();
+        let near = self.near.get_or_init(|| NearIndex::build(&self.refs));
         for key in candidate_keys(reference)
             .iter()
             .filter(|k| k.len() >= MIN_FUZZY_LEN)
         {
             for variant in deletions(key) {
-                for &i in near.get(&variant).into_iter().flatten() {
+                for i in near.get(&variant) {
                     let known = &self.refs[i as usize];
                     if scored.contains_key(&known.account) || !one_edit_apart(key, &known.key) {
                         continue;

@@ -4,7 +4,7 @@
 //! fixed order of passes documented in docs/matching.md. Every bank line and
 //! every ledger credit comes out with exactly one [`Outcome`].
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use chrono::NaiveDate;
 use rayon::prelude::*;
@@ -166,8 +166,8 @@ pub fn match_all(data: &Dataset, index: &RefIndex, opts: MatchOptions) -> Matchi
         receipts,
         posting_receipt: vec![None; data.postings.len()],
         free_postings: Vec::new(),
-        dangling_ref: HashMap::new(),
-        no_share: HashMap::new(),
+        dangling_ref: HashMap::default(),
+        no_share: HashMap::default(),
     };
     let is_bulk: Vec<bool> = line_receipts
         .iter()
@@ -215,7 +215,7 @@ fn build_receipts(
     entries: &mut Vec<BankEntry>,
     findings: &mut Vec<Finding>,
 ) -> (Vec<Receipt>, Vec<Vec<usize>>) {
-    let mut batches: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut batches: HashMap<String, Vec<usize>> = HashMap::default();
     for (i, share) in data.shares.iter().enumerate() {
         batches
             .entry(identify::normalise(&share.batch_ref))
@@ -224,7 +224,7 @@ fn build_receipts(
     }
 
     // Which batch each bank line carries: by bank_id first, then reference.
-    let mut claimed: HashMap<&str, usize> = HashMap::new();
+    let mut claimed: HashMap<&str, usize> = HashMap::default();
     let mut line_batch: Vec<Option<&Vec<usize>>> = vec![None; data.bank.len()];
     for (i, line) in data.bank.iter().enumerate() {
         if line.amount <= Decimal::ZERO || line.date > opts.as_at {
@@ -346,7 +346,7 @@ fn build_receipts(
 /// Normalised bank ids (and batch refs of bulk lines) to their bank line, for
 /// resolving a posting's `bank_ref`.
 fn bank_keys(data: &Dataset, is_bulk: &[bool], opts: MatchOptions) -> HashMap<String, usize> {
-    let mut keys = HashMap::with_capacity(data.bank.len());
+    let mut keys = HashMap::with_capacity_and_hasher(data.bank.len(), Default::default());
     for (i, line) in data.bank.iter().enumerate() {
         if line.date <= opts.as_at {
             keys.entry(identify::normalise(&line.bank_id)).or_insert(i);
@@ -493,8 +493,8 @@ impl State<'_> {
             }
         }
 
-        let mut by_account: HashMap<AccountId, Vec<usize>> = HashMap::new();
-        let mut by_amount: HashMap<Decimal, Vec<usize>> = HashMap::new();
+        let mut by_account: HashMap<AccountId, Vec<usize>> = HashMap::default();
+        let mut by_amount: HashMap<Decimal, Vec<usize>> = HashMap::default();
         for (r, receipt) in self.receipts.iter().enumerate() {
             if !receipt_free[r] {
                 continue;
@@ -606,7 +606,7 @@ impl State<'_> {
         by_account: &HashMap<AccountId, Vec<usize>>,
         posting_free: &[bool],
     ) -> (Vec<Pair>, Vec<Candidate>) {
-        let mut groups: HashMap<(AccountId, Decimal), PairGroup> = HashMap::new();
+        let mut groups: HashMap<(AccountId, Decimal), PairGroup> = HashMap::default();
         for &p in self.free_postings.iter().filter(|&&p| posting_free[p]) {
             let posting = &self.data.postings[p];
             if by_account.contains_key(&posting.account) {
@@ -1015,7 +1015,7 @@ impl State<'_> {
         credit_outcomes: &mut [Option<Outcome>],
         findings: &mut Vec<Finding>,
     ) {
-        let mut by_account: HashMap<AccountId, Vec<usize>> = HashMap::new();
+        let mut by_account: HashMap<AccountId, Vec<usize>> = HashMap::default();
         for (r, links) in self.linked.iter().enumerate() {
             for &p in links {
                 by_account
@@ -1173,10 +1173,10 @@ mod outflows {
             p.kind == kind && !p.is_credit() && !p.amount.is_zero() && p.date <= opts.as_at
         };
         // Reversal and refund debits by the bank ref they carry, and by account.
-        let mut by_ref: HashMap<String, Vec<usize>> = HashMap::new();
-        let mut by_account: HashMap<AccountId, Vec<usize>> = HashMap::new();
+        let mut by_ref: HashMap<String, Vec<usize>> = HashMap::default();
+        let mut by_account: HashMap<AccountId, Vec<usize>> = HashMap::default();
         // The account each receipt's credit went to, for finding a return's account.
-        let mut credited: HashMap<String, AccountId> = HashMap::new();
+        let mut credited: HashMap<String, AccountId> = HashMap::default();
         for (p, q) in data.postings.iter().enumerate() {
             if wanted(q, PostingKind::Reversal) || wanted(q, PostingKind::Refund) {
                 match q.bank_ref.as_deref() {
@@ -1295,7 +1295,7 @@ mod outflows {
                     }
                 }
             }
-            let acc_name = account.map(|a| data.account(a).account_ref.clone());
+            let acc_name = account.map(|a| data.account(a).account_ref.to_string());
             let what = if line.is_dd_return() {
                 let code = line.return_code.as_deref().unwrap_or("");
                 format!(

@@ -127,15 +127,15 @@ fn sort_findings(data: &Dataset, findings: &mut [Finding]) {
     let key = |f: &Finding| {
         (
             f.account
-                .map(|a| data.account(a).account_ref.clone())
+                .map(|a| data.account(a).account_ref.to_string())
                 .unwrap_or_default(),
             f.kind.as_str(),
             f.bank
-                .map(|b| data.bank[b].bank_id.clone())
+                .map(|b| data.bank[b].bank_id.to_string())
                 .unwrap_or_default(),
             f.postings
                 .first()
-                .map(|&p| data.postings[p].txn_id.clone())
+                .map(|&p| data.postings[p].txn_id.to_string())
                 .unwrap_or_default(),
             f.evidence.clone(),
         )

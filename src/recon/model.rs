@@ -5,6 +5,10 @@
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
+/// Text read from a row: ids, references, names. Most are short enough to
+/// be held inline, so millions of rows cost no allocation each.
+pub type Text = compact_str::CompactString;
+
 /// Index of an account in [`Dataset::accounts`].
 pub type AccountId = u32;
 
@@ -163,14 +167,14 @@ impl RentPeriod {
 /// One rent account (tenancy) from accounts.csv.
 #[derive(Clone, Debug)]
 pub struct Account {
-    pub account_ref: String,
-    pub tenant_name: String,
+    pub account_ref: Text,
+    pub tenant_name: Text,
     pub tenancy_type: TenancyType,
     pub rent_period: RentPeriod,
     pub rent: Decimal,
     pub opening_date: NaiveDate,
     pub opening_balance: Decimal,
-    pub payment_refs: Vec<String>,
+    pub payment_refs: Vec<Text>,
     pub benefit: Benefit,
     pub vulnerable: bool,
     pub benefit_claim_pending: bool,
@@ -187,15 +191,15 @@ impl Account {
 /// One ledger row as posted in the rent system.
 #[derive(Clone, Debug)]
 pub struct Posting {
-    pub txn_id: String,
+    pub txn_id: Text,
     pub account: AccountId,
     pub date: NaiveDate,
     pub kind: PostingKind,
     /// Signed as a debit: positive increases what the tenant owes.
     pub amount: Decimal,
     pub method: Option<Method>,
-    pub bank_ref: Option<String>,
-    pub description: String,
+    pub bank_ref: Option<Text>,
+    pub description: Text,
     pub row: RowRef,
 }
 
@@ -223,15 +227,15 @@ impl Posting {
 /// One line of the bank statement or processor export.
 #[derive(Clone, Debug)]
 pub struct BankLine {
-    pub bank_id: String,
+    pub bank_id: Text,
     pub date: NaiveDate,
     /// Positive = money received by the landlord.
     pub amount: Decimal,
-    pub reference: String,
-    pub payer: String,
+    pub reference: Text,
+    pub payer: Text,
     pub method: Option<Method>,
-    pub return_code: Option<String>,
-    pub returned_bank_id: Option<String>,
+    pub return_code: Option<Text>,
+    pub returned_bank_id: Option<Text>,
     pub row: RowRef,
 }
 
@@ -244,9 +248,9 @@ impl BankLine {
 /// One account's share of a bulk receipt, from schedules.csv.
 #[derive(Clone, Debug)]
 pub struct ScheduleShare {
-    pub batch_ref: String,
-    pub account_ref: Option<String>,
-    pub claim_ref: Option<String>,
+    pub batch_ref: Text,
+    pub account_ref: Option<Text>,
+    pub claim_ref: Option<Text>,
     pub amount: Decimal,
     pub period_start: Option<NaiveDate>,
     pub period_end: Option<NaiveDate>,

@@ -29,8 +29,8 @@ impl Builder {
     pub fn account(&mut self, account_ref: &str, tenant: &str, rent: &str) -> AccountId {
         let line = self.line();
         self.data.accounts.push(Account {
-            account_ref: account_ref.to_string(),
-            tenant_name: tenant.to_string(),
+            account_ref: account_ref.into(),
+            tenant_name: tenant.into(),
             tenancy_type: TenancyType::Assured,
             rent_period: RentPeriod::Weekly,
             rent: money(rent),
@@ -65,14 +65,14 @@ impl Builder {
         let line = self.line();
         let n = self.data.postings.len();
         self.data.postings.push(Posting {
-            txn_id: format!("T{n:03}"),
+            txn_id: compact_str::format_compact!("T{n:03}"),
             account,
             date: date(on),
             kind,
             amount,
             method: Some(Method::BankTransfer),
-            bank_ref: bank_ref.map(str::to_string),
-            description: String::new(),
+            bank_ref: bank_ref.map(Text::from),
+            description: Text::default(),
             row: RowRef {
                 file: SourceFile::Ledger,
                 line,
@@ -120,11 +120,11 @@ impl Builder {
     ) -> usize {
         let line = self.line();
         self.data.bank.push(BankLine {
-            bank_id: bank_id.to_string(),
+            bank_id: bank_id.into(),
             date: date(on),
             amount: money(amount),
-            reference: reference.to_string(),
-            payer: payer.to_string(),
+            reference: reference.into(),
+            payer: payer.into(),
             method: Some(Method::BankTransfer),
             return_code: None,
             returned_bank_id: None,
@@ -140,16 +140,16 @@ impl Builder {
         let i = self.bank(bank_id, on, &format!("-{amount}"), "", "");
         let line = &mut self.data.bank[i];
         line.method = Some(Method::DdReturn);
-        line.return_code = Some("0".to_string());
-        line.returned_bank_id = Some(returns.to_string());
+        line.return_code = Some("0".into());
+        line.returned_bank_id = Some(returns.into());
         i
     }
 
     pub fn share(&mut self, batch: &str, account_ref: &str, amount: &str) -> usize {
         let line = self.line();
         self.data.shares.push(ScheduleShare {
-            batch_ref: batch.to_string(),
-            account_ref: Some(account_ref.to_string()),
+            batch_ref: batch.into(),
+            account_ref: Some(account_ref.into()),
             claim_ref: None,
             amount: money(amount),
             period_start: None,

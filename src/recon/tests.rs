@@ -26,7 +26,7 @@ fn kinds(b: &Builder, r: &Reconciliation) -> Vec<(FindingKind, String, Decimal)>
         .map(|f| {
             let acc = f
                 .account
-                .map(|a| b.data.account(a).account_ref.clone())
+                .map(|a| b.data.account(a).account_ref.to_string())
                 .unwrap_or_default();
             (f.kind, acc, f.amount)
         })
@@ -251,7 +251,7 @@ fn unidentified_receipts_suggest_but_never_choose_between_equals() {
     let names = |i: usize| -> Vec<String> {
         f[i].suggestions
             .iter()
-            .map(|s| b.data.account(s.account).account_ref.clone())
+            .map(|s| b.data.account(s.account).account_ref.to_string())
             .collect()
     };
     assert_eq!(names(0), vec!["RA1001", "RA1002"]);

@@ -109,8 +109,8 @@ fn json(view: &View<'_>, out: &mut dyn Write) -> io::Result<()> {
             let a = c.assessment;
             let account = view.data.account(c.account);
             CheckJson {
-                account_ref: account.account_ref.clone(),
-                tenant_name: account.tenant_name.clone(),
+                account_ref: account.account_ref.to_string(),
+                tenant_name: account.tenant_name.to_string(),
                 decision: decision_word(c.decision),
                 verdict: c.verdict.clone(),
                 status: a.status.as_str(),
@@ -181,7 +181,7 @@ fn csv(view: &View<'_>, out: &mut dyn Write) -> io::Result<()> {
         let account = &view.data.account(c.account).account_ref;
         for l in lines {
             let cells = [
-                account.clone(),
+                account.to_string(),
                 l.date.to_string(),
                 l.description.clone(),
                 plain(l.debit),

@@ -179,7 +179,7 @@ pub fn sections(report: &Report<'_>) -> Vec<Section> {
     });
 
     let account_ref = |a: Option<u32>| {
-        a.map(|a| data.account(a).account_ref.clone())
+        a.map(|a| data.account(a).account_ref.to_string())
             .unwrap_or_default()
     };
     out.push(Section {
@@ -237,7 +237,7 @@ pub fn sections(report: &Report<'_>) -> Vec<Section> {
             .iter()
             .map(|a| {
                 vec![
-                    data.account(a.account).account_ref.clone(),
+                    data.account(a.account).account_ref.to_string(),
                     a.status.to_string(),
                     pounds(a.posted_balance),
                     pounds(a.corrected_balance),

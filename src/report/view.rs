@@ -58,7 +58,7 @@ pub struct AccountView {
 
 pub fn finding_view(data: &Dataset, f: &Finding) -> FindingView {
     let account_ref = |a: Option<u32>| {
-        a.map(|a| data.account(a).account_ref.clone())
+        a.map(|a| data.account(a).account_ref.to_string())
             .unwrap_or_default()
     };
     FindingView {
@@ -68,12 +68,12 @@ pub fn finding_view(data: &Dataset, f: &Finding) -> FindingView {
         posted_to: account_ref(f.posted_to),
         bank_id: f
             .bank
-            .map(|b| data.bank[b].bank_id.clone())
+            .map(|b| data.bank[b].bank_id.to_string())
             .unwrap_or_default(),
         txn_ids: f
             .postings
             .iter()
-            .map(|&p| data.postings[p].txn_id.clone())
+            .map(|&p| data.postings[p].txn_id.to_string())
             .collect(),
         amount: plain(f.amount),
         evidence: f.evidence.iter().map(|&r| data.sources.cite(r)).collect(),
@@ -82,7 +82,7 @@ pub fn finding_view(data: &Dataset, f: &Finding) -> FindingView {
             .suggestions
             .iter()
             .map(|s| SuggestionView {
-                account_ref: data.account(s.account).account_ref.clone(),
+                account_ref: data.account(s.account).account_ref.to_string(),
                 reason: s.reason.clone(),
             })
             .collect(),
@@ -92,8 +92,8 @@ pub fn finding_view(data: &Dataset, f: &Finding) -> FindingView {
 pub fn account_view(data: &Dataset, a: &Assessment) -> AccountView {
     let account = data.account(a.account);
     AccountView {
-        account_ref: account.account_ref.clone(),
-        tenant_name: account.tenant_name.clone(),
+        account_ref: account.account_ref.to_string(),
+        tenant_name: account.tenant_name.to_string(),
         status: a.status.as_str(),
         posted_balance: plain(a.posted_balance),
         corrected_balance: plain(a.corrected_balance),
