@@ -41,7 +41,7 @@ pub fn run(args: &CheckArgs) -> Result<u8> {
     let mut checks = Vec::new();
     let mut unknown = Vec::new();
     for r in &refs {
-        match data.accounts.iter().position(|a| &a.account_ref == r) {
+        match data.accounts.iter().position(|a| a.account_ref == r) {
             Some(i) => checks.extend(book.check(i as u32)),
             None => unknown.push(r.as_str()),
         }
