@@ -61,3 +61,16 @@ pub enum Colour {
     Yellow,
     Green,
 }
+
+/// With `RENT_AUDIT_TIMINGS` set, prints how long `what` took to stderr: the
+/// phase breakdown docs/benchmarks.md reports.
+pub fn timed<T>(what: &str, f: impl FnOnce() -> T) -> T {
+    static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    if !*ON.get_or_init(|| std::env::var_os("RENT_AUDIT_TIMINGS").is_some()) {
+        return f();
+    }
+    let start = std::time::Instant::now();
+    let out = f();
+    eprintln!("{what:>12}: {:8.3} s", start.elapsed().as_secs_f64());
+    out
+}

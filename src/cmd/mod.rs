@@ -19,14 +19,17 @@ use crate::output;
 use crate::recon::model::SourceFile;
 use crate::recon::{self, Dataset, Reconciliation};
 use crate::report::InputFile;
+use crate::term::timed;
 
 /// Runs the command; returns the process exit code (0 or 1; errors are 2).
 pub fn run(cli: Cli) -> Result<u8> {
     crate::term::set_quiet(cli.quiet);
     match cli.command {
-        Command::Reconcile(args) => reconcile::run(&args),
+        // The whole command runs on the pool, so `--threads 1` means one
+        // thread for reading, reconciling and writing alike.
+        Command::Reconcile(args) => with_threads(args.rules.threads, || reconcile::run(&args))?,
         Command::Validate(args) => validate::run(&args),
-        Command::Check(args) => check::run(&args),
+        Command::Check(args) => with_threads(args.rules.threads, || check::run(&args))?,
         Command::Generate(args) => generate::run(&args),
         Command::Profile { action } => profile::run(&action),
         Command::Completions { shell } => {
@@ -188,20 +191,19 @@ pub fn load_and_reconcile(
         .map(|m| m.len())
         .sum();
     let bar = crate::term::progress(total);
-    let (loaded, recon) = with_threads(rules.threads, || -> Result<_> {
-        let loaded = input::load_watched(&paths, profile.as_ref(), mode, bar.as_ref())?;
-        if let Some(bar) = &bar {
-            bar.set_message("reconciling");
-        }
-        let recon = recon::reconcile(&loaded.data, settings);
-        Ok((loaded, recon))
-    })??;
+    let loaded = timed("read", || {
+        input::load_watched(&paths, profile.as_ref(), mode, bar.as_ref())
+    })?;
+    if let Some(bar) = &bar {
+        bar.set_message("reconciling");
+    }
+    let recon = timed("reconcile", || recon::reconcile(&loaded.data, settings));
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
     write_rejects(files, output, &loaded.rejects)?;
     let data = loaded.data;
-    let inputs = fingerprint(&paths, &data)?;
+    let inputs = timed("fingerprint", || fingerprint(&paths, &data))?;
     Ok(Reconciled {
         data,
         recon,

@@ -39,6 +39,8 @@ pub fn run(args: &ReconcileArgs) -> Result<u8> {
     };
     let colour = args.output.is_none() && crate::term::colour_stdout();
     let exporter = report::exporter(args.format, colour);
-    output::write_to(args.output.as_deref(), |out| exporter.write(&report, out))?;
+    crate::term::timed("write", || {
+        output::write_to(args.output.as_deref(), |out| exporter.write(&report, out))
+    })?;
     Ok(exit_code(&recon, args.fail_on))
 }

@@ -128,6 +128,17 @@ impl InputErrors {
         }
     }
 
+    /// Adds the problems `other` found after this one's, as if one reader
+    /// had found them all in turn.
+    pub fn absorb(&mut self, other: InputErrors) {
+        for e in other.errors {
+            self.show(e);
+        }
+        self.omitted += other.omitted;
+        self.rows.extend(other.rows);
+        self.fatal += other.fatal;
+    }
+
     /// Whether every problem belongs to a row (none is about a whole file).
     pub fn only_rows(&self) -> bool {
         self.fatal == 0

@@ -149,12 +149,34 @@ pub fn load_watched(
         }
         None => false,
     };
-    if let Some(mut t) = open(SourceFile::Ledger, LEDGER_COLUMNS, &mut errors) {
-        data.postings = read_ledger(&mut t, &accounts, accounts_read, &mut errors);
+    // The ledger and the bank statement are the big files and need nothing
+    // from each other: read them side by side, and report as if in turn.
+    let ((ledger, ledger_errors), (bank, bank_errors)) = rayon::join(
+        || {
+            let mut errors = InputErrors::default();
+            let read = open(SourceFile::Ledger, LEDGER_COLUMNS, &mut errors).map(|mut t| {
+                let rows = read_ledger(&mut t, &accounts, accounts_read, &mut errors);
+                (t, rows)
+            });
+            (read, errors)
+        },
+        || {
+            let mut errors = InputErrors::default();
+            let read = open(SourceFile::Bank, BANK_COLUMNS, &mut errors).map(|mut t| {
+                let rows = read_bank(&mut t, &mut errors);
+                (t, rows)
+            });
+            (read, errors)
+        },
+    );
+    errors.absorb(ledger_errors);
+    errors.absorb(bank_errors);
+    if let Some((t, rows)) = ledger {
+        data.postings = rows;
         note(SourceFile::Ledger, &t, &mut data);
     }
-    if let Some(mut t) = open(SourceFile::Bank, BANK_COLUMNS, &mut errors) {
-        data.bank = read_bank(&mut t, &mut errors);
+    if let Some((t, rows)) = bank {
+        data.bank = rows;
         note(SourceFile::Bank, &t, &mut data);
     }
     if let Some(mut t) = open(SourceFile::Schedules, SCHEDULE_COLUMNS, &mut errors) {

@@ -71,7 +71,7 @@ type Label = Option<(usize, String)>;
 
 /// How raw records become the records the readers see.
 struct Source {
-    reader: csv::Reader<Box<dyn Read>>,
+    reader: csv::Reader<Box<dyn Read + Send>>,
     mapping: Option<Mapping>,
     raw: ByteRecord,
     /// The raw record behind the current mapped record, for rejects.
@@ -123,7 +123,10 @@ pub fn record_text(rec: &ByteRecord, delimiter: u8) -> String {
 }
 
 /// Drops the first `n` lines of a byte stream (a bank's preamble).
-fn skip_lines(mut reader: Box<dyn BufRead>, n: usize) -> std::io::Result<Box<dyn BufRead>> {
+fn skip_lines(
+    mut reader: Box<dyn BufRead + Send>,
+    n: usize,
+) -> std::io::Result<Box<dyn BufRead + Send>> {
     let mut line = Vec::new();
     for _ in 0..n {
         line.clear();
@@ -169,10 +172,11 @@ impl Table {
             .encoding(encoding)
             .bom_sniffing(true)
             .build(match watch {
-                Some(bar) => Box::new(bar.wrap_read(file)) as Box<dyn Read>,
+                Some(bar) => Box::new(bar.wrap_read(file)) as Box<dyn Read + Send>,
                 None => Box::new(file),
             });
-        let buffered: Box<dyn BufRead> = Box::new(BufReader::with_capacity(1 << 16, decoded));
+        let buffered: Box<dyn BufRead + Send> =
+            Box::new(BufReader::with_capacity(1 << 16, decoded));
         let skip = profile.map_or(0, |p| p.skip_rows);
         let reader = match skip_lines(buffered, skip) {
             Ok(r) => r,
@@ -192,7 +196,7 @@ impl Table {
     }
 
     pub fn from_reader(
-        source: Box<dyn Read>,
+        source: Box<dyn Read + Send>,
         name: &str,
         columns: &'static [Column],
         profile: Option<&FileProfile>,

@@ -227,6 +227,9 @@ fn build_receipts(
     let mut claimed: HashMap<&str, usize> = HashMap::default();
     let mut line_batch: Vec<Option<&Vec<usize>>> = vec![None; data.bank.len()];
     for (i, line) in data.bank.iter().enumerate() {
+        if batches.is_empty() {
+            break;
+        }
         if line.amount <= Decimal::ZERO || line.date > opts.as_at {
             continue;
         }

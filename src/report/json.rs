@@ -3,6 +3,7 @@
 
 use std::io::{self, Write};
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::view::{account_view, finding_view, AccountView, FindingView};
@@ -121,12 +122,12 @@ impl Exporter for JsonExporter {
             },
             findings: recon
                 .findings
-                .iter()
+                .par_iter()
                 .map(|f| finding_view(data, f))
                 .collect(),
             accounts: recon
                 .assessments
-                .iter()
+                .par_iter()
                 .map(|a| account_view(data, a))
                 .collect(),
             totals: Totals {
