@@ -220,22 +220,66 @@ struct AccountIds {
     rejected: rustc_hash::FxHashSet<Text>,
 }
 
-/// Records `what` as a duplicate if `id` was already seen.
-fn check_unique(
-    seen: &mut HashMap<Text, u64>,
-    id: &str,
-    line: u64,
-    row: &mut table::Row<'_>,
-    col: usize,
-    what: &str,
-) {
-    if let Some(first) = seen.get(id) {
-        row.fail(
-            col,
-            format!("duplicate {what} {id:?} (first at line {first})"),
-        );
-    } else {
-        seen.insert(Text::from(id), line);
+/// The ids one column has held so far, to report duplicates. Exports are
+/// usually in id order, and while each id sorts after the last it cannot
+/// repeat one, so nothing is looked up; the first id out of order builds the
+/// map from the rows read so far and the map takes over.
+struct UniqueIds {
+    what: &'static str,
+    last: Option<Text>,
+    /// Ids of rows set aside while still in order (they are not in the rows
+    /// read, but a later row repeating one is still a duplicate).
+    set_aside: Vec<(Text, u64)>,
+    seen: Option<HashMap<Text, u64>>,
+}
+
+impl UniqueIds {
+    fn new(what: &'static str) -> Self {
+        UniqueIds {
+            what,
+            last: None,
+            set_aside: Vec::new(),
+            seen: None,
+        }
+    }
+
+    /// Marks the row bad if `id` was seen before. `earlier` lists the ids
+    /// and lines of the rows kept so far.
+    fn check<'e, I: Iterator<Item = (&'e str, u64)>>(
+        &mut self,
+        id: &str,
+        line: u64,
+        row: &mut table::Row<'_>,
+        col: usize,
+        earlier: impl FnOnce() -> I,
+    ) {
+        if self.seen.is_none() {
+            if self.last.as_deref().is_none_or(|last| id > last) {
+                self.last = Some(Text::from(id));
+                return;
+            }
+            let mut seen: HashMap<Text, u64> = earlier().map(|(i, l)| (Text::from(i), l)).collect();
+            seen.extend(self.set_aside.drain(..));
+            self.seen = Some(seen);
+        }
+        let Some(seen) = self.seen.as_mut() else {
+            return;
+        };
+        if let Some(first) = seen.get(id) {
+            row.fail(
+                col,
+                format!("duplicate {} {id:?} (first at line {first})", self.what),
+            );
+        } else {
+            seen.insert(Text::from(id), line);
+        }
+    }
+
+    /// A row whose id was checked has been set aside as bad.
+    fn set_aside(&mut self, id: Text, line: u64) {
+        if self.seen.is_none() {
+            self.set_aside.push((id, line));
+        }
     }
 }
 
@@ -256,13 +300,16 @@ const ACCOUNT_COLUMNS: &[Column] = &[
 
 fn read_accounts(t: &mut Table, ids: &mut AccountIds, errors: &mut InputErrors) -> Vec<Account> {
     let mut out = Vec::new();
-    let mut seen = HashMap::default();
+    let mut unique = UniqueIds::new("account_ref");
     let mut rec = ByteRecord::new();
     while let Some(line) = t.next(&mut rec, errors) {
         let mut r = t.row(&rec, line, errors);
         let account_ref = r.id(0);
         if let Some(a) = &account_ref {
-            check_unique(&mut seen, a, line, &mut r, 0, "account_ref");
+            unique.check(a, line, &mut r, 0, || {
+                out.iter()
+                    .map(|a: &Account| (a.account_ref.as_str(), a.row.line))
+            });
         }
         let tenant_name = r.text(1).map(Text::from);
         let tenancy_type = r.word(2, TenancyType::from_word, &TenancyType::expected());
@@ -289,6 +336,7 @@ fn read_accounts(t: &mut Table, ids: &mut AccountIds, errors: &mut InputErrors) 
         let dispute = r.flag(11);
         if !r.ok() {
             if let Some(a) = account_ref {
+                unique.set_aside(a.clone(), line);
                 ids.rejected.insert(a);
             }
             continue;
@@ -377,13 +425,16 @@ fn read_ledger(
         return Vec::new();
     }
     let mut out = Vec::new();
-    let mut seen = HashMap::default();
+    let mut unique = UniqueIds::new("txn_id");
     let mut rec = ByteRecord::new();
     while let Some(line) = t.next(&mut rec, errors) {
         let mut r = t.row(&rec, line, errors);
         let txn_id = r.id(0);
         if let Some(id) = &txn_id {
-            check_unique(&mut seen, id, line, &mut r, 0, "txn_id");
+            unique.check(id, line, &mut r, 0, || {
+                out.iter()
+                    .map(|p: &Posting| (p.txn_id.as_str(), p.row.line))
+            });
         }
         let account = r.id(1).and_then(|a| match ids.good.get(&a) {
             Some(&id) => Some(id),
@@ -433,6 +484,9 @@ fn read_ledger(
         let description = r.text(8).map(Text::from);
         if !r.ok() {
             r.note_money(amount.or(debit.flatten()).or(credit.flatten().map(|c| -c)));
+            if let Some(id) = txn_id {
+                unique.set_aside(id, line);
+            }
             continue;
         }
         if let (
@@ -486,13 +540,16 @@ const BANK_COLUMNS: &[Column] = &[
 
 fn read_bank(t: &mut Table, errors: &mut InputErrors) -> Vec<BankLine> {
     let mut out = Vec::new();
-    let mut seen = HashMap::default();
+    let mut unique = UniqueIds::new("bank_id");
     let mut rec = ByteRecord::new();
     while let Some(line) = t.next(&mut rec, errors) {
         let mut r = t.row(&rec, line, errors);
         let bank_id = r.id(0);
         if let Some(id) = &bank_id {
-            check_unique(&mut seen, id, line, &mut r, 0, "bank_id");
+            unique.check(id, line, &mut r, 0, || {
+                out.iter()
+                    .map(|b: &BankLine| (b.bank_id.as_str(), b.row.line))
+            });
         }
         let date = r.date(1);
         let amount = r.money(2);
@@ -509,6 +566,9 @@ fn read_bank(t: &mut Table, errors: &mut InputErrors) -> Vec<BankLine> {
         let returned_bank_id = r.opt_text(7);
         if !r.ok() {
             r.note_money(amount);
+            if let Some(id) = bank_id {
+                unique.set_aside(id, line);
+            }
             continue;
         }
         if let (

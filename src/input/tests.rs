@@ -160,3 +160,47 @@ proptest! {
         check(SourceFile::ALL[which], &[header, &body].concat());
     }
 }
+
+/// The duplicate messages for a ledger whose txn ids come in the given order,
+/// read leniently.
+fn duplicates(txn_ids: &[&str], bad_row: Option<usize>) -> Vec<(u64, String)> {
+    let mut ledger = String::from("txn_id,account_ref,date,kind,debit,credit\n");
+    for (i, id) in txn_ids.iter().enumerate() {
+        let date = if bad_row == Some(i) {
+            "never"
+        } else {
+            "2026-01-05"
+        };
+        ledger.push_str(&format!("{id},A1,{date},charge,1.00,\n"));
+    }
+    let loaded = read_with(SourceFile::Ledger, ledger.as_bytes(), Mode::Lenient).expect("lenient");
+    loaded
+        .rejects
+        .iter()
+        .flat_map(|r| r.row.reasons.iter().map(move |(_, m)| (r.line, m.clone())))
+        .filter(|(_, m)| m.starts_with("duplicate"))
+        .collect()
+}
+
+#[test]
+fn duplicate_ids_are_found_in_order_out_of_order_and_after_a_bad_row() {
+    let dup = |line: u64, id: &str, first: u64| {
+        (
+            line,
+            format!("duplicate txn_id \"{id}\" (first at line {first})"),
+        )
+    };
+    // In order until a repeat of the last.
+    assert_eq!(duplicates(&["T1", "T2", "T2"], None), vec![dup(4, "T2", 3)]);
+    // A repeat of an early id once the order breaks, and again later.
+    assert_eq!(
+        duplicates(&["T1", "T2", "T3", "T1", "T4", "T2"], None),
+        vec![dup(5, "T1", 2), dup(7, "T2", 3)]
+    );
+    // The first T2 was set aside for its date; a later T2 still repeats it.
+    assert_eq!(
+        duplicates(&["T1", "T2", "T3", "T0", "T2"], Some(1)),
+        vec![dup(6, "T2", 3)]
+    );
+    assert!(duplicates(&["T3", "T1", "T2"], None).is_empty());
+}
