@@ -312,8 +312,8 @@ fn read_accounts(t: &mut Table, ids: &mut AccountIds, errors: &mut InputErrors) 
             });
         }
         let tenant_name = r.text(1).map(Text::from);
-        let tenancy_type = r.word(2, TenancyType::from_word, &TenancyType::expected());
-        let rent_period = r.word(3, RentPeriod::from_word, &RentPeriod::expected());
+        let tenancy_type = r.word(2, TenancyType::from_word, TenancyType::expected);
+        let rent_period = r.word(3, RentPeriod::from_word, RentPeriod::expected);
         let rent = r.money(4);
         if rent.is_some_and(|x| x <= Decimal::ZERO) {
             r.fail(
@@ -330,7 +330,7 @@ fn read_accounts(t: &mut Table, ids: &mut AccountIds, errors: &mut InputErrors) 
                 .map(Text::from)
                 .collect::<Vec<_>>()
         });
-        let benefit = r.opt_word(8, Benefit::from_word, &Benefit::expected());
+        let benefit = r.opt_word(8, Benefit::from_word, Benefit::expected);
         let vulnerable = r.flag(9);
         let pending = r.flag(10);
         let dispute = r.flag(11);
@@ -448,7 +448,7 @@ fn read_ledger(
             }
         });
         let date = r.date(2);
-        let kind = r.word(3, PostingKind::from_word, &PostingKind::expected());
+        let kind = r.word(3, PostingKind::from_word, PostingKind::expected);
         let debit = r.opt_money(4);
         let credit = r.opt_money(5);
         let amount = match (debit, credit) {
@@ -479,7 +479,7 @@ fn read_ledger(
             }
             _ => None,
         };
-        let method = r.opt_word(6, Method::from_word, &Method::expected());
+        let method = r.opt_word(6, Method::from_word, Method::expected);
         let bank_ref = r.opt_text(7);
         let description = r.text(8).map(Text::from);
         if !r.ok() {
@@ -561,7 +561,7 @@ fn read_bank(t: &mut Table, errors: &mut InputErrors) -> Vec<BankLine> {
         }
         let reference = r.text(3).map(Text::from);
         let payer = r.text(4).map(Text::from);
-        let method = r.opt_word(5, Method::from_word, &Method::expected());
+        let method = r.opt_word(5, Method::from_word, Method::expected);
         let return_code = r.opt_text(6);
         let returned_bank_id = r.opt_text(7);
         if !r.ok() {

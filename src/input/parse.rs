@@ -103,13 +103,25 @@ pub fn flag(b: &[u8]) -> Result<bool, String> {
     }
 }
 
-/// A contract word (`weekly`, `assured`...), case-insensitive.
-pub fn word<T>(b: &[u8], from_word: fn(&str) -> Option<T>, expected: &str) -> Result<T, String> {
+/// A contract word (`weekly`, `assured`...), case-insensitive. `expected`
+/// lists the words, for the error (made only when there is one).
+pub fn word<T>(
+    b: &[u8],
+    from_word: fn(&str) -> Option<T>,
+    expected: fn() -> String,
+) -> Result<T, String> {
     let t = trim(b);
-    std::str::from_utf8(t)
-        .ok()
-        .and_then(|s| from_word(&s.to_ascii_lowercase()))
-        .ok_or_else(|| format!("expected one of {expected}; found {}", shown(t)))
+    let Ok(s) = std::str::from_utf8(t) else {
+        return Err(format!(
+            "expected one of {}; found {}",
+            expected(),
+            shown(t)
+        ));
+    };
+    // Most files use the contract's own lower case: no copy for those.
+    from_word(s)
+        .or_else(|| from_word(&s.to_ascii_lowercase()))
+        .ok_or_else(|| format!("expected one of {}; found {}", expected(), shown(t)))
 }
 
 #[cfg(test)]

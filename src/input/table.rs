@@ -343,8 +343,9 @@ impl Table {
         self.positions[col].is_some()
     }
 
-    /// The next raw record and its line, holding back the trailer.
-    fn next_raw(&mut self, errors: &mut InputErrors) -> Option<(ByteRecord, u64)> {
+    /// Reads the next raw record into `source.raw` and returns its line,
+    /// holding back the trailer.
+    fn next_raw(&mut self, errors: &mut InputErrors) -> Option<u64> {
         let src = &mut self.source;
         loop {
             match src.reader.read_byte_record(&mut src.raw) {
@@ -354,11 +355,13 @@ impl Table {
                         continue; // a blank line
                     }
                     if src.trailer_rows == 0 {
-                        return Some((src.raw.clone(), line));
+                        return Some(line);
                     }
                     src.held.push_back((src.raw.clone(), line));
                     if src.held.len() > src.trailer_rows {
-                        return src.held.pop_front();
+                        let (raw, line) = src.held.pop_front()?;
+                        src.raw = raw;
+                        return Some(line);
                     }
                 }
                 Ok(false) => return None,
@@ -382,12 +385,14 @@ impl Table {
 
     /// Reads the next record into `rec`. Returns its line, or `None` at the
     /// end. Unreadable, ragged and unmappable records are recorded as row
-    /// errors (with their line and original text) and skipped.
+    /// errors (with their line and original text) and skipped. Records are
+    /// swapped, not copied, so reading makes no allocation per row.
     pub fn next(&mut self, rec: &mut ByteRecord, errors: &mut InputErrors) -> Option<u64> {
         loop {
-            let (raw, line) = self.next_raw(errors)?;
+            let line = self.next_raw(errors)?;
             self.rows_read += 1;
             let delimiter = self.source.delimiter;
+            let raw = &self.source.raw;
             if raw.len() != self.width {
                 // Point at where the row goes wrong: the first extra
                 // field, or the first missing one.
@@ -407,16 +412,16 @@ impl Table {
                     column: Some(column),
                     message,
                 };
-                errors.push_row(err, || record_text(&raw, delimiter));
+                errors.push_row(err, || record_text(raw, delimiter));
                 continue;
             }
             let Some(m) = &self.source.mapping else {
-                *rec = raw;
+                std::mem::swap(rec, &mut self.source.raw);
                 return Some(line);
             };
-            match m.apply(&raw, line, rec) {
+            match m.apply(raw, line, rec) {
                 Ok(()) => {
-                    self.source.current = raw;
+                    std::mem::swap(&mut self.source.current, &mut self.source.raw);
                     return Some(line);
                 }
                 Err(problems) => {
@@ -428,7 +433,7 @@ impl Table {
                             column: Some((c + 1, name)),
                             message,
                         };
-                        errors.push_row(err, || record_text(&raw, delimiter));
+                        errors.push_row(err, || record_text(raw, delimiter));
                     }
                     errors.row_money(&self.name, line, m.money_of(rec));
                 }
@@ -605,7 +610,7 @@ impl<'a> Row<'a> {
         &mut self,
         col: usize,
         from_word: fn(&str) -> Option<T>,
-        expected: &str,
+        expected: fn() -> String,
     ) -> Option<T> {
         self.parsed(col, |b| parse::word(b, from_word, expected))
     }
@@ -614,7 +619,7 @@ impl<'a> Row<'a> {
         &mut self,
         col: usize,
         from_word: fn(&str) -> Option<T>,
-        expected: &str,
+        expected: fn() -> String,
     ) -> Option<Option<T>> {
         self.unless_blank(col, |r| r.word(col, from_word, expected))
     }
