@@ -47,7 +47,7 @@ fn range(dates: impl Iterator<Item = chrono::NaiveDate>) -> String {
 /// postings dated before their tenancy began.
 pub fn notes(data: &Dataset) -> Vec<String> {
     let mut notes = Vec::new();
-    let carried: HashSet<String> = data
+    let carried: HashSet<crate::recon::model::Text> = data
         .bank
         .iter()
         .flat_map(|b| [normalise(&b.bank_id), normalise(&b.reference)])

@@ -5,7 +5,9 @@
 
 use rustc_hash::FxHashMap as HashMap;
 
-use super::model::{Account, AccountId};
+use smallvec::SmallVec;
+
+use super::model::{Account, AccountId, Text};
 
 /// Words payers put before the reference that are not part of it.
 const PREFIX_WORDS: &[&str] = &[
@@ -83,7 +85,7 @@ pub struct Suggestion {
 }
 
 /// Upper-case letters and digits only: `ra-00 4471` and `RA004471` agree.
-pub fn normalise(text: &str) -> String {
+pub fn normalise(text: &str) -> Text {
     text.chars()
         .filter(|c| c.is_ascii_alphanumeric())
         .map(|c| c.to_ascii_uppercase())
@@ -92,38 +94,45 @@ pub fn normalise(text: &str) -> String {
 
 /// The digits of a reference without leading zeros, if it has enough of them
 /// to be distinctive.
-fn digit_core(key: &str) -> Option<String> {
-    let digits: String = key.chars().filter(|c| c.is_ascii_digit()).collect();
-    let core = digits.trim_start_matches('0');
-    (core.len() >= 3).then(|| core.to_string())
+fn digit_core(key: &str) -> Option<Text> {
+    let core: Text = key
+        .chars()
+        .filter(|c| c.is_ascii_digit())
+        .skip_while(|&c| c == '0')
+        .collect();
+    (core.len() >= 3).then_some(core)
 }
 
-fn tokens(text: &str) -> Vec<String> {
+fn tokens(text: &str) -> Vec<Text> {
     text.split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|t| !t.is_empty())
-        .map(|t| t.to_ascii_uppercase())
+        .map(|t| t.chars().map(|c| c.to_ascii_uppercase()).collect())
         .collect()
 }
 
+fn concat(toks: &[Text]) -> Text {
+    toks.iter().map(Text::as_str).collect()
+}
+
 /// The keys a payer's reference might stand for, most literal first.
-fn candidate_keys(reference: &str) -> Vec<String> {
+fn candidate_keys(reference: &str) -> Vec<Text> {
     let toks = tokens(reference);
-    let mut keys: Vec<String> = Vec::new();
-    let mut push = |k: String| {
+    let mut keys: Vec<Text> = Vec::new();
+    let mut push = |k: Text| {
         if k.len() >= 2 && !keys.contains(&k) {
             keys.push(k);
         }
     };
-    push(toks.concat());
+    push(concat(&toks));
     let first_real = toks
         .iter()
         .position(|t| !PREFIX_WORDS.contains(&t.as_str()))
         .unwrap_or(toks.len());
-    push(toks[first_real..].concat());
+    push(concat(&toks[first_real..]));
     // Runs of two or three neighbouring tokens: `RA 1003` for RA1003.
     for width in [2, 3] {
         for run in toks.windows(width) {
-            push(run.concat());
+            push(concat(run));
         }
     }
     for t in &toks {
@@ -131,7 +140,7 @@ fn candidate_keys(reference: &str) -> Vec<String> {
         // `REFRA004471`: a prefix word glued onto the reference.
         for word in PREFIX_WORDS {
             if let Some(rest) = t.strip_prefix(word) {
-                push(rest.to_string());
+                push(Text::from(rest));
             }
         }
     }
@@ -141,11 +150,11 @@ fn candidate_keys(reference: &str) -> Vec<String> {
 /// Lookup tables from normalised references to accounts.
 #[derive(Debug, Default)]
 pub struct RefIndex {
-    by_account_ref: HashMap<String, Vec<AccountId>>,
-    by_payment_ref: HashMap<String, Vec<AccountId>>,
-    by_digits: HashMap<String, Vec<AccountId>>,
+    by_account_ref: HashMap<Text, Ids>,
+    by_payment_ref: HashMap<Text, Ids>,
+    by_digits: HashMap<Text, Ids>,
     /// Surname -> accounts whose tenant has it.
-    by_surname: HashMap<String, Vec<AccountId>>,
+    by_surname: HashMap<Text, Ids>,
     /// Every account's normalised refs, for near-miss suggestions.
     refs: Vec<KnownRef>,
     /// Each ref and each one-character deletion of it -> indices into
@@ -195,7 +204,7 @@ fn key_hash(key: &str) -> u64 {
 #[derive(Debug)]
 struct KnownRef {
     account: AccountId,
-    key: String,
+    key: Text,
     what: &'static str,
 }
 
@@ -213,7 +222,10 @@ fn deletions(key: &str) -> impl Iterator<Item = String> + '_ {
 /// ones are one edit from too much.
 const MIN_FUZZY_LEN: usize = 4;
 
-fn add(map: &mut HashMap<String, Vec<AccountId>>, key: String, id: AccountId) {
+/// The accounts one key stands for: almost always one, held inline.
+type Ids = SmallVec<[AccountId; 2]>;
+
+fn add(map: &mut HashMap<Text, Ids>, key: Text, id: AccountId) {
     let ids = map.entry(key).or_default();
     if !ids.contains(&id) {
         ids.push(id);
@@ -221,8 +233,8 @@ fn add(map: &mut HashMap<String, Vec<AccountId>>, key: String, id: AccountId) {
 }
 
 /// A payer or tenant name as (first initial, surname), titles dropped.
-fn name_parts(name: &str) -> Option<(Option<char>, String)> {
-    let toks: Vec<String> = tokens(name)
+fn name_parts(name: &str) -> Option<(Option<char>, Text)> {
+    let toks: Vec<Text> = tokens(name)
         .into_iter()
         .filter(|t| !TITLES.contains(&t.as_str()) && t.chars().all(|c| c.is_ascii_alphabetic()))
         .collect();
@@ -344,7 +356,7 @@ impl RefIndex {
         }
         // Missing letters or zeros ("4471" for RA004471): only when the digits
         // point to exactly one account and the reference has no other digits.
-        let digit_tokens: Vec<String> = keys.iter().filter_map(|k| digit_core(k)).collect();
+        let digit_tokens: Vec<Text> = keys.iter().filter_map(|k| digit_core(k)).collect();
         let mut found: Vec<AccountId> = Vec::new();
         for core in &digit_tokens {
             for &id in self.by_digits.get(core).into_iter().flatten() {
@@ -451,11 +463,11 @@ mod tests {
     #[test]
     fn candidate_keys_strip_prefix_words() {
         let keys = candidate_keys("Rent ref: RA004471");
-        assert!(keys.contains(&"RA004471".to_string()));
+        assert!(keys.contains(&Text::from("RA004471")));
         let keys = candidate_keys("REFRA004471");
-        assert!(keys.contains(&"RA004471".to_string()));
+        assert!(keys.contains(&Text::from("RA004471")));
         let keys = candidate_keys("rent ra-1003 Feb");
-        assert!(keys.contains(&"RA1003".to_string()));
+        assert!(keys.contains(&Text::from("RA1003")));
     }
 
     #[test]

@@ -12,7 +12,7 @@ use rust_decimal::Decimal;
 
 use super::finding::{Finding, FindingKind, Outcome, Severity};
 use super::identify::{self, Identity, RefIndex};
-use super::model::{AccountId, BankLine, Dataset, Posting, PostingKind};
+use super::model::{AccountId, BankLine, Dataset, Posting, PostingKind, Text};
 use super::money::pounds;
 
 /// The rules' settings.
@@ -215,7 +215,7 @@ fn build_receipts(
     entries: &mut Vec<BankEntry>,
     findings: &mut Vec<Finding>,
 ) -> (Vec<Receipt>, Vec<Vec<usize>>) {
-    let mut batches: HashMap<String, Vec<usize>> = HashMap::default();
+    let mut batches: HashMap<Text, Vec<usize>> = HashMap::default();
     for (i, share) in data.shares.iter().enumerate() {
         batches
             .entry(identify::normalise(&share.batch_ref))
@@ -348,7 +348,7 @@ fn build_receipts(
 
 /// Normalised bank ids (and batch refs of bulk lines) to their bank line, for
 /// resolving a posting's `bank_ref`.
-fn bank_keys(data: &Dataset, is_bulk: &[bool], opts: MatchOptions) -> HashMap<String, usize> {
+fn bank_keys(data: &Dataset, is_bulk: &[bool], opts: MatchOptions) -> HashMap<Text, usize> {
     let mut keys = HashMap::with_capacity_and_hasher(data.bank.len(), Default::default());
     for (i, line) in data.bank.iter().enumerate() {
         if line.date <= opts.as_at {
@@ -439,7 +439,7 @@ impl State<'_> {
     fn link_by_bank_ref(
         &mut self,
         cash_credits: &[usize],
-        bank_keys: &HashMap<String, usize>,
+        bank_keys: &HashMap<Text, usize>,
         line_receipts: &[Vec<usize>],
     ) {
         for &p in cash_credits {
@@ -1140,7 +1140,7 @@ mod outflows {
         data: &Dataset,
         index: &RefIndex,
         opts: MatchOptions,
-        bank_keys: &HashMap<String, usize>,
+        bank_keys: &HashMap<Text, usize>,
         entries: &mut Vec<BankEntry>,
         findings: &mut Vec<Finding>,
     ) -> Vec<(AccountId, usize)> {
@@ -1176,10 +1176,10 @@ mod outflows {
             p.kind == kind && !p.is_credit() && !p.amount.is_zero() && p.date <= opts.as_at
         };
         // Reversal and refund debits by the bank ref they carry, and by account.
-        let mut by_ref: HashMap<String, Vec<usize>> = HashMap::default();
+        let mut by_ref: HashMap<Text, Vec<usize>> = HashMap::default();
         let mut by_account: HashMap<AccountId, Vec<usize>> = HashMap::default();
         // The account each receipt's credit went to, for finding a return's account.
-        let mut credited: HashMap<String, AccountId> = HashMap::default();
+        let mut credited: HashMap<Text, AccountId> = HashMap::default();
         for (p, q) in data.postings.iter().enumerate() {
             if wanted(q, PostingKind::Reversal) || wanted(q, PostingKind::Refund) {
                 match q.bank_ref.as_deref() {
