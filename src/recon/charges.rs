@@ -5,6 +5,7 @@
 //! `irregular_charge`, with what it covers.
 
 use chrono::{Datelike, Days, Months, NaiveDate};
+use rayon::prelude::*;
 use rust_decimal::Decimal;
 
 use super::finding::{Finding, FindingKind, Severity};
@@ -120,19 +121,16 @@ pub fn check(data: &Dataset, opts: &ChargeOptions, from: NaiveDate) -> Vec<Findi
         }
     }
     let rent_free: Vec<NaiveDate> = opts.rent_free_weeks.iter().map(|&d| monday_of(d)).collect();
-    let mut findings = Vec::new();
-    for (a, charges) in by_account.iter_mut().enumerate() {
-        charges.sort_by_key(|&p| (data.postings[p].date, p));
-        findings.extend(check_account(
-            data,
-            a as AccountId,
-            charges,
-            opts.as_at,
-            from,
-            &rent_free,
-        ));
-    }
-    findings
+    // Accounts are independent: checked in parallel, collected in account
+    // order.
+    by_account
+        .par_iter_mut()
+        .enumerate()
+        .flat_map_iter(|(a, charges)| {
+            charges.sort_by_key(|&p| (data.postings[p].date, p));
+            check_account(data, a as AccountId, charges, opts.as_at, from, &rent_free)
+        })
+        .collect()
 }
 
 fn check_account(

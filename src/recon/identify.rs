@@ -86,10 +86,19 @@ pub struct Suggestion {
 
 /// Upper-case letters and digits only: `ra-00 4471` and `RA004471` agree.
 pub fn normalise(text: &str) -> Text {
-    text.chars()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .map(|c| c.to_ascii_uppercase())
-        .collect()
+    let bytes = text.as_bytes();
+    // Most ids and references are already in normal form: copy them whole.
+    if bytes
+        .iter()
+        .all(|b| b.is_ascii_digit() || b.is_ascii_uppercase())
+    {
+        return Text::from(text);
+    }
+    let mut key = Text::with_capacity(text.len());
+    for b in bytes.iter().filter(|b| b.is_ascii_alphanumeric()) {
+        key.push(char::from(b.to_ascii_uppercase()));
+    }
+    key
 }
 
 /// The digits of a reference without leading zeros, if it has enough of them
@@ -168,7 +177,7 @@ pub struct RefIndex {
 /// strings keep it to 16 bytes an entry at 100k accounts; a collision only
 /// adds a candidate that [`one_edit_apart`] then turns down.
 #[derive(Debug, Default)]
-struct NearIndex(Vec<(u64, u32)>);
+pub struct NearIndex(Vec<(u64, u32)>);
 
 impl NearIndex {
     fn build(refs: &[KnownRef]) -> NearIndex {
@@ -177,27 +186,36 @@ impl NearIndex {
             .par_iter()
             .enumerate()
             .filter(|(_, known)| known.key.len() >= MIN_FUZZY_LEN)
-            .flat_map_iter(|(i, known)| {
-                deletions(&known.key).map(move |v| (key_hash(&v), i as u32))
-            })
+            .flat_map_iter(|(i, known)| variant_hashes(&known.key).map(move |h| (h, i as u32)))
             .collect();
         entries.par_sort_unstable();
         NearIndex(entries)
     }
 
-    fn get(&self, variant: &str) -> impl Iterator<Item = u32> + '_ {
-        let h = key_hash(variant);
-        let from = self.0.partition_point(|&(k, _)| k < h);
+    /// The refs one of whose variants hashes to `hash`.
+    fn get(&self, hash: u64) -> impl Iterator<Item = u32> + '_ {
+        let from = self.0.partition_point(|&(k, _)| k < hash);
         self.0[from..]
             .iter()
-            .take_while(move |&&(k, _)| k == h)
+            .take_while(move |&&(k, _)| k == hash)
             .map(|&(_, i)| i)
     }
 }
 
-fn key_hash(key: &str) -> u64 {
-    use std::hash::BuildHasher;
-    rustc_hash::FxBuildHasher.hash_one(key)
+/// Hashes of the key and of each one-character deletion of it (keys are
+/// ASCII), byte by byte so that no variant is built as a string.
+fn variant_hashes(key: &str) -> impl Iterator<Item = u64> + '_ {
+    use std::hash::Hasher;
+    let bytes = key.as_bytes();
+    (0..=bytes.len()).map(move |skip| {
+        let mut h = rustc_hash::FxHasher::default();
+        for (i, &b) in bytes.iter().enumerate() {
+            if i != skip {
+                h.write_u8(b);
+            }
+        }
+        h.finish()
+    })
 }
 
 /// A normalised account or payment reference.
@@ -206,16 +224,6 @@ struct KnownRef {
     account: AccountId,
     key: Text,
     what: &'static str,
-}
-
-/// The key and each one-character deletion of it (keys are ASCII).
-fn deletions(key: &str) -> impl Iterator<Item = String> + '_ {
-    std::iter::once(key.to_string()).chain((0..key.len()).map(move |i| {
-        let mut k = String::with_capacity(key.len() - 1);
-        k.push_str(&key[..i]);
-        k.push_str(&key[i + 1..]);
-        k
-    }))
 }
 
 /// Near-miss suggestions are only made for keys at least this long: short
@@ -372,6 +380,13 @@ impl RefIndex {
         }
     }
 
+    /// The near-miss index, built the first time it is needed. Call before
+    /// asking for suggestions in parallel, so that one thread builds it
+    /// with all the others' help rather than while they wait.
+    pub fn near_index(&self) -> &NearIndex {
+        self.near.get_or_init(|| NearIndex::build(&self.refs))
+    }
+
     /// Up to `limit` accounts a receipt may belong to, best first, each with
     /// its reason. Equally good candidates are all kept in account order.
     pub fn suggest(
@@ -382,13 +397,13 @@ impl RefIndex {
         limit: usize,
     ) -> (Vec<Suggestion>, usize) {
         let mut scored: HashMap<AccountId, (u8, Vec<String>)> = HashMap::default();
-        let near = self.near.get_or_init(|| NearIndex::build(&self.refs));
+        let near = self.near_index();
         for key in candidate_keys(reference)
             .iter()
             .filter(|k| k.len() >= MIN_FUZZY_LEN)
         {
-            for variant in deletions(key) {
-                for i in near.get(&variant) {
+            for hash in variant_hashes(key) {
+                for i in near.get(hash) {
                     let known = &self.refs[i as usize];
                     if scored.contains_key(&known.account) || !one_edit_apart(key, &known.key) {
                         continue;

@@ -9,6 +9,7 @@ use rustc_hash::FxHashMap as HashMap;
 use chrono::NaiveDate;
 use rayon::prelude::*;
 use rust_decimal::Decimal;
+use smallvec::SmallVec;
 
 use super::finding::{Finding, FindingKind, Outcome, Severity};
 use super::identify::{self, Identity, RefIndex};
@@ -169,9 +170,13 @@ pub fn match_all(data: &Dataset, index: &RefIndex, opts: MatchOptions) -> Matchi
         dangling_ref: HashMap::default(),
         no_share: HashMap::default(),
     };
-    let is_bulk: Vec<bool> = line_receipts
-        .iter()
-        .map(|rs| rs.first().is_some_and(|&r| st.receipts[r].share.is_some()))
+    let is_bulk: Vec<bool> = (0..data.bank.len())
+        .map(|l| {
+            line_receipts
+                .of(l)
+                .next()
+                .is_some_and(|r| st.receipts[r].share.is_some())
+        })
         .collect();
     let bank_keys = bank_keys(data, &is_bulk, opts);
 
@@ -214,7 +219,7 @@ fn build_receipts(
     opts: MatchOptions,
     entries: &mut Vec<BankEntry>,
     findings: &mut Vec<Finding>,
-) -> (Vec<Receipt>, Vec<Vec<usize>>) {
+) -> (Vec<Receipt>, LineReceipts) {
     let mut batches: HashMap<Text, Vec<usize>> = HashMap::default();
     for (i, share) in data.shares.iter().enumerate() {
         batches
@@ -226,23 +231,28 @@ fn build_receipts(
     // Which batch each bank line carries: by bank_id first, then reference.
     let mut claimed: HashMap<&str, usize> = HashMap::default();
     let mut line_batch: Vec<Option<&Vec<usize>>> = vec![None; data.bank.len()];
-    for (i, line) in data.bank.iter().enumerate() {
-        if batches.is_empty() {
-            break;
-        }
-        if line.amount <= Decimal::ZERO || line.date > opts.as_at {
-            continue;
-        }
-        for key in [
-            identify::normalise(&line.bank_id),
-            identify::normalise(&line.reference),
-        ] {
-            if let Some((k, shares)) = batches.get_key_value(&key) {
-                if !claimed.contains_key(k.as_str()) {
-                    claimed.insert(k.as_str(), i);
-                    line_batch[i] = Some(shares);
-                    break;
-                }
+    // A batch a line may carry: its key and its shares.
+    type Batch<'b> = (&'b Text, &'b Vec<usize>);
+    let hits: Vec<(usize, [Option<Batch>; 2])> = if batches.is_empty() {
+        Vec::new()
+    } else {
+        data.bank
+            .par_iter()
+            .enumerate()
+            .filter(|(_, line)| line.amount > Decimal::ZERO && line.date <= opts.as_at)
+            .filter_map(|(i, line)| {
+                let found = [&line.bank_id, &line.reference]
+                    .map(|key| batches.get_key_value(&identify::normalise(key)));
+                found.iter().any(Option::is_some).then_some((i, found))
+            })
+            .collect()
+    };
+    for (i, found) in hits {
+        for (k, shares) in found.into_iter().flatten() {
+            if !claimed.contains_key(k.as_str()) {
+                claimed.insert(k.as_str(), i);
+                line_batch[i] = Some(shares);
+                break;
             }
         }
     }
@@ -258,8 +268,11 @@ fn build_receipts(
         .collect();
 
     let mut receipts = Vec::new();
-    let mut line_receipts = vec![Vec::new(); data.bank.len()];
+    let mut line_receipts = LineReceipts {
+        start: Vec::with_capacity(data.bank.len() + 1),
+    };
     for (i, line) in data.bank.iter().enumerate() {
+        line_receipts.start.push(receipts.len());
         if line.date > opts.as_at {
             entries.push(BankEntry {
                 bank: i,
@@ -274,7 +287,6 @@ fn build_receipts(
         }
         match line_batch[i] {
             None => {
-                line_receipts[i].push(receipts.len());
                 receipts.push(Receipt {
                     bank: i,
                     share: None,
@@ -299,7 +311,6 @@ fn build_receipts(
                         (None, Some(c)) => index.exact(c),
                         (None, None) => Identity::Unknown,
                     };
-                    line_receipts[i].push(receipts.len());
                     receipts.push(Receipt {
                         bank: i,
                         share: Some(s),
@@ -343,17 +354,51 @@ fn build_receipts(
             }
         }
     }
+    line_receipts.start.push(receipts.len());
     (receipts, line_receipts)
+}
+
+/// Each bank line's receipts: one, or one per schedule share, or none (money
+/// out, after the as-at date). Receipts are made in bank-line order, so a
+/// line's are a run of indices.
+struct LineReceipts {
+    /// Line `l`'s receipts are `start[l]..start[l + 1]`.
+    start: Vec<usize>,
+}
+
+impl LineReceipts {
+    fn of(&self, line: usize) -> std::ops::Range<usize> {
+        self.start[line]..self.start[line + 1]
+    }
 }
 
 /// Normalised bank ids (and batch refs of bulk lines) to their bank line, for
 /// resolving a posting's `bank_ref`.
 fn bank_keys(data: &Dataset, is_bulk: &[bool], opts: MatchOptions) -> HashMap<Text, usize> {
-    let mut keys = HashMap::with_capacity_and_hasher(data.bank.len(), Default::default());
-    for (i, line) in data.bank.iter().enumerate() {
-        if line.date <= opts.as_at {
-            keys.entry(identify::normalise(&line.bank_id)).or_insert(i);
-        }
+    // Only the keys something quotes (a posting's bank ref, a DD return's
+    // returned id): a few, where every bank line has an id.
+    let quoted: rustc_hash::FxHashSet<Text> = data
+        .postings
+        .par_iter()
+        .filter_map(|p| p.bank_ref.as_deref())
+        .chain(
+            data.bank
+                .par_iter()
+                .filter_map(|b| b.returned_bank_id.as_deref()),
+        )
+        .map(identify::normalise)
+        .collect();
+    let ids: Vec<(Text, usize)> = data
+        .bank
+        .par_iter()
+        .enumerate()
+        .filter(|(_, line)| line.date <= opts.as_at)
+        .map(|(i, line)| (identify::normalise(&line.bank_id), i))
+        .filter(|(key, _)| quoted.contains(key))
+        .collect();
+    let mut keys = HashMap::with_capacity_and_hasher(ids.len(), Default::default());
+    for (key, i) in ids {
+        keys.entry(key).or_insert(i);
     }
     for (i, line) in data.bank.iter().enumerate() {
         // A bulk line's postings often carry the batch ref, not the bank id.
@@ -440,8 +485,30 @@ impl State<'_> {
         &mut self,
         cash_credits: &[usize],
         bank_keys: &HashMap<Text, usize>,
-        line_receipts: &[Vec<usize>],
+        line_receipts: &LineReceipts,
     ) {
+        // A bulk line's shares (thousands in a Housing Benefit run) by
+        // account and by amount, so that finding a posting's share is a
+        // lookup rather than a scan of the whole run.
+        let mut share_by_account: HashMap<(usize, AccountId), SmallVec<[usize; 2]>> =
+            HashMap::default();
+        let mut share_by_amount: HashMap<(usize, Decimal), Vec<usize>> = HashMap::default();
+        for l in 0..self.data.bank.len() {
+            let rs = line_receipts.of(l);
+            if rs.len() < 2 {
+                continue;
+            }
+            for r in rs {
+                let receipt = &self.receipts[r];
+                if let Some(a) = receipt.identity.account() {
+                    share_by_account.entry((l, a)).or_default().push(r);
+                }
+                share_by_amount
+                    .entry((l, receipt.amount))
+                    .or_default()
+                    .push(r);
+            }
+        }
         for &p in cash_credits {
             let posting = &self.data.postings[p];
             let Some(bank_ref) = posting.bank_ref.as_deref() else {
@@ -450,29 +517,34 @@ impl State<'_> {
             };
             let line = bank_keys.get(&identify::normalise(bank_ref)).copied();
             let rs = match line {
-                Some(l) if !line_receipts[l].is_empty() => &line_receipts[l],
+                Some(l) if !line_receipts.of(l).is_empty() => line_receipts.of(l),
                 _ => {
                     self.dangling_ref.insert(p, bank_ref.to_string());
                     self.free_postings.push(p);
                     continue;
                 }
             };
-            let chosen = if rs.len() == 1 {
-                Some(rs[0])
-            } else {
-                let credit = posting.credit();
-                let on_account =
-                    |r: &&usize| self.receipts[**r].identity.account() == Some(posting.account);
-                let unlinked = |r: &&usize| self.linked[**r].is_empty();
-                rs.iter()
-                    .filter(on_account)
-                    .find(|r| unlinked(r) && self.receipts[**r].amount == credit)
-                    .or_else(|| rs.iter().find(on_account))
-                    .or_else(|| {
-                        rs.iter()
-                            .find(|r| unlinked(r) && self.receipts[**r].amount == credit)
-                    })
-                    .copied()
+            let chosen = match (rs.len(), line) {
+                (1, _) | (_, None) => Some(rs.start),
+                (_, Some(l)) => {
+                    // Its own share, unlinked and of the same amount; else
+                    // its own share; else anyone's unlinked share of that
+                    // amount.
+                    let credit = posting.credit();
+                    let unlinked = |r: &&usize| self.linked[**r].is_empty();
+                    let own = share_by_account
+                        .get(&(l, posting.account))
+                        .map_or(&[][..], |v| v.as_slice());
+                    own.iter()
+                        .find(|r| unlinked(r) && self.receipts[**r].amount == credit)
+                        .or_else(|| own.first())
+                        .or_else(|| {
+                            share_by_amount
+                                .get(&(l, credit))
+                                .and_then(|v| v.iter().find(unlinked))
+                        })
+                        .copied()
+                }
             };
             match chosen {
                 Some(r) => self.link(r, p),
@@ -723,6 +795,9 @@ impl State<'_> {
         credit_outcomes: &mut [Option<Outcome>],
         findings: &mut Vec<Finding>,
     ) {
+        if self.receipts.iter().any(|r| r.identity.account().is_none()) {
+            index.near_index();
+        }
         let decided: Vec<Decision> = (0..self.receipts.len())
             .into_par_iter()
             .map(|r| self.decide_receipt(index, r))

@@ -190,7 +190,83 @@ impl Exporter for JsonExporter {
                 ties: t.ties(),
             },
         };
-        serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::other)?;
-        writeln!(out)
+        write_document(&doc, out)
     }
+}
+
+/// The document as `serde_json::to_writer_pretty` writes it, byte for byte,
+/// with the long arrays rendered in parallel, a run of items per task.
+fn write_document(doc: &Document, out: &mut dyn Write) -> io::Result<()> {
+    out.write_all(b"{\n  \"run\": ")?;
+    pretty(&doc.run, &mut Indented { out, pad: b"  " })?;
+    out.write_all(b",\n  \"findings\": ")?;
+    write_array(&doc.findings, out)?;
+    out.write_all(b",\n  \"accounts\": ")?;
+    write_array(&doc.accounts, out)?;
+    out.write_all(b",\n  \"totals\": ")?;
+    pretty(&doc.totals, &mut Indented { out, pad: b"  " })?;
+    out.write_all(b"\n}\n")
+}
+
+fn pretty<T: Serialize>(value: &T, out: &mut dyn Write) -> io::Result<()> {
+    serde_json::to_writer_pretty(out, value).map_err(io::Error::other)
+}
+
+/// Indents every line after the first by `pad`: pretty JSON written as if
+/// nested that deep in the document.
+struct Indented<'a> {
+    out: &'a mut dyn Write,
+    pad: &'static [u8],
+}
+
+impl Write for Indented<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        for piece in buf.split_inclusive(|&b| b == b'\n') {
+            self.out.write_all(piece)?;
+            if piece.ends_with(b"\n") {
+                self.out.write_all(self.pad)?;
+            }
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+}
+
+/// A top-level array: items rendered in parallel, `RUN` to a buffer, and
+/// written in order.
+fn write_array<T: Serialize + Sync>(items: &[T], out: &mut dyn Write) -> io::Result<()> {
+    const RUN: usize = 256;
+    const RUNS_AT_ONCE: usize = 64;
+    if items.is_empty() {
+        return out.write_all(b"[]");
+    }
+    out.write_all(b"[")?;
+    for (g, group) in items.chunks(RUN * RUNS_AT_ONCE).enumerate() {
+        let rendered: Vec<Vec<u8>> = group
+            .par_chunks(RUN)
+            .enumerate()
+            .map(|(r, run)| {
+                let mut buf = Vec::new();
+                for (i, item) in run.iter().enumerate() {
+                    let first = g == 0 && r == 0 && i == 0;
+                    buf.extend_from_slice(if first { b"\n    " } else { b",\n    " });
+                    pretty(
+                        item,
+                        &mut Indented {
+                            out: &mut buf,
+                            pad: b"    ",
+                        },
+                    )?;
+                }
+                Ok(buf)
+            })
+            .collect::<io::Result<_>>()?;
+        for buf in &rendered {
+            out.write_all(buf)?;
+        }
+    }
+    out.write_all(b"\n  ]")
 }
