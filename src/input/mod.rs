@@ -428,6 +428,7 @@ fn read_ledger(
     let mut unique = UniqueIds::new("txn_id");
     let mut rec = ByteRecord::new();
     while let Some(line) = t.next(&mut rec, errors) {
+        t.size_rows(&mut out, &rec);
         let mut r = t.row(&rec, line, errors);
         let txn_id = r.id(0);
         if let Some(id) = &txn_id {
@@ -543,6 +544,7 @@ fn read_bank(t: &mut Table, errors: &mut InputErrors) -> Vec<BankLine> {
     let mut unique = UniqueIds::new("bank_id");
     let mut rec = ByteRecord::new();
     while let Some(line) = t.next(&mut rec, errors) {
+        t.size_rows(&mut out, &rec);
         let mut r = t.row(&rec, line, errors);
         let bank_id = r.id(0);
         if let Some(id) = &bank_id {

@@ -99,6 +99,8 @@ pub struct Table {
     pub unknown_columns: Vec<String>,
     /// Records read, good or bad (after any preamble and before any trailer).
     pub rows_read: usize,
+    /// The file's size in bytes, where known, to size the rows up front.
+    size: Option<u64>,
 }
 
 /// A record as a line of the file it came from (quoted where needed).
@@ -185,6 +187,7 @@ impl Table {
                 return None;
             }
         };
+        let size = std::fs::metadata(path).ok().map(|m| m.len());
         Table::from_reader(
             Box::new(reader),
             name,
@@ -193,6 +196,28 @@ impl Table {
             skip as u64,
             errors,
         )
+        .map(|t| Table { size, ..t })
+    }
+
+    /// Once a sample of rows is in, reserves room in `rows` for the whole
+    /// file at the sample's bytes per row (plus a margin). Growing a Vec of
+    /// ten million rows by doubling copies it over and over and, at its
+    /// peak, holds it twice.
+    pub fn size_rows<T>(&self, rows: &mut Vec<T>, rec: &ByteRecord) {
+        const SAMPLE: usize = 4096;
+        if rows.len() != SAMPLE {
+            return;
+        }
+        let (Some(size), Some(at)) = (self.size, rec.position().map(|p| p.byte())) else {
+            return;
+        };
+        if at == 0 {
+            return;
+        }
+        let expected = u128::from(size) * SAMPLE as u128 * 21 / (u128::from(at) * 20);
+        let expected = usize::try_from(expected).unwrap_or(usize::MAX);
+        // Only a hint: if the room cannot be had, the rows grow as they come.
+        let _ = rows.try_reserve(expected.saturating_sub(rows.len()));
     }
 
     pub fn from_reader(
@@ -336,6 +361,7 @@ impl Table {
             header_names: names,
             unknown_columns,
             rows_read: 0,
+            size: None,
         })
     }
 

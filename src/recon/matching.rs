@@ -122,7 +122,7 @@ struct State<'a> {
     opts: MatchOptions,
     receipts: Vec<Receipt>,
     /// Postings tied to each receipt, with how.
-    linked: Vec<Vec<usize>>,
+    linked: Vec<SmallVec<[usize; 1]>>,
     /// The receipt each cash credit is tied to.
     posting_receipt: Vec<Option<usize>>,
     /// Cash credits still looking for their money.
@@ -163,7 +163,7 @@ pub fn match_all(data: &Dataset, index: &RefIndex, opts: MatchOptions) -> Matchi
     let mut st = State {
         data,
         opts,
-        linked: vec![Vec::new(); receipts.len()],
+        linked: vec![SmallVec::new(); receipts.len()],
         receipts,
         posting_receipt: vec![None; data.postings.len()],
         free_postings: Vec::new(),
@@ -560,7 +560,7 @@ impl State<'_> {
 
     /// Passes 2 to 5: no usable `bank_ref`, so account, amount and date.
     fn link_by_window(&mut self) {
-        let mut receipt_free: Vec<bool> = self.linked.iter().map(Vec::is_empty).collect();
+        let mut receipt_free: Vec<bool> = self.linked.iter().map(|l| l.is_empty()).collect();
         let mut posting_free = vec![false; self.data.postings.len()];
         for &p in &self.free_postings {
             if !self.no_share.contains_key(&p) {
@@ -843,7 +843,7 @@ impl State<'_> {
             };
         let money = self.describe_receipt(receipt);
 
-        let mut postings: Vec<usize> = self.linked[r].clone();
+        let mut postings: Vec<usize> = self.linked[r].to_vec();
         postings.sort_unstable();
         if postings.is_empty() {
             return match &receipt.identity {
