@@ -197,13 +197,18 @@ pub fn load_and_reconcile(
     if let Some(bar) = &bar {
         bar.set_message("reconciling");
     }
-    let recon = timed("reconcile", || recon::reconcile(&loaded.data, settings));
+    // Hashing the inputs is I/O and one core's work: done beside the
+    // reconciliation, whose serial steps leave a core free.
+    let (recon, inputs) = rayon::join(
+        || timed("reconcile", || recon::reconcile(&loaded.data, settings)),
+        || timed("fingerprint", || fingerprint(&paths, &loaded.data)),
+    );
+    let inputs = inputs?;
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
     write_rejects(files, output, &loaded.rejects)?;
     let data = loaded.data;
-    let inputs = timed("fingerprint", || fingerprint(&paths, &data))?;
     Ok(Reconciled {
         data,
         recon,

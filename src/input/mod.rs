@@ -155,7 +155,15 @@ pub fn load_watched(
         || {
             let mut errors = InputErrors::default();
             let read = open(SourceFile::Ledger, LEDGER_COLUMNS, &mut errors).map(|mut t| {
-                let rows = read_ledger(&mut t, &accounts, accounts_read, &mut errors);
+                let read = |t: &mut Table, unique: &mut UniqueIds, errors: &mut InputErrors| {
+                    read_ledger(t, &accounts, accounts_read, unique, errors)
+                };
+                // Without an amount column every block would say so.
+                let rows = if t.has(4) || t.has(5) {
+                    read_rows(&mut t, "txn_id", watch, &mut errors, read)
+                } else {
+                    read(&mut t, &mut UniqueIds::new("txn_id"), &mut errors)
+                };
                 (t, rows)
             });
             (read, errors)
@@ -163,7 +171,7 @@ pub fn load_watched(
         || {
             let mut errors = InputErrors::default();
             let read = open(SourceFile::Bank, BANK_COLUMNS, &mut errors).map(|mut t| {
-                let rows = read_bank(&mut t, &mut errors);
+                let rows = read_rows(&mut t, "bank_id", watch, &mut errors, read_bank);
                 (t, rows)
             });
             (read, errors)
@@ -220,12 +228,85 @@ struct AccountIds {
     rejected: rustc_hash::FxHashSet<Text>,
 }
 
+/// Reads a table's rows with `read`: a large file in blocks in parallel,
+/// kept only if its ids (`what`) run in order across the whole file, so that
+/// none can repeat; otherwise, or where the file cannot be split, in one
+/// piece, which finds any repeats.
+fn read_rows<T: Send>(
+    t: &mut Table,
+    what: &'static str,
+    watch: Option<&indicatif::ProgressBar>,
+    errors: &mut InputErrors,
+    read: impl Fn(&mut Table, &mut UniqueIds, &mut InputErrors) -> Vec<T> + Sync,
+) -> Vec<T> {
+    let mut rows: Vec<T> = Vec::new();
+    let mut block_errors = InputErrors::default();
+    let mut rows_read = 0;
+    let mut in_order = true;
+    let mut last: Option<Text> = None;
+    let size = t.size();
+    let split = t.read_blocks(
+        watch,
+        |block, errors| {
+            let mut unique = UniqueIds::new(what);
+            let rows = read(block, &mut unique, errors);
+            let ids = unique
+                .in_order()
+                .map(|(first, last)| (first.cloned(), last.cloned()));
+            (rows, ids)
+        },
+        |(block_rows, ids), block, errors| {
+            rows_read += block.rows_read;
+            block_errors.absorb(errors);
+            match ids {
+                Some((Some(first), Some(end))) => {
+                    in_order &= last.as_ref().is_none_or(|l| first > *l);
+                    last = Some(end);
+                }
+                Some(_) => {}
+                None => in_order = false,
+            }
+            if !in_order {
+                return;
+            }
+            if rows.is_empty() {
+                // The first block's rows per byte, for the whole file.
+                let blocks = size.unwrap_or(0) as usize / table::BLOCK_BYTES + 1;
+                let expected = blocks * block_rows.len();
+                let _ = rows.try_reserve(expected + expected / 16);
+            }
+            rows.extend(block_rows);
+        },
+    );
+    match split {
+        Ok(true) if in_order => {
+            t.rows_read = rows_read;
+            errors.absorb(block_errors);
+            rows
+        }
+        Ok(_) => {
+            drop(rows);
+            read(t, &mut UniqueIds::new(what), errors)
+        }
+        Err(e) => {
+            errors.push(InputError {
+                file: t.name.clone(),
+                line: None,
+                column: None,
+                message: format!("cannot read the file: {e}"),
+            });
+            Vec::new()
+        }
+    }
+}
+
 /// The ids one column has held so far, to report duplicates. Exports are
 /// usually in id order, and while each id sorts after the last it cannot
 /// repeat one, so nothing is looked up; the first id out of order builds the
 /// map from the rows read so far and the map takes over.
 struct UniqueIds {
     what: &'static str,
+    first: Option<Text>,
     last: Option<Text>,
     /// Ids of rows set aside while still in order (they are not in the rows
     /// read, but a later row repeating one is still a duplicate).
@@ -237,6 +318,7 @@ impl UniqueIds {
     fn new(what: &'static str) -> Self {
         UniqueIds {
             what,
+            first: None,
             last: None,
             set_aside: Vec::new(),
             seen: None,
@@ -255,6 +337,9 @@ impl UniqueIds {
     ) {
         if self.seen.is_none() {
             if self.last.as_deref().is_none_or(|last| id > last) {
+                if self.first.is_none() {
+                    self.first = Some(Text::from(id));
+                }
                 self.last = Some(Text::from(id));
                 return;
             }
@@ -273,6 +358,13 @@ impl UniqueIds {
         } else {
             seen.insert(Text::from(id), line);
         }
+    }
+
+    /// The ids seen, if they came in order: first and last.
+    fn in_order(&self) -> Option<(Option<&Text>, Option<&Text>)> {
+        self.seen
+            .is_none()
+            .then_some((self.first.as_ref(), self.last.as_ref()))
     }
 
     /// A row whose id was checked has been set aside as bad.
@@ -412,6 +504,7 @@ fn read_ledger(
     t: &mut Table,
     ids: &AccountIds,
     accounts_read: bool,
+    unique: &mut UniqueIds,
     errors: &mut InputErrors,
 ) -> Vec<Posting> {
     if !t.has(4) && !t.has(5) {
@@ -425,7 +518,6 @@ fn read_ledger(
         return Vec::new();
     }
     let mut out = Vec::new();
-    let mut unique = UniqueIds::new("txn_id");
     let mut rec = ByteRecord::new();
     while let Some(line) = t.next(&mut rec, errors) {
         t.size_rows(&mut out, &rec);
@@ -539,9 +631,8 @@ const BANK_COLUMNS: &[Column] = &[
     optional("returned_bank_id"),
 ];
 
-fn read_bank(t: &mut Table, errors: &mut InputErrors) -> Vec<BankLine> {
+fn read_bank(t: &mut Table, unique: &mut UniqueIds, errors: &mut InputErrors) -> Vec<BankLine> {
     let mut out = Vec::new();
-    let mut unique = UniqueIds::new("bank_id");
     let mut rec = ByteRecord::new();
     while let Some(line) = t.next(&mut rec, errors) {
         t.size_rows(&mut out, &rec);

@@ -101,7 +101,157 @@ pub struct Table {
     pub rows_read: usize,
     /// The file's size in bytes, where known, to size the rows up front.
     size: Option<u64>,
+    /// Where the records start, if the file can be read in blocks.
+    split: Option<SplitPoint>,
 }
+
+/// The first record after the header: the file's byte offset and line.
+#[derive(Clone, Debug)]
+struct SplitPoint {
+    path: std::path::PathBuf,
+    byte: u64,
+    line: u64,
+}
+
+/// A file's header as matched, for the tables over its blocks.
+struct BlockShape {
+    name: String,
+    delimiter: u8,
+    positions: Vec<Option<usize>>,
+    labels: Vec<Label>,
+    width: usize,
+    header_names: Vec<String>,
+}
+
+impl BlockShape {
+    /// A table over one block of the file's records, `first_line` the line
+    /// its first record is on.
+    fn table(&self, bytes: Box<dyn Read + Send>, len: Option<u64>, first_line: u64) -> Table {
+        let reader = csv::ReaderBuilder::new()
+            .flexible(true)
+            .has_headers(false)
+            .terminator(csv::Terminator::Any(b'\n'))
+            .delimiter(self.delimiter)
+            .from_reader(bytes);
+        Table {
+            name: self.name.clone(),
+            source: Source {
+                reader,
+                mapping: None,
+                raw: ByteRecord::new(),
+                current: ByteRecord::new(),
+                delimiter: self.delimiter,
+                line_offset: first_line.saturating_sub(1),
+                held: VecDeque::new(),
+                trailer_rows: 0,
+            },
+            positions: self.positions.clone(),
+            labels: self.labels.clone(),
+            width: self.width,
+            header_names: self.header_names.clone(),
+            unknown_columns: Vec::new(),
+            rows_read: 0,
+            size: len,
+            split: None,
+        }
+    }
+}
+
+/// One block of a file's records.
+struct Block {
+    bytes: Box<dyn Read + Send>,
+    /// Its length, where it is a block and not the rest of the file.
+    len: Option<u64>,
+    first_line: u64,
+}
+
+/// Cuts a file's records into blocks that end at line ends.
+struct BlockSplitter {
+    file: File,
+    /// What the last block read past its last line end.
+    carry: Vec<u8>,
+    line: u64,
+    done: bool,
+    batch_len: usize,
+}
+
+impl BlockSplitter {
+    /// The next batch of blocks; empty at the end. A block holding a quote
+    /// is given the rest of the file and ends the splitting: a quoted field
+    /// may span lines, so no line end after it is known to end a record.
+    fn next_batch(
+        &mut self,
+        watch: Option<&indicatif::ProgressBar>,
+    ) -> std::io::Result<Vec<Block>> {
+        let mut blocks = Vec::with_capacity(self.batch_len);
+        while blocks.len() < self.batch_len && !self.done {
+            let mut block = std::mem::take(&mut self.carry);
+            let mut at_end = false;
+            // To the block size, and on to a line end if one line is longer.
+            let mut scanned = 0;
+            loop {
+                // Doubling past the block size keeps a long line linear.
+                let want = BLOCK_BYTES
+                    .saturating_sub(block.len())
+                    .max(MIN_READ)
+                    .max(block.len().saturating_sub(BLOCK_BYTES));
+                let read = (&mut self.file).take(want as u64).read_to_end(&mut block)?;
+                if let Some(bar) = watch {
+                    bar.inc(read as u64);
+                }
+                if read < want {
+                    at_end = true;
+                    break;
+                }
+                if block[scanned..].contains(&b'\n') {
+                    break;
+                }
+                scanned = block.len();
+            }
+            if block.contains(&b'"') {
+                let rest = self.file.try_clone()?;
+                blocks.push(Block {
+                    bytes: Box::new(std::io::Cursor::new(block).chain(rest)),
+                    len: None,
+                    first_line: self.line,
+                });
+                self.done = true;
+                break;
+            }
+            if !at_end {
+                if let Some(end) = block.iter().rposition(|&b| b == b'\n') {
+                    self.carry = block.split_off(end + 1);
+                }
+            }
+            self.done = at_end;
+            let lines = block.iter().filter(|&&b| b == b'\n').count() as u64;
+            blocks.push(Block {
+                len: Some(block.len() as u64),
+                bytes: Box::new(std::io::Cursor::new(block)),
+                first_line: self.line,
+            });
+            self.line += lines;
+        }
+        Ok(blocks)
+    }
+}
+
+/// Files smaller than this are read by one reader. (Tests split every file
+/// into tiny blocks, so that every reading test runs both ways.)
+#[cfg(not(test))]
+const SPLIT_MIN_BYTES: u64 = 16 << 20;
+#[cfg(test)]
+const SPLIT_MIN_BYTES: u64 = 1;
+/// About how much of a file one block holds.
+#[cfg(not(test))]
+pub const BLOCK_BYTES: usize = 4 << 20;
+#[cfg(test)]
+pub const BLOCK_BYTES: usize = 300;
+/// The least a block reads at a time, when a line runs past its size.
+#[cfg(not(test))]
+const MIN_READ: usize = 64 << 10;
+#[cfg(test)]
+const MIN_READ: usize = 16;
 
 /// A record as a line of the file it came from (quoted where needed).
 pub fn record_text(rec: &ByteRecord, delimiter: u8) -> String {
@@ -196,7 +346,100 @@ impl Table {
             skip as u64,
             errors,
         )
-        .map(|t| Table { size, ..t })
+        .map(|t| {
+            let split = if profile.is_none() && size.is_some_and(|n| n >= SPLIT_MIN_BYTES) {
+                t.split_point(path)
+            } else {
+                None
+            };
+            Table { size, split, ..t }
+        })
+    }
+
+    /// Where the records after the header start in the file itself, if it
+    /// is UTF-8 (the decoder passed it through untouched, less any BOM).
+    fn split_point(&self, path: &Path) -> Option<SplitPoint> {
+        let mut head = [0u8; 3];
+        let n = File::open(path).and_then(|mut f| f.read(&mut head)).ok()?;
+        let bom = match &head[..n] {
+            [0xEF, 0xBB, 0xBF] => 3,
+            [0xFE, 0xFF, ..] | [0xFF, 0xFE, ..] => return None,
+            _ => 0,
+        };
+        let at = self.source.reader.position();
+        Some(SplitPoint {
+            path: path.to_path_buf(),
+            byte: at.byte() + bom,
+            line: at.line(),
+        })
+    }
+
+    /// What a table over one block of this file needs to know of it.
+    fn shape(&self) -> BlockShape {
+        BlockShape {
+            name: self.name.clone(),
+            delimiter: self.source.delimiter,
+            positions: self.positions.clone(),
+            labels: self.labels.clone(),
+            width: self.width,
+            header_names: self.header_names.clone(),
+        }
+    }
+
+    /// Reads a large file's records in blocks split at line ends, a batch
+    /// of blocks at a time in parallel, each by `parse` on a table of its
+    /// own; `take` gets each block's result in file order. Once a block
+    /// holds a quote, a quoted field may span lines and no line end is
+    /// known to be safe, so the rest of the file goes to one reader.
+    /// Returns `false`, having read nothing, where the file cannot be split.
+    /// `self` is left unread, for reading again in one piece.
+    pub fn read_blocks<T: Send>(
+        &self,
+        watch: Option<&indicatif::ProgressBar>,
+        parse: impl Fn(&mut Table, &mut InputErrors) -> T + Sync,
+        mut take: impl FnMut(T, &Table, InputErrors),
+    ) -> std::io::Result<bool> {
+        use rayon::prelude::*;
+        use std::io::{Seek, SeekFrom};
+        let Some(split) = &self.split else {
+            return Ok(false);
+        };
+        if rayon::current_num_threads() < 2 {
+            return Ok(false);
+        }
+        let shape = self.shape();
+        let mut file = File::open(&split.path)?;
+        file.seek(SeekFrom::Start(split.byte))?;
+        let mut splitter = BlockSplitter {
+            file,
+            carry: Vec::new(),
+            line: split.line,
+            done: false,
+            batch_len: (2 * rayon::current_num_threads()).max(4),
+        };
+        // Each batch is parsed while the next is read.
+        let mut batch = splitter.next_batch(watch)?;
+        while !batch.is_empty() {
+            let (results, next) = rayon::join(
+                || {
+                    batch
+                        .into_par_iter()
+                        .map(|block| {
+                            let mut table = shape.table(block.bytes, block.len, block.first_line);
+                            let mut errors = InputErrors::default();
+                            let out = parse(&mut table, &mut errors);
+                            (out, table, errors)
+                        })
+                        .collect::<Vec<_>>()
+                },
+                || splitter.next_batch(watch),
+            );
+            for (out, table, errors) in results {
+                take(out, &table, errors);
+            }
+            batch = next?;
+        }
+        Ok(true)
     }
 
     /// Once a sample of rows is in, reserves room in `rows` for the whole
@@ -362,7 +605,13 @@ impl Table {
             unknown_columns,
             rows_read: 0,
             size: None,
+            split: None,
         })
+    }
+
+    /// The file's size in bytes, where known.
+    pub fn size(&self) -> Option<u64> {
+        self.size
     }
 
     pub fn has(&self, col: usize) -> bool {

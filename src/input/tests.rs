@@ -204,3 +204,60 @@ fn duplicate_ids_are_found_in_order_out_of_order_and_after_a_bad_row() {
     );
     assert!(duplicates(&["T3", "T1", "T2"], None).is_empty());
 }
+
+/// Reads `ledger` (with good accounts and bank files) on `threads` threads:
+/// one reads in one piece, more read in blocks (tiny ones, under test).
+fn read_on(threads: usize, ledger: &str, mode: Mode) -> String {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .expect("pool");
+    let result = pool.install(|| read_with(SourceFile::Ledger, ledger.as_bytes(), mode));
+    match result {
+        Ok(loaded) => format!(
+            "{:?}\n{:?}\n{:?}",
+            loaded.data.postings, loaded.data.reading, loaded.rejects
+        ),
+        Err(errors) => format!("{errors}\n{:?}", errors.rows),
+    }
+}
+
+fn ledger_row(i: usize, tweak: u8) -> String {
+    match tweak % 9 {
+        0 => format!(
+            "T{i:05},A1,2026-01-05,payment,,{}.{:02},card,B{i},\"paid, by card\"",
+            i % 90,
+            i % 100
+        ),
+        1 => format!("T{i:05},A1,2026-01-05,charge,100.00,,,,\r"),
+        2 => String::new(),
+        3 => format!("T{i:05},A1,2026-13-05,charge,1.00,,,,"),
+        4 => format!("T{i:05},A1,2026-01-05,charge,1.00,,,"),
+        5 => format!("T{i:05},A9,2026-01-05,charge,1.00,,,,"),
+        6 => format!("T{:05},A1,2026-01-05,charge,1.00,,,,", i / 2),
+        7 => format!("T{i:05},A1,2026-01-05,charge,1.00,,,,{}", "x".repeat(700)),
+        _ => format!("T{i:05},A1,2026-01-05,Payment,,2.50,CARD,,rent"),
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// Reading in blocks gives what one reader gives: the same rows, lines,
+    /// rejects and errors, whatever the rows (quotes, CRLF, blank, ragged,
+    /// bad, repeated or out-of-order ids, lines longer than a block).
+    #[test]
+    fn reading_in_blocks_matches_reading_in_one_piece(
+        tweaks in proptest::collection::vec(0u8..40, 0..200),
+        lenient in any::<bool>(),
+    ) {
+        let mut ledger = String::from("txn_id,account_ref,date,kind,debit,credit,method,bank_ref,description\n");
+        for (i, &t) in tweaks.iter().enumerate() {
+            // Mostly plain rows, so that blocks are often quote-free.
+            ledger.push_str(&if t < 9 { ledger_row(i, t) } else { format!("T{i:05},A1,2026-01-05,charge,1.00,,,,") });
+            ledger.push('\n');
+        }
+        let mode = if lenient { Mode::Lenient } else { Mode::Strict };
+        prop_assert_eq!(read_on(1, &ledger, mode), read_on(4, &ledger, mode));
+    }
+}
