@@ -509,13 +509,21 @@ impl State<'_> {
                     .push(r);
             }
         }
-        for &p in cash_credits {
+        // Each posting's bank line, looked up in parallel; linking is in
+        // ledger order.
+        let lines: Vec<Option<usize>> = cash_credits
+            .par_iter()
+            .map(|&p| {
+                let bank_ref = self.data.postings[p].bank_ref.as_deref()?;
+                bank_keys.get(&identify::normalise(bank_ref)).copied()
+            })
+            .collect();
+        for (&p, line) in cash_credits.iter().zip(lines) {
             let posting = &self.data.postings[p];
             let Some(bank_ref) = posting.bank_ref.as_deref() else {
                 self.free_postings.push(p);
                 continue;
             };
-            let line = bank_keys.get(&identify::normalise(bank_ref)).copied();
             let rs = match line {
                 Some(l) if !line_receipts.of(l).is_empty() => line_receipts.of(l),
                 _ => {

@@ -1,6 +1,7 @@
 //! Control totals: rows and money per input file, and the same money again by
 //! outcome and by finding kind, so a finance officer can see it ties.
 
+use rayon::prelude::*;
 use rust_decimal::Decimal;
 
 use super::finding::{Finding, FindingKind, Outcome, Severity};
@@ -87,6 +88,9 @@ fn tally(items: impl Iterator<Item = (Outcome, Decimal)>) -> Vec<OutcomeTotal> {
     by
 }
 
+/// Rows and money on one side (in or credit; out or debit) and the other.
+type Side = (usize, Decimal, usize, Decimal);
+
 pub fn compute(data: &Dataset, matching: &Matching, findings: &[Finding]) -> Totals {
     let mut t = Totals {
         reading: data.reading,
@@ -97,24 +101,36 @@ pub fn compute(data: &Dataset, matching: &Matching, findings: &[Finding]) -> Tot
         schedule_amount: data.shares.iter().map(|s| s.amount).sum(),
         ..Totals::default()
     };
-    for p in &data.postings {
-        if p.is_credit() {
-            t.ledger_credit_rows += 1;
-            t.ledger_credits += p.credit();
-        } else {
-            t.ledger_debit_rows += 1;
-            t.ledger_debits += p.amount;
-        }
-    }
-    for b in &data.bank {
-        if b.amount > Decimal::ZERO {
-            t.bank_in_rows += 1;
-            t.money_in += b.amount;
-        } else {
-            t.bank_out_rows += 1;
-            t.money_out -= b.amount;
-        }
-    }
+    // Sums of pennies are exact in any order, so they are taken in parallel.
+    let sum = |a: Side, b: Side| (a.0 + b.0, a.1 + b.1, a.2 + b.2, a.3 + b.3);
+    let zero = || (0, Decimal::ZERO, 0, Decimal::ZERO);
+    (
+        t.ledger_credit_rows,
+        t.ledger_credits,
+        t.ledger_debit_rows,
+        t.ledger_debits,
+    ) = data
+        .postings
+        .par_iter()
+        .map(|p| {
+            if p.is_credit() {
+                (1, p.credit(), 0, Decimal::ZERO)
+            } else {
+                (0, Decimal::ZERO, 1, p.amount)
+            }
+        })
+        .reduce(zero, sum);
+    (t.bank_in_rows, t.money_in, t.bank_out_rows, t.money_out) = data
+        .bank
+        .par_iter()
+        .map(|b| {
+            if b.amount > Decimal::ZERO {
+                (1, b.amount, 0, Decimal::ZERO)
+            } else {
+                (0, Decimal::ZERO, 1, -b.amount)
+            }
+        })
+        .reduce(zero, sum);
     let mut bulk: Vec<usize> = matching
         .bank_entries
         .iter()
