@@ -17,7 +17,7 @@ use rust_decimal::Decimal;
 
 use crate::recon::model::{
     Account, AccountId, BankLine, Benefit, Dataset, Method, Posting, PostingKind, RentPeriod,
-    RowRef, ScheduleShare, SourceFile, SourceNames, TenancyType, Text,
+    Returned, RowRef, ScheduleShare, SourceFile, SourceNames, TenancyType, Text,
 };
 use crate::recon::money::plain;
 pub use error::{InputError, InputErrors};
@@ -228,6 +228,12 @@ struct AccountIds {
     rejected: rustc_hash::FxHashSet<Text>,
 }
 
+/// A row's line as evidence holds it (the reader stops a file before a line
+/// beyond `u32::MAX`).
+fn row_line(line: u64) -> u32 {
+    u32::try_from(line).unwrap_or(u32::MAX)
+}
+
 /// Reads a table's rows with `read`: a large file in blocks in parallel,
 /// kept only if its ids (`what`) run in order across the whole file, so that
 /// none can repeat; otherwise, or where the file cannot be split, in one
@@ -400,7 +406,7 @@ fn read_accounts(t: &mut Table, ids: &mut AccountIds, errors: &mut InputErrors) 
         if let Some(a) = &account_ref {
             unique.check(a, line, &mut r, 0, || {
                 out.iter()
-                    .map(|a: &Account| (a.account_ref.as_str(), a.row.line))
+                    .map(|a: &Account| (a.account_ref.as_str(), u64::from(a.row.line)))
             });
         }
         let tenant_name = r.text(1).map(Text::from);
@@ -479,7 +485,7 @@ fn read_accounts(t: &mut Table, ids: &mut AccountIds, errors: &mut InputErrors) 
             open_dispute,
             row: RowRef {
                 file: SourceFile::Accounts,
-                line,
+                line: row_line(line),
             },
         });
     }
@@ -526,7 +532,7 @@ fn read_ledger(
         if let Some(id) = &txn_id {
             unique.check(id, line, &mut r, 0, || {
                 out.iter()
-                    .map(|p: &Posting| (p.txn_id.as_str(), p.row.line))
+                    .map(|p: &Posting| (p.txn_id.as_str(), u64::from(p.row.line)))
             });
         }
         let account = r.id(1).and_then(|a| match ids.good.get(&a) {
@@ -612,7 +618,7 @@ fn read_ledger(
                 description,
                 row: RowRef {
                     file: SourceFile::Ledger,
-                    line,
+                    line: row_line(line),
                 },
             });
         }
@@ -641,7 +647,7 @@ fn read_bank(t: &mut Table, unique: &mut UniqueIds, errors: &mut InputErrors) ->
         if let Some(id) = &bank_id {
             unique.check(id, line, &mut r, 0, || {
                 out.iter()
-                    .map(|b: &BankLine| (b.bank_id.as_str(), b.row.line))
+                    .map(|b: &BankLine| (b.bank_id.as_str(), u64::from(b.row.line)))
             });
         }
         let date = r.date(1);
@@ -690,11 +696,15 @@ fn read_bank(t: &mut Table, unique: &mut UniqueIds, errors: &mut InputErrors) ->
                 reference,
                 payer,
                 method,
-                return_code,
-                returned_bank_id,
+                returned: (return_code.is_some() || returned_bank_id.is_some()).then(|| {
+                    Box::new(Returned {
+                        return_code,
+                        returned_bank_id,
+                    })
+                }),
                 row: RowRef {
                     file: SourceFile::Bank,
-                    line,
+                    line: row_line(line),
                 },
             });
         }
@@ -769,7 +779,7 @@ fn read_schedules(t: &mut Table, errors: &mut InputErrors) -> Vec<ScheduleShare>
                 period_end,
                 row: RowRef {
                     file: SourceFile::Schedules,
-                    line,
+                    line: row_line(line),
                 },
             });
         }

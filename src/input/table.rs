@@ -626,6 +626,18 @@ impl Table {
             match src.reader.read_byte_record(&mut src.raw) {
                 Ok(true) => {
                     let line = src.raw.position().map_or(0, |p| p.line()) + src.line_offset;
+                    if line > u64::from(u32::MAX) {
+                        errors.push(InputError {
+                            file: self.name.clone(),
+                            line: None,
+                            column: None,
+                            message: format!(
+                                "more than {} lines: split the file (by month, say) and run each part",
+                                u32::MAX
+                            ),
+                        });
+                        return None;
+                    }
                     if src.raw.len() == 1 && parse::trim(&src.raw[0]).is_empty() && self.width > 1 {
                         continue; // a blank line
                     }

@@ -381,11 +381,7 @@ fn bank_keys(data: &Dataset, is_bulk: &[bool], opts: MatchOptions) -> HashMap<Te
         .postings
         .par_iter()
         .filter_map(|p| p.bank_ref.as_deref())
-        .chain(
-            data.bank
-                .par_iter()
-                .filter_map(|b| b.returned_bank_id.as_deref()),
-        )
+        .chain(data.bank.par_iter().filter_map(|b| b.returned_bank_id()))
         .map(identify::normalise)
         .collect();
     let ids: Vec<(Text, usize)> = data
@@ -1295,8 +1291,7 @@ mod outflows {
                 (FindingKind::UnmatchedRefund, PostingKind::Refund)
             };
             let collection = line
-                .returned_bank_id
-                .as_deref()
+                .returned_bank_id()
                 .and_then(|id| bank_keys.get(&identify::normalise(id)).copied());
             let account = collection
                 .and_then(|c| {
@@ -1383,7 +1378,7 @@ mod outflows {
             }
             let acc_name = account.map(|a| data.account(a).account_ref.to_string());
             let what = if line.is_dd_return() {
-                let code = line.return_code.as_deref().unwrap_or("");
+                let code = line.return_code().unwrap_or("");
                 format!(
                     "Direct Debit return {} of {} on {}{}",
                     line.bank_id,

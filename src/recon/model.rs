@@ -44,10 +44,11 @@ impl SourceFile {
 }
 
 /// Where a row came from: file and 1-based line of the record's start.
+/// Eight bytes: readers refuse a file of more than `u32::MAX` lines.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct RowRef {
     pub file: SourceFile,
-    pub line: u64,
+    pub line: u32,
 }
 
 /// Display names of the input files, used when citing evidence.
@@ -234,14 +235,29 @@ pub struct BankLine {
     pub reference: Text,
     pub payer: Text,
     pub method: Option<Method>,
+    /// The return's own fields, on the few lines that have them.
+    pub returned: Option<Box<Returned>>,
+    pub row: RowRef,
+}
+
+/// What a Direct Debit return line says of the collection it returns.
+#[derive(Clone, Debug, Default)]
+pub struct Returned {
     pub return_code: Option<Text>,
     pub returned_bank_id: Option<Text>,
-    pub row: RowRef,
 }
 
 impl BankLine {
     pub fn is_dd_return(&self) -> bool {
-        self.method == Some(Method::DdReturn) || self.returned_bank_id.is_some()
+        self.method == Some(Method::DdReturn) || self.returned_bank_id().is_some()
+    }
+
+    pub fn return_code(&self) -> Option<&str> {
+        self.returned.as_ref()?.return_code.as_deref()
+    }
+
+    pub fn returned_bank_id(&self) -> Option<&str> {
+        self.returned.as_ref()?.returned_bank_id.as_deref()
     }
 }
 

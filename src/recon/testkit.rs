@@ -16,11 +16,11 @@ pub fn money(s: &str) -> Decimal {
 #[derive(Default)]
 pub struct Builder {
     pub data: Dataset,
-    next_line: u64,
+    next_line: u32,
 }
 
 impl Builder {
-    fn line(&mut self) -> u64 {
+    fn line(&mut self) -> u32 {
         self.next_line += 1;
         self.next_line + 1
     }
@@ -126,8 +126,7 @@ impl Builder {
             reference: reference.into(),
             payer: payer.into(),
             method: Some(Method::BankTransfer),
-            return_code: None,
-            returned_bank_id: None,
+            returned: None,
             row: RowRef {
                 file: SourceFile::Bank,
                 line,
@@ -140,8 +139,10 @@ impl Builder {
         let i = self.bank(bank_id, on, &format!("-{amount}"), "", "");
         let line = &mut self.data.bank[i];
         line.method = Some(Method::DdReturn);
-        line.return_code = Some("0".into());
-        line.returned_bank_id = Some(returns.into());
+        line.returned = Some(Box::new(Returned {
+            return_code: Some("0".into()),
+            returned_bank_id: Some(returns.into()),
+        }));
         i
     }
 
