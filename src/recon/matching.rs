@@ -123,8 +123,8 @@ struct State<'a> {
     receipts: Vec<Receipt>,
     /// Postings tied to each receipt, with how.
     linked: Vec<SmallVec<[usize; 1]>>,
-    /// The receipt each cash credit is tied to.
-    posting_receipt: Vec<Option<usize>>,
+    /// Whether each posting is tied to a receipt (`linked` says which).
+    posting_linked: Vec<bool>,
     /// Cash credits still looking for their money.
     free_postings: Vec<usize>,
     /// A `bank_ref` that named no bank line, kept for the detail sentence.
@@ -165,7 +165,7 @@ pub fn match_all(data: &Dataset, index: &RefIndex, opts: MatchOptions) -> Matchi
         opts,
         linked: vec![SmallVec::new(); receipts.len()],
         receipts,
-        posting_receipt: vec![None; data.postings.len()],
+        posting_linked: vec![false; data.postings.len()],
         free_postings: Vec::new(),
         dangling_ref: HashMap::default(),
         no_share: HashMap::default(),
@@ -473,7 +473,7 @@ impl State<'_> {
 
     fn link(&mut self, r: usize, p: usize) {
         self.linked[r].push(p);
-        self.posting_receipt[p] = Some(r);
+        self.posting_linked[p] = true;
     }
 
     /// Pass 1: the rent system kept the receipt's bank id (or batch ref).
@@ -1107,7 +1107,7 @@ impl State<'_> {
             }
         }
         for &p in &self.free_postings {
-            if self.posting_receipt[p].is_some() {
+            if self.posting_linked[p] {
                 continue;
             }
             let posting = &self.data.postings[p];
