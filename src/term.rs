@@ -71,6 +71,24 @@ pub fn timed<T>(what: &str, f: impl FnOnce() -> T) -> T {
     }
     let start = std::time::Instant::now();
     let out = f();
-    eprintln!("{what:>12}: {:8.3} s", start.elapsed().as_secs_f64());
+    eprintln!(
+        "{what:>12}: {:8.3} s{}",
+        start.elapsed().as_secs_f64(),
+        memory().unwrap_or_default()
+    );
     out
+}
+
+/// Resident and peak memory so far, where the system says (Linux).
+fn memory() -> Option<String> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .and_then(|v| v.trim().strip_suffix("kB"))
+            .and_then(|kb| kb.trim().parse::<u64>().ok())
+    };
+    let (now, peak) = (field("VmRSS:")?, field("VmHWM:")?);
+    Some(format!("  rss {} MB, peak {} MB", now / 1024, peak / 1024))
 }

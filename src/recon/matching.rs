@@ -802,16 +802,23 @@ impl State<'_> {
         if self.receipts.iter().any(|r| r.identity.account().is_none()) {
             index.near_index();
         }
-        let decided: Vec<Decision> = (0..self.receipts.len())
-            .into_par_iter()
-            .map(|r| self.decide_receipt(index, r))
-            .collect();
-        for (entry, outcomes, found) in decided {
-            entries.push(entry);
-            for (p, o) in outcomes {
-                credit_outcomes[p] = Some(o);
+        // A run of receipts at a time: millions of decisions held at once
+        // were the peak of a whole run's memory.
+        const RUN: usize = 1 << 16;
+        entries.reserve(self.receipts.len());
+        for from in (0..self.receipts.len()).step_by(RUN) {
+            let to = (from + RUN).min(self.receipts.len());
+            let decided: Vec<Decision> = (from..to)
+                .into_par_iter()
+                .map(|r| self.decide_receipt(index, r))
+                .collect();
+            for (entry, outcomes, found) in decided {
+                entries.push(entry);
+                for (p, o) in outcomes {
+                    credit_outcomes[p] = Some(o);
+                }
+                findings.extend(found);
             }
-            findings.extend(found);
         }
     }
 
@@ -1257,7 +1264,14 @@ mod outflows {
         // Reversal and refund debits by the bank ref they carry, and by account.
         let mut by_ref: HashMap<Text, Vec<usize>> = HashMap::default();
         let mut by_account: HashMap<AccountId, Vec<usize>> = HashMap::default();
-        // The account each receipt's credit went to, for finding a return's account.
+        // The account each returned collection's credit went to, for finding
+        // a return's account: only for the collections returns point at.
+        let collections: rustc_hash::FxHashSet<Text> = outflows
+            .iter()
+            .filter_map(|&i| data.bank[i].returned_bank_id())
+            .filter_map(|id| bank_keys.get(&identify::normalise(id)))
+            .map(|&c| identify::normalise(&data.bank[c].bank_id))
+            .collect();
         let mut credited: HashMap<Text, AccountId> = HashMap::default();
         for (p, q) in data.postings.iter().enumerate() {
             if wanted(q, PostingKind::Reversal) || wanted(q, PostingKind::Refund) {
@@ -1265,9 +1279,12 @@ mod outflows {
                     Some(b) => by_ref.entry(identify::normalise(b)).or_default().push(p),
                     None => by_account.entry(q.account).or_default().push(p),
                 }
-            } else if q.is_credit() {
+            } else if q.is_credit() && !collections.is_empty() {
                 if let Some(b) = q.bank_ref.as_deref() {
-                    credited.entry(identify::normalise(b)).or_insert(q.account);
+                    let key = identify::normalise(b);
+                    if collections.contains(&key) {
+                        credited.entry(key).or_insert(q.account);
+                    }
                 }
             }
         }
