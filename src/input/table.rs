@@ -132,7 +132,7 @@ impl BlockShape {
             .has_headers(false)
             .terminator(csv::Terminator::Any(b'\n'))
             .delimiter(self.delimiter)
-            .from_reader(bytes);
+            .from_reader(Box::new(MarkBlankLines::records(bytes)) as Box<dyn Read + Send>);
         Table {
             name: self.name.clone(),
             source: Source {
@@ -274,6 +274,96 @@ pub fn record_text(rec: &ByteRecord, delimiter: u8) -> String {
         .to_string()
 }
 
+/// Puts a space on each empty line after the header, outside quotes. The
+/// csv crate skips empty lines without counting them, so every record after
+/// one would cite a line too early; a line holding a space is read as a
+/// blank record, which `Table::next_raw` skips and the line count keeps.
+struct MarkBlankLines<R> {
+    inner: R,
+    /// Bytes read from `inner` and not yet handed on.
+    buf: Vec<u8>,
+    at: usize,
+    /// Whether the header's line has ended (blank lines above it are left
+    /// to the csv crate, which reads the first line with text as the header).
+    past_header: bool,
+    /// Whether the last byte was a line end, outside quotes.
+    line_start: bool,
+    quoted: bool,
+}
+
+impl<R> MarkBlankLines<R> {
+    /// For a whole file, its header first.
+    fn new(inner: R) -> Self {
+        MarkBlankLines {
+            inner,
+            buf: Vec::new(),
+            at: 0,
+            past_header: false,
+            line_start: true,
+            quoted: false,
+        }
+    }
+
+    /// For a block of records that starts at a line start, outside quotes.
+    fn records(inner: R) -> Self {
+        MarkBlankLines {
+            past_header: true,
+            line_start: true,
+            ..MarkBlankLines::new(inner)
+        }
+    }
+}
+
+impl<R: Read> Read for MarkBlankLines<R> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        if self.at == self.buf.len() {
+            let mut raw = [0u8; 1 << 15];
+            let n = self.inner.read(&mut raw)?;
+            if n == 0 {
+                return Ok(0);
+            }
+            self.buf.clear();
+            self.at = 0;
+            let raw = &raw[..n];
+            // `raw[..copied]` is in `buf`; `next` is the first byte after
+            // the last quote or line end. Only those change the state, so
+            // the text between them is copied whole.
+            let (mut copied, mut next) = (0, 0);
+            for i in memchr::memchr2_iter(b'"', b'\n', raw) {
+                if i > next {
+                    self.line_start = false;
+                }
+                next = i + 1;
+                if raw[i] == b'"' {
+                    self.quoted = !self.quoted;
+                    self.line_start = false;
+                    continue;
+                }
+                if self.quoted {
+                    continue;
+                }
+                if self.line_start && self.past_header {
+                    self.buf.extend_from_slice(&raw[copied..i]);
+                    self.buf.push(b' ');
+                    copied = i;
+                }
+                if !self.line_start {
+                    self.past_header = true;
+                }
+                self.line_start = true;
+            }
+            if raw.len() > next {
+                self.line_start = false;
+            }
+            self.buf.extend_from_slice(&raw[copied..]);
+        }
+        let n = out.len().min(self.buf.len() - self.at);
+        out[..n].copy_from_slice(&self.buf[self.at..self.at + n]);
+        self.at += n;
+        Ok(n)
+    }
+}
+
 /// Drops the first `n` lines of a byte stream (a bank's preamble).
 fn skip_lines(
     mut reader: Box<dyn BufRead + Send>,
@@ -356,20 +446,23 @@ impl Table {
         })
     }
 
-    /// Where the records after the header start in the file itself, if it
-    /// is UTF-8 (the decoder passed it through untouched, less any BOM).
+    /// Where the records after the header start in the file itself, if the
+    /// decoder passed it through untouched (no byte-order mark).
     fn split_point(&self, path: &Path) -> Option<SplitPoint> {
         let mut head = [0u8; 3];
         let n = File::open(path).and_then(|mut f| f.read(&mut head)).ok()?;
-        let bom = match &head[..n] {
-            [0xEF, 0xBB, 0xBF] => 3,
-            [0xFE, 0xFF, ..] | [0xFF, 0xFE, ..] => return None,
-            _ => 0,
-        };
+        // After a BOM the decoder transcodes (invalid bytes become U+FFFD),
+        // which raw blocks would not: such files are read in one piece.
+        if matches!(
+            &head[..n],
+            [0xEF, 0xBB, 0xBF] | [0xFE, 0xFF, ..] | [0xFF, 0xFE, ..]
+        ) {
+            return None;
+        }
         let at = self.source.reader.position();
         Some(SplitPoint {
             path: path.to_path_buf(),
-            byte: at.byte() + bom,
+            byte: at.byte(),
             line: at.line(),
         })
     }
@@ -481,7 +574,7 @@ impl Table {
             .has_headers(true)
             .terminator(csv::Terminator::Any(b'\n'))
             .delimiter(profile.map_or(b',', FileProfile::delimiter_byte))
-            .from_reader(source);
+            .from_reader(Box::new(MarkBlankLines::new(source)) as Box<dyn Read + Send>);
         let header_line = Some(1 + line_offset);
         let header = match reader.byte_headers() {
             Ok(h) => h.clone(),

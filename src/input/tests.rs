@@ -207,12 +207,12 @@ fn duplicate_ids_are_found_in_order_out_of_order_and_after_a_bad_row() {
 
 /// Reads `ledger` (with good accounts and bank files) on `threads` threads:
 /// one reads in one piece, more read in blocks (tiny ones, under test).
-fn read_on(threads: usize, ledger: &str, mode: Mode) -> String {
+fn read_on(threads: usize, ledger: &[u8], mode: Mode) -> String {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
         .expect("pool");
-    let result = pool.install(|| read_with(SourceFile::Ledger, ledger.as_bytes(), mode));
+    let result = pool.install(|| read_with(SourceFile::Ledger, ledger, mode));
     match result {
         Ok(loaded) => format!(
             "{:?}\n{:?}\n{:?}",
@@ -258,6 +258,20 @@ proptest! {
             ledger.push('\n');
         }
         let mode = if lenient { Mode::Lenient } else { Mode::Strict };
-        prop_assert_eq!(read_on(1, &ledger, mode), read_on(4, &ledger, mode));
+        prop_assert_eq!(read_on(1, ledger.as_bytes(), mode), read_on(4, ledger.as_bytes(), mode));
+    }
+}
+
+/// Blank lines, outside quotes or inside them, and a BOM: every reading
+/// cites the lines of the file itself.
+#[test]
+fn lines_are_the_files_own_after_blank_lines_and_a_bom() {
+    let body = "txn_id,account_ref,date,kind,debit,credit,description\nT1,A1,2026-13-05,charge,1.00,,\n\nT2,A1,2026-01-05,charge,1.00,,\"a\n\nb\"\n\n\nT3,A1,2026-13-05,charge,1.00,,\n";
+    for bom in ["", "\u{feff}"] {
+        let ledger = format!("{bom}{body}");
+        let one_reader = read_on(1, ledger.as_bytes(), Mode::Strict);
+        assert!(one_reader.contains("ledger.csv:2:3: date"), "{one_reader}");
+        assert!(one_reader.contains("ledger.csv:9:3: date"), "{one_reader}");
+        assert_eq!(one_reader, read_on(4, ledger.as_bytes(), Mode::Strict));
     }
 }
