@@ -270,3 +270,52 @@ fn write_array<T: Serialize + Sync>(items: &[T], out: &mut dyn Write) -> io::Res
     }
     out.write_all(b"\n  ]")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Serialize)]
+    struct Item {
+        n: usize,
+        name: String,
+        parts: Vec<u8>,
+        inner: Option<Box<Item>>,
+    }
+
+    #[derive(Serialize)]
+    struct Doc<'a> {
+        items: &'a [Item],
+    }
+
+    /// What serde writes for `{"items": [...]}`, and what `write_array` does.
+    fn both(items: &[Item]) -> (String, String) {
+        let expected = serde_json::to_string_pretty(&Doc { items }).expect("serialise");
+        let mut ours = b"{\n  \"items\": ".to_vec();
+        write_array(items, &mut ours).expect("write");
+        ours.extend_from_slice(b"\n}");
+        (String::from_utf8(ours).expect("utf-8"), expected)
+    }
+
+    #[test]
+    fn arrays_render_as_serde_would_across_runs_and_groups() {
+        let item = |n: usize| Item {
+            n,
+            name: format!("line {n}\nwith \"quotes\""),
+            parts: (0..(n % 3) as u8).collect(),
+            inner: (n % 5 == 0).then(|| {
+                Box::new(Item {
+                    n,
+                    name: String::new(),
+                    parts: Vec::new(),
+                    inner: None,
+                })
+            }),
+        };
+        for len in [0, 1, 255, 256, 257, 16_384, 16_385, 20_000] {
+            let items: Vec<Item> = (0..len).map(item).collect();
+            let (ours, expected) = both(&items);
+            assert_eq!(ours, expected, "{len} items");
+        }
+    }
+}
