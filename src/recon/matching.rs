@@ -182,15 +182,9 @@ pub fn match_all(data: &Dataset, index: &RefIndex, opts: MatchOptions) -> Matchi
 
     st.link_by_bank_ref(&cash_credits, &bank_keys, &line_receipts);
     st.link_by_window();
-
-    st.decide_receipts(
-        index,
-        &mut bank_entries,
-        &mut credit_outcomes,
-        &mut findings,
-    );
-    st.decide_unlinked_postings(&mut credit_outcomes, &mut findings);
-
+    // Money out needs only the bank keys, and nothing after it needs them:
+    // done here so that the keys are freed before the receipts' decisions
+    // (findings and entries are sorted afterwards, so the order is not seen).
     let returns = outflows::match_outflows(
         data,
         index,
@@ -199,6 +193,15 @@ pub fn match_all(data: &Dataset, index: &RefIndex, opts: MatchOptions) -> Matchi
         &mut bank_entries,
         &mut findings,
     );
+    drop(bank_keys);
+
+    st.decide_receipts(
+        index,
+        &mut bank_entries,
+        &mut credit_outcomes,
+        &mut findings,
+    );
+    st.decide_unlinked_postings(&mut credit_outcomes, &mut findings);
 
     bank_entries.sort_by_key(|e| (e.bank, e.share.is_none(), e.share));
     Matching {
