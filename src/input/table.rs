@@ -314,48 +314,69 @@ impl<R> MarkBlankLines<R> {
     }
 }
 
+impl<R> MarkBlankLines<R> {
+    /// Follows `raw` through quotes and line ends. Without `into`, stops
+    /// before the first line end that needs a space and says where (the
+    /// state is left as it was just before it). With `into`, copies `raw`
+    /// there with the spaces put in. Only quotes and line ends change the
+    /// state, so the text between them is passed over whole.
+    fn scan(&mut self, raw: &[u8], mut into: Option<&mut Vec<u8>>) -> Option<usize> {
+        // `raw[..copied]` is in `into`; `next` is the first byte after the
+        // last quote or line end.
+        let (mut copied, mut next) = (0, 0);
+        for i in memchr::memchr2_iter(b'"', b'\n', raw) {
+            if i > next {
+                self.line_start = false;
+            }
+            next = i + 1;
+            if raw[i] == b'"' {
+                self.quoted = !self.quoted;
+                self.line_start = false;
+                continue;
+            }
+            if self.quoted {
+                continue;
+            }
+            if self.line_start && self.past_header {
+                let Some(buf) = into.as_deref_mut() else {
+                    return Some(i);
+                };
+                buf.extend_from_slice(&raw[copied..i]);
+                buf.push(b' ');
+                copied = i;
+            }
+            if !self.line_start {
+                self.past_header = true;
+            }
+            self.line_start = true;
+        }
+        if raw.len() > next {
+            self.line_start = false;
+        }
+        if let Some(buf) = into {
+            buf.extend_from_slice(&raw[copied..]);
+        }
+        None
+    }
+}
+
 impl<R: Read> Read for MarkBlankLines<R> {
     fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
         if self.at == self.buf.len() {
-            let mut raw = [0u8; 1 << 15];
-            let n = self.inner.read(&mut raw)?;
-            if n == 0 {
-                return Ok(0);
-            }
-            self.buf.clear();
+            // Straight into `out`, which stands as read up to the first line
+            // end that needs a space; the rest waits in `buf`.
+            let n = self.inner.read(out)?;
+            let Some(i) = self.scan(&out[..n], None) else {
+                return Ok(n);
+            };
+            let mut rest = std::mem::take(&mut self.buf);
+            rest.clear();
+            self.scan(&out[i..n], Some(&mut rest));
+            self.buf = rest;
             self.at = 0;
-            let raw = &raw[..n];
-            // `raw[..copied]` is in `buf`; `next` is the first byte after
-            // the last quote or line end. Only those change the state, so
-            // the text between them is copied whole.
-            let (mut copied, mut next) = (0, 0);
-            for i in memchr::memchr2_iter(b'"', b'\n', raw) {
-                if i > next {
-                    self.line_start = false;
-                }
-                next = i + 1;
-                if raw[i] == b'"' {
-                    self.quoted = !self.quoted;
-                    self.line_start = false;
-                    continue;
-                }
-                if self.quoted {
-                    continue;
-                }
-                if self.line_start && self.past_header {
-                    self.buf.extend_from_slice(&raw[copied..i]);
-                    self.buf.push(b' ');
-                    copied = i;
-                }
-                if !self.line_start {
-                    self.past_header = true;
-                }
-                self.line_start = true;
+            if i > 0 {
+                return Ok(i);
             }
-            if raw.len() > next {
-                self.line_start = false;
-            }
-            self.buf.extend_from_slice(&raw[copied..]);
         }
         let n = out.len().min(self.buf.len() - self.at);
         out[..n].copy_from_slice(&self.buf[self.at..self.at + n]);
@@ -1002,5 +1023,79 @@ impl<'a> Row<'a> {
         expected: fn() -> String,
     ) -> Option<Option<T>> {
         self.unless_blank(col, |r| r.word(col, from_word, expected))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::MarkBlankLines;
+    use proptest::prelude::*;
+    use std::io::Read;
+
+    /// The rule written plainly, a byte at a time: a space on each empty
+    /// line after the first line with text, outside quotes.
+    fn marked(raw: &[u8], records: bool) -> Vec<u8> {
+        let (mut past_header, mut line_start, mut quoted) = (records, true, false);
+        let mut out = Vec::new();
+        for &b in raw {
+            match b {
+                b'"' => quoted = !quoted,
+                b'\n' if !quoted => {
+                    if line_start && past_header {
+                        out.push(b' ');
+                    }
+                    past_header |= !line_start;
+                }
+                _ => {}
+            }
+            line_start = b == b'\n' && !quoted;
+            out.push(b);
+        }
+        out
+    }
+
+    /// Hands out `raw` in pieces of the given sizes.
+    struct Pieces<'a> {
+        raw: &'a [u8],
+        sizes: Vec<usize>,
+        turn: usize,
+    }
+
+    impl Read for Pieces<'_> {
+        fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+            let size = self.sizes[self.turn % self.sizes.len()];
+            self.turn += 1;
+            let n = size.min(out.len()).min(self.raw.len());
+            out[..n].copy_from_slice(&self.raw[..n]);
+            self.raw = &self.raw[n..];
+            Ok(n)
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn blank_lines_are_marked_whatever_the_pieces(
+            raw in proptest::collection::vec(prop_oneof![Just(b'a'), Just(b','), Just(b'\n'), Just(b'"'), Just(b'\r')], 0..300),
+            sizes in proptest::collection::vec(1usize..40, 1..5),
+            out_size in 1usize..50,
+            records in any::<bool>(),
+        ) {
+            let pieces = Pieces { raw: &raw, sizes, turn: 0 };
+            let mut reader = if records {
+                MarkBlankLines::records(pieces)
+            } else {
+                MarkBlankLines::new(pieces)
+            };
+            let mut got = Vec::new();
+            let mut chunk = vec![0u8; out_size];
+            loop {
+                let n = reader.read(&mut chunk).expect("read");
+                if n == 0 {
+                    break;
+                }
+                got.extend_from_slice(&chunk[..n]);
+            }
+            prop_assert_eq!(got, marked(&raw, records));
+        }
     }
 }
