@@ -127,12 +127,7 @@ impl BlockShape {
     /// A table over one block of the file's records, `first_line` the line
     /// its first record is on.
     fn table(&self, bytes: Box<dyn Read + Send>, len: Option<u64>, first_line: u64) -> Table {
-        let reader = csv::ReaderBuilder::new()
-            .flexible(true)
-            .has_headers(false)
-            .terminator(csv::Terminator::Any(b'\n'))
-            .delimiter(self.delimiter)
-            .from_reader(Box::new(MarkBlankLines::records(bytes)) as Box<dyn Read + Send>);
+        let reader = csv_reader(bytes, self.delimiter, false);
         Table {
             name: self.name.clone(),
             source: Source {
@@ -385,6 +380,31 @@ impl<R: Read> Read for MarkBlankLines<R> {
     }
 }
 
+/// The csv reader every table reads through, over a whole file (`header`)
+/// or over a block of its records. `\n` alone ends a record: with the
+/// default CRLF terminator the csv crate reports the previous line for every
+/// record after a CRLF (BurntSushi/rust-csv#395), and evidence must cite the
+/// right line. The `\r` a Windows file leaves in its last field is trimmed
+/// off with the rest of the field's spaces. Empty lines are marked so that
+/// they are counted too.
+fn csv_reader(
+    bytes: Box<dyn Read + Send>,
+    delimiter: u8,
+    header: bool,
+) -> csv::Reader<Box<dyn Read + Send>> {
+    let marked: Box<dyn Read + Send> = if header {
+        Box::new(MarkBlankLines::new(bytes))
+    } else {
+        Box::new(MarkBlankLines::records(bytes))
+    };
+    csv::ReaderBuilder::new()
+        .flexible(true)
+        .has_headers(header)
+        .terminator(csv::Terminator::Any(b'\n'))
+        .delimiter(delimiter)
+        .from_reader(marked)
+}
+
 /// Drops the first `n` lines of a byte stream (a bank's preamble).
 fn skip_lines(
     mut reader: Box<dyn BufRead + Send>,
@@ -585,17 +605,8 @@ impl Table {
         line_offset: u64,
         errors: &mut InputErrors,
     ) -> Option<Table> {
-        // `\n` alone ends a record: with the default CRLF terminator the csv
-        // crate reports the previous line for every record after a CRLF
-        // (BurntSushi/rust-csv#395), and evidence must cite the right line.
-        // The `\r` a Windows file leaves in its last field is trimmed off
-        // with the rest of the field's spaces.
-        let mut reader = csv::ReaderBuilder::new()
-            .flexible(true)
-            .has_headers(true)
-            .terminator(csv::Terminator::Any(b'\n'))
-            .delimiter(profile.map_or(b',', FileProfile::delimiter_byte))
-            .from_reader(Box::new(MarkBlankLines::new(source)) as Box<dyn Read + Send>);
+        let delimiter = profile.map_or(b',', FileProfile::delimiter_byte);
+        let mut reader = csv_reader(source, delimiter, true);
         let header_line = Some(1 + line_offset);
         let header = match reader.byte_headers() {
             Ok(h) => h.clone(),
@@ -707,7 +718,7 @@ impl Table {
                 mapping,
                 raw: ByteRecord::new(),
                 current: ByteRecord::new(),
-                delimiter: profile.map_or(b',', FileProfile::delimiter_byte),
+                delimiter,
                 line_offset,
                 held: VecDeque::new(),
                 trailer_rows: profile.map_or(0, |p| p.trailer_rows),
