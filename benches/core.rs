@@ -16,6 +16,7 @@ fn landlord(dir: &Path) -> InputPaths {
         seed: 7,
         start: chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap_or_default(),
         out: dir.to_path_buf(),
+        profile: Vec::new(),
     };
     rent_audit::cmd::generate::run(&args).expect("generate the landlord");
     InputPaths::in_dir(dir, None)

@@ -139,6 +139,11 @@ pub struct GenerateArgs {
     /// The folder to write into (created if missing).
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
+    /// Write each file in the export shape a mapping profile reads (its
+    /// names, columns, dates, £ amounts, codes, preamble, encoding), so
+    /// `reconcile --profile` reads the same landlord back. Repeatable.
+    #[arg(long, value_name = "FILE")]
+    pub profile: Vec<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -856,50 +856,28 @@ fn the_terminal_gets_completions_a_man_page_quiet_runs_and_colour_only_when_want
     }
 }
 
-#[test]
-fn generate_writes_a_landlord_whose_truth_the_reconciliation_matches_exactly() {
-    let dir = tempfile::tempdir().expect("dir");
-    let gen = |out: &str| {
-        Command::new(env!("CARGO_BIN_EXE_rent-audit"))
-            .args([
-                "generate",
-                "--accounts",
-                "400",
-                "--months",
-                "6",
-                "--seed",
-                "11",
-                "--out",
-                out,
-            ])
-            .current_dir(dir.path())
-            .output()
-            .expect("generate")
-    };
-    assert_eq!(gen("a").status.code(), Some(0));
-    assert_eq!(gen("b").status.code(), Some(0));
-    for file in [
-        "accounts.csv",
-        "ledger.csv",
-        "bank.csv",
-        "schedules.csv",
-        "truth.json",
-    ] {
-        assert_eq!(
-            fs::read(dir.path().join("a").join(file)).expect("a"),
-            fs::read(dir.path().join("b").join(file)).expect("b"),
-            "{file}: the same seed gives the same bytes"
-        );
-    }
-    let out = Command::new(env!("CARGO_BIN_EXE_rent-audit"))
-        .args(["reconcile", "a", "--format", "json"])
-        .current_dir(dir.path())
+/// Runs `rent-audit ARGS` in `dir`.
+fn rent_audit(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_rent-audit"))
+        .args(args)
+        .current_dir(dir)
         .output()
-        .expect("reconcile");
+        .expect("rent-audit runs")
+}
+
+/// Reconciles the generated landlord in `dir/name` (read through
+/// `profiles`) and holds the report to its truth.json: every planted finding
+/// found and nothing else, every balance as planted, totals tied.
+fn assert_generated_truth(dir: &Path, name: &str, profiles: &[String]) {
+    let mut args = vec!["reconcile", name, "--format", "json"];
+    args.extend(profiles.iter().map(String::as_str));
+    let out = rent_audit(dir, &args);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     let report: serde_json::Value = serde_json::from_str(&text(&out.stdout)).expect("json");
-    let truth: serde_json::Value =
-        serde_json::from_str(&fs::read_to_string(dir.path().join("a/truth.json")).expect("truth"))
-            .expect("json");
+    let truth: serde_json::Value = serde_json::from_str(
+        &fs::read_to_string(dir.join(name).join("truth.json")).expect("truth"),
+    )
+    .expect("json");
     let key = |f: &serde_json::Value| {
         let by_txn = f["bank_id"].as_str().is_none_or(str::is_empty);
         let id = if by_txn {
@@ -928,12 +906,12 @@ fn generate_writes_a_landlord_whose_truth_the_reconciliation_matches_exactly() {
         found, planted,
         "every planted finding is found, and nothing else"
     );
-    for (t, a) in truth["balances"]
-        .as_array()
-        .expect("b")
-        .iter()
-        .zip(report["accounts"].as_array().expect("a"))
-    {
+    let (balances, accounts) = (
+        truth["balances"].as_array().expect("b"),
+        report["accounts"].as_array().expect("a"),
+    );
+    assert_eq!(balances.len(), accounts.len());
+    for (t, a) in balances.iter().zip(accounts) {
         assert_eq!(t["account_ref"], a["account_ref"]);
         assert_eq!(
             (&t["posted_balance"], &t["corrected_balance"]),
@@ -941,4 +919,129 @@ fn generate_writes_a_landlord_whose_truth_the_reconciliation_matches_exactly() {
         );
     }
     assert_eq!(report["totals"]["ties"], true);
+}
+
+const GENERATE: [&str; 7] = [
+    "generate",
+    "--accounts",
+    "400",
+    "--months",
+    "6",
+    "--seed",
+    "11",
+];
+
+#[test]
+fn generate_writes_a_landlord_whose_truth_the_reconciliation_matches_exactly() {
+    let dir = tempfile::tempdir().expect("dir");
+    let gen = |out: &str| rent_audit(dir.path(), &[&GENERATE[..], &["--out", out]].concat());
+    assert_eq!(gen("a").status.code(), Some(0));
+    assert_eq!(gen("b").status.code(), Some(0));
+    for file in [
+        "accounts.csv",
+        "ledger.csv",
+        "bank.csv",
+        "schedules.csv",
+        "truth.json",
+    ] {
+        assert_eq!(
+            fs::read(dir.path().join("a").join(file)).expect("a"),
+            fs::read(dir.path().join("b").join(file)).expect("b"),
+            "{file}: the same seed gives the same bytes"
+        );
+    }
+    assert_generated_truth(dir.path(), "a", &[]);
+}
+
+/// A second system's shape, unlike Westshire's: semicolons, a signed
+/// ledger amount with credits positive, its own transaction ids and codes, a
+/// two-line trailer, the tenancy reference inside a narrative, ISO dates.
+const NORTHGATE_LIKE: &str = r#"
+[ledger]
+file = "exports/rent-transactions.txt"
+delimiter = ";"
+skip_rows = 1
+trailer_rows = 2
+[ledger.columns]
+txn_id = "Trans No"
+date = "Posted"
+bank_ref = "Bank Ref"
+method = "Pay Method"
+[ledger.amount]
+signed = "Value"
+negate = true
+[[ledger.extract]]
+field = "account_ref"
+column = "Narrative"
+pattern = 'TENANCY (?P<value>RA\d+)\b'
+[[ledger.codes]]
+column = "Type"
+set = "kind"
+map = { DR = "charge", CR = "payment", HB = "benefit" }
+[accounts.columns]
+rent = "Weekly Or Monthly Rent"
+"#;
+
+#[test]
+fn generate_writes_the_shape_a_profile_reads_and_its_truth_still_holds() {
+    let dir = tempfile::tempdir().expect("dir");
+    let westshire = messy_profiles();
+    let mut args: Vec<&str> = [&GENERATE[..], &["--out", "w"]].concat();
+    args.extend(westshire.iter().map(String::as_str));
+    let out = rent_audit(dir.path(), &args);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let statement = fs::read(dir.path().join("w/bank-statement.csv")).expect("statement");
+    assert!(
+        statement.starts_with(b"Export of bank-statement.csv"),
+        "the preamble skip_rows passes over"
+    );
+    assert!(
+        statement.windows(4).any(|w| w == b",\xa380"),
+        "windows-1252 pound signs"
+    );
+    let tenancies = fs::read_to_string(dir.path().join("w/tenancies.csv")).expect("tenancies");
+    assert!(
+        tenancies.starts_with("Tenancy Ref,Tenant,Rent,Start Date"),
+        "{tenancies}"
+    );
+    assert!(tenancies.contains(",01/01/2026,"), "UK dates");
+    assert_generated_truth(dir.path(), "w", &westshire);
+
+    let other = dir.path().join("other.toml");
+    fs::write(&other, NORTHGATE_LIKE).expect("profile");
+    let other = other.display().to_string();
+    let args = [&GENERATE[..], &["--out", "n", "--profile", &other]].concat();
+    let out = rent_audit(dir.path(), &args);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let ledger =
+        fs::read_to_string(dir.path().join("n/exports/rent-transactions.txt")).expect("ledger");
+    let lines: Vec<&str> = ledger.lines().collect();
+    assert!(
+        lines[1].starts_with("Trans No;Posted;Value;"),
+        "{}",
+        lines[1]
+    );
+    assert!(lines[2].contains(";TENANCY RA100000;DR"), "{}", lines[2]);
+    assert!(lines[lines.len() - 1].starts_with("End of export"));
+    assert_generated_truth(dir.path(), "n", &["--profile".into(), other]);
+}
+
+#[test]
+fn generate_refuses_a_shape_that_cannot_carry_the_data() {
+    let dir = tempfile::tempdir().expect("dir");
+    let narrow = dir.path().join("narrow.toml");
+    fs::write(
+        &narrow,
+        "[bank.columns]\nmethod = \"Type\"\n[[bank.codes]]\ncolumn = \"Type\"\nset = \"method\"\nmap = { DD = \"dd\", SO = \"standing_order\" }\n",
+    )
+    .expect("profile");
+    let out = rent_audit(
+        dir.path(),
+        &[&GENERATE[..], &["--out", "x", "--profile", "narrow.toml"]].concat(),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        text(&out.stderr).trim(),
+        "rent-audit: bank.csv:34: the profile cannot carry method = \"card\": the row written for it would read back as \"\""
+    );
 }

@@ -6,15 +6,18 @@
 //! has one right reading, so the truth is an exact oracle.
 
 use std::fs::File;
-use std::io::BufWriter;
+use std::io::{BufWriter, Write};
 use std::path::Path;
 
 use anyhow::{Context, Result};
 use chrono::{Datelike, Days, Months, NaiveDate};
+use rayon::prelude::*;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
 use crate::cli::GenerateArgs;
+use crate::input::{self, export::ExportShape, profile::section_name, profile::FileProfile};
+use crate::recon::model::SourceFile;
 use crate::recon::money::plain;
 
 /// splitmix64: small, fast, and the same on every platform and version.
@@ -79,28 +82,156 @@ enum Plant {
 }
 
 struct Writers {
-    accounts: csv::Writer<BufWriter<File>>,
-    ledger: csv::Writer<BufWriter<File>>,
-    bank: csv::Writer<BufWriter<File>>,
-    schedules: csv::Writer<BufWriter<File>>,
+    accounts: Sink,
+    ledger: Sink,
+    bank: Sink,
+    schedules: Sink,
 }
 
-fn writer(dir: &Path, name: &str, header: &[&str]) -> Result<csv::Writer<BufWriter<File>>> {
-    let path = dir.join(name);
-    let file = File::create(&path).with_context(|| format!("cannot create {}", path.display()))?;
-    let mut w = csv::Writer::from_writer(BufWriter::with_capacity(1 << 20, file));
-    w.write_record(header)?;
-    Ok(w)
+/// One output file: the contract's plain CSV, or with `--profile` the
+/// export shape its section describes.
+struct Sink {
+    out: csv::Writer<BufWriter<File>>,
+    /// Where each of the generator's columns sits among the contract's.
+    fields: Vec<usize>,
+    shape: Option<ExportShape>,
+    width: usize,
+    rows: u64,
+    /// Shaped rows wait here to be shaped and read back in parallel:
+    /// (canonical values, line).
+    pending: Vec<(Vec<String>, u64)>,
+}
+
+/// Rows shaped at a time: enough to keep every core busy.
+const SHAPE_BATCH: usize = 1 << 14;
+
+impl Sink {
+    fn new(dir: &Path, file: SourceFile, names: &[&str], fp: Option<&FileProfile>) -> Result<Sink> {
+        let contract = input::columns(file);
+        let file_name = fp
+            .and_then(|fp| fp.file.as_deref())
+            .unwrap_or(file.default_name());
+        let path = dir.join(file_name);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create {}", parent.display()))?;
+        }
+        let shape = fp
+            .map(|fp| {
+                let cited = Path::new(file_name)
+                    .file_name()
+                    .map_or(file_name.into(), |n| n.to_string_lossy());
+                ExportShape::new(&cited, fp, contract)
+                    .with_context(|| format!("profile section [{}]", section_name(file)))
+            })
+            .transpose()?;
+        let file =
+            File::create(&path).with_context(|| format!("cannot create {}", path.display()))?;
+        let mut buffered = BufWriter::with_capacity(1 << 20, file);
+        if let Some(shape) = &shape {
+            buffered.write_all(&shape.preamble()?)?;
+        }
+        let mut out = csv::WriterBuilder::new()
+            .delimiter(shape.as_ref().map_or(b',', |s| s.delimiter))
+            .from_writer(buffered);
+        match &shape {
+            Some(shape) => out.write_record(shape.header()?)?,
+            None => out.write_record(names)?,
+        }
+        let fields = names
+            .iter()
+            .map(|n| contract.iter().position(|c| c.name == *n))
+            .collect::<Option<Vec<usize>>>()
+            .context("a generated column is not in the contract")?;
+        Ok(Sink {
+            out,
+            fields,
+            shape,
+            width: contract.len(),
+            rows: 0,
+            pending: Vec::new(),
+        })
+    }
+
+    /// The id the next row will have: `own`, unless the export has no id
+    /// column and ids are made from the file and line.
+    fn id(&self, own: String) -> String {
+        match &self.shape {
+            Some(shape) if shape.line_id().is_some() => {
+                format!("{}:{}", shape.file_name, self.next_line())
+            }
+            _ => own,
+        }
+    }
+
+    fn next_line(&self) -> u64 {
+        let skipped = self.shape.as_ref().map_or(0, |s| s.skip_rows) as u64;
+        skipped + self.rows + 2
+    }
+
+    /// Writes one row given in the generator's column order.
+    fn write<const N: usize>(&mut self, values: [&str; N]) -> Result<()> {
+        match &self.shape {
+            None => self.out.write_record(values)?,
+            Some(_) => {
+                let mut canonical = vec![String::new(); self.width];
+                for (at, v) in self.fields.iter().zip(values) {
+                    canonical[*at] = v.to_string();
+                }
+                let line = self.next_line();
+                self.pending.push((canonical, line));
+                if self.pending.len() == SHAPE_BATCH {
+                    self.shape_pending()?;
+                }
+            }
+        }
+        self.rows += 1;
+        Ok(())
+    }
+
+    /// Shapes the waiting rows side by side and writes them in order; the
+    /// first row that cannot be shaped, in file order, is the error.
+    fn shape_pending(&mut self) -> Result<()> {
+        let Some(shape) = &self.shape else {
+            return Ok(());
+        };
+        let shaped: Vec<Result<Vec<Vec<u8>>>> = self
+            .pending
+            .par_iter()
+            .map(|(values, line)| {
+                let canonical: Vec<&str> = values.iter().map(String::as_str).collect();
+                shape.row(&canonical, *line)
+            })
+            .collect();
+        for raw in shaped {
+            self.out.write_record(&raw?)?;
+        }
+        self.pending.clear();
+        Ok(())
+    }
+
+    fn finish(&mut self) -> Result<()> {
+        self.shape_pending()?;
+        if let Some(shape) = &self.shape {
+            for row in shape.trailer()? {
+                self.out.write_record(&row)?;
+            }
+        }
+        self.out.flush()?;
+        Ok(())
+    }
 }
 
 pub fn run(args: &GenerateArgs) -> Result<u8> {
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("cannot create {}", args.out.display()))?;
     let dir = args.out.as_path();
+    let profile = super::profile(&args.profile)?;
+    let section = |file: SourceFile| profile.as_ref().and_then(|p| p.section(file));
     let mut w = Writers {
-        accounts: writer(
+        accounts: Sink::new(
             dir,
-            "accounts.csv",
+            SourceFile::Accounts,
             &[
                 "account_ref",
                 "tenant_name",
@@ -112,10 +243,11 @@ pub fn run(args: &GenerateArgs) -> Result<u8> {
                 "payment_refs",
                 "benefit",
             ],
+            section(SourceFile::Accounts),
         )?,
-        ledger: writer(
+        ledger: Sink::new(
             dir,
-            "ledger.csv",
+            SourceFile::Ledger,
             &[
                 "txn_id",
                 "account_ref",
@@ -127,15 +259,17 @@ pub fn run(args: &GenerateArgs) -> Result<u8> {
                 "bank_ref",
                 "description",
             ],
+            section(SourceFile::Ledger),
         )?,
-        bank: writer(
+        bank: Sink::new(
             dir,
-            "bank.csv",
+            SourceFile::Bank,
             &["bank_id", "date", "amount", "reference", "payer", "method"],
+            section(SourceFile::Bank),
         )?,
-        schedules: writer(
+        schedules: Sink::new(
             dir,
-            "schedules.csv",
+            SourceFile::Schedules,
             &[
                 "batch_ref",
                 "account_ref",
@@ -143,6 +277,7 @@ pub fn run(args: &GenerateArgs) -> Result<u8> {
                 "period_start",
                 "period_end",
             ],
+            section(SourceFile::Schedules),
         )?,
     };
     let start = args.start;
@@ -222,7 +357,7 @@ pub fn run(args: &GenerateArgs) -> Result<u8> {
         } else {
             account_ref.clone()
         };
-        w.accounts.write_record([
+        w.accounts.write([
             account_ref.as_str(),
             name.as_str(),
             "assured",
@@ -244,7 +379,7 @@ pub fn run(args: &GenerateArgs) -> Result<u8> {
                             on: &str|
          -> Result<String> {
             txn_n += 1;
-            let id = format!("T{txn_n:09}");
+            let id = w.ledger.id(format!("T{txn_n:09}"));
             // Signed as a debit, as in the model: a credit is negative.
             let money = |d: Decimal| {
                 if d > Decimal::ZERO {
@@ -253,7 +388,7 @@ pub fn run(args: &GenerateArgs) -> Result<u8> {
                     String::new()
                 }
             };
-            w.ledger.write_record([
+            w.ledger.write([
                 id.as_str(),
                 on,
                 &date.to_string(),
@@ -288,7 +423,7 @@ pub fn run(args: &GenerateArgs) -> Result<u8> {
                 let amount = weekly * Decimal::from(4);
                 let batch = format!("HB-{:04}", k + 1);
                 let (from, to) = (*run - Days::new(28), *run - Days::new(1));
-                w.schedules.write_record([
+                w.schedules.write([
                     batch.as_str(),
                     &account_ref,
                     &plain(amount),
@@ -308,10 +443,10 @@ pub fn run(args: &GenerateArgs) -> Result<u8> {
                     continue;
                 }
                 bank_n += 1;
-                let bank_id = format!("B{bank_n:09}");
+                let bank_id = w.bank.id(format!("B{bank_n:09}"));
                 let here = plant != Plant::None && k == plant_at;
                 let unreadable = here && plant == Plant::Unidentified;
-                w.bank.write_record([
+                w.bank.write([
                     bank_id.as_str(),
                     &paid.to_string(),
                     &plain(rent),
@@ -461,8 +596,8 @@ pub fn run(args: &GenerateArgs) -> Result<u8> {
         if !run_totals[k].is_zero() {
             bank_n += 1;
             let batch = format!("HB-{:04}", k + 1);
-            w.bank.write_record([
-                format!("B{bank_n:09}").as_str(),
+            w.bank.write([
+                w.bank.id(format!("B{bank_n:09}")).as_str(),
                 &run.to_string(),
                 &plain(run_totals[k]),
                 &batch,
@@ -471,13 +606,13 @@ pub fn run(args: &GenerateArgs) -> Result<u8> {
             ])?;
         }
     }
-    for wr in [
+    for sink in [
         &mut w.accounts,
         &mut w.ledger,
         &mut w.bank,
         &mut w.schedules,
     ] {
-        wr.flush()?;
+        sink.finish()?;
     }
     let path = dir.join("truth.json");
     let file = File::create(&path).with_context(|| format!("cannot create {}", path.display()))?;

@@ -59,9 +59,9 @@ pub fn with_threads<T: Send>(threads: Option<usize>, f: impl FnOnce() -> T + Sen
 }
 
 /// The profiles the arguments name, merged; `None` if none.
-pub fn profile(files: &InputFiles) -> Result<Option<Profile>> {
+pub fn profile(paths: &[std::path::PathBuf]) -> Result<Option<Profile>> {
     let mut merged: Option<Profile> = None;
-    for path in &files.profile {
+    for path in paths {
         let p = Profile::load(path)?;
         merged = Some(match merged {
             None => p,
@@ -176,7 +176,7 @@ pub fn load_and_reconcile(
     rules: &RuleArgs,
     output: Option<&Path>,
 ) -> Result<Reconciled> {
-    let profile = profile(files)?;
+    let profile = profile(&files.profile)?;
     let paths = input_paths(dir, files, profile.as_ref())?;
     let mode = if files.lenient {
         Mode::Lenient

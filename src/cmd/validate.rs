@@ -16,7 +16,7 @@ use crate::recon::model::{Dataset, SourceFile};
 use crate::recon::money::pounds;
 
 pub fn run(args: &ValidateArgs) -> Result<u8> {
-    let profile = super::profile(&args.input.files)?;
+    let profile = super::profile(&args.input.files.profile)?;
     let paths = super::input_paths(
         args.input.dir.as_deref(),
         &args.input.files,

@@ -2,9 +2,10 @@
 //! readers expect, built field by field (columns, amounts, dates, extraction,
 //! code tables, rules, generated ids). Problems name the source column.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
-use chrono::NaiveDate;
+use chrono::format::{Item, Parsed, StrftimeItems};
 use csv::ByteRecord;
 use regex::Regex;
 
@@ -13,7 +14,7 @@ use super::table::{Column, ColumnType};
 
 /// Where one canonical field's value comes from, before rules apply.
 #[derive(Clone, Debug)]
-enum Source {
+pub(super) enum Source {
     Column(usize),
     /// A ledger/bank amount from the profile's amount style.
     Amount(AmountRole),
@@ -23,7 +24,7 @@ enum Source {
 }
 
 #[derive(Clone, Copy, Debug)]
-enum AmountRole {
+pub(super) enum AmountRole {
     /// bank `amount`: signed, positive received.
     Signed,
     /// ledger `debit` or `credit` from a signed column or in/out columns.
@@ -33,37 +34,41 @@ enum AmountRole {
 
 /// A code table compiled: canonical field, raw column, lower-cased codes.
 #[derive(Debug)]
-struct Codes {
-    field: usize,
-    column: usize,
-    map: HashMap<String, String>,
-    default: Option<String>,
+pub(super) struct Codes {
+    pub(super) field: usize,
+    pub(super) column: usize,
+    pub(super) map: HashMap<String, String>,
+    pub(super) default: Option<String>,
 }
 
 /// An if-rule compiled: raw column, pattern, (canonical field, value) pairs.
 #[derive(Debug)]
-struct CompiledRule {
-    column: usize,
-    pattern: Regex,
-    sets: Vec<(usize, String)>,
+pub(super) struct CompiledRule {
+    pub(super) column: usize,
+    pub(super) pattern: Regex,
+    pub(super) sets: Vec<(usize, String)>,
 }
 
 /// A profile section compiled against one file's header.
 #[derive(Debug)]
 pub struct Mapping {
     file: String,
-    sources: Vec<Source>,
-    types: Vec<ColumnType>,
+    pub(super) sources: Vec<Source>,
+    pub(super) types: Vec<ColumnType>,
     names: Vec<&'static str>,
-    date_formats: Vec<String>,
+    pub(super) date_formats: Vec<String>,
+    /// The formats parsed once: parsing a format string per date was a
+    /// fifth of a profiled read.
+    date_items: Vec<Vec<Item<'static>>>,
     /// Raw positions of the amount style's columns.
-    signed: Option<usize>,
-    negate: bool,
-    money_in: Option<usize>,
-    money_out: Option<usize>,
-    extracts: Vec<(usize, usize, Regex)>,
-    codes: Vec<Codes>,
-    rules: Vec<CompiledRule>,
+    pub(super) signed: Option<usize>,
+    pub(super) negate: bool,
+    pub(super) money_in: Option<usize>,
+    pub(super) money_out: Option<usize>,
+    /// (canonical field, raw column, pattern).
+    pub(super) extracts: Vec<(usize, usize, Regex)>,
+    pub(super) codes: Vec<Codes>,
+    pub(super) rules: Vec<CompiledRule>,
     pub header: Vec<String>,
 }
 
@@ -200,6 +205,11 @@ impl Mapping {
             names: columns.iter().map(|c| c.name).collect(),
             sources,
             date_formats: fp.date_formats.clone(),
+            date_items: fp
+                .date_formats
+                .iter()
+                .filter_map(|f| StrftimeItems::new(f).parse_to_owned().ok())
+                .collect(),
             signed,
             negate: amount.negate,
             money_in,
@@ -282,23 +292,25 @@ impl Mapping {
         line: u64,
         out: &mut ByteRecord,
     ) -> Result<(), Vec<FieldError>> {
-        let text = |c: usize| -> String {
-            String::from_utf8_lossy(raw.get(c).unwrap_or_default())
-                .trim()
-                .to_string()
+        // Borrowed from the record where it is UTF-8, as it nearly always is.
+        let text = |c: usize| -> Cow<'_, str> {
+            match String::from_utf8_lossy(raw.get(c).unwrap_or_default()) {
+                Cow::Borrowed(t) => Cow::Borrowed(t.trim()),
+                Cow::Owned(t) => Cow::Owned(t.trim().to_string()),
+            }
         };
         let mut errors: Vec<FieldError> = Vec::new();
-        let mut values: Vec<String> = Vec::with_capacity(self.sources.len());
+        let mut values: Vec<Cow<'_, str>> = Vec::with_capacity(self.sources.len());
         for (i, source) in self.sources.iter().enumerate() {
             let v = match source {
                 Source::Column(c) => text(*c),
-                Source::LineId => format!("{}:{line}", self.file),
-                Source::Nothing => String::new(),
+                Source::LineId => Cow::Owned(format!("{}:{line}", self.file)),
+                Source::Nothing => Cow::Borrowed(""),
                 Source::Amount(role) => match self.amount(raw, *role) {
-                    Ok(v) => v,
+                    Ok(v) => Cow::Owned(v),
                     Err(e) => {
                         errors.push(e);
-                        String::new()
+                        Cow::Borrowed("")
                     }
                 },
             };
@@ -306,7 +318,9 @@ impl Mapping {
             if self.types[i] == ColumnType::Money && !values[i].is_empty() {
                 if let Source::Column(c) = source {
                     match clean_money(&values[i]) {
-                        Ok(m) if super::parse::money(m.as_bytes()).is_ok() => values[i] = m,
+                        Ok(m) if super::parse::money(m.as_bytes()).is_ok() => {
+                            values[i] = Cow::Owned(m)
+                        }
                         _ => errors.push((*c, money_error(&values[i]))),
                     }
                 }
@@ -320,14 +334,14 @@ impl Mapping {
                     .or_else(|| caps.get(1))
                     .or_else(|| caps.get(0));
                 if let Some(m) = m {
-                    values[*f] = m.as_str().trim().to_string();
+                    values[*f] = Cow::Owned(m.as_str().trim().to_string());
                 }
             }
         }
         for t in &self.codes {
             let code = text(t.column);
             match t.map.get(&code.to_lowercase()).or(t.default.as_ref()) {
-                Some(word) => values[t.field] = word.clone(),
+                Some(word) => values[t.field] = Cow::Borrowed(word),
                 None if code.is_empty() => {}
                 None => errors.push((
                     t.column,
@@ -341,7 +355,7 @@ impl Mapping {
         for r in &self.rules {
             if r.pattern.is_match(&text(r.column)) {
                 for (f, v) in &r.sets {
-                    values[*f] = v.clone();
+                    values[*f] = Cow::Borrowed(v);
                 }
             }
         }
@@ -349,7 +363,7 @@ impl Mapping {
             for (i, ty) in self.types.iter().enumerate() {
                 if *ty == ColumnType::Date && !values[i].is_empty() {
                     match self.date(&values[i]) {
-                        Ok(d) => values[i] = d,
+                        Ok(d) => values[i] = Cow::Owned(d),
                         Err(m) => errors.push((self.raw_column(i).unwrap_or(0), m)),
                     }
                 }
@@ -367,14 +381,17 @@ impl Mapping {
     }
 
     fn date(&self, v: &str) -> Result<String, String> {
-        for f in &self.date_formats {
-            if let Ok(d) = NaiveDate::parse_from_str(v, f) {
-                return Ok(d.format("%Y-%m-%d").to_string());
+        for items in &self.date_items {
+            let mut parsed = Parsed::new();
+            if let Ok(d) = chrono::format::parse(&mut parsed, v, items.iter())
+                .and_then(|()| parsed.to_naive_date())
+            {
+                return Ok(d.to_string());
             }
         }
         // ISO dates are always understood.
         if let Ok(d) = super::parse::date(v.as_bytes()) {
-            return Ok(d.format("%Y-%m-%d").to_string());
+            return Ok(d.to_string());
         }
         Err(format!(
             "expected a date in the profile's format{} {}, found {v:?} (or it is not a calendar date)",

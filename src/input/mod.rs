@@ -3,6 +3,7 @@
 //! collected and returned together, each located by file:line:column.
 
 pub mod error;
+pub mod export;
 pub mod guess;
 pub mod mapping;
 pub mod parse;
@@ -378,6 +379,16 @@ impl UniqueIds {
         if self.seen.is_none() {
             self.set_aside.push((id, line));
         }
+    }
+}
+
+/// The contract's columns for `file`, in order.
+pub fn columns(file: SourceFile) -> &'static [Column] {
+    match file {
+        SourceFile::Accounts => ACCOUNT_COLUMNS,
+        SourceFile::Ledger => LEDGER_COLUMNS,
+        SourceFile::Bank => BANK_COLUMNS,
+        SourceFile::Schedules => SCHEDULE_COLUMNS,
     }
 }
 
