@@ -7,6 +7,7 @@
 use chrono::{Datelike, Days, Months, NaiveDate};
 use rayon::prelude::*;
 use rust_decimal::Decimal;
+use rustc_hash::FxHashMap;
 
 use super::finding::{Finding, FindingKind, Severity};
 use super::model::{Account, AccountId, Dataset, PostingKind, RentPeriod};
@@ -144,9 +145,20 @@ fn check_account(
     let account = data.account(id);
     let rent = account.rent;
     let amount_of = |p: usize| data.postings[p].amount;
+    // How often each amount is charged, counted once and only if a charge
+    // other than the rent asks.
+    let counts = std::cell::OnceCell::new();
     let usual = |amount: Decimal| {
-        amount == rent
-            || charges.iter().filter(|&&q| amount_of(q) == amount).count() >= USUAL_CHARGE_COUNT
+        amount == rent || {
+            let counts = counts.get_or_init(|| {
+                let mut counts: FxHashMap<Decimal, usize> = FxHashMap::default();
+                for &q in charges {
+                    *counts.entry(amount_of(q)).or_default() += 1;
+                }
+                counts
+            });
+            counts.get(&amount).copied().unwrap_or(0) >= USUAL_CHARGE_COUNT
+        }
     };
     let anchor = charges
         .iter()
@@ -163,12 +175,24 @@ fn check_account(
         .map(|d| (d, false))
         .collect();
     let tol = tolerance(account.rent_period);
+    let day = |d: NaiveDate| i64::from(d.num_days_from_ce());
+    // Due dates ascend, so those within `tol` days of a date are one run:
+    // found by bisection, not by a scan of the year per charge.
+    let near = |due: &[(NaiveDate, bool)], on: NaiveDate| {
+        let on = day(on);
+        let lo = due.partition_point(|(d, _)| day(*d) < on - tol);
+        let hi = due.partition_point(|(d, _)| day(*d) <= on + tol);
+        lo..hi
+    };
     let nearest_free = |due: &[(NaiveDate, bool)], on: NaiveDate| {
-        due.iter()
+        let window = near(due, on);
+        let start = window.start;
+        due[window]
+            .iter()
             .enumerate()
-            .filter(|(_, (d, covered))| !covered && (*d - on).num_days().abs() <= tol)
-            .min_by_key(|(_, (d, _))| ((*d - on).num_days().abs(), *d))
-            .map(|(i, _)| i)
+            .filter(|(_, (_, covered))| !covered)
+            .min_by_key(|(_, (d, _))| ((day(*d) - day(on)).abs(), *d))
+            .map(|(i, _)| start + i)
     };
 
     let mut findings = Vec::new();
@@ -182,10 +206,7 @@ fn check_account(
                     due[i].1 = true;
                     Charge::Regular
                 }
-                None if due
-                    .iter()
-                    .any(|(d, _)| (*d - posting.date).num_days().abs() <= tol) =>
-                {
+                None if !near(&due, posting.date).is_empty() => {
                     Charge::Double(posting.date)
                 }
                 // Outside any due date we know of (before the ledger starts, say).
@@ -194,11 +215,8 @@ fn check_account(
         } else if whole_periods.fract().is_zero() && whole_periods > Decimal::ONE {
             // A lump: the most recent uncovered due dates up to this charge.
             let k = whole_periods.to_string().parse::<usize>().unwrap_or(0);
-            let covered: Vec<usize> = due
-                .iter()
-                .enumerate()
-                .filter(|(_, (d, c))| !c && (*d - posting.date).num_days() <= tol)
-                .map(|(i, _)| i)
+            let covered: Vec<usize> = (0..near(&due, posting.date).end)
+                .filter(|&i| !due[i].1)
                 .rev()
                 .take(k)
                 .collect();

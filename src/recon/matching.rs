@@ -13,7 +13,7 @@ use smallvec::SmallVec;
 
 use super::finding::{Finding, FindingKind, Outcome, Severity};
 use super::identify::{self, Identity, RefIndex};
-use super::model::{AccountId, BankLine, Dataset, Posting, PostingKind, Text};
+use super::model::{days_between, AccountId, BankLine, Dataset, Posting, PostingKind, Text};
 use super::money::pounds;
 
 /// The rules' settings.
@@ -431,7 +431,7 @@ fn assign(
 
 /// Days from the money's arrival to the posting.
 fn lag(posting: &Posting, receipt: &Receipt) -> i64 {
-    (posting.date - receipt.date).num_days()
+    days_between(receipt.date, posting.date)
 }
 
 /// How unlikely a posting `days` after its money is: later is likelier than
@@ -863,7 +863,7 @@ impl State<'_> {
             return match &receipt.identity {
                 Identity::Account(a, basis) => {
                     let acc = &self.data.account(*a).account_ref;
-                    let waiting = (self.opts.as_at - receipt.date).num_days();
+                    let waiting = days_between(receipt.date, self.opts.as_at);
                     let mut f = finding(
                         FindingKind::UnpostedReceipt,
                         Some(*a),
@@ -1125,7 +1125,7 @@ impl State<'_> {
             // A duplicate is keyed again soon after the first posting, the same way.
             let near_first = |q: usize| {
                 let first = &self.data.postings[q];
-                let days = (posting.date - first.date).num_days();
+                let days = days_between(first.date, posting.date);
                 first.account == posting.account
                     && (0..=self.opts.posting_days).contains(&days)
                     && (first.method == posting.method
@@ -1359,7 +1359,7 @@ mod outflows {
                 .flatten()
             {
                 let q = &data.postings[p];
-                let days = (q.date - line.date).num_days();
+                let days = days_between(line.date, q.date);
                 if !taken[p]
                     && q.kind == flow.ledger_kind
                     && q.amount == -line.amount
@@ -1504,7 +1504,7 @@ mod outflows {
             }
             // A second reversal of a return already reversed: keyed twice.
             let reversed_before = reversed.iter().find(|&&(a, amount, on, _, _)| {
-                let days = (q.date - on).num_days();
+                let days = days_between(on, q.date);
                 q.kind == PostingKind::Reversal
                     && a == q.account
                     && amount == q.amount
