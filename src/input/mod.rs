@@ -591,7 +591,9 @@ fn read_ledger(
         };
         let method = r.opt_word(6, Method::from_word, Method::expected);
         let bank_ref = r.opt_text(7);
-        let description = r.text(8).map(Text::from);
+        let description = r
+            .text(8)
+            .map(|d| (!d.is_empty()).then(|| Box::new(Text::from(d))));
         if !r.ok() {
             r.note_money(amount.or(debit.flatten()).or(credit.flatten().map(|c| -c)));
             if let Some(id) = txn_id {

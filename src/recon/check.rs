@@ -449,8 +449,8 @@ fn statement(book: &Book<'_>, id: AccountId, from: NaiveDate) -> Vec<StatementLi
             PostingKind::Writeoff => "write-off",
         };
         let mut description = format!("{} {kind}", p.txn_id);
-        if !p.description.is_empty() {
-            description.push_str(&format!(": {}", p.description));
+        if !p.description().is_empty() {
+            description.push_str(&format!(": {}", p.description()));
         }
         let note = if book.late.contains(&i) {
             "posted late".to_string()

@@ -207,11 +207,16 @@ pub struct Posting {
     pub amount: Decimal,
     pub method: Option<Method>,
     pub bank_ref: Option<Text>,
-    pub description: Text,
+    /// Boxed: nearly every posting has none, and the box is a third the size.
+    pub description: Option<Box<Text>>,
     pub row: RowRef,
 }
 
 impl Posting {
+    pub fn description(&self) -> &str {
+        self.description.as_deref().map_or("", Text::as_str)
+    }
+
     pub fn is_credit(&self) -> bool {
         self.amount.is_sign_negative() && !self.amount.is_zero()
     }

@@ -72,7 +72,7 @@ impl Builder {
             amount,
             method: Some(Method::BankTransfer),
             bank_ref: bank_ref.map(Text::from),
-            description: Text::default(),
+            description: None,
             row: RowRef {
                 file: SourceFile::Ledger,
                 line,
