@@ -206,9 +206,7 @@ fn check_account(
                     due[i].1 = true;
                     Charge::Regular
                 }
-                None if !near(&due, posting.date).is_empty() => {
-                    Charge::Double(posting.date)
-                }
+                None if !near(&due, posting.date).is_empty() => Charge::Double(posting.date),
                 // Outside any due date we know of (before the ledger starts, say).
                 None => Charge::Regular,
             }
