@@ -35,10 +35,18 @@ pub struct ExportShape {
     extracts: Vec<(usize, Vec<Extraction>)>,
     /// Rules as samples that match their pattern.
     rule_samples: Vec<String>,
-    /// Code columns: every key any of its tables knows, in profile order,
-    /// as written and as looked up.
-    code_keys: Vec<(usize, Vec<(String, String)>)>,
+    code_columns: Vec<CodeColumn>,
     mapping: Mapping,
+}
+
+/// A raw column that code tables read.
+struct CodeColumn {
+    column: usize,
+    /// The mapping's code tables on this column.
+    tables: Vec<usize>,
+    /// Every key any of them knows, in profile order: as written, and as
+    /// looked up (trimmed, lower-cased).
+    keys: Vec<(String, String)>,
 }
 
 impl ExportShape {
@@ -63,26 +71,28 @@ impl ExportShape {
             .iter()
             .map(|r| matching(r.pattern.as_str()))
             .collect::<Result<_>>()?;
-        let mut code_keys: Vec<(usize, Vec<(String, String)>)> = Vec::new();
-        for t in &fp.codes {
-            let Some(column) = header
+        // The mapping compiled every code table in the profile's order.
+        let mut code_columns: Vec<CodeColumn> = Vec::new();
+        for (i, (compiled, t)) in mapping.codes.iter().zip(&fp.codes).enumerate() {
+            let at = match code_columns
                 .iter()
-                .position(|h| h.eq_ignore_ascii_case(&t.column))
-            else {
-                continue;
-            };
-            let at = match code_keys.iter().position(|(c, _)| *c == column) {
+                .position(|c| c.column == compiled.column)
+            {
                 Some(at) => at,
                 None => {
-                    code_keys.push((column, Vec::new()));
-                    code_keys.len() - 1
+                    code_columns.push(CodeColumn {
+                        column: compiled.column,
+                        tables: Vec::new(),
+                        keys: Vec::new(),
+                    });
+                    code_columns.len() - 1
                 }
             };
+            let entry = &mut code_columns[at];
+            entry.tables.push(i);
             for key in t.map.keys() {
-                if !code_keys[at].1.iter().any(|(k, _)| k == key) {
-                    code_keys[at]
-                        .1
-                        .push((key.clone(), key.trim().to_lowercase()));
+                if !entry.keys.iter().any(|(k, _)| k == key) {
+                    entry.keys.push((key.clone(), key.trim().to_lowercase()));
                 }
             }
         }
@@ -100,7 +110,7 @@ impl ExportShape {
             },
             extracts,
             rule_samples,
-            code_keys,
+            code_columns,
             mapping,
         })
     }
@@ -221,30 +231,26 @@ impl ExportShape {
                     .fold(pieces[0].clone(), |a, b| overlap(&a, b));
             }
         }
-        for (column, keys) in &self.code_keys {
-            raw[*column] = self.code(*column, keys, canonical);
+        for c in &self.code_columns {
+            raw[c.column] = self.code(c, canonical);
         }
         Ok(raw)
     }
 
-    /// The first code that every table on `column` reads as the row's value;
+    /// The first code that every table on the column reads as the row's value;
     /// an empty cell (a table's default) if none does, for a rule to set.
-    fn code(&self, column: usize, keys: &[(String, String)], canonical: &[&str]) -> String {
-        let tables: Vec<_> = self
-            .mapping
-            .codes
-            .iter()
-            .filter(|t| t.column == column)
-            .collect();
+    fn code(&self, c: &CodeColumn, canonical: &[&str]) -> String {
         let reads = |lowered: &str| {
-            tables.iter().all(|t| {
+            c.tables.iter().all(|&i| {
+                let t = &self.mapping.codes[i];
                 let word = t.map.get(lowered).or(t.default.as_ref());
                 word.map_or(lowered.is_empty() && canonical[t.field].is_empty(), |w| {
                     *w == canonical[t.field]
                 })
             })
         };
-        keys.iter()
+        c.keys
+            .iter()
             .find(|(_, lowered)| reads(lowered))
             .map(|(key, _)| key.clone())
             .unwrap_or_default()
