@@ -159,6 +159,14 @@ impl ExportShape {
     /// columns), to be written at `line`: encoded, and checked by reading it
     /// back through the profile.
     pub fn row(&self, canonical: &[&str], line: u64) -> Result<Vec<Vec<u8>>> {
+        if canonical.len() != self.columns.len() {
+            bail!(
+                "{}:{line}: a row of {} values for {} columns",
+                self.file_name,
+                canonical.len(),
+                self.columns.len()
+            );
+        }
         let line_id = self
             .line_id()
             .map(|f| (f, format!("{}:{line}", self.file_name)));
