@@ -525,30 +525,15 @@ pub fn run(args: &GenerateArgs) -> Result<u8> {
                         posted -= rent * Decimal::from(2);
                         plant_finding("duplicate_posting", "", vec![t1, t2], rent);
                     }
-                    (true, Plant::Late) if paid + Days::new(9) <= end => {
-                        let t = next_txn(
-                            &mut w,
-                            paid + Days::new(9),
-                            "payment",
-                            -rent,
-                            method,
-                            bank_ref,
-                            &account_ref,
-                        )?;
-                        posted -= rent;
-                        plant_finding("late_posting", "", vec![t], Decimal::ZERO);
-                    }
                     _ => {
-                        next_txn(
-                            &mut w,
-                            post_on,
-                            "payment",
-                            -rent,
-                            method,
-                            bank_ref,
-                            &account_ref,
-                        )?;
+                        let late = here && plant == Plant::Late && paid + Days::new(9) <= end;
+                        let on = if late { paid + Days::new(9) } else { post_on };
+                        let t =
+                            next_txn(&mut w, on, "payment", -rent, method, bank_ref, &account_ref)?;
                         posted -= rent;
+                        if late {
+                            plant_finding("late_posting", "", vec![t], Decimal::ZERO);
+                        }
                     }
                 }
             }

@@ -4,7 +4,6 @@
 //! refused with the field and the value, never written wrong.
 
 use anyhow::{bail, Context, Result};
-use chrono::format::{Item, StrftimeItems};
 use csv::ByteRecord;
 use regex_syntax::hir::{Class, Hir, HirKind};
 
@@ -29,8 +28,9 @@ pub struct ExportShape {
     encoding: Encoding,
     header: Vec<String>,
     columns: &'static [Column],
-    /// The profile's first date format, parsed once.
-    date_format: Option<Vec<Item<'static>>>,
+    /// The canonical field whose value is the row's `file:line`, if the
+    /// profile gives the id no column.
+    line_id: Option<usize>,
     /// For each raw column with extractions, what each extracts.
     extracts: Vec<(usize, Vec<Extraction>)>,
     /// Rules as samples that match their pattern.
@@ -104,10 +104,10 @@ impl ExportShape {
             encoding: fp.encoding,
             header,
             columns,
-            date_format: match fp.date_formats.first() {
-                Some(f) => Some(StrftimeItems::new(f).parse_to_owned()?),
-                None => None,
-            },
+            line_id: mapping
+                .sources
+                .iter()
+                .position(|s| matches!(s, Source::LineId)),
             extracts,
             rule_samples,
             code_columns,
@@ -118,10 +118,7 @@ impl ExportShape {
     /// The canonical field whose value is the row's `file:line`, if the
     /// profile gives the id no column.
     pub fn line_id(&self) -> Option<usize> {
-        self.mapping
-            .sources
-            .iter()
-            .position(|s| matches!(s, Source::LineId))
+        self.line_id
     }
 
     /// The header row, encoded.
@@ -251,7 +248,7 @@ impl ExportShape {
         let reads = |lowered: &str| {
             c.tables.iter().all(|&i| {
                 let t = &self.mapping.codes[i];
-                let word = t.map.get(lowered).or(t.default.as_ref());
+                let word = t.word(lowered);
                 word.map_or(lowered.is_empty() && canonical[t.field].is_empty(), |w| {
                     *w == canonical[t.field]
                 })
@@ -308,7 +305,8 @@ impl ExportShape {
     fn date(&self, iso: &str) -> Result<String> {
         let d = super::parse::date(iso.as_bytes())
             .map_err(|m| anyhow::anyhow!("{iso:?} is not an ISO date: {m}"))?;
-        Ok(match &self.date_format {
+        // Written in the profile's first format; the mapping parsed it once.
+        Ok(match self.mapping.date_items.first() {
             Some(items) => d.format_with_items(items.iter()).to_string(),
             None => iso.to_string(),
         })

@@ -41,6 +41,14 @@ pub(super) struct Codes {
     pub(super) default: Option<String>,
 }
 
+impl Codes {
+    /// The word `code` (trimmed, lower-cased) reads as: its entry, or the
+    /// table's default.
+    pub(super) fn word(&self, code: &str) -> Option<&String> {
+        self.map.get(code).or(self.default.as_ref())
+    }
+}
+
 /// An if-rule compiled: raw column, pattern, (canonical field, value) pairs.
 #[derive(Debug)]
 pub(super) struct CompiledRule {
@@ -54,12 +62,12 @@ pub(super) struct CompiledRule {
 pub struct Mapping {
     file: String,
     pub(super) sources: Vec<Source>,
-    pub(super) types: Vec<ColumnType>,
+    types: Vec<ColumnType>,
     names: Vec<&'static str>,
-    pub(super) date_formats: Vec<String>,
+    date_formats: Vec<String>,
     /// The formats parsed once: parsing a format string per date was a
     /// fifth of a profiled read.
-    date_items: Vec<Vec<Item<'static>>>,
+    pub(super) date_items: Vec<Vec<Item<'static>>>,
     /// Raw positions of the amount style's columns.
     pub(super) signed: Option<usize>,
     pub(super) negate: bool,
@@ -340,7 +348,7 @@ impl Mapping {
         }
         for t in &self.codes {
             let code = text(t.column);
-            match t.map.get(&code.to_lowercase()).or(t.default.as_ref()) {
+            match t.word(&code.to_lowercase()) {
                 Some(word) => values[t.field] = Cow::Borrowed(word),
                 None if code.is_empty() => {}
                 None => errors.push((
