@@ -178,7 +178,7 @@ pub fn match_all(data: &Dataset, index: &RefIndex, opts: MatchOptions) -> Matchi
                 .is_some_and(|r| st.receipts[r].share.is_some())
         })
         .collect();
-    let bank_keys = bank_keys(data, &is_bulk, opts);
+    let bank_keys = BankKeys::build(data, &is_bulk, opts);
 
     st.link_by_bank_ref(&cash_credits, &bank_keys, &line_receipts);
     st.link_by_window();
@@ -270,11 +270,24 @@ fn build_receipts(
         })
         .collect();
 
-    let mut receipts = Vec::new();
+    // Sized up front: doubling a vector of millions of receipts would touch
+    // twice the memory, and fresh pages cost the kernel's zeroing.
+    let wanted = data
+        .bank
+        .par_iter()
+        .zip(line_batch.par_iter())
+        .map(|(line, batch)| match batch {
+            Some(shares) => shares.len(),
+            None => usize::from(line.amount > Decimal::ZERO && line.date <= opts.as_at),
+        })
+        .sum();
+    let mut receipts = Vec::with_capacity(wanted);
+    let mut identities = identities.into_iter();
     let mut line_receipts = LineReceipts {
         start: Vec::with_capacity(data.bank.len() + 1),
     };
     for (i, line) in data.bank.iter().enumerate() {
+        let identity = identities.next().flatten();
         line_receipts.start.push(receipts.len());
         if line.date > opts.as_at {
             entries.push(BankEntry {
@@ -295,7 +308,7 @@ fn build_receipts(
                     share: None,
                     date: line.date,
                     amount: line.amount,
-                    identity: identities[i].clone().unwrap_or(Identity::Unknown),
+                    identity: identity.unwrap_or(Identity::Unknown),
                 });
             }
             Some(shares) => {
@@ -376,37 +389,136 @@ impl LineReceipts {
 }
 
 /// Normalised bank ids (and batch refs of bulk lines) to their bank line, for
-/// resolving a posting's `bank_ref`.
-fn bank_keys(data: &Dataset, is_bulk: &[bool], opts: MatchOptions) -> HashMap<Text, usize> {
-    // Only the keys something quotes (a posting's bank ref, a DD return's
-    // returned id): a few, where every bank line has an id.
-    let quoted: rustc_hash::FxHashSet<Text> = data
-        .postings
-        .par_iter()
-        .filter_map(|p| p.bank_ref.as_deref())
-        .chain(data.bank.par_iter().filter_map(|b| b.returned_bank_id()))
-        .map(identify::normalise)
-        .collect();
-    let ids: Vec<(Text, usize)> = data
-        .bank
-        .par_iter()
-        .enumerate()
-        .filter(|(_, line)| line.date <= opts.as_at)
-        .map(|(i, line)| (identify::normalise(&line.bank_id), i))
-        .filter(|(key, _)| quoted.contains(key))
-        .collect();
-    let mut keys = HashMap::with_capacity_and_hasher(ids.len(), Default::default());
-    for (key, i) in ids {
-        keys.entry(key).or_insert(i);
+/// resolving a posting's `bank_ref` or a return's returned id. Keys are held
+/// as hashes of their normal form, built and probed without making the text:
+/// millions of lines, each probed at random, make the text's bytes and
+/// hashing the cost. A hit is checked against the line's own text, and a key
+/// whose hash another key already holds is kept by its text.
+struct BankKeys<'a> {
+    data: &'a Dataset,
+    /// Per shard (the hash's top bits), hash to line; `BY_REFERENCE` marks a
+    /// bulk line found by its batch ref rather than its id.
+    shards: Vec<HashMap<u64, u32>>,
+    clashes: HashMap<Text, u32>,
+    /// [`normal_hash`]; tests give a worse one to make keys clash.
+    hash: fn(&str) -> u64,
+}
+
+impl<'a> BankKeys<'a> {
+    const BY_REFERENCE: u32 = 1 << 31;
+    const SHARD_BITS: u32 = 4;
+
+    fn build(data: &'a Dataset, is_bulk: &[bool], opts: MatchOptions) -> Self {
+        Self::build_with(data, is_bulk, opts, normal_hash)
     }
-    for (i, line) in data.bank.iter().enumerate() {
-        // A bulk line's postings often carry the batch ref, not the bank id.
-        if is_bulk[i] {
-            keys.entry(identify::normalise(&line.reference))
-                .or_insert(i);
+
+    fn build_with(
+        data: &'a Dataset,
+        is_bulk: &[bool],
+        opts: MatchOptions,
+        hash: fn(&str) -> u64,
+    ) -> Self {
+        let in_time = |i: &usize| data.bank[*i].date <= opts.as_at;
+        // Ids first, then batch refs, each in line order: the first line to
+        // hold a key keeps it, and a bulk line's batch ref never displaces
+        // another line's id.
+        let keys: Vec<(u64, u32)> = (0..data.bank.len())
+            .into_par_iter()
+            .filter(in_time)
+            .map(|i| (hash(&data.bank[i].bank_id), i as u32))
+            .chain(
+                (0..data.bank.len())
+                    .into_par_iter()
+                    .filter(|&i| is_bulk[i])
+                    .map(|i| {
+                        let key = hash(&data.bank[i].reference);
+                        (key, i as u32 | Self::BY_REFERENCE)
+                    }),
+            )
+            .collect();
+        let built: Vec<_> = (0..1u64 << Self::SHARD_BITS)
+            .into_par_iter()
+            .map(|shard| {
+                let mut map: HashMap<u64, u32> = HashMap::default();
+                let mut clashes: Vec<(Text, u32)> = Vec::new();
+                let mine = keys
+                    .iter()
+                    .filter(|(h, _)| Self::shard(*h) == shard as usize);
+                for &(hash, tagged) in mine {
+                    match map.entry(hash) {
+                        std::collections::hash_map::Entry::Vacant(v) => {
+                            v.insert(tagged);
+                        }
+                        std::collections::hash_map::Entry::Occupied(o) => {
+                            let (held, new) = (key_text(data, *o.get()), key_text(data, tagged));
+                            if !normal_eq(held, new) {
+                                clashes.push((identify::normalise(new), tagged));
+                            }
+                        }
+                    }
+                }
+                (map, clashes)
+            })
+            .collect();
+        let mut keys = BankKeys {
+            data,
+            shards: Vec::with_capacity(built.len()),
+            clashes: HashMap::default(),
+            hash,
+        };
+        for (map, clashes) in built {
+            keys.shards.push(map);
+            for (text, tagged) in clashes {
+                keys.clashes.entry(text).or_insert(tagged);
+            }
         }
+        keys
     }
-    keys
+
+    fn shard(hash: u64) -> usize {
+        (hash >> (64 - Self::SHARD_BITS)) as usize
+    }
+
+    /// The bank line `key` names, if any.
+    fn get(&self, key: &str) -> Option<usize> {
+        let hash = (self.hash)(key);
+        let tagged = *self.shards[Self::shard(hash)].get(&hash)?;
+        if normal_eq(key_text(self.data, tagged), key) {
+            return Some((tagged & !Self::BY_REFERENCE) as usize);
+        }
+        let tagged = *self.clashes.get(&identify::normalise(key))?;
+        Some((tagged & !Self::BY_REFERENCE) as usize)
+    }
+}
+
+/// The text a tagged line is keyed by: its bank id, or its batch ref.
+fn key_text(data: &Dataset, tagged: u32) -> &str {
+    let line = &data.bank[(tagged & !BankKeys::BY_REFERENCE) as usize];
+    if tagged & BankKeys::BY_REFERENCE == 0 {
+        &line.bank_id
+    } else {
+        &line.reference
+    }
+}
+
+/// The bytes of `text`'s normal form (see [`identify::normalise`]).
+fn normal_bytes(text: &str) -> impl Iterator<Item = u8> + '_ {
+    text.bytes()
+        .filter(u8::is_ascii_alphanumeric)
+        .map(|b| b.to_ascii_uppercase())
+}
+
+fn normal_hash(text: &str) -> u64 {
+    use std::hash::Hasher;
+    let mut h = rustc_hash::FxHasher::default();
+    for b in normal_bytes(text) {
+        h.write_u8(b);
+    }
+    h.finish()
+}
+
+fn normal_eq(a: &str, b: &str) -> bool {
+    normal_bytes(a).eq(normal_bytes(b))
 }
 
 /// Greedy one-to-one assignment over candidate pairs `(cost, receipt,
@@ -483,7 +595,7 @@ impl State<'_> {
     fn link_by_bank_ref(
         &mut self,
         cash_credits: &[usize],
-        bank_keys: &HashMap<Text, usize>,
+        bank_keys: &BankKeys,
         line_receipts: &LineReceipts,
     ) {
         // A bulk line's shares (thousands in a Housing Benefit run) by
@@ -514,7 +626,7 @@ impl State<'_> {
             .par_iter()
             .map(|&p| {
                 let bank_ref = self.data.postings[p].bank_ref.as_deref()?;
-                bank_keys.get(&identify::normalise(bank_ref)).copied()
+                bank_keys.get(bank_ref)
             })
             .collect();
         for (&p, line) in cash_credits.iter().zip(lines) {
@@ -1229,7 +1341,7 @@ mod outflows {
         data: &Dataset,
         index: &RefIndex,
         opts: MatchOptions,
-        bank_keys: &HashMap<Text, usize>,
+        bank_keys: &BankKeys,
         entries: &mut Vec<BankEntry>,
         findings: &mut Vec<Finding>,
     ) -> Vec<(AccountId, usize)> {
@@ -1272,8 +1384,8 @@ mod outflows {
         let collections: rustc_hash::FxHashSet<Text> = outflows
             .iter()
             .filter_map(|&i| data.bank[i].returned_bank_id())
-            .filter_map(|id| bank_keys.get(&identify::normalise(id)))
-            .map(|&c| identify::normalise(&data.bank[c].bank_id))
+            .filter_map(|id| bank_keys.get(id))
+            .map(|c| identify::normalise(&data.bank[c].bank_id))
             .collect();
         let mut credited: HashMap<Text, AccountId> = HashMap::default();
         for (p, q) in data.postings.iter().enumerate() {
@@ -1310,9 +1422,7 @@ mod outflows {
             } else {
                 (FindingKind::UnmatchedRefund, PostingKind::Refund)
             };
-            let collection = line
-                .returned_bank_id()
-                .and_then(|id| bank_keys.get(&identify::normalise(id)).copied());
+            let collection = line.returned_bank_id().and_then(|id| bank_keys.get(id));
             let account = collection
                 .and_then(|c| {
                     let collected = &data.bank[c];
@@ -1619,3 +1729,54 @@ mod outflows {
 }
 
 pub use outflows::arudd_reason;
+
+#[cfg(test)]
+mod bank_key_tests {
+    use super::super::testkit::{date, Builder};
+    use super::*;
+
+    fn opts() -> MatchOptions {
+        MatchOptions {
+            as_at: date("2026-03-31"),
+            posting_days: 5,
+            match_days: 35,
+            lead_days: 3,
+        }
+    }
+
+    /// Lines 0-4: two lines with one id in two spellings, a bulk line whose
+    /// batch ref is another line's id, one after the as-at date.
+    fn lines() -> Builder {
+        let mut b = Builder::default();
+        b.bank("BNK-1", "2026-02-01", "10.00", "HB7", "");
+        b.bank("bnk 1", "2026-02-02", "10.00", "", "");
+        b.bank("BNK-2", "2026-02-03", "10.00", "BNK 1", "");
+        b.bank("BNK-3", "2026-02-04", "10.00", "HB7", "");
+        b.bank("BNK-4", "2026-04-04", "10.00", "", "");
+        b
+    }
+
+    fn found(keys: &BankKeys, asked: &[&str]) -> Vec<Option<usize>> {
+        asked.iter().map(|k| keys.get(k)).collect()
+    }
+
+    #[test]
+    fn the_first_line_holding_a_key_is_found_by_any_spelling() {
+        let b = lines();
+        let bulk = [false, false, true, true, false];
+        // With a one-bucket hash every key clashes with the first, so the
+        // clash path must give the same answers as the hashed one.
+        for hash in [normal_hash as fn(&str) -> u64, |_: &str| 0] {
+            let keys = BankKeys::build_with(&b.data, &bulk, opts(), hash);
+            assert_eq!(
+                found(
+                    &keys,
+                    &["bnk1", "BNK-2", "b.n.k.3", "HB 7", "BNK-4", "BNK-9", ""]
+                ),
+                // An id beats a batch ref; of two bulk lines with one batch
+                // ref the first; a line after the as-at date is not there.
+                [Some(0), Some(2), Some(3), Some(3), None, None, None]
+            );
+        }
+    }
+}
