@@ -13,7 +13,9 @@ use smallvec::SmallVec;
 
 use super::finding::{Finding, FindingKind, Outcome, Severity};
 use super::identify::{self, Identity, RefIndex};
-use super::model::{days_between, AccountId, BankLine, Dataset, Posting, PostingKind, Text};
+use super::model::{
+    days_between, AccountId, BankLine, Dataset, Posting, PostingKind, ScheduleShare, Text,
+};
 use super::money::pounds;
 
 /// The rules' settings.
@@ -74,6 +76,14 @@ type Pair = (usize, usize);
 /// A possible pair with its cost: `(cost, receipt, posting)`.
 type Candidate = (i64, usize, usize);
 
+/// A receipt or posting with its date as a day number.
+type Dated = (i32, usize);
+
+fn day_number(date: NaiveDate) -> i32 {
+    use chrono::Datelike;
+    date.num_days_from_ce()
+}
+
 /// `£120.00 received 2026-02-03 (BNK-0042, reference "RA1003", payer "J SMITH")`
 struct ReceiptText<'a> {
     data: &'a Dataset,
@@ -110,11 +120,26 @@ impl std::fmt::Display for ReceiptText<'_> {
     }
 }
 
-/// Receipts and postings of one account and one amount, to be aligned.
-#[derive(Default)]
-struct PairGroup {
-    receipts: Vec<usize>,
-    postings: Vec<usize>,
+/// Receipts by a key (their account, their amount), sorted so that those of
+/// one key are a run found by binary search: built by sorting rather than
+/// hashing, since there are millions and a Decimal hashes slowly.
+struct Pool<K> {
+    sorted: Vec<(K, usize)>,
+}
+
+impl<K: Ord + Copy + Send> Pool<K> {
+    fn new(mut sorted: Vec<(K, usize)>) -> Self {
+        sorted.par_sort_unstable();
+        Pool { sorted }
+    }
+
+    fn get(&self, key: K) -> impl Iterator<Item = usize> + '_ {
+        let from = self.sorted.partition_point(|(k, _)| *k < key);
+        self.sorted[from..]
+            .iter()
+            .take_while(move |(k, _)| *k == key)
+            .map(|&(_, r)| r)
+    }
 }
 
 struct State<'a> {
@@ -260,35 +285,26 @@ fn build_receipts(
         }
     }
 
-    let identities: Vec<Option<Identity>> = data
-        .bank
-        .par_iter()
-        .zip(line_batch.par_iter())
-        .map(|(line, batch)| {
-            (line.amount > Decimal::ZERO && line.date <= opts.as_at && batch.is_none())
-                .then(|| index.identify(&line.reference))
-        })
-        .collect();
-
-    // Sized up front: doubling a vector of millions of receipts would touch
-    // twice the memory, and fresh pages cost the kernel's zeroing.
-    let wanted = data
-        .bank
-        .par_iter()
-        .zip(line_batch.par_iter())
-        .map(|(line, batch)| match batch {
-            Some(shares) => shares.len(),
-            None => usize::from(line.amount > Decimal::ZERO && line.date <= opts.as_at),
-        })
-        .sum();
-    let mut receipts = Vec::with_capacity(wanted);
-    let mut identities = identities.into_iter();
+    // Each line's receipts, made in parallel and kept in line order: one per
+    // share of a bulk line, else one per money-in line up to the as-at date.
+    let share_identity = |share: &ScheduleShare| match (&share.account_ref, &share.claim_ref) {
+        (Some(a), _) => match index.exact(a) {
+            Identity::Unknown => share
+                .claim_ref
+                .as_deref()
+                .map_or(Identity::Unknown, |c| index.exact(c)),
+            found => found,
+        },
+        (None, Some(c)) => index.exact(c),
+        (None, None) => Identity::Unknown,
+    };
+    let is_receipt = |line: &BankLine| line.amount > Decimal::ZERO && line.date <= opts.as_at;
     let mut line_receipts = LineReceipts {
         start: Vec::with_capacity(data.bank.len() + 1),
     };
+    let mut made = 0;
     for (i, line) in data.bank.iter().enumerate() {
-        let identity = identities.next().flatten();
-        line_receipts.start.push(receipts.len());
+        line_receipts.start.push(made);
         if line.date > opts.as_at {
             entries.push(BankEntry {
                 bank: i,
@@ -298,79 +314,99 @@ fn build_receipts(
             });
             continue;
         }
-        if line.amount <= Decimal::ZERO {
+        let Some(shares) = line_batch[i] else {
+            made += usize::from(is_receipt(line));
+            continue;
+        };
+        made += shares.len();
+        let total: Decimal = shares.iter().map(|&s| data.shares[s].amount).sum();
+        let remainder = line.amount - total;
+        if remainder.is_zero() {
             continue;
         }
-        match line_batch[i] {
-            None => {
-                receipts.push(Receipt {
+        entries.push(BankEntry {
+            bank: i,
+            share: None,
+            amount: remainder,
+            outcome: Outcome::ScheduleMismatch,
+        });
+        let mut evidence = vec![line.row];
+        evidence.extend(shares.iter().map(|&s| data.shares[s].row));
+        findings.push(Finding {
+            kind: FindingKind::ScheduleMismatch,
+            severity: FindingKind::ScheduleMismatch.severity(),
+            account: None,
+            posted_to: None,
+            bank: Some(i),
+            postings: Vec::new(),
+            amount: -remainder,
+            evidence,
+            detail: format!(
+                "Bulk receipt {} of {} on {} does not equal its schedule ({} in {} shares): \
+                 {} is not explained by any share; ask the payer for a corrected schedule.",
+                line.bank_id,
+                pounds(line.amount),
+                line.date,
+                pounds(total),
+                shares.len(),
+                pounds(remainder)
+            ),
+            suggestions: Vec::new(),
+        });
+    }
+    line_receipts.start.push(made);
+
+    // Made in parallel, each block of lines into its own run of the
+    // receipts, so that they are in line order and sized once.
+    const BLOCK: usize = 1 << 14;
+    let placeholder = Receipt {
+        bank: 0,
+        share: None,
+        date: NaiveDate::MIN,
+        amount: Decimal::ZERO,
+        identity: Identity::Unknown,
+    };
+    let mut receipts = vec![placeholder; made];
+    let mut blocks = Vec::with_capacity(data.bank.len() / BLOCK + 1);
+    let mut rest = receipts.as_mut_slice();
+    for from in (0..data.bank.len()).step_by(BLOCK) {
+        let to = (from + BLOCK).min(data.bank.len());
+        let (block, tail) = rest.split_at_mut(line_receipts.start[to] - line_receipts.start[from]);
+        blocks.push((from..to, block));
+        rest = tail;
+    }
+    blocks.into_par_iter().for_each(|(lines, block)| {
+        let mut slots = block.iter_mut();
+        let mut put = |receipt| {
+            if let Some(slot) = slots.next() {
+                *slot = receipt;
+            }
+        };
+        for i in lines {
+            let line = &data.bank[i];
+            match line_batch[i] {
+                None if is_receipt(line) => put(Receipt {
                     bank: i,
                     share: None,
                     date: line.date,
                     amount: line.amount,
-                    identity: identity.unwrap_or(Identity::Unknown),
-                });
-            }
-            Some(shares) => {
-                let mut total = Decimal::ZERO;
-                for &s in shares {
-                    let share = &data.shares[s];
-                    total += share.amount;
-                    let identity = match (&share.account_ref, &share.claim_ref) {
-                        (Some(a), _) => match index.exact(a) {
-                            Identity::Unknown => share
-                                .claim_ref
-                                .as_deref()
-                                .map_or(Identity::Unknown, |c| index.exact(c)),
-                            found => found,
-                        },
-                        (None, Some(c)) => index.exact(c),
-                        (None, None) => Identity::Unknown,
-                    };
-                    receipts.push(Receipt {
-                        bank: i,
-                        share: Some(s),
-                        date: line.date,
-                        amount: share.amount,
-                        identity,
-                    });
-                }
-                let remainder = line.amount - total;
-                if !remainder.is_zero() {
-                    entries.push(BankEntry {
-                        bank: i,
-                        share: None,
-                        amount: remainder,
-                        outcome: Outcome::ScheduleMismatch,
-                    });
-                    let mut evidence = vec![line.row];
-                    evidence.extend(shares.iter().map(|&s| data.shares[s].row));
-                    findings.push(Finding {
-                        kind: FindingKind::ScheduleMismatch,
-                        severity: FindingKind::ScheduleMismatch.severity(),
-                        account: None,
-                        posted_to: None,
-                        bank: Some(i),
-                        postings: Vec::new(),
-                        amount: -remainder,
-                        evidence,
-                        detail: format!(
-                            "Bulk receipt {} of {} on {} does not equal its schedule ({} in {} shares): \
-                             {} is not explained by any share; ask the payer for a corrected schedule.",
-                            line.bank_id,
-                            pounds(line.amount),
-                            line.date,
-                            pounds(total),
-                            shares.len(),
-                            pounds(remainder)
-                        ),
-                        suggestions: Vec::new(),
-                    });
+                    identity: index.identify(&line.reference),
+                }),
+                None => {}
+                Some(shares) => {
+                    for &s in shares {
+                        put(Receipt {
+                            bank: i,
+                            share: Some(s),
+                            date: line.date,
+                            amount: data.shares[s].amount,
+                            identity: share_identity(&data.shares[s]),
+                        });
+                    }
                 }
             }
         }
-    }
-    line_receipts.start.push(receipts.len());
+    });
     (receipts, line_receipts)
 }
 
@@ -687,21 +723,21 @@ impl State<'_> {
             }
         }
 
-        let mut by_account: HashMap<AccountId, Vec<usize>> = HashMap::default();
-        let mut by_amount: HashMap<Decimal, Vec<usize>> = HashMap::default();
-        for (r, receipt) in self.receipts.iter().enumerate() {
-            if !receipt_free[r] {
-                continue;
-            }
-            if let Some(a) = receipt.identity.account() {
-                by_account.entry(a).or_default().push(r);
-            }
-            by_amount.entry(receipt.amount).or_default().push(r);
-        }
+        let free = || {
+            (0..self.receipts.len())
+                .into_par_iter()
+                .filter(|&r| receipt_free[r])
+        };
+        let by_account = Pool::new(
+            free()
+                .filter_map(|r| Some((self.receipts[r].identity.account()?, r)))
+                .collect(),
+        );
+        let by_amount = Pool::new(free().map(|r| (self.receipts[r].amount, r)).collect());
 
         // 2: same account, same amount, posted on time: aligned in date
         // order per group.
-        let (aligned, candidates) = self.align_same_account(&by_account, &posting_free);
+        let (aligned, candidates) = self.align_same_account(&receipt_free, &posting_free);
         for &(r, p) in &aligned {
             receipt_free[r] = false;
             posting_free[p] = false;
@@ -713,8 +749,8 @@ impl State<'_> {
         // several accounts, this one among them): the posting identified it.
         // Passes 3 and 4 have only the amount to go on, so only on-time
         // pairs count: a late one is more likely some other payment.
-        let same_amount = |p: &Posting| by_amount.get(&p.credit());
-        let same_account = |p: &Posting| by_account.get(&p.account);
+        let same_amount = |p: &Posting| by_amount.get(p.credit());
+        let same_account = |p: &Posting| by_account.get(p.account);
         self.greedy_pass(
             &mut receipt_free,
             &mut posting_free,
@@ -755,14 +791,15 @@ impl State<'_> {
     /// One greedy pass: for every free posting, the free receipts in its
     /// `pool` that `fits` and are in the window, found in parallel, then
     /// paired cheapest first by `assign`.
-    fn greedy_pass<'m, P, F>(
+    fn greedy_pass<P, I, F>(
         &mut self,
         receipt_free: &mut [bool],
         posting_free: &mut [bool],
         pool: P,
         fits: F,
     ) where
-        P: Fn(&Posting) -> Option<&'m Vec<usize>> + Sync,
+        P: Fn(&Posting) -> I + Sync,
+        I: Iterator<Item = usize>,
         F: Fn(&Self, &Posting, &Receipt) -> bool + Sync,
     {
         let (r_free, p_free) = (&*receipt_free, &*posting_free);
@@ -773,7 +810,7 @@ impl State<'_> {
             .filter(|&&p| p_free[p])
             .flat_map_iter(|&p| {
                 let posting = &st.data.postings[p];
-                pool(posting).into_iter().flatten().filter_map(move |&r| {
+                pool(posting).filter_map(move |r| {
                     let receipt = &st.receipts[r];
                     (r_free[r] && st.window_ok(posting, receipt) && fits(st, posting, receipt))
                         .then(|| (cost(lag(posting, receipt)), r, p))
@@ -797,40 +834,72 @@ impl State<'_> {
     /// aligned pairs, and candidate pairs for groups too large to align.
     fn align_same_account(
         &self,
-        by_account: &HashMap<AccountId, Vec<usize>>,
+        receipt_free: &[bool],
         posting_free: &[bool],
     ) -> (Vec<Pair>, Vec<Candidate>) {
-        let mut groups: HashMap<(AccountId, Decimal), PairGroup> = HashMap::default();
-        for &p in self.free_postings.iter().filter(|&&p| posting_free[p]) {
-            let posting = &self.data.postings[p];
-            if by_account.contains_key(&posting.account) {
-                groups
-                    .entry((posting.account, posting.credit()))
-                    .or_default()
-                    .postings
-                    .push(p);
-            }
-        }
-        for (&account, rs) in by_account {
-            for &r in rs {
-                if let Some(g) = groups.get_mut(&(account, self.receipts[r].amount)) {
-                    g.receipts.push(r);
+        // Free postings and free identified receipts, each sorted by
+        // account, amount and date: a group is a run of each with one
+        // account and amount. Sorted rather than hashed: there are millions,
+        // and a Decimal hashes slowly.
+        type Keyed = (AccountId, Decimal, NaiveDate, usize);
+        // Gathered in one pass each, into room for them all: a pass per
+        // core and a merge cost more than they save here. Room not filled
+        // is never touched, so it costs no memory.
+        let (mut ps, mut rs): (Vec<Keyed>, Vec<Keyed>) = rayon::join(
+            || {
+                let mut ps = Vec::with_capacity(self.free_postings.len());
+                ps.extend(
+                    self.free_postings
+                        .iter()
+                        .filter(|&&p| posting_free[p])
+                        .map(|&p| {
+                            let posting = &self.data.postings[p];
+                            (posting.account, posting.credit(), posting.date, p)
+                        }),
+                );
+                ps
+            },
+            || {
+                let mut rs = Vec::with_capacity(self.receipts.len());
+                rs.extend(
+                    self.receipts
+                        .iter()
+                        .enumerate()
+                        .filter(|&(r, _)| receipt_free[r])
+                        .filter_map(|(r, receipt)| {
+                            let account = receipt.identity.account()?;
+                            Some((account, receipt.amount, receipt.date, r))
+                        }),
+                );
+                rs
+            },
+        );
+        ps.par_sort_unstable();
+        rs.par_sort_unstable();
+        let group = |run: &[Keyed], from: usize| {
+            let key = (run[from].0, run[from].1);
+            from + run[from..].iter().take_while(|k| (k.0, k.1) == key).count()
+        };
+        let mut groups = Vec::new();
+        let (mut i, mut j) = (0, 0);
+        while i < rs.len() && j < ps.len() {
+            match (rs[i].0, rs[i].1).cmp(&(ps[j].0, ps[j].1)) {
+                std::cmp::Ordering::Less => i = group(&rs, i),
+                std::cmp::Ordering::Greater => j = group(&ps, j),
+                std::cmp::Ordering::Equal => {
+                    let (i_end, j_end) = (group(&rs, i), group(&ps, j));
+                    groups.push((i..i_end, j..j_end));
+                    (i, j) = (i_end, j_end);
                 }
             }
         }
-        let mut groups: Vec<PairGroup> = {
-            let mut keyed: Vec<_> = groups.into_iter().collect();
-            keyed.sort_unstable_by_key(|(key, _)| *key);
-            keyed.into_iter().map(|(_, g)| g).collect()
-        };
         let results: Vec<Result<Vec<Pair>, Vec<Candidate>>> = groups
-            .par_iter_mut()
-            .map(|g| {
-                g.receipts
-                    .sort_unstable_by_key(|&r| (self.receipts[r].date, r));
-                g.postings
-                    .sort_unstable_by_key(|&p| (self.data.postings[p].date, p));
-                self.align(&g.receipts, &g.postings)
+            .into_par_iter()
+            .map(|(r_run, p_run)| {
+                let dated = |k: &Keyed| (day_number(k.2), k.3);
+                let receipts: Vec<Dated> = rs[r_run].iter().map(dated).collect();
+                let postings: Vec<Dated> = ps[p_run].iter().map(dated).collect();
+                self.align(&receipts, &postings)
             })
             .collect();
         let (mut aligned, mut candidates) = (Vec::new(), Vec::new());
@@ -847,14 +916,15 @@ impl State<'_> {
     /// `align_same_account`), by dynamic programming over receipts x
     /// postings. A group too large for that (years of weekly payments at
     /// once) gives its on-time candidate pairs instead, for greedy pairing.
-    fn align(&self, rs: &[usize], ps: &[usize]) -> Result<Vec<Pair>, Vec<Candidate>> {
+    fn align(&self, rs: &[Dated], ps: &[Dated]) -> Result<Vec<Pair>, Vec<Candidate>> {
         const MAX_CELLS: usize = 40_000;
         // Only on-time pairs: a week's shift never fits, so one missing
-        // posting cannot make a run of receipts look late.
-        let pair_cost = |r: usize, p: usize| {
-            let (posting, receipt) = (&self.data.postings[p], &self.receipts[r]);
-            self.on_time(posting, receipt)
-                .then(|| cost(lag(posting, receipt)))
+        // posting cannot make a run of receipts look late. Dates as day
+        // numbers: this is called for every cell.
+        let (early, late) = (-self.opts.lead_days, self.opts.posting_days);
+        let pair_cost = |(r_day, _): Dated, (p_day, _): Dated| {
+            let days = i64::from(p_day) - i64::from(r_day);
+            (early..=late).contains(&days).then(|| cost(days))
         };
         let (n, m) = (rs.len(), ps.len());
         if (n + 1) * (m + 1) > MAX_CELLS {
@@ -862,7 +932,7 @@ impl State<'_> {
                 .iter()
                 .flat_map(|&r| {
                     ps.iter()
-                        .filter_map(move |&p| pair_cost(r, p).map(|c| (c, r, p)))
+                        .filter_map(move |&p| pair_cost(r, p).map(|c| (c, r.1, p.1)))
                 })
                 .collect());
         }
@@ -894,7 +964,7 @@ impl State<'_> {
         while i > 0 && j > 0 {
             match step[i * width + j] {
                 2 => {
-                    pairs.push((rs[i - 1], ps[j - 1]));
+                    pairs.push((rs[i - 1].1, ps[j - 1].1));
                     i -= 1;
                     j -= 1;
                 }
