@@ -14,7 +14,9 @@ use super::benefit::{self, BenefitOutlook, BenefitRun};
 use super::finding::{Finding, FindingKind};
 use super::law::{statutory_threshold, Statutory};
 use super::matching::Matching;
-use super::model::{vocabulary, Account, AccountId, Benefit, Dataset, PostingKind, RentPeriod};
+use super::model::{
+    vocabulary, Account, AccountId, AccountPostings, Benefit, Dataset, PostingKind, RentPeriod,
+};
 use super::money::{plain, pounds, to_pennies};
 
 vocabulary!(
@@ -139,14 +141,16 @@ pub struct Assessment {
 /// A Direct Debit returned this recently still needs time to put right.
 pub const RECENT_RETURN_DAYS: i64 = 14;
 
-/// Posted balance per account: opening balance plus every posting up to the
-/// as-at date.
-pub fn posted_balances(data: &Dataset, as_at: NaiveDate) -> Vec<Decimal> {
-    let mut balances: Vec<Decimal> = data.accounts.iter().map(|a| a.opening_balance).collect();
-    for p in data.postings.iter().filter(|p| p.date <= as_at) {
-        balances[p.account as usize] += p.amount;
-    }
-    balances
+/// Posted balance: the account's opening balance plus every posting up to
+/// the as-at date (`own`: its postings).
+pub fn posted_balance(data: &Dataset, id: AccountId, own: &[u32], as_at: NaiveDate) -> Decimal {
+    data.account(id).opening_balance
+        + own
+            .iter()
+            .map(|&p| &data.postings[p as usize])
+            .filter(|p| p.date <= as_at)
+            .map(|p| p.amount)
+            .sum::<Decimal>()
 }
 
 /// Corrections per account from the findings, and the finding kinds that
@@ -178,14 +182,14 @@ fn corrections(n: usize, findings: &[Finding]) -> (Vec<Decimal>, Vec<Vec<Finding
 fn late_periods(
     data: &Dataset,
     id: AccountId,
-    postings: &[usize],
+    postings: &[u32],
     runs: &[BenefitRun],
     as_at: NaiveDate,
 ) -> (usize, usize) {
     let year_ago = as_at - chrono::Days::new(365);
     let charges: Vec<NaiveDate> = postings
         .iter()
-        .map(|&p| &data.postings[p])
+        .map(|&p| &data.postings[p as usize])
         .filter(|q| q.kind == PostingKind::Charge && q.amount > Decimal::ZERO && q.date <= as_at)
         .map(|q| q.date)
         .collect();
@@ -193,8 +197,8 @@ fn late_periods(
     let mut next = 0;
     // Arrears net of benefit not yet due, at the end of the day `on`.
     let mut real_arrears_on = |on: NaiveDate| {
-        while next < postings.len() && data.postings[postings[next]].date <= on {
-            balance += data.postings[postings[next]].amount;
+        while next < postings.len() && data.postings[postings[next] as usize].date <= on {
+            balance += data.postings[postings[next] as usize].amount;
             next += 1;
         }
         balance
@@ -228,14 +232,13 @@ fn late_periods(
 
 pub fn assess_all(
     data: &Dataset,
+    ledger: &AccountPostings,
     matching: &Matching,
     findings: &[Finding],
     opts: AssessOptions,
 ) -> Vec<Assessment> {
-    let posted = posted_balances(data, opts.as_at);
     let (delta, kinds) = corrections(data.accounts.len(), findings);
-    let runs = benefit::runs(data, matching);
-    let posted_runs = benefit::posted_runs(data);
+    let shares = benefit::shares(data, matching);
     let mut recent_return: Vec<Option<NaiveDate>> = vec![None; data.accounts.len()];
     for &(a, bank) in &matching.returns {
         let on = data.bank[bank].date;
@@ -244,27 +247,27 @@ pub fn assess_all(
             *slot = (*slot).max(Some(on));
         }
     }
-    let mut postings: Vec<Vec<usize>> = vec![Vec::new(); data.accounts.len()];
-    for (i, p) in data.postings.iter().enumerate() {
-        postings[p.account as usize].push(i);
-    }
-    postings
-        .par_iter_mut()
-        .for_each(|own| own.sort_by_key(|&p| (data.postings[p].date, p)));
     (0..data.accounts.len())
         .into_par_iter()
         .map(|i| {
             let id = i as AccountId;
-            let own = &postings[i];
-            let corrected = posted[i] + delta[i];
+            let own = ledger.of(id);
+            let posted = posted_balance(data, id, own, opts.as_at);
+            let corrected = posted + delta[i];
             let through = charged_through(data, id, own, opts.as_at);
+            let posted_runs = benefit::posted_runs(data, own);
+            let runs = if shares[i].is_empty() {
+                &posted_runs
+            } else {
+                &shares[i]
+            };
             let facts = Facts {
-                posted: posted[i],
+                posted,
                 corrected,
                 kinds: &kinds[i],
-                benefit: benefit::outlook(data, id, &runs[i], opts.as_at, through, corrected),
+                benefit: benefit::outlook(data, id, runs, opts.as_at, through, corrected),
                 recent_return: recent_return[i],
-                late: late_periods(data, id, own, &posted_runs[i], opts.as_at),
+                late: late_periods(data, id, own, &posted_runs, opts.as_at),
             };
             assess(data.account(id), id, facts, opts)
         })
@@ -273,15 +276,10 @@ pub fn assess_all(
 
 /// The last day the rent charged up to `as_at` pays for: the day before the
 /// next charge after the latest one.
-fn charged_through(
-    data: &Dataset,
-    id: AccountId,
-    postings: &[usize],
-    as_at: NaiveDate,
-) -> NaiveDate {
+fn charged_through(data: &Dataset, id: AccountId, postings: &[u32], as_at: NaiveDate) -> NaiveDate {
     let last = postings
         .iter()
-        .map(|&p| &data.postings[p])
+        .map(|&p| &data.postings[p as usize])
         .filter(|q| q.kind == PostingKind::Charge && q.amount > Decimal::ZERO && q.date <= as_at)
         .map(|q| q.date)
         .next_back();

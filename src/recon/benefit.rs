@@ -44,9 +44,10 @@ pub struct BenefitOutlook {
     pub technical: Decimal,
 }
 
-/// Benefit runs per account, oldest first: schedule shares identified to
-/// the account where there are any, else its posted benefit credits.
-pub fn runs(data: &Dataset, matching: &Matching) -> Vec<Vec<BenefitRun>> {
+/// Schedule shares identified to each account, as benefit runs, oldest
+/// first. Where an account has none, its runs are its posted benefit credits
+/// ([`posted_runs`]).
+pub fn shares(data: &Dataset, matching: &Matching) -> Vec<Vec<BenefitRun>> {
     let mut runs: Vec<Vec<BenefitRun>> = vec![Vec::new(); data.accounts.len()];
     for receipt in &matching.receipts {
         if let (Some(s), Some(a)) = (receipt.share, receipt.identity.account()) {
@@ -59,35 +60,28 @@ pub fn runs(data: &Dataset, matching: &Matching) -> Vec<Vec<BenefitRun>> {
             });
         }
     }
-    for (own, posted) in runs.iter_mut().zip(posted_runs(data)) {
-        if own.is_empty() {
-            *own = posted;
-        }
+    for own in &mut runs {
         own.sort_by_key(|r| (r.paid, r.amount));
     }
     runs
 }
 
-/// Benefit credits per account as the ledger shows them, oldest first: the
-/// view that goes with the posted balance.
-pub fn posted_runs(data: &Dataset) -> Vec<Vec<BenefitRun>> {
-    let mut posted: Vec<Vec<BenefitRun>> = vec![Vec::new(); data.accounts.len()];
-    for p in data
-        .postings
+/// An account's benefit credits as the ledger shows them, oldest first: the
+/// view that goes with the posted balance. `own`: its postings, oldest first.
+pub fn posted_runs(data: &Dataset, own: &[u32]) -> Vec<BenefitRun> {
+    let mut runs: Vec<BenefitRun> = own
         .iter()
+        .map(|&p| &data.postings[p as usize])
         .filter(|p| p.kind == PostingKind::Benefit && p.is_credit())
-    {
-        posted[p.account as usize].push(BenefitRun {
+        .map(|p| BenefitRun {
             paid: p.date,
             amount: p.credit(),
             period_start: None,
             period_end: None,
-        });
-    }
-    for runs in &mut posted {
-        runs.sort_by_key(|r| (r.paid, r.amount));
-    }
-    posted
+        })
+        .collect();
+    runs.sort_by_key(|r| (r.paid, r.amount));
+    runs
 }
 
 /// The outlook for one account, or `None` if it has no benefit paid to the

@@ -10,7 +10,7 @@ use rust_decimal::Decimal;
 use rustc_hash::FxHashMap;
 
 use super::finding::{Finding, FindingKind, Severity};
-use super::model::{Account, AccountId, Dataset, PostingKind, RentPeriod};
+use super::model::{Account, AccountId, AccountPostings, Dataset, PostingKind, RentPeriod};
 use super::money::pounds;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -114,22 +114,30 @@ enum Charge {
 
 /// Checks every account's charges. `from` is the first date the ledger
 /// covers (an extract may start long after accounts opened).
-pub fn check(data: &Dataset, opts: &ChargeOptions, from: NaiveDate) -> Vec<Finding> {
-    let mut by_account: Vec<Vec<usize>> = vec![Vec::new(); data.accounts.len()];
-    for (i, p) in data.postings.iter().enumerate() {
-        if p.kind == PostingKind::Charge && p.amount > Decimal::ZERO && p.date <= opts.as_at {
-            by_account[p.account as usize].push(i);
-        }
-    }
+pub fn check(
+    data: &Dataset,
+    ledger: &AccountPostings,
+    opts: &ChargeOptions,
+    from: NaiveDate,
+) -> Vec<Finding> {
     let rent_free: Vec<NaiveDate> = opts.rent_free_weeks.iter().map(|&d| monday_of(d)).collect();
     // Accounts are independent: checked in parallel, collected in account
     // order.
-    by_account
-        .par_iter_mut()
-        .enumerate()
-        .flat_map_iter(|(a, charges)| {
-            charges.sort_by_key(|&p| (data.postings[p].date, p));
-            check_account(data, a as AccountId, charges, opts.as_at, from, &rent_free)
+    (0..data.accounts.len())
+        .into_par_iter()
+        .flat_map_iter(|a| {
+            let charges: Vec<usize> = ledger
+                .of(a as AccountId)
+                .iter()
+                .map(|&p| p as usize)
+                .filter(|&p| {
+                    let p = &data.postings[p];
+                    p.kind == PostingKind::Charge
+                        && p.amount > Decimal::ZERO
+                        && p.date <= opts.as_at
+                })
+                .collect();
+            check_account(data, a as AccountId, &charges, opts.as_at, from, &rent_free)
         })
         .collect()
 }

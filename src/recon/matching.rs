@@ -14,7 +14,8 @@ use smallvec::SmallVec;
 use super::finding::{Finding, FindingKind, Outcome, Severity};
 use super::identify::{self, Identity, RefIndex};
 use super::model::{
-    days_between, AccountId, BankLine, Dataset, Posting, PostingKind, ScheduleShare, Text,
+    days_between, AccountId, AccountPostings, BankLine, Dataset, Posting, PostingKind,
+    ScheduleShare, Text,
 };
 use super::money::pounds;
 
@@ -160,7 +161,12 @@ struct State<'a> {
 
 /// Runs every pass and returns outcomes and findings. `index` must be built
 /// from `data.accounts`.
-pub fn match_all(data: &Dataset, index: &RefIndex, opts: MatchOptions) -> Matching {
+pub fn match_all(
+    data: &Dataset,
+    index: &RefIndex,
+    ledger: &AccountPostings,
+    opts: MatchOptions,
+) -> Matching {
     let mut bank_entries = Vec::new();
     let mut findings = Vec::new();
 
@@ -213,6 +219,7 @@ pub fn match_all(data: &Dataset, index: &RefIndex, opts: MatchOptions) -> Matchi
     let returns = outflows::match_outflows(
         data,
         index,
+        ledger,
         opts,
         &bank_keys,
         &mut bank_entries,
@@ -366,7 +373,8 @@ fn build_receipts(
         amount: Decimal::ZERO,
         identity: Identity::Unknown,
     };
-    let mut receipts = vec![placeholder; made];
+    let mut receipts = Vec::with_capacity(made);
+    receipts.par_extend(rayon::iter::repeat_n(placeholder, made));
     let mut blocks = Vec::with_capacity(data.bank.len() / BLOCK + 1);
     let mut rest = receipts.as_mut_slice();
     for from in (0..data.bank.len()).step_by(BLOCK) {
@@ -1410,6 +1418,7 @@ mod outflows {
     pub(super) fn match_outflows(
         data: &Dataset,
         index: &RefIndex,
+        ledger: &AccountPostings,
         opts: MatchOptions,
         bank_keys: &BankKeys,
         entries: &mut Vec<BankEntry>,
@@ -1418,17 +1427,14 @@ mod outflows {
         let mut returns = Vec::new();
         // Returns that found their reversal: (account, amount, date, reversal, bank line).
         let mut reversed: Vec<(AccountId, Decimal, NaiveDate, usize, usize)> = Vec::new();
-        let mut account_postings: Vec<Vec<usize>> = vec![Vec::new(); data.accounts.len()];
-        for (p, q) in data.postings.iter().enumerate() {
-            account_postings[q.account as usize].push(p);
-        }
         // A refund that turns a credit balance into arrears was not the
         // tenant's money to refund.
         let into_arrears = |account: AccountId, on: NaiveDate, refund: Decimal| {
             let before: Decimal = data.account(account).opening_balance
-                + account_postings[account as usize]
+                + ledger
+                    .of(account)
                     .iter()
-                    .map(|&p| &data.postings[p])
+                    .map(|&p| &data.postings[p as usize])
                     .filter(|q| q.date < on)
                     .map(|q| q.amount)
                     .sum::<Decimal>();

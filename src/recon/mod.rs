@@ -75,9 +75,11 @@ pub fn reconcile(data: &Dataset, settings: Settings) -> Reconciliation {
         .or_else(|| data.latest_date())
         .unwrap_or(NaiveDate::MIN);
     let index = identify::RefIndex::build(&data.accounts);
+    let ledger = model::AccountPostings::build(data);
     let mut matching = matching::match_all(
         data,
         &index,
+        &ledger,
         MatchOptions {
             as_at,
             posting_days: settings.posting_days,
@@ -92,11 +94,12 @@ pub fn reconcile(data: &Dataset, settings: Settings) -> Reconciliation {
             as_at,
             rent_free_weeks: settings.rent_free_weeks.clone(),
         };
-        findings.extend(charges::check(data, &opts, ledger_from));
+        findings.extend(charges::check(data, &ledger, &opts, ledger_from));
     }
     sort_findings(data, &mut findings);
     let mut assessments = assess::assess_all(
         data,
+        &ledger,
         &matching,
         &findings,
         assess::AssessOptions {

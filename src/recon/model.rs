@@ -318,3 +318,51 @@ impl Dataset {
         ledger.chain(bank).max()
     }
 }
+
+/// Each account's postings in date order (ties in file order), as indices
+/// into [`Dataset::postings`]: the view that charges, balances and refunds
+/// all read, built once rather than by each.
+#[derive(Clone, Debug, Default)]
+pub struct AccountPostings {
+    /// Account `a`'s postings are `postings[start[a]..start[a + 1]]`.
+    start: Vec<usize>,
+    postings: Vec<u32>,
+}
+
+impl AccountPostings {
+    pub fn build(data: &Dataset) -> Self {
+        use rayon::prelude::*;
+        // Counted, then placed: one pass each, no vector per account.
+        let mut start = vec![0usize; data.accounts.len() + 1];
+        for p in &data.postings {
+            start[p.account as usize + 1] += 1;
+        }
+        for a in 0..data.accounts.len() {
+            start[a + 1] += start[a];
+        }
+        let mut next = start.clone();
+        let mut postings = vec![0u32; data.postings.len()];
+        for (i, p) in data.postings.iter().enumerate() {
+            let slot = &mut next[p.account as usize];
+            // Readers refuse a file of more than `u32::MAX` lines.
+            postings[*slot] = i as u32;
+            *slot += 1;
+        }
+        let mut runs: Vec<&mut [u32]> = Vec::with_capacity(data.accounts.len());
+        let mut rest = postings.as_mut_slice();
+        for a in 0..data.accounts.len() {
+            let (run, tail) = rest.split_at_mut(start[a + 1] - start[a]);
+            runs.push(run);
+            rest = tail;
+        }
+        runs.into_par_iter()
+            .for_each(|run| run.sort_by_key(|&p| (data.postings[p as usize].date, p)));
+        AccountPostings { start, postings }
+    }
+
+    /// The account's postings, oldest first.
+    pub fn of(&self, account: AccountId) -> &[u32] {
+        let a = account as usize;
+        &self.postings[self.start[a]..self.start[a + 1]]
+    }
+}
