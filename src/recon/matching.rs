@@ -212,10 +212,10 @@ pub fn match_all(
     let bank_keys = BankKeys::build(data, &is_bulk, opts);
 
     st.link_by_bank_ref(&cash_credits, &bank_keys, &line_receipts);
-    st.link_by_window();
     // Money out needs only the bank keys, and nothing after it needs them:
-    // done here so that the keys are freed before the receipts' decisions
-    // (findings and entries are sorted afterwards, so the order is not seen).
+    // done here so that the keys are freed before linking by window, the
+    // peak of a run's memory (findings and entries are sorted afterwards,
+    // so the order is not seen).
     let returns = outflows::match_outflows(
         data,
         index,
@@ -226,6 +226,7 @@ pub fn match_all(
         &mut findings,
     );
     drop(bank_keys);
+    st.link_by_window();
 
     st.decide_receipts(
         index,
