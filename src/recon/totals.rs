@@ -70,22 +70,39 @@ impl Totals {
     }
 }
 
-fn tally(items: impl Iterator<Item = (Outcome, Decimal)>) -> Vec<OutcomeTotal> {
-    let mut by: Vec<OutcomeTotal> = Outcome::ALL
+/// Rows and money per outcome, in the contract's order of outcomes; summed
+/// in parallel (sums of pennies are exact in any order).
+fn tally(items: impl ParallelIterator<Item = (Outcome, Decimal)>) -> Vec<OutcomeTotal> {
+    let n = Outcome::ALL.len();
+    let sums = items
+        .fold(
+            || vec![(0usize, Decimal::ZERO); n],
+            |mut by, (o, amount)| {
+                by[o as usize].0 += 1;
+                by[o as usize].1 += amount;
+                by
+            },
+        )
+        .reduce(
+            || vec![(0usize, Decimal::ZERO); n],
+            |mut a, b| {
+                for (x, y) in a.iter_mut().zip(b) {
+                    x.0 += y.0;
+                    x.1 += y.1;
+                }
+                a
+            },
+        );
+    Outcome::ALL
         .iter()
-        .map(|&outcome| OutcomeTotal {
+        .zip(sums)
+        .filter(|(_, (rows, _))| *rows > 0)
+        .map(|(&outcome, (rows, amount))| OutcomeTotal {
             outcome,
-            rows: 0,
-            amount: Decimal::ZERO,
+            rows,
+            amount,
         })
-        .collect();
-    for (o, amount) in items {
-        let t = &mut by[o as usize];
-        t.rows += 1;
-        t.amount += amount;
-    }
-    by.retain(|t| t.rows > 0);
-    by
+        .collect()
 }
 
 /// Rows and money on one side (in or credit; out or debit) and the other.
@@ -139,11 +156,11 @@ pub fn compute(data: &Dataset, matching: &Matching, findings: &[Finding]) -> Tot
         .collect();
     bulk.dedup();
     t.bulk_lines = bulk.len();
-    t.bank_outcomes = tally(matching.bank_entries.iter().map(|e| (e.outcome, e.amount)));
+    t.bank_outcomes = tally(matching.bank_entries.par_iter().map(|e| (e.outcome, e.amount)));
     t.credit_outcomes = tally(
         matching
             .credit_outcomes
-            .iter()
+            .par_iter()
             .zip(&data.postings)
             .filter_map(|(o, p)| o.map(|o| (o, p.credit()))),
     );
