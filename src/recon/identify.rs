@@ -317,7 +317,16 @@ pub fn one_edit_apart(a: &str, b: &str) -> bool {
 
 impl RefIndex {
     pub fn build(accounts: &[Account]) -> RefIndex {
-        let mut index = RefIndex::default();
+        let n = accounts.len();
+        let sized = || HashMap::with_capacity_and_hasher(n, Default::default());
+        let mut index = RefIndex {
+            by_account_ref: sized(),
+            by_payment_ref: sized(),
+            by_digits: sized(),
+            by_surname: HashMap::default(),
+            refs: Vec::with_capacity(2 * n),
+            near: std::sync::OnceLock::new(),
+        };
         for (i, account) in accounts.iter().enumerate() {
             let id = i as AccountId;
             let key = normalise(&account.account_ref);

@@ -74,8 +74,10 @@ pub fn reconcile(data: &Dataset, settings: Settings) -> Reconciliation {
         .as_at
         .or_else(|| data.latest_date())
         .unwrap_or(NaiveDate::MIN);
-    let index = identify::RefIndex::build(&data.accounts);
-    let ledger = model::AccountPostings::build(data);
+    let (index, ledger) = rayon::join(
+        || identify::RefIndex::build(&data.accounts),
+        || model::AccountPostings::build(data),
+    );
     let mut matching = matching::match_all(
         data,
         &index,

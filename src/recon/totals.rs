@@ -156,7 +156,12 @@ pub fn compute(data: &Dataset, matching: &Matching, findings: &[Finding]) -> Tot
         .collect();
     bulk.dedup();
     t.bulk_lines = bulk.len();
-    t.bank_outcomes = tally(matching.bank_entries.par_iter().map(|e| (e.outcome, e.amount)));
+    t.bank_outcomes = tally(
+        matching
+            .bank_entries
+            .par_iter()
+            .map(|e| (e.outcome, e.amount)),
+    );
     t.credit_outcomes = tally(
         matching
             .credit_outcomes
