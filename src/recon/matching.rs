@@ -441,16 +441,14 @@ impl LineReceipts {
 /// whose hash another key already holds is kept by its text.
 struct BankKeys<'a> {
     data: &'a Dataset,
-    /// Per shard (the hash's top bits), hash to line; `BY_REFERENCE` marks a
-    /// bulk line found by its batch ref rather than its id.
-    shards: Vec<HashMap<u64, u32>>,
-    clashes: HashMap<Text, u32>,
+    /// Per shard (the hash's top bits), hash to the line holding the key.
+    shards: Vec<HashMap<u64, KeyLine>>,
+    clashes: HashMap<Text, KeyLine>,
     /// [`normal_hash`]; tests give a worse one to make keys clash.
     hash: fn(&str) -> u64,
 }
 
 impl<'a> BankKeys<'a> {
-    const BY_REFERENCE: u32 = 1 << 31;
     const SHARD_BITS: u32 = 4;
 
     fn build(data: &'a Dataset, is_bulk: &[bool], opts: MatchOptions) -> Self {
@@ -467,37 +465,34 @@ impl<'a> BankKeys<'a> {
         // Ids first, then batch refs, each in line order: the first line to
         // hold a key keeps it, and a bulk line's batch ref never displaces
         // another line's id.
-        let keys: Vec<(u64, u32)> = (0..data.bank.len())
+        let keys: Vec<(u64, KeyLine)> = (0..data.bank.len())
             .into_par_iter()
             .filter(in_time)
-            .map(|i| (hash(&data.bank[i].bank_id), i as u32))
+            .map(|i| (hash(&data.bank[i].bank_id), KeyLine::new(i, false)))
             .chain(
                 (0..data.bank.len())
                     .into_par_iter()
                     .filter(|&i| is_bulk[i])
-                    .map(|i| {
-                        let key = hash(&data.bank[i].reference);
-                        (key, i as u32 | Self::BY_REFERENCE)
-                    }),
+                    .map(|i| (hash(&data.bank[i].reference), KeyLine::new(i, true))),
             )
             .collect();
         let built: Vec<_> = (0..1u64 << Self::SHARD_BITS)
             .into_par_iter()
             .map(|shard| {
-                let mut map: HashMap<u64, u32> = HashMap::default();
-                let mut clashes: Vec<(Text, u32)> = Vec::new();
+                let mut map: HashMap<u64, KeyLine> = HashMap::default();
+                let mut clashes: Vec<(Text, KeyLine)> = Vec::new();
                 let mine = keys
                     .iter()
                     .filter(|(h, _)| Self::shard(*h) == shard as usize);
-                for &(hash, tagged) in mine {
+                for &(hash, key) in mine {
                     match map.entry(hash) {
                         std::collections::hash_map::Entry::Vacant(v) => {
-                            v.insert(tagged);
+                            v.insert(key);
                         }
                         std::collections::hash_map::Entry::Occupied(o) => {
-                            let (held, new) = (key_text(data, *o.get()), key_text(data, tagged));
+                            let (held, new) = (o.get().text(data), key.text(data));
                             if !normal_eq(held, new) {
-                                clashes.push((identify::normalise(new), tagged));
+                                clashes.push((identify::normalise(new), key));
                             }
                         }
                     }
@@ -513,8 +508,8 @@ impl<'a> BankKeys<'a> {
         };
         for (map, clashes) in built {
             keys.shards.push(map);
-            for (text, tagged) in clashes {
-                keys.clashes.entry(text).or_insert(tagged);
+            for (text, key) in clashes {
+                keys.clashes.entry(text).or_insert(key);
             }
         }
         keys
@@ -527,22 +522,39 @@ impl<'a> BankKeys<'a> {
     /// The bank line `key` names, if any.
     fn get(&self, key: &str) -> Option<usize> {
         let hash = (self.hash)(key);
-        let tagged = *self.shards[Self::shard(hash)].get(&hash)?;
-        if normal_eq(key_text(self.data, tagged), key) {
-            return Some((tagged & !Self::BY_REFERENCE) as usize);
+        let held = self.shards[Self::shard(hash)].get(&hash)?;
+        if normal_eq(held.text(self.data), key) {
+            return Some(held.line as usize);
         }
-        let tagged = *self.clashes.get(&identify::normalise(key))?;
-        Some((tagged & !Self::BY_REFERENCE) as usize)
+        let held = self.clashes.get(&identify::normalise(key))?;
+        Some(held.line as usize)
     }
 }
 
-/// The text a tagged line is keyed by: its bank id, or its batch ref.
-fn key_text(data: &Dataset, tagged: u32) -> &str {
-    let line = &data.bank[(tagged & !BankKeys::BY_REFERENCE) as usize];
-    if tagged & BankKeys::BY_REFERENCE == 0 {
-        &line.bank_id
-    } else {
-        &line.reference
+/// The bank line holding a key, and whether the key is its batch ref (a
+/// bulk line) rather than its id. Eight bytes: readers refuse a file of more
+/// than `u32::MAX` lines.
+#[derive(Clone, Copy)]
+struct KeyLine {
+    line: u32,
+    by_reference: bool,
+}
+
+impl KeyLine {
+    fn new(line: usize, by_reference: bool) -> Self {
+        KeyLine {
+            line: line as u32,
+            by_reference,
+        }
+    }
+
+    fn text(self, data: &Dataset) -> &str {
+        let line = &data.bank[self.line as usize];
+        if self.by_reference {
+            &line.reference
+        } else {
+            &line.bank_id
+        }
     }
 }
 
