@@ -121,6 +121,51 @@ impl std::fmt::Display for ReceiptText<'_> {
     }
 }
 
+/// The postings tied to each receipt, in the order they were tied. Nearly
+/// every receipt has none or one, so the first is held in place (four bytes
+/// a receipt, not a vector's twenty-four) and any more beside it.
+struct Links {
+    /// `NONE`, or the receipt's first posting (readers refuse a file of more
+    /// than `u32::MAX` lines).
+    first: Vec<u32>,
+    more: HashMap<usize, Vec<usize>>,
+}
+
+impl Links {
+    const NONE: u32 = u32::MAX;
+
+    fn new(receipts: usize) -> Self {
+        Links {
+            first: vec![Self::NONE; receipts],
+            more: HashMap::default(),
+        }
+    }
+
+    fn push(&mut self, receipt: usize, posting: usize) {
+        if self.first[receipt] == Self::NONE {
+            self.first[receipt] = posting as u32;
+        } else {
+            self.more.entry(receipt).or_default().push(posting);
+        }
+    }
+
+    fn is_empty(&self, receipt: usize) -> bool {
+        self.first[receipt] == Self::NONE
+    }
+
+    fn of(&self, receipt: usize) -> impl Iterator<Item = usize> + '_ {
+        let first = Some(self.first[receipt])
+            .filter(|&p| p != Self::NONE)
+            .map(|p| p as usize);
+        let more = first
+            .and_then(|_| self.more.get(&receipt))
+            .into_iter()
+            .flatten()
+            .copied();
+        first.into_iter().chain(more)
+    }
+}
+
 /// Receipts by a key (their account, their amount), sorted so that those of
 /// one key are a run found by binary search: built by sorting rather than
 /// hashing, since there are millions and a Decimal hashes slowly.
@@ -148,7 +193,7 @@ struct State<'a> {
     opts: MatchOptions,
     receipts: Vec<Receipt>,
     /// Postings tied to each receipt, with how.
-    linked: Vec<SmallVec<[usize; 1]>>,
+    linked: Links,
     /// Whether each posting is tied to a receipt (`linked` says which).
     posting_linked: Vec<bool>,
     /// Cash credits still looking for their money.
@@ -194,7 +239,7 @@ pub fn match_all(
     let mut st = State {
         data,
         opts,
-        linked: vec![SmallVec::new(); receipts.len()],
+        linked: Links::new(receipts.len()),
         receipts,
         posting_linked: vec![false; data.postings.len()],
         free_postings: Vec::new(),
@@ -644,7 +689,7 @@ impl State<'_> {
     }
 
     fn link(&mut self, r: usize, p: usize) {
-        self.linked[r].push(p);
+        self.linked.push(r, p);
         self.posting_linked[p] = true;
     }
 
@@ -707,7 +752,7 @@ impl State<'_> {
                     // its own share; else anyone's unlinked share of that
                     // amount.
                     let credit = posting.credit();
-                    let unlinked = |r: &&usize| self.linked[**r].is_empty();
+                    let unlinked = |r: &&usize| self.linked.is_empty(**r);
                     let own = share_by_account
                         .get(&(l, posting.account))
                         .map_or(&[][..], |v| v.as_slice());
@@ -736,7 +781,9 @@ impl State<'_> {
 
     /// Passes 2 to 5: no usable `bank_ref`, so account, amount and date.
     fn link_by_window(&mut self) {
-        let mut receipt_free: Vec<bool> = self.linked.iter().map(|l| l.is_empty()).collect();
+        let mut receipt_free: Vec<bool> = (0..self.receipts.len())
+            .map(|r| self.linked.is_empty(r))
+            .collect();
         let mut posting_free = vec![false; self.data.postings.len()];
         for &p in &self.free_postings {
             if !self.no_share.contains_key(&p) {
@@ -1060,7 +1107,7 @@ impl State<'_> {
             };
         let money = self.describe_receipt(receipt);
 
-        let mut postings: Vec<usize> = self.linked[r].to_vec();
+        let mut postings: Vec<usize> = self.linked.of(r).collect();
         postings.sort_unstable();
         if postings.is_empty() {
             return match &receipt.identity {
@@ -1311,8 +1358,8 @@ impl State<'_> {
         findings: &mut Vec<Finding>,
     ) {
         let mut by_account: HashMap<AccountId, Vec<usize>> = HashMap::default();
-        for (r, links) in self.linked.iter().enumerate() {
-            for &p in links {
+        for r in 0..self.receipts.len() {
+            for p in self.linked.of(r) {
                 by_account
                     .entry(self.data.postings[p].account)
                     .or_default()
@@ -1341,17 +1388,16 @@ impl State<'_> {
                 .flatten()
                 .copied()
                 .filter(|&r| {
-                    self.receipts[r].amount == posting.credit()
-                        && self.linked[r].iter().any(|&q| near_first(q))
+                    self.receipts[r].amount == posting.credit() && self.linked.of(r).any(near_first)
                 })
                 .min_by_key(|&r| (cost(lag(posting, &self.receipts[r])), r));
             let mut evidence = vec![posting.row];
             let (kind, bank, postings, detail) = match original {
                 Some(r) => {
                     let receipt = &self.receipts[r];
-                    let first = self.linked[r]
-                        .iter()
-                        .copied()
+                    let first = self
+                        .linked
+                        .of(r)
                         .filter(|&q| near_first(q))
                         .min()
                         .unwrap_or(p);
