@@ -10,7 +10,9 @@ use rust_decimal::Decimal;
 use rustc_hash::FxHashMap;
 
 use super::finding::{Finding, FindingKind, Severity};
-use super::model::{Account, AccountId, AccountPostings, Dataset, PostingKind, RentPeriod};
+use super::model::{
+    day_number, Account, AccountId, AccountPostings, Dataset, PostingKind, RentPeriod,
+};
 use super::money::pounds;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -183,7 +185,7 @@ fn check_account(
         .map(|d| (d, false))
         .collect();
     let tol = tolerance(account.rent_period);
-    let day = |d: NaiveDate| i64::from(d.num_days_from_ce());
+    let day = |d: NaiveDate| i64::from(day_number(d));
     // Due dates ascend, so those within `tol` days of a date are one run:
     // found by bisection, not by a scan of the year per charge.
     let near = |due: &[(NaiveDate, bool)], on: NaiveDate| {

@@ -95,10 +95,32 @@ pub fn normalise(text: &str) -> Text {
         return Text::from(text);
     }
     let mut key = Text::with_capacity(text.len());
-    for b in bytes.iter().filter(|b| b.is_ascii_alphanumeric()) {
-        key.push(char::from(b.to_ascii_uppercase()));
+    for b in normal_bytes(text) {
+        key.push(char::from(b));
     }
     key
+}
+
+/// The bytes of `text`'s normal form, without making it.
+fn normal_bytes(text: &str) -> impl Iterator<Item = u8> + '_ {
+    text.bytes()
+        .filter(u8::is_ascii_alphanumeric)
+        .map(|b| b.to_ascii_uppercase())
+}
+
+/// The hash of `text`'s normal form, without making it.
+pub fn normal_hash(text: &str) -> u64 {
+    use std::hash::Hasher;
+    let mut h = rustc_hash::FxHasher::default();
+    for b in normal_bytes(text) {
+        h.write_u8(b);
+    }
+    h.finish()
+}
+
+/// Whether two texts have one normal form, without making either.
+pub fn normal_eq(a: &str, b: &str) -> bool {
+    normal_bytes(a).eq(normal_bytes(b))
 }
 
 /// The digits of a reference without leading zeros, if it has enough of them

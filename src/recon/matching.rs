@@ -14,7 +14,7 @@ use smallvec::SmallVec;
 use super::finding::{Finding, FindingKind, Outcome, Severity};
 use super::identify::{self, Identity, RefIndex};
 use super::model::{
-    days_between, AccountId, AccountPostings, BankLine, Dataset, Posting, PostingKind,
+    day_number, days_between, AccountId, AccountPostings, BankLine, Dataset, Posting, PostingKind,
     ScheduleShare, Text,
 };
 use super::money::pounds;
@@ -79,11 +79,6 @@ type Candidate = (i64, usize, usize);
 
 /// A receipt or posting with its date as a day number.
 type Dated = (i32, usize);
-
-fn day_number(date: NaiveDate) -> i32 {
-    use chrono::Datelike;
-    date.num_days_from_ce()
-}
 
 /// `£120.00 received 2026-02-03 (BNK-0042, reference "RA1003", payer "J SMITH")`
 struct ReceiptText<'a> {
@@ -314,13 +309,14 @@ fn build_receipts(
     let mut line_batch: Vec<Option<&Vec<usize>>> = vec![None; data.bank.len()];
     // A batch a line may carry: its key and its shares.
     type Batch<'b> = (&'b Text, &'b Vec<usize>);
+    let is_receipt = |line: &BankLine| line.amount > Decimal::ZERO && line.date <= opts.as_at;
     let hits: Vec<(usize, [Option<Batch>; 2])> = if batches.is_empty() {
         Vec::new()
     } else {
         data.bank
             .par_iter()
             .enumerate()
-            .filter(|(_, line)| line.amount > Decimal::ZERO && line.date <= opts.as_at)
+            .filter(|(_, line)| is_receipt(line))
             .filter_map(|(i, line)| {
                 let found = [&line.bank_id, &line.reference]
                     .map(|key| batches.get_key_value(&identify::normalise(key)));
@@ -351,7 +347,6 @@ fn build_receipts(
         (None, Some(c)) => index.exact(c),
         (None, None) => Identity::Unknown,
     };
-    let is_receipt = |line: &BankLine| line.amount > Decimal::ZERO && line.date <= opts.as_at;
     let mut line_receipts = LineReceipts {
         start: Vec::with_capacity(data.bank.len() + 1),
     };
@@ -489,7 +484,7 @@ struct BankKeys<'a> {
     /// Per shard (the hash's top bits), hash to the line holding the key.
     shards: Vec<HashMap<u64, KeyLine>>,
     clashes: HashMap<Text, KeyLine>,
-    /// [`normal_hash`]; tests give a worse one to make keys clash.
+    /// [`identify::normal_hash`]; tests give a worse one to make keys clash.
     hash: fn(&str) -> u64,
 }
 
@@ -497,7 +492,7 @@ impl<'a> BankKeys<'a> {
     const SHARD_BITS: u32 = 4;
 
     fn build(data: &'a Dataset, is_bulk: &[bool], opts: MatchOptions) -> Self {
-        Self::build_with(data, is_bulk, opts, normal_hash)
+        Self::build_with(data, is_bulk, opts, identify::normal_hash)
     }
 
     fn build_with(
@@ -536,7 +531,7 @@ impl<'a> BankKeys<'a> {
                         }
                         std::collections::hash_map::Entry::Occupied(o) => {
                             let (held, new) = (o.get().text(data), key.text(data));
-                            if !normal_eq(held, new) {
+                            if !identify::normal_eq(held, new) {
                                 clashes.push((identify::normalise(new), key));
                             }
                         }
@@ -568,7 +563,7 @@ impl<'a> BankKeys<'a> {
     fn get(&self, key: &str) -> Option<usize> {
         let hash = (self.hash)(key);
         let held = self.shards[Self::shard(hash)].get(&hash)?;
-        if normal_eq(held.text(self.data), key) {
+        if identify::normal_eq(held.text(self.data), key) {
             return Some(held.line as usize);
         }
         let held = self.clashes.get(&identify::normalise(key))?;
@@ -601,26 +596,6 @@ impl KeyLine {
             &line.bank_id
         }
     }
-}
-
-/// The bytes of `text`'s normal form (see [`identify::normalise`]).
-fn normal_bytes(text: &str) -> impl Iterator<Item = u8> + '_ {
-    text.bytes()
-        .filter(u8::is_ascii_alphanumeric)
-        .map(|b| b.to_ascii_uppercase())
-}
-
-fn normal_hash(text: &str) -> u64 {
-    use std::hash::Hasher;
-    let mut h = rustc_hash::FxHasher::default();
-    for b in normal_bytes(text) {
-        h.write_u8(b);
-    }
-    h.finish()
-}
-
-fn normal_eq(a: &str, b: &str) -> bool {
-    normal_bytes(a).eq(normal_bytes(b))
 }
 
 /// Greedy one-to-one assignment over candidate pairs `(cost, receipt,
@@ -1901,7 +1876,7 @@ mod bank_key_tests {
         let bulk = [false, false, true, true, false];
         // With a one-bucket hash every key clashes with the first, so the
         // clash path must give the same answers as the hashed one.
-        for hash in [normal_hash as fn(&str) -> u64, |_: &str| 0] {
+        for hash in [identify::normal_hash as fn(&str) -> u64, |_: &str| 0] {
             let keys = BankKeys::build_with(&b.data, &bulk, opts(), hash);
             assert_eq!(
                 found(

@@ -54,8 +54,13 @@ pub struct RowRef {
 /// Days from `from` to `to` (negative if `to` is earlier), as day numbers
 /// subtracted: cheaper than chrono's duration on the matching path.
 pub fn days_between(from: NaiveDate, to: NaiveDate) -> i64 {
+    i64::from(day_number(to)) - i64::from(day_number(from))
+}
+
+/// The date as a count of days, for arithmetic on many dates at once.
+pub fn day_number(date: NaiveDate) -> i32 {
     use chrono::Datelike;
-    i64::from(to.num_days_from_ce()) - i64::from(from.num_days_from_ce())
+    date.num_days_from_ce()
 }
 
 /// Display names of the input files, used when citing evidence.
