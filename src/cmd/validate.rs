@@ -50,7 +50,7 @@ pub fn notes(data: &Dataset) -> Vec<String> {
     let carried: HashSet<crate::recon::model::Text> = data
         .bank
         .iter()
-        .flat_map(|b| [normalise(&b.bank_id), normalise(&b.reference)])
+        .flat_map(|b| [normalise(data.bank_id(b)), normalise(data.reference(b))])
         .collect();
     let mut seen = HashSet::new();
     for s in &data.shares {
@@ -69,7 +69,7 @@ pub fn notes(data: &Dataset) -> Vec<String> {
             notes.push(format!(
                 "{}: {} is dated {}, before {}'s tenancy began ({})",
                 data.sources.cite(p.row),
-                p.txn_id,
+                data.txn_id(p),
                 p.date,
                 account.account_ref,
                 account.opening_date

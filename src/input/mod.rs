@@ -18,7 +18,7 @@ use rust_decimal::Decimal;
 
 use crate::recon::model::{
     Account, AccountId, BankLine, Benefit, Dataset, Method, Posting, PostingKind, RentPeriod,
-    Returned, RowRef, ScheduleShare, SourceFile, SourceNames, TenancyType, Text,
+    RowRef, ScheduleShare, SourceFile, SourceNames, TenancyType, Text, TextStore,
 };
 use crate::recon::money::plain;
 pub use error::{InputError, InputErrors};
@@ -165,6 +165,7 @@ pub fn load_watched(
                 } else {
                     read(&mut t, &mut UniqueIds::new("txn_id"), &mut errors)
                 };
+                too_large(&t, &rows.1, &mut errors);
                 (t, rows)
             });
             (read, errors)
@@ -173,6 +174,7 @@ pub fn load_watched(
             let mut errors = InputErrors::default();
             let read = open(SourceFile::Bank, BANK_COLUMNS, &mut errors).map(|mut t| {
                 let rows = read_rows(&mut t, "bank_id", watch, &mut errors, read_bank);
+                too_large(&t, &rows.1, &mut errors);
                 (t, rows)
             });
             (read, errors)
@@ -180,12 +182,14 @@ pub fn load_watched(
     );
     errors.absorb(ledger_errors);
     errors.absorb(bank_errors);
-    if let Some((t, rows)) = ledger {
+    if let Some((t, (rows, text))) = ledger {
         data.postings = rows;
+        data.ledger_text = text;
         note(SourceFile::Ledger, &t, &mut data);
     }
-    if let Some((t, rows)) = bank {
+    if let Some((t, (rows, text))) = bank {
         data.bank = rows;
+        data.bank_text = text;
         note(SourceFile::Bank, &t, &mut data);
     }
     if let Some(mut t) = open(SourceFile::Schedules, SCHEDULE_COLUMNS, &mut errors) {
@@ -235,18 +239,54 @@ fn row_line(line: u64) -> u32 {
     u32::try_from(line).unwrap_or(u32::MAX)
 }
 
+/// Says so if a file's texts would not fit in its store.
+fn too_large(t: &Table, text: &TextStore, errors: &mut InputErrors) {
+    if text.is_full() {
+        errors.push(InputError {
+            file: t.name.clone(),
+            line: None,
+            column: None,
+            message: "too large: its ids and references come to more than 4 GiB of text; \
+                      split the file by date and audit each part"
+                .to_string(),
+        });
+    }
+}
+
+/// A row whose texts are in its file's [`TextStore`].
+trait StoredRow: Send {
+    /// Shifts its text ids as its store is appended to another.
+    fn shift_text(&mut self, by: u32);
+}
+
+impl StoredRow for Posting {
+    fn shift_text(&mut self, by: u32) {
+        Posting::shift_text(self, by);
+    }
+}
+
+impl StoredRow for BankLine {
+    fn shift_text(&mut self, by: u32) {
+        BankLine::shift_text(self, by);
+    }
+}
+
+/// Rows read, with the store their texts are in.
+type Stored<T> = (Vec<T>, TextStore);
+
 /// Reads a table's rows with `read`: a large file in blocks in parallel,
 /// kept only if its ids (`what`) run in order across the whole file, so that
 /// none can repeat; otherwise, or where the file cannot be split, in one
 /// piece, which finds any repeats.
-fn read_rows<T: Send>(
+fn read_rows<T: StoredRow>(
     t: &mut Table,
     what: &'static str,
     watch: Option<&indicatif::ProgressBar>,
     errors: &mut InputErrors,
-    read: impl Fn(&mut Table, &mut UniqueIds, &mut InputErrors) -> Vec<T> + Sync,
-) -> Vec<T> {
+    read: impl Fn(&mut Table, &mut UniqueIds, &mut InputErrors) -> Stored<T> + Sync,
+) -> Stored<T> {
     let mut rows: Vec<T> = Vec::new();
+    let mut text = TextStore::default();
     let mut block_errors = InputErrors::default();
     let mut rows_read = 0;
     let mut in_order = true;
@@ -262,7 +302,7 @@ fn read_rows<T: Send>(
                 .map(|(first, last)| (first.cloned(), last.cloned()));
             (rows, ids)
         },
-        |(block_rows, ids), block, errors| {
+        |((block_rows, block_text), ids), block, errors| {
             rows_read += block.rows_read;
             block_errors.absorb(errors);
             match ids {
@@ -281,18 +321,24 @@ fn read_rows<T: Send>(
                 let blocks = size.unwrap_or(0) as usize / table::BLOCK_BYTES + 1;
                 let expected = blocks * block_rows.len();
                 let _ = rows.try_reserve(expected + expected / 16);
+                let (texts, bytes) = block_text.size();
+                text.reserve(blocks * texts * 17 / 16, blocks * bytes * 17 / 16);
             }
-            rows.extend(block_rows);
+            let shift = text.append(&block_text);
+            rows.extend(block_rows.into_iter().map(|mut row| {
+                row.shift_text(shift);
+                row
+            }));
         },
     );
     match split {
         Ok(true) if in_order => {
             t.rows_read = rows_read;
             errors.absorb(block_errors);
-            rows
+            (rows, text)
         }
         Ok(_) => {
-            drop(rows);
+            drop((rows, text));
             read(t, &mut UniqueIds::new(what), errors)
         }
         Err(e) => {
@@ -302,7 +348,7 @@ fn read_rows<T: Send>(
                 column: None,
                 message: format!("cannot read the file: {e}"),
             });
-            Vec::new()
+            (Vec::new(), TextStore::default())
         }
     }
 }
@@ -523,7 +569,9 @@ fn read_ledger(
     accounts_read: bool,
     unique: &mut UniqueIds,
     errors: &mut InputErrors,
-) -> Vec<Posting> {
+) -> Stored<Posting> {
+    let mut out = Vec::new();
+    let mut text = TextStore::default();
     if !t.has(4) && !t.has(5) {
         errors.push(InputError {
             file: t.name.clone(),
@@ -532,18 +580,17 @@ fn read_ledger(
             message: "missing required column `debit` or `credit` (at least one must be present)"
                 .to_string(),
         });
-        return Vec::new();
+        return (out, text);
     }
-    let mut out = Vec::new();
     let mut rec = ByteRecord::new();
     while let Some(line) = t.next(&mut rec, errors) {
-        t.size_rows(&mut out, &rec);
+        t.size_rows(&mut out, &mut text, &rec);
         let mut r = t.row(&rec, line, errors);
         let txn_id = r.id(0);
         if let Some(id) = &txn_id {
             unique.check(id, line, &mut r, 0, || {
                 out.iter()
-                    .map(|p: &Posting| (p.txn_id.as_str(), u64::from(p.row.line)))
+                    .map(|p: &Posting| (text.get(p.txn_id), u64::from(p.row.line)))
             });
         }
         let account = r.id(1).and_then(|a| match ids.good.get(&a) {
@@ -590,10 +637,8 @@ fn read_ledger(
             _ => None,
         };
         let method = r.opt_word(6, Method::from_word, Method::expected);
-        let bank_ref = r.opt_text(7);
-        let description = r
-            .text(8)
-            .map(|d| (!d.is_empty()).then(|| Box::new(Text::from(d))));
+        let bank_ref = r.text(7);
+        let description = r.text(8);
         if !r.ok() {
             r.note_money(amount.or(debit.flatten()).or(credit.flatten().map(|c| -c)));
             if let Some(id) = txn_id {
@@ -621,14 +666,14 @@ fn read_ledger(
             description,
         ) {
             out.push(Posting {
-                txn_id,
+                txn_id: text.push(&txn_id),
                 account,
                 date,
                 kind,
                 amount,
                 method,
-                bank_ref,
-                description,
+                bank_ref: text.push(bank_ref),
+                description: text.push(description),
                 row: RowRef {
                     file: SourceFile::Ledger,
                     line: row_line(line),
@@ -636,7 +681,7 @@ fn read_ledger(
             });
         }
     }
-    out
+    (out, text)
 }
 
 const BANK_COLUMNS: &[Column] = &[
@@ -650,17 +695,18 @@ const BANK_COLUMNS: &[Column] = &[
     optional("returned_bank_id"),
 ];
 
-fn read_bank(t: &mut Table, unique: &mut UniqueIds, errors: &mut InputErrors) -> Vec<BankLine> {
+fn read_bank(t: &mut Table, unique: &mut UniqueIds, errors: &mut InputErrors) -> Stored<BankLine> {
     let mut out = Vec::new();
+    let mut text = TextStore::default();
     let mut rec = ByteRecord::new();
     while let Some(line) = t.next(&mut rec, errors) {
-        t.size_rows(&mut out, &rec);
+        t.size_rows(&mut out, &mut text, &rec);
         let mut r = t.row(&rec, line, errors);
         let bank_id = r.id(0);
         if let Some(id) = &bank_id {
             unique.check(id, line, &mut r, 0, || {
                 out.iter()
-                    .map(|b: &BankLine| (b.bank_id.as_str(), u64::from(b.row.line)))
+                    .map(|b: &BankLine| (text.get(b.bank_id), u64::from(b.row.line)))
             });
         }
         let date = r.date(1);
@@ -671,11 +717,11 @@ fn read_bank(t: &mut Table, unique: &mut UniqueIds, errors: &mut InputErrors) ->
                 "expected a non-zero amount (positive received, negative paid out)".to_string(),
             );
         }
-        let reference = r.text(3).map(Text::from);
-        let payer = r.text(4).map(Text::from);
+        let reference = r.text(3);
+        let payer = r.text(4);
         let method = r.opt_word(5, Method::from_word, Method::expected);
-        let return_code = r.opt_text(6);
-        let returned_bank_id = r.opt_text(7);
+        let return_code = r.text(6);
+        let returned_bank_id = r.text(7);
         if !r.ok() {
             r.note_money(amount);
             if let Some(id) = bank_id {
@@ -703,18 +749,14 @@ fn read_bank(t: &mut Table, unique: &mut UniqueIds, errors: &mut InputErrors) ->
             returned_bank_id,
         ) {
             out.push(BankLine {
-                bank_id,
+                bank_id: text.push(&bank_id),
                 date,
                 amount,
-                reference,
-                payer,
+                reference: text.push(reference),
+                payer: text.push(payer),
                 method,
-                returned: (return_code.is_some() || returned_bank_id.is_some()).then(|| {
-                    Box::new(Returned {
-                        return_code,
-                        returned_bank_id,
-                    })
-                }),
+                return_code: text.push(return_code),
+                returned_bank_id: text.push(returned_bank_id),
                 row: RowRef {
                     file: SourceFile::Bank,
                     line: row_line(line),
@@ -722,7 +764,7 @@ fn read_bank(t: &mut Table, unique: &mut UniqueIds, errors: &mut InputErrors) ->
             });
         }
     }
-    out
+    (out, text)
 }
 
 const SCHEDULE_COLUMNS: &[Column] = &[

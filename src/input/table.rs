@@ -16,7 +16,7 @@ use super::error::{InputError, InputErrors};
 use super::mapping::Mapping;
 use super::parse;
 use super::profile::{Encoding, FileProfile};
-use crate::recon::model::Text;
+use crate::recon::model::{Text, TextStore};
 
 /// What a column holds, so a profile knows which values to convert.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -531,7 +531,7 @@ impl Table {
         &self,
         watch: Option<&indicatif::ProgressBar>,
         parse: impl Fn(&mut Table, &mut InputErrors) -> T + Sync,
-        mut take: impl FnMut(T, &Table, InputErrors),
+        mut take: impl FnMut(T, &Table, InputErrors) + Send,
     ) -> std::io::Result<bool> {
         use rayon::prelude::*;
         use std::io::{Seek, SeekFrom};
@@ -551,8 +551,11 @@ impl Table {
             done: false,
             batch_len: (2 * rayon::current_num_threads()).max(4),
         };
-        // Each batch is parsed while the next is read.
+        // Each batch is parsed while the last one's results are taken (they
+        // are copied into place, which would otherwise leave cores idle) and
+        // the next is read.
         let mut batch = splitter.next_batch(watch)?;
+        let mut parsed = Vec::new();
         while !batch.is_empty() {
             let (results, next) = rayon::join(
                 || {
@@ -566,12 +569,18 @@ impl Table {
                         })
                         .collect::<Vec<_>>()
                 },
-                || splitter.next_batch(watch),
+                || {
+                    for (out, table, errors) in parsed.drain(..) {
+                        take(out, &table, errors);
+                    }
+                    splitter.next_batch(watch)
+                },
             );
-            for (out, table, errors) in results {
-                take(out, &table, errors);
-            }
+            parsed = results;
             batch = next?;
+        }
+        for (out, table, errors) in parsed {
+            take(out, &table, errors);
         }
         Ok(true)
     }
@@ -580,7 +589,7 @@ impl Table {
     /// file at the sample's bytes per row (plus a margin). Growing a Vec of
     /// ten million rows by doubling copies it over and over and, at its
     /// peak, holds it twice.
-    pub fn size_rows<T>(&self, rows: &mut Vec<T>, rec: &ByteRecord) {
+    pub fn size_rows<T>(&self, rows: &mut Vec<T>, text: &mut TextStore, rec: &ByteRecord) {
         const SAMPLE: usize = 4096;
         if rows.len() != SAMPLE {
             return;
@@ -595,6 +604,9 @@ impl Table {
         let expected = usize::try_from(expected).unwrap_or(usize::MAX);
         // Only a hint: if the room cannot be had, the rows grow as they come.
         let _ = rows.try_reserve(expected.saturating_sub(rows.len()));
+        let (texts, bytes) = text.size();
+        let scale = |n: usize| (n as u128 * expected as u128 / SAMPLE as u128) as usize;
+        text.reserve(scale(texts), scale(bytes));
     }
 
     pub fn from_reader(

@@ -448,9 +448,9 @@ fn statement(book: &Book<'_>, id: AccountId, from: NaiveDate) -> Vec<StatementLi
             PostingKind::Reversal => "reversal",
             PostingKind::Writeoff => "write-off",
         };
-        let mut description = format!("{} {kind}", p.txn_id);
-        if !p.description().is_empty() {
-            description.push_str(&format!(": {}", p.description()));
+        let mut description = format!("{} {kind}", data.txn_id(p));
+        if !data.description(p).is_empty() {
+            description.push_str(&format!(": {}", data.description(p)));
         }
         let note = if book.late.contains(&i) {
             "posted late".to_string()

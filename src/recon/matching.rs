@@ -94,7 +94,7 @@ impl std::fmt::Display for ReceiptText<'_> {
             "{} received {} ({}",
             pounds(self.receipt.amount),
             line.date,
-            line.bank_id
+            self.data.bank_id(line)
         )?;
         if let Some(s) = self.receipt.share {
             let share = &self.data.shares[s];
@@ -105,11 +105,11 @@ impl std::fmt::Display for ReceiptText<'_> {
                 .unwrap_or("?");
             write!(f, ", schedule share for {who}")?;
         } else {
-            if !line.reference.is_empty() {
-                write!(f, ", reference {:?}", line.reference)?;
+            if !self.data.reference(line).is_empty() {
+                write!(f, ", reference {:?}", self.data.reference(line))?;
             }
-            if !line.payer.is_empty() {
-                write!(f, ", payer {:?}", line.payer)?;
+            if !self.data.payer(line).is_empty() {
+                write!(f, ", payer {:?}", self.data.payer(line))?;
             }
         }
         f.write_str(")")
@@ -318,7 +318,7 @@ fn build_receipts(
             .enumerate()
             .filter(|(_, line)| is_receipt(line))
             .filter_map(|(i, line)| {
-                let found = [&line.bank_id, &line.reference]
+                let found = [data.bank_id(line), data.reference(line)]
                     .map(|key| batches.get_key_value(&identify::normalise(key)));
                 found.iter().any(Option::is_some).then_some((i, found))
             })
@@ -392,7 +392,7 @@ fn build_receipts(
             detail: format!(
                 "Bulk receipt {} of {} on {} does not equal its schedule ({} in {} shares): \
                  {} is not explained by any share; ask the payer for a corrected schedule.",
-                line.bank_id,
+                data.bank_id(line),
                 pounds(line.amount),
                 line.date,
                 pounds(total),
@@ -439,7 +439,7 @@ fn build_receipts(
                     share: None,
                     date: line.date,
                     amount: line.amount,
-                    identity: index.identify(&line.reference),
+                    identity: index.identify(data.reference(line)),
                 }),
                 None => {}
                 Some(shares) => {
@@ -508,12 +508,12 @@ impl<'a> BankKeys<'a> {
         let keys: Vec<(u64, KeyLine)> = (0..data.bank.len())
             .into_par_iter()
             .filter(in_time)
-            .map(|i| (hash(&data.bank[i].bank_id), KeyLine::new(i, false)))
+            .map(|i| (hash(data.bank_id(&data.bank[i])), KeyLine::new(i, false)))
             .chain(
                 (0..data.bank.len())
                     .into_par_iter()
                     .filter(|&i| is_bulk[i])
-                    .map(|i| (hash(&data.bank[i].reference), KeyLine::new(i, true))),
+                    .map(|i| (hash(data.reference(&data.bank[i])), KeyLine::new(i, true))),
             )
             .collect();
         let built: Vec<_> = (0..1u64 << Self::SHARD_BITS)
@@ -591,9 +591,9 @@ impl KeyLine {
     fn text(self, data: &Dataset) -> &str {
         let line = &data.bank[self.line as usize];
         if self.by_reference {
-            &line.reference
+            data.reference(line)
         } else {
-            &line.bank_id
+            data.bank_id(line)
         }
     }
 }
@@ -702,13 +702,13 @@ impl State<'_> {
         let lines: Vec<Option<usize>> = cash_credits
             .par_iter()
             .map(|&p| {
-                let bank_ref = self.data.postings[p].bank_ref.as_deref()?;
+                let bank_ref = self.data.bank_ref(&self.data.postings[p])?;
                 bank_keys.get(bank_ref)
             })
             .collect();
         for (&p, line) in cash_credits.iter().zip(lines) {
             let posting = &self.data.postings[p];
-            let Some(bank_ref) = posting.bank_ref.as_deref() else {
+            let Some(bank_ref) = self.data.bank_ref(posting) else {
                 self.free_postings.push(p);
                 continue;
             };
@@ -1117,8 +1117,12 @@ impl State<'_> {
                     (entry(Outcome::UnpostedReceipt), vec![], vec![f])
                 }
                 identity => {
-                    let (mut suggestions, left_out) =
-                        index.suggest(&self.data.accounts, &line.reference, &line.payer, 3);
+                    let (mut suggestions, left_out) = index.suggest(
+                        &self.data.accounts,
+                        self.data.reference(line),
+                        self.data.payer(line),
+                        3,
+                    );
                     let mut detail = format!(
                         "{money} matches no account and was never posted; it is in suspense."
                     );
@@ -1213,13 +1217,13 @@ impl State<'_> {
                 dup.credit(),
                 format!(
                     "{money} was posted more than once: {} on {} to {} and again as {} on {} to {}: reverse {}.",
-                    first.txn_id,
+                    self.data.txn_id(first),
                     first.date,
                     self.data.account(first.account).account_ref,
-                    dup.txn_id,
+                    self.data.txn_id(dup),
                     dup.date,
                     self.data.account(dup.account).account_ref,
-                    dup.txn_id
+                    self.data.txn_id(dup)
                 ),
             ));
         }
@@ -1232,8 +1236,8 @@ impl State<'_> {
             // A tenant who pays with someone else's number but whose name the
             // posting follows: the posting is right, the reference is not.
             let tenant_of = |id: AccountId| self.data.account(id).tenant_name.as_str();
-            identify::names_match(&line.payer, tenant_of(posting.account))
-                && !identify::names_match(&line.payer, tenant_of(a))
+            identify::names_match(self.data.payer(line), tenant_of(posting.account))
+                && !identify::names_match(self.data.payer(line), tenant_of(a))
         };
         let outcome = match receipt.identity {
             Identity::Account(a, basis) if a != posting.account && !trusted_elsewhere(a) => {
@@ -1248,7 +1252,7 @@ impl State<'_> {
                         "{money} belongs to {acc} ({}) but was posted to {posted_acc} as {} on {}: \
                          reverse it from {posted_acc} and post it to {acc}.",
                         basis.describe(),
-                        posting.txn_id,
+                        self.data.txn_id(posting),
                         posting.date
                     ),
                 ));
@@ -1262,7 +1266,7 @@ impl State<'_> {
                         format!(
                             "{} on {} credited {posted_acc} with {} for {money}: the reversal from {posted_acc} \
                              must be {}, not the receipt's amount.",
-                            posting.txn_id,
+                            self.data.txn_id(posting),
                             posting.date,
                             pounds(credit),
                             pounds(credit)
@@ -1282,7 +1286,7 @@ impl State<'_> {
                     format!(
                         "{} on {} credited {posted_acc} with {}, but the receipt was {money}: \
                          correct the posting by {} (the tenant owes {} {}).",
-                        posting.txn_id,
+                        self.data.txn_id(posting),
                         posting.date,
                         pounds(credit),
                         pounds(diff.abs()),
@@ -1303,7 +1307,7 @@ impl State<'_> {
                         "{money} was posted to {posted_acc} as {} on {}, {days} days after it arrived \
                          (allowed: {}): the account looked {} worse in between; check no arrears \
                          action was taken on it then.",
-                        posting.txn_id,
+                        self.data.txn_id(posting),
                         posting.date,
                         self.opts.posting_days,
                         pounds(receipt.amount)
@@ -1385,11 +1389,11 @@ impl State<'_> {
                         format!(
                             "{} was posted to {acc} twice: {} on {} and {} on {}, for one receipt: reverse {}.",
                             self.describe_receipt(receipt),
-                            self.data.postings[first].txn_id,
+                            self.data.txn_id(&self.data.postings[first]),
                             self.data.postings[first].date,
-                            posting.txn_id,
+                            self.data.txn_id(posting),
                             posting.date,
-                            posting.txn_id
+                            self.data.txn_id(posting)
                         ),
                     )
                 }
@@ -1401,7 +1405,7 @@ impl State<'_> {
                         evidence.push(line.row);
                         format!(
                             "its bulk receipt {} has no share in the schedule for {acc}",
-                            line.bank_id
+                            self.data.bank_id(line)
                         )
                     } else {
                         format!(
@@ -1416,7 +1420,7 @@ impl State<'_> {
                         format!(
                             "{} on {} credits {acc} with {} as a {} but no money is behind it: {why}. \
                              Find the receipt or reverse the credit.",
-                            posting.txn_id,
+                            self.data.txn_id(posting),
                             posting.date,
                             pounds(posting.credit()),
                             posting.kind
@@ -1493,19 +1497,19 @@ mod outflows {
         // a return's account: only for the collections returns point at.
         let collections: rustc_hash::FxHashSet<Text> = outflows
             .iter()
-            .filter_map(|&i| data.bank[i].returned_bank_id())
+            .filter_map(|&i| data.returned_bank_id(&data.bank[i]))
             .filter_map(|id| bank_keys.get(id))
-            .map(|c| identify::normalise(&data.bank[c].bank_id))
+            .map(|c| identify::normalise(data.bank_id(&data.bank[c])))
             .collect();
         let mut credited: HashMap<Text, AccountId> = HashMap::default();
         for (p, q) in data.postings.iter().enumerate() {
             if wanted(q, PostingKind::Reversal) || wanted(q, PostingKind::Refund) {
-                match q.bank_ref.as_deref() {
+                match data.bank_ref(q) {
                     Some(b) => by_ref.entry(identify::normalise(b)).or_default().push(p),
                     None => by_account.entry(q.account).or_default().push(p),
                 }
             } else if q.is_credit() && !collections.is_empty() {
-                if let Some(b) = q.bank_ref.as_deref() {
+                if let Some(b) = data.bank_ref(q) {
                     let key = identify::normalise(b);
                     if collections.contains(&key) {
                         credited.entry(key).or_insert(q.account);
@@ -1532,19 +1536,22 @@ mod outflows {
             } else {
                 (FindingKind::UnmatchedRefund, PostingKind::Refund)
             };
-            let collection = line.returned_bank_id().and_then(|id| bank_keys.get(id));
+            let collection = data.returned_bank_id(line).and_then(|id| bank_keys.get(id));
             let account = collection
                 .and_then(|c| {
                     let collected = &data.bank[c];
-                    index.identify(&collected.reference).account().or_else(|| {
-                        credited
-                            .get(&identify::normalise(&collected.bank_id))
-                            .copied()
-                    })
+                    index
+                        .identify(data.reference(collected))
+                        .account()
+                        .or_else(|| {
+                            credited
+                                .get(&identify::normalise(data.bank_id(collected)))
+                                .copied()
+                        })
                 })
-                .or_else(|| index.identify(&line.reference).account());
-            let mut chosen: Vec<usize> = std::iter::once(&line.bank_id)
-                .chain(collection.map(|c| &data.bank[c].bank_id))
+                .or_else(|| index.identify(data.reference(line)).account());
+            let mut chosen: Vec<usize> = std::iter::once(data.bank_id(line))
+                .chain(collection.map(|c| data.bank_id(&data.bank[c])))
                 .flat_map(|k| by_ref.get(&identify::normalise(k)).into_iter().flatten())
                 .copied()
                 .filter(|&p| !taken[p] && data.postings[p].kind == ledger_kind)
@@ -1618,10 +1625,10 @@ mod outflows {
             }
             let acc_name = account.map(|a| data.account(a).account_ref.to_string());
             let what = if line.is_dd_return() {
-                let code = line.return_code().unwrap_or("");
+                let code = data.return_code(line).unwrap_or("");
                 format!(
                     "Direct Debit return {} of {} on {}{}",
-                    line.bank_id,
+                    data.bank_id(line),
                     pounds(out),
                     line.date,
                     if code.is_empty() {
@@ -1635,7 +1642,7 @@ mod outflows {
                     "{} paid out on {} ({})",
                     pounds(out),
                     line.date,
-                    line.bank_id
+                    data.bank_id(line)
                 )
             };
             match chosen.as_slice() {
@@ -1706,9 +1713,9 @@ mod outflows {
                             detail: format!(
                                 "{what} was put through {} twice: {} and {}; reverse {}.",
                                 data.account(q.account).account_ref,
-                                data.postings[*first].txn_id,
-                                q.txn_id,
-                                q.txn_id
+                                data.txn_id(&data.postings[*first]),
+                                data.txn_id(q),
+                                data.txn_id(q)
                             ),
                             suggestions: Vec::new(),
                         });
@@ -1746,11 +1753,11 @@ mod outflows {
                     evidence: vec![data.bank[bank].row, data.postings[first].row, q.row],
                     detail: format!(
                         "Direct Debit return {} of {} was reversed on {acc} twice: {} and {}; reverse {}.",
-                        data.bank[bank].bank_id,
+                        data.bank_id(&data.bank[bank]),
                         pounds(q.amount),
-                        data.postings[first].txn_id,
-                        q.txn_id,
-                        q.txn_id
+                        data.txn_id(&data.postings[first]),
+                        data.txn_id(q),
+                        data.txn_id(q)
                     ),
                     suggestions: Vec::new(),
                 });
@@ -1772,7 +1779,7 @@ mod outflows {
                 FindingKind::ReversalWithoutReturn => format!(
                     "{} on {} reverses {} from {acc} but the bank shows no returned payment: \
                      the account looks {} worse than it is; cancel the reversal unless the return is elsewhere.",
-                    q.txn_id,
+                    data.txn_id(q),
                     q.date,
                     pounds(q.amount),
                     pounds(q.amount)
@@ -1780,7 +1787,7 @@ mod outflows {
                 _ => format!(
                     "{} on {} refunds {} to {acc} but no money left the bank for it: \
                      pay the refund or cancel the ledger entry.",
-                    q.txn_id,
+                    data.txn_id(q),
                     q.date,
                     pounds(q.amount)
                 ),
@@ -1809,7 +1816,7 @@ mod outflows {
     fn reverses_payment(q: &Posting) -> bool {
         q.method
             .is_some_and(|m| m != super::super::model::Method::Other)
-            || q.bank_ref.is_some()
+            || !q.bank_ref.is_empty()
     }
 
     fn kind_outcome(kind: FindingKind) -> Outcome {

@@ -132,16 +132,12 @@ fn sort_findings(data: &Dataset, findings: &mut [Finding]) {
     let key = |f: &Finding| {
         (
             f.account
-                .map(|a| data.account(a).account_ref.to_string())
-                .unwrap_or_default(),
+                .map_or("", |a| data.account(a).account_ref.as_str()),
             f.kind.as_str(),
-            f.bank
-                .map(|b| data.bank[b].bank_id.to_string())
-                .unwrap_or_default(),
+            f.bank.map_or("", |b| data.bank_id(&data.bank[b])),
             f.postings
                 .first()
-                .map(|&p| data.postings[p].txn_id.to_string())
-                .unwrap_or_default(),
+                .map_or("", |&p| data.txn_id(&data.postings[p])),
             f.evidence.clone(),
         )
     };

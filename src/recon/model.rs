@@ -201,25 +201,139 @@ impl Account {
     }
 }
 
-/// One ledger row as posted in the rent system.
+/// A text held in a file's [`TextStore`]: four bytes in a row instead of a
+/// string of its own. The empty text is [`TextId::EMPTY`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct TextId(u32);
+
+impl TextId {
+    pub const EMPTY: TextId = TextId(0);
+
+    pub fn is_empty(self) -> bool {
+        self == TextId::EMPTY
+    }
+
+    /// The id this text has once its store is appended to another (see
+    /// [`TextStore::append`]).
+    pub fn shifted(self, by: u32) -> TextId {
+        if self.is_empty() {
+            self
+        } else {
+            TextId(self.0 + by)
+        }
+    }
+}
+
+/// The texts of one file's rows (ids, references, payers) end to end. Ten
+/// million ledger rows each holding their own strings cost 24 bytes a field
+/// before the text itself; here a field costs a [`TextId`] and an end.
+#[derive(Clone, Debug)]
+pub struct TextStore {
+    text: String,
+    /// Where text `i` ends (it starts where text `i - 1` ends); text 0 is
+    /// the empty text.
+    ends: Vec<u32>,
+    /// Set when a text would not fit (more than 4 GiB of text, or more than
+    /// `u32::MAX` texts): the reader reports the file as too large.
+    full: bool,
+}
+
+impl Default for TextStore {
+    fn default() -> Self {
+        TextStore {
+            text: String::new(),
+            ends: vec![0],
+            full: false,
+        }
+    }
+}
+
+impl TextStore {
+    /// Room for `texts` texts of `bytes` bytes in all.
+    pub fn with_capacity(texts: usize, bytes: usize) -> Self {
+        let mut store = TextStore::default();
+        store.reserve(texts, bytes);
+        store
+    }
+
+    pub fn reserve(&mut self, texts: usize, bytes: usize) {
+        self.ends.reserve(texts);
+        self.text.reserve(bytes);
+    }
+
+    pub fn push(&mut self, text: &str) -> TextId {
+        if text.is_empty() {
+            return TextId::EMPTY;
+        }
+        let end = u32::try_from(self.text.len() + text.len());
+        let id = u32::try_from(self.ends.len());
+        let (Ok(end), Ok(id)) = (end, id) else {
+            self.full = true;
+            return TextId::EMPTY;
+        };
+        self.text.push_str(text);
+        self.ends.push(end);
+        TextId(id)
+    }
+
+    pub fn get(&self, id: TextId) -> &str {
+        let i = id.0 as usize;
+        if i == 0 {
+            return "";
+        }
+        &self.text[self.ends[i - 1] as usize..self.ends[i] as usize]
+    }
+
+    /// Appends `other`'s texts, returning what to shift its ids by.
+    pub fn append(&mut self, other: &TextStore) -> u32 {
+        let shift = self.ends.len() as u32 - 1;
+        let base = self.text.len();
+        let fits = u32::try_from(base + other.text.len()).is_ok()
+            && u32::try_from(self.ends.len() + other.ends.len()).is_ok();
+        if !fits || other.full {
+            self.full = true;
+            return shift;
+        }
+        self.text.push_str(&other.text);
+        self.ends
+            .extend(other.ends[1..].iter().map(|&end| end + base as u32));
+        shift
+    }
+
+    /// Whether a text could not be held (the file is too large).
+    pub fn is_full(&self) -> bool {
+        self.full
+    }
+
+    /// Texts held and their bytes, for sizing a store to hold more.
+    pub fn size(&self) -> (usize, usize) {
+        (self.ends.len() - 1, self.text.len())
+    }
+}
+
+/// One ledger row as posted in the rent system. Its texts are in
+/// [`Dataset::ledger_text`]; [`Dataset::txn_id`] and its siblings read them.
 #[derive(Clone, Debug)]
 pub struct Posting {
-    pub txn_id: Text,
+    pub txn_id: TextId,
     pub account: AccountId,
     pub date: NaiveDate,
     pub kind: PostingKind,
     /// Signed as a debit: positive increases what the tenant owes.
     pub amount: Decimal,
     pub method: Option<Method>,
-    pub bank_ref: Option<Text>,
-    /// Boxed: nearly every posting has none, and the box is a third the size.
-    pub description: Option<Box<Text>>,
+    /// Empty where the posting names no bank line.
+    pub bank_ref: TextId,
+    pub description: TextId,
     pub row: RowRef,
 }
 
 impl Posting {
-    pub fn description(&self) -> &str {
-        self.description.as_deref().map_or("", Text::as_str)
+    /// Shifts its text ids as its store is appended to another.
+    pub fn shift_text(&mut self, by: u32) {
+        self.txn_id = self.txn_id.shifted(by);
+        self.bank_ref = self.bank_ref.shifted(by);
+        self.description = self.description.shifted(by);
     }
 
     pub fn is_credit(&self) -> bool {
@@ -242,39 +356,35 @@ impl Posting {
     }
 }
 
-/// One line of the bank statement or processor export.
+/// One line of the bank statement or processor export. Its texts are in
+/// [`Dataset::bank_text`]; [`Dataset::bank_id`] and its siblings read them.
 #[derive(Clone, Debug)]
 pub struct BankLine {
-    pub bank_id: Text,
+    pub bank_id: TextId,
     pub date: NaiveDate,
     /// Positive = money received by the landlord.
     pub amount: Decimal,
-    pub reference: Text,
-    pub payer: Text,
+    pub reference: TextId,
+    pub payer: TextId,
     pub method: Option<Method>,
-    /// The return's own fields, on the few lines that have them.
-    pub returned: Option<Box<Returned>>,
+    /// A Direct Debit return's own fields, empty on other lines.
+    pub return_code: TextId,
+    pub returned_bank_id: TextId,
     pub row: RowRef,
-}
-
-/// What a Direct Debit return line says of the collection it returns.
-#[derive(Clone, Debug, Default)]
-pub struct Returned {
-    pub return_code: Option<Text>,
-    pub returned_bank_id: Option<Text>,
 }
 
 impl BankLine {
     pub fn is_dd_return(&self) -> bool {
-        self.method == Some(Method::DdReturn) || self.returned_bank_id().is_some()
+        self.method == Some(Method::DdReturn) || !self.returned_bank_id.is_empty()
     }
 
-    pub fn return_code(&self) -> Option<&str> {
-        self.returned.as_ref()?.return_code.as_deref()
-    }
-
-    pub fn returned_bank_id(&self) -> Option<&str> {
-        self.returned.as_ref()?.returned_bank_id.as_deref()
+    /// Shifts its text ids as its store is appended to another.
+    pub fn shift_text(&mut self, by: u32) {
+        self.bank_id = self.bank_id.shifted(by);
+        self.reference = self.reference.shifted(by);
+        self.payer = self.payer.shifted(by);
+        self.return_code = self.return_code.shifted(by);
+        self.returned_bank_id = self.returned_bank_id.shifted(by);
     }
 }
 
@@ -307,13 +417,50 @@ pub struct Dataset {
     pub reading: [FileReading; 4],
     pub accounts: Vec<Account>,
     pub postings: Vec<Posting>,
+    /// The postings' texts.
+    pub ledger_text: TextStore,
     pub bank: Vec<BankLine>,
+    /// The bank lines' texts.
+    pub bank_text: TextStore,
     pub shares: Vec<ScheduleShare>,
 }
 
 impl Dataset {
     pub fn account(&self, id: AccountId) -> &Account {
         &self.accounts[id as usize]
+    }
+
+    pub fn txn_id(&self, posting: &Posting) -> &str {
+        self.ledger_text.get(posting.txn_id)
+    }
+
+    /// The bank line the posting names, if it names one.
+    pub fn bank_ref(&self, posting: &Posting) -> Option<&str> {
+        Some(self.ledger_text.get(posting.bank_ref)).filter(|r| !r.is_empty())
+    }
+
+    pub fn description(&self, posting: &Posting) -> &str {
+        self.ledger_text.get(posting.description)
+    }
+
+    pub fn bank_id(&self, line: &BankLine) -> &str {
+        self.bank_text.get(line.bank_id)
+    }
+
+    pub fn reference(&self, line: &BankLine) -> &str {
+        self.bank_text.get(line.reference)
+    }
+
+    pub fn payer(&self, line: &BankLine) -> &str {
+        self.bank_text.get(line.payer)
+    }
+
+    pub fn return_code(&self, line: &BankLine) -> Option<&str> {
+        Some(self.bank_text.get(line.return_code)).filter(|c| !c.is_empty())
+    }
+
+    pub fn returned_bank_id(&self, line: &BankLine) -> Option<&str> {
+        Some(self.bank_text.get(line.returned_bank_id)).filter(|id| !id.is_empty())
     }
 
     /// The latest date anywhere in the ledger or bank: the default as-at date.
@@ -369,5 +516,33 @@ impl AccountPostings {
     pub fn of(&self, account: AccountId) -> &[u32] {
         let a = account as usize;
         &self.postings[self.start[a]..self.start[a + 1]]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_store_gives_back_each_text_and_keeps_them_apart_when_appended() {
+        let mut first = TextStore::default();
+        let a = first.push("T001");
+        let empty = first.push("");
+        let b = first.push("£12 café");
+        assert_eq!(
+            (first.get(a), first.get(empty), first.get(b)),
+            ("T001", "", "£12 café")
+        );
+        assert!(empty.is_empty());
+
+        let mut second = TextStore::default();
+        let c = second.push("B9");
+        let none = second.push("");
+        let shift = first.append(&second);
+        assert_eq!(first.get(c.shifted(shift)), "B9");
+        assert_eq!(none.shifted(shift), TextId::EMPTY);
+        assert_eq!((first.get(a), first.get(b)), ("T001", "£12 café"));
+        assert_eq!(first.size(), (3, "T001£12 caféB9".len()));
+        assert!(!first.is_full());
     }
 }

@@ -65,14 +65,14 @@ impl Builder {
         let line = self.line();
         let n = self.data.postings.len();
         self.data.postings.push(Posting {
-            txn_id: compact_str::format_compact!("T{n:03}"),
+            txn_id: self.data.ledger_text.push(&format!("T{n:03}")),
             account,
             date: date(on),
             kind,
             amount,
             method: Some(Method::BankTransfer),
-            bank_ref: bank_ref.map(Text::from),
-            description: None,
+            bank_ref: self.data.ledger_text.push(bank_ref.unwrap_or("")),
+            description: TextId::EMPTY,
             row: RowRef {
                 file: SourceFile::Ledger,
                 line,
@@ -120,13 +120,14 @@ impl Builder {
     ) -> usize {
         let line = self.line();
         self.data.bank.push(BankLine {
-            bank_id: bank_id.into(),
+            bank_id: self.data.bank_text.push(bank_id),
             date: date(on),
             amount: money(amount),
-            reference: reference.into(),
-            payer: payer.into(),
+            reference: self.data.bank_text.push(reference),
+            payer: self.data.bank_text.push(payer),
             method: Some(Method::BankTransfer),
-            returned: None,
+            return_code: TextId::EMPTY,
+            returned_bank_id: TextId::EMPTY,
             row: RowRef {
                 file: SourceFile::Bank,
                 line,
@@ -137,12 +138,12 @@ impl Builder {
 
     pub fn dd_return(&mut self, bank_id: &str, on: &str, amount: &str, returns: &str) -> usize {
         let i = self.bank(bank_id, on, &format!("-{amount}"), "", "");
+        let return_code = self.data.bank_text.push("0");
+        let returned_bank_id = self.data.bank_text.push(returns);
         let line = &mut self.data.bank[i];
         line.method = Some(Method::DdReturn);
-        line.returned = Some(Box::new(Returned {
-            return_code: Some("0".into()),
-            returned_bank_id: Some(returns.into()),
-        }));
+        line.return_code = return_code;
+        line.returned_bank_id = returned_bank_id;
         i
     }
 

@@ -358,7 +358,7 @@ fn an_early_return_does_not_take_a_later_returns_reversal() {
         vec![(FindingKind::UnreversedReturn, "RA1".into(), money("30.00"))]
     );
     assert_eq!(
-        r.findings[0].bank.map(|i| b.data.bank[i].bank_id.as_str()),
+        r.findings[0].bank.map(|i| b.data.bank_id(&b.data.bank[i])),
         Some("R1")
     );
 }
@@ -642,9 +642,9 @@ mod invariants {
             // Bank: each line's entries sum to the line; each share used once.
             for (i, line) in data.bank.iter().enumerate() {
                 let entries: Vec<_> = r.matching.bank_entries.iter().filter(|e| e.bank == i).collect();
-                prop_assert!(!entries.is_empty(), "bank line {} has no outcome", line.bank_id);
+                prop_assert!(!entries.is_empty(), "bank line {} has no outcome", data.bank_id(line));
                 let sum: Decimal = entries.iter().map(|e| e.amount).sum();
-                prop_assert_eq!(sum, line.amount, "bank line {}", &line.bank_id);
+                prop_assert_eq!(sum, line.amount, "bank line {}", data.bank_id(line));
                 let whole = entries.iter().filter(|e| e.share.is_none()).count();
                 prop_assert!(whole <= 1);
             }
@@ -654,7 +654,7 @@ mod invariants {
             }
             // Ledger: every credit has exactly one outcome, debits none.
             for (p, o) in data.postings.iter().zip(&r.matching.credit_outcomes) {
-                prop_assert_eq!(p.is_credit(), o.is_some(), "{}", &p.txn_id);
+                prop_assert_eq!(p.is_credit(), o.is_some(), "{}", data.txn_id(p));
             }
             prop_assert!(r.totals.ties(), "totals do not tie: {:?}", r.totals);
 

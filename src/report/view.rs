@@ -68,12 +68,12 @@ pub fn finding_view(data: &Dataset, f: &Finding) -> FindingView {
         posted_to: account_ref(f.posted_to),
         bank_id: f
             .bank
-            .map(|b| data.bank[b].bank_id.to_string())
+            .map(|b| data.bank_id(&data.bank[b]).to_string())
             .unwrap_or_default(),
         txn_ids: f
             .postings
             .iter()
-            .map(|&p| data.postings[p].txn_id.to_string())
+            .map(|&p| data.txn_id(&data.postings[p]).to_string())
             .collect(),
         amount: plain(f.amount),
         evidence: f.evidence.iter().map(|&r| data.sources.cite(r)).collect(),
