@@ -64,7 +64,7 @@ impl Basis {
 pub enum Identity {
     Account(AccountId, Basis),
     /// Two or more accounts fit equally well: never guess between them.
-    Ambiguous(Vec<AccountId>),
+    Ambiguous(Box<[AccountId]>),
     Unknown,
 }
 
@@ -509,7 +509,7 @@ fn identity_of(ids: &[AccountId], basis: Basis) -> Identity {
         many => {
             let mut v = many.to_vec();
             v.sort_unstable();
-            Identity::Ambiguous(v)
+            Identity::Ambiguous(v.into_boxed_slice())
         }
     }
 }

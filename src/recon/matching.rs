@@ -36,8 +36,10 @@ pub struct MatchOptions {
 /// Money to be accounted for: a whole bank line, or one share of a bulk line.
 #[derive(Clone, Debug)]
 pub struct Receipt {
-    pub bank: usize,
-    pub share: Option<usize>,
+    /// Indices into the bank lines and shares as `u32`: there are millions
+    /// of receipts, and readers refuse a file of more than `u32::MAX` lines.
+    pub bank: u32,
+    pub share: Option<u32>,
     pub date: NaiveDate,
     /// Always positive.
     pub amount: Decimal,
@@ -48,8 +50,9 @@ pub struct Receipt {
 /// bulk line, or the part of a bulk line its schedule does not explain.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BankEntry {
-    pub bank: usize,
-    pub share: Option<usize>,
+    /// As in [`Receipt`].
+    pub bank: u32,
+    pub share: Option<u32>,
     /// Signed as on the bank statement.
     pub amount: Decimal,
     pub outcome: Outcome,
@@ -88,7 +91,7 @@ struct ReceiptText<'a> {
 
 impl std::fmt::Display for ReceiptText<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let line: &BankLine = &self.data.bank[self.receipt.bank];
+        let line: &BankLine = &self.data.bank[self.receipt.bank as usize];
         write!(
             f,
             "{} received {} ({}",
@@ -97,7 +100,7 @@ impl std::fmt::Display for ReceiptText<'_> {
             self.data.bank_id(line)
         )?;
         if let Some(s) = self.receipt.share {
-            let share = &self.data.shares[s];
+            let share = &self.data.shares[s as usize];
             let who = share
                 .account_ref
                 .as_deref()
@@ -355,7 +358,7 @@ fn build_receipts(
         line_receipts.start.push(made);
         if line.date > opts.as_at {
             entries.push(BankEntry {
-                bank: i,
+                bank: i as u32,
                 share: None,
                 amount: line.amount,
                 outcome: Outcome::AfterAsAt,
@@ -373,7 +376,7 @@ fn build_receipts(
             continue;
         }
         entries.push(BankEntry {
-            bank: i,
+            bank: i as u32,
             share: None,
             amount: remainder,
             outcome: Outcome::ScheduleMismatch,
@@ -435,7 +438,7 @@ fn build_receipts(
             let line = &data.bank[i];
             match line_batch[i] {
                 None if is_receipt(line) => put(Receipt {
-                    bank: i,
+                    bank: i as u32,
                     share: None,
                     date: line.date,
                     amount: line.amount,
@@ -445,8 +448,8 @@ fn build_receipts(
                 Some(shares) => {
                     for &s in shares {
                         put(Receipt {
-                            bank: i,
-                            share: Some(s),
+                            bank: i as u32,
+                            share: Some(s as u32),
                             date: line.date,
                             amount: data.shares[s].amount,
                             identity: share_identity(&data.shares[s]),
@@ -1052,10 +1055,10 @@ impl State<'_> {
 
     fn decide_receipt(&self, index: &RefIndex, r: usize) -> Decision {
         let receipt = &self.receipts[r];
-        let line = &self.data.bank[receipt.bank];
+        let line = &self.data.bank[receipt.bank as usize];
         let mut evidence = vec![line.row];
         if let Some(s) = receipt.share {
-            evidence.push(self.data.shares[s].row);
+            evidence.push(self.data.shares[s as usize].row);
         }
         let entry = |outcome| BankEntry {
             bank: receipt.bank,
@@ -1072,7 +1075,7 @@ impl State<'_> {
                     severity: kind.severity(),
                     account,
                     posted_to,
-                    bank: Some(receipt.bank),
+                    bank: Some(receipt.bank as usize),
                     postings,
                     amount,
                     evidence,
@@ -1380,11 +1383,11 @@ impl State<'_> {
                         .filter(|&q| near_first(q))
                         .min()
                         .unwrap_or(p);
-                    evidence.insert(0, self.data.bank[receipt.bank].row);
+                    evidence.insert(0, self.data.bank[receipt.bank as usize].row);
                     evidence.insert(1, self.data.postings[first].row);
                     (
                         FindingKind::DuplicatePosting,
-                        Some(receipt.bank),
+                        Some(receipt.bank as usize),
                         vec![first, p],
                         format!(
                             "{} was posted to {acc} twice: {} on {} and {} on {}, for one receipt: reverse {}.",
@@ -1648,7 +1651,7 @@ mod outflows {
             match chosen.as_slice() {
                 [] => {
                     entries.push(BankEntry {
-                        bank: i,
+                        bank: i as u32,
                         share: None,
                         amount: line.amount,
                         outcome: kind_outcome(kind),
@@ -1694,7 +1697,7 @@ mod outflows {
                 }
                 [first, extra @ ..] => {
                     entries.push(BankEntry {
-                        bank: i,
+                        bank: i as u32,
                         share: None,
                         amount: line.amount,
                         outcome: Outcome::Matched,

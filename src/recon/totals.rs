@@ -152,7 +152,7 @@ pub fn compute(data: &Dataset, matching: &Matching, findings: &[Finding]) -> Tot
         .bank_entries
         .iter()
         .filter(|e| e.share.is_some())
-        .map(|e| e.bank)
+        .map(|e| e.bank as usize)
         .collect();
     bulk.dedup();
     t.bulk_lines = bulk.len();
