@@ -482,18 +482,24 @@ impl LineReceipts {
 /// millions of lines, each probed at random, make the text's bytes and
 /// hashing the cost. A hit is checked against the line's own text, and a key
 /// whose hash another key already holds is kept by its text.
+///
+/// The hashes are sorted, with a directory by their top bits, rather than in
+/// a hash map: sixteen bytes a key and one sort on every core, where a map
+/// took three times the memory and was filled on one core per shard.
 struct BankKeys<'a> {
     data: &'a Dataset,
-    /// Per shard (the hash's top bits), hash to the line holding the key.
-    shards: Vec<HashMap<u64, KeyLine>>,
+    /// Every key's hash and line, in hash order (keys with one hash in the
+    /// order they take precedence).
+    keys: Vec<(u64, KeyLine)>,
+    /// Where the hashes with each value of the top `bits` bits start.
+    directory: Vec<usize>,
+    bits: u32,
     clashes: HashMap<Text, KeyLine>,
     /// [`identify::normal_hash`]; tests give a worse one to make keys clash.
     hash: fn(&str) -> u64,
 }
 
 impl<'a> BankKeys<'a> {
-    const SHARD_BITS: u32 = 4;
-
     fn build(data: &'a Dataset, is_bulk: &[bool], opts: MatchOptions) -> Self {
         Self::build_with(data, is_bulk, opts, identify::normal_hash)
     }
@@ -508,7 +514,7 @@ impl<'a> BankKeys<'a> {
         // Ids first, then batch refs, each in line order: the first line to
         // hold a key keeps it, and a bulk line's batch ref never displaces
         // another line's id.
-        let keys: Vec<(u64, KeyLine)> = (0..data.bank.len())
+        let mut keys: Vec<(u64, KeyLine)> = (0..data.bank.len())
             .into_par_iter()
             .filter(in_time)
             .map(|i| (hash(data.bank_id(&data.bank[i])), KeyLine::new(i, false)))
@@ -519,53 +525,49 @@ impl<'a> BankKeys<'a> {
                     .map(|i| (hash(data.reference(&data.bank[i])), KeyLine::new(i, true))),
             )
             .collect();
-        let built: Vec<_> = (0..1u64 << Self::SHARD_BITS)
-            .into_par_iter()
-            .map(|shard| {
-                let mut map: HashMap<u64, KeyLine> = HashMap::default();
-                let mut clashes: Vec<(Text, KeyLine)> = Vec::new();
-                let mine = keys
-                    .iter()
-                    .filter(|(h, _)| Self::shard(*h) == shard as usize);
-                for &(hash, key) in mine {
-                    match map.entry(hash) {
-                        std::collections::hash_map::Entry::Vacant(v) => {
-                            v.insert(key);
-                        }
-                        std::collections::hash_map::Entry::Occupied(o) => {
-                            let (held, new) = (o.get().text(data), key.text(data));
-                            if !identify::normal_eq(held, new) {
-                                clashes.push((identify::normalise(new), key));
-                            }
-                        }
-                    }
+        // In place: a stable sort would need a copy of the keys beside them.
+        keys.par_sort_unstable_by_key(|&(h, key)| (h, key.by_reference, key.line));
+        // One or two keys per directory slot.
+        let bits = (usize::BITS - keys.len().leading_zeros())
+            .saturating_sub(1)
+            .clamp(1, 40);
+        let mut directory = vec![0usize; (1usize << bits) + 1];
+        let mut clashes: HashMap<Text, KeyLine> = HashMap::default();
+        let mut held = 0;
+        for (i, &(h, key)) in keys.iter().enumerate() {
+            directory[Self::slot(h, bits) + 1] += 1;
+            if i > 0 && keys[held].0 == h {
+                let (first, new) = (keys[held].1.text(data), key.text(data));
+                if !identify::normal_eq(first, new) {
+                    clashes.entry(identify::normalise(new)).or_insert(key);
                 }
-                (map, clashes)
-            })
-            .collect();
-        let mut keys = BankKeys {
-            data,
-            shards: Vec::with_capacity(built.len()),
-            clashes: HashMap::default(),
-            hash,
-        };
-        for (map, clashes) in built {
-            keys.shards.push(map);
-            for (text, key) in clashes {
-                keys.clashes.entry(text).or_insert(key);
+            } else {
+                held = i;
             }
         }
-        keys
+        for slot in 1..directory.len() {
+            directory[slot] += directory[slot - 1];
+        }
+        BankKeys {
+            data,
+            keys,
+            directory,
+            bits,
+            clashes,
+            hash,
+        }
     }
 
-    fn shard(hash: u64) -> usize {
-        (hash >> (64 - Self::SHARD_BITS)) as usize
+    fn slot(hash: u64, bits: u32) -> usize {
+        (hash >> (64 - bits)) as usize
     }
 
     /// The bank line `key` names, if any.
     fn get(&self, key: &str) -> Option<usize> {
         let hash = (self.hash)(key);
-        let held = self.shards[Self::shard(hash)].get(&hash)?;
+        let slot = Self::slot(hash, self.bits);
+        let (from, to) = (self.directory[slot], self.directory[slot + 1]);
+        let &(_, held) = self.keys[from..to].iter().find(|(h, _)| *h == hash)?;
         if identify::normal_eq(held.text(self.data), key) {
             return Some(held.line as usize);
         }
