@@ -180,7 +180,10 @@ impl BlockSplitter {
     ) -> std::io::Result<Vec<Block>> {
         let mut blocks = Vec::with_capacity(self.batch_len);
         while blocks.len() < self.batch_len && !self.done {
-            let mut block = std::mem::take(&mut self.carry);
+            // Sized once: grown by doubling, a block is copied over and
+            // over and its pages touched afresh each time.
+            let mut block = Vec::with_capacity(BLOCK_BYTES + 2 * MIN_READ);
+            block.append(&mut self.carry);
             let mut at_end = false;
             // To the block size, and on to a line end if one line is longer.
             let mut scanned = 0;
