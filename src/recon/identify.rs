@@ -272,9 +272,13 @@ const MIN_FUZZY_LEN: usize = 4;
 /// The accounts one key stands for: almost always one, held inline.
 type Ids = SmallVec<[AccountId; 2]>;
 
+/// Adds `id` under `key`. Accounts are added in id order, so an account
+/// already under the key is the last one there: a common surname holds
+/// thousands, and looking through them all for each made building the index
+/// quadratic.
 fn add(map: &mut HashMap<Text, Ids>, key: Text, id: AccountId) {
     let ids = map.entry(key).or_default();
-    if !ids.contains(&id) {
+    if ids.last() != Some(&id) {
         ids.push(id);
     }
 }

@@ -197,42 +197,41 @@ impl Exporter for JsonExporter {
 /// The document as `serde_json::to_writer_pretty` writes it, byte for byte,
 /// with the long arrays rendered in parallel, a run of items per task.
 fn write_document(doc: &Document, out: &mut dyn Write) -> io::Result<()> {
-    out.write_all(b"{\n  \"run\": ")?;
-    pretty(&doc.run, &mut Indented { out, pad: b"  " })?;
+    let mut buf = Vec::new();
+    let mut scratch = Vec::new();
+    buf.extend_from_slice(b"{\n  \"run\": ");
+    indented(&doc.run, b"  ", &mut scratch, &mut buf)?;
+    out.write_all(&buf)?;
     out.write_all(b",\n  \"findings\": ")?;
     write_array(&doc.findings, out)?;
     out.write_all(b",\n  \"accounts\": ")?;
     write_array(&doc.accounts, out)?;
     out.write_all(b",\n  \"totals\": ")?;
-    pretty(&doc.totals, &mut Indented { out, pad: b"  " })?;
+    buf.clear();
+    indented(&doc.totals, b"  ", &mut scratch, &mut buf)?;
+    out.write_all(&buf)?;
     out.write_all(b"\n}\n")
 }
 
-fn pretty<T: Serialize>(value: &T, out: &mut dyn Write) -> io::Result<()> {
-    serde_json::to_writer_pretty(out, value).map_err(io::Error::other)
-}
-
-/// Indents every line after the first by `pad`: pretty JSON written as if
-/// nested that deep in the document.
-struct Indented<'a> {
-    out: &'a mut dyn Write,
-    pad: &'static [u8],
-}
-
-impl Write for Indented<'_> {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        for piece in buf.split_inclusive(|&b| b == b'\n') {
-            self.out.write_all(piece)?;
-            if piece.ends_with(b"\n") {
-                self.out.write_all(self.pad)?;
-            }
+/// Appends `value` as pretty JSON to `buf`, every line after the first
+/// indented by `pad`: as if nested that deep in the document. Rendered whole
+/// into `scratch` first and indented in one pass, rather than through a
+/// writer that serde_json would call for every token.
+fn indented<T: Serialize>(
+    value: &T,
+    pad: &[u8],
+    scratch: &mut Vec<u8>,
+    buf: &mut Vec<u8>,
+) -> io::Result<()> {
+    scratch.clear();
+    serde_json::to_writer_pretty(&mut *scratch, value).map_err(io::Error::other)?;
+    for piece in scratch.split_inclusive(|&b| b == b'\n') {
+        buf.extend_from_slice(piece);
+        if piece.ends_with(b"\n") {
+            buf.extend_from_slice(pad);
         }
-        Ok(buf.len())
     }
-
-    fn flush(&mut self) -> io::Result<()> {
-        self.out.flush()
-    }
+    Ok(())
 }
 
 /// A top-level array: items rendered in parallel, `RUN` to a buffer, and
@@ -250,16 +249,11 @@ fn write_array<T: Serialize + Sync>(items: &[T], out: &mut dyn Write) -> io::Res
             .enumerate()
             .map(|(r, run)| {
                 let mut buf = Vec::new();
+                let mut scratch = Vec::new();
                 for (i, item) in run.iter().enumerate() {
                     let first = g == 0 && r == 0 && i == 0;
                     buf.extend_from_slice(if first { b"\n    " } else { b",\n    " });
-                    pretty(
-                        item,
-                        &mut Indented {
-                            out: &mut buf,
-                            pad: b"    ",
-                        },
-                    )?;
+                    indented(item, b"    ", &mut scratch, &mut buf)?;
                 }
                 Ok(buf)
             })
