@@ -18,7 +18,7 @@ use rust_decimal::Decimal;
 
 use crate::recon::model::{
     Account, AccountId, BankLine, Benefit, Dataset, Method, Posting, PostingKind, RentPeriod,
-    RowRef, ScheduleShare, SourceFile, SourceNames, TenancyType, Text, TextStore,
+    RowRef, ScheduleShare, SourceFile, SourceNames, StoredRow, TenancyType, Text, TextStore,
 };
 use crate::recon::money::plain;
 pub use error::{InputError, InputErrors};
@@ -253,24 +253,6 @@ fn too_large(t: &Table, text: &TextStore, errors: &mut InputErrors) {
     }
 }
 
-/// A row whose texts are in its file's [`TextStore`].
-trait StoredRow: Send {
-    /// Shifts its text ids as its store is appended to another.
-    fn shift_text(&mut self, by: u32);
-}
-
-impl StoredRow for Posting {
-    fn shift_text(&mut self, by: u32) {
-        Posting::shift_text(self, by);
-    }
-}
-
-impl StoredRow for BankLine {
-    fn shift_text(&mut self, by: u32) {
-        BankLine::shift_text(self, by);
-    }
-}
-
 /// Rows read, with the store their texts are in.
 type Stored<T> = (Vec<T>, TextStore);
 
@@ -278,7 +260,7 @@ type Stored<T> = (Vec<T>, TextStore);
 /// kept only if its ids (`what`) run in order across the whole file, so that
 /// none can repeat; otherwise, or where the file cannot be split, in one
 /// piece, which finds any repeats.
-fn read_rows<T: StoredRow>(
+fn read_rows<T: StoredRow + Send>(
     t: &mut Table,
     what: &'static str,
     watch: Option<&indicatif::ProgressBar>,
@@ -322,7 +304,10 @@ fn read_rows<T: StoredRow>(
                 let expected = blocks * block_rows.len();
                 let _ = rows.try_reserve(expected + expected / 16);
                 let (texts, bytes) = block_text.size();
-                text.reserve(blocks * texts * 17 / 16, blocks * bytes * 17 / 16);
+                text.reserve(
+                    blocks.saturating_mul(texts) / 16 * 17,
+                    blocks.saturating_mul(bytes) / 16 * 17,
+                );
             }
             let shift = text.append(&block_text);
             rows.extend(block_rows.into_iter().map(|mut row| {

@@ -608,8 +608,13 @@ impl Table {
         // Only a hint: if the room cannot be had, the rows grow as they come.
         let _ = rows.try_reserve(expected.saturating_sub(rows.len()));
         let (texts, bytes) = text.size();
-        let scale = |n: usize| (n as u128 * expected as u128 / SAMPLE as u128) as usize;
-        text.reserve(scale(texts), scale(bytes));
+        let more = |n: usize| {
+            let whole = u128::try_from(n).unwrap_or(u128::MAX) * expected as u128 / SAMPLE as u128;
+            usize::try_from(whole)
+                .unwrap_or(usize::MAX)
+                .saturating_sub(n)
+        };
+        text.reserve(more(texts), more(bytes));
     }
 
     pub fn from_reader(

@@ -256,9 +256,10 @@ impl TextStore {
         store
     }
 
+    /// Only a hint: if the room cannot be had, the store grows as texts come.
     pub fn reserve(&mut self, texts: usize, bytes: usize) {
-        self.ends.reserve(texts);
-        self.text.reserve(bytes);
+        let _ = self.ends.try_reserve(texts);
+        let _ = self.text.try_reserve(bytes);
     }
 
     pub fn push(&mut self, text: &str) -> TextId {
@@ -328,14 +329,31 @@ pub struct Posting {
     pub row: RowRef,
 }
 
-impl Posting {
+/// A row whose texts are in its file's [`TextStore`].
+pub trait StoredRow {
     /// Shifts its text ids as its store is appended to another.
-    pub fn shift_text(&mut self, by: u32) {
+    fn shift_text(&mut self, by: u32);
+}
+
+impl StoredRow for Posting {
+    fn shift_text(&mut self, by: u32) {
         self.txn_id = self.txn_id.shifted(by);
         self.bank_ref = self.bank_ref.shifted(by);
         self.description = self.description.shifted(by);
     }
+}
 
+impl StoredRow for BankLine {
+    fn shift_text(&mut self, by: u32) {
+        self.bank_id = self.bank_id.shifted(by);
+        self.reference = self.reference.shifted(by);
+        self.payer = self.payer.shifted(by);
+        self.return_code = self.return_code.shifted(by);
+        self.returned_bank_id = self.returned_bank_id.shifted(by);
+    }
+}
+
+impl Posting {
     pub fn is_credit(&self) -> bool {
         self.amount.is_sign_negative() && !self.amount.is_zero()
     }
@@ -376,15 +394,6 @@ pub struct BankLine {
 impl BankLine {
     pub fn is_dd_return(&self) -> bool {
         self.method == Some(Method::DdReturn) || !self.returned_bank_id.is_empty()
-    }
-
-    /// Shifts its text ids as its store is appended to another.
-    pub fn shift_text(&mut self, by: u32) {
-        self.bank_id = self.bank_id.shifted(by);
-        self.reference = self.reference.shifted(by);
-        self.payer = self.payer.shifted(by);
-        self.return_code = self.return_code.shifted(by);
-        self.returned_bank_id = self.returned_bank_id.shifted(by);
     }
 }
 
