@@ -218,7 +218,7 @@ pub fn match_all(
 
     let mut credit_outcomes: Vec<Option<Outcome>> = data
         .postings
-        .iter()
+        .par_iter()
         .map(|p| match (p.is_credit(), p.date > opts.as_at) {
             (false, _) => None,
             (true, true) => Some(Outcome::AfterAsAt),
@@ -228,7 +228,7 @@ pub fn match_all(
         .collect();
     let cash_credits: Vec<usize> = data
         .postings
-        .iter()
+        .par_iter()
         .enumerate()
         .filter(|(_, p)| p.is_cash_credit() && p.date <= opts.as_at)
         .map(|(i, _)| i)
@@ -245,6 +245,7 @@ pub fn match_all(
         no_share: HashMap::default(),
     };
     let is_bulk: Vec<bool> = (0..data.bank.len())
+        .into_par_iter()
         .map(|l| {
             line_receipts
                 .of(l)
@@ -1341,13 +1342,21 @@ impl State<'_> {
         credit_outcomes: &mut [Option<Outcome>],
         findings: &mut Vec<Finding>,
     ) {
+        // The linked receipts of only the accounts with a credit left over:
+        // a map of every account's would cost more than the rest of this.
+        let mut wanted = vec![false; self.data.accounts.len()];
+        for &p in &self.free_postings {
+            if !self.posting_linked[p] {
+                wanted[self.data.postings[p].account as usize] = true;
+            }
+        }
         let mut by_account: HashMap<AccountId, Vec<usize>> = HashMap::default();
         for r in 0..self.receipts.len() {
             for p in self.linked.of(r) {
-                by_account
-                    .entry(self.data.postings[p].account)
-                    .or_default()
-                    .push(r);
+                let account = self.data.postings[p].account;
+                if wanted[account as usize] {
+                    by_account.entry(account).or_default().push(r);
+                }
             }
         }
         for &p in &self.free_postings {
