@@ -150,38 +150,59 @@ pub fn load_watched(
         }
         None => false,
     };
-    // The ledger and the bank statement are the big files and need nothing
-    // from each other: read them side by side, and report as if in turn.
-    let ((ledger, ledger_errors), (bank, bank_errors)) = rayon::join(
-        || {
-            let mut errors = InputErrors::default();
-            let read = open(SourceFile::Ledger, LEDGER_COLUMNS, &mut errors).map(|mut t| {
-                let read = |t: &mut Table, unique: &mut UniqueIds, errors: &mut InputErrors| {
-                    read_ledger(t, &accounts, accounts_read, unique, errors)
-                };
-                // Without an amount column every block would say so.
-                let rows = if t.has(4) || t.has(5) {
-                    read_rows(&mut t, "txn_id", watch, &mut errors, read)
-                } else {
-                    read(&mut t, &mut UniqueIds::new("txn_id"), &mut errors)
-                };
-                too_large(&t, &rows.1, &mut errors);
-                (t, rows)
-            });
-            (read, errors)
-        },
-        || {
-            let mut errors = InputErrors::default();
-            let read = open(SourceFile::Bank, BANK_COLUMNS, &mut errors).map(|mut t| {
-                let rows = read_rows(&mut t, "bank_id", watch, &mut errors, read_bank);
-                too_large(&t, &rows.1, &mut errors);
-                (t, rows)
-            });
-            (read, errors)
-        },
-    );
+    // The ledger, the bank statement and the schedules need nothing from
+    // each other: read them side by side, and report as if in turn.
+    let schedule_file = || {
+        let mut errors = InputErrors::default();
+        let read = open(SourceFile::Schedules, SCHEDULE_COLUMNS, &mut errors).map(|mut t| {
+            let shares = read_schedules(&mut t, &mut errors);
+            (t, shares)
+        });
+        (read, errors)
+    };
+    let (((ledger, ledger_errors), (bank, bank_errors)), (schedules, schedule_errors)) =
+        rayon::join(
+            || {
+                rayon::join(
+                    || {
+                        let mut errors = InputErrors::default();
+                        let read =
+                            open(SourceFile::Ledger, LEDGER_COLUMNS, &mut errors).map(|mut t| {
+                                let read =
+                                    |t: &mut Table,
+                                     unique: &mut UniqueIds,
+                                     errors: &mut InputErrors| {
+                                        read_ledger(t, &accounts, accounts_read, unique, errors)
+                                    };
+                                // Without an amount column every block would say so.
+                                let rows = if t.has(4) || t.has(5) {
+                                    read_rows(&mut t, "txn_id", watch, &mut errors, read)
+                                } else {
+                                    read(&mut t, &mut UniqueIds::new("txn_id"), &mut errors)
+                                };
+                                too_large(&t, &rows.1, &mut errors);
+                                (t, rows)
+                            });
+                        (read, errors)
+                    },
+                    || {
+                        let mut errors = InputErrors::default();
+                        let read =
+                            open(SourceFile::Bank, BANK_COLUMNS, &mut errors).map(|mut t| {
+                                let rows =
+                                    read_rows(&mut t, "bank_id", watch, &mut errors, read_bank);
+                                too_large(&t, &rows.1, &mut errors);
+                                (t, rows)
+                            });
+                        (read, errors)
+                    },
+                )
+            },
+            schedule_file,
+        );
     errors.absorb(ledger_errors);
     errors.absorb(bank_errors);
+    errors.absorb(schedule_errors);
     if let Some((t, (rows, text))) = ledger {
         data.postings = rows;
         data.ledger_text = text;
@@ -192,8 +213,8 @@ pub fn load_watched(
         data.bank_text = text;
         note(SourceFile::Bank, &t, &mut data);
     }
-    if let Some(mut t) = open(SourceFile::Schedules, SCHEDULE_COLUMNS, &mut errors) {
-        data.shares = read_schedules(&mut t, &mut errors);
+    if let Some((t, shares)) = schedules {
+        data.shares = shares;
         note(SourceFile::Schedules, &t, &mut data);
     }
     if errors.is_empty() {
