@@ -427,9 +427,9 @@ impl UniqueIds {
     }
 
     /// A row whose id was checked has been set aside as bad.
-    fn set_aside(&mut self, id: Text, line: u64) {
+    fn set_aside(&mut self, id: &str, line: u64) {
         if self.seen.is_none() {
-            self.set_aside.push((id, line));
+            self.set_aside.push((Text::from(id), line));
         }
     }
 }
@@ -465,7 +465,7 @@ fn read_accounts(t: &mut Table, ids: &mut AccountIds, errors: &mut InputErrors) 
     let mut rec = ByteRecord::new();
     while let Some(line) = t.next(&mut rec, errors) {
         let mut r = t.row(&rec, line, errors);
-        let account_ref = r.id(0);
+        let account_ref = r.id(0).map(Text::from);
         if let Some(a) = &account_ref {
             unique.check(a, line, &mut r, 0, || {
                 out.iter()
@@ -497,7 +497,7 @@ fn read_accounts(t: &mut Table, ids: &mut AccountIds, errors: &mut InputErrors) 
         let dispute = r.flag(11);
         if !r.ok() {
             if let Some(a) = account_ref {
-                unique.set_aside(a.clone(), line);
+                unique.set_aside(&a, line);
                 ids.rejected.insert(a);
             }
             continue;
@@ -593,15 +593,15 @@ fn read_ledger(
         t.size_rows(&mut out, &mut text, &rec);
         let mut r = t.row(&rec, line, errors);
         let txn_id = r.id(0);
-        if let Some(id) = &txn_id {
+        if let Some(id) = txn_id {
             unique.check(id, line, &mut r, 0, || {
                 out.iter()
                     .map(|p: &Posting| (text.get(p.txn_id), u64::from(p.row.line)))
             });
         }
-        let account = r.id(1).and_then(|a| match ids.good.get(&a) {
+        let account = r.id(1).and_then(|a| match ids.good.get(a) {
             Some(&id) => Some(id),
-            None if ids.rejected.contains(&a) || !accounts_read => {
+            None if ids.rejected.contains(a) || !accounts_read => {
                 r.fail_quietly(1, format!("its account {a:?} could not be read"));
                 None
             }
@@ -672,7 +672,7 @@ fn read_ledger(
             description,
         ) {
             out.push(Posting {
-                txn_id: text.push(&txn_id),
+                txn_id: text.push(txn_id),
                 account,
                 date,
                 kind,
@@ -709,7 +709,7 @@ fn read_bank(t: &mut Table, unique: &mut UniqueIds, errors: &mut InputErrors) ->
         t.size_rows(&mut out, &mut text, &rec);
         let mut r = t.row(&rec, line, errors);
         let bank_id = r.id(0);
-        if let Some(id) = &bank_id {
+        if let Some(id) = bank_id {
             unique.check(id, line, &mut r, 0, || {
                 out.iter()
                     .map(|b: &BankLine| (text.get(b.bank_id), u64::from(b.row.line)))
@@ -755,7 +755,7 @@ fn read_bank(t: &mut Table, unique: &mut UniqueIds, errors: &mut InputErrors) ->
             returned_bank_id,
         ) {
             out.push(BankLine {
-                bank_id: text.push(&bank_id),
+                bank_id: text.push(bank_id),
                 date,
                 amount,
                 reference: text.push(reference),
@@ -796,7 +796,7 @@ fn read_schedules(t: &mut Table, errors: &mut InputErrors) -> Vec<ScheduleShare>
     let mut rec = ByteRecord::new();
     while let Some(line) = t.next(&mut rec, errors) {
         let mut r = t.row(&rec, line, errors);
-        let batch_ref = r.id(0);
+        let batch_ref = r.id(0).map(Text::from);
         let account_ref = r.opt_text(1);
         let claim_ref = r.opt_text(2);
         if matches!((&account_ref, &claim_ref), (Some(None), Some(None))) {

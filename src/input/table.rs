@@ -989,13 +989,13 @@ impl<'a> Row<'a> {
     }
 
     /// Text that must not be empty.
-    pub fn id(&mut self, col: usize) -> Option<Text> {
+    pub fn id(&mut self, col: usize) -> Option<&'a str> {
         match self.text(col) {
             Some("") => {
                 self.fail(col, "expected a value, found an empty field".to_string());
                 None
             }
-            other => other.map(Text::from),
+            other => other,
         }
     }
 
