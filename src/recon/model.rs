@@ -249,13 +249,6 @@ impl Default for TextStore {
 }
 
 impl TextStore {
-    /// Room for `texts` texts of `bytes` bytes in all.
-    pub fn with_capacity(texts: usize, bytes: usize) -> Self {
-        let mut store = TextStore::default();
-        store.reserve(texts, bytes);
-        store
-    }
-
     /// Only a hint: if the room cannot be had, the store grows as texts come.
     pub fn reserve(&mut self, texts: usize, bytes: usize) {
         let _ = self.ends.try_reserve(texts);
@@ -277,12 +270,15 @@ impl TextStore {
         TextId(id)
     }
 
+    /// The text `id` names; empty for the empty text, and for an id this
+    /// store never gave out (a store that was full, which stops the run).
     pub fn get(&self, id: TextId) -> &str {
         let i = id.0 as usize;
-        if i == 0 {
+        let (Some(&start), Some(&end)) = (self.ends.get(i.wrapping_sub(1)), self.ends.get(i))
+        else {
             return "";
-        }
-        &self.text[self.ends[i - 1] as usize..self.ends[i] as usize]
+        };
+        self.text.get(start as usize..end as usize).unwrap_or("")
     }
 
     /// Appends `other`'s texts, returning what to shift its ids by.
@@ -553,5 +549,7 @@ mod tests {
         assert_eq!((first.get(a), first.get(b)), ("T001", "£12 café"));
         assert_eq!(first.size(), (3, "T001£12 caféB9".len()));
         assert!(!first.is_full());
+        // An id the store never gave out reads as empty, never a panic.
+        assert_eq!(first.get(TextId(99)), "");
     }
 }
