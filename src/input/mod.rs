@@ -152,6 +152,32 @@ pub fn load_watched(
     };
     // The ledger, the bank statement and the schedules need nothing from
     // each other: read them side by side, and report as if in turn.
+    let ledger_file = || {
+        let mut errors = InputErrors::default();
+        let read = open(SourceFile::Ledger, LEDGER_COLUMNS, &mut errors).map(|mut t| {
+            let read = |t: &mut Table, unique: &mut UniqueIds, errors: &mut InputErrors| {
+                read_ledger(t, &accounts, accounts_read, unique, errors)
+            };
+            // Without an amount column every block would say so.
+            let rows = if t.has(4) || t.has(5) {
+                read_rows(&mut t, "txn_id", watch, &mut errors, read)
+            } else {
+                read(&mut t, &mut UniqueIds::new("txn_id"), &mut errors)
+            };
+            too_large(&t, &rows.1, &mut errors);
+            (t, rows)
+        });
+        (read, errors)
+    };
+    let bank_file = || {
+        let mut errors = InputErrors::default();
+        let read = open(SourceFile::Bank, BANK_COLUMNS, &mut errors).map(|mut t| {
+            let rows = read_rows(&mut t, "bank_id", watch, &mut errors, read_bank);
+            too_large(&t, &rows.1, &mut errors);
+            (t, rows)
+        });
+        (read, errors)
+    };
     let schedule_file = || {
         let mut errors = InputErrors::default();
         let read = open(SourceFile::Schedules, SCHEDULE_COLUMNS, &mut errors).map(|mut t| {
@@ -161,45 +187,7 @@ pub fn load_watched(
         (read, errors)
     };
     let (((ledger, ledger_errors), (bank, bank_errors)), (schedules, schedule_errors)) =
-        rayon::join(
-            || {
-                rayon::join(
-                    || {
-                        let mut errors = InputErrors::default();
-                        let read =
-                            open(SourceFile::Ledger, LEDGER_COLUMNS, &mut errors).map(|mut t| {
-                                let read =
-                                    |t: &mut Table,
-                                     unique: &mut UniqueIds,
-                                     errors: &mut InputErrors| {
-                                        read_ledger(t, &accounts, accounts_read, unique, errors)
-                                    };
-                                // Without an amount column every block would say so.
-                                let rows = if t.has(4) || t.has(5) {
-                                    read_rows(&mut t, "txn_id", watch, &mut errors, read)
-                                } else {
-                                    read(&mut t, &mut UniqueIds::new("txn_id"), &mut errors)
-                                };
-                                too_large(&t, &rows.1, &mut errors);
-                                (t, rows)
-                            });
-                        (read, errors)
-                    },
-                    || {
-                        let mut errors = InputErrors::default();
-                        let read =
-                            open(SourceFile::Bank, BANK_COLUMNS, &mut errors).map(|mut t| {
-                                let rows =
-                                    read_rows(&mut t, "bank_id", watch, &mut errors, read_bank);
-                                too_large(&t, &rows.1, &mut errors);
-                                (t, rows)
-                            });
-                        (read, errors)
-                    },
-                )
-            },
-            schedule_file,
-        );
+        rayon::join(|| rayon::join(ledger_file, bank_file), schedule_file);
     errors.absorb(ledger_errors);
     errors.absorb(bank_errors);
     errors.absorb(schedule_errors);

@@ -108,11 +108,12 @@ impl std::fmt::Display for ReceiptText<'_> {
                 .unwrap_or("?");
             write!(f, ", schedule share for {who}")?;
         } else {
-            if !self.data.reference(line).is_empty() {
-                write!(f, ", reference {:?}", self.data.reference(line))?;
+            let (reference, payer) = (self.data.reference(line), self.data.payer(line));
+            if !reference.is_empty() {
+                write!(f, ", reference {reference:?}")?;
             }
-            if !self.data.payer(line).is_empty() {
-                write!(f, ", payer {:?}", self.data.payer(line))?;
+            if !payer.is_empty() {
+                write!(f, ", payer {payer:?}")?;
             }
         }
         f.write_str(")")
@@ -485,8 +486,9 @@ impl LineReceipts {
 /// whose hash another key already holds is kept by its text.
 ///
 /// The hashes are sorted, with a directory by their top bits, rather than in
-/// a hash map: sixteen bytes a key and one sort on every core, where a map
-/// took three times the memory and was filled on one core per shard.
+/// hash maps: sixteen bytes a key and one sort on every core, where maps
+/// carry empty buckets and were filled one per core, each from a pass over
+/// every key.
 struct BankKeys<'a> {
     data: &'a Dataset,
     /// Every key's hash and line, in hash order (keys with one hash in the
