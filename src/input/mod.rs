@@ -153,38 +153,34 @@ pub fn load_watched(
     // The ledger, the bank statement and the schedules need nothing from
     // each other: read them side by side, and report as if in turn.
     let ledger_file = || {
-        let mut errors = InputErrors::default();
-        let read = open(SourceFile::Ledger, LEDGER_COLUMNS, &mut errors).map(|mut t| {
+        in_file(&open, SourceFile::Ledger, LEDGER_COLUMNS, |t, errors| {
             let read = |t: &mut Table, unique: &mut UniqueIds, errors: &mut InputErrors| {
                 read_ledger(t, &accounts, accounts_read, unique, errors)
             };
             // Without an amount column every block would say so.
             let rows = if t.has(4) || t.has(5) {
-                read_rows(&mut t, "txn_id", watch, &mut errors, read)
+                read_rows(t, "txn_id", watch, errors, read)
             } else {
-                read(&mut t, &mut UniqueIds::new("txn_id"), &mut errors)
+                read(t, &mut UniqueIds::new("txn_id"), errors)
             };
-            too_large(&t, &rows.1, &mut errors);
-            (t, rows)
-        });
-        (read, errors)
+            too_large(t, &rows.1, errors);
+            rows
+        })
     };
     let bank_file = || {
-        let mut errors = InputErrors::default();
-        let read = open(SourceFile::Bank, BANK_COLUMNS, &mut errors).map(|mut t| {
-            let rows = read_rows(&mut t, "bank_id", watch, &mut errors, read_bank);
-            too_large(&t, &rows.1, &mut errors);
-            (t, rows)
-        });
-        (read, errors)
+        in_file(&open, SourceFile::Bank, BANK_COLUMNS, |t, errors| {
+            let rows = read_rows(t, "bank_id", watch, errors, read_bank);
+            too_large(t, &rows.1, errors);
+            rows
+        })
     };
     let schedule_file = || {
-        let mut errors = InputErrors::default();
-        let read = open(SourceFile::Schedules, SCHEDULE_COLUMNS, &mut errors).map(|mut t| {
-            let shares = read_schedules(&mut t, &mut errors);
-            (t, shares)
-        });
-        (read, errors)
+        in_file(
+            &open,
+            SourceFile::Schedules,
+            SCHEDULE_COLUMNS,
+            read_schedules,
+        )
     };
     let (((ledger, ledger_errors), (bank, bank_errors)), (schedules, schedule_errors)) =
         rayon::join(|| rayon::join(ledger_file, bank_file), schedule_file);
@@ -246,6 +242,22 @@ struct AccountIds {
 /// beyond `u32::MAX`).
 fn row_line(line: u64) -> u32 {
     u32::try_from(line).unwrap_or(u32::MAX)
+}
+
+/// Opens `file` with `open` and reads it with `read`, collecting its errors
+/// apart, so that files read side by side report as if in turn.
+fn in_file<R>(
+    open: &impl Fn(SourceFile, &'static [Column], &mut InputErrors) -> Option<Table>,
+    file: SourceFile,
+    columns: &'static [Column],
+    read: impl FnOnce(&mut Table, &mut InputErrors) -> R,
+) -> (Option<(Table, R)>, InputErrors) {
+    let mut errors = InputErrors::default();
+    let read = open(file, columns, &mut errors).map(|mut t| {
+        let rows = read(&mut t, &mut errors);
+        (t, rows)
+    });
+    (read, errors)
 }
 
 /// Says so if a file's texts would not fit in its store.
