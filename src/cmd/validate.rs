@@ -68,7 +68,7 @@ pub fn notes(data: &Dataset) -> Vec<String> {
         if p.date < account.opening_date {
             notes.push(format!(
                 "{}: {} is dated {}, before {}'s tenancy began ({})",
-                data.sources.cite(p.row),
+                data.sources.cite(p.row()),
                 data.txn_id(p),
                 p.date,
                 account.account_ref,
@@ -118,7 +118,7 @@ fn report(loaded: &Loaded, profile: Option<&str>) -> String {
                     .postings
                     .iter()
                     .filter(|p| !p.is_credit())
-                    .map(|p| p.amount)
+                    .map(|p| p.amount())
                     .sum();
                 let credits = data.postings.iter().map(|p| p.credit()).sum();
                 format!(
@@ -132,14 +132,14 @@ fn report(loaded: &Loaded, profile: Option<&str>) -> String {
                 let money_in = data
                     .bank
                     .iter()
-                    .filter(|b| b.amount.is_sign_positive())
-                    .map(|b| b.amount)
+                    .filter(|b| b.amount().is_sign_positive())
+                    .map(|b| b.amount())
                     .sum();
                 let money_out = data
                     .bank
                     .iter()
-                    .filter(|b| b.amount.is_sign_negative())
-                    .map(|b| -b.amount)
+                    .filter(|b| b.amount().is_sign_negative())
+                    .map(|b| -b.amount())
                     .sum();
                 format!(
                     "money in {}, out {}; {}",

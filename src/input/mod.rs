@@ -596,7 +596,7 @@ fn read_ledger(
         if let Some(id) = txn_id {
             unique.check(id, line, &mut r, 0, || {
                 out.iter()
-                    .map(|p: &Posting| (text.get(p.txn_id), u64::from(p.row.line)))
+                    .map(|p: &Posting| (text.get(p.txn_id), u64::from(p.row().line)))
             });
         }
         let account = r.id(1).and_then(|a| match ids.good.get(a) {
@@ -642,6 +642,7 @@ fn read_ledger(
             }
             _ => None,
         };
+        let held = r.held(if t.has(4) { 4 } else { 5 }, amount);
         let method = r.opt_word(6, Method::from_word, Method::expected);
         let bank_ref = r.text(7);
         let description = r.text(8);
@@ -666,7 +667,7 @@ fn read_ledger(
             account,
             date,
             kind,
-            amount,
+            held,
             method,
             bank_ref,
             description,
@@ -680,10 +681,7 @@ fn read_ledger(
                 method,
                 bank_ref: text.push(bank_ref),
                 description: text.push(description),
-                row: RowRef {
-                    file: SourceFile::Ledger,
-                    line: row_line(line),
-                },
+                line: row_line(line),
             });
         }
     }
@@ -712,7 +710,7 @@ fn read_bank(t: &mut Table, unique: &mut UniqueIds, errors: &mut InputErrors) ->
         if let Some(id) = bank_id {
             unique.check(id, line, &mut r, 0, || {
                 out.iter()
-                    .map(|b: &BankLine| (text.get(b.bank_id), u64::from(b.row.line)))
+                    .map(|b: &BankLine| (text.get(b.bank_id), u64::from(b.row().line)))
             });
         }
         let date = r.date(1);
@@ -723,6 +721,7 @@ fn read_bank(t: &mut Table, unique: &mut UniqueIds, errors: &mut InputErrors) ->
                 "expected a non-zero amount (positive received, negative paid out)".to_string(),
             );
         }
+        let held = r.held(2, amount);
         let reference = r.text(3);
         let payer = r.text(4);
         let method = r.opt_word(5, Method::from_word, Method::expected);
@@ -747,7 +746,7 @@ fn read_bank(t: &mut Table, unique: &mut UniqueIds, errors: &mut InputErrors) ->
         ) = (
             bank_id,
             date,
-            amount,
+            held,
             reference,
             payer,
             method,
@@ -763,10 +762,7 @@ fn read_bank(t: &mut Table, unique: &mut UniqueIds, errors: &mut InputErrors) ->
                 method,
                 return_code: text.push(return_code),
                 returned_bank_id: text.push(returned_bank_id),
-                row: RowRef {
-                    file: SourceFile::Bank,
-                    line: row_line(line),
-                },
+                line: row_line(line),
             });
         }
     }

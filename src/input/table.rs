@@ -16,7 +16,7 @@ use super::error::{InputError, InputErrors};
 use super::mapping::Mapping;
 use super::parse;
 use super::profile::{Encoding, FileProfile};
-use crate::recon::model::{Text, TextStore};
+use crate::recon::model::{Amount, Text, TextStore};
 
 /// What a column holds, so a profile knows which values to convert.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -1027,6 +1027,17 @@ impl<'a> Row<'a> {
 
     pub fn money(&mut self, col: usize) -> Option<Decimal> {
         self.parsed(col, parse::money)
+    }
+
+    /// `amount` as a row holds it. Amounts read here always fit (17 digits,
+    /// 2 places), so the error is for a sum no reader should have made.
+    pub fn held(&mut self, col: usize, amount: Option<Decimal>) -> Option<Amount> {
+        let amount = amount?;
+        let held = Amount::new(amount);
+        if held.is_none() {
+            self.fail(col, format!("{amount} is too large for an amount"));
+        }
+        held
     }
 
     /// Money that may be left empty (read as "no amount", never as a bad value).

@@ -149,7 +149,7 @@ pub fn posted_balance(data: &Dataset, id: AccountId, own: &[u32], as_at: NaiveDa
             .iter()
             .map(|&p| &data.postings[p as usize])
             .filter(|p| p.date <= as_at)
-            .map(|p| p.amount)
+            .map(|p| p.amount())
             .sum::<Decimal>()
 }
 
@@ -190,7 +190,7 @@ fn late_periods(
     let charges: Vec<NaiveDate> = postings
         .iter()
         .map(|&p| &data.postings[p as usize])
-        .filter(|q| q.kind == PostingKind::Charge && q.amount > Decimal::ZERO && q.date <= as_at)
+        .filter(|q| q.kind == PostingKind::Charge && q.amount() > Decimal::ZERO && q.date <= as_at)
         .map(|q| q.date)
         .collect();
     let mut balance = data.account(id).opening_balance;
@@ -198,7 +198,7 @@ fn late_periods(
     // Arrears net of benefit not yet due, at the end of the day `on`.
     let mut real_arrears_on = |on: NaiveDate| {
         while next < postings.len() && data.postings[postings[next] as usize].date <= on {
-            balance += data.postings[postings[next] as usize].amount;
+            balance += data.postings[postings[next] as usize].amount();
             next += 1;
         }
         balance
@@ -280,7 +280,7 @@ fn charged_through(data: &Dataset, id: AccountId, postings: &[u32], as_at: Naive
     let last = postings
         .iter()
         .map(|&p| &data.postings[p as usize])
-        .filter(|q| q.kind == PostingKind::Charge && q.amount > Decimal::ZERO && q.date <= as_at)
+        .filter(|q| q.kind == PostingKind::Charge && q.amount() > Decimal::ZERO && q.date <= as_at)
         .map(|q| q.date)
         .next_back();
     let next = last.and_then(|d| match data.account(id).rent_period {

@@ -135,7 +135,7 @@ pub fn check(
                 .filter(|&p| {
                     let p = &data.postings[p];
                     p.kind == PostingKind::Charge
-                        && p.amount > Decimal::ZERO
+                        && p.amount() > Decimal::ZERO
                         && p.date <= opts.as_at
                 })
                 .collect();
@@ -154,7 +154,7 @@ fn check_account(
 ) -> Vec<Finding> {
     let account = data.account(id);
     let rent = account.rent;
-    let amount_of = |p: usize| data.postings[p].amount;
+    let amount_of = |p: usize| data.postings[p].amount();
     // How often each amount is charged, counted once and only if a charge
     // other than the rent asks.
     let counts = std::cell::OnceCell::new();
@@ -208,7 +208,7 @@ fn check_account(
     let mut findings = Vec::new();
     for &p in charges {
         let posting = &data.postings[p];
-        let amount = posting.amount;
+        let amount = posting.amount();
         let whole_periods = (amount / rent).normalize();
         let kind = if usual(amount) {
             match nearest_free(&due, posting.date) {
@@ -296,7 +296,7 @@ fn check_account(
             } else {
                 Decimal::ZERO
             },
-            evidence: vec![posting.row],
+            evidence: vec![posting.row()],
             detail,
             suggestions: Vec::new(),
         });
@@ -315,7 +315,7 @@ fn check_account(
             before
                 .into_iter()
                 .chain(after)
-                .map(|&p| data.postings[p].row),
+                .map(|&p| data.postings[p].row()),
         );
         let when = if missing.len() == 1 {
             format!("due {first}")

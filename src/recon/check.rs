@@ -431,13 +431,13 @@ fn statement(book: &Book<'_>, id: AccountId, from: NaiveDate) -> Vec<StatementLi
             continue;
         }
         if p.date < from {
-            opening += p.amount;
+            opening += p.amount();
             continue;
         }
         let (debit, credit) = if p.is_credit() {
             (Decimal::ZERO, p.credit())
         } else {
-            (p.amount, Decimal::ZERO)
+            (p.amount(), Decimal::ZERO)
         };
         let kind = match p.kind {
             PostingKind::Charge => "charge",
@@ -469,7 +469,7 @@ fn statement(book: &Book<'_>, id: AccountId, from: NaiveDate) -> Vec<StatementLi
                 posted: Decimal::ZERO,
                 corrected: Decimal::ZERO,
                 correction: None,
-                evidence: vec![data.sources.cite(p.row)],
+                evidence: vec![data.sources.cite(p.row())],
                 note,
             },
         ));

@@ -314,7 +314,7 @@ fn build_receipts(
     let mut line_batch: Vec<Option<&Vec<usize>>> = vec![None; data.bank.len()];
     // A batch a line may carry: its key and its shares.
     type Batch<'b> = (&'b Text, &'b Vec<usize>);
-    let is_receipt = |line: &BankLine| line.amount > Decimal::ZERO && line.date <= opts.as_at;
+    let is_receipt = |line: &BankLine| line.amount() > Decimal::ZERO && line.date <= opts.as_at;
     let hits: Vec<(usize, [Option<Batch>; 2])> = if batches.is_empty() {
         Vec::new()
     } else {
@@ -362,7 +362,7 @@ fn build_receipts(
             entries.push(BankEntry {
                 bank: i as u32,
                 share: None,
-                amount: line.amount,
+                amount: line.amount(),
                 outcome: Outcome::AfterAsAt,
             });
             continue;
@@ -373,7 +373,7 @@ fn build_receipts(
         };
         made += shares.len();
         let total: Decimal = shares.iter().map(|&s| data.shares[s].amount).sum();
-        let remainder = line.amount - total;
+        let remainder = line.amount() - total;
         if remainder.is_zero() {
             continue;
         }
@@ -383,7 +383,7 @@ fn build_receipts(
             amount: remainder,
             outcome: Outcome::ScheduleMismatch,
         });
-        let mut evidence = vec![line.row];
+        let mut evidence = vec![line.row()];
         evidence.extend(shares.iter().map(|&s| data.shares[s].row));
         findings.push(Finding {
             kind: FindingKind::ScheduleMismatch,
@@ -398,7 +398,7 @@ fn build_receipts(
                 "Bulk receipt {} of {} on {} does not equal its schedule ({} in {} shares): \
                  {} is not explained by any share; ask the payer for a corrected schedule.",
                 data.bank_id(line),
-                pounds(line.amount),
+                pounds(line.amount()),
                 line.date,
                 pounds(total),
                 shares.len(),
@@ -443,7 +443,7 @@ fn build_receipts(
                     bank: i as u32,
                     share: None,
                     date: line.date,
-                    amount: line.amount,
+                    amount: line.amount(),
                     identity: index.identify(data.reference(line)),
                 }),
                 None => {}
@@ -1061,7 +1061,7 @@ impl State<'_> {
     fn decide_receipt(&self, index: &RefIndex, r: usize) -> Decision {
         let receipt = &self.receipts[r];
         let line = &self.data.bank[receipt.bank as usize];
-        let mut evidence = vec![line.row];
+        let mut evidence = vec![line.row()];
         if let Some(s) = receipt.share {
             evidence.push(self.data.shares[s as usize].row);
         }
@@ -1074,7 +1074,7 @@ impl State<'_> {
         let finding =
             |kind: FindingKind, account, posted_to, postings: Vec<usize>, amount, detail| {
                 let mut evidence = evidence.clone();
-                evidence.extend(postings.iter().map(|&p| self.data.postings[p].row));
+                evidence.extend(postings.iter().map(|&p| self.data.postings[p].row()));
                 Finding {
                     kind,
                     severity: kind.severity(),
@@ -1386,7 +1386,7 @@ impl State<'_> {
                     self.receipts[r].amount == posting.credit() && self.linked.of(r).any(near_first)
                 })
                 .min_by_key(|&r| (cost(lag(posting, &self.receipts[r])), r));
-            let mut evidence = vec![posting.row];
+            let mut evidence = vec![posting.row()];
             let (kind, bank, postings, detail) = match original {
                 Some(r) => {
                     let receipt = &self.receipts[r];
@@ -1396,8 +1396,8 @@ impl State<'_> {
                         .filter(|&q| near_first(q))
                         .min()
                         .unwrap_or(p);
-                    evidence.insert(0, self.data.bank[receipt.bank as usize].row);
-                    evidence.insert(1, self.data.postings[first].row);
+                    evidence.insert(0, self.data.bank[receipt.bank as usize].row());
+                    evidence.insert(1, self.data.postings[first].row());
                     (
                         FindingKind::DuplicatePosting,
                         Some(receipt.bank as usize),
@@ -1418,7 +1418,7 @@ impl State<'_> {
                         format!("its bank reference {bank_ref:?} is on no bank line up to the as-at date")
                     } else if let Some(&l) = self.no_share.get(&p) {
                         let line = &self.data.bank[l];
-                        evidence.push(line.row);
+                        evidence.push(line.row());
                         format!(
                             "its bulk receipt {} has no share in the schedule for {acc}",
                             self.data.bank_id(line)
@@ -1490,7 +1490,7 @@ mod outflows {
                     .iter()
                     .map(|&p| &data.postings[p as usize])
                     .filter(|q| q.date < on)
-                    .map(|q| q.amount)
+                    .map(|q| q.amount())
                     .sum::<Decimal>();
             before < Decimal::ZERO && before + refund > Decimal::ZERO
         };
@@ -1500,11 +1500,11 @@ mod outflows {
                 _ => FindingKind::UnmatchedRefund.severity(),
             };
         let outflows: Vec<usize> = (0..data.bank.len())
-            .filter(|&i| data.bank[i].amount < Decimal::ZERO && data.bank[i].date <= opts.as_at)
+            .filter(|&i| data.bank[i].amount() < Decimal::ZERO && data.bank[i].date <= opts.as_at)
             .collect();
         let mut taken = vec![false; data.postings.len()];
         let wanted = |p: &Posting, kind: PostingKind| {
-            p.kind == kind && !p.is_credit() && !p.amount.is_zero() && p.date <= opts.as_at
+            p.kind == kind && !p.is_credit() && !p.amount().is_zero() && p.date <= opts.as_at
         };
         // Reversal and refund debits by the bank ref they carry, and by account.
         let mut by_ref: HashMap<Text, Vec<usize>> = HashMap::default();
@@ -1605,7 +1605,7 @@ mod outflows {
                 let days = days_between(line.date, q.date);
                 if !taken[p]
                     && q.kind == flow.ledger_kind
-                    && q.amount == -line.amount
+                    && q.amount() == -line.amount()
                     && days >= -opts.lead_days
                     && days <= opts.match_days
                 {
@@ -1630,7 +1630,7 @@ mod outflows {
                 ..
             } = flow;
             let line = &data.bank[i];
-            let out = -line.amount;
+            let out = -line.amount();
             if line.is_dd_return() {
                 if let Some(a) = account {
                     returns.push((a, i));
@@ -1666,12 +1666,12 @@ mod outflows {
                     entries.push(BankEntry {
                         bank: i as u32,
                         share: None,
-                        amount: line.amount,
+                        amount: line.amount(),
                         outcome: kind_outcome(kind),
                     });
-                    let mut evidence = vec![line.row];
+                    let mut evidence = vec![line.row()];
                     if let Some(c) = collection {
-                        evidence.push(data.bank[c].row);
+                        evidence.push(data.bank[c].row());
                     }
                     let severity = if line.is_dd_return() {
                         kind.severity()
@@ -1712,7 +1712,7 @@ mod outflows {
                     entries.push(BankEntry {
                         bank: i as u32,
                         share: None,
-                        amount: line.amount,
+                        amount: line.amount(),
                         outcome: Outcome::Matched,
                     });
                     for &p in extra {
@@ -1724,8 +1724,8 @@ mod outflows {
                             posted_to: None,
                             bank: Some(i),
                             postings: vec![*first, p],
-                            amount: -q.amount,
-                            evidence: vec![line.row, data.postings[*first].row, q.row],
+                            amount: -q.amount(),
+                            evidence: vec![line.row(), data.postings[*first].row(), q.row()],
                             detail: format!(
                                 "{what} was put through {} twice: {} and {}; reverse {}.",
                                 data.account(q.account).account_ref,
@@ -1750,7 +1750,7 @@ mod outflows {
                 let days = days_between(on, q.date);
                 q.kind == PostingKind::Reversal
                     && a == q.account
-                    && amount == q.amount
+                    && amount == q.amount()
                     && days >= -opts.lead_days
                     && days <= opts.match_days
             });
@@ -1765,12 +1765,12 @@ mod outflows {
                     posted_to: None,
                     bank: Some(bank),
                     postings: vec![first, p],
-                    amount: -q.amount,
-                    evidence: vec![data.bank[bank].row, data.postings[first].row, q.row],
+                    amount: -q.amount(),
+                    evidence: vec![data.bank[bank].row(), data.postings[first].row(), q.row()],
                     detail: format!(
                         "Direct Debit return {} of {} was reversed on {acc} twice: {} and {}; reverse {}.",
                         data.bank_id(&data.bank[bank]),
-                        pounds(q.amount),
+                        pounds(q.amount()),
                         data.txn_id(&data.postings[first]),
                         data.txn_id(q),
                         data.txn_id(q)
@@ -1788,7 +1788,9 @@ mod outflows {
             };
             let acc = &data.account(q.account).account_ref;
             let severity = match kind {
-                FindingKind::UnmatchedRefund => refund_severity(Some(q.account), q.date, q.amount),
+                FindingKind::UnmatchedRefund => {
+                    refund_severity(Some(q.account), q.date, q.amount())
+                }
                 _ => kind.severity(),
             };
             let mut detail = match kind {
@@ -1797,15 +1799,15 @@ mod outflows {
                      the account looks {} worse than it is; cancel the reversal unless the return is elsewhere.",
                     data.txn_id(q),
                     q.date,
-                    pounds(q.amount),
-                    pounds(q.amount)
+                    pounds(q.amount()),
+                    pounds(q.amount())
                 ),
                 _ => format!(
                     "{} on {} refunds {} to {acc} but no money left the bank for it: \
                      pay the refund or cancel the ledger entry.",
                     data.txn_id(q),
                     q.date,
-                    pounds(q.amount)
+                    pounds(q.amount())
                 ),
             };
             if severity == Severity::High && kind == FindingKind::UnmatchedRefund {
@@ -1818,8 +1820,8 @@ mod outflows {
                 posted_to: None,
                 bank: None,
                 postings: vec![p],
-                amount: -q.amount,
-                evidence: vec![q.row],
+                amount: -q.amount(),
+                evidence: vec![q.row()],
                 detail,
                 suggestions: Vec::new(),
             });

@@ -13,6 +13,10 @@ pub fn money(s: &str) -> Decimal {
     s.parse().expect("test amount")
 }
 
+fn held(amount: Decimal) -> Amount {
+    Amount::new(amount).expect("test amounts fit in a row")
+}
+
 #[derive(Default)]
 pub struct Builder {
     pub data: Dataset,
@@ -69,14 +73,11 @@ impl Builder {
             account,
             date: date(on),
             kind,
-            amount,
+            amount: held(amount),
             method: Some(Method::BankTransfer),
             bank_ref: self.data.ledger_text.push(bank_ref.unwrap_or("")),
             description: TextId::EMPTY,
-            row: RowRef {
-                file: SourceFile::Ledger,
-                line,
-            },
+            line,
         });
         n
     }
@@ -122,16 +123,13 @@ impl Builder {
         self.data.bank.push(BankLine {
             bank_id: self.data.bank_text.push(bank_id),
             date: date(on),
-            amount: money(amount),
+            amount: held(money(amount)),
             reference: self.data.bank_text.push(reference),
             payer: self.data.bank_text.push(payer),
             method: Some(Method::BankTransfer),
             return_code: TextId::EMPTY,
             returned_bank_id: TextId::EMPTY,
-            row: RowRef {
-                file: SourceFile::Bank,
-                line,
-            },
+            line,
         });
         self.data.bank.len() - 1
     }

@@ -644,7 +644,7 @@ mod invariants {
                 let entries: Vec<_> = r.matching.bank_entries.iter().filter(|e| e.bank == i as u32).collect();
                 prop_assert!(!entries.is_empty(), "bank line {} has no outcome", data.bank_id(line));
                 let sum: Decimal = entries.iter().map(|e| e.amount).sum();
-                prop_assert_eq!(sum, line.amount, "bank line {}", data.bank_id(line));
+                prop_assert_eq!(sum, line.amount(), "bank line {}", data.bank_id(line));
                 let whole = entries.iter().filter(|e| e.share.is_none()).count();
                 prop_assert!(whole <= 1);
             }

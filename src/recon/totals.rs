@@ -133,7 +133,7 @@ pub fn compute(data: &Dataset, matching: &Matching, findings: &[Finding]) -> Tot
             if p.is_credit() {
                 (1, p.credit(), 0, Decimal::ZERO)
             } else {
-                (0, Decimal::ZERO, 1, p.amount)
+                (0, Decimal::ZERO, 1, p.amount())
             }
         })
         .reduce(zero, sum);
@@ -141,10 +141,10 @@ pub fn compute(data: &Dataset, matching: &Matching, findings: &[Finding]) -> Tot
         .bank
         .par_iter()
         .map(|b| {
-            if b.amount > Decimal::ZERO {
-                (1, b.amount, 0, Decimal::ZERO)
+            if b.amount() > Decimal::ZERO {
+                (1, b.amount(), 0, Decimal::ZERO)
             } else {
-                (0, Decimal::ZERO, 1, -b.amount)
+                (0, Decimal::ZERO, 1, -b.amount())
             }
         })
         .reduce(zero, sum);
@@ -188,8 +188,8 @@ pub fn compute(data: &Dataset, matching: &Matching, findings: &[Finding]) -> Tot
                     let bank = f
                         .bank
                         .filter(|_| f.kind != FindingKind::ScheduleMismatch)
-                        .map(|b| data.bank[b].amount.abs());
-                    let posted = f.postings.last().map(|&p| data.postings[p].amount.abs());
+                        .map(|b| data.bank[b].amount().abs());
+                    let posted = f.postings.last().map(|&p| data.postings[p].amount().abs());
                     match f.kind {
                         FindingKind::ScheduleMismatch => f.amount.abs(),
                         FindingKind::UnpostedReceipt
