@@ -150,7 +150,7 @@ fn report(loaded: &Loaded, profile: Option<&str>) -> String {
             }
             SourceFile::Schedules => format!(
                 "shares {}",
-                pounds(data.shares.iter().map(|s| s.amount).sum())
+                pounds(data.shares.iter().map(|s| s.amount()).sum())
             ),
         };
         let _ = writeln!(

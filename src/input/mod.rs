@@ -806,6 +806,7 @@ fn read_schedules(t: &mut Table, errors: &mut InputErrors) -> Vec<ScheduleShare>
         if amount.is_some_and(|a| a <= Decimal::ZERO) {
             r.fail(3, "expected a positive share".to_string());
         }
+        let held = r.held(3, amount);
         let period_start = r.opt_date(4);
         let period_end = r.opt_date(5);
         if !r.ok() {
@@ -823,7 +824,7 @@ fn read_schedules(t: &mut Table, errors: &mut InputErrors) -> Vec<ScheduleShare>
             batch_ref,
             account_ref,
             claim_ref,
-            amount,
+            held,
             period_start,
             period_end,
         ) {

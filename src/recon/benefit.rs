@@ -54,7 +54,7 @@ pub fn shares(data: &Dataset, matching: &Matching) -> Vec<Vec<BenefitRun>> {
             let share = &data.shares[s as usize];
             runs[a as usize].push(BenefitRun {
                 paid: receipt.date,
-                amount: share.amount,
+                amount: share.amount(),
                 period_start: share.period_start,
                 period_end: share.period_end,
             });

@@ -14,8 +14,8 @@ use smallvec::SmallVec;
 use super::finding::{Finding, FindingKind, Outcome, Severity};
 use super::identify::{self, Identity, RefIndex};
 use super::model::{
-    day_number, days_between, AccountId, AccountPostings, BankLine, Dataset, Posting, PostingKind,
-    ScheduleShare, Text,
+    day_number, days_between, AccountId, AccountPostings, Amount, BankLine, Dataset, Posting,
+    PostingKind, ScheduleShare, Text,
 };
 use super::money::pounds;
 
@@ -41,10 +41,20 @@ pub struct Receipt {
     pub bank: u32,
     pub share: Option<u32>,
     pub date: NaiveDate,
-    /// Always positive.
-    pub amount: Decimal,
+    /// Always positive. Read through [`Receipt::amount`].
+    pub amount: Amount,
     pub identity: Identity,
 }
+
+impl Receipt {
+    /// Always positive.
+    pub fn amount(&self) -> Decimal {
+        self.amount.get()
+    }
+}
+
+// Millions of receipts are held at once: a field that grows them shows here.
+const _: () = assert!(std::mem::size_of::<Receipt>() == 40);
 
 /// What became of one slice of a bank line: a whole line, one share of a
 /// bulk line, or the part of a bulk line its schedule does not explain.
@@ -95,7 +105,7 @@ impl std::fmt::Display for ReceiptText<'_> {
         write!(
             f,
             "{} received {} ({}",
-            pounds(self.receipt.amount),
+            pounds(self.receipt.amount()),
             line.date,
             self.data.bank_id(line)
         )?;
@@ -372,7 +382,7 @@ fn build_receipts(
             continue;
         };
         made += shares.len();
-        let total: Decimal = shares.iter().map(|&s| data.shares[s].amount).sum();
+        let total: Decimal = shares.iter().map(|&s| data.shares[s].amount()).sum();
         let remainder = line.amount() - total;
         if remainder.is_zero() {
             continue;
@@ -416,7 +426,7 @@ fn build_receipts(
         bank: 0,
         share: None,
         date: NaiveDate::MIN,
-        amount: Decimal::ZERO,
+        amount: Amount::ZERO,
         identity: Identity::Unknown,
     };
     let mut receipts = Vec::with_capacity(made);
@@ -443,7 +453,7 @@ fn build_receipts(
                     bank: i as u32,
                     share: None,
                     date: line.date,
-                    amount: line.amount(),
+                    amount: line.amount,
                     identity: index.identify(data.reference(line)),
                 }),
                 None => {}
@@ -700,7 +710,7 @@ impl State<'_> {
                     share_by_account.entry((l, a)).or_default().push(r);
                 }
                 share_by_amount
-                    .entry((l, receipt.amount))
+                    .entry((l, receipt.amount()))
                     .or_default()
                     .push(r);
             }
@@ -740,7 +750,7 @@ impl State<'_> {
                         .get(&(l, posting.account))
                         .map_or(&[][..], |v| v.as_slice());
                     own.iter()
-                        .find(|r| unlinked(r) && self.receipts[**r].amount == credit)
+                        .find(|r| unlinked(r) && self.receipts[**r].amount() == credit)
                         .or_else(|| own.first())
                         .or_else(|| {
                             share_by_amount
@@ -784,7 +794,7 @@ impl State<'_> {
                 .filter_map(|r| Some((self.receipts[r].identity.account()?, r)))
                 .collect(),
         );
-        let by_amount = Pool::new(free().map(|r| (self.receipts[r].amount, r)).collect());
+        let by_amount = Pool::new(free().map(|r| (self.receipts[r].amount(), r)).collect());
 
         // 2: same account, same amount, posted on time: aligned in date
         // order per group.
@@ -828,14 +838,14 @@ impl State<'_> {
             &mut receipt_free,
             &mut posting_free,
             same_account,
-            |_, p, r| r.amount == p.credit(),
+            |_, p, r| r.amount() == p.credit(),
         );
         // 5: same account, an amount that looks like a keying error.
         self.greedy_pass(
             &mut receipt_free,
             &mut posting_free,
             same_account,
-            |_, p, r| plausible_keying_error(p.credit(), r.amount),
+            |_, p, r| plausible_keying_error(p.credit(), r.amount()),
         );
     }
 
@@ -919,7 +929,7 @@ impl State<'_> {
                         .filter(|&(r, _)| receipt_free[r])
                         .filter_map(|(r, receipt)| {
                             let account = receipt.identity.account()?;
-                            Some((account, receipt.amount, receipt.date, r))
+                            Some((account, receipt.amount(), receipt.date, r))
                         }),
                 );
                 rs
@@ -1068,7 +1078,7 @@ impl State<'_> {
         let entry = |outcome| BankEntry {
             bank: receipt.bank,
             share: receipt.share,
-            amount: receipt.amount,
+            amount: receipt.amount(),
             outcome,
         };
         let finding =
@@ -1102,7 +1112,7 @@ impl State<'_> {
                         Some(*a),
                         None,
                         vec![],
-                        -receipt.amount,
+                        -receipt.amount(),
                         if waiting <= self.opts.posting_days {
                             format!(
                                 "{money} belongs to {acc} ({}) and is not posted yet, {waiting} days before \
@@ -1182,7 +1192,7 @@ impl State<'_> {
                         None,
                         None,
                         vec![],
-                        -receipt.amount,
+                        -receipt.amount(),
                         detail,
                     );
                     f.suggestions = suggestions;
@@ -1197,7 +1207,7 @@ impl State<'_> {
             .iter()
             .map(|&p| self.data.postings[p].credit())
             .sum();
-        if postings.len() > 1 && total == receipt.amount {
+        if postings.len() > 1 && total == receipt.amount() {
             // One receipt legitimately split across postings.
             for &p in &postings {
                 outcomes.push((p, Outcome::Matched));
@@ -1206,7 +1216,7 @@ impl State<'_> {
         }
 
         let expected = receipt.identity.account();
-        let exact = |p: &usize| self.data.postings[*p].credit() == receipt.amount;
+        let exact = |p: &usize| self.data.postings[*p].credit() == receipt.amount();
         let primary = postings
             .iter()
             .copied()
@@ -1255,7 +1265,7 @@ impl State<'_> {
                     Some(a),
                     Some(posting.account),
                     vec![primary],
-                    -receipt.amount,
+                    -receipt.amount(),
                     format!(
                         "{money} belongs to {acc} ({}) but was posted to {posted_acc} as {} on {}: \
                          reverse it from {posted_acc} and post it to {acc}.",
@@ -1264,13 +1274,13 @@ impl State<'_> {
                         posting.date
                     ),
                 ));
-                if credit != receipt.amount {
+                if credit != receipt.amount() {
                     found.push(finding(
                         FindingKind::AmountMismatch,
                         Some(posting.account),
                         None,
                         vec![primary],
-                        credit - receipt.amount,
+                        credit - receipt.amount(),
                         format!(
                             "{} on {} credited {posted_acc} with {} for {money}: the reversal from {posted_acc} \
                              must be {}, not the receipt's amount.",
@@ -1283,8 +1293,8 @@ impl State<'_> {
                 }
                 Outcome::WrongAccount
             }
-            _ if credit != receipt.amount => {
-                let diff = credit - receipt.amount;
+            _ if credit != receipt.amount() => {
+                let diff = credit - receipt.amount();
                 found.push(finding(
                     FindingKind::AmountMismatch,
                     Some(posting.account),
@@ -1318,7 +1328,7 @@ impl State<'_> {
                         self.data.txn_id(posting),
                         posting.date,
                         self.opts.posting_days,
-                        pounds(receipt.amount)
+                        pounds(receipt.amount())
                     ),
                 ));
                 Outcome::LatePosting
@@ -1383,7 +1393,7 @@ impl State<'_> {
                 .flatten()
                 .copied()
                 .filter(|&r| {
-                    self.receipts[r].amount == posting.credit() && self.linked.of(r).any(near_first)
+                    self.receipts[r].amount() == posting.credit() && self.linked.of(r).any(near_first)
                 })
                 .min_by_key(|&r| (cost(lag(posting, &self.receipts[r])), r));
             let mut evidence = vec![posting.row()];

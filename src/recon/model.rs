@@ -68,6 +68,8 @@ impl Amount {
     /// digits and 2 places, so every amount read from a file fits.
     const SCALE_BITS: u32 = 2;
 
+    pub const ZERO: Amount = Amount { low: 0, high: 0 };
+
     /// `None` for an amount too wide or too precise to be held.
     pub fn new(value: Decimal) -> Option<Amount> {
         let scale = value.scale();
@@ -477,10 +479,17 @@ pub struct ScheduleShare {
     pub batch_ref: Text,
     pub account_ref: Option<Text>,
     pub claim_ref: Option<Text>,
-    pub amount: Decimal,
+    /// Read through [`ScheduleShare::amount`].
+    pub amount: Amount,
     pub period_start: Option<NaiveDate>,
     pub period_end: Option<NaiveDate>,
     pub row: RowRef,
+}
+
+impl ScheduleShare {
+    pub fn amount(&self) -> Decimal {
+        self.amount.get()
+    }
 }
 
 /// How one input file was read: rows read, and rows set aside as bad (in
@@ -655,4 +664,3 @@ mod tests {
         assert_eq!(first.get(TextId(99)), "");
     }
 }
-

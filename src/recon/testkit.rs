@@ -151,7 +151,7 @@ impl Builder {
             batch_ref: batch.into(),
             account_ref: Some(account_ref.into()),
             claim_ref: None,
-            amount: money(amount),
+            amount: held(money(amount)),
             period_start: None,
             period_end: None,
             row: RowRef {

@@ -115,7 +115,7 @@ pub fn compute(data: &Dataset, matching: &Matching, findings: &[Finding]) -> Tot
         ledger_rows: data.postings.len(),
         bank_rows: data.bank.len(),
         schedule_rows: data.shares.len(),
-        schedule_amount: data.shares.iter().map(|s| s.amount).sum(),
+        schedule_amount: data.shares.iter().map(|s| s.amount()).sum(),
         ..Totals::default()
     };
     // Sums of pennies are exact in any order, so they are taken in parallel.
