@@ -175,9 +175,9 @@ impl Links {
     }
 }
 
-/// Receipts by a key (their account, their amount), sorted so that those of
-/// one key are a run found by binary search: built by sorting rather than
-/// hashing, since there are millions and a Decimal hashes slowly.
+/// Receipts by a key (their account, their amount in pence), sorted so that
+/// those of one key are a run found by binary search: built by sorting
+/// rather than hashing, since there are millions.
 struct Pool<K> {
     sorted: Vec<(K, usize)>,
 }
@@ -698,7 +698,7 @@ impl State<'_> {
         // lookup rather than a scan of the whole run.
         let mut share_by_account: HashMap<(usize, AccountId), SmallVec<[usize; 2]>> =
             HashMap::default();
-        let mut share_by_amount: HashMap<(usize, Decimal), Vec<usize>> = HashMap::default();
+        let mut share_by_amount: HashMap<(usize, i64), Vec<usize>> = HashMap::default();
         for l in 0..self.data.bank.len() {
             let rs = line_receipts.of(l);
             if rs.len() < 2 {
@@ -710,7 +710,7 @@ impl State<'_> {
                     share_by_account.entry((l, a)).or_default().push(r);
                 }
                 share_by_amount
-                    .entry((l, receipt.amount()))
+                    .entry((l, receipt.amount.pence()))
                     .or_default()
                     .push(r);
             }
@@ -754,7 +754,7 @@ impl State<'_> {
                         .or_else(|| own.first())
                         .or_else(|| {
                             share_by_amount
-                                .get(&(l, credit))
+                                .get(&(l, posting.credit_pence()))
                                 .and_then(|v| v.iter().find(unlinked))
                         })
                         .copied()
@@ -794,7 +794,11 @@ impl State<'_> {
                 .filter_map(|r| Some((self.receipts[r].identity.account()?, r)))
                 .collect(),
         );
-        let by_amount = Pool::new(free().map(|r| (self.receipts[r].amount(), r)).collect());
+        let by_amount = Pool::new(
+            free()
+                .map(|r| (self.receipts[r].amount.pence(), r))
+                .collect(),
+        );
 
         // 2: same account, same amount, posted on time: aligned in date
         // order per group.
@@ -810,7 +814,7 @@ impl State<'_> {
         // several accounts, this one among them): the posting identified it.
         // Passes 3 and 4 have only the amount to go on, so only on-time
         // pairs count: a late one is more likely some other payment.
-        let same_amount = |p: &Posting| by_amount.get(p.credit());
+        let same_amount = |p: &Posting| by_amount.get(p.credit_pence());
         let same_account = |p: &Posting| by_account.get(p.account);
         self.greedy_pass(
             &mut receipt_free,
@@ -900,9 +904,9 @@ impl State<'_> {
     ) -> (Vec<Pair>, Vec<Candidate>) {
         // Free postings and free identified receipts, each sorted by
         // account, amount and date: a group is a run of each with one
-        // account and amount. Sorted rather than hashed: there are millions,
-        // and a Decimal hashes slowly.
-        type Keyed = (AccountId, Decimal, NaiveDate, usize);
+        // account and amount. Sorted rather than hashed, on integers (pence
+        // and day numbers): there are millions.
+        type Keyed = (AccountId, i64, i32, usize);
         // Gathered in one pass each, into room for them all: a pass per
         // core and a merge cost more than they save here. Room not filled
         // is never touched, so it costs no memory.
@@ -915,7 +919,8 @@ impl State<'_> {
                         .filter(|&&p| posting_free[p])
                         .map(|&p| {
                             let posting = &self.data.postings[p];
-                            (posting.account, posting.credit(), posting.date, p)
+                            let day = day_number(posting.date);
+                            (posting.account, posting.credit_pence(), day, p)
                         }),
                 );
                 ps
@@ -929,7 +934,8 @@ impl State<'_> {
                         .filter(|&(r, _)| receipt_free[r])
                         .filter_map(|(r, receipt)| {
                             let account = receipt.identity.account()?;
-                            Some((account, receipt.amount(), receipt.date, r))
+                            let day = day_number(receipt.date);
+                            Some((account, receipt.amount.pence(), day, r))
                         }),
                 );
                 rs
@@ -957,7 +963,7 @@ impl State<'_> {
         let results: Vec<Result<Vec<Pair>, Vec<Candidate>>> = groups
             .into_par_iter()
             .map(|(r_run, p_run)| {
-                let dated = |k: &Keyed| (day_number(k.2), k.3);
+                let dated = |k: &Keyed| (k.2, k.3);
                 let receipts: Vec<Dated> = rs[r_run].iter().map(dated).collect();
                 let postings: Vec<Dated> = ps[p_run].iter().map(dated).collect();
                 self.align(&receipts, &postings)
@@ -1393,7 +1399,8 @@ impl State<'_> {
                 .flatten()
                 .copied()
                 .filter(|&r| {
-                    self.receipts[r].amount() == posting.credit() && self.linked.of(r).any(near_first)
+                    self.receipts[r].amount() == posting.credit()
+                        && self.linked.of(r).any(near_first)
                 })
                 .min_by_key(|&r| (cost(lag(posting, &self.receipts[r])), r));
             let mut evidence = vec![posting.row()];

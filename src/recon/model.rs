@@ -51,12 +51,12 @@ pub struct RowRef {
     pub line: u32,
 }
 
-/// A row's amount, held exactly in eight bytes at four-byte alignment: the
-/// Decimal's mantissa and scale packed into two words, where a `Decimal`
-/// takes sixteen. Millions of rows each hold one, so the rows shrink by a
-/// sixth; every sum and comparison is still done in `Decimal`.
-/// Not comparable as it stands: `80.0` and `80.00` are packed apart, so
-/// amounts are compared as the Decimals [`Amount::get`] gives.
+/// A row's amount, held exactly in eight bytes at four-byte alignment: its
+/// value in pence and the places it was written with, packed into two
+/// words, where a `Decimal` takes sixteen. Millions of rows each hold one.
+/// Sums and sentences use the `Decimal` [`Amount::get`] gives back; sorting
+/// and grouping millions of amounts use [`Amount::pence`], an integer.
+/// Not comparable as it stands: `80.0` and `80.00` are packed apart.
 #[derive(Clone, Copy)]
 pub struct Amount {
     low: u32,
@@ -64,31 +64,58 @@ pub struct Amount {
 }
 
 impl Amount {
-    /// Mantissas this wide and scales up to 3 fit; readers take at most 17
-    /// digits and 2 places, so every amount read from a file fits.
+    /// The places (0 to 2) below the pence; the pence above, under 2^61 in
+    /// size. Readers take at most 15 digits and 2 places, so every amount
+    /// read from a file, and the difference of two, fits.
     const SCALE_BITS: u32 = 2;
 
     pub const ZERO: Amount = Amount { low: 0, high: 0 };
 
-    /// `None` for an amount too wide or too precise to be held.
+    /// `None` for an amount too large, or with more than two places.
     pub fn new(value: Decimal) -> Option<Amount> {
         let scale = value.scale();
         let mantissa = i64::try_from(value.mantissa()).ok()?;
+        let pence = mantissa.checked_mul(10i64.checked_pow(2u32.checked_sub(scale)?)?)?;
         let limit = 1i64 << (63 - Self::SCALE_BITS);
-        if scale >= 1 << Self::SCALE_BITS || !(-limit..limit).contains(&mantissa) {
+        if !(-limit..limit).contains(&pence) {
             return None;
         }
-        let packed = ((mantissa << Self::SCALE_BITS) | i64::from(scale)) as u64;
+        let packed = ((pence << Self::SCALE_BITS) | i64::from(scale)) as u64;
         Some(Amount {
             low: packed as u32,
             high: (packed >> 32) as u32,
         })
     }
 
+    fn packed(self) -> i64 {
+        (u64::from(self.high) << 32 | u64::from(self.low)) as i64
+    }
+
+    /// The value in pence: ordered and equal as the amounts are.
+    pub fn pence(self) -> i64 {
+        self.packed() >> Self::SCALE_BITS
+    }
+
     pub fn get(self) -> Decimal {
-        let packed = (u64::from(self.high) << 32 | u64::from(self.low)) as i64;
+        let packed = self.packed();
         let scale = (packed & ((1 << Self::SCALE_BITS) - 1)) as u32;
-        Decimal::new(packed >> Self::SCALE_BITS, scale)
+        let pence = packed >> Self::SCALE_BITS;
+        // Division by a constant: no divide instruction on this path.
+        let mantissa = match scale {
+            2 => pence,
+            1 => pence / 10,
+            _ => pence / 100,
+        };
+        // From its parts: `Decimal::new` checks the scale on every call, and
+        // this is read millions of times. The mantissa is under 2^61.
+        let magnitude = mantissa.unsigned_abs();
+        Decimal::from_parts(
+            magnitude as u32,
+            (magnitude >> 32) as u32,
+            0,
+            mantissa < 0,
+            scale,
+        )
     }
 }
 
@@ -412,8 +439,7 @@ impl Posting {
     }
 
     pub fn is_credit(&self) -> bool {
-        let amount = self.amount();
-        amount.is_sign_negative() && !amount.is_zero()
+        self.amount.pence() < 0
     }
 
     /// The credit as a positive sum (zero for a debit).
@@ -422,6 +448,15 @@ impl Posting {
             -self.amount()
         } else {
             Decimal::ZERO
+        }
+    }
+
+    /// [`Posting::credit`] in pence, for sorting and grouping by amount.
+    pub fn credit_pence(&self) -> i64 {
+        if self.is_credit() {
+            -self.amount.pence()
+        } else {
+            0
         }
     }
 
@@ -634,9 +669,15 @@ mod tests {
         }
         // Too wide or too precise to pack: refused, never truncated.
         assert!(Amount::new(Decimal::MAX).is_none());
-        assert!(Amount::new("0.0001".parse().expect("decimal")).is_none());
+        assert!(Amount::new("0.001".parse().expect("decimal")).is_none());
         assert!(Amount::new(Decimal::new(1 << 61, 2)).is_none());
         assert!(Amount::new(Decimal::new(-(1 << 61), 2)).is_some());
+        assert!(Amount::new(Decimal::new(1 << 59, 0)).is_none());
+        // Pence order and group amounts as their values do.
+        let pence = |t: &str| Amount::new(t.parse().expect("decimal")).map(Amount::pence);
+        assert_eq!(pence("80"), pence("80.00"));
+        assert_eq!(pence("-0.5"), Some(-50));
+        assert!(pence("79.99") < pence("80") && pence("-80") < pence("-79.99"));
     }
 
     #[test]
