@@ -324,11 +324,7 @@ fn read_rows<T: StoredRow + Send>(
                 let blocks = size.unwrap_or(0) as usize / table::BLOCK_BYTES + 1;
                 let expected = blocks * block_rows.len();
                 let _ = rows.try_reserve(expected + expected / 16);
-                let (texts, bytes) = block_text.size();
-                text.reserve(
-                    blocks.saturating_mul(texts) / 16 * 17,
-                    blocks.saturating_mul(bytes) / 16 * 17,
-                );
+                text.reserve(blocks.saturating_mul(block_text.size()) / 16 * 17);
             }
             let shift = text.append(&block_text);
             rows.extend(block_rows.into_iter().map(|mut row| {

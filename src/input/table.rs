@@ -607,14 +607,14 @@ impl Table {
         let expected = usize::try_from(expected).unwrap_or(usize::MAX);
         // Only a hint: if the room cannot be had, the rows grow as they come.
         let _ = rows.try_reserve(expected.saturating_sub(rows.len()));
-        let (texts, bytes) = text.size();
+        let bytes = text.size();
         let more = |n: usize| {
             let whole = u128::try_from(n).unwrap_or(u128::MAX) * expected as u128 / SAMPLE as u128;
             usize::try_from(whole)
                 .unwrap_or(usize::MAX)
                 .saturating_sub(n)
         };
-        text.reserve(more(texts), more(bytes));
+        text.reserve(more(bytes));
     }
 
     pub fn from_reader(

@@ -298,34 +298,41 @@ impl TextId {
     }
 }
 
-/// The texts of one file's rows (ids, references, payers) end to end. Ten
-/// million ledger rows each holding their own strings cost 24 bytes a field
-/// before the text itself; here a field costs a [`TextId`] and an end.
+/// The texts of one file's rows (ids, references, payers) end to end, each
+/// after its length. Ten million ledger rows each holding their own strings
+/// cost 24 bytes a field before the text itself; here a field costs a
+/// [`TextId`] (where its length starts) and a byte. The length beside the
+/// text means reading one touches one place in memory, not an index of
+/// ends and then the text: bank-key lookups read texts at random, millions
+/// of times.
+///
+/// A length under 127 is one byte; a longer one is the byte 127 and four
+/// base-128 digits. Every length byte is ASCII, so the store stays one
+/// valid `String` and a text is read back by slicing it.
 #[derive(Clone, Debug)]
 pub struct TextStore {
+    /// Starts with the empty text's length (0), so that id 0 is empty.
     text: String,
-    /// Where text `i` ends (it starts where text `i - 1` ends); text 0 is
-    /// the empty text.
-    ends: Vec<u32>,
-    /// Set when a text would not fit (more than 4 GiB of text, or more than
-    /// `u32::MAX` texts): the reader reports the file as too large.
+    /// Set when a text would not fit (more than 4 GiB of text, or a text of
+    /// 256 MiB or more): the reader reports the file as too large.
     full: bool,
 }
 
 impl Default for TextStore {
     fn default() -> Self {
         TextStore {
-            text: String::new(),
-            ends: vec![0],
+            text: String::from("\0"),
             full: false,
         }
     }
 }
 
 impl TextStore {
+    const LONG: u8 = 127;
+    const DIGITS: usize = 4;
+
     /// Only a hint: if the room cannot be had, the store grows as texts come.
-    pub fn reserve(&mut self, texts: usize, bytes: usize) {
-        let _ = self.ends.try_reserve(texts);
+    pub fn reserve(&mut self, bytes: usize) {
         let _ = self.text.try_reserve(bytes);
     }
 
@@ -333,41 +340,59 @@ impl TextStore {
         if text.is_empty() {
             return TextId::EMPTY;
         }
-        let end = u32::try_from(self.text.len() + text.len());
-        let id = u32::try_from(self.ends.len());
-        let (Ok(end), Ok(id)) = (end, id) else {
+        let long = text.len() >= usize::from(Self::LONG);
+        let prefix = if long { 1 + Self::DIGITS } else { 1 };
+        let start = u32::try_from(self.text.len());
+        let fits = u32::try_from(self.text.len() + prefix + text.len()).is_ok()
+            && text.len() < 1 << (7 * Self::DIGITS);
+        let (Ok(start), true) = (start, fits) else {
             self.full = true;
             return TextId::EMPTY;
         };
+        if long {
+            self.text.push(char::from(Self::LONG));
+            for digit in 0..Self::DIGITS {
+                self.text
+                    .push(char::from((text.len() >> (7 * digit)) as u8 & 0x7f));
+            }
+        } else {
+            self.text.push(char::from(text.len() as u8));
+        }
         self.text.push_str(text);
-        self.ends.push(end);
-        TextId(id)
+        TextId(start)
     }
 
     /// The text `id` names; empty for the empty text, and for an id this
     /// store never gave out (a store that was full, which stops the run).
     pub fn get(&self, id: TextId) -> &str {
-        let i = id.0 as usize;
-        let (Some(&start), Some(&end)) = (self.ends.get(i.wrapping_sub(1)), self.ends.get(i))
-        else {
-            return "";
+        let bytes = self.text.as_bytes();
+        let at = id.0 as usize;
+        let (len, from) = match bytes.get(at) {
+            Some(&Self::LONG) => {
+                let digits = bytes.get(at + 1..at + 1 + Self::DIGITS).unwrap_or(&[]);
+                let len = digits
+                    .iter()
+                    .enumerate()
+                    .fold(0, |len, (i, &d)| len | usize::from(d) << (7 * i));
+                (len, at + 1 + Self::DIGITS)
+            }
+            Some(&len) => (usize::from(len), at + 1),
+            None => return "",
         };
-        self.text.get(start as usize..end as usize).unwrap_or("")
+        self.text.get(from..from + len).unwrap_or("")
     }
 
     /// Appends `other`'s texts, returning what to shift its ids by.
     pub fn append(&mut self, other: &TextStore) -> u32 {
-        let shift = self.ends.len() as u32 - 1;
-        let base = self.text.len();
-        let fits = u32::try_from(base + other.text.len()).is_ok()
-            && u32::try_from(self.ends.len() + other.ends.len()).is_ok();
-        if !fits || other.full {
+        // `other`'s own empty text (its first byte) is not copied: its ids
+        // start at 1, and shifted by one less than this store's length they
+        // land where their text does.
+        let shift = self.text.len() as u32 - 1;
+        if u32::try_from(self.text.len() + other.text.len()).is_err() || other.full {
             self.full = true;
             return shift;
         }
-        self.text.push_str(&other.text);
-        self.ends
-            .extend(other.ends[1..].iter().map(|&end| end + base as u32));
+        self.text.push_str(&other.text[1..]);
         shift
     }
 
@@ -376,9 +401,10 @@ impl TextStore {
         self.full
     }
 
-    /// Texts held and their bytes, for sizing a store to hold more.
-    pub fn size(&self) -> (usize, usize) {
-        (self.ends.len() - 1, self.text.len())
+    /// Bytes held (texts and their lengths), for sizing a store to hold
+    /// more.
+    pub fn size(&self) -> usize {
+        self.text.len() - 1
     }
 }
 
@@ -699,9 +725,17 @@ mod tests {
         assert_eq!(first.get(c.shifted(shift)), "B9");
         assert_eq!(none.shifted(shift), TextId::EMPTY);
         assert_eq!((first.get(a), first.get(b)), ("T001", "£12 café"));
-        assert_eq!(first.size(), (3, "T001£12 caféB9".len()));
-        assert!(!first.is_full());
-        // An id the store never gave out reads as empty, never a panic.
+        assert_eq!(first.size(), 3 + "T001£12 caféB9".len());
+        // An id past the end reads as empty.
         assert_eq!(first.get(TextId(99)), "");
+        // A long text has its length in five bytes, and reads back whole.
+        let long = "x".repeat(300) + "é";
+        let l = first.push(&long);
+        assert_eq!((first.get(l), first.get(b)), (long.as_str(), "£12 café"));
+        // Any id, given out or not, reads as some text or empty: never a panic.
+        for id in 0..first.size() as u32 + 8 {
+            let _ = first.get(TextId(id));
+        }
+        assert!(!first.is_full());
     }
 }
