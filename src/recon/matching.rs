@@ -15,7 +15,7 @@ use super::finding::{Finding, FindingKind, Outcome, Severity};
 use super::identify::{self, Identity, RefIndex};
 use super::model::{
     day_number, days_between, AccountId, AccountPostings, Amount, BankLine, Dataset, Posting,
-    PostingKind, ScheduleShare, Text,
+    PostingKind, ScheduleShare, Text, TextId,
 };
 use super::money::pounds;
 
@@ -498,11 +498,13 @@ impl LineReceipts {
 /// The hashes are sorted, with a directory by their top bits, rather than in
 /// hash maps: sixteen bytes a key and one sort on every core, where maps
 /// carry empty buckets and were filled one per core, each from a pass over
-/// every key.
+/// every key. A key holds its text's id, so a lookup reads the directory,
+/// the key and the text, and never the bank line.
 struct BankKeys<'a> {
     data: &'a Dataset,
     /// Every key's hash and line, in hash order (keys with one hash in the
-    /// order they take precedence).
+    /// order they take precedence). The hash's lowest bit is not the hash's
+    /// but says whether the key is a batch ref, so that ids sort first.
     keys: Vec<(u64, KeyLine)>,
     /// Where the hashes with each value of the top `bits` bits start.
     directory: Vec<usize>,
@@ -524,22 +526,27 @@ impl<'a> BankKeys<'a> {
         hash: fn(&str) -> u64,
     ) -> Self {
         let in_time = |i: &usize| data.bank[*i].date <= opts.as_at;
+        let key = |i: usize, text: TextId, by_reference: bool| {
+            let h = hash(data.bank_text.get(text)) & !1 | u64::from(by_reference);
+            let line = i as u32;
+            (h, KeyLine { line, text })
+        };
         // Ids first, then batch refs, each in line order: the first line to
         // hold a key keeps it, and a bulk line's batch ref never displaces
         // another line's id.
         let mut keys: Vec<(u64, KeyLine)> = (0..data.bank.len())
             .into_par_iter()
             .filter(in_time)
-            .map(|i| (hash(data.bank_id(&data.bank[i])), KeyLine::new(i, false)))
+            .map(|i| key(i, data.bank[i].bank_id, false))
             .chain(
                 (0..data.bank.len())
                     .into_par_iter()
                     .filter(|&i| is_bulk[i])
-                    .map(|i| (hash(data.reference(&data.bank[i])), KeyLine::new(i, true))),
+                    .map(|i| key(i, data.bank[i].reference, true)),
             )
             .collect();
         // In place: a stable sort would need a copy of the keys beside them.
-        keys.par_sort_unstable_by_key(|&(h, key)| (h, key.by_reference, key.line));
+        keys.par_sort_unstable_by_key(|&(h, key)| (h, key.line));
         // One or two keys per directory slot.
         let bits = (usize::BITS - keys.len().leading_zeros())
             .saturating_sub(1)
@@ -549,7 +556,7 @@ impl<'a> BankKeys<'a> {
         let mut held = 0;
         for (i, &(h, key)) in keys.iter().enumerate() {
             directory[Self::slot(h, bits) + 1] += 1;
-            if i > 0 && keys[held].0 == h {
+            if i > 0 && keys[held].0 | 1 == h | 1 {
                 let (first, new) = (keys[held].1.text(data), key.text(data));
                 if !identify::normal_eq(first, new) {
                     clashes.entry(identify::normalise(new)).or_insert(key);
@@ -577,10 +584,10 @@ impl<'a> BankKeys<'a> {
 
     /// The bank line `key` names, if any.
     fn get(&self, key: &str) -> Option<usize> {
-        let hash = (self.hash)(key);
+        let hash = (self.hash)(key) | 1;
         let slot = Self::slot(hash, self.bits);
         let (from, to) = (self.directory[slot], self.directory[slot + 1]);
-        let &(_, held) = self.keys[from..to].iter().find(|(h, _)| *h == hash)?;
+        let &(_, held) = self.keys[from..to].iter().find(|(h, _)| *h | 1 == hash)?;
         if identify::normal_eq(held.text(self.data), key) {
             return Some(held.line as usize);
         }
@@ -589,30 +596,18 @@ impl<'a> BankKeys<'a> {
     }
 }
 
-/// The bank line holding a key, and whether the key is its batch ref (a
-/// bulk line) rather than its id. Eight bytes: readers refuse a file of more
-/// than `u32::MAX` lines.
+/// The bank line holding a key, and the key's text (the line's id, or a
+/// bulk line's batch ref). Eight bytes: readers refuse a file of more than
+/// `u32::MAX` lines.
 #[derive(Clone, Copy)]
 struct KeyLine {
     line: u32,
-    by_reference: bool,
+    text: TextId,
 }
 
 impl KeyLine {
-    fn new(line: usize, by_reference: bool) -> Self {
-        KeyLine {
-            line: line as u32,
-            by_reference,
-        }
-    }
-
     fn text(self, data: &Dataset) -> &str {
-        let line = &data.bank[self.line as usize];
-        if self.by_reference {
-            data.reference(line)
-        } else {
-            data.bank_id(line)
-        }
+        data.bank_text.get(self.text)
     }
 }
 
