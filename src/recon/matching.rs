@@ -584,15 +584,50 @@ impl<'a> BankKeys<'a> {
 
     /// The bank line `key` names, if any.
     fn get(&self, key: &str) -> Option<usize> {
-        let hash = (self.hash)(key) | 1;
-        let slot = Self::slot(hash, self.bits);
-        let (from, to) = (self.directory[slot], self.directory[slot + 1]);
-        let &(_, held) = self.keys[from..to].iter().find(|(h, _)| *h | 1 == hash)?;
-        if identify::normal_eq(held.text(self.data), key) {
-            return Some(held.line as usize);
+        let mut line = [None];
+        self.get_batch(&[Some(key)], &mut line);
+        line[0]
+    }
+
+    /// Keys looked up together by [`BankKeys::get_batch`].
+    const BATCH: usize = 16;
+
+    /// [`BankKeys::get`] for up to [`BankKeys::BATCH`] keys at once, into
+    /// `lines`. Each read (the directory, the key, its text) is a cache miss
+    /// at random; done in stages, every key's directory slot and then every
+    /// key's entry and then every text, the misses of different keys are in
+    /// flight together instead of each waiting on the last.
+    fn get_batch(&self, keys: &[Option<&str>], lines: &mut [Option<usize>]) {
+        let n = keys.len().min(lines.len()).min(Self::BATCH);
+        let (keys, lines) = (&keys[..n], &mut lines[..n]);
+        let mut hashes = [0u64; Self::BATCH];
+        for (h, key) in hashes.iter_mut().zip(keys) {
+            *h = key.map_or(0, |k| (self.hash)(k) | 1);
         }
-        let held = self.clashes.get(&identify::normalise(key))?;
-        Some(held.line as usize)
+        let mut runs = [(0usize, 0usize); Self::BATCH];
+        for (run, &h) in runs.iter_mut().zip(&hashes[..n]) {
+            let slot = Self::slot(h, self.bits);
+            *run = (self.directory[slot], self.directory[slot + 1]);
+        }
+        let mut held = [None; Self::BATCH];
+        for ((held, &(from, to)), &hash) in held.iter_mut().zip(&runs[..n]).zip(&hashes[..n]) {
+            *held = self.keys[from..to]
+                .iter()
+                .find(|(h, _)| hash != 0 && *h | 1 == hash)
+                .map(|&(_, k)| k);
+        }
+        for ((line, key), held) in lines.iter_mut().zip(keys).zip(held) {
+            *line = match (key, held) {
+                (Some(key), Some(held)) if identify::normal_eq(held.text(self.data), key) => {
+                    Some(held.line as usize)
+                }
+                (Some(key), Some(_)) => self
+                    .clashes
+                    .get(&identify::normalise(key))
+                    .map(|k| k.line as usize),
+                _ => None,
+            };
+        }
     }
 }
 
@@ -712,13 +747,17 @@ impl State<'_> {
         }
         // Each posting's bank line, looked up in parallel; linking is in
         // ledger order.
-        let lines: Vec<Option<usize>> = cash_credits
-            .par_iter()
-            .map(|&p| {
-                let bank_ref = self.data.bank_ref(&self.data.postings[p])?;
-                bank_keys.get(bank_ref)
-            })
-            .collect();
+        let mut lines: Vec<Option<usize>> = vec![None; cash_credits.len()];
+        lines
+            .par_chunks_mut(BankKeys::BATCH)
+            .zip(cash_credits.par_chunks(BankKeys::BATCH))
+            .for_each(|(lines, ps)| {
+                let mut refs = [None; BankKeys::BATCH];
+                for (r, &p) in refs.iter_mut().zip(ps) {
+                    *r = self.data.bank_ref(&self.data.postings[p]);
+                }
+                bank_keys.get_batch(&refs[..ps.len()], lines);
+            });
         for (&p, line) in cash_credits.iter().zip(lines) {
             let posting = &self.data.postings[p];
             let Some(bank_ref) = self.data.bank_ref(posting) else {
@@ -1903,8 +1942,17 @@ mod bank_key_tests {
         b
     }
 
+    /// Each key's line, asked one at a time; checked against all of them
+    /// asked at once, with a key-less posting among them.
     fn found(keys: &BankKeys, asked: &[&str]) -> Vec<Option<usize>> {
-        asked.iter().map(|k| keys.get(k)).collect()
+        let one_by_one: Vec<Option<usize>> = asked.iter().map(|k| keys.get(k)).collect();
+        let mut batch: Vec<Option<&str>> = asked.iter().map(|&k| Some(k)).collect();
+        batch.insert(1, None);
+        let mut at_once = vec![Some(99); batch.len()];
+        keys.get_batch(&batch, &mut at_once);
+        assert_eq!(at_once.remove(1), None);
+        assert_eq!(at_once, one_by_one);
+        one_by_one
     }
 
     #[test]
