@@ -883,6 +883,7 @@ impl Table {
         Row {
             table: self,
             rec,
+            utf8: std::str::from_utf8(rec.as_slice()).ok(),
             line,
             errors,
             failed: false,
@@ -895,6 +896,10 @@ impl Table {
 pub struct Row<'a> {
     table: &'a Table,
     rec: &'a ByteRecord,
+    /// The record's fields end to end, when they are valid UTF-8 (nearly
+    /// always): checked once, so that a text field is a slice of it rather
+    /// than checked again on its own.
+    utf8: Option<&'a str>,
     pub line: u64,
     errors: &'a mut InputErrors,
     failed: bool,
@@ -974,6 +979,10 @@ impl<'a> Row<'a> {
 
     /// Text, which may be empty.
     pub fn text(&mut self, col: usize) -> Option<&'a str> {
+        let range = self.table.positions[col].and_then(|p| self.rec.range(p));
+        if let Some(field) = range.and_then(|r| self.utf8?.get(r)) {
+            return Some(field.trim_ascii());
+        }
         let raw = self.raw(col);
         match std::str::from_utf8(raw) {
             Ok(s) => Some(s),
