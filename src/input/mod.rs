@@ -592,7 +592,7 @@ fn read_ledger(
         if let Some(id) = txn_id {
             unique.check(id, line, &mut r, 0, || {
                 out.iter()
-                    .map(|p: &Posting| (text.get(p.txn_id), u64::from(p.row().line)))
+                    .map(|p: &Posting| (text.get(p.txn_id), u64::from(p.line)))
             });
         }
         let account = r.id(1).and_then(|a| match ids.good.get(a) {
@@ -706,7 +706,7 @@ fn read_bank(t: &mut Table, unique: &mut UniqueIds, errors: &mut InputErrors) ->
         if let Some(id) = bank_id {
             unique.check(id, line, &mut r, 0, || {
                 out.iter()
-                    .map(|b: &BankLine| (text.get(b.bank_id), u64::from(b.row().line)))
+                    .map(|b: &BankLine| (text.get(b.bank_id), u64::from(b.line)))
             });
         }
         let date = r.date(1);
