@@ -14,9 +14,7 @@ use super::benefit::{self, BenefitOutlook, BenefitRun};
 use super::finding::{Finding, FindingKind};
 use super::law::{statutory_threshold, Statutory};
 use super::matching::Matching;
-use super::model::{
-    vocabulary, Account, AccountId, AccountPostings, Benefit, Dataset, PostingKind, RentPeriod,
-};
+use super::model::{vocabulary, Account, AccountId, AccountPostings, Benefit, Dataset, RentPeriod};
 use super::money::{plain, pounds, to_pennies};
 
 vocabulary!(
@@ -190,7 +188,7 @@ fn late_periods(
     let charges: Vec<NaiveDate> = postings
         .iter()
         .map(|&p| &data.postings[p as usize])
-        .filter(|q| q.kind == PostingKind::Charge && q.amount() > Decimal::ZERO && q.date <= as_at)
+        .filter(|q| q.is_charge_by(as_at))
         .map(|q| q.date)
         .collect();
     let mut balance = data.account(id).opening_balance;
@@ -280,7 +278,7 @@ fn charged_through(data: &Dataset, id: AccountId, postings: &[u32], as_at: Naive
     let last = postings
         .iter()
         .map(|&p| &data.postings[p as usize])
-        .filter(|q| q.kind == PostingKind::Charge && q.amount() > Decimal::ZERO && q.date <= as_at)
+        .filter(|q| q.is_charge_by(as_at))
         .map(|q| q.date)
         .next_back();
     let next = last.and_then(|d| match data.account(id).rent_period {

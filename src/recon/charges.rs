@@ -10,9 +10,7 @@ use rust_decimal::Decimal;
 use rustc_hash::FxHashMap;
 
 use super::finding::{Finding, FindingKind, Severity};
-use super::model::{
-    day_number, Account, AccountId, AccountPostings, Dataset, PostingKind, RentPeriod,
-};
+use super::model::{day_number, Account, AccountId, AccountPostings, Dataset, RentPeriod};
 use super::money::pounds;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -132,12 +130,7 @@ pub fn check(
                 .of(a as AccountId)
                 .iter()
                 .map(|&p| p as usize)
-                .filter(|&p| {
-                    let p = &data.postings[p];
-                    p.kind == PostingKind::Charge
-                        && p.amount() > Decimal::ZERO
-                        && p.date <= opts.as_at
-                })
+                .filter(|&p| data.postings[p].is_charge_by(opts.as_at))
                 .collect();
             check_account(data, a as AccountId, &charges, opts.as_at, from, &rent_free)
         })

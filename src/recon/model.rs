@@ -486,6 +486,12 @@ impl Posting {
         }
     }
 
+    /// Rent charged on or before `as_at`: what charges are checked against
+    /// the rent, and what the arrears are counted from.
+    pub fn is_charge_by(&self, as_at: NaiveDate) -> bool {
+        self.kind == PostingKind::Charge && self.amount.pence() > 0 && self.date <= as_at
+    }
+
     /// A credit that claims money arrived: a payment or a benefit credit.
     /// Other credits (adjustments, write-offs) move no money.
     pub fn is_cash_credit(&self) -> bool {
