@@ -956,10 +956,15 @@ impl<'a> Row<'a> {
     }
 
     /// The raw, trimmed bytes of a column; empty if the file lacks it.
+    /// Where column `col` lies in the record's bytes, if the file has it.
+    fn range(&self, col: usize) -> Option<std::ops::Range<usize>> {
+        self.table.positions[col].and_then(|p| self.rec.range(p))
+    }
+
     pub fn raw(&self, col: usize) -> &'a [u8] {
-        let (table, rec) = (self.table, self.rec);
-        table.positions[col]
-            .and_then(|p| rec.get(p))
+        let rec: &'a ByteRecord = self.rec;
+        self.range(col)
+            .and_then(|r| rec.as_slice().get(r))
             .map_or(&[][..], parse::trim)
     }
 
@@ -979,8 +984,7 @@ impl<'a> Row<'a> {
 
     /// Text, which may be empty.
     pub fn text(&mut self, col: usize) -> Option<&'a str> {
-        let range = self.table.positions[col].and_then(|p| self.rec.range(p));
-        if let Some(field) = range.and_then(|r| self.utf8?.get(r)) {
+        if let Some(field) = self.range(col).and_then(|r| self.utf8?.get(r)) {
             return Some(field.trim_ascii());
         }
         let raw = self.raw(col);
