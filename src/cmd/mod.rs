@@ -197,12 +197,26 @@ pub fn load_and_reconcile(
     if let Some(bar) = &bar {
         bar.set_message("reconciling");
     }
-    // Hashing the inputs is I/O and one core's work: done beside the
-    // reconciliation, whose serial steps leave a core free.
-    let (recon, inputs) = rayon::join(
-        || timed("reconcile", || recon::reconcile(&loaded.data, settings)),
-        || timed("fingerprint", || fingerprint(&paths, &loaded.data)),
-    );
+    // Hashing the inputs is I/O and one core's work: with more than one
+    // thread it is done on a thread of its own beside the reconciliation, so
+    // that it fills the cores the reconciliation's serial steps leave idle
+    // rather than holding one of the pool's workers throughout. With one
+    // thread, one thread does everything.
+    let hash = || timed("fingerprint", || fingerprint(&paths, &loaded.data));
+    let reconcile = || timed("reconcile", || recon::reconcile(&loaded.data, settings));
+    let (recon, inputs) = if rayon::current_num_threads() > 1 {
+        std::thread::scope(|s| {
+            let hashing = s.spawn(hash);
+            let recon = reconcile();
+            let inputs = hashing
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (recon, inputs)
+        })
+    } else {
+        let recon = reconcile();
+        (recon, hash())
+    };
     let inputs = inputs?;
     if let Some(bar) = bar {
         bar.finish_and_clear();
