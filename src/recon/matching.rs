@@ -745,61 +745,83 @@ impl State<'_> {
                     .push(r);
             }
         }
-        // Each posting's bank line, looked up in parallel; linking is in
-        // ledger order.
-        let mut lines: Vec<Option<usize>> = vec![None; cash_credits.len()];
-        lines
+        // What each posting's bank ref leads to, found in parallel; linking
+        // is in ledger order, and only a bulk line's shares need the links
+        // made so far to choose between them.
+        #[derive(Clone, Copy)]
+        enum Found {
+            NoRef,
+            /// The ref names no line with money in.
+            Dangling,
+            /// The line's one receipt.
+            One(u32),
+            /// A bulk line, whose shares are chosen between in order.
+            Shares(u32),
+        }
+        let mut found = vec![Found::NoRef; cash_credits.len()];
+        found
             .par_chunks_mut(BankKeys::BATCH)
             .zip(cash_credits.par_chunks(BankKeys::BATCH))
-            .for_each(|(lines, ps)| {
+            .for_each(|(found, ps)| {
                 let mut refs = [None; BankKeys::BATCH];
                 for (r, &p) in refs.iter_mut().zip(ps) {
                     *r = self.data.bank_ref(&self.data.postings[p]);
                 }
-                bank_keys.get_batch(&refs[..ps.len()], lines);
+                let mut lines = [None; BankKeys::BATCH];
+                bank_keys.get_batch(&refs[..ps.len()], &mut lines);
+                for ((found, bank_ref), line) in found.iter_mut().zip(refs).zip(lines) {
+                    *found = match (bank_ref, line) {
+                        (None, _) => Found::NoRef,
+                        (Some(_), Some(l)) if line_receipts.of(l).len() == 1 => {
+                            Found::One(line_receipts.of(l).start as u32)
+                        }
+                        (Some(_), Some(l)) if !line_receipts.of(l).is_empty() => {
+                            Found::Shares(l as u32)
+                        }
+                        (Some(_), _) => Found::Dangling,
+                    };
+                }
             });
-        for (&p, line) in cash_credits.iter().zip(lines) {
+        for (&p, found) in cash_credits.iter().zip(found) {
             let posting = &self.data.postings[p];
-            let Some(bank_ref) = self.data.bank_ref(posting) else {
-                self.free_postings.push(p);
-                continue;
-            };
-            let rs = match line {
-                Some(l) if !line_receipts.of(l).is_empty() => line_receipts.of(l),
-                _ => {
+            let l = match found {
+                Found::NoRef => {
+                    self.free_postings.push(p);
+                    continue;
+                }
+                Found::Dangling => {
+                    let bank_ref = self.data.bank_ref(posting).unwrap_or_default();
                     self.dangling_ref.insert(p, bank_ref.to_string());
                     self.free_postings.push(p);
                     continue;
                 }
-            };
-            let chosen = match (rs.len(), line) {
-                (1, _) | (_, None) => Some(rs.start),
-                (_, Some(l)) => {
-                    // Its own share, unlinked and of the same amount; else
-                    // its own share; else anyone's unlinked share of that
-                    // amount.
-                    let credit = posting.credit();
-                    let unlinked = |r: &&usize| self.linked.is_empty(**r);
-                    let own = share_by_account
-                        .get(&(l, posting.account))
-                        .map_or(&[][..], |v| v.as_slice());
-                    own.iter()
-                        .find(|r| unlinked(r) && self.receipts[**r].amount() == credit)
-                        .or_else(|| own.first())
-                        .or_else(|| {
-                            share_by_amount
-                                .get(&(l, posting.credit_pence()))
-                                .and_then(|v| v.iter().find(unlinked))
-                        })
-                        .copied()
+                Found::One(r) => {
+                    self.link(r as usize, p);
+                    continue;
                 }
+                Found::Shares(l) => l as usize,
             };
+            // Its own share, unlinked and of the same amount; else its own
+            // share; else anyone's unlinked share of that amount.
+            let credit = posting.credit();
+            let unlinked = |r: &&usize| self.linked.is_empty(**r);
+            let own = share_by_account
+                .get(&(l, posting.account))
+                .map_or(&[][..], |v| v.as_slice());
+            let chosen = own
+                .iter()
+                .find(|r| unlinked(r) && self.receipts[**r].amount() == credit)
+                .or_else(|| own.first())
+                .or_else(|| {
+                    share_by_amount
+                        .get(&(l, posting.credit_pence()))
+                        .and_then(|v| v.iter().find(unlinked))
+                })
+                .copied();
             match chosen {
                 Some(r) => self.link(r, p),
                 None => {
-                    if let Some(l) = line {
-                        self.no_share.insert(p, l);
-                    }
+                    self.no_share.insert(p, l);
                     self.free_postings.push(p);
                 }
             }

@@ -243,8 +243,8 @@ fn write_array<T: Serialize + Sync>(items: &[T], out: &mut dyn Write) -> io::Res
         return out.write_all(b"[]");
     }
     out.write_all(b"[")?;
-    for (g, group) in items.chunks(RUN * RUNS_AT_ONCE).enumerate() {
-        let rendered: Vec<Vec<u8>> = group
+    let render = |g: usize, group: &[T]| -> io::Result<Vec<Vec<u8>>> {
+        group
             .par_chunks(RUN)
             .enumerate()
             .map(|(r, run)| {
@@ -257,11 +257,22 @@ fn write_array<T: Serialize + Sync>(items: &[T], out: &mut dyn Write) -> io::Res
                 }
                 Ok(buf)
             })
-            .collect::<io::Result<_>>()?;
-        for buf in &rendered {
-            out.write_all(buf)?;
-        }
+            .collect()
+    };
+    // Each group is written (here: the writer is not `Send`) while the next
+    // is rendered, so that the writing, one thread's work, does not leave
+    // the other cores idle.
+    let mut written: Vec<Vec<u8>> = Vec::new();
+    for (g, group) in items.chunks(RUN * RUNS_AT_ONCE).enumerate() {
+        let mut rendered = Ok(Vec::new());
+        let wrote = rayon::in_place_scope(|s| {
+            s.spawn(|_| rendered = render(g, group));
+            written.iter().try_for_each(|buf| out.write_all(buf))
+        });
+        wrote?;
+        written = rendered?;
     }
+    written.iter().try_for_each(|buf| out.write_all(buf))?;
     out.write_all(b"\n  ]")
 }
 
