@@ -58,6 +58,8 @@ const _: () = assert!(std::mem::size_of::<Receipt>() == 40);
 
 /// What became of one slice of a bank line: a whole line, one share of a
 /// bulk line, or the part of a bulk line its schedule does not explain.
+/// A receipt's is made from the receipt and its outcome
+/// ([`Matching::bank_entries`]); the rest are held.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BankEntry {
     /// As in [`Receipt`].
@@ -72,7 +74,14 @@ pub struct BankEntry {
 #[derive(Clone, Debug, Default)]
 pub struct Matching {
     pub receipts: Vec<Receipt>,
-    pub bank_entries: Vec<BankEntry>,
+    /// What became of each receipt, in receipt order: a byte each rather
+    /// than a whole [`BankEntry`] (millions of receipts; it was the peak of
+    /// a run's memory).
+    pub receipt_outcomes: Vec<Outcome>,
+    /// The slices of bank lines that are not receipts: lines after the as-at
+    /// date, money out, and the part of a bulk line its schedule does not
+    /// explain. By bank line.
+    pub other_entries: Vec<BankEntry>,
     /// One per posting: `Some` for every credit, `None` for debits.
     pub credit_outcomes: Vec<Option<Outcome>>,
     pub findings: Vec<Finding>,
@@ -80,9 +89,39 @@ pub struct Matching {
     pub returns: Vec<(AccountId, usize)>,
 }
 
-/// What one receipt came to: its bank entry, the outcome of each posting
-/// tied to it, and its findings.
-type Decision = (BankEntry, Vec<(usize, Outcome)>, Vec<Finding>);
+/// What one receipt came to: its outcome, the outcome of each posting tied
+/// to it, and its findings.
+type Decision = (Outcome, Vec<(usize, Outcome)>, Vec<Finding>);
+
+impl Matching {
+    /// Every slice of every bank line and what became of it: each receipt's,
+    /// in receipt order, then the rest.
+    pub fn bank_entries(&self) -> impl Iterator<Item = BankEntry> + '_ {
+        let receipts = self
+            .receipts
+            .iter()
+            .zip(&self.receipt_outcomes)
+            .map(|(r, &outcome)| BankEntry {
+                bank: r.bank,
+                share: r.share,
+                amount: r.amount(),
+                outcome,
+            });
+        receipts.chain(self.other_entries.iter().cloned())
+    }
+}
+
+/// What a posting's bank ref leads to, found in parallel before linking.
+#[derive(Clone, Copy)]
+enum Found {
+    NoRef,
+    /// The ref names no line with money in.
+    Dangling,
+    /// The line's one receipt.
+    One(usize),
+    /// A bulk line, whose shares are chosen between in order.
+    Shares(usize),
+}
 
 /// A receipt and a posting tied together, as indices.
 type Pair = (usize, usize);
@@ -237,12 +276,13 @@ pub fn match_all(
             (true, false) => Some(Outcome::NonCash),
         })
         .collect();
-    let cash_credits: Vec<usize> = data
+    // As `u32`, as in `Links`: millions of them.
+    let cash_credits: Vec<u32> = data
         .postings
         .par_iter()
         .enumerate()
         .filter(|(_, p)| p.is_cash_credit() && p.date <= opts.as_at)
-        .map(|(i, _)| i)
+        .map(|(i, _)| i as u32)
         .collect();
 
     let mut st = State {
@@ -283,18 +323,14 @@ pub fn match_all(
     drop(bank_keys);
     st.link_by_window();
 
-    st.decide_receipts(
-        index,
-        &mut bank_entries,
-        &mut credit_outcomes,
-        &mut findings,
-    );
+    let receipt_outcomes = st.decide_receipts(index, &mut credit_outcomes, &mut findings);
     st.decide_unlinked_postings(&mut credit_outcomes, &mut findings);
 
-    bank_entries.sort_by_key(|e| (e.bank, e.share.is_none(), e.share));
+    bank_entries.sort_by_key(|e| e.bank);
     Matching {
         receipts: st.receipts,
-        bank_entries,
+        receipt_outcomes,
+        other_entries: bank_entries,
         credit_outcomes,
         findings,
         returns,
@@ -719,7 +755,7 @@ impl State<'_> {
     /// Pass 1: the rent system kept the receipt's bank id (or batch ref).
     fn link_by_bank_ref(
         &mut self,
-        cash_credits: &[usize],
+        cash_credits: &[u32],
         bank_keys: &BankKeys,
         line_receipts: &LineReceipts,
     ) {
@@ -747,83 +783,84 @@ impl State<'_> {
         }
         // What each posting's bank ref leads to, found in parallel; linking
         // is in ledger order, and only a bulk line's shares need the links
-        // made so far to choose between them.
-        #[derive(Clone, Copy)]
-        enum Found {
-            NoRef,
-            /// The ref names no line with money in.
-            Dangling,
-            /// The line's one receipt.
-            One(u32),
-            /// A bulk line, whose shares are chosen between in order.
-            Shares(u32),
+        // made so far to choose between them. A run of postings at a time,
+        // so that what was found is never held for millions at once (this
+        // step is near the peak of a run's memory).
+        const RUN: usize = 1 << 16;
+        let mut found = vec![Found::NoRef; RUN.min(cash_credits.len())];
+        for run in cash_credits.chunks(RUN) {
+            let found = &mut found[..run.len()];
+            found
+                .par_chunks_mut(BankKeys::BATCH)
+                .zip(run.par_chunks(BankKeys::BATCH))
+                .for_each(|(found, ps)| {
+                    let mut refs = [None; BankKeys::BATCH];
+                    for (r, &p) in refs.iter_mut().zip(ps) {
+                        *r = self.data.bank_ref(&self.data.postings[p as usize]);
+                    }
+                    let mut lines = [None; BankKeys::BATCH];
+                    bank_keys.get_batch(&refs[..ps.len()], &mut lines);
+                    for ((found, bank_ref), line) in found.iter_mut().zip(refs).zip(lines) {
+                        *found = match (bank_ref, line) {
+                            (None, _) => Found::NoRef,
+                            (Some(_), Some(l)) if line_receipts.of(l).len() == 1 => {
+                                Found::One(line_receipts.of(l).start)
+                            }
+                            (Some(_), Some(l)) if !line_receipts.of(l).is_empty() => {
+                                Found::Shares(l)
+                            }
+                            (Some(_), _) => Found::Dangling,
+                        };
+                    }
+                });
+            for (&p, &found) in run.iter().zip(found.iter()) {
+                self.link_found(p as usize, found, &share_by_account, &share_by_amount);
+            }
         }
-        let mut found = vec![Found::NoRef; cash_credits.len()];
-        found
-            .par_chunks_mut(BankKeys::BATCH)
-            .zip(cash_credits.par_chunks(BankKeys::BATCH))
-            .for_each(|(found, ps)| {
-                let mut refs = [None; BankKeys::BATCH];
-                for (r, &p) in refs.iter_mut().zip(ps) {
-                    *r = self.data.bank_ref(&self.data.postings[p]);
-                }
-                let mut lines = [None; BankKeys::BATCH];
-                bank_keys.get_batch(&refs[..ps.len()], &mut lines);
-                for ((found, bank_ref), line) in found.iter_mut().zip(refs).zip(lines) {
-                    *found = match (bank_ref, line) {
-                        (None, _) => Found::NoRef,
-                        (Some(_), Some(l)) if line_receipts.of(l).len() == 1 => {
-                            Found::One(line_receipts.of(l).start as u32)
-                        }
-                        (Some(_), Some(l)) if !line_receipts.of(l).is_empty() => {
-                            Found::Shares(l as u32)
-                        }
-                        (Some(_), _) => Found::Dangling,
-                    };
-                }
-            });
-        for (&p, found) in cash_credits.iter().zip(found) {
-            let posting = &self.data.postings[p];
-            let l = match found {
-                Found::NoRef => {
-                    self.free_postings.push(p);
-                    continue;
-                }
-                Found::Dangling => {
-                    let bank_ref = self.data.bank_ref(posting).unwrap_or_default();
-                    self.dangling_ref.insert(p, bank_ref.to_string());
-                    self.free_postings.push(p);
-                    continue;
-                }
-                Found::One(r) => {
-                    self.link(r as usize, p);
-                    continue;
-                }
-                Found::Shares(l) => l as usize,
-            };
-            // Its own share, unlinked and of the same amount; else its own
-            // share; else anyone's unlinked share of that amount.
-            let credit = posting.credit();
-            let unlinked = |r: &&usize| self.linked.is_empty(**r);
-            let own = share_by_account
-                .get(&(l, posting.account))
-                .map_or(&[][..], |v| v.as_slice());
-            let chosen = own
-                .iter()
-                .find(|r| unlinked(r) && self.receipts[**r].amount() == credit)
-                .or_else(|| own.first())
-                .or_else(|| {
-                    share_by_amount
-                        .get(&(l, posting.credit_pence()))
-                        .and_then(|v| v.iter().find(unlinked))
-                })
-                .copied();
-            match chosen {
-                Some(r) => self.link(r, p),
-                None => {
-                    self.no_share.insert(p, l);
-                    self.free_postings.push(p);
-                }
+    }
+
+    /// Links posting `p` as its bank ref `found`, or leaves it free for the
+    /// later passes. For a bulk line: its own share, unlinked and of the
+    /// same amount; else its own share; else anyone's unlinked share of that
+    /// amount.
+    fn link_found(
+        &mut self,
+        p: usize,
+        found: Found,
+        share_by_account: &HashMap<(usize, AccountId), SmallVec<[usize; 2]>>,
+        share_by_amount: &HashMap<(usize, i64), Vec<usize>>,
+    ) {
+        let posting = &self.data.postings[p];
+        let l = match found {
+            Found::NoRef => return self.free_postings.push(p),
+            Found::Dangling => {
+                let bank_ref = self.data.bank_ref(posting).unwrap_or_default();
+                self.dangling_ref.insert(p, bank_ref.to_string());
+                return self.free_postings.push(p);
+            }
+            Found::One(r) => return self.link(r, p),
+            Found::Shares(l) => l,
+        };
+        let credit = posting.credit();
+        let unlinked = |r: &&usize| self.linked.is_empty(**r);
+        let own = share_by_account
+            .get(&(l, posting.account))
+            .map_or(&[][..], |v| v.as_slice());
+        let chosen = own
+            .iter()
+            .find(|r| unlinked(r) && self.receipts[**r].amount() == credit)
+            .or_else(|| own.first())
+            .or_else(|| {
+                share_by_amount
+                    .get(&(l, posting.credit_pence()))
+                    .and_then(|v| v.iter().find(unlinked))
+            })
+            .copied();
+        match chosen {
+            Some(r) => self.link(r, p),
+            None => {
+                self.no_share.insert(p, l);
+                self.free_postings.push(p);
             }
         }
     }
@@ -840,6 +877,21 @@ impl State<'_> {
             }
         }
 
+        // 2: same account, same amount, posted on time: aligned in date
+        // order per group.
+        let (aligned, candidates) = self.align_same_account(&receipt_free, &posting_free);
+        for &(r, p) in &aligned {
+            receipt_free[r] = false;
+            posting_free[p] = false;
+        }
+        self.accept(aligned);
+        self.accept(assign(candidates, &mut receipt_free, &mut posting_free));
+
+        // The receipts still free, by account and by amount, for passes 3 to
+        // 5. Built only now: pass 2 links nearly all, so these are small, and
+        // they are not held beside pass 2's own sorted runs (the peak of a
+        // run's memory). Pass order does not depend on when they were built:
+        // each pass's pairs are chosen by `assign`'s total order.
         let free = || {
             (0..self.receipts.len())
                 .into_par_iter()
@@ -855,16 +907,6 @@ impl State<'_> {
                 .map(|r| (self.receipts[r].amount.pence(), r))
                 .collect(),
         );
-
-        // 2: same account, same amount, posted on time: aligned in date
-        // order per group.
-        let (aligned, candidates) = self.align_same_account(&receipt_free, &posting_free);
-        for &(r, p) in &aligned {
-            receipt_free[r] = false;
-            posting_free[p] = false;
-        }
-        self.accept(aligned);
-        self.accept(assign(candidates, &mut receipt_free, &mut posting_free));
 
         // 3: same amount, a receipt nobody could identify (or that fits
         // several accounts, this one among them): the posting identified it.
@@ -1103,31 +1145,31 @@ impl State<'_> {
     fn decide_receipts(
         &self,
         index: &RefIndex,
-        entries: &mut Vec<BankEntry>,
         credit_outcomes: &mut [Option<Outcome>],
         findings: &mut Vec<Finding>,
-    ) {
+    ) -> Vec<Outcome> {
         if self.receipts.iter().any(|r| r.identity.account().is_none()) {
             index.near_index();
         }
         // A run of receipts at a time: millions of decisions held at once
         // were the peak of a whole run's memory.
         const RUN: usize = 1 << 16;
-        entries.reserve(self.receipts.len());
+        let mut receipt_outcomes = Vec::with_capacity(self.receipts.len());
         for from in (0..self.receipts.len()).step_by(RUN) {
             let to = (from + RUN).min(self.receipts.len());
             let decided: Vec<Decision> = (from..to)
                 .into_par_iter()
                 .map(|r| self.decide_receipt(index, r))
                 .collect();
-            for (entry, outcomes, found) in decided {
-                entries.push(entry);
+            for (outcome, outcomes, found) in decided {
+                receipt_outcomes.push(outcome);
                 for (p, o) in outcomes {
                     credit_outcomes[p] = Some(o);
                 }
                 findings.extend(found);
             }
         }
+        receipt_outcomes
     }
 
     fn decide_receipt(&self, index: &RefIndex, r: usize) -> Decision {
@@ -1137,12 +1179,6 @@ impl State<'_> {
         if let Some(s) = receipt.share {
             evidence.push(self.data.shares[s as usize].row);
         }
-        let entry = |outcome| BankEntry {
-            bank: receipt.bank,
-            share: receipt.share,
-            amount: receipt.amount(),
-            outcome,
-        };
         let finding =
             |kind: FindingKind, account, posted_to, postings: Vec<usize>, amount, detail| {
                 let mut evidence = evidence.clone();
@@ -1194,7 +1230,7 @@ impl State<'_> {
                     if waiting <= self.opts.posting_days {
                         f.severity = Severity::Low;
                     }
-                    (entry(Outcome::UnpostedReceipt), vec![], vec![f])
+                    (Outcome::UnpostedReceipt, vec![], vec![f])
                 }
                 identity => {
                     let (mut suggestions, left_out) = index.suggest(
@@ -1258,7 +1294,7 @@ impl State<'_> {
                         detail,
                     );
                     f.suggestions = suggestions;
-                    (entry(Outcome::UnidentifiedReceipt), vec![], vec![f])
+                    (Outcome::UnidentifiedReceipt, vec![], vec![f])
                 }
             };
         }
@@ -1274,7 +1310,7 @@ impl State<'_> {
             for &p in &postings {
                 outcomes.push((p, Outcome::Matched));
             }
-            return (entry(Outcome::Matched), outcomes, found);
+            return (Outcome::Matched, outcomes, found);
         }
 
         let expected = receipt.identity.account();
@@ -1398,7 +1434,7 @@ impl State<'_> {
             _ => Outcome::Matched,
         };
         outcomes.push((primary, outcome));
-        (entry(outcome), outcomes, found)
+        (outcome, outcomes, found)
     }
 
     /// The receipt in words, built only if a sentence uses it.

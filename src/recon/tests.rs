@@ -640,8 +640,10 @@ mod invariants {
             let data = &b.data;
 
             // Bank: each line's entries sum to the line; each share used once.
+            let all: Vec<_> = r.matching.bank_entries().collect();
+            prop_assert_eq!(r.matching.receipt_outcomes.len(), r.matching.receipts.len());
             for (i, line) in data.bank.iter().enumerate() {
-                let entries: Vec<_> = r.matching.bank_entries.iter().filter(|e| e.bank == i as u32).collect();
+                let entries: Vec<_> = all.iter().filter(|e| e.bank == i as u32).collect();
                 prop_assert!(!entries.is_empty(), "bank line {} has no outcome", data.bank_id(line));
                 let sum: Decimal = entries.iter().map(|e| e.amount).sum();
                 prop_assert_eq!(sum, line.amount(), "bank line {}", data.bank_id(line));
@@ -649,7 +651,7 @@ mod invariants {
                 prop_assert!(whole <= 1);
             }
             for s in 0..data.shares.len() {
-                let uses = r.matching.bank_entries.iter().filter(|e| e.share == Some(s as u32)).count();
+                let uses = all.iter().filter(|e| e.share == Some(s as u32)).count();
                 prop_assert!(uses <= 1, "share {} used {} times", s, uses);
             }
             // Ledger: every credit has exactly one outcome, debits none.

@@ -148,19 +148,27 @@ pub fn compute(data: &Dataset, matching: &Matching, findings: &[Finding]) -> Tot
             }
         })
         .reduce(zero, sum);
-    let mut bulk: Vec<usize> = matching
-        .bank_entries
+    // Receipts are in bank-line order, so a line's shares are together.
+    let mut bulk: Vec<u32> = matching
+        .receipts
         .iter()
-        .filter(|e| e.share.is_some())
-        .map(|e| e.bank as usize)
+        .filter(|r| r.share.is_some())
+        .map(|r| r.bank)
         .collect();
     bulk.dedup();
     t.bulk_lines = bulk.len();
     t.bank_outcomes = tally(
         matching
-            .bank_entries
+            .receipts
             .par_iter()
-            .map(|e| (e.outcome, e.amount)),
+            .zip(&matching.receipt_outcomes)
+            .map(|(r, &o)| (o, r.amount()))
+            .chain(
+                matching
+                    .other_entries
+                    .par_iter()
+                    .map(|e| (e.outcome, e.amount)),
+            ),
     );
     t.credit_outcomes = tally(
         matching
