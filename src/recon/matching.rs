@@ -305,8 +305,11 @@ pub fn match_all(
         })
         .collect();
     let bank_keys = BankKeys::build(data, &is_bulk, opts);
+    drop(is_bulk);
 
     st.link_by_bank_ref(&cash_credits, &bank_keys, &line_receipts);
+    // Not needed again, and the peak of a run's memory is still to come.
+    drop((cash_credits, line_receipts));
     // Money out needs only the bank keys, and nothing after it needs them:
     // done here so that the keys are freed before linking by window, the
     // peak of a run's memory (findings and entries are sorted afterwards,
