@@ -572,40 +572,75 @@ impl<'a> BankKeys<'a> {
         };
         // Ids first, then batch refs, each in line order: the first line to
         // hold a key keeps it, and a bulk line's batch ref never displaces
-        // another line's id.
-        let mut keys: Vec<(u64, KeyLine)> = (0..data.bank.len())
+        // another line's id. Every line gets an entry, written in place in
+        // parallel; a line after the as-at date gets `NOT_A_KEY`, which
+        // sorts last (no id's hash is `u64::MAX`: its lowest bit is 0) and
+        // is cut off after the sort.
+        const NOT_A_KEY: (u64, KeyLine) = (
+            u64::MAX,
+            KeyLine {
+                line: u32::MAX,
+                text: TextId::EMPTY,
+            },
+        );
+        let batch_refs: Vec<(u64, KeyLine)> = (0..data.bank.len())
             .into_par_iter()
-            .filter(in_time)
-            .map(|i| key(i, data.bank[i].bank_id, false))
-            .chain(
-                (0..data.bank.len())
-                    .into_par_iter()
-                    .filter(|&i| is_bulk[i])
-                    .map(|i| key(i, data.bank[i].reference, true)),
-            )
+            .filter(|&i| is_bulk[i])
+            .map(|i| key(i, data.bank[i].reference, true))
             .collect();
+        let mut keys = Vec::with_capacity(data.bank.len() + batch_refs.len());
+        keys.par_extend((0..data.bank.len()).into_par_iter().map(|i| {
+            if in_time(&i) {
+                key(i, data.bank[i].bank_id, false)
+            } else {
+                NOT_A_KEY
+            }
+        }));
+        let late = data.bank.par_iter().filter(|l| l.date > opts.as_at).count();
+        keys.extend(batch_refs);
         // In place: a stable sort would need a copy of the keys beside them.
         keys.par_sort_unstable_by_key(|&(h, key)| (h, key.line));
-        // One or two keys per directory slot.
+        keys.truncate(keys.len() - late);
+        // One or two keys per directory slot. Slot `s` starts at the first
+        // key whose slot is `s` or more (the keys are in hash order), found
+        // for a range of slots at a time in parallel.
         let bits = (usize::BITS - keys.len().leading_zeros())
             .saturating_sub(1)
             .clamp(1, 40);
+        let slot_of = |i: usize| Self::slot(keys[i].0, bits);
         let mut directory = vec![0usize; (1usize << bits) + 1];
-        let mut clashes: HashMap<Text, KeyLine> = HashMap::default();
-        let mut held = 0;
-        for (i, &(h, key)) in keys.iter().enumerate() {
-            directory[Self::slot(h, bits) + 1] += 1;
-            if i > 0 && keys[held].0 | 1 == h | 1 {
-                let (first, new) = (keys[held].1.text(data), key.text(data));
-                if !identify::normal_eq(first, new) {
-                    clashes.entry(identify::normalise(new)).or_insert(key);
+        const SLOTS: usize = 1 << 14;
+        directory
+            .par_chunks_mut(SLOTS)
+            .enumerate()
+            .for_each(|(c, starts)| {
+                let first = c * SLOTS;
+                let mut i = keys.partition_point(|k| Self::slot(k.0, bits) < first);
+                for (s, start) in (first..).zip(starts) {
+                    while i < keys.len() && slot_of(i) < s {
+                        i += 1;
+                    }
+                    *start = i;
                 }
-            } else {
-                held = i;
+            });
+        // A key whose hash an earlier key holds (rare) is kept by its text,
+        // unless it is the same key. `held` is where each run of one hash
+        // starts.
+        let repeats: Vec<usize> = (1..keys.len())
+            .into_par_iter()
+            .filter(|&i| keys[i - 1].0 | 1 == keys[i].0 | 1)
+            .collect();
+        let mut clashes: HashMap<Text, KeyLine> = HashMap::default();
+        let (mut held, mut last) = (0, 0);
+        for i in repeats {
+            if last + 1 != i {
+                held = i - 1;
             }
-        }
-        for slot in 1..directory.len() {
-            directory[slot] += directory[slot - 1];
+            last = i;
+            let (first, new) = (keys[held].1.text(data), keys[i].1.text(data));
+            if !identify::normal_eq(first, new) {
+                clashes.entry(identify::normalise(new)).or_insert(keys[i].1);
+            }
         }
         BankKeys {
             data,
@@ -2021,8 +2056,10 @@ mod bank_key_tests {
         let b = lines();
         let bulk = [false, false, true, true, false];
         // With a one-bucket hash every key clashes with the first, so the
-        // clash path must give the same answers as the hashed one.
-        for hash in [identify::normal_hash as fn(&str) -> u64, |_: &str| 0] {
+        // clash path must give the same answers as the hashed one; with
+        // `u64::MAX`, batch refs hash as high as the late line's stand-in.
+        let one_bucket: [fn(&str) -> u64; 2] = [|_| 0, |_| u64::MAX];
+        for hash in std::iter::once(identify::normal_hash as fn(&str) -> u64).chain(one_bucket) {
             let keys = BankKeys::build_with(&b.data, &bulk, opts(), hash);
             assert_eq!(
                 found(
