@@ -1498,14 +1498,20 @@ impl State<'_> {
                 wanted[self.data.postings[p].account as usize] = true;
             }
         }
+        // Found in parallel: a look at a posting for every receipt.
+        let of_wanted: Vec<(AccountId, usize)> = (0..self.receipts.len())
+            .into_par_iter()
+            .flat_map_iter(|r| {
+                self.linked
+                    .of(r)
+                    .map(|p| self.data.postings[p].account)
+                    .filter(|&account| wanted[account as usize])
+                    .map(move |account| (account, r))
+            })
+            .collect();
         let mut by_account: HashMap<AccountId, Vec<usize>> = HashMap::default();
-        for r in 0..self.receipts.len() {
-            for p in self.linked.of(r) {
-                let account = self.data.postings[p].account;
-                if wanted[account as usize] {
-                    by_account.entry(account).or_default().push(r);
-                }
-            }
+        for (account, r) in of_wanted {
+            by_account.entry(account).or_default().push(r);
         }
         for &p in &self.free_postings {
             if self.posting_linked[p] {
@@ -1647,7 +1653,8 @@ mod outflows {
                 _ => FindingKind::UnmatchedRefund.severity(),
             };
         let outflows: Vec<usize> = (0..data.bank.len())
-            .filter(|&i| data.bank[i].amount() < Decimal::ZERO && data.bank[i].date <= opts.as_at)
+            .into_par_iter()
+            .filter(|&i| data.bank[i].amount.pence() < 0 && data.bank[i].date <= opts.as_at)
             .collect();
         let mut taken = vec![false; data.postings.len()];
         let wanted = |p: &Posting, kind: PostingKind| {
@@ -1664,20 +1671,33 @@ mod outflows {
             .filter_map(|id| bank_keys.get(id))
             .map(|c| identify::normalise(data.bank_id(&data.bank[c])))
             .collect();
+        // The few postings that matter here, found in parallel (with the
+        // normal form of a credit's bank ref, for the collections) and
+        // filed in ledger order.
+        let of_use: Vec<(usize, Option<Text>)> = data
+            .postings
+            .par_iter()
+            .enumerate()
+            .filter_map(|(p, q)| {
+                if wanted(q, PostingKind::Reversal) || wanted(q, PostingKind::Refund) {
+                    Some((p, None))
+                } else if q.is_credit() && !collections.is_empty() {
+                    let key = identify::normalise(data.bank_ref(q)?);
+                    collections.contains(&key).then_some((p, Some(key)))
+                } else {
+                    None
+                }
+            })
+            .collect();
         let mut credited: HashMap<Text, AccountId> = HashMap::default();
-        for (p, q) in data.postings.iter().enumerate() {
-            if wanted(q, PostingKind::Reversal) || wanted(q, PostingKind::Refund) {
-                match data.bank_ref(q) {
-                    Some(b) => by_ref.entry(identify::normalise(b)).or_default().push(p),
-                    None => by_account.entry(q.account).or_default().push(p),
+        for (p, collection) in of_use {
+            let q = &data.postings[p];
+            match (collection, data.bank_ref(q)) {
+                (Some(key), _) => {
+                    credited.entry(key).or_insert(q.account);
                 }
-            } else if q.is_credit() && !collections.is_empty() {
-                if let Some(b) = data.bank_ref(q) {
-                    let key = identify::normalise(b);
-                    if collections.contains(&key) {
-                        credited.entry(key).or_insert(q.account);
-                    }
-                }
+                (None, Some(b)) => by_ref.entry(identify::normalise(b)).or_default().push(p),
+                (None, None) => by_account.entry(q.account).or_default().push(p),
             }
         }
 
