@@ -12,7 +12,7 @@ use rust_decimal::Decimal;
 use smallvec::SmallVec;
 
 use super::finding::{Finding, FindingKind, Outcome, Severity};
-use super::identify::{self, Identity, RefIndex};
+use super::identify::{self, AccountSet, Basis, Identity, RefIndex};
 use super::model::{
     day_number, days_between, AccountId, AccountPostings, Amount, BankLine, Dataset, Posting,
     PostingKind, ScheduleShare, Text, TextId,
@@ -43,8 +43,31 @@ pub struct Receipt {
     pub date: NaiveDate,
     /// Always positive. Read through [`Receipt::amount`].
     pub amount: Amount,
-    pub identity: Identity,
+    pub identity: Held,
 }
+
+/// A receipt's [`Identity`] as the receipt holds it: eight bytes, where a
+/// boxed set of accounts would make every receipt twelve bytes larger. The
+/// accounts an ambiguous receipt fits are kept beside the receipts (few
+/// receipts are ambiguous).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Held {
+    Account(AccountId, Basis),
+    Ambiguous,
+    Unknown,
+}
+
+impl Held {
+    pub fn account(self) -> Option<AccountId> {
+        match self {
+            Held::Account(id, _) => Some(id),
+            _ => None,
+        }
+    }
+}
+
+/// The accounts each ambiguous receipt fits, by receipt, in receipt order.
+type AmbiguousSets = Vec<(usize, AccountSet)>;
 
 impl Receipt {
     /// Always positive.
@@ -54,7 +77,7 @@ impl Receipt {
 }
 
 // Millions of receipts are held at once: a field that grows them shows here.
-const _: () = assert!(std::mem::size_of::<Receipt>() == 40);
+const _: () = assert!(std::mem::size_of::<Receipt>() == 32);
 
 /// What became of one slice of a bank line: a whole line, one share of a
 /// bulk line, or the part of a bulk line its schedule does not explain.
@@ -240,6 +263,7 @@ struct State<'a> {
     data: &'a Dataset,
     opts: MatchOptions,
     receipts: Vec<Receipt>,
+    ambiguous: AmbiguousSets,
     /// Postings tied to each receipt, with how.
     linked: Links,
     /// Whether each posting is tied to a receipt (`linked` says which).
@@ -263,7 +287,7 @@ pub fn match_all(
     let mut bank_entries = Vec::new();
     let mut findings = Vec::new();
 
-    let (receipts, line_receipts) =
+    let (receipts, ambiguous, line_receipts) =
         build_receipts(data, index, opts, &mut bank_entries, &mut findings);
 
     let mut credit_outcomes: Vec<Option<Outcome>> = data
@@ -290,6 +314,7 @@ pub fn match_all(
         opts,
         linked: Links::new(receipts.len()),
         receipts,
+        ambiguous,
         posting_linked: vec![false; data.postings.len()],
         free_postings: Vec::new(),
         dangling_ref: HashMap::default(),
@@ -349,7 +374,7 @@ fn build_receipts(
     opts: MatchOptions,
     entries: &mut Vec<BankEntry>,
     findings: &mut Vec<Finding>,
-) -> (Vec<Receipt>, LineReceipts) {
+) -> (Vec<Receipt>, AmbiguousSets, LineReceipts) {
     let mut batches: HashMap<Text, Vec<usize>> = HashMap::default();
     for (i, share) in data.shares.iter().enumerate() {
         batches
@@ -466,7 +491,7 @@ fn build_receipts(
         share: None,
         date: NaiveDate::MIN,
         amount: Amount::ZERO,
-        identity: Identity::Unknown,
+        identity: Held::Unknown,
     };
     let mut receipts = Vec::with_capacity(made);
     receipts.par_extend(rayon::iter::repeat_n(placeholder, made));
@@ -475,42 +500,64 @@ fn build_receipts(
     for from in (0..data.bank.len()).step_by(BLOCK) {
         let to = (from + BLOCK).min(data.bank.len());
         let (block, tail) = rest.split_at_mut(line_receipts.start[to] - line_receipts.start[from]);
-        blocks.push((from..to, block));
+        blocks.push((from..to, line_receipts.start[from], block));
         rest = tail;
     }
-    blocks.into_par_iter().for_each(|(lines, block)| {
-        let mut slots = block.iter_mut();
-        let mut put = |receipt| {
-            if let Some(slot) = slots.next() {
-                *slot = receipt;
-            }
-        };
-        for i in lines {
-            let line = &data.bank[i];
-            match line_batch[i] {
-                None if is_receipt(line) => put(Receipt {
-                    bank: i as u32,
-                    share: None,
-                    date: line.date,
-                    amount: line.amount,
-                    identity: index.identify(data.reference(line)),
-                }),
-                None => {}
-                Some(shares) => {
-                    for &s in shares {
-                        put(Receipt {
+    let ambiguous: Vec<AmbiguousSets> = blocks
+        .into_par_iter()
+        .map(|(lines, first, block)| {
+            let mut ambiguous = Vec::new();
+            let mut slots = block.iter_mut().zip(first..);
+            let mut put = |receipt: Receipt, identity: Identity| {
+                if let Some((slot, r)) = slots.next() {
+                    let identity = match identity {
+                        Identity::Account(a, basis) => Held::Account(a, basis),
+                        Identity::Unknown => Held::Unknown,
+                        Identity::Ambiguous(ids) => {
+                            ambiguous.push((r, *ids));
+                            Held::Ambiguous
+                        }
+                    };
+                    *slot = Receipt {
+                        identity,
+                        ..receipt
+                    };
+                }
+            };
+            for i in lines {
+                let line = &data.bank[i];
+                match line_batch[i] {
+                    None if is_receipt(line) => put(
+                        Receipt {
                             bank: i as u32,
-                            share: Some(s as u32),
+                            share: None,
                             date: line.date,
-                            amount: data.shares[s].amount,
-                            identity: share_identity(&data.shares[s]),
-                        });
+                            amount: line.amount,
+                            identity: Held::Unknown,
+                        },
+                        index.identify(data.reference(line)),
+                    ),
+                    None => {}
+                    Some(shares) => {
+                        for &s in shares {
+                            put(
+                                Receipt {
+                                    bank: i as u32,
+                                    share: Some(s as u32),
+                                    date: line.date,
+                                    amount: data.shares[s].amount,
+                                    identity: Held::Unknown,
+                                },
+                                share_identity(&data.shares[s]),
+                            );
+                        }
                     }
                 }
             }
-        }
-    });
-    (receipts, line_receipts)
+            ambiguous
+        })
+        .collect();
+    (receipts, ambiguous.concat(), line_receipts)
 }
 
 /// Each bank line's receipts: one, or one per schedule share, or none (money
@@ -774,6 +821,13 @@ fn plausible_keying_error(posted: Decimal, received: Decimal) -> bool {
 }
 
 impl State<'_> {
+    /// The accounts ambiguous receipt `r` fits (none if it is not ambiguous).
+    fn ambiguous_set(&self, r: usize) -> &[AccountId] {
+        self.ambiguous
+            .binary_search_by_key(&r, |&(at, _)| at)
+            .map_or(&[][..], |i| &self.ambiguous[i].1)
+    }
+
     fn window_ok(&self, posting: &Posting, receipt: &Receipt) -> bool {
         let d = lag(posting, receipt);
         d >= -self.opts.lead_days && d <= self.opts.match_days
@@ -956,12 +1010,12 @@ impl State<'_> {
             &mut receipt_free,
             &mut posting_free,
             same_amount,
-            |st, p, r| {
+            |st, p, i, r| {
                 st.on_time(p, r)
-                    && match &r.identity {
-                        Identity::Unknown => true,
-                        Identity::Ambiguous(ids) => ids.contains(&p.account),
-                        Identity::Account(..) => false,
+                    && match r.identity {
+                        Held::Unknown => true,
+                        Held::Ambiguous => st.ambiguous_set(i).contains(&p.account),
+                        Held::Account(..) => false,
                     }
             },
         );
@@ -970,7 +1024,7 @@ impl State<'_> {
             &mut receipt_free,
             &mut posting_free,
             same_amount,
-            |st, p, r| st.on_time(p, r) && r.identity.account().is_some_and(|a| a != p.account),
+            |st, p, _, r| st.on_time(p, r) && r.identity.account().is_some_and(|a| a != p.account),
         );
         // 2b: same account, same amount, posted late. After 3 and 4, since an
         // on-time posting elsewhere is the stronger match.
@@ -978,19 +1032,20 @@ impl State<'_> {
             &mut receipt_free,
             &mut posting_free,
             same_account,
-            |_, p, r| r.amount() == p.credit(),
+            |_, p, _, r| r.amount() == p.credit(),
         );
         // 5: same account, an amount that looks like a keying error.
         self.greedy_pass(
             &mut receipt_free,
             &mut posting_free,
             same_account,
-            |_, p, r| plausible_keying_error(p.credit(), r.amount()),
+            |_, p, _, r| plausible_keying_error(p.credit(), r.amount()),
         );
     }
 
     /// One greedy pass: for every free posting, the free receipts in its
-    /// `pool` that `fits` and are in the window, found in parallel, then
+    /// `pool` that `fits` (given the receipt's index and the receipt) and are
+    /// in the window, found in parallel, then
     /// paired cheapest first by `assign`.
     fn greedy_pass<P, I, F>(
         &mut self,
@@ -1001,7 +1056,7 @@ impl State<'_> {
     ) where
         P: Fn(&Posting) -> I + Sync,
         I: Iterator<Item = usize>,
-        F: Fn(&Self, &Posting, &Receipt) -> bool + Sync,
+        F: Fn(&Self, &Posting, usize, &Receipt) -> bool + Sync,
     {
         let (r_free, p_free) = (&*receipt_free, &*posting_free);
         let (pool, fits, st) = (&pool, &fits, &*self);
@@ -1013,7 +1068,7 @@ impl State<'_> {
                 let posting = &st.data.postings[p];
                 pool(posting).filter_map(move |r| {
                     let receipt = &st.receipts[r];
-                    (r_free[r] && st.window_ok(posting, receipt) && fits(st, posting, receipt))
+                    (r_free[r] && st.window_ok(posting, receipt) && fits(st, posting, r, receipt))
                         .then(|| (cost(lag(posting, receipt)), r, p))
                 })
             })
@@ -1239,13 +1294,13 @@ impl State<'_> {
         let mut postings: Vec<usize> = self.linked.of(r).collect();
         postings.sort_unstable();
         if postings.is_empty() {
-            return match &receipt.identity {
-                Identity::Account(a, basis) => {
-                    let acc = &self.data.account(*a).account_ref;
+            return match receipt.identity {
+                Held::Account(a, basis) => {
+                    let acc = &self.data.account(a).account_ref;
                     let waiting = days_between(receipt.date, self.opts.as_at);
                     let mut f = finding(
                         FindingKind::UnpostedReceipt,
-                        Some(*a),
+                        Some(a),
                         None,
                         vec![],
                         -receipt.amount(),
@@ -1280,7 +1335,8 @@ impl State<'_> {
                     let mut detail = format!(
                         "{money} matches no account and was never posted; it is in suspense."
                     );
-                    if let Identity::Ambiguous(ids) = identity {
+                    if identity == Held::Ambiguous {
+                        let ids = self.ambiguous_set(r);
                         let refs: Vec<&str> = ids
                             .iter()
                             .map(|&a| self.data.account(a).account_ref.as_str())
@@ -1394,7 +1450,7 @@ impl State<'_> {
                 && !identify::names_match(self.data.payer(line), tenant_of(a))
         };
         let outcome = match receipt.identity {
-            Identity::Account(a, basis) if a != posting.account && !trusted_elsewhere(a) => {
+            Held::Account(a, basis) if a != posting.account && !trusted_elsewhere(a) => {
                 let acc = &self.data.account(a).account_ref;
                 found.push(finding(
                     FindingKind::WrongAccount,

@@ -267,6 +267,37 @@ fn unidentified_receipts_suggest_but_never_choose_between_equals() {
 }
 
 #[test]
+fn a_receipt_fitting_two_accounts_links_to_a_posting_on_either_and_never_guesses() {
+    let mut b = Builder::default();
+    let a = b.account("RA1001", "John Smith", "100.00");
+    let c = b.account("RA1002", "Jane Smith", "100.00");
+    for id in [a, c] {
+        b.with(id, |acc| acc.payment_refs = vec!["SMITH HOUSE".into()]);
+    }
+    b.bank("B1", "2026-03-02", "50.00", "SMITH HOUSE", "SMITH");
+    b.bank("B2", "2026-03-09", "60.00", "SMITH HOUSE", "SMITH");
+    // Pass 3: the posting names one of the accounts the receipt fits.
+    b.payment(c, "2026-03-03", "50.00", None);
+    let r = run(&b);
+    assert_eq!(r.findings.len(), 1, "{:?}", r.findings);
+    let f = &r.findings[0];
+    assert_eq!(f.kind, FindingKind::UnidentifiedReceipt);
+    assert_eq!(b.data.bank_id(&b.data.bank[f.bank.unwrap_or(99)]), "B2");
+    assert!(
+        f.detail
+            .contains("fits more than one account equally (RA1001, RA1002)"),
+        "{}",
+        f.detail
+    );
+    let names: Vec<&str> = f
+        .suggestions
+        .iter()
+        .map(|s| b.data.account(s.account).account_ref.as_str())
+        .collect();
+    assert_eq!(names, ["RA1001", "RA1002"]);
+}
+
+#[test]
 fn references_are_normalised_before_lookup() {
     let mut b = Builder::default();
     let a = b.account("RA-004471", "Ann Lee", "100.00");
