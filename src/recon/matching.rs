@@ -46,8 +46,8 @@ pub struct Receipt {
     pub identity: Held,
 }
 
-/// A receipt's [`Identity`] as the receipt holds it: eight bytes, where a
-/// boxed set of accounts would make every receipt twelve bytes larger. The
+/// A receipt's [`Identity`] as the receipt holds it: eight bytes, where an
+/// [`Identity`] (a pointer to a boxed set beside a tag) takes sixteen. The
 /// accounts an ambiguous receipt fits are kept beside the receipts (few
 /// receipts are ambiguous).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
