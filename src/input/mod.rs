@@ -141,19 +141,17 @@ pub fn load_watched(
             unknown_columns.push((t.name.clone(), t.unknown_columns.clone()));
         }
     };
-    let mut accounts = AccountIds::default();
-    let accounts_read = match open(SourceFile::Accounts, ACCOUNT_COLUMNS, &mut errors) {
-        Some(mut t) => {
-            data.accounts = read_accounts(&mut t, &mut accounts, &mut errors);
-            note(SourceFile::Accounts, &t, &mut data);
-            true
-        }
-        None => false,
-    };
-    // The ledger, the bank statement and the schedules need nothing from
-    // each other: read them side by side, and report as if in turn.
-    let ledger_file = || {
-        in_file(&open, SourceFile::Ledger, LEDGER_COLUMNS, |t, errors| {
+    // The accounts file, then the ledger (which needs its ids), beside the
+    // bank statement and the schedules (which need nothing from the others):
+    // read side by side, and reported as if in turn.
+    let accounts_then_ledger = || {
+        let mut accounts = AccountIds::default();
+        let (accounts_file, account_errors) =
+            in_file(&open, SourceFile::Accounts, ACCOUNT_COLUMNS, |t, errors| {
+                read_accounts(t, &mut accounts, errors)
+            });
+        let accounts_read = accounts_file.is_some();
+        let ledger = in_file(&open, SourceFile::Ledger, LEDGER_COLUMNS, |t, errors| {
             let read = |t: &mut Table, unique: &mut UniqueIds, errors: &mut InputErrors| {
                 read_ledger(t, &accounts, accounts_read, unique, errors)
             };
@@ -165,7 +163,8 @@ pub fn load_watched(
             };
             too_large(t, &rows.1, errors);
             rows
-        })
+        });
+        ((accounts_file, account_errors), ledger)
     };
     let bank_file = || {
         in_file(&open, SourceFile::Bank, BANK_COLUMNS, |t, errors| {
@@ -182,8 +181,17 @@ pub fn load_watched(
             read_schedules,
         )
     };
-    let (((ledger, ledger_errors), (bank, bank_errors)), (schedules, schedule_errors)) =
-        rayon::join(|| rayon::join(ledger_file, bank_file), schedule_file);
+    let (
+        ((accounts_file, account_errors), (ledger, ledger_errors)),
+        ((bank, bank_errors), (schedules, schedule_errors)),
+    ) = rayon::join(accounts_then_ledger, || {
+        rayon::join(bank_file, schedule_file)
+    });
+    errors.absorb(account_errors);
+    if let Some((t, accounts)) = accounts_file {
+        data.accounts = accounts;
+        note(SourceFile::Accounts, &t, &mut data);
+    }
     errors.absorb(ledger_errors);
     errors.absorb(bank_errors);
     errors.absorb(schedule_errors);
