@@ -64,22 +64,8 @@ impl Basis {
 pub enum Identity {
     Account(AccountId, Basis),
     /// Two or more accounts fit equally well: never guess between them.
-    Ambiguous(Box<AccountSet>),
+    Ambiguous(Box<[AccountId]>),
     Unknown,
-}
-
-/// Accounts a receipt fits equally, sorted. Behind a thin pointer in
-/// [`Identity`], so that every receipt's identity is two words, not three:
-/// millions of receipts hold one, and few are ambiguous.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct AccountSet(Box<[AccountId]>);
-
-impl std::ops::Deref for AccountSet {
-    type Target = [AccountId];
-
-    fn deref(&self) -> &[AccountId] {
-        &self.0
-    }
 }
 
 impl Identity {
@@ -527,7 +513,7 @@ fn identity_of(ids: &[AccountId], basis: Basis) -> Identity {
         many => {
             let mut v = many.to_vec();
             v.sort_unstable();
-            Identity::Ambiguous(Box::new(AccountSet(v.into_boxed_slice())))
+            Identity::Ambiguous(v.into_boxed_slice())
         }
     }
 }

@@ -12,7 +12,7 @@ use rust_decimal::Decimal;
 use smallvec::SmallVec;
 
 use super::finding::{Finding, FindingKind, Outcome, Severity};
-use super::identify::{self, AccountSet, Basis, Identity, RefIndex};
+use super::identify::{self, Basis, Identity, RefIndex};
 use super::model::{
     day_number, days_between, AccountId, AccountPostings, Amount, BankLine, Dataset, Posting,
     PostingKind, ScheduleShare, Text, TextId,
@@ -67,7 +67,7 @@ impl Held {
 }
 
 /// The accounts each ambiguous receipt fits, by receipt, in receipt order.
-type AmbiguousSets = Vec<(usize, AccountSet)>;
+type AmbiguousSets = Vec<(usize, Box<[AccountId]>)>;
 
 impl Receipt {
     /// Always positive.
@@ -514,7 +514,7 @@ fn build_receipts(
                         Identity::Account(a, basis) => Held::Account(a, basis),
                         Identity::Unknown => Held::Unknown,
                         Identity::Ambiguous(ids) => {
-                            ambiguous.push((r, *ids));
+                            ambiguous.push((r, ids));
                             Held::Ambiguous
                         }
                     };
