@@ -118,11 +118,11 @@ type Decision = (Outcome, Vec<(usize, Outcome)>, Vec<Finding>);
 
 impl Matching {
     /// Every slice of every bank line and what became of it: each receipt's,
-    /// in receipt order, then the rest.
-    pub fn bank_entries(&self) -> impl Iterator<Item = BankEntry> + '_ {
+    /// in receipt order, then the rest. In parallel: there are millions.
+    pub fn bank_entries(&self) -> impl ParallelIterator<Item = BankEntry> + '_ {
         let receipts = self
             .receipts
-            .iter()
+            .par_iter()
             .zip(&self.receipt_outcomes)
             .map(|(r, &outcome)| BankEntry {
                 bank: r.bank,
@@ -130,7 +130,7 @@ impl Matching {
                 amount: r.amount(),
                 outcome,
             });
-        receipts.chain(self.other_entries.iter().cloned())
+        receipts.chain(self.other_entries.par_iter().cloned())
     }
 }
 

@@ -454,6 +454,7 @@ mod invariants {
     //! outcome, money ties to the penny, and threads do not change output.
 
     use proptest::prelude::*;
+    use rayon::prelude::*;
 
     use super::super::model::PostingKind;
     use super::super::testkit::Builder;

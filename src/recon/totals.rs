@@ -157,19 +157,7 @@ pub fn compute(data: &Dataset, matching: &Matching, findings: &[Finding]) -> Tot
         .collect();
     bulk.dedup();
     t.bulk_lines = bulk.len();
-    t.bank_outcomes = tally(
-        matching
-            .receipts
-            .par_iter()
-            .zip(&matching.receipt_outcomes)
-            .map(|(r, &o)| (o, r.amount()))
-            .chain(
-                matching
-                    .other_entries
-                    .par_iter()
-                    .map(|e| (e.outcome, e.amount)),
-            ),
-    );
+    t.bank_outcomes = tally(matching.bank_entries().map(|e| (e.outcome, e.amount)));
     t.credit_outcomes = tally(
         matching
             .credit_outcomes
