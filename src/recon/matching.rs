@@ -1713,9 +1713,7 @@ mod outflows {
             .filter(|&i| data.bank[i].amount.pence() < 0 && data.bank[i].date <= opts.as_at)
             .collect();
         let mut taken = vec![false; data.postings.len()];
-        let wanted = |p: &Posting, kind: PostingKind| {
-            p.kind == kind && !p.is_credit() && !p.amount().is_zero() && p.date <= opts.as_at
-        };
+        let wanted = |p: &Posting, kind: PostingKind| p.is_debit_by(kind, opts.as_at);
         // Reversal and refund debits by the bank ref they carry, and by account.
         let mut by_ref: HashMap<Text, Vec<usize>> = HashMap::default();
         let mut by_account: HashMap<AccountId, Vec<usize>> = HashMap::default();

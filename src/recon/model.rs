@@ -489,7 +489,12 @@ impl Posting {
     /// Rent charged on or before `as_at`: what charges are checked against
     /// the rent, and what the arrears are counted from.
     pub fn is_charge_by(&self, as_at: NaiveDate) -> bool {
-        self.kind == PostingKind::Charge && self.amount.pence() > 0 && self.date <= as_at
+        self.is_debit_by(PostingKind::Charge, as_at)
+    }
+
+    /// A non-zero debit of `kind` on or before `as_at`.
+    pub fn is_debit_by(&self, kind: PostingKind, as_at: NaiveDate) -> bool {
+        self.kind == kind && self.amount.pence() > 0 && self.date <= as_at
     }
 
     /// A credit that claims money arrived: a payment or a benefit credit.
