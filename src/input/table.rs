@@ -955,12 +955,12 @@ impl<'a> Row<'a> {
         self.errors.row_money(&name, self.line, money);
     }
 
-    /// The raw, trimmed bytes of a column; empty if the file lacks it.
     /// Where column `col` lies in the record's bytes, if the file has it.
     fn range(&self, col: usize) -> Option<std::ops::Range<usize>> {
         self.table.positions[col].and_then(|p| self.rec.range(p))
     }
 
+    /// The raw, trimmed bytes of a column; empty if the file lacks it.
     pub fn raw(&self, col: usize) -> &'a [u8] {
         let rec: &'a ByteRecord = self.rec;
         self.range(col)

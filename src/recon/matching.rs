@@ -643,7 +643,10 @@ impl<'a> BankKeys<'a> {
                 NOT_A_KEY
             }
         }));
-        let late = data.bank.par_iter().filter(|l| l.date > opts.as_at).count();
+        let late = (0..data.bank.len())
+            .into_par_iter()
+            .filter(|i| !in_time(i))
+            .count();
         keys.extend(batch_refs);
         // In place: a stable sort would need a copy of the keys beside them.
         keys.par_sort_unstable_by_key(|&(h, key)| (h, key.line));
@@ -654,7 +657,7 @@ impl<'a> BankKeys<'a> {
         let bits = (usize::BITS - keys.len().leading_zeros())
             .saturating_sub(1)
             .clamp(1, 40);
-        let slot_of = |i: usize| Self::slot(keys[i].0, bits);
+        let slot_of = |key: &(u64, KeyLine)| Self::slot(key.0, bits);
         let mut directory = vec![0usize; (1usize << bits) + 1];
         const SLOTS: usize = 1 << 14;
         directory
@@ -662,9 +665,9 @@ impl<'a> BankKeys<'a> {
             .enumerate()
             .for_each(|(c, starts)| {
                 let first = c * SLOTS;
-                let mut i = keys.partition_point(|k| Self::slot(k.0, bits) < first);
+                let mut i = keys.partition_point(|k| slot_of(k) < first);
                 for (s, start) in (first..).zip(starts) {
-                    while i < keys.len() && slot_of(i) < s {
+                    while i < keys.len() && slot_of(&keys[i]) < s {
                         i += 1;
                     }
                     *start = i;
