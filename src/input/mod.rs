@@ -599,8 +599,9 @@ fn read_ledger(
         let txn_id = r.id(0);
         if let Some(id) = txn_id {
             unique.check(id, line, &mut r, 0, || {
-                out.iter()
-                    .map(|p: &Posting| (text.get(p.txn_id), u64::from(p.line)))
+                out.iter().map(|p: &Posting| {
+                    (text.get_field(p.texts, Posting::TXN_ID), u64::from(p.line))
+                })
             });
         }
         let account = r.id(1).and_then(|a| match ids.good.get(a) {
@@ -677,14 +678,12 @@ fn read_ledger(
             description,
         ) {
             out.push(Posting {
-                txn_id: text.push(txn_id),
+                texts: text.push_row(&[txn_id, bank_ref, description]),
                 account,
                 date,
                 kind,
                 amount,
                 method,
-                bank_ref: text.push(bank_ref),
-                description: text.push(description),
                 line: row_line(line),
             });
         }
@@ -713,8 +712,12 @@ fn read_bank(t: &mut Table, unique: &mut UniqueIds, errors: &mut InputErrors) ->
         let bank_id = r.id(0);
         if let Some(id) = bank_id {
             unique.check(id, line, &mut r, 0, || {
-                out.iter()
-                    .map(|b: &BankLine| (text.get(b.bank_id), u64::from(b.line)))
+                out.iter().map(|b: &BankLine| {
+                    (
+                        text.get_field(b.texts, BankLine::BANK_ID),
+                        u64::from(b.line),
+                    )
+                })
             });
         }
         let date = r.date(1);
@@ -758,14 +761,10 @@ fn read_bank(t: &mut Table, unique: &mut UniqueIds, errors: &mut InputErrors) ->
             returned_bank_id,
         ) {
             out.push(BankLine {
-                bank_id: text.push(bank_id),
+                texts: text.push_row(&[bank_id, reference, payer, return_code, returned_bank_id]),
                 date,
                 amount,
-                reference: text.push(reference),
-                payer: text.push(payer),
                 method,
-                return_code: text.push(return_code),
-                returned_bank_id: text.push(returned_bank_id),
                 line: row_line(line),
             });
         }

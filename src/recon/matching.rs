@@ -633,12 +633,23 @@ impl<'a> BankKeys<'a> {
         let batch_refs: Vec<(u64, KeyLine)> = (0..data.bank.len())
             .into_par_iter()
             .filter(|&i| is_bulk[i])
-            .map(|i| key(i, data.bank[i].reference, true))
+            .map(|i| {
+                key(
+                    i,
+                    data.bank_text
+                        .field(data.bank[i].texts, BankLine::REFERENCE),
+                    true,
+                )
+            })
             .collect();
         let mut keys = Vec::with_capacity(data.bank.len() + batch_refs.len());
         keys.par_extend((0..data.bank.len()).into_par_iter().map(|i| {
             if in_time(&i) {
-                key(i, data.bank[i].bank_id, false)
+                key(
+                    i,
+                    data.bank_text.field(data.bank[i].texts, BankLine::BANK_ID),
+                    false,
+                )
             } else {
                 NOT_A_KEY
             }
@@ -2058,7 +2069,7 @@ mod outflows {
     fn reverses_payment(q: &Posting) -> bool {
         q.method
             .is_some_and(|m| m != super::super::model::Method::Other)
-            || !q.bank_ref.is_empty()
+            || q.texts.has(Posting::BANK_REF)
     }
 
     fn kind_outcome(kind: FindingKind) -> Outcome {

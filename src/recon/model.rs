@@ -298,6 +298,35 @@ impl TextId {
     }
 }
 
+/// A row's texts in its file's [`TextStore`], end to end: where the first
+/// is, and which of the row's text fields are there (bit `k` for field
+/// `k`; an empty field takes no room). One id a row, not one a field: a
+/// charge has only its id, most other rows two or three of their texts,
+/// and rows are held by the ten million. Packed, so that a row holding one
+/// costs five bytes and its flags sit beside the row's other bytes.
+#[derive(Clone, Copy, Debug, Default)]
+#[repr(C, packed)]
+pub struct RowTexts {
+    first: TextId,
+    present: u8,
+}
+
+impl RowTexts {
+    /// Whether field `k` is there (not empty).
+    pub fn has(self, k: u32) -> bool {
+        self.present & 1 << k != 0
+    }
+
+    /// The texts once their store is appended to another (see
+    /// [`TextStore::append`]).
+    pub fn shifted(self, by: u32) -> RowTexts {
+        RowTexts {
+            first: { self.first }.shifted(by),
+            present: self.present,
+        }
+    }
+}
+
 /// The texts of one file's rows (ids, references, payers) end to end, each
 /// after its length. Ten million ledger rows each holding their own strings
 /// cost 24 bytes a field before the text itself; here a field costs a
@@ -365,21 +394,60 @@ impl TextStore {
     /// The text `id` names; empty for the empty text, and for an id this
     /// store never gave out (a store that was full, which stops the run).
     pub fn get(&self, id: TextId) -> &str {
+        self.span(id.0 as usize)
+            .and_then(|(from, len)| self.text.get(from..from + len))
+            .unwrap_or("")
+    }
+
+    /// Where the text whose length is at `at` starts, and its length.
+    fn span(&self, at: usize) -> Option<(usize, usize)> {
         let bytes = self.text.as_bytes();
-        let at = id.0 as usize;
-        let (len, from) = match bytes.get(at) {
-            Some(&Self::LONG) => {
-                let digits = bytes.get(at + 1..at + 1 + Self::DIGITS).unwrap_or(&[]);
+        match *bytes.get(at)? {
+            Self::LONG => {
+                let digits = bytes.get(at + 1..at + 1 + Self::DIGITS)?;
                 let len = digits
                     .iter()
                     .enumerate()
                     .fold(0, |len, (i, &d)| len | usize::from(d) << (7 * i));
-                (len, at + 1 + Self::DIGITS)
+                Some((at + 1 + Self::DIGITS, len))
             }
-            Some(&len) => (usize::from(len), at + 1),
-            None => return "",
-        };
-        self.text.get(from..from + len).unwrap_or("")
+            len => Some((at + 1, usize::from(len))),
+        }
+    }
+
+    /// Stores a row's text fields end to end, the empty ones taking no room.
+    pub fn push_row(&mut self, fields: &[&str]) -> RowTexts {
+        let mut row = RowTexts::default();
+        for (k, field) in fields.iter().enumerate() {
+            if field.is_empty() {
+                continue;
+            }
+            let id = self.push(field);
+            if row.present == 0 {
+                row.first = id;
+            }
+            row.present |= 1 << k;
+        }
+        row
+    }
+
+    /// The id of field `k` of a row stored by [`TextStore::push_row`]:
+    /// past the texts of the fields before it that are there.
+    pub fn field(&self, row: RowTexts, k: u32) -> TextId {
+        let (first, present) = (row.first, row.present);
+        if present & 1 << k == 0 {
+            return TextId::EMPTY;
+        }
+        let mut at = first.0 as usize;
+        for _ in 0..(present & ((1 << k) - 1)).count_ones() {
+            at = self.span(at).map_or(at, |(from, len)| from + len);
+        }
+        TextId(at as u32)
+    }
+
+    /// Field `k` of a row stored by [`TextStore::push_row`].
+    pub fn get_field(&self, row: RowTexts, k: u32) -> &str {
+        self.get(self.field(row, k))
     }
 
     /// Appends `other`'s texts, returning what to shift its ids by.
@@ -412,7 +480,9 @@ impl TextStore {
 /// [`Dataset::ledger_text`]; [`Dataset::txn_id`] and its siblings read them.
 #[derive(Clone, Debug)]
 pub struct Posting {
-    pub txn_id: TextId,
+    /// Fields [`Posting::TXN_ID`], [`Posting::BANK_REF`] (empty where the
+    /// posting names no bank line) and [`Posting::DESCRIPTION`].
+    pub texts: RowTexts,
     pub account: AccountId,
     pub date: NaiveDate,
     pub kind: PostingKind,
@@ -420,9 +490,6 @@ pub struct Posting {
     /// through [`Posting::amount`].
     pub amount: Amount,
     pub method: Option<Method>,
-    /// Empty where the posting names no bank line.
-    pub bank_ref: TextId,
-    pub description: TextId,
     /// The ledger line the row came from (the file goes without saying).
     pub line: u32,
 }
@@ -435,23 +502,21 @@ pub trait StoredRow {
 
 impl StoredRow for Posting {
     fn shift_text(&mut self, by: u32) {
-        self.txn_id = self.txn_id.shifted(by);
-        self.bank_ref = self.bank_ref.shifted(by);
-        self.description = self.description.shifted(by);
+        self.texts = self.texts.shifted(by);
     }
 }
 
 impl StoredRow for BankLine {
     fn shift_text(&mut self, by: u32) {
-        self.bank_id = self.bank_id.shifted(by);
-        self.reference = self.reference.shifted(by);
-        self.payer = self.payer.shifted(by);
-        self.return_code = self.return_code.shifted(by);
-        self.returned_bank_id = self.returned_bank_id.shifted(by);
+        self.texts = self.texts.shifted(by);
     }
 }
 
 impl Posting {
+    pub const TXN_ID: u32 = 0;
+    pub const BANK_REF: u32 = 1;
+    pub const DESCRIPTION: u32 = 2;
+
     /// Signed as a debit: positive increases what the tenant owes.
     pub fn amount(&self) -> Decimal {
         self.amount.get()
@@ -508,22 +573,26 @@ impl Posting {
 /// [`Dataset::bank_text`]; [`Dataset::bank_id`] and its siblings read them.
 #[derive(Clone, Debug)]
 pub struct BankLine {
-    pub bank_id: TextId,
+    /// Fields [`BankLine::BANK_ID`], [`BankLine::REFERENCE`],
+    /// [`BankLine::PAYER`], and a Direct Debit return's own
+    /// [`BankLine::RETURN_CODE`] and [`BankLine::RETURNED_BANK_ID`].
+    pub texts: RowTexts,
     pub date: NaiveDate,
     /// Positive = money received by the landlord. Read through
     /// [`BankLine::amount`].
     pub amount: Amount,
-    pub reference: TextId,
-    pub payer: TextId,
     pub method: Option<Method>,
-    /// A Direct Debit return's own fields, empty on other lines.
-    pub return_code: TextId,
-    pub returned_bank_id: TextId,
     /// The bank line the row came from (the file goes without saying).
     pub line: u32,
 }
 
 impl BankLine {
+    pub const BANK_ID: u32 = 0;
+    pub const REFERENCE: u32 = 1;
+    pub const PAYER: u32 = 2;
+    pub const RETURN_CODE: u32 = 3;
+    pub const RETURNED_BANK_ID: u32 = 4;
+
     /// Positive = money received by the landlord.
     pub fn amount(&self) -> Decimal {
         self.amount.get()
@@ -537,13 +606,13 @@ impl BankLine {
     }
 
     pub fn is_dd_return(&self) -> bool {
-        self.method == Some(Method::DdReturn) || !self.returned_bank_id.is_empty()
+        self.method == Some(Method::DdReturn) || self.texts.has(Self::RETURNED_BANK_ID)
     }
 }
 
 // Rows are held by the ten million: a field that grows them shows here.
-const _: () = assert!(std::mem::size_of::<Posting>() == 36);
-const _: () = assert!(std::mem::size_of::<BankLine>() == 40);
+const _: () = assert!(std::mem::size_of::<Posting>() == 28);
+const _: () = assert!(std::mem::size_of::<BankLine>() == 24);
 
 /// One account's share of a bulk receipt, from schedules.csv.
 #[derive(Clone, Debug)]
@@ -595,36 +664,41 @@ impl Dataset {
     }
 
     pub fn txn_id(&self, posting: &Posting) -> &str {
-        self.ledger_text.get(posting.txn_id)
+        self.ledger_text.get_field(posting.texts, Posting::TXN_ID)
     }
 
     /// The bank line the posting names, if it names one.
     pub fn bank_ref(&self, posting: &Posting) -> Option<&str> {
-        Some(self.ledger_text.get(posting.bank_ref)).filter(|r| !r.is_empty())
+        Some(self.ledger_text.get_field(posting.texts, Posting::BANK_REF)).filter(|r| !r.is_empty())
     }
 
     pub fn description(&self, posting: &Posting) -> &str {
-        self.ledger_text.get(posting.description)
+        self.ledger_text
+            .get_field(posting.texts, Posting::DESCRIPTION)
     }
 
     pub fn bank_id(&self, line: &BankLine) -> &str {
-        self.bank_text.get(line.bank_id)
+        self.bank_text.get_field(line.texts, BankLine::BANK_ID)
     }
 
     pub fn reference(&self, line: &BankLine) -> &str {
-        self.bank_text.get(line.reference)
+        self.bank_text.get_field(line.texts, BankLine::REFERENCE)
     }
 
     pub fn payer(&self, line: &BankLine) -> &str {
-        self.bank_text.get(line.payer)
+        self.bank_text.get_field(line.texts, BankLine::PAYER)
     }
 
     pub fn return_code(&self, line: &BankLine) -> Option<&str> {
-        Some(self.bank_text.get(line.return_code)).filter(|c| !c.is_empty())
+        Some(self.bank_text.get_field(line.texts, BankLine::RETURN_CODE)).filter(|c| !c.is_empty())
     }
 
     pub fn returned_bank_id(&self, line: &BankLine) -> Option<&str> {
-        Some(self.bank_text.get(line.returned_bank_id)).filter(|id| !id.is_empty())
+        Some(
+            self.bank_text
+                .get_field(line.texts, BankLine::RETURNED_BANK_ID),
+        )
+        .filter(|id| !id.is_empty())
     }
 
     /// The latest date anywhere in the ledger or bank: the default as-at date.
@@ -748,5 +822,26 @@ mod tests {
             let _ = first.get(TextId(id));
         }
         assert!(!first.is_full());
+
+        // A row's texts: the empty fields take no room and read as empty,
+        // the others read back past those before them, long ones included.
+        let row = first.push_row(&["B1", "", &long, "", "RA1"]);
+        let read = |k| first.get_field(row, k);
+        assert_eq!(
+            (read(0), read(1), read(2), read(3), read(4), read(5)),
+            ("B1", "", long.as_str(), "", "RA1", "")
+        );
+        assert!(row.has(0) && !row.has(1) && row.has(4));
+        let none = first.push_row(&["", ""]);
+        assert_eq!((first.get_field(none, 0), none.has(0)), ("", false));
+        // Appended, a row's texts move together.
+        let mut third = TextStore::default();
+        let moved = third.push_row(&["", "ref", "payer"]);
+        let shift = first.append(&third);
+        let moved = moved.shifted(shift);
+        assert_eq!(
+            (first.get_field(moved, 1), first.get_field(moved, 2)),
+            ("ref", "payer")
+        );
     }
 }

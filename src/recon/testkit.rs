@@ -68,15 +68,17 @@ impl Builder {
     ) -> usize {
         let line = self.line();
         let n = self.data.postings.len();
+        let txn_id = format!("T{n:03}");
         self.data.postings.push(Posting {
-            txn_id: self.data.ledger_text.push(&format!("T{n:03}")),
+            texts: self
+                .data
+                .ledger_text
+                .push_row(&[&txn_id, bank_ref.unwrap_or("")]),
             account,
             date: date(on),
             kind,
             amount: held(amount),
             method: Some(Method::BankTransfer),
-            bank_ref: self.data.ledger_text.push(bank_ref.unwrap_or("")),
-            description: TextId::EMPTY,
             line,
         });
         n
@@ -121,14 +123,10 @@ impl Builder {
     ) -> usize {
         let line = self.line();
         self.data.bank.push(BankLine {
-            bank_id: self.data.bank_text.push(bank_id),
+            texts: self.data.bank_text.push_row(&[bank_id, reference, payer]),
             date: date(on),
             amount: held(money(amount)),
-            reference: self.data.bank_text.push(reference),
-            payer: self.data.bank_text.push(payer),
             method: Some(Method::BankTransfer),
-            return_code: TextId::EMPTY,
-            returned_bank_id: TextId::EMPTY,
             line,
         });
         self.data.bank.len() - 1
@@ -136,12 +134,13 @@ impl Builder {
 
     pub fn dd_return(&mut self, bank_id: &str, on: &str, amount: &str, returns: &str) -> usize {
         let i = self.bank(bank_id, on, &format!("-{amount}"), "", "");
-        let return_code = self.data.bank_text.push("0");
-        let returned_bank_id = self.data.bank_text.push(returns);
+        let texts = self
+            .data
+            .bank_text
+            .push_row(&[bank_id, "", "", "0", returns]);
         let line = &mut self.data.bank[i];
         line.method = Some(Method::DdReturn);
-        line.return_code = return_code;
-        line.returned_bank_id = returned_bank_id;
+        line.texts = texts;
         i
     }
 
