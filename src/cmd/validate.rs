@@ -63,12 +63,12 @@ pub fn notes(data: &Dataset) -> Vec<String> {
             ));
         }
     }
-    for p in &data.postings {
+    for (i, p) in data.postings.iter().enumerate() {
         let account = data.account(p.account);
         if p.date < account.opening_date {
             notes.push(format!(
                 "{}: {} is dated {}, before {}'s tenancy began ({})",
-                data.sources.cite(p.row()),
+                data.sources.cite(data.posting_row(i)),
                 data.txn_id(p),
                 p.date,
                 account.account_ref,

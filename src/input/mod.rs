@@ -17,8 +17,9 @@ use csv::ByteRecord;
 use rust_decimal::Decimal;
 
 use crate::recon::model::{
-    Account, AccountId, BankLine, Benefit, Dataset, Method, Posting, PostingKind, RentPeriod,
-    RowRef, ScheduleShare, SourceFile, SourceNames, StoredRow, TenancyType, Text, TextStore,
+    Account, AccountId, BankLine, Benefit, Dataset, LineMap, Method, Posting, PostingKind,
+    RentPeriod, RowRef, ScheduleShare, SourceFile, SourceNames, StoredRow, TenancyType, Text,
+    TextStore,
 };
 use crate::recon::money::plain;
 pub use error::{InputError, InputErrors};
@@ -195,14 +196,16 @@ pub fn load_watched(
     errors.absorb(ledger_errors);
     errors.absorb(bank_errors);
     errors.absorb(schedule_errors);
-    if let Some((t, (rows, text))) = ledger {
+    if let Some((t, (rows, text, lines))) = ledger {
         data.postings = rows;
         data.ledger_text = text;
+        data.ledger_lines = lines;
         note(SourceFile::Ledger, &t, &mut data);
     }
-    if let Some((t, (rows, text))) = bank {
+    if let Some((t, (rows, text, lines))) = bank {
         data.bank = rows;
         data.bank_text = text;
+        data.bank_lines = lines;
         note(SourceFile::Bank, &t, &mut data);
     }
     if let Some((t, shares)) = schedules {
@@ -282,8 +285,8 @@ fn too_large(t: &Table, text: &TextStore, errors: &mut InputErrors) {
     }
 }
 
-/// Rows read, with the store their texts are in.
-type Stored<T> = (Vec<T>, TextStore);
+/// Rows read, with the store their texts are in and their lines.
+type Stored<T> = (Vec<T>, TextStore, LineMap);
 
 /// Reads a table's rows with `read`: a large file in blocks in parallel,
 /// kept only if its ids (`what`) run in order across the whole file, so that
@@ -298,6 +301,7 @@ fn read_rows<T: StoredRow + Send>(
 ) -> Stored<T> {
     let mut rows: Vec<T> = Vec::new();
     let mut text = TextStore::default();
+    let mut lines = LineMap::default();
     let mut block_errors = InputErrors::default();
     let mut rows_read = 0;
     let mut in_order = true;
@@ -313,7 +317,7 @@ fn read_rows<T: StoredRow + Send>(
                 .map(|(first, last)| (first.cloned(), last.cloned()));
             (rows, ids)
         },
-        |((block_rows, block_text), ids), block, errors| {
+        |((block_rows, block_text, block_lines), ids), block, errors| {
             rows_read += block.rows_read;
             block_errors.absorb(errors);
             match ids {
@@ -334,6 +338,7 @@ fn read_rows<T: StoredRow + Send>(
                 let _ = rows.try_reserve(expected + expected / 16);
                 text.reserve(blocks.saturating_mul(block_text.size()) / 16 * 17);
             }
+            lines.append(&block_lines);
             let shift = text.append(&block_text);
             rows.extend(block_rows.into_iter().map(|mut row| {
                 row.shift_text(shift);
@@ -345,10 +350,10 @@ fn read_rows<T: StoredRow + Send>(
         Ok(true) if in_order => {
             t.rows_read = rows_read;
             errors.absorb(block_errors);
-            (rows, text)
+            (rows, text, lines)
         }
         Ok(_) => {
-            drop((rows, text));
+            drop((rows, text, lines));
             read(t, &mut UniqueIds::new(what), errors)
         }
         Err(e) => {
@@ -358,7 +363,7 @@ fn read_rows<T: StoredRow + Send>(
                 column: None,
                 message: format!("cannot read the file: {e}"),
             });
-            (Vec::new(), TextStore::default())
+            Default::default()
         }
     }
 }
@@ -582,6 +587,7 @@ fn read_ledger(
 ) -> Stored<Posting> {
     let mut out = Vec::new();
     let mut text = TextStore::default();
+    let mut lines = LineMap::default();
     if !t.has(4) && !t.has(5) {
         errors.push(InputError {
             file: t.name.clone(),
@@ -590,7 +596,7 @@ fn read_ledger(
             message: "missing required column `debit` or `credit` (at least one must be present)"
                 .to_string(),
         });
-        return (out, text);
+        return (out, text, lines);
     }
     let mut rec = ByteRecord::new();
     while let Some(line) = t.next(&mut rec, errors) {
@@ -599,8 +605,11 @@ fn read_ledger(
         let txn_id = r.id(0);
         if let Some(id) = txn_id {
             unique.check(id, line, &mut r, 0, || {
-                out.iter().map(|p: &Posting| {
-                    (text.get_field(p.texts, Posting::TXN_ID), u64::from(p.line))
+                out.iter().enumerate().map(|(i, p): (usize, &Posting)| {
+                    (
+                        text.get_field(p.texts, Posting::TXN_ID),
+                        u64::from(lines.line(i)),
+                    )
                 })
             });
         }
@@ -684,11 +693,11 @@ fn read_ledger(
                 kind,
                 amount,
                 method,
-                line: row_line(line),
             });
+            lines.push(row_line(line));
         }
     }
-    (out, text)
+    (out, text, lines)
 }
 
 const BANK_COLUMNS: &[Column] = &[
@@ -705,6 +714,7 @@ const BANK_COLUMNS: &[Column] = &[
 fn read_bank(t: &mut Table, unique: &mut UniqueIds, errors: &mut InputErrors) -> Stored<BankLine> {
     let mut out = Vec::new();
     let mut text = TextStore::default();
+    let mut lines = LineMap::default();
     let mut rec = ByteRecord::new();
     while let Some(line) = t.next(&mut rec, errors) {
         t.size_rows(&mut out, &mut text, &rec);
@@ -712,10 +722,10 @@ fn read_bank(t: &mut Table, unique: &mut UniqueIds, errors: &mut InputErrors) ->
         let bank_id = r.id(0);
         if let Some(id) = bank_id {
             unique.check(id, line, &mut r, 0, || {
-                out.iter().map(|b: &BankLine| {
+                out.iter().enumerate().map(|(i, b): (usize, &BankLine)| {
                     (
                         text.get_field(b.texts, BankLine::BANK_ID),
-                        u64::from(b.line),
+                        u64::from(lines.line(i)),
                     )
                 })
             });
@@ -765,11 +775,11 @@ fn read_bank(t: &mut Table, unique: &mut UniqueIds, errors: &mut InputErrors) ->
                 date,
                 amount,
                 method,
-                line: row_line(line),
             });
+            lines.push(row_line(line));
         }
     }
-    (out, text)
+    (out, text, lines)
 }
 
 const SCHEDULE_COLUMNS: &[Column] = &[

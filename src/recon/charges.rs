@@ -289,7 +289,7 @@ fn check_account(
             } else {
                 Decimal::ZERO
             },
-            evidence: vec![posting.row()],
+            evidence: vec![data.posting_row(p)],
             detail,
             suggestions: Vec::new(),
         });
@@ -308,7 +308,7 @@ fn check_account(
             before
                 .into_iter()
                 .chain(after)
-                .map(|&p| data.postings[p].row()),
+                .map(|&p| data.posting_row(p)),
         );
         let when = if missing.len() == 1 {
             format!("due {first}")

@@ -469,7 +469,7 @@ fn statement(book: &Book<'_>, id: AccountId, from: NaiveDate) -> Vec<StatementLi
                 posted: Decimal::ZERO,
                 corrected: Decimal::ZERO,
                 correction: None,
-                evidence: vec![data.sources.cite(p.row())],
+                evidence: vec![data.sources.cite(data.posting_row(i))],
                 note,
             },
         ));

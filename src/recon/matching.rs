@@ -457,7 +457,7 @@ fn build_receipts(
             amount: remainder,
             outcome: Outcome::ScheduleMismatch,
         });
-        let mut evidence = vec![line.row()];
+        let mut evidence = vec![data.bank_row(i)];
         evidence.extend(shares.iter().map(|&s| data.shares[s].row));
         findings.push(Finding {
             kind: FindingKind::ScheduleMismatch,
@@ -1282,14 +1282,14 @@ impl State<'_> {
     fn decide_receipt(&self, index: &RefIndex, r: usize) -> Decision {
         let receipt = &self.receipts[r];
         let line = &self.data.bank[receipt.bank as usize];
-        let mut evidence = vec![line.row()];
+        let mut evidence = vec![self.data.bank_row(receipt.bank as usize)];
         if let Some(s) = receipt.share {
             evidence.push(self.data.shares[s as usize].row);
         }
         let finding =
             |kind: FindingKind, account, posted_to, postings: Vec<usize>, amount, detail| {
                 let mut evidence = evidence.clone();
-                evidence.extend(postings.iter().map(|&p| self.data.postings[p].row()));
+                evidence.extend(postings.iter().map(|&p| self.data.posting_row(p)));
                 Finding {
                     kind,
                     severity: kind.severity(),
@@ -1609,7 +1609,7 @@ impl State<'_> {
                         && self.linked.of(r).any(near_first)
                 })
                 .min_by_key(|&r| (cost(lag(posting, &self.receipts[r])), r));
-            let mut evidence = vec![posting.row()];
+            let mut evidence = vec![self.data.posting_row(p)];
             let (kind, bank, postings, detail) = match original {
                 Some(r) => {
                     let receipt = &self.receipts[r];
@@ -1619,8 +1619,8 @@ impl State<'_> {
                         .filter(|&q| near_first(q))
                         .min()
                         .unwrap_or(p);
-                    evidence.insert(0, self.data.bank[receipt.bank as usize].row());
-                    evidence.insert(1, self.data.postings[first].row());
+                    evidence.insert(0, self.data.bank_row(receipt.bank as usize));
+                    evidence.insert(1, self.data.posting_row(first));
                     (
                         FindingKind::DuplicatePosting,
                         Some(receipt.bank as usize),
@@ -1641,7 +1641,7 @@ impl State<'_> {
                         format!("its bank reference {bank_ref:?} is on no bank line up to the as-at date")
                     } else if let Some(&l) = self.no_share.get(&p) {
                         let line = &self.data.bank[l];
-                        evidence.push(line.row());
+                        evidence.push(self.data.bank_row(l));
                         format!(
                             "its bulk receipt {} has no share in the schedule for {acc}",
                             self.data.bank_id(line)
@@ -1904,9 +1904,9 @@ mod outflows {
                         amount: line.amount(),
                         outcome: kind_outcome(kind),
                     });
-                    let mut evidence = vec![line.row()];
+                    let mut evidence = vec![data.bank_row(i)];
                     if let Some(c) = collection {
-                        evidence.push(data.bank[c].row());
+                        evidence.push(data.bank_row(c));
                     }
                     let severity = if line.is_dd_return() {
                         kind.severity()
@@ -1960,7 +1960,11 @@ mod outflows {
                             bank: Some(i),
                             postings: vec![*first, p],
                             amount: -q.amount(),
-                            evidence: vec![line.row(), data.postings[*first].row(), q.row()],
+                            evidence: vec![
+                                data.bank_row(i),
+                                data.posting_row(*first),
+                                data.posting_row(p),
+                            ],
                             detail: format!(
                                 "{what} was put through {} twice: {} and {}; reverse {}.",
                                 data.account(q.account).account_ref,
@@ -2001,7 +2005,11 @@ mod outflows {
                     bank: Some(bank),
                     postings: vec![first, p],
                     amount: -q.amount(),
-                    evidence: vec![data.bank[bank].row(), data.postings[first].row(), q.row()],
+                    evidence: vec![
+                        data.bank_row(bank),
+                        data.posting_row(first),
+                        data.posting_row(p),
+                    ],
                     detail: format!(
                         "Direct Debit return {} of {} was reversed on {acc} twice: {} and {}; reverse {}.",
                         data.bank_id(&data.bank[bank]),
@@ -2056,7 +2064,7 @@ mod outflows {
                 bank: None,
                 postings: vec![p],
                 amount: -q.amount(),
-                evidence: vec![q.row()],
+                evidence: vec![data.posting_row(p)],
                 detail,
                 suggestions: Vec::new(),
             });

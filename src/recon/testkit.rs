@@ -79,8 +79,8 @@ impl Builder {
             kind,
             amount: held(amount),
             method: Some(Method::BankTransfer),
-            line,
         });
+        self.data.ledger_lines.push(line);
         n
     }
 
@@ -127,8 +127,8 @@ impl Builder {
             date: date(on),
             amount: held(money(amount)),
             method: Some(Method::BankTransfer),
-            line,
         });
+        self.data.bank_lines.push(line);
         self.data.bank.len() - 1
     }
 
