@@ -9,7 +9,6 @@ use rustc_hash::FxHashMap as HashMap;
 use chrono::NaiveDate;
 use rayon::prelude::*;
 use rust_decimal::Decimal;
-use smallvec::SmallVec;
 
 use super::finding::{Finding, FindingKind, Outcome, Severity};
 use super::identify::{self, Basis, Identity, RefIndex};
@@ -250,7 +249,7 @@ impl<K: Ord + Copy + Send> Pool<K> {
         Pool { sorted }
     }
 
-    fn get(&self, key: K) -> impl Iterator<Item = usize> + '_ {
+    fn get(&self, key: K) -> impl Iterator<Item = usize> + Clone + '_ {
         let from = self.sorted.partition_point(|(k, _)| *k < key);
         self.sorted[from..]
             .iter()
@@ -276,38 +275,43 @@ struct State<'a> {
     no_share: HashMap<usize, usize>,
 }
 
-/// Runs every pass and returns outcomes and findings. `index` must be built
-/// from `data.accounts`.
-pub fn match_all(
-    data: &Dataset,
-    index: &RefIndex,
-    ledger: &AccountPostings,
-    opts: MatchOptions,
-) -> Matching {
+/// Runs every pass and returns outcomes and findings, with each account's
+/// postings in date order ([`AccountPostings`]) for the checks after it.
+/// That view is built only when money out needs it, after linking by bank
+/// ref: the peak of a run's memory is there.
+pub fn match_all(data: &Dataset, opts: MatchOptions) -> (Matching, AccountPostings) {
     let mut bank_entries = Vec::new();
     let mut findings = Vec::new();
 
+    // The index of references is built on one core: the credits are
+    // sorted out on the other meanwhile.
+    let (index, (mut credit_outcomes, cash_credits)) = rayon::join(
+        || RefIndex::build(&data.accounts),
+        || {
+            let credit_outcomes: Vec<Option<Outcome>> = data
+                .postings
+                .par_iter()
+                .map(|p| match (p.is_credit(), p.date > opts.as_at) {
+                    (false, _) => None,
+                    (true, true) => Some(Outcome::AfterAsAt),
+                    (true, false) if p.is_cash_credit() => None,
+                    (true, false) => Some(Outcome::NonCash),
+                })
+                .collect();
+            // As `u32`, as in `Links`: millions of them.
+            let cash_credits: Vec<u32> = data
+                .postings
+                .par_iter()
+                .enumerate()
+                .filter(|(_, p)| p.is_cash_credit() && p.date <= opts.as_at)
+                .map(|(i, _)| i as u32)
+                .collect();
+            (credit_outcomes, cash_credits)
+        },
+    );
+    let index = &index;
     let (receipts, ambiguous, line_receipts) =
         build_receipts(data, index, opts, &mut bank_entries, &mut findings);
-
-    let mut credit_outcomes: Vec<Option<Outcome>> = data
-        .postings
-        .par_iter()
-        .map(|p| match (p.is_credit(), p.date > opts.as_at) {
-            (false, _) => None,
-            (true, true) => Some(Outcome::AfterAsAt),
-            (true, false) if p.is_cash_credit() => None,
-            (true, false) => Some(Outcome::NonCash),
-        })
-        .collect();
-    // As `u32`, as in `Links`: millions of them.
-    let cash_credits: Vec<u32> = data
-        .postings
-        .par_iter()
-        .enumerate()
-        .filter(|(_, p)| p.is_cash_credit() && p.date <= opts.as_at)
-        .map(|(i, _)| i as u32)
-        .collect();
 
     let mut st = State {
         data,
@@ -335,6 +339,7 @@ pub fn match_all(
     st.link_by_bank_ref(&cash_credits, &bank_keys, &line_receipts);
     // Not needed again, and the peak of a run's memory is still to come.
     drop((cash_credits, line_receipts));
+    let ledger = AccountPostings::build(data);
     // Money out needs only the bank keys, and nothing after it needs them:
     // done here so that the keys are freed before linking by window, the
     // peak of a run's memory (findings and entries are sorted afterwards,
@@ -342,7 +347,7 @@ pub fn match_all(
     let returns = outflows::match_outflows(
         data,
         index,
-        ledger,
+        &ledger,
         opts,
         &bank_keys,
         &mut bank_entries,
@@ -355,14 +360,15 @@ pub fn match_all(
     st.decide_unlinked_postings(&mut credit_outcomes, &mut findings);
 
     bank_entries.sort_by_key(|e| e.bank);
-    Matching {
+    let matching = Matching {
         receipts: st.receipts,
         receipt_outcomes,
         other_entries: bank_entries,
         credit_outcomes,
         findings,
         returns,
-    }
+    };
+    (matching, ledger)
 }
 
 /// Splits bank lines into receipts: one per money-in line, or one per share
@@ -429,9 +435,11 @@ fn build_receipts(
     let mut line_receipts = LineReceipts {
         start: Vec::with_capacity(data.bank.len() + 1),
     };
-    let mut made = 0;
+    // Readers refuse a file of more than `u32::MAX` lines, and a line has
+    // a receipt or a share of one at most per schedule row.
+    let mut made = 0usize;
     for (i, line) in data.bank.iter().enumerate() {
-        line_receipts.start.push(made);
+        line_receipts.start.push(made as u32);
         if line.date > opts.as_at {
             entries.push(BankEntry {
                 bank: i as u32,
@@ -481,7 +489,7 @@ fn build_receipts(
             suggestions: Vec::new(),
         });
     }
-    line_receipts.start.push(made);
+    line_receipts.start.push(made as u32);
 
     // Made in parallel, each block of lines into its own run of the
     // receipts, so that they are in line order and sized once.
@@ -499,8 +507,9 @@ fn build_receipts(
     let mut rest = receipts.as_mut_slice();
     for from in (0..data.bank.len()).step_by(BLOCK) {
         let to = (from + BLOCK).min(data.bank.len());
-        let (block, tail) = rest.split_at_mut(line_receipts.start[to] - line_receipts.start[from]);
-        blocks.push((from..to, line_receipts.start[from], block));
+        let (first, end) = (line_receipts.of(from).start, line_receipts.of(to).start);
+        let (block, tail) = rest.split_at_mut(end - first);
+        blocks.push((from..to, first, block));
         rest = tail;
     }
     let ambiguous: Vec<AmbiguousSets> = blocks
@@ -564,13 +573,17 @@ fn build_receipts(
 /// out, after the as-at date). Receipts are made in bank-line order, so a
 /// line's are a run of indices.
 struct LineReceipts {
-    /// Line `l`'s receipts are `start[l]..start[l + 1]`.
-    start: Vec<usize>,
+    /// Line `l`'s receipts are `start[l]..start[l + 1]`; `u32`, as in
+    /// `Links`: a line of the bank file each.
+    start: Vec<u32>,
 }
 
 impl LineReceipts {
+    /// Line `line`'s receipts; `line` may be one past the last line.
     fn of(&self, line: usize) -> std::ops::Range<usize> {
-        self.start[line]..self.start[line + 1]
+        let at = |l: usize| self.start.get(l).map_or(0, |&s| s as usize);
+        let from = at(line);
+        from..at(line + 1).max(from)
     }
 }
 
@@ -868,25 +881,24 @@ impl State<'_> {
         // A bulk line's shares (thousands in a Housing Benefit run) by
         // account and by amount, so that finding a posting's share is a
         // lookup rather than a scan of the whole run.
-        let mut share_by_account: HashMap<(usize, AccountId), SmallVec<[usize; 2]>> =
-            HashMap::default();
-        let mut share_by_amount: HashMap<(usize, i64), Vec<usize>> = HashMap::default();
-        for l in 0..self.data.bank.len() {
-            let rs = line_receipts.of(l);
-            if rs.len() < 2 {
-                continue;
-            }
-            for r in rs {
-                let receipt = &self.receipts[r];
-                if let Some(a) = receipt.identity.account() {
-                    share_by_account.entry((l, a)).or_default().push(r);
-                }
-                share_by_amount
-                    .entry((l, receipt.amount.pence()))
-                    .or_default()
-                    .push(r);
-            }
-        }
+        // Sorted, not hashed, as the window passes' pools: a map's buckets
+        // and a vector for each key cost more than the shares, and this step
+        // is near the peak of a run's memory.
+        let shares = || {
+            (0..self.data.bank.len())
+                .filter(|&l| line_receipts.of(l).len() >= 2)
+                .flat_map(|l| line_receipts.of(l).map(move |r| (l, r)))
+        };
+        let share_by_account = Pool::new(
+            shares()
+                .filter_map(|(l, r)| Some(((l, self.receipts[r].identity.account()?), r)))
+                .collect(),
+        );
+        let share_by_amount = Pool::new(
+            shares()
+                .map(|(l, r)| ((l, self.receipts[r].amount.pence()), r))
+                .collect(),
+        );
         // What each posting's bank ref leads to, found in parallel; linking
         // is in ledger order, and only a bulk line's shares need the links
         // made so far to choose between them. A run of postings at a time,
@@ -933,8 +945,8 @@ impl State<'_> {
         &mut self,
         p: usize,
         found: Found,
-        share_by_account: &HashMap<(usize, AccountId), SmallVec<[usize; 2]>>,
-        share_by_amount: &HashMap<(usize, i64), Vec<usize>>,
+        share_by_account: &Pool<(usize, AccountId)>,
+        share_by_amount: &Pool<(usize, i64)>,
     ) {
         let posting = &self.data.postings[p];
         let l = match found {
@@ -948,20 +960,17 @@ impl State<'_> {
             Found::Shares(l) => l,
         };
         let credit = posting.credit();
-        let unlinked = |r: &&usize| self.linked.is_empty(**r);
-        let own = share_by_account
-            .get(&(l, posting.account))
-            .map_or(&[][..], |v| v.as_slice());
+        let unlinked = |r: &usize| self.linked.is_empty(*r);
+        let mut own = share_by_account.get((l, posting.account));
         let chosen = own
-            .iter()
-            .find(|r| unlinked(r) && self.receipts[**r].amount() == credit)
-            .or_else(|| own.first())
+            .clone()
+            .find(|r| unlinked(r) && self.receipts[*r].amount() == credit)
+            .or_else(|| own.next())
             .or_else(|| {
                 share_by_amount
-                    .get(&(l, posting.credit_pence()))
-                    .and_then(|v| v.iter().find(unlinked))
-            })
-            .copied();
+                    .get((l, posting.credit_pence()))
+                    .find(unlinked)
+            });
         match chosen {
             Some(r) => self.link(r, p),
             None => {
@@ -985,12 +994,21 @@ impl State<'_> {
 
         // 2: same account, same amount, posted on time: aligned in date
         // order per group.
-        let (aligned, candidates) = self.align_same_account(&receipt_free, &posting_free);
-        for &(r, p) in &aligned {
-            receipt_free[r] = false;
-            posting_free[p] = false;
+        // Each group's pairs are linked as they come, not gathered into one
+        // vector first: this is the peak of a run's memory.
+        let mut candidates = Vec::new();
+        for group in self.align_same_account(&receipt_free, &posting_free) {
+            match group {
+                Ok(pairs) => {
+                    for (r, p) in pairs {
+                        receipt_free[r] = false;
+                        posting_free[p] = false;
+                        self.link(r, p);
+                    }
+                }
+                Err(pairs) => candidates.extend(pairs),
+            }
         }
-        self.accept(aligned);
         self.accept(assign(candidates, &mut receipt_free, &mut posting_free));
 
         // The receipts still free, by account and by amount, for passes 3 to
@@ -1100,13 +1118,14 @@ impl State<'_> {
     /// Pass 2. Receipts and postings of one account and one amount (a weekly
     /// payer's whole history) are paired in date order, on-time pairs only:
     /// as many pairs as possible, then the least total `cost`. Greedy pairing
-    /// gets this wrong when a posting falls between two receipts. Returns the
-    /// aligned pairs, and candidate pairs for groups too large to align.
+    /// gets this wrong when a posting falls between two receipts. Returns
+    /// each group's aligned pairs, or its candidate pairs if it is too large
+    /// to align, in group order.
     fn align_same_account(
         &self,
         receipt_free: &[bool],
         posting_free: &[bool],
-    ) -> (Vec<Pair>, Vec<Candidate>) {
+    ) -> Vec<Result<Vec<Pair>, Vec<Candidate>>> {
         // Free postings and free identified receipts, each sorted by
         // account, amount and date: a group is a run of each with one
         // account and amount. Sorted rather than hashed, on integers (pence
@@ -1165,7 +1184,7 @@ impl State<'_> {
                 }
             }
         }
-        let results: Vec<Result<Vec<Pair>, Vec<Candidate>>> = groups
+        groups
             .into_par_iter()
             .map(|(r_run, p_run)| {
                 let dated = |k: &Keyed| (k.2, k.3);
@@ -1173,15 +1192,7 @@ impl State<'_> {
                 let postings: Vec<Dated> = ps[p_run].iter().map(dated).collect();
                 self.align(&receipts, &postings)
             })
-            .collect();
-        let (mut aligned, mut candidates) = (Vec::new(), Vec::new());
-        for result in results {
-            match result {
-                Ok(pairs) => aligned.extend(pairs),
-                Err(pairs) => candidates.extend(pairs),
-            }
-        }
-        (aligned, candidates)
+            .collect()
     }
 
     /// The best order-preserving pairing of one group (see

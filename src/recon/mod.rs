@@ -74,14 +74,8 @@ pub fn reconcile(data: &Dataset, settings: Settings) -> Reconciliation {
         .as_at
         .or_else(|| data.latest_date())
         .unwrap_or(NaiveDate::MIN);
-    let (index, ledger) = rayon::join(
-        || identify::RefIndex::build(&data.accounts),
-        || model::AccountPostings::build(data),
-    );
-    let mut matching = matching::match_all(
+    let (mut matching, ledger) = matching::match_all(
         data,
-        &index,
-        &ledger,
         MatchOptions {
             as_at,
             posting_days: settings.posting_days,
