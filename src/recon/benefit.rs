@@ -50,7 +50,7 @@ pub struct BenefitOutlook {
 pub fn shares(data: &Dataset, matching: &Matching) -> Vec<Vec<BenefitRun>> {
     let mut runs: Vec<Vec<BenefitRun>> = vec![Vec::new(); data.accounts.len()];
     for receipt in &matching.receipts {
-        if let (Some(s), Some(a)) = (receipt.share, receipt.identity.account()) {
+        if let (Some(s), Some(a)) = (receipt.share(), receipt.identity.account()) {
             let share = &data.shares[s as usize];
             runs[a as usize].push(BenefitRun {
                 paid: receipt.date,

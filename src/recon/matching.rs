@@ -38,7 +38,9 @@ pub struct Receipt {
     /// Indices into the bank lines and shares as `u32`: there are millions
     /// of receipts, and readers refuse a file of more than `u32::MAX` lines.
     pub bank: u32,
-    pub share: Option<u32>,
+    /// The share, or [`Receipt::WHOLE_LINE`]: read through
+    /// [`Receipt::share`]. Not an `Option`, which would take eight bytes.
+    pub share: u32,
     pub date: NaiveDate,
     /// Always positive. Read through [`Receipt::amount`].
     pub amount: Amount,
@@ -69,6 +71,14 @@ impl Held {
 type AmbiguousSets = Vec<(usize, Box<[AccountId]>)>;
 
 impl Receipt {
+    /// [`Receipt::share`] for a receipt that is a whole bank line.
+    pub const WHOLE_LINE: u32 = u32::MAX;
+
+    /// The share of a bulk line this receipt is, if it is one.
+    pub fn share(&self) -> Option<u32> {
+        Some(self.share).filter(|&s| s != Self::WHOLE_LINE)
+    }
+
     /// Always positive.
     pub fn amount(&self) -> Decimal {
         self.amount.get()
@@ -76,7 +86,7 @@ impl Receipt {
 }
 
 // Millions of receipts are held at once: a field that grows them shows here.
-const _: () = assert!(std::mem::size_of::<Receipt>() == 32);
+const _: () = assert!(std::mem::size_of::<Receipt>() == 28);
 
 /// What became of one slice of a bank line: a whole line, one share of a
 /// bulk line, or the part of a bulk line its schedule does not explain.
@@ -125,7 +135,7 @@ impl Matching {
             .zip(&self.receipt_outcomes)
             .map(|(r, &outcome)| BankEntry {
                 bank: r.bank,
-                share: r.share,
+                share: r.share(),
                 amount: r.amount(),
                 outcome,
             });
@@ -170,7 +180,7 @@ impl std::fmt::Display for ReceiptText<'_> {
             line.date,
             self.data.bank_id(line)
         )?;
-        if let Some(s) = self.receipt.share {
+        if let Some(s) = self.receipt.share() {
             let share = &self.data.shares[s as usize];
             let who = share
                 .account_ref
@@ -330,7 +340,7 @@ pub fn match_all(data: &Dataset, opts: MatchOptions) -> (Matching, AccountPostin
             line_receipts
                 .of(l)
                 .next()
-                .is_some_and(|r| st.receipts[r].share.is_some())
+                .is_some_and(|r| st.receipts[r].share().is_some())
         })
         .collect();
     let bank_keys = BankKeys::build(data, &is_bulk, opts);
@@ -496,7 +506,7 @@ fn build_receipts(
     const BLOCK: usize = 1 << 14;
     let placeholder = Receipt {
         bank: 0,
-        share: None,
+        share: Receipt::WHOLE_LINE,
         date: NaiveDate::MIN,
         amount: Amount::ZERO,
         identity: Held::Unknown,
@@ -539,7 +549,7 @@ fn build_receipts(
                     None if is_receipt(line) => put(
                         Receipt {
                             bank: i as u32,
-                            share: None,
+                            share: Receipt::WHOLE_LINE,
                             date: line.date,
                             amount: line.amount,
                             identity: Held::Unknown,
@@ -552,7 +562,7 @@ fn build_receipts(
                             put(
                                 Receipt {
                                     bank: i as u32,
-                                    share: Some(s as u32),
+                                    share: s as u32,
                                     date: line.date,
                                     amount: data.shares[s].amount,
                                     identity: Held::Unknown,
@@ -1294,7 +1304,7 @@ impl State<'_> {
         let receipt = &self.receipts[r];
         let line = &self.data.bank[receipt.bank as usize];
         let mut evidence = vec![self.data.bank_row(receipt.bank as usize)];
-        if let Some(s) = receipt.share {
+        if let Some(s) = receipt.share() {
             evidence.push(self.data.shares[s as usize].row);
         }
         let finding =

@@ -152,7 +152,7 @@ pub fn compute(data: &Dataset, matching: &Matching, findings: &[Finding]) -> Tot
     let mut bulk: Vec<u32> = matching
         .receipts
         .iter()
-        .filter(|r| r.share.is_some())
+        .filter(|r| r.share().is_some())
         .map(|r| r.bank)
         .collect();
     bulk.dedup();
