@@ -445,8 +445,9 @@ fn build_receipts(
     let mut line_receipts = LineReceipts {
         start: Vec::with_capacity(data.bank.len() + 1),
     };
-    // Readers refuse a file of more than `u32::MAX` lines, and a line has
-    // a receipt or a share of one at most per schedule row.
+    // Counted as `Links` holds receipts, in `u32`: a receipt is a bank line
+    // or a schedule row, and readers refuse a file of more than `u32::MAX`
+    // lines.
     let mut made = 0usize;
     for (i, line) in data.bank.iter().enumerate() {
         line_receipts.start.push(made as u32);
@@ -517,7 +518,10 @@ fn build_receipts(
     let mut rest = receipts.as_mut_slice();
     for from in (0..data.bank.len()).step_by(BLOCK) {
         let to = (from + BLOCK).min(data.bank.len());
-        let (first, end) = (line_receipts.of(from).start, line_receipts.of(to).start);
+        let (first, end) = (
+            line_receipts.start[from] as usize,
+            line_receipts.start[to] as usize,
+        );
         let (block, tail) = rest.split_at_mut(end - first);
         blocks.push((from..to, first, block));
         rest = tail;
@@ -589,11 +593,8 @@ struct LineReceipts {
 }
 
 impl LineReceipts {
-    /// Line `line`'s receipts; `line` may be one past the last line.
     fn of(&self, line: usize) -> std::ops::Range<usize> {
-        let at = |l: usize| self.start.get(l).map_or(0, |&s| s as usize);
-        let from = at(line);
-        from..at(line + 1).max(from)
+        self.start[line] as usize..self.start[line + 1] as usize
     }
 }
 

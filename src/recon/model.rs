@@ -329,8 +329,8 @@ impl RowTexts {
 
 /// The texts of one file's rows (ids, references, payers) end to end, each
 /// after its length. Ten million ledger rows each holding their own strings
-/// cost 24 bytes a field before the text itself; here a field costs a
-/// [`TextId`] (where its length starts) and a byte. The length beside the
+/// cost 24 bytes a field before the text itself; here a row costs a
+/// [`RowTexts`] and a byte for each field it has. The length beside the
 /// text means reading one touches one place in memory, not an index of
 /// ends and then the text: bank-key lookups read texts at random, millions
 /// of times.
@@ -417,6 +417,7 @@ impl TextStore {
 
     /// Stores a row's text fields end to end, the empty ones taking no room.
     pub fn push_row(&mut self, fields: &[&str]) -> RowTexts {
+        debug_assert!(fields.len() <= 8, "a row's fields are flagged in a byte");
         let mut row = RowTexts::default();
         for (k, field) in fields.iter().enumerate() {
             if field.is_empty() {
