@@ -3,7 +3,7 @@
 //! RENT/REF/ACC) and looked up against account refs and payment refs; receipts
 //! nobody can identify get ranked suggestions, never a guess between equals.
 
-use rustc_hash::FxHashMap as HashMap;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use smallvec::SmallVec;
 
@@ -205,27 +205,33 @@ pub struct RefIndex {
     by_surname: HashMap<Text, Ids>,
     /// Every account's normalised refs, for near-miss suggestions.
     refs: Vec<KnownRef>,
-    /// Each ref and each one-character deletion of it -> indices into
-    /// `refs`: two keys one edit or one transposition apart share an entry.
-    /// Built the first time a receipt needs suggestions.
-    near: std::sync::OnceLock<NearIndex>,
 }
 
 /// The hash of each ref and of each one-character deletion of it, with the
-/// ref's index, sorted: a lookup is a binary search. Hashes rather than
-/// strings keep it to 16 bytes an entry at 100k accounts; a collision only
-/// adds a candidate that [`one_edit_apart`] then turns down.
+/// ref's index, sorted: a lookup is a binary search; two keys one edit or
+/// one transposition apart share an entry. Hashes rather than strings keep
+/// it to 16 bytes an entry; a collision only adds a candidate that
+/// [`one_edit_apart`] then turns down.
+///
+/// It holds only the entries that the references it was built for can
+/// look up ([`RefIndex::near_index_for`]): a run asks for suggestions for
+/// its few hundred receipts in suspense, and every entry for 100,000
+/// accounts (a dozen a ref) was millions sorted to answer them.
 #[derive(Debug, Default)]
 pub struct NearIndex(Vec<(u64, u32)>);
 
 impl NearIndex {
-    fn build(refs: &[KnownRef]) -> NearIndex {
+    fn build(refs: &[KnownRef], wanted: &HashSet<u64>) -> NearIndex {
         use rayon::prelude::*;
+        if wanted.is_empty() {
+            return NearIndex::default();
+        }
         let mut entries: Vec<(u64, u32)> = refs
             .par_iter()
             .enumerate()
             .filter(|(_, known)| known.key.len() >= MIN_FUZZY_LEN)
             .flat_map_iter(|(i, known)| variant_hashes(&known.key).map(move |h| (h, i as u32)))
+            .filter(|(h, _)| wanted.contains(h))
             .collect();
         entries.par_sort_unstable();
         NearIndex(entries)
@@ -268,6 +274,13 @@ struct KnownRef {
 /// Near-miss suggestions are only made for keys at least this long: short
 /// ones are one edit from too much.
 const MIN_FUZZY_LEN: usize = 4;
+
+/// The keys of a reference that near misses are looked for with.
+fn fuzzy_keys(reference: &str) -> impl Iterator<Item = Text> {
+    candidate_keys(reference)
+        .into_iter()
+        .filter(|k| k.len() >= MIN_FUZZY_LEN)
+}
 
 /// The accounts one key stands for: almost always one, held inline.
 type Ids = SmallVec<[AccountId; 2]>;
@@ -351,7 +364,6 @@ impl RefIndex {
             by_digits: sized(),
             by_surname: HashMap::default(),
             refs: Vec::with_capacity(2 * n),
-            near: std::sync::OnceLock::new(),
         };
         for (i, account) in accounts.iter().enumerate() {
             let id = i as AccountId;
@@ -432,32 +444,33 @@ impl RefIndex {
         }
     }
 
-    /// The near-miss index, built the first time it is needed. Call before
-    /// asking for suggestions in parallel, so that one thread builds it
-    /// with all the others' help rather than while they wait.
-    pub fn near_index(&self) -> &NearIndex {
-        self.near.get_or_init(|| NearIndex::build(&self.refs))
+    /// The near-miss index for suggesting accounts for `references`: only
+    /// they may be passed to [`RefIndex::suggest`] with it.
+    pub fn near_index_for<'a>(&self, references: impl Iterator<Item = &'a str>) -> NearIndex {
+        let wanted: HashSet<u64> = references
+            .flat_map(fuzzy_keys)
+            .flat_map(|key| variant_hashes(&key).collect::<Vec<_>>())
+            .collect();
+        NearIndex::build(&self.refs, &wanted)
     }
 
     /// Up to `limit` accounts a receipt may belong to, best first, each with
     /// its reason. Equally good candidates are all kept in account order.
+    /// `near` must have been built for `reference`.
     pub fn suggest(
         &self,
+        near: &NearIndex,
         accounts: &[Account],
         reference: &str,
         payer: &str,
         limit: usize,
     ) -> (Vec<Suggestion>, usize) {
         let mut scored: HashMap<AccountId, (u8, Vec<String>)> = HashMap::default();
-        let near = self.near_index();
-        for key in candidate_keys(reference)
-            .iter()
-            .filter(|k| k.len() >= MIN_FUZZY_LEN)
-        {
-            for hash in variant_hashes(key) {
+        for key in fuzzy_keys(reference) {
+            for hash in variant_hashes(&key) {
                 for i in near.get(hash) {
                     let known = &self.refs[i as usize];
-                    if scored.contains_key(&known.account) || !one_edit_apart(key, &known.key) {
+                    if scored.contains_key(&known.account) || !one_edit_apart(&key, &known.key) {
                         continue;
                     }
                     scored.insert(

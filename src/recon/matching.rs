@@ -11,7 +11,7 @@ use rayon::prelude::*;
 use rust_decimal::Decimal;
 
 use super::finding::{Finding, FindingKind, Outcome, Severity};
-use super::identify::{self, Basis, Identity, RefIndex};
+use super::identify::{self, Basis, Identity, NearIndex, RefIndex};
 use super::model::{
     day_number, days_between, AccountId, AccountPostings, Amount, BankLine, Dataset, Posting,
     PostingKind, ScheduleShare, Text, TextId,
@@ -1277,9 +1277,15 @@ impl State<'_> {
         credit_outcomes: &mut [Option<Outcome>],
         findings: &mut Vec<Finding>,
     ) -> Vec<Outcome> {
-        if self.receipts.iter().any(|r| r.identity.account().is_none()) {
-            index.near_index();
-        }
+        // Suggestions are made for the receipts that no one account claims
+        // and nothing was linked to (those in suspense): the near-miss index
+        // holds only what their references can find.
+        let in_suspense =
+            |r: &usize| self.receipts[*r].identity.account().is_none() && self.linked.is_empty(*r);
+        let near = index.near_index_for((0..self.receipts.len()).filter(in_suspense).map(|r| {
+            self.data
+                .reference(&self.data.bank[self.receipts[r].bank as usize])
+        }));
         // A run of receipts at a time: millions of decisions held at once
         // were the peak of a whole run's memory.
         const RUN: usize = 1 << 16;
@@ -1288,7 +1294,7 @@ impl State<'_> {
             let to = (from + RUN).min(self.receipts.len());
             let decided: Vec<Decision> = (from..to)
                 .into_par_iter()
-                .map(|r| self.decide_receipt(index, r))
+                .map(|r| self.decide_receipt(index, &near, r))
                 .collect();
             for (outcome, outcomes, found) in decided {
                 receipt_outcomes.push(outcome);
@@ -1301,7 +1307,7 @@ impl State<'_> {
         receipt_outcomes
     }
 
-    fn decide_receipt(&self, index: &RefIndex, r: usize) -> Decision {
+    fn decide_receipt(&self, index: &RefIndex, near: &NearIndex, r: usize) -> Decision {
         let receipt = &self.receipts[r];
         let line = &self.data.bank[receipt.bank as usize];
         let mut evidence = vec![self.data.bank_row(receipt.bank as usize)];
@@ -1363,6 +1369,7 @@ impl State<'_> {
                 }
                 identity => {
                     let (mut suggestions, left_out) = index.suggest(
+                        near,
                         &self.data.accounts,
                         self.data.reference(line),
                         self.data.payer(line),
