@@ -126,7 +126,7 @@ struct BlockShape {
 impl BlockShape {
     /// A table over one block of the file's records, `first_line` the line
     /// its first record is on.
-    fn table(&self, bytes: Box<dyn Read + Send>, len: Option<u64>, first_line: u64) -> Table {
+    fn table(&self, bytes: Box<dyn Read + Send>, len: u64, first_line: u64) -> Table {
         let reader = csv_reader(bytes, self.delimiter, false);
         Table {
             name: self.name.clone(),
@@ -146,7 +146,7 @@ impl BlockShape {
             header_names: self.header_names.clone(),
             unknown_columns: Vec::new(),
             rows_read: 0,
-            size: len,
+            size: Some(len),
             split: None,
         }
     }
@@ -155,25 +155,80 @@ impl BlockShape {
 /// One block of a file's records.
 struct Block {
     bytes: Box<dyn Read + Send>,
-    /// Its length, where it is a block and not the rest of the file.
-    len: Option<u64>,
+    /// Its length in bytes, for sizing its rows.
+    len: u64,
     first_line: u64,
 }
 
-/// Cuts a file's records into blocks that end at line ends.
+/// Cuts a file's records into blocks that end where a record ends.
 struct BlockSplitter {
     file: File,
-    /// What the last block read past its last line end.
+    delimiter: u8,
+    /// What the last block read past its last record's end.
     carry: Vec<u8>,
     line: u64,
     done: bool,
     batch_len: usize,
 }
 
+/// Where a block may be cut (see [`last_record_end`]).
+#[derive(Debug, PartialEq)]
+enum Cut {
+    /// After this line end, the last in the block that ends a record.
+    After(usize),
+    /// Nowhere yet: no record ends in the block, or one could end only past
+    /// it (a quote as its last byte might be the first of a `""`).
+    NotYet,
+    /// Nowhere: a quote the csv crate reads as text (not a field's first
+    /// byte). Line ends are told apart by quotes in the blank-line marking
+    /// too, which counts every quote; only while every quote opens or
+    /// closes a field do the two agree, so the rest of the file is read in
+    /// one piece.
+    Never,
+}
+
+/// Where the last record that ends in `block` ends, for a block that
+/// starts where a record starts. A line end inside a quoted field (which
+/// may span lines) ends nothing, so quotes are followed as the csv crate
+/// reads them: a quote opens a field as its first byte, and inside a
+/// quoted field `""` is a quote and a lone `"` closes it. Only quotes and
+/// line ends are looked at: between them the bytes are passed over whole.
+fn last_record_end(block: &[u8], delimiter: u8) -> Cut {
+    let mut last = Cut::NotYet;
+    let mut at = 0;
+    loop {
+        // Outside quotes: every line end ends a record.
+        let quote = memchr::memchr(b'"', &block[at..]).map(|i| at + i);
+        let upto = quote.unwrap_or(block.len());
+        if let Some(end) = memchr::memrchr(b'\n', &block[at..upto]) {
+            last = Cut::After(at + end);
+        }
+        let Some(q) = quote else {
+            return last;
+        };
+        if !(q == 0 || block[q - 1] == delimiter || block[q - 1] == b'\n') {
+            return Cut::Never;
+        }
+        // Inside a quoted field: on to the quote that closes it.
+        at = q + 1;
+        loop {
+            let Some(close) = memchr::memchr(b'"', &block[at..]).map(|i| at + i) else {
+                return last;
+            };
+            match block.get(close + 1) {
+                Some(b'"') => at = close + 2,
+                Some(_) => {
+                    at = close + 1;
+                    break;
+                }
+                None => return last,
+            }
+        }
+    }
+}
+
 impl BlockSplitter {
-    /// The next batch of blocks; empty at the end. A block holding a quote
-    /// is given the rest of the file and ends the splitting: a quoted field
-    /// may span lines, so no line end after it is known to end a record.
+    /// The next batch of blocks; empty at the end.
     fn next_batch(
         &mut self,
         watch: Option<&indicatif::ProgressBar>,
@@ -184,10 +239,9 @@ impl BlockSplitter {
             // over and its pages touched afresh each time.
             let mut block = Vec::with_capacity(BLOCK_BYTES + 2 * MIN_READ);
             block.append(&mut self.carry);
-            let mut at_end = false;
-            // To the block size, and on to a line end if one line is longer.
-            let mut scanned = 0;
-            loop {
+            // To the block size, and on to a record's end if one record is
+            // longer.
+            let (cut, at_end) = loop {
                 // Doubling past the block size keeps a long line linear.
                 let want = BLOCK_BYTES
                     .saturating_sub(block.len())
@@ -197,34 +251,41 @@ impl BlockSplitter {
                 if let Some(bar) = watch {
                     bar.inc(read as u64);
                 }
+                // Read on past the block size (the reads double) until a
+                // record ends: the scan is repeated, but over doubling
+                // lengths.
+                let cut = last_record_end(&block, self.delimiter);
                 if read < want {
-                    at_end = true;
+                    break (cut, true);
+                }
+                if cut != Cut::NotYet {
+                    break (cut, false);
+                }
+            };
+            match cut {
+                Cut::Never => {
+                    use std::io::Seek;
+                    let rest = self.file.try_clone()?;
+                    let unread = rest
+                        .metadata()?
+                        .len()
+                        .saturating_sub(self.file.stream_position()?);
+                    blocks.push(Block {
+                        len: block.len() as u64 + unread,
+                        bytes: Box::new(std::io::Cursor::new(block).chain(rest)),
+                        first_line: self.line,
+                    });
+                    self.done = true;
                     break;
                 }
-                if block[scanned..].contains(&b'\n') {
-                    break;
-                }
-                scanned = block.len();
-            }
-            if block.contains(&b'"') {
-                let rest = self.file.try_clone()?;
-                blocks.push(Block {
-                    bytes: Box::new(std::io::Cursor::new(block).chain(rest)),
-                    len: None,
-                    first_line: self.line,
-                });
-                self.done = true;
-                break;
-            }
-            if !at_end {
-                if let Some(end) = block.iter().rposition(|&b| b == b'\n') {
-                    self.carry = block.split_off(end + 1);
-                }
+                Cut::After(end) if !at_end => self.carry = block.split_off(end + 1),
+                _ => {}
             }
             self.done = at_end;
-            let lines = block.iter().filter(|&&b| b == b'\n').count() as u64;
+            // Every line end counts, inside quotes too: lines are the file's.
+            let lines = memchr::memchr_iter(b'\n', &block).count() as u64;
             blocks.push(Block {
-                len: Some(block.len() as u64),
+                len: block.len() as u64,
                 bytes: Box::new(std::io::Cursor::new(block)),
                 first_line: self.line,
             });
@@ -525,9 +586,9 @@ impl Table {
 
     /// Reads a large file's records in blocks split at line ends, a batch
     /// of blocks at a time in parallel, each by `parse` on a table of its
-    /// own; `take` gets each block's result in file order. Once a block
-    /// holds a quote, a quoted field may span lines and no line end is
-    /// known to be safe, so the rest of the file goes to one reader.
+    /// own; `take` gets each block's result in file order. Blocks end where
+    /// a record ends, quoted fields followed across lines; from a quote read
+    /// as text (see [`Cut::Never`]) the rest of the file goes to one reader.
     /// Returns `false`, having read nothing, where the file cannot be split.
     /// `self` is left unread, for reading again in one piece.
     pub fn read_blocks<T: Send>(
@@ -549,6 +610,7 @@ impl Table {
         file.seek(SeekFrom::Start(split.byte))?;
         let mut splitter = BlockSplitter {
             file,
+            delimiter: self.source.delimiter,
             carry: Vec::new(),
             line: split.line,
             done: false,
@@ -1152,5 +1214,27 @@ mod tests {
             }
             prop_assert_eq!(got, marked(&raw, records));
         }
+    }
+}
+
+#[cfg(test)]
+mod split_tests {
+    use super::{last_record_end, Cut};
+
+    #[test]
+    fn a_block_is_cut_only_where_a_record_ends() {
+        let cut = |block: &str| last_record_end(block.as_bytes(), b',');
+        assert_eq!(cut("a,b\nc,d\ne"), Cut::After(7));
+        assert_eq!(cut("a,b"), Cut::NotYet);
+        // A line end inside quotes ends nothing; `""` is a quote inside them.
+        assert_eq!(cut("a,\"b\nc\"\nd,\"e\nf"), Cut::After(7));
+        assert_eq!(cut("a,\"b\"\"\nc\"\nd"), Cut::After(9));
+        assert_eq!(cut("\"a\nb"), Cut::NotYet);
+        // A closing quote as the block's last byte may be half of a `""`.
+        assert_eq!(cut("x\n\"a\nb\""), Cut::After(1));
+        // Text after a closing quote is text; a quote inside it is text too.
+        assert_eq!(cut("\"a\"b,c\nd"), Cut::After(6));
+        assert_eq!(cut("a\nb 5\" tap\nc"), Cut::Never);
+        assert_eq!(cut("\"a\"b\"\nc"), Cut::Never);
     }
 }
