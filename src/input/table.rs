@@ -179,20 +179,16 @@ enum Cut {
     /// Nowhere yet: no record ends in the block, or one could end only past
     /// it (a quote as its last byte might be the first of a `""`).
     NotYet,
-    /// Nowhere: a quote the csv crate reads as text (not a field's first
-    /// byte). Line ends are told apart by quotes in the blank-line marking
-    /// too, which counts every quote; only while every quote opens or
-    /// closes a field do the two agree, so the rest of the file is read in
-    /// one piece.
-    Never,
 }
 
 /// Where the last record that ends in `block` ends, for a block that
 /// starts where a record starts. A line end inside a quoted field (which
 /// may span lines) ends nothing, so quotes are followed as the csv crate
-/// reads them: a quote opens a field as its first byte, and inside a
-/// quoted field `""` is a quote and a lone `"` closes it. Only quotes and
-/// line ends are looked at: between them the bytes are passed over whole.
+/// reads them: a quote opens a field as its first byte and is text
+/// elsewhere, and inside a quoted field `""` is a quote and a lone `"`
+/// closes it. Only quotes and line ends are looked at: between them the
+/// bytes are passed over whole. The blank-line marking follows quotes by
+/// the same rule, so a block's marking starts as the whole file's would.
 fn last_record_end(block: &[u8], delimiter: u8) -> Cut {
     let mut last = Cut::NotYet;
     let mut at = 0;
@@ -206,11 +202,11 @@ fn last_record_end(block: &[u8], delimiter: u8) -> Cut {
         let Some(q) = quote else {
             return last;
         };
+        at = q + 1;
         if !(q == 0 || block[q - 1] == delimiter || block[q - 1] == b'\n') {
-            return Cut::Never;
+            continue;
         }
         // Inside a quoted field: on to the quote that closes it.
-        at = q + 1;
         loop {
             let Some(close) = memchr::memchr(b'"', &block[at..]).map(|i| at + i) else {
                 return last;
@@ -262,24 +258,8 @@ impl BlockSplitter {
                     break (cut, false);
                 }
             };
-            match cut {
-                Cut::Never => {
-                    use std::io::Seek;
-                    let rest = self.file.try_clone()?;
-                    let unread = rest
-                        .metadata()?
-                        .len()
-                        .saturating_sub(self.file.stream_position()?);
-                    blocks.push(Block {
-                        len: block.len() as u64 + unread,
-                        bytes: Box::new(std::io::Cursor::new(block).chain(rest)),
-                        first_line: self.line,
-                    });
-                    self.done = true;
-                    break;
-                }
-                Cut::After(end) if !at_end => self.carry = block.split_off(end + 1),
-                _ => {}
+            if let (Cut::After(end), false) = (&cut, at_end) {
+                self.carry = block.split_off(end + 1);
             }
             self.done = at_end;
             // Every line end counts, inside quotes too: lines are the file's.
@@ -337,6 +317,9 @@ pub fn record_text(rec: &ByteRecord, delimiter: u8) -> String {
 /// csv crate skips empty lines without counting them, so every record after
 /// one would cite a line too early; a line holding a space is read as a
 /// blank record, which `Table::next_raw` skips and the line count keeps.
+/// Quotes are followed as the csv crate reads them (see
+/// [`last_record_end`]): a quote opens a field only as its first byte or
+/// right after the quote that closed it (`""`), and is text elsewhere.
 struct MarkBlankLines<R> {
     inner: R,
     /// Bytes read from `inner` and not yet handed on.
@@ -348,11 +331,16 @@ struct MarkBlankLines<R> {
     /// Whether the last byte was a line end, outside quotes.
     line_start: bool,
     quoted: bool,
+    delimiter: u8,
+    /// The last byte handed on (none at the start, where a field starts).
+    prev: Option<u8>,
+    /// Whether that byte was a quote closing a quoted field.
+    closed: bool,
 }
 
 impl<R> MarkBlankLines<R> {
     /// For a whole file, its header first.
-    fn new(inner: R) -> Self {
+    fn new(inner: R, delimiter: u8) -> Self {
         MarkBlankLines {
             inner,
             buf: Vec::new(),
@@ -360,15 +348,18 @@ impl<R> MarkBlankLines<R> {
             past_header: false,
             line_start: true,
             quoted: false,
+            delimiter,
+            prev: None,
+            closed: false,
         }
     }
 
-    /// For a block of records that starts at a line start, outside quotes.
-    fn records(inner: R) -> Self {
+    /// For a block of records that starts where a record starts.
+    fn records(inner: R, delimiter: u8) -> Self {
         MarkBlankLines {
             past_header: true,
             line_start: true,
-            ..MarkBlankLines::new(inner)
+            ..MarkBlankLines::new(inner, delimiter)
         }
     }
 }
@@ -391,6 +382,7 @@ impl<R> MarkBlankLines<R> {
         {
             if let Some(&last) = raw.last() {
                 self.line_start = last == b'\n';
+                (self.prev, self.closed) = (Some(last), false);
             }
             if let Some(buf) = into {
                 buf.extend_from_slice(raw);
@@ -400,13 +392,25 @@ impl<R> MarkBlankLines<R> {
         // `raw[..copied]` is in `into`; `next` is the first byte after the
         // last quote or line end.
         let (mut copied, mut next) = (0, 0);
+        // Where the last closing quote in `raw` is.
+        let mut closed_at = None;
         for i in memchr::memchr2_iter(b'"', b'\n', raw) {
             if i > next {
                 self.line_start = false;
             }
             next = i + 1;
             if raw[i] == b'"' {
-                self.quoted = !self.quoted;
+                if self.quoted {
+                    self.quoted = false;
+                    closed_at = Some(i);
+                } else {
+                    let (before, reopens) = match i.checked_sub(1) {
+                        Some(b) => (Some(raw[b]), closed_at == Some(b)),
+                        None => (self.prev, self.closed),
+                    };
+                    self.quoted =
+                        reopens || before.is_none_or(|b| b == self.delimiter || b == b'\n');
+                }
                 self.line_start = false;
                 continue;
             }
@@ -428,6 +432,10 @@ impl<R> MarkBlankLines<R> {
         }
         if raw.len() > next {
             self.line_start = false;
+        }
+        if let Some(&last) = raw.last() {
+            self.prev = Some(last);
+            self.closed = closed_at == Some(raw.len() - 1);
         }
         if let Some(buf) = into {
             buf.extend_from_slice(&raw[copied..]);
@@ -474,9 +482,9 @@ fn csv_reader(
     header: bool,
 ) -> csv::Reader<Box<dyn Read + Send>> {
     let marked: Box<dyn Read + Send> = if header {
-        Box::new(MarkBlankLines::new(bytes))
+        Box::new(MarkBlankLines::new(bytes, delimiter))
     } else {
-        Box::new(MarkBlankLines::records(bytes))
+        Box::new(MarkBlankLines::records(bytes, delimiter))
     };
     csv::ReaderBuilder::new()
         .flexible(true)
@@ -604,8 +612,7 @@ impl Table {
     /// Reads a large file's records in blocks split at line ends, a batch
     /// of blocks at a time in parallel, each by `parse` on a table of its
     /// own; `take` gets each block's result in file order. Blocks end where
-    /// a record ends, quoted fields followed across lines; from a quote read
-    /// as text (see [`Cut::Never`]) the rest of the file goes to one reader.
+    /// a record ends, quoted fields followed across lines.
     /// Returns `false`, having read nothing, where the file cannot be split.
     /// `self` is left unread, for reading again in one piece.
     pub fn read_blocks<T: Send>(
@@ -1167,13 +1174,17 @@ mod tests {
     use std::io::Read;
 
     /// The rule written plainly, a byte at a time: a space on each empty
-    /// line after the first line with text, outside quotes.
+    /// line after the first line with text, outside quotes, a quote opening
+    /// a field only as its first byte or right after a closing quote.
     fn marked(raw: &[u8], records: bool) -> Vec<u8> {
         let (mut past_header, mut line_start, mut quoted) = (records, true, false);
+        let (mut prev, mut closed): (Option<u8>, bool) = (None, false);
         let mut out = Vec::new();
         for &b in raw {
+            let closing = b == b'"' && quoted;
             match b {
-                b'"' => quoted = !quoted,
+                b'"' if quoted => quoted = false,
+                b'"' => quoted = closed || prev.is_none_or(|p| p == b',' || p == b'\n'),
                 b'\n' if !quoted => {
                     if line_start && past_header {
                         out.push(b' ');
@@ -1183,9 +1194,20 @@ mod tests {
                 _ => {}
             }
             line_start = b == b'\n' && !quoted;
+            (prev, closed) = (Some(b), closing);
             out.push(b);
         }
         out
+    }
+
+    #[test]
+    fn a_quote_inside_a_field_is_text_and_a_blank_line_after_it_is_marked() {
+        let mut reader = MarkBlankLines::records(&b"a,O\"BRIEN\n\nb,\"x\n\ny\"\n"[..], b',');
+        let mut got = Vec::new();
+        reader.read_to_end(&mut got).expect("read");
+        // The first blank line is marked (the quote in O"BRIEN opens
+        // nothing); the one inside the quoted field is left alone.
+        assert_eq!(got, b"a,O\"BRIEN\n \nb,\"x\n\ny\"\n");
     }
 
     /// Hands out `raw` in pieces of the given sizes.
@@ -1216,9 +1238,9 @@ mod tests {
         ) {
             let pieces = Pieces { raw: &raw, sizes, turn: 0 };
             let mut reader = if records {
-                MarkBlankLines::records(pieces)
+                MarkBlankLines::records(pieces, b',')
             } else {
-                MarkBlankLines::new(pieces)
+                MarkBlankLines::new(pieces, b',')
             };
             let mut got = Vec::new();
             let mut chunk = vec![0u8; out_size];
@@ -1237,6 +1259,38 @@ mod tests {
 #[cfg(test)]
 mod split_tests {
     use super::{last_record_end, Cut};
+    use proptest::prelude::*;
+
+    /// Records as the csv crate reads them, as the readers configure it.
+    fn records(raw: &[u8]) -> Vec<Vec<Vec<u8>>> {
+        let mut reader = csv::ReaderBuilder::new()
+            .flexible(true)
+            .has_headers(false)
+            .terminator(csv::Terminator::Any(b'\n'))
+            .from_reader(raw);
+        reader
+            .byte_records()
+            .map(|r| r.map(|r| r.iter().map(<[u8]>::to_vec).collect()))
+            .collect::<Result<_, _>>()
+            .unwrap_or_default()
+    }
+
+    proptest! {
+        /// Every line end taken as a record's end is one to the csv crate:
+        /// reading the two sides apart gives the records read whole.
+        #[test]
+        fn a_cut_splits_records_as_the_csv_crate_reads_them(
+            raw in proptest::collection::vec(prop_oneof![Just(b'a'), Just(b','), Just(b'\n'), Just(b'"')], 0..80),
+        ) {
+            for end in memchr::memchr_iter(b'\n', &raw) {
+                if last_record_end(&raw[..=end], b',') == Cut::After(end) {
+                    let mut apart = records(&raw[..=end]);
+                    apart.extend(records(&raw[end + 1..]));
+                    prop_assert_eq!(apart, records(&raw), "cut after {}", end);
+                }
+            }
+        }
+    }
 
     #[test]
     fn a_block_is_cut_only_where_a_record_ends() {
@@ -1251,7 +1305,8 @@ mod split_tests {
         assert_eq!(cut("x\n\"a\nb\""), Cut::After(1));
         // Text after a closing quote is text; a quote inside it is text too.
         assert_eq!(cut("\"a\"b,c\nd"), Cut::After(6));
-        assert_eq!(cut("a\nb 5\" tap\nc"), Cut::Never);
-        assert_eq!(cut("\"a\"b\"\nc"), Cut::Never);
+        assert_eq!(cut("a\nb 5\" tap\nc"), Cut::After(10));
+        assert_eq!(cut("\"a\"b\"\nc"), Cut::After(5));
+        assert_eq!(cut("a,O\"BRIEN\nb"), Cut::After(9));
     }
 }
