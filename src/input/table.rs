@@ -154,9 +154,7 @@ impl BlockShape {
 
 /// One block of a file's records.
 struct Block {
-    bytes: Box<dyn Read + Send>,
-    /// Its length in bytes, for sizing its rows.
-    len: u64,
+    bytes: Vec<u8>,
     first_line: u64,
 }
 
@@ -181,6 +179,14 @@ enum Cut {
     NotYet,
 }
 
+/// Whether a quote after `before` (none: at a record's start) is a field's
+/// first byte, where the csv crate takes it to open a quoted field; a quote
+/// elsewhere outside quotes is text. [`last_record_end`] and the blank-line
+/// marking both follow quotes by this rule.
+fn starts_field(before: Option<u8>, delimiter: u8) -> bool {
+    before.is_none_or(|b| b == delimiter || b == b'\n')
+}
+
 /// Where the last record that ends in `block` ends, for a block that
 /// starts where a record starts. A line end inside a quoted field (which
 /// may span lines) ends nothing, so quotes are followed as the csv crate
@@ -203,7 +209,7 @@ fn last_record_end(block: &[u8], delimiter: u8) -> Cut {
             return last;
         };
         at = q + 1;
-        if !(q == 0 || block[q - 1] == delimiter || block[q - 1] == b'\n') {
+        if !starts_field(q.checked_sub(1).map(|b| block[b]), delimiter) {
             continue;
         }
         // Inside a quoted field: on to the quote that closes it.
@@ -265,8 +271,7 @@ impl BlockSplitter {
             // Every line end counts, inside quotes too: lines are the file's.
             let lines = memchr::memchr_iter(b'\n', &block).count() as u64;
             blocks.push(Block {
-                len: block.len() as u64,
-                bytes: Box::new(std::io::Cursor::new(block)),
+                bytes: block,
                 first_line: self.line,
             });
             self.line += lines;
@@ -408,8 +413,7 @@ impl<R> MarkBlankLines<R> {
                         Some(b) => (Some(raw[b]), closed_at == Some(b)),
                         None => (self.prev, self.closed),
                     };
-                    self.quoted =
-                        reopens || before.is_none_or(|b| b == self.delimiter || b == b'\n');
+                    self.quoted = reopens || starts_field(before, self.delimiter);
                 }
                 self.line_start = false;
                 continue;
@@ -651,7 +655,9 @@ impl Table {
                     batch
                         .into_par_iter()
                         .map(|block| {
-                            let mut table = shape.table(block.bytes, block.len, block.first_line);
+                            let len = block.bytes.len() as u64;
+                            let bytes = Box::new(std::io::Cursor::new(block.bytes));
+                            let mut table = shape.table(bytes, len, block.first_line);
                             let mut errors = InputErrors::default();
                             let out = parse(&mut table, &mut errors);
                             (out, table, errors)

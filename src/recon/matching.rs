@@ -1277,15 +1277,16 @@ impl State<'_> {
         credit_outcomes: &mut [Option<Outcome>],
         findings: &mut Vec<Finding>,
     ) -> Vec<Outcome> {
-        // Suggestions are made for the receipts that no one account claims
-        // and nothing was linked to (those in suspense): the near-miss index
-        // holds only what their references can find.
-        let in_suspense =
-            |r: &usize| self.receipts[*r].identity.account().is_none() && self.linked.is_empty(*r);
-        let near = index.near_index_for((0..self.receipts.len()).filter(in_suspense).map(|r| {
-            self.data
-                .reference(&self.data.bank[self.receipts[r].bank as usize])
-        }));
+        // Suggestions are made for the receipts in suspense: the near-miss
+        // index holds only what their references can find.
+        let near = index.near_index_for(
+            (0..self.receipts.len())
+                .filter(|&r| self.in_suspense(r))
+                .map(|r| {
+                    self.data
+                        .reference(&self.data.bank[self.receipts[r].bank as usize])
+                }),
+        );
         // A run of receipts at a time: millions of decisions held at once
         // were the peak of a whole run's memory.
         const RUN: usize = 1 << 16;
@@ -1305,6 +1306,13 @@ impl State<'_> {
             }
         }
         receipt_outcomes
+    }
+
+    /// Whether receipt `r` is in suspense: no one account claims it and
+    /// nothing was linked to it. These are the receipts
+    /// [`State::decide_receipt`] makes suggestions for.
+    fn in_suspense(&self, r: usize) -> bool {
+        self.receipts[r].identity.account().is_none() && self.linked.is_empty(r)
     }
 
     fn decide_receipt(&self, index: &RefIndex, near: &NearIndex, r: usize) -> Decision {
@@ -1368,6 +1376,8 @@ impl State<'_> {
                     (Outcome::UnpostedReceipt, vec![], vec![f])
                 }
                 identity => {
+                    // The near-miss index was built for these receipts only.
+                    debug_assert!(self.in_suspense(r));
                     let (mut suggestions, left_out) = index.suggest(
                         near,
                         &self.data.accounts,

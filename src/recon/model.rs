@@ -435,10 +435,10 @@ impl TextStore {
     /// The id of field `k` of a row stored by [`TextStore::push_row`]:
     /// past the texts of the fields before it that are there.
     pub fn field(&self, row: RowTexts, k: u32) -> TextId {
-        let (first, present) = (row.first, row.present);
-        if present & 1 << k == 0 {
+        if !row.has(k) {
             return TextId::EMPTY;
         }
+        let (first, present) = (row.first, row.present);
         let mut at = first.0 as usize;
         for _ in 0..(present & ((1 << k) - 1)).count_ones() {
             at = self.span(at).map_or(at, |(from, len)| from + len);
