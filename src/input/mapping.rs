@@ -240,6 +240,18 @@ impl Mapping {
                 .any(|r| r.sets.iter().any(|(f, _)| *f == i))
     }
 
+    /// Whether the canonical field `i` is always the row's `file:line`
+    /// (nothing else may set it), which no two rows share.
+    pub fn id_from_line(&self, i: usize) -> bool {
+        matches!(self.sources[i], Source::LineId)
+            && !self.extracts.iter().any(|(f, ..)| *f == i)
+            && !self.codes.iter().any(|c| c.field == i)
+            && !self
+                .rules
+                .iter()
+                .any(|r| r.sets.iter().any(|(f, _)| *f == i))
+    }
+
     /// The money on a mapped record (bank `amount`; ledger `debit` less
     /// `credit`; schedule `amount`), where it reads: for rows set aside.
     pub fn money_of(&self, mapped: &ByteRecord) -> Option<rust_decimal::Decimal> {

@@ -160,7 +160,7 @@ pub fn load_watched(
             let rows = if t.has(4) || t.has(5) {
                 read_rows(t, "txn_id", watch, errors, read)
             } else {
-                read(t, &mut UniqueIds::new("txn_id"), errors)
+                read(t, &mut UniqueIds::of(t, "txn_id"), errors)
             };
             too_large(t, &rows.1, errors);
             rows
@@ -310,7 +310,7 @@ fn read_rows<T: StoredRow + Send>(
     let split = t.read_blocks(
         watch,
         |block, errors| {
-            let mut unique = UniqueIds::new(what);
+            let mut unique = UniqueIds::of(block, what);
             let rows = read(block, &mut unique, errors);
             let ids = unique
                 .in_order()
@@ -354,7 +354,8 @@ fn read_rows<T: StoredRow + Send>(
         }
         Ok(_) => {
             drop((rows, text, lines));
-            read(t, &mut UniqueIds::new(what), errors)
+            let mut unique = UniqueIds::of(t, what);
+            read(t, &mut unique, errors)
         }
         Err(e) => {
             errors.push(InputError {
@@ -371,9 +372,12 @@ fn read_rows<T: StoredRow + Send>(
 /// The ids one column has held so far, to report duplicates. Exports are
 /// usually in id order, and while each id sorts after the last it cannot
 /// repeat one, so nothing is looked up; the first id out of order builds the
-/// map from the rows read so far and the map takes over.
+/// map from the rows read so far and the map takes over. Ids a profile
+/// makes from lines are not checked: they cannot repeat, and do not sort
+/// as text (`bank.csv:10` before `bank.csv:9`).
 struct UniqueIds {
     what: &'static str,
+    from_lines: bool,
     first: Option<Text>,
     last: Option<Text>,
     /// Ids of rows set aside while still in order (they are not in the rows
@@ -386,10 +390,19 @@ impl UniqueIds {
     fn new(what: &'static str) -> Self {
         UniqueIds {
             what,
+            from_lines: false,
             first: None,
             last: None,
             set_aside: Vec::new(),
             seen: None,
+        }
+    }
+
+    /// For the ids in column 0 of `t`.
+    fn of(t: &Table, what: &'static str) -> Self {
+        UniqueIds {
+            from_lines: t.id_from_line(0),
+            ..UniqueIds::new(what)
         }
     }
 
@@ -403,6 +416,9 @@ impl UniqueIds {
         col: usize,
         earlier: impl FnOnce() -> I,
     ) {
+        if self.from_lines {
+            return;
+        }
         if self.seen.is_none() {
             if self.last.as_deref().is_none_or(|last| id > last) {
                 if self.first.is_none() {
@@ -437,7 +453,7 @@ impl UniqueIds {
 
     /// A row whose id was checked has been set aside as bad.
     fn set_aside(&mut self, id: &str, line: u64) {
-        if self.seen.is_none() {
+        if self.seen.is_none() && !self.from_lines {
             self.set_aside.push((Text::from(id), line));
         }
     }

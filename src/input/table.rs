@@ -7,6 +7,7 @@ use std::collections::VecDeque;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use csv::ByteRecord;
@@ -72,7 +73,8 @@ type Label = Option<(usize, String)>;
 /// How raw records become the records the readers see.
 struct Source {
     reader: csv::Reader<Box<dyn Read + Send>>,
-    mapping: Option<Mapping>,
+    /// Shared with the tables over the file's blocks.
+    mapping: Option<Arc<Mapping>>,
     raw: ByteRecord,
     /// The raw record behind the current mapped record, for rejects.
     current: ByteRecord,
@@ -105,18 +107,25 @@ pub struct Table {
     split: Option<SplitPoint>,
 }
 
-/// The first record after the header: the file's byte offset and line.
+/// The first record after the header: the file's byte offset and line,
+/// and what reading a block needs that the file's bytes do not say.
 #[derive(Clone, Debug)]
 struct SplitPoint {
     path: std::path::PathBuf,
     byte: u64,
     line: u64,
+    /// The file's encoding where its bytes are not UTF-8: every block is
+    /// decoded on its own, which a single-byte encoding allows.
+    decode: Option<&'static encoding_rs::Encoding>,
+    /// Records at the end to drop (a profile's trailer): the last block's.
+    trailer_rows: usize,
 }
 
 /// A file's header as matched, for the tables over its blocks.
 struct BlockShape {
     name: String,
     delimiter: u8,
+    mapping: Option<Arc<Mapping>>,
     positions: Vec<Option<usize>>,
     labels: Vec<Label>,
     width: usize,
@@ -125,20 +134,21 @@ struct BlockShape {
 
 impl BlockShape {
     /// A table over one block of the file's records, `first_line` the line
-    /// its first record is on.
-    fn table(&self, bytes: Box<dyn Read + Send>, len: u64, first_line: u64) -> Table {
-        let reader = csv_reader(bytes, self.delimiter, false);
+    /// its first record is on; the file's last block drops `trailer_rows`.
+    fn table(&self, bytes: Vec<u8>, first_line: u64, trailer_rows: usize) -> Table {
+        let len = bytes.len() as u64;
+        let reader = csv_reader(Box::new(std::io::Cursor::new(bytes)), self.delimiter, false);
         Table {
             name: self.name.clone(),
             source: Source {
                 reader,
-                mapping: None,
+                mapping: self.mapping.clone(),
                 raw: ByteRecord::new(),
                 current: ByteRecord::new(),
                 delimiter: self.delimiter,
                 line_offset: first_line.saturating_sub(1),
                 held: VecDeque::new(),
-                trailer_rows: 0,
+                trailer_rows,
             },
             positions: self.positions.clone(),
             labels: self.labels.clone(),
@@ -156,6 +166,8 @@ impl BlockShape {
 struct Block {
     bytes: Vec<u8>,
     first_line: u64,
+    /// Whether it is the file's last, which holds any trailer.
+    last: bool,
 }
 
 /// Cuts a file's records into blocks that end where a record ends.
@@ -165,6 +177,8 @@ struct BlockSplitter {
     /// What the last block read past its last record's end.
     carry: Vec<u8>,
     line: u64,
+    /// Bytes of the file not yet read, where its size is known.
+    left: Option<u64>,
     done: bool,
     batch_len: usize,
 }
@@ -253,6 +267,7 @@ impl BlockSplitter {
                 if let Some(bar) = watch {
                     bar.inc(read as u64);
                 }
+                self.left = self.left.map(|n| n.saturating_sub(read as u64));
                 // Read on past the block size (the reads double) until a
                 // record ends: the scan is repeated, but over doubling
                 // lengths.
@@ -260,7 +275,10 @@ impl BlockSplitter {
                 if read < want {
                     break (cut, true);
                 }
-                if cut != Cut::NotYet {
+                // Less than a block left is read into this one, so that the
+                // last block holds a whole trailer (a few records at most).
+                let small_tail = self.left.is_some_and(|n| n < BLOCK_BYTES as u64);
+                if cut != Cut::NotYet && !small_tail {
                     break (cut, false);
                 }
             };
@@ -273,6 +291,7 @@ impl BlockSplitter {
             blocks.push(Block {
                 bytes: block,
                 first_line: self.line,
+                last: at_end,
             });
             self.line += lines;
         }
@@ -571,8 +590,9 @@ impl Table {
             errors,
         )
         .map(|t| {
-            let split = if profile.is_none() && size.is_some_and(|n| n >= SPLIT_MIN_BYTES) {
-                t.split_point(path)
+            let split = if size.is_some_and(|n| n >= SPLIT_MIN_BYTES) {
+                let trailer_rows = profile.map_or(0, |p| p.trailer_rows);
+                t.split_point(path, skip, encoding, trailer_rows)
             } else {
                 None
             };
@@ -580,24 +600,65 @@ impl Table {
         })
     }
 
-    /// Where the records after the header start in the file itself, if the
-    /// decoder passed it through untouched (no byte-order mark).
-    fn split_point(&self, path: &Path) -> Option<SplitPoint> {
-        let mut head = [0u8; 3];
-        let n = File::open(path).and_then(|mut f| f.read(&mut head)).ok()?;
+    /// Where the records after the header start in the file itself: past
+    /// `skip` lines of preamble and the header, in the file's own bytes
+    /// (the reader counted the header's bytes as decoded). `None` where a
+    /// block could not be read as the whole file is.
+    fn split_point(
+        &self,
+        path: &Path,
+        skip: usize,
+        decode: Option<&'static encoding_rs::Encoding>,
+        trailer_rows: usize,
+    ) -> Option<SplitPoint> {
+        let mut file = BufReader::new(File::open(path).ok()?);
         // After a BOM the decoder transcodes (invalid bytes become U+FFFD),
         // which raw blocks would not: such files are read in one piece.
         if matches!(
-            &head[..n],
-            [0xEF, 0xBB, 0xBF] | [0xFE, 0xFF, ..] | [0xFF, 0xFE, ..]
+            file.fill_buf().ok()?,
+            [0xEF, 0xBB, 0xBF, ..] | [0xFE, 0xFF, ..] | [0xFF, 0xFE, ..]
         ) {
             return None;
         }
+        // A line end is the byte `\n` in UTF-8 and Windows-1252 alike, so
+        // the preamble's lines are found in the file as the decoder found
+        // them.
+        let mut byte = 0;
+        let mut line = Vec::new();
+        for _ in 0..skip {
+            line.clear();
+            match file.read_until(b'\n', &mut line).ok()? {
+                0 => return None,
+                n => byte += n as u64,
+            }
+        }
         let at = self.source.reader.position();
+        byte += match decode {
+            None => at.byte(),
+            Some(encoding) => {
+                // As many of the file's bytes as decode to the header's
+                // length: one each, and one character each.
+                let mut decoded = 0;
+                let mut raw = 0;
+                let mut one = [0u8; 1];
+                while decoded < at.byte() {
+                    file.read_exact(&mut one).ok()?;
+                    let (text, _) = encoding.decode_without_bom_handling(&one);
+                    decoded += text.len() as u64;
+                    raw += 1;
+                }
+                if decoded != at.byte() {
+                    return None;
+                }
+                raw
+            }
+        };
         Some(SplitPoint {
             path: path.to_path_buf(),
-            byte: at.byte(),
-            line: at.line(),
+            byte,
+            line: skip as u64 + at.line(),
+            decode,
+            trailer_rows,
         })
     }
 
@@ -606,6 +667,7 @@ impl Table {
         BlockShape {
             name: self.name.clone(),
             delimiter: self.source.delimiter,
+            mapping: self.source.mapping.clone(),
             positions: self.positions.clone(),
             labels: self.labels.clone(),
             width: self.width,
@@ -617,8 +679,10 @@ impl Table {
     /// of blocks at a time in parallel, each by `parse` on a table of its
     /// own; `take` gets each block's result in file order. Blocks end where
     /// a record ends, quoted fields followed across lines.
-    /// Returns `false`, having read nothing, where the file cannot be split.
-    /// `self` is left unread, for reading again in one piece.
+    /// Returns `false` where the file cannot be read in blocks: before
+    /// reading anything, or, having read it, where its last block holds
+    /// fewer records than the trailer to drop (what was taken must then be
+    /// dropped too). `self` is left unread, for reading again in one piece.
     pub fn read_blocks<T: Send>(
         &self,
         watch: Option<&indicatif::ProgressBar>,
@@ -641,23 +705,32 @@ impl Table {
             delimiter: self.source.delimiter,
             carry: Vec::new(),
             line: split.line,
+            left: self.size.map(|n| n.saturating_sub(split.byte)),
             done: false,
             batch_len: (2 * rayon::current_num_threads()).max(4),
         };
+        let mut whole_trailer = true;
         // Each batch is parsed while the last one's results are taken (they
         // are copied into place, which would otherwise leave cores idle) and
         // the next is read.
         let mut batch = splitter.next_batch(watch)?;
-        let mut parsed = Vec::new();
+        let mut parsed: Vec<(T, Table, InputErrors)> = Vec::new();
         while !batch.is_empty() {
             let (results, next) = rayon::join(
                 || {
                     batch
                         .into_par_iter()
                         .map(|block| {
-                            let len = block.bytes.len() as u64;
-                            let bytes = Box::new(std::io::Cursor::new(block.bytes));
-                            let mut table = shape.table(bytes, len, block.first_line);
+                            let bytes = match split.decode {
+                                Some(encoding) => encoding
+                                    .decode_without_bom_handling(&block.bytes)
+                                    .0
+                                    .into_owned()
+                                    .into_bytes(),
+                                None => block.bytes,
+                            };
+                            let trailer = if block.last { split.trailer_rows } else { 0 };
+                            let mut table = shape.table(bytes, block.first_line, trailer);
                             let mut errors = InputErrors::default();
                             let out = parse(&mut table, &mut errors);
                             (out, table, errors)
@@ -666,6 +739,7 @@ impl Table {
                 },
                 || {
                     for (out, table, errors) in parsed.drain(..) {
+                        whole_trailer &= table.source.held.len() == table.source.trailer_rows;
                         take(out, &table, errors);
                     }
                     splitter.next_batch(watch)
@@ -675,9 +749,10 @@ impl Table {
             batch = next?;
         }
         for (out, table, errors) in parsed {
+            whole_trailer &= table.source.held.len() == table.source.trailer_rows;
             take(out, &table, errors);
         }
-        Ok(true)
+        Ok(whole_trailer)
     }
 
     /// Once a sample of rows is in, reserves room in `rows` for the whole
@@ -827,7 +902,7 @@ impl Table {
             name: name.to_string(),
             source: Source {
                 reader,
-                mapping,
+                mapping: mapping.map(Arc::new),
                 raw: ByteRecord::new(),
                 current: ByteRecord::new(),
                 delimiter,
@@ -853,6 +928,15 @@ impl Table {
 
     pub fn has(&self, col: usize) -> bool {
         self.positions[col].is_some()
+    }
+
+    /// Whether column `col` is made from each row's line by the profile, so
+    /// that no two rows can share it.
+    pub fn id_from_line(&self, col: usize) -> bool {
+        self.source
+            .mapping
+            .as_ref()
+            .is_some_and(|m| m.id_from_line(col))
     }
 
     /// Reads the next raw record into `source.raw` and returns its line,
