@@ -7,7 +7,7 @@ use anyhow::{bail, Context, Result};
 use csv::ByteRecord;
 use regex_syntax::hir::{Class, Hir, HirKind};
 
-use super::mapping::{AmountRole, Mapping, Source};
+use super::mapping::{AmountRole, Mapping, Scratch, Source};
 use super::profile::{Encoding, FileProfile};
 use super::table::{Column, ColumnType};
 use crate::recon::money::pounds;
@@ -319,7 +319,7 @@ impl ExportShape {
             record.push_field(field.as_bytes());
         }
         // A field that fails to read is wrong, and found so below.
-        let _ = self.mapping.apply(&record, line, out);
+        let _ = (self.mapping).apply(&record, line, out, &mut Scratch::default());
         (0..want.len())
             .filter(|&f| out.get(f).is_none_or(|v| v != want[f].as_bytes()))
             .collect()

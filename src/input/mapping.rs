@@ -4,6 +4,7 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::fmt::Write;
 
 use chrono::format::{Item, Parsed, StrftimeItems};
 use csv::ByteRecord;
@@ -304,64 +305,114 @@ impl Mapping {
         }
     }
 
-    /// Builds the canonical record for `raw` (UTF-8 already checked by the
-    /// caller where the source is UTF-8) into `out`.
-    pub fn apply(
-        &self,
-        raw: &ByteRecord,
+    /// Builds the canonical record for `raw` into `out`, with the caller's
+    /// `scratch` (see [`Scratch`]).
+    pub fn apply<'a>(
+        &'a self,
+        raw: &'a ByteRecord,
         line: u64,
         out: &mut ByteRecord,
+        scratch: &mut Scratch,
     ) -> Result<(), Vec<FieldError>> {
+        if scratch.groups.len() != self.extracts.len() {
+            scratch.groups = (self.extracts.iter())
+                .map(|(_, _, re)| {
+                    let value = re.capture_names().position(|n| n == Some("value"));
+                    (value, re.capture_locations())
+                })
+                .collect();
+        }
+        let Scratch { made, groups } = scratch;
+        made.clear();
+        // Checked once for the whole record: a field is then a slice of it.
+        let whole = std::str::from_utf8(raw.as_slice()).ok();
         // Borrowed from the record where it is UTF-8, as it nearly always is.
-        let text = |c: usize| -> Cow<'_, str> {
+        let text = |c: usize| -> Cow<'a, str> {
+            if let Some(t) = raw.range(c).and_then(|r| whole?.get(r)) {
+                return Cow::Borrowed(t.trim());
+            }
             match String::from_utf8_lossy(raw.get(c).unwrap_or_default()) {
                 Cow::Borrowed(t) => Cow::Borrowed(t.trim()),
                 Cow::Owned(t) => Cow::Owned(t.trim().to_string()),
             }
         };
         let mut errors: Vec<FieldError> = Vec::new();
-        let mut values: Vec<Cow<'_, str>> = Vec::with_capacity(self.sources.len());
+        // Worked out once, for a ledger's debit and credit alike.
+        let mut signed = None;
+        let mut values: Vec<Value<'a>> = Vec::with_capacity(self.sources.len());
         for (i, source) in self.sources.iter().enumerate() {
             let v = match source {
-                Source::Column(c) => text(*c),
-                Source::LineId => Cow::Owned(format!("{}:{line}", self.file)),
-                Source::Nothing => Cow::Borrowed(""),
-                Source::Amount(role) => match self.amount(raw, *role) {
-                    Ok(v) => Cow::Owned(v),
-                    Err(e) => {
-                        errors.push(e);
-                        Cow::Borrowed("")
-                    }
+                Source::Column(c) => match text(*c) {
+                    Cow::Borrowed(t) => Value::Text(t),
+                    Cow::Owned(t) => Value::made(made, |m| m.push_str(&t)),
                 },
+                Source::LineId => Value::made(made, |m| {
+                    let _ = write!(m, "{}:{line}", self.file);
+                }),
+                Source::Nothing => Value::Text(""),
+                Source::Amount(role) => {
+                    match signed.get_or_insert_with(|| self.signed_amount(&text, made)) {
+                        Ok(amount) => match role.of(*amount) {
+                            Some(a) => Value::made(made, |m| {
+                                let _ = write!(m, "{a}");
+                            }),
+                            None => Value::Text(""),
+                        },
+                        Err(e) => {
+                            errors.push(e.clone());
+                            Value::Text("")
+                        }
+                    }
+                }
             };
             values.push(v);
-            if self.types[i] == ColumnType::Money && !values[i].is_empty() {
-                if let Source::Column(c) = source {
-                    match clean_money(&values[i]) {
-                        Ok(m) if super::parse::money(m.as_bytes()).is_ok() => {
-                            values[i] = Cow::Owned(m)
-                        }
-                        _ => errors.push((*c, money_error(&values[i]))),
-                    }
-                }
+            if self.types[i] != ColumnType::Money {
+                continue;
+            }
+            let Source::Column(c) = source else {
+                continue;
+            };
+            let t = match v {
+                Value::Text(t) => Cow::Borrowed(t),
+                Value::Made(..) => Cow::Owned(v.get(made).to_string()),
+            };
+            if t.is_empty() {
+                continue;
+            }
+            let start = made.len();
+            let cleaned = clean_money_into(&t, made).is_ok()
+                && super::parse::money(&made.as_bytes()[start..]).is_ok();
+            if cleaned {
+                values[i] = Value::Made(start, made.len());
+            } else {
+                made.truncate(start);
+                errors.push((*c, money_error(&t)));
             }
         }
-        for (f, c, re) in &self.extracts {
+        for ((f, c, re), (value, groups)) in self.extracts.iter().zip(groups.iter_mut()) {
             let source = text(*c);
-            if let Some(caps) = re.captures(&source) {
-                let m = caps
-                    .name("value")
-                    .or_else(|| caps.get(1))
-                    .or_else(|| caps.get(0));
-                if let Some(m) = m {
-                    values[*f] = Cow::Owned(m.as_str().trim().to_string());
-                }
+            if re.captures_read(groups, &source).is_none() {
+                continue;
             }
+            // Its `value` group, else its first, else the whole match.
+            let Some((start, end)) = value
+                .and_then(|i| groups.get(i))
+                .or_else(|| groups.get(1))
+                .or_else(|| groups.get(0))
+            else {
+                continue;
+            };
+            values[*f] = match source {
+                Cow::Borrowed(source) => Value::Text(source.get(start..end).unwrap_or("").trim()),
+                Cow::Owned(source) => Value::made(made, |m| {
+                    m.push_str(source.get(start..end).unwrap_or("").trim())
+                }),
+            };
         }
         for t in &self.codes {
             let code = text(t.column);
-            match t.word(&code.to_lowercase()) {
-                Some(word) => values[t.field] = Cow::Borrowed(word),
+            match lowercase(&code, |code| t.word(code)) {
+                Some(word) => values[t.field] = Value::Text(word),
                 None if code.is_empty() => {}
                 None => errors.push((
                     t.column,
@@ -375,23 +426,25 @@ impl Mapping {
         for r in &self.rules {
             if r.pattern.is_match(&text(r.column)) {
                 for (f, v) in &r.sets {
-                    values[*f] = Cow::Borrowed(v);
+                    values[*f] = Value::Text(v);
                 }
             }
         }
         if !self.date_formats.is_empty() {
             for (i, ty) in self.types.iter().enumerate() {
-                if *ty == ColumnType::Date && !values[i].is_empty() {
-                    match self.date(&values[i]) {
-                        Ok(d) => values[i] = Cow::Owned(d),
-                        Err(m) => errors.push((self.raw_column(i).unwrap_or(0), m)),
-                    }
+                let v = values[i].get(made);
+                if *ty != ColumnType::Date || v.is_empty() {
+                    continue;
+                }
+                match self.date(v) {
+                    Ok(d) => values[i] = Value::made(made, |m| iso_date(m, d)),
+                    Err(m) => errors.push((self.raw_column(i).unwrap_or(0), m)),
                 }
             }
         }
         out.clear();
         for v in &values {
-            out.push_field(v.as_bytes());
+            out.push_field(v.get(made).as_bytes());
         }
         if errors.is_empty() {
             Ok(())
@@ -400,18 +453,18 @@ impl Mapping {
         }
     }
 
-    fn date(&self, v: &str) -> Result<String, String> {
+    fn date(&self, v: &str) -> Result<chrono::NaiveDate, String> {
         for items in &self.date_items {
             let mut parsed = Parsed::new();
             if let Ok(d) = chrono::format::parse(&mut parsed, v, items.iter())
                 .and_then(|()| parsed.to_naive_date())
             {
-                return Ok(d.to_string());
+                return Ok(d);
             }
         }
         // ISO dates are always understood.
         if let Ok(d) = super::parse::date(v.as_bytes()) {
-            return Ok(d.to_string());
+            return Ok(d);
         }
         Err(format!(
             "expected a date in the profile's format{} {}, found {v:?} (or it is not a calendar date)",
@@ -420,59 +473,135 @@ impl Mapping {
         ))
     }
 
-    /// The amount for one role, as a canonical decimal string.
-    fn amount(&self, raw: &ByteRecord, role: AmountRole) -> Result<String, FieldError> {
-        let field = |c: usize| -> Result<Option<rust_decimal::Decimal>, FieldError> {
-            let t = String::from_utf8_lossy(raw.get(c).unwrap_or_default())
-                .trim()
-                .to_string();
+    /// The record's amount, positive meaning money in (bank) or a debit
+    /// (ledger). `made` is used for cleaning each cell and left as it was.
+    fn signed_amount<'t>(
+        &self,
+        text: &impl Fn(usize) -> Cow<'t, str>,
+        made: &mut String,
+    ) -> Result<rust_decimal::Decimal, FieldError> {
+        let mut field = |c: usize| -> Result<Option<rust_decimal::Decimal>, FieldError> {
+            let t = text(c);
             if t.is_empty() {
                 return Ok(None);
             }
-            let cleaned = clean_money(&t).map_err(|_| (c, money_error(&t)))?;
-            super::parse::money(cleaned.as_bytes())
-                .map(Some)
-                .map_err(|_| (c, money_error(&t)))
+            let start = made.len();
+            let money = clean_money_into(&t, made)
+                .ok()
+                .and_then(|()| super::parse::money(&made.as_bytes()[start..]).ok());
+            made.truncate(start);
+            money.map(Some).ok_or_else(|| (c, money_error(&t)))
         };
-        let zero = rust_decimal::Decimal::ZERO;
-        // The signed amount, positive meaning money in (bank) or a debit (ledger).
-        let signed = if let Some(c) = self.signed {
+        if let Some(c) = self.signed {
             let v = field(c)?.ok_or((c, "expected an amount, found an empty field".to_string()))?;
-            if self.negate {
-                -v
-            } else {
-                v
-            }
-        } else {
-            let (a, b) = (self.money_in, self.money_out);
-            let first = a.map(&field).transpose()?.flatten();
-            let second = b.map(&field).transpose()?.flatten();
-            let at = a.or(b).unwrap_or(0);
-            match (first, second) {
-                (Some(x), Some(y)) if !x.is_zero() && !y.is_zero() => {
-                    return Err((
-                        at,
-                        format!("both columns hold money ({x} and {y}); expected one"),
-                    ));
-                }
-                (Some(x), Some(y)) => x - y,
-                (Some(x), None) => x,
-                (None, Some(y)) => -y,
-                (None, None) => {
-                    return Err((
-                        at,
-                        "expected money in one of the amount columns, found none".to_string(),
-                    ))
-                }
-            }
-        };
-        Ok(match role {
-            AmountRole::Signed => signed.to_string(),
-            AmountRole::Debit if signed > zero => signed.to_string(),
-            AmountRole::Credit if signed < zero => (-signed).to_string(),
-            _ => String::new(),
-        })
+            return Ok(if self.negate { -v } else { v });
+        }
+        let (a, b) = (self.money_in, self.money_out);
+        let first = a.map(&mut field).transpose()?.flatten();
+        let second = b.map(&mut field).transpose()?.flatten();
+        let at = a.or(b).unwrap_or(0);
+        match (first, second) {
+            (Some(x), Some(y)) if !x.is_zero() && !y.is_zero() => Err((
+                at,
+                format!("both columns hold money ({x} and {y}); expected one"),
+            )),
+            (Some(x), Some(y)) => Ok(x - y),
+            (Some(x), None) => Ok(x),
+            (None, Some(y)) => Ok(-y),
+            (None, None) => Err((
+                at,
+                "expected money in one of the amount columns, found none".to_string(),
+            )),
+        }
     }
+}
+
+impl AmountRole {
+    /// The part of a signed amount this role takes, if any.
+    fn of(self, signed: rust_decimal::Decimal) -> Option<rust_decimal::Decimal> {
+        match self {
+            AmountRole::Signed => Some(signed),
+            AmountRole::Debit if signed > rust_decimal::Decimal::ZERO => Some(signed),
+            AmountRole::Credit if signed < rust_decimal::Decimal::ZERO => Some(-signed),
+            _ => None,
+        }
+    }
+}
+
+/// A canonical field's value while a record is mapped: borrowed from the
+/// record or the profile, or made for it in the caller's buffer.
+#[derive(Clone, Copy)]
+enum Value<'a> {
+    Text(&'a str),
+    /// `made[start..end]`.
+    Made(usize, usize),
+}
+
+impl<'a> Value<'a> {
+    /// What `write` appends to `made`.
+    fn made(made: &mut String, write: impl FnOnce(&mut String)) -> Value<'a> {
+        let start = made.len();
+        write(made);
+        Value::Made(start, made.len())
+    }
+
+    fn get<'s>(self, made: &'s str) -> &'s str
+    where
+        'a: 's,
+    {
+        match self {
+            Value::Text(t) => t,
+            Value::Made(start, end) => made.get(start..end).unwrap_or_default(),
+        }
+    }
+}
+
+/// What mapping records needs beside each record, kept by the caller from
+/// record to record so that mapping one allocates nothing for its fields.
+#[derive(Default)]
+pub struct Scratch {
+    /// What the record needs made (amounts, dates, ids), end to end.
+    made: String,
+    /// Each extraction's `value` group, and where its groups matched.
+    groups: Vec<(Option<usize>, regex::CaptureLocations)>,
+}
+
+/// `f` of `code` lower-cased: on the stack where it is short and ASCII, as
+/// codes are.
+fn lowercase<R>(code: &str, f: impl FnOnce(&str) -> R) -> R {
+    let mut buf = [0u8; 16];
+    if let Some(lower) = buf.get_mut(..code.len()).filter(|_| code.is_ascii()) {
+        lower.copy_from_slice(code.as_bytes());
+        lower.make_ascii_lowercase();
+        if let Ok(lower) = std::str::from_utf8(lower) {
+            return f(lower);
+        }
+    }
+    f(&code.to_lowercase())
+}
+
+/// `d` as ISO 8601, as its `Display` writes it, without the formatter for
+/// the years a rent account has.
+fn iso_date(out: &mut String, d: chrono::NaiveDate) {
+    use chrono::Datelike;
+    let Ok(year) = u32::try_from(d.year()) else {
+        let _ = write!(out, "{d}");
+        return;
+    };
+    if year > 9999 {
+        let _ = write!(out, "{d}");
+        return;
+    }
+    let digit = |n: u32| char::from(b'0' + (n % 10) as u8);
+    for n in [year / 1000, year / 100, year / 10, year] {
+        out.push(digit(n));
+    }
+    out.push('-');
+    out.push(digit(d.month() / 10));
+    out.push(digit(d.month()));
+    out.push('-');
+    out.push(digit(d.day() / 10));
+    out.push(digit(d.day()));
 }
 
 /// What a profile accepts as money, quoting the cell as it was.
@@ -492,23 +621,34 @@ fn money_error(original: &str) -> String {
 /// `£1,234.50` -> `1234.50`; `(12.00)` and `12.00-` -> `-12.00`. Anything
 /// else is left for the amount parser to judge.
 pub fn clean_money(text: &str) -> Result<String, String> {
-    let mut t: String = text
-        .trim()
-        .chars()
-        .filter(|c| !matches!(c, '£' | '$' | '€' | ',' | ' ' | '\u{a0}'))
-        .collect();
-    if let Some(rest) = t.strip_prefix("GBP") {
-        t = rest.to_string();
+    let mut out = String::new();
+    clean_money_into(text, &mut out)?;
+    Ok(out)
+}
+
+/// [`clean_money`], appending to `out` (left as it was on an error).
+fn clean_money_into(text: &str, out: &mut String) -> Result<(), String> {
+    let start = out.len();
+    out.extend(
+        text.trim()
+            .chars()
+            .filter(|c| !matches!(c, '£' | '$' | '€' | ',' | ' ' | '\u{a0}')),
+    );
+    if out[start..].starts_with("GBP") {
+        out.replace_range(start..start + 3, "");
     }
+    let t = &out[start..];
     if t.starts_with('(') && t.ends_with(')') && t.len() > 2 {
-        t = format!("-{}", &t[1..t.len() - 1]);
-    } else if let Some(rest) = t.strip_suffix('-') {
-        t = format!("-{rest}");
+        out.pop();
+        out.replace_range(start..=start, "-");
+    } else if t.ends_with('-') {
+        out.pop();
+        out.insert(start, '-');
     }
-    if t.is_empty() && !text.trim().is_empty() {
+    if out.len() == start && !text.trim().is_empty() {
         return Err(format!("expected an amount, found {:?}", text.trim()));
     }
-    Ok(t)
+    Ok(())
 }
 
 #[cfg(test)]
@@ -535,12 +675,17 @@ mod tests {
 
     fn apply(m: &Mapping, fields: &[&str]) -> Result<Vec<String>, Vec<FieldError>> {
         let mut out = ByteRecord::new();
-        m.apply(&ByteRecord::from(fields.to_vec()), 7, &mut out)
-            .map(|()| {
-                out.iter()
-                    .map(|f| String::from_utf8_lossy(f).into_owned())
-                    .collect()
-            })
+        m.apply(
+            &ByteRecord::from(fields.to_vec()),
+            7,
+            &mut out,
+            &mut Scratch::default(),
+        )
+        .map(|()| {
+            out.iter()
+                .map(|f| String::from_utf8_lossy(f).into_owned())
+                .collect()
+        })
     }
 
     #[test]
@@ -574,5 +719,22 @@ mod tests {
         assert_eq!(clean_money("12.00-").as_deref(), Ok("-12.00"));
         assert_eq!(clean_money(" GBP 5 ").as_deref(), Ok("5"));
         assert!(clean_money("£").is_err());
+    }
+
+    proptest::proptest! {
+        /// Dates are written as `NaiveDate` displays them, whatever the year.
+        #[test]
+        fn dates_are_written_as_chrono_writes_them(days in -1_000_000i32..4_000_000) {
+            let d = chrono::NaiveDate::from_num_days_from_ce_opt(days).expect("in range");
+            let mut out = String::from("x");
+            iso_date(&mut out, d);
+            proptest::prop_assert_eq!(out, format!("x{d}"));
+        }
+
+        /// Codes are looked up lower-cased, on the stack or not.
+        #[test]
+        fn codes_are_lower_cased_as_to_lowercase_does(code in "[A-Za-z0-9É ]{0,20}") {
+            proptest::prop_assert_eq!(lowercase(&code, str::to_string), code.to_lowercase());
+        }
     }
 }

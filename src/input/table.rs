@@ -14,7 +14,7 @@ use csv::ByteRecord;
 use rust_decimal::Decimal;
 
 use super::error::{InputError, InputErrors};
-use super::mapping::Mapping;
+use super::mapping::{Mapping, Scratch};
 use super::parse;
 use super::profile::{Encoding, FileProfile};
 use crate::recon::model::{Amount, Text, TextStore};
@@ -78,6 +78,8 @@ struct Source {
     raw: ByteRecord,
     /// The raw record behind the current mapped record, for rejects.
     current: ByteRecord,
+    /// The mapping's scratch, kept from record to record.
+    scratch: Scratch,
     delimiter: u8,
     /// Lines skipped above the header, added back to every line number.
     line_offset: u64,
@@ -145,6 +147,7 @@ impl BlockShape {
                 mapping: self.mapping.clone(),
                 raw: ByteRecord::new(),
                 current: ByteRecord::new(),
+                scratch: Scratch::default(),
                 delimiter: self.delimiter,
                 line_offset: first_line.saturating_sub(1),
                 held: VecDeque::new(),
@@ -492,6 +495,20 @@ impl<R: Read> Read for MarkBlankLines<R> {
     }
 }
 
+/// A block's bytes as UTF-8, for a file in `encoding` (none: passed
+/// through, as the whole file's decoder passes UTF-8). The raw bytes are
+/// let go as soon as they are decoded.
+fn decoded(bytes: Vec<u8>, encoding: Option<&'static encoding_rs::Encoding>) -> Vec<u8> {
+    let Some(encoding) = encoding else {
+        return bytes;
+    };
+    let changed = match encoding.decode_without_bom_handling(&bytes).0 {
+        std::borrow::Cow::Borrowed(_) => None,
+        std::borrow::Cow::Owned(text) => Some(text.into_bytes()),
+    };
+    changed.unwrap_or(bytes)
+}
+
 /// The csv reader every table reads through, over a whole file (`header`)
 /// or over a block of its records. `\n` alone ends a record: with the
 /// default CRLF terminator the csv crate reports the previous line for every
@@ -721,14 +738,7 @@ impl Table {
                     batch
                         .into_par_iter()
                         .map(|block| {
-                            let bytes = match split.decode {
-                                Some(encoding) => encoding
-                                    .decode_without_bom_handling(&block.bytes)
-                                    .0
-                                    .into_owned()
-                                    .into_bytes(),
-                                None => block.bytes,
-                            };
+                            let bytes = decoded(block.bytes, split.decode);
                             let trailer = if block.last { split.trailer_rows } else { 0 };
                             let mut table = shape.table(bytes, block.first_line, trailer);
                             let mut errors = InputErrors::default();
@@ -905,6 +915,7 @@ impl Table {
                 mapping: mapping.map(Arc::new),
                 raw: ByteRecord::new(),
                 current: ByteRecord::new(),
+                scratch: Scratch::default(),
                 delimiter,
                 line_offset,
                 held: VecDeque::new(),
@@ -1027,7 +1038,7 @@ impl Table {
                 std::mem::swap(rec, &mut self.source.raw);
                 return Some(line);
             };
-            match m.apply(raw, line, rec) {
+            match m.apply(raw, line, rec, &mut self.source.scratch) {
                 Ok(()) => {
                     std::mem::swap(&mut self.source.current, &mut self.source.raw);
                     return Some(line);
