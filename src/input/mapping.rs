@@ -556,7 +556,7 @@ impl<'a> Value<'a> {
     }
 }
 
-/// What mapping records needs beside each record, kept by the caller from
+/// What mapping needs beside each record, kept by the caller from
 /// record to record so that mapping one allocates nothing for its fields.
 #[derive(Default)]
 pub struct Scratch {

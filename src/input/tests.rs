@@ -205,15 +205,19 @@ fn duplicate_ids_are_found_in_order_out_of_order_and_after_a_bad_row() {
     assert!(duplicates(&["T3", "T1", "T2"], None).is_empty());
 }
 
+/// Runs `f` on a pool of `threads` threads.
+fn on_threads<R: Send>(threads: usize, f: impl FnOnce() -> R + Send) -> R {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .expect("pool")
+        .install(f)
+}
+
 /// Reads `ledger` (with good accounts and bank files) on `threads` threads:
 /// one reads in one piece, more read in blocks (tiny ones, under test).
 fn read_on(threads: usize, ledger: &[u8], mode: Mode) -> String {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .expect("pool");
-    let result = pool.install(|| read_with(SourceFile::Ledger, ledger, mode));
-    match result {
+    match on_threads(threads, || read_with(SourceFile::Ledger, ledger, mode)) {
         Ok(loaded) => format!(
             "{:?}\n{:?}\n{:?}",
             loaded.data.postings, loaded.data.reading, loaded.rejects
@@ -357,11 +361,7 @@ fn read_export_on(
     );
     let profile = super::Profile::load(&dir.path().join("profile.toml")).expect("profile");
     let paths = InputPaths::in_dir(dir.path(), Some(&profile));
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .expect("pool");
-    match pool.install(|| load_with(&paths, Some(&profile), mode)) {
+    match on_threads(threads, || load_with(&paths, Some(&profile), mode)) {
         Ok(loaded) => {
             let d = &loaded.data;
             let rows: Vec<String> = d
