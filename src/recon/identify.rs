@@ -263,6 +263,14 @@ fn variant_hashes(key: &str) -> impl Iterator<Item = u64> + '_ {
     })
 }
 
+/// One account's keys, normalised, for [`RefIndex::build`].
+struct AccountKeys {
+    account_ref: Text,
+    digits: Option<Text>,
+    payment_refs: Vec<Text>,
+    surname: Option<Text>,
+}
+
 /// A normalised account or payment reference.
 #[derive(Debug)]
 struct KnownRef {
@@ -289,6 +297,20 @@ type Ids = SmallVec<[AccountId; 2]>;
 /// already under the key is the last one there: a common surname holds
 /// thousands, and looking through them all for each made building the index
 /// quadratic.
+/// `map` with each account's `keys` added, in account order.
+fn fill<'k>(
+    keyed: &'k [AccountKeys],
+    mut map: HashMap<Text, Ids>,
+    keys: impl Fn(&'k AccountKeys) -> &'k [Text],
+) -> HashMap<Text, Ids> {
+    for (i, k) in keyed.iter().enumerate() {
+        for key in keys(k) {
+            add(&mut map, key.clone(), i as AccountId);
+        }
+    }
+    map
+}
+
 fn add(map: &mut HashMap<Text, Ids>, key: Text, id: AccountId) {
     let ids = map.entry(key).or_default();
     if ids.last() != Some(&id) {
@@ -356,43 +378,69 @@ pub fn one_edit_apart(a: &str, b: &str) -> bool {
 
 impl RefIndex {
     pub fn build(accounts: &[Account]) -> RefIndex {
+        use rayon::prelude::*;
+        // Each account's keys, made in parallel (normalising is most of the
+        // work), then each map filled on a core of its own in account order,
+        // which is the order of the accounts under a key.
+        let keyed: Vec<AccountKeys> = accounts
+            .par_iter()
+            .map(|account| {
+                let account_ref = normalise(&account.account_ref);
+                AccountKeys {
+                    digits: digit_core(&account_ref),
+                    account_ref,
+                    payment_refs: (account.payment_refs.iter())
+                        .map(|r| normalise(r))
+                        .filter(|k| !k.is_empty())
+                        .collect(),
+                    surname: name_parts(&account.tenant_name).map(|(_, surname)| surname),
+                }
+            })
+            .collect();
         let n = accounts.len();
         let sized = || HashMap::with_capacity_and_hasher(n, Default::default());
-        let mut index = RefIndex {
-            by_account_ref: sized(),
-            by_payment_ref: sized(),
-            by_digits: sized(),
-            by_surname: HashMap::default(),
-            refs: Vec::with_capacity(2 * n),
-        };
-        for (i, account) in accounts.iter().enumerate() {
-            let id = i as AccountId;
-            let key = normalise(&account.account_ref);
-            if let Some(core) = digit_core(&key) {
-                add(&mut index.by_digits, core, id);
-            }
-            index.refs.push(KnownRef {
-                account: id,
-                key: key.clone(),
-                what: "account number",
-            });
-            add(&mut index.by_account_ref, key, id);
-            for pref in &account.payment_refs {
-                let key = normalise(pref);
-                if !key.is_empty() {
-                    index.refs.push(KnownRef {
-                        account: id,
-                        key: key.clone(),
-                        what: "payment reference",
-                    });
-                    add(&mut index.by_payment_ref, key, id);
-                }
-            }
-            if let Some((_, surname)) = name_parts(&account.tenant_name) {
-                add(&mut index.by_surname, surname, id);
-            }
+        let ((by_account_ref, by_digits), ((by_payment_ref, by_surname), refs)) = rayon::join(
+            || {
+                rayon::join(
+                    || fill(&keyed, sized(), |k| std::slice::from_ref(&k.account_ref)),
+                    || fill(&keyed, sized(), |k| k.digits.as_slice()),
+                )
+            },
+            || {
+                rayon::join(
+                    || {
+                        rayon::join(
+                            || fill(&keyed, sized(), |k| &k.payment_refs),
+                            || fill(&keyed, HashMap::default(), |k| k.surname.as_slice()),
+                        )
+                    },
+                    || {
+                        let mut refs = Vec::with_capacity(2 * n);
+                        for (i, k) in keyed.iter().enumerate() {
+                            let account = i as AccountId;
+                            refs.push(KnownRef {
+                                account,
+                                key: k.account_ref.clone(),
+                                what: "account number",
+                            });
+                            refs.extend(k.payment_refs.iter().map(|key| KnownRef {
+                                account,
+                                key: key.clone(),
+                                what: "payment reference",
+                            }));
+                        }
+                        refs
+                    },
+                )
+            },
+        );
+        RefIndex {
+            by_account_ref,
+            by_payment_ref,
+            by_digits,
+            by_surname,
+            refs,
         }
-        index
     }
 
     /// The account an account-ref or claim-ref column names exactly (after
