@@ -184,7 +184,7 @@ fn late_periods(
     runs: &[BenefitRun],
     as_at: NaiveDate,
 ) -> (usize, usize) {
-    let year_ago = as_at - chrono::Days::new(365);
+    let year_ago = (as_at.checked_sub_days(chrono::Days::new(365))).unwrap_or(NaiveDate::MIN);
     let charges: Vec<NaiveDate> = postings
         .iter()
         .map(|&p| &data.postings[p as usize])

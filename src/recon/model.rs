@@ -764,11 +764,12 @@ impl Dataset {
         .filter(|id| !id.is_empty())
     }
 
-    /// The latest date anywhere in the ledger or bank: the default as-at date.
+    /// The default as-at date: the latest date anywhere in the ledger or
+    /// bank, or where both are empty, the latest tenancy start.
     pub fn latest_date(&self) -> Option<NaiveDate> {
         let ledger = self.postings.iter().map(|p| p.date);
         let bank = self.bank.iter().map(|b| b.date);
-        ledger.chain(bank).max()
+        (ledger.chain(bank).max()).or_else(|| self.accounts.iter().map(|a| a.opening_date).max())
     }
 }
 
