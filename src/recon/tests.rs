@@ -439,6 +439,18 @@ fn protocol_hold_names_each_reason() {
     assert_eq!(r.assessments[0].reasons, vec!["vulnerable", "open_dispute"]);
 }
 
+/// With no ledger or bank rows and no as-at date given, the accounts are
+/// assessed on the day the latest tenancy began (this once panicked).
+#[test]
+fn accounts_with_no_rows_are_assessed_on_the_latest_tenancy_start() {
+    let mut b = Builder::default();
+    b.account("RA1", "Ann Lee", "100.00");
+    let r = reconcile(&b.data, Settings::default());
+    assert_eq!(r.as_at, date("2026-01-01"));
+    assert_eq!(r.assessments.len(), 1);
+    assert!(r.findings.is_empty());
+}
+
 #[test]
 fn non_cash_credits_need_no_money() {
     let mut b = Builder::default();
@@ -459,7 +471,6 @@ mod invariants {
     use super::super::model::PostingKind;
     use super::super::testkit::Builder;
     use super::super::*;
-    use super::run;
 
     #[derive(Clone, Debug)]
     enum Posted {
@@ -521,6 +532,10 @@ mod invariants {
         bulks: Vec<Bulk>,
         /// Refunds: (account, pence, paid out, recorded).
         refunds: Vec<(usize, u32, bool, bool)>,
+        /// The as-at date as a day of the scenario (before, inside or after
+        /// its rows), or the default (the latest date in the data).
+        as_at: Option<u32>,
+        check_charges: bool,
     }
 
     fn scenario() -> impl Strategy<Value = Scenario> {
@@ -538,15 +553,35 @@ mod invariants {
                     0..3,
                 ),
                 prop::collection::vec((0..n, 1u32..20000, any::<bool>(), any::<bool>()), 0..3),
+                prop::option::of(0u32..120),
+                any::<bool>(),
             )
-                .prop_map(|(accounts, payments, phantoms, bulks, refunds)| Scenario {
-                    accounts,
-                    payments,
-                    phantoms,
-                    bulks,
-                    refunds,
-                })
+                .prop_map(
+                    |(accounts, payments, phantoms, bulks, refunds, as_at, check_charges)| {
+                        Scenario {
+                            accounts,
+                            payments,
+                            phantoms,
+                            bulks,
+                            refunds,
+                            as_at,
+                            check_charges,
+                        }
+                    },
+                )
         })
+    }
+
+    /// As [`run`], on the scenario's as-at date and charge checking.
+    fn run_as(b: &Builder, s: &Scenario) -> Reconciliation {
+        reconcile(
+            &b.data,
+            Settings {
+                as_at: s.as_at.map(date_of),
+                check_charges: s.check_charges,
+                ..Settings::default()
+            },
+        )
     }
 
     fn day(d: u32) -> String {
@@ -668,7 +703,7 @@ mod invariants {
         #[test]
         fn every_row_has_one_outcome_and_money_ties(s in scenario()) {
             let b = build(&s);
-            let r = run(&b);
+            let r = run_as(&b, &s);
             let data = &b.data;
 
             // Bank: each line's entries sum to the line; each share used once.
@@ -710,7 +745,7 @@ mod invariants {
             let b = build(&s);
             let on = |n: usize| {
                 let pool = rayon::ThreadPoolBuilder::new().num_threads(n).build().expect("pool");
-                let r = pool.install(|| run(&b));
+                let r = pool.install(|| run_as(&b, &s));
                 format!("{:?}{:?}{:?}", r.findings, r.assessments, r.totals)
             };
             prop_assert_eq!(on(1), on(4));
