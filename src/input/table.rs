@@ -116,8 +116,10 @@ struct SplitPoint {
     path: std::path::PathBuf,
     byte: u64,
     line: u64,
-    /// The file's encoding where its bytes are not UTF-8: every block is
-    /// decoded on its own, which a single-byte encoding allows.
+    /// How each block is decoded on its own, where the whole file's bytes
+    /// are not passed through: a single-byte encoding, or UTF-8 after a
+    /// byte-order mark (invalid bytes replaced). Blocks end after a line
+    /// end, so no character is cut.
     decode: Option<&'static encoding_rs::Encoding>,
     /// Records at the end to drop (a profile's trailer): the last block's.
     trailer_rows: usize,
@@ -629,18 +631,23 @@ impl Table {
         trailer_rows: usize,
     ) -> Option<SplitPoint> {
         let mut file = BufReader::new(File::open(path).ok()?);
-        // After a BOM the decoder transcodes (invalid bytes become U+FFFD),
-        // which raw blocks would not: such files are read in one piece.
-        if matches!(
-            file.fill_buf().ok()?,
-            [0xEF, 0xBB, 0xBF, ..] | [0xFE, 0xFF, ..] | [0xFF, 0xFE, ..]
-        ) {
-            return None;
-        }
+        // A UTF-8 byte-order mark (as Excel's "CSV UTF-8" writes) is dropped,
+        // and the decoder then reads UTF-8, invalid bytes becoming U+FFFD,
+        // unless the profile names an encoding; each block is decoded so
+        // too. UTF-16 is read in one piece.
+        let mut byte = 0;
+        let decode = match file.fill_buf().ok()? {
+            [0xEF, 0xBB, 0xBF, ..] => {
+                file.consume(3);
+                byte = 3;
+                decode.or(Some(encoding_rs::UTF_8))
+            }
+            [0xFE, 0xFF, ..] | [0xFF, 0xFE, ..] => return None,
+            _ => decode,
+        };
         // A line end is the byte `\n` in UTF-8 and Windows-1252 alike, so
         // the preamble's lines are found in the file as the decoder found
         // them.
-        let mut byte = 0;
         let mut line = Vec::new();
         for _ in 0..skip {
             line.clear();
@@ -652,6 +659,14 @@ impl Table {
         let at = self.source.reader.position();
         byte += match decode {
             None => at.byte(),
+            // Valid UTF-8 decodes to itself; a header that did not is read
+            // in one piece.
+            Some(encoding) if encoding == encoding_rs::UTF_8 => {
+                let mut header = Vec::new();
+                (&mut file).take(at.byte()).read_to_end(&mut header).ok()?;
+                std::str::from_utf8(&header).ok()?;
+                at.byte()
+            }
             Some(encoding) => {
                 // As many of the file's bytes as decode to the header's
                 // length: one each, and one character each.
