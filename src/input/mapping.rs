@@ -380,13 +380,9 @@ impl Mapping {
                 continue;
             }
             let start = made.len();
-            let cleaned = clean_money_into(&t, made).is_ok()
-                && super::parse::money(&made.as_bytes()[start..]).is_ok();
-            if cleaned {
-                values[i] = Value::Made(start, made.len());
-            } else {
-                made.truncate(start);
-                errors.push((*c, money_error(&t)));
+            match money_into(&t, made) {
+                Some(_) => values[i] = Value::Made(start, made.len()),
+                None => errors.push((*c, money_error(&t))),
             }
         }
         for ((f, c, re), (value, groups)) in self.extracts.iter().zip(groups.iter_mut()) {
@@ -486,9 +482,7 @@ impl Mapping {
                 return Ok(None);
             }
             let start = made.len();
-            let money = clean_money_into(&t, made)
-                .ok()
-                .and_then(|()| super::parse::money(&made.as_bytes()[start..]).ok());
+            let money = money_into(&t, made);
             made.truncate(start);
             money.map(Some).ok_or_else(|| (c, money_error(&t)))
         };
@@ -624,6 +618,19 @@ pub fn clean_money(text: &str) -> Result<String, String> {
     let mut out = String::new();
     clean_money_into(text, &mut out)?;
     Ok(out)
+}
+
+/// The money in a cell, cleaned (see [`clean_money`]) onto the end of
+/// `made` and read; on a failure `made` is left as it was.
+fn money_into(text: &str, made: &mut String) -> Option<rust_decimal::Decimal> {
+    let start = made.len();
+    let money = clean_money_into(text, made)
+        .ok()
+        .and_then(|()| super::parse::money(&made.as_bytes()[start..]).ok());
+    if money.is_none() {
+        made.truncate(start);
+    }
+    money
 }
 
 /// [`clean_money`], appending to `out` (left as it was on an error).

@@ -536,19 +536,19 @@ fn csv_reader(
         .from_reader(marked)
 }
 
-/// Drops the first `n` lines of a byte stream (a bank's preamble).
-fn skip_lines(
-    mut reader: Box<dyn BufRead + Send>,
-    n: usize,
-) -> std::io::Result<Box<dyn BufRead + Send>> {
+/// Drops the first `n` lines of a byte stream (a bank's preamble), and
+/// says how many bytes they were.
+fn skip_lines(reader: &mut impl BufRead, n: usize) -> std::io::Result<u64> {
     let mut line = Vec::new();
+    let mut bytes = 0;
     for _ in 0..n {
         line.clear();
-        if reader.read_until(b'\n', &mut line)? == 0 {
-            break;
+        match reader.read_until(b'\n', &mut line)? {
+            0 => break,
+            read => bytes += read as u64,
         }
     }
-    Ok(reader)
+    Ok(bytes)
 }
 
 impl Table {
@@ -589,16 +589,12 @@ impl Table {
                 Some(bar) => Box::new(bar.wrap_read(file)) as Box<dyn Read + Send>,
                 None => Box::new(file),
             });
-        let buffered: Box<dyn BufRead + Send> =
-            Box::new(BufReader::with_capacity(1 << 16, decoded));
+        let mut reader = BufReader::with_capacity(1 << 16, decoded);
         let skip = profile.map_or(0, |p| p.skip_rows);
-        let reader = match skip_lines(buffered, skip) {
-            Ok(r) => r,
-            Err(e) => {
-                errors.push(file_error(format!("cannot read {}: {e}", path.display())));
-                return None;
-            }
-        };
+        if let Err(e) = skip_lines(&mut reader, skip) {
+            errors.push(file_error(format!("cannot read {}: {e}", path.display())));
+            return None;
+        }
         let size = std::fs::metadata(path).ok().map(|m| m.len());
         Table::from_reader(
             Box::new(reader),
@@ -648,14 +644,7 @@ impl Table {
         // A line end is the byte `\n` in UTF-8 and Windows-1252 alike, so
         // the preamble's lines are found in the file as the decoder found
         // them.
-        let mut line = Vec::new();
-        for _ in 0..skip {
-            line.clear();
-            match file.read_until(b'\n', &mut line).ok()? {
-                0 => return None,
-                n => byte += n as u64,
-            }
-        }
+        byte += skip_lines(&mut file, skip).ok()?;
         let at = self.source.reader.position();
         byte += match decode {
             None => at.byte(),
@@ -742,6 +731,13 @@ impl Table {
             batch_len: (2 * rayon::current_num_threads()).max(4),
         };
         let mut whole_trailer = true;
+        let mut take_all = |parsed: &mut Vec<(T, Table, InputErrors)>| {
+            for (out, table, errors) in parsed.drain(..) {
+                // The last block's table holds back the trailer it dropped.
+                whole_trailer &= table.source.held.len() == table.source.trailer_rows;
+                take(out, &table, errors);
+            }
+        };
         // Each batch is parsed while the last one's results are taken (they
         // are copied into place, which would otherwise leave cores idle) and
         // the next is read.
@@ -763,20 +759,14 @@ impl Table {
                         .collect::<Vec<_>>()
                 },
                 || {
-                    for (out, table, errors) in parsed.drain(..) {
-                        whole_trailer &= table.source.held.len() == table.source.trailer_rows;
-                        take(out, &table, errors);
-                    }
+                    take_all(&mut parsed);
                     splitter.next_batch(watch)
                 },
             );
             parsed = results;
             batch = next?;
         }
-        for (out, table, errors) in parsed {
-            whole_trailer &= table.source.held.len() == table.source.trailer_rows;
-            take(out, &table, errors);
-        }
+        take_all(&mut parsed);
         Ok(whole_trailer)
     }
 

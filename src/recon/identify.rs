@@ -297,6 +297,25 @@ type Ids = SmallVec<[AccountId; 2]>;
 /// already under the key is the last one there: a common surname holds
 /// thousands, and looking through them all for each made building the index
 /// quadratic.
+/// Every account's refs, in account order, for near-miss suggestions.
+fn known_refs(keyed: &[AccountKeys]) -> Vec<KnownRef> {
+    let mut refs = Vec::with_capacity(2 * keyed.len());
+    for (i, k) in keyed.iter().enumerate() {
+        let account = i as AccountId;
+        refs.push(KnownRef {
+            account,
+            key: k.account_ref.clone(),
+            what: "account number",
+        });
+        refs.extend(k.payment_refs.iter().map(|key| KnownRef {
+            account,
+            key: key.clone(),
+            what: "payment reference",
+        }));
+    }
+    refs
+}
+
 /// `map` with each account's `keys` added, in account order.
 fn fill<'k>(
     keyed: &'k [AccountKeys],
@@ -414,23 +433,7 @@ impl RefIndex {
                             || fill(&keyed, HashMap::default(), |k| k.surname.as_slice()),
                         )
                     },
-                    || {
-                        let mut refs = Vec::with_capacity(2 * n);
-                        for (i, k) in keyed.iter().enumerate() {
-                            let account = i as AccountId;
-                            refs.push(KnownRef {
-                                account,
-                                key: k.account_ref.clone(),
-                                what: "account number",
-                            });
-                            refs.extend(k.payment_refs.iter().map(|key| KnownRef {
-                                account,
-                                key: key.clone(),
-                                what: "payment reference",
-                            }));
-                        }
-                        refs
-                    },
+                    || known_refs(&keyed),
                 )
             },
         );
