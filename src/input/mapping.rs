@@ -3,13 +3,13 @@
 //! code tables, rules, generated ids). Problems name the source column.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::fmt::Write;
 
 use chrono::format::{Item, Parsed, StrftimeItems};
 use csv::ByteRecord;
 use regex::Regex;
 
+use super::date_format::DateShape;
 use super::profile::FileProfile;
 use super::table::{Column, ColumnType};
 
@@ -38,7 +38,7 @@ pub(super) enum AmountRole {
 pub(super) struct Codes {
     pub(super) field: usize,
     pub(super) column: usize,
-    pub(super) map: HashMap<String, String>,
+    pub(super) map: rustc_hash::FxHashMap<String, String>,
     pub(super) default: Option<String>,
 }
 
@@ -69,6 +69,8 @@ pub struct Mapping {
     /// The formats parsed once: parsing a format string per date was a
     /// fifth of a profiled read.
     pub(super) date_items: Vec<Vec<Item<'static>>>,
+    /// Each format's quick reader, where it is plain enough for one.
+    date_shapes: Vec<Option<DateShape>>,
     /// Raw positions of the amount style's columns.
     pub(super) signed: Option<usize>,
     pub(super) negate: bool,
@@ -208,17 +210,19 @@ impl Mapping {
         if !missing.is_empty() {
             return Err(missing);
         }
+        let date_items: Vec<Vec<Item<'static>>> = fp
+            .date_formats
+            .iter()
+            .filter_map(|f| StrftimeItems::new(f).parse_to_owned().ok())
+            .collect();
         Ok(Mapping {
             file: file.to_string(),
             types: columns.iter().map(|c| c.ty).collect(),
             names: columns.iter().map(|c| c.name).collect(),
             sources,
             date_formats: fp.date_formats.clone(),
-            date_items: fp
-                .date_formats
-                .iter()
-                .filter_map(|f| StrftimeItems::new(f).parse_to_owned().ok())
-                .collect(),
+            date_shapes: date_items.iter().map(|i| DateShape::of(i)).collect(),
+            date_items,
             signed,
             negate: amount.negate,
             money_in,
@@ -339,7 +343,7 @@ impl Mapping {
         let mut errors: Vec<FieldError> = Vec::new();
         // Worked out once, for a ledger's debit and credit alike.
         let mut signed = None;
-        let mut values: Vec<Value<'a>> = Vec::with_capacity(self.sources.len());
+        let mut values: smallvec::SmallVec<[Value<'a>; 16]> = smallvec::SmallVec::new();
         for (i, source) in self.sources.iter().enumerate() {
             let v = match source {
                 Source::Column(c) => match text(*c) {
@@ -450,7 +454,10 @@ impl Mapping {
     }
 
     fn date(&self, v: &str) -> Result<chrono::NaiveDate, String> {
-        for items in &self.date_items {
+        for (items, shape) in self.date_items.iter().zip(&self.date_shapes) {
+            if let Some(d) = shape.as_ref().and_then(|s| s.read(v)) {
+                return Ok(d);
+            }
             let mut parsed = Parsed::new();
             if let Ok(d) = chrono::format::parse(&mut parsed, v, items.iter())
                 .and_then(|()| parsed.to_naive_date())

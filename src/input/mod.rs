@@ -2,6 +2,7 @@
 //! checking every row and cross-reference on the way. All problems are
 //! collected and returned together, each located by file:line:column.
 
+mod date_format;
 pub mod error;
 pub mod export;
 pub mod guess;
