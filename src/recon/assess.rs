@@ -15,7 +15,7 @@ use super::finding::{Finding, FindingKind};
 use super::law::{statutory_threshold, Statutory};
 use super::matching::Matching;
 use super::model::{vocabulary, Account, AccountId, AccountPostings, Benefit, Dataset, RentPeriod};
-use super::money::{plain, pounds, to_pennies};
+use super::money::{from_pence, plain, pounds, to_pennies};
 
 vocabulary!(
     /// An account's standing against the trigger. Ordered as the contract's
@@ -142,13 +142,13 @@ pub const RECENT_RETURN_DAYS: i64 = 14;
 /// Posted balance: the account's opening balance plus every posting up to
 /// the as-at date (`own`: its postings).
 pub fn posted_balance(data: &Dataset, id: AccountId, own: &[u32], as_at: NaiveDate) -> Decimal {
-    data.account(id).opening_balance
-        + own
-            .iter()
-            .map(|&p| &data.postings[p as usize])
-            .filter(|p| p.date <= as_at)
-            .map(|p| p.amount())
-            .sum::<Decimal>()
+    let pence: i128 = own
+        .iter()
+        .map(|&p| &data.postings[p as usize])
+        .filter(|p| p.date <= as_at)
+        .map(|p| i128::from(p.amount.pence()))
+        .sum();
+    data.account(id).opening_balance + from_pence(pence)
 }
 
 /// Corrections per account from the findings, and the finding kinds that
@@ -191,14 +191,16 @@ fn late_periods(
         .filter(|q| q.is_charge_by(as_at))
         .map(|q| q.date)
         .collect();
-    let mut balance = data.account(id).opening_balance;
+    let opening = data.account(id).opening_balance;
+    let mut posted: i128 = 0;
     let mut next = 0;
     // Arrears net of benefit not yet due, at the end of the day `on`.
     let mut real_arrears_on = |on: NaiveDate| {
         while next < postings.len() && data.postings[postings[next] as usize].date <= on {
-            balance += data.postings[postings[next] as usize].amount();
+            posted += i128::from(data.postings[postings[next] as usize].amount.pence());
             next += 1;
         }
+        let balance = opening + from_pence(posted);
         balance
             - benefit::outlook(data, id, runs, on, on, balance)
                 .map_or(Decimal::ZERO, |o| o.technical)

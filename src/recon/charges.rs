@@ -182,9 +182,11 @@ fn check_account(
     // Due dates ascend, so those within `tol` days of a date are one run:
     // found by bisection, not by a scan of the year per charge.
     let near = |due: &[(NaiveDate, bool)], on: NaiveDate| {
-        let on = day(on);
-        let lo = due.partition_point(|(d, _)| day(*d) < on - tol);
-        let hi = due.partition_point(|(d, _)| day(*d) <= on + tol);
+        let days = Days::new(tol.unsigned_abs());
+        let first = on.checked_sub_days(days).unwrap_or(NaiveDate::MIN);
+        let last = on.checked_add_days(days).unwrap_or(NaiveDate::MAX);
+        let lo = due.partition_point(|(d, _)| *d < first);
+        let hi = due.partition_point(|(d, _)| *d <= last);
         lo..hi
     };
     let nearest_free = |due: &[(NaiveDate, bool)], on: NaiveDate| {
@@ -202,7 +204,9 @@ fn check_account(
     for &p in charges {
         let posting = &data.postings[p];
         let amount = posting.amount();
-        let whole_periods = (amount / rent).normalize();
+        // Worked out only for a charge that is not the rent: a division per
+        // charge was a third of checking charges.
+        let whole_periods = || (amount / rent).normalize();
         let kind = if usual(amount) {
             match nearest_free(&due, posting.date) {
                 Some(i) => {
@@ -213,9 +217,11 @@ fn check_account(
                 // Outside any due date we know of (before the ledger starts, say).
                 None => Charge::Regular,
             }
-        } else if whole_periods.fract().is_zero() && whole_periods > Decimal::ONE {
+        } else if let Some(k) = Some(whole_periods())
+            .filter(|w| w.fract().is_zero() && *w > Decimal::ONE)
+            .and_then(|w| w.to_string().parse::<usize>().ok())
+        {
             // A lump: the most recent uncovered due dates up to this charge.
-            let k = whole_periods.to_string().parse::<usize>().unwrap_or(0);
             let covered: Vec<usize> = (0..near(&due, posting.date).end)
                 .filter(|&i| !due[i].1)
                 .rev()
@@ -252,7 +258,7 @@ fn check_account(
                     data.txn_id(posting),
                     posting.date,
                     pounds(amount),
-                    whole_periods,
+                    whole_periods(),
                     pounds(rent)
                 )
             }

@@ -145,8 +145,9 @@ fn concat(toks: &[Text]) -> Text {
     toks.iter().map(Text::as_str).collect()
 }
 
-/// The keys a payer's reference might stand for, most literal first.
-fn candidate_keys(reference: &str) -> Vec<Text> {
+/// The keys a payer's reference might stand for, most literal first. Most
+/// have one, held without an allocation (a key a bank line).
+fn candidate_keys(reference: &str) -> Keys {
     // Most references are one token (`RA004471`, a mandate ref) with no
     // prefix word glued on: their only key is themselves, so skip the
     // tokens, runs and strips that would all give the same key.
@@ -158,14 +159,14 @@ fn candidate_keys(reference: &str) -> Vec<Text> {
             .any(|w| key.len() > w.len() && key.starts_with(w))
         {
             return if key.len() >= 2 {
-                vec![key]
+                smallvec::smallvec![key]
             } else {
-                Vec::new()
+                Keys::new()
             };
         }
     }
     let toks = tokens(reference);
-    let mut keys: Vec<Text> = Vec::new();
+    let mut keys = Keys::new();
     let mut push = |k: Text| {
         if k.len() >= 2 && !keys.contains(&k) {
             keys.push(k);
@@ -292,6 +293,9 @@ fn fuzzy_keys(reference: &str) -> impl Iterator<Item = Text> {
 
 /// The accounts one key stands for: almost always one, held inline.
 type Ids = SmallVec<[AccountId; 2]>;
+
+/// A reference's candidate keys (see [`candidate_keys`]).
+type Keys = SmallVec<[Text; 1]>;
 
 /// Adds `id` under `key`. Accounts are added in id order, so an account
 /// already under the key is the last one there: a common surname holds
@@ -465,7 +469,7 @@ impl RefIndex {
             (&self.by_account_ref, Basis::AccountRef),
             (&self.by_payment_ref, Basis::PaymentRef),
         ] {
-            let mut found: Vec<AccountId> = Vec::new();
+            let mut found = Ids::new();
             for key in &keys {
                 for &id in map.get(key).into_iter().flatten() {
                     if !found.contains(&id) {

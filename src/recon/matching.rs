@@ -405,6 +405,15 @@ fn build_receipts(
     // A batch a line may carry: its key and its shares.
     type Batch<'b> = (&'b Text, &'b Vec<usize>);
     let is_receipt = |line: &BankLine| line.amount() > Decimal::ZERO && line.date <= opts.as_at;
+    // Most lines carry no batch: the hashes of their keys' normal forms,
+    // taken without making them, rule them out.
+    let batch_hashes: rustc_hash::FxHashSet<u64> =
+        batches.keys().map(|k| identify::normal_hash(k)).collect();
+    let batch = |key: &str| {
+        (batch_hashes.contains(&identify::normal_hash(key)))
+            .then(|| batches.get_key_value(&identify::normalise(key)))
+            .flatten()
+    };
     let hits: Vec<(usize, [Option<Batch>; 2])> = if batches.is_empty() {
         Vec::new()
     } else {
@@ -413,8 +422,7 @@ fn build_receipts(
             .enumerate()
             .filter(|(_, line)| is_receipt(line))
             .filter_map(|(i, line)| {
-                let found = [data.bank_id(line), data.reference(line)]
-                    .map(|key| batches.get_key_value(&identify::normalise(key)));
+                let found = [data.bank_id(line), data.reference(line)].map(batch);
                 found.iter().any(Option::is_some).then_some((i, found))
             })
             .collect()

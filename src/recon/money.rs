@@ -8,6 +8,18 @@ pub fn to_pennies(d: Decimal) -> Decimal {
     d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
 }
 
+/// A sum of pence as money. Sums over rows are taken in pence (an integer
+/// add, where adding `Decimal`s costs ten times as much and rows are summed
+/// by the ten million); any sum of rows fits, as a row's pence are under
+/// 2^61 and a file holds under 2^32 rows, and `Decimal` holds 96 bits.
+pub fn from_pence(pence: i128) -> Decimal {
+    Decimal::try_from_i128_with_scale(pence, 2).unwrap_or(if pence < 0 {
+        Decimal::MIN
+    } else {
+        Decimal::MAX
+    })
+}
+
 /// `-412.50`: the machine form used in CSV and JSON.
 pub fn plain(d: Decimal) -> String {
     let mut r = to_pennies(d);
@@ -43,6 +55,17 @@ mod tests {
 
     fn d(s: &str) -> Decimal {
         Decimal::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn pence_read_as_pounds() {
+        assert_eq!(from_pence(-41250), d("-412.50"));
+        assert_eq!(from_pence(0), Decimal::ZERO);
+        let most = i128::from(i64::MAX) << 32;
+        assert_eq!(
+            from_pence(most).to_string(),
+            format!("{}.{:02}", most / 100, most % 100)
+        );
     }
 
     #[test]

@@ -7,6 +7,7 @@ use rust_decimal::Decimal;
 use super::finding::{Finding, FindingKind, Outcome, Severity};
 use super::matching::Matching;
 use super::model::{Dataset, FileReading};
+use super::money::from_pence;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OutcomeTotal {
@@ -70,21 +71,25 @@ impl Totals {
     }
 }
 
-/// Rows and money per outcome, in the contract's order of outcomes; summed
-/// in parallel (sums of pennies are exact in any order).
-fn tally(items: impl ParallelIterator<Item = (Outcome, Decimal)>) -> Vec<OutcomeTotal> {
+/// Rows and money per outcome, in the contract's order of outcomes: the
+/// pence of `items` summed in parallel (exact in any order), then the
+/// money of `more`.
+fn tally(
+    items: impl ParallelIterator<Item = (Outcome, i64)>,
+    more: impl Iterator<Item = (Outcome, Decimal)>,
+) -> Vec<OutcomeTotal> {
     let n = Outcome::ALL.len();
     let sums = items
         .fold(
-            || vec![(0usize, Decimal::ZERO); n],
-            |mut by, (o, amount)| {
+            || vec![(0usize, 0i128); n],
+            |mut by, (o, pence)| {
                 by[o as usize].0 += 1;
-                by[o as usize].1 += amount;
+                by[o as usize].1 += i128::from(pence);
                 by
             },
         )
         .reduce(
-            || vec![(0usize, Decimal::ZERO); n],
+            || vec![(0usize, 0i128); n],
             |mut a, b| {
                 for (x, y) in a.iter_mut().zip(b) {
                     x.0 += y.0;
@@ -93,9 +98,16 @@ fn tally(items: impl ParallelIterator<Item = (Outcome, Decimal)>) -> Vec<Outcome
                 a
             },
         );
+    let mut by: Vec<(usize, Decimal)> = (sums.into_iter())
+        .map(|(rows, pence)| (rows, from_pence(pence)))
+        .collect();
+    for (o, amount) in more {
+        by[o as usize].0 += 1;
+        by[o as usize].1 += amount;
+    }
     Outcome::ALL
         .iter()
-        .zip(sums)
+        .zip(by)
         .filter(|(_, (rows, _))| *rows > 0)
         .map(|(&outcome, (rows, amount))| OutcomeTotal {
             outcome,
@@ -105,8 +117,24 @@ fn tally(items: impl ParallelIterator<Item = (Outcome, Decimal)>) -> Vec<Outcome
         .collect()
 }
 
-/// Rows and money on one side (in or credit; out or debit) and the other.
-type Side = (usize, Decimal, usize, Decimal);
+/// Rows and pence on one side (in or credit; out or debit) and the other.
+type Side = (usize, i128, usize, i128);
+
+/// Rows and pence of `amounts` above zero, and of those at or below it
+/// (negated).
+fn sides(amounts: impl ParallelIterator<Item = i64>) -> (usize, Decimal, usize, Decimal) {
+    let sum = |a: Side, b: Side| (a.0 + b.0, a.1 + b.1, a.2 + b.2, a.3 + b.3);
+    let (up, up_pence, down, down_pence) = amounts
+        .map(|pence| {
+            if pence > 0 {
+                (1, i128::from(pence), 0, 0)
+            } else {
+                (0, 0, 1, -i128::from(pence))
+            }
+        })
+        .reduce(|| (0, 0, 0, 0), sum);
+    (up, from_pence(up_pence), down, from_pence(down_pence))
+}
 
 pub fn compute(data: &Dataset, matching: &Matching, findings: &[Finding]) -> Totals {
     let mut t = Totals {
@@ -118,36 +146,16 @@ pub fn compute(data: &Dataset, matching: &Matching, findings: &[Finding]) -> Tot
         schedule_amount: data.shares.iter().map(|s| s.amount()).sum(),
         ..Totals::default()
     };
-    // Sums of pennies are exact in any order, so they are taken in parallel.
-    let sum = |a: Side, b: Side| (a.0 + b.0, a.1 + b.1, a.2 + b.2, a.3 + b.3);
-    let zero = || (0, Decimal::ZERO, 0, Decimal::ZERO);
+    // Postings are signed as debits: a credit is one below zero, and one of
+    // nothing counts as a debit.
     (
         t.ledger_credit_rows,
         t.ledger_credits,
         t.ledger_debit_rows,
         t.ledger_debits,
-    ) = data
-        .postings
-        .par_iter()
-        .map(|p| {
-            if p.is_credit() {
-                (1, p.credit(), 0, Decimal::ZERO)
-            } else {
-                (0, Decimal::ZERO, 1, p.amount())
-            }
-        })
-        .reduce(zero, sum);
-    (t.bank_in_rows, t.money_in, t.bank_out_rows, t.money_out) = data
-        .bank
-        .par_iter()
-        .map(|b| {
-            if b.amount() > Decimal::ZERO {
-                (1, b.amount(), 0, Decimal::ZERO)
-            } else {
-                (0, Decimal::ZERO, 1, -b.amount())
-            }
-        })
-        .reduce(zero, sum);
+    ) = sides(data.postings.par_iter().map(|p| -p.amount.pence()));
+    (t.bank_in_rows, t.money_in, t.bank_out_rows, t.money_out) =
+        sides(data.bank.par_iter().map(|b| b.amount.pence()));
     // Receipts are in bank-line order, so a line's shares are together.
     let mut bulk: Vec<u32> = matching
         .receipts
@@ -157,13 +165,17 @@ pub fn compute(data: &Dataset, matching: &Matching, findings: &[Finding]) -> Tot
         .collect();
     bulk.dedup();
     t.bulk_lines = bulk.len();
-    t.bank_outcomes = tally(matching.bank_entries().map(|e| (e.outcome, e.amount)));
+    t.bank_outcomes = tally(
+        (matching.receipts.par_iter())
+            .zip(&matching.receipt_outcomes)
+            .map(|(r, &outcome)| (outcome, r.amount.pence())),
+        matching.other_entries.iter().map(|e| (e.outcome, e.amount)),
+    );
     t.credit_outcomes = tally(
-        matching
-            .credit_outcomes
-            .par_iter()
+        (matching.credit_outcomes.par_iter())
             .zip(&data.postings)
-            .filter_map(|(o, p)| o.map(|o| (o, p.credit()))),
+            .filter_map(|(o, p)| o.map(|o| (o, p.credit_pence()))),
+        std::iter::empty(),
     );
     for &kind in FindingKind::ALL {
         let of_kind: Vec<&Finding> = findings.iter().filter(|f| f.kind == kind).collect();
