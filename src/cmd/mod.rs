@@ -14,6 +14,7 @@ use std::path::Path;
 use anyhow::{Context, Result};
 
 use crate::cli::{Cli, Command, InputFiles, RuleArgs};
+use crate::input::digest::FileDigest;
 use crate::input::{self, InputPaths, Mode, Profile, Reject};
 use crate::output;
 use crate::recon::model::SourceFile;
@@ -125,37 +126,24 @@ pub fn write_rejects(files: &InputFiles, output: Option<&Path>, rejects: &[Rejec
 
 /// Each input file's name, size and SHA-256, so a report can be tied to the
 /// data it came from.
-pub fn fingerprint(paths: &InputPaths, data: &Dataset) -> Result<Vec<InputFile>> {
-    use sha2::{Digest, Sha256};
-    use std::io::Read;
+pub fn fingerprint(
+    paths: &InputPaths,
+    data: &Dataset,
+    digests: &[Option<FileDigest>; 4],
+) -> Result<Vec<InputFile>> {
     SourceFile::ALL
         .iter()
         .filter_map(|&f| paths.path(f).map(|p| (f, p)))
         .map(|(f, path)| {
-            let mut file = std::fs::File::open(path)
-                .with_context(|| format!("cannot read {}", path.display()))?;
-            let mut hasher = Sha256::new();
-            let mut buf = vec![0u8; 1 << 16];
-            let mut bytes = 0u64;
-            loop {
-                let n = file
-                    .read(&mut buf)
-                    .with_context(|| format!("cannot read {}", path.display()))?;
-                if n == 0 {
-                    break;
-                }
-                bytes += n as u64;
-                hasher.update(&buf[..n]);
-            }
-            let sha256 = hasher
-                .finalize()
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect();
+            let digest = match &digests[f.index()] {
+                Some(read) => read.clone(),
+                None => input::digest::of_file(path)
+                    .with_context(|| format!("cannot read {}", path.display()))?,
+            };
             Ok(InputFile {
                 file: data.sources.name(f).to_string(),
-                bytes,
-                sha256,
+                bytes: digest.bytes,
+                sha256: digest.sha256,
             })
         })
         .collect()
@@ -197,12 +185,18 @@ pub fn load_and_reconcile(
     if let Some(bar) = &bar {
         bar.set_message("reconciling");
     }
-    // Hashing the inputs is I/O and one core's work: with more than one
-    // thread it is done on a thread of its own beside the reconciliation, so
-    // that it fills the cores the reconciliation's serial steps leave idle
-    // rather than holding one of the pool's workers throughout. With one
-    // thread, one thread does everything.
-    let hash = || timed("fingerprint", || fingerprint(&paths, &loaded.data));
+    // Files read in blocks were hashed as they were read; the rest (small
+    // files, or every file on one thread) are hashed here. That is I/O and
+    // one core's work: with more than one thread it is done on a thread of
+    // its own beside the reconciliation, so that it fills the cores the
+    // reconciliation's serial steps leave idle rather than holding one of
+    // the pool's workers throughout. With one thread, one thread does
+    // everything.
+    let hash = || {
+        timed("fingerprint", || {
+            fingerprint(&paths, &loaded.data, &loaded.digests)
+        })
+    };
     let reconcile = || timed("reconcile", || recon::reconcile(&loaded.data, settings));
     let (recon, inputs) = if rayon::current_num_threads() > 1 {
         std::thread::scope(|s| {

@@ -3,6 +3,7 @@
 //! collected and returned together, each located by file:line:column.
 
 mod date_format;
+pub mod digest;
 pub mod error;
 pub mod export;
 pub mod guess;
@@ -99,6 +100,8 @@ pub struct Loaded {
     pub rejects: Vec<Reject>,
     /// Columns each file has that nothing reads, for `validate`.
     pub unknown_columns: Vec<(String, Vec<String>)>,
+    /// The digests of the files read in blocks, in `SourceFile` order.
+    pub digests: [Option<digest::FileDigest>; 4],
 }
 
 /// Reads and checks every file, through `profile` where one is given. Strict:
@@ -137,8 +140,10 @@ pub fn load_watched(
     };
 
     let mut unknown_columns = Vec::new();
+    let mut digests: [Option<digest::FileDigest>; 4] = Default::default();
     let mut note = |file: SourceFile, t: &Table, data: &mut Dataset| {
         data.reading[file.index()].rows_read = t.rows_read;
+        digests[file.index()] = t.digest.clone();
         if !t.unknown_columns.is_empty() {
             unknown_columns.push((t.name.clone(), t.unknown_columns.clone()));
         }
@@ -218,6 +223,7 @@ pub fn load_watched(
             data,
             rejects: Vec::new(),
             unknown_columns,
+            digests,
         });
     }
     if mode == Mode::Strict || !errors.only_rows() {
@@ -239,6 +245,7 @@ pub fn load_watched(
         data,
         rejects,
         unknown_columns,
+        digests,
     })
 }
 

@@ -13,6 +13,7 @@ use chrono::NaiveDate;
 use csv::ByteRecord;
 use rust_decimal::Decimal;
 
+use super::digest::{FileDigest, Hashing};
 use super::error::{InputError, InputErrors};
 use super::mapping::{Mapping, Scratch};
 use super::parse;
@@ -107,6 +108,9 @@ pub struct Table {
     size: Option<u64>,
     /// Where the records start, if the file can be read in blocks.
     split: Option<SplitPoint>,
+    /// The file's digest, once it has been read in blocks (which hash the
+    /// bytes as they read them).
+    pub digest: Option<FileDigest>,
 }
 
 /// The first record after the header: the file's byte offset and line,
@@ -163,6 +167,7 @@ impl BlockShape {
             rows_read: 0,
             size: Some(len),
             split: None,
+            digest: None,
         }
     }
 }
@@ -177,7 +182,7 @@ struct Block {
 
 /// Cuts a file's records into blocks that end where a record ends.
 struct BlockSplitter {
-    file: File,
+    file: Hashing<File>,
     delimiter: u8,
     /// What the last block read past its last record's end.
     carry: Vec<u8>,
@@ -705,22 +710,23 @@ impl Table {
     /// fewer records than the trailer to drop (what was taken must then be
     /// dropped too). `self` is left unread, for reading again in one piece.
     pub fn read_blocks<T: Send>(
-        &self,
+        &mut self,
         watch: Option<&indicatif::ProgressBar>,
         parse: impl Fn(&mut Table, &mut InputErrors) -> T + Sync,
         mut take: impl FnMut(T, &Table, InputErrors) + Send,
     ) -> std::io::Result<bool> {
         use rayon::prelude::*;
-        use std::io::{Seek, SeekFrom};
-        let Some(split) = &self.split else {
+        let Some(split) = self.split.clone() else {
             return Ok(false);
         };
         if rayon::current_num_threads() < 2 {
             return Ok(false);
         }
         let shape = self.shape();
-        let mut file = File::open(&split.path)?;
-        file.seek(SeekFrom::Start(split.byte))?;
+        // Hashed from its first byte as it is read: the header and any
+        // preamble first.
+        let mut file = Hashing::new(File::open(&split.path)?);
+        std::io::copy(&mut (&mut file).take(split.byte), &mut std::io::sink())?;
         let mut splitter = BlockSplitter {
             file,
             delimiter: self.source.delimiter,
@@ -767,6 +773,9 @@ impl Table {
             batch = next?;
         }
         take_all(&mut parsed);
+        let digest = splitter.file.finish();
+        // Short where the file shrank as it was read.
+        self.digest = (Some(digest.bytes) == self.size).then_some(digest);
         Ok(whole_trailer)
     }
 
@@ -934,6 +943,7 @@ impl Table {
             rows_read: 0,
             size: None,
             split: None,
+            digest: None,
         })
     }
 

@@ -9,6 +9,7 @@ use rustc_hash::FxHashMap as HashMap;
 use chrono::NaiveDate;
 use rayon::prelude::*;
 use rust_decimal::Decimal;
+use smallvec::SmallVec;
 
 use super::finding::{Finding, FindingKind, Outcome, Severity};
 use super::identify::{self, Basis, Identity, NearIndex, RefIndex};
@@ -123,7 +124,9 @@ pub struct Matching {
 
 /// What one receipt came to: its outcome, the outcome of each posting tied
 /// to it, and its findings.
-type Decision = (Outcome, Vec<(usize, Outcome)>, Vec<Finding>);
+/// A receipt's outcome, its postings' (nearly always one, held inline: a
+/// decision a receipt) and its findings.
+type Decision = (Outcome, SmallVec<[(usize, Outcome); 1]>, Vec<Finding>);
 
 impl Matching {
     /// Every slice of every bank line and what became of it: each receipt's,
@@ -1326,13 +1329,10 @@ impl State<'_> {
     fn decide_receipt(&self, index: &RefIndex, near: &NearIndex, r: usize) -> Decision {
         let receipt = &self.receipts[r];
         let line = &self.data.bank[receipt.bank as usize];
-        let mut evidence = vec![self.data.bank_row(receipt.bank as usize)];
-        if let Some(s) = receipt.share() {
-            evidence.push(self.data.shares[s as usize].row);
-        }
         let finding =
             |kind: FindingKind, account, posted_to, postings: Vec<usize>, amount, detail| {
-                let mut evidence = evidence.clone();
+                let mut evidence = vec![self.data.bank_row(receipt.bank as usize)];
+                evidence.extend(receipt.share().map(|s| self.data.shares[s as usize].row));
                 evidence.extend(postings.iter().map(|&p| self.data.posting_row(p)));
                 Finding {
                     kind,
@@ -1349,7 +1349,7 @@ impl State<'_> {
             };
         let money = self.describe_receipt(receipt);
 
-        let mut postings: Vec<usize> = self.linked.of(r).collect();
+        let mut postings: SmallVec<[usize; 2]> = self.linked.of(r).collect();
         postings.sort_unstable();
         if postings.is_empty() {
             return match receipt.identity {
@@ -1381,7 +1381,7 @@ impl State<'_> {
                     if waiting <= self.opts.posting_days {
                         f.severity = Severity::Low;
                     }
-                    (Outcome::UnpostedReceipt, vec![], vec![f])
+                    (Outcome::UnpostedReceipt, SmallVec::new(), vec![f])
                 }
                 identity => {
                     // The near-miss index was built for these receipts only.
@@ -1449,18 +1449,19 @@ impl State<'_> {
                         detail,
                     );
                     f.suggestions = suggestions;
-                    (Outcome::UnidentifiedReceipt, vec![], vec![f])
+                    (Outcome::UnidentifiedReceipt, SmallVec::new(), vec![f])
                 }
             };
         }
 
-        let mut outcomes = Vec::new();
+        let mut outcomes = SmallVec::new();
         let mut found = Vec::new();
-        let total: Decimal = postings
-            .iter()
-            .map(|&p| self.data.postings[p].credit())
-            .sum();
-        if postings.len() > 1 && total == receipt.amount() {
+        let total = || -> i128 {
+            (postings.iter())
+                .map(|&p| i128::from(self.data.postings[p].credit_pence()))
+                .sum()
+        };
+        if postings.len() > 1 && total() == i128::from(receipt.amount.pence()) {
             // One receipt legitimately split across postings.
             for &p in &postings {
                 outcomes.push((p, Outcome::Matched));
