@@ -69,7 +69,7 @@ pub fn notes(data: &Dataset) -> Vec<String> {
             notes.push(format!(
                 "{}: {} is dated {}, before {}'s tenancy began ({})",
                 data.sources.cite(data.posting_row(i)),
-                data.txn_id(p),
+                data.txn_id(i),
                 p.date,
                 account.account_ref,
                 account.opening_date

@@ -203,6 +203,7 @@ pub fn load_watched(
     errors.absorb(bank_errors);
     errors.absorb(schedule_errors);
     if let Some((t, (rows, text, lines))) = ledger {
+        data.txn_ids_from_lines = t.id_from_line(0);
         data.postings = rows;
         data.ledger_text = text;
         data.ledger_lines = lines;
@@ -622,6 +623,9 @@ fn read_ledger(
         });
         return (out, text, lines);
     }
+    // Ids a profile makes from lines are not held (see
+    // [`Dataset::txn_ids_from_lines`]).
+    let id_held = !t.id_from_line(0);
     let mut rec = ByteRecord::new();
     while let Some(line) = t.next(&mut rec, errors) {
         t.size_rows(&mut out, &mut text, &rec);
@@ -711,7 +715,7 @@ fn read_ledger(
             description,
         ) {
             out.push(Posting {
-                texts: text.push_row(&[txn_id, bank_ref, description]),
+                texts: text.push_row(&[if id_held { txn_id } else { "" }, bank_ref, description]),
                 account,
                 date,
                 kind,

@@ -8,7 +8,7 @@ use std::path::Path;
 use proptest::prelude::*;
 
 use super::{load_with, InputPaths, Loaded, Mode};
-use crate::recon::model::SourceFile;
+use crate::recon::model::{Posting, SourceFile};
 
 const ACCOUNTS: &str = "account_ref,tenant_name,tenancy_type,rent_period,rent,opening_date\nA1,Ann Lee,assured,weekly,100.00,2026-01-05\n";
 const LEDGER: &str = "txn_id,account_ref,date,kind,debit,credit\nT1,A1,2026-01-05,charge,100.00,\n";
@@ -434,4 +434,30 @@ proptest! {
             read_export_on(4, &statement, skip, trailer, mode)
         );
     }
+}
+
+/// A ledger with no id of its own: each posting's id is its `file:line`,
+/// made when asked for rather than held.
+#[test]
+fn ids_made_from_lines_are_not_held_but_read_back_from_the_line() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let profile = ["westshire-bank.toml", "westshire-housing.toml"]
+        .iter()
+        .map(|f| super::Profile::load(&root.join("fixtures/profiles").join(f)).expect("profile"))
+        .reduce(|a, b| a.overlaid_with(b))
+        .expect("two profiles");
+    let dir = root.join("fixtures/sample-messy");
+    let paths = InputPaths::in_dir(&dir, Some(&profile));
+    let loaded = load_with(&paths, Some(&profile), Mode::Strict).expect("reads");
+    let data = &loaded.data;
+    assert!(data.txn_ids_from_lines);
+    assert!(!data.postings.is_empty());
+    assert!(data.postings.iter().all(|p| !p.texts.has(Posting::TXN_ID)));
+    // The header is line 1 (after a byte-order mark).
+    assert_eq!(data.txn_id(0), "tenancy-export.csv:2");
+    let last = data.postings.len() - 1;
+    assert_eq!(
+        data.txn_id(last),
+        format!("tenancy-export.csv:{}", data.ledger_lines.line(last))
+    );
 }

@@ -255,7 +255,7 @@ fn check_account(
                     "{} on {} charges {} at once ({} x the rent {}), covering {covers}: a back-charge may be \
                      legitimate, but check it was explained to the tenant, and do not treat arrears it \
                      creates as the tenant's fault.",
-                    data.txn_id(posting),
+                    data.txn_id(p),
                     posting.date,
                     pounds(amount),
                     whole_periods(),
@@ -265,14 +265,14 @@ fn check_account(
             Charge::Double(on) => format!(
                 "{} charges {} on {on}, a second charge for a {} period already charged: reverse it unless \
                  it is a different charge.",
-                data.txn_id(posting),
+                data.txn_id(p),
                 pounds(amount),
                 account.rent_period
             ),
             Charge::Odd => format!(
                 "{} on {} charges {}, which is not the rent of {}: check what it is for (a service charge, \
                  a rent change not on the account record) and that the tenant was told.",
-                data.txn_id(posting),
+                data.txn_id(p),
                 posting.date,
                 pounds(amount),
                 pounds(rent)

@@ -448,7 +448,7 @@ fn statement(book: &Book<'_>, id: AccountId, from: NaiveDate) -> Vec<StatementLi
             PostingKind::Reversal => "reversal",
             PostingKind::Writeoff => "write-off",
         };
-        let mut description = format!("{} {kind}", data.txn_id(p));
+        let mut description = format!("{} {kind}", data.txn_id(i));
         if !data.description(p).is_empty() {
             description.push_str(&format!(": {}", data.description(p)));
         }

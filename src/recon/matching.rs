@@ -1489,13 +1489,13 @@ impl State<'_> {
                 dup.credit(),
                 format!(
                     "{money} was posted more than once: {} on {} to {} and again as {} on {} to {}: reverse {}.",
-                    self.data.txn_id(first),
+                    self.data.txn_id(primary),
                     first.date,
                     self.data.account(first.account).account_ref,
-                    self.data.txn_id(dup),
+                    self.data.txn_id(p),
                     dup.date,
                     self.data.account(dup.account).account_ref,
-                    self.data.txn_id(dup)
+                    self.data.txn_id(p)
                 ),
             ));
         }
@@ -1524,7 +1524,7 @@ impl State<'_> {
                         "{money} belongs to {acc} ({}) but was posted to {posted_acc} as {} on {}: \
                          reverse it from {posted_acc} and post it to {acc}.",
                         basis.describe(),
-                        self.data.txn_id(posting),
+                        self.data.txn_id(primary),
                         posting.date
                     ),
                 ));
@@ -1538,7 +1538,7 @@ impl State<'_> {
                         format!(
                             "{} on {} credited {posted_acc} with {} for {money}: the reversal from {posted_acc} \
                              must be {}, not the receipt's amount.",
-                            self.data.txn_id(posting),
+                            self.data.txn_id(primary),
                             posting.date,
                             pounds(credit),
                             pounds(credit)
@@ -1558,7 +1558,7 @@ impl State<'_> {
                     format!(
                         "{} on {} credited {posted_acc} with {}, but the receipt was {money}: \
                          correct the posting by {} (the tenant owes {} {}).",
-                        self.data.txn_id(posting),
+                        self.data.txn_id(primary),
                         posting.date,
                         pounds(credit),
                         pounds(diff.abs()),
@@ -1579,7 +1579,7 @@ impl State<'_> {
                         "{money} was posted to {posted_acc} as {} on {}, {days} days after it arrived \
                          (allowed: {}): the account looked {} worse in between; check no arrears \
                          action was taken on it then.",
-                        self.data.txn_id(posting),
+                        self.data.txn_id(primary),
                         posting.date,
                         self.opts.posting_days,
                         pounds(receipt.amount())
@@ -1676,11 +1676,11 @@ impl State<'_> {
                         format!(
                             "{} was posted to {acc} twice: {} on {} and {} on {}, for one receipt: reverse {}.",
                             self.describe_receipt(receipt),
-                            self.data.txn_id(&self.data.postings[first]),
+                            self.data.txn_id(first),
                             self.data.postings[first].date,
-                            self.data.txn_id(posting),
+                            self.data.txn_id(p),
                             posting.date,
-                            self.data.txn_id(posting)
+                            self.data.txn_id(p)
                         ),
                     )
                 }
@@ -1707,7 +1707,7 @@ impl State<'_> {
                         format!(
                             "{} on {} credits {acc} with {} as a {} but no money is behind it: {why}. \
                              Find the receipt or reverse the credit.",
-                            self.data.txn_id(posting),
+                            self.data.txn_id(p),
                             posting.date,
                             pounds(posting.credit()),
                             posting.kind
@@ -2016,9 +2016,9 @@ mod outflows {
                             detail: format!(
                                 "{what} was put through {} twice: {} and {}; reverse {}.",
                                 data.account(q.account).account_ref,
-                                data.txn_id(&data.postings[*first]),
-                                data.txn_id(q),
-                                data.txn_id(q)
+                                data.txn_id(*first),
+                                data.txn_id(p),
+                                data.txn_id(p)
                             ),
                             suggestions: Vec::new(),
                         });
@@ -2062,9 +2062,9 @@ mod outflows {
                         "Direct Debit return {} of {} was reversed on {acc} twice: {} and {}; reverse {}.",
                         data.bank_id(&data.bank[bank]),
                         pounds(q.amount()),
-                        data.txn_id(&data.postings[first]),
-                        data.txn_id(q),
-                        data.txn_id(q)
+                        data.txn_id(first),
+                        data.txn_id(p),
+                        data.txn_id(p)
                     ),
                     suggestions: Vec::new(),
                 });
@@ -2088,7 +2088,7 @@ mod outflows {
                 FindingKind::ReversalWithoutReturn => format!(
                     "{} on {} reverses {} from {acc} but the bank shows no returned payment: \
                      the account looks {} worse than it is; cancel the reversal unless the return is elsewhere.",
-                    data.txn_id(q),
+                    data.txn_id(p),
                     q.date,
                     pounds(q.amount()),
                     pounds(q.amount())
@@ -2096,7 +2096,7 @@ mod outflows {
                 _ => format!(
                     "{} on {} refunds {} to {acc} but no money left the bank for it: \
                      pay the refund or cancel the ledger entry.",
-                    data.txn_id(q),
+                    data.txn_id(p),
                     q.date,
                     pounds(q.amount())
                 ),

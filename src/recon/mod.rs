@@ -14,6 +14,8 @@ pub mod model;
 pub mod money;
 pub mod totals;
 
+use std::borrow::Cow;
+
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
@@ -131,7 +133,7 @@ fn sort_findings(data: &Dataset, findings: &mut [Finding]) {
             f.bank.map_or("", |b| data.bank_id(&data.bank[b])),
             f.postings
                 .first()
-                .map_or("", |&p| data.txn_id(&data.postings[p])),
+                .map_or(Cow::Borrowed(""), |&p| data.txn_id(p)),
             f.evidence.clone(),
         )
     };

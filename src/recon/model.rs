@@ -2,6 +2,8 @@
 //! lines and schedule shares. Every row keeps the file line it came from, so
 //! each finding can cite its evidence.
 
+use std::borrow::Cow;
+
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
@@ -697,6 +699,11 @@ pub struct Dataset {
     pub ledger_text: TextStore,
     /// The postings' ledger lines.
     pub ledger_lines: LineMap,
+    /// Whether each posting's id is its `file:line` (a profile made it so,
+    /// for a ledger with no id of its own). Such ids are not held: made
+    /// from the line when asked for, they would be most of the ledger's
+    /// text, and are asked for only by findings.
+    pub txn_ids_from_lines: bool,
     pub bank: Vec<BankLine>,
     /// The bank lines' texts.
     pub bank_text: TextStore,
@@ -726,8 +733,16 @@ impl Dataset {
         }
     }
 
-    pub fn txn_id(&self, posting: &Posting) -> &str {
-        self.ledger_text.get_field(posting.texts, Posting::TXN_ID)
+    /// Posting `p`'s id.
+    pub fn txn_id(&self, p: usize) -> Cow<'_, str> {
+        if self.txn_ids_from_lines {
+            let name = self.sources.name(SourceFile::Ledger);
+            return Cow::Owned(format!("{name}:{}", self.ledger_lines.line(p)));
+        }
+        Cow::Borrowed(
+            self.ledger_text
+                .get_field(self.postings[p].texts, Posting::TXN_ID),
+        )
     }
 
     /// The bank line the posting names, if it names one.

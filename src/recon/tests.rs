@@ -722,8 +722,8 @@ mod invariants {
                 prop_assert!(uses <= 1, "share {} used {} times", s, uses);
             }
             // Ledger: every credit has exactly one outcome, debits none.
-            for (p, o) in data.postings.iter().zip(&r.matching.credit_outcomes) {
-                prop_assert_eq!(p.is_credit(), o.is_some(), "{}", data.txn_id(p));
+            for (i, (p, o)) in data.postings.iter().zip(&r.matching.credit_outcomes).enumerate() {
+                prop_assert_eq!(p.is_credit(), o.is_some(), "{}", data.txn_id(i));
             }
             prop_assert!(r.totals.ties(), "totals do not tie: {:?}", r.totals);
 

@@ -73,7 +73,7 @@ pub fn finding_view(data: &Dataset, f: &Finding) -> FindingView {
         txn_ids: f
             .postings
             .iter()
-            .map(|&p| data.txn_id(&data.postings[p]).to_string())
+            .map(|&p| data.txn_id(p).into_owned())
             .collect(),
         amount: plain(f.amount),
         evidence: f.evidence.iter().map(|&r| data.sources.cite(r)).collect(),
