@@ -50,7 +50,8 @@ pub fn notes(data: &Dataset) -> Vec<String> {
     let carried: HashSet<crate::recon::model::Text> = data
         .bank
         .iter()
-        .flat_map(|b| [normalise(data.bank_id(b)), normalise(data.reference(b))])
+        .enumerate()
+        .flat_map(|(i, b)| [normalise(&data.bank_id(i)), normalise(data.reference(b))])
         .collect();
     let mut seen = HashSet::new();
     for s in &data.shares {

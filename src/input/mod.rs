@@ -210,6 +210,7 @@ pub fn load_watched(
         note(SourceFile::Ledger, &t, &mut data);
     }
     if let Some((t, (rows, text, lines))) = bank {
+        data.bank_ids_from_lines = t.id_from_line(0);
         data.bank = rows;
         data.bank_text = text;
         data.bank_lines = lines;
@@ -743,6 +744,8 @@ fn read_bank(t: &mut Table, unique: &mut UniqueIds, errors: &mut InputErrors) ->
     let mut out = Vec::new();
     let mut text = TextStore::default();
     let mut lines = LineMap::default();
+    // As in `read_ledger`: ids made from lines are not held.
+    let id_held = !t.id_from_line(0);
     let mut rec = ByteRecord::new();
     while let Some(line) = t.next(&mut rec, errors) {
         t.size_rows(&mut out, &mut text, &rec);
@@ -799,7 +802,13 @@ fn read_bank(t: &mut Table, unique: &mut UniqueIds, errors: &mut InputErrors) ->
             returned_bank_id,
         ) {
             out.push(BankLine {
-                texts: text.push_row(&[bank_id, reference, payer, return_code, returned_bank_id]),
+                texts: text.push_row(&[
+                    if id_held { bank_id } else { "" },
+                    reference,
+                    payer,
+                    return_code,
+                    returned_bank_id,
+                ]),
                 date,
                 amount,
                 method,

@@ -8,7 +8,7 @@ use std::path::Path;
 use proptest::prelude::*;
 
 use super::{load_with, InputPaths, Loaded, Mode};
-use crate::recon::model::{Posting, SourceFile};
+use crate::recon::model::{BankLine, Posting, SourceFile};
 
 const ACCOUNTS: &str = "account_ref,tenant_name,tenancy_type,rent_period,rent,opening_date\nA1,Ann Lee,assured,weekly,100.00,2026-01-05\n";
 const LEDGER: &str = "txn_id,account_ref,date,kind,debit,credit\nT1,A1,2026-01-05,charge,100.00,\n";
@@ -88,7 +88,7 @@ fn hostile_cases_get_their_documented_treatment() {
     assert_eq!(nul.data.reference(&nul.data.bank[0]), "RA\u{0}1");
     // A UTF-8 BOM and CRLF are read as a plain header and lines.
     let bom = bank(b"\xef\xbb\xbfbank_id,date,amount\r\nB1,2026-03-02,1.00\r\n").expect("bom");
-    assert_eq!(bom.data.bank_id(&bom.data.bank[0]), "B1");
+    assert_eq!(bom.data.bank_id(0), "B1");
     // Three decimal places and 31 February are errors, never rounded or moved.
     let bad = bank(b"bank_id,date,amount\nB1,2026-03-02,1.005\nB2,2026-02-31,1.00\n").unwrap_err();
     assert!(bad.errors[0].message.contains("more than 2 decimal places"));
@@ -460,4 +460,10 @@ fn ids_made_from_lines_are_not_held_but_read_back_from_the_line() {
         data.txn_id(last),
         format!("tenancy-export.csv:{}", data.ledger_lines.line(last))
     );
+    // The bank statement likewise, after its three lines of preamble.
+    assert!(data.bank_ids_from_lines);
+    assert!(data.bank.iter().all(|b| !b.texts.has(BankLine::BANK_ID)));
+    assert_eq!(data.bank_id(0), "bank-statement.csv:5");
+    let mut buf = String::new();
+    assert_eq!(data.bank_id_into(1, &mut buf), "bank-statement.csv:6");
 }

@@ -181,7 +181,7 @@ impl std::fmt::Display for ReceiptText<'_> {
             "{} received {} ({}",
             pounds(self.receipt.amount()),
             line.date,
-            self.data.bank_id(line)
+            self.data.bank_id(self.receipt.bank as usize)
         )?;
         if let Some(s) = self.receipt.share() {
             let share = &self.data.shares[s as usize];
@@ -424,10 +424,11 @@ fn build_receipts(
             .par_iter()
             .enumerate()
             .filter(|(_, line)| is_receipt(line))
-            .filter_map(|(i, line)| {
-                let found = [data.bank_id(line), data.reference(line)].map(batch);
+            .map_init(String::new, |buf, (i, line)| {
+                let found = [data.bank_id_into(i, buf), data.reference(line)].map(batch);
                 found.iter().any(Option::is_some).then_some((i, found))
             })
+            .flatten()
             .collect()
     };
     for (i, found) in hits {
@@ -501,7 +502,7 @@ fn build_receipts(
             detail: format!(
                 "Bulk receipt {} of {} on {} does not equal its schedule ({} in {} shares): \
                  {} is not explained by any share; ask the payer for a corrected schedule.",
-                data.bank_id(line),
+                data.bank_id(i),
                 pounds(line.amount()),
                 line.date,
                 pounds(total),
@@ -647,10 +648,11 @@ impl<'a> BankKeys<'a> {
         hash: fn(&str) -> u64,
     ) -> Self {
         let in_time = |i: &usize| data.bank[*i].date <= opts.as_at;
-        let key = |i: usize, text: TextId, by_reference: bool| {
-            let h = hash(data.bank_text.get(text)) & !1 | u64::from(by_reference);
+        let key = |buf: &mut String, i: usize, text: TextId, by_reference: bool| {
             let line = i as u32;
-            (h, KeyLine { line, text })
+            let key = KeyLine { line, text };
+            let h = hash(key.text(data, buf)) & !1 | u64::from(by_reference);
+            (h, key)
         };
         // Ids first, then batch refs, each in line order: the first line to
         // hold a key keeps it, and a bulk line's batch ref never displaces
@@ -667,9 +669,12 @@ impl<'a> BankKeys<'a> {
         );
         let batch_refs: Vec<(u64, KeyLine)> = (0..data.bank.len())
             .into_par_iter()
-            .filter(|&i| is_bulk[i])
-            .map(|i| {
+            // An empty ref is no key (and `KeyLine` reads an empty text as
+            // the line's id made from its line).
+            .filter(|&i| is_bulk[i] && data.bank[i].texts.has(BankLine::REFERENCE))
+            .map_init(String::new, |buf, i| {
                 key(
+                    buf,
                     i,
                     data.bank_text
                         .field(data.bank[i].texts, BankLine::REFERENCE),
@@ -678,17 +683,22 @@ impl<'a> BankKeys<'a> {
             })
             .collect();
         let mut keys = Vec::with_capacity(data.bank.len() + batch_refs.len());
-        keys.par_extend((0..data.bank.len()).into_par_iter().map(|i| {
-            if in_time(&i) {
-                key(
-                    i,
-                    data.bank_text.field(data.bank[i].texts, BankLine::BANK_ID),
-                    false,
-                )
-            } else {
-                NOT_A_KEY
-            }
-        }));
+        keys.par_extend(
+            (0..data.bank.len())
+                .into_par_iter()
+                .map_init(String::new, |buf, i| {
+                    if in_time(&i) {
+                        key(
+                            buf,
+                            i,
+                            data.bank_text.field(data.bank[i].texts, BankLine::BANK_ID),
+                            false,
+                        )
+                    } else {
+                        NOT_A_KEY
+                    }
+                }),
+        );
         let late = (0..data.bank.len())
             .into_par_iter()
             .filter(|i| !in_time(i))
@@ -733,7 +743,9 @@ impl<'a> BankKeys<'a> {
                 held = i - 1;
             }
             last = i;
-            let (first, new) = (keys[held].1.text(data), keys[i].1.text(data));
+            let mut bufs = (String::new(), String::new());
+            let first = keys[held].1.text(data, &mut bufs.0);
+            let new = keys[i].1.text(data, &mut bufs.1);
             if !identify::normal_eq(first, new) {
                 clashes.entry(identify::normalise(new)).or_insert(keys[i].1);
             }
@@ -786,9 +798,12 @@ impl<'a> BankKeys<'a> {
                 .find(|(h, _)| hash != 0 && *h | 1 == hash)
                 .map(|&(_, k)| k);
         }
+        let mut buf = String::new();
         for ((line, key), held) in lines.iter_mut().zip(keys).zip(held) {
             *line = match (key, held) {
-                (Some(key), Some(held)) if identify::normal_eq(held.text(self.data), key) => {
+                (Some(key), Some(held))
+                    if identify::normal_eq(held.text(self.data, &mut buf), key) =>
+                {
                     Some(held.line as usize)
                 }
                 (Some(key), Some(_)) => self
@@ -807,12 +822,18 @@ impl<'a> BankKeys<'a> {
 #[derive(Clone, Copy)]
 struct KeyLine {
     line: u32,
+    /// Empty for an id made from its line, which is not held.
     text: TextId,
 }
 
 impl KeyLine {
-    fn text(self, data: &Dataset) -> &str {
-        data.bank_text.get(self.text)
+    /// The key's text; an id made from its line is written into `buf`.
+    fn text<'s>(self, data: &'s Dataset, buf: &'s mut String) -> &'s str {
+        if self.text.is_empty() {
+            data.bank_id_into(self.line as usize, buf)
+        } else {
+            data.bank_text.get(self.text)
+        }
     }
 }
 
@@ -1688,11 +1709,10 @@ impl State<'_> {
                     let why = if let Some(bank_ref) = self.dangling_ref.get(&p) {
                         format!("its bank reference {bank_ref:?} is on no bank line up to the as-at date")
                     } else if let Some(&l) = self.no_share.get(&p) {
-                        let line = &self.data.bank[l];
                         evidence.push(self.data.bank_row(l));
                         format!(
                             "its bulk receipt {} has no share in the schedule for {acc}",
-                            self.data.bank_id(line)
+                            self.data.bank_id(l)
                         )
                     } else {
                         format!(
@@ -1785,7 +1805,7 @@ mod outflows {
             .iter()
             .filter_map(|&i| data.returned_bank_id(&data.bank[i]))
             .filter_map(|id| bank_keys.get(id))
-            .map(|c| identify::normalise(data.bank_id(&data.bank[c])))
+            .map(|c| identify::normalise(&data.bank_id(c)))
             .collect();
         // The few postings that matter here, found in parallel (with the
         // normal form of a credit's bank ref, for the collections) and
@@ -1844,14 +1864,14 @@ mod outflows {
                         .account()
                         .or_else(|| {
                             credited
-                                .get(&identify::normalise(data.bank_id(collected)))
+                                .get(&identify::normalise(&data.bank_id(c)))
                                 .copied()
                         })
                 })
                 .or_else(|| index.identify(data.reference(line)).account());
-            let mut chosen: Vec<usize> = std::iter::once(data.bank_id(line))
-                .chain(collection.map(|c| data.bank_id(&data.bank[c])))
-                .flat_map(|k| by_ref.get(&identify::normalise(k)).into_iter().flatten())
+            let mut chosen: Vec<usize> = std::iter::once(data.bank_id(i))
+                .chain(collection.map(|c| data.bank_id(c)))
+                .flat_map(|k| by_ref.get(&identify::normalise(&k)).into_iter().flatten())
                 .copied()
                 .filter(|&p| !taken[p] && data.postings[p].kind == ledger_kind)
                 .collect();
@@ -1927,7 +1947,7 @@ mod outflows {
                 let code = data.return_code(line).unwrap_or("");
                 format!(
                     "Direct Debit return {} of {} on {}{}",
-                    data.bank_id(line),
+                    data.bank_id(i),
                     pounds(out),
                     line.date,
                     if code.is_empty() {
@@ -1941,7 +1961,7 @@ mod outflows {
                     "{} paid out on {} ({})",
                     pounds(out),
                     line.date,
-                    data.bank_id(line)
+                    data.bank_id(i)
                 )
             };
             match chosen.as_slice() {
@@ -2060,7 +2080,7 @@ mod outflows {
                     ],
                     detail: format!(
                         "Direct Debit return {} of {} was reversed on {acc} twice: {} and {}; reverse {}.",
-                        data.bank_id(&data.bank[bank]),
+                        data.bank_id(bank),
                         pounds(q.amount()),
                         data.txn_id(first),
                         data.txn_id(p),

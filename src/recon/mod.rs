@@ -130,7 +130,7 @@ fn sort_findings(data: &Dataset, findings: &mut [Finding]) {
             f.account
                 .map_or("", |a| data.account(a).account_ref.as_str()),
             f.kind.as_str(),
-            f.bank.map_or("", |b| data.bank_id(&data.bank[b])),
+            f.bank.map_or(Cow::Borrowed(""), |b| data.bank_id(b)),
             f.postings
                 .first()
                 .map_or(Cow::Borrowed(""), |&p| data.txn_id(p)),

@@ -705,6 +705,9 @@ pub struct Dataset {
     /// text, and are asked for only by findings.
     pub txn_ids_from_lines: bool,
     pub bank: Vec<BankLine>,
+    /// Whether each bank line's id is its `file:line`, not held (as
+    /// [`Dataset::txn_ids_from_lines`]: a bank's own export seldom has one).
+    pub bank_ids_from_lines: bool,
     /// The bank lines' texts.
     pub bank_text: TextStore,
     /// The bank lines' lines in the bank file.
@@ -736,8 +739,13 @@ impl Dataset {
     /// Posting `p`'s id.
     pub fn txn_id(&self, p: usize) -> Cow<'_, str> {
         if self.txn_ids_from_lines {
-            let name = self.sources.name(SourceFile::Ledger);
-            return Cow::Owned(format!("{name}:{}", self.ledger_lines.line(p)));
+            let mut id = String::new();
+            line_id(
+                self.sources.name(SourceFile::Ledger),
+                self.ledger_lines.line(p),
+                &mut id,
+            );
+            return Cow::Owned(id);
         }
         Cow::Borrowed(
             self.ledger_text
@@ -755,8 +763,34 @@ impl Dataset {
             .get_field(posting.texts, Posting::DESCRIPTION)
     }
 
-    pub fn bank_id(&self, line: &BankLine) -> &str {
-        self.bank_text.get_field(line.texts, BankLine::BANK_ID)
+    /// Bank line `b`'s id.
+    pub fn bank_id(&self, b: usize) -> Cow<'_, str> {
+        if self.bank_ids_from_lines {
+            let mut id = String::new();
+            self.bank_id_into(b, &mut id);
+            return Cow::Owned(id);
+        }
+        Cow::Borrowed(
+            self.bank_text
+                .get_field(self.bank[b].texts, BankLine::BANK_ID),
+        )
+    }
+
+    /// Bank line `b`'s id, written into `buf` where it is made from the
+    /// line (no allocation where `buf` has room, for the millions of lines
+    /// keyed by their id).
+    pub fn bank_id_into<'s>(&'s self, b: usize, buf: &'s mut String) -> &'s str {
+        if !self.bank_ids_from_lines {
+            return self
+                .bank_text
+                .get_field(self.bank[b].texts, BankLine::BANK_ID);
+        }
+        line_id(
+            self.sources.name(SourceFile::Bank),
+            self.bank_lines.line(b),
+            buf,
+        );
+        buf
     }
 
     pub fn reference(&self, line: &BankLine) -> &str {
@@ -786,6 +820,27 @@ impl Dataset {
         let bank = self.bank.iter().map(|b| b.date);
         (ledger.chain(bank).max()).or_else(|| self.accounts.iter().map(|a| a.opening_date).max())
     }
+}
+
+/// `file:line` into `buf`, as a profile makes an id from a line (see
+/// `input::mapping`), without the formatter: millions of bank lines are
+/// keyed by such ids.
+fn line_id(file: &str, line: u32, buf: &mut String) {
+    buf.clear();
+    buf.push_str(file);
+    buf.push(':');
+    let mut digits = [0u8; 10];
+    let mut at = digits.len();
+    let mut n = line;
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    buf.extend(digits[at..].iter().map(|&d| char::from(d)));
 }
 
 /// Each account's postings in date order (ties in file order), as indices

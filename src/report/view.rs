@@ -68,7 +68,7 @@ pub fn finding_view(data: &Dataset, f: &Finding) -> FindingView {
         posted_to: account_ref(f.posted_to),
         bank_id: f
             .bank
-            .map(|b| data.bank_id(&data.bank[b]).to_string())
+            .map(|b| data.bank_id(b).into_owned())
             .unwrap_or_default(),
         txn_ids: f
             .postings
