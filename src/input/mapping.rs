@@ -12,6 +12,7 @@ use regex::Regex;
 use super::date_format::DateShape;
 use super::profile::FileProfile;
 use super::table::{Column, ColumnType};
+use crate::recon::model::push_line_id;
 
 /// Where one canonical field's value comes from, before rules apply.
 #[derive(Clone, Debug)]
@@ -350,9 +351,7 @@ impl Mapping {
                     Cow::Borrowed(t) => Value::Text(t),
                     Cow::Owned(t) => Value::made(made, |m| m.push_str(&t)),
                 },
-                Source::LineId => Value::made(made, |m| {
-                    let _ = write!(m, "{}:{line}", self.file);
-                }),
+                Source::LineId => Value::made(made, |m| push_line_id(m, &self.file, line)),
                 Source::Nothing => Value::Text(""),
                 Source::Amount(role) => {
                     match signed.get_or_insert_with(|| self.signed_amount(&text, made)) {

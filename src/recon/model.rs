@@ -740,11 +740,8 @@ impl Dataset {
     pub fn txn_id(&self, p: usize) -> Cow<'_, str> {
         if self.txn_ids_from_lines {
             let mut id = String::new();
-            line_id(
-                self.sources.name(SourceFile::Ledger),
-                self.ledger_lines.line(p),
-                &mut id,
-            );
+            let line = self.ledger_lines.line(p).into();
+            push_line_id(&mut id, self.sources.name(SourceFile::Ledger), line);
             return Cow::Owned(id);
         }
         Cow::Borrowed(
@@ -785,11 +782,9 @@ impl Dataset {
                 .bank_text
                 .get_field(self.bank[b].texts, BankLine::BANK_ID);
         }
-        line_id(
-            self.sources.name(SourceFile::Bank),
-            self.bank_lines.line(b),
-            buf,
-        );
+        buf.clear();
+        let line = self.bank_lines.line(b).into();
+        push_line_id(buf, self.sources.name(SourceFile::Bank), line);
         buf
     }
 
@@ -822,14 +817,13 @@ impl Dataset {
     }
 }
 
-/// `file:line` into `buf`, as a profile makes an id from a line (see
-/// `input::mapping`), without the formatter: millions of bank lines are
-/// keyed by such ids.
-fn line_id(file: &str, line: u32, buf: &mut String) {
-    buf.clear();
+/// Appends `file:line` to `buf`: the id a profile makes from a line, for a
+/// file with no id column. Without the formatter: millions of rows are
+/// given such ids as they are read, and bank lines keyed by them.
+pub fn push_line_id(buf: &mut String, file: &str, line: u64) {
     buf.push_str(file);
     buf.push(':');
-    let mut digits = [0u8; 10];
+    let mut digits = [0u8; 20];
     let mut at = digits.len();
     let mut n = line;
     loop {
@@ -1000,5 +994,16 @@ mod tests {
             (first.get_field(moved, 1), first.get_field(moved, 2)),
             ("ref", "payer")
         );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn a_line_id_is_written_as_the_formatter_writes_it(line in proptest::num::u64::ANY, n in 0u64..1000) {
+            for line in [line, n] {
+                let mut id = String::from("x");
+                push_line_id(&mut id, "bank.csv", line);
+                proptest::prop_assert_eq!(id, format!("xbank.csv:{line}"));
+            }
+        }
     }
 }
