@@ -356,9 +356,7 @@ impl Mapping {
                 Source::Amount(role) => {
                     match signed.get_or_insert_with(|| self.signed_amount(&text, made)) {
                         Ok(amount) => match role.of(*amount) {
-                            Some(a) => Value::made(made, |m| {
-                                let _ = write!(m, "{a}");
-                            }),
+                            Some(a) => Value::made(made, |m| push_decimal(m, a)),
                             None => Value::Text(""),
                         },
                         Err(e) => {
@@ -604,6 +602,42 @@ fn iso_date(out: &mut String, d: chrono::NaiveDate) {
     out.push(digit(d.day()));
 }
 
+/// `d` as its `Display` writes it, without the formatter for the amounts
+/// rows hold (up to 18 digits, at most two places).
+fn push_decimal(out: &mut String, d: rust_decimal::Decimal) {
+    let (Ok(mantissa), scale @ 0..=2) = (i64::try_from(d.mantissa()), d.scale()) else {
+        let _ = write!(out, "{d}");
+        return;
+    };
+    // As Display does, a negative zero keeps its sign.
+    if d.is_sign_negative() {
+        out.push('-');
+    }
+    let pow = 10u64.pow(scale);
+    let (whole, frac) = (mantissa.unsigned_abs() / pow, mantissa.unsigned_abs() % pow);
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut n = whole;
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    if let Ok(whole) = std::str::from_utf8(&digits[at..]) {
+        out.push_str(whole);
+    }
+    if scale > 0 {
+        out.push('.');
+        if scale == 2 {
+            out.push(char::from(b'0' + (frac / 10) as u8));
+        }
+        out.push(char::from(b'0' + (frac % 10) as u8));
+    }
+}
+
 /// What a profile accepts as money, quoting the cell as it was.
 fn money_error(original: &str) -> String {
     let cleaned = clean_money(original).unwrap_or_default();
@@ -642,11 +676,14 @@ fn money_into(text: &str, made: &mut String) -> Option<rust_decimal::Decimal> {
 /// [`clean_money`], appending to `out` (left as it was on an error).
 fn clean_money_into(text: &str, out: &mut String) -> Result<(), String> {
     let start = out.len();
-    out.extend(
-        text.trim()
-            .chars()
-            .filter(|c| !matches!(c, '£' | '$' | '€' | ',' | ' ' | '\u{a0}')),
-    );
+    // The text between the symbols and separators, a run at a time.
+    let mut rest = text.trim();
+    while let Some(at) = rest.find(['£', '$', '€', ',', ' ', '\u{a0}']) {
+        out.push_str(&rest[..at]);
+        let skip = rest[at..].chars().next().map_or(1, char::len_utf8);
+        rest = &rest[at + skip..];
+    }
+    out.push_str(rest);
     if out[start..].starts_with("GBP") {
         out.replace_range(start..start + 3, "");
     }
@@ -745,6 +782,48 @@ mod tests {
         }
 
         /// Codes are looked up lower-cased, on the stack or not.
+        #[test]
+        fn money_is_cleaned_of_every_symbol_and_separator(
+            text in "(GBP)?[ £$€,\u{a0}0-9.()-]{0,14}",
+        ) {
+            // Symbols and separators filtered out a character at a time.
+            let filtered: String = text
+                .trim()
+                .chars()
+                .filter(|c| !matches!(c, '£' | '$' | '€' | ',' | ' ' | '\u{a0}'))
+                .collect();
+            let plain = filtered.strip_prefix("GBP").unwrap_or(&filtered);
+            let mut out = String::from("x");
+            let cleaned = clean_money_into(&text, &mut out).map(|()| out);
+            match cleaned {
+                Ok(out) => {
+                    let digits = |s: &str| {
+                        s.chars()
+                            .filter(|c| !matches!(c, '(' | ')' | '-'))
+                            .collect::<String>()
+                    };
+                    proptest::prop_assert_eq!(digits(&out[1..]), digits(plain));
+                }
+                Err(_) => proptest::prop_assert!(plain.is_empty()),
+            }
+        }
+
+        #[test]
+        fn amounts_are_written_as_display_writes_them(
+            mantissa in -999_999_999_999_999_999i64..=999_999_999_999_999_999,
+            small in -1000i64..1000,
+            scale in 0u32..=2,
+        ) {
+            for mantissa in [mantissa, small, 0] {
+                let d = rust_decimal::Decimal::new(mantissa, scale);
+                for d in [d, -d] {
+                    let mut out = String::from("x");
+                    push_decimal(&mut out, d);
+                    proptest::prop_assert_eq!(out, format!("x{d}"));
+                }
+            }
+        }
+
         #[test]
         fn codes_are_lower_cased_as_to_lowercase_does(code in "[A-Za-z0-9É ]{0,20}") {
             proptest::prop_assert_eq!(lowercase(&code, str::to_string), code.to_lowercase());

@@ -834,7 +834,10 @@ pub fn push_line_id(buf: &mut String, file: &str, line: u64) {
             break;
         }
     }
-    buf.extend(digits[at..].iter().map(|&d| char::from(d)));
+    // Digits are ASCII: always UTF-8.
+    if let Ok(digits) = std::str::from_utf8(&digits[at..]) {
+        buf.push_str(digits);
+    }
 }
 
 /// Each account's postings in date order (ties in file order), as indices
