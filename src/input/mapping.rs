@@ -539,24 +539,31 @@ impl AmountRole {
 /// comes after it), read with a search for the separator instead of the
 /// regex engine (a bank line's two extractions were a tenth of reading
 /// it).
-#[derive(Clone, Debug, PartialEq, Eq)]
-enum Split {
-    Before(String),
-    After(String),
+#[derive(Clone, Debug)]
+struct Split {
+    side: Side,
+    /// The separator's searcher, built once.
+    sep: memchr::memmem::Finder<'static>,
+}
+
+/// Which side of the separator a [`Split`] reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Side {
+    Before,
+    After,
 }
 
 impl Split {
     /// The split `pattern` is, if it is one: the separator must be a plain
     /// literal (as `regex::escape` writes it).
     fn of(pattern: &str) -> Option<Split> {
-        let (escaped, split): (&str, fn(String) -> Split) =
-            if let Some(rest) = pattern.strip_prefix("^(?P<value>.*?)") {
-                (rest, Split::Before)
-            } else if let Some(rest) = pattern.strip_suffix("(?P<value>.*)$") {
-                (rest, Split::After)
-            } else {
-                return None;
-            };
+        let (escaped, side) = if let Some(rest) = pattern.strip_prefix("^(?P<value>.*?)") {
+            (rest, Side::Before)
+        } else if let Some(rest) = pattern.strip_suffix("(?P<value>.*)$") {
+            (rest, Side::After)
+        } else {
+            return None;
+        };
         let mut literal = String::new();
         let mut chars = escaped.chars();
         while let Some(c) = chars.next() {
@@ -564,7 +571,10 @@ impl Split {
         }
         // Anything the pattern does not match literally (`\d`, `.`, `(`)
         // escapes otherwise.
-        (!literal.is_empty() && regex::escape(&literal) == escaped).then(|| split(literal))
+        (!literal.is_empty() && regex::escape(&literal) == escaped).then(|| Split {
+            side,
+            sep: memchr::memmem::Finder::new(literal.as_bytes()).into_owned(),
+        })
     }
 
     /// Where the value lies in `text`, as the pattern's `value` group would
@@ -574,12 +584,11 @@ impl Split {
         if text.contains('\n') {
             return None;
         }
-        Some(match self {
-            Split::Before(sep) => text.find(sep.as_str()).map(|at| (0, at)),
-            Split::After(sep) => text
-                .find(sep.as_str())
-                .map(|at| (at + sep.len(), text.len())),
-        })
+        let at = self.sep.find(text.as_bytes());
+        Some(at.map(|at| match self.side {
+            Side::Before => (0, at),
+            Side::After => (at + self.sep.needle().len(), text.len()),
+        }))
     }
 }
 
@@ -797,13 +806,14 @@ mod tests {
 
     #[test]
     fn only_a_plain_separator_makes_a_split() {
+        let read = |s: Split| (s.side, s.sep.needle().to_vec());
         assert_eq!(
-            Split::of("^(?P<value>.*?) / "),
-            Some(Split::Before(" / ".to_string()))
+            Split::of("^(?P<value>.*?) / ").map(read),
+            Some((Side::Before, b" / ".to_vec()))
         );
         assert_eq!(
-            Split::of(r" \| (?P<value>.*)$"),
-            Some(Split::After(" | ".to_string()))
+            Split::of(r" \| (?P<value>.*)$").map(read),
+            Some((Side::After, b" | ".to_vec()))
         );
         for pattern in [
             r"^(?P<value>.*?)\d",
@@ -813,7 +823,7 @@ mod tests {
             "^(?P<value>.*) / ",
             r"^(?P<value>.*?) / \",
         ] {
-            assert_eq!(Split::of(pattern), None, "{pattern}");
+            assert!(Split::of(pattern).is_none(), "{pattern}");
         }
     }
 
