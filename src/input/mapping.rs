@@ -12,7 +12,7 @@ use regex::Regex;
 use super::date_format::DateShape;
 use super::profile::FileProfile;
 use super::table::{Column, ColumnType};
-use crate::recon::model::push_line_id;
+use crate::recon::model::{push_digits, push_line_id};
 
 /// Where one canonical field's value comes from, before rules apply.
 #[derive(Clone, Debug)]
@@ -681,20 +681,7 @@ fn push_decimal(out: &mut String, d: rust_decimal::Decimal) {
     }
     let pow = 10u64.pow(scale);
     let (whole, frac) = (mantissa.unsigned_abs() / pow, mantissa.unsigned_abs() % pow);
-    let mut digits = [0u8; 20];
-    let mut at = digits.len();
-    let mut n = whole;
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    if let Ok(whole) = std::str::from_utf8(&digits[at..]) {
-        out.push_str(whole);
-    }
+    push_digits(out, whole);
     if scale > 0 {
         out.push('.');
         if scale == 2 {

@@ -823,9 +823,13 @@ impl Dataset {
 pub fn push_line_id(buf: &mut String, file: &str, line: u64) {
     buf.push_str(file);
     buf.push(':');
+    push_digits(buf, line);
+}
+
+/// Appends `n` in decimal, as its `Display` writes it.
+pub fn push_digits(buf: &mut String, mut n: u64) {
     let mut digits = [0u8; 20];
     let mut at = digits.len();
-    let mut n = line;
     loop {
         at -= 1;
         digits[at] = b'0' + (n % 10) as u8;
