@@ -72,8 +72,9 @@ pub fn write_to(
 }
 
 /// A file that asks for what has been written to be flushed to disk every
-/// [`Flushing::EVERY`] bytes (the flushing thread takes the request when it
-/// is free; a request made while it is busy is dropped).
+/// [`Flushing::EVERY`] bytes (the flushing thread takes a request when it
+/// is free; one more waits meanwhile, and any beyond it are dropped: the
+/// next flush covers them).
 struct Flushing<'f> {
     file: &'f std::fs::File,
     ask: std::sync::mpsc::SyncSender<()>,

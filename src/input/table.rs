@@ -708,7 +708,8 @@ impl Table {
     /// Returns `false` where the file cannot be read in blocks: before
     /// reading anything, or, having read it, where its last block holds
     /// fewer records than the trailer to drop (what was taken must then be
-    /// dropped too). `self` is left unread, for reading again in one piece.
+    /// dropped too). `self` is left unread, for reading again in one piece,
+    /// but holds the file's [`Table::digest`] once every byte was read.
     pub fn read_blocks<T: Send>(
         &mut self,
         watch: Option<&indicatif::ProgressBar>,
