@@ -702,7 +702,7 @@ pub struct Dataset {
     /// Whether each posting's id is its `file:line` (a profile made it so,
     /// for a ledger with no id of its own). Such ids are not held: made
     /// from the line when asked for, they would be most of the ledger's
-    /// text, and are asked for only by findings.
+    /// text, and are asked for only by findings and reports.
     pub txn_ids_from_lines: bool,
     pub bank: Vec<BankLine>,
     /// Whether each bank line's id is its `file:line`, not held (as
