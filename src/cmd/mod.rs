@@ -185,10 +185,10 @@ pub fn load_and_reconcile(
     if let Some(bar) = &bar {
         bar.set_message("reconciling");
     }
-    // Files read in blocks were hashed as they were read; the rest (small
-    // files, or every file on one thread) are hashed here. That is I/O and
-    // one core's work: with more than one thread it is done on a thread of
-    // its own beside the reconciliation, so that it fills the cores the
+    // Files were hashed as they were read; one not read to its end (where
+    // the reading stopped early) is hashed here. That is I/O and one
+    // core's work: with more than one thread it is done on a thread of its
+    // own beside the reconciliation, so that it fills the cores the
     // reconciliation's serial steps leave idle rather than holding one of
     // the pool's workers throughout. With one thread, one thread does
     // everything.

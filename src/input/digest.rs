@@ -1,10 +1,12 @@
 //! The SHA-256 of each input file, for the report's record of what was read.
-//! A file read in blocks is hashed as its bytes are read, so that a large
-//! file is read from disk once; the others are hashed on their own.
+//! A file is hashed as its bytes are read (by its blocks' reader, or by the
+//! one reader), so that it is read from disk once; a file not read to its
+//! end is hashed on its own.
 
 use std::fs::File;
 use std::io::{self, Read};
 use std::path::Path;
+use std::sync::{Arc, Mutex};
 
 use sha2::{Digest, Sha256};
 
@@ -33,11 +35,12 @@ impl<R: Read> Hashing<R> {
     }
 
     /// The digest of everything read so far.
-    pub fn finish(self) -> FileDigest {
+    pub fn digest(&self) -> FileDigest {
         FileDigest {
             bytes: self.bytes,
             sha256: self
                 .hasher
+                .clone()
                 .finalize()
                 .iter()
                 .map(|b| format!("{b:02x}"))
@@ -62,11 +65,54 @@ impl<R: Read> Read for Hashing<R> {
     }
 }
 
+/// A digest taken by a reader handed on (to a decoder, a buffer and the
+/// csv reader), read back once the reading is done.
+#[derive(Clone, Default)]
+pub struct SharedDigest(Arc<Mutex<Option<Hashing<io::Empty>>>>);
+
+impl SharedDigest {
+    /// `inner`, hashing into this digest what is read through it.
+    pub fn reader<R: Read>(&self, inner: R) -> SharedHashing<R> {
+        let mut state = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        *state = Some(Hashing::new(io::empty()));
+        SharedHashing {
+            inner,
+            digest: self.clone(),
+        }
+    }
+
+    /// The digest of what was read, if it was `size` bytes (the whole
+    /// file).
+    pub fn whole(&self, size: Option<u64>) -> Option<FileDigest> {
+        let state = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let hashing = state.as_ref()?;
+        (Some(hashing.bytes) == size).then(|| hashing.digest())
+    }
+}
+
+/// A reader hashing into a [`SharedDigest`].
+pub struct SharedHashing<R> {
+    inner: R,
+    digest: SharedDigest,
+}
+
+impl<R: Read> Read for SharedHashing<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let mut state = self.digest.0.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(hashing) = state.as_mut() {
+            hashing.hasher.update(&buf[..n]);
+            hashing.bytes += n as u64;
+        }
+        Ok(n)
+    }
+}
+
 /// The digest of the file at `path`, read whole.
 pub fn of_file(path: &Path) -> io::Result<FileDigest> {
     let mut file = Hashing::new(File::open(path)?);
     file.drain()?;
-    Ok(file.finish())
+    Ok(file.digest())
 }
 
 #[cfg(test)]

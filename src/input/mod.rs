@@ -143,7 +143,7 @@ pub fn load_watched(
     let mut digests: [Option<digest::FileDigest>; 4] = Default::default();
     let mut note = |file: SourceFile, t: &Table, data: &mut Dataset| {
         data.reading[file.index()].rows_read = t.rows_read;
-        digests[file.index()] = t.digest.clone();
+        digests[file.index()] = t.digest();
         if !t.unknown_columns.is_empty() {
             unknown_columns.push((t.name.clone(), t.unknown_columns.clone()));
         }

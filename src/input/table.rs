@@ -13,7 +13,7 @@ use chrono::NaiveDate;
 use csv::ByteRecord;
 use rust_decimal::Decimal;
 
-use super::digest::{FileDigest, Hashing};
+use super::digest::{FileDigest, Hashing, SharedDigest};
 use super::error::{InputError, InputErrors};
 use super::mapping::{Mapping, Scratch};
 use super::parse;
@@ -110,7 +110,9 @@ pub struct Table {
     split: Option<SplitPoint>,
     /// The file's digest, once it has been read in blocks (which hash the
     /// bytes as they read them).
-    pub digest: Option<FileDigest>,
+    blocks_digest: Option<FileDigest>,
+    /// What the one reader has hashed of the file (see [`Table::digest`]).
+    read_digest: SharedDigest,
 }
 
 /// The first record after the header: the file's byte offset and line,
@@ -167,7 +169,8 @@ impl BlockShape {
             rows_read: 0,
             size: Some(len),
             split: None,
-            digest: None,
+            blocks_digest: None,
+            read_digest: SharedDigest::default(),
         }
     }
 }
@@ -587,6 +590,9 @@ impl Table {
             Some(Encoding::Windows1252) => Some(encoding_rs::WINDOWS_1252),
             _ => None,
         };
+        // Hashed as it is read, for the report's record of the inputs.
+        let read_digest = SharedDigest::default();
+        let file = read_digest.reader(file);
         let decoded = encoding_rs_io::DecodeReaderBytesBuilder::new()
             .encoding(encoding)
             .bom_sniffing(true)
@@ -616,7 +622,12 @@ impl Table {
             } else {
                 None
             };
-            Table { size, split, ..t }
+            Table {
+                size,
+                split,
+                read_digest,
+                ..t
+            }
         })
     }
 
@@ -774,9 +785,9 @@ impl Table {
             batch = next?;
         }
         take_all(&mut parsed);
-        let digest = splitter.file.finish();
+        let digest = splitter.file.digest();
         // Short where the file shrank as it was read.
-        self.digest = (Some(digest.bytes) == self.size).then_some(digest);
+        self.blocks_digest = (Some(digest.bytes) == self.size).then_some(digest);
         Ok(whole_trailer)
     }
 
@@ -944,7 +955,8 @@ impl Table {
             rows_read: 0,
             size: None,
             split: None,
-            digest: None,
+            blocks_digest: None,
+            read_digest: SharedDigest::default(),
         })
     }
 
@@ -964,6 +976,12 @@ impl Table {
             .mapping
             .as_ref()
             .is_some_and(|m| m.id_from_line(col))
+    }
+
+    /// The file's SHA-256, where its every byte has been read: by its
+    /// blocks, or by the one reader to the end.
+    pub fn digest(&self) -> Option<FileDigest> {
+        (self.blocks_digest.clone()).or_else(|| self.read_digest.whole(self.size))
     }
 
     /// Reads the next raw record into `source.raw` and returns its line,

@@ -367,13 +367,20 @@ fn read_export_on(
     let paths = InputPaths::in_dir(dir.path(), Some(&profile));
     match on_threads(threads, || load_with(&paths, Some(&profile), mode)) {
         Ok(loaded) => {
-            // Read in blocks, the file was hashed as it was read: the
-            // digest of every byte, preamble and mark included.
-            let digest = &loaded.digests[SourceFile::Bank.index()];
-            assert_eq!(digest.is_some(), threads > 1);
-            if let Some(digest) = digest {
-                let whole = super::digest::of_file(&dir.path().join("statement.csv"));
-                assert_eq!(digest, &whole.expect("hash"));
+            // Read in blocks or in one piece, every file was hashed as it
+            // was read: the digest of every byte, preamble and mark
+            // included.
+            for (file, name) in [
+                (SourceFile::Accounts, "accounts.csv"),
+                (SourceFile::Ledger, "ledger.csv"),
+                (SourceFile::Bank, "statement.csv"),
+            ] {
+                let whole = super::digest::of_file(&dir.path().join(name)).expect("hash");
+                assert_eq!(
+                    loaded.digests[file.index()].as_ref(),
+                    Some(&whole),
+                    "{name}"
+                );
             }
             let d = &loaded.data;
             let rows: Vec<String> = d
