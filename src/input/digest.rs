@@ -18,34 +18,53 @@ pub struct FileDigest {
     pub sha256: String,
 }
 
+/// Bytes hashed so far, and how many.
+#[derive(Clone)]
+struct Hashed {
+    hasher: Sha256,
+    bytes: u64,
+}
+
+impl Hashed {
+    fn new() -> Self {
+        Hashed {
+            hasher: Sha256::new(),
+            bytes: 0,
+        }
+    }
+
+    fn update(&mut self, read: &[u8]) {
+        self.hasher.update(read);
+        self.bytes += read.len() as u64;
+    }
+
+    fn digest(&self) -> FileDigest {
+        FileDigest {
+            bytes: self.bytes,
+            sha256: (self.hasher.clone().finalize().iter())
+                .map(|b| format!("{b:02x}"))
+                .collect(),
+        }
+    }
+}
+
 /// A reader that hashes every byte read through it.
 pub struct Hashing<R> {
     inner: R,
-    hasher: Sha256,
-    bytes: u64,
+    hashed: Hashed,
 }
 
 impl<R: Read> Hashing<R> {
     pub fn new(inner: R) -> Self {
         Hashing {
             inner,
-            hasher: Sha256::new(),
-            bytes: 0,
+            hashed: Hashed::new(),
         }
     }
 
     /// The digest of everything read so far.
     pub fn digest(&self) -> FileDigest {
-        FileDigest {
-            bytes: self.bytes,
-            sha256: self
-                .hasher
-                .clone()
-                .finalize()
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect(),
-        }
+        self.hashed.digest()
     }
 
     /// Reads to the end, hashing; what was read is not kept.
@@ -59,8 +78,7 @@ impl<R: Read> Hashing<R> {
 impl<R: Read> Read for Hashing<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
-        self.hasher.update(&buf[..n]);
-        self.bytes += n as u64;
+        self.hashed.update(&buf[..n]);
         Ok(n)
     }
 }
@@ -68,13 +86,12 @@ impl<R: Read> Read for Hashing<R> {
 /// A digest taken by a reader handed on (to a decoder, a buffer and the
 /// csv reader), read back once the reading is done.
 #[derive(Clone, Default)]
-pub struct SharedDigest(Arc<Mutex<Option<Hashing<io::Empty>>>>);
+pub struct SharedDigest(Arc<Mutex<Option<Hashed>>>);
 
 impl SharedDigest {
-    /// `inner`, hashing into this digest what is read through it.
+    /// `inner`, hashing into this digest (afresh) what is read through it.
     pub fn reader<R: Read>(&self, inner: R) -> SharedHashing<R> {
-        let mut state = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        *state = Some(Hashing::new(io::empty()));
+        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = Some(Hashed::new());
         SharedHashing {
             inner,
             digest: self.clone(),
@@ -85,8 +102,8 @@ impl SharedDigest {
     /// file).
     pub fn whole(&self, size: Option<u64>) -> Option<FileDigest> {
         let state = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        let hashing = state.as_ref()?;
-        (Some(hashing.bytes) == size).then(|| hashing.digest())
+        let hashed = state.as_ref()?;
+        (Some(hashed.bytes) == size).then(|| hashed.digest())
     }
 }
 
@@ -100,9 +117,8 @@ impl<R: Read> Read for SharedHashing<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
         let mut state = self.digest.0.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(hashing) = state.as_mut() {
-            hashing.hasher.update(&buf[..n]);
-            hashing.bytes += n as u64;
+        if let Some(hashed) = state.as_mut() {
+            hashed.update(&buf[..n]);
         }
         Ok(n)
     }
