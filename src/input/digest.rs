@@ -38,6 +38,13 @@ impl Hashed {
         self.bytes += read.len() as u64;
     }
 
+    /// The digest, if what was hashed is `size` bytes: the whole file
+    /// (short where reading stopped early, or the file changed size as it
+    /// was read).
+    fn whole(&self, size: Option<u64>) -> Option<FileDigest> {
+        (Some(self.bytes) == size).then(|| self.digest())
+    }
+
     fn digest(&self) -> FileDigest {
         FileDigest {
             bytes: self.bytes,
@@ -65,6 +72,11 @@ impl<R: Read> Hashing<R> {
     /// The digest of everything read so far.
     pub fn digest(&self) -> FileDigest {
         self.hashed.digest()
+    }
+
+    /// [`Hashing::digest`], if what was read is `size` bytes.
+    pub fn whole(&self, size: Option<u64>) -> Option<FileDigest> {
+        self.hashed.whole(size)
     }
 
     /// Reads to the end, hashing; what was read is not kept.
@@ -102,8 +114,7 @@ impl SharedDigest {
     /// file).
     pub fn whole(&self, size: Option<u64>) -> Option<FileDigest> {
         let state = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        let hashed = state.as_ref()?;
-        (Some(hashed.bytes) == size).then(|| hashed.digest())
+        state.as_ref()?.whole(size)
     }
 }
 

@@ -100,7 +100,8 @@ pub struct Loaded {
     pub rejects: Vec<Reject>,
     /// Columns each file has that nothing reads, for `validate`.
     pub unknown_columns: Vec<(String, Vec<String>)>,
-    /// The digests of the files read in blocks, in `SourceFile` order.
+    /// The digests of the files read to their end (all of them, unless
+    /// reading stopped early), in `SourceFile` order.
     pub digests: [Option<digest::FileDigest>; 4],
 }
 

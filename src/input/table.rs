@@ -785,9 +785,7 @@ impl Table {
             batch = next?;
         }
         take_all(&mut parsed);
-        let digest = splitter.file.digest();
-        // Short where the file shrank as it was read.
-        self.blocks_digest = (Some(digest.bytes) == self.size).then_some(digest);
+        self.blocks_digest = splitter.file.whole(self.size);
         Ok(whole_trailer)
     }
 
