@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 
 use chrono::NaiveDate;
 
-use super::mapping::clean_money;
+use super::mapping::{clean_money, Side, Split};
 use crate::recon::model::{Benefit, Method, PostingKind, RentPeriod, SourceFile, TenancyType};
 
 /// Column names that usually mean a contract field, per input.
@@ -565,8 +565,14 @@ pub fn draft(name: &str, bytes: &[u8], kind: Option<SourceFile>) -> Draft {
                     out,
                     "\n# GUESS: {n:?} holds the payer, then {sep:?}, then the reference"
                 );
-                let _ = writeln!(out, "[[{section}.extract]]\nfield = \"payer\"\ncolumn = {n:?}\npattern = '^(?P<value>.*?){}'", regex::escape(sep));
-                let _ = writeln!(out, "\n[[{section}.extract]]\nfield = \"reference\"\ncolumn = {n:?}\npattern = '{}(?P<value>.*)$'", regex::escape(sep));
+                // Patterns the mapping reads as a split, without the regex engine.
+                let payer = Split::pattern(Side::Before, sep);
+                let reference = Split::pattern(Side::After, sep);
+                let _ = writeln!(
+                    out,
+                    "[[{section}.extract]]\nfield = \"payer\"\ncolumn = {n:?}\npattern = '{payer}'"
+                );
+                let _ = writeln!(out, "\n[[{section}.extract]]\nfield = \"reference\"\ncolumn = {n:?}\npattern = '{reference}'");
             }
             None => {
                 let _ = writeln!(

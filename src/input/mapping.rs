@@ -540,7 +540,7 @@ impl AmountRole {
 /// regex engine (a bank line's two extractions were a tenth of reading
 /// it).
 #[derive(Clone, Debug)]
-struct Split {
+pub(super) struct Split {
     side: Side,
     /// The separator's searcher, built once.
     sep: memchr::memmem::Finder<'static>,
@@ -548,18 +548,30 @@ struct Split {
 
 /// Which side of the separator a [`Split`] reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Side {
+pub(super) enum Side {
     Before,
     After,
 }
 
 impl Split {
+    const BEFORE: &'static str = "^(?P<value>.*?)";
+    const AFTER: &'static str = "(?P<value>.*)$";
+
+    /// The pattern that reads the `side` of the first `sep`: what
+    /// `profile init` drafts, and what [`Split::of`] knows again.
+    pub(super) fn pattern(side: Side, sep: &str) -> String {
+        match side {
+            Side::Before => format!("{}{}", Self::BEFORE, regex::escape(sep)),
+            Side::After => format!("{}{}", regex::escape(sep), Self::AFTER),
+        }
+    }
+
     /// The split `pattern` is, if it is one: the separator must be a plain
     /// literal (as `regex::escape` writes it).
     fn of(pattern: &str) -> Option<Split> {
-        let (escaped, side) = if let Some(rest) = pattern.strip_prefix("^(?P<value>.*?)") {
+        let (escaped, side) = if let Some(rest) = pattern.strip_prefix(Self::BEFORE) {
             (rest, Side::Before)
-        } else if let Some(rest) = pattern.strip_suffix("(?P<value>.*)$") {
+        } else if let Some(rest) = pattern.strip_suffix(Self::AFTER) {
             (rest, Side::After)
         } else {
             return None;
@@ -889,10 +901,7 @@ mod tests {
             sep in proptest::sample::select(vec![" / ", "/", "-", " ", "ab", "é.", "a+b", "(x)"]),
             text in "[ /ab.é+()x\n-]{0,16}",
         ) {
-            for pattern in [
-                format!("^(?P<value>.*?){}", regex::escape(sep)),
-                format!("{}(?P<value>.*)$", regex::escape(sep)),
-            ] {
+            for pattern in [Split::pattern(Side::Before, sep), Split::pattern(Side::After, sep)] {
                 let split = Split::of(&pattern);
                 proptest::prop_assert!(split.is_some(), "{} is a split", pattern);
                 let re = Regex::new(&pattern).unwrap();
