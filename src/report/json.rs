@@ -6,7 +6,7 @@ use std::io::{self, Write};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::view::{account_view, finding_view, AccountView, FindingView};
+use super::view::{account_view, finding_view};
 use super::{Exporter, Report};
 use crate::recon::money::plain;
 use crate::recon::totals::OutcomeTotal;
@@ -70,11 +70,10 @@ struct Totals {
     ties: bool,
 }
 
-#[derive(Serialize)]
+/// The document but for its two long arrays, which are viewed a run at a
+/// time as they are written ([`write_array`]).
 struct Document {
     run: Run,
-    findings: Vec<FindingView>,
-    accounts: Vec<AccountView>,
     totals: Totals,
 }
 
@@ -120,16 +119,6 @@ impl Exporter for JsonExporter {
                 posting_days: recon.settings.posting_days,
                 match_days: recon.settings.match_days,
             },
-            findings: recon
-                .findings
-                .par_iter()
-                .map(|f| finding_view(data, f))
-                .collect(),
-            accounts: recon
-                .assessments
-                .par_iter()
-                .map(|a| account_view(data, a))
-                .collect(),
             totals: Totals {
                 files: vec![
                     FileTotal {
@@ -190,22 +179,23 @@ impl Exporter for JsonExporter {
                 ties: t.ties(),
             },
         };
-        write_document(&doc, out)
+        write_document(report, &doc, out)
     }
 }
 
 /// The document as `serde_json::to_writer_pretty` writes it, byte for byte,
 /// with the long arrays rendered in parallel, a run of items per task.
-fn write_document(doc: &Document, out: &mut dyn Write) -> io::Result<()> {
+fn write_document(report: &Report<'_>, doc: &Document, out: &mut dyn Write) -> io::Result<()> {
+    let (data, recon) = (report.data, report.recon);
     let mut buf = Vec::new();
     let mut scratch = Vec::new();
     buf.extend_from_slice(b"{\n  \"run\": ");
     indented(&doc.run, b"  ", &mut scratch, &mut buf)?;
     out.write_all(&buf)?;
     out.write_all(b",\n  \"findings\": ")?;
-    write_array(&doc.findings, out)?;
+    write_array(&recon.findings, |f| finding_view(data, f), out)?;
     out.write_all(b",\n  \"accounts\": ")?;
-    write_array(&doc.accounts, out)?;
+    write_array(&recon.assessments, |a| account_view(data, a), out)?;
     out.write_all(b",\n  \"totals\": ")?;
     buf.clear();
     indented(&doc.totals, b"  ", &mut scratch, &mut buf)?;
@@ -234,26 +224,44 @@ fn indented<T: Serialize>(
     Ok(())
 }
 
-/// A top-level array: items rendered in parallel, `RUN` to a buffer, and
-/// written in order.
-fn write_array<T: Serialize + Sync>(items: &[T], out: &mut dyn Write) -> io::Result<()> {
+/// A top-level array of each item's `view`: rendered in parallel, `RUN`
+/// items to a buffer, and written in order. Items are viewed as they are
+/// rendered rather than all at once (a view of every account is a hundred
+/// megabytes of strings at 125,000 accounts), and the buffers are used again
+/// from group to group: memory first touched costs more than rendering.
+fn write_array<S: Sync, T: Serialize>(
+    items: &[S],
+    view: impl Fn(&S) -> T + Sync,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     const RUN: usize = 256;
     const RUNS_AT_ONCE: usize = 64;
     if items.is_empty() {
         return out.write_all(b"[]");
     }
     out.write_all(b"[")?;
-    let render = |g: usize, group: &[T]| -> io::Result<Vec<Vec<u8>>> {
+    let spare: std::sync::Mutex<Vec<Vec<u8>>> = std::sync::Mutex::default();
+    let take_spare = || {
+        let mut buf = spare
+            .lock()
+            .map(|mut s| s.pop())
+            .ok()
+            .flatten()
+            .unwrap_or_default();
+        buf.clear();
+        buf
+    };
+    let render = |g: usize, group: &[S]| -> io::Result<Vec<Vec<u8>>> {
         group
             .par_chunks(RUN)
             .enumerate()
             .map(|(r, run)| {
-                let mut buf = Vec::new();
+                let mut buf = take_spare();
                 let mut scratch = Vec::new();
                 for (i, item) in run.iter().enumerate() {
                     let first = g == 0 && r == 0 && i == 0;
                     buf.extend_from_slice(if first { b"\n    " } else { b",\n    " });
-                    indented(item, b"    ", &mut scratch, &mut buf)?;
+                    indented(&view(item), b"    ", &mut scratch, &mut buf)?;
                 }
                 Ok(buf)
             })
@@ -261,18 +269,25 @@ fn write_array<T: Serialize + Sync>(items: &[T], out: &mut dyn Write) -> io::Res
     };
     // Each group is written (here: the writer is not `Send`) while the next
     // is rendered, so that the writing, one thread's work, does not leave
-    // the other cores idle.
+    // the other cores idle; its buffers are then spare for the group after.
     let mut written: Vec<Vec<u8>> = Vec::new();
+    let mut write_out = |written: Vec<Vec<u8>>| -> io::Result<()> {
+        written.iter().try_for_each(|buf| out.write_all(buf))?;
+        if let Ok(mut s) = spare.lock() {
+            s.extend(written);
+        }
+        Ok(())
+    };
     for (g, group) in items.chunks(RUN * RUNS_AT_ONCE).enumerate() {
         let mut rendered = Ok(Vec::new());
         let wrote = rayon::in_place_scope(|s| {
             s.spawn(|_| rendered = render(g, group));
-            written.iter().try_for_each(|buf| out.write_all(buf))
+            write_out(std::mem::take(&mut written))
         });
         wrote?;
         written = rendered?;
     }
-    written.iter().try_for_each(|buf| out.write_all(buf))?;
+    write_out(written)?;
     out.write_all(b"\n  ]")
 }
 
@@ -280,7 +295,7 @@ fn write_array<T: Serialize + Sync>(items: &[T], out: &mut dyn Write) -> io::Res
 mod tests {
     use super::*;
 
-    #[derive(Serialize)]
+    #[derive(Clone, Serialize)]
     struct Item {
         n: usize,
         name: String,
@@ -297,7 +312,7 @@ mod tests {
     fn both(items: &[Item]) -> (String, String) {
         let expected = serde_json::to_string_pretty(&Doc { items }).expect("serialise");
         let mut ours = b"{\n  \"items\": ".to_vec();
-        write_array(items, &mut ours).expect("write");
+        write_array(items, Item::clone, &mut ours).expect("write");
         ours.extend_from_slice(b"\n}");
         (String::from_utf8(ours).expect("utf-8"), expected)
     }
@@ -317,7 +332,7 @@ mod tests {
                 })
             }),
         };
-        for len in [0, 1, 255, 256, 257, 16_384, 16_385, 20_000] {
+        for len in [0, 1, 255, 256, 257, 16_384, 16_385, 20_000, 40_000] {
             let items: Vec<Item> = (0..len).map(item).collect();
             let (ours, expected) = both(&items);
             assert_eq!(ours, expected, "{len} items");
