@@ -13,11 +13,13 @@ pub mod profile;
 pub mod table;
 
 use rustc_hash::FxHashMap as HashMap;
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 use csv::ByteRecord;
 use rust_decimal::Decimal;
 
+use crate::recon::counted::{CountedIds, Counter};
 use crate::recon::model::{
     Account, AccountId, BankLine, Benefit, Dataset, LineMap, Method, Posting, PostingKind,
     RentPeriod, RowRef, ScheduleShare, SourceFile, SourceNames, StoredRow, TenancyType, Text,
@@ -203,15 +205,17 @@ pub fn load_watched(
     errors.absorb(ledger_errors);
     errors.absorb(bank_errors);
     errors.absorb(schedule_errors);
-    if let Some((t, (rows, text, lines))) = ledger {
+    if let Some((t, (rows, text, lines, counted))) = ledger {
         data.txn_ids_from_lines = t.id_from_line(0);
+        data.txn_counted = counted;
         data.postings = rows;
         data.ledger_text = text;
         data.ledger_lines = lines;
         note(SourceFile::Ledger, &t, &mut data);
     }
-    if let Some((t, (rows, text, lines))) = bank {
+    if let Some((t, (rows, text, lines, counted))) = bank {
         data.bank_ids_from_lines = t.id_from_line(0);
+        data.bank_counted = counted;
         data.bank = rows;
         data.bank_text = text;
         data.bank_lines = lines;
@@ -297,7 +301,9 @@ fn too_large(t: &Table, text: &TextStore, errors: &mut InputErrors) {
 }
 
 /// Rows read, with the store their texts are in and their lines.
-type Stored<T> = (Vec<T>, TextStore, LineMap);
+/// Rows read, with the store their texts are in, their lines and the rows
+/// whose ids are counted rather than held.
+type Stored<T> = (Vec<T>, TextStore, LineMap, CountedIds);
 
 /// Reads a table's rows with `read`: a large file in blocks in parallel,
 /// kept only if its ids (`what`) run in order across the whole file, so that
@@ -313,6 +319,7 @@ fn read_rows<T: StoredRow + Send>(
     let mut rows: Vec<T> = Vec::new();
     let mut text = TextStore::default();
     let mut lines = LineMap::default();
+    let mut counted = CountedIds::default();
     let mut block_errors = InputErrors::default();
     let mut rows_read = 0;
     let mut in_order = true;
@@ -328,7 +335,7 @@ fn read_rows<T: StoredRow + Send>(
                 .map(|(first, last)| (first.cloned(), last.cloned()));
             (rows, ids)
         },
-        |((block_rows, block_text, block_lines), ids), block, errors| {
+        |((block_rows, block_text, block_lines, block_counted), ids), block, errors| {
             rows_read += block.rows_read;
             block_errors.absorb(errors);
             match ids {
@@ -350,6 +357,7 @@ fn read_rows<T: StoredRow + Send>(
                 text.reserve(blocks.saturating_mul(block_text.size()) / 16 * 17);
             }
             lines.append(&block_lines);
+            counted.append(&block_counted, rows.len());
             let shift = text.append(&block_text);
             rows.extend(block_rows.into_iter().map(|mut row| {
                 row.shift_text(shift);
@@ -361,10 +369,10 @@ fn read_rows<T: StoredRow + Send>(
         Ok(true) if in_order => {
             t.rows_read = rows_read;
             errors.absorb(block_errors);
-            (rows, text, lines)
+            (rows, text, lines, counted)
         }
         Ok(_) => {
-            drop((rows, text, lines));
+            drop((rows, text, lines, counted));
             let mut unique = UniqueIds::of(t, what);
             read(t, &mut unique, errors)
         }
@@ -419,7 +427,7 @@ impl UniqueIds {
 
     /// Marks the row bad if `id` was seen before. `earlier` lists the ids
     /// and lines of the rows kept so far.
-    fn check<'e, I: Iterator<Item = (&'e str, u64)>>(
+    fn check<'e, I: Iterator<Item = (Cow<'e, str>, u64)>>(
         &mut self,
         id: &str,
         line: u64,
@@ -438,7 +446,9 @@ impl UniqueIds {
                 self.last = Some(Text::from(id));
                 return;
             }
-            let mut seen: HashMap<Text, u64> = earlier().map(|(i, l)| (Text::from(i), l)).collect();
+            let mut seen: HashMap<Text, u64> = earlier()
+                .map(|(i, l)| (Text::from(i.as_ref()), l))
+                .collect();
             seen.extend(self.set_aside.drain(..));
             self.seen = Some(seen);
         }
@@ -505,7 +515,7 @@ fn read_accounts(t: &mut Table, ids: &mut AccountIds, errors: &mut InputErrors) 
         if let Some(a) = &account_ref {
             unique.check(a, line, &mut r, 0, || {
                 out.iter()
-                    .map(|a: &Account| (a.account_ref.as_str(), u64::from(a.row.line)))
+                    .map(|a: &Account| (Cow::from(a.account_ref.as_str()), u64::from(a.row.line)))
             });
         }
         let tenant_name = r.text(1).map(Text::from);
@@ -615,6 +625,7 @@ fn read_ledger(
     let mut out = Vec::new();
     let mut text = TextStore::default();
     let mut lines = LineMap::default();
+    let (mut counter, mut counted) = (Counter::default(), CountedIds::default());
     if !t.has(4) && !t.has(5) {
         errors.push(InputError {
             file: t.name.clone(),
@@ -623,7 +634,7 @@ fn read_ledger(
             message: "missing required column `debit` or `credit` (at least one must be present)"
                 .to_string(),
         });
-        return (out, text, lines);
+        return (out, text, lines, counted);
     }
     // Ids a profile makes from lines are not held (see
     // [`Dataset::txn_ids_from_lines`]).
@@ -634,13 +645,10 @@ fn read_ledger(
         let mut r = t.row(&rec, line, errors);
         let txn_id = r.id(0);
         if let Some(id) = txn_id {
+            let (out, text, lines, counted) = (&out, &text, &lines, &counted);
             unique.check(id, line, &mut r, 0, || {
-                out.iter().enumerate().map(|(i, p): (usize, &Posting)| {
-                    (
-                        text.get_field(p.texts, Posting::TXN_ID),
-                        u64::from(lines.line(i)),
-                    )
-                })
+                let held = |i: usize| text.get_field(out[i].texts, Posting::TXN_ID);
+                (0..out.len()).map(move |i| (counted.id(i, held), u64::from(lines.line(i))))
             });
         }
         let account = r.id(1).and_then(|a| match ids.good.get(a) {
@@ -717,7 +725,15 @@ fn read_ledger(
             description,
         ) {
             out.push(Posting {
-                texts: text.push_row(&[if id_held { txn_id } else { "" }, bank_ref, description]),
+                texts: text.push_row(&[
+                    if id_held {
+                        counter.held(&mut counted, out.len(), txn_id)
+                    } else {
+                        ""
+                    },
+                    bank_ref,
+                    description,
+                ]),
                 account,
                 date,
                 kind,
@@ -727,7 +743,7 @@ fn read_ledger(
             lines.push(row_line(line));
         }
     }
-    (out, text, lines)
+    (out, text, lines, counted)
 }
 
 const BANK_COLUMNS: &[Column] = &[
@@ -742,9 +758,10 @@ const BANK_COLUMNS: &[Column] = &[
 ];
 
 fn read_bank(t: &mut Table, unique: &mut UniqueIds, errors: &mut InputErrors) -> Stored<BankLine> {
-    let mut out = Vec::new();
+    let mut out: Vec<BankLine> = Vec::new();
     let mut text = TextStore::default();
     let mut lines = LineMap::default();
+    let (mut counter, mut counted) = (Counter::default(), CountedIds::default());
     // As in `read_ledger`: ids made from lines are not held.
     let id_held = !t.id_from_line(0);
     let mut rec = ByteRecord::new();
@@ -753,13 +770,10 @@ fn read_bank(t: &mut Table, unique: &mut UniqueIds, errors: &mut InputErrors) ->
         let mut r = t.row(&rec, line, errors);
         let bank_id = r.id(0);
         if let Some(id) = bank_id {
+            let (out, text, lines, counted) = (&out, &text, &lines, &counted);
             unique.check(id, line, &mut r, 0, || {
-                out.iter().enumerate().map(|(i, b): (usize, &BankLine)| {
-                    (
-                        text.get_field(b.texts, BankLine::BANK_ID),
-                        u64::from(lines.line(i)),
-                    )
-                })
+                let held = |i: usize| text.get_field(out[i].texts, BankLine::BANK_ID);
+                (0..out.len()).map(move |i| (counted.id(i, held), u64::from(lines.line(i))))
             });
         }
         let date = r.date(1);
@@ -804,7 +818,11 @@ fn read_bank(t: &mut Table, unique: &mut UniqueIds, errors: &mut InputErrors) ->
         ) {
             out.push(BankLine {
                 texts: text.push_row(&[
-                    if id_held { bank_id } else { "" },
+                    if id_held {
+                        counter.held(&mut counted, out.len(), bank_id)
+                    } else {
+                        ""
+                    },
                     reference,
                     payer,
                     return_code,
@@ -817,7 +835,7 @@ fn read_bank(t: &mut Table, unique: &mut UniqueIds, errors: &mut InputErrors) ->
             lines.push(row_line(line));
         }
     }
-    (out, text, lines)
+    (out, text, lines, counted)
 }
 
 const SCHEDULE_COLUMNS: &[Column] = &[

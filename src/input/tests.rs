@@ -2,6 +2,7 @@
 //! to every reader in strict and lenient mode. Nothing may panic, every
 //! problem must name its file, and nothing bad may be read as a value.
 
+use std::borrow::Cow;
 use std::fs;
 use std::path::Path;
 
@@ -218,10 +219,29 @@ fn on_threads<R: Send>(threads: usize, f: impl FnOnce() -> R + Send) -> R {
 /// one reads in one piece, more read in blocks (tiny ones, under test).
 fn read_on(threads: usize, ledger: &[u8], mode: Mode) -> String {
     match on_threads(threads, || read_with(SourceFile::Ledger, ledger, mode)) {
-        Ok(loaded) => format!(
-            "{:?}\n{:?}\n{:?}",
-            loaded.data.postings, loaded.data.reading, loaded.rejects
-        ),
+        Ok(loaded) => {
+            // Each posting as read, its texts by what they say: blocks and
+            // one reader hold them differently (each block holds its first
+            // id where one reader counts it on from the row before).
+            let d = &loaded.data;
+            let postings: Vec<String> = (d.postings.iter().enumerate())
+                .map(|(p, posting)| {
+                    format!(
+                        "{} {:?} {:?} {} {} {:?} {:?} {:?} {:?}",
+                        d.ledger_lines.line(p),
+                        d.txn_id(p),
+                        d.bank_ref(posting),
+                        d.description(posting),
+                        posting.account,
+                        posting.date,
+                        posting.kind,
+                        posting.amount,
+                        posting.method
+                    )
+                })
+                .collect();
+            format!("{postings:#?}\n{:?}\n{:?}", d.reading, loaded.rejects)
+        }
         Err(errors) => format!("{errors}\n{:?}", errors.rows),
     }
 }
@@ -388,8 +408,9 @@ fn read_export_on(
                 .iter()
                 .enumerate()
                 .map(|(i, b)| {
-                    let texts: Vec<&str> =
-                        (0..5).map(|k| d.bank_text.get_field(b.texts, k)).collect();
+                    let texts: Vec<Cow<str>> = std::iter::once(d.bank_id(i))
+                        .chain((1..5).map(|k| Cow::from(d.bank_text.get_field(b.texts, k))))
+                        .collect();
                     format!(
                         "{}: {:?} {} {:?} {:?}",
                         d.bank_lines.line(i),

@@ -14,8 +14,8 @@ use smallvec::SmallVec;
 use super::finding::{Finding, FindingKind, Outcome, Severity};
 use super::identify::{self, Basis, Identity, NearIndex, RefIndex};
 use super::model::{
-    day_number, days_between, AccountId, AccountPostings, Amount, BankLine, Dataset, Posting,
-    PostingKind, ScheduleShare, Text, TextId,
+    day_number, days_between, AccountId, AccountPostings, Amount, BankIdsInOrder, BankLine,
+    Dataset, Posting, PostingKind, ScheduleShare, Text, TextId,
 };
 use super::money::pounds;
 
@@ -424,10 +424,13 @@ fn build_receipts(
             .par_iter()
             .enumerate()
             .filter(|(_, line)| is_receipt(line))
-            .map_init(String::new, |buf, (i, line)| {
-                let found = [data.bank_id_into(i, buf), data.reference(line)].map(batch);
-                found.iter().any(Option::is_some).then_some((i, found))
-            })
+            .map_init(
+                || BankIdsInOrder::new(data),
+                |ids, (i, line)| {
+                    let found = [ids.get(i), data.reference(line)].map(batch);
+                    found.iter().any(Option::is_some).then_some((i, found))
+                },
+            )
             .flatten()
             .collect()
     };
@@ -648,11 +651,11 @@ impl<'a> BankKeys<'a> {
         hash: fn(&str) -> u64,
     ) -> Self {
         let in_time = |i: &usize| data.bank[*i].date <= opts.as_at;
-        let key = |buf: &mut String, i: usize, text: TextId, by_reference: bool| {
+        // `text` as the key holds it, `key_text` as it reads.
+        let key = |i: usize, text: TextId, key_text: &str, by_reference: bool| {
             let line = i as u32;
-            let key = KeyLine { line, text };
-            let h = hash(key.text(data, buf)) & !1 | u64::from(by_reference);
-            (h, key)
+            let h = hash(key_text) & !1 | u64::from(by_reference);
+            (h, KeyLine { line, text })
         };
         // Ids first, then batch refs, each in line order: the first line to
         // hold a key keeps it, and a bulk line's batch ref never displaces
@@ -672,33 +675,29 @@ impl<'a> BankKeys<'a> {
             // An empty ref is no key (and `KeyLine` reads an empty text as
             // the line's id made from its line).
             .filter(|&i| is_bulk[i] && data.bank[i].texts.has(BankLine::REFERENCE))
-            .map_init(String::new, |buf, i| {
-                key(
-                    buf,
-                    i,
-                    data.bank_text
-                        .field(data.bank[i].texts, BankLine::REFERENCE),
-                    true,
-                )
+            .map(|i| {
+                let text = data
+                    .bank_text
+                    .field(data.bank[i].texts, BankLine::REFERENCE);
+                key(i, text, data.bank_text.get(text), true)
             })
             .collect();
         let mut keys = Vec::with_capacity(data.bank.len() + batch_refs.len());
-        keys.par_extend(
-            (0..data.bank.len())
-                .into_par_iter()
-                .map_init(String::new, |buf, i| {
-                    if in_time(&i) {
-                        key(
-                            buf,
-                            i,
-                            data.bank_text.field(data.bank[i].texts, BankLine::BANK_ID),
-                            false,
-                        )
-                    } else {
-                        NOT_A_KEY
-                    }
-                }),
-        );
+        keys.par_extend((0..data.bank.len()).into_par_iter().map_init(
+            || BankIdsInOrder::new(data),
+            |ids, i| {
+                if in_time(&i) {
+                    key(
+                        i,
+                        data.bank_text.field(data.bank[i].texts, BankLine::BANK_ID),
+                        ids.get(i),
+                        false,
+                    )
+                } else {
+                    NOT_A_KEY
+                }
+            },
+        ));
         let late = (0..data.bank.len())
             .into_par_iter()
             .filter(|i| !in_time(i))
@@ -822,15 +821,16 @@ impl<'a> BankKeys<'a> {
 #[derive(Clone, Copy)]
 struct KeyLine {
     line: u32,
-    /// Empty for an id made from its line, which is not held.
+    /// Empty for an id the line does not hold (made from its line, or
+    /// counted on from an earlier line's).
     text: TextId,
 }
 
 impl KeyLine {
-    /// The key's text; an id made from its line is written into `buf`.
+    /// The key's text; an id the line does not hold is written into `buf`.
     fn text<'s>(self, data: &'s Dataset, buf: &'s mut String) -> &'s str {
         if self.text.is_empty() {
-            data.bank_id_into(self.line as usize, buf)
+            data.made_bank_id_into(self.line as usize, buf)
         } else {
             data.bank_text.get(self.text)
         }

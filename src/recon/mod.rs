@@ -6,6 +6,7 @@ pub mod assess;
 pub mod benefit;
 pub mod charges;
 pub mod check;
+pub mod counted;
 pub mod finding;
 pub mod identify;
 pub mod law;

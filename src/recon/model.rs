@@ -7,6 +7,8 @@ use std::borrow::Cow;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
+pub use super::counted::CountedIds;
+
 /// Text read from a row: ids, references, names. Most are short enough to
 /// be held inline, so millions of rows cost no allocation each.
 pub type Text = compact_str::CompactString;
@@ -704,10 +706,16 @@ pub struct Dataset {
     /// from the line when asked for, they would be most of the ledger's
     /// text, and are asked for only by findings and reports.
     pub txn_ids_from_lines: bool,
+    /// The postings whose ids count on from the posting before, which hold
+    /// no id text of their own.
+    pub txn_counted: CountedIds,
     pub bank: Vec<BankLine>,
     /// Whether each bank line's id is its `file:line`, not held (as
     /// [`Dataset::txn_ids_from_lines`]: a bank's own export seldom has one).
     pub bank_ids_from_lines: bool,
+    /// The bank lines whose ids count on from the line before (as
+    /// [`Dataset::txn_counted`]).
+    pub bank_counted: CountedIds,
     /// The bank lines' texts.
     pub bank_text: TextStore,
     /// The bank lines' lines in the bank file.
@@ -744,10 +752,10 @@ impl Dataset {
             push_line_id(&mut id, self.sources.name(SourceFile::Ledger), line);
             return Cow::Owned(id);
         }
-        Cow::Borrowed(
+        self.txn_counted.id(p, |i| {
             self.ledger_text
-                .get_field(self.postings[p].texts, Posting::TXN_ID),
-        )
+                .get_field(self.postings[i].texts, Posting::TXN_ID)
+        })
     }
 
     /// The bank line the posting names, if it names one.
@@ -762,30 +770,44 @@ impl Dataset {
 
     /// Bank line `b`'s id.
     pub fn bank_id(&self, b: usize) -> Cow<'_, str> {
-        if self.bank_ids_from_lines {
-            let mut id = String::new();
-            self.bank_id_into(b, &mut id);
-            return Cow::Owned(id);
+        let held = self.held_bank_id(b);
+        if !held.is_empty() {
+            return Cow::Borrowed(held);
         }
-        Cow::Borrowed(
-            self.bank_text
-                .get_field(self.bank[b].texts, BankLine::BANK_ID),
-        )
+        let mut id = String::new();
+        self.made_bank_id_into(b, &mut id);
+        Cow::Owned(id)
     }
 
-    /// Bank line `b`'s id, written into `buf` where it is made from the
-    /// line (no allocation where `buf` has room, for the millions of lines
+    /// Bank line `b`'s id, written into `buf` where the line does not hold
+    /// it (no allocation where `buf` has room, for the millions of lines
     /// keyed by their id).
     pub fn bank_id_into<'s>(&'s self, b: usize, buf: &'s mut String) -> &'s str {
-        if !self.bank_ids_from_lines {
-            return self
-                .bank_text
-                .get_field(self.bank[b].texts, BankLine::BANK_ID);
+        let held = self.held_bank_id(b);
+        if !held.is_empty() {
+            return held;
         }
+        self.made_bank_id_into(b, buf)
+    }
+
+    /// The id of bank line `b`, which holds none: made from its line, or
+    /// counted on from an earlier line's.
+    pub fn made_bank_id_into<'s>(&self, b: usize, buf: &'s mut String) -> &'s str {
         buf.clear();
-        let line = self.bank_lines.line(b).into();
-        push_line_id(buf, self.sources.name(SourceFile::Bank), line);
+        if self.bank_ids_from_lines {
+            let line = self.bank_lines.line(b).into();
+            push_line_id(buf, self.sources.name(SourceFile::Bank), line);
+        } else {
+            self.bank_counted
+                .count_into(b, |i| self.held_bank_id(i), buf);
+        }
         buf
+    }
+
+    /// The id text bank line `b` holds (empty where its id is made).
+    fn held_bank_id(&self, b: usize) -> &str {
+        self.bank_text
+            .get_field(self.bank[b].texts, BankLine::BANK_ID)
     }
 
     pub fn reference(&self, line: &BankLine) -> &str {
@@ -817,6 +839,49 @@ impl Dataset {
     }
 }
 
+/// Bank lines' ids for a pass over lines in order: an id a line does not
+/// hold is, where the line before was asked for last, its id counted on by
+/// one, not made afresh from its run's first (millions of lines are keyed
+/// by their ids).
+pub struct BankIdsInOrder<'d> {
+    data: &'d Dataset,
+    /// The line asked for last, whose id `id` holds.
+    last: Option<usize>,
+    id: String,
+}
+
+impl<'d> BankIdsInOrder<'d> {
+    pub fn new(data: &'d Dataset) -> Self {
+        BankIdsInOrder {
+            data,
+            last: None,
+            id: String::new(),
+        }
+    }
+
+    /// Bank line `b`'s id.
+    pub fn get(&mut self, b: usize) -> &str {
+        let after_last = self.last.replace(b).is_some_and(|l| l + 1 == b);
+        let held = self.data.held_bank_id(b);
+        if !held.is_empty() {
+            self.id.clear();
+            self.id.push_str(held);
+            return &self.id;
+        }
+        if after_last && !self.data.bank_ids_from_lines {
+            // A line holding no id of its own counts on from the line
+            // before (see [`CountedIds`]).
+            let mut id = std::mem::take(&mut self.id).into_bytes();
+            if super::counted::count_on(&mut id) {
+                // Only ASCII digits changed, for ASCII digits: still UTF-8.
+                self.id = String::from_utf8(id).unwrap_or_default();
+                return &self.id;
+            }
+        }
+        self.data.made_bank_id_into(b, &mut self.id)
+    }
+}
+
 /// Appends `file:line` to `buf`: the id a profile makes from a line, for a
 /// file with no id column. Without the formatter: millions of rows are
 /// given such ids as they are read, and bank lines keyed by them.
@@ -827,7 +892,12 @@ pub fn push_line_id(buf: &mut String, file: &str, line: u64) {
 }
 
 /// Appends `n` in decimal, as its `Display` writes it.
-pub fn push_digits(buf: &mut String, mut n: u64) {
+pub fn push_digits(buf: &mut String, n: u64) {
+    push_padded(buf, n, 1);
+}
+
+/// Appends `n` in decimal with leading zeros to at least `width` digits.
+pub fn push_padded(buf: &mut String, mut n: u64, width: usize) {
     let mut digits = [0u8; 20];
     let mut at = digits.len();
     loop {
@@ -838,6 +908,10 @@ pub fn push_digits(buf: &mut String, mut n: u64) {
             break;
         }
     }
+    buf.extend(std::iter::repeat_n(
+        '0',
+        width.saturating_sub(digits.len() - at),
+    ));
     // Digits are ASCII: always UTF-8.
     if let Ok(digits) = std::str::from_utf8(&digits[at..]) {
         buf.push_str(digits);
