@@ -22,12 +22,23 @@ pub fn from_pence(pence: i128) -> Decimal {
 
 /// `-412.50`: the machine form used in CSV and JSON.
 pub fn plain(d: Decimal) -> String {
-    let mut r = to_pennies(d);
-    if r.is_zero() {
-        r = Decimal::ZERO;
+    Plain(d).to_string()
+}
+
+/// Money displayed in the machine form ([`plain`]) without a `String` of
+/// its own: reports write a dozen a row for a hundred thousand accounts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Plain(pub Decimal);
+
+impl std::fmt::Display for Plain {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut r = to_pennies(self.0);
+        if r.is_zero() {
+            r = Decimal::ZERO;
+        }
+        r.rescale(2);
+        std::fmt::Display::fmt(&r, f)
     }
-    r.rescale(2);
-    r.to_string()
 }
 
 /// `£1,240.00` / `-£12.00`: the human form used in detail sentences and tables.

@@ -188,9 +188,8 @@ impl Exporter for JsonExporter {
 fn write_document(report: &Report<'_>, doc: &Document, out: &mut dyn Write) -> io::Result<()> {
     let (data, recon) = (report.data, report.recon);
     let mut buf = Vec::new();
-    let mut scratch = Vec::new();
     buf.extend_from_slice(b"{\n  \"run\": ");
-    indented(&doc.run, b"  ", &mut scratch, &mut buf)?;
+    indented(&doc.run, b"  ", &mut buf)?;
     out.write_all(&buf)?;
     out.write_all(b",\n  \"findings\": ")?;
     write_array(&recon.findings, |f| finding_view(data, f), out)?;
@@ -198,30 +197,94 @@ fn write_document(report: &Report<'_>, doc: &Document, out: &mut dyn Write) -> i
     write_array(&recon.assessments, |a| account_view(data, a), out)?;
     out.write_all(b",\n  \"totals\": ")?;
     buf.clear();
-    indented(&doc.totals, b"  ", &mut scratch, &mut buf)?;
+    indented(&doc.totals, b"  ", &mut buf)?;
     out.write_all(&buf)?;
     out.write_all(b"\n}\n")
 }
 
 /// Appends `value` as pretty JSON to `buf`, every line after the first
-/// indented by `pad`: as if nested that deep in the document. Rendered whole
-/// into `scratch` first and indented in one pass, rather than through a
-/// writer that serde_json would call for every token.
-fn indented<T: Serialize>(
-    value: &T,
-    pad: &[u8],
-    scratch: &mut Vec<u8>,
-    buf: &mut Vec<u8>,
-) -> io::Result<()> {
-    scratch.clear();
-    serde_json::to_writer_pretty(&mut *scratch, value).map_err(io::Error::other)?;
-    for piece in scratch.split_inclusive(|&b| b == b'\n') {
-        buf.extend_from_slice(piece);
-        if piece.ends_with(b"\n") {
-            buf.extend_from_slice(pad);
-        }
+/// indented by `pad`: as if nested that deep in the document.
+fn indented<T: Serialize>(value: &T, pad: &[u8], buf: &mut Vec<u8>) -> io::Result<()> {
+    let nested = Nested {
+        pad,
+        depth: 0,
+        has_value: false,
+    };
+    let mut serializer = serde_json::Serializer::with_formatter(buf, nested);
+    value.serialize(&mut serializer).map_err(io::Error::other)
+}
+
+/// serde_json's pretty layout (two spaces a level) for a value nested in a
+/// document: every line after the first starts with `pad`. Written straight
+/// into the buffer, where indenting serde's own pretty output afterwards
+/// took a second pass over every byte.
+struct Nested<'p> {
+    pad: &'p [u8],
+    depth: usize,
+    has_value: bool,
+}
+
+impl Nested<'_> {
+    /// `sep`, then a new line's indentation.
+    fn new_line<W: ?Sized + Write>(&self, w: &mut W, sep: &[u8]) -> io::Result<()> {
+        w.write_all(sep)?;
+        w.write_all(self.pad)?;
+        (0..self.depth).try_for_each(|_| w.write_all(b"  "))
     }
-    Ok(())
+
+    fn open<W: ?Sized + Write>(&mut self, w: &mut W, bracket: &[u8]) -> io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        w.write_all(bracket)
+    }
+
+    fn close<W: ?Sized + Write>(&mut self, w: &mut W, bracket: &[u8]) -> io::Result<()> {
+        self.depth = self.depth.saturating_sub(1);
+        if self.has_value {
+            self.new_line(w, b"\n")?;
+        }
+        w.write_all(bracket)
+    }
+}
+
+impl serde_json::ser::Formatter for Nested<'_> {
+    fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.open(w, b"[")
+    }
+
+    fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.close(w, b"]")
+    }
+
+    fn begin_array_value<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        self.new_line(w, if first { b"\n" } else { b",\n" })
+    }
+
+    fn end_array_value<W: ?Sized + Write>(&mut self, _: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+
+    fn begin_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.open(w, b"{")
+    }
+
+    fn end_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.close(w, b"}")
+    }
+
+    fn begin_object_key<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        self.new_line(w, if first { b"\n" } else { b",\n" })
+    }
+
+    fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        w.write_all(b": ")
+    }
+
+    fn end_object_value<W: ?Sized + Write>(&mut self, _: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
 }
 
 /// A top-level array of each item's `view`: rendered in parallel, `RUN`
@@ -229,9 +292,9 @@ fn indented<T: Serialize>(
 /// rendered rather than all at once (a view of every account is a hundred
 /// megabytes of strings at 125,000 accounts), and the buffers are used again
 /// from group to group: memory first touched costs more than rendering.
-fn write_array<S: Sync, T: Serialize>(
-    items: &[S],
-    view: impl Fn(&S) -> T + Sync,
+fn write_array<'i, S: Sync, T: Serialize>(
+    items: &'i [S],
+    view: impl Fn(&'i S) -> T + Sync,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     const RUN: usize = 256;
@@ -251,17 +314,16 @@ fn write_array<S: Sync, T: Serialize>(
         buf.clear();
         buf
     };
-    let render = |g: usize, group: &[S]| -> io::Result<Vec<Vec<u8>>> {
+    let render = |g: usize, group: &'i [S]| -> io::Result<Vec<Vec<u8>>> {
         group
             .par_chunks(RUN)
             .enumerate()
             .map(|(r, run)| {
                 let mut buf = take_spare();
-                let mut scratch = Vec::new();
                 for (i, item) in run.iter().enumerate() {
                     let first = g == 0 && r == 0 && i == 0;
                     buf.extend_from_slice(if first { b"\n    " } else { b",\n    " });
-                    indented(&view(item), b"    ", &mut scratch, &mut buf)?;
+                    indented(&view(item), b"    ", &mut buf)?;
                 }
                 Ok(buf)
             })

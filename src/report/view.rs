@@ -4,7 +4,9 @@
 use serde::Serialize;
 
 use crate::recon::finding::Finding;
-use crate::recon::money::plain;
+use chrono::NaiveDate;
+
+use crate::recon::money::{plain, Plain};
 use crate::recon::{Assessment, Dataset, Reconciliation, Status};
 
 #[derive(Clone, Debug, Serialize)]
@@ -29,31 +31,49 @@ pub struct FindingView {
     pub suggestions: Vec<SuggestionView>,
 }
 
-/// One account's assessment, with the contract's field names.
+/// One account's assessment, with the contract's field names: borrowed
+/// from the assessment and written as it is serialised (a view is made for
+/// every account, a hundred thousand of them, as the report is written).
 #[derive(Clone, Debug, Serialize)]
-pub struct AccountView {
-    pub account_ref: String,
-    pub tenant_name: String,
+pub struct AccountView<'a> {
+    pub account_ref: &'a str,
+    pub tenant_name: &'a str,
     pub status: &'static str,
-    pub posted_balance: String,
-    pub corrected_balance: String,
-    pub arrears_weeks: String,
-    pub weekly_rent: String,
-    pub trigger: String,
-    pub warn_from: String,
-    pub statutory_threshold: Option<String>,
-    pub statutory_basis: String,
+    pub posted_balance: Plain,
+    pub corrected_balance: Plain,
+    pub arrears_weeks: Plain,
+    pub weekly_rent: Plain,
+    pub trigger: Plain,
+    pub warn_from: Plain,
+    pub statutory_threshold: Option<Plain>,
+    pub statutory_basis: &'a str,
     /// The arrears compared with the statutory threshold.
-    pub statutory_arrears: String,
+    pub statutory_arrears: Plain,
     pub reaches_statutory: Option<bool>,
-    pub technical_arrears: String,
-    pub next_benefit_expected: Option<String>,
-    pub recent_dd_return: Option<String>,
+    pub technical_arrears: Plain,
+    pub next_benefit_expected: Option<Day>,
+    pub recent_dd_return: Option<Day>,
     pub late_periods_12m: usize,
     pub periods_12m: usize,
-    pub reasons: Vec<String>,
+    pub reasons: &'a [String],
     pub findings: usize,
-    pub detail: String,
+    pub detail: &'a str,
+}
+
+impl Serialize for Plain {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// A date serialised as `YYYY-MM-DD`, written without a `String`.
+#[derive(Clone, Copy, Debug)]
+pub struct Day(pub NaiveDate);
+
+impl Serialize for Day {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&self.0)
+    }
 }
 
 pub fn finding_view(data: &Dataset, f: &Finding) -> FindingView {
@@ -89,30 +109,30 @@ pub fn finding_view(data: &Dataset, f: &Finding) -> FindingView {
     }
 }
 
-pub fn account_view(data: &Dataset, a: &Assessment) -> AccountView {
+pub fn account_view<'a>(data: &'a Dataset, a: &'a Assessment) -> AccountView<'a> {
     let account = data.account(a.account);
     AccountView {
-        account_ref: account.account_ref.to_string(),
-        tenant_name: account.tenant_name.to_string(),
+        account_ref: &account.account_ref,
+        tenant_name: &account.tenant_name,
         status: a.status.as_str(),
-        posted_balance: plain(a.posted_balance),
-        corrected_balance: plain(a.corrected_balance),
-        arrears_weeks: plain(a.arrears_weeks),
-        weekly_rent: plain(a.weekly_rent),
-        trigger: plain(a.trigger),
-        warn_from: plain(a.warn_from),
-        statutory_threshold: a.statutory.threshold.map(plain),
-        statutory_basis: a.statutory.basis.clone(),
-        statutory_arrears: plain(a.statutory_arrears),
+        posted_balance: Plain(a.posted_balance),
+        corrected_balance: Plain(a.corrected_balance),
+        arrears_weeks: Plain(a.arrears_weeks),
+        weekly_rent: Plain(a.weekly_rent),
+        trigger: Plain(a.trigger),
+        warn_from: Plain(a.warn_from),
+        statutory_threshold: a.statutory.threshold.map(Plain),
+        statutory_basis: &a.statutory.basis,
+        statutory_arrears: Plain(a.statutory_arrears),
         reaches_statutory: a.reaches_statutory,
-        technical_arrears: plain(a.technical_arrears),
-        next_benefit_expected: a.benefit.as_ref().map(|b| b.next_expected.to_string()),
-        recent_dd_return: a.recent_return.map(|d| d.to_string()),
+        technical_arrears: Plain(a.technical_arrears),
+        next_benefit_expected: a.benefit.as_ref().map(|b| Day(b.next_expected)),
+        recent_dd_return: a.recent_return.map(Day),
         late_periods_12m: a.late_periods,
         periods_12m: a.periods_12m,
-        reasons: a.reasons.clone(),
+        reasons: &a.reasons,
         findings: a.findings,
-        detail: a.detail.clone(),
+        detail: &a.detail,
     }
 }
 
