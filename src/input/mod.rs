@@ -256,6 +256,45 @@ pub fn load_watched(
     })
 }
 
+/// How a file's row ids are kept as its rows are read: made from lines by
+/// a profile (not held at all, see [`Dataset::txn_ids_from_lines`]),
+/// counted on from the row before's (see [`CountedIds`]), or held as text.
+struct RowIds {
+    held: bool,
+    counter: Counter,
+    counted: CountedIds,
+}
+
+impl RowIds {
+    fn of(t: &Table) -> Self {
+        RowIds {
+            held: !t.id_from_line(0),
+            counter: Counter::default(),
+            counted: CountedIds::default(),
+        }
+    }
+
+    /// The text the next row kept (row `row`) is to hold for its id `id`.
+    fn text<'i>(&mut self, row: usize, id: &'i str) -> &'i str {
+        if self.held {
+            self.counter.held(&mut self.counted, row, id)
+        } else {
+            ""
+        }
+    }
+
+    /// The ids and lines of the first `rows` rows kept, `held(i)` being the
+    /// id text row `i` holds (for [`UniqueIds::check`]).
+    fn so_far<'a>(
+        &'a self,
+        lines: &'a LineMap,
+        rows: usize,
+        held: impl Fn(usize) -> &'a str + 'a,
+    ) -> impl Iterator<Item = (Cow<'a, str>, u64)> + 'a {
+        (0..rows).map(move |i| (self.counted.id(i, &held), u64::from(lines.line(i))))
+    }
+}
+
 /// Account refs read so far: the good rows' ids, and the refs of rows that
 /// were rejected (so postings to them are not reported a second time).
 #[derive(Default)]
@@ -625,7 +664,6 @@ fn read_ledger(
     let mut out = Vec::new();
     let mut text = TextStore::default();
     let mut lines = LineMap::default();
-    let (mut counter, mut counted) = (Counter::default(), CountedIds::default());
     if !t.has(4) && !t.has(5) {
         errors.push(InputError {
             file: t.name.clone(),
@@ -634,21 +672,20 @@ fn read_ledger(
             message: "missing required column `debit` or `credit` (at least one must be present)"
                 .to_string(),
         });
-        return (out, text, lines, counted);
+        return (out, text, lines, CountedIds::default());
     }
-    // Ids a profile makes from lines are not held (see
-    // [`Dataset::txn_ids_from_lines`]).
-    let id_held = !t.id_from_line(0);
+    let mut row_ids = RowIds::of(t);
     let mut rec = ByteRecord::new();
     while let Some(line) = t.next(&mut rec, errors) {
         t.size_rows(&mut out, &mut text, &rec);
         let mut r = t.row(&rec, line, errors);
         let txn_id = r.id(0);
         if let Some(id) = txn_id {
-            let (out, text, lines, counted) = (&out, &text, &lines, &counted);
+            let (out, text, lines, row_ids) = (&out, &text, &lines, &row_ids);
             unique.check(id, line, &mut r, 0, || {
-                let held = |i: usize| text.get_field(out[i].texts, Posting::TXN_ID);
-                (0..out.len()).map(move |i| (counted.id(i, held), u64::from(lines.line(i))))
+                row_ids.so_far(lines, out.len(), move |i| {
+                    text.get_field(out[i].texts, Posting::TXN_ID)
+                })
             });
         }
         let account = r.id(1).and_then(|a| match ids.good.get(a) {
@@ -725,15 +762,7 @@ fn read_ledger(
             description,
         ) {
             out.push(Posting {
-                texts: text.push_row(&[
-                    if id_held {
-                        counter.held(&mut counted, out.len(), txn_id)
-                    } else {
-                        ""
-                    },
-                    bank_ref,
-                    description,
-                ]),
+                texts: text.push_row(&[row_ids.text(out.len(), txn_id), bank_ref, description]),
                 account,
                 date,
                 kind,
@@ -743,7 +772,7 @@ fn read_ledger(
             lines.push(row_line(line));
         }
     }
-    (out, text, lines, counted)
+    (out, text, lines, row_ids.counted)
 }
 
 const BANK_COLUMNS: &[Column] = &[
@@ -761,19 +790,18 @@ fn read_bank(t: &mut Table, unique: &mut UniqueIds, errors: &mut InputErrors) ->
     let mut out: Vec<BankLine> = Vec::new();
     let mut text = TextStore::default();
     let mut lines = LineMap::default();
-    let (mut counter, mut counted) = (Counter::default(), CountedIds::default());
-    // As in `read_ledger`: ids made from lines are not held.
-    let id_held = !t.id_from_line(0);
+    let mut row_ids = RowIds::of(t);
     let mut rec = ByteRecord::new();
     while let Some(line) = t.next(&mut rec, errors) {
         t.size_rows(&mut out, &mut text, &rec);
         let mut r = t.row(&rec, line, errors);
         let bank_id = r.id(0);
         if let Some(id) = bank_id {
-            let (out, text, lines, counted) = (&out, &text, &lines, &counted);
+            let (out, text, lines, row_ids) = (&out, &text, &lines, &row_ids);
             unique.check(id, line, &mut r, 0, || {
-                let held = |i: usize| text.get_field(out[i].texts, BankLine::BANK_ID);
-                (0..out.len()).map(move |i| (counted.id(i, held), u64::from(lines.line(i))))
+                row_ids.so_far(lines, out.len(), move |i| {
+                    text.get_field(out[i].texts, BankLine::BANK_ID)
+                })
             });
         }
         let date = r.date(1);
@@ -818,11 +846,7 @@ fn read_bank(t: &mut Table, unique: &mut UniqueIds, errors: &mut InputErrors) ->
         ) {
             out.push(BankLine {
                 texts: text.push_row(&[
-                    if id_held {
-                        counter.held(&mut counted, out.len(), bank_id)
-                    } else {
-                        ""
-                    },
+                    row_ids.text(out.len(), bank_id),
                     reference,
                     payer,
                     return_code,
@@ -835,7 +859,7 @@ fn read_bank(t: &mut Table, unique: &mut UniqueIds, errors: &mut InputErrors) ->
             lines.push(row_line(line));
         }
     }
-    (out, text, lines, counted)
+    (out, text, lines, row_ids.counted)
 }
 
 const SCHEDULE_COLUMNS: &[Column] = &[
