@@ -404,7 +404,8 @@ fn build_receipts(
 
     // Which batch each bank line carries: by bank_id first, then reference.
     let mut claimed: HashMap<&str, usize> = HashMap::default();
-    let mut line_batch: Vec<Option<&Vec<usize>>> = vec![None; data.bank.len()];
+    // Few lines carry a batch: a map, not a slot for every line.
+    let mut line_batch: HashMap<usize, &Vec<usize>> = HashMap::default();
     // A batch a line may carry: its key and its shares.
     type Batch<'b> = (&'b Text, &'b Vec<usize>);
     let is_receipt = |line: &BankLine| line.amount() > Decimal::ZERO && line.date <= opts.as_at;
@@ -438,7 +439,7 @@ fn build_receipts(
         for (k, shares) in found.into_iter().flatten() {
             if !claimed.contains_key(k.as_str()) {
                 claimed.insert(k.as_str(), i);
-                line_batch[i] = Some(shares);
+                line_batch.insert(i, shares);
                 break;
             }
         }
@@ -475,7 +476,7 @@ fn build_receipts(
             });
             continue;
         }
-        let Some(shares) = line_batch[i] else {
+        let Some(&shares) = line_batch.get(&i) else {
             made += usize::from(is_receipt(line));
             continue;
         };
@@ -564,7 +565,7 @@ fn build_receipts(
             };
             for i in lines {
                 let line = &data.bank[i];
-                match line_batch[i] {
+                match line_batch.get(&i).copied() {
                     None if is_receipt(line) => put(
                         Receipt {
                             bank: i as u32,
