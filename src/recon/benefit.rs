@@ -53,7 +53,7 @@ pub fn shares(data: &Dataset, matching: &Matching) -> Vec<Vec<BenefitRun>> {
         if let (Some(s), Some(a)) = (receipt.share(), receipt.identity.account()) {
             let share = &data.shares[s as usize];
             runs[a as usize].push(BenefitRun {
-                paid: receipt.date,
+                paid: receipt.date(data),
                 amount: share.amount(),
                 period_start: share.period_start,
                 period_end: share.period_end,

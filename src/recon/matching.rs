@@ -42,9 +42,6 @@ pub struct Receipt {
     /// The share, or [`Receipt::WHOLE_LINE`]: read through
     /// [`Receipt::share`]. Not an `Option`, which would take eight bytes.
     pub share: u32,
-    pub date: NaiveDate,
-    /// Always positive. Read through [`Receipt::amount`].
-    pub amount: Amount,
     pub identity: Held,
 }
 
@@ -80,14 +77,32 @@ impl Receipt {
         Some(self.share).filter(|&s| s != Self::WHOLE_LINE)
     }
 
-    /// Always positive.
-    pub fn amount(&self) -> Decimal {
-        self.amount.get()
+    /// Always positive. Read from its bank line or share, not held: there
+    /// are millions of receipts.
+    pub fn amount(&self, data: &Dataset) -> Decimal {
+        self.held_amount(data).get()
+    }
+
+    /// [`Receipt::amount`] in pence.
+    pub fn pence(&self, data: &Dataset) -> i64 {
+        self.held_amount(data).pence()
+    }
+
+    fn held_amount(&self, data: &Dataset) -> Amount {
+        match self.share() {
+            Some(s) => data.shares[s as usize].amount,
+            None => data.bank[self.bank as usize].amount,
+        }
+    }
+
+    /// The day the money arrived: its bank line's.
+    pub fn date(&self, data: &Dataset) -> NaiveDate {
+        data.bank[self.bank as usize].date
     }
 }
 
 // Millions of receipts are held at once: a field that grows them shows here.
-const _: () = assert!(std::mem::size_of::<Receipt>() == 28);
+const _: () = assert!(std::mem::size_of::<Receipt>() == 16);
 
 /// What became of one slice of a bank line: a whole line, one share of a
 /// bulk line, or the part of a bulk line its schedule does not explain.
@@ -131,7 +146,10 @@ type Decision = (Outcome, SmallVec<[(usize, Outcome); 1]>, Vec<Finding>);
 impl Matching {
     /// Every slice of every bank line and what became of it: each receipt's,
     /// in receipt order, then the rest. In parallel: there are millions.
-    pub fn bank_entries(&self) -> impl ParallelIterator<Item = BankEntry> + '_ {
+    pub fn bank_entries<'a>(
+        &'a self,
+        data: &'a Dataset,
+    ) -> impl ParallelIterator<Item = BankEntry> + 'a {
         let receipts = self
             .receipts
             .par_iter()
@@ -139,7 +157,7 @@ impl Matching {
             .map(|(r, &outcome)| BankEntry {
                 bank: r.bank,
                 share: r.share(),
-                amount: r.amount(),
+                amount: r.amount(data),
                 outcome,
             });
         receipts.chain(self.other_entries.par_iter().cloned())
@@ -179,7 +197,7 @@ impl std::fmt::Display for ReceiptText<'_> {
         write!(
             f,
             "{} received {} ({}",
-            pounds(self.receipt.amount()),
+            pounds(self.receipt.amount(self.data)),
             line.date,
             self.data.bank_id(self.receipt.bank as usize)
         )?;
@@ -524,8 +542,6 @@ fn build_receipts(
     let placeholder = Receipt {
         bank: 0,
         share: Receipt::WHOLE_LINE,
-        date: NaiveDate::MIN,
-        amount: Amount::ZERO,
         identity: Held::Unknown,
     };
     let mut receipts = Vec::with_capacity(made);
@@ -570,8 +586,6 @@ fn build_receipts(
                         Receipt {
                             bank: i as u32,
                             share: Receipt::WHOLE_LINE,
-                            date: line.date,
-                            amount: line.amount,
                             identity: Held::Unknown,
                         },
                         index.identify(data.reference(line)),
@@ -583,8 +597,6 @@ fn build_receipts(
                                 Receipt {
                                     bank: i as u32,
                                     share: s as u32,
-                                    date: line.date,
-                                    amount: data.shares[s].amount,
                                     identity: Held::Unknown,
                                 },
                                 share_identity(&data.shares[s]),
@@ -859,8 +871,8 @@ fn assign(
 }
 
 /// Days from the money's arrival to the posting.
-fn lag(posting: &Posting, receipt: &Receipt) -> i64 {
-    days_between(receipt.date, posting.date)
+fn lag(data: &Dataset, posting: &Posting, receipt: &Receipt) -> i64 {
+    days_between(receipt.date(data), posting.date)
 }
 
 /// How unlikely a posting `days` after its money is: later is likelier than
@@ -900,13 +912,13 @@ impl State<'_> {
     }
 
     fn window_ok(&self, posting: &Posting, receipt: &Receipt) -> bool {
-        let d = lag(posting, receipt);
+        let d = lag(self.data, posting, receipt);
         d >= -self.opts.lead_days && d <= self.opts.match_days
     }
 
     /// Posted between `lead_days` early and `posting_days` late.
     fn on_time(&self, posting: &Posting, receipt: &Receipt) -> bool {
-        let d = lag(posting, receipt);
+        let d = lag(self.data, posting, receipt);
         d >= -self.opts.lead_days && d <= self.opts.posting_days
     }
 
@@ -940,7 +952,7 @@ impl State<'_> {
         );
         let share_by_amount = Pool::new(
             shares()
-                .map(|(l, r)| ((l, self.receipts[r].amount.pence()), r))
+                .map(|(l, r)| ((l, self.receipts[r].pence(self.data)), r))
                 .collect(),
         );
         // What each posting's bank ref leads to, found in parallel; linking
@@ -1008,7 +1020,7 @@ impl State<'_> {
         let mut own = share_by_account.get((l, posting.account));
         let chosen = own
             .clone()
-            .find(|r| unlinked(r) && self.receipts[*r].amount() == credit)
+            .find(|r| unlinked(r) && self.receipts[*r].amount(self.data) == credit)
             .or_else(|| own.next())
             .or_else(|| {
                 share_by_amount
@@ -1072,7 +1084,7 @@ impl State<'_> {
         );
         let by_amount = Pool::new(
             free()
-                .map(|r| (self.receipts[r].amount.pence(), r))
+                .map(|r| (self.receipts[r].pence(self.data), r))
                 .collect(),
         );
 
@@ -1108,14 +1120,14 @@ impl State<'_> {
             &mut receipt_free,
             &mut posting_free,
             same_account,
-            |_, p, _, r| r.amount() == p.credit(),
+            |st, p, _, r| r.amount(st.data) == p.credit(),
         );
         // 5: same account, an amount that looks like a keying error.
         self.greedy_pass(
             &mut receipt_free,
             &mut posting_free,
             same_account,
-            |_, p, _, r| plausible_keying_error(p.credit(), r.amount()),
+            |st, p, _, r| plausible_keying_error(p.credit(), r.amount(st.data)),
         );
     }
 
@@ -1145,7 +1157,7 @@ impl State<'_> {
                 pool(posting).filter_map(move |r| {
                     let receipt = &st.receipts[r];
                     (r_free[r] && st.window_ok(posting, receipt) && fits(st, posting, r, receipt))
-                        .then(|| (cost(lag(posting, receipt)), r, p))
+                        .then(|| (cost(lag(st.data, posting, receipt)), r, p))
                 })
             })
             .collect();
@@ -1202,8 +1214,8 @@ impl State<'_> {
                         .filter(|&(r, _)| receipt_free[r])
                         .filter_map(|(r, receipt)| {
                             let account = receipt.identity.account()?;
-                            let day = day_number(receipt.date);
-                            Some((account, receipt.amount.pence(), day, r))
+                            let day = day_number(receipt.date(self.data));
+                            Some((account, receipt.pence(self.data), day, r))
                         }),
                 );
                 rs
@@ -1377,13 +1389,13 @@ impl State<'_> {
             return match receipt.identity {
                 Held::Account(a, basis) => {
                     let acc = &self.data.account(a).account_ref;
-                    let waiting = days_between(receipt.date, self.opts.as_at);
+                    let waiting = days_between(receipt.date(self.data), self.opts.as_at);
                     let mut f = finding(
                         FindingKind::UnpostedReceipt,
                         Some(a),
                         None,
                         vec![],
-                        -receipt.amount(),
+                        -receipt.amount(self.data),
                         if waiting <= self.opts.posting_days {
                             format!(
                                 "{money} belongs to {acc} ({}) and is not posted yet, {waiting} days before \
@@ -1467,7 +1479,7 @@ impl State<'_> {
                         None,
                         None,
                         vec![],
-                        -receipt.amount(),
+                        -receipt.amount(self.data),
                         detail,
                     );
                     f.suggestions = suggestions;
@@ -1483,7 +1495,7 @@ impl State<'_> {
                 .map(|&p| i128::from(self.data.postings[p].credit_pence()))
                 .sum()
         };
-        if postings.len() > 1 && total() == i128::from(receipt.amount.pence()) {
+        if postings.len() > 1 && total() == i128::from(receipt.pence(self.data)) {
             // One receipt legitimately split across postings.
             for &p in &postings {
                 outcomes.push((p, Outcome::Matched));
@@ -1492,7 +1504,7 @@ impl State<'_> {
         }
 
         let expected = receipt.identity.account();
-        let exact = |p: &usize| self.data.postings[*p].credit() == receipt.amount();
+        let exact = |p: &usize| self.data.postings[*p].credit() == receipt.amount(self.data);
         let primary = postings
             .iter()
             .copied()
@@ -1525,7 +1537,7 @@ impl State<'_> {
         let posting = &self.data.postings[primary];
         let posted_acc = &self.data.account(posting.account).account_ref;
         let credit = posting.credit();
-        let days = lag(posting, receipt);
+        let days = lag(self.data, posting, receipt);
         let trusted_elsewhere = |a: AccountId| {
             // A tenant who pays with someone else's number but whose name the
             // posting follows: the posting is right, the reference is not.
@@ -1541,7 +1553,7 @@ impl State<'_> {
                     Some(a),
                     Some(posting.account),
                     vec![primary],
-                    -receipt.amount(),
+                    -receipt.amount(self.data),
                     format!(
                         "{money} belongs to {acc} ({}) but was posted to {posted_acc} as {} on {}: \
                          reverse it from {posted_acc} and post it to {acc}.",
@@ -1550,13 +1562,13 @@ impl State<'_> {
                         posting.date
                     ),
                 ));
-                if credit != receipt.amount() {
+                if credit != receipt.amount(self.data) {
                     found.push(finding(
                         FindingKind::AmountMismatch,
                         Some(posting.account),
                         None,
                         vec![primary],
-                        credit - receipt.amount(),
+                        credit - receipt.amount(self.data),
                         format!(
                             "{} on {} credited {posted_acc} with {} for {money}: the reversal from {posted_acc} \
                              must be {}, not the receipt's amount.",
@@ -1569,8 +1581,8 @@ impl State<'_> {
                 }
                 Outcome::WrongAccount
             }
-            _ if credit != receipt.amount() => {
-                let diff = credit - receipt.amount();
+            _ if credit != receipt.amount(self.data) => {
+                let diff = credit - receipt.amount(self.data);
                 found.push(finding(
                     FindingKind::AmountMismatch,
                     Some(posting.account),
@@ -1604,7 +1616,7 @@ impl State<'_> {
                         self.data.txn_id(primary),
                         posting.date,
                         self.opts.posting_days,
-                        pounds(receipt.amount())
+                        pounds(receipt.amount(self.data))
                     ),
                 ));
                 Outcome::LatePosting
@@ -1675,10 +1687,10 @@ impl State<'_> {
                 .flatten()
                 .copied()
                 .filter(|&r| {
-                    self.receipts[r].amount() == posting.credit()
+                    self.receipts[r].amount(self.data) == posting.credit()
                         && self.linked.of(r).any(near_first)
                 })
-                .min_by_key(|&r| (cost(lag(posting, &self.receipts[r])), r));
+                .min_by_key(|&r| (cost(lag(self.data, posting, &self.receipts[r])), r));
             let mut evidence = vec![self.data.posting_row(p)];
             let (kind, bank, postings, detail) = match original {
                 Some(r) => {

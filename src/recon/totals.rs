@@ -168,7 +168,7 @@ pub fn compute(data: &Dataset, matching: &Matching, findings: &[Finding]) -> Tot
     t.bank_outcomes = tally(
         (matching.receipts.par_iter())
             .zip(&matching.receipt_outcomes)
-            .map(|(r, &outcome)| (outcome, r.amount.pence())),
+            .map(|(r, &outcome)| (outcome, r.pence(data))),
         matching.other_entries.iter().map(|e| (e.outcome, e.amount)),
     );
     t.credit_outcomes = tally(
