@@ -707,7 +707,7 @@ mod invariants {
             let data = &b.data;
 
             // Bank: each line's entries sum to the line; each share used once.
-            let all: Vec<_> = r.matching.bank_entries(&data).collect();
+            let all: Vec<_> = r.matching.bank_entries(data).collect();
             prop_assert_eq!(r.matching.receipt_outcomes.len(), r.matching.receipts.len());
             for (i, line) in data.bank.iter().enumerate() {
                 let entries: Vec<_> = all.iter().filter(|e| e.bank == i as u32).collect();
