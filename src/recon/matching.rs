@@ -185,6 +185,14 @@ type Candidate = (i64, usize, usize);
 /// A receipt or posting with its date as a day number.
 type Dated = (i32, usize);
 
+/// A free receipt or posting for pass 2 of linking by window: its account,
+/// pence, day number and index.
+type Keyed = (AccountId, i64, i32, usize);
+
+/// A run of pass 2's sorted receipts and the run of its postings with the
+/// same account and amount.
+type Group = (std::ops::Range<usize>, std::ops::Range<usize>);
+
 /// `£120.00 received 2026-02-03 (BNK-0042, reference "RA1003", payer "J SMITH")`
 struct ReceiptText<'a> {
     data: &'a Dataset,
@@ -1049,22 +1057,36 @@ impl State<'_> {
         }
 
         // 2: same account, same amount, posted on time: aligned in date
-        // order per group.
-        // Each group's pairs are linked as they come, not gathered into one
-        // vector first: this is the peak of a run's memory.
+        // order per group, a run of groups at a time, each run's pairs
+        // linked before the next is aligned (every group's pairs at once
+        // were the peak of a run's memory).
+        const GROUPS_AT_ONCE: usize = 1 << 14;
+        let (rs, ps, groups) = self.same_account_groups(&receipt_free, &posting_free);
         let mut candidates = Vec::new();
-        for group in self.align_same_account(&receipt_free, &posting_free) {
-            match group {
-                Ok(pairs) => {
-                    for (r, p) in pairs {
-                        receipt_free[r] = false;
-                        posting_free[p] = false;
-                        self.link(r, p);
+        for run in groups.chunks(GROUPS_AT_ONCE) {
+            let aligned: Vec<_> = run
+                .par_iter()
+                .map(|(r_run, p_run)| {
+                    let dated = |k: &Keyed| (k.2, k.3);
+                    let receipts: Vec<Dated> = rs[r_run.clone()].iter().map(dated).collect();
+                    let postings: Vec<Dated> = ps[p_run.clone()].iter().map(dated).collect();
+                    self.align(&receipts, &postings)
+                })
+                .collect();
+            for group in aligned {
+                match group {
+                    Ok(pairs) => {
+                        for (r, p) in pairs {
+                            receipt_free[r] = false;
+                            posting_free[p] = false;
+                            self.link(r, p);
+                        }
                     }
+                    Err(pairs) => candidates.extend(pairs),
                 }
-                Err(pairs) => candidates.extend(pairs),
             }
         }
+        drop((rs, ps, groups));
         self.accept(assign(candidates, &mut receipt_free, &mut posting_free));
 
         // The receipts still free, by account and by amount, for passes 3 to
@@ -1177,16 +1199,16 @@ impl State<'_> {
     /// gets this wrong when a posting falls between two receipts. Returns
     /// each group's aligned pairs, or its candidate pairs if it is too large
     /// to align, in group order.
-    fn align_same_account(
+    /// Pass 2's groups: the free identified receipts and the free
+    /// postings, each sorted by account, amount and date, and the runs of
+    /// each with one account and amount that meet.
+    fn same_account_groups(
         &self,
         receipt_free: &[bool],
         posting_free: &[bool],
-    ) -> Vec<Result<Vec<Pair>, Vec<Candidate>>> {
-        // Free postings and free identified receipts, each sorted by
-        // account, amount and date: a group is a run of each with one
-        // account and amount. Sorted rather than hashed, on integers (pence
-        // and day numbers): there are millions.
-        type Keyed = (AccountId, i64, i32, usize);
+    ) -> (Vec<Keyed>, Vec<Keyed>, Vec<Group>) {
+        // Sorted rather than hashed, on integers (pence and day numbers):
+        // there are millions.
         // Gathered in one pass each, into room for them all: a pass per
         // core and a merge cost more than they save here. Room not filled
         // is never touched, so it costs no memory.
@@ -1240,19 +1262,11 @@ impl State<'_> {
                 }
             }
         }
-        groups
-            .into_par_iter()
-            .map(|(r_run, p_run)| {
-                let dated = |k: &Keyed| (k.2, k.3);
-                let receipts: Vec<Dated> = rs[r_run].iter().map(dated).collect();
-                let postings: Vec<Dated> = ps[p_run].iter().map(dated).collect();
-                self.align(&receipts, &postings)
-            })
-            .collect()
+        (rs, ps, groups)
     }
 
     /// The best order-preserving pairing of one group (see
-    /// `align_same_account`), by dynamic programming over receipts x
+    /// `same_account_groups`), by dynamic programming over receipts x
     /// postings. A group too large for that (years of weekly payments at
     /// once) gives its on-time candidate pairs instead, for greedy pairing.
     fn align(&self, rs: &[Dated], ps: &[Dated]) -> Result<Vec<Pair>, Vec<Candidate>> {
