@@ -25,6 +25,12 @@ struct Numbered<'a> {
     width: usize,
 }
 
+/// `id` as the text before its trailing digits, their value and how many
+/// (at most 18), if it ends in digits: the parts a counted id is made of.
+pub fn split_number(id: &str) -> Option<(&str, u64, usize)> {
+    numbered(id).map(|n| (n.prefix, n.number, n.width))
+}
+
 fn numbered(id: &str) -> Option<Numbered<'_>> {
     let width = id.bytes().rev().take_while(u8::is_ascii_digit).count();
     if width == 0 || width > MAX_DIGITS {
@@ -75,6 +81,12 @@ impl CountedIds {
         buf.push_str(first.prefix);
         let by = (row - anchor as usize) as u64;
         super::model::push_padded(buf, first.number.saturating_add(by), first.width);
+    }
+
+    /// Each run as `(anchor, last)`: rows `anchor + 1..=last` count on
+    /// from row `anchor`'s id.
+    pub fn runs(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
+        (self.runs.iter()).map(|&(anchor, last)| (anchor as usize, last as usize))
     }
 
     /// Appends `other`'s runs, for rows read after the `rows` already held.

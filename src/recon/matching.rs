@@ -11,6 +11,7 @@ use rayon::prelude::*;
 use rust_decimal::Decimal;
 use smallvec::SmallVec;
 
+use super::counted;
 use super::finding::{Finding, FindingKind, Outcome, Severity};
 use super::identify::{self, Basis, Identity, NearIndex, RefIndex};
 use super::model::{
@@ -646,8 +647,15 @@ impl LineReceipts {
 /// carry empty buckets and were filled one per core, each from a pass over
 /// every key. A key holds its text's id, so a lookup reads the directory,
 /// the key and the text, and never the bank line.
+///
+/// A line whose id is counted (see [`counted::CountedIds`]) holds no key: its run is
+/// found by the normal form of what comes before its digits, and the line
+/// by arithmetic ([`CountedKeys`]). Where a bank's ids count up, that is
+/// nearly every line, and the keys were the peak of a run's memory.
 struct BankKeys<'a> {
     data: &'a Dataset,
+    as_at: NaiveDate,
+    counted: CountedKeys,
     /// Every key's hash and line, in hash order (keys with one hash in the
     /// order they take precedence). The hash's lowest bit is not the hash's
     /// but says whether the key is a batch ref, so that ids sort first.
@@ -655,7 +663,9 @@ struct BankKeys<'a> {
     /// Where the hashes with each value of the top `bits` bits start.
     directory: Vec<usize>,
     bits: u32,
-    clashes: HashMap<Text, KeyLine>,
+    /// Keys whose hash an earlier key holds, by their normal form, with
+    /// whether each is a batch ref.
+    clashes: HashMap<Text, (KeyLine, bool)>,
     /// [`identify::normal_hash`]; tests give a worse one to make keys clash.
     hash: fn(&str) -> u64,
 }
@@ -672,6 +682,10 @@ impl<'a> BankKeys<'a> {
         hash: fn(&str) -> u64,
     ) -> Self {
         let in_time = |i: &usize| data.bank[*i].date <= opts.as_at;
+        // A line holding no id text of its own, its id not made from its
+        // line, is counted: found by `CountedKeys`, not keyed.
+        let counted =
+            |i: &usize| !data.bank_ids_from_lines && !data.bank[*i].texts.has(BankLine::BANK_ID);
         // `text` as the key holds it, `key_text` as it reads.
         let key = |i: usize, text: TextId, key_text: &str, by_reference: bool| {
             let line = i as u32;
@@ -707,7 +721,7 @@ impl<'a> BankKeys<'a> {
         keys.par_extend((0..data.bank.len()).into_par_iter().map_init(
             || BankIdsInOrder::new(data),
             |ids, i| {
-                if in_time(&i) {
+                if in_time(&i) && !counted(&i) {
                     key(
                         i,
                         data.bank_text.field(data.bank[i].texts, BankLine::BANK_ID),
@@ -721,7 +735,7 @@ impl<'a> BankKeys<'a> {
         ));
         let late = (0..data.bank.len())
             .into_par_iter()
-            .filter(|i| !in_time(i))
+            .filter(|i| !in_time(i) || counted(i))
             .count();
         keys.extend(batch_refs);
         // In place: a stable sort would need a copy of the keys beside them.
@@ -756,7 +770,7 @@ impl<'a> BankKeys<'a> {
             .into_par_iter()
             .filter(|&i| keys[i - 1].0 | 1 == keys[i].0 | 1)
             .collect();
-        let mut clashes: HashMap<Text, KeyLine> = HashMap::default();
+        let mut clashes: HashMap<Text, (KeyLine, bool)> = HashMap::default();
         let (mut held, mut last) = (0, 0);
         for i in repeats {
             if last + 1 != i {
@@ -767,11 +781,16 @@ impl<'a> BankKeys<'a> {
             let first = keys[held].1.text(data, &mut bufs.0);
             let new = keys[i].1.text(data, &mut bufs.1);
             if !identify::normal_eq(first, new) {
-                clashes.entry(identify::normalise(new)).or_insert(keys[i].1);
+                let by_reference = keys[i].0 & 1 == 1;
+                clashes
+                    .entry(identify::normalise(new))
+                    .or_insert((keys[i].1, by_reference));
             }
         }
         BankKeys {
             data,
+            as_at: opts.as_at,
+            counted: CountedKeys::of(data),
             keys,
             directory,
             bits,
@@ -816,23 +835,134 @@ impl<'a> BankKeys<'a> {
             *held = self.keys[from..to]
                 .iter()
                 .find(|(h, _)| hash != 0 && *h | 1 == hash)
-                .map(|&(_, k)| k);
+                .map(|&(h, k)| (k, h & 1 == 1));
         }
         let mut buf = String::new();
         for ((line, key), held) in lines.iter_mut().zip(keys).zip(held) {
-            *line = match (key, held) {
-                (Some(key), Some(held))
+            let Some(key) = key else {
+                *line = None;
+                continue;
+            };
+            // The keyed line, and whether it holds the key as a batch ref.
+            let keyed = match held {
+                Some((held, by_reference))
                     if identify::normal_eq(held.text(self.data, &mut buf), key) =>
                 {
-                    Some(held.line as usize)
+                    Some((held.line as usize, by_reference))
                 }
-                (Some(key), Some(_)) => self
+                Some(_) => self
                     .clashes
                     .get(&identify::normalise(key))
-                    .map(|k| k.line as usize),
-                _ => None,
+                    .map(|&(k, by_reference)| (k.line as usize, by_reference)),
+                None => None,
+            };
+            // An id before a batch ref, then the first line.
+            let counted = self
+                .counted
+                .line(key, |l| self.data.bank[l].date <= self.as_at);
+            *line = match (keyed, counted) {
+                (Some((keyed, false)), Some(counted)) => Some(keyed.min(counted)),
+                (_, Some(counted)) => Some(counted),
+                (keyed, None) => keyed.map(|(l, _)| l),
             };
         }
+    }
+}
+
+/// The runs of bank lines whose ids are counted (see [`counted::CountedIds`]), by
+/// the normal form of what comes before their digits and how many digits
+/// there are: a key is found on a run by its number, and its line by
+/// arithmetic.
+#[derive(Default)]
+struct CountedKeys {
+    runs: HashMap<(Text, usize), Vec<CountedRun>>,
+    /// The numbers of digits the runs' ids end in.
+    widths: Vec<usize>,
+}
+
+/// A run's counted lines: `len` lines from `line`, numbered from `first`.
+/// `reach` is the highest number of this run and every run before it in
+/// its list (ids can repeat, so runs can overlap).
+struct CountedRun {
+    first: u64,
+    line: usize,
+    len: u64,
+    reach: u64,
+}
+
+impl CountedKeys {
+    fn of(data: &Dataset) -> Self {
+        let mut keys = CountedKeys::default();
+        for (anchor, last) in data.bank_counted.runs() {
+            let id = data.bank_id(anchor);
+            let Some((prefix, number, width)) = counted::split_number(&id) else {
+                continue;
+            };
+            let first = number.saturating_add(1);
+            let len = (last - anchor) as u64;
+            keys.runs
+                .entry((identify::normalise(prefix), width))
+                .or_default()
+                .push(CountedRun {
+                    first,
+                    line: anchor + 1,
+                    len,
+                    reach: first.saturating_add(len.saturating_sub(1)),
+                });
+            if !keys.widths.contains(&width) {
+                keys.widths.push(width);
+            }
+        }
+        for runs in keys.runs.values_mut() {
+            runs.sort_by_key(|r| (r.first, r.line));
+            let mut reach = 0;
+            for r in runs.iter_mut() {
+                reach = reach.max(r.reach);
+                r.reach = reach;
+            }
+        }
+        keys.widths.sort_unstable();
+        keys
+    }
+
+    /// The first line whose counted id is `key` (by normal form) and that
+    /// `keyed` lets be a key (lines after the as-at date are not).
+    fn line(&self, key: &str, keyed: impl Fn(usize) -> bool) -> Option<usize> {
+        if self.runs.is_empty() {
+            return None;
+        }
+        let key = identify::normalise(key);
+        let mut found: Option<usize> = None;
+        for &width in &self.widths {
+            let Some(at) = key.len().checked_sub(width) else {
+                continue;
+            };
+            // A normal form is ASCII letters and digits: any split is at a
+            // character boundary.
+            let (prefix, digits) = key.split_at(at);
+            let Some((_, number, _)) =
+                counted::split_number(digits).filter(|&(p, ..)| p.is_empty())
+            else {
+                continue;
+            };
+            let Some(runs) = self.runs.get(&(Text::from(prefix), width)) else {
+                continue;
+            };
+            let mut i = runs.partition_point(|r| r.first <= number);
+            while let Some(r) = i.checked_sub(1).map(|j| &runs[j]) {
+                i -= 1;
+                if r.reach < number {
+                    break;
+                }
+                if number - r.first < r.len {
+                    let line = r.line + (number - r.first) as usize;
+                    if keyed(line) && found.is_none_or(|f| line < f) {
+                        found = Some(line);
+                    }
+                }
+            }
+        }
+        found
     }
 }
 
@@ -2260,6 +2390,68 @@ mod bank_key_tests {
                 // An id beats a batch ref; of two bulk lines with one batch
                 // ref the first; a line after the as-at date is not there.
                 [Some(0), Some(2), Some(3), Some(3), None, None, None]
+            );
+        }
+    }
+
+    /// Lines whose ids count up hold no key but are found on their runs,
+    /// with the keys' precedence: the first line of an id, an id before a
+    /// batch ref, runs that overlap, and lines after the as-at date left out.
+    #[test]
+    fn counted_ids_are_found_as_keyed_ones_would_be() {
+        let mut b = Builder::default();
+        let ids = [
+            ("X-3", "2026-02-01", "X 5"), // 0: held; a bulk line whose batch ref is line 2's id
+            ("X-4", "2026-02-01", ""),    // 1: counted
+            ("X-5", "2026-02-01", ""),    // 2: counted
+            ("x 4", "2026-02-02", ""),    // 3: held, the same key as line 1
+            ("Y7", "2026-02-02", ""),     // 4: held
+            ("Y6", "2026-02-02", ""),     // 5: held (counts down)
+            ("Y7", "2026-02-02", ""),     // 6: counted, the same key as line 4
+            ("Z1", "2026-02-03", ""),     // 7: held
+            ("Z2", "2026-02-03", ""),     // 8: counted
+            ("Z1", "2026-02-03", ""),     // 9: held
+            ("Z2", "2026-02-03", ""),     // 10: counted, overlapping the run before
+            ("Z3", "2026-02-03", ""),     // 11: counted
+            ("Z4", "2026-04-03", ""),     // 12: counted, after the as-at date
+            ("Q99", "2026-02-03", ""),    // 13: held
+            ("Q100", "2026-02-03", ""),   // 14: held (one digit wider)
+        ];
+        for (id, on, reference) in ids {
+            b.bank(id, on, "10.00", reference, "");
+        }
+        let held: Vec<bool> = (0..ids.len())
+            .map(|i| b.data.bank[i].texts.has(BankLine::BANK_ID))
+            .collect();
+        assert_eq!(
+            held,
+            [
+                true, false, false, true, true, true, false, true, false, true, false, false,
+                false, true, true
+            ]
+        );
+        let mut bulk = vec![false; ids.len()];
+        bulk[0] = true;
+        for hash in [identify::normal_hash as fn(&str) -> u64, |_| 0] {
+            let keys = BankKeys::build_with(&b.data, &bulk, opts(), hash);
+            assert_eq!(
+                found(
+                    &keys,
+                    &["x4", "X-5", "X 3", "y7", "Y6", "z2", "Z 3", "Z4", "Q100", "Q099", "X6"]
+                ),
+                [
+                    Some(1),
+                    Some(2),
+                    Some(0),
+                    Some(4),
+                    Some(5),
+                    Some(8),
+                    Some(11),
+                    None,
+                    Some(14),
+                    None,
+                    None
+                ]
             );
         }
     }
