@@ -1187,36 +1187,48 @@ impl State<'_> {
         }
 
         // 2: same account, same amount, posted on time: aligned in date
-        // order per group, a run of groups at a time, each run's pairs
-        // linked before the next is aligned (every group's pairs at once
-        // were the peak of a run's memory).
+        // order per group. A quarter of the accounts at a time, and a run
+        // of their groups at a time, each run's pairs linked before the next
+        // is aligned: every group's receipts, postings and pairs at once
+        // were the peak of a run's memory. Groups are still aligned and
+        // linked in account order, and a group's links touch no other
+        // account's receipts or postings, so the result is the same.
         const GROUPS_AT_ONCE: usize = 1 << 14;
-        let (rs, ps, groups) = self.same_account_groups(&receipt_free, &posting_free);
+        const ACCOUNT_PARTS: usize = 4;
+        let accounts = self.data.accounts.len();
+        let part = accounts.div_ceil(ACCOUNT_PARTS).max(1);
         let mut candidates = Vec::new();
-        for run in groups.chunks(GROUPS_AT_ONCE) {
-            let aligned: Vec<_> = run
-                .par_iter()
-                .map(|(r_run, p_run)| {
-                    let dated = |k: &Keyed| (k.2, k.3);
-                    let receipts: Vec<Dated> = rs[r_run.clone()].iter().map(dated).collect();
-                    let postings: Vec<Dated> = ps[p_run.clone()].iter().map(dated).collect();
-                    self.align(&receipts, &postings)
-                })
-                .collect();
-            for group in aligned {
-                match group {
-                    Ok(pairs) => {
-                        for (r, p) in pairs {
-                            receipt_free[r] = false;
-                            posting_free[p] = false;
-                            self.link(r, p);
+        for from in (0..accounts).step_by(part) {
+            let to = (from + part).min(accounts);
+            let (rs, ps, groups) = self.same_account_groups(
+                &receipt_free,
+                &posting_free,
+                from as AccountId..to as AccountId,
+            );
+            for run in groups.chunks(GROUPS_AT_ONCE) {
+                let aligned: Vec<_> = run
+                    .par_iter()
+                    .map(|(r_run, p_run)| {
+                        let dated = |k: &Keyed| (k.2, k.3);
+                        let receipts: Vec<Dated> = rs[r_run.clone()].iter().map(dated).collect();
+                        let postings: Vec<Dated> = ps[p_run.clone()].iter().map(dated).collect();
+                        self.align(&receipts, &postings)
+                    })
+                    .collect();
+                for group in aligned {
+                    match group {
+                        Ok(pairs) => {
+                            for (r, p) in pairs {
+                                receipt_free[r] = false;
+                                posting_free[p] = false;
+                                self.link(r, p);
+                            }
                         }
+                        Err(pairs) => candidates.extend(pairs),
                     }
-                    Err(pairs) => candidates.extend(pairs),
                 }
             }
         }
-        drop((rs, ps, groups));
         self.accept(assign(candidates, &mut receipt_free, &mut posting_free));
 
         // The receipts still free, by account and by amount, for passes 3 to
@@ -1329,13 +1341,14 @@ impl State<'_> {
     /// gets this wrong when a posting falls between two receipts. Returns
     /// each group's aligned pairs, or its candidate pairs if it is too large
     /// to align, in group order.
-    /// Pass 2's groups: the free identified receipts and the free
-    /// postings, each sorted by account, amount and date, and the runs of
-    /// each with one account and amount that meet.
+    /// Pass 2's groups for `accounts`: their free identified receipts and
+    /// free postings, each sorted by account, amount and date, and the runs
+    /// of each with one account and amount that meet.
     fn same_account_groups(
         &self,
         receipt_free: &[bool],
         posting_free: &[bool],
+        accounts: std::ops::Range<AccountId>,
     ) -> (Vec<Keyed>, Vec<Keyed>, Vec<Group>) {
         // Sorted rather than hashed, on integers (pence and day numbers):
         // there are millions.
@@ -1348,7 +1361,9 @@ impl State<'_> {
                 ps.extend(
                     self.free_postings
                         .iter()
-                        .filter(|&&p| posting_free[p])
+                        .filter(|&&p| {
+                            posting_free[p] && accounts.contains(&self.data.postings[p].account)
+                        })
                         .map(|&p| {
                             let posting = &self.data.postings[p];
                             let day = day_number(posting.date);
@@ -1365,7 +1380,10 @@ impl State<'_> {
                         .enumerate()
                         .filter(|&(r, _)| receipt_free[r])
                         .filter_map(|(r, receipt)| {
-                            let account = receipt.identity.account()?;
+                            let account = receipt
+                                .identity
+                                .account()
+                                .filter(|a| accounts.contains(a))?;
                             let day = day_number(receipt.date(self.data));
                             Some((account, receipt.pence(self.data), day, r))
                         }),
