@@ -869,7 +869,8 @@ mod tests {
             proptest::prop_assert_eq!(out, format!("x{d}"));
         }
 
-        /// Codes are looked up lower-cased, on the stack or not.
+        /// Money is cleaned a run at a time as a filter of every
+        /// character would clean it.
         #[test]
         fn money_is_cleaned_of_every_symbol_and_separator(
             text in "(GBP)?[ £$€,\u{a0}0-9.()-]{0,14}",
@@ -931,6 +932,7 @@ mod tests {
             }
         }
 
+        /// Codes are looked up lower-cased, on the stack or not.
         #[test]
         fn codes_are_lower_cased_as_to_lowercase_does(code in "[A-Za-z0-9É ]{0,20}") {
             proptest::prop_assert_eq!(lowercase(&code, str::to_string), code.to_lowercase());

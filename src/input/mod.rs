@@ -339,7 +339,6 @@ fn too_large(t: &Table, text: &TextStore, errors: &mut InputErrors) {
     }
 }
 
-/// Rows read, with the store their texts are in and their lines.
 /// Rows read, with the store their texts are in, their lines and the rows
 /// whose ids are counted rather than held.
 type Stored<T> = (Vec<T>, TextStore, LineMap, CountedIds);

@@ -648,9 +648,9 @@ impl LineReceipts {
 /// every key. A key holds its text's id, so a lookup reads the directory,
 /// the key and the text, and never the bank line.
 ///
-/// A line whose id is counted (see [`counted::CountedIds`]) holds no key: its run is
-/// found by the normal form of what comes before its digits, and the line
-/// by arithmetic ([`CountedKeys`]). Where a bank's ids count up, that is
+/// A line whose id is counted (see [`counted::CountedIds`]) holds no key:
+/// its run is found by the normal form of what comes before its digits,
+/// and the line by arithmetic ([`CountedKeys`]). Where a bank's ids count up, that is
 /// nearly every line, and the keys were the peak of a run's memory.
 struct BankKeys<'a> {
     data: &'a Dataset,
@@ -718,21 +718,22 @@ impl<'a> BankKeys<'a> {
             })
             .collect();
         let mut keys = Vec::with_capacity(data.bank.len() + batch_refs.len());
-        keys.par_extend((0..data.bank.len()).into_par_iter().map_init(
-            || BankIdsInOrder::new(data),
-            |ids, i| {
-                if in_time(&i) && !counted(&i) {
-                    key(
-                        i,
-                        data.bank_text.field(data.bank[i].texts, BankLine::BANK_ID),
-                        ids.get(i),
-                        false,
-                    )
-                } else {
-                    NOT_A_KEY
-                }
-            },
-        ));
+        keys.par_extend(
+            (0..data.bank.len())
+                .into_par_iter()
+                .map_init(String::new, |buf, i| {
+                    if in_time(&i) && !counted(&i) {
+                        key(
+                            i,
+                            data.bank_text.field(data.bank[i].texts, BankLine::BANK_ID),
+                            data.bank_id_into(i, buf),
+                            false,
+                        )
+                    } else {
+                        NOT_A_KEY
+                    }
+                }),
+        );
         let late = (0..data.bank.len())
             .into_par_iter()
             .filter(|i| !in_time(i) || counted(i))
@@ -869,10 +870,10 @@ impl<'a> BankKeys<'a> {
     }
 }
 
-/// The runs of bank lines whose ids are counted (see [`counted::CountedIds`]), by
-/// the normal form of what comes before their digits and how many digits
-/// there are: a key is found on a run by its number, and its line by
-/// arithmetic.
+/// The runs of bank lines whose ids are counted (see
+/// [`counted::CountedIds`]), by the normal form of what comes before their
+/// digits and how many digits there are: a key is found on a run by its
+/// number, and its line by arithmetic.
 #[derive(Default)]
 struct CountedKeys {
     runs: HashMap<(Text, usize), Vec<CountedRun>>,
@@ -972,13 +973,13 @@ impl CountedKeys {
 #[derive(Clone, Copy)]
 struct KeyLine {
     line: u32,
-    /// Empty for an id the line does not hold (made from its line, or
-    /// counted on from an earlier line's).
+    /// Empty for an id the line does not hold, made from its line (a
+    /// counted id is no key: see [`CountedKeys`]).
     text: TextId,
 }
 
 impl KeyLine {
-    /// The key's text; an id the line does not hold is written into `buf`.
+    /// The key's text; an id made from the line is written into `buf`.
     fn text<'s>(self, data: &'s Dataset, buf: &'s mut String) -> &'s str {
         if self.text.is_empty() {
             data.made_bank_id_into(self.line as usize, buf)
@@ -1335,15 +1336,13 @@ impl State<'_> {
         }
     }
 
-    /// Pass 2. Receipts and postings of one account and one amount (a weekly
-    /// payer's whole history) are paired in date order, on-time pairs only:
-    /// as many pairs as possible, then the least total `cost`. Greedy pairing
-    /// gets this wrong when a posting falls between two receipts. Returns
-    /// each group's aligned pairs, or its candidate pairs if it is too large
-    /// to align, in group order.
     /// Pass 2's groups for `accounts`: their free identified receipts and
     /// free postings, each sorted by account, amount and date, and the runs
-    /// of each with one account and amount that meet.
+    /// of each with one account and amount that meet. In pass 2 receipts
+    /// and postings of one account and one amount (a weekly payer's whole
+    /// history) are paired in date order, on-time pairs only: as many pairs
+    /// as possible, then the least total `cost` ([`State::align`]). Greedy
+    /// pairing gets this wrong when a posting falls between two receipts.
     fn same_account_groups(
         &self,
         receipt_free: &[bool],
@@ -1544,6 +1543,7 @@ impl State<'_> {
                 }
             };
         let money = self.describe_receipt(receipt);
+        let amount = receipt.amount(self.data);
 
         let mut postings: SmallVec<[usize; 2]> = self.linked.of(r).collect();
         postings.sort_unstable();
@@ -1557,7 +1557,7 @@ impl State<'_> {
                         Some(a),
                         None,
                         vec![],
-                        -receipt.amount(self.data),
+                        -amount,
                         if waiting <= self.opts.posting_days {
                             format!(
                                 "{money} belongs to {acc} ({}) and is not posted yet, {waiting} days before \
@@ -1641,7 +1641,7 @@ impl State<'_> {
                         None,
                         None,
                         vec![],
-                        -receipt.amount(self.data),
+                        -amount,
                         detail,
                     );
                     f.suggestions = suggestions;
@@ -1666,7 +1666,7 @@ impl State<'_> {
         }
 
         let expected = receipt.identity.account();
-        let exact = |p: &usize| self.data.postings[*p].credit() == receipt.amount(self.data);
+        let exact = |p: &usize| self.data.postings[*p].credit() == amount;
         let primary = postings
             .iter()
             .copied()
@@ -1715,7 +1715,7 @@ impl State<'_> {
                     Some(a),
                     Some(posting.account),
                     vec![primary],
-                    -receipt.amount(self.data),
+                    -amount,
                     format!(
                         "{money} belongs to {acc} ({}) but was posted to {posted_acc} as {} on {}: \
                          reverse it from {posted_acc} and post it to {acc}.",
@@ -1724,13 +1724,13 @@ impl State<'_> {
                         posting.date
                     ),
                 ));
-                if credit != receipt.amount(self.data) {
+                if credit != amount {
                     found.push(finding(
                         FindingKind::AmountMismatch,
                         Some(posting.account),
                         None,
                         vec![primary],
-                        credit - receipt.amount(self.data),
+                        credit - amount,
                         format!(
                             "{} on {} credited {posted_acc} with {} for {money}: the reversal from {posted_acc} \
                              must be {}, not the receipt's amount.",
@@ -1743,8 +1743,8 @@ impl State<'_> {
                 }
                 Outcome::WrongAccount
             }
-            _ if credit != receipt.amount(self.data) => {
-                let diff = credit - receipt.amount(self.data);
+            _ if credit != amount => {
+                let diff = credit - amount;
                 found.push(finding(
                     FindingKind::AmountMismatch,
                     Some(posting.account),
@@ -1778,7 +1778,7 @@ impl State<'_> {
                         self.data.txn_id(primary),
                         posting.date,
                         self.opts.posting_days,
-                        pounds(receipt.amount(self.data))
+                        pounds(amount)
                     ),
                 ));
                 Outcome::LatePosting
