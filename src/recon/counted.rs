@@ -17,21 +17,17 @@ pub struct CountedIds {
 /// Most digits an id may end in to be counted (a sum stays in a `u64`).
 const MAX_DIGITS: usize = 18;
 
-/// An id as the text before its trailing digits, their value and how many.
+/// An id as the text before its trailing digits, their value and how many:
+/// the parts a counted id is made of.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Numbered<'a> {
-    prefix: &'a str,
-    number: u64,
-    width: usize,
+pub struct Numbered<'a> {
+    pub prefix: &'a str,
+    pub number: u64,
+    pub width: usize,
 }
 
-/// `id` as the text before its trailing digits, their value and how many
-/// (at most 18), if it ends in digits: the parts a counted id is made of.
-pub fn split_number(id: &str) -> Option<(&str, u64, usize)> {
-    numbered(id).map(|n| (n.prefix, n.number, n.width))
-}
-
-fn numbered(id: &str) -> Option<Numbered<'_>> {
+/// `id`'s parts, if it ends in digits (at most [`MAX_DIGITS`] of them).
+pub fn numbered(id: &str) -> Option<Numbered<'_>> {
     let width = id.bytes().rev().take_while(u8::is_ascii_digit).count();
     if width == 0 || width > MAX_DIGITS {
         return None;

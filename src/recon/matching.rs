@@ -896,7 +896,12 @@ impl CountedKeys {
         let mut keys = CountedKeys::default();
         for (anchor, last) in data.bank_counted.runs() {
             let id = data.bank_id(anchor);
-            let Some((prefix, number, width)) = counted::split_number(&id) else {
+            let Some(counted::Numbered {
+                prefix,
+                number,
+                width,
+            }) = counted::numbered(&id)
+            else {
                 continue;
             };
             let first = number.saturating_add(1);
@@ -941,8 +946,9 @@ impl CountedKeys {
             // A normal form is ASCII letters and digits: any split is at a
             // character boundary.
             let (prefix, digits) = key.split_at(at);
-            let Some((_, number, _)) =
-                counted::split_number(digits).filter(|&(p, ..)| p.is_empty())
+            let Some(number) = counted::numbered(digits)
+                .filter(|n| n.prefix.is_empty())
+                .map(|n| n.number)
             else {
                 continue;
             };
