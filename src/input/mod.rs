@@ -22,8 +22,8 @@ use rust_decimal::Decimal;
 use crate::recon::counted::{CountedIds, Counter};
 use crate::recon::model::{
     Account, AccountId, BankLine, Benefit, Dataset, LineMap, Method, Posting, PostingKind,
-    RentPeriod, RowRef, ScheduleShare, SourceFile, SourceNames, StoredRow, TenancyType, Text,
-    TextStore,
+    RentPeriod, Repeats, RowRef, ScheduleShare, SourceFile, SourceNames, StoredRow, TenancyType,
+    Text, TextStore,
 };
 use crate::recon::money::plain;
 pub use error::{InputError, InputErrors};
@@ -354,15 +354,16 @@ fn read_rows<T: StoredRow + Send>(
     errors: &mut InputErrors,
     read: impl Fn(&mut Table, &mut UniqueIds, &mut InputErrors) -> Stored<T> + Sync,
 ) -> Stored<T> {
+    let size = t.size();
     let mut rows: Vec<T> = Vec::new();
     let mut text = TextStore::default();
     let mut lines = LineMap::default();
     let mut counted = CountedIds::default();
+    let mut repeats = T::REPEATS.then(|| Repeats::for_bytes(size));
     let mut block_errors = InputErrors::default();
     let mut rows_read = 0;
     let mut in_order = true;
     let mut last: Option<Text> = None;
-    let size = t.size();
     let split = t.read_blocks(
         watch,
         |block, errors| {
@@ -392,15 +393,27 @@ fn read_rows<T: StoredRow + Send>(
                 let blocks = size.unwrap_or(0) as usize / table::BLOCK_BYTES + 1;
                 let expected = blocks * block_rows.len();
                 let _ = rows.try_reserve(expected + expected / 16);
-                text.reserve(blocks.saturating_mul(block_text.size()) / 16 * 17);
+                if repeats.is_none() {
+                    text.reserve(blocks.saturating_mul(block_text.size()) / 16 * 17);
+                }
             }
             lines.append(&block_lines);
             counted.append(&block_counted, rows.len());
-            let shift = text.append(&block_text);
-            rows.extend(block_rows.into_iter().map(|mut row| {
-                row.shift_text(shift);
-                row
-            }));
+            if let Some(repeats) = repeats.as_mut() {
+                // Row by row: a row may share texts from an earlier block.
+                rows.extend(block_rows.into_iter().map(|mut row| {
+                    let texts = row.texts_mut();
+                    *texts = text.copy_row(&block_text, *texts, repeats);
+                    row
+                }));
+            } else {
+                let shift = text.append(&block_text);
+                rows.extend(block_rows.into_iter().map(|mut row| {
+                    let texts = row.texts_mut();
+                    *texts = texts.shifted(shift);
+                    row
+                }));
+            }
         },
     );
     match split {
@@ -790,6 +803,7 @@ fn read_bank(t: &mut Table, unique: &mut UniqueIds, errors: &mut InputErrors) ->
     let mut text = TextStore::default();
     let mut lines = LineMap::default();
     let mut row_ids = RowIds::of(t);
+    let mut repeats = Repeats::for_bytes(t.size());
     let mut rec = ByteRecord::new();
     while let Some(line) = t.next(&mut rec, errors) {
         t.size_rows(&mut out, &mut text, &rec);
@@ -844,13 +858,16 @@ fn read_bank(t: &mut Table, unique: &mut UniqueIds, errors: &mut InputErrors) ->
             returned_bank_id,
         ) {
             out.push(BankLine {
-                texts: text.push_row(&[
-                    row_ids.text(out.len(), bank_id),
-                    reference,
-                    payer,
-                    return_code,
-                    returned_bank_id,
-                ]),
+                texts: text.push_row_shared(
+                    &[
+                        row_ids.text(out.len(), bank_id),
+                        reference,
+                        payer,
+                        return_code,
+                        returned_bank_id,
+                    ],
+                    &mut repeats,
+                ),
                 date,
                 amount,
                 method,
