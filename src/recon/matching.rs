@@ -4,6 +4,8 @@
 //! fixed order of passes documented in docs/matching.md. Every bank line and
 //! every ledger credit comes out with exactly one [`Outcome`].
 
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use rustc_hash::FxHashMap as HashMap;
 
 use chrono::NaiveDate;
@@ -567,6 +569,7 @@ fn build_receipts(
         blocks.push((from..to, first, block));
         rest = tail;
     }
+    let known = KnownIdentities::for_lines(data.bank.len());
     let ambiguous: Vec<AmbiguousSets> = blocks
         .into_par_iter()
         .map(|(lines, first, block)| {
@@ -597,7 +600,7 @@ fn build_receipts(
                             share: Receipt::WHOLE_LINE,
                             identity: Held::Unknown,
                         },
-                        index.identify(data.reference(line)),
+                        known.identify(index, data, line),
                     ),
                     None => {}
                     Some(shares) => {
@@ -618,6 +621,77 @@ fn build_receipts(
         })
         .collect();
     (receipts, ambiguous.concat(), line_receipts)
+}
+
+/// The identities of references already seen, by where their text is held:
+/// a payer's reference is stored once for all their payments (see
+/// `model::Repeats`), so most lines' identity is found here rather than by
+/// a search of the index's maps. A slot keeps the last reference to hash
+/// there, in one word with its identity: every task reads and writes the
+/// one table without a lock, and as an identity depends on its text alone,
+/// which task wrote a slot changes nothing. An ambiguous identity is not
+/// kept.
+struct KnownIdentities {
+    slots: Vec<AtomicU64>,
+    bits: u32,
+}
+
+impl KnownIdentities {
+    /// A table for a statement of `lines` lines: a slot a line, between
+    /// 1,024 and a million (8 MiB).
+    fn for_lines(lines: usize) -> Self {
+        let bits = (usize::BITS - lines.leading_zeros()).clamp(10, 20);
+        KnownIdentities {
+            slots: (0..1usize << bits).map(|_| AtomicU64::new(0)).collect(),
+            bits,
+        }
+    }
+
+    fn identify(&self, index: &RefIndex, data: &Dataset, line: &BankLine) -> Identity {
+        use std::hash::BuildHasher;
+        let text = data.bank_text.field(line.texts, BankLine::REFERENCE);
+        if text.is_empty() {
+            return index.identify("");
+        }
+        let hash = rustc_hash::FxBuildHasher.hash_one(text);
+        let slot = &self.slots[(hash >> (64 - self.bits)) as usize];
+        let held = slot.load(Ordering::Relaxed);
+        if (held >> 32) as u32 == text.index() {
+            if let Some(identity) = Self::unpack(held as u32) {
+                return identity;
+            }
+        }
+        let identity = index.identify(data.bank_text.get(text));
+        if let Some(packed) = Self::pack(&identity) {
+            slot.store(
+                u64::from(text.index()) << 32 | u64::from(packed),
+                Ordering::Relaxed,
+            );
+        }
+        identity
+    }
+
+    /// The basis in the top two bits (0 for unknown), the account below.
+    fn pack(identity: &Identity) -> Option<u32> {
+        let (basis, account) = match *identity {
+            Identity::Unknown => (0, 0),
+            Identity::Account(a, Basis::AccountRef) => (1, a),
+            Identity::Account(a, Basis::PaymentRef) => (2, a),
+            Identity::Account(a, Basis::Digits) => (3, a),
+            Identity::Account(_, Basis::Schedule) | Identity::Ambiguous(_) => return None,
+        };
+        (account < 1 << 30).then_some(basis << 30 | account)
+    }
+
+    fn unpack(packed: u32) -> Option<Identity> {
+        let account = packed & ((1 << 30) - 1);
+        Some(match packed >> 30 {
+            0 => Identity::Unknown,
+            1 => Identity::Account(account, Basis::AccountRef),
+            2 => Identity::Account(account, Basis::PaymentRef),
+            _ => Identity::Account(account, Basis::Digits),
+        })
+    }
 }
 
 /// Each bank line's receipts: one, or one per schedule share, or none (money
@@ -2356,6 +2430,85 @@ mod outflows {
 }
 
 pub use outflows::arudd_reason;
+
+#[cfg(test)]
+mod known_identity_tests {
+    use super::super::testkit::Builder;
+    use super::*;
+
+    #[test]
+    fn a_known_identity_is_the_one_the_index_finds() {
+        let mut b = Builder::default();
+        // Enough accounts that references share the smallest table's slots.
+        for n in 0..3000 {
+            b.account(&format!("RA{}", 10_000 + n), "Ann Lee", "80.00");
+        }
+        let paid_by_mandate = b.account("RB7", "Bo Ray", "80.00");
+        b.with(paid_by_mandate, |a| a.payment_refs = vec!["DDI77".into()]);
+        for shared in [0, 1] {
+            b.with(shared, |a| a.payment_refs = vec!["SHARED1".into()]);
+        }
+        let mut references: Vec<String> = (0..3000).map(|n| format!("RA{}", 10_000 + n)).collect();
+        references.extend(["DDI77", "SHARED1", "12999", "NOPE", ""].map(String::from));
+        // Each on two lines running with the same payer, the ids counted:
+        // the texts are held once, and the second line finds the first's
+        // identity in the table.
+        for (i, reference) in references.iter().enumerate() {
+            for line in [2 * i, 2 * i + 1] {
+                b.bank(
+                    &format!("B{line:06}"),
+                    "2026-02-01",
+                    "80.00",
+                    reference,
+                    "A LEE",
+                );
+            }
+        }
+        let held = |line: usize| {
+            b.data
+                .bank_text
+                .field(b.data.bank[line].texts, BankLine::REFERENCE)
+        };
+        let apart: Vec<usize> = (0..references.len())
+            .filter(|&i| held(2 * i) != held(2 * i + 1))
+            .collect();
+        // The first line holds its id: there is none before it to count on.
+        assert_eq!(apart, [0]);
+        let index = RefIndex::build(&b.data.accounts);
+        let known = KnownIdentities::for_lines(0);
+        let kinds = |identity: &Identity| match identity {
+            Identity::Account(_, basis) => format!("{basis:?}"),
+            other => format!("{other:?}"),
+        };
+        let mut seen = std::collections::BTreeSet::new();
+        // Twice over: the second time, references that share a slot with
+        // another's since are looked up again.
+        for _ in 0..2 {
+            for line in &b.data.bank {
+                let expected = index.identify(b.data.reference(line));
+                let found = known.identify(&index, &b.data, line);
+                assert_eq!(found, expected, "{:?}", b.data.reference(line));
+                seen.insert(kinds(&found));
+            }
+        }
+        let held = known
+            .slots
+            .iter()
+            .filter(|s| s.load(Ordering::Relaxed) != 0)
+            .count();
+        assert!(held > 900, "{held} of 1,024 slots in use");
+        assert_eq!(
+            seen.into_iter().collect::<Vec<_>>(),
+            [
+                "AccountRef",
+                "Ambiguous([0, 1])",
+                "Digits",
+                "PaymentRef",
+                "Unknown"
+            ]
+        );
+    }
+}
 
 #[cfg(test)]
 mod bank_key_tests {

@@ -291,6 +291,11 @@ impl TextId {
         self == TextId::EMPTY
     }
 
+    /// Where the text is in its store: the same for the same id.
+    pub fn index(self) -> u32 {
+        self.0
+    }
+
     /// The id this text has once its store is appended to another (see
     /// [`TextStore::append`]).
     pub fn shifted(self, by: u32) -> TextId {

@@ -26,6 +26,8 @@ pub struct Builder {
     next_line: u32,
     txn_ids: super::counted::Counter,
     bank_ids: super::counted::Counter,
+    /// Bank lines share repeated texts, as the reader's do.
+    bank_repeats: Option<Repeats>,
 }
 
 impl Builder {
@@ -131,7 +133,11 @@ impl Builder {
         let n = self.data.bank.len();
         let held_id = self.bank_ids.held(&mut self.data.bank_counted, n, bank_id);
         self.data.bank.push(BankLine {
-            texts: self.data.bank_text.push_row(&[held_id, reference, payer]),
+            texts: self.data.bank_text.push_row_shared(
+                &[held_id, reference, payer],
+                self.bank_repeats
+                    .get_or_insert_with(|| Repeats::for_bytes(Some(1 << 20))),
+            ),
             date: date(on),
             amount: held(money(amount)),
             method: Some(Method::BankTransfer),
