@@ -1892,15 +1892,28 @@ impl State<'_> {
                 wanted[self.data.postings[p].account as usize] = true;
             }
         }
-        // Found in parallel: a look at a posting for every receipt.
+        // Which postings are on those accounts, a bit each, read in ledger
+        // order: a receipt's postings are then looked up in a small table,
+        // not read at random (a statement in date order links each receipt
+        // to a posting far from the last one's).
+        let on_wanted: Vec<u64> = self
+            .data
+            .postings
+            .par_chunks(64)
+            .map(|chunk| {
+                (chunk.iter().enumerate())
+                    .filter(|(_, p)| wanted[p.account as usize])
+                    .fold(0, |bits, (i, _)| bits | 1 << i)
+            })
+            .collect();
+        let is_on_wanted = |p: usize| on_wanted[p / 64] >> (p % 64) & 1 != 0;
         let of_wanted: Vec<(AccountId, usize)> = (0..self.receipts.len())
             .into_par_iter()
             .flat_map_iter(|r| {
                 self.linked
                     .of(r)
-                    .map(|p| self.data.postings[p].account)
-                    .filter(|&account| wanted[account as usize])
-                    .map(move |account| (account, r))
+                    .filter(|&p| is_on_wanted(p))
+                    .map(move |p| (self.data.postings[p].account, r))
             })
             .collect();
         let mut by_account: HashMap<AccountId, Vec<usize>> = HashMap::default();
