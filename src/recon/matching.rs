@@ -766,12 +766,22 @@ impl<'a> BankKeys<'a> {
             let h = hash(key_text) & !1 | u64::from(by_reference);
             (h, KeyLine { line, text })
         };
+        let id_key = |buf: &mut String, i: usize| {
+            key(
+                i,
+                data.bank_text.field(data.bank[i].texts, BankLine::BANK_ID),
+                data.bank_id_into(i, buf),
+                false,
+            )
+        };
         // Ids first, then batch refs, each in line order: the first line to
         // hold a key keeps it, and a bulk line's batch ref never displaces
-        // another line's id. Every line gets an entry, written in place in
-        // parallel; a line after the as-at date gets `NOT_A_KEY`, which
-        // sorts last (no id's hash is `u64::MAX`: its lowest bit is 0) and
-        // is cut off after the sort.
+        // another line's id. Where most lines hold a key, every line gets an
+        // entry, written in place in parallel; a line with none gets
+        // `NOT_A_KEY`, which sorts last (no id's hash is `u64::MAX`: its
+        // lowest bit is 0) and is cut off after the sort. Where most hold
+        // none (their ids count up), only the keys are gathered: an entry
+        // for every line was 16 bytes a line held, and sorted, for nothing.
         const NOT_A_KEY: (u64, KeyLine) = (
             u64::MAX,
             KeyLine {
@@ -791,31 +801,38 @@ impl<'a> BankKeys<'a> {
                 key(i, text, data.bank_text.get(text), true)
             })
             .collect();
-        let mut keys = Vec::with_capacity(data.bank.len() + batch_refs.len());
-        keys.par_extend(
-            (0..data.bank.len())
-                .into_par_iter()
-                .map_init(String::new, |buf, i| {
-                    if in_time(&i) && !counted(&i) {
-                        key(
-                            i,
-                            data.bank_text.field(data.bank[i].texts, BankLine::BANK_ID),
-                            data.bank_id_into(i, buf),
-                            false,
-                        )
-                    } else {
-                        NOT_A_KEY
-                    }
-                }),
-        );
-        let late = (0..data.bank.len())
+        let unkeyed = (0..data.bank.len())
             .into_par_iter()
             .filter(|i| !in_time(i) || counted(i))
             .count();
+        let keyed = data.bank.len() - unkeyed;
+        let mut keys;
+        if keyed >= unkeyed {
+            keys = Vec::with_capacity(data.bank.len() + batch_refs.len());
+            keys.par_extend((0..data.bank.len()).into_par_iter().map_init(
+                String::new,
+                |buf, i| {
+                    if in_time(&i) && !counted(&i) {
+                        id_key(buf, i)
+                    } else {
+                        NOT_A_KEY
+                    }
+                },
+            ));
+        } else {
+            keys = Vec::with_capacity(keyed + batch_refs.len());
+            keys.par_extend(
+                (0..data.bank.len())
+                    .into_par_iter()
+                    .filter(|i| in_time(i) && !counted(i))
+                    .map_init(String::new, id_key),
+            );
+        }
+        let cut = keys.len() - keyed;
         keys.extend(batch_refs);
         // In place: a stable sort would need a copy of the keys beside them.
         keys.par_sort_unstable_by_key(|&(h, key)| (h, key.line));
-        keys.truncate(keys.len() - late);
+        keys.truncate(keys.len() - cut);
         // One or two keys per directory slot. Slot `s` starts at the first
         // key whose slot is `s` or more (the keys are in hash order), found
         // for a range of slots at a time in parallel.
@@ -2589,7 +2606,6 @@ mod bank_key_tests {
     /// batch ref, runs that overlap, and lines after the as-at date left out.
     #[test]
     fn counted_ids_are_found_as_keyed_ones_would_be() {
-        let mut b = Builder::default();
         let ids = [
             ("X-3", "2026-02-01", "X 5"), // 0: held; a bulk line whose batch ref is line 2's id
             ("X-4", "2026-02-01", ""),    // 1: counted
@@ -2606,43 +2622,64 @@ mod bank_key_tests {
             ("Z4", "2026-04-03", ""),     // 12: counted, after the as-at date
             ("Q99", "2026-02-03", ""),    // 13: held
             ("Q100", "2026-02-03", ""),   // 14: held (one digit wider)
+            ("W10", "2026-04-03", ""),    // 15: held, after the as-at date
+            ("W11", "2026-02-03", ""),    // 16: counted
+            ("W12", "2026-02-03", ""),    // 17: counted
         ];
-        for (id, on, reference) in ids {
-            b.bank(id, on, "10.00", reference, "");
-        }
+        let read = |n: usize| {
+            let mut b = Builder::default();
+            for (id, on, reference) in &ids[..n] {
+                b.bank(id, on, "10.00", reference, "");
+            }
+            b.data
+        };
+        let all = read(ids.len());
         let held: Vec<bool> = (0..ids.len())
-            .map(|i| b.data.bank[i].texts.has(BankLine::BANK_ID))
+            .map(|i| all.bank[i].texts.has(BankLine::BANK_ID))
             .collect();
         assert_eq!(
             held,
             [
                 true, false, false, true, true, true, false, true, false, true, false, false,
-                false, true, true
+                false, true, true, true, false, false
             ]
         );
         let mut bulk = vec![false; ids.len()];
         bulk[0] = true;
-        for hash in [identify::normal_hash as fn(&str) -> u64, |_| 0] {
-            let keys = BankKeys::build_with(&b.data, &bulk, opts(), hash);
-            assert_eq!(
-                found(
-                    &keys,
-                    &["x4", "X-5", "X 3", "y7", "Y6", "z2", "Z 3", "Z4", "Q100", "Q099", "X6"]
-                ),
-                [
-                    Some(1),
-                    Some(2),
-                    Some(0),
-                    Some(4),
-                    Some(5),
-                    Some(8),
-                    Some(11),
-                    None,
-                    Some(14),
-                    None,
-                    None
-                ]
-            );
+        // The first 15 lines, most holding a key (8 of them), then all 18,
+        // most holding none (10): the keys are gathered either way.
+        for (data, extra) in [(read(15), false), (all, true)] {
+            for hash in [identify::normal_hash as fn(&str) -> u64, |_| 0] {
+                let keys = BankKeys::build_with(&data, &bulk[..data.bank.len()], opts(), hash);
+                assert_eq!(
+                    found(
+                        &keys,
+                        &["x4", "X-5", "X 3", "y7", "Y6", "z2", "Z 3", "Z4", "Q100", "Q099", "X6"]
+                    ),
+                    [
+                        Some(1),
+                        Some(2),
+                        Some(0),
+                        Some(4),
+                        Some(5),
+                        Some(8),
+                        Some(11),
+                        None,
+                        Some(14),
+                        None,
+                        None
+                    ]
+                );
+                let late = found(&keys, &["W10", "W12"]);
+                assert_eq!(
+                    late,
+                    if extra {
+                        [None, Some(17)]
+                    } else {
+                        [None, None]
+                    }
+                );
+            }
         }
     }
 }
