@@ -657,9 +657,7 @@ impl KnownIdentities {
         let slot = &self.slots[(hash >> (64 - self.bits)) as usize];
         let held = slot.load(Ordering::Relaxed);
         if (held >> 32) as u32 == text.index() {
-            if let Some(identity) = Self::unpack(held as u32) {
-                return identity;
-            }
+            return Self::unpack(held as u32);
         }
         let identity = index.identify(data.bank_text.get(text));
         if let Some(packed) = Self::pack(&identity) {
@@ -683,14 +681,14 @@ impl KnownIdentities {
         (account < 1 << 30).then_some(basis << 30 | account)
     }
 
-    fn unpack(packed: u32) -> Option<Identity> {
+    fn unpack(packed: u32) -> Identity {
         let account = packed & ((1 << 30) - 1);
-        Some(match packed >> 30 {
+        match packed >> 30 {
             0 => Identity::Unknown,
             1 => Identity::Account(account, Basis::AccountRef),
             2 => Identity::Account(account, Basis::PaymentRef),
             _ => Identity::Account(account, Basis::Digits),
-        })
+        }
     }
 }
 

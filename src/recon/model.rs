@@ -446,7 +446,7 @@ impl TextStore {
     pub fn push_row_shared(&mut self, fields: &[&str], repeats: &mut Repeats) -> RowTexts {
         let start = self.text.len();
         let mut row = self.push_row(fields);
-        if row.present != 0 {
+        if row.present != 0 && !self.full {
             row.first = self.share(start, repeats);
         }
         row
@@ -463,8 +463,10 @@ impl TextStore {
             from.span(at).map_or(at, |(text, len)| text + len)
         });
         let start = self.text.len();
-        let texts = from.text.get(first..end).unwrap_or("");
-        if u32::try_from(start + texts.len()).is_err() {
+        let Some(texts) = from.text.get(first..end) else {
+            return RowTexts::default();
+        };
+        if u32::try_from(start + texts.len()).is_err() || self.full {
             self.full = true;
             return RowTexts::default();
         }
@@ -480,12 +482,9 @@ impl TextStore {
     /// before. A match need only begin with them: texts are read by their
     /// lengths, and a row reads no further than its own.
     fn share(&mut self, start: usize, repeats: &mut Repeats) -> TextId {
-        let Some(texts) = self.text.as_bytes().get(start..) else {
+        let Some(texts) = self.text.as_bytes().get(start..).filter(|t| !t.is_empty()) else {
             return TextId::EMPTY;
         };
-        if self.full || texts.is_empty() {
-            return TextId(start as u32);
-        }
         let slot = repeats.slot(texts);
         let before = *slot as usize;
         let same =
