@@ -371,7 +371,7 @@ fn read_rows<T: StoredRow + Send>(
             let rows = read(block, &mut unique, errors);
             let ids = unique
                 .in_order()
-                .map(|(first, last)| (first.cloned(), last.cloned()));
+                .map(|(first, last)| (first.cloned(), last.map(Text::from)));
             (rows, ids)
         },
         |((block_rows, block_text, block_lines, block_counted), ids), block, errors| {
@@ -449,7 +449,9 @@ struct UniqueIds {
     what: &'static str,
     from_lines: bool,
     first: Option<Text>,
-    last: Option<Text>,
+    /// The last id, once there is a first: written over row by row, where
+    /// a new `Text` a row was a tenth of reading a ledger row.
+    last: String,
     /// Ids of rows set aside while still in order (they are not in the rows
     /// read, but a later row repeating one is still a duplicate).
     set_aside: Vec<(Text, u64)>,
@@ -462,7 +464,7 @@ impl UniqueIds {
             what,
             from_lines: false,
             first: None,
-            last: None,
+            last: String::new(),
             set_aside: Vec::new(),
             seen: None,
         }
@@ -490,11 +492,12 @@ impl UniqueIds {
             return;
         }
         if self.seen.is_none() {
-            if self.last.as_deref().is_none_or(|last| id > last) {
+            if self.first.is_none() || id > self.last.as_str() {
                 if self.first.is_none() {
                     self.first = Some(Text::from(id));
                 }
-                self.last = Some(Text::from(id));
+                self.last.clear();
+                self.last.push_str(id);
                 return;
             }
             let mut seen: HashMap<Text, u64> = earlier()
@@ -517,10 +520,9 @@ impl UniqueIds {
     }
 
     /// The ids seen, if they came in order: first and last.
-    fn in_order(&self) -> Option<(Option<&Text>, Option<&Text>)> {
-        self.seen
-            .is_none()
-            .then_some((self.first.as_ref(), self.last.as_ref()))
+    fn in_order(&self) -> Option<(Option<&Text>, Option<&str>)> {
+        let last = self.first.is_some().then_some(self.last.as_str());
+        self.seen.is_none().then_some((self.first.as_ref(), last))
     }
 
     /// A row whose id was checked has been set aside as bad.
@@ -737,6 +739,13 @@ fn read_ledger(
                         ),
                     );
                     None
+                } else if d.scale() >= c.scale() && c.is_zero() {
+                    // The amount as `d - c` gives it, without the
+                    // subtraction (a tenth of reading a ledger row): the
+                    // other side is zero, at no more places.
+                    Some(d)
+                } else if c.scale() >= d.scale() && d.is_zero() {
+                    Some(-c)
                 } else {
                     Some(d - c)
                 }

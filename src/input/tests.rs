@@ -206,6 +206,37 @@ fn duplicate_ids_are_found_in_order_out_of_order_and_after_a_bad_row() {
     assert!(duplicates(&["T3", "T1", "T2"], None).is_empty());
 }
 
+#[test]
+fn a_postings_amount_is_debit_less_credit_with_their_places() {
+    // Each pair as written, an empty side read as zero.
+    let pairs = [
+        ("100.00", ""),
+        ("", "80.5"),
+        ("7", "0.00"),
+        ("0.0", "12"),
+        ("0", "3.10"),
+        ("1.5", "0"),
+    ];
+    let mut ledger = String::from("txn_id,account_ref,date,kind,debit,credit\n");
+    for (i, (debit, credit)) in pairs.iter().enumerate() {
+        ledger.push_str(&format!("T{i},A1,2026-01-05,adjustment,{debit},{credit}\n"));
+    }
+    let loaded = read_with(SourceFile::Ledger, ledger.as_bytes(), Mode::Strict).expect("reads");
+    let amounts: Vec<String> = (loaded.data.postings.iter())
+        .map(|p| p.amount.get().to_string())
+        .collect();
+    let expected: Vec<String> = pairs
+        .iter()
+        .map(|(d, c)| {
+            let side = |s: &str| s.parse::<rust_decimal::Decimal>().unwrap_or_default();
+            (side(d) - side(c)).to_string()
+        })
+        .collect();
+    assert_eq!(amounts, expected);
+    // rust_decimal gives back the other side as it is where one is zero.
+    assert_eq!(amounts, ["100.00", "-80.5", "7", "-12", "-3.10", "1.5"]);
+}
+
 /// Runs `f` on a pool of `threads` threads.
 fn on_threads<R: Send>(threads: usize, f: impl FnOnce() -> R + Send) -> R {
     rayon::ThreadPoolBuilder::new()
