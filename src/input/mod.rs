@@ -399,21 +399,20 @@ fn read_rows<T: StoredRow + Send>(
             }
             lines.append(&block_lines);
             counted.append(&block_counted, rows.len());
-            if let Some(repeats) = repeats.as_mut() {
-                // Row by row: a row may share texts from an earlier block.
-                rows.extend(block_rows.into_iter().map(|mut row| {
-                    let texts = row.texts_mut();
-                    *texts = text.copy_row(&block_text, *texts, repeats);
-                    row
-                }));
-            } else {
-                let shift = text.append(&block_text);
-                rows.extend(block_rows.into_iter().map(|mut row| {
-                    let texts = row.texts_mut();
-                    *texts = texts.shifted(shift);
-                    row
-                }));
-            }
+            // Shared texts are copied row by row (a row may share texts
+            // from an earlier block); others appended whole, ids shifted.
+            let shift = match repeats {
+                Some(_) => 0,
+                None => text.append(&block_text),
+            };
+            rows.extend(block_rows.into_iter().map(|mut row| {
+                let texts = row.texts_mut();
+                *texts = match repeats.as_mut() {
+                    Some(repeats) => text.copy_row(&block_text, *texts, repeats),
+                    None => texts.shifted(shift),
+                };
+                row
+            }));
         },
     );
     match split {

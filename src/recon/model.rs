@@ -459,9 +459,7 @@ impl TextStore {
             return row;
         }
         let first = row.first.0 as usize;
-        let end = (0..row.present.count_ones()).fold(first, |at, _| {
-            from.span(at).map_or(at, |(text, len)| text + len)
-        });
+        let end = from.past(first, row.present.count_ones());
         let start = self.text.len();
         let Some(texts) = from.text.get(first..end) else {
             return RowTexts::default();
@@ -504,12 +502,15 @@ impl TextStore {
         if !row.has(k) {
             return TextId::EMPTY;
         }
-        let (first, present) = (row.first, row.present);
-        let mut at = first.0 as usize;
-        for _ in 0..(present & ((1 << k) - 1)).count_ones() {
-            at = self.span(at).map_or(at, |(from, len)| from + len);
-        }
-        TextId(at as u32)
+        let before = (row.present & ((1 << k) - 1)).count_ones();
+        TextId(self.past(row.first.0 as usize, before) as u32)
+    }
+
+    /// Where the text `texts` texts on from the one at `at` starts.
+    fn past(&self, at: usize, texts: u32) -> usize {
+        (0..texts).fold(at, |at, _| {
+            self.span(at).map_or(at, |(from, len)| from + len)
+        })
     }
 
     /// Field `k` of a row stored by [`TextStore::push_row`].
