@@ -69,14 +69,32 @@ pub fn timed<T>(what: &str, f: impl FnOnce() -> T) -> T {
     if !*ON.get_or_init(|| std::env::var_os("RENT_AUDIT_TIMINGS").is_some()) {
         return f();
     }
-    let start = std::time::Instant::now();
+    let (start, cpu_start) = (std::time::Instant::now(), cpu_seconds());
     let out = f();
+    let wall = start.elapsed().as_secs_f64();
+    // CPU over wall time is how many cores the phase kept busy.
+    let cores = match (cpu_start, cpu_seconds()) {
+        (Some(a), Some(b)) if wall > 0.0 => {
+            format!("  cpu {:6.2} s ({:.2} cores)", b - a, (b - a) / wall)
+        }
+        _ => String::new(),
+    };
     eprintln!(
-        "{what:>12}: {:8.3} s{}",
-        start.elapsed().as_secs_f64(),
+        "{what:>12}: {wall:8.3} s{cores}{}",
         memory().unwrap_or_default()
     );
     out
+}
+
+/// User and system CPU time of the whole process so far, where the system
+/// says (Linux, in its clock ticks of normally 1/100 s).
+fn cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // The command name (field 2) may hold spaces; the fields after it don't.
+    let mut fields = stat.rsplit_once(')')?.1.split_whitespace();
+    let utime: u64 = fields.nth(11)?.parse().ok()?;
+    let stime: u64 = fields.next()?.parse().ok()?;
+    Some((utime + stime) as f64 / 100.0)
 }
 
 /// Resident and peak memory so far, where the system says (Linux).
