@@ -72,10 +72,16 @@ pub fn timed<T>(what: &str, f: impl FnOnce() -> T) -> T {
     let (start, cpu_start) = (std::time::Instant::now(), cpu_seconds());
     let out = f();
     let wall = start.elapsed().as_secs_f64();
-    // CPU over wall time is how many cores the phase kept busy.
+    // CPU over wall time is how many cores the phase kept busy; system time
+    // is mostly the kernel handing over fresh pages.
     let cores = match (cpu_start, cpu_seconds()) {
-        (Some(a), Some(b)) if wall > 0.0 => {
-            format!("  cpu {:6.2} s ({:.2} cores)", b - a, (b - a) / wall)
+        (Some((user0, sys0)), Some((user, sys))) if wall > 0.0 => {
+            let cpu = user - user0 + sys - sys0;
+            format!(
+                "  cpu {cpu:6.2} s (sys {:5.2}, {:.2} cores)",
+                sys - sys0,
+                cpu / wall
+            )
         }
         _ => String::new(),
     };
@@ -88,13 +94,13 @@ pub fn timed<T>(what: &str, f: impl FnOnce() -> T) -> T {
 
 /// User and system CPU time of the whole process so far, where the system
 /// says (Linux, in its clock ticks of normally 1/100 s).
-fn cpu_seconds() -> Option<f64> {
+fn cpu_seconds() -> Option<(f64, f64)> {
     let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
     // The command name (field 2) may hold spaces; the fields after it don't.
     let mut fields = stat.rsplit_once(')')?.1.split_whitespace();
     let utime: u64 = fields.nth(11)?.parse().ok()?;
     let stime: u64 = fields.next()?.parse().ok()?;
-    Some((utime + stime) as f64 / 100.0)
+    Some((utime as f64 / 100.0, stime as f64 / 100.0))
 }
 
 /// Resident and peak memory so far, where the system says (Linux).
