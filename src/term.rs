@@ -69,38 +69,57 @@ pub fn timed<T>(what: &str, f: impl FnOnce() -> T) -> T {
     if !*ON.get_or_init(|| std::env::var_os("RENT_AUDIT_TIMINGS").is_some()) {
         return f();
     }
-    let (start, cpu_start) = (std::time::Instant::now(), cpu_seconds());
+    let (start, before) = (std::time::Instant::now(), Usage::now());
     let out = f();
     let wall = start.elapsed().as_secs_f64();
-    // CPU over wall time is how many cores the phase kept busy; system time
-    // is mostly the kernel handing over fresh pages.
-    let cores = match (cpu_start, cpu_seconds()) {
-        (Some((user0, sys0)), Some((user, sys))) if wall > 0.0 => {
-            let cpu = user - user0 + sys - sys0;
-            format!(
-                "  cpu {cpu:6.2} s (sys {:5.2}, {:.2} cores)",
-                sys - sys0,
-                cpu / wall
-            )
-        }
+    let usage = match (before, Usage::now()) {
+        (Some(before), Some(after)) => after.since(&before, wall),
         _ => String::new(),
     };
     eprintln!(
-        "{what:>12}: {wall:8.3} s{cores}{}",
+        "{what:>12}: {wall:8.3} s{usage}{}",
         memory().unwrap_or_default()
     );
     out
 }
 
-/// User and system CPU time of the whole process so far, where the system
-/// says (Linux, in its clock ticks of normally 1/100 s).
-fn cpu_seconds() -> Option<(f64, f64)> {
-    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
-    // The command name (field 2) may hold spaces; the fields after it don't.
-    let mut fields = stat.rsplit_once(')')?.1.split_whitespace();
-    let utime: u64 = fields.nth(11)?.parse().ok()?;
-    let stime: u64 = fields.next()?.parse().ok()?;
-    Some((utime as f64 / 100.0, stime as f64 / 100.0))
+/// The process's CPU time and page faults so far, where the system says
+/// (Linux).
+struct Usage {
+    /// User and system time, in clock ticks (normally 1/100 s).
+    user: u64,
+    sys: u64,
+    /// Pages first touched: each is one the kernel had to clear.
+    faults: u64,
+}
+
+impl Usage {
+    fn now() -> Option<Usage> {
+        let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+        // The command name (field 2) may hold spaces; the fields after it
+        // don't.
+        let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+        let field = |i: usize| fields.get(i)?.parse::<u64>().ok();
+        Some(Usage {
+            faults: field(7)?,
+            user: field(11)?,
+            sys: field(12)?,
+        })
+    }
+
+    /// CPU time since `before`, how many cores that kept busy over `wall`
+    /// seconds, and the system time and faults within it: system time is
+    /// mostly the kernel handing over fresh pages.
+    fn since(&self, before: &Usage, wall: f64) -> String {
+        let seconds = |ticks: u64| ticks as f64 / 100.0;
+        let sys = seconds(self.sys.saturating_sub(before.sys));
+        let cpu = seconds(self.user.saturating_sub(before.user)) + sys;
+        let cores = if wall > 0.0 { cpu / wall } else { 0.0 };
+        format!(
+            "  cpu {cpu:6.2} s ({cores:.2} cores; sys {sys:5.2} s, {:7} faults)",
+            self.faults.saturating_sub(before.faults)
+        )
+    }
 }
 
 /// Resident and peak memory so far, where the system says (Linux).
