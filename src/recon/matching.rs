@@ -317,41 +317,36 @@ struct State<'a> {
     no_share: HashMap<usize, usize>,
 }
 
-/// Runs every pass and returns outcomes and findings, with each account's
-/// postings in date order ([`AccountPostings`]) for the checks after it.
-/// That view is built only when money out needs it, after linking by bank
-/// ref: the peak of a run's memory is there.
-pub fn match_all(data: &Dataset, opts: MatchOptions) -> (Matching, AccountPostings) {
+/// Runs every pass and returns outcomes and findings. `index` is the
+/// accounts' references and `ledger` each account's postings in date order:
+/// the caller builds them side by side.
+pub fn match_all(
+    data: &Dataset,
+    index: &RefIndex,
+    ledger: &AccountPostings,
+    opts: MatchOptions,
+) -> Matching {
     let mut bank_entries = Vec::new();
     let mut findings = Vec::new();
 
-    // The index of references is built on one core: the credits are
-    // sorted out on the other meanwhile.
-    let (index, (mut credit_outcomes, cash_credits)) = rayon::join(
-        || RefIndex::build(&data.accounts),
-        || {
-            let credit_outcomes: Vec<Option<Outcome>> = data
-                .postings
-                .par_iter()
-                .map(|p| match (p.is_credit(), p.date > opts.as_at) {
-                    (false, _) => None,
-                    (true, true) => Some(Outcome::AfterAsAt),
-                    (true, false) if p.is_cash_credit() => None,
-                    (true, false) => Some(Outcome::NonCash),
-                })
-                .collect();
-            // As `u32`, as in `Links`: millions of them.
-            let cash_credits: Vec<u32> = data
-                .postings
-                .par_iter()
-                .enumerate()
-                .filter(|(_, p)| p.is_cash_credit() && p.date <= opts.as_at)
-                .map(|(i, _)| i as u32)
-                .collect();
-            (credit_outcomes, cash_credits)
-        },
-    );
-    let index = &index;
+    let mut credit_outcomes: Vec<Option<Outcome>> = data
+        .postings
+        .par_iter()
+        .map(|p| match (p.is_credit(), p.date > opts.as_at) {
+            (false, _) => None,
+            (true, true) => Some(Outcome::AfterAsAt),
+            (true, false) if p.is_cash_credit() => None,
+            (true, false) => Some(Outcome::NonCash),
+        })
+        .collect();
+    // As `u32`, as in `Links`: millions of them.
+    let cash_credits: Vec<u32> = data
+        .postings
+        .par_iter()
+        .enumerate()
+        .filter(|(_, p)| p.is_cash_credit() && p.date <= opts.as_at)
+        .map(|(i, _)| i as u32)
+        .collect();
     let (receipts, ambiguous, line_receipts) =
         build_receipts(data, index, opts, &mut bank_entries, &mut findings);
 
@@ -378,39 +373,43 @@ pub fn match_all(data: &Dataset, opts: MatchOptions) -> (Matching, AccountPostin
     let bank_keys = BankKeys::build(data, &is_bulk, opts);
     drop(is_bulk);
 
-    st.link_by_bank_ref(&cash_credits, &bank_keys, &line_receipts);
-    // Not needed again, and the peak of a run's memory is still to come.
-    drop((cash_credits, line_receipts));
-    let ledger = AccountPostings::build(data);
-    // Money out needs only the bank keys, and nothing after it needs them:
-    // done here so that the keys are freed before linking by window, the
-    // peak of a run's memory (findings and entries are sorted afterwards,
-    // so the order is not seen).
-    let returns = outflows::match_outflows(
-        data,
-        index,
-        &ledger,
-        opts,
-        &bank_keys,
-        &mut bank_entries,
-        &mut findings,
+    // Money out needs only the bank keys, not the links: matched beside
+    // linking by bank ref, each filling the other's steps on one core.
+    // Its findings and entries are sorted with the rest afterwards.
+    let (mut outflow_entries, mut outflow_findings) = (Vec::new(), Vec::new());
+    let (returns, ()) = rayon::join(
+        || {
+            outflows::match_outflows(
+                data,
+                index,
+                ledger,
+                opts,
+                &bank_keys,
+                &mut outflow_entries,
+                &mut outflow_findings,
+            )
+        },
+        || st.link_by_bank_ref(&cash_credits, &bank_keys, &line_receipts),
     );
-    drop(bank_keys);
+    bank_entries.append(&mut outflow_entries);
+    findings.append(&mut outflow_findings);
+    // Not needed again, and the peak of a run's memory, linking by window,
+    // is still to come.
+    drop((cash_credits, line_receipts, bank_keys));
     st.link_by_window();
 
     let receipt_outcomes = st.decide_receipts(index, &mut credit_outcomes, &mut findings);
     st.decide_unlinked_postings(&mut credit_outcomes, &mut findings);
 
     bank_entries.sort_by_key(|e| e.bank);
-    let matching = Matching {
+    Matching {
         receipts: st.receipts,
         receipt_outcomes,
         other_entries: bank_entries,
         credit_outcomes,
         findings,
         returns,
-    };
-    (matching, ledger)
+    }
 }
 
 /// Splits bank lines into receipts: one per money-in line, or one per share

@@ -25,7 +25,10 @@ pub use finding::{Finding, FindingKind, Outcome, Severity};
 pub use model::Dataset;
 pub use totals::Totals;
 
+use identify::RefIndex;
 use matching::{MatchOptions, Matching};
+use model::AccountPostings;
+use rayon::prelude::*;
 
 /// Everything the officer chose, with the defaults the issue tracker agreed.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -77,24 +80,38 @@ pub fn reconcile(data: &Dataset, settings: Settings) -> Reconciliation {
         .as_at
         .or_else(|| data.latest_date())
         .unwrap_or(NaiveDate::MIN);
-    let (mut matching, ledger) = matching::match_all(
-        data,
-        MatchOptions {
-            as_at,
-            posting_days: settings.posting_days,
-            match_days: settings.match_days,
-            lead_days: settings.lead_days,
+    // The index and each account's postings are built side by side, and
+    // charges are checked beside matching (they need only the postings):
+    // each fills the other's steps on one core.
+    let (index, ledger) = rayon::join(
+        || RefIndex::build(&data.accounts),
+        || AccountPostings::build(data),
+    );
+    let ledger_from = data.postings.par_iter().map(|p| p.date).min();
+    let charges_from = ledger_from.filter(|_| settings.check_charges);
+    let (mut matching, charge_findings) = rayon::join(
+        || {
+            let opts = MatchOptions {
+                as_at,
+                posting_days: settings.posting_days,
+                match_days: settings.match_days,
+                lead_days: settings.lead_days,
+            };
+            matching::match_all(data, &index, &ledger, opts)
+        },
+        || {
+            charges_from.map_or_else(Vec::new, |from| {
+                let opts = charges::ChargeOptions {
+                    as_at,
+                    rent_free_weeks: settings.rent_free_weeks.clone(),
+                };
+                charges::check(data, &ledger, &opts, from)
+            })
         },
     );
+    drop(index);
     let mut findings = std::mem::take(&mut matching.findings);
-    let ledger_from = data.postings.iter().map(|p| p.date).min();
-    if let Some(ledger_from) = ledger_from.filter(|_| settings.check_charges) {
-        let opts = charges::ChargeOptions {
-            as_at,
-            rent_free_weeks: settings.rent_free_weeks.clone(),
-        };
-        findings.extend(charges::check(data, &ledger, &opts, ledger_from));
-    }
+    findings.extend(charge_findings);
     sort_findings(data, &mut findings);
     let mut assessments = assess::assess_all(
         data,
