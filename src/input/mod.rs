@@ -344,10 +344,11 @@ fn too_large(t: &Table, text: &TextStore, errors: &mut InputErrors) {
 type Stored<T> = (Vec<T>, TextStore, LineMap, CountedIds);
 
 /// Reads a table's rows with `read`: a large file in blocks in parallel,
-/// kept only if its ids (`what`) run in order across the whole file, so that
-/// none can repeat; otherwise, or where the file cannot be split, in one
-/// piece, which finds any repeats.
-fn read_rows<T: StoredRow + Send>(
+/// kept if no id (`what`) repeats, which ids in order across the whole file
+/// show at no cost and [`ids_repeat`] checks otherwise; where one repeats,
+/// or the file cannot be split, in one piece, which reports each repeat at
+/// its line.
+fn read_rows<T: StoredRow + Send + Sync>(
     t: &mut Table,
     what: &'static str,
     watch: Option<&indicatif::ProgressBar>,
@@ -364,17 +365,22 @@ fn read_rows<T: StoredRow + Send>(
     let mut rows_read = 0;
     let mut in_order = true;
     let mut last: Option<Text> = None;
+    let mut set_aside: Vec<Text> = Vec::new();
     let split = t.read_blocks(
         watch,
         |block, errors| {
             let mut unique = UniqueIds::of(block, what);
+            // Repeats are looked for across the whole file afterwards.
+            unique.deferred = true;
             let rows = read(block, &mut unique, errors);
             let ids = unique
                 .in_order()
                 .map(|(first, last)| (first.cloned(), last.map(Text::from)));
-            (rows, ids)
+            (rows, ids, unique.set_aside_ids)
         },
-        |((block_rows, block_text, block_lines, block_counted), ids), block, errors| {
+        |((block_rows, block_text, block_lines, block_counted), ids, block_set_aside),
+         block,
+         errors| {
             rows_read += block.rows_read;
             block_errors.absorb(errors);
             match ids {
@@ -385,9 +391,7 @@ fn read_rows<T: StoredRow + Send>(
                 Some(_) => {}
                 None => in_order = false,
             }
-            if !in_order {
-                return;
-            }
+            set_aside.extend(block_set_aside);
             if rows.is_empty() {
                 // The first block's rows per byte, for the whole file.
                 let blocks = size.unwrap_or(0) as usize / table::BLOCK_BYTES + 1;
@@ -415,8 +419,12 @@ fn read_rows<T: StoredRow + Send>(
             }));
         },
     );
+    // Ids out of order may still all differ: then no block missed a
+    // repeat, and the blocks stand. Only where one repeats (an error in the
+    // file, which its line must name) is the file read again in one piece.
+    let unique = || in_order || !ids_repeat(&rows, &text, &counted, &set_aside);
     match split {
-        Ok(true) if in_order => {
+        Ok(true) if unique() => {
             t.rows_read = rows_read;
             errors.absorb(block_errors);
             (rows, text, lines, counted)
@@ -438,6 +446,63 @@ fn read_rows<T: StoredRow + Send>(
     }
 }
 
+/// Whether any id is held twice among `rows` (their ids as `text` and
+/// `counted` hold them) and the ids of rows `set_aside`. Each id is hashed
+/// and the hashes sorted, in parallel; ids whose hashes meet are compared.
+fn ids_repeat<T: StoredRow + Sync>(
+    rows: &[T],
+    text: &TextStore,
+    counted: &CountedIds,
+    set_aside: &[Text],
+) -> bool {
+    use rayon::prelude::*;
+    use std::hash::{BuildHasher, BuildHasherDefault};
+    let hasher = BuildHasherDefault::<rustc_hash::FxHasher>::default();
+    let held = |i: usize| text.get_field(rows[i].texts(), 0);
+    let id_into = |i: usize, buf: &mut String| {
+        buf.clear();
+        match held(i) {
+            "" => counted.count_into(i, held, buf),
+            own => buf.push_str(own),
+        }
+    };
+    let mut hashes: Vec<u64> = (0..rows.len())
+        .into_par_iter()
+        .map_init(String::new, |buf, i| {
+            id_into(i, buf);
+            hasher.hash_one(buf.as_str())
+        })
+        .chain(set_aside.par_iter().map(|id| hasher.hash_one(id.as_str())))
+        .collect();
+    hashes.par_sort_unstable();
+    let met: rustc_hash::FxHashSet<u64> = hashes
+        .par_windows(2)
+        .filter(|w| w[0] == w[1])
+        .map(|w| w[0])
+        .collect();
+    drop(hashes);
+    if met.is_empty() {
+        return false;
+    }
+    let mut ids: Vec<String> = (0..rows.len())
+        .into_par_iter()
+        .map_init(String::new, |buf, i| {
+            id_into(i, buf);
+            met.contains(&hasher.hash_one(buf.as_str()))
+                .then(|| buf.clone())
+        })
+        .flatten()
+        .chain(
+            set_aside
+                .par_iter()
+                .map(|id| id.to_string())
+                .filter(|id| met.contains(&hasher.hash_one(id.as_str()))),
+        )
+        .collect();
+    ids.par_sort_unstable();
+    ids.windows(2).any(|w| w[0] == w[1])
+}
+
 /// The ids one column has held so far, to report duplicates. Exports are
 /// usually in id order, and while each id sorts after the last it cannot
 /// repeat one, so nothing is looked up; the first id out of order builds the
@@ -455,6 +520,13 @@ struct UniqueIds {
     /// read, but a later row repeating one is still a duplicate).
     set_aside: Vec<(Text, u64)>,
     seen: Option<HashMap<Text, u64>>,
+    /// The ids of every row set aside: a block's, for [`ids_repeat`].
+    set_aside_ids: Vec<Text>,
+    /// For a block of a file: out of order, ids are no longer looked up
+    /// (a map of a block's ids cost a fifth of reading it), and the file's
+    /// ids are checked afterwards ([`ids_repeat`]).
+    deferred: bool,
+    out_of_order: bool,
 }
 
 impl UniqueIds {
@@ -466,6 +538,9 @@ impl UniqueIds {
             last: String::new(),
             set_aside: Vec::new(),
             seen: None,
+            set_aside_ids: Vec::new(),
+            deferred: false,
+            out_of_order: false,
         }
     }
 
@@ -487,7 +562,7 @@ impl UniqueIds {
         col: usize,
         earlier: impl FnOnce() -> I,
     ) {
-        if self.from_lines {
+        if self.from_lines || self.out_of_order {
             return;
         }
         if self.seen.is_none() {
@@ -497,6 +572,10 @@ impl UniqueIds {
                 }
                 self.last.clear();
                 self.last.push_str(id);
+                return;
+            }
+            if self.deferred {
+                self.out_of_order = true;
                 return;
             }
             let mut seen: HashMap<Text, u64> = earlier()
@@ -521,14 +600,18 @@ impl UniqueIds {
     /// The ids seen, if they came in order: first and last.
     fn in_order(&self) -> Option<(Option<&Text>, Option<&str>)> {
         let last = self.first.is_some().then_some(self.last.as_str());
-        self.seen.is_none().then_some((self.first.as_ref(), last))
+        (self.seen.is_none() && !self.out_of_order).then_some((self.first.as_ref(), last))
     }
 
     /// A row whose id was checked has been set aside as bad.
     fn set_aside(&mut self, id: &str, line: u64) {
-        if self.seen.is_none() && !self.from_lines {
+        if self.from_lines {
+            return;
+        }
+        if self.seen.is_none() {
             self.set_aside.push((Text::from(id), line));
         }
+        self.set_aside_ids.push(Text::from(id));
     }
 }
 

@@ -206,6 +206,72 @@ fn duplicate_ids_are_found_in_order_out_of_order_and_after_a_bad_row() {
     assert!(duplicates(&["T3", "T1", "T2"], None).is_empty());
 }
 
+/// Ids in runs that count up, the runs out of order, over many blocks
+/// (tests read in blocks of a few hundred bytes): the order of a ledger
+/// exported by account, its ids given in time.
+fn ids_out_of_order() -> Vec<String> {
+    (0..6)
+        .rev()
+        .flat_map(|run| (0..50).map(move |i| format!("T{:04}", run * 50 + i)))
+        .collect()
+}
+
+#[test]
+fn ids_out_of_order_over_blocks_are_read_as_written_and_none_repeats() {
+    let ids = ids_out_of_order();
+    let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+    assert!(duplicates(&refs, None).is_empty());
+    let mut ledger = String::from("txn_id,account_ref,date,kind,debit,credit\n");
+    for id in &ids {
+        ledger.push_str(&format!("{id},A1,2026-01-05,charge,1.00,\n"));
+    }
+    let loaded = read_with(SourceFile::Ledger, ledger.as_bytes(), Mode::Strict).expect("strict");
+    let data = &loaded.data;
+    let read: Vec<String> = (0..data.postings.len())
+        .map(|p| data.txn_id(p).into_owned())
+        .collect();
+    assert_eq!(read, ids);
+    // What lets the blocks stand: no id held twice, counted ones included,
+    // until a row set aside holds one of them.
+    let repeats = |set_aside: &[&str]| {
+        let set_aside: Vec<crate::recon::model::Text> =
+            set_aside.iter().map(|&id| id.into()).collect();
+        super::ids_repeat(
+            &data.postings,
+            &data.ledger_text,
+            &data.txn_counted,
+            &set_aside,
+        )
+    };
+    assert!(!repeats(&[]));
+    assert!(!repeats(&["T0300", "T"]));
+    assert!(repeats(&["T0123"]));
+    assert!(repeats(&["T0299", "T0299"]));
+}
+
+#[test]
+fn a_repeat_far_from_its_first_is_found_whatever_the_order() {
+    let dup = |line: u64, id: &str, first: u64| {
+        vec![(
+            line,
+            format!("duplicate txn_id \"{id}\" (first at line {first})"),
+        )]
+    };
+    let ids = ids_out_of_order();
+    // Row 280 repeats row 10, a counted id (its text is not held) six
+    // blocks before it.
+    let mut repeated: Vec<&str> = ids.iter().map(String::as_str).collect();
+    repeated[280] = &ids[10];
+    assert_eq!(duplicates(&repeated, None), dup(282, &ids[10], 12));
+    // Row 10 is set aside for its date: row 280 still repeats its id.
+    assert_eq!(duplicates(&repeated, Some(10)), dup(282, &ids[10], 12));
+    // In order but for one late row that repeats the first.
+    let mut sorted: Vec<&str> = ids.iter().map(String::as_str).collect();
+    sorted.sort_unstable();
+    sorted[299] = sorted[0];
+    assert_eq!(duplicates(&sorted, None), dup(301, sorted[0], 2));
+}
+
 #[test]
 fn a_postings_amount_is_debit_less_credit_with_their_places() {
     // Each pair as written, an empty side read as zero.

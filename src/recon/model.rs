@@ -661,6 +661,8 @@ pub trait StoredRow {
     /// share them (see [`Repeats`]).
     const REPEATS: bool;
 
+    fn texts(&self) -> RowTexts;
+
     fn texts_mut(&mut self) -> &mut RowTexts;
 }
 
@@ -668,6 +670,10 @@ impl StoredRow for Posting {
     /// A posting's texts are its bank ref, which names one bank line, and a
     /// description, which most leave empty.
     const REPEATS: bool = false;
+
+    fn texts(&self) -> RowTexts {
+        self.texts
+    }
 
     fn texts_mut(&mut self) -> &mut RowTexts {
         &mut self.texts
@@ -677,6 +683,10 @@ impl StoredRow for Posting {
 impl StoredRow for BankLine {
     /// A payer's reference and name are the same on every payment.
     const REPEATS: bool = true;
+
+    fn texts(&self) -> RowTexts {
+        self.texts
+    }
 
     fn texts_mut(&mut self) -> &mut RowTexts {
         &mut self.texts
