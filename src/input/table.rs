@@ -145,9 +145,22 @@ struct BlockShape {
 impl BlockShape {
     /// A table over one block of the file's records, `first_line` the line
     /// its first record is on; the file's last block drops `trailer_rows`.
-    fn table(&self, bytes: Vec<u8>, first_line: u64, trailer_rows: usize) -> Table {
+    /// For a block of records, starting at `first_line`; one known to hold
+    /// no empty line is read without looking for them.
+    fn table(
+        &self,
+        bytes: Vec<u8>,
+        first_line: u64,
+        trailer_rows: usize,
+        no_empty_lines: bool,
+    ) -> Table {
         let len = bytes.len() as u64;
-        let reader = csv_reader(Box::new(std::io::Cursor::new(bytes)), self.delimiter, false);
+        let bytes = Box::new(std::io::Cursor::new(bytes));
+        let reader = if no_empty_lines {
+            reader_of(bytes, self.delimiter, false)
+        } else {
+            csv_reader(bytes, self.delimiter, false)
+        };
         Table {
             name: self.name.clone(),
             source: Source {
@@ -181,6 +194,9 @@ struct Block {
     first_line: u64,
     /// Whether it is the file's last, which holds any trailer.
     last: bool,
+    /// Whether it is known to hold no empty line, so that its reader need
+    /// not look for them ([`MarkBlankLines`]).
+    no_empty_lines: bool,
 }
 
 /// Cuts a file's records into blocks that end where a record ends.
@@ -196,7 +212,7 @@ struct BlockSplitter {
     batch_len: usize,
 }
 
-/// Where a block may be cut (see [`last_record_end`]).
+/// Where a block may be cut (see [`walk_records`]).
 #[derive(Debug, PartialEq)]
 enum Cut {
     /// After this line end, the last in the block that ends a record.
@@ -208,52 +224,95 @@ enum Cut {
 
 /// Whether a quote after `before` (none: at a record's start) is a field's
 /// first byte, where the csv crate takes it to open a quoted field; a quote
-/// elsewhere outside quotes is text. [`last_record_end`] and the blank-line
+/// elsewhere outside quotes is text. [`walk_records`] and the blank-line
 /// marking both follow quotes by this rule.
 fn starts_field(before: Option<u8>, delimiter: u8) -> bool {
     before.is_none_or(|b| b == delimiter || b == b'\n')
 }
 
+/// What a walk through a block's quotes and line ends found.
+struct Walk {
+    /// Where the block may be cut.
+    cut: Cut,
+    /// Whether it holds no empty line, where its quotes were walked (a block
+    /// with none is not walked, and its reader marks empty lines itself).
+    no_empty_lines: bool,
+}
+
 /// Where the last record that ends in `block` ends, for a block that
-/// starts where a record starts. A line end inside a quoted field (which
+/// starts where a record starts, and whether it holds an empty line. A line end inside a quoted field (which
 /// may span lines) ends nothing, so quotes are followed as the csv crate
 /// reads them: a quote opens a field as its first byte and is text
 /// elsewhere, and inside a quoted field `""` is a quote and a lone `"`
 /// closes it. Only quotes and line ends are looked at: between them the
 /// bytes are passed over whole. The blank-line marking follows quotes by
 /// the same rule, so a block's marking starts as the whole file's would.
-fn last_record_end(block: &[u8], delimiter: u8) -> Cut {
-    let mut last = Cut::NotYet;
-    let mut at = 0;
-    loop {
-        // Outside quotes: every line end ends a record.
-        let quote = memchr::memchr(b'"', &block[at..]).map(|i| at + i);
-        let upto = quote.unwrap_or(block.len());
-        if let Some(end) = memchr::memrchr(b'\n', &block[at..upto]) {
-            last = Cut::After(at + end);
-        }
-        let Some(q) = quote else {
-            return last;
+fn walk_records(block: &[u8], delimiter: u8) -> Walk {
+    // Up to the first quote every line end ends a record; most files hold
+    // none.
+    let after = |end: Option<usize>| end.map_or(Cut::NotYet, Cut::After);
+    let Some(first) = memchr::memchr(b'"', block) else {
+        return Walk {
+            cut: after(memchr::memrchr(b'\n', block)),
+            no_empty_lines: false,
         };
-        at = q + 1;
-        if !starts_field(q.checked_sub(1).map(|b| block[b]), delimiter) {
-            continue;
-        }
-        // Inside a quoted field: on to the quote that closes it.
-        loop {
-            let Some(close) = memchr::memchr(b'"', &block[at..]).map(|i| at + i) else {
-                return last;
-            };
-            match block.get(close + 1) {
-                Some(b'"') => at = close + 2,
-                Some(_) => {
-                    at = close + 1;
-                    break;
-                }
-                None => return last,
+    };
+    let last = after(memchr::memrchr(b'\n', &block[..first]));
+    // A block starts where a record starts, so a line end first is an empty
+    // line; outside quotes, so is one right after another.
+    let empty_line =
+        block.first() == Some(&b'\n') || memchr::memmem::find(&block[..first], b"\n\n").is_some();
+    // Then one pass over the quotes and line ends after it. Where fields are
+    // quoted they come every few bytes, and looking at each byte costs less
+    // than a search for each (a third of reading a quoted file's blocks);
+    // where they are few, a search passes over the rest.
+    let sample = &block[first..block.len().min(first + 4096)];
+    let dense = memchr::memchr_iter(b'"', sample).count() > sample.len() / 64;
+    let (end, empty_after) = if dense {
+        let marks = (first..block.len()).filter(|&i| matches!(block[i], b'"' | b'\n'));
+        follow_quotes(block, delimiter, marks)
+    } else {
+        let marks = memchr::memchr2_iter(b'"', b'\n', &block[first..]).map(|i| first + i);
+        follow_quotes(block, delimiter, marks)
+    };
+    Walk {
+        cut: if end.is_some() { after(end) } else { last },
+        no_empty_lines: !empty_line && !empty_after,
+    }
+}
+
+/// Follows quotes through `marks`, the places of the quotes and line ends
+/// in `block` from its first quote on: where the last line end outside
+/// quotes is, and whether one comes right after another (an empty line).
+fn follow_quotes(
+    block: &[u8],
+    delimiter: u8,
+    mut marks: impl Iterator<Item = usize>,
+) -> (Option<usize>, bool) {
+    let (mut quoted, mut last, mut empty_line) = (false, None, false);
+    while let Some(i) = marks.next() {
+        match (block[i], quoted) {
+            (b'\n', false) => {
+                // Quotes are the only change of state, so the byte before was
+                // outside them too (and there is one: marks start at a quote).
+                empty_line |= block[i - 1] == b'\n';
+                last = Some(i);
             }
+            (b'\n', true) => {}
+            (_, false) => quoted = starts_field(i.checked_sub(1).map(|b| block[b]), delimiter),
+            (_, true) => match block.get(i + 1) {
+                // `""` inside quotes is a quote: its second half is passed.
+                Some(b'"') => {
+                    marks.next();
+                }
+                Some(_) => quoted = false,
+                // It might be the first half of a `""`: the block is cut
+                // before it, or read on.
+                None => break,
+            },
         }
     }
+    (last, empty_line)
 }
 
 impl BlockSplitter {
@@ -270,7 +329,7 @@ impl BlockSplitter {
             block.append(&mut self.carry);
             // To the block size, and on to a record's end if one record is
             // longer.
-            let (cut, at_end) = loop {
+            let (walk, at_end) = loop {
                 // Doubling past the block size keeps a long line linear.
                 let want = BLOCK_BYTES
                     .saturating_sub(block.len())
@@ -284,18 +343,18 @@ impl BlockSplitter {
                 // Read on past the block size (the reads double) until a
                 // record ends: the scan is repeated, but over doubling
                 // lengths.
-                let cut = last_record_end(&block, self.delimiter);
+                let walk = walk_records(&block, self.delimiter);
                 if read < want {
-                    break (cut, true);
+                    break (walk, true);
                 }
                 // Less than a block left is read into this one, so that the
                 // last block holds a whole trailer (a few records at most).
                 let small_tail = self.left.is_some_and(|n| n < BLOCK_BYTES as u64);
-                if cut != Cut::NotYet && !small_tail {
-                    break (cut, false);
+                if walk.cut != Cut::NotYet && !small_tail {
+                    break (walk, false);
                 }
             };
-            if let (Cut::After(end), false) = (&cut, at_end) {
+            if let (Cut::After(end), false) = (&walk.cut, at_end) {
                 self.carry = block.split_off(end + 1);
             }
             self.done = at_end;
@@ -305,6 +364,7 @@ impl BlockSplitter {
                 bytes: block,
                 first_line: self.line,
                 last: at_end,
+                no_empty_lines: walk.no_empty_lines,
             });
             self.line += lines;
         }
@@ -355,7 +415,7 @@ pub fn record_text(rec: &ByteRecord, delimiter: u8) -> String {
 /// one would cite a line too early; a line holding a space is read as a
 /// blank record, which `Table::next_raw` skips and the line count keeps.
 /// Quotes are followed as the csv crate reads them (see
-/// [`last_record_end`]): a quote opens a field only as its first byte or
+/// [`walk_records`]): a quote opens a field only as its first byte or
 /// right after the quote that closed it (`""`), and is text elsewhere.
 struct MarkBlankLines<R> {
     inner: R,
@@ -536,12 +596,21 @@ fn csv_reader(
     } else {
         Box::new(MarkBlankLines::records(bytes, delimiter))
     };
+    reader_of(marked, delimiter, header)
+}
+
+/// [`csv_reader`] but for marking empty lines: for bytes with none.
+fn reader_of(
+    bytes: Box<dyn Read + Send>,
+    delimiter: u8,
+    header: bool,
+) -> csv::Reader<Box<dyn Read + Send>> {
     csv::ReaderBuilder::new()
         .flexible(true)
         .has_headers(header)
         .terminator(csv::Terminator::Any(b'\n'))
         .delimiter(delimiter)
-        .from_reader(marked)
+        .from_reader(bytes)
 }
 
 /// Drops the first `n` lines of a byte stream (a bank's preamble), and
@@ -769,7 +838,8 @@ impl Table {
                         .map(|block| {
                             let bytes = decoded(block.bytes, split.decode);
                             let trailer = if block.last { split.trailer_rows } else { 0 };
-                            let mut table = shape.table(bytes, block.first_line, trailer);
+                            let mut table =
+                                shape.table(bytes, block.first_line, trailer, block.no_empty_lines);
                             let mut errors = InputErrors::default();
                             let out = parse(&mut table, &mut errors);
                             (out, table, errors)
@@ -1391,8 +1461,24 @@ mod tests {
 
 #[cfg(test)]
 mod split_tests {
-    use super::{last_record_end, Cut};
+    use std::io::Read;
+
+    use super::{follow_quotes, walk_records, Cut, MarkBlankLines};
     use proptest::prelude::*;
+
+    fn last_record_end(block: &[u8], delimiter: u8) -> Cut {
+        walk_records(block, delimiter).cut
+    }
+
+    /// `raw` as the reader of a block of records hands it to the csv crate,
+    /// a space on each empty line.
+    fn marked(raw: &[u8]) -> Vec<u8> {
+        let mut got = Vec::new();
+        MarkBlankLines::records(raw, b',')
+            .read_to_end(&mut got)
+            .expect("read");
+        got
+    }
 
     /// Records as the csv crate reads them, as the readers configure it.
     fn records(raw: &[u8]) -> Vec<Vec<Vec<u8>>> {
@@ -1423,6 +1509,54 @@ mod split_tests {
                 }
             }
         }
+    }
+
+    proptest! {
+        /// A block whose quotes were walked says whether it holds an empty
+        /// line exactly as the marking would find one; one with no quote is
+        /// left to the marking.
+        #[test]
+        fn a_walked_block_knows_its_empty_lines_as_the_marking_does(
+            raw in proptest::collection::vec(prop_oneof![Just(b'a'), Just(b','), Just(b'\n'), Just(b'"'), Just(b'\r')], 0..120),
+        ) {
+            let walk = walk_records(&raw, b',');
+            if raw.contains(&b'"') {
+                prop_assert_eq!(walk.no_empty_lines, marked(&raw) == raw);
+            } else {
+                prop_assert!(!walk.no_empty_lines);
+            }
+        }
+    }
+
+    proptest! {
+        /// Quotes are followed byte by byte where they are many and by
+        /// search where they are few, to the same end.
+        #[test]
+        fn quotes_are_followed_alike_by_byte_and_by_search(
+            raw in proptest::collection::vec(prop_oneof![Just(b'a'), Just(b','), Just(b'\n'), Just(b'"'), Just(b'\r')], 0..120),
+        ) {
+            if let Some(first) = memchr::memchr(b'"', &raw) {
+                let by_byte = (first..raw.len()).filter(|&i| matches!(raw[i], b'"' | b'\n'));
+                let by_search = memchr::memchr2_iter(b'"', b'\n', &raw[first..]).map(|i| first + i);
+                prop_assert_eq!(
+                    follow_quotes(&raw, b',', by_byte),
+                    follow_quotes(&raw, b',', by_search)
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn empty_lines_outside_quotes_are_seen_where_quotes_are_walked() {
+        let no_empty_lines = |block: &str| walk_records(block.as_bytes(), b',').no_empty_lines;
+        assert!(no_empty_lines("\"a\",\"b\"\n\"c\",\"d\"\n"));
+        assert!(no_empty_lines("\"a\n\nb\"\n"));
+        assert!(!no_empty_lines("\"a\"\n\n\"b\"\n"));
+        assert!(!no_empty_lines("\n\"a\"\n"));
+        assert!(!no_empty_lines("a\n\nb,\"c\"\n"));
+        assert!(!no_empty_lines("a,O\"BRIEN\n\nb\n"));
+        // Not walked: the reader marks them.
+        assert!(!no_empty_lines("a,b\nc,d\n"));
     }
 
     #[test]
