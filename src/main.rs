@@ -28,8 +28,9 @@ fn main() -> ExitCode {
     // benchmarks run on that cost up to twice the system time and varied by
     // a second from run to run: XL -t2 took 4.00-4.18 s without them
     // against 4.43-4.76 s with them (eight runs each, alternated), at 725
-    // against 755 MiB. L is even (median 0.59 s either way); the TLB misses
-    // cost about 0.2 s of user time at XL, which the kernel gives back.
+    // against 755 MiB. L is even (median 0.59 s either way). Small pages
+    // cost more TLB misses, about 0.2 s of user time at XL: less than the
+    // system time they save.
     // mimalloc's own variable, where set, still decides.
     #[cfg(target_os = "linux")]
     if std::env::var_os("MIMALLOC_ALLOW_THP").is_none() {

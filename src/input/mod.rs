@@ -520,7 +520,7 @@ struct UniqueIds {
     /// read, but a later row repeating one is still a duplicate).
     set_aside: Vec<(Text, u64)>,
     seen: Option<HashMap<Text, u64>>,
-    /// The ids of every row set aside: a block's, for [`ids_repeat`].
+    /// The ids of every row set aside, where `deferred`.
     set_aside_ids: Vec<Text>,
     /// For a block of a file: out of order, ids are no longer looked up
     /// (a map of a block's ids cost a fifth of reading it), and the file's
@@ -611,7 +611,9 @@ impl UniqueIds {
         if self.seen.is_none() {
             self.set_aside.push((Text::from(id), line));
         }
-        self.set_aside_ids.push(Text::from(id));
+        if self.deferred {
+            self.set_aside_ids.push(Text::from(id));
+        }
     }
 }
 

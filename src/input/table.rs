@@ -145,8 +145,7 @@ struct BlockShape {
 impl BlockShape {
     /// A table over one block of the file's records, `first_line` the line
     /// its first record is on; the file's last block drops `trailer_rows`.
-    /// For a block of records, starting at `first_line`; one known to hold
-    /// no empty line is read without looking for them.
+    /// A block known to hold no empty line is read without looking for them.
     fn table(
         &self,
         bytes: Vec<u8>,
@@ -240,13 +239,13 @@ struct Walk {
 }
 
 /// Where the last record that ends in `block` ends, for a block that
-/// starts where a record starts, and whether it holds an empty line. A line end inside a quoted field (which
-/// may span lines) ends nothing, so quotes are followed as the csv crate
-/// reads them: a quote opens a field as its first byte and is text
-/// elsewhere, and inside a quoted field `""` is a quote and a lone `"`
-/// closes it. Only quotes and line ends are looked at: between them the
-/// bytes are passed over whole. The blank-line marking follows quotes by
-/// the same rule, so a block's marking starts as the whole file's would.
+/// starts where a record starts, and whether it holds an empty line. A line
+/// end inside a quoted field (which may span lines) ends nothing, so quotes
+/// are followed as the csv crate reads them: a quote opens a field as its
+/// first byte and is text elsewhere, and inside a quoted field `""` is a
+/// quote and a lone `"` closes it. Only quotes and line ends are looked at.
+/// The blank-line marking follows quotes by the same rule, so a block's
+/// marking starts as the whole file's would.
 fn walk_records(block: &[u8], delimiter: u8) -> Walk {
     // Up to the first quote every line end ends a record; most files hold
     // none.
