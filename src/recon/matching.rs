@@ -1587,18 +1587,29 @@ impl State<'_> {
                         .reference(&self.data.bank[self.receipts[r].bank as usize])
                 }),
         );
+        // In the ledger's order of their postings, not the statement's: a
+        // statement in date order against a ledger by account read each
+        // receipt's postings far from the last one's (deciding took 0.34 s
+        // at XL -t2, against 0.13 s with both by account). Receipts with no
+        // posting come last, in statement order. Findings are sorted
+        // afterwards, and each receipt and posting is decided once, so the
+        // order is not seen.
+        let mut order: Vec<(u32, u32)> = (0..self.receipts.len())
+            .into_par_iter()
+            .map(|r| (self.linked.first[r], r as u32))
+            .collect();
+        order.par_sort_unstable();
         // A run of receipts at a time: millions of decisions held at once
         // were the peak of a whole run's memory.
         const RUN: usize = 1 << 16;
-        let mut receipt_outcomes = Vec::with_capacity(self.receipts.len());
-        for from in (0..self.receipts.len()).step_by(RUN) {
-            let to = (from + RUN).min(self.receipts.len());
-            let decided: Vec<Decision> = (from..to)
-                .into_par_iter()
-                .map(|r| self.decide_receipt(index, &near, r))
+        let mut receipt_outcomes = vec![Outcome::Matched; self.receipts.len()];
+        for run in order.chunks(RUN) {
+            let decided: Vec<Decision> = run
+                .par_iter()
+                .map(|&(_, r)| self.decide_receipt(index, &near, r as usize))
                 .collect();
-            for (outcome, outcomes, found) in decided {
-                receipt_outcomes.push(outcome);
+            for (&(_, r), (outcome, outcomes, found)) in run.iter().zip(decided) {
+                receipt_outcomes[r as usize] = outcome;
                 for (p, o) in outcomes {
                     credit_outcomes[p] = Some(o);
                 }
