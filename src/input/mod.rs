@@ -135,11 +135,22 @@ pub fn load_watched(
         sources: sources.clone(),
         ..Dataset::default()
     };
-    let open = |file: SourceFile, columns: &'static [Column], errors: &mut InputErrors| {
+    let open_watched = |file: SourceFile,
+                        columns: &'static [Column],
+                        watch: Option<&indicatif::ProgressBar>,
+                        errors: &mut InputErrors| {
         paths.path(file).and_then(|p| {
             let section = profile.and_then(|pr| pr.section(file));
             Table::open(p, sources.name(file), columns, section, watch, errors)
         })
+    };
+    let open = |file: SourceFile, columns: &'static [Column], errors: &mut InputErrors| {
+        open_watched(file, columns, watch, errors)
+    };
+    // A file opened a second time: its header's problems, if any, were
+    // reported the first time, and its bytes were counted for progress.
+    let reopen = |file: SourceFile, columns: &'static [Column]| {
+        move || open_watched(file, columns, None, &mut InputErrors::default())
     };
 
     let mut unknown_columns = Vec::new();
@@ -167,7 +178,14 @@ pub fn load_watched(
             };
             // Without an amount column every block would say so.
             let rows = if t.has(4) || t.has(5) {
-                read_rows(t, "txn_id", watch, errors, read)
+                read_rows(
+                    t,
+                    "txn_id",
+                    watch,
+                    errors,
+                    read,
+                    &reopen(SourceFile::Ledger, LEDGER_COLUMNS),
+                )
             } else {
                 read(t, &mut UniqueIds::of(t, "txn_id"), errors)
             };
@@ -178,7 +196,8 @@ pub fn load_watched(
     };
     let bank_file = || {
         in_file(&open, SourceFile::Bank, BANK_COLUMNS, |t, errors| {
-            let rows = read_rows(t, "bank_id", watch, errors, read_bank);
+            let reopen = reopen(SourceFile::Bank, BANK_COLUMNS);
+            let rows = read_rows(t, "bank_id", watch, errors, read_bank, &reopen);
             too_large(t, &rows.1, errors);
             rows
         })
@@ -354,6 +373,7 @@ fn read_rows<T: StoredRow + Send + Sync>(
     watch: Option<&indicatif::ProgressBar>,
     errors: &mut InputErrors,
     read: impl Fn(&mut Table, &mut UniqueIds, &mut InputErrors) -> Stored<T> + Sync,
+    reopen: &dyn Fn() -> Option<Table>,
 ) -> Stored<T> {
     let size = t.size();
     let mut rows: Vec<T> = Vec::new();
@@ -429,10 +449,15 @@ fn read_rows<T: StoredRow + Send + Sync>(
             errors.absorb(block_errors);
             (rows, text, lines, counted)
         }
-        Ok(_) => {
+        // An id repeats: `t` is still unread, and its map names each repeat.
+        Ok(true) => {
             drop((rows, text, lines, counted));
             let mut unique = UniqueIds::of(t, what);
             read(t, &mut unique, errors)
+        }
+        Ok(false) => {
+            drop((rows, text, lines, counted));
+            read_whole(t, what, errors, read, reopen)
         }
         Err(e) => {
             errors.push(InputError {
@@ -444,6 +469,43 @@ fn read_rows<T: StoredRow + Send + Sync>(
             Default::default()
         }
     }
+}
+
+/// Reads a table's rows with `read` in one piece. Its ids are looked up only
+/// once they go out of order and, like blocks', checked for repeats
+/// afterwards (a map of every id was larger than the rows); only where one
+/// repeats is the file opened again with `reopen` and read with a map of
+/// its ids, which names each repeat's line.
+fn read_whole<T: StoredRow + Send + Sync>(
+    t: &mut Table,
+    what: &'static str,
+    errors: &mut InputErrors,
+    read: impl Fn(&mut Table, &mut UniqueIds, &mut InputErrors) -> Stored<T>,
+    reopen: &dyn Fn() -> Option<Table>,
+) -> Stored<T> {
+    let mut unique = UniqueIds::of(t, what);
+    unique.deferred = true;
+    let mut first_errors = InputErrors::default();
+    let rows = read(t, &mut unique, &mut first_errors);
+    let (kept, text, _, counted) = &rows;
+    if unique.in_order().is_some() || !ids_repeat(kept, text, counted, &unique.set_aside_ids) {
+        errors.absorb(first_errors);
+        return rows;
+    }
+    drop(rows);
+    let Some(mut again) = reopen() else {
+        errors.push(InputError {
+            file: t.name.clone(),
+            line: None,
+            column: None,
+            message: "cannot open the file again to name its repeated ids".to_string(),
+        });
+        return Default::default();
+    };
+    let mut unique = UniqueIds::of(&again, what);
+    let rows = read(&mut again, &mut unique, errors);
+    *t = again;
+    rows
 }
 
 /// Whether any id is held twice among `rows` (their ids as `text` and

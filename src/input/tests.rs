@@ -183,8 +183,23 @@ fn duplicates(txn_ids: &[&str], bad_row: Option<usize>) -> Vec<(u64, String)> {
         .collect()
 }
 
+/// Runs `check` with the pool as the tests have it (files read in blocks of
+/// a few hundred bytes) and again on one thread (files read by one reader).
+fn in_blocks_and_whole(check: impl Fn() + Send + Sync) {
+    check();
+    let one = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .expect("a pool of one thread");
+    one.install(check);
+}
+
 #[test]
 fn duplicate_ids_are_found_in_order_out_of_order_and_after_a_bad_row() {
+    in_blocks_and_whole(duplicate_ids_in_order_out_of_order_and_after_a_bad_row);
+}
+
+fn duplicate_ids_in_order_out_of_order_and_after_a_bad_row() {
     let dup = |line: u64, id: &str, first: u64| {
         (
             line,
@@ -218,6 +233,10 @@ fn ids_out_of_order() -> Vec<String> {
 
 #[test]
 fn ids_out_of_order_over_blocks_are_read_as_written_and_none_repeats() {
+    in_blocks_and_whole(ids_out_of_order_read_as_written);
+}
+
+fn ids_out_of_order_read_as_written() {
     let ids = ids_out_of_order();
     let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
     assert!(duplicates(&refs, None).is_empty());
@@ -251,6 +270,10 @@ fn ids_out_of_order_over_blocks_are_read_as_written_and_none_repeats() {
 
 #[test]
 fn a_repeat_far_from_its_first_is_found_whatever_the_order() {
+    in_blocks_and_whole(a_repeat_far_from_its_first);
+}
+
+fn a_repeat_far_from_its_first() {
     let dup = |line: u64, id: &str, first: u64| {
         vec![(
             line,
