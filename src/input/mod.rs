@@ -385,7 +385,7 @@ fn read_rows<T: StoredRow + Send + Sync>(
     let mut rows_read = 0;
     let mut in_order = true;
     let mut last: Option<Text> = None;
-    let mut set_aside: Vec<Text> = Vec::new();
+    let mut set_aside: Vec<(Text, u64)> = Vec::new();
     let split = t.read_blocks(
         watch,
         |block, errors| {
@@ -396,7 +396,7 @@ fn read_rows<T: StoredRow + Send + Sync>(
             let ids = unique
                 .in_order()
                 .map(|(first, last)| (first.cloned(), last.map(Text::from)));
-            (rows, ids, unique.set_aside_ids)
+            (rows, ids, unique.set_aside)
         },
         |((block_rows, block_text, block_lines, block_counted), ids, block_set_aside),
          block,
@@ -488,7 +488,7 @@ fn read_whole<T: StoredRow + Send + Sync>(
     let mut first_errors = InputErrors::default();
     let rows = read(t, &mut unique, &mut first_errors);
     let (kept, text, _, counted) = &rows;
-    if unique.in_order().is_some() || !ids_repeat(kept, text, counted, &unique.set_aside_ids) {
+    if unique.in_order().is_some() || !ids_repeat(kept, text, counted, &unique.set_aside) {
         errors.absorb(first_errors);
         return rows;
     }
@@ -509,13 +509,14 @@ fn read_whole<T: StoredRow + Send + Sync>(
 }
 
 /// Whether any id is held twice among `rows` (their ids as `text` and
-/// `counted` hold them) and the ids of rows `set_aside`. Each id is hashed
+/// `counted` hold them) and the ids of rows `set_aside` (with their lines,
+/// as [`UniqueIds`] keeps them). Each id is hashed
 /// and the hashes sorted, in parallel; ids whose hashes meet are compared.
 fn ids_repeat<T: StoredRow + Sync>(
     rows: &[T],
     text: &TextStore,
     counted: &CountedIds,
-    set_aside: &[Text],
+    set_aside: &[(Text, u64)],
 ) -> bool {
     use rayon::prelude::*;
     use std::hash::{BuildHasher, BuildHasherDefault};
@@ -534,7 +535,11 @@ fn ids_repeat<T: StoredRow + Sync>(
             id_into(i, buf);
             hasher.hash_one(buf.as_str())
         })
-        .chain(set_aside.par_iter().map(|id| hasher.hash_one(id.as_str())))
+        .chain(
+            set_aside
+                .par_iter()
+                .map(|(id, _)| hasher.hash_one(id.as_str())),
+        )
         .collect();
     hashes.par_sort_unstable();
     let met: rustc_hash::FxHashSet<u64> = hashes
@@ -557,8 +562,8 @@ fn ids_repeat<T: StoredRow + Sync>(
         .chain(
             set_aside
                 .par_iter()
-                .map(|id| id.to_string())
-                .filter(|id| met.contains(&hasher.hash_one(id.as_str()))),
+                .filter(|(id, _)| met.contains(&hasher.hash_one(id.as_str())))
+                .map(|(id, _)| id.to_string()),
         )
         .collect();
     ids.par_sort_unstable();
@@ -579,11 +584,11 @@ struct UniqueIds {
     /// a new `Text` a row was a tenth of reading a ledger row.
     last: String,
     /// Ids of rows set aside while still in order (they are not in the rows
-    /// read, but a later row repeating one is still a duplicate).
+    /// read, but a later row repeating one is still a duplicate); where
+    /// `deferred`, which makes no map, every row set aside, for
+    /// [`ids_repeat`].
     set_aside: Vec<(Text, u64)>,
     seen: Option<HashMap<Text, u64>>,
-    /// The ids of every row set aside, where `deferred`.
-    set_aside_ids: Vec<Text>,
     /// For a block of a file: out of order, ids are no longer looked up
     /// (a map of a block's ids cost a fifth of reading it), and the file's
     /// ids are checked afterwards ([`ids_repeat`]).
@@ -600,7 +605,6 @@ impl UniqueIds {
             last: String::new(),
             set_aside: Vec::new(),
             seen: None,
-            set_aside_ids: Vec::new(),
             deferred: false,
             out_of_order: false,
         }
@@ -667,14 +671,8 @@ impl UniqueIds {
 
     /// A row whose id was checked has been set aside as bad.
     fn set_aside(&mut self, id: &str, line: u64) {
-        if self.from_lines {
-            return;
-        }
-        if self.seen.is_none() {
+        if self.seen.is_none() && !self.from_lines {
             self.set_aside.push((Text::from(id), line));
-        }
-        if self.deferred {
-            self.set_aside_ids.push(Text::from(id));
         }
     }
 }

@@ -268,16 +268,25 @@ fn walk_records(block: &[u8], delimiter: u8) -> Walk {
     let sample = &block[first..block.len().min(first + 4096)];
     let dense = memchr::memchr_iter(b'"', sample).count() > sample.len() / 64;
     let (end, empty_after) = if dense {
-        let marks = (first..block.len()).filter(|&i| matches!(block[i], b'"' | b'\n'));
-        follow_quotes(block, delimiter, marks)
+        follow_quotes(block, delimiter, marks_by_byte(block, first))
     } else {
-        let marks = memchr::memchr2_iter(b'"', b'\n', &block[first..]).map(|i| first + i);
-        follow_quotes(block, delimiter, marks)
+        follow_quotes(block, delimiter, marks_by_search(block, first))
     };
     Walk {
         cut: if end.is_some() { after(end) } else { last },
         no_empty_lines: !empty_line && !empty_after,
     }
+}
+
+/// The places of the quotes and line ends in `block` from `first` on, a
+/// byte at a time.
+fn marks_by_byte(block: &[u8], first: usize) -> impl Iterator<Item = usize> + '_ {
+    (first..block.len()).filter(|&i| matches!(block[i], b'"' | b'\n'))
+}
+
+/// [`marks_by_byte`]'s places, found by search.
+fn marks_by_search(block: &[u8], first: usize) -> impl Iterator<Item = usize> + '_ {
+    memchr::memchr2_iter(b'"', b'\n', &block[first..]).map(move |i| first + i)
 }
 
 /// Follows quotes through `marks`, the places of the quotes and line ends
@@ -1462,7 +1471,7 @@ mod tests {
 mod split_tests {
     use std::io::Read;
 
-    use super::{follow_quotes, walk_records, Cut, MarkBlankLines};
+    use super::{follow_quotes, marks_by_byte, marks_by_search, walk_records, Cut, MarkBlankLines};
     use proptest::prelude::*;
 
     fn last_record_end(block: &[u8], delimiter: u8) -> Cut {
@@ -1535,11 +1544,9 @@ mod split_tests {
             raw in proptest::collection::vec(prop_oneof![Just(b'a'), Just(b','), Just(b'\n'), Just(b'"'), Just(b'\r')], 0..120),
         ) {
             if let Some(first) = memchr::memchr(b'"', &raw) {
-                let by_byte = (first..raw.len()).filter(|&i| matches!(raw[i], b'"' | b'\n'));
-                let by_search = memchr::memchr2_iter(b'"', b'\n', &raw[first..]).map(|i| first + i);
                 prop_assert_eq!(
-                    follow_quotes(&raw, b',', by_byte),
-                    follow_quotes(&raw, b',', by_search)
+                    follow_quotes(&raw, b',', marks_by_byte(&raw, first)),
+                    follow_quotes(&raw, b',', marks_by_search(&raw, first))
                 );
             }
         }

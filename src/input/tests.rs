@@ -253,8 +253,8 @@ fn ids_out_of_order_read_as_written() {
     // What lets the blocks stand: no id held twice, counted ones included,
     // until a row set aside holds one of them.
     let repeats = |set_aside: &[&str]| {
-        let set_aside: Vec<crate::recon::model::Text> =
-            set_aside.iter().map(|&id| id.into()).collect();
+        let set_aside: Vec<(crate::recon::model::Text, u64)> =
+            set_aside.iter().map(|&id| (id.into(), 0)).collect();
         super::ids_repeat(
             &data.postings,
             &data.ledger_text,
