@@ -451,6 +451,22 @@ fn accounts_with_no_rows_are_assessed_on_the_latest_tenancy_start() {
     assert!(r.findings.is_empty());
 }
 
+/// With no as-at date given, the run is as at the latest date in either
+/// file, whichever holds it.
+#[test]
+fn the_default_as_at_date_is_the_latest_in_the_ledger_or_the_bank() {
+    let mut b = Builder::default();
+    let a = b.account("RA1", "Ann Lee", "100.00");
+    b.charge(a, "2026-03-02", "100.00");
+    b.bank("B1", "2026-02-27", "100.00", "RA1", "ANN LEE");
+    assert_eq!(b.data.latest_date(), Some(date("2026-03-02")));
+    b.bank("B2", "2026-03-09", "100.00", "RA1", "ANN LEE");
+    assert_eq!(b.data.latest_date(), Some(date("2026-03-09")));
+    b.charge(a, "2026-03-09", "100.00");
+    let r = reconcile(&b.data, Settings::default());
+    assert_eq!(r.as_at, date("2026-03-09"));
+}
+
 #[test]
 fn non_cash_credits_need_no_money() {
     let mut b = Builder::default();
