@@ -522,18 +522,10 @@ fn ids_repeat<T: StoredRow + Sync>(
     use std::hash::{BuildHasher, BuildHasherDefault};
     let hasher = BuildHasherDefault::<rustc_hash::FxHasher>::default();
     let held = |i: usize| text.get_field(rows[i].texts(), 0);
-    let id_into = |i: usize, buf: &mut String| {
-        buf.clear();
-        match held(i) {
-            "" => counted.count_into(i, held, buf),
-            own => buf.push_str(own),
-        }
-    };
     let mut hashes: Vec<u64> = (0..rows.len())
         .into_par_iter()
         .map_init(String::new, |buf, i| {
-            id_into(i, buf);
-            hasher.hash_one(buf.as_str())
+            hasher.hash_one(counted.id_into(i, held, buf))
         })
         .chain(
             set_aside
@@ -554,9 +546,8 @@ fn ids_repeat<T: StoredRow + Sync>(
     let mut ids: Vec<String> = (0..rows.len())
         .into_par_iter()
         .map_init(String::new, |buf, i| {
-            id_into(i, buf);
-            met.contains(&hasher.hash_one(buf.as_str()))
-                .then(|| buf.clone())
+            let id = counted.id_into(i, held, buf);
+            met.contains(&hasher.hash_one(id)).then(|| id.to_string())
         })
         .flatten()
         .chain(

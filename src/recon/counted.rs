@@ -57,6 +57,22 @@ impl CountedIds {
         Cow::Owned(id)
     }
 
+    /// [`CountedIds::id`] without allocating: the id row `row` holds, or
+    /// where it holds none, its counted id written into `buf`.
+    pub fn id_into<'b, 't: 'b>(
+        &self,
+        row: usize,
+        held: impl Fn(usize) -> &'t str,
+        buf: &'b mut String,
+    ) -> &'b str {
+        let own = held(row);
+        if !own.is_empty() {
+            return own;
+        }
+        self.count_into(row, held, buf);
+        buf
+    }
+
     /// Writes the id of row `row`, which holds none, into `buf` (no
     /// allocation where `buf` has room: bank lines are keyed by their ids).
     /// `held` as for [`CountedIds::id`].
