@@ -32,6 +32,17 @@ pub struct Plain(pub Decimal);
 
 impl std::fmt::Display for Plain {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Nearly every amount already has at most two places and fits in
+        // pence as an `i64`: written from its digits, without rounding or
+        // `Decimal`'s formatter (a report writes a dozen an account).
+        let d = self.0;
+        if let (Ok(mantissa), scale @ 0..=2) = (i64::try_from(d.mantissa()), d.scale()) {
+            if let Some(pence) = mantissa.checked_mul(10i64.pow(2 - scale)) {
+                let mut buf = [0u8; 24];
+                let text = pence_text(pence, &mut buf);
+                return f.pad(text);
+            }
+        }
         let mut r = to_pennies(self.0);
         if r.is_zero() {
             r = Decimal::ZERO;
@@ -39,6 +50,34 @@ impl std::fmt::Display for Plain {
         r.rescale(2);
         std::fmt::Display::fmt(&r, f)
     }
+}
+
+/// `pence` as `-412.50`, written from the right into `buf` (an `i64` of
+/// pence needs at most 21 bytes); zero has no sign.
+fn pence_text(pence: i64, buf: &mut [u8; 24]) -> &str {
+    let mut n = pence.unsigned_abs();
+    let mut at = buf.len();
+    let mut put = |b: u8| {
+        at -= 1;
+        buf[at] = b;
+    };
+    put(b'0' + (n % 10) as u8);
+    n /= 10;
+    put(b'0' + (n % 10) as u8);
+    n /= 10;
+    put(b'.');
+    loop {
+        put(b'0' + (n % 10) as u8);
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    if pence < 0 {
+        put(b'-');
+    }
+    // Digits, a point and a sign: always UTF-8.
+    std::str::from_utf8(&buf[at..]).unwrap_or_default()
 }
 
 /// `£1,240.00` / `-£12.00`: the human form used in detail sentences and tables.
@@ -86,6 +125,32 @@ mod tests {
         assert_eq!(plain(d("-0.001")), "0.00");
         assert_eq!(plain(d("0.125")), "0.13");
         assert_eq!(plain(d("-0.125")), "-0.13");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn plain_writes_what_rounding_and_display_write(
+            mantissa in proptest::prelude::any::<i64>(),
+            scale in 0u32..=4,
+            wide in proptest::prelude::any::<bool>(),
+        ) {
+            let mut d = Decimal::new(mantissa, scale);
+            if wide {
+                // Past an i64 of pence: the general path.
+                d *= Decimal::from(1_000_000_000i64);
+            }
+            let mut slow = to_pennies(d);
+            if slow.is_zero() {
+                slow = Decimal::ZERO;
+            }
+            slow.rescale(2);
+            proptest::prop_assert_eq!(plain(d), slow.to_string());
+        }
+    }
+
+    #[test]
+    fn plain_pads_as_text_does() {
+        assert_eq!(format!("{:>8}", Plain(d("-1.5"))), "   -1.50");
     }
 
     #[test]
