@@ -315,7 +315,7 @@ fn checklist(
                     pounds(t),
                     a.statutory.basis
                 ),
-                _ => a.statutory.basis.clone(),
+                _ => a.statutory.basis.to_string(),
             },
             false,
         ),

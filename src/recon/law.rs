@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 use super::model::{Account, RentPeriod, TenancyType};
 
 /// One period of the law for a set of tenancy types.
-#[derive(Debug)]
+#[derive(Debug, PartialEq, Eq)]
 pub struct StatutoryRule {
     pub tenancies: &'static [TenancyType],
     /// First day the rule applies (inclusive).
@@ -60,8 +60,46 @@ pub const RULES: &[StatutoryRule] = &[
 pub struct Statutory {
     /// `None` where no mandatory rent-arrears ground exists.
     pub threshold: Option<Decimal>,
-    pub basis: String,
+    pub basis: Basis,
     pub excludes_unpaid_uc: bool,
+}
+
+/// Why the threshold is what it is, written out (`Display`) only where a
+/// report says so: a sentence made for each of a hundred thousand accounts
+/// was their assessment's largest allocation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Basis {
+    /// A mandatory ground, counted in months' rent or weeks'.
+    Rule {
+        rule: &'static StatutoryRule,
+        monthly: bool,
+    },
+    /// No mandatory ground for this tenancy type.
+    NoGround(TenancyType),
+}
+
+impl std::fmt::Display for Basis {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match *self {
+            Basis::Rule { rule, monthly: true } => write!(
+                f,
+                "{}: at least {} months' rent unpaid ({})",
+                rule.ground, rule.months, rule.source
+            ),
+            Basis::Rule { rule, monthly: false } => write!(
+                f,
+                "{}: at least {} weeks' rent unpaid ({})",
+                rule.ground, rule.weeks, rule.source
+            ),
+            Basis::NoGround(TenancyType::Secure | TenancyType::Introductory) => f.write_str(
+                "no mandatory rent-arrears ground: Housing Act 1985, Sch. 2, Ground 1 is discretionary \
+                 (the court decides what is reasonable)",
+            ),
+            Basis::NoGround(t) => {
+                write!(f, "no mandatory rent-arrears ground is recorded for a {t} tenancy")
+            }
+        }
+    }
 }
 
 fn date((y, m, d): (i32, u32, u32)) -> Option<NaiveDate> {
@@ -79,26 +117,21 @@ pub fn rule_on(tenancy: TenancyType, on: NaiveDate) -> Option<&'static Statutory
 pub fn statutory_threshold(account: &Account, on: NaiveDate) -> Statutory {
     match rule_on(account.tenancy_type, on) {
         Some(rule) => {
-            let (threshold, unit) = match account.rent_period {
-                RentPeriod::Monthly => (account.rent * Decimal::from(rule.months), format!("{} months'", rule.months)),
-                _ => (account.weekly_rent() * Decimal::from(rule.weeks), format!("{} weeks'", rule.weeks)),
+            let monthly = account.rent_period == RentPeriod::Monthly;
+            let threshold = if monthly {
+                account.rent * Decimal::from(rule.months)
+            } else {
+                account.weekly_rent() * Decimal::from(rule.weeks)
             };
             Statutory {
                 threshold: Some(super::money::to_pennies(threshold)),
-                basis: format!("{}: at least {unit} rent unpaid ({})", rule.ground, rule.source),
+                basis: Basis::Rule { rule, monthly },
                 excludes_unpaid_uc: rule.excludes_unpaid_uc,
             }
         }
         None => Statutory {
             threshold: None,
-            basis: match account.tenancy_type {
-                TenancyType::Secure | TenancyType::Introductory => {
-                    "no mandatory rent-arrears ground: Housing Act 1985, Sch. 2, Ground 1 is discretionary \
-                     (the court decides what is reasonable)"
-                        .to_string()
-                }
-                t => format!("no mandatory rent-arrears ground is recorded for a {t} tenancy"),
-            },
+            basis: Basis::NoGround(account.tenancy_type),
             excludes_unpaid_uc: false,
         },
     }
@@ -141,6 +174,6 @@ mod tests {
         let a = account(TenancyType::Secure, RentPeriod::Weekly, 100);
         let s = statutory_threshold(&a, NaiveDate::from_ymd_opt(2026, 6, 1).unwrap());
         assert_eq!(s.threshold, None);
-        assert!(s.basis.contains("discretionary"));
+        assert!(s.basis.to_string().contains("discretionary"));
     }
 }

@@ -6,6 +6,7 @@ use serde::Serialize;
 use crate::recon::finding::Finding;
 use chrono::NaiveDate;
 
+use crate::recon::law::Basis;
 use crate::recon::money::{plain, Plain};
 use crate::recon::{Assessment, Dataset, Reconciliation, Status};
 
@@ -46,7 +47,7 @@ pub struct AccountView<'a> {
     pub trigger: Plain,
     pub warn_from: Plain,
     pub statutory_threshold: Option<Plain>,
-    pub statutory_basis: &'a str,
+    pub statutory_basis: Basis,
     /// The arrears compared with the statutory threshold.
     pub statutory_arrears: Plain,
     pub reaches_statutory: Option<bool>,
@@ -61,6 +62,12 @@ pub struct AccountView<'a> {
 }
 
 impl Serialize for Plain {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl Serialize for Basis {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_str(self)
     }
@@ -122,7 +129,7 @@ pub fn account_view<'a>(data: &'a Dataset, a: &'a Assessment) -> AccountView<'a>
         trigger: Plain(a.trigger),
         warn_from: Plain(a.warn_from),
         statutory_threshold: a.statutory.threshold.map(Plain),
-        statutory_basis: &a.statutory.basis,
+        statutory_basis: a.statutory.basis,
         statutory_arrears: Plain(a.statutory_arrears),
         reaches_statutory: a.reaches_statutory,
         technical_arrears: Plain(a.technical_arrears),
