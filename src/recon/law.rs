@@ -81,16 +81,18 @@ pub enum Basis {
 impl std::fmt::Display for Basis {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match *self {
-            Basis::Rule { rule, monthly: true } => write!(
-                f,
-                "{}: at least {} months' rent unpaid ({})",
-                rule.ground, rule.months, rule.source
-            ),
-            Basis::Rule { rule, monthly: false } => write!(
-                f,
-                "{}: at least {} weeks' rent unpaid ({})",
-                rule.ground, rule.weeks, rule.source
-            ),
+            Basis::Rule { rule, monthly } => {
+                let (count, unit) = if monthly {
+                    (rule.months, "months'")
+                } else {
+                    (rule.weeks, "weeks'")
+                };
+                write!(
+                    f,
+                    "{}: at least {count} {unit} rent unpaid ({})",
+                    rule.ground, rule.source
+                )
+            }
             Basis::NoGround(TenancyType::Secure | TenancyType::Introductory) => f.write_str(
                 "no mandatory rent-arrears ground: Housing Act 1985, Sch. 2, Ground 1 is discretionary \
                  (the court decides what is reasonable)",

@@ -1017,17 +1017,9 @@ pub fn push_digits(buf: &mut String, n: u64) {
 }
 
 /// Appends `n` in decimal with leading zeros to at least `width` digits.
-pub fn push_padded(buf: &mut String, mut n: u64, width: usize) {
+pub fn push_padded(buf: &mut String, n: u64, width: usize) {
     let mut digits = [0u8; 20];
-    let mut at = digits.len();
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
+    let at = digits_before(n, &mut digits, 20);
     buf.extend(std::iter::repeat_n(
         '0',
         width.saturating_sub(digits.len() - at),
@@ -1035,6 +1027,21 @@ pub fn push_padded(buf: &mut String, mut n: u64, width: usize) {
     // Digits are ASCII: always UTF-8.
     if let Ok(digits) = std::str::from_utf8(&digits[at..]) {
         buf.push_str(digits);
+    }
+}
+
+/// Writes `n`'s decimal digits into `buf` so that they end just before
+/// `end`, and returns where they start. `buf` needs room for 20 digits
+/// before `end` (`u64::MAX` has 20).
+pub fn digits_before(mut n: u64, buf: &mut [u8], end: usize) -> usize {
+    let mut at = end;
+    loop {
+        at -= 1;
+        buf[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            return at;
+        }
     }
 }
 

@@ -55,26 +55,15 @@ impl std::fmt::Display for Plain {
 /// `pence` as `-412.50`, written from the right into `buf` (an `i64` of
 /// pence needs at most 21 bytes); zero has no sign.
 fn pence_text(pence: i64, buf: &mut [u8; 24]) -> &str {
-    let mut n = pence.unsigned_abs();
-    let mut at = buf.len();
-    let mut put = |b: u8| {
-        at -= 1;
-        buf[at] = b;
-    };
-    put(b'0' + (n % 10) as u8);
-    n /= 10;
-    put(b'0' + (n % 10) as u8);
-    n /= 10;
-    put(b'.');
-    loop {
-        put(b'0' + (n % 10) as u8);
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
+    let n = pence.unsigned_abs();
+    let frac = (n % 100) as u8;
+    buf[21] = b'.';
+    buf[22] = b'0' + frac / 10;
+    buf[23] = b'0' + frac % 10;
+    let mut at = super::model::digits_before(n / 100, buf, 21);
     if pence < 0 {
-        put(b'-');
+        at -= 1;
+        buf[at] = b'-';
     }
     // Digits, a point and a sign: always UTF-8.
     std::str::from_utf8(&buf[at..]).unwrap_or_default()
