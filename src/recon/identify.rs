@@ -3,6 +3,7 @@
 //! RENT/REF/ACC) and looked up against account refs and payment refs; receipts
 //! nobody can identify get ranked suggestions, never a guess between equals.
 
+use hashbrown::HashTable;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use smallvec::SmallVec;
@@ -123,15 +124,22 @@ pub fn normal_eq(a: &str, b: &str) -> bool {
     normal_bytes(a).eq(normal_bytes(b))
 }
 
+/// Fewer digits than this, leading zeros aside, are not distinctive enough
+/// to identify an account by.
+const MIN_DIGITS: usize = 3;
+
+/// The digits of a key without leading zeros.
+fn digits(key: &str) -> impl Iterator<Item = u8> + Clone + '_ {
+    key.bytes()
+        .filter(u8::is_ascii_digit)
+        .skip_while(|&b| b == b'0')
+}
+
 /// The digits of a reference without leading zeros, if it has enough of them
 /// to be distinctive.
 fn digit_core(key: &str) -> Option<Text> {
-    let core: Text = key
-        .chars()
-        .filter(|c| c.is_ascii_digit())
-        .skip_while(|&c| c == '0')
-        .collect();
-    (core.len() >= 3).then_some(core)
+    let core: Text = digits(key).map(char::from).collect();
+    (core.len() >= MIN_DIGITS).then_some(core)
 }
 
 fn tokens(text: &str) -> Vec<Text> {
@@ -196,16 +204,22 @@ fn candidate_keys(reference: &str) -> Keys {
     keys
 }
 
-/// Lookup tables from normalised references to accounts.
+/// Lookup tables from normalised references to accounts. Each account's refs
+/// are held once, in `refs`; the tables hold indices into it, a few bytes
+/// an entry, where maps of owned keys to lists of ids were four times the
+/// memory and most of the time spent building the index.
 #[derive(Debug, Default)]
 pub struct RefIndex {
-    by_account_ref: HashMap<Text, Ids>,
-    by_payment_ref: HashMap<Text, Ids>,
-    by_digits: HashMap<Text, Ids>,
-    /// Surname -> accounts whose tenant has it.
-    by_surname: HashMap<Text, Ids>,
-    /// Every account's normalised refs, for near-miss suggestions.
+    /// Every account's normalised refs in account order: its account
+    /// number, then its payment refs.
     refs: Vec<KnownRef>,
+    by_account_ref: Chains,
+    by_payment_ref: Chains,
+    /// The digits of account numbers ([`digit_core`]).
+    by_digits: Chains,
+    /// (hash of the tenant's surname, account), sorted. Only suggestions
+    /// look here, and [`names_match`] checks each account found.
+    by_surname: Vec<(u64, AccountId)>,
 }
 
 /// The hash of each ref and of each one-character deletion of it, with the
@@ -264,20 +278,28 @@ fn variant_hashes(key: &str) -> impl Iterator<Item = u64> + '_ {
     })
 }
 
-/// One account's keys, normalised, for [`RefIndex::build`].
-struct AccountKeys {
-    account_ref: Text,
-    digits: Option<Text>,
-    payment_refs: Vec<Text>,
-    surname: Option<Text>,
+/// What a [`KnownRef`] is to its account.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum RefKind {
+    AccountNumber,
+    PaymentRef,
+}
+
+impl RefKind {
+    fn describe(self) -> &'static str {
+        match self {
+            RefKind::AccountNumber => "account number",
+            RefKind::PaymentRef => "payment reference",
+        }
+    }
 }
 
 /// A normalised account or payment reference.
 #[derive(Debug)]
 struct KnownRef {
-    account: AccountId,
     key: Text,
-    what: &'static str,
+    account: AccountId,
+    kind: RefKind,
 }
 
 /// Near-miss suggestions are only made for keys at least this long: short
@@ -297,66 +319,153 @@ type Ids = SmallVec<[AccountId; 2]>;
 /// A reference's candidate keys (see [`candidate_keys`]).
 type Keys = SmallVec<[Text; 1]>;
 
-/// Adds `id` under `key`. Accounts are added in id order, so an account
-/// already under the key is the last one there: a common surname holds
-/// thousands, and looking through them all for each made building the index
-/// quadratic.
-/// Every account's refs, in account order, for near-miss suggestions.
-fn known_refs(keyed: &[AccountKeys]) -> Vec<KnownRef> {
-    let mut refs = Vec::with_capacity(2 * keyed.len());
-    for (i, k) in keyed.iter().enumerate() {
-        let account = i as AccountId;
-        refs.push(KnownRef {
-            account,
-            key: k.account_ref.clone(),
-            what: "account number",
-        });
-        refs.extend(k.payment_refs.iter().map(|key| KnownRef {
-            account,
-            key: key.clone(),
-            what: "payment reference",
-        }));
-    }
-    refs
+/// Marks the end of a chain in [`Chains::next`].
+const NO_REF: u32 = u32::MAX;
+
+/// The first and last of the refs under one key.
+#[derive(Clone, Copy, Debug)]
+struct Chain {
+    first: u32,
+    last: u32,
 }
 
-/// `map` with each account's `keys` added, in account order.
-fn fill<'k>(
-    keyed: &'k [AccountKeys],
-    mut map: HashMap<Text, Ids>,
-    keys: impl Fn(&'k AccountKeys) -> &'k [Text],
-) -> HashMap<Text, Ids> {
-    for (i, k) in keyed.iter().enumerate() {
-        for key in keys(k) {
-            add(&mut map, key.clone(), i as AccountId);
+/// Refs by key: the table holds each key's chain, whose refs are linked by
+/// `next` in account order, so a key shared by thousands of accounts costs
+/// a word each and is added to without a search. Keys are not stored: a
+/// table is told how to hash a ref's key and how to compare it.
+#[derive(Debug, Default)]
+struct Chains {
+    heads: HashTable<Chain>,
+    next: Vec<u32>,
+}
+
+impl Chains {
+    /// The refs `filing` holds, each account once under a key.
+    fn build(refs: &[KnownRef], capacity: usize, filing: impl Filing) -> Chains {
+        let mut chains = Chains {
+            heads: HashTable::with_capacity(capacity),
+            next: vec![NO_REF; refs.len()],
+        };
+        let hash_of = |r: u32| filing.key(&refs[r as usize]).map_or(0, key_hash);
+        for (r, known) in refs.iter().enumerate() {
+            let Some(key) = filing.key(known) else {
+                continue;
+            };
+            let r = r as u32;
+            let is_key = |c: &Chain| filing.holds(&refs[c.first as usize], key.clone());
+            match chains.heads.find_mut(key_hash(key.clone()), is_key) {
+                Some(chain) => {
+                    // Accounts are added in order: one already under the key
+                    // is the chain's last.
+                    if refs[chain.last as usize].account != known.account {
+                        chains.next[chain.last as usize] = r;
+                        chain.last = r;
+                    }
+                }
+                None => {
+                    let chain = Chain { first: r, last: r };
+                    chains
+                        .heads
+                        .insert_unique(key_hash(key), chain, |c| hash_of(c.first));
+                }
+            }
         }
+        chains
     }
-    map
+
+    /// The first ref under `key`, for [`Chains::accounts`]; `filing` as
+    /// built with.
+    fn find(
+        &self,
+        refs: &[KnownRef],
+        key: impl Iterator<Item = u8> + Clone,
+        filing: impl Filing,
+    ) -> Option<u32> {
+        let is_key = |c: &Chain| filing.holds(&refs[c.first as usize], key.clone());
+        self.heads
+            .find(key_hash(key.clone()), is_key)
+            .map(|c| c.first)
+    }
+
+    /// The accounts of the chain from `first`, in account order.
+    fn accounts<'a>(
+        &'a self,
+        refs: &'a [KnownRef],
+        first: Option<u32>,
+    ) -> impl Iterator<Item = AccountId> + 'a {
+        let next = |&r: &u32| Some(self.next[r as usize]).filter(|&n| n != NO_REF);
+        std::iter::successors(first, next).map(|r| refs[r as usize].account)
+    }
 }
 
-fn add(map: &mut HashMap<Text, Ids>, key: Text, id: AccountId) {
-    let ids = map.entry(key).or_default();
-    if ids.last() != Some(&id) {
-        ids.push(id);
+/// How a table of [`Chains`] files refs: which it holds, under what key.
+trait Filing {
+    /// The bytes of the key `known` is filed under, if it is held.
+    fn key<'r>(&self, known: &'r KnownRef) -> Option<impl Iterator<Item = u8> + Clone + 'r>;
+
+    /// Whether `known` is held under `key`.
+    fn holds(&self, known: &KnownRef, key: impl Iterator<Item = u8>) -> bool {
+        self.key(known).is_some_and(|k| k.eq(key))
     }
+}
+
+/// Refs of one kind, under their whole key.
+#[derive(Clone, Copy)]
+struct WholeKey(RefKind);
+
+impl Filing for WholeKey {
+    fn key<'r>(&self, known: &'r KnownRef) -> Option<impl Iterator<Item = u8> + Clone + 'r> {
+        (known.kind == self.0).then(|| known.key.bytes())
+    }
+}
+
+/// Account numbers, under their [`digit_core`].
+#[derive(Clone, Copy)]
+struct DigitsKey;
+
+impl Filing for DigitsKey {
+    fn key<'r>(&self, known: &'r KnownRef) -> Option<impl Iterator<Item = u8> + Clone + 'r> {
+        (known.kind == RefKind::AccountNumber)
+            .then(|| digits(&known.key))
+            .filter(|d| d.clone().count() >= MIN_DIGITS)
+    }
+}
+
+/// The hash a key is filed under, byte by byte, so that a key never has to
+/// be made to be looked up.
+fn key_hash(key: impl Iterator<Item = u8>) -> u64 {
+    use std::hash::Hasher;
+    let mut h = rustc_hash::FxHasher::default();
+    key.for_each(|b| h.write_u8(b));
+    h.finish()
+}
+
+/// A word of a name that can be a name: letters only, not a title.
+fn name_words(name: &str) -> impl Iterator<Item = &str> {
+    name.split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_alphabetic()))
+        .filter(|w| !TITLES.iter().any(|t| t.eq_ignore_ascii_case(w)))
 }
 
 /// A payer or tenant name as (first initial, surname), titles dropped.
 fn name_parts(name: &str) -> Option<(Option<char>, Text)> {
-    let toks: Vec<Text> = tokens(name)
-        .into_iter()
-        .filter(|t| !TITLES.contains(&t.as_str()) && t.chars().all(|c| c.is_ascii_alphabetic()))
-        .collect();
-    let surname = toks.last()?.clone();
+    let mut words = name_words(name);
+    let first = words.next()?;
+    let last = words.last();
+    let surname = last.unwrap_or(first);
     if surname.len() < 2 {
         return None;
     }
-    let initial = if toks.len() > 1 {
-        toks[0].chars().next()
-    } else {
-        None
-    };
-    Some((initial, surname))
+    let initial = last
+        .and(first.bytes().next())
+        .map(|b| char::from(b.to_ascii_uppercase()));
+    Some((initial, surname.to_ascii_uppercase().into()))
+}
+
+/// The hash of a name's surname as [`name_parts`] gives it, without making it.
+fn surname_hash(name: &str) -> Option<u64> {
+    let surname = name_words(name).last()?;
+    (surname.len() >= 2).then(|| key_hash(surname.bytes().map(|b| b.to_ascii_uppercase())))
 }
 
 /// Whether a payer name plausibly belongs to a tenant: same surname and, where
@@ -402,61 +511,82 @@ pub fn one_edit_apart(a: &str, b: &str) -> bool {
 impl RefIndex {
     pub fn build(accounts: &[Account]) -> RefIndex {
         use rayon::prelude::*;
-        // Each account's keys, made in parallel (normalising is most of the
-        // work), then each map filled on a core of its own in account order,
-        // which is the order of the accounts under a key.
-        let keyed: Vec<AccountKeys> = accounts
+        // The refs are normalised in parallel (most of the work), then each
+        // table is filled on a core of its own in account order, which is
+        // the order of the accounts under a key.
+        let refs: Vec<KnownRef> = accounts
             .par_iter()
-            .map(|account| {
-                let account_ref = normalise(&account.account_ref);
-                AccountKeys {
-                    digits: digit_core(&account_ref),
-                    account_ref,
-                    payment_refs: (account.payment_refs.iter())
-                        .map(|r| normalise(r))
-                        .filter(|k| !k.is_empty())
-                        .collect(),
-                    surname: name_parts(&account.tenant_name).map(|(_, surname)| surname),
-                }
+            .enumerate()
+            .flat_map_iter(|(i, account)| {
+                let account_id = i as AccountId;
+                let number = KnownRef {
+                    key: normalise(&account.account_ref),
+                    account: account_id,
+                    kind: RefKind::AccountNumber,
+                };
+                let payment_refs = (account.payment_refs.iter())
+                    .map(|r| normalise(r))
+                    .filter(|k| !k.is_empty())
+                    .map(move |key| KnownRef {
+                        key,
+                        account: account_id,
+                        kind: RefKind::PaymentRef,
+                    });
+                std::iter::once(number).chain(payment_refs)
             })
             .collect();
         let n = accounts.len();
-        let sized = || HashMap::with_capacity_and_hasher(n, Default::default());
-        let ((by_account_ref, by_digits), ((by_payment_ref, by_surname), refs)) = rayon::join(
+        let ((by_account_ref, by_digits), (by_payment_ref, by_surname)) = rayon::join(
             || {
                 rayon::join(
-                    || fill(&keyed, sized(), |k| std::slice::from_ref(&k.account_ref)),
-                    || fill(&keyed, sized(), |k| k.digits.as_slice()),
+                    || Chains::build(&refs, n, WholeKey(RefKind::AccountNumber)),
+                    || Chains::build(&refs, n, DigitsKey),
                 )
             },
             || {
                 rayon::join(
+                    || Chains::build(&refs, refs.len() - n, WholeKey(RefKind::PaymentRef)),
                     || {
-                        rayon::join(
-                            || fill(&keyed, sized(), |k| &k.payment_refs),
-                            || fill(&keyed, HashMap::default(), |k| k.surname.as_slice()),
-                        )
+                        let mut by_surname: Vec<(u64, AccountId)> = (accounts.par_iter())
+                            .enumerate()
+                            .filter_map(|(i, a)| {
+                                Some((surname_hash(&a.tenant_name)?, i as AccountId))
+                            })
+                            .collect();
+                        by_surname.par_sort_unstable();
+                        by_surname
                     },
-                    || known_refs(&keyed),
                 )
             },
         );
         RefIndex {
+            refs,
             by_account_ref,
             by_payment_ref,
             by_digits,
             by_surname,
-            refs,
         }
+    }
+
+    /// The accounts whose account number or payment ref (as `kind` says)
+    /// is `key`.
+    fn whole(&self, kind: RefKind, key: &str) -> impl Iterator<Item = AccountId> + '_ {
+        let chains = match kind {
+            RefKind::AccountNumber => &self.by_account_ref,
+            RefKind::PaymentRef => &self.by_payment_ref,
+        };
+        let first = chains.find(&self.refs, key.bytes(), WholeKey(kind));
+        chains.accounts(&self.refs, first)
     }
 
     /// The account an account-ref or claim-ref column names exactly (after
     /// normalisation), as schedules give them.
     pub fn exact(&self, text: &str) -> Identity {
         let key = normalise(text);
-        for map in [&self.by_account_ref, &self.by_payment_ref] {
-            if let Some(ids) = map.get(&key) {
-                return identity_of(ids, Basis::Schedule);
+        for kind in [RefKind::AccountNumber, RefKind::PaymentRef] {
+            let ids: Ids = self.whole(kind, &key).collect();
+            if !ids.is_empty() {
+                return identity_of(&ids, Basis::Schedule);
             }
         }
         Identity::Unknown
@@ -465,13 +595,13 @@ impl RefIndex {
     /// Identifies the account a payer's reference points to.
     pub fn identify(&self, reference: &str) -> Identity {
         let keys = candidate_keys(reference);
-        for (map, basis) in [
-            (&self.by_account_ref, Basis::AccountRef),
-            (&self.by_payment_ref, Basis::PaymentRef),
+        for (kind, basis) in [
+            (RefKind::AccountNumber, Basis::AccountRef),
+            (RefKind::PaymentRef, Basis::PaymentRef),
         ] {
             let mut found = Ids::new();
             for key in &keys {
-                for &id in map.get(key).into_iter().flatten() {
+                for id in self.whole(kind, key) {
                     if !found.contains(&id) {
                         found.push(id);
                     }
@@ -486,7 +616,8 @@ impl RefIndex {
         let digit_tokens: Vec<Text> = keys.iter().filter_map(|k| digit_core(k)).collect();
         let mut found: Vec<AccountId> = Vec::new();
         for core in &digit_tokens {
-            for &id in self.by_digits.get(core).into_iter().flatten() {
+            let first = self.by_digits.find(&self.refs, core.bytes(), DigitsKey);
+            for id in self.by_digits.accounts(&self.refs, first) {
                 if !found.contains(&id) {
                     found.push(id);
                 }
@@ -534,7 +665,7 @@ impl RefIndex {
                             2,
                             vec![format!(
                                 "reference {key} is one character or one transposition away from {} {}",
-                                known.what, known.key
+                                known.kind.describe(), known.key
                             )],
                         ),
                     );
@@ -542,7 +673,12 @@ impl RefIndex {
             }
         }
         if let Some((_, surname)) = name_parts(payer) {
-            for &id in self.by_surname.get(&surname).into_iter().flatten() {
+            let hash = key_hash(surname.bytes());
+            let from = self.by_surname.partition_point(|&(h, _)| h < hash);
+            let same_hash = self.by_surname[from..]
+                .iter()
+                .take_while(|&&(h, _)| h == hash);
+            for &(_, id) in same_hash {
                 let tenant = &accounts[id as usize].tenant_name;
                 if names_match(payer, tenant) {
                     let entry = scored.entry(id).or_default();
@@ -589,6 +725,128 @@ fn identity_of(ids: &[AccountId], basis: Basis) -> Identity {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The index of accounts given as (account ref, tenant, payment refs),
+    /// with the accounts.
+    fn index_of(accounts: &[(&str, &str, &[&str])]) -> (RefIndex, Vec<Account>) {
+        let mut b = crate::recon::testkit::Builder::default();
+        for &(account_ref, tenant, refs) in accounts {
+            let id = b.account(account_ref, tenant, "100.00");
+            b.with(id, |a| {
+                a.payment_refs = refs.iter().map(|&r| r.into()).collect()
+            });
+        }
+        (RefIndex::build(&b.data.accounts), b.data.accounts)
+    }
+
+    fn ambiguous(ids: &[AccountId]) -> Identity {
+        Identity::Ambiguous(ids.into())
+    }
+
+    #[test]
+    fn a_key_shared_by_accounts_is_ambiguous_and_each_account_counts_once() {
+        let (index, _) = index_of(&[
+            ("RA1001", "Ann Lee", &["DD-77", "dd77"]),
+            ("RA1002", "Bo Lee", &["X1"]),
+            ("RA1003", "Cy Lee", &["DD77"]),
+        ]);
+        assert_eq!(index.identify("DD77"), ambiguous(&[0, 2]));
+        assert_eq!(
+            index.identify("ref x1"),
+            Identity::Account(1, Basis::PaymentRef)
+        );
+        assert_eq!(
+            index.identify("RA1003"),
+            Identity::Account(2, Basis::AccountRef)
+        );
+        assert_eq!(index.identify("DD78"), Identity::Unknown);
+        assert_eq!(
+            index.exact("ra-1002"),
+            Identity::Account(1, Basis::Schedule)
+        );
+        assert_eq!(index.exact("dd 77"), ambiguous(&[0, 2]));
+    }
+
+    #[test]
+    fn a_key_thousands_of_accounts_share_lists_them_all() {
+        let refs: Vec<String> = (0..3000).map(|i| format!("RA{i:06}")).collect();
+        let accounts: Vec<(&str, &str, &[&str])> = refs
+            .iter()
+            .map(|r| (r.as_str(), "A Tenant", &["NA"][..]))
+            .collect();
+        let (index, _) = index_of(&accounts);
+        let all: Vec<AccountId> = (0..3000).collect();
+        assert_eq!(index.identify("N/A"), ambiguous(&all));
+        assert_eq!(
+            index.identify("RA002999"),
+            Identity::Account(2999, Basis::AccountRef)
+        );
+    }
+
+    #[test]
+    fn digits_alone_identify_one_account_and_never_guess_between_two() {
+        let (index, _) = index_of(&[
+            ("RA004471", "Ann Lee", &[]),
+            ("RB004471", "Bo Lee", &[]),
+            ("RA005512", "Cy Lee", &[]),
+            ("RA000012", "Di Lee", &[]),
+        ]);
+        assert_eq!(index.identify("5512"), Identity::Account(2, Basis::Digits));
+        assert_eq!(index.identify("rent 4471"), ambiguous(&[0, 1]));
+        // Two digits are not enough to go on.
+        assert_eq!(index.identify("12"), Identity::Unknown);
+    }
+
+    #[test]
+    fn suggestions_come_from_near_refs_and_payer_names() {
+        let (index, accounts) = index_of(&[
+            ("RA004471", "John Smith", &[]),
+            ("RA004472", "Jane Smith", &["SO-1"]),
+            ("RA004473", "Karl Smith", &[]),
+            ("RA004474", "John Smyth", &[]),
+        ]);
+        let near = index.near_index_for(["RA004417"].into_iter());
+        let (found, left_out) = index.suggest(&near, &accounts, "RA004417", "MR J SMITH", 5);
+        let found: Vec<(AccountId, &str)> = (found.iter())
+            .map(|s| (s.account, s.reason.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (
+                    0,
+                    "reference RA004417 is one character or one transposition away from \
+                     account number RA004471; payer name \"MR J SMITH\" matches tenant \"John Smith\""
+                ),
+                (1, "payer name \"MR J SMITH\" matches tenant \"Jane Smith\""),
+            ]
+        );
+        assert_eq!(left_out, 0);
+    }
+
+    proptest::proptest! {
+        /// Names are split without a string a word; the old way kept here.
+        #[test]
+        fn name_parts_and_surname_hash_agree_with_words_made_whole(
+            name in "[A-Za-z .'-]{0,16}|(Mr|MRS|dr|Sir)[ .]{1,2}[a-zé]{1,6}( [A-Z0-9]{1,6}){0,2}",
+        ) {
+            let words: Vec<Text> = tokens(&name)
+                .into_iter()
+                .filter(|t| {
+                    !TITLES.contains(&t.as_str()) && t.chars().all(|c| c.is_ascii_alphabetic())
+                })
+                .collect();
+            let made_whole = words.last().filter(|s| s.len() >= 2).map(|surname| {
+                let initial = (words.len() > 1).then(|| words[0].chars().next()).flatten();
+                (initial, surname.clone())
+            });
+            proptest::prop_assert_eq!(name_parts(&name), made_whole.clone());
+            proptest::prop_assert_eq!(
+                surname_hash(&name),
+                made_whole.map(|(_, s)| key_hash(s.bytes()))
+            );
+        }
+    }
 
     #[test]
     fn normalises_case_spaces_and_punctuation() {
