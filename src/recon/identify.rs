@@ -319,7 +319,8 @@ type Ids = SmallVec<[AccountId; 2]>;
 /// A reference's candidate keys (see [`candidate_keys`]).
 type Keys = SmallVec<[Text; 1]>;
 
-/// Marks the end of a chain in [`Chains::next`].
+/// A ref no other follows in [`Chains::next`] (chains are read only up to
+/// their last).
 const NO_REF: u32 = u32::MAX;
 
 /// The first and last of the refs under one key.
@@ -352,7 +353,9 @@ impl Chains {
                 continue;
             };
             let r = r as u32;
-            let is_key = |c: &Chain| filing.holds(&refs[c.first as usize], key.clone());
+            let is_key = |c: &Chain| {
+                (filing.key(&refs[c.first as usize])).is_some_and(|k| k.eq(key.clone()))
+            };
             match chains.heads.find_mut(key_hash(key.clone()), is_key) {
                 Some(chain) => {
                     // Accounts are added in order: one already under the key
@@ -373,28 +376,28 @@ impl Chains {
         chains
     }
 
-    /// The first ref under `key`, for [`Chains::accounts`]; `filing` as
-    /// built with.
-    fn find(
-        &self,
-        refs: &[KnownRef],
-        key: impl Iterator<Item = u8> + Clone,
-        filing: impl Filing,
-    ) -> Option<u32> {
-        let is_key = |c: &Chain| filing.holds(&refs[c.first as usize], key.clone());
+    /// The chain under `key`, for [`Chains::accounts`]; `filing` as built
+    /// with.
+    fn find(&self, refs: &[KnownRef], key: &[u8], filing: impl Filing) -> Option<Chain> {
+        let is_key = |c: &Chain| filing.holds(&refs[c.first as usize], key);
         self.heads
-            .find(key_hash(key.clone()), is_key)
-            .map(|c| c.first)
+            .find(key_hash(key.iter().copied()), is_key)
+            .copied()
     }
 
-    /// The accounts of the chain from `first`, in account order.
+    /// The accounts of `chain`, in account order. The links are read only
+    /// past the first: most keys name one account.
     fn accounts<'a>(
         &'a self,
         refs: &'a [KnownRef],
-        first: Option<u32>,
+        chain: Option<Chain>,
     ) -> impl Iterator<Item = AccountId> + 'a {
-        let next = |&r: &u32| Some(self.next[r as usize]).filter(|&n| n != NO_REF);
-        std::iter::successors(first, next).map(|r| refs[r as usize].account)
+        let mut at = chain.map(|c| (c.first, c.last));
+        std::iter::from_fn(move || {
+            let (r, last) = at?;
+            at = (r != last).then(|| (self.next[r as usize], last));
+            Some(refs[r as usize].account)
+        })
     }
 }
 
@@ -404,8 +407,8 @@ trait Filing {
     fn key<'r>(&self, known: &'r KnownRef) -> Option<impl Iterator<Item = u8> + Clone + 'r>;
 
     /// Whether `known` is held under `key`.
-    fn holds(&self, known: &KnownRef, key: impl Iterator<Item = u8>) -> bool {
-        self.key(known).is_some_and(|k| k.eq(key))
+    fn holds(&self, known: &KnownRef, key: &[u8]) -> bool {
+        self.key(known).is_some_and(|k| k.eq(key.iter().copied()))
     }
 }
 
@@ -416,6 +419,10 @@ struct WholeKey(RefKind);
 impl Filing for WholeKey {
     fn key<'r>(&self, known: &'r KnownRef) -> Option<impl Iterator<Item = u8> + Clone + 'r> {
         (known.kind == self.0).then(|| known.key.bytes())
+    }
+
+    fn holds(&self, known: &KnownRef, key: &[u8]) -> bool {
+        known.kind == self.0 && known.key.as_bytes() == key
     }
 }
 
@@ -575,7 +582,7 @@ impl RefIndex {
             RefKind::AccountNumber => &self.by_account_ref,
             RefKind::PaymentRef => &self.by_payment_ref,
         };
-        let first = chains.find(&self.refs, key.bytes(), WholeKey(kind));
+        let first = chains.find(&self.refs, key.as_bytes(), WholeKey(kind));
         chains.accounts(&self.refs, first)
     }
 
@@ -616,7 +623,7 @@ impl RefIndex {
         let digit_tokens: Vec<Text> = keys.iter().filter_map(|k| digit_core(k)).collect();
         let mut found: Vec<AccountId> = Vec::new();
         for core in &digit_tokens {
-            let first = self.by_digits.find(&self.refs, core.bytes(), DigitsKey);
+            let first = self.by_digits.find(&self.refs, core.as_bytes(), DigitsKey);
             for id in self.by_digits.accounts(&self.refs, first) {
                 if !found.contains(&id) {
                     found.push(id);
