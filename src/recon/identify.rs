@@ -313,7 +313,8 @@ fn fuzzy_keys(reference: &str) -> impl Iterator<Item = Text> {
         .filter(|k| k.len() >= MIN_FUZZY_LEN)
 }
 
-/// The accounts one key stands for: almost always one, held inline.
+/// The accounts a reference is found to stand for: almost always one, held
+/// inline.
 type Ids = SmallVec<[AccountId; 2]>;
 
 /// A reference's candidate keys (see [`candidate_keys`]).
