@@ -583,8 +583,8 @@ impl RefIndex {
             RefKind::AccountNumber => &self.by_account_ref,
             RefKind::PaymentRef => &self.by_payment_ref,
         };
-        let first = chains.find(&self.refs, key.as_bytes(), WholeKey(kind));
-        chains.accounts(&self.refs, first)
+        let chain = chains.find(&self.refs, key.as_bytes(), WholeKey(kind));
+        chains.accounts(&self.refs, chain)
     }
 
     /// The account an account-ref or claim-ref column names exactly (after
@@ -624,8 +624,8 @@ impl RefIndex {
         let digit_tokens: Vec<Text> = keys.iter().filter_map(|k| digit_core(k)).collect();
         let mut found: Vec<AccountId> = Vec::new();
         for core in &digit_tokens {
-            let first = self.by_digits.find(&self.refs, core.as_bytes(), DigitsKey);
-            for id in self.by_digits.accounts(&self.refs, first) {
+            let chain = self.by_digits.find(&self.refs, core.as_bytes(), DigitsKey);
+            for id in self.by_digits.accounts(&self.refs, chain) {
                 if !found.contains(&id) {
                     found.push(id);
                 }
