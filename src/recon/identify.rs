@@ -128,18 +128,20 @@ pub fn normal_eq(a: &str, b: &str) -> bool {
 /// to identify an account by.
 const MIN_DIGITS: usize = 3;
 
-/// The digits of a key without leading zeros.
-fn digits(key: &str) -> impl Iterator<Item = u8> + Clone + '_ {
-    key.bytes()
+/// The digits of a key without leading zeros, if it has enough of them to
+/// be distinctive, without making them.
+fn distinctive_digits(key: &str) -> Option<impl Iterator<Item = u8> + Clone + '_> {
+    let digits = key
+        .bytes()
         .filter(u8::is_ascii_digit)
-        .skip_while(|&b| b == b'0')
+        .skip_while(|&b| b == b'0');
+    (digits.clone().count() >= MIN_DIGITS).then_some(digits)
 }
 
 /// The digits of a reference without leading zeros, if it has enough of them
 /// to be distinctive.
 fn digit_core(key: &str) -> Option<Text> {
-    let core: Text = digits(key).map(char::from).collect();
-    (core.len() >= MIN_DIGITS).then_some(core)
+    distinctive_digits(key).map(|digits| digits.map(char::from).collect())
 }
 
 fn tokens(text: &str) -> Vec<Text> {
@@ -254,12 +256,17 @@ impl NearIndex {
 
     /// The refs one of whose variants hashes to `hash`.
     fn get(&self, hash: u64) -> impl Iterator<Item = u32> + '_ {
-        let from = self.0.partition_point(|&(k, _)| k < hash);
-        self.0[from..]
-            .iter()
-            .take_while(move |&&(k, _)| k == hash)
-            .map(|&(_, i)| i)
+        with_hash(&self.0, hash)
     }
+}
+
+/// The indices filed under `hash` in a list of (hash, index) sorted by hash.
+fn with_hash(sorted: &[(u64, u32)], hash: u64) -> impl Iterator<Item = u32> + '_ {
+    let from = sorted.partition_point(|&(h, _)| h < hash);
+    sorted[from..]
+        .iter()
+        .take_while(move |&&(h, _)| h == hash)
+        .map(|&(_, i)| i)
 }
 
 /// Hashes of the key and of each one-character deletion of it (keys are
@@ -434,8 +441,8 @@ struct DigitsKey;
 impl Filing for DigitsKey {
     fn key<'r>(&self, known: &'r KnownRef) -> Option<impl Iterator<Item = u8> + Clone + 'r> {
         (known.kind == RefKind::AccountNumber)
-            .then(|| digits(&known.key))
-            .filter(|d| d.clone().count() >= MIN_DIGITS)
+            .then(|| distinctive_digits(&known.key))
+            .flatten()
     }
 }
 
@@ -455,25 +462,30 @@ fn name_words(name: &str) -> impl Iterator<Item = &str> {
         .filter(|w| !TITLES.iter().any(|t| t.eq_ignore_ascii_case(w)))
 }
 
-/// A payer or tenant name as (first initial, surname), titles dropped.
-fn name_parts(name: &str) -> Option<(Option<char>, Text)> {
+/// A name's first word, where it has more than one, and its surname (the
+/// last word, of at least two letters), as written, titles dropped.
+fn name_ends(name: &str) -> Option<(Option<&str>, &str)> {
     let mut words = name_words(name);
     let first = words.next()?;
-    let last = words.last();
-    let surname = last.unwrap_or(first);
-    if surname.len() < 2 {
-        return None;
-    }
-    let initial = last
-        .and(first.bytes().next())
-        .map(|b| char::from(b.to_ascii_uppercase()));
+    let (first, surname) = match words.last() {
+        Some(last) => (Some(first), last),
+        None => (None, first),
+    };
+    (surname.len() >= 2).then_some((first, surname))
+}
+
+/// A payer or tenant name as (first initial, surname), titles dropped.
+fn name_parts(name: &str) -> Option<(Option<char>, Text)> {
+    let (first, surname) = name_ends(name)?;
+    let initial =
+        (first.and_then(|w| w.bytes().next())).map(|b| char::from(b.to_ascii_uppercase()));
     Some((initial, surname.to_ascii_uppercase().into()))
 }
 
 /// The hash of a name's surname as [`name_parts`] gives it, without making it.
 fn surname_hash(name: &str) -> Option<u64> {
-    let surname = name_words(name).last()?;
-    (surname.len() >= 2).then(|| key_hash(surname.bytes().map(|b| b.to_ascii_uppercase())))
+    let (_, surname) = name_ends(name)?;
+    Some(key_hash(surname.bytes().map(|b| b.to_ascii_uppercase())))
 }
 
 /// Whether a payer name plausibly belongs to a tenant: same surname and, where
@@ -681,12 +693,7 @@ impl RefIndex {
             }
         }
         if let Some((_, surname)) = name_parts(payer) {
-            let hash = key_hash(surname.bytes());
-            let from = self.by_surname.partition_point(|&(h, _)| h < hash);
-            let same_hash = self.by_surname[from..]
-                .iter()
-                .take_while(|&&(h, _)| h == hash);
-            for &(_, id) in same_hash {
+            for id in with_hash(&self.by_surname, key_hash(surname.bytes())) {
                 let tenant = &accounts[id as usize].tenant_name;
                 if names_match(payer, tenant) {
                     let entry = scored.entry(id).or_default();
