@@ -484,7 +484,9 @@ fn validate_reports_every_problem_and_note_at_once() {
     let clean = Case::new(&root().join("fixtures/clean"));
     fs::write(
         clean.path().join("schedules.csv"),
-        "batch_ref,account_ref,amount\nHB-404,C001,10.00\n",
+        // Batches a line carries, by its reference or its id in another
+        // form, are no note; one that no line carries is noted once.
+        "batch_ref,account_ref,amount\nHB-404,C001,10.00\nddm c002,C002,1.00\nb-2,C001,1.00\nhb 404,C001,2.00\n",
     )
     .expect("write");
     let mut ledger = fs::read_to_string(clean.path().join("ledger.csv")).expect("ledger");
@@ -493,6 +495,15 @@ fn validate_reports_every_problem_and_note_at_once() {
     let out = clean.run(&["validate", "."]);
     assert_eq!(out.status.code(), Some(0), "notes are not problems");
     let report = text(&out.stdout);
+    assert!(
+        report.starts_with("rent-audit validate: 0 bad rows, 0 problems, 2 notes"),
+        "{report}"
+    );
+    assert_eq!(
+        report.matches("matches no bank line").count(),
+        1,
+        "{report}"
+    );
     assert!(
         report.contains("schedules.csv:2: batch \"HB-404\" matches no bank line's id or reference"),
         "{report}"

@@ -3,16 +3,19 @@
 //! file:line:column), with notes on what is odd but readable. Exit 0 clean,
 //! 2 on any problem.
 
-use std::collections::HashSet;
 use std::fmt::Write as _;
 
 use anyhow::Result;
+use chrono::NaiveDate;
+use rayon::prelude::*;
+use rust_decimal::Decimal;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use crate::cli::ValidateArgs;
 use crate::input::{self, Loaded, Mode};
 use crate::output;
-use crate::recon::identify::normalise;
-use crate::recon::model::{Dataset, SourceFile};
+use crate::recon::identify::{normal_eq, normal_hash, normalise};
+use crate::recon::model::{BankIdsInOrder, Dataset, SourceFile, Text};
 use crate::recon::money::pounds;
 
 pub fn run(args: &ValidateArgs) -> Result<u8> {
@@ -29,55 +32,103 @@ pub fn run(args: &ValidateArgs) -> Result<u8> {
     Ok(if loaded.rejects.is_empty() { 0 } else { 2 })
 }
 
-/// The date range of some dates, in words.
-fn range(dates: impl Iterator<Item = chrono::NaiveDate>) -> String {
-    let mut dates = dates.peekable();
-    if dates.peek().is_none() {
-        return "no dates".to_string();
+/// The date range of `items`' dates, in words.
+fn range<T: Sync>(items: &[T], date: impl Fn(&T) -> NaiveDate + Sync + Send) -> String {
+    let span = items
+        .par_iter()
+        .map(|item| (date(item), date(item)))
+        .reduce_with(|(lo, hi), (a, b)| (lo.min(a), hi.max(b)));
+    match span {
+        Some((lo, hi)) => format!("dates {lo} to {hi}"),
+        None => "no dates".to_string(),
     }
-    let (mut lo, mut hi) = (chrono::NaiveDate::MAX, chrono::NaiveDate::MIN);
-    for d in dates {
-        lo = lo.min(d);
-        hi = hi.max(d);
-    }
-    format!("dates {lo} to {hi}")
+}
+
+/// The sum of `money` over `items`, in parallel: a year's ledger is
+/// millions of rows, and a sum of exact amounts is the same in any order.
+fn total<T: Sync>(items: &[T], money: impl Fn(&T) -> Decimal + Sync + Send) -> Decimal {
+    items.par_iter().map(money).sum()
 }
 
 /// Readable but worth a look: schedules for batches no bank line carries,
 /// postings dated before their tenancy began.
 pub fn notes(data: &Dataset) -> Vec<String> {
-    let mut notes = Vec::new();
-    let carried: HashSet<crate::recon::model::Text> = data
-        .bank
-        .iter()
-        .enumerate()
-        .flat_map(|(i, b)| [normalise(&data.bank_id(i)), normalise(data.reference(b))])
-        .collect();
-    let mut seen = HashSet::new();
-    for s in &data.shares {
+    // Each batch once, by its normal form, with the first share to name it:
+    // a note is given there, in share order.
+    let mut batches: Vec<(Text, usize)> = Vec::new();
+    let mut known: HashSet<Text> = HashSet::default();
+    for (i, s) in data.shares.iter().enumerate() {
         let key = normalise(&s.batch_ref);
-        if !carried.contains(&key) && seen.insert(key) {
-            notes.push(format!(
+        if known.insert(key.clone()) {
+            batches.push((key, i));
+        }
+    }
+    let carried = carried_batches(data, &batches);
+    let mut notes: Vec<String> = batches
+        .iter()
+        .zip(&carried)
+        .filter(|(_, carried)| !**carried)
+        .map(|((_, first), _)| {
+            let s = &data.shares[*first];
+            format!(
                 "{}: batch {:?} matches no bank line's id or reference: its shares cannot be checked against money",
                 data.sources.cite(s.row),
                 s.batch_ref
-            ));
-        }
-    }
-    for (i, p) in data.postings.iter().enumerate() {
-        let account = data.account(p.account);
-        if p.date < account.opening_date {
-            notes.push(format!(
-                "{}: {} is dated {}, before {}'s tenancy began ({})",
-                data.sources.cite(data.posting_row(i)),
-                data.txn_id(i),
-                p.date,
-                account.account_ref,
-                account.opening_date
-            ));
-        }
-    }
+            )
+        })
+        .collect();
+    notes.par_extend(
+        data.postings
+            .par_iter()
+            .enumerate()
+            .filter(|(_, p)| p.date < data.account(p.account).opening_date)
+            .map(|(i, p)| {
+                let account = data.account(p.account);
+                format!(
+                    "{}: {} is dated {}, before {}'s tenancy began ({})",
+                    data.sources.cite(data.posting_row(i)),
+                    data.txn_id(i),
+                    p.date,
+                    account.account_ref,
+                    account.opening_date
+                )
+            }),
+    );
     notes
+}
+
+/// Whether some bank line's id or reference has each batch's normal form.
+/// Lines are checked by the hash of their keys' normal forms, in parallel,
+/// without making them: a year's bank holds millions of lines, and a set of
+/// all their keys was most of `validate`'s time.
+fn carried_batches(data: &Dataset, batches: &[(Text, usize)]) -> Vec<bool> {
+    let mut by_hash: HashMap<u64, Vec<usize>> = HashMap::default();
+    for (b, (key, _)) in batches.iter().enumerate() {
+        by_hash.entry(normal_hash(key)).or_default().push(b);
+    }
+    let mut carried = vec![false; batches.len()];
+    if batches.is_empty() {
+        return carried;
+    }
+    let found: Vec<usize> = (0..data.bank.len())
+        .into_par_iter()
+        .map_init(
+            || BankIdsInOrder::new(data),
+            |ids, i| {
+                let mut hits = Vec::new();
+                for key in [ids.get(i), data.reference(&data.bank[i])] {
+                    let candidates = by_hash.get(&normal_hash(key)).into_iter().flatten();
+                    hits.extend(candidates.filter(|&&b| normal_eq(&batches[b].0, key)));
+                }
+                hits
+            },
+        )
+        .flatten_iter()
+        .collect();
+    for b in found {
+        carried[b] = true;
+    }
+    carried
 }
 
 fn report(loaded: &Loaded, profile: Option<&str>) -> String {
@@ -112,47 +163,37 @@ fn report(loaded: &Loaded, profile: Option<&str>) -> String {
         let detail = match file {
             SourceFile::Accounts => format!(
                 "rent {} a period in all",
-                pounds(data.accounts.iter().map(|a| a.rent).sum())
+                pounds(total(&data.accounts, |a| a.rent))
             ),
             SourceFile::Ledger => {
-                let debits = data
-                    .postings
-                    .iter()
-                    .filter(|p| !p.is_credit())
-                    .map(|p| p.amount())
-                    .sum();
-                let credits = data.postings.iter().map(|p| p.credit()).sum();
+                let debits = total(&data.postings, |p| {
+                    if p.is_credit() {
+                        Decimal::ZERO
+                    } else {
+                        p.amount()
+                    }
+                });
+                let credits = total(&data.postings, |p| p.credit());
                 format!(
                     "debits {}, credits {}; {}",
                     pounds(debits),
                     pounds(credits),
-                    range(data.postings.iter().map(|p| p.date))
+                    range(&data.postings, |p| p.date)
                 )
             }
             SourceFile::Bank => {
-                let money_in = data
-                    .bank
-                    .iter()
-                    .filter(|b| b.amount().is_sign_positive())
-                    .map(|b| b.amount())
-                    .sum();
-                let money_out = data
-                    .bank
-                    .iter()
-                    .filter(|b| b.amount().is_sign_negative())
-                    .map(|b| -b.amount())
-                    .sum();
+                let money_in = total(&data.bank, |b| b.amount().max(Decimal::ZERO));
+                let money_out = total(&data.bank, |b| (-b.amount()).max(Decimal::ZERO));
                 format!(
                     "money in {}, out {}; {}",
                     pounds(money_in),
                     pounds(money_out),
-                    range(data.bank.iter().map(|b| b.date))
+                    range(&data.bank, |b| b.date)
                 )
             }
-            SourceFile::Schedules => format!(
-                "shares {}",
-                pounds(data.shares.iter().map(|s| s.amount()).sum())
-            ),
+            SourceFile::Schedules => {
+                format!("shares {}", pounds(total(&data.shares, |s| s.amount())))
+            }
         };
         let _ = writeln!(
             out,
