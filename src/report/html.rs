@@ -11,6 +11,7 @@ use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 
 use super::check::View as CheckView;
+use super::ordered::write_in_order;
 use super::sections::sections;
 use super::view::{accounts_to_act_on, status_counts};
 use super::{Exporter, InputFile, Report};
@@ -47,13 +48,20 @@ font-weight:600;padding:.6rem .8rem;border-left:6px solid}.do_not_serve{border-c
 svg{max-width:100%;height:auto}.corr{background:#eef4ff}@media print{h2{page-break-before:auto}\
 section{page-break-inside:avoid}}";
 
-fn page(title: &str, body: &str) -> String {
+/// The page up to its body: what [`PAGE_END`] closes.
+fn page_start(title: &str) -> String {
     format!(
         "<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n\
-         <style>{STYLE}</style>\n</head>\n<body>\n{body}</body>\n</html>\n",
+         <style>{STYLE}</style>\n</head>\n<body>\n",
         esc(title)
     )
 }
+
+const PAGE_END: &str = "</body>\n</html>\n";
+
+/// Accounts' sections to a buffer when rendered in parallel: a section is
+/// a few kilobytes, with its statement tens.
+const SECTIONS_A_RUN: usize = 16;
 
 fn fingerprint(inputs: &[InputFile], settings: &str) -> String {
     let mut s = format!(
@@ -79,6 +87,72 @@ fn fingerprint(inputs: &[InputFile], settings: &str) -> String {
 fn to_f64(d: Decimal) -> f64 {
     // Pixel positions only: every figure shown is printed from the Decimal.
     d.to_f64().unwrap_or(0.0)
+}
+
+/// A chart position as `{:.1}` writes it (to a tenth, a half to the even
+/// tenth of the float's exact value), without the float formatter: a year's
+/// charts hold millions of positions, and formatting them was a tenth of
+/// writing the pack.
+struct Px(f64);
+
+impl std::fmt::Display for Px {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let Some((negative, tenths)) = tenths(self.0) else {
+            return write!(f, "{:.1}", self.0);
+        };
+        let mut buf = [0u8; 24];
+        let mut at = buf.len() - 1;
+        buf[at] = b'0' + (tenths % 10) as u8;
+        at -= 1;
+        buf[at] = b'.';
+        let mut units = tenths / 10;
+        loop {
+            at -= 1;
+            buf[at] = b'0' + (units % 10) as u8;
+            units /= 10;
+            if units == 0 {
+                break;
+            }
+        }
+        if negative {
+            at -= 1;
+            buf[at] = b'-';
+        }
+        // Only ASCII digits, a point and a sign were written.
+        f.write_str(std::str::from_utf8(&buf[at..]).unwrap_or_default())
+    }
+}
+
+/// `v`'s sign and its size in tenths, rounded as `{:.1}` rounds: from the
+/// float's exact value `m * 2^e`, a half to even. `None` where `v` is not
+/// finite or not below 10^15.
+fn tenths(v: f64) -> Option<(bool, u64)> {
+    if !v.is_finite() || v.abs() >= 1e15 {
+        return None;
+    }
+    let bits = v.to_bits();
+    let biased = ((bits >> 52) & 0x7ff) as i32;
+    let fraction = bits & ((1 << 52) - 1);
+    let (m, e) = match biased {
+        0 => (fraction, -1074),
+        _ => (fraction | 1 << 52, biased - 1075),
+    };
+    let tenths = if e >= 0 {
+        // An integer below 10^15: its tenths fit.
+        u128::from(m << e) * 10
+    } else {
+        let shift = e.unsigned_abs();
+        let x = u128::from(m) * 10; // below 2^57
+        if shift >= 64 {
+            0 // below a twentieth
+        } else {
+            let q = x >> shift;
+            let rest = x - (q << shift);
+            let half = 1u128 << (shift - 1);
+            q + u128::from(rest > half || (rest == half && q % 2 == 1))
+        }
+    };
+    Some((bits >> 63 == 1, u64::try_from(tenths).ok()?))
 }
 
 /// Horizontal bars, one per row: label, value, and the text to print.
@@ -147,12 +221,12 @@ pub fn balance_chart(
         for line in lines {
             let v = to_f64(pick(line));
             if let Some(p) = prev {
-                let _ = write!(pts, "{:.1},{:.1} ", x(line.date), y(p));
+                let _ = write!(pts, "{},{} ", Px(x(line.date)), Px(y(p)));
             }
-            let _ = write!(pts, "{:.1},{:.1} ", x(line.date), y(v));
+            let _ = write!(pts, "{},{} ", Px(x(line.date)), Px(y(v)));
             prev = Some(v);
         }
-        let _ = write!(pts, "{:.1},{:.1}", x(d1), y(prev.unwrap_or(0.0)));
+        let _ = write!(pts, "{},{}", Px(x(d1)), Px(y(prev.unwrap_or(0.0))));
         pts
     };
     let mut s = format!(
@@ -163,14 +237,14 @@ pub fn balance_chart(
         h - t - b
     );
     let hline = |s: &mut String, v: Decimal, colour: &str, label: &str| {
-        let yy = y(to_f64(v));
+        let yy = Px(y(to_f64(v)));
         let _ = writeln!(
             s,
-            "<line x1=\"{l}\" x2=\"{}\" y1=\"{yy:.1}\" y2=\"{yy:.1}\" stroke=\"{colour}\" stroke-dasharray=\"6 4\"/>\
-             <text x=\"{}\" y=\"{:.1}\" font-size=\"11\" fill=\"{colour}\">{} {}</text>",
+            "<line x1=\"{l}\" x2=\"{}\" y1=\"{yy}\" y2=\"{yy}\" stroke=\"{colour}\" stroke-dasharray=\"6 4\"/>\
+             <text x=\"{}\" y=\"{}\" font-size=\"11\" fill=\"{colour}\">{} {}</text>",
             w - r,
             w - r + 4.0,
-            yy + 4.0,
+            Px(yy.0 + 4.0),
             label,
             esc(&pounds(v))
         );
@@ -196,9 +270,9 @@ pub fn balance_chart(
     {
         let _ = writeln!(
             s,
-            "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"3\" fill=\"#1e8449\"><title>{} {}</title></circle>",
-            x(line.date),
-            y(to_f64(line.posted)),
+            "<circle cx=\"{}\" cy=\"{}\" r=\"3\" fill=\"#1e8449\"><title>{} {}</title></circle>",
+            Px(x(line.date)),
+            Px(y(to_f64(line.posted))),
             line.date,
             esc(&pounds(line.credit))
         );
@@ -457,41 +531,96 @@ impl Exporter for HtmlExporter {
                 let _ = writeln!(body, "<p class=\"muted\">{}</p>", esc(note));
             }
         }
+        out.write_all(
+            page_start(&format!("Rent reconciliation as at {}", recon.as_at)).as_bytes(),
+        )?;
+        out.write_all(body.as_bytes())?;
+        // Each account to act on has a section of its own: tens of
+        // thousands in a large landlord's year, written as they are made.
         let book = check::Book::new(data, recon);
-        for a in &act {
-            if let Some(c) = book.check(a.account) {
-                let lines = chart_lines(&book, recon, a.account);
-                body.push_str(&account_section(data, recon, &c, &lines, false));
-            }
-        }
-        body.push_str(&fingerprint(&report.inputs, &report.settings_line()));
-        out.write_all(page(&format!("Rent reconciliation as at {}", recon.as_at), &body).as_bytes())
+        write_in_order(
+            &act,
+            SECTIONS_A_RUN,
+            |_, a, buf| {
+                if let Some(c) = book.check(a.account) {
+                    let lines = chart_lines(&book, recon, a.account);
+                    buf.extend_from_slice(
+                        account_section(data, recon, &c, &lines, false).as_bytes(),
+                    );
+                }
+                Ok(())
+            },
+            out,
+        )?;
+        out.write_all(fingerprint(&report.inputs, &report.settings_line()).as_bytes())?;
+        out.write_all(PAGE_END.as_bytes())
     }
 }
 
 /// The `check` pack: each account's full section.
 pub fn write_check(view: &CheckView<'_>, out: &mut dyn Write) -> io::Result<()> {
-    let mut body = format!("<h1>Account check as at {}</h1>\n", view.recon.as_at);
+    let title = format!("Account check as at {}", view.recon.as_at);
+    out.write_all(page_start(&title).as_bytes())?;
+    writeln!(out, "<h1>{title}</h1>")?;
     let book = check::Book::new(view.data, view.recon);
-    for (i, c) in view.checks.iter().enumerate() {
-        let lines = view
-            .statements
-            .get(i)
-            .cloned()
-            .unwrap_or_else(|| chart_lines(&book, view.recon, c.account));
-        body.push_str(&account_section(view.data, view.recon, c, &lines, true));
-    }
+    write_in_order(
+        view.checks,
+        SECTIONS_A_RUN,
+        |i, c, buf| {
+            let lines = view
+                .statements
+                .get(i)
+                .cloned()
+                .unwrap_or_else(|| chart_lines(&book, view.recon, c.account));
+            buf.extend_from_slice(
+                account_section(view.data, view.recon, c, &lines, true).as_bytes(),
+            );
+            Ok(())
+        },
+        out,
+    )?;
     let settings = format!(
         "as at {}; trigger {}",
         view.recon.as_at, view.recon.settings.trigger
     );
-    body.push_str(&fingerprint(view.inputs, &settings));
-    out.write_all(page(&format!("Account check as at {}", view.recon.as_at), &body).as_bytes())
+    out.write_all(fingerprint(view.inputs, &settings).as_bytes())?;
+    out.write_all(PAGE_END.as_bytes())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn positions_are_written_as_the_float_formatter_writes_them(
+            bits in proptest::num::u64::ANY,
+            small in -2000.0f64..2000.0,
+            halves in -40_000i64..40_000,
+        ) {
+            // Any float, chart-sized ones, and exact halves of a tenth.
+            for v in [f64::from_bits(bits), small, halves as f64 / 20.0, -(halves as f64) / 20.0] {
+                proptest::prop_assert_eq!(Px(v).to_string(), format!("{v:.1}"));
+            }
+        }
+    }
+
+    #[test]
+    fn positions_round_halves_to_even_and_keep_a_sign() {
+        for (v, shown) in [
+            (0.25, "0.2"),
+            (0.75, "0.8"),
+            (-0.25, "-0.2"),
+            (-0.01, "-0.0"),
+            (-0.0, "-0.0"),
+            (0.0, "0.0"),
+            (12.05, "12.1"),
+            (999999.96, "1000000.0"),
+            (f64::NAN, "NaN"),
+        ] {
+            assert_eq!(Px(v).to_string(), shown, "{v}");
+        }
+    }
 
     #[test]
     fn text_is_escaped() {

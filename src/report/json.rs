@@ -3,9 +3,9 @@
 
 use std::io::{self, Write};
 
-use rayon::prelude::*;
 use serde::Serialize;
 
+use super::ordered::write_in_order;
 use super::view::{account_view, finding_view};
 use super::{Exporter, Report};
 use crate::recon::money::plain;
@@ -287,69 +287,28 @@ impl serde_json::ser::Formatter for Nested<'_> {
     }
 }
 
-/// A top-level array of each item's `view`: rendered in parallel, `RUN`
-/// items to a buffer, and written in order. Items are viewed as they are
-/// rendered rather than all at once (a view of every account is a hundred
-/// megabytes of strings at 125,000 accounts), and the buffers are used again
-/// from group to group: memory first touched costs more than rendering.
+/// A top-level array of each item's `view`, rendered in parallel (see
+/// [`write_in_order`]): items are viewed as they are rendered rather than
+/// all at once (a view of every account is a hundred megabytes of strings
+/// at 125,000 accounts).
 fn write_array<'i, S: Sync, T: Serialize>(
     items: &'i [S],
     view: impl Fn(&'i S) -> T + Sync,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    const RUN: usize = 256;
-    const RUNS_AT_ONCE: usize = 64;
     if items.is_empty() {
         return out.write_all(b"[]");
     }
     out.write_all(b"[")?;
-    let spare: std::sync::Mutex<Vec<Vec<u8>>> = std::sync::Mutex::default();
-    let take_spare = || {
-        let mut buf = spare
-            .lock()
-            .map(|mut s| s.pop())
-            .ok()
-            .flatten()
-            .unwrap_or_default();
-        buf.clear();
-        buf
-    };
-    let render = |g: usize, group: &'i [S]| -> io::Result<Vec<Vec<u8>>> {
-        group
-            .par_chunks(RUN)
-            .enumerate()
-            .map(|(r, run)| {
-                let mut buf = take_spare();
-                for (i, item) in run.iter().enumerate() {
-                    let first = g == 0 && r == 0 && i == 0;
-                    buf.extend_from_slice(if first { b"\n    " } else { b",\n    " });
-                    indented(&view(item), b"    ", &mut buf)?;
-                }
-                Ok(buf)
-            })
-            .collect()
-    };
-    // Each group is written (here: the writer is not `Send`) while the next
-    // is rendered, so that the writing, one thread's work, does not leave
-    // the other cores idle; its buffers are then spare for the group after.
-    let mut written: Vec<Vec<u8>> = Vec::new();
-    let mut write_out = |written: Vec<Vec<u8>>| -> io::Result<()> {
-        written.iter().try_for_each(|buf| out.write_all(buf))?;
-        if let Ok(mut s) = spare.lock() {
-            s.extend(written);
-        }
-        Ok(())
-    };
-    for (g, group) in items.chunks(RUN * RUNS_AT_ONCE).enumerate() {
-        let mut rendered = Ok(Vec::new());
-        let wrote = rayon::in_place_scope(|s| {
-            s.spawn(|_| rendered = render(g, group));
-            write_out(std::mem::take(&mut written))
-        });
-        wrote?;
-        written = rendered?;
-    }
-    write_out(written)?;
+    write_in_order(
+        items,
+        256,
+        |i, item, buf| {
+            buf.extend_from_slice(if i == 0 { b"\n    " } else { b",\n    " });
+            indented(&view(item), b"    ", buf)
+        },
+        out,
+    )?;
     out.write_all(b"\n  ]")
 }
 

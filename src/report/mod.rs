@@ -6,6 +6,7 @@ pub mod csv;
 pub mod html;
 pub mod json;
 pub mod markdown;
+mod ordered;
 pub mod rejects;
 pub mod sections;
 pub mod table;
