@@ -57,6 +57,7 @@ fn page_start(title: &str) -> String {
     )
 }
 
+/// What closes the page [`page_start`] opens.
 const PAGE_END: &str = "</body>\n</html>\n";
 
 /// Accounts' sections to a buffer when rendered in parallel: a section is
@@ -598,7 +599,8 @@ mod tests {
             small in -2000.0f64..2000.0,
             halves in -40_000i64..40_000,
         ) {
-            // Any float, chart-sized ones, and exact halves of a tenth.
+            // Any float, chart-sized ones, and twentieths: among them the
+            // exact ties (0.25, 0.75) and the near ones (0.05 is not exact).
             for v in [f64::from_bits(bits), small, halves as f64 / 20.0, -(halves as f64) / 20.0] {
                 proptest::prop_assert_eq!(Px(v).to_string(), format!("{v:.1}"));
             }
