@@ -663,6 +663,46 @@ fn check_gives_each_planted_account_its_verdict_and_exit_code() {
 }
 
 #[test]
+fn a_list_is_checked_in_its_order_and_every_unknown_ref_is_named() {
+    let case = Case::new(&root().join("fixtures/sample"));
+    let list = case.path().join("list.txt");
+    fs::write(
+        &list,
+        "# before the NOSP panel\nRA1005\n\nRA1004\nRA1016\nRA1005\n",
+    )
+    .expect("write");
+    let args = [
+        "check",
+        "--data",
+        ".",
+        "--accounts-from",
+        "list.txt",
+        "--format",
+        "json",
+    ];
+    let out = case.run(&args);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let checks: serde_json::Value = serde_json::from_str(&text(&out.stdout)).expect("json");
+    let refs: Vec<&str> = checks["checks"]
+        .as_array()
+        .expect("checks")
+        .iter()
+        .map(|c| c["account_ref"].as_str().expect("ref"))
+        .collect();
+    assert_eq!(refs, ["RA1005", "RA1004", "RA1016", "RA1005"]);
+
+    fs::write(&list, "RA1005\nRA9999\nRA1004\nXX1\n").expect("write");
+    let out = case.run(&args);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("no account \"RA9999\", \"XX1\" in accounts.csv"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(out.stdout.is_empty(), "no verdicts when the list is wrong");
+}
+
+#[test]
 fn every_statement_ties_with_the_reconciled_balances() {
     let case = Case::new(&root().join("fixtures/sample"));
     let report: serde_json::Value = serde_json::from_str(&text(

@@ -5,6 +5,8 @@
 
 use anyhow::{bail, Context, Result};
 use chrono::Months;
+use rayon::prelude::*;
+use rustc_hash::FxHashMap as HashMap;
 
 use super::Reconciled;
 use crate::cli::CheckArgs;
@@ -37,15 +39,16 @@ pub fn run(args: &CheckArgs) -> Result<u8> {
         &args.rules,
         args.output.as_deref(),
     )?;
-    let book = check::Book::new(&data, &recon);
-    let mut checks = Vec::new();
-    let mut unknown = Vec::new();
-    for r in &refs {
-        match data.accounts.iter().position(|a| a.account_ref == r) {
-            Some(i) => checks.extend(book.check(i as u32)),
-            None => unknown.push(r.as_str()),
-        }
+    // A list may name every account: each is found through a map, not a
+    // search of the accounts, and checked in parallel, in the list's order.
+    let mut by_ref: HashMap<&str, u32> = HashMap::default();
+    for (i, a) in data.accounts.iter().enumerate() {
+        by_ref.entry(a.account_ref.as_str()).or_insert(i as u32);
     }
+    let unknown: Vec<&str> = (refs.iter())
+        .filter(|r| !by_ref.contains_key(r.as_str()))
+        .map(String::as_str)
+        .collect();
     if !unknown.is_empty() {
         bail!(
             "no account {} in {}",
@@ -57,6 +60,10 @@ pub fn run(args: &CheckArgs) -> Result<u8> {
             data.sources.name(crate::recon::model::SourceFile::Accounts)
         );
     }
+    let book = check::Book::new(&data, &recon);
+    let checks: Vec<check::AccountCheck> = (refs.par_iter())
+        .filter_map(|r| by_ref.get(r.as_str()).and_then(|&id| book.check(id)))
+        .collect();
     let since = args.since.unwrap_or_else(|| {
         recon
             .as_at
@@ -65,7 +72,7 @@ pub fn run(args: &CheckArgs) -> Result<u8> {
     });
     let statements: Vec<Vec<check::StatementLine>> = if args.statement {
         checks
-            .iter()
+            .par_iter()
             .map(|c| book.statement(c.account, since))
             .collect()
     } else {
