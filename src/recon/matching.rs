@@ -1941,9 +1941,13 @@ impl State<'_> {
                     .map(move |p| (self.data.postings[p].account, r))
             })
             .collect();
-        let mut by_account: HashMap<AccountId, Vec<usize>> = HashMap::default();
+        // By account and amount: a credit's original is a receipt of its
+        // amount, and one account (a suspense account, say) may hold
+        // hundreds of thousands of receipts.
+        let mut by_amount: HashMap<(AccountId, i64), Vec<usize>> = HashMap::default();
         for (account, r) in of_wanted {
-            by_account.entry(account).or_default().push(r);
+            let pence = self.receipts[r].pence(self.data);
+            by_amount.entry((account, pence)).or_default().push(r);
         }
         for &p in &self.free_postings {
             if self.posting_linked[p] {
@@ -1961,15 +1965,12 @@ impl State<'_> {
                         || first.method.is_none()
                         || posting.method.is_none())
             };
-            let original = by_account
-                .get(&posting.account)
+            let original = by_amount
+                .get(&(posting.account, posting.credit_pence()))
                 .into_iter()
                 .flatten()
                 .copied()
-                .filter(|&r| {
-                    self.receipts[r].amount(self.data) == posting.credit()
-                        && self.linked.of(r).any(near_first)
-                })
+                .filter(|&r| self.linked.of(r).any(near_first))
                 .min_by_key(|&r| (cost(lag(self.data, posting, &self.receipts[r])), r));
             let mut evidence = vec![self.data.posting_row(p)];
             let (kind, bank, postings, detail) = match original {

@@ -74,6 +74,27 @@ fn a_receipt_posted_twice_is_one_duplicate() {
 }
 
 #[test]
+fn a_duplicate_is_matched_to_the_receipt_of_its_amount_among_many() {
+    // Receipts are looked up by account and amount: the original of a
+    // credit written "50" is the 50.00 receipt, not the others beside it.
+    let mut b = Builder::default();
+    let a = b.account("RA1", "Ann Lee", "100.00");
+    b.bank("B1", "2026-03-02", "40.00", "RA1", "A LEE");
+    b.bank("B2", "2026-03-02", "50.00", "RA1", "A LEE");
+    b.bank("B3", "2026-03-02", "60.00", "RA1", "A LEE");
+    b.payment(a, "2026-03-02", "40.00", None);
+    b.payment(a, "2026-03-02", "50.00", None);
+    b.payment(a, "2026-03-02", "60.00", None);
+    b.payment(a, "2026-03-03", "50", None);
+    let r = run(&b);
+    assert_eq!(
+        kinds(&b, &r),
+        vec![(FindingKind::DuplicatePosting, "RA1".into(), money("50.00"))]
+    );
+    assert_eq!(r.findings[0].bank, Some(1), "B2, the 50.00 receipt");
+}
+
+#[test]
 fn bank_ref_links_even_when_the_window_would_pick_another() {
     let mut b = Builder::default();
     let a = b.account("RA1", "Ann Lee", "100.00");
