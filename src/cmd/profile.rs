@@ -14,7 +14,7 @@ pub fn run(action: &ProfileAction) -> Result<u8> {
 }
 
 fn init(args: &ProfileInitArgs) -> Result<u8> {
-    let bytes = std::fs::read(&args.file)
+    let sample = guess::Sample::read(&args.file)
         .with_context(|| format!("cannot read {}", args.file.display()))?;
     let name = args.file.file_name().map_or_else(
         || args.file.display().to_string(),
@@ -26,7 +26,7 @@ fn init(args: &ProfileInitArgs) -> Result<u8> {
         InputKind::Bank => SourceFile::Bank,
         InputKind::Schedules => SourceFile::Schedules,
     });
-    let draft = guess::draft(&name, &bytes, kind);
+    let draft = guess::draft_from(&name, &sample, kind);
     output::write_to(args.output.as_deref(), |out| {
         out.write_all(draft.toml.as_bytes())
     })?;

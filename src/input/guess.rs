@@ -319,22 +319,125 @@ fn split(line: &str, delimiter: char) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// How much of a file's start is looked at: the preamble, the header and
+/// the rows whose values are sampled (the first 400 lines at most).
+const HEAD_BYTES: usize = 1 << 20;
+/// How much of its end: the trailer (the last 64 lines at most).
+const TAIL_BYTES: usize = 64 << 10;
+/// Lines of the head looked at.
+const HEAD_LINES: usize = 400;
+/// Lines of the tail looked at.
+const TAIL_LINES: usize = 64;
+
+/// What a draft is made from: a file's start and, where the file is longer
+/// than both, its end, each cut at a line's end; and whether the whole file
+/// is UTF-8. A year's export is gigabytes: it is looked at, not held.
+pub struct Sample {
+    head: Vec<u8>,
+    tail: Option<Vec<u8>>,
+    utf8: bool,
+}
+
+impl Sample {
+    /// A sample of a file's whole contents.
+    pub fn of(bytes: &[u8]) -> Sample {
+        let utf8 = std::str::from_utf8(bytes).is_ok();
+        if bytes.len() <= HEAD_BYTES + TAIL_BYTES {
+            return Sample {
+                head: bytes.to_vec(),
+                tail: None,
+                utf8,
+            };
+        }
+        Sample {
+            head: head_of(&bytes[..HEAD_BYTES]).to_vec(),
+            tail: Some(tail_of(&bytes[bytes.len() - TAIL_BYTES..]).to_vec()),
+            utf8,
+        }
+    }
+
+    /// A sample of the file at `path`, read without holding it: its start,
+    /// its end, and a pass over the rest to see that it is UTF-8.
+    pub fn read(path: &std::path::Path) -> std::io::Result<Sample> {
+        use std::io::{Read, Seek, SeekFrom};
+        let mut file = std::fs::File::open(path)?;
+        let len = file.metadata()?.len();
+        if len <= (HEAD_BYTES + TAIL_BYTES) as u64 {
+            let mut bytes = Vec::new();
+            file.read_to_end(&mut bytes)?;
+            return Ok(Sample::of(&bytes));
+        }
+        let mut head = vec![0; HEAD_BYTES];
+        file.read_exact(&mut head)?;
+        let mut tail = vec![0; TAIL_BYTES];
+        file.seek(SeekFrom::Start(len - TAIL_BYTES as u64))?;
+        file.read_exact(&mut tail)?;
+        file.seek(SeekFrom::Start(0))?;
+        Ok(Sample {
+            head: head_of(&head).to_vec(),
+            tail: Some(tail_of(&tail).to_vec()),
+            utf8: is_utf8(file)?,
+        })
+    }
+}
+
+/// `bytes` up to its last line's end (all of it if it has none).
+fn head_of(bytes: &[u8]) -> &[u8] {
+    memchr::memrchr(b'\n', bytes).map_or(bytes, |i| &bytes[..=i])
+}
+
+/// `bytes` from its first line's start after a line's end.
+fn tail_of(bytes: &[u8]) -> &[u8] {
+    memchr::memchr(b'\n', bytes).map_or(bytes, |i| &bytes[i + 1..])
+}
+
+/// Whether all that `reader` gives is UTF-8, read a megabyte at a time (a
+/// character cut between two reads is carried to the next).
+fn is_utf8(mut reader: impl std::io::Read) -> std::io::Result<bool> {
+    let mut buf = vec![0u8; 1 << 20];
+    let mut carried = 0;
+    loop {
+        let n = reader.read(&mut buf[carried..])?;
+        if n == 0 {
+            return Ok(carried == 0);
+        }
+        let filled = carried + n;
+        match std::str::from_utf8(&buf[..filled]) {
+            Ok(_) => carried = 0,
+            // Cut short at the end, not wrong: keep the start of the character.
+            Err(e) if e.error_len().is_none() => {
+                buf.copy_within(e.valid_up_to()..filled, 0);
+                carried = filled - e.valid_up_to();
+            }
+            Err(_) => return Ok(false),
+        }
+    }
+}
+
+/// `bytes` as text: UTF-8 where the whole file is, else Windows-1252.
+fn decoded(bytes: &[u8], utf8: bool) -> String {
+    if utf8 {
+        String::from_utf8_lossy(bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes)).into_owned()
+    } else {
+        encoding_rs::WINDOWS_1252.decode(bytes).0.into_owned()
+    }
+}
+
 /// Guesses a profile for `bytes`, the contents of `name`. `kind` forces the
 /// input the file is, where the header alone does not say.
 pub fn draft(name: &str, bytes: &[u8], kind: Option<SourceFile>) -> Draft {
+    draft_from(name, &Sample::of(bytes), kind)
+}
+
+/// Guesses a profile from a [`Sample`] of `name`.
+pub fn draft_from(name: &str, sample: &Sample, kind: Option<SourceFile>) -> Draft {
     let mut notes = Vec::new();
-    let (text, encoding) =
-        match std::str::from_utf8(bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes)) {
-            Ok(t) => (t.to_string(), "utf-8"),
-            Err(_) => (
-                encoding_rs::WINDOWS_1252.decode(bytes).0.into_owned(),
-                "windows-1252",
-            ),
-        };
+    let encoding = if sample.utf8 { "utf-8" } else { "windows-1252" };
+    let text = decoded(&sample.head, sample.utf8);
     let lines: Vec<&str> = text
         .lines()
         .filter(|l| !l.trim().is_empty())
-        .take(400)
+        .take(HEAD_LINES)
         .collect();
     let delimiter = [',', ';', '\t', '|']
         .into_iter()
@@ -379,7 +482,23 @@ pub fn draft(name: &str, bytes: &[u8], kind: Option<SourceFile>) -> Draft {
         .iter()
         .rposition(|r| r.len() == common)
         .map_or(0, |i| i + 1);
-    let mut trailer = rows.len() - body_end;
+    // The trailer is looked for at the file's end: the head's last rows,
+    // where the head is the whole file, else the tail's.
+    let tail_text = sample.tail.as_ref().map(|t| decoded(t, sample.utf8));
+    let tail_rows: Vec<Vec<String>> = match &tail_text {
+        Some(t) => {
+            let lines: Vec<&str> = t.lines().filter(|l| !l.trim().is_empty()).collect();
+            (lines[lines.len().saturating_sub(TAIL_LINES)..].iter())
+                .map(|l| split(l, delimiter))
+                .collect()
+        }
+        None => rows.clone(),
+    };
+    let tail_end = tail_rows
+        .iter()
+        .rposition(|r| r.len() == common)
+        .map_or(0, |i| i + 1);
+    let mut trailer = tail_rows.len() - tail_end;
 
     let score = |file: SourceFile| {
         SYNONYMS
@@ -461,7 +580,7 @@ pub fn draft(name: &str, bytes: &[u8], kind: Option<SourceFile>) -> Draft {
     // A trailer row often has the common width but no date: drop those too.
     if let (Some(fmt), Some(col)) = (date_format, date_fields.iter().find_map(|f| column_of(f))) {
         if let Some(i) = raw_header.iter().position(|h| *h == col) {
-            let undated = rows[..body_end]
+            let undated = tail_rows[..tail_end]
                 .iter()
                 .rev()
                 .take_while(|r| {
@@ -725,6 +844,69 @@ fn guess_benefit(code: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A bank export of `rows` lines after a preamble, with a closing line
+    /// and a closing balance as its trailer; `middle` goes into the
+    /// description of the row halfway.
+    fn long_export(rows: usize, middle: &[u8]) -> Vec<u8> {
+        let mut file = b"Westshire Bank plc\nStatement of account 1234\n".to_vec();
+        file.extend_from_slice(b"Date,Description,Paid in,Paid out\n");
+        for i in 0..rows {
+            let description: &[u8] = if i == rows / 2 { middle } else { b"RENT" };
+            file.extend_from_slice(format!("0{}/03/2026,", 1 + i % 9).as_bytes());
+            file.extend_from_slice(description);
+            file.extend_from_slice(format!(" RA{i},100.00,\n").as_bytes());
+        }
+        file.extend_from_slice(b",Closing balance,,\nEnd of statement\n");
+        file
+    }
+
+    #[test]
+    fn a_long_files_trailer_is_seen_at_its_end_and_its_encoding_throughout() {
+        let rows = 60_000; // about 2 MB: longer than the head and tail together
+        let file = long_export(rows, "CAF\u{e9}".as_bytes());
+        assert!(file.len() > HEAD_BYTES + TAIL_BYTES);
+        let d = draft("statement.csv", &file, None);
+        assert_eq!(d.file, SourceFile::Bank, "{}", d.toml);
+        assert!(d.toml.contains("skip_rows = 2  # GUESS"), "{}", d.toml);
+        assert!(d.toml.contains("trailer_rows = 2  # GUESS"), "{}", d.toml);
+        assert!(d.toml.contains("encoding = \"utf-8\""), "{}", d.toml);
+        // A Windows-1252 byte far from either end still decides the encoding.
+        let d = draft("statement.csv", &long_export(rows, b"CAF\xe9"), None);
+        assert!(d.toml.contains("encoding = \"windows-1252\""), "{}", d.toml);
+        assert!(d.toml.contains("trailer_rows = 2  # GUESS"), "{}", d.toml);
+
+        // Read from a file as `profile init` reads it: the same draft.
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("statement.csv");
+        std::fs::write(&path, &file).expect("write");
+        let read = Sample::read(&path).expect("read");
+        assert_eq!(
+            draft_from("statement.csv", &read, None).toml,
+            draft("statement.csv", &file, None).toml
+        );
+    }
+
+    #[test]
+    fn utf8_is_checked_across_reads() {
+        /// Gives its bytes `n` at a time.
+        struct Trickle<'a>(&'a [u8], usize);
+        impl std::io::Read for Trickle<'_> {
+            fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+                let n = self.1.min(self.0.len()).min(out.len());
+                out[..n].copy_from_slice(&self.0[..n]);
+                self.0 = &self.0[n..];
+                Ok(n)
+            }
+        }
+        let text = "£412.50 café 😀".as_bytes();
+        for n in 1..5 {
+            assert!(is_utf8(Trickle(text, n)).expect("read"), "{n} at a time");
+            assert!(!is_utf8(Trickle(b"caf\xe9 ok", n)).expect("read"));
+            // A character cut off by the end of the file is not UTF-8.
+            assert!(!is_utf8(Trickle(&text[..text.len() - 1], n)).expect("read"));
+        }
+    }
 
     #[test]
     fn unknown_codes_are_left_for_a_person_and_semicolons_are_seen() {
