@@ -6,6 +6,7 @@ use std::io::{self, Write};
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use super::json::{indented, write_array};
 use super::view::{finding_view, spreadsheet_safe, FindingView};
 use crate::cli::CheckFormat;
 use crate::recon::check::{AccountCheck, Decision, StatementLine};
@@ -100,67 +101,64 @@ pub fn write(view: &View<'_>, format: CheckFormat, out: &mut dyn Write) -> io::R
     }
 }
 
+/// The checks as one JSON document, as `serde_json::to_writer_pretty`
+/// writes it: each account's check rendered in parallel and written as it
+/// is made (a list may name every account).
 fn json(view: &View<'_>, out: &mut dyn Write) -> io::Result<()> {
-    let checks: Vec<CheckJson> = view
-        .checks
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            let a = c.assessment;
-            let account = view.data.account(c.account);
-            CheckJson {
-                account_ref: account.account_ref.to_string(),
-                tenant_name: account.tenant_name.to_string(),
-                decision: decision_word(c.decision),
-                verdict: c.verdict.clone(),
-                status: a.status.as_str(),
-                posted_balance: plain(a.posted_balance),
-                corrected_balance: plain(a.corrected_balance),
-                arrears_weeks: plain(a.arrears_weeks),
-                technical_arrears: plain(a.technical_arrears),
-                trigger: plain(a.trigger),
-                statutory_threshold: a.statutory.threshold.map(plain),
-                statutory_arrears: plain(a.statutory_arrears),
-                reaches_statutory: a.reaches_statutory,
-                findings: c
-                    .findings
-                    .iter()
-                    .map(|f| finding_view(view.data, f))
-                    .collect(),
-                checklist: c
-                    .checklist
-                    .iter()
-                    .map(|item| ItemJson {
-                        item: item.item,
-                        answer: item.answer.clone(),
-                        outstanding: item.outstanding,
-                        for_the_officer: item.answer.is_none(),
-                    })
-                    .collect(),
-                statement: view
-                    .statements
-                    .get(i)
-                    .map(|s| s.iter().map(line_json).collect()),
-            }
-        })
-        .collect();
-    #[derive(Serialize)]
-    struct Doc<'a> {
-        tool: String,
-        inputs: &'a [super::InputFile],
-        as_at: String,
-        trigger: String,
-        checks: &'a [CheckJson],
-    }
-    let doc = Doc {
-        tool: format!("rent-audit {}", env!("CARGO_PKG_VERSION")),
-        inputs: view.inputs,
-        as_at: view.recon.as_at.to_string(),
-        trigger: view.recon.settings.trigger.to_string(),
-        checks: &checks,
+    let check_json = |i: usize, c: &AccountCheck<'_>| {
+        let a = c.assessment;
+        let account = view.data.account(c.account);
+        CheckJson {
+            account_ref: account.account_ref.to_string(),
+            tenant_name: account.tenant_name.to_string(),
+            decision: decision_word(c.decision),
+            verdict: c.verdict.clone(),
+            status: a.status.as_str(),
+            posted_balance: plain(a.posted_balance),
+            corrected_balance: plain(a.corrected_balance),
+            arrears_weeks: plain(a.arrears_weeks),
+            technical_arrears: plain(a.technical_arrears),
+            trigger: plain(a.trigger),
+            statutory_threshold: a.statutory.threshold.map(plain),
+            statutory_arrears: plain(a.statutory_arrears),
+            reaches_statutory: a.reaches_statutory,
+            findings: c
+                .findings
+                .iter()
+                .map(|f| finding_view(view.data, f))
+                .collect(),
+            checklist: c
+                .checklist
+                .iter()
+                .map(|item| ItemJson {
+                    item: item.item,
+                    answer: item.answer.clone(),
+                    outstanding: item.outstanding,
+                    for_the_officer: item.answer.is_none(),
+                })
+                .collect(),
+            statement: view
+                .statements
+                .get(i)
+                .map(|s| s.iter().map(line_json).collect()),
+        }
     };
-    serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::other)?;
-    writeln!(out)
+    let mut head = b"{\n  \"tool\": ".to_vec();
+    indented(
+        &format!("rent-audit {}", env!("CARGO_PKG_VERSION")),
+        b"  ",
+        &mut head,
+    )?;
+    head.extend_from_slice(b",\n  \"inputs\": ");
+    indented(&view.inputs, b"  ", &mut head)?;
+    head.extend_from_slice(b",\n  \"as_at\": ");
+    indented(&view.recon.as_at.to_string(), b"  ", &mut head)?;
+    head.extend_from_slice(b",\n  \"trigger\": ");
+    indented(&view.recon.settings.trigger.to_string(), b"  ", &mut head)?;
+    head.extend_from_slice(b",\n  \"checks\": ");
+    out.write_all(&head)?;
+    write_array(view.checks, check_json, out)?;
+    out.write_all(b"\n}\n")
 }
 
 fn csv(view: &View<'_>, out: &mut dyn Write) -> io::Result<()> {

@@ -192,9 +192,9 @@ fn write_document(report: &Report<'_>, doc: &Document, out: &mut dyn Write) -> i
     indented(&doc.run, b"  ", &mut buf)?;
     out.write_all(&buf)?;
     out.write_all(b",\n  \"findings\": ")?;
-    write_array(&recon.findings, |f| finding_view(data, f), out)?;
+    write_array(&recon.findings, |_, f| finding_view(data, f), out)?;
     out.write_all(b",\n  \"accounts\": ")?;
-    write_array(&recon.assessments, |a| account_view(data, a), out)?;
+    write_array(&recon.assessments, |_, a| account_view(data, a), out)?;
     out.write_all(b",\n  \"totals\": ")?;
     buf.clear();
     indented(&doc.totals, b"  ", &mut buf)?;
@@ -204,7 +204,7 @@ fn write_document(report: &Report<'_>, doc: &Document, out: &mut dyn Write) -> i
 
 /// Appends `value` as pretty JSON to `buf`, every line after the first
 /// indented by `pad`: as if nested that deep in the document.
-fn indented<T: Serialize>(value: &T, pad: &[u8], buf: &mut Vec<u8>) -> io::Result<()> {
+pub(super) fn indented<T: Serialize>(value: &T, pad: &[u8], buf: &mut Vec<u8>) -> io::Result<()> {
     let nested = Nested {
         pad,
         depth: 0,
@@ -291,9 +291,9 @@ impl serde_json::ser::Formatter for Nested<'_> {
 /// [`write_in_order`]): items are viewed as they are rendered rather than
 /// all at once (a view of every account is a hundred megabytes of strings
 /// at 125,000 accounts).
-fn write_array<'i, S: Sync, T: Serialize>(
+pub(super) fn write_array<'i, S: Sync, T: Serialize>(
     items: &'i [S],
-    view: impl Fn(&'i S) -> T + Sync,
+    view: impl Fn(usize, &'i S) -> T + Sync,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     if items.is_empty() {
@@ -305,7 +305,7 @@ fn write_array<'i, S: Sync, T: Serialize>(
         256,
         |i, item, buf| {
             buf.extend_from_slice(if i == 0 { b"\n    " } else { b",\n    " });
-            indented(&view(item), b"    ", buf)
+            indented(&view(i, item), b"    ", buf)
         },
         out,
     )?;
@@ -333,7 +333,7 @@ mod tests {
     fn both(items: &[Item]) -> (String, String) {
         let expected = serde_json::to_string_pretty(&Doc { items }).expect("serialise");
         let mut ours = b"{\n  \"items\": ".to_vec();
-        write_array(items, Item::clone, &mut ours).expect("write");
+        write_array(items, |_, item| item.clone(), &mut ours).expect("write");
         ours.extend_from_slice(b"\n}");
         (String::from_utf8(ours).expect("utf-8"), expected)
     }
