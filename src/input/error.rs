@@ -59,6 +59,10 @@ pub struct InputErrors {
     /// Problems with a whole file (missing, unreadable, a missing column):
     /// no mode can carry on past these.
     pub fatal: usize,
+    /// Rows with problems are counted but not kept in `rows`: a strict run
+    /// stops at them and sets none aside, and a year's export read with
+    /// the wrong date format is ten million of them.
+    pub rows_not_kept: bool,
 }
 
 impl BadRow {
@@ -76,6 +80,24 @@ impl BadRow {
 }
 
 impl InputErrors {
+    /// A collection that counts bad rows and shows the first, for a strict
+    /// run: see [`InputErrors::rows_not_kept`].
+    pub fn rows_not_kept() -> Self {
+        InputErrors {
+            rows_not_kept: true,
+            ..InputErrors::default()
+        }
+    }
+
+    /// An empty collection that keeps rows as this one does: for a block
+    /// or a file read apart and absorbed afterwards.
+    pub fn fresh(&self) -> Self {
+        InputErrors {
+            rows_not_kept: self.rows_not_kept,
+            ..InputErrors::default()
+        }
+    }
+
     /// A problem with a whole file.
     pub fn push(&mut self, e: InputError) {
         self.fatal += 1;
@@ -92,7 +114,9 @@ impl InputErrors {
 
     /// A problem with one row, whose original text is `record`.
     pub fn push_row(&mut self, e: InputError, record: impl FnOnce() -> String) {
-        if let Some(line) = e.line {
+        if e.line.is_some() && self.rows_not_kept {
+            // Counted (and shown, up to the cap) below.
+        } else if let Some(line) = e.line {
             let row = self.rows.entry((e.file.clone(), line)).or_default();
             if row.record.is_empty() {
                 row.record = record();
@@ -114,6 +138,9 @@ impl InputErrors {
         reason: String,
         record: impl FnOnce() -> String,
     ) {
+        if self.rows_not_kept {
+            return;
+        }
         let row = self.rows.entry((file.to_string(), line)).or_default();
         if row.record.is_empty() {
             row.record = record();

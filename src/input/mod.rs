@@ -129,7 +129,11 @@ pub fn load_watched(
     mode: Mode,
     watch: Option<&indicatif::ProgressBar>,
 ) -> Result<Loaded, InputErrors> {
-    let mut errors = InputErrors::default();
+    let mut errors = match mode {
+        Mode::Strict => InputErrors::rows_not_kept(),
+        Mode::Lenient => InputErrors::default(),
+    };
+    let fresh = errors.fresh();
     let sources = paths.source_names();
     let mut data = Dataset {
         sources: sources.clone(),
@@ -167,46 +171,62 @@ pub fn load_watched(
     // read side by side, and reported as if in turn.
     let accounts_then_ledger = || {
         let mut accounts = AccountIds::default();
-        let (accounts_file, account_errors) =
-            in_file(&open, SourceFile::Accounts, ACCOUNT_COLUMNS, |t, errors| {
-                read_accounts(t, &mut accounts, errors)
-            });
+        let (accounts_file, account_errors) = in_file(
+            &open,
+            SourceFile::Accounts,
+            ACCOUNT_COLUMNS,
+            fresh.fresh(),
+            |t, errors| read_accounts(t, &mut accounts, errors),
+        );
         let accounts_read = accounts_file.is_some();
-        let ledger = in_file(&open, SourceFile::Ledger, LEDGER_COLUMNS, |t, errors| {
-            let read = |t: &mut Table, unique: &mut UniqueIds, errors: &mut InputErrors| {
-                read_ledger(t, &accounts, accounts_read, unique, errors)
-            };
-            // Without an amount column every block would say so.
-            let rows = if t.has(4) || t.has(5) {
-                read_rows(
-                    t,
-                    "txn_id",
-                    watch,
-                    errors,
-                    read,
-                    &reopen(SourceFile::Ledger, LEDGER_COLUMNS),
-                )
-            } else {
-                read(t, &mut UniqueIds::of(t, "txn_id"), errors)
-            };
-            too_large(t, &rows.1, errors);
-            rows
-        });
+        let ledger = in_file(
+            &open,
+            SourceFile::Ledger,
+            LEDGER_COLUMNS,
+            fresh.fresh(),
+            |t, errors| {
+                let read = |t: &mut Table, unique: &mut UniqueIds, errors: &mut InputErrors| {
+                    read_ledger(t, &accounts, accounts_read, unique, errors)
+                };
+                // Without an amount column every block would say so.
+                let rows = if t.has(4) || t.has(5) {
+                    read_rows(
+                        t,
+                        "txn_id",
+                        watch,
+                        errors,
+                        read,
+                        &reopen(SourceFile::Ledger, LEDGER_COLUMNS),
+                    )
+                } else {
+                    read(t, &mut UniqueIds::of(t, "txn_id"), errors)
+                };
+                too_large(t, &rows.1, errors);
+                rows
+            },
+        );
         ((accounts_file, account_errors), ledger)
     };
     let bank_file = || {
-        in_file(&open, SourceFile::Bank, BANK_COLUMNS, |t, errors| {
-            let reopen = reopen(SourceFile::Bank, BANK_COLUMNS);
-            let rows = read_rows(t, "bank_id", watch, errors, read_bank, &reopen);
-            too_large(t, &rows.1, errors);
-            rows
-        })
+        in_file(
+            &open,
+            SourceFile::Bank,
+            BANK_COLUMNS,
+            fresh.fresh(),
+            |t, errors| {
+                let reopen = reopen(SourceFile::Bank, BANK_COLUMNS);
+                let rows = read_rows(t, "bank_id", watch, errors, read_bank, &reopen);
+                too_large(t, &rows.1, errors);
+                rows
+            },
+        )
     };
     let schedule_file = || {
         in_file(
             &open,
             SourceFile::Schedules,
             SCHEDULE_COLUMNS,
+            fresh.fresh(),
             read_schedules,
         )
     };
@@ -334,9 +354,9 @@ fn in_file<R>(
     open: &impl Fn(SourceFile, &'static [Column], &mut InputErrors) -> Option<Table>,
     file: SourceFile,
     columns: &'static [Column],
+    mut errors: InputErrors,
     read: impl FnOnce(&mut Table, &mut InputErrors) -> R,
 ) -> (Option<(Table, R)>, InputErrors) {
-    let mut errors = InputErrors::default();
     let read = open(file, columns, &mut errors).map(|mut t| {
         let rows = read(&mut t, &mut errors);
         (t, rows)
@@ -381,13 +401,14 @@ fn read_rows<T: StoredRow + Send + Sync>(
     let mut lines = LineMap::default();
     let mut counted = CountedIds::default();
     let mut repeats = T::REPEATS.then(|| Repeats::for_bytes(size));
-    let mut block_errors = InputErrors::default();
+    let mut block_errors = errors.fresh();
     let mut rows_read = 0;
     let mut in_order = true;
     let mut last: Option<Text> = None;
     let mut set_aside: Vec<(Text, u64)> = Vec::new();
     let split = t.read_blocks(
         watch,
+        errors,
         |block, errors| {
             let mut unique = UniqueIds::of(block, what);
             // Repeats are looked for across the whole file afterwards.
@@ -485,7 +506,7 @@ fn read_whole<T: StoredRow + Send + Sync>(
 ) -> Stored<T> {
     let mut unique = UniqueIds::of(t, what);
     unique.deferred = true;
-    let mut first_errors = InputErrors::default();
+    let mut first_errors = errors.fresh();
     let rows = read(t, &mut unique, &mut first_errors);
     let (kept, text, _, counted) = &rows;
     if unique.in_order().is_some() || !ids_repeat(kept, text, counted, &unique.set_aside) {

@@ -892,6 +892,7 @@ impl Table {
     pub fn read_blocks<T: Send>(
         &mut self,
         watch: Option<&indicatif::ProgressBar>,
+        errors_like: &InputErrors,
         parse: impl Fn(&mut Table, &mut InputErrors) -> T + Sync,
         mut take: impl FnMut(T, &Table, InputErrors) + Send,
     ) -> std::io::Result<bool> {
@@ -944,7 +945,7 @@ impl Table {
                             let trailer = if block.last { split.trailer_rows } else { 0 };
                             let mut table =
                                 shape.table(bytes, block.first_line, trailer, block.no_empty_lines);
-                            let mut errors = InputErrors::default();
+                            let mut errors = errors_like.fresh();
                             let out = parse(&mut table, &mut errors);
                             (out, table, errors)
                         })

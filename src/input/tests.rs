@@ -195,6 +195,31 @@ fn in_blocks_and_whole(check: impl Fn() + Send + Sync) {
 }
 
 #[test]
+fn a_strict_read_counts_every_bad_row_and_keeps_none_a_lenient_one_sets_each_aside() {
+    // Every date in a UK shape (an export read without its profile).
+    let mut ledger = String::from("txn_id,account_ref,date,kind,debit,credit\n");
+    for i in 0..500 {
+        ledger.push_str(&format!("T{i},A1,05/01/2026,charge,100.00,\n"));
+    }
+    in_blocks_and_whole(|| {
+        let Err(errors) = read_with(SourceFile::Ledger, ledger.as_bytes(), Mode::Strict) else {
+            panic!("a strict read of bad rows fails");
+        };
+        assert_eq!(errors.count(), 500);
+        assert_eq!(errors.errors.len(), super::error::ERROR_CAP);
+        assert_eq!(errors.errors[0].line, Some(2), "the first shown first");
+        assert!(errors.rows.is_empty(), "a strict read keeps no bad row");
+        let loaded = read_with(SourceFile::Ledger, ledger.as_bytes(), Mode::Lenient)
+            .expect("a lenient read carries on");
+        assert_eq!(loaded.rejects.len(), 500);
+        assert_eq!(
+            loaded.data.reading[SourceFile::Ledger.index()].rows_rejected,
+            500
+        );
+    });
+}
+
+#[test]
 fn duplicate_ids_are_found_in_order_out_of_order_and_after_a_bad_row() {
     in_blocks_and_whole(duplicate_ids_in_order_out_of_order_and_after_a_bad_row);
 }
