@@ -82,7 +82,7 @@ impl BadRow {
 impl InputErrors {
     /// A collection that counts bad rows and shows the first, for a strict
     /// run: see [`InputErrors::rows_not_kept`].
-    pub fn rows_not_kept() -> Self {
+    pub fn counting() -> Self {
         InputErrors {
             rows_not_kept: true,
             ..InputErrors::default()
@@ -114,16 +114,17 @@ impl InputErrors {
 
     /// A problem with one row, whose original text is `record`.
     pub fn push_row(&mut self, e: InputError, record: impl FnOnce() -> String) {
-        if e.line.is_some() && self.rows_not_kept {
-            // Counted (and shown, up to the cap) below.
-        } else if let Some(line) = e.line {
-            let row = self.rows.entry((e.file.clone(), line)).or_default();
-            if row.record.is_empty() {
-                row.record = record();
+        match e.line {
+            // Counted, and shown up to the cap, by `show`.
+            Some(_) if self.rows_not_kept => {}
+            Some(line) => {
+                let row = self.rows.entry((e.file.clone(), line)).or_default();
+                if row.record.is_empty() {
+                    row.record = record();
+                }
+                row.reasons.push((e.column.clone(), e.message.clone()));
             }
-            row.reasons.push((e.column.clone(), e.message.clone()));
-        } else {
-            self.fatal += 1;
+            None => self.fatal += 1,
         }
         self.show(e);
     }

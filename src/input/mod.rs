@@ -130,7 +130,7 @@ pub fn load_watched(
     watch: Option<&indicatif::ProgressBar>,
 ) -> Result<Loaded, InputErrors> {
     let mut errors = match mode {
-        Mode::Strict => InputErrors::rows_not_kept(),
+        Mode::Strict => InputErrors::counting(),
         Mode::Lenient => InputErrors::default(),
     };
     let fresh = errors.fresh();
