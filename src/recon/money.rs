@@ -52,16 +52,28 @@ impl std::fmt::Display for Plain {
     }
 }
 
-/// `pence` as `-412.50`, written from the right into `buf` (an `i64` of
-/// pence needs at most 21 bytes); zero has no sign.
+/// `pence` as `-412.50`, written from the right into `buf`; zero has no
+/// sign.
 fn pence_text(pence: i64, buf: &mut [u8; 24]) -> &str {
-    let n = pence.unsigned_abs();
-    let frac = (n % 100) as u8;
-    buf[21] = b'.';
-    buf[22] = b'0' + frac / 10;
-    buf[23] = b'0' + frac % 10;
-    let mut at = super::model::digits_before(n / 100, buf, 21);
-    if pence < 0 {
+    fixed_point(pence.unsigned_abs(), 2, pence < 0, buf)
+}
+
+/// `units`, a count of hundredths or tenths as `places` (1 or 2) says, as
+/// decimal text (`412.50`, `-3.5`), written from the right into `buf`
+/// without the formatter, a minus sign first where `negative`. A `u64` of
+/// units needs at most 22 bytes.
+pub fn fixed_point(units: u64, places: u32, negative: bool, buf: &mut [u8; 24]) -> &str {
+    let mut fraction = units % 10u64.pow(places);
+    let mut at = buf.len();
+    for _ in 0..places {
+        at -= 1;
+        buf[at] = b'0' + (fraction % 10) as u8;
+        fraction /= 10;
+    }
+    at -= 1;
+    buf[at] = b'.';
+    at = super::model::digits_before(units / 10u64.pow(places), buf, at);
+    if negative {
         at -= 1;
         buf[at] = b'-';
     }

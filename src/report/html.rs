@@ -16,7 +16,7 @@ use super::sections::sections;
 use super::view::{accounts_to_act_on, status_counts};
 use super::{Exporter, InputFile, Report};
 use crate::recon::check::{self, AccountCheck, StatementLine};
-use crate::recon::money::{plain, pounds};
+use crate::recon::money::{fixed_point, plain, pounds};
 use crate::recon::{Dataset, Reconciliation};
 
 pub struct HtmlExporter;
@@ -101,26 +101,7 @@ impl std::fmt::Display for Px {
         let Some((negative, tenths)) = tenths(self.0) else {
             return write!(f, "{:.1}", self.0);
         };
-        let mut buf = [0u8; 24];
-        let mut at = buf.len() - 1;
-        buf[at] = b'0' + (tenths % 10) as u8;
-        at -= 1;
-        buf[at] = b'.';
-        let mut units = tenths / 10;
-        loop {
-            at -= 1;
-            buf[at] = b'0' + (units % 10) as u8;
-            units /= 10;
-            if units == 0 {
-                break;
-            }
-        }
-        if negative {
-            at -= 1;
-            buf[at] = b'-';
-        }
-        // Only ASCII digits, a point and a sign were written.
-        f.write_str(std::str::from_utf8(&buf[at..]).unwrap_or_default())
+        f.write_str(fixed_point(tenths, 1, negative, &mut [0u8; 24]))
     }
 }
 
