@@ -8,7 +8,6 @@ use std::fmt::Write as _;
 use anyhow::Result;
 use chrono::NaiveDate;
 use rayon::prelude::*;
-use rust_decimal::Decimal;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use crate::cli::ValidateArgs;
@@ -17,6 +16,7 @@ use crate::output;
 use crate::recon::identify::{normal_eq, normal_hash, normalise};
 use crate::recon::model::{BankIdsInOrder, Dataset, SourceFile, Text};
 use crate::recon::money::pounds;
+use crate::recon::totals::sides;
 
 pub fn run(args: &ValidateArgs) -> Result<u8> {
     let profile = super::profile(&args.input.files.profile)?;
@@ -42,12 +42,6 @@ fn range<T: Sync>(items: &[T], date: impl Fn(&T) -> NaiveDate + Sync + Send) -> 
         Some((lo, hi)) => format!("dates {lo} to {hi}"),
         None => "no dates".to_string(),
     }
-}
-
-/// The sum of `money` over `items`, in parallel: a year's ledger is
-/// millions of rows, and a sum of exact amounts is the same in any order.
-fn total<T: Sync>(items: &[T], money: impl Fn(&T) -> Decimal + Sync + Send) -> Decimal {
-    items.par_iter().map(money).sum()
 }
 
 /// Readable but worth a look: schedules for batches no bank line carries,
@@ -163,17 +157,12 @@ fn report(loaded: &Loaded, profile: Option<&str>) -> String {
         let detail = match file {
             SourceFile::Accounts => format!(
                 "rent {} a period in all",
-                pounds(total(&data.accounts, |a| a.rent))
+                pounds(data.accounts.iter().map(|a| a.rent).sum())
             ),
             SourceFile::Ledger => {
-                let debits = total(&data.postings, |p| {
-                    if p.is_credit() {
-                        Decimal::ZERO
-                    } else {
-                        p.amount()
-                    }
-                });
-                let credits = total(&data.postings, |p| p.credit());
+                // As the control totals take them: signed as debits.
+                let (_, credits, _, debits) =
+                    sides(data.postings.par_iter().map(|p| -p.amount.pence()));
                 format!(
                     "debits {}, credits {}; {}",
                     pounds(debits),
@@ -182,8 +171,8 @@ fn report(loaded: &Loaded, profile: Option<&str>) -> String {
                 )
             }
             SourceFile::Bank => {
-                let money_in = total(&data.bank, |b| b.amount().max(Decimal::ZERO));
-                let money_out = total(&data.bank, |b| (-b.amount()).max(Decimal::ZERO));
+                let (_, money_in, _, money_out) =
+                    sides(data.bank.par_iter().map(|b| b.amount.pence()));
                 format!(
                     "money in {}, out {}; {}",
                     pounds(money_in),
@@ -192,7 +181,8 @@ fn report(loaded: &Loaded, profile: Option<&str>) -> String {
                 )
             }
             SourceFile::Schedules => {
-                format!("shares {}", pounds(total(&data.shares, |s| s.amount())))
+                let shares = data.shares.iter().map(|s| s.amount()).sum();
+                format!("shares {}", pounds(shares))
             }
         };
         let _ = writeln!(

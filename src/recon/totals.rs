@@ -122,7 +122,7 @@ type Side = (usize, i128, usize, i128);
 
 /// Rows and pence of `amounts` above zero, and of those at or below it
 /// (negated).
-fn sides(amounts: impl ParallelIterator<Item = i64>) -> (usize, Decimal, usize, Decimal) {
+pub fn sides(amounts: impl ParallelIterator<Item = i64>) -> (usize, Decimal, usize, Decimal) {
     let sum = |a: Side, b: Side| (a.0 + b.0, a.1 + b.1, a.2 + b.2, a.3 + b.3);
     let (up, up_pence, down, down_pence) = amounts
         .map(|pence| {
