@@ -133,7 +133,6 @@ pub fn load_watched(
         Mode::Strict => InputErrors::counting(),
         Mode::Lenient => InputErrors::default(),
     };
-    let fresh = errors.fresh();
     let sources = paths.source_names();
     let mut data = Dataset {
         sources: sources.clone(),
@@ -175,7 +174,7 @@ pub fn load_watched(
             &open,
             SourceFile::Accounts,
             ACCOUNT_COLUMNS,
-            fresh.fresh(),
+            errors.fresh(),
             |t, errors| read_accounts(t, &mut accounts, errors),
         );
         let accounts_read = accounts_file.is_some();
@@ -183,7 +182,7 @@ pub fn load_watched(
             &open,
             SourceFile::Ledger,
             LEDGER_COLUMNS,
-            fresh.fresh(),
+            errors.fresh(),
             |t, errors| {
                 let read = |t: &mut Table, unique: &mut UniqueIds, errors: &mut InputErrors| {
                     read_ledger(t, &accounts, accounts_read, unique, errors)
@@ -212,7 +211,7 @@ pub fn load_watched(
             &open,
             SourceFile::Bank,
             BANK_COLUMNS,
-            fresh.fresh(),
+            errors.fresh(),
             |t, errors| {
                 let reopen = reopen(SourceFile::Bank, BANK_COLUMNS);
                 let rows = read_rows(t, "bank_id", watch, errors, read_bank, &reopen);
@@ -226,7 +225,7 @@ pub fn load_watched(
             &open,
             SourceFile::Schedules,
             SCHEDULE_COLUMNS,
-            fresh.fresh(),
+            errors.fresh(),
             read_schedules,
         )
     };
