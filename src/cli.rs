@@ -188,6 +188,11 @@ pub struct InputFiles {
     /// file's section is taken from the last profile that has one.
     #[arg(long, value_name = "FILE")]
     pub profile: Vec<PathBuf>,
+    /// A column left unused on purpose, though its name looks like one the
+    /// contract reads (`Ref` beside no `reference`): without this such a
+    /// column is an error (a warning with --lenient). Repeat for several.
+    #[arg(long, value_name = "NAME")]
+    pub ignore_column: Vec<String>,
 }
 
 /// The rules an account is judged by.
@@ -214,6 +219,18 @@ pub struct RuleArgs {
     /// Do not check charges against the rent (for a ledger extract of payments only).
     #[arg(long)]
     pub skip_charges: bool,
+    /// Today's date, YYYY-MM-DD (default: the system clock): rows dated after
+    /// it are taken for slips and warned of. Set it to replay an old run.
+    #[arg(long, value_name = "DATE", value_parser = parse_date, env = "RENT_AUDIT_TODAY")]
+    pub today: Option<NaiveDate>,
+    /// Days from a new Housing Benefit claim to its first run (4 weeks in
+    /// arrears and processing): until then its rent is technical arrears.
+    #[arg(long, value_name = "DAYS", default_value_t = 35)]
+    pub hb_first_run_days: u32,
+    /// Days from a new Universal Credit claim to its first payment (an
+    /// assessment period and 7 days).
+    #[arg(long, value_name = "DAYS", default_value_t = 38)]
+    pub uc_first_run_days: u32,
     /// Worker threads (default: one per core). Output is identical at any count.
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
@@ -229,9 +246,24 @@ impl RuleArgs {
             match_days: i64::from(self.match_days),
             rent_free_weeks: self.rent_free_weeks.clone(),
             check_charges: !self.skip_charges,
+            today: Some(self.today.unwrap_or_else(system_today)),
+            first_run_days: (
+                i64::from(self.hb_first_run_days),
+                i64::from(self.uc_first_run_days),
+            ),
             ..crate::recon::Settings::default()
         }
     }
+}
+
+/// Today by the system clock (UTC).
+fn system_today() -> NaiveDate {
+    let days = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() / 86_400);
+    NaiveDate::from_ymd_opt(1970, 1, 1)
+        .and_then(|epoch| epoch.checked_add_days(chrono::Days::new(days)))
+        .unwrap_or(NaiveDate::MAX)
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

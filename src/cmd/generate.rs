@@ -17,6 +17,7 @@ use serde::Serialize;
 
 use crate::cli::GenerateArgs;
 use crate::input::{self, export::ExportShape, profile::section_name, profile::FileProfile};
+use crate::recon::identify;
 use crate::recon::model::SourceFile;
 use crate::recon::money::plain;
 
@@ -222,6 +223,51 @@ impl Sink {
     }
 }
 
+fn account_ref_of(i: usize) -> String {
+    format!("RA{:06}", 100_000 + i)
+}
+
+fn mandate_of(i: usize) -> String {
+    format!("DDI{:08}", 10_000_000 + i)
+}
+
+/// Tenants' names, made apart from the main sequence so that any account's
+/// name is known before its turn. Most have one of a few common surnames
+/// (so payers' names often fit several tenants, as in life); the rest have
+/// rarer ones, built from syllables.
+fn tenant_names(seed: u64, accounts: usize) -> Vec<String> {
+    const COMMON: [&str; 22] = [
+        "Adams", "Begum", "Clarke", "Davies", "Evans", "Francis", "Gill", "Hughes", "Iqbal",
+        "Jones", "Khan", "Lewis", "Morgan", "Nowak", "Okafor", "Patel", "Quinn", "Roberts",
+        "Singh", "Taylor", "Walsh", "Young",
+    ];
+    const FIRSTS: [&str; 24] = [
+        "Amy", "Ben", "Cara", "Dev", "Eli", "Fay", "Gus", "Hana", "Ivo", "Jo", "Kai", "Lea", "Max",
+        "Nia", "Oli", "Pam", "Raj", "Sam", "Tia", "Uma", "Zoë", "Sean", "Aoife", "Chloé",
+    ];
+    const SYLLABLES: [&str; 16] = [
+        "bar", "cor", "dan", "el", "fen", "gal", "hol", "ing", "kes", "lor", "mar", "nor", "pen",
+        "ros", "tal", "wick",
+    ];
+    let mut rng = Rng(seed ^ 0x6E61_6D65_7321);
+    (0..accounts)
+        .map(|_| {
+            let first = FIRSTS[rng.below(24) as usize];
+            let surname = if rng.chance(600) {
+                COMMON[rng.below(22) as usize].to_string()
+            } else {
+                let word: String = (0..3).map(|_| SYLLABLES[rng.below(16) as usize]).collect();
+                let mut chars = word.chars();
+                chars
+                    .next()
+                    .map_or(String::new(), |c| c.to_ascii_uppercase().to_string())
+                    + chars.as_str()
+            };
+            format!("{first} {surname}")
+        })
+        .collect()
+}
+
 pub fn run(args: &GenerateArgs) -> Result<u8> {
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("cannot create {}", args.out.display()))?;
@@ -304,24 +350,12 @@ pub fn run(args: &GenerateArgs) -> Result<u8> {
     let mut rng = Rng(args.seed);
     let mut planted_rents = std::collections::HashSet::new();
     let (mut bank_n, mut txn_n) = (0u64, 0u64);
-    let surnames = [
-        "Adams", "Begum", "Clarke", "Davies", "Evans", "Francis", "Gill", "Hughes", "Iqbal",
-        "Jones", "Khan", "Lewis", "Morgan", "Nowak", "Okafor", "Patel", "Quinn", "Roberts",
-        "Singh", "Taylor", "Walsh", "Young",
-    ];
-    let firsts = [
-        "Amy", "Ben", "Cara", "Dev", "Eli", "Fay", "Gus", "Hana", "Ivo", "Jo", "Kai", "Lea", "Max",
-        "Nia", "Oli", "Pam", "Raj", "Sam", "Tia", "Uma",
-    ];
+    let names = tenant_names(args.seed, args.accounts);
+    let mut moved: Vec<(String, Decimal)> = Vec::new();
 
     for i in 0..args.accounts {
-        let account_ref = format!("RA{:06}", 100_000 + i);
-        let name = format!(
-            "{} {}-{}",
-            firsts[rng.below(20) as usize],
-            surnames[rng.below(22) as usize],
-            i
-        );
+        let account_ref = account_ref_of(i);
+        let name = &names[i];
         let payer = name.to_uppercase();
         // Weekly rents with distinct pence, so no two accounts' payments look alike.
         let monthly = rng.chance(150);
@@ -349,7 +383,7 @@ pub fn run(args: &GenerateArgs) -> Result<u8> {
         } else {
             plant
         };
-        let mandate = format!("DDI{:08}", 10_000_000 + i);
+        let mandate = mandate_of(i);
         let channel = rng.below(3); // 0 DD, 1 standing order, 2 card
         let method = ["dd", "standing_order", "card"][channel as usize];
         let reference = if channel == 0 {
@@ -359,7 +393,7 @@ pub fn run(args: &GenerateArgs) -> Result<u8> {
         };
         w.accounts.write([
             account_ref.as_str(),
-            name.as_str(),
+            name,
             "assured",
             if monthly { "monthly" } else { "weekly" },
             &plain(rent),
@@ -485,10 +519,28 @@ pub fn run(args: &GenerateArgs) -> Result<u8> {
                 match (here, plant) {
                     (true, Plant::WrongAccount) => {
                         // Posted to the next account, whose rent differs.
-                        let other = format!("RA{:06}", 100_000 + i + 1);
+                        let other = account_ref_of(i + 1);
                         let t =
                             next_txn(&mut w, post_on, "payment", -rent, method, bank_ref, &other)?;
-                        plant_finding("wrong_account", &other, vec![t], -rent);
+                        moved.push((other.clone(), rent));
+                        // Money moves between accounts only where something
+                        // besides amount and date ties it there; otherwise
+                        // the receipt is unposted and the credit unbanked.
+                        let slip = identify::one_edit_apart(&reference, &other)
+                            || identify::one_edit_apart(&reference, &mandate_of(i + 1));
+                        if with_ref || slip || identify::names_match(&payer, &names[i + 1]) {
+                            plant_finding("wrong_account", &other, vec![t], -rent);
+                        } else {
+                            plant_finding("unposted_receipt", "", vec![], -rent);
+                            truth.findings.push(Planted {
+                                kind: "unbanked_credit",
+                                account_ref: other.clone(),
+                                posted_to: String::new(),
+                                bank_id: String::new(),
+                                txn_ids: vec![t],
+                                amount: plain(rent),
+                            });
+                        }
                     }
                     (true, Plant::Unposted) => plant_finding("unposted_receipt", "", vec![], -rent),
                     (true, Plant::Unidentified) => {
@@ -560,17 +612,6 @@ pub fn run(args: &GenerateArgs) -> Result<u8> {
         });
     }
     // A wrong-account posting moves money onto the next account's ledger.
-    let moved: Vec<(String, Decimal)> = truth
-        .findings
-        .iter()
-        .filter(|f| f.kind == "wrong_account")
-        .map(|f| {
-            (
-                f.posted_to.clone(),
-                -f.amount.parse::<Decimal>().unwrap_or_default(),
-            )
-        })
-        .collect();
     for (to, amount) in moved {
         if let Some(b) = truth.balances.iter_mut().find(|b| b.account_ref == to) {
             let posted: Decimal = b.posted_balance.parse().unwrap_or_default();

@@ -96,6 +96,7 @@ pub fn input_paths(
             .schedules
             .clone()
             .or(if dir.is_some() { base.schedules } else { None }),
+        ignore_columns: files.ignore_column.clone(),
     })
 }
 

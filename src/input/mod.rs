@@ -26,6 +26,7 @@ use crate::recon::model::{
     Text, TextStore,
 };
 use crate::recon::money::plain;
+use crate::recon::warning::{Scope, Warning, WarningKind};
 pub use error::{InputError, InputErrors};
 pub use profile::Profile;
 use table::{optional, required, Column, Table};
@@ -38,6 +39,9 @@ pub struct InputPaths {
     pub bank: PathBuf,
     /// Optional: bulk receipts need it.
     pub schedules: Option<PathBuf>,
+    /// Columns the user says are meant to be left unused, though they look
+    /// like a contract column (`--ignore-column`), lower-cased.
+    pub ignore_columns: Vec<String>,
 }
 
 impl InputPaths {
@@ -56,6 +60,7 @@ impl InputPaths {
             ledger: path(SourceFile::Ledger),
             bank: path(SourceFile::Bank),
             schedules: schedules.exists().then_some(schedules),
+            ignore_columns: Vec::new(),
         }
     }
 
@@ -164,6 +169,8 @@ pub fn load_watched(
         if !t.unknown_columns.is_empty() {
             unknown_columns.push((t.name.clone(), t.unknown_columns.clone()));
         }
+        data.warnings
+            .extend(unused_lookalikes(file, t, &paths.ignore_columns));
     };
     // The accounts file, then the ledger (which needs its ids), beside the
     // bank statement and the schedules (which need nothing from the others):
@@ -263,6 +270,21 @@ pub fn load_watched(
         data.shares = shares;
         note(SourceFile::Schedules, &t, &mut data);
     }
+    if mode == Mode::Strict {
+        // Strict: a column that looks meant for the contract but is unused
+        // is an error, not a warning, unless it is ignored by name.
+        for w in std::mem::take(&mut data.warnings) {
+            errors.push(InputError {
+                file: w
+                    .evidence
+                    .first()
+                    .map_or(String::new(), |r| sources.name(r.file).to_string()),
+                line: w.evidence.first().map(|r| u64::from(r.line)),
+                column: None,
+                message: w.message,
+            });
+        }
+    }
     if errors.is_empty() {
         return Ok(Loaded {
             data,
@@ -292,6 +314,27 @@ pub fn load_watched(
         unknown_columns,
         digests,
     })
+}
+
+/// A warning for each unused column of `t` that looks like a contract
+/// column the file lacks, unless ignored by name.
+fn unused_lookalikes(file: SourceFile, t: &Table, ignored: &[String]) -> Vec<Warning> {
+    t.resembling
+        .iter()
+        .filter(|(n, _)| !ignored.iter().any(|i| i.eq_ignore_ascii_case(n)))
+        .map(|(n, c)| Warning {
+            kind: WarningKind::UnusedColumn,
+            message: format!(
+                "column `{n}` is not used, but looks like `{c}`, which the file lacks: rename it to `{c}`, \
+                 map it in a profile, or pass --ignore-column {n:?} if it is not meant for it"
+            ),
+            evidence: vec![RowRef {
+                file,
+                line: u32::try_from(t.header_line).unwrap_or(u32::MAX),
+            }],
+            scope: Scope::Every,
+        })
+        .collect()
 }
 
 /// How a file's row ids are kept as its rows are read: made from lines by

@@ -36,6 +36,71 @@ pub struct Column {
     pub ty: ColumnType,
 }
 
+/// Short names exports give contract columns.
+const ABBREVIATIONS: &[(&str, &str)] = &[
+    ("ref", "reference"),
+    ("payref", "reference"),
+    ("amt", "amount"),
+    ("value", "amount"),
+    ("desc", "description"),
+    ("narrative", "description"),
+    ("details", "description"),
+    ("name", "payer"),
+    ("payername", "payer"),
+    ("acc", "account_ref"),
+    ("acct", "account_ref"),
+    ("accountno", "account_ref"),
+    ("accountnumber", "account_ref"),
+    ("txn", "txn_id"),
+    ("transactionid", "txn_id"),
+    ("type", "kind"),
+    ("batch", "batch_ref"),
+];
+
+/// Whether an unused column's name looks like a contract column's: the same
+/// letters, one a short form of the other, one letter apart, or a common
+/// abbreviation.
+pub fn resembles(column: &str, contract: &str) -> bool {
+    let squash = |s: &str| -> String {
+        s.chars()
+            .filter(char::is_ascii_alphanumeric)
+            .map(|c| c.to_ascii_lowercase())
+            .collect()
+    };
+    let (a, b) = (squash(column), squash(contract));
+    if a.is_empty() {
+        return false;
+    }
+    a == b
+        || (a.len() >= 3 && b.starts_with(&a))
+        || (b.len() >= 4 && a.starts_with(&b))
+        || (a.len() >= 5 && crate::recon::identify::one_edit_apart(&a, &b))
+        || ABBREVIATIONS
+            .iter()
+            .any(|&(short, long)| a == short && contract == long)
+}
+
+/// The unused columns that look like a contract column the file lacks.
+fn resembling_columns(
+    unknown: &[String],
+    columns: &[Column],
+    positions: &[Option<usize>],
+) -> Vec<(String, &'static str)> {
+    let lacking: Vec<&'static str> = columns
+        .iter()
+        .zip(positions)
+        .filter(|(_, p)| p.is_none())
+        .map(|(c, _)| c.name)
+        .collect();
+    unknown
+        .iter()
+        .filter_map(|n| {
+            let c = lacking.iter().find(|c| resembles(n, c))?;
+            Some((n.clone(), *c))
+        })
+        .collect()
+}
+
 pub const fn required(name: &'static str) -> Column {
     Column {
         name,
@@ -102,6 +167,10 @@ pub struct Table {
     header_names: Vec<String>,
     /// Columns in the file the contract (or the profile) does not use.
     pub unknown_columns: Vec<String>,
+    /// Unused columns that look like a contract column the file lacks
+    /// (`Ref` for `reference`), with that column's name and the header line.
+    pub resembling: Vec<(String, &'static str)>,
+    pub header_line: u64,
     /// Records read, good or bad (after any preamble and before any trailer).
     pub rows_read: usize,
     /// The file's size in bytes, where known, to size the rows up front.
@@ -178,6 +247,8 @@ impl BlockShape {
             width: self.width,
             header_names: self.header_names.clone(),
             unknown_columns: Vec::new(),
+            resembling: Vec::new(),
+            header_line: first_line,
             rows_read: 0,
             size: Some(len),
             split: None,
@@ -1101,12 +1172,18 @@ impl Table {
             None => positions.iter().flatten().copied().collect(),
             Some(m) => m.used_columns(),
         };
-        let unknown_columns = names
+        let unknown_columns: Vec<String> = names
             .iter()
             .enumerate()
             .filter(|(i, n)| !used.contains(i) && !columns.iter().any(|c| c.name == n.as_str()))
             .map(|(_, n)| n.clone())
             .collect();
+        // A profile says what it maps; without one, a column named nearly
+        // as the contract names it is likely meant for it.
+        let resembling = match mapping {
+            Some(_) => Vec::new(),
+            None => resembling_columns(&unknown_columns, columns, &positions),
+        };
         Some(Table {
             name: name.to_string(),
             source: Source {
@@ -1125,6 +1202,8 @@ impl Table {
             width: header.len(),
             header_names: names,
             unknown_columns,
+            resembling,
+            header_line: 1 + line_offset,
             rows_read: 0,
             size: None,
             split: None,

@@ -10,12 +10,14 @@ use rust_decimal::Decimal;
 
 use rayon::prelude::*;
 
-use super::benefit::{self, BenefitOutlook, BenefitRun};
+use super::benefit::{self, BenefitOutlook, BenefitRun, FirstRun};
 use super::finding::{Finding, FindingKind};
+use super::hold::{self, Doubts, Hold, HoldReason};
 use super::law::{statutory_threshold, Statutory};
 use super::matching::Matching;
 use super::model::{vocabulary, Account, AccountId, AccountPostings, Benefit, Dataset, RentPeriod};
 use super::money::{from_pence, plain, pounds, to_pennies};
+use super::warning::Warning;
 
 vocabulary!(
     /// An account's standing against the trigger. Ordered as the contract's
@@ -102,6 +104,8 @@ pub struct AssessOptions {
     pub trigger: Trigger,
     /// The warning band starts at this share of the trigger (0.75 = 75%).
     pub warn_at: Decimal,
+    /// Days from a new claim to its first run: (Housing Benefit, Universal Credit).
+    pub first_run_days: (i64, i64),
 }
 
 /// One account's standing as at the date.
@@ -125,6 +129,8 @@ pub struct Assessment {
     /// Benefit earned but not yet due (part of the corrected balance).
     pub technical_arrears: Decimal,
     pub benefit: Option<BenefitOutlook>,
+    /// A benefit account with no run yet.
+    pub first_run: Option<FirstRun>,
     /// The latest Direct Debit return on the account in the last 14 days.
     pub recent_return: Option<NaiveDate>,
     /// Rent periods in the last 12 months that ended with the tenant behind.
@@ -132,6 +138,8 @@ pub struct Assessment {
     pub periods_12m: usize,
     /// Machine-readable reasons for the status (finding kinds or hold reasons).
     pub reasons: Vec<String>,
+    /// Every reason the account is not cleared, whatever its status.
+    pub holds: Vec<Hold>,
     pub findings: usize,
     pub detail: String,
 }
@@ -235,9 +243,12 @@ pub fn assess_all(
     ledger: &AccountPostings,
     matching: &Matching,
     findings: &[Finding],
+    warnings: &[Warning],
     opts: AssessOptions,
 ) -> Vec<Assessment> {
     let (delta, kinds) = corrections(data.accounts.len(), findings);
+    let holding = holding_findings(data.accounts.len(), findings);
+    let doubts = hold::doubts(data.accounts.len(), findings, &matching.conflicts, warnings);
     let shares = benefit::shares(data, matching);
     let mut recent_return: Vec<Option<NaiveDate>> = vec![None; data.accounts.len()];
     for &(a, bank) in &matching.returns {
@@ -261,17 +272,52 @@ pub fn assess_all(
             } else {
                 &shares[i]
             };
+            let first_run = benefit::first_run(
+                data,
+                id,
+                runs,
+                opts.as_at,
+                opts.first_run_days,
+                charged_since_opening(data, own, opts.as_at),
+                corrected,
+            );
             let facts = Facts {
                 posted,
                 corrected,
                 kinds: &kinds[i],
+                holding: holding[i],
+                doubts: &doubts[i],
                 benefit: benefit::outlook(data, id, runs, opts.as_at, through, corrected),
+                first_run,
                 recent_return: recent_return[i],
                 late: late_periods(data, id, own, &posted_runs, opts.as_at),
             };
-            assess(data.account(id), id, facts, opts)
+            assess(data, id, facts, findings, warnings, opts)
         })
         .collect()
+}
+
+/// How many findings on each account still need putting right: a late
+/// posting is already right on the ledger, and holds nothing.
+fn holding_findings(n: usize, findings: &[Finding]) -> Vec<usize> {
+    let mut holding = vec![0; n];
+    for f in findings.iter().filter(|f| f.needs_correction()) {
+        for a in f.account.into_iter().chain(f.posted_to) {
+            holding[a as usize] += 1;
+        }
+    }
+    holding
+}
+
+/// The rent charged on the account from its opening date to `as_at`.
+fn charged_since_opening(data: &Dataset, own: &[u32], as_at: NaiveDate) -> Decimal {
+    let pence: i128 = own
+        .iter()
+        .map(|&p| &data.postings[p as usize])
+        .filter(|q| q.is_charge_by(as_at))
+        .map(|q| i128::from(q.amount.pence()))
+        .sum();
+    from_pence(pence)
 }
 
 /// The last day the rent charged up to `as_at` pays for: the day before the
@@ -297,36 +343,62 @@ struct Facts<'a> {
     posted: Decimal,
     corrected: Decimal,
     kinds: &'a [FindingKind],
+    /// Findings that still need putting right.
+    holding: usize,
+    doubts: &'a Doubts,
     benefit: Option<BenefitOutlook>,
+    first_run: Option<FirstRun>,
     recent_return: Option<NaiveDate>,
     late: (usize, usize),
 }
 
-fn assess(account: &Account, id: AccountId, facts: Facts<'_>, opts: AssessOptions) -> Assessment {
-    let Facts {
-        posted,
-        corrected,
-        kinds,
-        benefit,
-        recent_return,
-        late,
-    } = facts;
-    let trigger = opts.trigger.amount_for(account);
-    let warn_from = to_pennies(trigger * opts.warn_at);
-    let weekly = account.weekly_rent();
-    let weeks = |b: Decimal| {
-        if weekly.is_zero() {
+/// An account's money against its trigger, as [`assess`] decides it.
+struct Levels {
+    trigger: Decimal,
+    warn_from: Decimal,
+    weekly: Decimal,
+}
+
+impl Levels {
+    fn reaches(&self, b: Decimal) -> bool {
+        b >= self.trigger
+    }
+
+    fn in_band(&self, b: Decimal) -> bool {
+        b >= self.warn_from && b < self.trigger
+    }
+
+    fn weeks(&self, b: Decimal) -> Decimal {
+        if self.weekly.is_zero() {
             Decimal::ZERO
         } else {
-            to_pennies(b / weekly)
+            to_pennies(b / self.weekly)
         }
-    };
-    let arrears_weeks = weeks(corrected);
-    let reaches = |b: Decimal| b >= trigger;
-    let in_band = |b: Decimal| b >= warn_from && b < trigger;
-    let technical = benefit.as_ref().map_or(Decimal::ZERO, |o| o.technical);
-    let real = corrected - technical;
+    }
+}
 
+fn assess(
+    data: &Dataset,
+    id: AccountId,
+    facts: Facts<'_>,
+    findings: &[Finding],
+    warnings: &[Warning],
+    opts: AssessOptions,
+) -> Assessment {
+    let account = data.account(id);
+    let trigger = opts.trigger.amount_for(account);
+    let levels = Levels {
+        trigger,
+        warn_from: to_pennies(trigger * opts.warn_at),
+        weekly: account.weekly_rent(),
+    };
+    let (posted, corrected) = (facts.posted, facts.corrected);
+    let technical = match (&facts.benefit, &facts.first_run) {
+        (Some(o), _) => o.technical,
+        (None, Some(f)) => f.technical,
+        (None, None) => Decimal::ZERO,
+    };
+    let real = corrected - technical;
     let statutory = statutory_threshold(account, opts.as_at);
     let statutory_arrears = if statutory.excludes_unpaid_uc && account.benefit == Benefit::Uc {
         real
@@ -334,76 +406,273 @@ fn assess(account: &Account, id: AccountId, facts: Facts<'_>, opts: AssessOption
         corrected
     };
     let reaches_statutory = statutory.threshold.map(|t| statutory_arrears >= t);
+    let holds = holds_of(data, id, &facts, &levels, findings, warnings, technical);
+    let status = status_of(&levels, posted, corrected, real, !holds.is_empty());
+    let (reasons, detail) = explain(status, &facts, &levels, &holds, technical);
+    Assessment {
+        account: id,
+        status,
+        posted_balance: posted,
+        corrected_balance: corrected,
+        arrears_weeks: levels.weeks(corrected),
+        weekly_rent: to_pennies(levels.weekly),
+        trigger,
+        warn_from: levels.warn_from,
+        statutory,
+        statutory_arrears,
+        reaches_statutory,
+        technical_arrears: technical,
+        benefit: facts.benefit,
+        first_run: facts.first_run,
+        recent_return: facts.recent_return,
+        late_periods: facts.late.0,
+        periods_12m: facts.late.1,
+        reasons,
+        holds,
+        findings: facts.kinds.len(),
+        detail,
+    }
+}
 
-    let mut finding_kinds: Vec<String> = kinds.iter().map(|k| k.to_string()).collect();
-    finding_kinds.dedup();
-    let mut holds = Vec::new();
-    if account.vulnerable {
-        holds.push("vulnerable".to_string());
-    }
-    if account.benefit_claim_pending {
-        holds.push("benefit_claim_pending".to_string());
-    }
-    if account.open_dispute {
-        holds.push("open_dispute".to_string());
-    }
-    if !kinds.is_empty() {
-        holds.push("unresolved_finding".to_string());
-    }
-    if technical > Decimal::ZERO {
-        holds.push("technical_arrears".to_string());
-    }
-    if recent_return.is_some() {
-        holds.push("recent_dd_return".to_string());
-    }
-
-    let status = if reaches(posted) && !reaches(corrected) {
+/// The contract's ladder: where several statuses fit, the first wins.
+fn status_of(l: &Levels, posted: Decimal, corrected: Decimal, real: Decimal, held: bool) -> Status {
+    if l.reaches(posted) && !l.reaches(corrected) {
         Status::FalseTrigger
-    } else if in_band(posted) && corrected < warn_from {
+    } else if l.in_band(posted) && corrected < l.warn_from {
         Status::FalseApproach
-    } else if reaches(corrected) && !reaches(posted) {
+    } else if l.reaches(corrected) && !l.reaches(posted) {
         Status::HiddenArrears
-    } else if reaches(corrected) && !reaches(real) {
+    } else if l.reaches(corrected) && !l.reaches(real) {
         Status::TechnicalArrears
-    } else if reaches(corrected) && !holds.is_empty() {
+    } else if l.reaches(corrected) && held {
         Status::ProtocolHold
-    } else if reaches(corrected) {
+    } else if l.reaches(corrected) {
         Status::Genuine
-    } else if in_band(corrected) {
+    } else if l.in_band(corrected) {
         Status::Approaching
     } else {
         Status::Clear
-    };
+    }
+}
 
-    let n = kinds.len();
+/// Every reason the account may not be cleared, most telling first: money
+/// in suspense that the evidence alone ties to the tenant and that would
+/// take the account below the trigger leads.
+fn holds_of(
+    data: &Dataset,
+    id: AccountId,
+    facts: &Facts<'_>,
+    levels: &Levels,
+    findings: &[Finding],
+    warnings: &[Warning],
+    technical: Decimal,
+) -> Vec<Hold> {
+    let account = data.account(id);
+    let mut holds = Vec::new();
+    holds.extend(suspense_hold(data, id, facts, levels, findings));
+    holds.extend(conflict_hold(data, facts.doubts));
+    if !facts.doubts.warnings.is_empty() {
+        let said: Vec<&str> = (facts.doubts.warnings.iter())
+            .map(|&w| warnings[w].kind.as_str())
+            .collect();
+        holds.push(Hold::new(
+            HoldReason::IncompleteData,
+            format!(
+                "the run warns of something this account depends on ({})",
+                said.join(", ")
+            ),
+        ));
+    }
+    let flags = [
+        (account.vulnerable, HoldReason::Vulnerable),
+        (
+            account.benefit_claim_pending,
+            HoldReason::BenefitClaimPending,
+        ),
+        (account.open_dispute, HoldReason::OpenDispute),
+        (facts.holding > 0, HoldReason::UnresolvedFinding),
+    ];
+    for (_, reason) in flags.into_iter().filter(|(set, _)| *set) {
+        holds.push(Hold::new(reason, reason.meaning()));
+    }
+    holds.extend(benefit_holds(facts, technical));
+    if let Some(on) = facts.recent_return {
+        holds.push(Hold::new(
+            HoldReason::RecentDdReturn,
+            format!(
+                "a Direct Debit was returned on {on} (under {RECENT_RETURN_DAYS} days ago): give the tenant \
+                 time to pay another way"
+            ),
+        ));
+    }
+    holds
+}
+
+/// One hold for all the suspense money that may be the tenant's.
+fn suspense_hold(
+    data: &Dataset,
+    id: AccountId,
+    facts: &Facts<'_>,
+    levels: &Levels,
+    findings: &[Finding],
+) -> Option<Hold> {
+    let leads = &facts.doubts.leads;
+    if leads.is_empty() {
+        return None;
+    }
+    let total: Decimal = leads.iter().map(|l| l.amount).sum();
+    let strong: Decimal = leads.iter().filter(|l| l.strong).map(|l| l.amount).sum();
+    let each: Vec<String> = leads
+        .iter()
+        .map(|l| {
+            let f = &findings[l.finding];
+            let why = (f.suggestions.iter())
+                .find(|s| s.account == id)
+                .map_or("", |s| s.reason.as_str());
+            // The receipt by its date: its bank id and line are the
+            // unidentified_receipt finding's evidence.
+            let on = f.bank.map(|b| data.bank[b].date.to_string());
+            format!(
+                "{} received {} ({why})",
+                pounds(l.amount),
+                on.unwrap_or_default()
+            )
+        })
+        .collect();
+    let if_theirs = facts.corrected - total;
+    let mut detail = format!(
+        "{} in suspense may be this tenant's: {}; if it is, the corrected balance is {}{}",
+        pounds(total),
+        each.join("; "),
+        pounds(if_theirs),
+        if levels.reaches(if_theirs) {
+            ""
+        } else {
+            ", below the trigger"
+        }
+    );
+    if strong > Decimal::ZERO && !levels.reaches(facts.corrected - strong) {
+        detail = format!(
+            "the arrears may not be real: {} in suspense is, on the evidence alone, this tenant's and \
+             would take the account below the trigger. {detail}",
+            pounds(strong)
+        );
+    }
+    Some(Hold::new(HoldReason::ReceiptInSuspense, detail))
+}
+
+fn conflict_hold(data: &Dataset, doubts: &Doubts) -> Option<Hold> {
+    if doubts.conflicts.is_empty() {
+        return None;
+    }
+    let each: Vec<String> = doubts
+        .conflicts
+        .iter()
+        .map(|c| {
+            let b = c.bank as usize;
+            let line = &data.bank[b];
+            let reference_acc = &data.account(c.by_reference).account_ref;
+            let payer_acc = &data.account(c.by_payer).account_ref;
+            format!(
+                "{} received {} ({}, reference {:?}) names {reference_acc} but the payer {:?} is the tenant of \
+                 {payer_acc}{}",
+                pounds(line.amount.get()),
+                line.date,
+                data.bank_id(b),
+                data.reference(line),
+                data.payer(line),
+                if c.posted_to_payer {
+                    format!(", and it was posted to {payer_acc}")
+                } else {
+                    String::new()
+                }
+            )
+        })
+        .collect();
+    Some(Hold::new(HoldReason::PayerConflict, each.join("; ")))
+}
+
+fn benefit_holds(facts: &Facts<'_>, technical: Decimal) -> Option<Hold> {
+    if let Some(f) = &facts.first_run {
+        let name = benefit_name(f.benefit);
+        return Some(if f.overdue {
+            Hold::new(
+                HoldReason::BenefitStopped,
+                format!(
+                    "no {name} has arrived since the account began on {}; the first payment was due by {}",
+                    f.since, f.due
+                ),
+            )
+        } else {
+            Hold::new(
+                HoldReason::BenefitNotYetPaid,
+                format!(
+                    "{} of the arrears is rent charged since the {name} claim began on {}; its first payment \
+                     is not due until {}",
+                    pounds(f.technical),
+                    f.since,
+                    f.due
+                ),
+            )
+        });
+    }
+    let o = facts.benefit.as_ref()?;
+    if o.overdue {
+        return Some(Hold::new(
+            HoldReason::BenefitStopped,
+            format!(
+                "the {} run expected {} has not arrived (more than {} days overdue)",
+                benefit_name(o.benefit),
+                o.next_expected,
+                benefit::GRACE_DAYS
+            ),
+        ));
+    }
+    (technical > Decimal::ZERO).then(|| Hold::new(HoldReason::TechnicalArrears, benefit_words(o)))
+}
+
+fn benefit_words(o: &BenefitOutlook) -> String {
+    format!(
+        "{} of it is {} for the period since {} not yet due ({} paid every {} days in arrears{}); the next \
+         run is expected {}",
+        pounds(o.technical),
+        benefit_name(o.benefit),
+        o.covered_to,
+        benefit_name(o.benefit),
+        o.cycle_days,
+        if o.learned { "" } else { ", assumed" },
+        o.next_expected
+    )
+}
+
+/// The status's reasons and its sentence.
+fn explain(
+    status: Status,
+    facts: &Facts<'_>,
+    l: &Levels,
+    holds: &[Hold],
+    technical: Decimal,
+) -> (Vec<String>, String) {
+    let (posted, corrected) = (facts.posted, facts.corrected);
+    let mut finding_kinds: Vec<String> = facts.kinds.iter().map(|k| k.to_string()).collect();
+    finding_kinds.dedup();
+    let n = facts.kinds.len();
     let fixes = format!(
         "once {n} finding{} {} put right",
         if n == 1 { "" } else { "s" },
         if n == 1 { "is" } else { "are" }
     );
-    let benefit_words = |o: &BenefitOutlook| {
-        format!(
-            "{} of it is {} for the period since {} not yet due ({} paid every {} days in arrears{}); the next \
-             run is expected {}",
-            pounds(o.technical),
-            benefit_name(o.benefit),
-            o.covered_to,
-            benefit_name(o.benefit),
-            o.cycle_days,
-            if o.learned { "" } else { ", assumed" },
-            o.next_expected
-        )
-    };
-    let (reasons, detail) = match status {
+    let weeks = |b: Decimal| plain(l.weeks(b));
+    match status {
         Status::FalseTrigger => (
             finding_kinds,
             format!(
                 "Do not serve: the posted balance {} reaches the trigger {} but the corrected balance is {} \
                  ({} weeks) {fixes}.",
                 pounds(posted),
-                pounds(trigger),
+                pounds(l.trigger),
                 pounds(corrected),
-                plain(arrears_weeks)
+                weeks(corrected)
             ),
         ),
         Status::FalseApproach => (
@@ -412,7 +681,7 @@ fn assess(account: &Account, id: AccountId, facts: Facts<'_>, opts: AssessOption
                 "Not approaching the trigger: the posted balance {} is in the warning band from {} but the \
                  corrected balance is {} {fixes}.",
                 pounds(posted),
-                pounds(warn_from),
+                pounds(l.warn_from),
                 pounds(corrected)
             ),
         ),
@@ -422,42 +691,42 @@ fn assess(account: &Account, id: AccountId, facts: Facts<'_>, opts: AssessOption
                 "The corrected balance {} ({} weeks) reaches the trigger {} though the ledger shows {}: \
                  put the findings right and review the account.",
                 pounds(corrected),
-                plain(arrears_weeks),
-                pounds(trigger),
+                weeks(corrected),
+                pounds(l.trigger),
                 pounds(posted)
             ),
         ),
-        Status::TechnicalArrears => (
-            vec!["technical_arrears".to_string()],
-            format!(
-                "Hold: technical arrears. The corrected balance {} reaches the trigger {}, but {}. Without it \
-                 the arrears are {} ({} weeks).",
-                pounds(corrected),
-                pounds(trigger),
-                benefit.as_ref().map(benefit_words).unwrap_or_default(),
-                pounds(real),
-                plain(weeks(real))
-            ),
-        ),
+        Status::TechnicalArrears => {
+            let why = holds
+                .iter()
+                .find(|h| {
+                    matches!(h.reason, HoldReason::TechnicalArrears | HoldReason::BenefitNotYetPaid)
+                })
+                .map_or(String::new(), |h| h.detail.clone());
+            let reason = if facts.first_run.is_some() {
+                HoldReason::BenefitNotYetPaid
+            } else {
+                HoldReason::TechnicalArrears
+            };
+            (
+                vec![reason.to_string()],
+                format!(
+                    "Hold: technical arrears. The corrected balance {} reaches the trigger {}, but {why}. Without \
+                     it the arrears are {} ({} weeks).",
+                    pounds(corrected),
+                    pounds(l.trigger),
+                    pounds(corrected - technical),
+                    weeks(corrected - technical)
+                ),
+            )
+        }
         Status::ProtocolHold => (
-            holds.clone(),
+            holds.iter().map(|h| h.reason.to_string()).collect(),
             format!(
                 "Reaches the trigger ({} against {}), but hold: {}.",
                 pounds(corrected),
-                pounds(trigger),
-                holds
-                    .iter()
-                    .map(|h| match h.as_str() {
-                        "technical_arrears" => benefit.as_ref().map(benefit_words).unwrap_or_default(),
-                        "recent_dd_return" => format!(
-                            "a Direct Debit was returned on {} (under {RECENT_RETURN_DAYS} days ago): give the \
-                             tenant time to pay another way",
-                            recent_return.map(|d| d.to_string()).unwrap_or_default()
-                        ),
-                        other => hold_in_words(other).to_string(),
-                    })
-                    .collect::<Vec<_>>()
-                    .join("; ")
+                pounds(l.trigger),
+                holds.iter().map(|h| h.detail.as_str()).collect::<Vec<_>>().join("; ")
             ),
         ),
         Status::Genuine => (
@@ -465,8 +734,8 @@ fn assess(account: &Account, id: AccountId, facts: Facts<'_>, opts: AssessOption
             format!(
                 "Reaches the trigger: corrected balance {} ({} weeks) against {}; nothing found against it.",
                 pounds(corrected),
-                plain(arrears_weeks),
-                pounds(trigger)
+                weeks(corrected),
+                pounds(l.trigger)
             ),
         ),
         Status::Approaching => (
@@ -474,36 +743,14 @@ fn assess(account: &Account, id: AccountId, facts: Facts<'_>, opts: AssessOption
             format!(
                 "Approaching the trigger: corrected balance {} is in the warning band ({} to {}).",
                 pounds(corrected),
-                pounds(warn_from),
-                pounds(trigger)
+                pounds(l.warn_from),
+                pounds(l.trigger)
             ),
         ),
         Status::Clear => (
             Vec::new(),
             format!("Below the warning band: corrected balance {}.", pounds(corrected)),
         ),
-    };
-
-    Assessment {
-        account: id,
-        status,
-        posted_balance: posted,
-        corrected_balance: corrected,
-        arrears_weeks,
-        weekly_rent: to_pennies(weekly),
-        trigger,
-        warn_from,
-        statutory,
-        statutory_arrears,
-        reaches_statutory,
-        technical_arrears: technical,
-        benefit,
-        recent_return,
-        late_periods: late.0,
-        periods_12m: late.1,
-        reasons,
-        findings: n,
-        detail,
     }
 }
 
@@ -512,16 +759,6 @@ fn benefit_name(b: Benefit) -> &'static str {
         Benefit::Hb => "Housing Benefit",
         Benefit::Uc => "Universal Credit",
         Benefit::None => "benefit",
-    }
-}
-
-fn hold_in_words(code: &str) -> &'static str {
-    match code {
-        "vulnerable" => "a vulnerability is recorded (take it into account before any step)",
-        "benefit_claim_pending" => "a benefit claim is pending with evidence supplied",
-        "open_dispute" => "a complaint or dispute about the account is open",
-        "unresolved_finding" => "a finding on the account is not yet resolved",
-        _ => "see reasons",
     }
 }
 

@@ -84,6 +84,67 @@ pub fn posted_runs(data: &Dataset, own: &[u32]) -> Vec<BenefitRun> {
     runs
 }
 
+/// Days from a claim's start to its first Housing Benefit run: four weeks
+/// paid in arrears, and a week to process (settable: `Settings`).
+pub const HB_FIRST_RUN_DAYS: i64 = 35;
+
+/// Days from a claim's start to its first Universal Credit payment: a
+/// monthly assessment period, and seven days.
+pub const UC_FIRST_RUN_DAYS: i64 = 38;
+
+/// A benefit account with no run yet: the first is still to come, or late.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FirstRun {
+    pub benefit: Benefit,
+    /// The day the account (and so the claim, as far as the data shows) began.
+    pub since: NaiveDate,
+    /// When the first run should have arrived by.
+    pub due: NaiveDate,
+    /// More than [`GRACE_DAYS`] past `due`: the benefit has not started.
+    pub overdue: bool,
+    /// The rent charged since `since`, capped at what is owed: benefit not
+    /// yet paid while the first run is not overdue (zero once it is).
+    pub technical: Decimal,
+}
+
+/// For an `hb`/`uc` account with no benefit run up to `as_at`: when its
+/// first is due. `first_run_days`: (HB, UC). `charged`: rent charged since
+/// the account began.
+pub fn first_run(
+    data: &Dataset,
+    account: AccountId,
+    runs: &[BenefitRun],
+    as_at: NaiveDate,
+    first_run_days: (i64, i64),
+    charged: Decimal,
+    owed: Decimal,
+) -> Option<FirstRun> {
+    let acc = data.account(account);
+    let days = match acc.benefit {
+        Benefit::None => return None,
+        Benefit::Hb => first_run_days.0,
+        Benefit::Uc => first_run_days.1,
+    };
+    if runs.iter().any(|r| r.paid <= as_at) {
+        return None;
+    }
+    let since = acc.opening_date;
+    let due = since + Days::new(days.unsigned_abs());
+    let overdue = (as_at - due).num_days() > GRACE_DAYS;
+    let technical = if overdue {
+        Decimal::ZERO
+    } else {
+        charged.min(owed).max(Decimal::ZERO)
+    };
+    Some(FirstRun {
+        benefit: acc.benefit,
+        since,
+        due,
+        overdue,
+        technical,
+    })
+}
+
 /// The outlook for one account, or `None` if it has no benefit paid to the
 /// landlord or no run to learn from. `charged_through` is the last day the
 /// rent charged so far pays for (rent is charged in advance, benefit paid in

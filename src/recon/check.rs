@@ -8,6 +8,7 @@ use rust_decimal::Decimal;
 
 use super::assess::{Assessment, Status};
 use super::finding::{Finding, FindingKind};
+use super::hold::HoldReason;
 use super::model::{AccountId, Benefit, Dataset, PostingKind};
 use super::money::{plain, pounds};
 use super::Reconciliation;
@@ -24,13 +25,45 @@ pub enum Decision {
     DoNotServe,
 }
 
+/// How a checklist item stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tick {
+    /// The data shows it done or true (✓).
+    Passed,
+    /// The data shows it not done or not true (✗).
+    Failed,
+    /// For the officer to confirm (?): the data cannot answer it.
+    Confirm,
+}
+
+impl Tick {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Tick::Passed => "passed",
+            Tick::Failed => "failed",
+            Tick::Confirm => "confirm",
+        }
+    }
+
+    /// The mark a text report puts beside the item.
+    pub fn mark(self) -> &'static str {
+        match self {
+            Tick::Passed => "✓",
+            Tick::Failed => "✗",
+            Tick::Confirm => "?",
+        }
+    }
+}
+
 /// One line of the protocol checklist.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CheckItem {
     pub item: &'static str,
-    /// `Some(answer)` where the data answers it; `None` for the officer.
+    /// What the data says, where it says anything.
     pub answer: Option<String>,
-    /// Whether the answer stands in the way.
+    pub tick: Tick,
+    /// Whether the answer holds the account (a failed item may not: a
+    /// statutory threshold not reached leaves the discretionary grounds).
     pub outstanding: bool,
 }
 
@@ -217,20 +250,33 @@ fn check_account<'a>(
         Status::TechnicalArrears => (
             Decision::Hold,
             format!(
-                "Hold: technical arrears. {} of the {} is {} not yet due{}; without it the arrears are {}.",
+                "Hold: technical arrears. {} of the {} is {} not yet {}{}; without it the arrears are {}.",
                 pounds(a.technical_arrears),
                 pounds(a.corrected_balance),
                 if account.benefit == Benefit::Uc { "Universal Credit" } else { "Housing Benefit" },
-                a.benefit
-                    .as_ref()
-                    .map(|b| format!(", next run expected {}", b.next_expected))
-                    .unwrap_or_default(),
+                if a.first_run.is_some() { "paid: the claim is new" } else { "due" },
+                match (&a.benefit, &a.first_run) {
+                    (Some(b), _) => format!(", next run expected {}", b.next_expected),
+                    (None, Some(f)) => format!(", first payment due by {}", f.due),
+                    (None, None) => String::new(),
+                },
                 pounds(a.corrected_balance - a.technical_arrears)
             ),
         ),
         Status::ProtocolHold => (
             Decision::Hold,
-            format!("Hold: reaches the trigger ({weeks} weeks), but protocol steps are outstanding: {}.", outstanding.join("; ")),
+            format!(
+                "Hold: reaches the trigger ({weeks} weeks), but: {}.",
+                a.holds.iter().map(|h| h.sentence()).collect::<Vec<_>>().join("; ")
+            ),
+        ),
+        // Cleared only when nothing on the checklist stands in the way either.
+        Status::Genuine if !outstanding.is_empty() => (
+            Decision::Hold,
+            format!(
+                "Hold: reaches the trigger ({weeks} weeks), but outstanding: {}.",
+                outstanding.join("; ")
+            ),
         ),
         Status::Genuine => (
             Decision::MayProceed,
@@ -268,6 +314,34 @@ fn yes_no(b: bool) -> &'static str {
     }
 }
 
+/// An item the data answers: passed, or failed and holding the account.
+fn answered(item: &'static str, answer: String, failed: bool) -> CheckItem {
+    CheckItem {
+        item,
+        answer: Some(answer),
+        tick: if failed { Tick::Failed } else { Tick::Passed },
+        outstanding: failed,
+    }
+}
+
+/// An item for the officer to confirm, with what the data says if anything.
+fn confirm(item: &'static str, answer: Option<String>) -> CheckItem {
+    CheckItem {
+        item,
+        answer,
+        tick: Tick::Confirm,
+        outstanding: false,
+    }
+}
+
+/// The hold of this reason on the account, in words, if it is held so.
+fn held_for(a: &Assessment, reason: HoldReason) -> Option<String> {
+    a.holds
+        .iter()
+        .find(|h| h.reason == reason)
+        .map(|h| h.sentence())
+}
+
 fn checklist(
     data: &Dataset,
     recon: &Reconciliation,
@@ -276,65 +350,43 @@ fn checklist(
     first_posting: Option<NaiveDate>,
 ) -> Vec<CheckItem> {
     let account = data.account(a.account);
-    let answered = |item, answer: String, outstanding| CheckItem {
-        item,
-        answer: Some(answer),
-        outstanding,
-    };
-    let confirm = |item| CheckItem {
-        item,
-        answer: None,
-        outstanding: false,
-    };
-    let first = first_posting.unwrap_or(recon.as_at);
-    let two_years = recon
-        .as_at
-        .checked_sub_months(Months::new(24))
-        .unwrap_or(NaiveDate::MIN);
-    vec![
+    let unresolved = findings.iter().filter(|f| f.needs_correction()).count();
+    let mut items = vec![
         answered(
             "account reconciled with the money received",
-            if findings.is_empty() {
-                "yes: nothing found".to_string()
-            } else {
-                format!(
-                    "{} finding{} to put right first",
-                    findings.len(),
-                    if findings.len() == 1 { "" } else { "s" }
-                )
-            },
-            !findings.is_empty(),
-        ),
-        answered(
-            "arrears reach the statutory threshold on the day",
-            match (a.statutory.threshold, a.reaches_statutory) {
-                (Some(t), Some(r)) => format!(
-                    "{}: {} against {} ({})",
-                    yes_no(r),
-                    pounds(a.statutory_arrears),
-                    pounds(t),
-                    a.statutory.basis
+            match (findings.len(), unresolved) {
+                (0, _) => "yes: nothing found".to_string(),
+                (n, 0) => format!(
+                    "yes: {n} finding{} already right on the ledger",
+                    if n == 1 { "" } else { "s" }
                 ),
-                _ => a.statutory.basis.to_string(),
-            },
-            false,
-        ),
-        answered(
-            "benefit paid in arrears taken into account",
-            match &a.benefit {
-                Some(b) if a.technical_arrears > Decimal::ZERO => format!(
-                    "{} of the arrears is benefit not yet due; next run expected {}",
-                    pounds(a.technical_arrears),
-                    b.next_expected
+                (_, n) => format!(
+                    "{n} finding{} to put right first",
+                    if n == 1 { "" } else { "s" }
                 ),
-                Some(b) => format!(
-                    "no benefit outstanding; next run expected {}",
-                    b.next_expected
-                ),
-                None => "no benefit is paid to the landlord".to_string(),
             },
-            a.technical_arrears > Decimal::ZERO,
+            unresolved > 0,
         ),
+        doubt_item(
+            "no money in suspense that may be the tenant's",
+            held_for(a, HoldReason::ReceiptInSuspense),
+        ),
+        doubt_item(
+            "payer and reference agree on every receipt",
+            held_for(a, HoldReason::PayerConflict),
+        ),
+        doubt_item(
+            "the run could check everything the account depends on",
+            held_for(a, HoldReason::IncompleteData).map(|h| {
+                let said: Vec<&str> = (recon.warnings.iter())
+                    .filter(|w| w.concerns(a.account))
+                    .map(|w| w.message.as_str())
+                    .collect();
+                format!("{h}: {}", said.join("; "))
+            }),
+        ),
+        statutory_item(a),
+        benefit_item(a),
         answered(
             "no benefit claim pending with evidence supplied",
             yes_no(!account.benefit_claim_pending).to_string(),
@@ -361,28 +413,112 @@ fn checklist(
                 .map_or_else(|| "none".to_string(), |d| format!("returned on {d}")),
             a.recent_return.is_some(),
         ),
-        answered(
-            "rent statement for the last 2 years",
-            if first <= two_years {
-                "the data covers it (`check --statement`)".to_string()
-            } else {
-                format!("the data starts {first}: the statement covers less than 2 years; add the earlier ledger")
-            },
-            false,
-        ),
-        answered(
+        statement_item(recon.as_at, first_posting.unwrap_or(recon.as_at)),
+        confirm(
             "payment history (Grounds 10 and 11)",
-            format!(
+            Some(format!(
                 "{} of {} rent periods in the last 12 months ended further behind",
                 a.late_periods, a.periods_12m
+            )),
+        ),
+    ];
+    items.extend(
+        [
+            "tenant contacted about the arrears and given the chance to discuss them",
+            "help offered with any benefit claim, and a referral for money advice",
+            "an affordable repayment agreement considered",
+            "rent statements sent at least every quarter",
+        ]
+        .map(|item| confirm(item, None)),
+    );
+    items
+}
+
+/// An item that fails, and holds, where the run has a doubt of its kind.
+fn doubt_item(item: &'static str, doubt: Option<String>) -> CheckItem {
+    match doubt {
+        Some(words) => answered(item, words, true),
+        None => answered(item, "none found".to_string(), false),
+    }
+}
+
+/// Passed where the arrears reach a mandatory ground's threshold, failed
+/// where they do not (the discretionary grounds remain), and for the
+/// officer where the tenancy has no mandatory ground.
+fn statutory_item(a: &Assessment) -> CheckItem {
+    let item = "arrears reach the statutory threshold on the day";
+    match (a.statutory.threshold, a.reaches_statutory) {
+        (Some(t), Some(r)) => CheckItem {
+            item,
+            answer: Some(format!(
+                "{}: {} against {} ({})",
+                yes_no(r),
+                pounds(a.statutory_arrears),
+                pounds(t),
+                a.statutory.basis
+            )),
+            tick: if r { Tick::Passed } else { Tick::Failed },
+            outstanding: false,
+        },
+        _ => confirm(item, Some(a.statutory.basis.to_string())),
+    }
+}
+
+fn benefit_item(a: &Assessment) -> CheckItem {
+    let item = "benefit paid in arrears taken into account";
+    if let Some(h) = held_for(a, HoldReason::BenefitStopped)
+        .or_else(|| held_for(a, HoldReason::BenefitNotYetPaid))
+    {
+        return answered(item, h, true);
+    }
+    match &a.benefit {
+        Some(b) if a.technical_arrears > Decimal::ZERO => answered(
+            item,
+            format!(
+                "{} of the arrears is benefit not yet due; next run expected {}",
+                pounds(a.technical_arrears),
+                b.next_expected
+            ),
+            true,
+        ),
+        Some(b) => answered(
+            item,
+            format!(
+                "no benefit outstanding; next run expected {}",
+                b.next_expected
             ),
             false,
         ),
-        confirm("tenant contacted about the arrears and given the chance to discuss them"),
-        confirm("help offered with any benefit claim, and a referral for money advice"),
-        confirm("an affordable repayment agreement considered"),
-        confirm("rent statements sent at least every quarter"),
-    ]
+        None => answered(
+            item,
+            "no benefit is paid to the landlord".to_string(),
+            false,
+        ),
+    }
+}
+
+/// The court expects a statement covering the last two years.
+fn statement_item(as_at: NaiveDate, first: NaiveDate) -> CheckItem {
+    let two_years = as_at
+        .checked_sub_months(Months::new(24))
+        .unwrap_or(NaiveDate::MIN);
+    let item = "rent statement for the last 2 years";
+    if first <= two_years {
+        answered(
+            item,
+            "the data covers it (`check --statement`)".to_string(),
+            false,
+        )
+    } else {
+        CheckItem {
+            item,
+            answer: Some(format!(
+                "the data starts {first}: the statement covers less than 2 years; add the earlier ledger"
+            )),
+            tick: Tick::Failed,
+            outstanding: false,
+        }
+    }
 }
 
 /// One line of a rent statement.

@@ -74,6 +74,14 @@ impl FindingKind {
     }
 }
 
+impl Finding {
+    /// Whether the account still needs putting right: a late posting is
+    /// already right on the ledger (it was wrong only in between).
+    pub fn needs_correction(&self) -> bool {
+        self.kind != FindingKind::LatePosting || !self.amount.is_zero()
+    }
+}
+
 /// One problem, with everything an officer needs to put it right.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Finding {

@@ -9,6 +9,7 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use smallvec::SmallVec;
 
 use super::model::{Account, AccountId, Text};
+use super::names::{self, Likeness};
 
 /// Words payers put before the reference that are not part of it.
 const PREFIX_WORDS: &[&str] = &[
@@ -32,9 +33,6 @@ const PREFIX_WORDS: &[&str] = &[
     "HOUSE",
     "ARREARS",
 ];
-
-/// Honorifics dropped before comparing names.
-const TITLES: &[&str] = &["MR", "MRS", "MS", "MISS", "MX", "DR", "REV", "SIR"];
 
 /// How a receipt was tied to its account.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -82,6 +80,13 @@ impl Identity {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Suggestion {
     pub account: AccountId,
+    /// How good a fit: an exact full name 3, a reference one slip away 2,
+    /// a payer name by initial or surname 1, summed.
+    pub score: u8,
+    /// The evidence alone would tie the receipt to this account: the payer
+    /// is the tenant by full name, or the reference is the account number
+    /// with one keying slip.
+    pub strong: bool,
     pub reason: String,
 }
 
@@ -320,6 +325,18 @@ fn fuzzy_keys(reference: &str) -> impl Iterator<Item = Text> {
         .filter(|k| k.len() >= MIN_FUZZY_LEN)
 }
 
+/// Whether a reference is, but for one keying slip, the account's number or
+/// one of its payment refs: what ties a payment to an account that finance
+/// posted it to by a mistyped number.
+pub fn one_slip_from(reference: &str, account: &Account) -> bool {
+    let known: SmallVec<[Text; 2]> = std::iter::once(&account.account_ref)
+        .chain(account.payment_refs.iter())
+        .map(|r| normalise(r))
+        .filter(|k| !k.is_empty())
+        .collect();
+    fuzzy_keys(reference).any(|key| known.iter().any(|k| one_edit_apart(&key, k)))
+}
+
 /// The accounts a reference is found to stand for: almost always one, held
 /// inline.
 type Ids = SmallVec<[AccountId; 2]>;
@@ -455,52 +472,17 @@ fn key_hash(key: impl Iterator<Item = u8>) -> u64 {
     h.finish()
 }
 
-/// A word of a name that can be a name: letters only, not a title.
-fn name_words(name: &str) -> impl Iterator<Item = &str> {
-    name.split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_alphabetic()))
-        .filter(|w| !TITLES.iter().any(|t| t.eq_ignore_ascii_case(w)))
-}
-
-/// A name's first word, where it has more than one, and its surname (the
-/// last word, of at least two letters), as written, titles dropped.
-fn name_ends(name: &str) -> Option<(Option<&str>, &str)> {
-    let mut words = name_words(name);
-    let first = words.next()?;
-    let (first, surname) = match words.last() {
-        Some(last) => (Some(first), last),
-        None => (None, first),
-    };
-    (surname.len() >= 2).then_some((first, surname))
-}
-
-/// A payer or tenant name as (first initial, surname), titles dropped.
-fn name_parts(name: &str) -> Option<(Option<char>, Text)> {
-    let (first, surname) = name_ends(name)?;
-    let initial =
-        (first.and_then(|w| w.bytes().next())).map(|b| char::from(b.to_ascii_uppercase()));
-    Some((initial, surname.to_ascii_uppercase().into()))
-}
-
-/// The hash of a name's surname as [`name_parts`] gives it, without making it.
-fn surname_hash(name: &str) -> Option<u64> {
-    let (_, surname) = name_ends(name)?;
-    Some(key_hash(surname.bytes().map(|b| b.to_ascii_uppercase())))
+/// The hashes of a name's surnames, as [`names::surnames`] reads them.
+fn surname_hashes(name: &str) -> impl Iterator<Item = u64> {
+    names::surnames(name)
+        .into_iter()
+        .map(|s| key_hash(s.bytes()))
 }
 
 /// Whether a payer name plausibly belongs to a tenant: same surname and, where
 /// both give one, the same first initial.
 pub fn names_match(payer: &str, tenant: &str) -> bool {
-    match (name_parts(payer), name_parts(tenant)) {
-        (Some((pi, ps)), Some((ti, ts))) => {
-            ps == ts
-                && match (pi, ti) {
-                    (Some(a), Some(b)) => a == b,
-                    _ => true,
-                }
-        }
-        _ => false,
-    }
+    names::likeness(payer, tenant) >= Likeness::Surname
 }
 
 /// Whether two keys are one substitution, insertion, deletion or adjacent
@@ -569,8 +551,8 @@ impl RefIndex {
                     || {
                         let mut by_surname: Vec<(u64, AccountId)> = (accounts.par_iter())
                             .enumerate()
-                            .filter_map(|(i, a)| {
-                                Some((surname_hash(&a.tenant_name)?, i as AccountId))
+                            .flat_map_iter(|(i, a)| {
+                                surname_hashes(&a.tenant_name).map(move |h| (h, i as AccountId))
                             })
                             .collect();
                         by_surname.par_sort_unstable();
@@ -660,18 +642,39 @@ impl RefIndex {
         NearIndex::build(&self.refs, &wanted)
     }
 
-    /// Up to `limit` accounts a receipt may belong to, best first, each with
-    /// its reason. Equally good candidates are all kept in account order.
-    /// `near` must have been built for `reference`.
+    /// The one account whose tenant the payer is by full name (surname and
+    /// first name written out), if exactly one.
+    pub fn tenant_by_full_name(&self, accounts: &[Account], payer: &str) -> Option<AccountId> {
+        let mut found = None;
+        for hash in surname_hashes(payer) {
+            for id in with_hash(&self.by_surname, hash) {
+                if found == Some(id)
+                    || names::likeness(payer, &accounts[id as usize].tenant_name) != Likeness::Full
+                {
+                    continue;
+                }
+                if found.is_some() {
+                    return None;
+                }
+                found = Some(id);
+            }
+        }
+        found
+    }
+
+    /// Every account a receipt may belong to, best first, each with its
+    /// reason: an exact full-name match first, then a reference one keying
+    /// slip from the account's, then a payer name that fits by initial or
+    /// surname. Equally good candidates are kept in account order. `near`
+    /// must have been built for `reference`.
     pub fn suggest(
         &self,
         near: &NearIndex,
         accounts: &[Account],
         reference: &str,
         payer: &str,
-        limit: usize,
-    ) -> (Vec<Suggestion>, usize) {
-        let mut scored: HashMap<AccountId, (u8, Vec<String>)> = HashMap::default();
+    ) -> Vec<Suggestion> {
+        let mut scored: HashMap<AccountId, Suggestion> = HashMap::default();
         for key in fuzzy_keys(reference) {
             for hash in variant_hashes(&key) {
                 for i in near.get(hash) {
@@ -679,50 +682,69 @@ impl RefIndex {
                     if scored.contains_key(&known.account) || !one_edit_apart(&key, &known.key) {
                         continue;
                     }
+                    let slip = known.kind == RefKind::AccountNumber;
                     scored.insert(
                         known.account,
-                        (
-                            2,
-                            vec![format!(
+                        Suggestion {
+                            account: known.account,
+                            score: 2,
+                            strong: slip,
+                            reason: format!(
                                 "reference {key} is one character or one transposition away from {} {}",
-                                known.kind.describe(), known.key
-                            )],
-                        ),
+                                known.kind.describe(),
+                                known.key
+                            ),
+                        },
                     );
                 }
             }
         }
-        if let Some((_, surname)) = name_parts(payer) {
-            for id in with_hash(&self.by_surname, key_hash(surname.bytes())) {
+        for hash in surname_hashes(payer) {
+            for id in with_hash(&self.by_surname, hash) {
                 let tenant = &accounts[id as usize].tenant_name;
-                if names_match(payer, tenant) {
-                    let entry = scored.entry(id).or_default();
-                    entry.0 += 1;
-                    entry
-                        .1
-                        .push(format!("payer name {payer:?} matches tenant {tenant:?}"));
+                let (score, words) = match names::likeness(payer, tenant) {
+                    Likeness::Unlike => continue,
+                    Likeness::Full => (3, "is the tenant by full name"),
+                    Likeness::Initial | Likeness::Surname => (1, "matches tenant"),
+                };
+                let entry = scored.entry(id).or_insert_with(|| Suggestion {
+                    account: id,
+                    score: 0,
+                    strong: false,
+                    reason: String::new(),
+                });
+                if entry.reason.contains("payer name") {
+                    continue;
                 }
+                entry.score += score;
+                entry.strong |= score == 3;
+                if !entry.reason.is_empty() {
+                    entry.reason.push_str("; ");
+                }
+                entry
+                    .reason
+                    .push_str(&format!("payer name {payer:?} {words} {tenant:?}"));
             }
         }
-        let mut ranked: Vec<(AccountId, u8, Vec<String>)> =
-            scored.into_iter().map(|(id, (s, r))| (id, s, r)).collect();
+        let mut ranked: Vec<Suggestion> = scored.into_values().collect();
         ranked.sort_by(|a, b| {
-            b.1.cmp(&a.1).then_with(|| {
-                accounts[a.0 as usize]
+            b.score.cmp(&a.score).then_with(|| {
+                accounts[a.account as usize]
                     .account_ref
-                    .cmp(&accounts[b.0 as usize].account_ref)
+                    .cmp(&accounts[b.account as usize].account_ref)
             })
         });
-        let left_out = ranked.len().saturating_sub(limit);
-        let suggestions = ranked
-            .into_iter()
-            .take(limit)
-            .map(|(account, _, reasons)| Suggestion {
-                account,
-                reason: reasons.join("; "),
-            })
-            .collect();
-        (suggestions, left_out)
+        ranked
+    }
+}
+
+/// The one suggestion the evidence alone ties a receipt to, as a slice of
+/// one; empty when none or several are strong.
+pub fn strong_and_unique(suggestions: &[Suggestion]) -> &[Suggestion] {
+    let mut strong = suggestions.iter().enumerate().filter(|(_, s)| s.strong);
+    match (strong.next(), strong.next()) {
+        (Some((i, _)), None) => &suggestions[i..=i],
+        _ => &[],
     }
 }
 
@@ -821,46 +843,30 @@ mod tests {
             ("RA004474", "John Smyth", &[]),
         ]);
         let near = index.near_index_for(["RA004417"].into_iter());
-        let (found, left_out) = index.suggest(&near, &accounts, "RA004417", "MR J SMITH", 5);
-        let found: Vec<(AccountId, &str)> = (found.iter())
-            .map(|s| (s.account, s.reason.as_str()))
+        let found = index.suggest(&near, &accounts, "RA004417", "MR J SMITH");
+        let found: Vec<(AccountId, u8, bool, &str)> = (found.iter())
+            .map(|s| (s.account, s.score, s.strong, s.reason.as_str()))
             .collect();
         assert_eq!(
             found,
             [
                 (
                     0,
+                    3,
+                    true,
                     "reference RA004417 is one character or one transposition away from \
                      account number RA004471; payer name \"MR J SMITH\" matches tenant \"John Smith\""
                 ),
-                (1, "payer name \"MR J SMITH\" matches tenant \"Jane Smith\""),
+                (1, 1, false, "payer name \"MR J SMITH\" matches tenant \"Jane Smith\""),
             ]
         );
-        assert_eq!(left_out, 0);
-    }
-
-    proptest::proptest! {
-        /// Names are split without a string a word; the old way kept here.
-        #[test]
-        fn name_parts_and_surname_hash_agree_with_words_made_whole(
-            name in "[A-Za-z .'-]{0,16}|(Mr|MRS|dr|Sir)[ .]{1,2}[a-zé]{1,6}( [A-Z0-9]{1,6}){0,2}",
-        ) {
-            let words: Vec<Text> = tokens(&name)
-                .into_iter()
-                .filter(|t| {
-                    !TITLES.contains(&t.as_str()) && t.chars().all(|c| c.is_ascii_alphabetic())
-                })
-                .collect();
-            let made_whole = words.last().filter(|s| s.len() >= 2).map(|surname| {
-                let initial = (words.len() > 1).then(|| words[0].chars().next()).flatten();
-                (initial, surname.clone())
-            });
-            proptest::prop_assert_eq!(name_parts(&name), made_whole.clone());
-            proptest::prop_assert_eq!(
-                surname_hash(&name),
-                made_whole.map(|(_, s)| key_hash(s.bytes()))
-            );
-        }
+        // An exact full name ranks first, above a reference one slip away.
+        let found = index.suggest(&near, &accounts, "RA004417", "JANE SMITH");
+        let order: Vec<(AccountId, u8, bool)> = found
+            .iter()
+            .map(|s| (s.account, s.score, s.strong))
+            .collect();
+        assert_eq!(order, [(1, 3, true), (0, 2, true)]);
     }
 
     #[test]

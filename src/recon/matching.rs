@@ -6,13 +6,14 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use rustc_hash::FxHashMap as HashMap;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use chrono::NaiveDate;
 use rayon::prelude::*;
 use rust_decimal::Decimal;
 use smallvec::SmallVec;
 
+use super::conflict::{self, PayerConflict};
 use super::counted;
 use super::finding::{Finding, FindingKind, Outcome, Severity};
 use super::identify::{self, Basis, Identity, NearIndex, RefIndex};
@@ -138,6 +139,8 @@ pub struct Matching {
     pub findings: Vec<Finding>,
     /// Direct Debit returns tied to an account: (account, bank line).
     pub returns: Vec<(AccountId, usize)>,
+    /// Receipts whose reference and payer name point at different accounts.
+    pub conflicts: Vec<PayerConflict>,
 }
 
 /// What one receipt came to: its outcome, the outcome of each posting tied
@@ -178,6 +181,10 @@ enum Found {
     /// A bulk line, whose shares are chosen between in order.
     Shares(usize),
 }
+
+/// How many candidate accounts a suspense finding names in its sentence
+/// (all of them are held, and listed in the finding's suggestions).
+const SUGGESTIONS_SHOWN: usize = 3;
 
 /// A receipt and a posting tied together, as indices.
 type Pair = (usize, usize);
@@ -400,6 +407,7 @@ pub fn match_all(
 
     let receipt_outcomes = st.decide_receipts(index, &mut credit_outcomes, &mut findings);
     st.decide_unlinked_postings(&mut credit_outcomes, &mut findings);
+    let conflicts = st.payer_conflicts(index);
 
     bank_entries.sort_by_key(|e| e.bank);
     Matching {
@@ -409,6 +417,7 @@ pub fn match_all(
         credit_outcomes,
         findings,
         returns,
+        conflicts,
     }
 }
 
@@ -1351,6 +1360,9 @@ impl State<'_> {
         // several accounts, this one among them): the posting identified it.
         // Passes 3 and 4 have only the amount to go on, so only on-time
         // pairs count: a late one is more likely some other payment.
+        // Money never moves between accounts on amount and date alone:
+        // something else must tie the receipt to the posting's account.
+        let history = self.payer_history(&posting_free);
         let same_amount = |p: &Posting| by_amount.get(p.credit_pence());
         let same_account = |p: &Posting| by_account.get(p.account);
         self.greedy_pass(
@@ -1360,7 +1372,7 @@ impl State<'_> {
             |st, p, i, r| {
                 st.on_time(p, r)
                     && match r.identity {
-                        Held::Unknown => true,
+                        Held::Unknown => st.corroborates(&history, p, r),
                         Held::Ambiguous => st.ambiguous_set(i).contains(&p.account),
                         Held::Account(..) => false,
                     }
@@ -1371,7 +1383,11 @@ impl State<'_> {
             &mut receipt_free,
             &mut posting_free,
             same_amount,
-            |st, p, _, r| st.on_time(p, r) && r.identity.account().is_some_and(|a| a != p.account),
+            |st, p, _, r| {
+                st.on_time(p, r)
+                    && r.identity.account().is_some_and(|a| a != p.account)
+                    && st.corroborates(&history, p, r)
+            },
         );
         // 2b: same account, same amount, posted late. After 3 and 4, since an
         // on-time posting elsewhere is the stronger match.
@@ -1388,6 +1404,63 @@ impl State<'_> {
             same_account,
             |st, p, _, r| plausible_keying_error(p.credit(), r.amount(st.data)),
         );
+    }
+
+    /// Who has paid into each account that still has a posting looking for
+    /// its money: (account, hash of the payer's name) of every receipt
+    /// already linked to a posting there. Only those accounts are looked at.
+    fn payer_history(&self, posting_free: &[bool]) -> HashSet<(AccountId, u64)> {
+        let wanted: HashSet<AccountId> = (self.free_postings.iter())
+            .filter(|&&p| posting_free[p])
+            .map(|&p| self.data.postings[p].account)
+            .collect();
+        if wanted.is_empty() {
+            return HashSet::default();
+        }
+        (0..self.receipts.len())
+            .into_par_iter()
+            .filter_map(|r| {
+                let first = self.linked.first[r];
+                let account = (first != Links::NONE)
+                    .then(|| self.data.postings[first as usize].account)
+                    .filter(|a| wanted.contains(a))?;
+                let receipt = &self.receipts[r];
+                let payer = self.data.payer(&self.data.bank[receipt.bank as usize]);
+                (receipt.share().is_none() && !payer.is_empty())
+                    .then(|| (account, identify::normal_hash(payer)))
+            })
+            .collect::<Vec<_>>()
+            .into_iter()
+            .collect()
+    }
+
+    /// Whether something besides amount and date ties a receipt to a
+    /// posting on an account its reference does not name: the payer is the
+    /// account's tenant by name, the payer has paid into the account before,
+    /// or the reference is the account's number (or a payment ref) but for
+    /// one keying slip.
+    fn corroborates(
+        &self,
+        history: &HashSet<(AccountId, u64)>,
+        p: &Posting,
+        receipt: &Receipt,
+    ) -> bool {
+        let account = self.data.account(p.account);
+        let reference: &str = match receipt.share() {
+            Some(s) => {
+                let share = &self.data.shares[s as usize];
+                return [&share.account_ref, &share.claim_ref]
+                    .into_iter()
+                    .flatten()
+                    .any(|r| identify::one_slip_from(r, account));
+            }
+            None => self.data.reference(&self.data.bank[receipt.bank as usize]),
+        };
+        let payer = self.data.payer(&self.data.bank[receipt.bank as usize]);
+        (!payer.is_empty()
+            && (identify::names_match(payer, &account.tenant_name)
+                || history.contains(&(p.account, identify::normal_hash(payer)))))
+            || identify::one_slip_from(reference, account)
     }
 
     /// One greedy pass: for every free posting, the free receipts in its
@@ -1687,12 +1760,11 @@ impl State<'_> {
                 identity => {
                     // The near-miss index was built for these receipts only.
                     debug_assert!(self.in_suspense(r));
-                    let (mut suggestions, left_out) = index.suggest(
+                    let mut suggestions = index.suggest(
                         near,
                         &self.data.accounts,
                         self.data.reference(line),
                         self.data.payer(line),
-                        3,
                     );
                     let mut detail = format!(
                         "{money} matches no account and was never posted; it is in suspense."
@@ -1709,38 +1781,16 @@ impl State<'_> {
                         );
                         suggestions = ids
                             .iter()
-                            .take(3)
                             .map(|&a| identify::Suggestion {
                                 account: a,
+                                score: 2,
+                                strong: false,
                                 reason: "reference matches this account as well as another"
                                     .to_string(),
                             })
                             .collect();
                     }
-                    if suggestions.is_empty() {
-                        detail
-                            .push_str(" No account looks close: trace the payer through the bank.");
-                    } else {
-                        let names: Vec<String> = suggestions
-                            .iter()
-                            .map(|s| {
-                                format!(
-                                    "{} ({})",
-                                    self.data.account(s.account).account_ref,
-                                    s.reason
-                                )
-                            })
-                            .collect();
-                        detail.push_str(&format!(
-                            " Possible accounts: {}{}. Confirm with the payer before posting.",
-                            names.join("; "),
-                            if left_out > 0 {
-                                format!(" and {left_out} more")
-                            } else {
-                                String::new()
-                            }
-                        ));
-                    }
+                    detail.push_str(&self.suggestions_in_words(&suggestions));
                     let mut f = finding(
                         FindingKind::UnidentifiedReceipt,
                         None,
@@ -1902,6 +1952,89 @@ impl State<'_> {
         }
     }
 
+    /// Every receipt whose reference names one account while its payer is
+    /// the tenant of another (docs/matching.md, "Payer and reference").
+    fn payer_conflicts(&self, index: &RefIndex) -> Vec<PayerConflict> {
+        let candidates: Vec<PayerConflict> = (0..self.receipts.len())
+            .into_par_iter()
+            .filter_map(|r| self.payer_conflict(index, r))
+            .collect();
+        conflict::drop_known_payers(self.data, &self.receipts, candidates)
+    }
+
+    fn payer_conflict(&self, index: &RefIndex, r: usize) -> Option<PayerConflict> {
+        let receipt = &self.receipts[r];
+        let Held::Account(a, _) = receipt.identity else {
+            return None;
+        };
+        let payer = self.data.payer(&self.data.bank[receipt.bank as usize]);
+        if receipt.share().is_some() || payer.is_empty() {
+            return None;
+        }
+        let tenant = |id: AccountId| self.data.account(id).tenant_name.as_str();
+        let posted_to_payer = self
+            .linked
+            .of(r)
+            .map(|p| self.data.postings[p].account)
+            .find(|&b| {
+                b != a
+                    && identify::names_match(payer, tenant(b))
+                    && !identify::names_match(payer, tenant(a))
+            });
+        let (by_payer, posted) = match posted_to_payer {
+            Some(b) => (b, true),
+            None if conflict::shares_a_word(payer, tenant(a)) => return None,
+            None => {
+                let b = index.tenant_by_full_name(&self.data.accounts, payer)?;
+                (b != a && !identify::names_match(payer, tenant(a))).then_some((b, false))?
+            }
+        };
+        Some(PayerConflict {
+            bank: receipt.bank,
+            by_reference: a,
+            by_payer,
+            posted_to_payer: posted,
+        })
+    }
+
+    /// The candidates for a receipt in suspense, for its detail sentence:
+    /// the best three, and which of them the evidence alone points to.
+    fn suggestions_in_words(&self, suggestions: &[identify::Suggestion]) -> String {
+        if suggestions.is_empty() {
+            return " No account looks close: trace the payer through the bank.".to_string();
+        }
+        let names: Vec<String> = suggestions
+            .iter()
+            .take(SUGGESTIONS_SHOWN)
+            .map(|s| {
+                format!(
+                    "{} ({})",
+                    self.data.account(s.account).account_ref,
+                    s.reason
+                )
+            })
+            .collect();
+        let left_out = suggestions.len().saturating_sub(SUGGESTIONS_SHOWN);
+        let mut words = format!(
+            " Possible accounts: {}{}. Confirm with the payer before posting.",
+            names.join("; "),
+            if left_out > 0 {
+                format!(" and {left_out} more")
+            } else {
+                String::new()
+            }
+        );
+        if let [one] = identify::strong_and_unique(suggestions) {
+            words.push_str(&format!(
+                " The evidence points to {} alone: each suggested account is held until this is settled.",
+                self.data.account(one.account).account_ref
+            ));
+        } else {
+            words.push_str(" Each suggested account is held until this is settled.");
+        }
+        words
+    }
+
     /// Cash credits tied to no receipt: a duplicate of one that is tied
     /// (same account, same amount, near in time), or money that never came.
     fn decide_unlinked_postings(
@@ -1955,12 +2088,14 @@ impl State<'_> {
             }
             let posting = &self.data.postings[p];
             let acc = &self.data.account(posting.account).account_ref;
-            // A duplicate is keyed again soon after the first posting, the same way.
+            // A duplicate is keyed again near the first posting, the same
+            // way: soon after it, or (the unreferenced copy keyed by hand
+            // first) soon before.
             let near_first = |q: usize| {
                 let first = &self.data.postings[q];
                 let days = days_between(first.date, posting.date);
                 first.account == posting.account
-                    && (0..=self.opts.posting_days).contains(&days)
+                    && (-self.opts.posting_days..=self.opts.posting_days).contains(&days)
                     && (first.method == posting.method
                         || first.method.is_none()
                         || posting.method.is_none())

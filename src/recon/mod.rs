@@ -6,14 +6,18 @@ pub mod assess;
 pub mod benefit;
 pub mod charges;
 pub mod check;
+pub mod conflict;
 pub mod counted;
 pub mod finding;
+pub mod hold;
 pub mod identify;
 pub mod law;
 pub mod matching;
 pub mod model;
 pub mod money;
+pub mod names;
 pub mod totals;
+pub mod warning;
 
 use std::borrow::Cow;
 
@@ -24,6 +28,7 @@ pub use assess::{Assessment, Status, Trigger};
 pub use finding::{Finding, FindingKind, Outcome, Severity};
 pub use model::Dataset;
 pub use totals::Totals;
+pub use warning::Warning;
 
 use identify::RefIndex;
 use matching::{MatchOptions, Matching};
@@ -45,6 +50,11 @@ pub struct Settings {
     /// Check charges against each account's rent (off for a ledger extract
     /// that holds payments only).
     pub check_charges: bool,
+    /// Today's date: rows after it are taken for slips. `None` in tests
+    /// that must not depend on the clock.
+    pub today: Option<NaiveDate>,
+    /// Days from a new claim to its first run: (Housing Benefit, Universal Credit).
+    pub first_run_days: (i64, i64),
 }
 
 impl Default for Settings {
@@ -58,6 +68,8 @@ impl Default for Settings {
             lead_days: 3,
             rent_free_weeks: Vec::new(),
             check_charges: true,
+            today: None,
+            first_run_days: (benefit::HB_FIRST_RUN_DAYS, benefit::UC_FIRST_RUN_DAYS),
         }
     }
 }
@@ -73,11 +85,17 @@ pub struct Reconciliation {
     pub assessments: Vec<Assessment>,
     pub totals: Totals,
     pub matching: Matching,
+    /// What the run could not check: the reading's, then the data's.
+    pub warnings: Vec<Warning>,
 }
 
 pub fn reconcile(data: &Dataset, settings: Settings) -> Reconciliation {
+    // Rows dated after today or far beyond the rest never move the default
+    // as-at date: they are slips, and are warned of.
+    let (data_end, slips_after) = warning::data_end(data, settings.today);
     let as_at = settings
         .as_at
+        .or(data_end)
         .or_else(|| data.latest_date())
         .unwrap_or(NaiveDate::MIN);
     // The index and each account's postings are built side by side, and
@@ -113,15 +131,19 @@ pub fn reconcile(data: &Dataset, settings: Settings) -> Reconciliation {
     let mut findings = std::mem::take(&mut matching.findings);
     findings.extend(charge_findings);
     sort_findings(data, &mut findings);
+    let mut warnings = data.warnings.clone();
+    warnings.extend(warning::detect(data, as_at, slips_after, settings.today));
     let mut assessments = assess::assess_all(
         data,
         &ledger,
         &matching,
         &findings,
+        &warnings,
         assess::AssessOptions {
             as_at,
             trigger: settings.trigger,
             warn_at: settings.warn_at,
+            first_run_days: settings.first_run_days,
         },
     );
     assessments.sort_by(|a, b| {
@@ -137,6 +159,7 @@ pub fn reconcile(data: &Dataset, settings: Settings) -> Reconciliation {
         assessments,
         totals,
         matching,
+        warnings,
     }
 }
 

@@ -839,6 +839,9 @@ pub struct Dataset {
     /// The bank lines' lines in the bank file.
     pub bank_lines: LineMap,
     pub shares: Vec<ScheduleShare>,
+    /// What reading could not check (a column left unused that looks like
+    /// one the contract names).
+    pub warnings: Vec<super::warning::Warning>,
 }
 
 impl Dataset {

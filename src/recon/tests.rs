@@ -149,7 +149,8 @@ fn identical_weekly_payments_pair_in_date_order() {
 
 #[test]
 fn one_missing_posting_does_not_make_a_run_of_payments_late() {
-    // Five weekly receipts; the third was posted to another account.
+    // Five weekly receipts; the third was posted to another account, with
+    // nothing but its amount and date to tie it there.
     let mut b = Builder::default();
     let a = b.account("RA1", "Ann Lee", "100.00");
     let c = b.account("RA2", "Carl Moss", "100.00");
@@ -167,23 +168,27 @@ fn one_missing_posting_does_not_make_a_run_of_payments_late() {
     let r = run(&b);
     assert_eq!(
         kinds(&b, &r),
-        vec![(FindingKind::WrongAccount, "RA1".into(), money("-100.00"))]
+        vec![
+            (FindingKind::UnpostedReceipt, "RA1".into(), money("-100.00")),
+            (FindingKind::UnbankedCredit, "RA2".into(), money("100.00")),
+        ]
     );
 }
 
 #[test]
 fn a_payment_posted_to_the_wrong_account_moves_on_correction() {
+    // RA1010 for RA1001: a keying slip ties the posting to the receipt.
     let mut b = Builder::default();
-    let a = b.account("RA1", "Ann Lee", "100.00");
-    let c = b.account("RA2", "Carl Moss", "100.00");
+    let a = b.account("RA1001", "Ann Lee", "100.00");
+    let c = b.account("RA1010", "Carl Moss", "100.00");
     b.charge(a, "2026-03-02", "100.00");
     b.charge(c, "2026-03-02", "100.00");
-    b.bank("B1", "2026-03-02", "100.00", "RA1", "A LEE");
+    b.bank("B1", "2026-03-02", "100.00", "RA1001", "A LEE");
     b.payment(c, "2026-03-03", "100.00", None);
     let r = run(&b);
     assert_eq!(
         kinds(&b, &r),
-        vec![(FindingKind::WrongAccount, "RA1".into(), money("-100.00"))]
+        vec![(FindingKind::WrongAccount, "RA1001".into(), money("-100.00"))]
     );
     assert_eq!(r.findings[0].posted_to, Some(c));
     let bal = |id| {
@@ -206,6 +211,11 @@ fn a_posting_that_follows_the_payer_name_is_trusted_over_the_reference() {
     b.payment(c, "2026-03-02", "100.00", Some("B1"));
     let r = run(&b);
     assert!(r.findings.is_empty(), "{:?}", kinds(&b, &r));
+    // ... but reference and payer disagree: both accounts are held for it.
+    let conflict = &r.matching.conflicts;
+    assert_eq!(conflict.len(), 1);
+    assert_eq!((conflict[0].by_reference, conflict[0].by_payer), (0, c));
+    assert!(conflict[0].posted_to_payer);
 }
 
 #[test]
@@ -497,6 +507,8 @@ fn non_cash_credits_need_no_money() {
     assert!(r.findings.is_empty());
     assert_eq!(r.matching.credit_outcomes[0], Some(Outcome::NonCash));
 }
+
+mod fail_safe;
 
 mod invariants {
     //! On generated data: every bank line and ledger credit has exactly one

@@ -7,9 +7,9 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::json::{indented, write_array};
-use super::view::{finding_view, spreadsheet_safe, FindingView};
+use super::view::{finding_view, spreadsheet_safe, warning_views, FindingView};
 use crate::cli::CheckFormat;
-use crate::recon::check::{AccountCheck, Decision, StatementLine};
+use crate::recon::check::{AccountCheck, Decision, StatementLine, Tick};
 use crate::recon::money::{plain, pounds};
 use crate::recon::{Dataset, Reconciliation};
 use crate::term::{paint, Colour};
@@ -38,9 +38,18 @@ fn decision_word(d: Decision) -> &'static str {
 #[derive(Serialize)]
 struct ItemJson {
     item: &'static str,
+    /// `passed`, `failed` or `confirm` (for the officer).
+    state: &'static str,
     answer: Option<String>,
     outstanding: bool,
     for_the_officer: bool,
+}
+
+#[derive(Serialize)]
+struct HoldJson {
+    reason: &'static str,
+    detail: String,
+    clears_when: &'static str,
 }
 
 #[derive(Serialize)]
@@ -72,7 +81,10 @@ struct CheckJson {
     statutory_arrears: String,
     reaches_statutory: Option<bool>,
     findings: Vec<FindingView>,
+    holds: Vec<HoldJson>,
     checklist: Vec<ItemJson>,
+    /// The checklist items the officer must confirm: the data cannot answer them.
+    to_confirm: Vec<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     statement: Option<Vec<LineJson>>,
 }
@@ -132,9 +144,23 @@ fn json(view: &View<'_>, out: &mut dyn Write) -> io::Result<()> {
                 .iter()
                 .map(|item| ItemJson {
                     item: item.item,
+                    state: item.tick.as_str(),
                     answer: item.answer.clone(),
                     outstanding: item.outstanding,
-                    for_the_officer: item.answer.is_none(),
+                    for_the_officer: item.tick == Tick::Confirm,
+                })
+                .collect(),
+            to_confirm: (c.checklist.iter())
+                .filter(|item| item.tick == Tick::Confirm)
+                .map(|item| item.item)
+                .collect(),
+            holds: a
+                .holds
+                .iter()
+                .map(|h| HoldJson {
+                    reason: h.reason.as_str(),
+                    detail: h.detail.clone(),
+                    clears_when: h.reason.clears_when(),
                 })
                 .collect(),
             statement: view
@@ -155,6 +181,8 @@ fn json(view: &View<'_>, out: &mut dyn Write) -> io::Result<()> {
     indented(&view.recon.as_at.to_string(), b"  ", &mut head)?;
     head.extend_from_slice(b",\n  \"trigger\": ");
     indented(&view.recon.settings.trigger.to_string(), b"  ", &mut head)?;
+    head.extend_from_slice(b",\n  \"warnings\": ");
+    indented(&warning_views(view.data, view.recon), b"  ", &mut head)?;
     head.extend_from_slice(b",\n  \"checks\": ");
     out.write_all(&head)?;
     write_array(view.checks, check_json, out)?;
@@ -210,6 +238,13 @@ fn text(view: &View<'_>, out: &mut dyn Write, markdown: bool) -> io::Result<()> 
             s.to_string()
         }
     };
+    let warnings = warning_views(view.data, view.recon);
+    for w in &warnings {
+        writeln!(out, "{bullet}{}", cell(&crate::term::visible(&w.line())))?;
+    }
+    if !warnings.is_empty() {
+        writeln!(out)?;
+    }
     for (i, c) in view.checks.iter().enumerate() {
         let a = c.assessment;
         let account = view.data.account(c.account);
@@ -295,11 +330,7 @@ fn text(view: &View<'_>, out: &mut dyn Write, markdown: bool) -> io::Result<()> 
         }
         writeln!(out, "\n{h2}Pre-Action Protocol")?;
         for item in &c.checklist {
-            let mark = match (&item.answer, item.outstanding) {
-                (None, _) => "[ ]",
-                (Some(_), true) => "[!]",
-                (Some(_), false) => "[x]",
-            };
+            let mark = format!("[{}]", item.tick.mark());
             let answer = item
                 .answer
                 .as_deref()

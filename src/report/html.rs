@@ -15,7 +15,7 @@ use super::ordered::write_in_order;
 use super::sections::sections;
 use super::view::{accounts_to_act_on, status_counts};
 use super::{Exporter, InputFile, Report};
-use crate::recon::check::{self, AccountCheck, StatementLine};
+use crate::recon::check::{self, AccountCheck, StatementLine, Tick};
 use crate::recon::money::{fixed_point, plain, pounds};
 use crate::recon::{Dataset, Reconciliation};
 
@@ -370,11 +370,15 @@ fn account_section(
     if full {
         s.push_str("<h3>Pre-Action Protocol</h3>\n<table><tr><th></th><th>step</th><th>what the data says</th></tr>\n");
         for item in &c.checklist {
-            let (mark, answer) = match (&item.answer, item.outstanding) {
-                (None, _) => ("&#9744;", "for the officer to confirm".to_string()),
-                (Some(a), true) => ("&#9888;", a.clone()),
-                (Some(a), false) => ("&#10003;", a.clone()),
+            let mark = match item.tick {
+                Tick::Passed => "&#10003;",
+                Tick::Failed => "&#10007;",
+                Tick::Confirm => "?",
             };
+            let answer = item
+                .answer
+                .clone()
+                .unwrap_or_else(|| "for the officer to confirm".to_string());
             let _ = writeln!(
                 s,
                 "<tr><td>{mark}</td><td>{}</td><td>{}</td></tr>",
@@ -429,6 +433,7 @@ impl Exporter for HtmlExporter {
             recon.as_at,
             esc(&report.settings_line())
         );
+        body.push_str(&warnings_block(data, recon));
         let t = &recon.totals;
         let _ = writeln!(
             body,
@@ -540,10 +545,25 @@ impl Exporter for HtmlExporter {
 }
 
 /// The `check` pack: each account's full section.
+/// The run's warnings as a list at the top of a page (nothing if none).
+fn warnings_block(data: &Dataset, recon: &Reconciliation) -> String {
+    let views = super::view::warning_views(data, recon);
+    if views.is_empty() {
+        return String::new();
+    }
+    let mut s = String::from("<h2>Warnings</h2>\n<ul class=\"warnings\">\n");
+    for w in &views {
+        let _ = writeln!(s, "<li><b>{}</b></li>", esc(&w.line()));
+    }
+    s.push_str("</ul>\n");
+    s
+}
+
 pub fn write_check(view: &CheckView<'_>, out: &mut dyn Write) -> io::Result<()> {
     let title = format!("Account check as at {}", view.recon.as_at);
     out.write_all(page_start(&title).as_bytes())?;
     writeln!(out, "<h1>{title}</h1>")?;
+    out.write_all(warnings_block(view.data, view.recon).as_bytes())?;
     let book = check::Book::new(view.data, view.recon);
     write_in_order(
         view.checks,

@@ -190,6 +190,8 @@ fn write_document(report: &Report<'_>, doc: &Document, out: &mut dyn Write) -> i
     let mut buf = Vec::new();
     buf.extend_from_slice(b"{\n  \"run\": ");
     indented(&doc.run, b"  ", &mut buf)?;
+    buf.extend_from_slice(b",\n  \"warnings\": ");
+    indented(&super::view::warning_views(data, recon), b"  ", &mut buf)?;
     out.write_all(&buf)?;
     out.write_all(b",\n  \"findings\": ")?;
     write_array(&recon.findings, |_, f| finding_view(data, f), out)?;

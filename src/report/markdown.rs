@@ -27,6 +27,13 @@ impl Exporter for MarkdownExporter {
             report.settings_line(),
             report.inputs_line()
         )?;
+        let warnings = report.warning_lines();
+        if !warnings.is_empty() {
+            writeln!(out, "\n## Warnings\n")?;
+            for line in warnings {
+                writeln!(out, "- {}", cell(&line))?;
+            }
+        }
         for section in sections(report) {
             writeln!(out, "\n## {}\n", section.title)?;
             if !section.rows.is_empty() {

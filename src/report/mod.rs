@@ -58,6 +58,14 @@ impl Report<'_> {
             .join("; ")
     }
 
+    /// Each warning as one line, for the top of a report.
+    pub fn warning_lines(&self) -> Vec<String> {
+        view::warning_views(self.data, self.recon)
+            .iter()
+            .map(view::WarningView::line)
+            .collect()
+    }
+
     pub fn tool(&self) -> String {
         format!("rent-audit {}", env!("CARGO_PKG_VERSION"))
     }

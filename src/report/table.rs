@@ -71,6 +71,18 @@ impl Exporter for TableExporter {
             report.settings_line()
         )?;
         writeln!(out, "inputs: {}", report.inputs_line())?;
+        for line in report.warning_lines() {
+            let line = crate::term::visible(&line);
+            if self.colour {
+                writeln!(
+                    out,
+                    "{}",
+                    crate::term::paint(&line, crate::term::Colour::Red)
+                )?;
+            } else {
+                writeln!(out, "{line}")?;
+            }
+        }
         // Each section is laid out whole (its columns' widths need every
         // row), on a thread of its own: the findings and the accounts to
         // act on are tens of thousands of rows each in a large landlord.

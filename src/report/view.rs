@@ -10,6 +10,61 @@ use crate::recon::law::Basis;
 use crate::recon::money::{plain, Plain};
 use crate::recon::{Assessment, Dataset, Reconciliation, Status};
 
+/// One warning: what the run could not check, and whom it holds.
+#[derive(Clone, Debug, Serialize)]
+pub struct WarningView {
+    pub kind: &'static str,
+    pub message: String,
+    pub evidence: Vec<String>,
+    /// `every` (each account is held) or `accounts` (those listed are).
+    pub scope: &'static str,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub accounts: Vec<String>,
+}
+
+impl WarningView {
+    /// `WARNING no_schedules: ... (holds 3 accounts: incomplete_data)`.
+    pub fn line(&self) -> String {
+        let held = match self.scope {
+            "every" => "every account".to_string(),
+            _ => format!(
+                "{} account{}",
+                self.accounts.len(),
+                if self.accounts.len() == 1 { "" } else { "s" }
+            ),
+        };
+        format!(
+            "WARNING {}: {} (holds {held}: incomplete_data)",
+            self.kind, self.message
+        )
+    }
+}
+
+/// The run's warnings, in the order they were found.
+pub fn warning_views(data: &Dataset, recon: &Reconciliation) -> Vec<WarningView> {
+    use crate::recon::warning::Scope;
+    recon
+        .warnings
+        .iter()
+        .map(|w| WarningView {
+            kind: w.kind.as_str(),
+            message: w.message.clone(),
+            evidence: w.evidence.iter().map(|&r| data.sources.cite(r)).collect(),
+            scope: match w.scope {
+                Scope::Every => "every",
+                Scope::Accounts(_) => "accounts",
+            },
+            accounts: match &w.scope {
+                Scope::Every => Vec::new(),
+                Scope::Accounts(ids) => ids
+                    .iter()
+                    .map(|&a| data.account(a).account_ref.to_string())
+                    .collect(),
+            },
+        })
+        .collect()
+}
+
 #[derive(Clone, Debug, Serialize)]
 pub struct SuggestionView {
     pub account_ref: String,
@@ -105,9 +160,12 @@ pub fn finding_view(data: &Dataset, f: &Finding) -> FindingView {
         amount: plain(f.amount),
         evidence: f.evidence.iter().map(|&r| data.sources.cite(r)).collect(),
         detail: f.detail.clone(),
+        // The best few: every suggested account is held, and its own
+        // assessment names the receipt.
         suggestions: f
             .suggestions
             .iter()
+            .take(3)
             .map(|s| SuggestionView {
                 account_ref: data.account(s.account).account_ref.to_string(),
                 reason: s.reason.clone(),

@@ -1,0 +1,162 @@
+//! Why an account whose arrears reach the trigger is not cleared for a NOSP:
+//! the contract's hold reasons, each with what it means and what would clear
+//! it, in one exhaustive match so that a new reason is one arm.
+
+use rust_decimal::Decimal;
+
+use super::conflict::PayerConflict;
+use super::finding::{Finding, FindingKind};
+use super::identify;
+use super::model::vocabulary;
+use super::warning::{Scope, Warning};
+
+vocabulary!(
+    /// The contract's hold reasons, in the order a verdict names them.
+    HoldReason {
+        ReceiptInSuspense => "receipt_in_suspense",
+        PayerConflict => "payer_conflict",
+        IncompleteData => "incomplete_data",
+        Vulnerable => "vulnerable",
+        BenefitClaimPending => "benefit_claim_pending",
+        OpenDispute => "open_dispute",
+        UnresolvedFinding => "unresolved_finding",
+        TechnicalArrears => "technical_arrears",
+        BenefitNotYetPaid => "benefit_not_yet_paid",
+        BenefitStopped => "benefit_stopped",
+        RecentDdReturn => "recent_dd_return",
+    }
+);
+
+impl HoldReason {
+    /// What the reason means, for the verdict, where the account's own facts
+    /// add nothing to it.
+    pub fn meaning(self) -> &'static str {
+        match self {
+            HoldReason::ReceiptInSuspense => "money in suspense may be this tenant's",
+            HoldReason::PayerConflict => {
+                "a receipt's reference and its payer name point at different accounts"
+            }
+            HoldReason::IncompleteData => {
+                "the run could not check everything this account depends on"
+            }
+            HoldReason::Vulnerable => {
+                "a vulnerability is recorded (take it into account before any step)"
+            }
+            HoldReason::BenefitClaimPending => "a benefit claim is pending with evidence supplied",
+            HoldReason::OpenDispute => "a complaint or dispute about the account is open",
+            HoldReason::UnresolvedFinding => "a finding on the account is not yet resolved",
+            HoldReason::TechnicalArrears => {
+                "some of the arrears is benefit paid in arrears and not yet due"
+            }
+            HoldReason::BenefitNotYetPaid => "a new benefit claim's first payment is not yet due",
+            HoldReason::BenefitStopped => "the benefit run is overdue",
+            HoldReason::RecentDdReturn => "a Direct Debit was returned recently",
+        }
+    }
+
+    /// What would clear the hold.
+    pub fn clears_when(self) -> &'static str {
+        match self {
+            HoldReason::ReceiptInSuspense => {
+                "trace the receipt with the payer and post it, or record that it is not this tenant's"
+            }
+            HoldReason::PayerConflict => "confirm with the payer which account the money was for",
+            HoldReason::IncompleteData => "supply what the warning names and run again",
+            HoldReason::Vulnerable => "a risk assessment / EIA that considers the vulnerability",
+            HoldReason::BenefitClaimPending => "the claim is decided",
+            HoldReason::OpenDispute => "the complaint or dispute is resolved",
+            HoldReason::UnresolvedFinding => "the findings are put right on the ledger",
+            HoldReason::TechnicalArrears => "the next benefit run is received",
+            HoldReason::BenefitNotYetPaid => "the first benefit payment arrives, or falls overdue",
+            HoldReason::BenefitStopped => {
+                "contact the HB office or DWP (the Pre-Action Protocol asks for this) and help the tenant with the claim"
+            }
+            HoldReason::RecentDdReturn => "the tenant has had time to pay another way",
+        }
+    }
+}
+
+/// One reason an account is held, with the account's own facts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Hold {
+    pub reason: HoldReason,
+    /// What stands in the way on this account, in an officer's words.
+    pub detail: String,
+}
+
+impl Hold {
+    pub fn new(reason: HoldReason, detail: impl Into<String>) -> Hold {
+        Hold {
+            reason,
+            detail: detail.into(),
+        }
+    }
+
+    /// The hold and what would clear it, as a verdict gives it.
+    pub fn sentence(&self) -> String {
+        format!(
+            "{} (clears when: {})",
+            self.detail,
+            self.reason.clears_when()
+        )
+    }
+}
+
+/// Money in suspense that may be an account's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Lead {
+    /// The `unidentified_receipt` finding, by index.
+    pub finding: usize,
+    /// The receipt's amount (positive).
+    pub amount: Decimal,
+    /// The evidence points to this account alone (the payer is the tenant by
+    /// full name, or the reference is its number with one keying slip).
+    pub strong: bool,
+}
+
+/// What in the run points against one account's arrears, besides its own
+/// findings and flags.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Doubts {
+    pub leads: Vec<Lead>,
+    pub conflicts: Vec<PayerConflict>,
+    /// Warnings that concern the account, by index.
+    pub warnings: Vec<usize>,
+}
+
+/// Each account's doubts: every suspense receipt that suggests it, every
+/// payer conflict it is in, every warning that concerns it.
+pub fn doubts(
+    accounts: usize,
+    findings: &[Finding],
+    conflicts: &[PayerConflict],
+    warnings: &[Warning],
+) -> Vec<Doubts> {
+    let mut doubts = vec![Doubts::default(); accounts];
+    for (i, f) in findings.iter().enumerate() {
+        if f.kind != FindingKind::UnidentifiedReceipt {
+            continue;
+        }
+        let strong = identify::strong_and_unique(&f.suggestions);
+        for s in &f.suggestions {
+            doubts[s.account as usize].leads.push(Lead {
+                finding: i,
+                amount: -f.amount,
+                strong: strong.first().is_some_and(|one| one.account == s.account),
+            });
+        }
+    }
+    for c in conflicts {
+        doubts[c.by_reference as usize].conflicts.push(*c);
+        doubts[c.by_payer as usize].conflicts.push(*c);
+    }
+    for (w, warning) in warnings.iter().enumerate() {
+        match &warning.scope {
+            Scope::Every => doubts.iter_mut().for_each(|d| d.warnings.push(w)),
+            Scope::Accounts(ids) => ids
+                .iter()
+                .for_each(|&a| doubts[a as usize].warnings.push(w)),
+        }
+    }
+    doubts
+}

@@ -1,0 +1,270 @@
+//! People's names as banks print them and tenancy records hold them: titles,
+//! surname-first with initials ("DAVIES W"), joint tenants ("A & B SMITH",
+//! "Mr A and Mrs B Jones"), accents and apostrophes ("Zoë O'Brien" is
+//! "ZOE OBRIEN"), compared whole so that a payer can be told to be a tenant.
+
+use smallvec::SmallVec;
+
+use super::model::Text;
+
+/// Honorifics dropped before comparing names.
+const TITLES: &[&str] = &[
+    "MR", "MRS", "MS", "MISS", "MX", "DR", "REV", "SIR", "MASTER", "PROF", "LADY", "LORD", "DAME",
+];
+
+/// Whether a word (any case) is an honorific.
+pub fn is_title(word: &str) -> bool {
+    TITLES.iter().any(|t| t.eq_ignore_ascii_case(word))
+}
+
+/// One person in a name: a given name (or only its initial) and a surname.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Person {
+    /// The first given name written out, where it is (not an initial).
+    pub given: Option<Text>,
+    pub initial: Option<u8>,
+    pub surname: Text,
+}
+
+/// How alike a payer's name and a tenant's are, weakest first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Likeness {
+    Unlike,
+    /// The same surname, and one side gives no initial.
+    Surname,
+    /// The same surname and first initial.
+    Initial,
+    /// The same surname and first given name, written out on both sides.
+    Full,
+}
+
+/// The people a name holds (two for a joint tenancy), in order.
+pub fn people(name: &str) -> SmallVec<[Person; 2]> {
+    let folded = fold(name);
+    let mut groups: SmallVec<[SmallVec<[&str; 4]>; 2]> = SmallVec::new();
+    groups.push(SmallVec::new());
+    for word in folded.split_ascii_whitespace() {
+        if word == "&" || word == "AND" {
+            groups.push(SmallVec::new());
+        } else if !TITLES.contains(&word) && word.bytes().all(|b| b.is_ascii_alphabetic()) {
+            if let Some(last) = groups.last_mut() {
+                last.push(word);
+            }
+        }
+    }
+    groups.retain(|g| !g.is_empty());
+    // "A & B SMITH": a lone given name before the last person takes their surname.
+    let shared = groups
+        .last()
+        .filter(|g| g.len() > 1)
+        .and_then(|g| person_of(g))
+        .map(|p| p.surname);
+    let last = groups.len().saturating_sub(1);
+    let mut people: SmallVec<[Person; 2]> = groups
+        .iter()
+        .enumerate()
+        .filter_map(|(i, g)| match (g.as_slice(), &shared) {
+            ([given], Some(surname)) if i < last => Some(Person {
+                given: (given.len() > 1).then(|| Text::from(*given)),
+                initial: given.bytes().next(),
+                surname: surname.clone(),
+            }),
+            _ => person_of(g),
+        })
+        .collect();
+    // "SMITH JANE": banks print some names surname first, written out, so
+    // a lone two-word name is read both ways.
+    if let [[first, second]] = groups
+        .as_slice()
+        .iter()
+        .map(|g| g.as_slice())
+        .collect::<SmallVec<[&[&str]; 2]>>()
+        .as_slice()
+    {
+        if first.len() > 1 && second.len() > 1 {
+            people.extend(person_of(&[second, first]));
+        }
+    }
+    people
+}
+
+/// One person's words, titles dropped: "W J DAVIES", "DAVIES W J" or "DAVIES".
+fn person_of(words: &[&str]) -> Option<Person> {
+    let (given, surname) = match words {
+        [] => return None,
+        [surname] => (None, *surname),
+        [first, rest @ ..] if first.len() > 1 && rest.iter().all(|w| w.len() == 1) => {
+            (Some(rest[0]), *first)
+        }
+        [first, .., last] => (Some(*first), *last),
+    };
+    (surname.len() >= 2).then(|| Person {
+        given: given.filter(|g| g.len() > 1).map(Text::from),
+        initial: given.and_then(|g| g.bytes().next()),
+        surname: Text::from(surname),
+    })
+}
+
+/// How alike two names are: the best of any person in one against any in
+/// the other.
+pub fn likeness(payer: &str, tenant: &str) -> Likeness {
+    let (payers, tenants) = (people(payer), people(tenant));
+    let mut best = Likeness::Unlike;
+    for p in &payers {
+        for t in &tenants {
+            best = best.max(person_likeness(p, t));
+        }
+    }
+    best
+}
+
+fn person_likeness(a: &Person, b: &Person) -> Likeness {
+    if a.surname != b.surname {
+        return Likeness::Unlike;
+    }
+    match (a.initial, b.initial) {
+        (Some(x), Some(y)) if x != y => Likeness::Unlike,
+        (Some(_), Some(_)) => match (&a.given, &b.given) {
+            (Some(x), Some(y)) if x == y => Likeness::Full,
+            (Some(_), Some(_)) => Likeness::Unlike,
+            _ => Likeness::Initial,
+        },
+        _ => Likeness::Surname,
+    }
+}
+
+/// The surnames in a name, upper-case, as [`people`] reads them.
+pub fn surnames(name: &str) -> SmallVec<[Text; 2]> {
+    let mut out: SmallVec<[Text; 2]> = SmallVec::new();
+    for p in people(name) {
+        if !out.contains(&p.surname) {
+            out.push(p.surname);
+        }
+    }
+    out
+}
+
+/// Upper-case ASCII: accents dropped, apostrophes closed up, `&` and `+`
+/// kept as words of their own, everything else a space.
+fn fold(name: &str) -> String {
+    let mut out = String::with_capacity(name.len() + 4);
+    for c in name.chars() {
+        match c {
+            '\'' | '\u{2019}' | '\u{2018}' | '`' => {}
+            '&' | '+' => out.push_str(" & "),
+            c if c.is_ascii_alphanumeric() => out.push(c.to_ascii_uppercase()),
+            c if c.is_ascii() => out.push(' '),
+            c => match unaccented(c) {
+                Some(plain) => out.push_str(plain),
+                None => out.push(' '),
+            },
+        }
+    }
+    out
+}
+
+/// The plain letters for an accented Latin letter, upper-case.
+fn unaccented(c: char) -> Option<&'static str> {
+    Some(match c {
+        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' | 'À' | 'Á' | 'Â' | 'Ã' | 'Ä' | 'Å' | 'Ā' => {
+            "A"
+        }
+        'æ' | 'Æ' => "AE",
+        'ç' | 'ć' | 'č' | 'Ç' | 'Ć' | 'Č' => "C",
+        'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ę' | 'ě' | 'È' | 'É' | 'Ê' | 'Ë' | 'Ē' | 'Ę' | 'Ě' => {
+            "E"
+        }
+        'ì' | 'í' | 'î' | 'ï' | 'ī' | 'Ì' | 'Í' | 'Î' | 'Ï' | 'Ī' => "I",
+        'ł' | 'Ł' => "L",
+        'ñ' | 'ń' | 'ň' | 'Ñ' | 'Ń' | 'Ň' => "N",
+        'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ō' | 'Ò' | 'Ó' | 'Ô' | 'Õ' | 'Ö' | 'Ø' | 'Ō' => {
+            "O"
+        }
+        'œ' | 'Œ' => "OE",
+        'ř' | 'Ř' => "R",
+        'ś' | 'š' | 'Ś' | 'Š' => "S",
+        'ß' => "SS",
+        'ù' | 'ú' | 'û' | 'ü' | 'ū' | 'ů' | 'Ù' | 'Ú' | 'Û' | 'Ü' | 'Ū' | 'Ů' => "U",
+        'ý' | 'ÿ' | 'Ý' | 'Ÿ' => "Y",
+        'ź' | 'ż' | 'ž' | 'Ź' | 'Ż' | 'Ž' => "Z",
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn person(given: Option<&str>, initial: Option<char>, surname: &str) -> Person {
+        Person {
+            given: given.map(Text::from),
+            initial: initial.map(|c| c as u8),
+            surname: Text::from(surname),
+        }
+    }
+
+    #[test]
+    fn reads_the_shapes_banks_print() {
+        assert_eq!(
+            people("DAVIES W").as_slice(),
+            [person(None, Some('W'), "DAVIES")]
+        );
+        assert_eq!(
+            people("Mr W. J. Davies").as_slice(),
+            [person(None, Some('W'), "DAVIES")]
+        );
+        assert_eq!(
+            people("Zoë O'Brien").as_slice(),
+            [
+                person(Some("ZOE"), Some('Z'), "OBRIEN"),
+                person(Some("OBRIEN"), Some('O'), "ZOE")
+            ]
+        );
+        assert_eq!(
+            people("Mr A and Mrs B Jones").as_slice(),
+            [
+                person(None, Some('A'), "JONES"),
+                person(None, Some('B'), "JONES")
+            ]
+        );
+        assert_eq!(
+            people("Ann Smith & Bob Jones").as_slice(),
+            [
+                person(Some("ANN"), Some('A'), "SMITH"),
+                person(Some("BOB"), Some('B'), "JONES")
+            ]
+        );
+        assert_eq!(people("SMITH").as_slice(), [person(None, None, "SMITH")]);
+        assert_eq!(
+            people("SMITH JANE").as_slice(),
+            [
+                person(Some("SMITH"), Some('S'), "JANE"),
+                person(Some("JANE"), Some('J'), "SMITH")
+            ]
+        );
+        assert!(people("12345 & ").is_empty());
+    }
+
+    #[test]
+    fn likeness_ranks_full_names_above_initials_and_surnames() {
+        assert_eq!(likeness("JOHN SMITH", "Mr John Smith"), Likeness::Full);
+        assert_eq!(likeness("SMITH JOHN", "Mr John Smith"), Likeness::Full);
+        assert_eq!(likeness("SMITH JOHN A", "John Smith"), Likeness::Unlike);
+        assert_eq!(likeness("SMITH J", "John Smith"), Likeness::Initial);
+        assert_eq!(likeness("J SMITH", "John Smith"), Likeness::Initial);
+        assert_eq!(likeness("SMITH", "John Smith"), Likeness::Surname);
+        assert_eq!(likeness("JANE SMITH", "John Smith"), Likeness::Unlike);
+        assert_eq!(likeness("K SMITH", "John Smith"), Likeness::Unlike);
+        assert_eq!(likeness("ZOE OBRIEN", "Zoë O’Brien"), Likeness::Full);
+        assert_eq!(likeness("DAVIES W", "Wyn Davies"), Likeness::Initial);
+        assert_eq!(
+            likeness("B JONES", "Mr A and Mrs B Jones"),
+            Likeness::Initial
+        );
+        assert_eq!(
+            likeness("BOB JONES", "Ann Smith & Bob Jones"),
+            Likeness::Full
+        );
+        assert_eq!(likeness("j  smyth", "John Smith"), Likeness::Unlike);
+    }
+}

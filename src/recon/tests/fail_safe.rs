@@ -1,0 +1,279 @@
+//! The fail-safe rules: no account is cleared while the run points the other
+//! way, and no money moves between accounts on amount and date alone.
+
+use super::super::hold::HoldReason;
+use super::super::model::{AccountId, Benefit};
+use super::super::warning::WarningKind;
+use super::*;
+
+/// An account `weeks` weeks of £100 rent behind (charged, unpaid) as at
+/// 31 March: the trigger (4w) is £400.
+fn behind(b: &mut Builder, account_ref: &str, tenant: &str, weeks: usize) -> AccountId {
+    let a = b.account(account_ref, tenant, "100.00");
+    for w in 0..weeks {
+        let day = date("2026-03-02") + chrono::Days::new(7 * w as u64 % 28);
+        b.charge(a, &day.to_string(), "100.00");
+    }
+    a
+}
+
+fn assessment(r: &Reconciliation, id: AccountId) -> &Assessment {
+    r.assessments
+        .iter()
+        .find(|a| a.account == id)
+        .expect("assessed")
+}
+
+fn held_for(r: &Reconciliation, id: AccountId) -> Vec<HoldReason> {
+    assessment(r, id).holds.iter().map(|h| h.reason).collect()
+}
+
+#[test]
+fn a_receipt_in_suspense_from_the_tenant_by_name_holds_the_account() {
+    let mut b = Builder::default();
+    let a = behind(&mut b, "RA1001", "John Smith", 5);
+    b.bank("B1", "2026-03-20", "150.00", "RENT", "JOHN SMITH");
+    let r = run(&b);
+    assert_eq!(status_of(&b, &r, "RA1001"), Status::ProtocolHold);
+    assert_eq!(held_for(&r, a), [HoldReason::ReceiptInSuspense]);
+    // The evidence alone ties it to the tenant, and it would take the
+    // account below the trigger: the verdict says so first.
+    let detail = &assessment(&r, a).detail;
+    assert!(detail.contains("the arrears may not be real"), "{detail}");
+    assert!(
+        detail.contains("corrected balance is £350.00, below the trigger"),
+        "{detail}"
+    );
+}
+
+#[test]
+fn a_suspense_receipt_holds_every_tenant_it_may_be_and_ranks_the_full_name_first() {
+    let mut b = Builder::default();
+    let john = behind(&mut b, "RA1001", "Mr J Smith", 5);
+    let jane = behind(&mut b, "RA1002", "Mrs Jane Smith", 5);
+    b.bank("B1", "2026-03-20", "50.00", "SMITH", "SMITH JANE");
+    let r = run(&b);
+    let f = &r.findings[0];
+    assert_eq!(f.kind, FindingKind::UnidentifiedReceipt);
+    let order: Vec<AccountId> = f.suggestions.iter().map(|s| s.account).collect();
+    assert_eq!(order, [jane, john]);
+    for id in [john, jane] {
+        assert_eq!(held_for(&r, id), [HoldReason::ReceiptInSuspense]);
+    }
+}
+
+#[test]
+fn suspense_money_is_never_absorbed_by_an_unrelated_posting_of_the_same_amount() {
+    let mut b = Builder::default();
+    let a = b.account("RA1001", "Ann Lee", "100.00");
+    b.bank("B1", "2026-03-02", "100.00", "RENT", "K PATEL");
+    b.payment(a, "2026-03-02", "100.00", None);
+    let r = run(&b);
+    assert_eq!(
+        kinds(&b, &r),
+        vec![
+            (
+                FindingKind::UnidentifiedReceipt,
+                String::new(),
+                money("-100.00")
+            ),
+            (
+                FindingKind::UnbankedCredit,
+                "RA1001".into(),
+                money("100.00")
+            ),
+        ]
+    );
+    // The payer's name is what ties it, where it does.
+    let mut b = Builder::default();
+    let a = b.account("RA1001", "Ann Lee", "100.00");
+    b.bank("B1", "2026-03-02", "100.00", "RENT", "MS A LEE");
+    b.payment(a, "2026-03-02", "100.00", None);
+    assert!(run(&b).findings.is_empty());
+}
+
+#[test]
+fn a_payer_who_has_paid_the_account_before_ties_a_posting_to_it() {
+    // Finance posts J Bloggs's standing orders to RA2; the third came with
+    // no bank id, and only the payer's history ties it to RA2.
+    let mut b = Builder::default();
+    let a = b.account("RA1", "Ann Lee", "100.00");
+    let c = b.account("RA2", "Carl Moss", "100.00");
+    for (i, d) in ["2026-03-02", "2026-03-09", "2026-03-16"]
+        .iter()
+        .enumerate()
+    {
+        let id = format!("B{i}");
+        b.bank(&id, d, "100.00", "RA1", "J BLOGGS");
+        b.payment(c, d, "100.00", (i < 2).then_some(id.as_str()));
+    }
+    let r = run(&b);
+    let got: Vec<(FindingKind, Option<AccountId>)> =
+        r.findings.iter().map(|f| (f.kind, f.posted_to)).collect();
+    assert_eq!(got, vec![(FindingKind::WrongAccount, Some(c)); 3]);
+    let _ = a;
+}
+
+#[test]
+fn reference_and_payer_pointing_at_different_tenants_hold_both() {
+    let mut b = Builder::default();
+    let named = behind(&mut b, "RA1001", "Ann Lee", 5);
+    let payer = behind(&mut b, "RA2002", "Carl Moss", 5);
+    // Carl Moss paid quoting Ann's number; it was posted to Ann.
+    b.bank("B1", "2026-03-20", "100.00", "RA1001", "CARL MOSS");
+    b.payment(named, "2026-03-20", "100.00", Some("B1"));
+    let r = run(&b);
+    assert!(r.findings.is_empty());
+    for id in [named, payer] {
+        assert_eq!(held_for(&r, id), [HoldReason::PayerConflict]);
+        assert_eq!(assessment(&r, id).status, Status::ProtocolHold);
+    }
+    // A payer who has paid that account before is a known payer of it.
+    b.bank("B2", "2026-03-27", "100.00", "RA1001", "CARL MOSS");
+    b.payment(named, "2026-03-27", "100.00", Some("B2"));
+    assert!(run(&b).matching.conflicts.is_empty());
+}
+
+#[test]
+fn a_late_posting_already_put_right_holds_nothing() {
+    let mut b = Builder::default();
+    let a = behind(&mut b, "RA1001", "Ann Lee", 6);
+    b.bank("B1", "2026-03-02", "100.00", "RA1001", "A LEE");
+    b.payment(a, "2026-03-12", "100.00", None);
+    let r = run(&b);
+    assert_eq!(r.findings[0].kind, FindingKind::LatePosting);
+    assert_eq!(status_of(&b, &r, "RA1001"), Status::Genuine);
+}
+
+fn hb_tenant(b: &mut Builder, opened: &str) -> AccountId {
+    let a = b.account("RA1001", "Ann Lee", "100.00");
+    b.with(a, |acc| {
+        acc.benefit = Benefit::Hb;
+        acc.opening_date = date(opened);
+    });
+    for d in [
+        "2026-02-02",
+        "2026-02-09",
+        "2026-02-16",
+        "2026-02-23",
+        "2026-03-02",
+    ] {
+        if date(d) >= date(opened) {
+            b.charge(a, d, "100.00");
+        }
+    }
+    a
+}
+
+#[test]
+fn a_new_benefit_claim_is_technical_until_its_first_run_is_overdue() {
+    let as_at = |d: &str| Settings {
+        as_at: Some(date(d)),
+        check_charges: false,
+        ..Settings::default()
+    };
+    let mut b = Builder::default();
+    let a = hb_tenant(&mut b, "2026-02-02");
+    let r = reconcile(&b.data, as_at("2026-03-03"));
+    assert_eq!(assessment(&r, a).status, Status::TechnicalArrears);
+    assert_eq!(assessment(&r, a).reasons, ["benefit_not_yet_paid"]);
+    assert_eq!(held_for(&r, a), [HoldReason::BenefitNotYetPaid]);
+    // Due by 9 March (35 days), overdue a week after: the benefit has not started.
+    let r = reconcile(&b.data, as_at("2026-03-20"));
+    assert_eq!(assessment(&r, a).status, Status::ProtocolHold);
+    assert_eq!(held_for(&r, a), [HoldReason::BenefitStopped]);
+    assert!(assessment(&r, a)
+        .detail
+        .contains("no Housing Benefit has arrived"));
+}
+
+#[test]
+fn rows_after_today_never_move_the_as_at_date_and_are_warned_of() {
+    let mut b = Builder::default();
+    let a = behind(&mut b, "RA1001", "Ann Lee", 5);
+    b.bank("B1", "2026-03-20", "10.00", "RA1001", "A LEE");
+    b.payment(a, "2026-03-20", "10.00", None);
+    b.charge(a, "2027-03-23", "100.00");
+    let settings = Settings {
+        today: Some(date("2026-04-01")),
+        check_charges: false,
+        ..Settings::default()
+    };
+    let r = reconcile(&b.data, settings.clone());
+    assert_eq!(r.as_at, date("2026-03-23"));
+    assert_eq!(r.warnings.len(), 1);
+    assert_eq!(r.warnings[0].kind, WarningKind::FutureRows);
+    assert!(r.warnings[0]
+        .message
+        .contains("dated after today (2026-04-01)"));
+    assert_eq!(held_for(&r, a), [HoldReason::IncompleteData]);
+    // Far beyond the rest of the data, even before today, it is a slip too.
+    let r = reconcile(
+        &b.data,
+        Settings {
+            today: Some(date("2030-01-01")),
+            ..settings
+        },
+    );
+    assert_eq!(r.as_at, date("2026-03-23"));
+    assert!(r.warnings[0]
+        .message
+        .contains("beyond the rest of the data"));
+}
+
+#[test]
+fn an_as_at_date_outside_the_data_holds_every_account() {
+    let mut b = Builder::default();
+    let a = behind(&mut b, "RA1001", "Ann Lee", 5);
+    for on in ["2025-01-01", "2027-01-01"] {
+        let r = reconcile(
+            &b.data,
+            Settings {
+                as_at: Some(date(on)),
+                check_charges: false,
+                ..Settings::default()
+            },
+        );
+        let kinds: Vec<WarningKind> = r.warnings.iter().map(|w| w.kind).collect();
+        assert_eq!(kinds, [WarningKind::AsAtOutsideData], "{on}");
+        assert_eq!(held_for(&r, a), [HoldReason::IncompleteData], "{on}");
+    }
+}
+
+#[test]
+fn benefit_credits_with_no_schedules_file_are_warned_of() {
+    let mut b = Builder::default();
+    let a = behind(&mut b, "RA1001", "Ann Lee", 5);
+    let other = b.account("RA1002", "Bo Diaz", "100.00");
+    b.bank("B1", "2026-03-02", "400.00", "HB-0001", "COUNCIL");
+    b.debit(
+        a,
+        "2026-03-02",
+        PostingKind::Benefit,
+        "-100.00",
+        Some("HB-0001"),
+    );
+    let r = run(&b);
+    let w = &r.warnings[0];
+    assert_eq!(w.kind, WarningKind::NoSchedules);
+    assert!(w.concerns(a) && !w.concerns(other));
+    assert!(held_for(&r, a).contains(&HoldReason::IncompleteData));
+}
+
+#[test]
+fn a_duplicate_keyed_by_hand_before_its_referenced_copy_is_still_a_duplicate() {
+    let mut b = Builder::default();
+    let a = b.account("RA1001", "Ann Lee", "100.00");
+    b.bank("B1", "2026-03-04", "90.00", "RA1001", "A LEE");
+    b.payment(a, "2026-03-03", "90.00", None);
+    b.payment(a, "2026-03-05", "90.00", Some("B1"));
+    let r = run(&b);
+    assert_eq!(
+        kinds(&b, &r),
+        vec![(
+            FindingKind::DuplicatePosting,
+            "RA1001".into(),
+            money("90.00")
+        )]
+    );
+}

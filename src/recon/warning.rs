@@ -1,0 +1,257 @@
+//! What the run could not check, or suspects in its inputs: warnings, listed
+//! at the top of every report, each holding the accounts it concerns
+//! (`incomplete_data`). Some come from reading (a column left unused), the
+//! rest from the data itself (rows dated in the future, no schedules).
+
+use chrono::{Datelike, NaiveDate};
+use rayon::prelude::*;
+
+use super::model::{vocabulary, AccountId, Dataset, PostingKind, RowRef, SourceFile};
+
+vocabulary!(
+    /// The kinds of warning.
+    WarningKind {
+        UnusedColumn => "unused_column",
+        NoSchedules => "no_schedules",
+        FutureRows => "future_rows",
+        AsAtOutsideData => "as_at_outside_data",
+    }
+);
+
+/// Which accounts a warning concerns.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// Every account in the run.
+    Every,
+    /// These accounts, sorted.
+    Accounts(Vec<AccountId>),
+}
+
+/// One thing the run could not check.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Warning {
+    pub kind: WarningKind,
+    pub message: String,
+    /// Rows that show it (the first few).
+    pub evidence: Vec<RowRef>,
+    pub scope: Scope,
+}
+
+impl Warning {
+    pub fn concerns(&self, account: AccountId) -> bool {
+        match &self.scope {
+            Scope::Every => true,
+            Scope::Accounts(ids) => ids.binary_search(&account).is_ok(),
+        }
+    }
+}
+
+/// Rows dated this long after the rest of the data are taken for keying
+/// slips (a year typed wrong), not for the latest data.
+pub const FAR_BEYOND_DAYS: i64 = 62;
+
+/// How many rows at most a tail must hold to be taken for slips rather than
+/// the data's end: a few, or one in a thousand.
+fn tail_limit(rows: usize) -> usize {
+    (rows / 1000).max(10)
+}
+
+/// How many rows a warning names.
+const EVIDENCE_SHOWN: usize = 5;
+
+/// The latest date the data really reaches: rows after `today`, or a few
+/// rows far beyond the rest (a year typed wrong), are left out. Also returns
+/// the day after which rows are out of line, where there are any.
+pub fn data_end(
+    data: &Dataset,
+    today: Option<NaiveDate>,
+) -> (Option<NaiveDate>, Option<NaiveDate>) {
+    let dates =
+        || (data.postings.par_iter().map(|p| p.date)).chain(data.bank.par_iter().map(|b| b.date));
+    let Some(latest) = dates().max() else {
+        return (None, None);
+    };
+    let rows = data.postings.len() + data.bank.len();
+    let slips =
+        slips_from(&month_counts(dates(), latest), rows).map(|back| month_end(latest, back));
+    let cutoff = match (today.filter(|&t| t < latest), slips) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    };
+    let Some(cutoff) = cutoff else {
+        return (Some(latest), None);
+    };
+    (dates().filter(|&d| d <= cutoff).max(), Some(cutoff))
+}
+
+/// The month (counted back from the latest) from which the rows are slips:
+/// a tail of few rows, far beyond the rest or beyond the months counted.
+fn slips_from(months: &[usize], rows: usize) -> Option<usize> {
+    let limit = tail_limit(rows);
+    let mut tail = 0;
+    let mut last_seen: Option<usize> = None;
+    for (back, &count) in months.iter().enumerate().filter(|(_, &c)| c > 0) {
+        if let Some(prev) = last_seen {
+            if (back - prev) as i64 * 31 > FAR_BEYOND_DAYS {
+                return Some(prev);
+            }
+        }
+        tail += count;
+        if tail > limit {
+            return None;
+        }
+        last_seen = Some(back);
+    }
+    // Everything counted is a few rows; the rest is older than the months counted.
+    last_seen.filter(|_| rows > tail)
+}
+
+/// Rows per calendar month, counted back from `latest`'s month (index 0),
+/// for the last few years.
+fn month_counts(dates: impl ParallelIterator<Item = NaiveDate>, latest: NaiveDate) -> Vec<usize> {
+    const MONTHS: usize = 48;
+    let month = |d: NaiveDate| d.year() as i64 * 12 + i64::from(d.month0());
+    let top = month(latest);
+    dates
+        .fold(
+            || vec![0usize; MONTHS],
+            |mut v, d| {
+                let back = top - month(d);
+                if (0..MONTHS as i64).contains(&back) {
+                    v[back as usize] += 1;
+                }
+                v
+            },
+        )
+        .reduce(
+            || vec![0usize; MONTHS],
+            |mut a, b| {
+                a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
+                a
+            },
+        )
+}
+
+/// The day before the month `back` months before `latest`'s begins.
+fn month_end(latest: NaiveDate, back: usize) -> NaiveDate {
+    let first = latest.with_day(1).unwrap_or(latest);
+    first
+        .checked_sub_months(chrono::Months::new(back as u32))
+        .and_then(|d| d.pred_opt())
+        .unwrap_or(latest)
+}
+
+/// The warnings the data itself gives, as at `as_at`.
+pub fn detect(
+    data: &Dataset,
+    as_at: NaiveDate,
+    cutoff: Option<NaiveDate>,
+    today: Option<NaiveDate>,
+) -> Vec<Warning> {
+    let mut warnings = Vec::new();
+    if let Some(cutoff) = cutoff {
+        warnings.push(out_of_line_rows(data, cutoff, today));
+    }
+    warnings.extend(as_at_outside(data, as_at, cutoff));
+    warnings.extend(no_schedules(data, as_at));
+    warnings
+}
+
+fn out_of_line_rows(data: &Dataset, cutoff: NaiveDate, today: Option<NaiveDate>) -> Warning {
+    let late_postings: Vec<usize> = (0..data.postings.len())
+        .into_par_iter()
+        .filter(|&p| data.postings[p].date > cutoff)
+        .collect();
+    let late_bank: Vec<usize> = (0..data.bank.len())
+        .into_par_iter()
+        .filter(|&b| data.bank[b].date > cutoff)
+        .collect();
+    let mut accounts: Vec<AccountId> = late_postings
+        .iter()
+        .map(|&p| data.postings[p].account)
+        .collect();
+    accounts.sort_unstable();
+    accounts.dedup();
+    let evidence: Vec<RowRef> = (late_postings.iter().map(|&p| data.posting_row(p)))
+        .chain(late_bank.iter().map(|&b| data.bank_row(b)))
+        .take(EVIDENCE_SHOWN)
+        .collect();
+    let rows = late_postings.len() + late_bank.len();
+    let cited: Vec<String> = evidence.iter().map(|&r| data.sources.cite(r)).collect();
+    let why = match today {
+        Some(t) if cutoff >= t => format!("dated after today ({t})"),
+        _ => format!("dated more than {FAR_BEYOND_DAYS} days beyond the rest of the data"),
+    };
+    Warning {
+        kind: WarningKind::FutureRows,
+        message: format!(
+            "{rows} row{} {why} ({}{}): a date typed wrong? They are left out of the default as-at date; \
+             correct them and run again.",
+            if rows == 1 { " is" } else { "s are" },
+            cited.join(", "),
+            if rows > cited.len() { ", ..." } else { "" }
+        ),
+        evidence,
+        scope: if late_bank.is_empty() {
+            Scope::Accounts(accounts)
+        } else {
+            // A bank line's money may be anyone's.
+            Scope::Every
+        },
+    }
+}
+
+fn as_at_outside(data: &Dataset, as_at: NaiveDate, cutoff: Option<NaiveDate>) -> Option<Warning> {
+    let in_line = |d: &NaiveDate| cutoff.is_none_or(|c| *d <= c);
+    let dates =
+        || (data.postings.par_iter().map(|p| p.date)).chain(data.bank.par_iter().map(|b| b.date));
+    let first = dates().filter(in_line).min()?;
+    let last = dates().filter(in_line).max()?;
+    let message = if as_at < first {
+        format!("the as-at date {as_at} is before the data starts ({first}): nothing can be assessed on it")
+    } else if (as_at - last).num_days() > FAR_BEYOND_DAYS {
+        format!(
+            "the as-at date {as_at} is more than {FAR_BEYOND_DAYS} days after the data ends ({last}): \
+             rent and money since then are not in the data"
+        )
+    } else {
+        return None;
+    };
+    Some(Warning {
+        kind: WarningKind::AsAtOutsideData,
+        message,
+        evidence: Vec::new(),
+        scope: Scope::Every,
+    })
+}
+
+/// Benefit credited on the ledger with no schedules file to split the bulk
+/// runs it came in: each looks unbanked.
+fn no_schedules(data: &Dataset, as_at: NaiveDate) -> Option<Warning> {
+    if !data.shares.is_empty() || data.reading[SourceFile::Schedules.index()].rows_read > 0 {
+        return None;
+    }
+    let mut accounts: Vec<AccountId> = data
+        .postings
+        .par_iter()
+        .filter(|p| p.kind == PostingKind::Benefit && p.is_credit() && p.date <= as_at)
+        .map(|p| p.account)
+        .collect();
+    if accounts.is_empty() {
+        return None;
+    }
+    accounts.par_sort_unstable();
+    accounts.dedup();
+    Some(Warning {
+        kind: WarningKind::NoSchedules,
+        message: format!(
+            "{} account{} benefit credits but no schedules file was given: bulk Housing Benefit and \
+             Universal Credit runs cannot be split into shares, so their credits may show as unbanked; \
+             add schedules.csv",
+            accounts.len(),
+            if accounts.len() == 1 { " has" } else { "s have" }
+        ),
+        evidence: Vec::new(),
+        scope: Scope::Accounts(accounts),
+    })
+}
