@@ -664,6 +664,18 @@ fn check_gives_each_planted_account_its_verdict_and_exit_code() {
             "{account}: expected {verdict:?} in\n{said}"
         );
     }
+    let failsafe = Case::new(&root().join("fixtures/failsafe"));
+    for (account, verdict) in [
+        ("RA2001", "but: the arrears may not be real: £450.00 in suspense is, on the evidence alone, this tenant's"),
+        ("RA7203", "names RA8150 but the payer \"MARY QUINN\" is the tenant of RA7203"),
+        ("RA9001", "Hold: technical arrears. £550.00 of the £550.00 is Housing Benefit not yet paid: the claim is new"),
+        ("RA9002", "the Housing Benefit run expected 2026-03-02 has not arrived"),
+    ] {
+        let out = failsafe.run(&["check", account, "--data", "."]);
+        assert_eq!(out.status.code(), Some(1), "{account}");
+        let said = text(&out.stdout);
+        assert!(said.contains(verdict), "{account}: expected {verdict:?} in\n{said}");
+    }
     let unknown = sample.run(&["check", "RA9999", "--data", "."]);
     assert_eq!(unknown.status.code(), Some(2));
     assert!(text(&unknown.stderr).contains("no account \"RA9999\" in accounts.csv"));
@@ -1103,4 +1115,154 @@ fn generate_refuses_a_shape_that_cannot_carry_the_data() {
         text(&out.stderr).trim(),
         "rent-audit: bank.csv:2: the profile cannot carry method = \"card\": the row written for it would read back as \"\""
     );
+}
+
+/// The sample with one of its files rewritten by `edit`.
+fn sample_with(file: &str, edit: impl FnOnce(String) -> String) -> Case {
+    let case = sample();
+    let path = case.path().join(file);
+    let was = fs::read_to_string(&path).expect("read");
+    fs::write(&path, edit(was)).expect("write");
+    case
+}
+
+fn json_report(out: &Output) -> serde_json::Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|_| panic!("json: {}", text(&out.stderr)))
+}
+
+fn warning_kinds(report: &serde_json::Value) -> Vec<String> {
+    report["warnings"]
+        .as_array()
+        .expect("warnings")
+        .iter()
+        .map(|w| w["kind"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+#[test]
+fn a_renamed_reference_column_is_an_error_and_leniently_a_warning_that_holds() {
+    let case = sample_with("bank.csv", |s| s.replacen(",reference,", ",Ref,", 1));
+    let out = case.run(&["reconcile", ".", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains(
+            "bank.csv:1: column `ref` is not used, but looks like `reference`, which the file lacks"
+        ),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = case.run(&["reconcile", ".", "--format", "json", "--lenient"]);
+    let report = json_report(&out);
+    assert_eq!(warning_kinds(&report), ["unused_column"]);
+    let held = account_in(&String::from_utf8_lossy(&out.stdout), "RA1007");
+    assert_eq!(held["reasons"], serde_json::json!(["incomplete_data"]));
+    // Ignored by name, it is neither.
+    let out = case.run(&[
+        "reconcile",
+        ".",
+        "--format",
+        "json",
+        "--ignore-column",
+        "Ref",
+    ]);
+    assert_eq!(warning_kinds(&json_report(&out)), Vec::<String>::new());
+    let table = text(&case.run(&["reconcile", ".", "--lenient"]).stdout);
+    assert!(
+        table.contains("WARNING unused_column: column `ref`"),
+        "{table}"
+    );
+}
+
+#[test]
+fn benefit_credits_without_a_schedules_file_warn_and_hold_their_accounts() {
+    let case = sample();
+    fs::remove_file(case.path().join("schedules.csv")).expect("remove");
+    let out = case.run(&["check", "RA1018", "--data", ".", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let report = json_report(&out);
+    assert_eq!(warning_kinds(&report), ["no_schedules"]);
+    let check = &report["checks"][0];
+    assert_eq!(check["decision"], "hold");
+    let holds: Vec<&str> = (check["holds"].as_array().expect("holds").iter())
+        .filter_map(|h| h["reason"].as_str())
+        .collect();
+    assert!(holds.contains(&"incomplete_data"), "{holds:?}");
+}
+
+#[test]
+fn a_row_dated_a_year_ahead_is_a_slip_that_moves_nothing() {
+    let case = sample_with("ledger.csv", |s| {
+        s + "T99999,RA1001,2027-03-30,charge,100.00,,,,Rent typed a year out\n"
+    });
+    let out = case.run(&[
+        "reconcile",
+        ".",
+        "--format",
+        "json",
+        "--today",
+        "2026-04-02",
+    ]);
+    let report = json_report(&out);
+    assert_eq!(report["run"]["as_at"], "2026-03-31");
+    assert_eq!(warning_kinds(&report), ["future_rows"]);
+    let message = report["warnings"][0]["message"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(message.contains("ledger.csv:412"), "{message}");
+    // The default as-at date, and so the missing charges, are the sample's.
+    let plain = json_report(&sample().run(&["reconcile", ".", "--format", "json"]));
+    assert_eq!(report["totals"]["findings"], plain["totals"]["findings"]);
+}
+
+#[test]
+fn an_as_at_date_before_the_data_is_warned_of_and_clears_nobody() {
+    let out = sample().run(&["check", "RA1007", "--data", ".", "--as-at", "2025-06-30"]);
+    assert_eq!(out.status.code(), Some(1));
+    let said = text(&out.stdout);
+    assert!(
+        said.contains(
+            "WARNING as_at_outside_data: the as-at date 2025-06-30 is before the data starts"
+        ),
+        "{said}"
+    );
+}
+
+#[test]
+fn the_checklist_marks_each_item_passed_failed_or_to_confirm() {
+    let out = sample().run(&["check", "RA1007", "--data", ".", "--format", "json"]);
+    let report = json_report(&out);
+    let check = &report["checks"][0];
+    let state = |item: &str| {
+        (check["checklist"].as_array().expect("checklist").iter())
+            .find(|i| i["item"] == item)
+            .map(|i| i["state"].as_str().unwrap_or_default().to_string())
+    };
+    assert_eq!(
+        state("arrears reach the statutory threshold on the day").as_deref(),
+        Some("passed")
+    );
+    assert_eq!(
+        state("rent statement for the last 2 years").as_deref(),
+        Some("failed")
+    );
+    assert_eq!(
+        state("an affordable repayment agreement considered").as_deref(),
+        Some("confirm")
+    );
+    assert!(check["to_confirm"]
+        .as_array()
+        .expect("to_confirm")
+        .contains(&serde_json::json!(
+            "an affordable repayment agreement considered"
+        )));
+    let said = text(&sample().run(&["check", "RA1005", "--data", "."]).stdout);
+    assert!(
+        said.contains("[✗] arrears reach the statutory threshold on the day: no"),
+        "{said}"
+    );
+    assert!(
+        said.contains("[✗] no money in suspense that may be the tenant's"),
+        "{said}"
+    );
+    assert!(said.contains("[?] tenant contacted"), "{said}");
 }
