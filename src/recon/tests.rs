@@ -548,6 +548,9 @@ mod invariants {
         day: u32,
         pence: u32,
         reference: u8,
+        /// 0: a payer of its own; 1: the tenant, by full name; 2: the
+        /// next account's tenant.
+        payer: u8,
         posted: Posted,
     }
 
@@ -557,16 +560,27 @@ mod invariants {
             0u32..60,
             prop_oneof![Just(5000u32), Just(10000), 1u32..30000],
             0u8..4,
+            0u8..3,
             posted(),
         )
-            .prop_map(|(account, day, pence, reference, posted)| Payment {
+            .prop_map(|(account, day, pence, reference, payer, posted)| Payment {
                 account,
                 day,
                 pence,
                 reference,
+                payer,
                 posted,
             })
     }
+
+    const TENANTS: [&str; 6] = [
+        "Ann Lee",
+        "Bo Diaz",
+        "Cara Doyle",
+        "Dev Evans",
+        "Eli Fox",
+        "Fay Gill",
+    ];
 
     /// A bulk line: shares (account, pence), an error in the line's total,
     /// and whether the shares were posted.
@@ -585,6 +599,8 @@ mod invariants {
         /// its rows), or the default (the latest date in the data).
         as_at: Option<u32>,
         check_charges: bool,
+        /// Accounts that open deep in arrears, so that some reach the trigger.
+        in_arrears: Vec<bool>,
     }
 
     fn scenario() -> impl Strategy<Value = Scenario> {
@@ -604,9 +620,19 @@ mod invariants {
                 prop::collection::vec((0..n, 1u32..20000, any::<bool>(), any::<bool>()), 0..3),
                 prop::option::of(0u32..120),
                 any::<bool>(),
+                prop::collection::vec(any::<bool>(), n),
             )
                 .prop_map(
-                    |(accounts, payments, phantoms, bulks, refunds, as_at, check_charges)| {
+                    |(
+                        accounts,
+                        payments,
+                        phantoms,
+                        bulks,
+                        refunds,
+                        as_at,
+                        check_charges,
+                        in_arrears,
+                    )| {
                         Scenario {
                             accounts,
                             payments,
@@ -615,6 +641,7 @@ mod invariants {
                             refunds,
                             as_at,
                             check_charges,
+                            in_arrears,
                         }
                     },
                 )
@@ -645,33 +672,37 @@ mod invariants {
         format!("{}.{:02}", pence / 100, pence % 100)
     }
 
+    /// Account numbers no keying slip turns into one another.
+    fn ref_of(i: usize) -> String {
+        format!("RA{}", 1000 + i * 1111)
+    }
+
     fn build(s: &Scenario) -> Builder {
         let mut b = Builder::default();
         let ids: Vec<u32> = (0..s.accounts)
             .map(|i| {
-                b.account(
-                    &format!("RA{:04}", 1000 + i),
-                    &format!("Tenant {i}"),
-                    "100.00",
-                )
+                let id = b.account(&ref_of(i), TENANTS[i], "100.00");
+                if s.in_arrears[i] {
+                    b.with(id, |a| a.opening_balance = Decimal::from(5000));
+                }
+                id
             })
             .collect();
         for (i, p) in s.payments.iter().enumerate() {
             let id = format!("B{i:03}");
-            let own = format!("RA{:04}", 1000 + p.account);
+            let own = ref_of(p.account);
             let reference = match p.reference {
                 0 => own.clone(),
                 1 => format!("rent {}", own.to_lowercase()),
                 2 => "UNKNOWN".to_string(),
-                _ => format!("RA{:04}", 1000 + (p.account + 1) % s.accounts),
+                _ => ref_of((p.account + 1) % s.accounts),
             };
-            b.bank(
-                &id,
-                &day(p.day),
-                &pounds(p.pence),
-                &reference,
-                &format!("T {}", p.account),
-            );
+            let payer = match p.payer {
+                0 => format!("P{i}"),
+                1 => TENANTS[p.account].to_uppercase(),
+                _ => TENANTS[(p.account + 1) % s.accounts].to_uppercase(),
+            };
+            b.bank(&id, &day(p.day), &pounds(p.pence), &reference, &payer);
             let acc = ids[p.account];
             let amount = pounds(p.pence);
             match &p.posted {
@@ -717,7 +748,7 @@ mod invariants {
                 "COUNCIL",
             );
             for &(account, pence) in shares {
-                b.share(&batch, &format!("RA{:04}", 1000 + account), &pounds(pence));
+                b.share(&batch, &ref_of(account), &pounds(pence));
                 if *posted {
                     b.payment(ids[account], &day(21), &pounds(pence), Some(&batch));
                 }
@@ -729,7 +760,7 @@ mod invariants {
                     &format!("R{n}"),
                     &day(30),
                     &format!("-{}", pounds(pence)),
-                    &format!("RA{:04}", 1000 + account),
+                    &ref_of(account),
                     "",
                 );
             }
@@ -786,6 +817,45 @@ mod invariants {
             // Every finding cites rows that exist and says what to do.
             for f in &r.findings {
                 prop_assert!(!f.evidence.is_empty() && !f.detail.is_empty());
+            }
+        }
+
+        /// Fail safe: no account a suspense receipt suggests is cleared,
+        /// and money moves between accounts only where the posting's bank
+        /// ref, the payer's name, or a reference one slip away ties it.
+        #[test]
+        fn suspense_holds_and_no_money_moves_on_amount_alone(s in scenario()) {
+            let b = build(&s);
+            let r = run_as(&b, &s);
+            let data = &b.data;
+            for f in r.findings.iter().filter(|f| f.kind == FindingKind::UnidentifiedReceipt) {
+                for suggested in &f.suggestions {
+                    let a = r.assessments.iter().find(|a| a.account == suggested.account);
+                    prop_assert!(a.is_some_and(|a| a.status != Status::Genuine), "{:?}", f.detail);
+                }
+            }
+            for f in r.findings.iter().filter(|f| f.kind == FindingKind::WrongAccount) {
+                let (Some(l), Some(to), Some(&p)) = (f.bank, f.posted_to, f.postings.first()) else {
+                    continue;
+                };
+                let line = &data.bank[l];
+                let by_ref = data.bank_ref(&data.postings[p]).is_some_and(|r| identify::normal_eq(r, &data.bank_id(l)));
+                let by_name = identify::names_match(data.payer(line), &data.account(to).tenant_name);
+                let by_slip = identify::one_slip_from(data.reference(line), data.account(to));
+                // The payer has paid into `to` before: another of their
+                // lines has a credit there naming it, or of its amount near
+                // its date.
+                let by_history = (0..data.bank.len()).filter(|&m| m != l).any(|m| {
+                    let other = &data.bank[m];
+                    identify::normal_eq(data.payer(other), data.payer(line))
+                        && data.postings.iter().any(|q| {
+                            let named = data.bank_ref(q).is_some_and(|r| identify::normal_eq(r, &data.bank_id(m)));
+                            let near = q.credit() == other.amount()
+                                && (-3..=35).contains(&(q.date - other.date).num_days());
+                            q.account == to && q.is_credit() && (named || near)
+                        })
+                });
+                prop_assert!(by_ref || by_name || by_slip || by_history, "{}", f.detail);
             }
         }
 
