@@ -990,6 +990,51 @@ fn assert_generated_truth(dir: &Path, name: &str, profiles: &[String]) {
         );
     }
     assert_eq!(report["totals"]["ties"], true);
+    // The fail-safe holds the data plants, exactly: none missed, none extra.
+    let fail_safe = [
+        "receipt_in_suspense",
+        "payer_conflict",
+        "benefit_not_yet_paid",
+        "benefit_stopped",
+    ];
+    let mut held: Vec<(String, String)> = accounts
+        .iter()
+        .flat_map(|a| {
+            let holds = a["holds"].as_array().cloned().unwrap_or_default();
+            holds.into_iter().map(move |h| {
+                (
+                    a["account_ref"].as_str().unwrap_or_default().to_string(),
+                    h.as_str().unwrap_or_default().to_string(),
+                )
+            })
+        })
+        .filter(|(_, h)| fail_safe.contains(&h.as_str()))
+        .collect();
+    held.sort();
+    let planted: Vec<(String, String)> = (truth["holds"].as_array().expect("holds").iter())
+        .map(|h| {
+            (
+                h["account_ref"].as_str().unwrap_or_default().to_string(),
+                h["reason"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    for reason in fail_safe {
+        assert!(
+            planted.iter().any(|(_, r)| r == reason),
+            "{reason} is planted"
+        );
+    }
+    assert_eq!(
+        held, planted,
+        "every planted hold is held, and nothing else"
+    );
+    // No account held so is cleared.
+    for a in accounts {
+        if planted.iter().any(|(r, _)| a["account_ref"] == r.as_str()) {
+            assert_ne!(a["status"], "genuine", "{}", a["account_ref"]);
+        }
+    }
 }
 
 const GENERATE: [&str; 7] = [
@@ -1113,7 +1158,7 @@ fn generate_refuses_a_shape_that_cannot_carry_the_data() {
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(
         text(&out.stderr).trim(),
-        "rent-audit: bank.csv:2: the profile cannot carry method = \"card\": the row written for it would read back as \"\""
+        "rent-audit: bank.csv:106: the profile cannot carry method = \"card\": the row written for it would read back as \"\""
     );
 }
 

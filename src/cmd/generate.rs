@@ -17,9 +17,9 @@ use serde::Serialize;
 
 use crate::cli::GenerateArgs;
 use crate::input::{self, export::ExportShape, profile::section_name, profile::FileProfile};
-use crate::recon::identify;
 use crate::recon::model::SourceFile;
 use crate::recon::money::plain;
+use crate::recon::{conflict, identify, names};
 
 /// splitmix64: small, fast, and the same on every platform and version.
 struct Rng(u64);
@@ -67,6 +67,15 @@ struct Truth {
     as_at: String,
     findings: Vec<Planted>,
     balances: Vec<AccountTruth>,
+    /// The fail-safe holds the data plants (receipt_in_suspense,
+    /// payer_conflict, benefit_not_yet_paid, benefit_stopped), by account.
+    holds: Vec<HoldTruth>,
+}
+
+#[derive(Serialize, PartialEq, Eq, PartialOrd, Ord)]
+struct HoldTruth {
+    account_ref: String,
+    reason: &'static str,
 }
 
 /// The error planted on an account, if any.
@@ -80,6 +89,14 @@ enum Plant {
     Duplicate,
     Unbanked,
     Late,
+    /// A payment with an unreadable reference from the tenant by name.
+    SuspenseByName,
+    /// A payment quoting this account's number by another tenant, by name.
+    PayerConflict,
+    /// A Housing Benefit claim that began three weeks before the end.
+    NewClaim,
+    /// Housing Benefit paid once and then not again.
+    StoppedBenefit,
 }
 
 struct Writers {
@@ -223,6 +240,79 @@ impl Sink {
     }
 }
 
+/// Weekly rents many tenants share.
+const COMMON_RENTS: [i64; 8] = [9500, 10000, 10550, 11000, 11575, 12000, 12500, 13000];
+
+/// A Housing Benefit account's fail-safe hold, as the rules give it: no run
+/// yet and the first not overdue (35 days from the claim, 7 days' grace),
+/// or the last run more than a cycle and the grace ago.
+fn benefit_hold(opening: NaiveDate, paid: &[NaiveDate], end: NaiveDate) -> Option<&'static str> {
+    let days = |from: NaiveDate| (end - from).num_days();
+    match paid.last() {
+        None if days(opening) > 35 + 7 => Some("benefit_stopped"),
+        None => Some("benefit_not_yet_paid"),
+        Some(&last) if days(last) > 28 + 7 => Some("benefit_stopped"),
+        Some(_) => None,
+    }
+}
+
+/// The tenants by name: who a payer's name fits, and who can be told
+/// apart by their full name alone.
+struct People<'a> {
+    names: &'a [String],
+    /// (first initial, surname) -> accounts.
+    by_initial: std::collections::HashMap<(u8, String), Vec<usize>>,
+    /// Full name, upper-case -> how many tenants have it.
+    full: std::collections::HashMap<String, usize>,
+}
+
+impl<'a> People<'a> {
+    fn of(names: &'a [String]) -> People<'a> {
+        let mut by_initial: std::collections::HashMap<(u8, String), Vec<usize>> =
+            std::collections::HashMap::new();
+        let mut full = std::collections::HashMap::new();
+        for (i, name) in names.iter().enumerate() {
+            if let Some(p) = names::people(name).into_iter().next() {
+                let initial = p.initial.unwrap_or(b'?');
+                by_initial
+                    .entry((initial, p.surname.to_string()))
+                    .or_default()
+                    .push(i);
+            }
+            *full.entry(name.to_uppercase()).or_insert(0) += 1;
+        }
+        People {
+            names,
+            by_initial,
+            full,
+        }
+    }
+
+    /// The accounts whose tenant a payer's name fits (same surname and
+    /// first initial): those a receipt in suspense from them holds.
+    fn fitting(&self, payer: &str) -> Vec<usize> {
+        let Some(p) = names::people(payer).into_iter().next() else {
+            return Vec::new();
+        };
+        let key = (p.initial.unwrap_or(b'?'), p.surname.to_string());
+        self.by_initial.get(&key).cloned().unwrap_or_default()
+    }
+
+    /// Another tenant, whose full name no one else has and who shares no
+    /// name with tenant `i`, to pay quoting `i`'s number.
+    fn other_tenant(&self, i: usize) -> Option<(usize, String)> {
+        let n = self.names.len();
+        (2..n.min(52))
+            .map(|k| (i + k * 7919) % n)
+            .find(|&j| {
+                j != i
+                    && self.full.get(&self.names[j].to_uppercase()) == Some(&1)
+                    && !conflict::shares_a_word(&self.names[j], &self.names[i])
+            })
+            .map(|j| (j, self.names[j].clone()))
+    }
+}
+
 fn account_ref_of(i: usize) -> String {
     format!("RA{:06}", 100_000 + i)
 }
@@ -346,11 +436,13 @@ pub fn run(args: &GenerateArgs) -> Result<u8> {
         as_at: end.to_string(),
         findings: Vec::new(),
         balances: Vec::with_capacity(args.accounts),
+        holds: Vec::new(),
     };
     let mut rng = Rng(args.seed);
     let mut planted_rents = std::collections::HashSet::new();
     let (mut bank_n, mut txn_n) = (0u64, 0u64);
     let names = tenant_names(args.seed, args.accounts);
+    let people = People::of(&names);
     let mut moved: Vec<(String, Decimal)> = Vec::new();
 
     for i in 0..args.accounts {
@@ -359,7 +451,15 @@ pub fn run(args: &GenerateArgs) -> Result<u8> {
         let payer = name.to_uppercase();
         // Weekly rents with distinct pence, so no two accounts' payments look alike.
         let monthly = rng.chance(150);
-        let weekly = Decimal::new(8000 + (i as i64 * 37) % 9000, 2);
+        // ... but many share one of a few common rents, as on a real estate.
+        let weekly = if rng.chance(300) {
+            Decimal::new(
+                COMMON_RENTS[rng.below(COMMON_RENTS.len() as u64) as usize],
+                2,
+            )
+        } else {
+            Decimal::new(8000 + (i as i64 * 37) % 9000, 2)
+        };
         let rent = if monthly {
             (weekly * Decimal::from(52) / Decimal::from(12)).round_dp(2)
         } else {
@@ -376,12 +476,29 @@ pub fn run(args: &GenerateArgs) -> Result<u8> {
             8..=9 if !hb => Plant::Duplicate,
             10 => Plant::Unbanked,
             11..=12 if monthly => Plant::Late,
+            13 if !hb => Plant::SuspenseByName,
+            14 if !hb => Plant::PayerConflict,
+            15..=34 if hb => Plant::NewClaim,
+            35..=54 if hb && runs.len() >= 2 => Plant::StoppedBenefit,
             _ => Plant::None,
         };
         let plant = if plant != Plant::None && !planted_rents.insert(rent) {
             Plant::None
         } else {
             plant
+        };
+        let conflict_payer = match plant {
+            Plant::PayerConflict => people.other_tenant(i),
+            _ => None,
+        };
+        let plant = match (plant, &conflict_payer) {
+            (Plant::PayerConflict, None) => Plant::None,
+            _ => plant,
+        };
+        // A new claim's tenancy began on a Monday three weeks before the end.
+        let opening = match plant {
+            Plant::NewClaim => first_monday.max(end - Days::new(20)),
+            _ => start,
         };
         let mandate = mandate_of(i);
         let channel = rng.below(3); // 0 DD, 1 standing order, 2 card
@@ -397,7 +514,7 @@ pub fn run(args: &GenerateArgs) -> Result<u8> {
             "assured",
             if monthly { "monthly" } else { "weekly" },
             &plain(rent),
-            &start.to_string(),
+            &opening.to_string(),
             "0.00",
             &mandate,
             if hb { "hb" } else { "none" },
@@ -444,6 +561,7 @@ pub fn run(args: &GenerateArgs) -> Result<u8> {
             (0..)
                 .map(|k| first_monday + Days::new(7 * k))
                 .take_while(|d| *d <= end)
+                .filter(|d| *d >= opening)
                 .collect()
         };
         for d in &dues {
@@ -452,8 +570,20 @@ pub fn run(args: &GenerateArgs) -> Result<u8> {
             corrected += rent;
         }
         if hb {
-            // Benefit pays the whole rent, 4-weekly in arrears, by schedule.
-            for (k, run) in runs.iter().enumerate() {
+            // Benefit pays the whole rent, 4-weekly in arrears, by schedule
+            // (from the claim's start; a stopped claim is paid once).
+            let paid_runs = match plant {
+                Plant::NewClaim => 0,
+                Plant::StoppedBenefit => 1,
+                _ => runs.len(),
+            };
+            if let Some(reason) = benefit_hold(opening, runs.get(..paid_runs).unwrap_or(&[]), end) {
+                truth.holds.push(HoldTruth {
+                    account_ref: account_ref.clone(),
+                    reason,
+                });
+            }
+            for (k, run) in runs.iter().enumerate().take(paid_runs) {
                 let amount = weekly * Decimal::from(4);
                 let batch = format!("HB-{:04}", k + 1);
                 let (from, to) = (*run - Days::new(28), *run - Days::new(1));
@@ -480,20 +610,22 @@ pub fn run(args: &GenerateArgs) -> Result<u8> {
                 let bank_id = w.bank.id(format!("B{bank_n:09}"));
                 let here = plant != Plant::None && k == plant_at;
                 let unreadable = here && plant == Plant::Unidentified;
+                let by_name = here && plant == Plant::SuspenseByName;
+                let paid_by = match (&conflict_payer, here) {
+                    (Some((_, other)), true) => other.to_uppercase(),
+                    _ if unreadable => "UNKNOWN PAYER".to_string(),
+                    _ => payer.clone(),
+                };
                 w.bank.write([
                     bank_id.as_str(),
                     &paid.to_string(),
                     &plain(rent),
-                    if unreadable {
+                    if unreadable || by_name {
                         "RENT"
                     } else {
                         reference.as_str()
                     },
-                    if unreadable {
-                        "UNKNOWN PAYER"
-                    } else {
-                        payer.as_str()
-                    },
+                    paid_by.as_str(),
                     method,
                 ])?;
                 corrected -= rent;
@@ -547,6 +679,18 @@ pub fn run(args: &GenerateArgs) -> Result<u8> {
                         // Nobody can say whose it is, so no balance is corrected.
                         corrected += rent;
                         plant_finding("unidentified_receipt", "", vec![], -rent);
+                    }
+                    (true, Plant::SuspenseByName) => {
+                        // In suspense, and so every tenant the payer's name
+                        // fits is held until it is traced.
+                        corrected += rent;
+                        plant_finding("unidentified_receipt", "", vec![], -rent);
+                        for j in people.fitting(&payer) {
+                            truth.holds.push(HoldTruth {
+                                account_ref: account_ref_of(j),
+                                reason: "receipt_in_suspense",
+                            });
+                        }
                     }
                     (true, Plant::AmountMismatch) => {
                         let keyed = rent * Decimal::from(10);
@@ -605,6 +749,14 @@ pub fn run(args: &GenerateArgs) -> Result<u8> {
                 amount: plain(amount),
             });
         }
+        if let Some((j, _)) = conflict_payer {
+            for on in [account_ref.clone(), account_ref_of(j)] {
+                truth.holds.push(HoldTruth {
+                    account_ref: on,
+                    reason: "payer_conflict",
+                });
+            }
+        }
         truth.balances.push(AccountTruth {
             account_ref,
             posted_balance: plain(posted),
@@ -640,6 +792,8 @@ pub fn run(args: &GenerateArgs) -> Result<u8> {
     ] {
         sink.finish()?;
     }
+    truth.holds.sort();
+    truth.holds.dedup();
     let path = dir.join("truth.json");
     let file = File::create(&path).with_context(|| format!("cannot create {}", path.display()))?;
     serde_json::to_writer_pretty(BufWriter::new(file), &truth)?;

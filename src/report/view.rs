@@ -112,6 +112,9 @@ pub struct AccountView<'a> {
     pub late_periods_12m: usize,
     pub periods_12m: usize,
     pub reasons: &'a [String],
+    /// Every hold on the account, whatever its status (an account below
+    /// the trigger may still have money in suspense, say).
+    pub holds: Vec<&'static str>,
     pub findings: usize,
     pub detail: &'a str,
 }
@@ -196,6 +199,7 @@ pub fn account_view<'a>(data: &'a Dataset, a: &'a Assessment) -> AccountView<'a>
         late_periods_12m: a.late_periods,
         periods_12m: a.periods_12m,
         reasons: &a.reasons,
+        holds: a.holds.iter().map(|h| h.reason.as_str()).collect(),
         findings: a.findings,
         detail: &a.detail,
     }
