@@ -60,6 +60,11 @@ pub fn run(args: &CheckArgs) -> Result<u8> {
             data.sources.name(crate::recon::model::SourceFile::Accounts)
         );
     }
+    super::warn_on_stderr(
+        &data,
+        &recon,
+        args.output.is_some() || args.format == crate::cli::CheckFormat::Csv,
+    );
     let book = check::Book::new(&data, &recon);
     let checks: Vec<check::AccountCheck> = (refs.par_iter())
         .filter_map(|r| by_ref.get(r.as_str()).and_then(|&id| book.check(id)))

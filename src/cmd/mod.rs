@@ -158,6 +158,17 @@ pub struct Reconciled {
     pub inputs: Vec<InputFile>,
 }
 
+/// The run's warnings on stderr, for a report that cannot carry them at its
+/// top (CSV) or that goes to a file the user may not open straight away.
+pub fn warn_on_stderr(data: &crate::recon::Dataset, recon: &crate::recon::Reconciliation, wanted: bool) {
+    if !wanted || crate::term::quiet() {
+        return;
+    }
+    for w in crate::report::view::warning_views(data, recon) {
+        eprintln!("rent-audit: {}", crate::term::visible(&w.line()));
+    }
+}
+
 /// Reads the inputs (setting bad rows aside if asked) and reconciles them.
 pub fn load_and_reconcile(
     dir: Option<&Path>,

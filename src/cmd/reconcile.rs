@@ -37,6 +37,11 @@ pub fn run(args: &ReconcileArgs) -> Result<u8> {
         recon: &recon,
         inputs,
     };
+    super::warn_on_stderr(
+        &data,
+        &recon,
+        args.output.is_some() || args.format == report::Format::Csv,
+    );
     let colour = args.output.is_none() && crate::term::colour_stdout();
     let exporter = report::exporter(args.format, colour);
     crate::term::timed("write", || {
