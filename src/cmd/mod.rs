@@ -160,7 +160,11 @@ pub struct Reconciled {
 
 /// The run's warnings on stderr, for a report that cannot carry them at its
 /// top (CSV) or that goes to a file the user may not open straight away.
-pub fn warn_on_stderr(data: &crate::recon::Dataset, recon: &crate::recon::Reconciliation, wanted: bool) {
+pub fn warn_on_stderr(
+    data: &crate::recon::Dataset,
+    recon: &crate::recon::Reconciliation,
+    wanted: bool,
+) {
     if !wanted || crate::term::quiet() {
         return;
     }

@@ -29,7 +29,15 @@ pub fn run(args: &ValidateArgs) -> Result<u8> {
     let loaded = input::load_with(&paths, profile.as_ref(), Mode::Lenient)?;
     let text = report(&loaded, profile.as_ref().and_then(|p| p.name.as_deref()));
     output::write_to(None, |out| out.write_all(text.as_bytes()))?;
-    Ok(if loaded.rejects.is_empty() { 0 } else { 2 })
+    // A column that looks meant for the contract but is unused is a
+    // problem, as it is to a strict reconcile.
+    Ok(
+        if loaded.rejects.is_empty() && loaded.data.warnings.is_empty() {
+            0
+        } else {
+            2
+        },
+    )
 }
 
 /// The date range of `items`' dates, in words.
@@ -129,7 +137,12 @@ fn report(loaded: &Loaded, profile: Option<&str>) -> String {
     let data = &loaded.data;
     let mut out = String::new();
     let name = |f: SourceFile| data.sources.name(f).to_string();
-    let problems: usize = loaded.rejects.iter().map(|r| r.row.reasons.len()).sum();
+    let problems: usize = loaded
+        .rejects
+        .iter()
+        .map(|r| r.row.reasons.len())
+        .sum::<usize>()
+        + data.warnings.len();
     let mut notes: Vec<String> = loaded
         .unknown_columns
         .iter()
@@ -207,6 +220,13 @@ fn report(loaded: &Loaded, profile: Option<&str>) -> String {
                     None => writeln!(out, "  {}:{}: {message}", reject.file, reject.line),
                 };
             }
+        }
+    }
+    if !data.warnings.is_empty() {
+        let _ = writeln!(out, "\nProblems with whole files:");
+        for w in &data.warnings {
+            let at = w.evidence.first().map(|&r| data.sources.cite(r));
+            let _ = writeln!(out, "  {}: {}", at.unwrap_or_default(), w.message);
         }
     }
     if !notes.is_empty() {
