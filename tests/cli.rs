@@ -1216,6 +1216,10 @@ fn a_renamed_reference_column_is_an_error_and_leniently_a_warning_that_holds() {
         table.contains("WARNING unused_column: column `ref`"),
         "{table}"
     );
+    let validated = case.run(&["validate", "."]);
+    assert_eq!(validated.status.code(), Some(2));
+    assert!(text(&validated.stdout)
+        .contains("bank.csv:1: column `ref` is not used, but looks like `reference`"));
 }
 
 #[test]
