@@ -1,10 +1,71 @@
 //! Writing a report whole or not at all: to a temporary file beside the
 //! target, renamed into place once complete; or straight to standard output.
+//! An output never touches an input: one that names an input (through any
+//! link) is refused before anything is read, and a device or pipe is
+//! written to, never replaced.
 
 use std::io::{self, BufWriter, Write};
 use std::path::Path;
 
 use anyhow::{Context, Result};
+
+/// Whether two paths name one file: the same device and inode where both
+/// exist (through links, hard or symbolic), else the same absolute path.
+fn same_file(a: &Path, b: &Path) -> bool {
+    #[cfg(unix)]
+    if let (Ok(x), Ok(y)) = (std::fs::metadata(a), std::fs::metadata(b)) {
+        use std::os::unix::fs::MetadataExt;
+        return x.dev() == y.dev() && x.ino() == y.ino();
+    }
+    let whole = |p: &Path| {
+        std::fs::canonicalize(p)
+            .or_else(|_| std::path::absolute(p))
+            .unwrap_or_else(|_| p.to_path_buf())
+    };
+    whole(a) == whole(b)
+}
+
+/// Refuses outputs that would overwrite an input, or each other. `outputs`
+/// and `inputs` are (what the path is, e.g. "--output", path).
+pub fn refuse_overlaps(outputs: &[(&str, &Path)], inputs: &[(&str, &Path)]) -> Result<()> {
+    for (i, &(what, out)) in outputs.iter().enumerate() {
+        if let Some((name, _)) = inputs.iter().find(|(_, input)| same_file(out, input)) {
+            anyhow::bail!(
+                "{what} {} is an input ({name}): writing it would destroy the data; name another file",
+                out.display()
+            );
+        }
+        if let Some((other, _)) = outputs[..i].iter().find(|(_, o)| same_file(out, o)) {
+            anyhow::bail!(
+                "{what} {} is also {other}: one would overwrite the other; name two files",
+                out.display()
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Whether `path` exists and is not a regular file (a device such as
+/// /dev/null, a pipe, a socket, or a link to one): written to as it is,
+/// never replaced by a file.
+fn is_special(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir())
+}
+
+/// Where a chain of symbolic links ends (the path itself if it is none),
+/// whether or not that file exists yet.
+fn link_target(path: &Path) -> std::path::PathBuf {
+    let mut at = path.to_path_buf();
+    // As the kernel, give up on a chain longer than 40 links.
+    for _ in 0..40 {
+        match std::fs::read_link(&at) {
+            Ok(next) if next.is_absolute() => at = next,
+            Ok(next) => at = at.parent().unwrap_or(Path::new(".")).join(next),
+            Err(_) => break,
+        }
+    }
+    at
+}
 
 /// Runs `write` against the destination: `path` atomically, or stdout.
 pub fn write_to(
@@ -21,7 +82,20 @@ pub fn write_to(
                 other => other.context("cannot write the report to standard output"),
             }
         }
+        Some(path) if is_special(path) => {
+            let file = std::fs::OpenOptions::new()
+                .write(true)
+                .open(path)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            let mut out = BufWriter::new(file);
+            write(&mut out)
+                .and_then(|()| out.flush())
+                .with_context(|| format!("cannot write {}", path.display()))
+        }
         Some(path) => {
+            // A link: the file it points to is written, not the link.
+            let resolved = link_target(path);
+            let path = resolved.as_path();
             let dir = match path.parent() {
                 Some(d) if !d.as_os_str().is_empty() => d,
                 _ => Path::new("."),

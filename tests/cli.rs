@@ -1315,3 +1315,79 @@ fn the_checklist_marks_each_item_passed_failed_or_to_confirm() {
     );
     assert!(said.contains("[?] tenant contacted"), "{said}");
 }
+
+#[test]
+fn an_output_that_names_an_input_is_refused_and_the_input_kept() {
+    let case = sample();
+    let bytes = |name: &str| fs::read(case.path().join(name)).expect("input");
+    let (bank, ledger) = (bytes("bank.csv"), bytes("ledger.csv"));
+    #[cfg(unix)]
+    std::os::unix::fs::symlink("bank.csv", case.path().join("link.csv")).expect("link");
+    for (args, said) in [
+        (
+            &["reconcile", ".", "--format", "csv", "-o", "bank.csv"][..],
+            "--output bank.csv is an input (bank.csv)",
+        ),
+        (
+            &[
+                "reconcile",
+                ".",
+                "--lenient",
+                "--rejects",
+                "./ledger.csv",
+                "-o",
+                "r.json",
+            ][..],
+            "the rejects file ./ledger.csv is an input (ledger.csv)",
+        ),
+        (
+            &[
+                "reconcile",
+                ".",
+                "--lenient",
+                "--rejects",
+                "x.csv",
+                "-o",
+                "x.csv",
+            ][..],
+            "the rejects file x.csv is also --output",
+        ),
+        (
+            &["check", "RA1002", "--data", ".", "-o", "ledger.csv"][..],
+            "--output ledger.csv is an input (ledger.csv)",
+        ),
+        #[cfg(unix)]
+        (
+            &["reconcile", ".", "-o", "link.csv"][..],
+            "--output link.csv is an input (bank.csv)",
+        ),
+    ] {
+        let out = case.run(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(
+            text(&out.stderr).contains(said),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
+        assert_eq!(
+            (bytes("bank.csv"), bytes("ledger.csv")),
+            (bank.clone(), ledger.clone())
+        );
+    }
+    #[cfg(unix)]
+    {
+        // A device is written to, never replaced; a link's target is written.
+        use std::os::unix::fs::FileTypeExt;
+        let out = case.run(&["reconcile", ".", "-o", "/dev/null"]);
+        assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+        let null = fs::metadata("/dev/null").expect("/dev/null");
+        assert!(null.file_type().is_char_device());
+        std::os::unix::fs::symlink("real.json", case.path().join("report.json")).expect("link");
+        let out = case.run(&["reconcile", ".", "--format", "json", "-o", "report.json"]);
+        assert_eq!(out.status.code(), Some(1));
+        let link = fs::symlink_metadata(case.path().join("report.json")).expect("link");
+        assert!(link.file_type().is_symlink());
+        assert!(fs::read_to_string(case.path().join("real.json"))
+            .is_ok_and(|r| r.contains("\"findings\"")));
+    }
+}

@@ -100,15 +100,39 @@ pub fn input_paths(
     })
 }
 
+/// Where lenient mode writes the rows it sets aside.
+fn rejects_path(files: &InputFiles, output: Option<&Path>) -> std::path::PathBuf {
+    files.rejects.clone().unwrap_or_else(|| match output {
+        Some(out) => out.with_file_name("rejects.csv"),
+        None => "rent-audit-rejects.csv".into(),
+    })
+}
+
+/// Refuses, before anything is read, a report or rejects file that would
+/// overwrite an input (or a profile), or each other.
+pub fn refuse_overwriting_inputs(
+    paths: &InputPaths,
+    files: &InputFiles,
+    output: Option<&Path>,
+) -> Result<()> {
+    let rejects = files.lenient.then(|| rejects_path(files, output));
+    let outputs: Vec<(&str, &Path)> = (output.map(|o| ("--output", o)).into_iter())
+        .chain(rejects.as_deref().map(|r| ("the rejects file", r)))
+        .collect();
+    let mut inputs: Vec<(&str, &Path)> = SourceFile::ALL
+        .iter()
+        .filter_map(|&f| paths.path(f).map(|p| (f.default_name(), p)))
+        .collect();
+    inputs.extend(files.profile.iter().map(|p| ("a profile", p.as_path())));
+    output::refuse_overlaps(&outputs, &inputs)
+}
+
 /// Writes the rows lenient mode set aside, and says where on stderr.
 pub fn write_rejects(files: &InputFiles, output: Option<&Path>, rejects: &[Reject]) -> Result<()> {
     if !files.lenient || rejects.is_empty() {
         return Ok(());
     }
-    let path = files.rejects.clone().unwrap_or_else(|| match output {
-        Some(out) => out.with_file_name("rejects.csv"),
-        None => "rent-audit-rejects.csv".into(),
-    });
+    let path = rejects_path(files, output);
     output::write_to(Some(&path), |out| {
         crate::report::rejects::write(rejects, out)
     })?;
@@ -182,6 +206,7 @@ pub fn load_and_reconcile(
 ) -> Result<Reconciled> {
     let profile = profile(&files.profile)?;
     let paths = input_paths(dir, files, profile.as_ref())?;
+    refuse_overwriting_inputs(&paths, files, output)?;
     let mode = if files.lenient {
         Mode::Lenient
     } else {
