@@ -316,6 +316,26 @@ pub fn load_watched(
     })
 }
 
+/// A ledger row's kind and side must agree: a payment or benefit is a
+/// credit and a charge a debit (refunds, adjustments, reversals and
+/// write-offs go either way). A payment in the debit column (a profile
+/// reading returned Direct Debits as negative payments makes one) would
+/// raise the balance silently.
+fn side_agrees(r: &mut table::Row<'_>, kind: PostingKind, amount: Decimal) {
+    let (col, wanted) = match kind {
+        PostingKind::Payment | PostingKind::Benefit if amount > Decimal::ZERO => (4, "credit"),
+        PostingKind::Charge if amount < Decimal::ZERO => (5, "debit"),
+        _ => return,
+    };
+    r.fail(
+        col,
+        format!(
+            "a {kind} belongs in the {wanted} column (a returned payment is a `reversal` debit; a \
+             credit that lowers the rent is an `adjustment`)"
+        ),
+    );
+}
+
 /// A warning for each unused column of `t` that looks like a contract
 /// column the file lacks, unless ignored by name.
 fn unused_lookalikes(file: SourceFile, t: &Table, ignored: &[String]) -> Vec<Warning> {
@@ -950,6 +970,9 @@ fn read_ledger(
             }
             _ => None,
         };
+        if let (Some(kind), Some(amount)) = (kind, amount) {
+            side_agrees(&mut r, kind, amount);
+        }
         let held = r.held(if t.has(4) { 4 } else { 5 }, amount);
         let method = r.opt_word(6, Method::from_word, Method::expected);
         let bank_ref = r.text(7);
