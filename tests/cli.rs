@@ -466,6 +466,19 @@ fn lenient_sets_bad_rows_aside_and_every_row_is_accounted_for() {
     }
     // Nothing bad was read as zero: the bank's money is the three good lines.
     assert_eq!(doc["totals"]["files"][2]["money_in"], "633.33");
+    // What was set aside could be anyone's: a warning, and every account held.
+    assert_eq!(warning_kinds(&doc), ["rows_set_aside"]);
+    assert!(doc["warnings"][0]["message"]
+        .as_str()
+        .is_some_and(|m| m.starts_with("7 bad rows were set aside (accounts.csv:4,")));
+    for a in doc["accounts"].as_array().expect("accounts") {
+        assert!(
+            a["holds"]
+                .as_array()
+                .is_some_and(|h| h.contains(&"incomplete_data".into())),
+            "{a}"
+        );
+    }
 }
 
 #[test]

@@ -40,6 +40,12 @@ pub fn run(args: &ValidateArgs) -> Result<u8> {
     )
 }
 
+/// Columns left unused that look like contract columns: the reading's
+/// warnings that are problems here (rows set aside are listed as rows).
+fn lookalikes(data: &Dataset) -> impl Iterator<Item = &crate::recon::Warning> {
+    (data.warnings.iter()).filter(|w| w.kind == crate::recon::warning::WarningKind::UnusedColumn)
+}
+
 /// The date range of `items`' dates, in words.
 fn range<T: Sync>(items: &[T], date: impl Fn(&T) -> NaiveDate + Sync + Send) -> String {
     let span = items
@@ -142,7 +148,7 @@ fn report(loaded: &Loaded, profile: Option<&str>) -> String {
         .iter()
         .map(|r| r.row.reasons.len())
         .sum::<usize>()
-        + data.warnings.len();
+        + lookalikes(data).count();
     let mut notes: Vec<String> = loaded
         .unknown_columns
         .iter()
@@ -222,9 +228,9 @@ fn report(loaded: &Loaded, profile: Option<&str>) -> String {
             }
         }
     }
-    if !data.warnings.is_empty() {
+    if lookalikes(data).next().is_some() {
         let _ = writeln!(out, "\nProblems with whole files:");
-        for w in &data.warnings {
+        for w in lookalikes(data) {
             let at = w.evidence.first().map(|&r| data.sources.cite(r));
             let _ = writeln!(out, "  {}: {}", at.unwrap_or_default(), w.message);
         }

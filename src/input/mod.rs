@@ -308,12 +308,35 @@ pub fn load_watched(
             reading.rejected_money += r.row.money.unwrap_or_default();
         }
     }
+    data.warnings.push(set_aside_warning(&rejects));
     Ok(Loaded {
         data,
         rejects,
         unknown_columns,
         digests,
     })
+}
+
+/// Rows set aside could be anyone's money or rent: no account is cleared
+/// while any is out of the run.
+fn set_aside_warning(rejects: &[Reject]) -> Warning {
+    let first: Vec<String> = (rejects.iter().take(5))
+        .map(|r| format!("{}:{}", r.file, r.line))
+        .collect();
+    Warning {
+        kind: WarningKind::RowsSetAside,
+        message: format!(
+            "{} bad row{} set aside ({}{}): what {} would show is not in this run; put {} right and run again",
+            rejects.len(),
+            if rejects.len() == 1 { " was" } else { "s were" },
+            first.join(", "),
+            if rejects.len() > first.len() { ", ..." } else { "" },
+            if rejects.len() == 1 { "it" } else { "they" },
+            if rejects.len() == 1 { "it" } else { "them" },
+        ),
+        evidence: Vec::new(),
+        scope: Scope::Every,
+    }
 }
 
 /// A ledger row's kind and side must agree: a payment or benefit is a

@@ -15,6 +15,7 @@ vocabulary!(
         NoSchedules => "no_schedules",
         FutureRows => "future_rows",
         AsAtOutsideData => "as_at_outside_data",
+        RowsSetAside => "rows_set_aside",
     }
 );
 
