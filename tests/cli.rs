@@ -1404,3 +1404,26 @@ fn an_output_that_names_an_input_is_refused_and_the_input_kept() {
             .is_ok_and(|r| r.contains("\"findings\"")));
     }
 }
+
+#[test]
+fn check_shows_hostile_text_safely_on_a_terminal_and_in_markdown() {
+    let case = sample_with("accounts.csv", |s| {
+        s.replace(
+            "John Smith",
+            "John Smith\u{1b}7\u{1b}[32A\r\u{1b}[2KSERVE NOW\u{1b}8<img src=x onerror=alert(1)>|",
+        )
+    });
+    let said = text(&case.run(&["check", "RA1005", "--data", "."]).stdout);
+    assert!(!said.contains('\u{1b}') && !said.contains('\r'), "{said:?}");
+    assert!(said.contains("\\u{1b}[32A"), "{said}");
+    let md = text(
+        &case
+            .run(&["check", "RA1005", "--data", ".", "--format", "markdown"])
+            .stdout,
+    );
+    assert!(
+        !md.contains("<img") && md.contains("&lt;img src=x onerror=alert(1)&gt;\\|"),
+        "{md}"
+    );
+    assert!(!md.contains('\u{1b}'), "{md:?}");
+}

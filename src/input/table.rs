@@ -55,6 +55,27 @@ const ABBREVIATIONS: &[(&str, &str)] = &[
     ("transactionid", "txn_id"),
     ("type", "kind"),
     ("batch", "batch_ref"),
+    ("narrative", "reference"),
+    ("details", "reference"),
+    ("memo", "reference"),
+    ("paymentdetails", "reference"),
+    ("description", "reference"),
+    ("counterparty", "payer"),
+    ("remitter", "payer"),
+    ("accountname", "payer"),
+    ("customer", "payer"),
+    ("originator", "payer"),
+    ("from", "payer"),
+    ("name", "tenant_name"),
+    ("tenant", "tenant_name"),
+    ("vulnerability", "vulnerable"),
+    ("dispute", "open_dispute"),
+    ("complaint", "open_dispute"),
+    ("claimpending", "benefit_claim_pending"),
+    ("pendingclaim", "benefit_claim_pending"),
+    ("hbuc", "benefit"),
+    ("housingbenefit", "benefit"),
+    ("paymentreferences", "payment_refs"),
 ];
 
 /// Whether an unused column's name looks like a contract column's: the same
@@ -73,7 +94,7 @@ pub fn resembles(column: &str, contract: &str) -> bool {
     }
     a == b
         || (a.len() >= 3 && b.starts_with(&a))
-        || (b.len() >= 4 && a.starts_with(&b))
+        || (b.len() >= 5 && a.contains(&b))
         || (a.len() >= 5 && crate::recon::identify::one_edit_apart(&a, &b))
         || ABBREVIATIONS
             .iter()
@@ -1757,5 +1778,36 @@ mod split_tests {
         assert_eq!(cut("a\nb 5\" tap\nc"), Cut::After(10));
         assert_eq!(cut("\"a\"b\"\nc"), Cut::After(5));
         assert_eq!(cut("a,O\"BRIEN\nb"), Cut::After(9));
+    }
+}
+
+#[cfg(test)]
+mod lookalike_tests {
+    use super::resembles;
+
+    #[test]
+    fn columns_named_nearly_as_the_contract_names_them_are_found() {
+        for (column, contract) in [
+            ("Ref", "reference"),
+            ("Payment Reference", "reference"),
+            ("Narrative", "reference"),
+            ("Refrence", "reference"),
+            ("Counterparty", "payer"),
+            ("Payer Name", "payer"),
+            ("Is Vulnerable", "vulnerable"),
+            ("Vulnerability", "vulnerable"),
+            ("Complaint", "open_dispute"),
+            ("Claim Pending", "benefit_claim_pending"),
+            ("Name", "tenant_name"),
+        ] {
+            assert!(resembles(column, contract), "{column} ~ {contract}");
+        }
+        for (column, contract) in [
+            ("Notes", "reference"),
+            ("Balance", "amount"),
+            ("Id", "payer"),
+        ] {
+            assert!(!resembles(column, contract), "{column} !~ {contract}");
+        }
     }
 }

@@ -129,8 +129,10 @@ pub fn first_run(
         return None;
     }
     let since = acc.opening_date;
-    let due = since + Days::new(days.unsigned_abs());
-    let overdue = (as_at - due).num_days() > GRACE_DAYS;
+    let due = since
+        .checked_add_days(Days::new(days.unsigned_abs()))
+        .unwrap_or(NaiveDate::MAX);
+    let overdue = as_at.signed_duration_since(due).num_days() > GRACE_DAYS;
     let technical = if overdue {
         Decimal::ZERO
     } else {

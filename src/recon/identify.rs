@@ -149,6 +149,31 @@ fn digit_core(key: &str) -> Option<Text> {
     distinctive_digits(key).map(|digits| digits.map(char::from).collect())
 }
 
+/// The reference without the words that are years (1990 to 2099) or sums of
+/// money (`450.00`, `£1,200.50`).
+fn without_years_or_amounts(reference: &str) -> std::borrow::Cow<'_, str> {
+    let is_year =
+        |w: &str| w.len() == 4 && w.parse::<u32>().is_ok_and(|y| (1990..=2099).contains(&y));
+    let is_amount = |w: &str| {
+        let w = w.trim_start_matches('£');
+        let (whole, pence) = w.split_once('.').unwrap_or((w, ""));
+        pence.len() == 2
+            && pence.bytes().all(|b| b.is_ascii_digit())
+            && !whole.is_empty()
+            && whole.bytes().all(|b| b.is_ascii_digit() || b == b',')
+    };
+    if !reference
+        .split_whitespace()
+        .any(|w| is_year(w) || is_amount(w))
+    {
+        return std::borrow::Cow::Borrowed(reference);
+    }
+    let kept: Vec<&str> = (reference.split_whitespace())
+        .filter(|w| !is_year(w) && !is_amount(w))
+        .collect();
+    std::borrow::Cow::Owned(kept.join(" "))
+}
+
 fn tokens(text: &str) -> Vec<Text> {
     text.split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|t| !t.is_empty())
@@ -615,6 +640,14 @@ impl RefIndex {
         }
         // Missing letters or zeros ("4471" for RA004471): only when the digits
         // point to exactly one account and the reference has no other digits.
+        // A year or an amount written in the reference is not an account's
+        // digits ("RENT MARCH 2026", "RENT 450.00").
+        let plain = without_years_or_amounts(reference);
+        let keys = if plain.len() == reference.len() {
+            keys
+        } else {
+            candidate_keys(&plain)
+        };
         let digit_tokens: Vec<Text> = keys.iter().filter_map(|k| digit_core(k)).collect();
         let mut found: Vec<AccountId> = Vec::new();
         for core in &digit_tokens {
@@ -867,6 +900,21 @@ mod tests {
             .map(|s| (s.account, s.score, s.strong))
             .collect();
         assert_eq!(order, [(1, 3, true), (0, 2, true)]);
+    }
+
+    #[test]
+    fn a_year_or_an_amount_in_a_reference_is_not_an_account_number() {
+        let (index, _) = index_of(&[("RA2026", "Ann Lee", &[]), ("RA450", "Bo Diaz", &[])]);
+        assert_eq!(index.identify("RENT MARCH 2026"), Identity::Unknown);
+        assert_eq!(index.identify("RENT 450.00"), Identity::Unknown);
+        assert_eq!(
+            index.identify("RA2026 MARCH"),
+            Identity::Account(0, Basis::AccountRef)
+        );
+        assert_eq!(
+            index.identify("ref 450"),
+            Identity::Account(1, Basis::Digits)
+        );
     }
 
     #[test]

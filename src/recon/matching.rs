@@ -186,6 +186,11 @@ enum Found {
 /// (all of them are held, and listed in the finding's suggestions).
 const SUGGESTIONS_SHOWN: usize = 3;
 
+/// Makes a finding about one receipt: kind, account, posted to, postings,
+/// amount, detail.
+type MakeFinding<'a> = dyn Fn(FindingKind, Option<AccountId>, Option<AccountId>, Vec<usize>, Decimal, String) -> Finding
+    + 'a;
+
 /// A receipt and a posting tied together, as indices.
 type Pair = (usize, usize);
 
@@ -1813,11 +1818,19 @@ impl State<'_> {
                 .sum()
         };
         if postings.len() > 1 && total() == i128::from(receipt.pence(self.data)) {
-            // One receipt legitimately split across postings.
+            // One receipt split across postings: matched, but for any part
+            // posted away from the account its reference names.
+            let mut outcome = Outcome::Matched;
             for &p in &postings {
-                outcomes.push((p, Outcome::Matched));
+                let moved = self.split_part_moved(receipt, p);
+                if let Some(f) = moved.map(|a| self.moved_part(receipt, a, p, &finding)) {
+                    found.push(f);
+                    outcome = Outcome::WrongAccount;
+                }
+                let o = moved.map_or(Outcome::Matched, |_| Outcome::WrongAccount);
+                outcomes.push((p, o));
             }
-            return (Outcome::Matched, outcomes, found);
+            return (outcome, outcomes, found);
         }
 
         let expected = receipt.identity.account();
@@ -1942,6 +1955,50 @@ impl State<'_> {
         };
         outcomes.push((primary, outcome));
         (outcome, outcomes, found)
+    }
+
+    /// The account a part of a split receipt belongs to, where it was posted
+    /// elsewhere: the receipt's reference names an account, the part is on
+    /// another, and the payer's name does not take it there.
+    fn split_part_moved(&self, receipt: &Receipt, p: usize) -> Option<AccountId> {
+        let a = receipt.identity.account()?;
+        let b = self.data.postings[p].account;
+        let payer = self.data.payer(&self.data.bank[receipt.bank as usize]);
+        let tenant = |id: AccountId| self.data.account(id).tenant_name.as_str();
+        let followed_name =
+            identify::names_match(payer, tenant(b)) && !identify::names_match(payer, tenant(a));
+        (a != b && !followed_name).then_some(a)
+    }
+
+    /// The `wrong_account` finding for part `p` of a split receipt that
+    /// belongs to `a`.
+    fn moved_part(
+        &self,
+        receipt: &Receipt,
+        a: AccountId,
+        p: usize,
+        finding: &MakeFinding<'_>,
+    ) -> Finding {
+        let posting = &self.data.postings[p];
+        let (acc, to) = (
+            &self.data.account(a).account_ref,
+            &self.data.account(posting.account).account_ref,
+        );
+        finding(
+            FindingKind::WrongAccount,
+            Some(a),
+            Some(posting.account),
+            vec![p],
+            -posting.credit(),
+            format!(
+                "{} belongs to {acc}, but {} of it was posted to {to} as {} on {}: reverse it from {to} and \
+                 post it to {acc}.",
+                self.describe_receipt(receipt),
+                pounds(posting.credit()),
+                self.data.txn_id(p),
+                posting.date
+            ),
+        )
     }
 
     /// The receipt in words, built only if a sentence uses it.

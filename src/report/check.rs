@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::json::{indented, write_array};
-use super::view::{finding_view, spreadsheet_safe, warning_views, FindingView};
+use super::view::{finding_view, markdown_safe, spreadsheet_safe, warning_views, FindingView};
 use crate::cli::CheckFormat;
 use crate::recon::check::{AccountCheck, Decision, StatementLine, Tick};
 use crate::recon::money::{plain, pounds};
@@ -231,11 +231,15 @@ fn text(view: &View<'_>, out: &mut dyn Write, markdown: bool) -> io::Result<()> 
     } else {
         ("", "  ", "    ")
     };
+    // Text an input controls, made safe for where it is shown: on a
+    // terminal, control characters are shown, never sent (an escape
+    // sequence could rewrite the verdict); in Markdown, HTML is escaped and
+    // a cell cannot be broken.
     let cell = |s: &str| -> String {
         if markdown {
-            spreadsheet_safe(s).replace('|', "\\\\|")
+            markdown_safe(s)
         } else {
-            s.to_string()
+            crate::term::visible(s).into_owned()
         }
     };
     let warnings = warning_views(view.data, view.recon);
@@ -254,24 +258,25 @@ fn text(view: &View<'_>, out: &mut dyn Write, markdown: bool) -> io::Result<()> 
         writeln!(
             out,
             "{h1}{} {}: {} tenancy, {} rent {}, as at {}",
-            account.account_ref,
-            account.tenant_name,
+            cell(&account.account_ref),
+            cell(&account.tenant_name),
             account.tenancy_type,
             account.rent_period,
             pounds(account.rent),
             view.recon.as_at
         )?;
+        let verdict = cell(&c.verdict);
         if markdown {
-            writeln!(out, "\n**{}**\n", c.verdict)?;
+            writeln!(out, "\n**{verdict}**\n")?;
         } else if view.colour {
             let colour = match c.decision {
                 Decision::DoNotServe => Colour::Red,
                 Decision::Hold => Colour::Yellow,
                 Decision::MayProceed => Colour::Green,
             };
-            writeln!(out, "{}", paint(&c.verdict, colour))?;
+            writeln!(out, "{}", paint(&verdict, colour))?;
         } else {
-            writeln!(out, "{}", c.verdict)?;
+            writeln!(out, "{verdict}")?;
         }
         writeln!(
             out,
@@ -324,7 +329,7 @@ fn text(view: &View<'_>, out: &mut dyn Write, markdown: bool) -> io::Result<()> 
                 f.severity,
                 f.kind,
                 pounds(effect),
-                f.detail,
+                cell(&f.detail),
                 evidence.join(" ")
             )?;
         }
@@ -335,7 +340,7 @@ fn text(view: &View<'_>, out: &mut dyn Write, markdown: bool) -> io::Result<()> 
                 .answer
                 .as_deref()
                 .unwrap_or("for the officer to confirm");
-            writeln!(out, "{bullet}{mark} {}: {answer}", item.item)?;
+            writeln!(out, "{bullet}{mark} {}: {}", item.item, cell(answer))?;
         }
         if let Some(lines) = view.statements.get(i) {
             let from = lines.first().map_or(view.since, |l| l.date);
@@ -369,7 +374,11 @@ fn text(view: &View<'_>, out: &mut dyn Write, markdown: bool) -> io::Result<()> 
                 let mut description = format!(
                     "{}{}",
                     if l.correction.is_some() { "* " } else { "" },
-                    l.description
+                    if markdown {
+                        l.description.clone()
+                    } else {
+                        cell(&l.description)
+                    }
                 );
                 if !markdown && description.chars().count() > 60 {
                     description = description.chars().take(57).collect::<String>() + "...";

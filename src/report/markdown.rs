@@ -4,17 +4,15 @@
 use std::io::{self, Write};
 
 use super::sections::sections;
-use super::view::spreadsheet_safe;
+use super::view::markdown_safe;
 use super::{Exporter, Report};
 
 pub struct MarkdownExporter;
 
-/// A cell that cannot break the table or run as a formula when pasted.
+/// A cell that cannot break the table, run as a formula when pasted, or
+/// carry HTML into a rendered page.
 fn cell(text: &str) -> String {
-    spreadsheet_safe(text.trim())
-        .replace('\\', "\\\\")
-        .replace('|', "\\|")
-        .replace(['\n', '\r'], " ")
+    markdown_safe(&text.trim().replace('\\', "\\\\"))
 }
 
 impl Exporter for MarkdownExporter {

@@ -268,6 +268,26 @@ pub fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// A Markdown cell an input controls: no raw HTML (a payer name with an
+/// `<img onerror>` would run when the Markdown is rendered), no broken
+/// table (`|` and line ends), no formula when pasted into a spreadsheet,
+/// and no control characters.
+pub fn markdown_safe(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in spreadsheet_safe(s).chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '|' => out.push_str("\\|"),
+            '\n' | '\r' => out.push(' '),
+            c if c.is_control() => out.push_str(&c.escape_unicode().to_string()),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -277,3 +277,27 @@ fn a_duplicate_keyed_by_hand_before_its_referenced_copy_is_still_a_duplicate() {
         )]
     );
 }
+
+#[test]
+fn part_of_a_split_receipt_posted_to_another_account_is_moved_back() {
+    let mut b = Builder::default();
+    let a = behind(&mut b, "RA2001", "John Carter", 8);
+    let other = b.account("RA3107", "Ann Lee", "100.00");
+    b.bank("B1", "2026-03-20", "450.00", "RA2001", "J CARTER");
+    b.payment(a, "2026-03-20", "50.00", Some("B1"));
+    b.payment(other, "2026-03-20", "400.00", Some("B1"));
+    let r = run(&b);
+    assert_eq!(
+        kinds(&b, &r),
+        vec![(FindingKind::WrongAccount, "RA2001".into(), money("-400.00"))]
+    );
+    assert_eq!(r.findings[0].posted_to, Some(other));
+    assert!(r.totals.ties());
+    // Split between the named account's own postings, it is matched.
+    let mut b = Builder::default();
+    let a = behind(&mut b, "RA2001", "John Carter", 8);
+    b.bank("B1", "2026-03-20", "450.00", "RA2001", "J CARTER");
+    b.payment(a, "2026-03-20", "50.00", Some("B1"));
+    b.payment(a, "2026-03-20", "400.00", Some("B1"));
+    assert!(run(&b).findings.is_empty());
+}
