@@ -248,7 +248,7 @@ pub fn assess_all(
 ) -> Vec<Assessment> {
     let (delta, kinds) = corrections(data.accounts.len(), findings);
     let holding = holding_findings(data.accounts.len(), findings);
-    let doubts = hold::doubts(data.accounts.len(), findings, &matching.conflicts, warnings);
+    let doubts = hold::doubts(data.accounts.len(), findings, matching, warnings);
     let shares = benefit::shares(data, matching);
     let mut recent_return: Vec<Option<NaiveDate>> = vec![None; data.accounts.len()];
     for &(a, bank) in &matching.returns {
@@ -292,7 +292,7 @@ pub fn assess_all(
                 recent_return: recent_return[i],
                 late: late_periods(data, id, own, &posted_runs, opts.as_at),
             };
-            assess(data, id, facts, findings, warnings, opts)
+            assess(data, id, facts, warnings, opts)
         })
         .collect()
 }
@@ -381,7 +381,6 @@ fn assess(
     data: &Dataset,
     id: AccountId,
     facts: Facts<'_>,
-    findings: &[Finding],
     warnings: &[Warning],
     opts: AssessOptions,
 ) -> Assessment {
@@ -406,7 +405,7 @@ fn assess(
         corrected
     };
     let reaches_statutory = statutory.threshold.map(|t| statutory_arrears >= t);
-    let holds = holds_of(data, id, &facts, &levels, findings, warnings, technical);
+    let holds = holds_of(data, id, &facts, &levels, warnings, technical);
     let status = status_of(&levels, posted, corrected, real, !holds.is_empty());
     let (reasons, detail) = explain(status, &facts, &levels, &holds, technical);
     Assessment {
@@ -463,13 +462,12 @@ fn holds_of(
     id: AccountId,
     facts: &Facts<'_>,
     levels: &Levels,
-    findings: &[Finding],
     warnings: &[Warning],
     technical: Decimal,
 ) -> Vec<Hold> {
     let account = data.account(id);
     let mut holds = Vec::new();
-    holds.extend(suspense_hold(data, id, facts, levels, findings));
+    holds.extend(suspense_hold(data, facts, levels));
     holds.extend(conflict_hold(data, facts.doubts));
     if !facts.doubts.warnings.is_empty() {
         let said: Vec<&str> = (facts.doubts.warnings.iter())
@@ -509,13 +507,7 @@ fn holds_of(
 }
 
 /// One hold for all the suspense money that may be the tenant's.
-fn suspense_hold(
-    data: &Dataset,
-    id: AccountId,
-    facts: &Facts<'_>,
-    levels: &Levels,
-    findings: &[Finding],
-) -> Option<Hold> {
+fn suspense_hold(data: &Dataset, facts: &Facts<'_>, levels: &Levels) -> Option<Hold> {
     let leads = &facts.doubts.leads;
     if leads.is_empty() {
         return None;
@@ -525,23 +517,27 @@ fn suspense_hold(
     let each: Vec<String> = leads
         .iter()
         .map(|l| {
-            let f = &findings[l.finding];
-            let why = (f.suggestions.iter())
-                .find(|s| s.account == id)
-                .map_or("", |s| s.reason.as_str());
             // The receipt by its date: its bank id and line are the
-            // unidentified_receipt finding's evidence.
-            let on = f.bank.map(|b| data.bank[b].date.to_string());
+            // unidentified_receipt finding's evidence, or the posting's.
+            let posted = l.posted_to.map_or(String::new(), |to| {
+                format!(", posted to {}", data.account(to).account_ref)
+            });
             format!(
-                "{} received {} ({why})",
+                "{} received {} ({}){posted}",
                 pounds(l.amount),
-                on.unwrap_or_default()
+                data.bank[l.bank].date,
+                l.reason
             )
         })
         .collect();
     let if_theirs = facts.corrected - total;
+    let held = if leads.iter().all(|l| l.posted_to.is_none()) {
+        "in suspense"
+    } else {
+        "received"
+    };
     let mut detail = format!(
-        "{} in suspense may be this tenant's: {}; if it is, the corrected balance is {}{}",
+        "{} {held} may be this tenant's: {}; if it is, the corrected balance is {}{}",
         pounds(total),
         each.join("; "),
         pounds(if_theirs),
@@ -553,7 +549,7 @@ fn suspense_hold(
     );
     if strong > Decimal::ZERO && !levels.reaches(facts.corrected - strong) {
         detail = format!(
-            "the arrears may not be real: {} in suspense is, on the evidence alone, this tenant's and \
+            "the arrears may not be real: {} {held} is, on the evidence alone, this tenant's and \
              would take the account below the trigger. {detail}",
             pounds(strong)
         );

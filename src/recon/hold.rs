@@ -7,7 +7,9 @@ use rust_decimal::Decimal;
 use super::conflict::PayerConflict;
 use super::finding::{Finding, FindingKind};
 use super::identify;
+use super::matching::Matching;
 use super::model::vocabulary;
+use super::model::AccountId;
 use super::warning::{Scope, Warning};
 
 vocabulary!(
@@ -102,16 +104,20 @@ impl Hold {
     }
 }
 
-/// Money in suspense that may be an account's.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Money in suspense, or posted elsewhere, that may be an account's.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Lead {
-    /// The `unidentified_receipt` finding, by index.
-    pub finding: usize,
+    /// The bank line.
+    pub bank: usize,
     /// The receipt's amount (positive).
     pub amount: Decimal,
     /// The evidence points to this account alone (the payer is the tenant by
     /// full name, or the reference is its number with one keying slip).
     pub strong: bool,
+    /// Why it may be this tenant's.
+    pub reason: String,
+    /// Where it was posted, if it was.
+    pub posted_to: Option<AccountId>,
 }
 
 /// What in the run points against one account's arrears, besides its own
@@ -129,23 +135,35 @@ pub struct Doubts {
 pub fn doubts(
     accounts: usize,
     findings: &[Finding],
-    conflicts: &[PayerConflict],
+    matching: &Matching,
     warnings: &[Warning],
 ) -> Vec<Doubts> {
     let mut doubts = vec![Doubts::default(); accounts];
-    for (i, f) in findings.iter().enumerate() {
-        if f.kind != FindingKind::UnidentifiedReceipt {
+    for f in findings {
+        let (FindingKind::UnidentifiedReceipt, Some(bank)) = (f.kind, f.bank) else {
             continue;
-        }
+        };
         let strong = identify::strong_and_unique(&f.suggestions);
         for s in &f.suggestions {
             doubts[s.account as usize].leads.push(Lead {
-                finding: i,
+                bank,
                 amount: -f.amount,
                 strong: strong.first().is_some_and(|one| one.account == s.account),
+                reason: s.reason.clone(),
+                posted_to: None,
             });
         }
     }
+    for l in &matching.leads {
+        doubts[l.account as usize].leads.push(Lead {
+            bank: l.bank as usize,
+            amount: l.amount,
+            strong: l.strong,
+            reason: l.reason.clone(),
+            posted_to: Some(l.posted_to),
+        });
+    }
+    let conflicts = &matching.conflicts;
     for c in conflicts {
         doubts[c.by_reference as usize].conflicts.push(*c);
         doubts[c.by_payer as usize].conflicts.push(*c);

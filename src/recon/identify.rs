@@ -675,21 +675,22 @@ impl RefIndex {
         NearIndex::build(&self.refs, &wanted)
     }
 
-    /// The one account whose tenant the payer is by full name (surname and
-    /// first name written out), if exactly one.
-    pub fn tenant_by_full_name(&self, accounts: &[Account], payer: &str) -> Option<AccountId> {
-        let mut found = None;
+    /// The accounts whose tenant the payer is by full name (surname and
+    /// first name written out): nearly always one; two tenants of one name
+    /// are both the payer, as far as the name can say.
+    pub fn tenants_by_full_name(
+        &self,
+        accounts: &[Account],
+        payer: &str,
+    ) -> SmallVec<[AccountId; 2]> {
+        let mut found: SmallVec<[AccountId; 2]> = SmallVec::new();
         for hash in surname_hashes(payer) {
             for id in with_hash(&self.by_surname, hash) {
-                if found == Some(id)
-                    || names::likeness(payer, &accounts[id as usize].tenant_name) != Likeness::Full
+                if !found.contains(&id)
+                    && names::likeness(payer, &accounts[id as usize].tenant_name) == Likeness::Full
                 {
-                    continue;
+                    found.push(id);
                 }
-                if found.is_some() {
-                    return None;
-                }
-                found = Some(id);
             }
         }
         found

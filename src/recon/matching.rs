@@ -141,6 +141,22 @@ pub struct Matching {
     pub returns: Vec<(AccountId, usize)>,
     /// Receipts whose reference and payer name point at different accounts.
     pub conflicts: Vec<PayerConflict>,
+    /// Receipts no reference claims that were posted, where the evidence
+    /// fits another account at least as well as where they went.
+    pub leads: Vec<PostedLead>,
+}
+
+/// A receipt no reference claims, posted to one account, whose payer or
+/// reference fits `account` at least as well: held until it is settled.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PostedLead {
+    pub account: AccountId,
+    pub bank: u32,
+    pub amount: Decimal,
+    pub posted_to: AccountId,
+    /// The evidence alone points to `account` (as [`identify::Suggestion`]).
+    pub strong: bool,
+    pub reason: String,
 }
 
 /// What one receipt came to: its outcome, the outcome of each posting tied
@@ -413,6 +429,7 @@ pub fn match_all(
     let receipt_outcomes = st.decide_receipts(index, &mut credit_outcomes, &mut findings);
     st.decide_unlinked_postings(&mut credit_outcomes, &mut findings);
     let conflicts = st.payer_conflicts(index);
+    let leads = st.posted_leads(index);
 
     bank_entries.sort_by_key(|e| e.bank);
     Matching {
@@ -423,6 +440,7 @@ pub fn match_all(
         findings,
         returns,
         conflicts,
+        leads,
     }
 }
 
@@ -1655,16 +1673,9 @@ impl State<'_> {
         credit_outcomes: &mut [Option<Outcome>],
         findings: &mut Vec<Finding>,
     ) -> Vec<Outcome> {
-        // Suggestions are made for the receipts in suspense: the near-miss
-        // index holds only what their references can find.
-        let near = index.near_index_for(
-            (0..self.receipts.len())
-                .filter(|&r| self.in_suspense(r))
-                .map(|r| {
-                    self.data
-                        .reference(&self.data.bank[self.receipts[r].bank as usize])
-                }),
-        );
+        // Suggestions are made for the receipts no account claims: the
+        // near-miss index holds only what their references can find.
+        let near = self.near_for_unclaimed(index);
         // In the ledger's order of their postings, not the statement's: a
         // statement in date order against a ledger by account read each
         // receipt's postings far from the last one's (deciding took 0.34 s
@@ -1765,12 +1776,7 @@ impl State<'_> {
                 identity => {
                     // The near-miss index was built for these receipts only.
                     debug_assert!(self.in_suspense(r));
-                    let mut suggestions = index.suggest(
-                        near,
-                        &self.data.accounts,
-                        self.data.reference(line),
-                        self.data.payer(line),
-                    );
+                    let mut suggestions = self.suggest(index, near, r);
                     let mut detail = format!(
                         "{money} matches no account and was never posted; it is in suspense."
                     );
@@ -2009,24 +2015,101 @@ impl State<'_> {
         }
     }
 
+    /// The texts a receipt's owner is suggested from: a share's account or
+    /// claim ref, else the line's reference; and the payer, or where there
+    /// is none the reference (a tenant's name typed as the reference).
+    fn suggestion_texts(&self, r: usize) -> (&str, &str) {
+        let receipt = &self.receipts[r];
+        let line = &self.data.bank[receipt.bank as usize];
+        if let Some(s) = receipt.share() {
+            let share = &self.data.shares[s as usize];
+            let named = share.account_ref.as_deref().or(share.claim_ref.as_deref());
+            return (named.unwrap_or(""), "");
+        }
+        let (reference, payer) = (self.data.reference(line), self.data.payer(line));
+        (reference, if payer.is_empty() { reference } else { payer })
+    }
+
+    /// The near-miss index for every receipt no account claims.
+    fn near_for_unclaimed(&self, index: &RefIndex) -> NearIndex {
+        index.near_index_for(
+            (0..self.receipts.len())
+                .filter(|&r| self.receipts[r].identity.account().is_none())
+                .map(|r| self.suggestion_texts(r).0),
+        )
+    }
+
+    fn suggest(&self, index: &RefIndex, near: &NearIndex, r: usize) -> Vec<identify::Suggestion> {
+        let (reference, payer) = self.suggestion_texts(r);
+        index.suggest(near, &self.data.accounts, reference, payer)
+    }
+
+    /// Receipts no reference claims that were posted somewhere, whose
+    /// evidence fits another account at least as well (a payment from
+    /// "J SMITH" posted to Jane Smith may be John Smith's): each such
+    /// account is held.
+    fn posted_leads(&self, index: &RefIndex) -> Vec<PostedLead> {
+        let unclaimed_and_posted =
+            |r: &usize| self.receipts[*r].identity.account().is_none() && !self.linked.is_empty(*r);
+        if !(0..self.receipts.len())
+            .into_par_iter()
+            .any(|r| unclaimed_and_posted(&r))
+        {
+            return Vec::new();
+        }
+        let near = self.near_for_unclaimed(index);
+        (0..self.receipts.len())
+            .into_par_iter()
+            .filter(unclaimed_and_posted)
+            .flat_map_iter(|r| self.leads_of(index, &near, r))
+            .collect()
+    }
+
+    fn leads_of(&self, index: &RefIndex, near: &NearIndex, r: usize) -> Vec<PostedLead> {
+        let suggestions = self.suggest(index, near, r);
+        let posted: SmallVec<[AccountId; 2]> = self
+            .linked
+            .of(r)
+            .map(|p| self.data.postings[p].account)
+            .collect();
+        let posted_score = (suggestions.iter())
+            .filter(|s| posted.contains(&s.account))
+            .map(|s| s.score)
+            .max()
+            .unwrap_or(0);
+        let receipt = &self.receipts[r];
+        suggestions
+            .into_iter()
+            .filter(|s| !posted.contains(&s.account) && s.score >= posted_score)
+            .map(|s| PostedLead {
+                account: s.account,
+                bank: receipt.bank,
+                amount: receipt.amount(self.data),
+                posted_to: posted[0],
+                strong: s.strong,
+                reason: s.reason,
+            })
+            .collect()
+    }
+
     /// Every receipt whose reference names one account while its payer is
     /// the tenant of another (docs/matching.md, "Payer and reference").
     fn payer_conflicts(&self, index: &RefIndex) -> Vec<PayerConflict> {
         let candidates: Vec<PayerConflict> = (0..self.receipts.len())
             .into_par_iter()
-            .filter_map(|r| self.payer_conflict(index, r))
+            .flat_map_iter(|r| self.payer_conflict(index, r))
             .collect();
         conflict::drop_known_payers(self.data, &self.receipts, candidates)
     }
 
-    fn payer_conflict(&self, index: &RefIndex, r: usize) -> Option<PayerConflict> {
+    fn payer_conflict(&self, index: &RefIndex, r: usize) -> SmallVec<[PayerConflict; 1]> {
         let receipt = &self.receipts[r];
         let Held::Account(a, _) = receipt.identity else {
-            return None;
+            return SmallVec::new();
         };
         let payer = self.data.payer(&self.data.bank[receipt.bank as usize]);
         if receipt.share().is_some() || payer.is_empty() {
-            return None;
+            return SmallVec::new();
         }
         let tenant = |id: AccountId| self.data.account(id).tenant_name.as_str();
         let posted_to_payer = self
@@ -2038,20 +2121,26 @@ impl State<'_> {
                     && identify::names_match(payer, tenant(b))
                     && !identify::names_match(payer, tenant(a))
             });
-        let (by_payer, posted) = match posted_to_payer {
-            Some(b) => (b, true),
-            None if conflict::shares_a_word(payer, tenant(a)) => return None,
-            None => {
-                let b = index.tenant_by_full_name(&self.data.accounts, payer)?;
-                (b != a && !identify::names_match(payer, tenant(a))).then_some((b, false))?
-            }
-        };
-        Some(PayerConflict {
+        let conflict = |by_payer, posted_to_payer| PayerConflict {
             bank: receipt.bank,
             by_reference: a,
             by_payer,
-            posted_to_payer: posted,
-        })
+            posted_to_payer,
+        };
+        match posted_to_payer {
+            Some(b) => SmallVec::from_elem(conflict(b, true), 1),
+            None if conflict::shares_a_word(payer, tenant(a))
+                || identify::names_match(payer, tenant(a)) =>
+            {
+                SmallVec::new()
+            }
+            None => (index
+                .tenants_by_full_name(&self.data.accounts, payer)
+                .into_iter())
+            .filter(|&b| b != a)
+            .map(|b| conflict(b, false))
+            .collect(),
+        }
     }
 
     /// The candidates for a receipt in suspense, for its detail sentence:

@@ -301,3 +301,60 @@ fn part_of_a_split_receipt_posted_to_another_account_is_moved_back() {
     b.payment(a, "2026-03-20", "400.00", Some("B1"));
     assert!(run(&b).findings.is_empty());
 }
+
+#[test]
+fn a_receipt_posted_to_one_of_several_tenants_it_fits_holds_the_others() {
+    // "J SMITH" fits John and Jane; finance posted it to Jane.
+    let mut b = Builder::default();
+    let john = behind(&mut b, "RA2001", "John Smith", 8);
+    let jane = b.account("RA3107", "Jane Smith", "100.00");
+    b.bank("B1", "2026-03-20", "450.00", "RENT", "J SMITH");
+    b.payment(jane, "2026-03-20", "450.00", Some("B1"));
+    let r = run(&b);
+    assert!(r.findings.is_empty());
+    assert_eq!(held_for(&r, john), [HoldReason::ReceiptInSuspense]);
+    assert!(assessment(&r, john).detail.contains("posted to RA3107"));
+    // The payer is John by full name, but it went to Ann Lee's account.
+    let mut b = Builder::default();
+    let john = behind(&mut b, "RA2001", "John Carter", 8);
+    let ann = b.account("RA3107", "Ann Lee", "100.00");
+    b.bank("B1", "2026-03-20", "450.00", "RENT", "JOHN CARTER");
+    b.payment(ann, "2026-03-20", "450.00", Some("B1"));
+    let r = run(&b);
+    assert_eq!(held_for(&r, john), [HoldReason::ReceiptInSuspense]);
+    assert!(assessment(&r, john)
+        .detail
+        .contains("the arrears may not be real"));
+    // Posted where the name fits best, it holds no one else.
+    let mut b = Builder::default();
+    behind(&mut b, "RA2001", "John Smith", 8);
+    let jane = b.account("RA3107", "Jane Smith", "100.00");
+    b.bank("B1", "2026-03-20", "450.00", "RENT", "JANE SMITH");
+    b.payment(jane, "2026-03-20", "450.00", Some("B1"));
+    assert!(run(&b).matching.leads.is_empty());
+}
+
+#[test]
+fn a_payer_two_tenants_share_a_name_with_conflicts_with_both() {
+    let mut b = Builder::default();
+    let one = behind(&mut b, "RA2001", "John Carter", 8);
+    let two = behind(&mut b, "RA4420", "John Carter", 8);
+    let named = b.account("RA3107", "Ann Lee", "100.00");
+    b.bank("B1", "2026-03-20", "450.00", "RA3107", "JOHN CARTER");
+    b.payment(named, "2026-03-20", "450.00", Some("B1"));
+    let r = run(&b);
+    for id in [one, two, named] {
+        assert_eq!(held_for(&r, id), [HoldReason::PayerConflict], "{id}");
+    }
+}
+
+#[test]
+fn a_schedule_share_naming_no_account_suggests_the_one_it_nearly_names() {
+    let mut b = Builder::default();
+    let a = behind(&mut b, "RA2001", "John Carter", 8);
+    b.bank("B1", "2026-03-20", "450.00", "HB1", "COUNCIL");
+    b.share("HB1", "RA2O01", "450.00");
+    let r = run(&b);
+    assert_eq!(r.findings[0].kind, FindingKind::UnidentifiedReceipt);
+    assert_eq!(held_for(&r, a), [HoldReason::ReceiptInSuspense]);
+}
