@@ -7,9 +7,18 @@ use smallvec::SmallVec;
 
 use super::model::Text;
 
-/// Honorifics dropped before comparing names.
+/// Honorifics, suffixes and the payment codes banks print before a name
+/// (`FP` faster payment, `BGC` bank giro credit, `SO` standing order),
+/// dropped before comparing names.
 const TITLES: &[&str] = &[
     "MR", "MRS", "MS", "MISS", "MX", "DR", "REV", "SIR", "MASTER", "PROF", "LADY", "LORD", "DAME",
+    "JNR", "JR", "SNR", "SR", "ESQ", "II", "III", "FP", "BGC", "SO", "STO", "TFR", "BACS", "CHAPS",
+];
+
+/// Words that begin a surname and are written apart or together
+/// (`MC DONALD`, `O BRIEN`, `VAN DER BERG`): joined to what follows.
+const PARTICLES: &[&str] = &[
+    "MC", "MAC", "O", "VAN", "VON", "DER", "DEN", "DE", "ST", "AP",
 ];
 
 /// Whether a word (any case) is an honorific.
@@ -40,7 +49,7 @@ pub enum Likeness {
 
 /// The people a name holds (two for a joint tenancy), in order.
 pub fn people(name: &str) -> SmallVec<[Person; 2]> {
-    let folded = fold(name);
+    let folded = join_particles(&fold(name));
     let mut groups: SmallVec<[SmallVec<[&str; 4]>; 2]> = SmallVec::new();
     groups.push(SmallVec::new());
     for word in folded.split_ascii_whitespace() {
@@ -53,6 +62,18 @@ pub fn people(name: &str) -> SmallVec<[Person; 2]> {
         }
     }
     groups.retain(|g| !g.is_empty());
+    // "JONES J & A": later lone initials take the first person's surname,
+    // printed first.
+    if let (Some(first), true) = (groups.first(), groups.len() > 1) {
+        let surname_first =
+            first.len() > 1 && first[0].len() > 1 && first[1..].iter().all(|w| w.len() == 1);
+        if surname_first && groups[1..].iter().all(|g| g.iter().all(|w| w.len() == 1)) {
+            let surname = first[0];
+            for g in groups.iter_mut().skip(1) {
+                g.insert(0, surname);
+            }
+        }
+    }
     // "A & B SMITH": a lone given name before the last person takes their surname.
     let shared = groups
         .last()
@@ -144,13 +165,29 @@ pub fn surnames(name: &str) -> SmallVec<[Text; 2]> {
     out
 }
 
-/// Upper-case ASCII: accents dropped, apostrophes closed up, `&` and `+`
-/// kept as words of their own, everything else a space.
+/// Surname particles joined to the word after them: `O BRIEN` is `OBRIEN`,
+/// as `O'Brien` folds to, and `VAN DER BERG` is `VANDERBERG`.
+fn join_particles(folded: &str) -> String {
+    let words: Vec<&str> = folded.split_ascii_whitespace().collect();
+    let mut out = String::with_capacity(folded.len());
+    for (i, w) in words.iter().enumerate() {
+        let joined = i > 0 && PARTICLES.contains(&words[i - 1]) && w.len() > 1;
+        if i > 0 && !joined {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    out
+}
+
+/// Upper-case ASCII: accents dropped, apostrophes and hyphens closed up
+/// (`Smith-Jones` is `SMITHJONES`), `&` and `+` kept as words of their
+/// own, everything else a space.
 fn fold(name: &str) -> String {
     let mut out = String::with_capacity(name.len() + 4);
     for c in name.chars() {
         match c {
-            '\'' | '\u{2019}' | '\u{2018}' | '`' => {}
+            '\'' | '\u{2019}' | '\u{2018}' | '`' | '-' | '\u{2010}' | '\u{2011}' => {}
             '&' | '+' => out.push_str(" & "),
             c if c.is_ascii_alphanumeric() => out.push(c.to_ascii_uppercase()),
             c if c.is_ascii() => out.push(' '),
@@ -185,7 +222,10 @@ fn unaccented(c: char) -> Option<&'static str> {
         'ś' | 'š' | 'Ś' | 'Š' => "S",
         'ß' => "SS",
         'ù' | 'ú' | 'û' | 'ü' | 'ū' | 'ů' | 'Ù' | 'Ú' | 'Û' | 'Ü' | 'Ū' | 'Ů' => "U",
-        'ý' | 'ÿ' | 'Ý' | 'Ÿ' => "Y",
+        'ý' | 'ÿ' | 'ŷ' | 'Ý' | 'Ÿ' | 'Ŷ' => "Y",
+        'ŵ' | 'Ŵ' => "W",
+        'ð' | 'Ð' | 'đ' | 'Đ' => "D",
+        'þ' | 'Þ' => "TH",
         'ź' | 'ż' | 'ž' | 'Ź' | 'Ż' | 'Ž' => "Z",
         _ => return None,
     })
@@ -266,5 +306,23 @@ mod tests {
             Likeness::Full
         );
         assert_eq!(likeness("j  smyth", "John Smith"), Likeness::Unlike);
+        assert_eq!(
+            likeness("SMITH-JONES M", "Mary Smith-Jones"),
+            Likeness::Initial
+        );
+        assert_eq!(
+            likeness("M SMITHJONES", "Mary Smith-Jones"),
+            Likeness::Initial
+        );
+        assert_eq!(likeness("Z O BRIEN", "Zoë O'Brien"), Likeness::Initial);
+        assert_eq!(likeness("S MC DONALD", "Sean McDonald"), Likeness::Initial);
+        assert_eq!(
+            likeness("VAN DER BERG J", "Jan van der Berg"),
+            Likeness::Initial
+        );
+        assert_eq!(likeness("SIAN LLYR", "Siân Llŷr"), Likeness::Full);
+        assert_eq!(likeness("JOHN CARTER JNR", "John Carter"), Likeness::Full);
+        assert_eq!(likeness("FP J CARTER", "John Carter"), Likeness::Initial);
+        assert_eq!(likeness("JONES J & A", "Ann Jones"), Likeness::Initial);
     }
 }
