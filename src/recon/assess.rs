@@ -244,11 +244,18 @@ pub fn assess_all(
     matching: &Matching,
     findings: &[Finding],
     warnings: &[Warning],
+    paid_since: &[(AccountId, usize)],
     opts: AssessOptions,
 ) -> Vec<Assessment> {
     let (delta, kinds) = corrections(data.accounts.len(), findings);
     let holding = holding_findings(data.accounts.len(), findings);
-    let doubts = hold::doubts(data.accounts.len(), findings, matching, warnings);
+    let doubts = hold::doubts(
+        data.accounts.len(),
+        findings,
+        matching,
+        warnings,
+        paid_since,
+    );
     let shares = benefit::shares(data, matching);
     let mut recent_return: Vec<Option<NaiveDate>> = vec![None; data.accounts.len()];
     for &(a, bank) in &matching.returns {
@@ -494,6 +501,25 @@ fn holds_of(
         holds.push(Hold::new(reason, reason.meaning()));
     }
     holds.extend(benefit_holds(facts, technical));
+    if !facts.doubts.paid_since.is_empty() {
+        let each: Vec<String> = (facts.doubts.paid_since.iter())
+            .map(|&b| {
+                format!(
+                    "{} on {}",
+                    pounds(data.bank[b].amount.get()),
+                    data.bank[b].date
+                )
+            })
+            .collect();
+        holds.push(Hold::new(
+            HoldReason::PaidSinceAsAt,
+            format!(
+                "money naming the account came in after the as-at date ({}): the arrears on the day of \
+                 service are less",
+                each.join(", ")
+            ),
+        ));
+    }
     if let Some(on) = facts.recent_return {
         holds.push(Hold::new(
             HoldReason::RecentDdReturn,

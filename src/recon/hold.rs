@@ -26,6 +26,7 @@ vocabulary!(
         BenefitNotYetPaid => "benefit_not_yet_paid",
         BenefitStopped => "benefit_stopped",
         RecentDdReturn => "recent_dd_return",
+        PaidSinceAsAt => "paid_since_as_at",
     }
 );
 
@@ -53,6 +54,7 @@ impl HoldReason {
             HoldReason::BenefitNotYetPaid => "a new benefit claim's first payment is not yet due",
             HoldReason::BenefitStopped => "the benefit run is overdue",
             HoldReason::RecentDdReturn => "a Direct Debit was returned recently",
+            HoldReason::PaidSinceAsAt => "money has come in since the as-at date",
         }
     }
 
@@ -74,6 +76,7 @@ impl HoldReason {
                 "contact the HB office or DWP (the Pre-Action Protocol asks for this) and help the tenant with the claim"
             }
             HoldReason::RecentDdReturn => "the tenant has had time to pay another way",
+            HoldReason::PaidSinceAsAt => "the account is assessed as at the day the notice would be served",
         }
     }
 }
@@ -128,6 +131,9 @@ pub struct Doubts {
     pub conflicts: Vec<PayerConflict>,
     /// Warnings that concern the account, by index.
     pub warnings: Vec<usize>,
+    /// Money identified to the account that arrived after the as-at date:
+    /// bank lines, by index.
+    pub paid_since: Vec<usize>,
 }
 
 /// Each account's doubts: every suspense receipt that suggests it, every
@@ -137,8 +143,12 @@ pub fn doubts(
     findings: &[Finding],
     matching: &Matching,
     warnings: &[Warning],
+    paid_since: &[(AccountId, usize)],
 ) -> Vec<Doubts> {
     let mut doubts = vec![Doubts::default(); accounts];
+    for &(a, bank) in paid_since {
+        doubts[a as usize].paid_since.push(bank);
+    }
     for f in findings {
         let (FindingKind::UnidentifiedReceipt, Some(bank)) = (f.kind, f.bank) else {
             continue;

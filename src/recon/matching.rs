@@ -2455,6 +2455,9 @@ mod outflows {
             for &p in &chosen {
                 taken[p] = true;
             }
+            // Nothing else names whose it is: the ledger entry that carries
+            // its bank id does (a return with no collection id, reversed).
+            let account = account.or_else(|| chosen.first().map(|&p| data.postings[p].account));
             flows.push(Outflow {
                 line: i,
                 kind,

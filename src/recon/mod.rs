@@ -127,6 +127,7 @@ pub fn reconcile(data: &Dataset, settings: Settings) -> Reconciliation {
             })
         },
     );
+    let paid_since = paid_after(data, &index, as_at, settings.today);
     drop(index);
     let mut findings = std::mem::take(&mut matching.findings);
     findings.extend(charge_findings);
@@ -139,6 +140,7 @@ pub fn reconcile(data: &Dataset, settings: Settings) -> Reconciliation {
         &matching,
         &findings,
         &warnings,
+        &paid_since,
         assess::AssessOptions {
             as_at,
             trigger: settings.trigger,
@@ -161,6 +163,25 @@ pub fn reconcile(data: &Dataset, settings: Settings) -> Reconciliation {
         matching,
         warnings,
     }
+}
+
+/// Money in after the as-at date (up to today) whose reference names an
+/// account: (account, bank line). The arrears on the day of service are
+/// less than on the as-at date.
+fn paid_after(
+    data: &Dataset,
+    index: &RefIndex,
+    as_at: NaiveDate,
+    today: Option<NaiveDate>,
+) -> Vec<(model::AccountId, usize)> {
+    (0..data.bank.len())
+        .into_par_iter()
+        .filter(|&b| {
+            let line = &data.bank[b];
+            line.date > as_at && today.is_none_or(|t| line.date <= t) && line.amount.pence() > 0
+        })
+        .filter_map(|b| Some((index.identify(data.reference(&data.bank[b])).account()?, b)))
+        .collect()
 }
 
 /// The contract's order: account ref, kind, bank id, first txn id; then the

@@ -358,3 +358,35 @@ fn a_schedule_share_naming_no_account_suggests_the_one_it_nearly_names() {
     assert_eq!(r.findings[0].kind, FindingKind::UnidentifiedReceipt);
     assert_eq!(held_for(&r, a), [HoldReason::ReceiptInSuspense]);
 }
+
+#[test]
+fn a_return_with_no_collection_id_is_the_account_its_reversal_is_on() {
+    let mut b = Builder::default();
+    let a = behind(&mut b, "RA2001", "John Carter", 8);
+    b.bank("B1", "2026-03-02", "100.00", "RA2001", "J CARTER");
+    b.payment(a, "2026-03-02", "100.00", Some("B1"));
+    let line = b.bank("B2", "2026-03-27", "-100.00", "RETURNED DD", "");
+    b.data.bank[line].method = Some(super::super::model::Method::DdReturn);
+    b.debit(a, "2026-03-27", PostingKind::Reversal, "100.00", Some("B2"));
+    let r = run(&b);
+    assert!(r.findings.is_empty(), "{:?}", kinds(&b, &r));
+    assert_eq!(held_for(&r, a), [HoldReason::RecentDdReturn]);
+}
+
+#[test]
+fn money_in_after_the_as_at_date_holds_the_account_it_names() {
+    let mut b = Builder::default();
+    let a = behind(&mut b, "RA2001", "John Carter", 8);
+    b.bank("B1", "2026-03-25", "450.00", "RA2001", "J CARTER");
+    let r = reconcile(
+        &b.data,
+        Settings {
+            as_at: Some(date("2026-03-24")),
+            check_charges: false,
+            today: Some(date("2026-04-01")),
+            ..Settings::default()
+        },
+    );
+    assert_eq!(held_for(&r, a), [HoldReason::PaidSinceAsAt]);
+    assert!(assessment(&r, a).detail.contains("£450.00 on 2026-03-25"));
+}
