@@ -279,21 +279,25 @@ pub fn assess_all(
             } else {
                 &shares[i]
             };
-            let first_run = benefit::first_run(
-                data,
-                id,
-                runs,
-                opts.as_at,
-                opts.first_run_days,
-                charged_since_opening(data, own, opts.as_at),
-                corrected,
-            );
+            let first_run = (data.account(id).benefit != Benefit::None)
+                .then(|| {
+                    benefit::first_run(
+                        data,
+                        id,
+                        runs,
+                        opts.as_at,
+                        opts.first_run_days,
+                        charged_since_opening(data, own, opts.as_at),
+                        corrected,
+                    )
+                })
+                .flatten();
             let facts = Facts {
                 posted,
                 corrected,
                 kinds: &kinds[i],
                 holding: holding[i],
-                doubts: &doubts[i],
+                doubts: &doubts.of(id),
                 benefit: benefit::outlook(data, id, runs, opts.as_at, through, corrected),
                 first_run,
                 recent_return: recent_return[i],

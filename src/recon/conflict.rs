@@ -27,6 +27,9 @@ pub struct PayerConflict {
 /// tenant's: checked without allocating, since nearly every receipt's payer
 /// is its tenant.
 pub fn shares_a_word(payer: &str, tenant: &str) -> bool {
+    if payer.trim().eq_ignore_ascii_case(tenant.trim()) {
+        return true;
+    }
     let tenant_words: smallvec::SmallVec<[&str; 6]> = name_words(tenant).collect();
     name_words(payer).any(|p| tenant_words.iter().any(|t| t.eq_ignore_ascii_case(p)))
 }

@@ -136,6 +136,44 @@ pub struct Doubts {
     pub paid_since: Vec<usize>,
 }
 
+/// Each account's doubts, held only for the few accounts that have any
+/// (a vector of a hundred thousand empty ones was a tenth of assessing).
+#[derive(Default)]
+pub struct AllDoubts {
+    /// Per account: 0 for none, else its place in `of` plus one.
+    slot: Vec<u32>,
+    of: Vec<Doubts>,
+    /// Warnings that concern every account.
+    every: Vec<usize>,
+    none: Doubts,
+}
+
+impl AllDoubts {
+    fn entry(&mut self, account: AccountId) -> &mut Doubts {
+        let slot = &mut self.slot[account as usize];
+        if *slot == 0 {
+            self.of.push(Doubts::default());
+            *slot = self.of.len() as u32;
+        }
+        &mut self.of[*slot as usize - 1]
+    }
+
+    /// The account's doubts, with the warnings that concern every account.
+    pub fn of(&self, account: AccountId) -> std::borrow::Cow<'_, Doubts> {
+        let own = match self.slot[account as usize] {
+            0 => &self.none,
+            n => &self.of[n as usize - 1],
+        };
+        if self.every.is_empty() {
+            return std::borrow::Cow::Borrowed(own);
+        }
+        let mut d = own.clone();
+        d.warnings.extend(&self.every);
+        d.warnings.sort_unstable();
+        std::borrow::Cow::Owned(d)
+    }
+}
+
 /// Each account's doubts: every suspense receipt that suggests it, every
 /// payer conflict it is in, every warning that concerns it.
 pub fn doubts(
@@ -144,10 +182,13 @@ pub fn doubts(
     matching: &Matching,
     warnings: &[Warning],
     paid_since: &[(AccountId, usize)],
-) -> Vec<Doubts> {
-    let mut doubts = vec![Doubts::default(); accounts];
+) -> AllDoubts {
+    let mut doubts = AllDoubts {
+        slot: vec![0; accounts],
+        ..AllDoubts::default()
+    };
     for &(a, bank) in paid_since {
-        doubts[a as usize].paid_since.push(bank);
+        doubts.entry(a).paid_since.push(bank);
     }
     for f in findings {
         let (FindingKind::UnidentifiedReceipt, Some(bank)) = (f.kind, f.bank) else {
@@ -155,7 +196,7 @@ pub fn doubts(
         };
         let strong = identify::strong_and_unique(&f.suggestions);
         for s in &f.suggestions {
-            doubts[s.account as usize].leads.push(Lead {
+            doubts.entry(s.account).leads.push(Lead {
                 bank,
                 amount: -f.amount,
                 strong: strong.first().is_some_and(|one| one.account == s.account),
@@ -165,7 +206,7 @@ pub fn doubts(
         }
     }
     for l in &matching.leads {
-        doubts[l.account as usize].leads.push(Lead {
+        doubts.entry(l.account).leads.push(Lead {
             bank: l.bank as usize,
             amount: l.amount,
             strong: l.strong,
@@ -175,15 +216,13 @@ pub fn doubts(
     }
     let conflicts = &matching.conflicts;
     for c in conflicts {
-        doubts[c.by_reference as usize].conflicts.push(*c);
-        doubts[c.by_payer as usize].conflicts.push(*c);
+        doubts.entry(c.by_reference).conflicts.push(*c);
+        doubts.entry(c.by_payer).conflicts.push(*c);
     }
     for (w, warning) in warnings.iter().enumerate() {
         match &warning.scope {
-            Scope::Every => doubts.iter_mut().for_each(|d| d.warnings.push(w)),
-            Scope::Accounts(ids) => ids
-                .iter()
-                .for_each(|&a| doubts[a as usize].warnings.push(w)),
+            Scope::Every => doubts.every.push(w),
+            Scope::Accounts(ids) => ids.iter().for_each(|&a| doubts.entry(a).warnings.push(w)),
         }
     }
     doubts

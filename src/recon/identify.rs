@@ -497,11 +497,27 @@ fn key_hash(key: impl Iterator<Item = u8>) -> u64 {
     h.finish()
 }
 
-/// The hashes of a name's surnames, as [`names::surnames`] reads them.
-fn surname_hashes(name: &str) -> impl Iterator<Item = u64> {
-    names::surnames(name)
-        .into_iter()
-        .map(|s| key_hash(s.bytes()))
+/// The hashes of a name's surnames, as [`names::surnames`] reads them. A
+/// plain name ("Amy Adams": letters and spaces, no title, particle or
+/// second person) is hashed without being parsed: there is one a tenant.
+fn surname_hashes(name: &str) -> SmallVec<[u64; 2]> {
+    let upper_hash = |w: &str| key_hash(w.bytes().map(|b| b.to_ascii_uppercase()));
+    let words: SmallVec<[&str; 4]> = name.split_ascii_whitespace().collect();
+    let plain = name.bytes().all(|b| b.is_ascii_alphabetic() || b == b' ')
+        && words.len() >= 2
+        && words
+            .iter()
+            .all(|w| w.len() > 1 && !names::is_special_word(w));
+    match (plain, words.as_slice()) {
+        (true, [first, second]) => [upper_hash(second), upper_hash(first)]
+            .into_iter()
+            .collect(),
+        (true, [.., last]) => std::iter::once(upper_hash(last)).collect(),
+        _ => names::surnames(name)
+            .iter()
+            .map(|s| key_hash(s.bytes()))
+            .collect(),
+    }
 }
 
 /// Whether a payer name plausibly belongs to a tenant: same surname and, where
@@ -577,7 +593,9 @@ impl RefIndex {
                         let mut by_surname: Vec<(u64, AccountId)> = (accounts.par_iter())
                             .enumerate()
                             .flat_map_iter(|(i, a)| {
-                                surname_hashes(&a.tenant_name).map(move |h| (h, i as AccountId))
+                                surname_hashes(&a.tenant_name)
+                                    .into_iter()
+                                    .map(move |h| (h, i as AccountId))
                             })
                             .collect();
                         by_surname.par_sort_unstable();
@@ -901,6 +919,21 @@ mod tests {
             .map(|s| (s.account, s.score, s.strong))
             .collect();
         assert_eq!(order, [(1, 3, true), (0, 2, true)]);
+    }
+
+    proptest::proptest! {
+        /// A plain name hashed without parsing gives the parse's surnames.
+        #[test]
+        fn plain_names_hash_as_they_parse(name in "[A-Za-z]{1,8}( {1,2}[A-Za-z]{1,8}){0,3}|(Mr|Mc|Van|and) [A-Za-z]{2,6}") {
+            let mut fast: Vec<u64> = surname_hashes(&name).into_vec();
+            let mut slow: Vec<u64> =
+                names::surnames(&name).iter().map(|s| key_hash(s.bytes())).collect();
+            fast.sort_unstable();
+            fast.dedup();
+            slow.sort_unstable();
+            slow.dedup();
+            proptest::prop_assert_eq!(fast, slow);
+        }
     }
 
     #[test]

@@ -21,6 +21,22 @@ const PARTICLES: &[&str] = &[
     "MC", "MAC", "O", "VAN", "VON", "DER", "DEN", "DE", "ST", "AP",
 ];
 
+/// Whether a word (any case) changes how a name is read: a title, a
+/// surname particle, or `and` joining two people.
+pub fn is_special_word(word: &str) -> bool {
+    // Every tenant's name is looked at: compared upper-cased on the stack.
+    const LONGEST: usize = 6;
+    if word.len() > LONGEST {
+        return false;
+    }
+    let mut buf = [0u8; LONGEST];
+    for (b, w) in buf.iter_mut().zip(word.bytes()) {
+        *b = w.to_ascii_uppercase();
+    }
+    let up = &buf[..word.len()];
+    up == b"AND" || TITLES.iter().chain(PARTICLES).any(|t| t.as_bytes() == up)
+}
+
 /// Whether a word (any case) is an honorific.
 pub fn is_title(word: &str) -> bool {
     TITLES.iter().any(|t| t.eq_ignore_ascii_case(word))
