@@ -252,6 +252,8 @@ pub struct RefIndex {
     /// (hash of the tenant's surname, account), sorted. Only suggestions
     /// look here, and [`names_match`] checks each account found.
     by_surname: Vec<(u64, AccountId)>,
+    /// Each tenant's name as keys, read once.
+    tenant_keys: Vec<SmallVec<[names::PersonKey; 2]>>,
 }
 
 /// The hash of each ref and of each one-character deletion of it, with the
@@ -497,27 +499,15 @@ fn key_hash(key: impl Iterator<Item = u8>) -> u64 {
     h.finish()
 }
 
-/// The hashes of a name's surnames, as [`names::surnames`] reads them. A
-/// plain name ("Amy Adams": letters and spaces, no title, particle or
-/// second person) is hashed without being parsed: there is one a tenant.
+/// The hashes of a name's surnames, as [`names::keys`] reads them.
 fn surname_hashes(name: &str) -> SmallVec<[u64; 2]> {
-    let upper_hash = |w: &str| key_hash(w.bytes().map(|b| b.to_ascii_uppercase()));
-    let words: SmallVec<[&str; 4]> = name.split_ascii_whitespace().collect();
-    let plain = name.bytes().all(|b| b.is_ascii_alphabetic() || b == b' ')
-        && words.len() >= 2
-        && words
-            .iter()
-            .all(|w| w.len() > 1 && !names::is_special_word(w));
-    match (plain, words.as_slice()) {
-        (true, [first, second]) => [upper_hash(second), upper_hash(first)]
-            .into_iter()
-            .collect(),
-        (true, [.., last]) => std::iter::once(upper_hash(last)).collect(),
-        _ => names::surnames(name)
-            .iter()
-            .map(|s| key_hash(s.bytes()))
-            .collect(),
+    let mut out: SmallVec<[u64; 2]> = SmallVec::new();
+    for k in names::keys(name) {
+        if !out.contains(&k.surname) {
+            out.push(k.surname);
+        }
     }
+    out
 }
 
 /// Whether a payer name plausibly belongs to a tenant: same surname and, where
@@ -579,37 +569,47 @@ impl RefIndex {
             })
             .collect();
         let n = accounts.len();
-        let ((by_account_ref, by_digits), (by_payment_ref, by_surname)) = rayon::join(
-            || {
-                rayon::join(
-                    || Chains::build(&refs, n, WholeKey(RefKind::AccountNumber)),
-                    || Chains::build(&refs, n, DigitsKey),
-                )
-            },
-            || {
-                rayon::join(
-                    || Chains::build(&refs, refs.len() - n, WholeKey(RefKind::PaymentRef)),
-                    || {
-                        let mut by_surname: Vec<(u64, AccountId)> = (accounts.par_iter())
-                            .enumerate()
-                            .flat_map_iter(|(i, a)| {
-                                surname_hashes(&a.tenant_name)
-                                    .into_iter()
-                                    .map(move |h| (h, i as AccountId))
-                            })
+        let ((by_account_ref, by_digits), (by_payment_ref, (by_surname, tenant_keys))) =
+            rayon::join(
+                || {
+                    rayon::join(
+                        || Chains::build(&refs, n, WholeKey(RefKind::AccountNumber)),
+                        || Chains::build(&refs, n, DigitsKey),
+                    )
+                },
+                || {
+                    rayon::join(
+                        || Chains::build(&refs, refs.len() - n, WholeKey(RefKind::PaymentRef)),
+                        || {
+                            let tenant_keys: Vec<SmallVec<[names::PersonKey; 2]>> = (accounts
+                                .par_iter())
+                            .map(|a| names::keys(&a.tenant_name))
                             .collect();
-                        by_surname.par_sort_unstable();
-                        by_surname
-                    },
-                )
-            },
-        );
+                            let mut by_surname: Vec<(u64, AccountId)> = (tenant_keys.par_iter())
+                                .enumerate()
+                                .flat_map_iter(|(i, keys)| {
+                                    let mut hashes: SmallVec<[u64; 2]> = SmallVec::new();
+                                    for k in keys {
+                                        if !hashes.contains(&k.surname) {
+                                            hashes.push(k.surname);
+                                        }
+                                    }
+                                    hashes.into_iter().map(move |h| (h, i as AccountId))
+                                })
+                                .collect();
+                            by_surname.par_sort_unstable();
+                            (by_surname, tenant_keys)
+                        },
+                    )
+                },
+            );
         RefIndex {
             refs,
             by_account_ref,
             by_payment_ref,
             by_digits,
             by_surname,
+            tenant_keys,
         }
     }
 
@@ -701,11 +701,14 @@ impl RefIndex {
         accounts: &[Account],
         payer: &str,
     ) -> SmallVec<[AccountId; 2]> {
+        let _ = accounts;
+        let payer_keys = names::keys(payer);
         let mut found: SmallVec<[AccountId; 2]> = SmallVec::new();
         for hash in surname_hashes(payer) {
             for id in with_hash(&self.by_surname, hash) {
                 if !found.contains(&id)
-                    && names::likeness(payer, &accounts[id as usize].tenant_name) == Likeness::Full
+                    && names::key_likeness(&payer_keys, &self.tenant_keys[id as usize])
+                        == Likeness::Full
                 {
                     found.push(id);
                 }
@@ -751,14 +754,16 @@ impl RefIndex {
                 }
             }
         }
+        let payer_keys = names::keys(payer);
         for hash in surname_hashes(payer) {
             for id in with_hash(&self.by_surname, hash) {
                 let tenant = &accounts[id as usize].tenant_name;
-                let (score, words) = match names::likeness(payer, tenant) {
-                    Likeness::Unlike => continue,
-                    Likeness::Full => (3, "is the tenant by full name"),
-                    Likeness::Initial | Likeness::Surname => (1, "matches tenant"),
-                };
+                let (score, words) =
+                    match names::key_likeness(&payer_keys, &self.tenant_keys[id as usize]) {
+                        Likeness::Unlike => continue,
+                        Likeness::Full => (3, "is the tenant by full name"),
+                        Likeness::Initial | Likeness::Surname => (1, "matches tenant"),
+                    };
                 let entry = scored.entry(id).or_insert_with(|| Suggestion {
                     account: id,
                     score: 0,
@@ -927,7 +932,7 @@ mod tests {
         fn plain_names_hash_as_they_parse(name in "[A-Za-z]{1,8}( {1,2}[A-Za-z]{1,8}){0,3}|(Mr|Mc|Van|and) [A-Za-z]{2,6}") {
             let mut fast: Vec<u64> = surname_hashes(&name).into_vec();
             let mut slow: Vec<u64> =
-                names::surnames(&name).iter().map(|s| key_hash(s.bytes())).collect();
+                names::surnames(&name).iter().map(|s| names::word_hash(s.bytes())).collect();
             fast.sort_unstable();
             fast.dedup();
             slow.sort_unstable();
