@@ -39,6 +39,7 @@ fn main() -> ExitCode {
         // does with it.) A failure leaves huge pages on, which is harmless.
         unsafe { libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0) };
     }
+    rent_audit::output::clean_up_on_interrupt();
     let cli = rent_audit::cli::Cli::parse();
     match rent_audit::cmd::run(cli) {
         Ok(code) => ExitCode::from(code),

@@ -67,6 +67,65 @@ fn link_target(path: &Path) -> std::path::PathBuf {
     at
 }
 
+/// Temporary files being written, removed if the run is interrupted
+/// (Ctrl-C, SIGTERM, SIGHUP): a report stopped half way leaves nothing.
+static IN_PROGRESS: std::sync::Mutex<Vec<std::path::PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+/// Removes the temporary files of reports being written when the process
+/// is told to stop, then exits 130 (as a shell reports an interrupt).
+pub fn clean_up_on_interrupt() {
+    let _ = ctrlc::set_handler(|| {
+        if let Ok(paths) = IN_PROGRESS.lock() {
+            for p in paths.iter() {
+                let _ = std::fs::remove_file(p);
+            }
+        }
+        std::process::exit(130);
+    });
+}
+
+/// Holds a temporary file's path in [`IN_PROGRESS`] while it is written.
+struct Registered(std::path::PathBuf);
+
+impl Registered {
+    fn new(path: &Path) -> Registered {
+        if let Ok(mut paths) = IN_PROGRESS.lock() {
+            paths.push(path.to_path_buf());
+        }
+        Registered(path.to_path_buf())
+    }
+}
+
+impl Drop for Registered {
+    fn drop(&mut self) {
+        if let Ok(mut paths) = IN_PROGRESS.lock() {
+            paths.retain(|p| p != &self.0);
+        }
+    }
+}
+
+/// Says on stderr where a run that was killed outright (SIGKILL, a power
+/// cut) left a temporary file beside the report: nothing could remove it.
+fn report_stale_temporaries(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name();
+        let stale = name.to_string_lossy().starts_with(".rent-audit-")
+            && e.metadata()
+                .and_then(|m| m.modified())
+                .is_ok_and(|t| t.elapsed().is_ok_and(|age| age.as_secs() > 3600));
+        if stale && !crate::term::quiet() {
+            let _ = writeln!(
+                io::stderr(),
+                "rent-audit: {} was left by a run that was stopped: it is not a report; delete it",
+                e.path().display()
+            );
+        }
+    }
+}
+
 /// Runs `write` against the destination: `path` atomically, or stdout.
 pub fn write_to(
     path: Option<&Path>,
@@ -100,10 +159,12 @@ pub fn write_to(
                 Some(d) if !d.as_os_str().is_empty() => d,
                 _ => Path::new("."),
             };
+            report_stale_temporaries(dir);
             let tmp = tempfile::Builder::new()
                 .prefix(".rent-audit-")
                 .tempfile_in(dir)
                 .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
+            let _registered = Registered::new(tmp.path());
             let file = tmp.as_file();
             let syncer = file
                 .try_clone()

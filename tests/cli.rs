@@ -1427,3 +1427,27 @@ fn check_shows_hostile_text_safely_on_a_terminal_and_in_markdown() {
     );
     assert!(!md.contains('\u{1b}'), "{md:?}");
 }
+
+#[test]
+fn a_temporary_file_left_by_a_killed_run_is_reported_by_the_next() {
+    let case = sample();
+    let stale = case.path().join(".rent-audit-AbC123");
+    let file = fs::File::create(&stale).expect("stale temp");
+    let hours_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(2 * 3600);
+    file.set_modified(hours_ago).expect("mtime");
+    let out = case.run(&["reconcile", ".", "-o", "report.txt"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains(".rent-audit-AbC123 was left by a run that was stopped"),
+        "{}",
+        text(&out.stderr)
+    );
+    // Only the report and the stale file: no temporary file of this run.
+    let mut names: Vec<String> = fs::read_dir(case.path())
+        .expect("dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.') || n.starts_with("report"))
+        .collect();
+    names.sort();
+    assert_eq!(names, [".rent-audit-AbC123", "report.txt"]);
+}
