@@ -305,7 +305,7 @@ fn bad_options_are_usage_errors() {
     }
     let said = |args: &[&str]| text(&case.run(args).stderr);
     assert!(said(&["reconcile", ".", "--trigger", "4x"])
-        .contains("expected a trigger like 4w, 8w, 2m or £500.00, found \"4x\""));
+        .contains("expected a trigger like 4w, 8w, 2m or £500.00 (at most 520w, 120m or £10,000,000), found \"4x\""));
     assert!(said(&["reconcile", ".", "--as-at", "31/03/2026"])
         .contains("expected a date as YYYY-MM-DD, found \"31/03/2026\""));
     assert!(said(&["reconcile", ".", "--warn-at", "150%"])

@@ -55,20 +55,27 @@ impl FromStr for Trigger {
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let t = s.trim().to_ascii_lowercase();
-        let number = |n: &str| -> Result<Decimal, String> {
+        // Past these the trigger means nothing, and sums made from it could
+        // overflow: ten years' rent, or ten million pounds.
+        let number = |n: &str, most: i64| -> Result<Decimal, String> {
             Decimal::from_str(n.trim())
                 .ok()
-                .filter(|d| *d > Decimal::ZERO)
+                .filter(|d| *d > Decimal::ZERO && *d <= Decimal::from(most))
                 .ok_or_else(|| {
-                    format!("expected a trigger like 4w, 8w, 2m or £500.00, found {s:?}")
+                    format!(
+                        "expected a trigger like 4w, 8w, 2m or £500.00 (at most 520w, 120m or £10,000,000), found {s:?}"
+                    )
                 })
         };
         if let Some(n) = t.strip_suffix('w') {
-            Ok(Trigger::Weeks(number(n)?))
+            Ok(Trigger::Weeks(number(n, 520)?))
         } else if let Some(n) = t.strip_suffix('m') {
-            Ok(Trigger::Months(number(n)?))
+            Ok(Trigger::Months(number(n, 120)?))
         } else {
-            Ok(Trigger::Amount(number(t.trim_start_matches('£'))?))
+            Ok(Trigger::Amount(number(
+                t.trim_start_matches('£'),
+                10_000_000,
+            )?))
         }
     }
 }
@@ -808,5 +815,7 @@ mod tests {
         );
         assert!("4x".parse::<Trigger>().is_err());
         assert!("-4w".parse::<Trigger>().is_err());
+        assert!("999999999999999999999999999w".parse::<Trigger>().is_err());
+        assert!("£20000000".parse::<Trigger>().is_err());
     }
 }

@@ -149,8 +149,50 @@ fn digit_core(key: &str) -> Option<Text> {
     distinctive_digits(key).map(|digits| digits.map(char::from).collect())
 }
 
-/// The reference without the words that are years (1990 to 2099) or sums of
-/// money (`450.00`, `£1,200.50`).
+/// Whether a payment ref, normalised, is a placeholder rather than a
+/// reference (`N/A`, `NONE`, `HB`): hundreds of accounts may hold one, and
+/// it identifies none of them.
+fn is_placeholder(key: &str) -> bool {
+    const PLACEHOLDERS: &[&str] = &[
+        "NA", "NONE", "NIL", "NULL", "TBC", "TBA", "HB", "UC", "DD", "SO", "CASH", "CARD",
+        "UNKNOWN",
+    ];
+    key.len() < 3 || PLACEHOLDERS.contains(&key) || key.bytes().all(|b| b == b'0')
+}
+
+/// Month names and their short forms, as payers write them beside a year.
+const MONTHS: &[&str] = &[
+    "JAN",
+    "JANUARY",
+    "FEB",
+    "FEBRUARY",
+    "MAR",
+    "MARCH",
+    "APR",
+    "APRIL",
+    "MAY",
+    "JUN",
+    "JUNE",
+    "JUL",
+    "JULY",
+    "AUG",
+    "AUGUST",
+    "SEP",
+    "SEPT",
+    "SEPTEMBER",
+    "OCT",
+    "OCTOBER",
+    "NOV",
+    "NOVEMBER",
+    "DEC",
+    "DECEMBER",
+];
+
+/// The reference without the words that are dates or sums of money, which
+/// are not an account's digits: `20/03/2026`, `2026-03-20`, `03/2026`,
+/// `2025/2026`, `MARCH2026`, `450.00`, `£1,200.50`, and a year (1990 to
+/// 2099) written beside a month (`RENT MARCH 2026`). A number alone, even
+/// `2001`, is kept: it may be the account's.
 fn without_years_or_amounts(reference: &str) -> std::borrow::Cow<'_, str> {
     let is_year =
         |w: &str| w.len() == 4 && w.parse::<u32>().is_ok_and(|y| (1990..=2099).contains(&y));
@@ -162,15 +204,32 @@ fn without_years_or_amounts(reference: &str) -> std::borrow::Cow<'_, str> {
             && !whole.is_empty()
             && whole.bytes().all(|b| b.is_ascii_digit() || b == b',')
     };
-    if !reference
-        .split_whitespace()
-        .any(|w| is_year(w) || is_amount(w))
-    {
+    // Digits in groups of one to four joined by / - or . : a date.
+    let is_date = |w: &str| {
+        let groups: Vec<&str> = w.split(['/', '-', '.']).collect();
+        (2..=3).contains(&groups.len())
+            && groups
+                .iter()
+                .all(|g| (1..=4).contains(&g.len()) && g.bytes().all(|b| b.is_ascii_digit()))
+            && groups.iter().any(|g| is_year(g) || g.len() <= 2)
+    };
+    let month_year = |w: &str| {
+        let letters = w.trim_end_matches(|c: char| c.is_ascii_digit());
+        let digits = &w[letters.len()..];
+        (digits.len() == 4 || digits.len() == 2)
+            && MONTHS.iter().any(|m| m.eq_ignore_ascii_case(letters))
+    };
+    let words: Vec<&str> = reference.split_whitespace().collect();
+    let has_month = words.iter().any(|w| {
+        MONTHS
+            .iter()
+            .any(|m| m.eq_ignore_ascii_case(w.trim_matches(|c: char| !c.is_alphanumeric())))
+    });
+    let drop = |w: &&str| is_amount(w) || is_date(w) || month_year(w) || (has_month && is_year(w));
+    if !words.iter().any(drop) {
         return std::borrow::Cow::Borrowed(reference);
     }
-    let kept: Vec<&str> = (reference.split_whitespace())
-        .filter(|w| !is_year(w) && !is_amount(w))
-        .collect();
+    let kept: Vec<&str> = words.into_iter().filter(|w| !drop(w)).collect();
     std::borrow::Cow::Owned(kept.join(" "))
 }
 
@@ -559,7 +618,7 @@ impl RefIndex {
                 };
                 let payment_refs = (account.payment_refs.iter())
                     .map(|r| normalise(r))
-                    .filter(|k| !k.is_empty())
+                    .filter(|k| !is_placeholder(k))
                     .map(move |key| KnownRef {
                         key,
                         account: account_id,
@@ -944,8 +1003,21 @@ mod tests {
     #[test]
     fn a_year_or_an_amount_in_a_reference_is_not_an_account_number() {
         let (index, _) = index_of(&[("RA2026", "Ann Lee", &[]), ("RA450", "Bo Diaz", &[])]);
-        assert_eq!(index.identify("RENT MARCH 2026"), Identity::Unknown);
-        assert_eq!(index.identify("RENT 450.00"), Identity::Unknown);
+        for dated in [
+            "RENT MARCH 2026",
+            "RENT 450.00",
+            "RENT 20/03/2026",
+            "2026-03-20",
+            "RENT 03/2026",
+            "20.03.2026",
+            "RENT MARCH2026",
+            "RENT 2025/2026",
+        ] {
+            assert_eq!(index.identify(dated), Identity::Unknown, "{dated}");
+        }
+        // A number alone may be the account's, even one that reads as a year.
+        let (years, _) = index_of(&[("RA2001", "Ann Lee", &[])]);
+        assert_eq!(years.identify("2001"), Identity::Account(0, Basis::Digits));
         assert_eq!(
             index.identify("RA2026 MARCH"),
             Identity::Account(0, Basis::AccountRef)
@@ -954,6 +1026,14 @@ mod tests {
             index.identify("ref 450"),
             Identity::Account(1, Basis::Digits)
         );
+    }
+
+    #[test]
+    fn placeholder_payment_refs_identify_no_one() {
+        let refs: &[&str] = &["N/A", "HB"];
+        let (index, _) = index_of(&[("RA2001", "Ann Lee", refs), ("RA3107", "Bo Diaz", refs)]);
+        assert_eq!(index.identify("N/A"), Identity::Unknown);
+        assert_eq!(index.identify("hb"), Identity::Unknown);
     }
 
     #[test]

@@ -2066,7 +2066,18 @@ impl State<'_> {
     }
 
     fn leads_of(&self, index: &RefIndex, near: &NearIndex, r: usize) -> Vec<PostedLead> {
-        let suggestions = self.suggest(index, near, r);
+        let mut suggestions = self.suggest(index, near, r);
+        // A reference naming two accounts ("RA2001 RA3107") names both.
+        for &a in self.ambiguous_set(r) {
+            if !suggestions.iter().any(|s| s.account == a) {
+                suggestions.push(identify::Suggestion {
+                    account: a,
+                    score: 2,
+                    strong: false,
+                    reason: "the reference names this account as well as another".to_string(),
+                });
+            }
+        }
         let posted: SmallVec<[AccountId; 2]> = self
             .linked
             .of(r)

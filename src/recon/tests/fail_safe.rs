@@ -390,3 +390,14 @@ fn money_in_after_the_as_at_date_holds_the_account_it_names() {
     assert_eq!(held_for(&r, a), [HoldReason::PaidSinceAsAt]);
     assert!(assessment(&r, a).detail.contains("£450.00 on 2026-03-25"));
 }
+
+#[test]
+fn a_reference_naming_two_accounts_posted_to_one_holds_the_other() {
+    let mut b = Builder::default();
+    let a = behind(&mut b, "RA2001", "John Carter", 8);
+    let other = b.account("RA3107", "Ann Lee", "100.00");
+    b.bank("B1", "2026-03-20", "450.00", "RA2001 RA3107", "K PATEL");
+    b.payment(other, "2026-03-20", "450.00", Some("B1"));
+    let r = run(&b);
+    assert_eq!(held_for(&r, a), [HoldReason::ReceiptInSuspense]);
+}
