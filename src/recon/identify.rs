@@ -900,12 +900,12 @@ mod tests {
     fn a_key_shared_by_accounts_is_ambiguous_and_each_account_counts_once() {
         let (index, _) = index_of(&[
             ("RA1001", "Ann Lee", &["DD-77", "dd77"]),
-            ("RA1002", "Bo Lee", &["X1"]),
+            ("RA1002", "Bo Lee", &["XR1"]),
             ("RA1003", "Cy Lee", &["DD77"]),
         ]);
         assert_eq!(index.identify("DD77"), ambiguous(&[0, 2]));
         assert_eq!(
-            index.identify("ref x1"),
+            index.identify("ref xr1"),
             Identity::Account(1, Basis::PaymentRef)
         );
         assert_eq!(
@@ -925,11 +925,11 @@ mod tests {
         let refs: Vec<String> = (0..3000).map(|i| format!("RA{i:06}")).collect();
         let accounts: Vec<(&str, &str, &[&str])> = refs
             .iter()
-            .map(|r| (r.as_str(), "A Tenant", &["NA"][..]))
+            .map(|r| (r.as_str(), "A Tenant", &["SHARED1"][..]))
             .collect();
         let (index, _) = index_of(&accounts);
         let all: Vec<AccountId> = (0..3000).collect();
-        assert_eq!(index.identify("N/A"), ambiguous(&all));
+        assert_eq!(index.identify("shared-1"), ambiguous(&all));
         assert_eq!(
             index.identify("RA002999"),
             Identity::Account(2999, Basis::AccountRef)
