@@ -2601,12 +2601,44 @@ mod outflows {
                     });
                 }
                 [first, extra @ ..] => {
+                    // Found by its bank id, but on another account than the
+                    // money's: the debit belongs where the money went.
+                    let moved = account.filter(|&a| a != data.postings[*first].account);
                     entries.push(BankEntry {
                         bank: i as u32,
                         share: None,
                         amount: line.amount(),
-                        outcome: Outcome::Matched,
+                        outcome: if moved.is_some() {
+                            Outcome::WrongAccount
+                        } else {
+                            Outcome::Matched
+                        },
                     });
+                    if let Some(a) = moved {
+                        let q = &data.postings[*first];
+                        let (owner, posted) = (
+                            &data.account(a).account_ref,
+                            &data.account(q.account).account_ref,
+                        );
+                        findings.push(Finding {
+                            kind: FindingKind::WrongAccount,
+                            severity: FindingKind::WrongAccount.severity(),
+                            account: Some(a),
+                            posted_to: Some(q.account),
+                            bank: Some(i),
+                            postings: vec![*first],
+                            amount: out,
+                            evidence: vec![data.bank_row(i), data.posting_row(*first)],
+                            detail: format!(
+                                "{what} belongs to {owner} but its {} was posted to {posted} as {} on {}: \
+                                 reverse it from {posted} and post it to {owner}.",
+                                q.kind,
+                                data.txn_id(*first),
+                                q.date
+                            ),
+                            suggestions: Vec::new(),
+                        });
+                    }
                     for &p in extra {
                         let q = &data.postings[p];
                         findings.push(Finding {

@@ -401,3 +401,21 @@ fn a_reference_naming_two_accounts_posted_to_one_holds_the_other() {
     let r = run(&b);
     assert_eq!(held_for(&r, a), [HoldReason::ReceiptInSuspense]);
 }
+
+#[test]
+fn a_refund_debited_to_another_account_by_its_bank_id_is_moved_back() {
+    let mut b = Builder::default();
+    let a = behind(&mut b, "RA2001", "John Carter", 1);
+    let lee = b.account("RA3107", "Ann Lee", "100.00");
+    b.bank("B9", "2026-03-20", "-400.00", "RA3107", "A LEE");
+    b.debit(a, "2026-03-20", PostingKind::Refund, "400.00", Some("B9"));
+    let r = run(&b);
+    assert_eq!(
+        kinds(&b, &r),
+        vec![(FindingKind::WrongAccount, "RA3107".into(), money("400.00"))]
+    );
+    assert_eq!(r.findings[0].posted_to, Some(a));
+    assert_eq!(assessment(&r, a).corrected_balance, money("100.00"));
+    assert_eq!(assessment(&r, lee).corrected_balance, money("400.00"));
+    assert!(r.totals.ties());
+}
