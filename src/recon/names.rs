@@ -13,6 +13,7 @@ use super::model::Text;
 const TITLES: &[&str] = &[
     "MR", "MRS", "MS", "MISS", "MX", "DR", "REV", "SIR", "MASTER", "PROF", "LADY", "LORD", "DAME",
     "JNR", "JR", "SNR", "SR", "ESQ", "II", "III", "FP", "BGC", "SO", "STO", "TFR", "BACS", "CHAPS",
+    "DD", "CHQ", "FROM", "BY", "RENT", "ALLPAY", "PAYPOINT", "PAYZONE", "PAYMENT", "TRANSFER",
 ];
 
 /// Words that begin a surname and are written apart or together
@@ -25,7 +26,7 @@ const PARTICLES: &[&str] = &[
 /// surname particle, or `and` joining two people.
 pub fn is_special_word(word: &str) -> bool {
     // Every tenant's name is looked at: compared upper-cased on the stack.
-    const LONGEST: usize = 6;
+    const LONGEST: usize = 8;
     if word.len() > LONGEST {
         return false;
     }
@@ -63,9 +64,26 @@ pub enum Likeness {
     Full,
 }
 
-/// The people a name holds (two for a joint tenancy), in order.
+/// The people a name holds (two for a joint tenancy), in order. A name
+/// with a hyphen or a surname particle is read both ways: `Smith-Jones` as
+/// `SMITHJONES` and as `SMITH JONES`, `van der Berg` as `VANDERBERG` and
+/// as `BERG`, since banks print either.
 pub fn people(name: &str) -> SmallVec<[Person; 2]> {
-    let folded = join_particles(&fold(name));
+    let joined = join_particles(&fold(name, true));
+    let mut found = people_in(&joined);
+    let apart = fold(name, false);
+    if apart != joined {
+        for p in people_in(&apart) {
+            if !found.contains(&p) {
+                found.push(p);
+            }
+        }
+    }
+    found
+}
+
+/// The people in a name already folded.
+fn people_in(folded: &str) -> SmallVec<[Person; 2]> {
     let mut groups: SmallVec<[SmallVec<[&str; 4]>; 2]> = SmallVec::new();
     groups.push(SmallVec::new());
     for word in folded.split_ascii_whitespace() {
@@ -270,13 +288,14 @@ fn join_particles(folded: &str) -> String {
     out
 }
 
-/// Upper-case ASCII: accents dropped, apostrophes and hyphens closed up
-/// (`Smith-Jones` is `SMITHJONES`), `&` and `+` kept as words of their
-/// own, everything else a space.
-fn fold(name: &str) -> String {
+/// Upper-case ASCII: accents dropped, apostrophes closed up, hyphens
+/// closed up (`Smith-Jones` is `SMITHJONES`) or, with `join_hyphens` off,
+/// spaces; `&` and `+` kept as words of their own, everything else a space.
+fn fold(name: &str, join_hyphens: bool) -> String {
     let mut out = String::with_capacity(name.len() + 4);
     for c in name.chars() {
         match c {
+            '-' | '\u{2010}' | '\u{2011}' if !join_hyphens => out.push(' '),
             '\'' | '\u{2019}' | '\u{2018}' | '`' | '-' | '\u{2010}' | '\u{2011}' => {}
             '&' | '+' => out.push_str(" & "),
             c if c.is_ascii_alphanumeric() => out.push(c.to_ascii_uppercase()),
@@ -426,5 +445,27 @@ mod tests {
         assert_eq!(likeness("JOHN CARTER JNR", "John Carter"), Likeness::Full);
         assert_eq!(likeness("FP J CARTER", "John Carter"), Likeness::Initial);
         assert_eq!(likeness("JONES J & A", "Ann Jones"), Likeness::Initial);
+        assert_eq!(
+            likeness("MARY ANN CARTER", "Mary-Ann Carter"),
+            Likeness::Full
+        );
+        assert_eq!(
+            likeness("ANN SMITH JONES", "Ann Smith-Jones"),
+            Likeness::Full
+        );
+        assert_eq!(
+            likeness("M EL SAYED", "Mohamed El-Sayed"),
+            Likeness::Initial
+        );
+        assert_eq!(likeness("J BERG", "Jan van der Berg"), Likeness::Initial);
+        assert_eq!(likeness("D GWILYM", "Dafydd ap Gwilym"), Likeness::Initial);
+        assert_eq!(
+            likeness("ALLPAY J CARTER", "John Carter"),
+            Likeness::Initial
+        );
+        assert_eq!(
+            likeness("JOHN CARTER ALLPAY", "John Carter"),
+            Likeness::Full
+        );
     }
 }
