@@ -1416,6 +1416,8 @@ fn check_shows_hostile_text_safely_on_a_terminal_and_in_markdown() {
     let said = text(&case.run(&["check", "RA1005", "--data", "."]).stdout);
     assert!(!said.contains('\u{1b}') && !said.contains('\r'), "{said:?}");
     assert!(said.contains("\\u{1b}[32A"), "{said}");
+    let table = text(&case.run(&["reconcile", "."]).stdout);
+    assert!(!table.contains('\u{1b}'), "{table:?}");
     let md = text(
         &case
             .run(&["check", "RA1005", "--data", ".", "--format", "markdown"])

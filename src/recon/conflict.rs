@@ -34,6 +34,36 @@ pub fn shares_a_word(payer: &str, tenant: &str) -> bool {
     name_words(payer).any(|p| tenant_words.iter().any(|t| t.eq_ignore_ascii_case(p)))
 }
 
+/// Whether a payer name is an organisation's (a payment processor, a
+/// council, DWP, a company), which pays into many accounts: its history
+/// says nothing about whose a payment is.
+pub fn is_organisation(payer: &str) -> bool {
+    const WORDS: &[&str] = &[
+        "LTD",
+        "LIMITED",
+        "PLC",
+        "LLP",
+        "ALLPAY",
+        "PAYPOINT",
+        "PAYZONE",
+        "POST",
+        "COUNCIL",
+        "DWP",
+        "HMRC",
+        "BANK",
+        "SERVICES",
+        "TRUST",
+        "ASSOCIATION",
+        "HOUSING",
+        "BOROUGH",
+        "UC",
+        "HB",
+    ];
+    payer
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .any(|w| WORDS.iter().any(|o| o.eq_ignore_ascii_case(w)))
+}
+
 fn name_words(name: &str) -> impl Iterator<Item = &str> {
     name.split(|c: char| !c.is_ascii_alphabetic())
         .filter(|w| w.len() > 1 && !names::is_title(w))
@@ -91,5 +121,7 @@ mod tests {
         assert!(!shares_a_word("J S", "John Smith"));
         assert!(!shares_a_word("MARY JONES", "John Smith"));
         assert!(!shares_a_word("MR A JONES", "Mr John Smith"));
+        assert!(is_organisation("ALLPAY LTD") && is_organisation("Westshire Borough Council"));
+        assert!(!is_organisation("MRS A JONES"));
     }
 }

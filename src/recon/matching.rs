@@ -1480,9 +1480,12 @@ impl State<'_> {
             None => self.data.reference(&self.data.bank[receipt.bank as usize]),
         };
         let payer = self.data.payer(&self.data.bank[receipt.bank as usize]);
+        // An organisation's history (a payment processor pays into many
+        // accounts) says nothing about whose a payment is.
         (!payer.is_empty()
             && (identify::names_match(payer, &account.tenant_name)
-                || history.contains(&(p.account, identify::normal_hash(payer)))))
+                || (!conflict::is_organisation(payer)
+                    && history.contains(&(p.account, identify::normal_hash(payer))))))
             || identify::one_slip_from(reference, account)
     }
 

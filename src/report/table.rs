@@ -41,12 +41,14 @@ impl TableExporter {
                 .set_width(self.width)
                 .set_header(section.headers.clone());
             for row in section.rows {
-                table.add_row(row.into_iter().map(
-                    |c| match colour_of(&c).filter(|_| self.colour) {
+                table.add_row(row.into_iter().map(|c| {
+                    // What an input controls is shown, never sent to the terminal.
+                    let c = crate::term::visible(&c).into_owned();
+                    match colour_of(&c).filter(|_| self.colour) {
                         Some(colour) => Cell::new(c).fg(colour),
                         None => Cell::new(c),
-                    },
-                ));
+                    }
+                }));
             }
             for &i in &section.numeric {
                 if let Some(col) = table.column_mut(i) {

@@ -419,3 +419,29 @@ fn a_refund_debited_to_another_account_by_its_bank_id_is_moved_back() {
     assert_eq!(assessment(&r, lee).corrected_balance, money("400.00"));
     assert!(r.totals.ties());
 }
+
+#[test]
+fn a_payment_processor_having_paid_an_account_before_ties_nothing_to_it() {
+    let mut b = Builder::default();
+    let lee = b.account("RA3107", "Ann Lee", "100.00");
+    b.bank("B1", "2026-03-02", "100.00", "RA3107", "ALLPAY LTD");
+    b.payment(lee, "2026-03-02", "100.00", Some("B1"));
+    b.bank("B2", "2026-03-20", "450.00", "RENT", "ALLPAY LTD");
+    b.payment(lee, "2026-03-20", "450.00", None);
+    let r = run(&b);
+    assert_eq!(
+        kinds(&b, &r),
+        vec![
+            (
+                FindingKind::UnidentifiedReceipt,
+                String::new(),
+                money("-450.00")
+            ),
+            (
+                FindingKind::UnbankedCredit,
+                "RA3107".into(),
+                money("450.00")
+            ),
+        ]
+    );
+}
