@@ -802,6 +802,9 @@ const ACCOUNT_COLUMNS: &[Column] = &[
 fn read_accounts(t: &mut Table, ids: &mut AccountIds, errors: &mut InputErrors) -> Vec<Account> {
     let mut out = Vec::new();
     let mut unique = UniqueIds::new("account_ref");
+    // A bank reference is compared without case or punctuation, so two
+    // account numbers that differ only so are one number to it.
+    let mut as_banks_read: HashMap<Text, (Text, u64)> = HashMap::default();
     let mut rec = ByteRecord::new();
     while let Some(line) = t.next(&mut rec, errors) {
         let mut r = t.row(&rec, line, errors);
@@ -811,6 +814,20 @@ fn read_accounts(t: &mut Table, ids: &mut AccountIds, errors: &mut InputErrors) 
                 out.iter()
                     .map(|a: &Account| (Cow::from(a.account_ref.as_str()), u64::from(a.row.line)))
             });
+            let key = crate::recon::identify::normalise(a);
+            match as_banks_read.get(&key) {
+                Some((first, at)) if first != a => r.fail(
+                    0,
+                    format!(
+                        "{a:?} is the account number {first:?} (line {at}) to a bank, which ignores case \
+                         and punctuation: rename one"
+                    ),
+                ),
+                Some(_) => {}
+                None => {
+                    as_banks_read.insert(key, (a.clone(), line));
+                }
+            }
         }
         let tenant_name = r.text(1).map(Text::from);
         let tenancy_type = r.word(2, TenancyType::from_word, TenancyType::expected);
