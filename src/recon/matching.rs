@@ -1830,8 +1830,16 @@ impl State<'_> {
             // One receipt split across postings: matched, but for any part
             // posted away from the account its reference names.
             let mut outcome = Outcome::Matched;
+            // Whose the receipt is: its reference's account, or where no
+            // reference claims it, the one its evidence alone points to.
+            let owner = receipt.identity.account().or_else(|| {
+                let suggested = self.suggest(index, near, r);
+                identify::strong_and_unique(&suggested)
+                    .first()
+                    .map(|s| s.account)
+            });
             for &p in &postings {
-                let moved = self.split_part_moved(receipt, p);
+                let moved = self.split_part_moved(receipt, owner, p);
                 if let Some(f) = moved.map(|a| self.moved_part(receipt, a, p, &finding)) {
                     found.push(f);
                     outcome = Outcome::WrongAccount;
@@ -1969,8 +1977,13 @@ impl State<'_> {
     /// The account a part of a split receipt belongs to, where it was posted
     /// elsewhere: the receipt's reference names an account, the part is on
     /// another, and the payer's name does not take it there.
-    fn split_part_moved(&self, receipt: &Receipt, p: usize) -> Option<AccountId> {
-        let a = receipt.identity.account()?;
+    fn split_part_moved(
+        &self,
+        receipt: &Receipt,
+        owner: Option<AccountId>,
+        p: usize,
+    ) -> Option<AccountId> {
+        let a = owner?;
         let b = self.data.postings[p].account;
         let payer = self.data.payer(&self.data.bank[receipt.bank as usize]);
         let tenant = |id: AccountId| self.data.account(id).tenant_name.as_str();

@@ -445,3 +445,18 @@ fn a_payment_processor_having_paid_an_account_before_ties_nothing_to_it() {
         ]
     );
 }
+
+#[test]
+fn a_split_receipt_no_reference_claims_belongs_to_whom_its_payer_is() {
+    let mut b = Builder::default();
+    let a = behind(&mut b, "RA2001", "John Carter", 8);
+    let other = b.account("RA3107", "Ann Lee", "100.00");
+    b.bank("B1", "2026-03-20", "450.00", "RENT", "JOHN CARTER");
+    b.payment(a, "2026-03-20", "50.00", Some("B1"));
+    b.payment(other, "2026-03-20", "400.00", Some("B1"));
+    let r = run(&b);
+    assert_eq!(
+        kinds(&b, &r),
+        vec![(FindingKind::WrongAccount, "RA2001".into(), money("-400.00"))]
+    );
+}
