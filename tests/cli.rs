@@ -1453,3 +1453,33 @@ fn a_temporary_file_left_by_a_killed_run_is_reported_by_the_next() {
     names.sort();
     assert_eq!(names, [".rent-audit-AbC123", "report.txt"]);
 }
+
+#[test]
+fn a_bank_export_with_a_timestamp_column_is_read_through_its_profile() {
+    let case = sample_with("bank.csv", |s| {
+        let mut lines = s.lines();
+        let mut out = format!("{}\n", lines.next().unwrap_or_default());
+        for l in lines {
+            let mut f: Vec<String> = l.split(',').map(String::from).collect();
+            let ymd: Vec<String> = f[1].split('-').map(String::from).collect();
+            f[1] = format!("{}/{}/{} 09:30", ymd[2], ymd[1], ymd[0]);
+            out.push_str(&f.join(","));
+            out.push('\n');
+        }
+        out
+    });
+    fs::write(
+        case.path().join("tz.toml"),
+        "[bank]\ndate_formats = [\"%d/%m/%Y %H:%M\"]\n",
+    )
+    .expect("profile");
+    let out = case.run(&["reconcile", ".", "--profile", "tz.toml", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let statuses = |doc: &serde_json::Value| -> Vec<String> {
+        (doc["accounts"].as_array().expect("accounts").iter())
+            .map(|a| a["status"].to_string())
+            .collect()
+    };
+    let plain = json_report(&sample().run(&["reconcile", ".", "--format", "json"]));
+    assert_eq!(statuses(&json_report(&out)), statuses(&plain));
+}

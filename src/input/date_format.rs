@@ -22,6 +22,24 @@ enum Part {
     Space,
 }
 
+/// A date written in a profile's format, never panicking: the date at
+/// midnight UTC, so that time and zone specifiers (`%H:%M`, `%z`, `%s`,
+/// `%c`), as bank exports with a timestamp column have, write something.
+/// `None` where the format cannot write it.
+pub fn write_date<'a, I, B>(date: NaiveDate, items: I) -> Option<String>
+where
+    I: Iterator<Item = B> + Clone,
+    B: std::borrow::Borrow<chrono::format::Item<'a>>,
+{
+    use chrono::TimeZone;
+    use std::fmt::Write;
+    let midnight = date.and_hms_opt(0, 0, 0)?;
+    let utc = chrono::FixedOffset::east_opt(0)?.from_utc_datetime(&midnight);
+    let mut out = String::new();
+    write!(out, "{}", utc.format_with_items(items)).ok()?;
+    Some(out)
+}
+
 /// A date format made only of [`Part`]s, for [`DateShape::read`].
 #[derive(Clone, Debug)]
 pub struct DateShape(Vec<Part>);

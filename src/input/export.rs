@@ -307,7 +307,8 @@ impl ExportShape {
             .map_err(|m| anyhow::anyhow!("{iso:?} is not an ISO date: {m}"))?;
         // Written in the profile's first format; the mapping parsed it once.
         Ok(match self.mapping.date_items.first() {
-            Some(items) => d.format_with_items(items.iter()).to_string(),
+            Some(items) => super::date_format::write_date(d, items.iter())
+                .ok_or_else(|| anyhow::anyhow!("the profile's date format cannot write {iso}"))?,
             None => iso.to_string(),
         })
     }
