@@ -1483,3 +1483,58 @@ fn a_bank_export_with_a_timestamp_column_is_read_through_its_profile() {
     let plain = json_report(&sample().run(&["reconcile", ".", "--format", "json"]));
     assert_eq!(statuses(&json_report(&out)), statuses(&plain));
 }
+
+#[test]
+fn pipes_devices_and_absurd_counts_are_refused_not_run() {
+    let case = sample();
+    for (args, said) in [
+        (
+            &["reconcile", ".", "--bank", "/dev/zero"][..],
+            "/dev/zero is not a regular file (a pipe, a device or a folder)",
+        ),
+        (
+            &["reconcile", ".", "--threads", "100000"][..],
+            "--threads 100000 is more than",
+        ),
+        (
+            &[
+                "generate",
+                "--accounts",
+                "18446744073709551615",
+                "--out",
+                "g",
+            ][..],
+            "--accounts must be between 1 and 10000000",
+        ),
+        (
+            &[
+                "generate",
+                "--start",
+                "9999-06-01",
+                "--months",
+                "24",
+                "--out",
+                "g",
+            ][..],
+            "--start 9999-06-01 and --months 24 run past the year 9999",
+        ),
+    ] {
+        let out = case.run(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(
+            text(&out.stderr).contains(said),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
+    }
+    #[cfg(unix)]
+    {
+        let fifo = case.path().join("fifo.csv");
+        let made = Command::new("mkfifo").arg(&fifo).status();
+        if made.is_ok_and(|s| s.success()) {
+            let out = case.run(&["reconcile", ".", "--ledger", "fifo.csv"]);
+            assert_eq!(out.status.code(), Some(2));
+            assert!(text(&out.stderr).contains("fifo.csv is not a regular file"));
+        }
+    }
+}

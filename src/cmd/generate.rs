@@ -358,7 +358,32 @@ fn tenant_names(seed: u64, accounts: usize) -> Vec<String> {
         .collect()
 }
 
+/// The most accounts and months `generate` makes: ten million accounts
+/// (the largest landlord has a tenth of that) and fifty years.
+const MOST_ACCOUNTS: usize = 10_000_000;
+const MOST_MONTHS: u32 = 600;
+
 pub fn run(args: &GenerateArgs) -> Result<u8> {
+    anyhow::ensure!(
+        (1..=MOST_ACCOUNTS).contains(&args.accounts),
+        "--accounts must be between 1 and {MOST_ACCOUNTS}, found {}",
+        args.accounts
+    );
+    anyhow::ensure!(
+        (1..=MOST_MONTHS).contains(&args.months),
+        "--months must be between 1 and {MOST_MONTHS}, found {}",
+        args.months
+    );
+    // Dates past 9999 cannot be written as the contract's YYYY-MM-DD.
+    let last_day = NaiveDate::from_ymd_opt(9999, 12, 31).unwrap_or(NaiveDate::MAX);
+    anyhow::ensure!(
+        args.start
+            .checked_add_months(Months::new(args.months + 2))
+            .is_some_and(|end| end <= last_day),
+        "--start {} and --months {} run past the year 9999",
+        args.start,
+        args.months
+    );
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("cannot create {}", args.out.display()))?;
     let dir = args.out.as_path();

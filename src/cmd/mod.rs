@@ -50,10 +50,21 @@ pub fn run(cli: Cli) -> Result<u8> {
 }
 
 /// Runs `f` on a pool of `threads` workers (default: one per core).
+/// The most threads `--threads` may ask for, per core.
+const MAX_THREADS_PER_CORE: usize = 8;
+
 pub fn with_threads<T: Send>(threads: Option<usize>, f: impl FnOnce() -> T + Send) -> Result<T> {
     let mut builder = rayon::ThreadPoolBuilder::new();
     if let Some(n) = threads {
         anyhow::ensure!(n > 0, "--threads must be at least 1");
+        // Threads past a few per core only cost time (2,000 took 30 s to
+        // start): a sane multiple of the cores is the most asked for.
+        let cores = std::thread::available_parallelism().map_or(1, usize::from);
+        anyhow::ensure!(
+            n <= MAX_THREADS_PER_CORE * cores,
+            "--threads {n} is more than {} ({MAX_THREADS_PER_CORE} for each of the {cores} cores): use at most that",
+            MAX_THREADS_PER_CORE * cores
+        );
         builder = builder.num_threads(n);
     }
     Ok(builder.build()?.install(f))
@@ -88,7 +99,7 @@ pub fn input_paths(
             InputPaths::in_dir(Path::new("."), profile)
         }
     };
-    Ok(InputPaths {
+    let paths = InputPaths {
         accounts: files.accounts.clone().unwrap_or(base.accounts),
         ledger: files.ledger.clone().unwrap_or(base.ledger),
         bank: files.bank.clone().unwrap_or(base.bank),
@@ -97,7 +108,27 @@ pub fn input_paths(
             .clone()
             .or(if dir.is_some() { base.schedules } else { None }),
         ignore_columns: files.ignore_column.clone(),
-    })
+    };
+    refuse_special_files(&paths)?;
+    Ok(paths)
+}
+
+/// Inputs are read more than once (in parallel blocks, hashed): a pipe or
+/// a device cannot be, and one that never ends (a FIFO no one writes to,
+/// /dev/zero) would hang the run or fill memory. They are refused.
+fn refuse_special_files(paths: &InputPaths) -> Result<()> {
+    for file in SourceFile::ALL {
+        let Some(p) = paths.path(file) else { continue };
+        if let Ok(m) = std::fs::metadata(p) {
+            anyhow::ensure!(
+                m.is_file(),
+                "{} is not a regular file (a pipe, a device or a folder): save the {} to a file and name that",
+                p.display(),
+                file.default_name()
+            );
+        }
+    }
+    Ok(())
 }
 
 /// Where lenient mode writes the rows it sets aside.
