@@ -36,6 +36,38 @@ pub struct Column {
     pub ty: ColumnType,
 }
 
+/// What is wrong with a header that would otherwise read silently wrong:
+/// lines ended by a lone CR (the whole file is one "header", and no row is
+/// read), or a column named twice (only the first would be read).
+fn header_problem(header: &ByteRecord, names: &[String], profiled: bool) -> Option<String> {
+    // A CRLF file's header ends in its CR; a CR anywhere else ends a line.
+    let last = header.len().saturating_sub(1);
+    let inner_cr = header.iter().enumerate().any(|(i, h)| {
+        let cr = h.iter().position(|&b| b == b'\r');
+        cr.is_some_and(|at| !(i == last && at + 1 == h.len()))
+    });
+    if inner_cr {
+        return Some(
+            "the file's lines end with a lone CR (an old Mac export): no row could be told from the next; \
+             convert the line ends to LF or CRLF"
+                .to_string(),
+        );
+    }
+    if profiled {
+        return None;
+    }
+    for (i, n) in names.iter().enumerate() {
+        if let Some(j) = names[..i].iter().position(|m| m == n && !n.is_empty()) {
+            return Some(format!(
+                "the header names `{n}` twice (columns {} and {}): only one can be read; remove or rename the other",
+                j + 1,
+                i + 1
+            ));
+        }
+    }
+    None
+}
+
 /// Short names exports give contract columns.
 const ABBREVIATIONS: &[(&str, &str)] = &[
     ("ref", "reference"),
@@ -1129,6 +1161,15 @@ impl Table {
                 String::from_utf8_lossy(parse::trim(h)).to_lowercase()
             })
             .collect();
+        if let Some(problem) = header_problem(&header, &names, profile.is_some()) {
+            errors.push(InputError {
+                file: name.to_string(),
+                line: header_line,
+                column: None,
+                message: problem,
+            });
+            return None;
+        }
         let mapping = match profile {
             Some(fp) => match Mapping::new(name, fp, columns, names.clone()) {
                 Ok(m) => Some(m),
