@@ -2684,17 +2684,28 @@ mod outflows {
             }
         }
 
-        // Ledger reversals and refunds with no money behind them.
+        // Ledger reversals and refunds with no money behind them. The
+        // returns already reversed are found by account and amount: a scan
+        // of them all for every posting grew with the ledger times the
+        // returns (255 s on a landlord-year with 23,000 returns).
+        let mut reversed_by: HashMap<(AccountId, i64), Vec<usize>> = HashMap::default();
+        for (k, &(a, _, _, _, bank)) in reversed.iter().enumerate() {
+            let out = -data.bank[bank].amount.pence();
+            reversed_by.entry((a, out)).or_default().push(k);
+        }
         for (p, q) in data.postings.iter().enumerate() {
-            if taken[p] {
+            if taken[p] || !(wanted(q, PostingKind::Reversal) || wanted(q, PostingKind::Refund)) {
                 continue;
             }
             // A second reversal of a return already reversed: keyed twice.
-            let reversed_before = reversed.iter().find(|&&(a, amount, on, _, _)| {
+            let reversed_before = (reversed_by
+                .get(&(q.account, q.amount.pence()))
+                .into_iter()
+                .flatten())
+            .map(|&k| &reversed[k])
+            .find(|&&(_, _, on, _, _)| {
                 let days = days_between(on, q.date);
                 q.kind == PostingKind::Reversal
-                    && a == q.account
-                    && amount == q.amount()
                     && days >= -opts.lead_days
                     && days <= opts.match_days
             });
