@@ -1175,6 +1175,17 @@ fn generate_refuses_a_shape_that_cannot_carry_the_data() {
     );
 }
 
+/// Runs `args`, which must be refused (exit 2) saying `said`.
+fn assert_refused(case: &Case, args: &[&str], said: &str) {
+    let out = case.run(args);
+    assert_eq!(out.status.code(), Some(2), "{args:?}");
+    assert!(
+        text(&out.stderr).contains(said),
+        "{args:?}: {}",
+        text(&out.stderr)
+    );
+}
+
 /// The sample with one of its files rewritten by `edit`.
 fn sample_with(file: &str, edit: impl FnOnce(String) -> String) -> Case {
     let case = sample();
@@ -1375,13 +1386,7 @@ fn an_output_that_names_an_input_is_refused_and_the_input_kept() {
             "--output link.csv is an input (bank.csv)",
         ),
     ] {
-        let out = case.run(args);
-        assert_eq!(out.status.code(), Some(2), "{args:?}");
-        assert!(
-            text(&out.stderr).contains(said),
-            "{args:?}: {}",
-            text(&out.stderr)
-        );
+        assert_refused(&case, args, said);
         assert_eq!(
             (bytes("bank.csv"), bytes("ledger.csv")),
             (bank.clone(), ledger.clone())
@@ -1519,13 +1524,7 @@ fn pipes_devices_and_absurd_counts_are_refused_not_run() {
             "--start 9999-06-01 and --months 24 run past the year 9999",
         ),
     ] {
-        let out = case.run(args);
-        assert_eq!(out.status.code(), Some(2), "{args:?}");
-        assert!(
-            text(&out.stderr).contains(said),
-            "{args:?}: {}",
-            text(&out.stderr)
-        );
+        assert_refused(&case, args, said);
     }
     #[cfg(unix)]
     {

@@ -52,6 +52,20 @@ struct Planted {
     amount: String,
 }
 
+impl Planted {
+    /// A credit on `account_ref` with no money behind it.
+    fn unbanked(account_ref: &str, txn_id: String, amount: Decimal) -> Planted {
+        Planted {
+            kind: "unbanked_credit",
+            account_ref: account_ref.to_string(),
+            posted_to: String::new(),
+            bank_id: String::new(),
+            txn_ids: vec![txn_id],
+            amount: plain(amount),
+        }
+    }
+}
+
 #[derive(Serialize)]
 struct AccountTruth {
     account_ref: String,
@@ -689,14 +703,7 @@ pub fn run(args: &GenerateArgs) -> Result<u8> {
                             plant_finding("wrong_account", &other, vec![t], -rent);
                         } else {
                             plant_finding("unposted_receipt", "", vec![], -rent);
-                            truth.findings.push(Planted {
-                                kind: "unbanked_credit",
-                                account_ref: other.clone(),
-                                posted_to: String::new(),
-                                bank_id: String::new(),
-                                txn_ids: vec![t],
-                                amount: plain(rent),
-                            });
+                            truth.findings.push(Planted::unbanked(&other, t, rent));
                         }
                     }
                     (true, Plant::Unposted) => plant_finding("unposted_receipt", "", vec![], -rent),
@@ -765,14 +772,9 @@ pub fn run(args: &GenerateArgs) -> Result<u8> {
             let on = start + Days::new(10 + rng.below(20));
             let t = next_txn(&mut w, on, "payment", -amount, "cash", "", &account_ref)?;
             posted -= amount;
-            truth.findings.push(Planted {
-                kind: "unbanked_credit",
-                account_ref: account_ref.clone(),
-                posted_to: String::new(),
-                bank_id: String::new(),
-                txn_ids: vec![t],
-                amount: plain(amount),
-            });
+            truth
+                .findings
+                .push(Planted::unbanked(&account_ref, t, amount));
         }
         if let Some((j, _)) = conflict_payer {
             for on in [account_ref.clone(), account_ref_of(j)] {
