@@ -17,6 +17,7 @@ fn landlord(dir: &Path) -> InputPaths {
         start: chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap_or_default(),
         out: dir.to_path_buf(),
         profile: Vec::new(),
+        dd_returns: 20,
     };
     rent_audit::cmd::generate::run(&args).expect("generate the landlord");
     InputPaths::in_dir(dir, None)

@@ -136,6 +136,11 @@ pub struct GenerateArgs {
     /// The first day of the data.
     #[arg(long, default_value = "2026-01-01", value_parser = parse_date)]
     pub start: NaiveDate,
+    /// Direct Debit collections returned, per thousand (real landlords see
+    /// 10 to 30): each is reversed on the ledger, but one in ten is not.
+    /// Only in the contract's shape (without --profile).
+    #[arg(long, value_name = "PER_THOUSAND", default_value_t = 20)]
+    pub dd_returns: u64,
     /// The folder to write into (created if missing).
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,

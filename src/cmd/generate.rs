@@ -439,7 +439,16 @@ pub fn run(args: &GenerateArgs) -> Result<u8> {
         bank: Sink::new(
             dir,
             SourceFile::Bank,
-            &["bank_id", "date", "amount", "reference", "payer", "method"],
+            &[
+                "bank_id",
+                "date",
+                "amount",
+                "reference",
+                "payer",
+                "method",
+                "return_code",
+                "returned_bank_id",
+            ],
             section(SourceFile::Bank),
         )?,
         schedules: Sink::new(
@@ -481,6 +490,8 @@ pub fn run(args: &GenerateArgs) -> Result<u8> {
     let mut planted_rents = std::collections::HashSet::new();
     let (mut bank_n, mut txn_n) = (0u64, 0u64);
     let names = tenant_names(args.seed, args.accounts);
+    // A shaped export may not carry a return's columns.
+    let returns = args.profile.is_empty() && args.dd_returns > 0;
     let people = People::of(&names);
     let mut moved: Vec<(String, Decimal)> = Vec::new();
 
@@ -666,12 +677,15 @@ pub fn run(args: &GenerateArgs) -> Result<u8> {
                     },
                     paid_by.as_str(),
                     method,
+                    "",
+                    "",
                 ])?;
                 corrected -= rent;
                 let with_ref = rng.chance(600);
                 // Posted by the last day, so nothing is left in transit.
                 let post_on = (paid + Days::new(rng.below(2))).min(end);
                 let bank_ref = if with_ref { bank_id.as_str() } else { "" };
+                let mut unreversed: Option<Planted> = None;
                 let mut plant_finding =
                     |kind: &'static str, posted_to: &str, txn_ids: Vec<String>, amount: Decimal| {
                         truth.findings.push(Planted {
@@ -758,12 +772,57 @@ pub fn run(args: &GenerateArgs) -> Result<u8> {
                         let on = if late { paid + Days::new(9) } else { post_on };
                         let t =
                             next_txn(&mut w, on, "payment", -rent, method, bank_ref, &account_ref)?;
+                        // A Direct Debit returned a week on: reversed on the
+                        // ledger by the return's id, or (one in ten) not.
+                        let returned_on = paid + Days::new(7);
+                        if channel == 0
+                            && !here
+                            && returns
+                            && returned_on <= end
+                            && rng.chance(args.dd_returns)
+                        {
+                            bank_n += 1;
+                            let return_id = w.bank.id(format!("B{bank_n:09}"));
+                            w.bank.write([
+                                return_id.as_str(),
+                                &returned_on.to_string(),
+                                &plain(-rent),
+                                reference.as_str(),
+                                payer.as_str(),
+                                "dd_return",
+                                "0",
+                                bank_id.as_str(),
+                            ])?;
+                            corrected += rent;
+                            if rng.chance(900) {
+                                next_txn(
+                                    &mut w,
+                                    returned_on,
+                                    "reversal",
+                                    rent,
+                                    method,
+                                    &return_id,
+                                    &account_ref,
+                                )?;
+                                posted += rent;
+                            } else {
+                                unreversed = Some(Planted {
+                                    kind: "unreversed_return",
+                                    account_ref: account_ref.clone(),
+                                    posted_to: String::new(),
+                                    bank_id: return_id.clone(),
+                                    txn_ids: Vec::new(),
+                                    amount: plain(rent),
+                                });
+                            }
+                        }
                         posted -= rent;
                         if late {
                             plant_finding("late_posting", "", vec![t], Decimal::ZERO);
                         }
                     }
                 }
+                truth.findings.extend(unreversed);
             }
         }
         if plant == Plant::Unbanked {
@@ -808,6 +867,8 @@ pub fn run(args: &GenerateArgs) -> Result<u8> {
                 &batch,
                 "COUNCIL HB",
                 "hb",
+                "",
+                "",
             ])?;
         }
     }
