@@ -68,6 +68,10 @@ fn header_problem(header: &ByteRecord, names: &[String], profiled: bool) -> Opti
     None
 }
 
+/// A row whose quoted fields run over this many line ends holds a quote
+/// left open, not an address or a note over two lines.
+const MOST_LINE_ENDS_IN_A_ROW: usize = 3;
+
 /// Short names exports give contract columns.
 const ABBREVIATIONS: &[(&str, &str)] = &[
     ("ref", "reference"),
@@ -1360,6 +1364,26 @@ impl Table {
             self.rows_read += 1;
             let delimiter = self.source.delimiter;
             let raw = &self.source.raw;
+            // A quote left open reads the rows after it into one field, and
+            // they would be lost without a word if the count still fits.
+            let line_ends: usize = raw
+                .iter()
+                .map(|f| memchr::memchr_iter(b'\n', f).count())
+                .sum();
+            if line_ends >= MOST_LINE_ENDS_IN_A_ROW {
+                let at = raw.iter().position(|f| f.contains(&b'\n')).unwrap_or(0);
+                let err = InputError {
+                    file: self.name.clone(),
+                    line: Some(line),
+                    column: Some((at + 1, self.header_names.get(at).cloned().unwrap_or_default())),
+                    message: format!(
+                        "a quote opened in this row is not closed for {line_ends} line ends: the rows after it \
+                         were read as part of this field; close the quote or remove the stray one"
+                    ),
+                };
+                errors.push_row(err, || record_text(raw, delimiter));
+                continue;
+            }
             if raw.len() != self.width {
                 // Point at where the row goes wrong: the first extra
                 // field, or the first missing one.
@@ -1369,9 +1393,14 @@ impl Table {
                     (raw.len() + 1, self.header_names[raw.len()].clone())
                 };
                 let message = format!(
-                    "expected {} fields as in the header, found {}",
+                    "expected {} fields as in the header, found {}{}",
                     self.width,
-                    raw.len()
+                    raw.len(),
+                    if line_ends > 0 {
+                        " (a quoted field runs over a line end here: is a quote left open?)"
+                    } else {
+                        ""
+                    }
                 );
                 let err = InputError {
                     file: self.name.clone(),
