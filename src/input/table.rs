@@ -209,6 +209,9 @@ struct Source {
     /// Records held back so the last `trailer_rows` can be dropped.
     held: VecDeque<(ByteRecord, u64)>,
     trailer_rows: usize,
+    /// Reading the whole file (not one block of it), so that a trailer
+    /// longer than the file can be told.
+    whole_file: bool,
 }
 
 /// An open CSV file whose header has been matched against the wanted columns.
@@ -298,6 +301,7 @@ impl BlockShape {
                 line_offset: first_line.saturating_sub(1),
                 held: VecDeque::new(),
                 trailer_rows,
+                whole_file: false,
             },
             positions: self.positions.clone(),
             labels: self.labels.clone(),
@@ -1262,6 +1266,7 @@ impl Table {
                 line_offset,
                 held: VecDeque::new(),
                 trailer_rows: profile.map_or(0, |p| p.trailer_rows),
+                whole_file: true,
             },
             positions,
             labels,
@@ -1335,7 +1340,22 @@ impl Table {
                         return Some(line);
                     }
                 }
-                Ok(false) => return None,
+                Ok(false) => {
+                    if src.whole_file && src.held.len() < src.trailer_rows {
+                        errors.push(InputError {
+                            file: self.name.clone(),
+                            line: None,
+                            column: None,
+                            message: format!(
+                                "the profile drops the last {} rows as a trailer, but the file has only {} after \
+                                 its header: no row would be read; set trailer_rows to the rows the export ends with",
+                                src.trailer_rows,
+                                src.held.len()
+                            ),
+                        });
+                    }
+                    return None;
+                }
                 Err(e) => {
                     let line = e.position().map(|p| p.line() + src.line_offset);
                     let err = InputError {
