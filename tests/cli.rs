@@ -1537,3 +1537,40 @@ fn pipes_devices_and_absurd_counts_are_refused_not_run() {
         }
     }
 }
+
+#[test]
+fn an_extract_that_never_matches_is_named_not_left_blank_in_silence() {
+    let case = Case::new(&root().join("fixtures/sample-messy"));
+    let profiles = root().join("fixtures/profiles");
+    let bank = fs::read_to_string(profiles.join("westshire-bank.toml"))
+        .expect("profile")
+        .replace(
+            "pattern = ' / (?P<value>.*)$'",
+            "pattern = ' :: (?P<value>.*)$'",
+        );
+    fs::write(case.path().join("bank.toml"), bank).expect("profile");
+    let housing = profiles.join("westshire-housing.toml");
+    let housing = housing.to_string_lossy();
+    let args = [
+        "reconcile",
+        ".",
+        "--profile",
+        "bank.toml",
+        "--profile",
+        &housing,
+    ];
+    let strict = case.run(&args);
+    assert_eq!(strict.status.code(), Some(2));
+    assert!(
+        text(&strict.stderr).contains(
+            "the profile's [[extract]] for `reference` from column \"description\" matched none"
+        ),
+        "{}",
+        text(&strict.stderr)
+    );
+    let lenient = case.run(&[&args[..], &["--lenient", "--format", "json"]].concat());
+    assert_eq!(
+        warning_kinds(&json_report(&lenient)),
+        ["extract_never_matched"]
+    );
+}

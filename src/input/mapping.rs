@@ -81,9 +81,28 @@ pub struct Mapping {
     pub(super) extracts: Vec<(usize, usize, Regex)>,
     /// Each extraction's quick reading, where its pattern is a plain split.
     splits: Vec<Option<Split>>,
+    /// Whether each extraction has matched a row yet (shared by the blocks
+    /// a file is read in): one that never does leaves its field blank.
+    ever_matched: Vec<std::sync::atomic::AtomicBool>,
     pub(super) codes: Vec<Codes>,
     pub(super) rules: Vec<CompiledRule>,
     pub header: Vec<String>,
+}
+
+impl Mapping {
+    /// The extractions that matched no row: (the field they set, the raw
+    /// column they read).
+    pub fn never_matched(&self) -> Vec<(&'static str, String)> {
+        (self.extracts.iter().zip(&self.ever_matched))
+            .filter(|(_, m)| !m.load(std::sync::atomic::Ordering::Relaxed))
+            .map(|((f, c, _), _)| {
+                (
+                    self.names[*f],
+                    self.header.get(*c).cloned().unwrap_or_default(),
+                )
+            })
+            .collect()
+    }
 }
 
 /// A problem with one raw field: (raw column index, message).
@@ -233,6 +252,10 @@ impl Mapping {
             splits: extracts
                 .iter()
                 .map(|(_, _, re)| Split::of(re.as_str()))
+                .collect(),
+            ever_matched: extracts
+                .iter()
+                .map(|_| std::sync::atomic::AtomicBool::new(false))
                 .collect(),
             extracts,
             codes,
@@ -392,8 +415,13 @@ impl Mapping {
                 None => errors.push((*c, money_error(&t))),
             }
         }
-        let extractions = self.extracts.iter().zip(&self.splits);
-        for (((f, c, re), split), (value, groups)) in extractions.zip(groups.iter_mut()) {
+        let extractions = self
+            .extracts
+            .iter()
+            .zip(&self.splits)
+            .zip(&self.ever_matched);
+        for ((((f, c, re), split), matched), (value, groups)) in extractions.zip(groups.iter_mut())
+        {
             let source = text(*c);
             let span = match split.as_ref().and_then(|s| s.span(&source)) {
                 Some(span) => span,
@@ -407,6 +435,9 @@ impl Mapping {
             let Some((start, end)) = span else {
                 continue;
             };
+            if !matched.load(std::sync::atomic::Ordering::Relaxed) {
+                matched.store(true, std::sync::atomic::Ordering::Relaxed);
+            }
             values[*f] = match source {
                 Cow::Borrowed(source) => Value::Text(source.get(start..end).unwrap_or("").trim()),
                 Cow::Owned(source) => Value::made(made, |m| {

@@ -171,6 +171,7 @@ pub fn load_watched(
         }
         data.warnings
             .extend(unused_lookalikes(file, t, &paths.ignore_columns));
+        data.warnings.extend(extracts_never_matched(t));
     };
     // The accounts file, then the ledger (which needs its ids), beside the
     // bank statement and the schedules (which need nothing from the others):
@@ -361,6 +362,26 @@ fn side_agrees(r: &mut table::Row<'_>, kind: PostingKind, amount: Decimal) {
 
 /// A warning for each unused column of `t` that looks like a contract
 /// column the file lacks, unless ignored by name.
+/// A warning for each of the profile's extractions that matched no row of
+/// `t` (every value it sets is blank: references, say, and so matching).
+fn extracts_never_matched(t: &Table) -> Vec<Warning> {
+    if t.rows_read == 0 {
+        return Vec::new();
+    }
+    (t.extracts_never_matched().into_iter())
+        .map(|(field, column)| Warning {
+            kind: WarningKind::ExtractNeverMatched,
+            message: format!(
+                "{}: the profile's [[extract]] for `{field}` from column {column:?} matched none of its {} rows, \
+                 so every {field} is blank: check its pattern against the file",
+                t.name, t.rows_read
+            ),
+            evidence: Vec::new(),
+            scope: Scope::Every,
+        })
+        .collect()
+}
+
 fn unused_lookalikes(file: SourceFile, t: &Table, ignored: &[String]) -> Vec<Warning> {
     t.resembling
         .iter()

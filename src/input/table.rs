@@ -1294,6 +1294,14 @@ impl Table {
 
     /// Whether column `col` is made from each row's line by the profile, so
     /// that no two rows can share it.
+    /// The profile's extractions that matched no row of this file.
+    pub fn extracts_never_matched(&self) -> Vec<(&'static str, String)> {
+        self.source
+            .mapping
+            .as_ref()
+            .map_or_else(Vec::new, |m| m.never_matched())
+    }
+
     pub fn id_from_line(&self, col: usize) -> bool {
         self.source
             .mapping

@@ -16,6 +16,7 @@ vocabulary!(
         FutureRows => "future_rows",
         AsAtOutsideData => "as_at_outside_data",
         RowsSetAside => "rows_set_aside",
+        ExtractNeverMatched => "extract_never_matched",
     }
 );
 
