@@ -426,10 +426,13 @@ pub fn match_all(
     drop((cash_credits, line_receipts, bank_keys));
     st.link_by_window();
 
-    let receipt_outcomes = st.decide_receipts(index, &mut credit_outcomes, &mut findings);
+    // Suggestions are made for the receipts no account claims: the
+    // near-miss index holds only what their references can find.
+    let near = st.near_for_unclaimed(index);
+    let receipt_outcomes = st.decide_receipts(index, &near, &mut credit_outcomes, &mut findings);
     st.decide_unlinked_postings(&mut credit_outcomes, &mut findings);
     let conflicts = st.payer_conflicts(index);
-    let leads = st.posted_leads(index);
+    let leads = st.posted_leads(index, &near);
 
     bank_entries.sort_by_key(|e| e.bank);
     Matching {
@@ -1673,12 +1676,10 @@ impl State<'_> {
     fn decide_receipts(
         &self,
         index: &RefIndex,
+        near: &NearIndex,
         credit_outcomes: &mut [Option<Outcome>],
         findings: &mut Vec<Finding>,
     ) -> Vec<Outcome> {
-        // Suggestions are made for the receipts no account claims: the
-        // near-miss index holds only what their references can find.
-        let near = self.near_for_unclaimed(index);
         // In the ledger's order of their postings, not the statement's: a
         // statement in date order against a ledger by account read each
         // receipt's postings far from the last one's (deciding took 0.34 s
@@ -1698,7 +1699,7 @@ impl State<'_> {
         for run in order.chunks(RUN) {
             let decided: Vec<Decision> = run
                 .par_iter()
-                .map(|&(_, r)| self.decide_receipt(index, &near, r as usize))
+                .map(|&(_, r)| self.decide_receipt(index, near, r as usize))
                 .collect();
             for (&(_, r), (outcome, outcomes, found)) in run.iter().zip(decided) {
                 receipt_outcomes[r as usize] = outcome;
@@ -2064,20 +2065,11 @@ impl State<'_> {
     /// evidence fits another account at least as well (a payment from
     /// "J SMITH" posted to Jane Smith may be John Smith's): each such
     /// account is held.
-    fn posted_leads(&self, index: &RefIndex) -> Vec<PostedLead> {
-        let unclaimed_and_posted =
-            |r: &usize| self.receipts[*r].identity.account().is_none() && !self.linked.is_empty(*r);
-        if !(0..self.receipts.len())
-            .into_par_iter()
-            .any(|r| unclaimed_and_posted(&r))
-        {
-            return Vec::new();
-        }
-        let near = self.near_for_unclaimed(index);
+    fn posted_leads(&self, index: &RefIndex, near: &NearIndex) -> Vec<PostedLead> {
         (0..self.receipts.len())
             .into_par_iter()
-            .filter(unclaimed_and_posted)
-            .flat_map_iter(|r| self.leads_of(index, &near, r))
+            .filter(|&r| self.receipts[r].identity.account().is_none() && !self.linked.is_empty(r))
+            .flat_map_iter(|r| self.leads_of(index, near, r))
             .collect()
     }
 
