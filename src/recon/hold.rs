@@ -205,14 +205,8 @@ pub fn doubts(
             });
         }
     }
-    for l in &matching.leads {
-        doubts.entry(l.account).leads.push(Lead {
-            bank: l.bank as usize,
-            amount: l.amount,
-            strong: l.strong,
-            reason: l.reason.clone(),
-            posted_to: Some(l.posted_to),
-        });
+    for (a, lead) in &matching.leads {
+        doubts.entry(*a).leads.push(lead.clone());
     }
     let conflicts = &matching.conflicts;
     for c in conflicts {

@@ -16,6 +16,7 @@ use smallvec::SmallVec;
 use super::conflict::{self, PayerConflict};
 use super::counted;
 use super::finding::{Finding, FindingKind, Outcome, Severity};
+use super::hold::Lead;
 use super::identify::{self, Basis, Identity, NearIndex, RefIndex};
 use super::model::{
     day_number, days_between, AccountId, AccountPostings, Amount, BankIdsInOrder, BankLine,
@@ -142,21 +143,9 @@ pub struct Matching {
     /// Receipts whose reference and payer name point at different accounts.
     pub conflicts: Vec<PayerConflict>,
     /// Receipts no reference claims that were posted, where the evidence
-    /// fits another account at least as well as where they went.
-    pub leads: Vec<PostedLead>,
-}
-
-/// A receipt no reference claims, posted to one account, whose payer or
-/// reference fits `account` at least as well: held until it is settled.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PostedLead {
-    pub account: AccountId,
-    pub bank: u32,
-    pub amount: Decimal,
-    pub posted_to: AccountId,
-    /// The evidence alone points to `account` (as [`identify::Suggestion`]).
-    pub strong: bool,
-    pub reason: String,
+    /// fits another account at least as well as where they went: each such
+    /// account with its lead.
+    pub leads: Vec<(AccountId, Lead)>,
 }
 
 /// What one receipt came to: its outcome, the outcome of each posting tied
@@ -2065,7 +2054,7 @@ impl State<'_> {
     /// evidence fits another account at least as well (a payment from
     /// "J SMITH" posted to Jane Smith may be John Smith's): each such
     /// account is held.
-    fn posted_leads(&self, index: &RefIndex, near: &NearIndex) -> Vec<PostedLead> {
+    fn posted_leads(&self, index: &RefIndex, near: &NearIndex) -> Vec<(AccountId, Lead)> {
         (0..self.receipts.len())
             .into_par_iter()
             .filter(|&r| self.receipts[r].identity.account().is_none() && !self.linked.is_empty(r))
@@ -2073,7 +2062,7 @@ impl State<'_> {
             .collect()
     }
 
-    fn leads_of(&self, index: &RefIndex, near: &NearIndex, r: usize) -> Vec<PostedLead> {
+    fn leads_of(&self, index: &RefIndex, near: &NearIndex, r: usize) -> Vec<(AccountId, Lead)> {
         let mut suggestions = self.suggest(index, near, r);
         // A reference naming two accounts ("RA2001 RA3107") names both.
         for &a in self.ambiguous_set(r) {
@@ -2100,13 +2089,15 @@ impl State<'_> {
         suggestions
             .into_iter()
             .filter(|s| !posted.contains(&s.account) && s.score >= posted_score)
-            .map(|s| PostedLead {
-                account: s.account,
-                bank: receipt.bank,
-                amount: receipt.amount(self.data),
-                posted_to: posted[0],
-                strong: s.strong,
-                reason: s.reason,
+            .map(|s| {
+                let lead = Lead {
+                    bank: receipt.bank as usize,
+                    amount: receipt.amount(self.data),
+                    strong: s.strong,
+                    reason: s.reason,
+                    posted_to: Some(posted[0]),
+                };
+                (s.account, lead)
             })
             .collect()
     }

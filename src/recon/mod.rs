@@ -92,10 +92,10 @@ pub struct Reconciliation {
 pub fn reconcile(data: &Dataset, settings: Settings) -> Reconciliation {
     // Rows dated after today or far beyond the rest never move the default
     // as-at date: they are slips, and are warned of.
-    let (data_end, slips_after) = warning::data_end(data, settings.today);
+    let span = warning::data_span(data, settings.today);
     let as_at = settings
         .as_at
-        .or(data_end)
+        .or(span.and_then(|s| s.end))
         .or_else(|| data.latest_date())
         .unwrap_or(NaiveDate::MIN);
     // The index and each account's postings are built side by side, and
@@ -133,7 +133,7 @@ pub fn reconcile(data: &Dataset, settings: Settings) -> Reconciliation {
     findings.extend(charge_findings);
     sort_findings(data, &mut findings);
     let mut warnings = data.warnings.clone();
-    warnings.extend(warning::detect(data, as_at, slips_after, settings.today));
+    warnings.extend(warning::detect(data, as_at, span, settings.today));
     let mut assessments = assess::assess_all(
         data,
         &ledger,

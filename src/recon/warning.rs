@@ -61,29 +61,40 @@ fn tail_limit(rows: usize) -> usize {
 /// How many rows a warning names.
 const EVIDENCE_SHOWN: usize = 5;
 
-/// The latest date the data really reaches: rows after `today`, or a few
-/// rows far beyond the rest (a year typed wrong), are left out. Also returns
-/// the day after which rows are out of line, where there are any.
-pub fn data_end(
-    data: &Dataset,
-    today: Option<NaiveDate>,
-) -> (Option<NaiveDate>, Option<NaiveDate>) {
+/// Where the data starts and really ends: rows after `today`, or a few rows
+/// far beyond the rest (a year typed wrong), are left out of its end.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DataSpan {
+    pub first: NaiveDate,
+    /// The latest date not a slip (`None` if every row is one).
+    pub end: Option<NaiveDate>,
+    /// The day after which rows are out of line, where there are any.
+    pub slips_after: Option<NaiveDate>,
+}
+
+/// The span of the ledger's and the bank's dates, or `None` with no rows.
+pub fn data_span(data: &Dataset, today: Option<NaiveDate>) -> Option<DataSpan> {
     let dates =
         || (data.postings.par_iter().map(|p| p.date)).chain(data.bank.par_iter().map(|b| b.date));
-    let Some(latest) = dates().max() else {
-        return (None, None);
-    };
+    let (first, latest) = dates()
+        .map(|d| (d, d))
+        .reduce_with(|(a, b), (c, d)| (a.min(c), b.max(d)))?;
     let rows = data.postings.len() + data.bank.len();
     let slips =
         slips_from(&month_counts(dates(), latest), rows).map(|back| month_end(latest, back));
-    let cutoff = match (today.filter(|&t| t < latest), slips) {
+    let slips_after = match (today.filter(|&t| t < latest), slips) {
         (Some(a), Some(b)) => Some(a.min(b)),
         (a, b) => a.or(b),
     };
-    let Some(cutoff) = cutoff else {
-        return (Some(latest), None);
+    let end = match slips_after {
+        None => Some(latest),
+        Some(cutoff) => dates().filter(|&d| d <= cutoff).max(),
     };
-    (dates().filter(|&d| d <= cutoff).max(), Some(cutoff))
+    Some(DataSpan {
+        first,
+        end,
+        slips_after,
+    })
 }
 
 /// The month (counted back from the latest) from which the rows are slips:
@@ -147,14 +158,14 @@ fn month_end(latest: NaiveDate, back: usize) -> NaiveDate {
 pub fn detect(
     data: &Dataset,
     as_at: NaiveDate,
-    cutoff: Option<NaiveDate>,
+    span: Option<DataSpan>,
     today: Option<NaiveDate>,
 ) -> Vec<Warning> {
     let mut warnings = Vec::new();
-    if let Some(cutoff) = cutoff {
+    if let Some(cutoff) = span.and_then(|s| s.slips_after) {
         warnings.push(out_of_line_rows(data, cutoff, today));
     }
-    warnings.extend(as_at_outside(data, as_at, cutoff));
+    warnings.extend(span.and_then(|s| as_at_outside(as_at, s)));
     warnings.extend(no_schedules(data, as_at));
     warnings
 }
@@ -203,12 +214,8 @@ fn out_of_line_rows(data: &Dataset, cutoff: NaiveDate, today: Option<NaiveDate>)
     }
 }
 
-fn as_at_outside(data: &Dataset, as_at: NaiveDate, cutoff: Option<NaiveDate>) -> Option<Warning> {
-    let in_line = |d: &NaiveDate| cutoff.is_none_or(|c| *d <= c);
-    let dates =
-        || (data.postings.par_iter().map(|p| p.date)).chain(data.bank.par_iter().map(|b| b.date));
-    let first = dates().filter(in_line).min()?;
-    let last = dates().filter(in_line).max()?;
+fn as_at_outside(as_at: NaiveDate, span: DataSpan) -> Option<Warning> {
+    let (first, last) = (span.first, span.end?);
     let message = if as_at < first {
         format!("the as-at date {as_at} is before the data starts ({first}): nothing can be assessed on it")
     } else if (as_at - last).num_days() > FAR_BEYOND_DAYS {
