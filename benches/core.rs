@@ -18,6 +18,7 @@ fn landlord(dir: &Path) -> InputPaths {
         out: dir.to_path_buf(),
         profile: Vec::new(),
         dd_returns: 20,
+        force: true,
     };
     rent_audit::cmd::generate::run(&args).expect("generate the landlord");
     InputPaths::in_dir(dir, None)

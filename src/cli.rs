@@ -141,6 +141,9 @@ pub struct GenerateArgs {
     /// Only in the contract's shape (without --profile).
     #[arg(long, value_name = "PER_THOUSAND", default_value_t = 20)]
     pub dd_returns: u64,
+    /// Write into a folder that already holds files (they are overwritten).
+    #[arg(long)]
+    pub force: bool,
     /// The folder to write into (created if missing).
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,

@@ -1502,6 +1502,10 @@ fn pipes_devices_and_absurd_counts_are_refused_not_run() {
             "--threads 100000 is more than",
         ),
         (
+            &["generate", "--out", "."][..],
+            "is not empty: generate would overwrite its files",
+        ),
+        (
             &[
                 "generate",
                 "--accounts",

@@ -398,6 +398,15 @@ pub fn run(args: &GenerateArgs) -> Result<u8> {
         args.start,
         args.months
     );
+    // Its files bear the contract's names: a landlord's real data in the
+    // folder would be overwritten.
+    let holds_files = std::fs::read_dir(&args.out).is_ok_and(|mut d| d.next().is_some());
+    anyhow::ensure!(
+        args.force || !holds_files,
+        "{} is not empty: generate would overwrite its files (a landlord's inputs, perhaps); name a new or \
+         empty folder, or pass --force",
+        args.out.display()
+    );
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("cannot create {}", args.out.display()))?;
     let dir = args.out.as_path();
