@@ -201,6 +201,12 @@ pub struct InputFiles {
     /// column is an error (a warning with --lenient). Repeat for several.
     #[arg(long, value_name = "NAME")]
     pub ignore_column: Vec<String>,
+    /// The longest record (row) any input may hold, as bytes, KiB or MiB:
+    /// a file with no line ends, or a quote left open, stops here with an
+    /// error naming the line instead of filling memory.
+    #[arg(long, value_name = "SIZE", default_value = "4MiB",
+          value_parser = crate::input::limit::parse_size)]
+    pub max_record_bytes: usize,
 }
 
 /// The rules an account is judged by.

@@ -17,7 +17,8 @@ use crate::report::check as render;
 pub fn run(args: &CheckArgs) -> Result<u8> {
     let mut refs = args.account_refs.clone();
     if let Some(path) = &args.accounts_from {
-        let text = std::fs::read_to_string(path)
+        // A million refs is about 10 MiB; past that it is not a list.
+        let text = crate::input::limit::read_text(path, 256 << 20)
             .with_context(|| format!("cannot read {}", path.display()))?;
         refs.extend(
             text.lines()

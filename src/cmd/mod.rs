@@ -108,6 +108,7 @@ pub fn input_paths(
             .clone()
             .or(if dir.is_some() { base.schedules } else { None }),
         ignore_columns: files.ignore_column.clone(),
+        max_record_bytes: files.max_record_bytes,
     };
     refuse_special_files(&paths)?;
     Ok(paths)

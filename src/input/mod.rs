@@ -7,6 +7,7 @@ pub mod digest;
 pub mod error;
 pub mod export;
 pub mod guess;
+pub mod limit;
 pub mod mapping;
 pub mod parse;
 pub mod profile;
@@ -42,6 +43,8 @@ pub struct InputPaths {
     /// Columns the user says are meant to be left unused, though they look
     /// like a contract column (`--ignore-column`), lower-cased.
     pub ignore_columns: Vec<String>,
+    /// The longest record any file may hold (`--max-record-bytes`).
+    pub max_record_bytes: usize,
 }
 
 impl InputPaths {
@@ -61,6 +64,7 @@ impl InputPaths {
             bank: path(SourceFile::Bank),
             schedules: schedules.exists().then_some(schedules),
             ignore_columns: Vec::new(),
+            max_record_bytes: limit::DEFAULT_MAX_RECORD_BYTES,
         }
     }
 
@@ -149,7 +153,16 @@ pub fn load_watched(
                         errors: &mut InputErrors| {
         paths.path(file).and_then(|p| {
             let section = profile.and_then(|pr| pr.section(file));
-            Table::open(p, sources.name(file), columns, section, watch, errors)
+            let limit = paths.max_record_bytes;
+            Table::open(
+                p,
+                sources.name(file),
+                columns,
+                section,
+                watch,
+                limit,
+                errors,
+            )
         })
     };
     let open = |file: SourceFile, columns: &'static [Column], errors: &mut InputErrors| {
@@ -587,11 +600,15 @@ fn read_rows<T: StoredRow + Send + Sync>(
             read_whole(t, what, errors, read, reopen)
         }
         Err(e) => {
+            let (line, message) = match limit::LongRecord::of(&e) {
+                Some(long) => (Some(long.line), long.to_string()),
+                None => (None, format!("cannot read the file: {e}")),
+            };
             errors.push(InputError {
                 file: t.name.clone(),
-                line: None,
+                line,
                 column: None,
-                message: format!("cannot read the file: {e}"),
+                message,
             });
             Default::default()
         }

@@ -120,7 +120,8 @@ pub struct Rule {
 
 impl Profile {
     pub fn load(path: &Path) -> Result<Profile> {
-        let text = std::fs::read_to_string(path)
+        // Profiles are a few KiB; a device named by mistake is refused.
+        let text = super::limit::read_text(path, 1 << 20)
             .with_context(|| format!("cannot read profile {}", path.display()))?;
         let profile: Profile = toml::from_str(&text)
             .with_context(|| format!("profile {} is not valid", path.display()))?;

@@ -15,6 +15,7 @@ use rust_decimal::Decimal;
 
 use super::digest::{FileDigest, Hashing, SharedDigest};
 use super::error::{InputError, InputErrors};
+use super::limit::{skip_lines, LongRecord};
 use super::mapping::{Mapping, Scratch};
 use super::parse;
 use super::profile::{Encoding, FileProfile};
@@ -258,6 +259,8 @@ struct SplitPoint {
     decode: Option<&'static encoding_rs::Encoding>,
     /// Records at the end to drop (a profile's trailer): the last block's.
     trailer_rows: usize,
+    /// The longest record a block may grow to hold.
+    limit: usize,
 }
 
 /// A file's header as matched, for the tables over its blocks.
@@ -287,7 +290,7 @@ impl BlockShape {
         let reader = if no_empty_lines {
             reader_of(bytes, self.delimiter, false)
         } else {
-            csv_reader(bytes, self.delimiter, false)
+            csv_reader(bytes, self.delimiter, false, usize::MAX)
         };
         Table {
             name: self.name.clone(),
@@ -412,6 +415,8 @@ struct BlockSplitter {
     /// What the last block read past its last record's end.
     carry: Vec<u8>,
     line: u64,
+    /// The longest record a block may grow to hold.
+    limit: usize,
     /// Bytes of the file not yet read, where its size is known.
     left: Option<u64>,
     done: bool,
@@ -569,6 +574,15 @@ impl BlockSplitter {
                 // record ends: the scan is repeated, but over doubling
                 // lengths.
                 let walk = walk_records(&block[..filled], self.delimiter);
+                // A block starts where a record starts: with no end in it,
+                // it is all one record.
+                if walk.cut == Cut::NotYet && filled > self.limit {
+                    return Err(LongRecord {
+                        line: self.line,
+                        limit: self.limit,
+                    }
+                    .into_io());
+                }
                 if read < want {
                     break (walk, true);
                 }
@@ -664,11 +678,22 @@ struct MarkBlankLines<R> {
     prev: Option<u8>,
     /// Whether that byte was a quote closing a quoted field.
     closed: bool,
+    /// The longest record let through, and the bytes of the current one
+    /// so far: a record past the limit is an error, not a reason to read
+    /// the rest of the file into memory.
+    limit: usize,
+    run: usize,
+    /// Line ends handed on, and how many there were before the current
+    /// record began, to name its line.
+    lines: u64,
+    record_after: u64,
+    /// The line of the first record found past the limit.
+    too_long_at: Option<u64>,
 }
 
 impl<R> MarkBlankLines<R> {
     /// For a whole file, its header first.
-    fn new(inner: R, delimiter: u8) -> Self {
+    fn new(inner: R, delimiter: u8, limit: usize) -> Self {
         MarkBlankLines {
             inner,
             buf: Vec::new(),
@@ -679,16 +704,84 @@ impl<R> MarkBlankLines<R> {
             delimiter,
             prev: None,
             closed: false,
+            limit,
+            run: 0,
+            lines: 0,
+            record_after: 0,
+            too_long_at: None,
         }
     }
 
     /// For a block of records that starts where a record starts.
-    fn records(inner: R, delimiter: u8) -> Self {
+    fn records(inner: R, delimiter: u8, limit: usize) -> Self {
         MarkBlankLines {
             past_header: true,
             line_start: true,
-            ..MarkBlankLines::new(inner, delimiter)
+            ..MarkBlankLines::new(inner, delimiter, limit)
         }
+    }
+
+    /// Counts `raw`, outside quotes and holding none, into the records'
+    /// lengths: a record ends at each line end.
+    fn count_plain(&mut self, raw: &[u8]) {
+        let Some(first) = memchr::memchr(b'\n', raw) else {
+            self.run += raw.len();
+            return self.check_run();
+        };
+        self.end_record(first, None);
+        // A record wholly inside `raw` is no longer than it: only a long
+        // chunk needs each of its line ends looked at.
+        if raw.len() > self.limit {
+            let rest = first + 1;
+            let mut from = rest;
+            for end in memchr::memchr_iter(b'\n', &raw[rest..]) {
+                self.end_record(rest + end, Some(from));
+                from = rest + end + 1;
+            }
+        } else {
+            let ends = memchr::memchr_iter(b'\n', &raw[first + 1..]).count() as u64;
+            self.lines += ends;
+            self.record_after = self.lines;
+        }
+        self.run = raw.len() - memchr::memrchr(b'\n', raw).map_or(0, |last| last + 1);
+        self.check_run();
+    }
+
+    /// A record ends at `raw[at]`, the one before it having ended just
+    /// before `from` (none: before `raw`).
+    fn end_record(&mut self, at: usize, from: Option<usize>) {
+        if self.run_to(from, at) > self.limit && self.too_long_at.is_none() {
+            self.too_long_at = Some(self.record_after + 1);
+        }
+        self.lines += 1;
+        self.record_after = self.lines;
+        self.run = 0;
+    }
+
+    /// Whether the record still going on is already past the limit.
+    fn check_run(&mut self) {
+        if self.run > self.limit && self.too_long_at.is_none() {
+            self.too_long_at = Some(self.record_after + 1);
+        }
+    }
+
+    /// The current record's length once `raw[..to]` is counted, the last
+    /// record end in it (if any) just before `from`.
+    fn run_to(&self, from: Option<usize>, to: usize) -> usize {
+        match from {
+            Some(from) => to - from,
+            None => self.run + to,
+        }
+    }
+
+    fn too_long(&self) -> Option<std::io::Error> {
+        self.too_long_at.map(|line| {
+            LongRecord {
+                line,
+                limit: self.limit,
+            }
+            .into_io()
+        })
     }
 }
 
@@ -712,6 +805,7 @@ impl<R> MarkBlankLines<R> {
                 self.line_start = last == b'\n';
                 (self.prev, self.closed) = (Some(last), false);
             }
+            self.count_plain(raw);
             if let Some(buf) = into {
                 buf.extend_from_slice(raw);
             }
@@ -722,6 +816,8 @@ impl<R> MarkBlankLines<R> {
         let (mut copied, mut next) = (0, 0);
         // Where the last closing quote in `raw` is.
         let mut closed_at = None;
+        // Where the current record began in `raw`, if it began there.
+        let mut record_from = None;
         for i in memchr::memchr2_iter(b'"', b'\n', raw) {
             if i > next {
                 self.line_start = false;
@@ -742,10 +838,13 @@ impl<R> MarkBlankLines<R> {
                 continue;
             }
             if self.quoted {
+                self.lines += 1;
                 continue;
             }
             if self.line_start && self.past_header {
                 let Some(buf) = into.as_deref_mut() else {
+                    self.run = self.run_to(record_from, i);
+                    self.check_run();
                     return Some(i);
                 };
                 buf.extend_from_slice(&raw[copied..i]);
@@ -756,7 +855,11 @@ impl<R> MarkBlankLines<R> {
                 self.past_header = true;
             }
             self.line_start = true;
+            self.end_record(i, record_from);
+            record_from = Some(i + 1);
         }
+        self.run = self.run_to(record_from, raw.len());
+        self.check_run();
         if raw.len() > next {
             self.line_start = false;
         }
@@ -778,11 +881,14 @@ impl<R: Read> Read for MarkBlankLines<R> {
             // end that needs a space; the rest waits in `buf`.
             let n = self.inner.read(out)?;
             let Some(i) = self.scan(&out[..n], None) else {
-                return Ok(n);
+                return self.too_long().map_or(Ok(n), Err);
             };
             let mut rest = std::mem::take(&mut self.buf);
             rest.clear();
             self.scan(&out[i..n], Some(&mut rest));
+            if let Some(e) = self.too_long() {
+                return Err(e);
+            }
             self.buf = rest;
             self.at = 0;
             if i > 0 {
@@ -821,13 +927,37 @@ fn csv_reader(
     bytes: Box<dyn Read + Send>,
     delimiter: u8,
     header: bool,
+    limit: usize,
 ) -> csv::Reader<Box<dyn Read + Send>> {
     let marked: Box<dyn Read + Send> = if header {
-        Box::new(MarkBlankLines::new(bytes, delimiter))
+        Box::new(MarkBlankLines::new(bytes, delimiter, limit))
     } else {
-        Box::new(MarkBlankLines::records(bytes, delimiter))
+        Box::new(MarkBlankLines::records(bytes, delimiter, limit))
     };
     reader_of(marked, delimiter, header)
+}
+
+/// What the csv reader could not read, located: a record past the length
+/// limit on the line it began, anything else where the reader stopped.
+fn read_error(e: &csv::Error, file: &str, line_offset: u64, what: &str) -> InputError {
+    let long = match e.kind() {
+        csv::ErrorKind::Io(io) => LongRecord::of(io),
+        _ => None,
+    };
+    match long {
+        Some(long) => InputError {
+            file: file.to_string(),
+            line: Some(long.line + line_offset),
+            column: None,
+            message: long.to_string(),
+        },
+        None => InputError {
+            file: file.to_string(),
+            line: e.position().map(|p| p.line() + line_offset),
+            column: None,
+            message: format!("{what}: {e}"),
+        },
+    }
 }
 
 /// [`csv_reader`] but for marking empty lines: for bytes with none.
@@ -844,21 +974,6 @@ fn reader_of(
         .from_reader(bytes)
 }
 
-/// Drops the first `n` lines of a byte stream (a bank's preamble), and
-/// says how many bytes they were.
-fn skip_lines(reader: &mut impl BufRead, n: usize) -> std::io::Result<u64> {
-    let mut line = Vec::new();
-    let mut bytes = 0;
-    for _ in 0..n {
-        line.clear();
-        match reader.read_until(b'\n', &mut line)? {
-            0 => break,
-            read => bytes += read as u64,
-        }
-    }
-    Ok(bytes)
-}
-
 impl Table {
     /// Opens `path` and matches its header. Returns `None` (with the errors
     /// recorded) if the file cannot be read or lacks a required column.
@@ -868,6 +983,7 @@ impl Table {
         columns: &'static [Column],
         profile: Option<&FileProfile>,
         watch: Option<&indicatif::ProgressBar>,
+        limit: usize,
         errors: &mut InputErrors,
     ) -> Option<Table> {
         let file_error = |message: String| InputError {
@@ -902,8 +1018,14 @@ impl Table {
             });
         let mut reader = BufReader::with_capacity(1 << 16, decoded);
         let skip = profile.map_or(0, |p| p.skip_rows);
-        if let Err(e) = skip_lines(&mut reader, skip) {
-            errors.push(file_error(format!("cannot read {}: {e}", path.display())));
+        if let Err(e) = skip_lines(&mut reader, skip, limit) {
+            errors.push(match LongRecord::of(&e) {
+                Some(long) => InputError {
+                    line: Some(long.line),
+                    ..file_error(long.to_string())
+                },
+                None => file_error(format!("cannot read {}: {e}", path.display())),
+            });
             return None;
         }
         let size = std::fs::metadata(path).ok().map(|m| m.len());
@@ -913,12 +1035,13 @@ impl Table {
             columns,
             profile,
             skip as u64,
+            limit,
             errors,
         )
         .map(|t| {
             let split = if size.is_some_and(|n| n >= SPLIT_MIN_BYTES) {
                 let trailer_rows = profile.map_or(0, |p| p.trailer_rows);
-                t.split_point(path, skip, encoding, trailer_rows)
+                t.split_point(path, skip, encoding, trailer_rows, limit)
             } else {
                 None
             };
@@ -941,6 +1064,7 @@ impl Table {
         skip: usize,
         decode: Option<&'static encoding_rs::Encoding>,
         trailer_rows: usize,
+        limit: usize,
     ) -> Option<SplitPoint> {
         let mut file = BufReader::new(File::open(path).ok()?);
         // A UTF-8 byte-order mark (as Excel's "CSV UTF-8" writes) is dropped,
@@ -960,7 +1084,7 @@ impl Table {
         // A line end is the byte `\n` in UTF-8 and Windows-1252 alike, so
         // the preamble's lines are found in the file as the decoder found
         // them.
-        byte += skip_lines(&mut file, skip).ok()?;
+        byte += skip_lines(&mut file, skip, limit).ok()?;
         let at = self.source.reader.position();
         byte += match decode {
             None => at.byte(),
@@ -996,6 +1120,7 @@ impl Table {
             line: skip as u64 + at.line(),
             decode,
             trailer_rows,
+            limit,
         })
     }
 
@@ -1046,6 +1171,7 @@ impl Table {
             delimiter: self.source.delimiter,
             carry: Vec::new(),
             line: split.line,
+            limit: split.limit,
             left: self.size.map(|n| n.saturating_sub(split.byte)),
             done: false,
             // Four blocks a thread: fewer left cores idle at a batch's end
@@ -1131,19 +1257,19 @@ impl Table {
         columns: &'static [Column],
         profile: Option<&FileProfile>,
         line_offset: u64,
+        limit: usize,
         errors: &mut InputErrors,
     ) -> Option<Table> {
         let delimiter = profile.map_or(b',', FileProfile::delimiter_byte);
-        let mut reader = csv_reader(source, delimiter, true);
+        let mut reader = csv_reader(source, delimiter, true, limit);
         let header_line = Some(1 + line_offset);
         let header = match reader.byte_headers() {
             Ok(h) => h.clone(),
             Err(e) => {
+                let err = read_error(&e, name, line_offset, "cannot read the header");
                 errors.push(InputError {
-                    file: name.to_string(),
-                    line: header_line,
-                    column: None,
-                    message: format!("cannot read the header: {e}"),
+                    line: err.line.or(header_line),
+                    ..err
                 });
                 return None;
             }
@@ -1365,13 +1491,7 @@ impl Table {
                     return None;
                 }
                 Err(e) => {
-                    let line = e.position().map(|p| p.line() + src.line_offset);
-                    let err = InputError {
-                        file: self.name.clone(),
-                        line,
-                        column: None,
-                        message: format!("unreadable record: {e}"),
-                    };
+                    let err = read_error(&e, &self.name, src.line_offset, "unreadable record");
                     if matches!(e.kind(), csv::ErrorKind::Io(_)) {
                         errors.push(err);
                         return None;
@@ -1708,12 +1828,64 @@ mod tests {
 
     #[test]
     fn a_quote_inside_a_field_is_text_and_a_blank_line_after_it_is_marked() {
-        let mut reader = MarkBlankLines::records(&b"a,O\"BRIEN\n\nb,\"x\n\ny\"\n"[..], b',');
+        let mut reader =
+            MarkBlankLines::records(&b"a,O\"BRIEN\n\nb,\"x\n\ny\"\n"[..], b',', usize::MAX);
         let mut got = Vec::new();
         reader.read_to_end(&mut got).expect("read");
         // The first blank line is marked (the quote in O"BRIEN opens
         // nothing); the one inside the quoted field is left alone.
         assert_eq!(got, b"a,O\"BRIEN\n \nb,\"x\n\ny\"\n");
+    }
+
+    /// Reads `raw` whole through the marking reader with `limit`, in
+    /// pieces of `size`: the text, or the line of the record too long.
+    fn read_limited(raw: &[u8], limit: usize, size: usize) -> Result<Vec<u8>, u64> {
+        let pieces = Pieces {
+            raw,
+            sizes: vec![size],
+            turn: 0,
+        };
+        let mut reader = MarkBlankLines::new(pieces, b',', limit);
+        let mut got = Vec::new();
+        let mut chunk = vec![0u8; 64];
+        loop {
+            match reader.read(&mut chunk) {
+                Ok(0) => return Ok(got),
+                Ok(n) => got.extend_from_slice(&chunk[..n]),
+                Err(e) => return Err(super::LongRecord::of(&e).expect("a long record").line),
+            }
+        }
+    }
+
+    #[test]
+    fn a_record_past_the_limit_is_named_by_the_line_it_began() {
+        let long = format!("h,i\na,b\n\nc,{}\nd,e\n", "x".repeat(40));
+        assert_eq!(read_limited(long.as_bytes(), 20, 7), Err(4));
+        assert!(read_limited(long.as_bytes(), 50, 7).is_ok());
+        // No line end at all: the header itself.
+        assert_eq!(read_limited(&[b'z'; 100], 20, 9), Err(1));
+        // A quote left open runs the record on over its line ends.
+        let open = b"h,i\na,\"b\nc,d\ne,f\ng,h\ni,j\n";
+        assert_eq!(read_limited(open, 12, 5), Err(2));
+        assert!(read_limited(open, 40, 5).is_ok());
+    }
+
+    proptest! {
+        #[test]
+        fn without_quotes_the_longest_line_decides(
+            lines in proptest::collection::vec(0usize..30, 1..12),
+            limit in 1usize..30,
+            size in 1usize..80,
+        ) {
+            let raw: Vec<u8> = lines.iter().flat_map(|&n| {
+                std::iter::repeat_n(b'a', n).chain(std::iter::once(b'\n'))
+            }).collect();
+            let first_long = lines.iter().position(|&n| n > limit).map(|i| i as u64 + 1);
+            match read_limited(&raw, limit, size) {
+                Ok(_) => prop_assert_eq!(first_long, None),
+                Err(line) => prop_assert_eq!(Some(line), first_long),
+            }
+        }
     }
 
     /// Hands out `raw` in pieces of the given sizes.
@@ -1744,9 +1916,9 @@ mod tests {
         ) {
             let pieces = Pieces { raw: &raw, sizes, turn: 0 };
             let mut reader = if records {
-                MarkBlankLines::records(pieces, b',')
+                MarkBlankLines::records(pieces, b',', usize::MAX)
             } else {
-                MarkBlankLines::new(pieces, b',')
+                MarkBlankLines::new(pieces, b',', usize::MAX)
             };
             let mut got = Vec::new();
             let mut chunk = vec![0u8; out_size];
@@ -1777,7 +1949,7 @@ mod split_tests {
     /// a space on each empty line.
     fn marked(raw: &[u8]) -> Vec<u8> {
         let mut got = Vec::new();
-        MarkBlankLines::records(raw, b',')
+        MarkBlankLines::records(raw, b',', usize::MAX)
             .read_to_end(&mut got)
             .expect("read");
         got

@@ -94,15 +94,25 @@ fn hostile_cases_get_their_documented_treatment() {
     let bad = bank(b"bank_id,date,amount\nB1,2026-03-02,1.005\nB2,2026-02-31,1.00\n").unwrap_err();
     assert!(bad.errors[0].message.contains("more than 2 decimal places"));
     assert!(bad.errors[1].message.contains("is not a calendar date"));
-    // A 10 MB field is read whole, in bounded memory, and reported shortened.
-    let mut big = b"bank_id,date,amount,reference\nB1,2026-03-02,".to_vec();
-    big.extend(std::iter::repeat_n(b'9', 10 << 20));
-    big.extend(b",x\n");
-    let huge = bank(&big).unwrap_err();
+    // A 3 MB field is read whole and reported shortened.
+    let field = |bytes: usize| {
+        let mut big = b"bank_id,date,amount,reference\nB1,2026-03-02,".to_vec();
+        big.extend(std::iter::repeat_n(b'9', bytes));
+        big.extend(b",x\n");
+        bank(&big).unwrap_err()
+    };
+    let huge = field(3 << 20);
     assert!(
-        huge.errors[0].message.contains("(10485760 bytes)"),
+        huge.errors[0].message.contains("(3145728 bytes)"),
         "{}",
         huge.errors[0]
+    );
+    // Past the record limit (4 MiB unless raised) reading stops at the
+    // line, rather than taking memory without bound.
+    assert_eq!(
+        field(10 << 20).errors[0].to_string(),
+        "bank.csv:2: a record starting on this line runs past 4 MiB without ending: is this a CSV \
+         file, or is a quote left open? If a row really is this long, raise --max-record-bytes"
     );
 }
 
@@ -639,4 +649,42 @@ fn ids_made_from_lines_are_not_held_but_read_back_from_the_line() {
     assert_eq!(data.bank_id(0), "bank-statement.csv:5");
     let mut buf = String::new();
     assert_eq!(data.bank_id_into(1, &mut buf), "bank-statement.csv:6");
+}
+
+#[test]
+fn a_quote_left_open_stops_at_the_record_limit_in_blocks_and_whole() {
+    let mut bank = String::from("bank_id,date,amount,reference,payer\n");
+    for i in 0..200 {
+        let payer = if i == 30 { "\"A LEE" } else { "A LEE" };
+        bank.push_str(&format!("B{i},2026-01-05,1.00,A1,{payer}\n"));
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let write =
+        |name: &str, content: &str| fs::write(dir.path().join(name), content).expect("write");
+    write("accounts.csv", ACCOUNTS);
+    write("ledger.csv", LEDGER);
+    write("bank.csv", &bank);
+    let paths = InputPaths {
+        max_record_bytes: 1000,
+        ..InputPaths::in_dir(dir.path(), None)
+    };
+    in_blocks_and_whole(|| {
+        let errors = load_with(&paths, None, Mode::Lenient).unwrap_err();
+        assert_eq!(
+            errors.errors[0].to_string(),
+            "bank.csv:32: a record starting on this line runs past 1000 bytes without ending: is this \
+             a CSV file, or is a quote left open? If a row really is this long, raise --max-record-bytes"
+        );
+    });
+    // Under the limit the quote's record is read, and named as an open quote.
+    let wide = InputPaths {
+        max_record_bytes: 1 << 20,
+        ..paths.clone()
+    };
+    in_blocks_and_whole(|| {
+        let errors = load_with(&wide, None, Mode::Strict).unwrap_err();
+        assert!(errors.errors[0]
+            .to_string()
+            .starts_with("bank.csv:32:5: payer: a quote opened"));
+    });
 }
