@@ -4,6 +4,7 @@
 
 pub mod cli;
 pub mod cmd;
+pub mod escape;
 pub mod input;
 pub mod output;
 pub mod recon;

@@ -135,23 +135,3 @@ fn memory() -> Option<String> {
     let (now, peak) = (field("VmRSS:")?, field("VmHWM:")?);
     Some(format!("  rss {} MB, peak {} MB", now / 1024, peak / 1024))
 }
-
-/// Text an input controls, made safe for a terminal: control characters
-/// (escape sequences that could move the cursor or rewrite a line) are
-/// shown as `\u{1b}` and so on, never sent.
-pub fn visible(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.chars().any(char::is_control) {
-        return std::borrow::Cow::Borrowed(text);
-    }
-    std::borrow::Cow::Owned(
-        text.chars()
-            .map(|c| {
-                if c.is_control() {
-                    c.escape_unicode().to_string()
-                } else {
-                    c.to_string()
-                }
-            })
-            .collect(),
-    )
-}

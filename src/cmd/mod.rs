@@ -225,7 +225,7 @@ pub fn warn_on_stderr(
         return;
     }
     for w in crate::report::view::warning_views(data, recon) {
-        eprintln!("rent-audit: {}", crate::term::visible(&w.line()));
+        eprintln!("rent-audit: {}", crate::escape::terminal(&w.line()));
     }
 }
 

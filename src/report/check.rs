@@ -7,8 +7,9 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::json::{indented, write_array};
-use super::view::{finding_view, markdown_safe, spreadsheet_safe, warning_views, FindingView};
+use super::view::{finding_view, warning_views, FindingView};
 use crate::cli::CheckFormat;
+use crate::escape;
 use crate::recon::check::{AccountCheck, Decision, StatementLine, Tick};
 use crate::recon::money::{plain, pounds};
 use crate::recon::{Dataset, Reconciliation};
@@ -218,7 +219,7 @@ fn csv(view: &View<'_>, out: &mut dyn Write) -> io::Result<()> {
                 l.evidence.join(";"),
                 l.note.clone(),
             ];
-            w.write_record(cells.iter().map(|c| spreadsheet_safe(c).into_owned()))?;
+            w.write_record(cells.iter().map(|c| escape::spreadsheet(c).into_owned()))?;
         }
     }
     w.flush()
@@ -237,14 +238,14 @@ fn text(view: &View<'_>, out: &mut dyn Write, markdown: bool) -> io::Result<()> 
     // a cell cannot be broken.
     let cell = |s: &str| -> String {
         if markdown {
-            markdown_safe(s)
+            escape::markdown(s)
         } else {
-            crate::term::visible(s).into_owned()
+            escape::terminal(s).into_owned()
         }
     };
     let warnings = warning_views(view.data, view.recon);
     for w in &warnings {
-        writeln!(out, "{bullet}{}", cell(&crate::term::visible(&w.line())))?;
+        writeln!(out, "{bullet}{}", cell(&w.line()))?;
     }
     if !warnings.is_empty() {
         writeln!(out)?;

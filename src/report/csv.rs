@@ -3,8 +3,9 @@
 
 use std::io::{self, Write};
 
-use super::view::{finding_view, spreadsheet_safe};
+use super::view::finding_view;
 use super::{Exporter, Report};
+use crate::escape;
 
 pub struct CsvExporter;
 
@@ -44,7 +45,7 @@ impl Exporter for CsvExporter {
                 v.detail,
                 suggestions.join("; "),
             ];
-            w.write_record(cells.iter().map(|c| spreadsheet_safe(c).into_owned()))?;
+            w.write_record(cells.iter().map(|c| escape::spreadsheet(c).into_owned()))?;
         }
         w.flush()
     }

@@ -15,27 +15,12 @@ use super::ordered::write_in_order;
 use super::sections::sections;
 use super::view::{accounts_to_act_on, status_counts};
 use super::{Exporter, InputFile, Report};
+use crate::escape::html as esc;
 use crate::recon::check::{self, AccountCheck, StatementLine, Tick};
 use crate::recon::money::{fixed_point, plain, pounds};
 use crate::recon::{Dataset, Reconciliation};
 
 pub struct HtmlExporter;
-
-/// Escapes text for HTML content and attributes.
-pub fn esc(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 const STYLE: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:2rem auto;max-width:70rem;\
 color:#1d2433;line-height:1.4}h1{font-size:1.6rem}h2{font-size:1.25rem;border-bottom:2px solid #d8dde6;\

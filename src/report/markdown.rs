@@ -4,7 +4,6 @@
 use std::io::{self, Write};
 
 use super::sections::sections;
-use super::view::markdown_safe;
 use super::{Exporter, Report};
 
 pub struct MarkdownExporter;
@@ -12,7 +11,7 @@ pub struct MarkdownExporter;
 /// A cell that cannot break the table, run as a formula when pasted, or
 /// carry HTML into a rendered page.
 fn cell(text: &str) -> String {
-    markdown_safe(&text.trim().replace('\\', "\\\\"))
+    crate::escape::markdown(text.trim())
 }
 
 impl Exporter for MarkdownExporter {

@@ -3,7 +3,7 @@
 
 use std::io::{self, Write};
 
-use super::view::spreadsheet_safe;
+use crate::escape;
 use crate::input::Reject;
 use crate::recon::money::plain;
 
@@ -18,7 +18,7 @@ pub fn write(rejects: &[Reject], out: &mut dyn Write) -> io::Result<()> {
             r.row.money.map(plain).unwrap_or_default(),
             r.row.record.clone(),
         ];
-        w.write_record(cells.iter().map(|c| spreadsheet_safe(c).into_owned()))?;
+        w.write_record(cells.iter().map(|c| escape::spreadsheet(c).into_owned()))?;
     }
     w.flush()
 }

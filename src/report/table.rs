@@ -43,7 +43,7 @@ impl TableExporter {
             for row in section.rows {
                 table.add_row(row.into_iter().map(|c| {
                     // What an input controls is shown, never sent to the terminal.
-                    let c = crate::term::visible(&c).into_owned();
+                    let c = crate::escape::terminal(&c).into_owned();
                     match colour_of(&c).filter(|_| self.colour) {
                         Some(colour) => Cell::new(c).fg(colour),
                         None => Cell::new(c),
@@ -74,7 +74,7 @@ impl Exporter for TableExporter {
         )?;
         writeln!(out, "inputs: {}", report.inputs_line())?;
         for line in report.warning_lines() {
-            let line = crate::term::visible(&line);
+            let line = crate::escape::terminal(&line);
             if self.colour {
                 writeln!(
                     out,
