@@ -8,10 +8,19 @@ use rent_audit::input::{self, InputPaths, Mode};
 use rent_audit::recon::{self, Settings};
 
 const SAMPLE: [(&str, &[u8]); 4] = [
-    ("accounts.csv", include_bytes!("../../fixtures/sample/accounts.csv")),
-    ("ledger.csv", include_bytes!("../../fixtures/sample/ledger.csv")),
+    (
+        "accounts.csv",
+        include_bytes!("../../fixtures/sample/accounts.csv"),
+    ),
+    (
+        "ledger.csv",
+        include_bytes!("../../fixtures/sample/ledger.csv"),
+    ),
     ("bank.csv", include_bytes!("../../fixtures/sample/bank.csv")),
-    ("schedules.csv", include_bytes!("../../fixtures/sample/schedules.csv")),
+    (
+        "schedules.csv",
+        include_bytes!("../../fixtures/sample/schedules.csv"),
+    ),
 ];
 
 fuzz_target!(|data: &[u8]| {
@@ -22,7 +31,11 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     for (i, (name, sample)) in SAMPLE.iter().enumerate() {
-        let body = if i == usize::from(which % 4) { bytes } else { sample };
+        let body = if i == usize::from(which % 4) {
+            bytes
+        } else {
+            sample
+        };
         if std::fs::write(dir.path().join(name), body).is_err() {
             return;
         }

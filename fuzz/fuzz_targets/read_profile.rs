@@ -1,22 +1,28 @@
-//! Any bytes as a mapping profile: loaded, and where it loads, used to read
-//! the messy sample's exports. Nothing may panic, abort or hang.
+//! Any bytes as a mapping profile: parsed, and where it parses, used to
+//! read the messy exports (cut small, in memory) and reconciled. Nothing
+//! may panic, abort or hang.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use rent_audit::input::{self, profile::Profile, InputPaths, Mode};
+use rent_audit::input::{self, profile::Profile, Mode};
+use rent_audit::recon::{self, Settings};
+
+const MESSY: [&[u8]; 4] = [
+    include_bytes!("../base/messy/accounts.csv"),
+    include_bytes!("../base/messy/ledger.csv"),
+    include_bytes!("../base/messy/bank.csv"),
+    include_bytes!("../base/messy/schedules.csv"),
+];
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(dir) = tempfile::tempdir() else {
+    let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    let path = dir.path().join("p.toml");
-    if std::fs::write(&path, data).is_err() {
+    let Ok(profile) = Profile::parse(text, "fuzzed") else {
         return;
+    };
+    let files = MESSY.map(|b| Some(b.to_vec()));
+    if let Ok(loaded) = input::load_bytes(&files, Some(&profile), Mode::Lenient) {
+        let _ = recon::reconcile(&loaded.data, Settings::default());
     }
-    let Ok(profile) = Profile::load(&path) else {
-        return;
-    };
-    let messy = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/sample-messy");
-    let paths = InputPaths::in_dir(&messy, Some(&profile));
-    let _ = input::load_with(&paths, Some(&profile), Mode::Lenient);
 });

@@ -138,11 +138,88 @@ pub fn load_watched(
     mode: Mode,
     watch: Option<&indicatif::ProgressBar>,
 ) -> Result<Loaded, InputErrors> {
+    load_from(Origin::Files(paths), profile, mode, watch)
+}
+
+/// As [`load_with`], for files held in memory (in `SourceFile` order,
+/// schedules optional), each under the contract's name: for fuzzing below
+/// the file system, and for tests.
+pub fn load_bytes(
+    files: &[Option<Vec<u8>>; 4],
+    profile: Option<&Profile>,
+    mode: Mode,
+) -> Result<Loaded, InputErrors> {
+    load_from(Origin::Memory(files), profile, mode, None)
+}
+
+/// Where the input files' bytes come from.
+#[derive(Clone, Copy)]
+enum Origin<'a> {
+    Files(&'a InputPaths),
+    Memory(&'a [Option<Vec<u8>>; 4]),
+}
+
+impl Origin<'_> {
+    fn source_names(&self) -> SourceNames {
+        match self {
+            Origin::Files(paths) => paths.source_names(),
+            Origin::Memory(_) => SourceNames(SourceFile::ALL.map(|f| f.default_name().to_string())),
+        }
+    }
+
+    fn ignore_columns(&self) -> &[String] {
+        match self {
+            Origin::Files(paths) => &paths.ignore_columns,
+            Origin::Memory(_) => &[],
+        }
+    }
+
+    /// Opens `file`, if it is there (a missing schedules file is no error).
+    fn open(
+        &self,
+        file: SourceFile,
+        name: &str,
+        columns: &'static [Column],
+        profile: Option<&profile::FileProfile>,
+        watch: Option<&indicatif::ProgressBar>,
+        errors: &mut InputErrors,
+    ) -> Option<Table> {
+        match self {
+            Origin::Files(paths) => paths.path(file).and_then(|p| {
+                let limit = paths.max_record_bytes;
+                Table::open(p, name, columns, profile, watch, limit, errors)
+            }),
+            Origin::Memory(files) => match &files[file.index()] {
+                Some(bytes) => {
+                    let limit = limit::DEFAULT_MAX_RECORD_BYTES;
+                    Table::from_bytes(bytes.clone(), name, columns, profile, limit, errors)
+                }
+                None if file == SourceFile::Schedules => None,
+                None => {
+                    errors.push(InputError {
+                        file: name.to_string(),
+                        line: None,
+                        column: None,
+                        message: "no such file".to_string(),
+                    });
+                    None
+                }
+            },
+        }
+    }
+}
+
+fn load_from(
+    origin: Origin<'_>,
+    profile: Option<&Profile>,
+    mode: Mode,
+    watch: Option<&indicatif::ProgressBar>,
+) -> Result<Loaded, InputErrors> {
     let mut errors = match mode {
         Mode::Strict => InputErrors::counting(),
         Mode::Lenient => InputErrors::default(),
     };
-    let sources = paths.source_names();
+    let sources = origin.source_names();
     let mut data = Dataset {
         sources: sources.clone(),
         ..Dataset::default()
@@ -151,19 +228,8 @@ pub fn load_watched(
                         columns: &'static [Column],
                         watch: Option<&indicatif::ProgressBar>,
                         errors: &mut InputErrors| {
-        paths.path(file).and_then(|p| {
-            let section = profile.and_then(|pr| pr.section(file));
-            let limit = paths.max_record_bytes;
-            Table::open(
-                p,
-                sources.name(file),
-                columns,
-                section,
-                watch,
-                limit,
-                errors,
-            )
-        })
+        let section = profile.and_then(|pr| pr.section(file));
+        origin.open(file, sources.name(file), columns, section, watch, errors)
     };
     let open = |file: SourceFile, columns: &'static [Column], errors: &mut InputErrors| {
         open_watched(file, columns, watch, errors)
@@ -183,7 +249,7 @@ pub fn load_watched(
             unknown_columns.push((t.name.clone(), t.unknown_columns.clone()));
         }
         data.warnings
-            .extend(unused_lookalikes(file, t, &paths.ignore_columns));
+            .extend(unused_lookalikes(file, t, origin.ignore_columns()));
         data.warnings.extend(extracts_never_matched(t));
     };
     // The accounts file, then the ledger (which needs its ids), beside the

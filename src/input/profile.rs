@@ -123,17 +123,17 @@ impl Profile {
         // Profiles are a few KiB; a device named by mistake is refused.
         let text = super::limit::read_text(path, 1 << 20)
             .with_context(|| format!("cannot read profile {}", path.display()))?;
-        let profile: Profile = toml::from_str(&text)
-            .with_context(|| format!("profile {} is not valid", path.display()))?;
+        Profile::parse(&text, &path.display().to_string())
+    }
+
+    /// A profile's text, checked; `name` says which profile in an error.
+    pub fn parse(text: &str, name: &str) -> Result<Profile> {
+        let profile: Profile =
+            toml::from_str(text).with_context(|| format!("profile {name} is not valid"))?;
         for file in SourceFile::ALL {
             if let Some(fp) = profile.section(file) {
-                fp.check().with_context(|| {
-                    format!(
-                        "profile {}, section [{}]",
-                        path.display(),
-                        section_name(file)
-                    )
-                })?;
+                fp.check()
+                    .with_context(|| format!("profile {name}, section [{}]", section_name(file)))?;
             }
         }
         Ok(profile)

@@ -974,6 +974,75 @@ fn reader_of(
         .from_reader(bytes)
 }
 
+/// A byte-order mark always wins (UTF-8 or UTF-16); without one, UTF-8
+/// passes through untouched (and is checked cell by cell) and Windows-1252
+/// is decoded, every byte being a character there.
+fn encoding_of(profile: Option<&FileProfile>) -> Option<&'static encoding_rs::Encoding> {
+    match profile.map(|p| p.encoding) {
+        Some(Encoding::Windows1252) => Some(encoding_rs::WINDOWS_1252),
+        _ => None,
+    }
+}
+
+/// What opening a file needs besides its bytes.
+struct Opened<'a> {
+    name: &'a str,
+    columns: &'static [Column],
+    profile: Option<&'a FileProfile>,
+    limit: usize,
+    size: Option<u64>,
+}
+
+impl Opened<'_> {
+    /// Decodes `file`, hashing it as it is read, past any preamble, and
+    /// matches its header (`shown` names it in an error).
+    fn stream(
+        &self,
+        file: Box<dyn Read + Send>,
+        shown: &str,
+        watch: Option<&indicatif::ProgressBar>,
+        errors: &mut InputErrors,
+    ) -> Option<Table> {
+        // Hashed as it is read, for the report's record of the inputs.
+        let read_digest = SharedDigest::default();
+        let file = read_digest.reader(file);
+        let decoded = encoding_rs_io::DecodeReaderBytesBuilder::new()
+            .encoding(encoding_of(self.profile))
+            .bom_sniffing(true)
+            .build(match watch {
+                Some(bar) => Box::new(bar.wrap_read(file)) as Box<dyn Read + Send>,
+                None => Box::new(file),
+            });
+        let mut reader = BufReader::with_capacity(1 << 16, decoded);
+        let skip = self.profile.map_or(0, |p| p.skip_rows);
+        if let Err(e) = skip_lines(&mut reader, skip, self.limit) {
+            let long = LongRecord::of(&e);
+            errors.push(InputError {
+                file: self.name.to_string(),
+                line: long.map(|l| l.line),
+                column: None,
+                message: long
+                    .map_or_else(|| format!("cannot read {shown}: {e}"), ToString::to_string),
+            });
+            return None;
+        }
+        let t = Table::from_reader(
+            Box::new(reader),
+            self.name,
+            self.columns,
+            self.profile,
+            skip as u64,
+            self.limit,
+            errors,
+        )?;
+        Some(Table {
+            size: self.size,
+            read_digest,
+            ..t
+        })
+    }
+}
+
 impl Table {
     /// Opens `path` and matches its header. Returns `None` (with the errors
     /// recorded) if the file cannot be read or lacks a required column.
@@ -986,72 +1055,56 @@ impl Table {
         limit: usize,
         errors: &mut InputErrors,
     ) -> Option<Table> {
-        let file_error = |message: String| InputError {
-            file: name.to_string(),
-            line: None,
-            column: None,
-            message,
-        };
         let file = match File::open(path) {
             Ok(f) => f,
             Err(e) => {
-                errors.push(file_error(format!("cannot open {}: {e}", path.display())));
+                errors.push(InputError {
+                    file: name.to_string(),
+                    line: None,
+                    column: None,
+                    message: format!("cannot open {}: {e}", path.display()),
+                });
                 return None;
             }
         };
-        // A byte-order mark always wins (UTF-8 or UTF-16); without one, UTF-8
-        // passes through untouched (and is checked cell by cell) and
-        // Windows-1252 is decoded, every byte being a character there.
-        let encoding = match profile.map(|p| p.encoding) {
-            Some(Encoding::Windows1252) => Some(encoding_rs::WINDOWS_1252),
-            _ => None,
-        };
-        // Hashed as it is read, for the report's record of the inputs.
-        let read_digest = SharedDigest::default();
-        let file = read_digest.reader(file);
-        let decoded = encoding_rs_io::DecodeReaderBytesBuilder::new()
-            .encoding(encoding)
-            .bom_sniffing(true)
-            .build(match watch {
-                Some(bar) => Box::new(bar.wrap_read(file)) as Box<dyn Read + Send>,
-                None => Box::new(file),
-            });
-        let mut reader = BufReader::with_capacity(1 << 16, decoded);
-        let skip = profile.map_or(0, |p| p.skip_rows);
-        if let Err(e) = skip_lines(&mut reader, skip, limit) {
-            errors.push(match LongRecord::of(&e) {
-                Some(long) => InputError {
-                    line: Some(long.line),
-                    ..file_error(long.to_string())
-                },
-                None => file_error(format!("cannot read {}: {e}", path.display())),
-            });
-            return None;
-        }
         let size = std::fs::metadata(path).ok().map(|m| m.len());
-        Table::from_reader(
-            Box::new(reader),
+        let shown = path.display().to_string();
+        let opened = Opened {
             name,
             columns,
             profile,
-            skip as u64,
             limit,
-            errors,
-        )
-        .map(|t| {
-            let split = if size.is_some_and(|n| n >= SPLIT_MIN_BYTES) {
-                let trailer_rows = profile.map_or(0, |p| p.trailer_rows);
-                t.split_point(path, skip, encoding, trailer_rows, limit)
-            } else {
-                None
-            };
-            Table {
-                size,
-                split,
-                read_digest,
-                ..t
-            }
-        })
+            size,
+        };
+        let t = opened.stream(Box::new(file), &shown, watch, errors)?;
+        let split = if size.is_some_and(|n| n >= SPLIT_MIN_BYTES) {
+            let (skip, trailer_rows) = profile.map_or((0, 0), |p| (p.skip_rows, p.trailer_rows));
+            t.split_point(path, skip, encoding_of(profile), trailer_rows, limit)
+        } else {
+            None
+        };
+        Some(Table { split, ..t })
+    }
+
+    /// A file's bytes held in memory (fuzzing, tests), read in one piece
+    /// as [`Table::open`] reads a file.
+    pub fn from_bytes(
+        bytes: Vec<u8>,
+        name: &str,
+        columns: &'static [Column],
+        profile: Option<&FileProfile>,
+        limit: usize,
+        errors: &mut InputErrors,
+    ) -> Option<Table> {
+        let size = Some(bytes.len() as u64);
+        let opened = Opened {
+            name,
+            columns,
+            profile,
+            limit,
+            size,
+        };
+        opened.stream(Box::new(std::io::Cursor::new(bytes)), name, None, errors)
     }
 
     /// Where the records after the header start in the file itself: past

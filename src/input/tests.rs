@@ -688,3 +688,34 @@ fn a_quote_left_open_stops_at_the_record_limit_in_blocks_and_whole() {
             .starts_with("bank.csv:32:5: payer: a quote opened"));
     });
 }
+
+#[test]
+fn files_in_memory_read_as_the_same_files_on_disk() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let messy = ["westshire-bank.toml", "westshire-housing.toml"]
+        .map(|p| super::Profile::load(&fixtures.join("profiles").join(p)).expect("profile"));
+    let [bank, housing] = messy;
+    for (case, profile) in [
+        ("sample", None),
+        ("sample-messy", Some(bank.overlaid_with(housing))),
+    ] {
+        let dir = fixtures.join(case);
+        let paths = InputPaths::in_dir(&dir, profile.as_ref());
+        let from_disk = load_with(&paths, profile.as_ref(), Mode::Lenient).expect("disk");
+        let bytes = SourceFile::ALL.map(|f| paths.path(f).map(|p| fs::read(p).expect("read")));
+        let from_memory =
+            super::load_bytes(&bytes, profile.as_ref(), Mode::Lenient).expect("memory");
+        assert_eq!(
+            format!("{:?}", from_memory.data.reading),
+            format!("{:?}", from_disk.data.reading),
+            "{case}"
+        );
+        assert_eq!(
+            from_memory.data.postings.len(),
+            from_disk.data.postings.len()
+        );
+        assert_eq!(from_memory.data.bank.len(), from_disk.data.bank.len());
+        assert_eq!(from_memory.rejects, from_disk.rejects, "{case}");
+        assert_eq!(from_memory.digests, from_disk.digests, "{case}");
+    }
+}
