@@ -18,6 +18,9 @@ fn landlord(dir: &Path) -> InputPaths {
         out: dir.to_path_buf(),
         profile: Vec::new(),
         dd_returns: 20,
+        represent: 500,
+        refunds: 5,
+        write_offs: 10,
         force: true,
     };
     rent_audit::cmd::generate::run(&args).expect("generate the landlord");

@@ -141,6 +141,19 @@ pub struct GenerateArgs {
     /// Only in the contract's shape (without --profile).
     #[arg(long, value_name = "PER_THOUSAND", default_value_t = 20)]
     pub dd_returns: u64,
+    /// Returned Direct Debits collected again a few days on, per thousand
+    /// returns (a re-presentation). Only without --profile.
+    #[arg(long, value_name = "PER_THOUSAND", default_value_t = 500)]
+    pub represent: u64,
+    /// Refunds paid out to tenants, per thousand accounts a month: money
+    /// out on the bank, a `refund` debit on the ledger (by bank id, or by
+    /// account and amount). Only without --profile.
+    #[arg(long, value_name = "PER_THOUSAND", default_value_t = 5)]
+    pub refunds: u64,
+    /// Small balances written off, per thousand accounts: a `writeoff`
+    /// credit that moves no money. Only without --profile.
+    #[arg(long, value_name = "PER_THOUSAND", default_value_t = 10)]
+    pub write_offs: u64,
     /// Write into a folder that already holds files (they are overwritten).
     #[arg(long)]
     pub force: bool,

@@ -302,14 +302,27 @@ impl<'a> People<'a> {
         }
     }
 
-    /// The accounts whose tenant a payer's name fits (same surname and
-    /// first initial): those a receipt in suspense from them holds.
+    /// The accounts whose tenant a payer's name fits: those a receipt in
+    /// suspense from them holds. A tenant named in full ranks first, as the
+    /// reconciler ranks suggestions, and then only those are held (Chloé
+    /// Walsh's payment does not hold Cara Walsh); otherwise every tenant of
+    /// the same surname and first initial is.
     fn fitting(&self, payer: &str) -> Vec<usize> {
         let Some(p) = names::people(payer).into_iter().next() else {
             return Vec::new();
         };
         let key = (p.initial.unwrap_or(b'?'), p.surname.to_string());
-        self.by_initial.get(&key).cloned().unwrap_or_default()
+        let fits = self.by_initial.get(&key).cloned().unwrap_or_default();
+        let named: Vec<usize> = fits
+            .iter()
+            .copied()
+            .filter(|&j| self.names[j].to_uppercase() == payer)
+            .collect();
+        if named.is_empty() {
+            fits
+        } else {
+            named
+        }
     }
 
     /// Another tenant, whose full name no one else has and who shares no
@@ -503,6 +516,7 @@ pub fn run(args: &GenerateArgs) -> Result<u8> {
     let returns = args.profile.is_empty() && args.dd_returns > 0;
     let people = People::of(&names);
     let mut moved: Vec<(String, Decimal)> = Vec::new();
+    let mut landed_on: Option<usize> = None;
 
     for i in 0..args.accounts {
         let account_ref = account_ref_of(i);
@@ -541,11 +555,18 @@ pub fn run(args: &GenerateArgs) -> Result<u8> {
             35..=54 if hb && runs.len() >= 2 => Plant::StoppedBenefit,
             _ => Plant::None,
         };
-        let plant = if plant != Plant::None && !planted_rents.insert(rent) {
+        // Nor a plant on the account a wrong-account posting lands on: its
+        // own unposted receipt beside the stray credit reads as a mis-keyed
+        // amount just as well.
+        let plant = if plant != Plant::None && (landed_on == Some(i) || !planted_rents.insert(rent))
+        {
             Plant::None
         } else {
             plant
         };
+        if plant == Plant::WrongAccount {
+            landed_on = Some(i + 1);
+        }
         let conflict_payer = match plant {
             Plant::PayerConflict => people.other_tenant(i),
             _ => None,
@@ -814,6 +835,33 @@ pub fn run(args: &GenerateArgs) -> Result<u8> {
                                     &account_ref,
                                 )?;
                                 posted += rent;
+                                // Collected again three days on, and posted.
+                                let again = returned_on + Days::new(3);
+                                if again <= end && rng.chance(args.represent) {
+                                    bank_n += 1;
+                                    let again_id = w.bank.id(format!("B{bank_n:09}"));
+                                    w.bank.write([
+                                        again_id.as_str(),
+                                        &again.to_string(),
+                                        &plain(rent),
+                                        reference.as_str(),
+                                        payer.as_str(),
+                                        method,
+                                        "",
+                                        "",
+                                    ])?;
+                                    next_txn(
+                                        &mut w,
+                                        again,
+                                        "payment",
+                                        -rent,
+                                        method,
+                                        "",
+                                        &account_ref,
+                                    )?;
+                                    posted -= rent;
+                                    corrected -= rent;
+                                }
                             } else {
                                 unreversed = Some(Planted {
                                     kind: "unreversed_return",
@@ -832,6 +880,57 @@ pub fn run(args: &GenerateArgs) -> Result<u8> {
                     }
                 }
                 truth.findings.extend(unreversed);
+            }
+        }
+        if args.profile.is_empty() {
+            // Money out and credits that move no money, as every landlord's
+            // ledger has: refunds (by bank id, or by account and amount) and
+            // small balances written off. Amounts are the account's own.
+            let own = Decimal::new(2_500 + (i as i64 * 7) % 2_000, 2);
+            for m in 0..args.months {
+                let Some(on) = start
+                    .checked_add_months(Months::new(m))
+                    .map(|d| d + Days::new(12 + rng.below(10)))
+                    .filter(|d| *d <= end)
+                else {
+                    continue;
+                };
+                if rng.chance(args.refunds) {
+                    bank_n += 1;
+                    let refund_id = w.bank.id(format!("B{bank_n:09}"));
+                    w.bank.write([
+                        refund_id.as_str(),
+                        &on.to_string(),
+                        &plain(-own),
+                        &format!("REFUND {account_ref}"),
+                        payer.as_str(),
+                        "bank_transfer",
+                        "",
+                        "",
+                    ])?;
+                    let by_id = if rng.chance(500) {
+                        refund_id.as_str()
+                    } else {
+                        ""
+                    };
+                    next_txn(
+                        &mut w,
+                        on,
+                        "refund",
+                        own,
+                        "bank_transfer",
+                        by_id,
+                        &account_ref,
+                    )?;
+                    posted += own;
+                    corrected += own;
+                }
+            }
+            if rng.chance(args.write_offs) {
+                let small = Decimal::new(1 + (i as i64 * 13) % 499, 2);
+                next_txn(&mut w, end, "writeoff", -small, "", "", &account_ref)?;
+                posted -= small;
+                corrected -= small;
             }
         }
         if plant == Plant::Unbanked {
