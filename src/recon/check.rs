@@ -113,21 +113,10 @@ fn causes(data: &Dataset, id: AccountId, findings: &[&Finding]) -> Vec<String> {
             to.join(", ")
         ));
     }
-    for (kind, words) in [
-        (
-            FindingKind::UnpostedReceipt,
-            "of receipts never reached the account",
-        ),
-        (FindingKind::AmountMismatch, "was keyed short"),
-        (
-            FindingKind::ReversalWithoutReturn,
-            "was reversed with no returned payment",
-        ),
-        (
-            FindingKind::UnmatchedRefund,
-            "is a refund with no money paid out",
-        ),
-    ] {
+    for &kind in FindingKind::ALL {
+        let Some(words) = kind.spec().cause else {
+            continue;
+        };
         let total = sum_of(findings, id, kind);
         if total < Decimal::ZERO {
             causes.push(format!("{} {words}", pounds(-total)));

@@ -54,23 +54,105 @@ vocabulary!(
     }
 );
 
+/// How a finding kind's money is counted in the by-kind totals.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KindMoney {
+    /// The correction itself: money that never reached the ledger, or a
+    /// schedule's gap, has no ledger row to count.
+    Correction,
+    /// The ledger row the finding is about (else the bank line, else the
+    /// correction).
+    Row,
+}
+
+/// Everything the code needs to know of a finding kind, in one place: a
+/// new kind is one arm of [`FindingKind::spec`], and the compiler asks for
+/// it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FindingSpec {
+    pub severity: Severity,
+    /// What becomes of the bank line or ledger row the finding is about,
+    /// for the control totals (none: the kind is about no one row's money).
+    pub outcome: Option<Outcome>,
+    pub money: KindMoney,
+    /// Why such a finding makes the posted balance overstate the arrears,
+    /// after its sum ("£100.00 was keyed short"), for `check`'s verdict;
+    /// none where the finding says no such thing (or says it its own way,
+    /// as a wrong-account posting names where the money went).
+    pub cause: Option<&'static str>,
+}
+
 impl FindingKind {
-    pub fn severity(self) -> Severity {
-        match self {
-            FindingKind::WrongAccount
-            | FindingKind::UnpostedReceipt
-            | FindingKind::AmountMismatch
-            | FindingKind::DuplicatePosting
-            | FindingKind::UnbankedCredit
-            | FindingKind::UnreversedReturn
-            | FindingKind::ReversalWithoutReturn => Severity::High,
-            FindingKind::UnidentifiedReceipt
-            | FindingKind::UnmatchedRefund
-            | FindingKind::ScheduleMismatch
-            | FindingKind::MissingCharges
-            | FindingKind::IrregularCharge => Severity::Medium,
-            FindingKind::LatePosting => Severity::Low,
+    pub const fn spec(self) -> FindingSpec {
+        use KindMoney::{Correction, Row};
+        let (severity, outcome, money, cause) = match self {
+            FindingKind::WrongAccount => (
+                Severity::High,
+                Some(Outcome::WrongAccount),
+                Correction,
+                None,
+            ),
+            FindingKind::UnpostedReceipt => (
+                Severity::High,
+                Some(Outcome::UnpostedReceipt),
+                Correction,
+                Some("of receipts never reached the account"),
+            ),
+            FindingKind::UnidentifiedReceipt => (
+                Severity::Medium,
+                Some(Outcome::UnidentifiedReceipt),
+                Correction,
+                None,
+            ),
+            FindingKind::AmountMismatch => (
+                Severity::High,
+                Some(Outcome::AmountMismatch),
+                Row,
+                Some("was keyed short"),
+            ),
+            FindingKind::DuplicatePosting => {
+                (Severity::High, Some(Outcome::DuplicatePosting), Row, None)
+            }
+            FindingKind::UnbankedCredit => {
+                (Severity::High, Some(Outcome::UnbankedCredit), Row, None)
+            }
+            FindingKind::LatePosting => (Severity::Low, Some(Outcome::LatePosting), Row, None),
+            FindingKind::UnreversedReturn => {
+                (Severity::High, Some(Outcome::UnreversedReturn), Row, None)
+            }
+            // Money out on the ledger with none from the bank: counted with
+            // the refunds that have none, in the control totals.
+            FindingKind::ReversalWithoutReturn => (
+                Severity::High,
+                Some(Outcome::UnmatchedRefund),
+                Row,
+                Some("was reversed with no returned payment"),
+            ),
+            FindingKind::UnmatchedRefund => (
+                Severity::Medium,
+                Some(Outcome::UnmatchedRefund),
+                Row,
+                Some("is a refund with no money paid out"),
+            ),
+            FindingKind::ScheduleMismatch => (
+                Severity::Medium,
+                Some(Outcome::ScheduleMismatch),
+                Correction,
+                None,
+            ),
+            FindingKind::MissingCharges => (Severity::Medium, None, Row, None),
+            FindingKind::IrregularCharge => (Severity::Medium, None, Row, None),
+        };
+        FindingSpec {
+            severity,
+            outcome,
+            money,
+            cause,
         }
+    }
+
+    pub const fn severity(self) -> Severity {
+        self.spec().severity
     }
 }
 
@@ -101,4 +183,33 @@ pub struct Finding {
     pub evidence: Vec<RowRef>,
     pub detail: String,
     pub suggestions: Vec<Suggestion>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_kind_counts_its_row_under_its_own_outcome() {
+        for &kind in FindingKind::ALL {
+            let spec = kind.spec();
+            match spec.outcome {
+                // Money out the ledger has and the bank does not.
+                Some(o) if kind == FindingKind::ReversalWithoutReturn => {
+                    assert_eq!(o, Outcome::UnmatchedRefund)
+                }
+                Some(o) => assert_eq!(o.as_str(), kind.as_str()),
+                None => assert!(matches!(
+                    kind,
+                    FindingKind::MissingCharges | FindingKind::IrregularCharge
+                )),
+            }
+            // A cause says the arrears are overstated: never a low finding.
+            if spec.cause.is_some() {
+                assert_ne!(spec.severity, Severity::Low, "{kind}");
+            }
+        }
+        assert_eq!(FindingKind::LatePosting.severity(), Severity::Low);
+        assert_eq!(FindingKind::WrongAccount.severity(), Severity::High);
+    }
 }

@@ -2320,10 +2320,7 @@ impl State<'_> {
                     )
                 }
             };
-            credit_outcomes[p] = Some(match kind {
-                FindingKind::DuplicatePosting => Outcome::DuplicatePosting,
-                _ => Outcome::UnbankedCredit,
-            });
+            credit_outcomes[p] = kind.spec().outcome;
             findings.push(Finding {
                 kind,
                 severity: kind.severity(),
@@ -2788,10 +2785,7 @@ mod outflows {
     }
 
     fn kind_outcome(kind: FindingKind) -> Outcome {
-        match kind {
-            FindingKind::UnreversedReturn => Outcome::UnreversedReturn,
-            _ => Outcome::UnmatchedRefund,
-        }
+        kind.spec().outcome.unwrap_or(Outcome::UnmatchedRefund)
     }
 
     /// The ARUDD reason codes in words.

@@ -4,7 +4,7 @@
 use rayon::prelude::*;
 use rust_decimal::Decimal;
 
-use super::finding::{Finding, FindingKind, Outcome, Severity};
+use super::finding::{Finding, FindingKind, KindMoney, Outcome, Severity};
 use super::matching::Matching;
 use super::model::{Dataset, FileReading};
 use super::money::from_pence;
@@ -192,18 +192,12 @@ pub fn compute(data: &Dataset, matching: &Matching, findings: &[Finding]) -> Tot
             corrections: of_kind.iter().map(|f| f.amount).sum(),
             money: of_kind
                 .iter()
-                .map(|f| {
-                    let bank = f
-                        .bank
-                        .filter(|_| f.kind != FindingKind::ScheduleMismatch)
-                        .map(|b| data.bank[b].amount().abs());
-                    let posted = f.postings.last().map(|&p| data.postings[p].amount().abs());
-                    match f.kind {
-                        FindingKind::ScheduleMismatch => f.amount.abs(),
-                        FindingKind::UnpostedReceipt
-                        | FindingKind::UnidentifiedReceipt
-                        | FindingKind::WrongAccount => f.amount.abs(),
-                        _ => posted.or(bank).unwrap_or(f.amount.abs()),
+                .map(|f| match f.kind.spec().money {
+                    KindMoney::Correction => f.amount.abs(),
+                    KindMoney::Row => {
+                        let posted = f.postings.last().map(|&p| data.postings[p].amount().abs());
+                        let bank = f.bank.map(|b| data.bank[b].amount().abs());
+                        posted.or(bank).unwrap_or(f.amount.abs())
                     }
                 })
                 .sum(),
