@@ -1,0 +1,448 @@
+//! Linking ledger postings to the money behind them, and naming what is left.
+//! Receipts (bank lines, or one share of a bulk line) are tied to ledger
+//! credits first by `bank_ref`, then by account, amount and date window in the
+//! fixed order of passes documented in docs/matching.md. Every bank line and
+//! every ledger credit comes out with exactly one [`Outcome`].
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+
+use chrono::NaiveDate;
+use rayon::prelude::*;
+use rust_decimal::Decimal;
+use smallvec::SmallVec;
+
+use super::conflict::{self, PayerConflict};
+use super::counted;
+use super::finding::{Finding, FindingKind, Outcome, Severity};
+use super::hold::Lead;
+use super::identify::{self, Basis, Identity, NearIndex, RefIndex};
+use super::model::{
+    day_number, days_between, AccountId, AccountPostings, Amount, BankIdsInOrder, BankLine,
+    Dataset, Posting, PostingKind, ScheduleShare, Text, TextId,
+};
+use super::money::pounds;
+
+/// The rules' settings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MatchOptions {
+    pub as_at: NaiveDate,
+    /// A posting more than this many days after the money arrived is late.
+    pub posting_days: i64,
+    /// How many days after the money a posting may be and still be linked to
+    /// it by account, amount and date (without a `bank_ref`).
+    pub match_days: i64,
+    /// How many days before the bank's value date a posting may be (card
+    /// and Direct Debit systems often post on the collection date).
+    pub lead_days: i64,
+}
+
+/// Money to be accounted for: a whole bank line, or one share of a bulk line.
+#[derive(Clone, Debug)]
+pub struct Receipt {
+    /// Indices into the bank lines and shares as `u32`: there are millions
+    /// of receipts, and readers refuse a file of more than `u32::MAX` lines.
+    pub bank: u32,
+    /// The share, or [`Receipt::WHOLE_LINE`]: read through
+    /// [`Receipt::share`]. Not an `Option`, which would take eight bytes.
+    pub share: u32,
+    pub identity: Held,
+}
+
+/// A receipt's [`Identity`] as the receipt holds it: eight bytes, where an
+/// [`Identity`] (a pointer to a boxed set beside a tag) takes sixteen. The
+/// accounts an ambiguous receipt fits are kept beside the receipts (few
+/// receipts are ambiguous).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Held {
+    Account(AccountId, Basis),
+    Ambiguous,
+    Unknown,
+}
+
+impl Held {
+    pub fn account(self) -> Option<AccountId> {
+        match self {
+            Held::Account(id, _) => Some(id),
+            _ => None,
+        }
+    }
+}
+
+/// The accounts each ambiguous receipt fits, by receipt, in receipt order.
+type AmbiguousSets = Vec<(usize, Box<[AccountId]>)>;
+
+impl Receipt {
+    /// [`Receipt::share`] for a receipt that is a whole bank line.
+    pub const WHOLE_LINE: u32 = u32::MAX;
+
+    /// The share of a bulk line this receipt is, if it is one.
+    pub fn share(&self) -> Option<u32> {
+        Some(self.share).filter(|&s| s != Self::WHOLE_LINE)
+    }
+
+    /// Always positive. Read from its bank line or share, not held: there
+    /// are millions of receipts.
+    pub fn amount(&self, data: &Dataset) -> Decimal {
+        self.held_amount(data).get()
+    }
+
+    /// [`Receipt::amount`] in pence.
+    pub fn pence(&self, data: &Dataset) -> i64 {
+        self.held_amount(data).pence()
+    }
+
+    fn held_amount(&self, data: &Dataset) -> Amount {
+        match self.share() {
+            Some(s) => data.shares[s as usize].amount,
+            None => data.bank[self.bank as usize].amount,
+        }
+    }
+
+    /// The day the money arrived: its bank line's.
+    pub fn date(&self, data: &Dataset) -> NaiveDate {
+        data.bank[self.bank as usize].date
+    }
+}
+
+// Millions of receipts are held at once: a field that grows them shows here.
+const _: () = assert!(std::mem::size_of::<Receipt>() == 16);
+
+/// What became of one slice of a bank line: a whole line, one share of a
+/// bulk line, or the part of a bulk line its schedule does not explain.
+/// A receipt's is made from the receipt and its outcome
+/// ([`Matching::bank_entries`]); the rest are held.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BankEntry {
+    /// As in [`Receipt`].
+    pub bank: u32,
+    pub share: Option<u32>,
+    /// Signed as on the bank statement.
+    pub amount: Decimal,
+    pub outcome: Outcome,
+}
+
+/// The result of matching, before balances are worked out.
+#[derive(Clone, Debug, Default)]
+pub struct Matching {
+    pub receipts: Vec<Receipt>,
+    /// What became of each receipt, in receipt order: a byte each rather
+    /// than a whole [`BankEntry`] (millions of receipts; it was the peak of
+    /// a run's memory).
+    pub receipt_outcomes: Vec<Outcome>,
+    /// The slices of bank lines that are not receipts: lines after the as-at
+    /// date, money out, and the part of a bulk line its schedule does not
+    /// explain. By bank line.
+    pub other_entries: Vec<BankEntry>,
+    /// One per posting: `Some` for every credit, `None` for debits.
+    pub credit_outcomes: Vec<Option<Outcome>>,
+    pub findings: Vec<Finding>,
+    /// Direct Debit returns tied to an account: (account, bank line).
+    pub returns: Vec<(AccountId, usize)>,
+    /// Receipts whose reference and payer name point at different accounts.
+    pub conflicts: Vec<PayerConflict>,
+    /// Receipts no reference claims that were posted, where the evidence
+    /// fits another account at least as well as where they went: each such
+    /// account with its lead.
+    pub leads: Vec<(AccountId, Lead)>,
+}
+
+/// What one receipt came to: its outcome, the outcome of each posting tied
+/// to it, and its findings.
+/// A receipt's outcome, its postings' (nearly always one, held inline: a
+/// decision a receipt) and its findings.
+type Decision = (Outcome, SmallVec<[(usize, Outcome); 1]>, Vec<Finding>);
+
+impl Matching {
+    /// Every slice of every bank line and what became of it: each receipt's,
+    /// in receipt order, then the rest. In parallel: there are millions.
+    pub fn bank_entries<'a>(
+        &'a self,
+        data: &'a Dataset,
+    ) -> impl ParallelIterator<Item = BankEntry> + 'a {
+        let receipts = self
+            .receipts
+            .par_iter()
+            .zip(&self.receipt_outcomes)
+            .map(|(r, &outcome)| BankEntry {
+                bank: r.bank,
+                share: r.share(),
+                amount: r.amount(data),
+                outcome,
+            });
+        receipts.chain(self.other_entries.par_iter().cloned())
+    }
+}
+
+/// What a posting's bank ref leads to, found in parallel before linking.
+#[derive(Clone, Copy)]
+enum Found {
+    NoRef,
+    /// The ref names no line with money in.
+    Dangling,
+    /// The line's one receipt.
+    One(usize),
+    /// A bulk line, whose shares are chosen between in order.
+    Shares(usize),
+}
+
+/// How many candidate accounts a suspense finding names in its sentence
+/// (all of them are held, and listed in the finding's suggestions).
+const SUGGESTIONS_SHOWN: usize = 3;
+
+/// Makes a finding about one receipt: kind, account, posted to, postings,
+/// amount, detail.
+type MakeFinding<'a> = dyn Fn(FindingKind, Option<AccountId>, Option<AccountId>, Vec<usize>, Decimal, String) -> Finding
+    + 'a;
+
+/// A receipt and a posting tied together, as indices.
+type Pair = (usize, usize);
+
+/// A possible pair with its cost: `(cost, receipt, posting)`.
+type Candidate = (i64, usize, usize);
+
+/// A receipt or posting with its date as a day number.
+type Dated = (i32, usize);
+
+/// A free receipt or posting for pass 2 of linking by window: its account,
+/// pence, day number and index.
+type Keyed = (AccountId, i64, i32, usize);
+
+/// A run of pass 2's sorted receipts and the run of its postings with the
+/// same account and amount.
+type Group = (std::ops::Range<usize>, std::ops::Range<usize>);
+
+/// `£120.00 received 2026-02-03 (BNK-0042, reference "RA1003", payer "J SMITH")`
+struct ReceiptText<'a> {
+    data: &'a Dataset,
+    receipt: &'a Receipt,
+}
+
+impl std::fmt::Display for ReceiptText<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let line: &BankLine = &self.data.bank[self.receipt.bank as usize];
+        write!(
+            f,
+            "{} received {} ({}",
+            pounds(self.receipt.amount(self.data)),
+            line.date,
+            self.data.bank_id(self.receipt.bank as usize)
+        )?;
+        if let Some(s) = self.receipt.share() {
+            let share = &self.data.shares[s as usize];
+            let who = share
+                .account_ref
+                .as_deref()
+                .or(share.claim_ref.as_deref())
+                .unwrap_or("?");
+            write!(f, ", schedule share for {who}")?;
+        } else {
+            let (reference, payer) = (self.data.reference(line), self.data.payer(line));
+            if !reference.is_empty() {
+                write!(f, ", reference {reference:?}")?;
+            }
+            if !payer.is_empty() {
+                write!(f, ", payer {payer:?}")?;
+            }
+        }
+        f.write_str(")")
+    }
+}
+
+/// The postings tied to each receipt, in the order they were tied. Nearly
+/// every receipt has none or one, so the first is held in place (four bytes
+/// a receipt, not a vector's twenty-four) and any more beside it.
+struct Links {
+    /// `NONE`, or the receipt's first posting (readers refuse a file of more
+    /// than `u32::MAX` lines).
+    first: Vec<u32>,
+    more: HashMap<usize, Vec<usize>>,
+}
+
+impl Links {
+    const NONE: u32 = u32::MAX;
+
+    fn new(receipts: usize) -> Self {
+        Links {
+            first: vec![Self::NONE; receipts],
+            more: HashMap::default(),
+        }
+    }
+
+    fn push(&mut self, receipt: usize, posting: usize) {
+        if self.first[receipt] == Self::NONE {
+            self.first[receipt] = posting as u32;
+        } else {
+            self.more.entry(receipt).or_default().push(posting);
+        }
+    }
+
+    fn is_empty(&self, receipt: usize) -> bool {
+        self.first[receipt] == Self::NONE
+    }
+
+    pub(super) fn of(&self, receipt: usize) -> impl Iterator<Item = usize> + '_ {
+        let first = Some(self.first[receipt])
+            .filter(|&p| p != Self::NONE)
+            .map(|p| p as usize);
+        let more = first
+            .and_then(|_| self.more.get(&receipt))
+            .into_iter()
+            .flatten()
+            .copied();
+        first.into_iter().chain(more)
+    }
+}
+
+/// Receipts by a key (their account, their amount in pence), sorted so that
+/// those of one key are a run found by binary search: built by sorting
+/// rather than hashing, since there are millions.
+struct Pool<K> {
+    sorted: Vec<(K, usize)>,
+}
+
+impl<K: Ord + Copy + Send> Pool<K> {
+    fn new(mut sorted: Vec<(K, usize)>) -> Self {
+        sorted.par_sort_unstable();
+        Pool { sorted }
+    }
+
+    pub(super) fn get(&self, key: K) -> impl Iterator<Item = usize> + Clone + '_ {
+        let from = self.sorted.partition_point(|(k, _)| *k < key);
+        self.sorted[from..]
+            .iter()
+            .take_while(move |(k, _)| *k == key)
+            .map(|&(_, r)| r)
+    }
+}
+
+struct State<'a> {
+    data: &'a Dataset,
+    opts: MatchOptions,
+    receipts: Vec<Receipt>,
+    ambiguous: AmbiguousSets,
+    /// Postings tied to each receipt, with how.
+    linked: Links,
+    /// Whether each posting is tied to a receipt (`linked` says which).
+    posting_linked: Vec<bool>,
+    /// Cash credits still looking for their money.
+    free_postings: Vec<usize>,
+    /// A `bank_ref` that named no bank line, kept for the detail sentence.
+    dangling_ref: HashMap<usize, String>,
+    /// Cash credits whose `bank_ref` names a bulk line with no share for them.
+    no_share: HashMap<usize, usize>,
+}
+
+/// Runs every pass and returns outcomes and findings. `index` is the
+/// accounts' references and `ledger` each account's postings in date order:
+/// the caller builds them side by side.
+pub fn match_all(
+    data: &Dataset,
+    index: &RefIndex,
+    ledger: &AccountPostings,
+    opts: MatchOptions,
+) -> Matching {
+    let mut bank_entries = Vec::new();
+    let mut findings = Vec::new();
+
+    let mut credit_outcomes: Vec<Option<Outcome>> = data
+        .postings
+        .par_iter()
+        .map(|p| match (p.is_credit(), p.date > opts.as_at) {
+            (false, _) => None,
+            (true, true) => Some(Outcome::AfterAsAt),
+            (true, false) if p.is_cash_credit() => None,
+            (true, false) => Some(Outcome::NonCash),
+        })
+        .collect();
+    // As `u32`, as in `Links`: millions of them.
+    let cash_credits: Vec<u32> = data
+        .postings
+        .par_iter()
+        .enumerate()
+        .filter(|(_, p)| p.is_cash_credit() && p.date <= opts.as_at)
+        .map(|(i, _)| i as u32)
+        .collect();
+    let (receipts, ambiguous, line_receipts) =
+        build_receipts(data, index, opts, &mut bank_entries, &mut findings);
+
+    let mut st = State {
+        data,
+        opts,
+        linked: Links::new(receipts.len()),
+        receipts,
+        ambiguous,
+        posting_linked: vec![false; data.postings.len()],
+        free_postings: Vec::new(),
+        dangling_ref: HashMap::default(),
+        no_share: HashMap::default(),
+    };
+    let is_bulk: Vec<bool> = (0..data.bank.len())
+        .into_par_iter()
+        .map(|l| {
+            line_receipts
+                .of(l)
+                .next()
+                .is_some_and(|r| st.receipts[r].share().is_some())
+        })
+        .collect();
+    let bank_keys = BankKeys::build(data, &is_bulk, opts);
+    drop(is_bulk);
+
+    // Money out needs only the bank keys, not the links: matched beside
+    // linking by bank ref, each filling the other's steps on one core.
+    // Its findings and entries are sorted with the rest afterwards.
+    let (mut outflow_entries, mut outflow_findings) = (Vec::new(), Vec::new());
+    let (returns, ()) = rayon::join(
+        || {
+            outflows::match_outflows(
+                data,
+                index,
+                ledger,
+                opts,
+                &bank_keys,
+                &mut outflow_entries,
+                &mut outflow_findings,
+            )
+        },
+        || st.link_by_bank_ref(&cash_credits, &bank_keys, &line_receipts),
+    );
+    bank_entries.append(&mut outflow_entries);
+    findings.append(&mut outflow_findings);
+    // Not needed again, and the peak of a run's memory, linking by window,
+    // is still to come.
+    drop((cash_credits, line_receipts, bank_keys));
+    st.link_by_window();
+
+    // Suggestions are made for the receipts no account claims: the
+    // near-miss index holds only what their references can find.
+    let near = st.near_for_unclaimed(index);
+    let receipt_outcomes = st.decide_receipts(index, &near, &mut credit_outcomes, &mut findings);
+    st.decide_unlinked_postings(&mut credit_outcomes, &mut findings);
+    let conflicts = st.payer_conflicts(index);
+    let leads = st.posted_leads(index, &near);
+
+    bank_entries.sort_by_key(|e| e.bank);
+    Matching {
+        receipts: st.receipts,
+        receipt_outcomes,
+        other_entries: bank_entries,
+        credit_outcomes,
+        findings,
+        returns,
+        conflicts,
+        leads,
+    }
+}
+
+mod bank_keys;
+mod decide;
+mod outflows;
+mod receipts;
+
+pub use outflows::arudd_reason;
+
+use bank_keys::*;
+use decide::*;
+use receipts::*;

@@ -1,0 +1,377 @@
+//! Receipts: each money-in bank line, or each share of a bulk line a
+//! schedule breaks down, with what its reference and payer identify.
+
+use super::*;
+
+/// Splits bank lines into receipts: one per money-in line, or one per share
+/// where a schedule breaks a bulk line down. Lines after the as-at date and
+/// money-out lines are left to other steps.
+pub(super) fn build_receipts(
+    data: &Dataset,
+    index: &RefIndex,
+    opts: MatchOptions,
+    entries: &mut Vec<BankEntry>,
+    findings: &mut Vec<Finding>,
+) -> (Vec<Receipt>, AmbiguousSets, LineReceipts) {
+    let mut batches: HashMap<Text, Vec<usize>> = HashMap::default();
+    for (i, share) in data.shares.iter().enumerate() {
+        batches
+            .entry(identify::normalise(&share.batch_ref))
+            .or_default()
+            .push(i);
+    }
+
+    // Which batch each bank line carries: by bank_id first, then reference.
+    let mut claimed: HashMap<&str, usize> = HashMap::default();
+    // Few lines carry a batch: a map, not a slot for every line.
+    let mut line_batch: HashMap<usize, &Vec<usize>> = HashMap::default();
+    // A batch a line may carry: its key and its shares.
+    type Batch<'b> = (&'b Text, &'b Vec<usize>);
+    let is_receipt = |line: &BankLine| line.amount() > Decimal::ZERO && line.date <= opts.as_at;
+    // Most lines carry no batch: the hashes of their keys' normal forms,
+    // taken without making them, rule them out.
+    let batch_hashes: rustc_hash::FxHashSet<u64> =
+        batches.keys().map(|k| identify::normal_hash(k)).collect();
+    let batch = |key: &str| {
+        (batch_hashes.contains(&identify::normal_hash(key)))
+            .then(|| batches.get_key_value(&identify::normalise(key)))
+            .flatten()
+    };
+    let hits: Vec<(usize, [Option<Batch>; 2])> = if batches.is_empty() {
+        Vec::new()
+    } else {
+        data.bank
+            .par_iter()
+            .enumerate()
+            .filter(|(_, line)| is_receipt(line))
+            .map_init(
+                || BankIdsInOrder::new(data),
+                |ids, (i, line)| {
+                    let found = [ids.get(i), data.reference(line)].map(batch);
+                    found.iter().any(Option::is_some).then_some((i, found))
+                },
+            )
+            .flatten()
+            .collect()
+    };
+    for (i, found) in hits {
+        for (k, shares) in found.into_iter().flatten() {
+            if !claimed.contains_key(k.as_str()) {
+                claimed.insert(k.as_str(), i);
+                line_batch.insert(i, shares);
+                break;
+            }
+        }
+    }
+
+    // Each line's receipts, made in parallel and kept in line order: one per
+    // share of a bulk line, else one per money-in line up to the as-at date.
+    let share_identity = |share: &ScheduleShare| match (&share.account_ref, &share.claim_ref) {
+        (Some(a), _) => match index.exact(a) {
+            Identity::Unknown => share
+                .claim_ref
+                .as_deref()
+                .map_or(Identity::Unknown, |c| index.exact(c)),
+            found => found,
+        },
+        (None, Some(c)) => index.exact(c),
+        (None, None) => Identity::Unknown,
+    };
+    let mut line_receipts = LineReceipts {
+        start: Vec::with_capacity(data.bank.len() + 1),
+    };
+    // Counted as `Links` holds receipts, in `u32`: a receipt is a bank line
+    // or a schedule row, and readers refuse a file of more than `u32::MAX`
+    // lines.
+    let mut made = 0usize;
+    for (i, line) in data.bank.iter().enumerate() {
+        line_receipts.start.push(made as u32);
+        if line.date > opts.as_at {
+            entries.push(BankEntry {
+                bank: i as u32,
+                share: None,
+                amount: line.amount(),
+                outcome: Outcome::AfterAsAt,
+            });
+            continue;
+        }
+        let Some(&shares) = line_batch.get(&i) else {
+            made += usize::from(is_receipt(line));
+            continue;
+        };
+        made += shares.len();
+        let total: Decimal = shares.iter().map(|&s| data.shares[s].amount()).sum();
+        let remainder = line.amount() - total;
+        if remainder.is_zero() {
+            continue;
+        }
+        entries.push(BankEntry {
+            bank: i as u32,
+            share: None,
+            amount: remainder,
+            outcome: Outcome::ScheduleMismatch,
+        });
+        let mut evidence = vec![data.bank_row(i)];
+        evidence.extend(shares.iter().map(|&s| data.shares[s].row));
+        findings.push(Finding {
+            kind: FindingKind::ScheduleMismatch,
+            severity: FindingKind::ScheduleMismatch.severity(),
+            account: None,
+            posted_to: None,
+            bank: Some(i),
+            postings: Vec::new(),
+            amount: -remainder,
+            evidence,
+            detail: format!(
+                "Bulk receipt {} of {} on {} does not equal its schedule ({} in {} shares): \
+                 {} is not explained by any share; ask the payer for a corrected schedule.",
+                data.bank_id(i),
+                pounds(line.amount()),
+                line.date,
+                pounds(total),
+                shares.len(),
+                pounds(remainder)
+            ),
+            suggestions: Vec::new(),
+        });
+    }
+    line_receipts.start.push(made as u32);
+
+    // Made in parallel, each block of lines into its own run of the
+    // receipts, so that they are in line order and sized once.
+    const BLOCK: usize = 1 << 14;
+    let placeholder = Receipt {
+        bank: 0,
+        share: Receipt::WHOLE_LINE,
+        identity: Held::Unknown,
+    };
+    let mut receipts = Vec::with_capacity(made);
+    receipts.par_extend(rayon::iter::repeat_n(placeholder, made));
+    let mut blocks = Vec::with_capacity(data.bank.len() / BLOCK + 1);
+    let mut rest = receipts.as_mut_slice();
+    for from in (0..data.bank.len()).step_by(BLOCK) {
+        let to = (from + BLOCK).min(data.bank.len());
+        let (first, end) = (
+            line_receipts.start[from] as usize,
+            line_receipts.start[to] as usize,
+        );
+        let (block, tail) = rest.split_at_mut(end - first);
+        blocks.push((from..to, first, block));
+        rest = tail;
+    }
+    let known = KnownIdentities::for_lines(data.bank.len());
+    let ambiguous: Vec<AmbiguousSets> = blocks
+        .into_par_iter()
+        .map(|(lines, first, block)| {
+            let mut ambiguous = Vec::new();
+            let mut slots = block.iter_mut().zip(first..);
+            let mut put = |receipt: Receipt, identity: Identity| {
+                if let Some((slot, r)) = slots.next() {
+                    let identity = match identity {
+                        Identity::Account(a, basis) => Held::Account(a, basis),
+                        Identity::Unknown => Held::Unknown,
+                        Identity::Ambiguous(ids) => {
+                            ambiguous.push((r, ids));
+                            Held::Ambiguous
+                        }
+                    };
+                    *slot = Receipt {
+                        identity,
+                        ..receipt
+                    };
+                }
+            };
+            for i in lines {
+                let line = &data.bank[i];
+                match line_batch.get(&i).copied() {
+                    None if is_receipt(line) => put(
+                        Receipt {
+                            bank: i as u32,
+                            share: Receipt::WHOLE_LINE,
+                            identity: Held::Unknown,
+                        },
+                        known.identify(index, data, line),
+                    ),
+                    None => {}
+                    Some(shares) => {
+                        for &s in shares {
+                            put(
+                                Receipt {
+                                    bank: i as u32,
+                                    share: s as u32,
+                                    identity: Held::Unknown,
+                                },
+                                share_identity(&data.shares[s]),
+                            );
+                        }
+                    }
+                }
+            }
+            ambiguous
+        })
+        .collect();
+    (receipts, ambiguous.concat(), line_receipts)
+}
+
+/// The identities of references already seen, by where their text is held:
+/// a payer's reference is stored once for all their payments (see
+/// `model::Repeats`), so most lines' identity is found here rather than by
+/// a search of the index's maps. A slot keeps the last reference to hash
+/// there, in one word with its identity: every task reads and writes the
+/// one table without a lock, and as an identity depends on its text alone,
+/// which task wrote a slot changes nothing. An ambiguous identity is not
+/// kept.
+pub(super) struct KnownIdentities {
+    slots: Vec<AtomicU64>,
+    bits: u32,
+}
+
+impl KnownIdentities {
+    /// A table for a statement of `lines` lines: a slot a line, between
+    /// 1,024 and a million (8 MiB).
+    fn for_lines(lines: usize) -> Self {
+        let bits = (usize::BITS - lines.leading_zeros()).clamp(10, 20);
+        KnownIdentities {
+            slots: (0..1usize << bits).map(|_| AtomicU64::new(0)).collect(),
+            bits,
+        }
+    }
+
+    fn identify(&self, index: &RefIndex, data: &Dataset, line: &BankLine) -> Identity {
+        use std::hash::BuildHasher;
+        let text = data.bank_text.field(line.texts, BankLine::REFERENCE);
+        if text.is_empty() {
+            return index.identify("");
+        }
+        let hash = rustc_hash::FxBuildHasher.hash_one(text);
+        let slot = &self.slots[(hash >> (64 - self.bits)) as usize];
+        let held = slot.load(Ordering::Relaxed);
+        if (held >> 32) as u32 == text.index() {
+            return Self::unpack(held as u32);
+        }
+        let identity = index.identify(data.bank_text.get(text));
+        if let Some(packed) = Self::pack(&identity) {
+            slot.store(
+                u64::from(text.index()) << 32 | u64::from(packed),
+                Ordering::Relaxed,
+            );
+        }
+        identity
+    }
+
+    /// The basis in the top two bits (0 for unknown), the account below.
+    fn pack(identity: &Identity) -> Option<u32> {
+        let (basis, account) = match *identity {
+            Identity::Unknown => (0, 0),
+            Identity::Account(a, Basis::AccountRef) => (1, a),
+            Identity::Account(a, Basis::PaymentRef) => (2, a),
+            Identity::Account(a, Basis::Digits) => (3, a),
+            Identity::Account(_, Basis::Schedule) | Identity::Ambiguous(_) => return None,
+        };
+        (account < 1 << 30).then_some(basis << 30 | account)
+    }
+
+    fn unpack(packed: u32) -> Identity {
+        let account = packed & ((1 << 30) - 1);
+        match packed >> 30 {
+            0 => Identity::Unknown,
+            1 => Identity::Account(account, Basis::AccountRef),
+            2 => Identity::Account(account, Basis::PaymentRef),
+            _ => Identity::Account(account, Basis::Digits),
+        }
+    }
+}
+
+/// Each bank line's receipts: one, or one per schedule share, or none (money
+/// out, after the as-at date). Receipts are made in bank-line order, so a
+/// line's are a run of indices.
+pub(super) struct LineReceipts {
+    /// Line `l`'s receipts are `start[l]..start[l + 1]`; `u32`, as in
+    /// `Links`: a line of the bank file each.
+    start: Vec<u32>,
+}
+
+impl LineReceipts {
+    pub(super) fn of(&self, line: usize) -> std::ops::Range<usize> {
+        self.start[line] as usize..self.start[line + 1] as usize
+    }
+}
+
+#[cfg(test)]
+mod known_identity_tests {
+    use crate::recon::testkit::Builder;
+    use super::*;
+
+    #[test]
+    fn a_known_identity_is_the_one_the_index_finds() {
+        let mut b = Builder::default();
+        // Enough accounts that references share the smallest table's slots.
+        for n in 0..3000 {
+            b.account(&format!("RA{}", 10_000 + n), "Ann Lee", "80.00");
+        }
+        let paid_by_mandate = b.account("RB7", "Bo Ray", "80.00");
+        b.with(paid_by_mandate, |a| a.payment_refs = vec!["DDI77".into()]);
+        for shared in [0, 1] {
+            b.with(shared, |a| a.payment_refs = vec!["SHARED1".into()]);
+        }
+        let mut references: Vec<String> = (0..3000).map(|n| format!("RA{}", 10_000 + n)).collect();
+        references.extend(["DDI77", "SHARED1", "12999", "NOPE", ""].map(String::from));
+        // Each on two lines running with the same payer, the ids counted:
+        // the texts are held once, and the second line finds the first's
+        // identity in the table.
+        for (i, reference) in references.iter().enumerate() {
+            for line in [2 * i, 2 * i + 1] {
+                b.bank(
+                    &format!("B{line:06}"),
+                    "2026-02-01",
+                    "80.00",
+                    reference,
+                    "A LEE",
+                );
+            }
+        }
+        let held = |line: usize| {
+            b.data
+                .bank_text
+                .field(b.data.bank[line].texts, BankLine::REFERENCE)
+        };
+        let apart: Vec<usize> = (0..references.len())
+            .filter(|&i| held(2 * i) != held(2 * i + 1))
+            .collect();
+        // The first line holds its id: there is none before it to count on.
+        assert_eq!(apart, [0]);
+        let index = RefIndex::build(&b.data.accounts);
+        let known = KnownIdentities::for_lines(0);
+        let kinds = |identity: &Identity| match identity {
+            Identity::Account(_, basis) => format!("{basis:?}"),
+            other => format!("{other:?}"),
+        };
+        let mut seen = std::collections::BTreeSet::new();
+        // Twice over: the second time, references that share a slot with
+        // another's since are looked up again.
+        for _ in 0..2 {
+            for line in &b.data.bank {
+                let expected = index.identify(b.data.reference(line));
+                let found = known.identify(&index, &b.data, line);
+                assert_eq!(found, expected, "{:?}", b.data.reference(line));
+                seen.insert(kinds(&found));
+            }
+        }
+        let held = known
+            .slots
+            .iter()
+            .filter(|s| s.load(Ordering::Relaxed) != 0)
+            .count();
+        assert!(held > 900, "{held} of 1,024 slots in use");
+        assert_eq!(
+            seen.into_iter().collect::<Vec<_>>(),
+            [
+                "AccountRef",
+                "Ambiguous([0, 1])",
+                "Digits",
+                "PaymentRef",
+                "Unknown"
+            ]
+        );
+    }
+}
