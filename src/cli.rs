@@ -8,7 +8,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use rust_decimal::Decimal;
 
 use crate::recon::Trigger;
-use crate::report::Format;
+use crate::report;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -91,6 +91,40 @@ pub enum CheckFormat {
     Csv,
     /// A self-contained evidence pack: chart, checklist and statement.
     Html,
+}
+
+impl From<CheckFormat> for report::check::CheckFormat {
+    fn from(f: CheckFormat) -> Self {
+        match f {
+            CheckFormat::Text => Self::Text,
+            CheckFormat::Markdown => Self::Markdown,
+            CheckFormat::Json => Self::Json,
+            CheckFormat::Csv => Self::Csv,
+            CheckFormat::Html => Self::Html,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Table,
+    Csv,
+    Json,
+    Markdown,
+    /// A self-contained evidence pack (charts, accounts to act on).
+    Html,
+}
+
+impl From<Format> for report::Format {
+    fn from(f: Format) -> Self {
+        match f {
+            Format::Table => Self::Table,
+            Format::Csv => Self::Csv,
+            Format::Json => Self::Json,
+            Format::Markdown => Self::Markdown,
+            Format::Html => Self::Html,
+        }
+    }
 }
 
 #[derive(Debug, Args)]

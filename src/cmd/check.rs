@@ -94,7 +94,7 @@ pub fn run(args: &CheckArgs) -> Result<u8> {
         colour: args.output.is_none() && crate::term::colour_stdout(),
     };
     output::write_to(args.output.as_deref(), |out| {
-        render::write(&view, args.format, out)
+        render::write(&view, args.format.into(), out)
     })?;
     Ok(u8::from(
         checks.iter().any(|c| c.decision != Decision::MayProceed),

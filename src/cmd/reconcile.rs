@@ -40,10 +40,10 @@ pub fn run(args: &ReconcileArgs) -> Result<u8> {
     super::warn_on_stderr(
         &data,
         &recon,
-        args.output.is_some() || args.format == report::Format::Csv,
+        args.output.is_some() || args.format == crate::cli::Format::Csv,
     );
     let colour = args.output.is_none() && crate::term::colour_stdout();
-    let exporter = report::exporter(args.format, colour);
+    let exporter = report::exporter(args.format.into(), colour);
     crate::term::timed("write", || {
         output::write_to(args.output.as_deref(), |out| exporter.write(&report, out))
     })?;

@@ -8,7 +8,6 @@ use serde::Serialize;
 
 use super::json::{indented, write_array};
 use super::view::{finding_view, warning_views, FindingView};
-use crate::cli::CheckFormat;
 use crate::escape;
 use crate::recon::check::{AccountCheck, Decision, StatementLine, Tick};
 use crate::recon::money::{plain, pounds};
@@ -102,6 +101,17 @@ fn line_json(l: &StatementLine) -> LineJson {
         evidence: l.evidence.clone(),
         note: l.note.clone(),
     }
+}
+
+/// `check`'s formats (the command line maps its own choices onto these).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CheckFormat {
+    Text,
+    Markdown,
+    Json,
+    /// The rent statement.
+    Csv,
+    Html,
 }
 
 pub fn write(view: &View<'_>, format: CheckFormat, out: &mut dyn Write) -> io::Result<()> {

@@ -87,7 +87,9 @@ pub trait Exporter {
     fn write(&self, report: &Report<'_>, out: &mut dyn Write) -> io::Result<()>;
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+/// The reconciliation report's formats (the command line maps its own
+/// choices onto these).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
     Table,
     Csv,
