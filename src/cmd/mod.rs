@@ -253,7 +253,10 @@ pub fn load_and_reconcile(
         .sum();
     let bar = crate::term::progress(total);
     let loaded = timed("read", || {
-        input::load_watched(&paths, profile.as_ref(), mode, bar.as_ref())
+        let progress = bar.clone().map(|bar| -> input::Progress {
+            std::sync::Arc::new(move |n| bar.inc(n))
+        });
+        input::load_watched(&paths, profile.as_ref(), mode, progress.as_ref())
     })?;
     if let Some(bar) = &bar {
         bar.set_message("reconciling");

@@ -32,6 +32,9 @@ pub use error::{InputError, InputErrors};
 pub use profile::Profile;
 use table::{optional, required, Column, Table};
 
+/// Told the bytes read as reading goes (a progress bar, say).
+pub type Progress = std::sync::Arc<dyn Fn(u64) + Send + Sync>;
+
 /// Where each input file is.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct InputPaths {
@@ -136,7 +139,7 @@ pub fn load_watched(
     paths: &InputPaths,
     profile: Option<&Profile>,
     mode: Mode,
-    watch: Option<&indicatif::ProgressBar>,
+    watch: Option<&Progress>,
 ) -> Result<Loaded, InputErrors> {
     load_from(Origin::Files(paths), profile, mode, watch)
 }
@@ -181,7 +184,7 @@ impl Origin<'_> {
         name: &str,
         columns: &'static [Column],
         profile: Option<&profile::FileProfile>,
-        watch: Option<&indicatif::ProgressBar>,
+        watch: Option<&Progress>,
         errors: &mut InputErrors,
     ) -> Option<Table> {
         match self {
@@ -213,7 +216,7 @@ fn load_from(
     origin: Origin<'_>,
     profile: Option<&Profile>,
     mode: Mode,
-    watch: Option<&indicatif::ProgressBar>,
+    watch: Option<&Progress>,
 ) -> Result<Loaded, InputErrors> {
     let mut errors = match mode {
         Mode::Strict => InputErrors::counting(),
@@ -226,7 +229,7 @@ fn load_from(
     };
     let open_watched = |file: SourceFile,
                         columns: &'static [Column],
-                        watch: Option<&indicatif::ProgressBar>,
+                        watch: Option<&Progress>,
                         errors: &mut InputErrors| {
         let section = profile.and_then(|pr| pr.section(file));
         origin.open(file, sources.name(file), columns, section, watch, errors)
@@ -575,7 +578,7 @@ type Stored<T> = (Vec<T>, TextStore, LineMap, CountedIds);
 fn read_rows<T: StoredRow + Send + Sync>(
     t: &mut Table,
     what: &'static str,
-    watch: Option<&indicatif::ProgressBar>,
+    watch: Option<&Progress>,
     errors: &mut InputErrors,
     read: impl Fn(&mut Table, &mut UniqueIds, &mut InputErrors) -> Stored<T> + Sync,
     reopen: &dyn Fn() -> Option<Table>,

@@ -19,6 +19,7 @@ use super::limit::{skip_lines, LongRecord};
 use super::mapping::{Mapping, Scratch};
 use super::parse;
 use super::profile::{Encoding, FileProfile};
+use super::Progress;
 use crate::recon::model::{Amount, Text, TextStore};
 
 /// What a column holds, so a profile knows which values to convert.
@@ -539,7 +540,7 @@ impl BlockSplitter {
     /// The next batch of blocks; empty at the end.
     fn next_batch(
         &mut self,
-        watch: Option<&indicatif::ProgressBar>,
+        watch: Option<&Progress>,
     ) -> std::io::Result<Vec<Block>> {
         let mut blocks = Vec::with_capacity(self.batch_len);
         while blocks.len() < self.batch_len && !self.done {
@@ -566,8 +567,8 @@ impl BlockSplitter {
                     .max(filled.saturating_sub(BLOCK_BYTES));
                 let read = read_more(&mut self.file, &mut block, filled, want)?;
                 filled += read;
-                if let Some(bar) = watch {
-                    bar.inc(read as u64);
+                if let Some(progress) = watch {
+                    progress(read as u64);
                 }
                 self.left = self.left.map(|n| n.saturating_sub(read as u64));
                 // Read on past the block size (the reads double) until a
@@ -974,6 +975,20 @@ fn reader_of(
         .from_reader(bytes)
 }
 
+/// A reader that tells `progress` how many bytes each read took.
+struct Counting<R> {
+    inner: R,
+    progress: Progress,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        (self.progress)(n as u64);
+        Ok(n)
+    }
+}
+
 /// A byte-order mark always wins (UTF-8 or UTF-16); without one, UTF-8
 /// passes through untouched (and is checked cell by cell) and Windows-1252
 /// is decoded, every byte being a character there.
@@ -1000,7 +1015,7 @@ impl Opened<'_> {
         &self,
         file: Box<dyn Read + Send>,
         shown: &str,
-        watch: Option<&indicatif::ProgressBar>,
+        watch: Option<&Progress>,
         errors: &mut InputErrors,
     ) -> Option<Table> {
         // Hashed as it is read, for the report's record of the inputs.
@@ -1010,7 +1025,10 @@ impl Opened<'_> {
             .encoding(encoding_of(self.profile))
             .bom_sniffing(true)
             .build(match watch {
-                Some(bar) => Box::new(bar.wrap_read(file)) as Box<dyn Read + Send>,
+                Some(progress) => Box::new(Counting {
+                    inner: file,
+                    progress: progress.clone(),
+                }) as Box<dyn Read + Send>,
                 None => Box::new(file),
             });
         let mut reader = BufReader::with_capacity(1 << 16, decoded);
@@ -1051,7 +1069,7 @@ impl Table {
         name: &str,
         columns: &'static [Column],
         profile: Option<&FileProfile>,
-        watch: Option<&indicatif::ProgressBar>,
+        watch: Option<&Progress>,
         limit: usize,
         errors: &mut InputErrors,
     ) -> Option<Table> {
@@ -1201,7 +1219,7 @@ impl Table {
     /// but holds the file's [`Table::digest`] once every byte was read.
     pub fn read_blocks<T: Send>(
         &mut self,
-        watch: Option<&indicatif::ProgressBar>,
+        watch: Option<&Progress>,
         errors_like: &InputErrors,
         parse: impl Fn(&mut Table, &mut InputErrors) -> T + Sync,
         mut take: impl FnMut(T, &Table, InputErrors) + Send,
