@@ -253,9 +253,9 @@ pub fn load_and_reconcile(
         .sum();
     let bar = crate::term::progress(total);
     let loaded = timed("read", || {
-        let progress = bar.clone().map(|bar| -> input::Progress {
-            std::sync::Arc::new(move |n| bar.inc(n))
-        });
+        let progress = bar
+            .clone()
+            .map(|bar| -> input::Progress { std::sync::Arc::new(move |n| bar.inc(n)) });
         input::load_watched(&paths, profile.as_ref(), mode, progress.as_ref())
     })?;
     if let Some(bar) = &bar {

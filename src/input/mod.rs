@@ -278,7 +278,7 @@ fn load_from(
                     read_ledger(t, &accounts, accounts_read, unique, errors)
                 };
                 // Without an amount column every block would say so.
-                let rows = if t.has(4) || t.has(5) {
+                let rows = if t.has(ledger::DEBIT) || t.has(ledger::CREDIT) {
                     read_rows(
                         t,
                         "txn_id",
@@ -334,7 +334,7 @@ fn load_from(
     errors.absorb(bank_errors);
     errors.absorb(schedule_errors);
     if let Some((t, (rows, text, lines, counted))) = ledger {
-        data.txn_ids_from_lines = t.id_from_line(0);
+        data.txn_ids_from_lines = t.id_from_line(ledger::TXN_ID);
         data.txn_counted = counted;
         data.postings = rows;
         data.ledger_text = text;
@@ -342,7 +342,7 @@ fn load_from(
         note(SourceFile::Ledger, &t, &mut data);
     }
     if let Some((t, (rows, text, lines, counted))) = bank {
-        data.bank_ids_from_lines = t.id_from_line(0);
+        data.bank_ids_from_lines = t.id_from_line(bank::BANK_ID);
         data.bank_counted = counted;
         data.bank = rows;
         data.bank_text = text;
@@ -429,8 +429,10 @@ fn set_aside_warning(rejects: &[Reject]) -> Warning {
 /// raise the balance silently.
 fn side_agrees(r: &mut table::Row<'_>, kind: PostingKind, amount: Decimal) {
     let (col, wanted) = match kind {
-        PostingKind::Payment | PostingKind::Benefit if amount > Decimal::ZERO => (4, "credit"),
-        PostingKind::Charge if amount < Decimal::ZERO => (5, "debit"),
+        PostingKind::Payment | PostingKind::Benefit if amount > Decimal::ZERO => {
+            (ledger::DEBIT, "credit")
+        }
+        PostingKind::Charge if amount < Decimal::ZERO => (ledger::CREDIT, "debit"),
         _ => return,
     };
     r.fail(
@@ -891,20 +893,73 @@ pub fn columns(file: SourceFile) -> &'static [Column] {
     }
 }
 
-const ACCOUNT_COLUMNS: &[Column] = &[
-    required("account_ref"),
-    optional("tenant_name"),
-    required("tenancy_type"),
-    required("rent_period"),
-    required("rent").money(),
-    required("opening_date").date(),
-    optional("opening_balance").money(),
-    optional("payment_refs"),
-    optional("benefit"),
-    optional("vulnerable"),
-    optional("benefit_claim_pending"),
-    optional("open_dispute"),
-];
+/// Each contract file's columns by name: positions in its `*_COLUMNS`,
+/// which are built from them, so a column is never read by a bare number.
+const UNSET: Column = optional("");
+
+mod account {
+    pub const REF: usize = 0;
+    pub const TENANT_NAME: usize = 1;
+    pub const TENANCY_TYPE: usize = 2;
+    pub const RENT_PERIOD: usize = 3;
+    pub const RENT: usize = 4;
+    pub const OPENING_DATE: usize = 5;
+    pub const OPENING_BALANCE: usize = 6;
+    pub const PAYMENT_REFS: usize = 7;
+    pub const BENEFIT: usize = 8;
+    pub const VULNERABLE: usize = 9;
+    pub const CLAIM_PENDING: usize = 10;
+    pub const OPEN_DISPUTE: usize = 11;
+}
+
+mod ledger {
+    pub const TXN_ID: usize = 0;
+    pub const ACCOUNT_REF: usize = 1;
+    pub const DATE: usize = 2;
+    pub const KIND: usize = 3;
+    pub const DEBIT: usize = 4;
+    pub const CREDIT: usize = 5;
+    pub const METHOD: usize = 6;
+    pub const BANK_REF: usize = 7;
+    pub const DESCRIPTION: usize = 8;
+}
+
+mod bank {
+    pub const BANK_ID: usize = 0;
+    pub const DATE: usize = 1;
+    pub const AMOUNT: usize = 2;
+    pub const REFERENCE: usize = 3;
+    pub const PAYER: usize = 4;
+    pub const METHOD: usize = 5;
+    pub const RETURN_CODE: usize = 6;
+    pub const RETURNED_BANK_ID: usize = 7;
+}
+
+mod schedule {
+    pub const BATCH_REF: usize = 0;
+    pub const ACCOUNT_REF: usize = 1;
+    pub const CLAIM_REF: usize = 2;
+    pub const AMOUNT: usize = 3;
+    pub const PERIOD_START: usize = 4;
+    pub const PERIOD_END: usize = 5;
+}
+
+const ACCOUNT_COLUMNS: &[Column] = &{
+    let mut c = [UNSET; 12];
+    c[account::REF] = required("account_ref");
+    c[account::TENANT_NAME] = optional("tenant_name");
+    c[account::TENANCY_TYPE] = required("tenancy_type");
+    c[account::RENT_PERIOD] = required("rent_period");
+    c[account::RENT] = required("rent").money();
+    c[account::OPENING_DATE] = required("opening_date").date();
+    c[account::OPENING_BALANCE] = optional("opening_balance").money();
+    c[account::PAYMENT_REFS] = optional("payment_refs");
+    c[account::BENEFIT] = optional("benefit");
+    c[account::VULNERABLE] = optional("vulnerable");
+    c[account::CLAIM_PENDING] = optional("benefit_claim_pending");
+    c[account::OPEN_DISPUTE] = optional("open_dispute");
+    c
+};
 
 fn read_accounts(t: &mut Table, ids: &mut AccountIds, errors: &mut InputErrors) -> Vec<Account> {
     let mut out = Vec::new();
@@ -915,7 +970,7 @@ fn read_accounts(t: &mut Table, ids: &mut AccountIds, errors: &mut InputErrors) 
     let mut rec = ByteRecord::new();
     while let Some(line) = t.next(&mut rec, errors) {
         let mut r = t.row(&rec, line, errors);
-        let account_ref = r.id(0).map(Text::from);
+        let account_ref = r.id(account::REF).map(Text::from);
         if let Some(a) = &account_ref {
             unique.check(a, line, &mut r, 0, || {
                 out.iter()
@@ -936,29 +991,37 @@ fn read_accounts(t: &mut Table, ids: &mut AccountIds, errors: &mut InputErrors) 
                 }
             }
         }
-        let tenant_name = r.text(1).map(Text::from);
-        let tenancy_type = r.word(2, TenancyType::from_word, TenancyType::expected);
-        let rent_period = r.word(3, RentPeriod::from_word, RentPeriod::expected);
-        let rent = r.money(4);
+        let tenant_name = r.text(account::TENANT_NAME).map(Text::from);
+        let tenancy_type = r.word(
+            account::TENANCY_TYPE,
+            TenancyType::from_word,
+            TenancyType::expected,
+        );
+        let rent_period = r.word(
+            account::RENT_PERIOD,
+            RentPeriod::from_word,
+            RentPeriod::expected,
+        );
+        let rent = r.money(account::RENT);
         if rent.is_some_and(|x| x <= Decimal::ZERO) {
             r.fail(
                 4,
                 "expected a positive rent (a rent-free account needs no row here)".to_string(),
             );
         }
-        let opening_date = r.date(5);
-        let opening_balance = r.opt_money(6);
-        let payment_refs = r.text(7).map(|s| {
+        let opening_date = r.date(account::OPENING_DATE);
+        let opening_balance = r.opt_money(account::OPENING_BALANCE);
+        let payment_refs = r.text(account::PAYMENT_REFS).map(|s| {
             s.split(';')
                 .map(str::trim)
                 .filter(|p| !p.is_empty())
                 .map(Text::from)
                 .collect::<Vec<_>>()
         });
-        let benefit = r.opt_word(8, Benefit::from_word, Benefit::expected);
-        let vulnerable = r.flag(9);
-        let pending = r.flag(10);
-        let dispute = r.flag(11);
+        let benefit = r.opt_word(account::BENEFIT, Benefit::from_word, Benefit::expected);
+        let vulnerable = r.flag(account::VULNERABLE);
+        let pending = r.flag(account::CLAIM_PENDING);
+        let dispute = r.flag(account::OPEN_DISPUTE);
         if !r.ok() {
             if let Some(a) = account_ref {
                 unique.set_aside(&a, line);
@@ -1019,17 +1082,19 @@ fn read_accounts(t: &mut Table, ids: &mut AccountIds, errors: &mut InputErrors) 
     out
 }
 
-const LEDGER_COLUMNS: &[Column] = &[
-    required("txn_id"),
-    required("account_ref"),
-    required("date").date(),
-    required("kind"),
-    optional("debit").money(),
-    optional("credit").money(),
-    optional("method"),
-    optional("bank_ref"),
-    optional("description"),
-];
+const LEDGER_COLUMNS: &[Column] = &{
+    let mut c = [UNSET; 9];
+    c[ledger::TXN_ID] = required("txn_id");
+    c[ledger::ACCOUNT_REF] = required("account_ref");
+    c[ledger::DATE] = required("date").date();
+    c[ledger::KIND] = required("kind");
+    c[ledger::DEBIT] = optional("debit").money();
+    c[ledger::CREDIT] = optional("credit").money();
+    c[ledger::METHOD] = optional("method");
+    c[ledger::BANK_REF] = optional("bank_ref");
+    c[ledger::DESCRIPTION] = optional("description");
+    c
+};
 
 /// `accounts_read`: whether the accounts file could be read at all; if not,
 /// every posting would name an unknown account, so none is reported.
@@ -1043,7 +1108,7 @@ fn read_ledger(
     let mut out = Vec::new();
     let mut text = TextStore::default();
     let mut lines = LineMap::default();
-    if !t.has(4) && !t.has(5) {
+    if !t.has(ledger::DEBIT) && !t.has(ledger::CREDIT) {
         errors.push(InputError {
             file: t.name.clone(),
             line: Some(1),
@@ -1058,7 +1123,7 @@ fn read_ledger(
     while let Some(line) = t.next(&mut rec, errors) {
         t.size_rows(&mut out, &mut text, &rec);
         let mut r = t.row(&rec, line, errors);
-        let txn_id = r.id(0);
+        let txn_id = r.id(ledger::TXN_ID);
         if let Some(id) = txn_id {
             let (out, text, lines, row_ids) = (&out, &text, &lines, &row_ids);
             unique.check(id, line, &mut r, 0, || {
@@ -1067,27 +1132,39 @@ fn read_ledger(
                 })
             });
         }
-        let account = r.id(1).and_then(|a| match ids.good.get(a) {
-            Some(&id) => Some(id),
-            None if ids.rejected.contains(a) || !accounts_read => {
-                r.fail_quietly(1, format!("its account {a:?} could not be read"));
-                None
-            }
-            None => {
-                r.fail(1, format!("no account {a:?} in the accounts file"));
-                None
-            }
-        });
-        let date = r.date(2);
-        let kind = r.word(3, PostingKind::from_word, PostingKind::expected);
-        let debit = r.opt_money(4);
-        let credit = r.opt_money(5);
+        let account = r
+            .id(ledger::ACCOUNT_REF)
+            .and_then(|a| match ids.good.get(a) {
+                Some(&id) => Some(id),
+                None if ids.rejected.contains(a) || !accounts_read => {
+                    r.fail_quietly(
+                        ledger::ACCOUNT_REF,
+                        format!("its account {a:?} could not be read"),
+                    );
+                    None
+                }
+                None => {
+                    r.fail(
+                        ledger::ACCOUNT_REF,
+                        format!("no account {a:?} in the accounts file"),
+                    );
+                    None
+                }
+            });
+        let date = r.date(ledger::DATE);
+        let kind = r.word(ledger::KIND, PostingKind::from_word, PostingKind::expected);
+        let debit = r.opt_money(ledger::DEBIT);
+        let credit = r.opt_money(ledger::CREDIT);
         let amount = match (debit, credit) {
             (Some(d), Some(c)) => {
                 let d = d.unwrap_or(Decimal::ZERO);
                 let c = c.unwrap_or(Decimal::ZERO);
                 if d < Decimal::ZERO || c < Decimal::ZERO {
-                    let col = if d < Decimal::ZERO { 4 } else { 5 };
+                    let col = if d < Decimal::ZERO {
+                        ledger::DEBIT
+                    } else {
+                        ledger::CREDIT
+                    };
                     r.fail(
                         col,
                         "expected a positive amount (put money the other way in the other column)"
@@ -1096,7 +1173,7 @@ fn read_ledger(
                     None
                 } else if d.is_zero() == c.is_zero() {
                     r.fail(
-                        if t.has(4) { 4 } else { 5 },
+                        if t.has(ledger::DEBIT) { ledger::DEBIT } else { ledger::CREDIT },
                         format!(
                             "exactly one of debit and credit must be non-zero; found debit {} and credit {}",
                             plain(d),
@@ -1120,10 +1197,17 @@ fn read_ledger(
         if let (Some(kind), Some(amount)) = (kind, amount) {
             side_agrees(&mut r, kind, amount);
         }
-        let held = r.held(if t.has(4) { 4 } else { 5 }, amount);
-        let method = r.opt_word(6, Method::from_word, Method::expected);
-        let bank_ref = r.text(7);
-        let description = r.text(8);
+        let held = r.held(
+            if t.has(ledger::DEBIT) {
+                ledger::DEBIT
+            } else {
+                ledger::CREDIT
+            },
+            amount,
+        );
+        let method = r.opt_word(ledger::METHOD, Method::from_word, Method::expected);
+        let bank_ref = r.text(ledger::BANK_REF);
+        let description = r.text(ledger::DESCRIPTION);
         if !r.ok() {
             r.note_money(amount.or(debit.flatten()).or(credit.flatten().map(|c| -c)));
             if let Some(id) = txn_id {
@@ -1164,16 +1248,18 @@ fn read_ledger(
     (out, text, lines, row_ids.counted)
 }
 
-const BANK_COLUMNS: &[Column] = &[
-    required("bank_id"),
-    required("date").date(),
-    required("amount").money(),
-    optional("reference"),
-    optional("payer"),
-    optional("method"),
-    optional("return_code"),
-    optional("returned_bank_id"),
-];
+const BANK_COLUMNS: &[Column] = &{
+    let mut c = [UNSET; 8];
+    c[bank::BANK_ID] = required("bank_id");
+    c[bank::DATE] = required("date").date();
+    c[bank::AMOUNT] = required("amount").money();
+    c[bank::REFERENCE] = optional("reference");
+    c[bank::PAYER] = optional("payer");
+    c[bank::METHOD] = optional("method");
+    c[bank::RETURN_CODE] = optional("return_code");
+    c[bank::RETURNED_BANK_ID] = optional("returned_bank_id");
+    c
+};
 
 fn read_bank(t: &mut Table, unique: &mut UniqueIds, errors: &mut InputErrors) -> Stored<BankLine> {
     let mut out: Vec<BankLine> = Vec::new();
@@ -1185,7 +1271,7 @@ fn read_bank(t: &mut Table, unique: &mut UniqueIds, errors: &mut InputErrors) ->
     while let Some(line) = t.next(&mut rec, errors) {
         t.size_rows(&mut out, &mut text, &rec);
         let mut r = t.row(&rec, line, errors);
-        let bank_id = r.id(0);
+        let bank_id = r.id(bank::BANK_ID);
         if let Some(id) = bank_id {
             let (out, text, lines, row_ids) = (&out, &text, &lines, &row_ids);
             unique.check(id, line, &mut r, 0, || {
@@ -1194,20 +1280,20 @@ fn read_bank(t: &mut Table, unique: &mut UniqueIds, errors: &mut InputErrors) ->
                 })
             });
         }
-        let date = r.date(1);
-        let amount = r.money(2);
+        let date = r.date(bank::DATE);
+        let amount = r.money(bank::AMOUNT);
         if amount.is_some_and(|a| a.is_zero()) {
             r.fail(
                 2,
                 "expected a non-zero amount (positive received, negative paid out)".to_string(),
             );
         }
-        let held = r.held(2, amount);
-        let reference = r.text(3);
-        let payer = r.text(4);
-        let method = r.opt_word(5, Method::from_word, Method::expected);
-        let return_code = r.text(6);
-        let returned_bank_id = r.text(7);
+        let held = r.held(bank::AMOUNT, amount);
+        let reference = r.text(bank::REFERENCE);
+        let payer = r.text(bank::PAYER);
+        let method = r.opt_word(bank::METHOD, Method::from_word, Method::expected);
+        let return_code = r.text(bank::RETURN_CODE);
+        let returned_bank_id = r.text(bank::RETURNED_BANK_ID);
         if !r.ok() {
             r.note_money(amount);
             if let Some(id) = bank_id {
@@ -1255,17 +1341,19 @@ fn read_bank(t: &mut Table, unique: &mut UniqueIds, errors: &mut InputErrors) ->
     (out, text, lines, row_ids.counted)
 }
 
-const SCHEDULE_COLUMNS: &[Column] = &[
-    required("batch_ref"),
-    optional("account_ref"),
-    optional("claim_ref"),
-    required("amount").money(),
-    optional("period_start").date(),
-    optional("period_end").date(),
-];
+const SCHEDULE_COLUMNS: &[Column] = &{
+    let mut c = [UNSET; 6];
+    c[schedule::BATCH_REF] = required("batch_ref");
+    c[schedule::ACCOUNT_REF] = optional("account_ref");
+    c[schedule::CLAIM_REF] = optional("claim_ref");
+    c[schedule::AMOUNT] = required("amount").money();
+    c[schedule::PERIOD_START] = optional("period_start").date();
+    c[schedule::PERIOD_END] = optional("period_end").date();
+    c
+};
 
 fn read_schedules(t: &mut Table, errors: &mut InputErrors) -> Vec<ScheduleShare> {
-    if !t.has(1) && !t.has(2) {
+    if !t.has(schedule::ACCOUNT_REF) && !t.has(schedule::CLAIM_REF) {
         errors.push(InputError {
             file: t.name.clone(),
             line: Some(1),
@@ -1278,23 +1366,27 @@ fn read_schedules(t: &mut Table, errors: &mut InputErrors) -> Vec<ScheduleShare>
     let mut rec = ByteRecord::new();
     while let Some(line) = t.next(&mut rec, errors) {
         let mut r = t.row(&rec, line, errors);
-        let batch_ref = r.id(0).map(Text::from);
-        let account_ref = r.opt_text(1);
-        let claim_ref = r.opt_text(2);
+        let batch_ref = r.id(schedule::BATCH_REF).map(Text::from);
+        let account_ref = r.opt_text(schedule::ACCOUNT_REF);
+        let claim_ref = r.opt_text(schedule::CLAIM_REF);
         if matches!((&account_ref, &claim_ref), (Some(None), Some(None))) {
-            let col = if t.has(1) { 1 } else { 2 };
+            let col = if t.has(schedule::ACCOUNT_REF) {
+                schedule::ACCOUNT_REF
+            } else {
+                schedule::CLAIM_REF
+            };
             r.fail(
                 col,
                 "expected an account_ref or a claim_ref, found neither".to_string(),
             );
         }
-        let amount = r.money(3);
+        let amount = r.money(schedule::AMOUNT);
         if amount.is_some_and(|a| a <= Decimal::ZERO) {
-            r.fail(3, "expected a positive share".to_string());
+            r.fail(schedule::AMOUNT, "expected a positive share".to_string());
         }
-        let held = r.held(3, amount);
-        let period_start = r.opt_date(4);
-        let period_end = r.opt_date(5);
+        let held = r.held(schedule::AMOUNT, amount);
+        let period_start = r.opt_date(schedule::PERIOD_START);
+        let period_end = r.opt_date(schedule::PERIOD_END);
         if !r.ok() {
             r.note_money(amount);
             continue;

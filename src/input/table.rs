@@ -538,10 +538,7 @@ fn follow_quotes(
 
 impl BlockSplitter {
     /// The next batch of blocks; empty at the end.
-    fn next_batch(
-        &mut self,
-        watch: Option<&Progress>,
-    ) -> std::io::Result<Vec<Block>> {
+    fn next_batch(&mut self, watch: Option<&Progress>) -> std::io::Result<Vec<Block>> {
         let mut blocks = Vec::with_capacity(self.batch_len);
         while blocks.len() < self.batch_len && !self.done {
             // Sized once: grown by doubling, a block is copied over and

@@ -719,3 +719,23 @@ fn files_in_memory_read_as_the_same_files_on_disk() {
         assert_eq!(from_memory.digests, from_disk.digests, "{case}");
     }
 }
+
+#[test]
+fn every_contract_column_has_its_own_place() {
+    for file in SourceFile::ALL {
+        let columns = super::columns(file);
+        let mut names: Vec<&str> = columns.iter().map(|c| c.name).collect();
+        assert!(!names.contains(&""), "{file:?}: a place left unset");
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), columns.len(), "{file:?}: a place set twice");
+    }
+    assert_eq!(
+        super::columns(SourceFile::Ledger)[super::ledger::CREDIT].name,
+        "credit"
+    );
+    assert_eq!(
+        super::columns(SourceFile::Bank)[super::bank::PAYER].name,
+        "payer"
+    );
+}

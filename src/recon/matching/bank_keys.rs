@@ -383,8 +383,8 @@ impl KeyLine {
 
 #[cfg(test)]
 mod bank_key_tests {
-    use crate::recon::testkit::{date, Builder};
     use super::*;
+    use crate::recon::testkit::{date, Builder};
 
     fn opts() -> MatchOptions {
         MatchOptions {

@@ -299,8 +299,8 @@ impl LineReceipts {
 
 #[cfg(test)]
 mod known_identity_tests {
-    use crate::recon::testkit::Builder;
     use super::*;
+    use crate::recon::testkit::Builder;
 
     #[test]
     fn a_known_identity_is_the_one_the_index_finds() {
