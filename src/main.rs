@@ -16,8 +16,8 @@ const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 fn main() -> ExitCode {
     // Memory freed by one step of a run is given back to the system after
     // 100 ms, not mimalloc 3's 1 s: a step lasts about that long, so the
-    // next step's peak no longer sits on the last one's freed memory. XL's
-    // peak RSS falls by a tenth (842 -> 778 MiB at -t1), in the same time.
+    // next step's peak no longer sits on the last one's freed memory (a
+    // tenth off XL's peak, docs/benchmarks.md).
     // mimalloc's own variable, where set, still decides.
     if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
         // SAFETY: sets a plain option value before any thread is started.
@@ -26,11 +26,8 @@ fn main() -> ExitCode {
     // Ordinary 4 KiB pages, not transparent huge pages. A huge page is
     // cleared whole when first touched, and on the virtual machines the
     // benchmarks run on that cost up to twice the system time and varied by
-    // a second from run to run: XL -t2 took 4.00-4.18 s without them
-    // against 4.43-4.76 s with them (eight runs each, alternated), at 725
-    // against 755 MiB. L is even (median 0.59 s either way). Small pages
-    // cost more TLB misses, about 0.2 s of user time at XL: less than the
-    // system time they save.
+    // a second from run to run. Small pages cost more TLB misses, but less
+    // than the system time they save (docs/benchmarks.md has both).
     // mimalloc's own variable, where set, still decides.
     #[cfg(target_os = "linux")]
     if std::env::var_os("MIMALLOC_ALLOW_THP").is_none() {

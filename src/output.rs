@@ -172,8 +172,8 @@ pub fn write_to(
             std::thread::scope(|s| -> Result<()> {
                 // What is written is flushed to disk on a thread of its own
                 // as the report is still being written, so that the last
-                // flush before the rename waits only for the tail (it was a
-                // third of writing a 100 MB report).
+                // flush before the rename waits only for the tail, not the
+                // whole report.
                 let (ask, asked) = std::sync::mpsc::sync_channel::<()>(1);
                 let flusher = s.spawn(move || {
                     while asked.recv().is_ok() {

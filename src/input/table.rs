@@ -336,9 +336,8 @@ struct Block {
 
 /// Block buffers whose blocks have been read, for the next blocks to be
 /// read into. A fresh buffer is pages the system must clear and map as
-/// they are first written, and `read_to_end` zeroed each one again: with
-/// 4 MiB blocks at XL -t2, 0.06 s of the splitting thread's CPU and 30,000
-/// of the read's 200,000 page faults.
+/// they are first written, and `read_to_end` zeroed each one again
+/// (docs/benchmarks.md has what that cost).
 #[derive(Clone, Default)]
 struct BufferPool(Arc<std::sync::Mutex<Vec<Vec<u8>>>>);
 
@@ -619,9 +618,8 @@ const SPLIT_MIN_BYTES: u64 = 16 << 20;
 const SPLIT_MIN_BYTES: u64 = 1;
 /// About how much of a file one block holds. Each block in flight holds
 /// its bytes, rows and texts until they are copied into place, so smaller
-/// blocks touch less fresh memory (dear on a VM): at XL, 2 threads, 4 MiB
-/// blocks took 164-169k page faults and 2.03-2.09 s to read, 1 MiB 128-131k
-/// and 1.95-1.98 s; 256 KiB was no better again.
+/// blocks touch less fresh memory (dear on a VM); much smaller ones cost
+/// more in hand-overs than they save (docs/benchmarks.md).
 #[cfg(not(test))]
 pub const BLOCK_BYTES: usize = 1 << 20;
 #[cfg(test)]
@@ -1242,9 +1240,8 @@ impl Table {
             limit: split.limit,
             left: self.size.map(|n| n.saturating_sub(split.byte)),
             done: false,
-            // Four blocks a thread: fewer left cores idle at a batch's end
-            // (XL -t2 read: two a thread 1.84-1.88 s at 1.90 cores busy,
-            // four 1.80-1.85 s at 1.94, eight no better).
+            // Four blocks a thread: fewer left cores idle at a batch's end,
+            // and more gained nothing (docs/benchmarks.md).
             batch_len: (4 * rayon::current_num_threads()).max(8),
         };
         let pool = splitter.pool.clone();

@@ -249,8 +249,7 @@ fn concat(toks: &[Text]) -> Text {
 fn candidate_keys(reference: &str) -> Keys {
     // Only the start of a reference is read: Bacs carries 18 characters, a
     // card scheme a few more, and the keys of a longer one cost time that
-    // grows with the square of its length (an 80,000-character reference
-    // took 14.6 s).
+    // grows with the square of its length.
     let mut end = reference.len().min(MAX_REFERENCE_LEN);
     while !reference.is_char_boundary(end) {
         end -= 1;
