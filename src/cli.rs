@@ -40,6 +40,7 @@ pub enum Command {
     /// Write a synthetic landlord (accounts, ledger, bank, schedules) with
     /// planted errors and truth.json naming each one: for benchmarks and as a
     /// test oracle.
+    #[cfg(feature = "generate")]
     Generate(GenerateArgs),
     /// Print a shell completion script: rent-audit completions bash > /etc/bash_completion.d/rent-audit
     Completions {

@@ -5,6 +5,8 @@
 pub mod cli;
 pub mod cmd;
 pub mod escape;
+#[cfg(feature = "generate")]
+pub mod generate;
 pub mod input;
 pub mod output;
 pub mod recon;

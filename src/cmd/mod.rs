@@ -3,6 +3,7 @@
 //! rows aside, reconciling on a pool of threads) are here.
 
 pub mod check;
+#[cfg(feature = "generate")]
 pub mod generate;
 pub mod profile;
 pub mod reconcile;
@@ -31,6 +32,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Reconcile(args) => with_threads(args.rules.threads, || reconcile::run(&args))?,
         Command::Validate(args) => validate::run(&args),
         Command::Check(args) => with_threads(args.rules.threads, || check::run(&args))?,
+        #[cfg(feature = "generate")]
         Command::Generate(args) => generate::run(&args),
         Command::Profile { action } => profile::run(&action),
         Command::Completions { shell } => {

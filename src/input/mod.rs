@@ -5,6 +5,7 @@
 mod date_format;
 pub mod digest;
 pub mod error;
+#[cfg(feature = "generate")]
 pub mod export;
 pub mod guess;
 pub mod limit;

@@ -1,0 +1,150 @@
+//! Where `generate` writes each file: the contract's plain CSV, or the
+//! export shape a profile describes, rows shaped in parallel batches.
+
+use super::*;
+
+pub(super) struct Writers {
+    pub(super) accounts: Sink,
+    pub(super) ledger: Sink,
+    pub(super) bank: Sink,
+    pub(super) schedules: Sink,
+}
+
+/// One output file: the contract's plain CSV, or with `--profile` the
+/// export shape its section describes.
+pub(super) struct Sink {
+    pub(super) out: csv::Writer<BufWriter<File>>,
+    /// Where each of the generator's columns sits among the contract's.
+    pub(super) fields: Vec<usize>,
+    pub(super) shape: Option<ExportShape>,
+    pub(super) width: usize,
+    pub(super) rows: u64,
+    /// Shaped rows wait here to be shaped and read back in parallel:
+    /// (canonical values, line).
+    pub(super) pending: Vec<(Vec<String>, u64)>,
+}
+
+/// Rows shaped at a time: enough to keep every core busy.
+pub(super) const SHAPE_BATCH: usize = 1 << 14;
+
+impl Sink {
+    pub(super) fn new(
+        dir: &Path,
+        file: SourceFile,
+        names: &[&str],
+        fp: Option<&FileProfile>,
+    ) -> Result<Sink> {
+        let contract = input::columns(file);
+        let file_name = fp
+            .and_then(|fp| fp.file.as_deref())
+            .unwrap_or(file.default_name());
+        let path = dir.join(file_name);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create {}", parent.display()))?;
+        }
+        let shape = fp
+            .map(|fp| {
+                let cited = Path::new(file_name)
+                    .file_name()
+                    .map_or(file_name.into(), |n| n.to_string_lossy());
+                ExportShape::new(&cited, fp, contract)
+                    .with_context(|| format!("profile section [{}]", section_name(file)))
+            })
+            .transpose()?;
+        let file =
+            File::create(&path).with_context(|| format!("cannot create {}", path.display()))?;
+        let mut buffered = BufWriter::with_capacity(1 << 20, file);
+        if let Some(shape) = &shape {
+            buffered.write_all(&shape.preamble()?)?;
+        }
+        let mut out = csv::WriterBuilder::new()
+            .delimiter(shape.as_ref().map_or(b',', |s| s.delimiter))
+            .from_writer(buffered);
+        match &shape {
+            Some(shape) => out.write_record(shape.header()?)?,
+            None => out.write_record(names)?,
+        }
+        let fields = names
+            .iter()
+            .map(|n| contract.iter().position(|c| c.name == *n))
+            .collect::<Option<Vec<usize>>>()
+            .context("a generated column is not in the contract")?;
+        Ok(Sink {
+            out,
+            fields,
+            shape,
+            width: contract.len(),
+            rows: 0,
+            pending: Vec::new(),
+        })
+    }
+
+    /// The id the next row will have: `own`, unless the export has no id
+    /// column and ids are made from the file and line.
+    pub(super) fn id(&self, own: String) -> String {
+        match &self.shape {
+            Some(shape) if shape.line_id().is_some() => {
+                format!("{}:{}", shape.file_name, self.next_line())
+            }
+            _ => own,
+        }
+    }
+
+    pub(super) fn next_line(&self) -> u64 {
+        let skipped = self.shape.as_ref().map_or(0, |s| s.skip_rows) as u64;
+        skipped + self.rows + 2
+    }
+
+    /// Writes one row given in the generator's column order.
+    pub(super) fn write<const N: usize>(&mut self, values: [&str; N]) -> Result<()> {
+        match &self.shape {
+            None => self.out.write_record(values)?,
+            Some(_) => {
+                let mut canonical = vec![String::new(); self.width];
+                for (at, v) in self.fields.iter().zip(values) {
+                    canonical[*at] = v.to_string();
+                }
+                let line = self.next_line();
+                self.pending.push((canonical, line));
+                if self.pending.len() == SHAPE_BATCH {
+                    self.shape_pending()?;
+                }
+            }
+        }
+        self.rows += 1;
+        Ok(())
+    }
+
+    /// Shapes the waiting rows side by side and writes them in order; the
+    /// first row that cannot be shaped, in file order, is the error.
+    pub(super) fn shape_pending(&mut self) -> Result<()> {
+        let Some(shape) = &self.shape else {
+            return Ok(());
+        };
+        let shaped: Vec<Result<Vec<Vec<u8>>>> = self
+            .pending
+            .par_iter()
+            .map(|(values, line)| {
+                let canonical: Vec<&str> = values.iter().map(String::as_str).collect();
+                shape.row(&canonical, *line)
+            })
+            .collect();
+        for raw in shaped {
+            self.out.write_record(&raw?)?;
+        }
+        self.pending.clear();
+        Ok(())
+    }
+
+    pub(super) fn finish(&mut self) -> Result<()> {
+        self.shape_pending()?;
+        if let Some(shape) = &self.shape {
+            for row in shape.trailer()? {
+                self.out.write_record(&row)?;
+            }
+        }
+        self.out.flush()?;
+        Ok(())
+    }
+}
