@@ -6,7 +6,6 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use anyhow::{bail, Context, Result};
 use chrono::NaiveDate;
 use regex::Regex;
 use serde::Deserialize;
@@ -119,21 +118,34 @@ pub struct Rule {
 }
 
 impl Profile {
-    pub fn load(path: &Path) -> Result<Profile> {
+    pub fn load(path: &Path) -> Result<Profile, ProfileError> {
+        let name = path.display().to_string();
         // Profiles are a few KiB; a device named by mistake is refused.
-        let text = super::limit::read_text(path, 1 << 20)
-            .with_context(|| format!("cannot read profile {}", path.display()))?;
-        Profile::parse(&text, &path.display().to_string())
+        match super::limit::read_text(path, 1 << 20) {
+            Ok(text) => Profile::parse(&text, &name),
+            Err(e) => Err(ProfileError {
+                profile: name,
+                kind: ProfileErrorKind::Read(e),
+            }),
+        }
     }
 
     /// A profile's text, checked; `name` says which profile in an error.
-    pub fn parse(text: &str, name: &str) -> Result<Profile> {
+    pub fn parse(text: &str, name: &str) -> Result<Profile, ProfileError> {
+        let error = |kind| ProfileError {
+            profile: name.to_string(),
+            kind,
+        };
         let profile: Profile =
-            toml::from_str(text).with_context(|| format!("profile {name} is not valid"))?;
+            toml::from_str(text).map_err(|e| error(ProfileErrorKind::Syntax(e)))?;
         for file in SourceFile::ALL {
             if let Some(fp) = profile.section(file) {
-                fp.check()
-                    .with_context(|| format!("profile {name}, section [{}]", section_name(file)))?;
+                fp.check().map_err(|problem| {
+                    error(ProfileErrorKind::Section {
+                        section: section_name(file),
+                        problem,
+                    })
+                })?;
             }
         }
         Ok(profile)
@@ -172,12 +184,56 @@ pub fn section_name(file: SourceFile) -> &'static str {
     }
 }
 
+/// A profile that cannot be used, and why.
+#[derive(Debug)]
+pub struct ProfileError {
+    /// The profile's path, as the user named it.
+    pub profile: String,
+    pub kind: ProfileErrorKind,
+}
+
+#[derive(Debug)]
+pub enum ProfileErrorKind {
+    /// The file could not be read.
+    Read(std::io::Error),
+    /// Not TOML, or keys the grammar does not have.
+    Syntax(toml::de::Error),
+    /// A section's content is wrong (a delimiter, a date format, a pattern).
+    Section {
+        section: &'static str,
+        problem: String,
+    },
+}
+
+impl std::fmt::Display for ProfileError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let p = &self.profile;
+        match &self.kind {
+            ProfileErrorKind::Read(_) => write!(f, "cannot read profile {p}"),
+            ProfileErrorKind::Syntax(_) => write!(f, "profile {p} is not valid"),
+            ProfileErrorKind::Section { section, problem } => {
+                write!(f, "profile {p}, section [{section}]: {problem}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for ProfileError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match &self.kind {
+            ProfileErrorKind::Read(e) => Some(e),
+            ProfileErrorKind::Syntax(e) => Some(e),
+            ProfileErrorKind::Section { .. } => None,
+        }
+    }
+}
+
 impl FileProfile {
     /// Catches mistakes in the profile itself before any data is read.
-    fn check(&self) -> Result<()> {
+    fn check(&self) -> Result<(), String> {
         if let Some(d) = &self.delimiter {
             if d.len() != 1 {
-                bail!("delimiter must be one character, found {d:?}");
+                return Err(format!("delimiter must be one character, found {d:?}"));
             }
         }
         for f in &self.date_formats {
@@ -192,14 +248,17 @@ impl FileProfile {
                     .is_some_and(|written| NaiveDate::parse_from_str(&written, f).is_ok())
             };
             if bad || !round_trips() {
-                bail!("date format {f:?} cannot read back a date it writes (use chrono's %d, %m, %Y, %b...)");
+                return Err(format!(
+                    "date format {f:?} cannot read back a date it writes (use chrono's %d, %m, %Y, %b...)"
+                ));
             }
         }
         for e in &self.extract {
-            Regex::new(&e.pattern).with_context(|| format!("extract pattern for {}", e.field))?;
+            Regex::new(&e.pattern)
+                .map_err(|err| format!("extract pattern for {}: {err}", e.field))?;
         }
         for r in &self.rules {
-            Regex::new(&r.pattern).with_context(|| format!("rule pattern on {}", r.column))?;
+            Regex::new(&r.pattern).map_err(|err| format!("rule pattern on {}: {err}", r.column))?;
         }
         if let Some(a) = &self.amount {
             let styles = [
@@ -208,8 +267,9 @@ impl FileProfile {
                 a.debit.is_some() || a.credit.is_some(),
             ];
             if styles.iter().filter(|s| **s).count() != 1 {
-                bail!(
+                return Err(
                     "[amount] needs exactly one style: signed, paid_in/paid_out, or debit/credit"
+                        .to_string(),
                 );
             }
         }
