@@ -5,9 +5,69 @@
 //! written to, never replaced.
 
 use std::io::{self, BufWriter, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+/// Why a report could not be written, or was not.
+#[derive(Debug)]
+pub enum OutputError {
+    /// An output names an input: writing it would destroy the data.
+    IsInput {
+        what: String,
+        path: PathBuf,
+        input: String,
+    },
+    /// Two outputs name one file: one would overwrite the other.
+    Twice {
+        what: String,
+        path: PathBuf,
+        other: String,
+    },
+    /// Writing failed; `doing` says what was being done.
+    Io { doing: String, source: io::Error },
+}
+
+impl std::fmt::Display for OutputError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            OutputError::IsInput { what, path, input } => write!(
+                f,
+                "{what} {} is an input ({input}): writing it would destroy the data; name another file",
+                path.display()
+            ),
+            OutputError::Twice { what, path, other } => write!(
+                f,
+                "{what} {} is also {other}: one would overwrite the other; name two files",
+                path.display()
+            ),
+            OutputError::Io { doing, .. } => f.write_str(doing),
+        }
+    }
+}
+
+impl std::error::Error for OutputError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            OutputError::Io { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}
+
+type Result<T> = std::result::Result<T, OutputError>;
+
+/// Says what was being done when an I/O error came.
+trait Doing<T> {
+    fn doing(self, what: impl FnOnce() -> String) -> Result<T>;
+}
+
+impl<T> Doing<T> for io::Result<T> {
+    fn doing(self, what: impl FnOnce() -> String) -> Result<T> {
+        self.map_err(|source| OutputError::Io {
+            doing: what(),
+            source,
+        })
+    }
+}
 
 /// Whether two paths name one file: the same device and inode where both
 /// exist (through links, hard or symbolic), else the same absolute path.
@@ -30,16 +90,18 @@ fn same_file(a: &Path, b: &Path) -> bool {
 pub fn refuse_overlaps(outputs: &[(&str, &Path)], inputs: &[(&str, &Path)]) -> Result<()> {
     for (i, &(what, out)) in outputs.iter().enumerate() {
         if let Some((name, _)) = inputs.iter().find(|(_, input)| same_file(out, input)) {
-            anyhow::bail!(
-                "{what} {} is an input ({name}): writing it would destroy the data; name another file",
-                out.display()
-            );
+            return Err(OutputError::IsInput {
+                what: what.to_string(),
+                path: out.to_path_buf(),
+                input: name.to_string(),
+            });
         }
         if let Some((other, _)) = outputs[..i].iter().find(|(_, o)| same_file(out, o)) {
-            anyhow::bail!(
-                "{what} {} is also {other}: one would overwrite the other; name two files",
-                out.display()
-            );
+            return Err(OutputError::Twice {
+                what: what.to_string(),
+                path: out.to_path_buf(),
+                other: other.to_string(),
+            });
         }
     }
     Ok(())
@@ -138,18 +200,18 @@ pub fn write_to(
             match write(&mut out).and_then(|()| out.flush()) {
                 // A closed pipe (`| head`) is the reader's choice, not an error.
                 Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
-                other => other.context("cannot write the report to standard output"),
+                other => other.doing(|| "cannot write the report to standard output".to_string()),
             }
         }
         Some(path) if is_special(path) => {
             let file = std::fs::OpenOptions::new()
                 .write(true)
                 .open(path)
-                .with_context(|| format!("cannot write {}", path.display()))?;
+                .doing(|| format!("cannot write {}", path.display()))?;
             let mut out = BufWriter::new(file);
             write(&mut out)
                 .and_then(|()| out.flush())
-                .with_context(|| format!("cannot write {}", path.display()))
+                .doing(|| format!("cannot write {}", path.display()))
         }
         Some(path) => {
             // A link: the file it points to is written, not the link.
@@ -163,12 +225,12 @@ pub fn write_to(
             let tmp = tempfile::Builder::new()
                 .prefix(".rent-audit-")
                 .tempfile_in(dir)
-                .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
+                .doing(|| format!("cannot create a temporary file in {}", dir.display()))?;
             let _registered = Registered::new(tmp.path());
             let file = tmp.as_file();
             let syncer = file
                 .try_clone()
-                .with_context(|| format!("cannot write {}", path.display()))?;
+                .doing(|| format!("cannot write {}", path.display()))?;
             std::thread::scope(|s| -> Result<()> {
                 // What is written is flushed to disk on a thread of its own
                 // as the report is still being written, so that the last
@@ -185,10 +247,10 @@ pub fn write_to(
                 let written = write(&mut out).and_then(|()| out.flush());
                 drop(out);
                 let _ = flusher.join();
-                written.with_context(|| format!("cannot write {}", path.display()))
+                written.doing(|| format!("cannot write {}", path.display()))
             })?;
             file.sync_all()
-                .with_context(|| format!("cannot write {}", path.display()))?;
+                .doing(|| format!("cannot write {}", path.display()))?;
             // A temporary file is private; the report gets the permissions
             // the file it replaces had, or the usual ones for a new file.
             #[cfg(unix)]
@@ -196,11 +258,11 @@ pub fn write_to(
                 use std::os::unix::fs::PermissionsExt;
                 let mode = std::fs::metadata(path).map_or(0o644, |m| m.permissions().mode());
                 std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(mode))
-                    .with_context(|| format!("cannot write {}", path.display()))?;
+                    .doing(|| format!("cannot write {}", path.display()))?;
             }
-            tmp.persist(path).map_err(|e| e.error).with_context(|| {
-                format!("cannot move the report into place at {}", path.display())
-            })?;
+            tmp.persist(path)
+                .map_err(|e| e.error)
+                .doing(|| format!("cannot move the report into place at {}", path.display()))?;
             Ok(())
         }
     }

@@ -158,7 +158,7 @@ pub fn refuse_overwriting_inputs(
         .filter_map(|&f| paths.path(f).map(|p| (f.default_name(), p)))
         .collect();
     inputs.extend(files.profile.iter().map(|p| ("a profile", p.as_path())));
-    output::refuse_overlaps(&outputs, &inputs)
+    Ok(output::refuse_overlaps(&outputs, &inputs)?)
 }
 
 /// Writes the rows lenient mode set aside, and says where on stderr.
