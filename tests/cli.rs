@@ -1407,6 +1407,16 @@ fn an_output_that_names_an_input_is_refused_and_the_input_kept() {
         assert!(link.file_type().is_symlink());
         assert!(fs::read_to_string(case.path().join("real.json"))
             .is_ok_and(|r| r.contains("\"findings\"")));
+        // A device that cannot take the report says so, with the cause.
+        if Path::new("/dev/full").exists() {
+            let out = case.run(&["reconcile", ".", "--format", "json", "-o", "/dev/full"]);
+            assert_eq!(out.status.code(), Some(2));
+            let said = text(&out.stderr);
+            assert!(
+                said.contains("cannot write /dev/full: No space left on device"),
+                "{said}"
+            );
+        }
     }
 }
 
