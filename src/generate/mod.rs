@@ -76,6 +76,23 @@ const MOST_ACCOUNTS: usize = 10_000_000;
 const MOST_MONTHS: u32 = 600;
 
 pub fn run(args: &GenerateArgs) -> Result<u8> {
+    check_bounds(args)?;
+    prepare_folder(args)?;
+    let dir = args.out.as_path();
+    let profile = crate::cmd::profile(&args.profile)?;
+    let w = Writers::open(dir, profile.as_ref())?;
+    let cal = Calendar::of(args)?;
+    let names = tenant_names(args.seed, args.accounts);
+    let mut landlord = Landlord::new(args, cal, w, &names);
+    for i in 0..args.accounts {
+        landlord.account(i)?;
+    }
+    landlord.finish(dir)?;
+    Ok(0)
+}
+
+/// Counts and dates `generate` can make and the contract can hold.
+fn check_bounds(args: &GenerateArgs) -> Result<()> {
     anyhow::ensure!(
         (1..=MOST_ACCOUNTS).contains(&args.accounts),
         "--accounts must be between 1 and {MOST_ACCOUNTS}, found {}",
@@ -96,8 +113,12 @@ pub fn run(args: &GenerateArgs) -> Result<u8> {
         args.start,
         args.months
     );
-    // Its files bear the contract's names: a landlord's real data in the
-    // folder would be overwritten.
+    Ok(())
+}
+
+/// Makes the output folder. Its files bear the contract's names: a
+/// landlord's real data in the folder would be overwritten.
+fn prepare_folder(args: &GenerateArgs) -> Result<()> {
     let holds_files = std::fs::read_dir(&args.out).is_ok_and(|mut d| d.next().is_some());
     anyhow::ensure!(
         args.force || !holds_files,
@@ -106,107 +127,166 @@ pub fn run(args: &GenerateArgs) -> Result<u8> {
         args.out.display()
     );
     std::fs::create_dir_all(&args.out)
-        .with_context(|| format!("cannot create {}", args.out.display()))?;
-    let dir = args.out.as_path();
-    let profile = crate::cmd::profile(&args.profile)?;
-    let section = |file: SourceFile| profile.as_ref().and_then(|p| p.section(file));
-    let mut w = Writers {
-        accounts: Sink::new(
-            dir,
-            SourceFile::Accounts,
-            &[
-                "account_ref",
-                "tenant_name",
-                "tenancy_type",
-                "rent_period",
-                "rent",
-                "opening_date",
-                "opening_balance",
-                "payment_refs",
-                "benefit",
-            ],
-            section(SourceFile::Accounts),
-        )?,
-        ledger: Sink::new(
-            dir,
-            SourceFile::Ledger,
-            &[
-                "txn_id",
-                "account_ref",
-                "date",
-                "kind",
-                "debit",
-                "credit",
-                "method",
-                "bank_ref",
-                "description",
-            ],
-            section(SourceFile::Ledger),
-        )?,
-        bank: Sink::new(
-            dir,
-            SourceFile::Bank,
-            &[
-                "bank_id",
-                "date",
-                "amount",
-                "reference",
-                "payer",
-                "method",
-                "return_code",
-                "returned_bank_id",
-            ],
-            section(SourceFile::Bank),
-        )?,
-        schedules: Sink::new(
-            dir,
-            SourceFile::Schedules,
-            &[
-                "batch_ref",
-                "account_ref",
-                "amount",
-                "period_start",
-                "period_end",
-            ],
-            section(SourceFile::Schedules),
-        )?,
-    };
-    let start = args.start;
-    let end = start
-        .checked_add_months(Months::new(args.months))
-        .and_then(|d| d.pred_opt())
-        .context("--months is too far ahead")?;
-    // Housing Benefit runs every 28 days from the first Monday, in arrears.
-    let first_monday =
-        start + Days::new(u64::from((7 - start.weekday().num_days_from_monday()) % 7));
-    let runs: Vec<NaiveDate> = (1..)
-        .map(|k| first_monday + Days::new(28 * k))
-        .take_while(|d| *d <= end)
-        .collect();
-    let mut run_totals = vec![Decimal::ZERO; runs.len()];
-    let mut truth = Truth {
-        seed: args.seed,
-        accounts: args.accounts,
-        months: args.months,
-        as_at: end.to_string(),
-        findings: Vec::new(),
-        balances: Vec::with_capacity(args.accounts),
-        holds: Vec::new(),
-    };
-    let mut rng = Rng(args.seed);
-    let mut planted_rents = std::collections::HashSet::new();
-    let (mut bank_n, mut txn_n) = (0u64, 0u64);
-    let names = tenant_names(args.seed, args.accounts);
-    // A shaped export may not carry a return's columns.
-    let returns = args.profile.is_empty() && args.dd_returns > 0;
-    let people = People::of(&names);
-    let mut moved: Vec<(String, Decimal)> = Vec::new();
-    let mut landed_on: Option<usize> = None;
+        .with_context(|| format!("cannot create {}", args.out.display()))
+}
 
-    for i in 0..args.accounts {
+/// The dates every account shares.
+struct Calendar {
+    start: NaiveDate,
+    end: NaiveDate,
+    first_monday: NaiveDate,
+    /// Housing Benefit runs: every 28 days from the first Monday, in arrears.
+    runs: Vec<NaiveDate>,
+}
+
+impl Calendar {
+    fn of(args: &GenerateArgs) -> Result<Calendar> {
+        let start = args.start;
+        let end = start
+            .checked_add_months(Months::new(args.months))
+            .and_then(|d| d.pred_opt())
+            .context("--months is too far ahead")?;
+        let first_monday =
+            start + Days::new(u64::from((7 - start.weekday().num_days_from_monday()) % 7));
+        let runs = (1..)
+            .map(|k| first_monday + Days::new(28 * k))
+            .take_while(|d| *d <= end)
+            .collect();
+        Ok(Calendar {
+            start,
+            end,
+            first_monday,
+            runs,
+        })
+    }
+}
+
+/// One account as it is made: who, what rent, what is planted, how the
+/// tenant pays, and the balances the truth will hold.
+struct Tenancy {
+    i: usize,
+    account_ref: String,
+    payer: String,
+    weekly: Decimal,
+    rent: Decimal,
+    monthly: bool,
+    hb: bool,
+    plant: Plant,
+    /// Another tenant who pays quoting this account's number.
+    conflict_payer: Option<(usize, String)>,
+    opening: NaiveDate,
+    mandate: String,
+    /// 0 Direct Debit, 1 standing order, 2 card.
+    channel: u64,
+    method: &'static str,
+    reference: String,
+    posted: Decimal,
+    corrected: Decimal,
+}
+
+/// One receipt of a tenancy's, as it is posted.
+struct Paid {
+    bank_id: String,
+    paid: NaiveDate,
+    post_on: NaiveDate,
+    /// Whether the ledger names the bank line.
+    with_ref: bool,
+    /// Whether this receipt carries the account's plant.
+    here: bool,
+}
+
+/// Everything written and counted as the landlord is made, account by
+/// account, in one fixed order of random draws (a seed gives the same
+/// bytes).
+struct Landlord<'a> {
+    args: &'a GenerateArgs,
+    cal: Calendar,
+    w: Writers,
+    truth: Truth,
+    rng: Rng,
+    run_totals: Vec<Decimal>,
+    bank_n: u64,
+    txn_n: u64,
+    names: &'a [String],
+    people: People<'a>,
+    planted_rents: std::collections::HashSet<Decimal>,
+    /// The account a wrong-account posting will land on.
+    landed_on: Option<usize>,
+    /// Money posted to the next account, by that account's index.
+    moved: Vec<(usize, Decimal)>,
+    /// Whether Direct Debit returns are made (a shaped export may not
+    /// carry a return's columns).
+    returns: bool,
+}
+
+impl<'a> Landlord<'a> {
+    fn new(args: &'a GenerateArgs, cal: Calendar, w: Writers, names: &'a [String]) -> Self {
+        Landlord {
+            args,
+            run_totals: vec![Decimal::ZERO; cal.runs.len()],
+            truth: Truth {
+                seed: args.seed,
+                accounts: args.accounts,
+                months: args.months,
+                as_at: cal.end.to_string(),
+                findings: Vec::new(),
+                balances: Vec::with_capacity(args.accounts),
+                holds: Vec::new(),
+            },
+            cal,
+            w,
+            rng: Rng(args.seed),
+            bank_n: 0,
+            txn_n: 0,
+            names,
+            people: People::of(names),
+            planted_rents: std::collections::HashSet::new(),
+            landed_on: None,
+            moved: Vec::new(),
+            returns: args.profile.is_empty() && args.dd_returns > 0,
+        }
+    }
+
+    /// Makes account `i`: its row, charges, money in, money out, plants,
+    /// and its truth.
+    fn account(&mut self, i: usize) -> Result<()> {
+        let mut t = self.plan(i);
+        self.w.accounts.write([
+            t.account_ref.as_str(),
+            &self.names[i],
+            "assured",
+            if t.monthly { "monthly" } else { "weekly" },
+            &plain(t.rent),
+            &t.opening.to_string(),
+            "0.00",
+            &t.mandate,
+            if t.hb { "hb" } else { "none" },
+        ])?;
+        let dues = self.charges(&mut t)?;
+        if t.hb {
+            self.benefit(&mut t)?;
+        } else {
+            let plant_at = dues.len() / 2;
+            for (k, d) in dues.iter().enumerate() {
+                self.receipt(&mut t, *d, k == plant_at)?;
+            }
+        }
+        if self.args.profile.is_empty() {
+            self.money_out(&mut t)?;
+        }
+        self.last_plants(&mut t)?;
+        self.truth.balances.push(AccountTruth {
+            account_ref: t.account_ref,
+            posted_balance: plain(t.posted),
+            corrected_balance: plain(t.corrected),
+        });
+        Ok(())
+    }
+
+    /// Draws account `i`'s rent, benefit, plant and way of paying.
+    fn plan(&mut self, i: usize) -> Tenancy {
+        let rng = &mut self.rng;
         let account_ref = account_ref_of(i);
-        let name = &names[i];
-        let payer = name.to_uppercase();
         // Weekly rents with distinct pence, so no two accounts' payments look alike.
         let monthly = rng.chance(150);
         // ... but many share one of a few common rents, as on a real estate.
@@ -224,10 +304,51 @@ pub fn run(args: &GenerateArgs) -> Result<u8> {
             weekly
         };
         let hb = !monthly && rng.chance(200);
-        // One plant per rent amount: two plants on accounts paying the same
-        // rent could be read either way round, and the truth must be exact.
-        let plant = match rng.below(100) {
-            0..=2 if i + 1 < args.accounts && !hb => Plant::WrongAccount,
+        let plant = self.plant(i, rent, monthly, hb);
+        let conflict_payer = match plant {
+            Plant::PayerConflict => self.people.other_tenant(i),
+            _ => None,
+        };
+        let plant = match (plant, &conflict_payer) {
+            (Plant::PayerConflict, None) => Plant::None,
+            _ => plant,
+        };
+        // A new claim's tenancy began on a Monday three weeks before the end.
+        let opening = match plant {
+            Plant::NewClaim => self.cal.first_monday.max(self.cal.end - Days::new(20)),
+            _ => self.cal.start,
+        };
+        let mandate = mandate_of(i);
+        let channel = self.rng.below(3);
+        let reference = if channel == 0 {
+            mandate.clone()
+        } else {
+            account_ref.clone()
+        };
+        Tenancy {
+            i,
+            payer: self.names[i].to_uppercase(),
+            account_ref,
+            weekly,
+            rent,
+            monthly,
+            hb,
+            plant,
+            conflict_payer,
+            opening,
+            mandate,
+            channel,
+            method: ["dd", "standing_order", "card"][channel as usize],
+            reference,
+            posted: Decimal::ZERO,
+            corrected: Decimal::ZERO,
+        }
+    }
+
+    /// The error planted on account `i`, if any.
+    fn plant(&mut self, i: usize, rent: Decimal, monthly: bool, hb: bool) -> Plant {
+        let plant = match self.rng.below(100) {
+            0..=2 if i + 1 < self.args.accounts && !hb => Plant::WrongAccount,
             3..=4 if !hb => Plant::Unposted,
             5 if !hb => Plant::Unidentified,
             6..=7 if !hb => Plant::AmountMismatch,
@@ -237,446 +358,452 @@ pub fn run(args: &GenerateArgs) -> Result<u8> {
             13 if !hb => Plant::SuspenseByName,
             14 if !hb => Plant::PayerConflict,
             15..=34 if hb => Plant::NewClaim,
-            35..=54 if hb && runs.len() >= 2 => Plant::StoppedBenefit,
+            35..=54 if hb && self.cal.runs.len() >= 2 => Plant::StoppedBenefit,
             _ => Plant::None,
         };
+        // One plant per rent amount: two plants on accounts paying the same
+        // rent could be read either way round, and the truth must be exact.
         // Nor a plant on the account a wrong-account posting lands on: its
         // own unposted receipt beside the stray credit reads as a mis-keyed
         // amount just as well.
-        let plant = if plant != Plant::None && (landed_on == Some(i) || !planted_rents.insert(rent))
+        let plant = if plant != Plant::None
+            && (self.landed_on == Some(i) || !self.planted_rents.insert(rent))
         {
             Plant::None
         } else {
             plant
         };
         if plant == Plant::WrongAccount {
-            landed_on = Some(i + 1);
+            self.landed_on = Some(i + 1);
         }
-        let conflict_payer = match plant {
-            Plant::PayerConflict => people.other_tenant(i),
-            _ => None,
+        plant
+    }
+
+    /// Writes a ledger row (`amount` signed as a debit: a credit is
+    /// negative) on account `on`; returns its id.
+    fn txn(
+        &mut self,
+        date: NaiveDate,
+        kind: &str,
+        amount: Decimal,
+        method: &str,
+        bank_ref: &str,
+        on: &str,
+    ) -> Result<String> {
+        self.txn_n += 1;
+        let id = self.w.ledger.id(format!("T{:09}", self.txn_n));
+        let money = |d: Decimal| {
+            if d > Decimal::ZERO {
+                plain(d)
+            } else {
+                String::new()
+            }
         };
-        let plant = match (plant, &conflict_payer) {
-            (Plant::PayerConflict, None) => Plant::None,
-            _ => plant,
-        };
-        // A new claim's tenancy began on a Monday three weeks before the end.
-        let opening = match plant {
-            Plant::NewClaim => first_monday.max(end - Days::new(20)),
-            _ => start,
-        };
-        let mandate = mandate_of(i);
-        let channel = rng.below(3); // 0 DD, 1 standing order, 2 card
-        let method = ["dd", "standing_order", "card"][channel as usize];
-        let reference = if channel == 0 {
-            mandate.clone()
-        } else {
-            account_ref.clone()
-        };
-        w.accounts.write([
-            account_ref.as_str(),
-            name,
-            "assured",
-            if monthly { "monthly" } else { "weekly" },
-            &plain(rent),
-            &opening.to_string(),
-            "0.00",
-            &mandate,
-            if hb { "hb" } else { "none" },
+        self.w.ledger.write([
+            id.as_str(),
+            on,
+            &date.to_string(),
+            kind,
+            &money(amount),
+            &money(-amount),
+            method,
+            bank_ref,
+            "",
         ])?;
-        let mut posted = Decimal::ZERO;
-        let mut corrected = Decimal::ZERO;
-        let mut next_txn = |w: &mut Writers,
-                            date: NaiveDate,
-                            kind: &str,
-                            amount: Decimal,
-                            method: &str,
-                            bank_ref: &str,
-                            on: &str|
-         -> Result<String> {
-            txn_n += 1;
-            let id = w.ledger.id(format!("T{txn_n:09}"));
-            // Signed as a debit, as in the model: a credit is negative.
-            let money = |d: Decimal| {
-                if d > Decimal::ZERO {
-                    plain(d)
-                } else {
-                    String::new()
-                }
-            };
-            w.ledger.write([
-                id.as_str(),
-                on,
-                &date.to_string(),
-                kind,
-                &money(amount),
-                &money(-amount),
-                method,
-                bank_ref,
-                "",
-            ])?;
-            Ok(id)
-        };
-        // Charges: Mondays (weekly) or the 1st (monthly).
-        let dues: Vec<NaiveDate> = if monthly {
-            (0..args.months)
-                .filter_map(|m| start.checked_add_months(Months::new(m)))
+        Ok(id)
+    }
+
+    /// Writes a bank line after `id`: date, amount and the rest.
+    fn bank_line(&mut self, fields: [&str; 7]) -> Result<String> {
+        self.bank_n += 1;
+        let id = self.w.bank.id(format!("B{:09}", self.bank_n));
+        let [date, amount, reference, payer, method, code, returned] = fields;
+        self.w.bank.write([
+            id.as_str(),
+            date,
+            amount,
+            reference,
+            payer,
+            method,
+            code,
+            returned,
+        ])?;
+        Ok(id)
+    }
+
+    /// Charges: Mondays (weekly) or the 1st (monthly). Returns their dates.
+    fn charges(&mut self, t: &mut Tenancy) -> Result<Vec<NaiveDate>> {
+        let cal = &self.cal;
+        let dues: Vec<NaiveDate> = if t.monthly {
+            (0..self.args.months)
+                .filter_map(|m| cal.start.checked_add_months(Months::new(m)))
                 .collect()
         } else {
             (0..)
-                .map(|k| first_monday + Days::new(7 * k))
-                .take_while(|d| *d <= end)
-                .filter(|d| *d >= opening)
+                .map(|k| cal.first_monday + Days::new(7 * k))
+                .take_while(|d| *d <= cal.end)
+                .filter(|d| *d >= t.opening)
                 .collect()
         };
         for d in &dues {
-            next_txn(&mut w, *d, "charge", rent, "", "", &account_ref)?;
-            posted += rent;
-            corrected += rent;
+            self.txn(*d, "charge", t.rent, "", "", &t.account_ref)?;
+            t.posted += t.rent;
+            t.corrected += t.rent;
         }
-        if hb {
-            // Benefit pays the whole rent, 4-weekly in arrears, by schedule
-            // (from the claim's start; a stopped claim is paid once).
-            let paid_runs = match plant {
-                Plant::NewClaim => 0,
-                Plant::StoppedBenefit => 1,
-                _ => runs.len(),
+        Ok(dues)
+    }
+
+    /// Benefit pays the whole rent, 4-weekly in arrears, by schedule (from
+    /// the claim's start; a stopped claim is paid once).
+    fn benefit(&mut self, t: &mut Tenancy) -> Result<()> {
+        let paid_runs = match t.plant {
+            Plant::NewClaim => 0,
+            Plant::StoppedBenefit => 1,
+            _ => self.cal.runs.len(),
+        };
+        let paid = self.cal.runs.get(..paid_runs).unwrap_or(&[]);
+        if let Some(reason) = benefit_hold(t.opening, paid, self.cal.end) {
+            self.truth.holds.push(HoldTruth {
+                account_ref: t.account_ref.clone(),
+                reason,
+            });
+        }
+        for k in 0..paid_runs {
+            let Some(&run) = self.cal.runs.get(k) else {
+                break;
             };
-            if let Some(reason) = benefit_hold(opening, runs.get(..paid_runs).unwrap_or(&[]), end) {
-                truth.holds.push(HoldTruth {
-                    account_ref: account_ref.clone(),
-                    reason,
-                });
-            }
-            for (k, run) in runs.iter().enumerate().take(paid_runs) {
-                let amount = weekly * Decimal::from(4);
-                let batch = format!("HB-{:04}", k + 1);
-                let (from, to) = (*run - Days::new(28), *run - Days::new(1));
-                w.schedules.write([
-                    batch.as_str(),
-                    &account_ref,
-                    &plain(amount),
-                    &from.to_string(),
-                    &to.to_string(),
-                ])?;
-                run_totals[k] += amount;
-                next_txn(&mut w, *run, "benefit", -amount, "hb", &batch, &account_ref)?;
-                posted -= amount;
-                corrected -= amount;
-            }
+            let amount = t.weekly * Decimal::from(4);
+            let batch = format!("HB-{:04}", k + 1);
+            let (from, to) = (run - Days::new(28), run - Days::new(1));
+            self.w.schedules.write([
+                batch.as_str(),
+                &t.account_ref,
+                &plain(amount),
+                &from.to_string(),
+                &to.to_string(),
+            ])?;
+            self.run_totals[k] += amount;
+            self.txn(run, "benefit", -amount, "hb", &batch, &t.account_ref)?;
+            t.posted -= amount;
+            t.corrected -= amount;
+        }
+        Ok(())
+    }
+
+    /// The tenant's payment for the charge due on `due`, and how it was
+    /// posted: rightly, or with the account's plant where `at_plant`.
+    fn receipt(&mut self, t: &mut Tenancy, due: NaiveDate, at_plant: bool) -> Result<()> {
+        let paid = due + Days::new(self.rng.below(2));
+        if paid > self.cal.end {
+            return Ok(());
+        }
+        let here = t.plant != Plant::None && at_plant;
+        let unreadable = here && t.plant == Plant::Unidentified;
+        let by_name = here && t.plant == Plant::SuspenseByName;
+        let paid_by = match (&t.conflict_payer, here) {
+            (Some((_, other)), true) => other.to_uppercase(),
+            _ if unreadable => "UNKNOWN PAYER".to_string(),
+            _ => t.payer.clone(),
+        };
+        let reference = if unreadable || by_name {
+            "RENT"
         } else {
-            let plant_at = dues.len() / 2;
-            for (k, d) in dues.iter().enumerate() {
-                let paid = *d + Days::new(rng.below(2));
-                if paid > end {
-                    continue;
+            t.reference.as_str()
+        };
+        let bank_id = self.bank_line([
+            &paid.to_string(),
+            &plain(t.rent),
+            reference,
+            &paid_by,
+            t.method,
+            "",
+            "",
+        ])?;
+        t.corrected -= t.rent;
+        let with_ref = self.rng.chance(600);
+        // Posted by the last day, so nothing is left in transit.
+        let post_on = (paid + Days::new(self.rng.below(2))).min(self.cal.end);
+        let p = Paid {
+            bank_id,
+            paid,
+            post_on,
+            with_ref,
+            here,
+        };
+        if here && self.planted_receipt(t, &p)? {
+            return Ok(());
+        }
+        self.posted_receipt(t, &p)
+    }
+
+    /// A planted receipt, where the plant is about one: returns whether it
+    /// was (else the receipt is posted as usual).
+    fn planted_receipt(&mut self, t: &mut Tenancy, p: &Paid) -> Result<bool> {
+        let rent = t.rent;
+        let bank_ref = if p.with_ref { p.bank_id.as_str() } else { "" };
+        match t.plant {
+            Plant::WrongAccount => {
+                // Posted to the next account, whose rent differs.
+                let other = account_ref_of(t.i + 1);
+                let txn = self.txn(p.post_on, "payment", -rent, t.method, bank_ref, &other)?;
+                self.moved.push((t.i + 1, rent));
+                // Money moves between accounts only where something besides
+                // amount and date ties it there; otherwise the receipt is
+                // unposted and the credit unbanked.
+                let slip = identify::one_edit_apart(&t.reference, &other)
+                    || identify::one_edit_apart(&t.reference, &mandate_of(t.i + 1));
+                if p.with_ref || slip || identify::names_match(&t.payer, &self.names[t.i + 1]) {
+                    self.planted(t, p, "wrong_account", &other, vec![txn], -rent);
+                } else {
+                    self.planted(t, p, "unposted_receipt", "", vec![], -rent);
+                    self.truth
+                        .findings
+                        .push(Planted::unbanked(&other, txn, rent));
                 }
-                bank_n += 1;
-                let bank_id = w.bank.id(format!("B{bank_n:09}"));
-                let here = plant != Plant::None && k == plant_at;
-                let unreadable = here && plant == Plant::Unidentified;
-                let by_name = here && plant == Plant::SuspenseByName;
-                let paid_by = match (&conflict_payer, here) {
-                    (Some((_, other)), true) => other.to_uppercase(),
-                    _ if unreadable => "UNKNOWN PAYER".to_string(),
-                    _ => payer.clone(),
-                };
-                w.bank.write([
-                    bank_id.as_str(),
-                    &paid.to_string(),
-                    &plain(rent),
-                    if unreadable || by_name {
-                        "RENT"
-                    } else {
-                        reference.as_str()
-                    },
-                    paid_by.as_str(),
-                    method,
+            }
+            Plant::Unposted => self.planted(t, p, "unposted_receipt", "", vec![], -rent),
+            Plant::Unidentified => {
+                // Nobody can say whose it is, so no balance is corrected.
+                t.corrected += rent;
+                self.planted(t, p, "unidentified_receipt", "", vec![], -rent);
+            }
+            Plant::SuspenseByName => {
+                // In suspense, and so every tenant the payer's name fits is
+                // held until it is traced.
+                t.corrected += rent;
+                self.planted(t, p, "unidentified_receipt", "", vec![], -rent);
+                for j in self.people.fitting(&t.payer) {
+                    self.truth.holds.push(HoldTruth {
+                        account_ref: account_ref_of(j),
+                        reason: "receipt_in_suspense",
+                    });
+                }
+            }
+            Plant::AmountMismatch => {
+                let keyed = rent * Decimal::from(10);
+                let txn = self.txn(
+                    p.post_on,
+                    "payment",
+                    -keyed,
+                    t.method,
+                    &p.bank_id,
+                    &t.account_ref,
+                )?;
+                t.posted -= keyed;
+                self.planted(t, p, "amount_mismatch", "", vec![txn], keyed - rent);
+            }
+            Plant::Duplicate => {
+                let (on, method) = (p.post_on, t.method);
+                let t1 = self.txn(on, "payment", -rent, method, &p.bank_id, &t.account_ref)?;
+                let t2 = self.txn(on, "payment", -rent, method, "", &t.account_ref)?;
+                t.posted -= rent * Decimal::from(2);
+                self.planted(t, p, "duplicate_posting", "", vec![t1, t2], rent);
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    /// A finding planted on receipt `p` of tenancy `t`.
+    fn planted(
+        &mut self,
+        t: &Tenancy,
+        p: &Paid,
+        kind: &'static str,
+        posted_to: &str,
+        txn_ids: Vec<String>,
+        amount: Decimal,
+    ) {
+        self.truth.findings.push(Planted {
+            kind,
+            account_ref: if kind == "unidentified_receipt" {
+                String::new()
+            } else {
+                t.account_ref.clone()
+            },
+            posted_to: posted_to.to_string(),
+            bank_id: p.bank_id.clone(),
+            txn_ids,
+            amount: plain(amount),
+        });
+    }
+
+    /// A receipt posted to its own account (late, where that is the plant),
+    /// and a Direct Debit perhaps returned a week on.
+    fn posted_receipt(&mut self, t: &mut Tenancy, p: &Paid) -> Result<()> {
+        let end = self.cal.end;
+        let late = p.here && t.plant == Plant::Late && p.paid + Days::new(9) <= end;
+        let on = if late {
+            p.paid + Days::new(9)
+        } else {
+            p.post_on
+        };
+        let bank_ref = if p.with_ref { p.bank_id.as_str() } else { "" };
+        let txn = self.txn(on, "payment", -t.rent, t.method, bank_ref, &t.account_ref)?;
+        let returned_on = p.paid + Days::new(7);
+        let unreversed = if t.channel == 0
+            && !p.here
+            && self.returns
+            && returned_on <= end
+            && self.rng.chance(self.args.dd_returns)
+        {
+            self.dd_return(t, p, returned_on)?
+        } else {
+            None
+        };
+        t.posted -= t.rent;
+        if late {
+            self.planted(t, p, "late_posting", "", vec![txn], Decimal::ZERO);
+        }
+        self.truth.findings.extend(unreversed);
+        Ok(())
+    }
+
+    /// A Direct Debit returned on `on`: reversed on the ledger by the
+    /// return's id (and perhaps collected again three days on), or (one in
+    /// ten) not, which is the finding returned.
+    fn dd_return(&mut self, t: &mut Tenancy, p: &Paid, on: NaiveDate) -> Result<Option<Planted>> {
+        let rent = t.rent;
+        let return_id = self.bank_line([
+            &on.to_string(),
+            &plain(-rent),
+            &t.reference,
+            &t.payer,
+            "dd_return",
+            "0",
+            &p.bank_id,
+        ])?;
+        t.corrected += rent;
+        if !self.rng.chance(900) {
+            return Ok(Some(Planted {
+                kind: "unreversed_return",
+                account_ref: t.account_ref.clone(),
+                posted_to: String::new(),
+                bank_id: return_id,
+                txn_ids: Vec::new(),
+                amount: plain(rent),
+            }));
+        }
+        self.txn(on, "reversal", rent, t.method, &return_id, &t.account_ref)?;
+        t.posted += rent;
+        let again = on + Days::new(3);
+        if again <= self.cal.end && self.rng.chance(self.args.represent) {
+            self.bank_line([
+                &again.to_string(),
+                &plain(rent),
+                &t.reference,
+                &t.payer,
+                t.method,
+                "",
+                "",
+            ])?;
+            self.txn(again, "payment", -rent, t.method, "", &t.account_ref)?;
+            t.posted -= rent;
+            t.corrected -= rent;
+        }
+        Ok(None)
+    }
+
+    /// Money out and credits that move no money, as every landlord's ledger
+    /// has: refunds (by bank id, or by account and amount) and small
+    /// balances written off. Amounts are the account's own.
+    fn money_out(&mut self, t: &mut Tenancy) -> Result<()> {
+        let own = Decimal::new(2_500 + (t.i as i64 * 7) % 2_000, 2);
+        for m in 0..self.args.months {
+            let (start, end) = (self.cal.start, self.cal.end);
+            let rng = &mut self.rng;
+            let Some(on) = start
+                .checked_add_months(Months::new(m))
+                .map(|d| d + Days::new(12 + rng.below(10)))
+                .filter(|d| *d <= end)
+            else {
+                continue;
+            };
+            if self.rng.chance(self.args.refunds) {
+                let refund_id = self.bank_line([
+                    &on.to_string(),
+                    &plain(-own),
+                    &format!("REFUND {}", t.account_ref),
+                    &t.payer,
+                    "bank_transfer",
                     "",
                     "",
                 ])?;
-                corrected -= rent;
-                let with_ref = rng.chance(600);
-                // Posted by the last day, so nothing is left in transit.
-                let post_on = (paid + Days::new(rng.below(2))).min(end);
-                let bank_ref = if with_ref { bank_id.as_str() } else { "" };
-                let mut unreversed: Option<Planted> = None;
-                let mut plant_finding =
-                    |kind: &'static str, posted_to: &str, txn_ids: Vec<String>, amount: Decimal| {
-                        truth.findings.push(Planted {
-                            kind,
-                            account_ref: if kind == "unidentified_receipt" {
-                                String::new()
-                            } else {
-                                account_ref.clone()
-                            },
-                            posted_to: posted_to.to_string(),
-                            bank_id: bank_id.clone(),
-                            txn_ids,
-                            amount: plain(amount),
-                        });
-                    };
-                match (here, plant) {
-                    (true, Plant::WrongAccount) => {
-                        // Posted to the next account, whose rent differs.
-                        let other = account_ref_of(i + 1);
-                        let t =
-                            next_txn(&mut w, post_on, "payment", -rent, method, bank_ref, &other)?;
-                        moved.push((other.clone(), rent));
-                        // Money moves between accounts only where something
-                        // besides amount and date ties it there; otherwise
-                        // the receipt is unposted and the credit unbanked.
-                        let slip = identify::one_edit_apart(&reference, &other)
-                            || identify::one_edit_apart(&reference, &mandate_of(i + 1));
-                        if with_ref || slip || identify::names_match(&payer, &names[i + 1]) {
-                            plant_finding("wrong_account", &other, vec![t], -rent);
-                        } else {
-                            plant_finding("unposted_receipt", "", vec![], -rent);
-                            truth.findings.push(Planted::unbanked(&other, t, rent));
-                        }
-                    }
-                    (true, Plant::Unposted) => plant_finding("unposted_receipt", "", vec![], -rent),
-                    (true, Plant::Unidentified) => {
-                        // Nobody can say whose it is, so no balance is corrected.
-                        corrected += rent;
-                        plant_finding("unidentified_receipt", "", vec![], -rent);
-                    }
-                    (true, Plant::SuspenseByName) => {
-                        // In suspense, and so every tenant the payer's name
-                        // fits is held until it is traced.
-                        corrected += rent;
-                        plant_finding("unidentified_receipt", "", vec![], -rent);
-                        for j in people.fitting(&payer) {
-                            truth.holds.push(HoldTruth {
-                                account_ref: account_ref_of(j),
-                                reason: "receipt_in_suspense",
-                            });
-                        }
-                    }
-                    (true, Plant::AmountMismatch) => {
-                        let keyed = rent * Decimal::from(10);
-                        let t = next_txn(
-                            &mut w,
-                            post_on,
-                            "payment",
-                            -keyed,
-                            method,
-                            &bank_id,
-                            &account_ref,
-                        )?;
-                        posted -= keyed;
-                        plant_finding("amount_mismatch", "", vec![t], keyed - rent);
-                    }
-                    (true, Plant::Duplicate) => {
-                        let t1 = next_txn(
-                            &mut w,
-                            post_on,
-                            "payment",
-                            -rent,
-                            method,
-                            &bank_id,
-                            &account_ref,
-                        )?;
-                        let t2 =
-                            next_txn(&mut w, post_on, "payment", -rent, method, "", &account_ref)?;
-                        posted -= rent * Decimal::from(2);
-                        plant_finding("duplicate_posting", "", vec![t1, t2], rent);
-                    }
-                    _ => {
-                        let late = here && plant == Plant::Late && paid + Days::new(9) <= end;
-                        let on = if late { paid + Days::new(9) } else { post_on };
-                        let t =
-                            next_txn(&mut w, on, "payment", -rent, method, bank_ref, &account_ref)?;
-                        // A Direct Debit returned a week on: reversed on the
-                        // ledger by the return's id, or (one in ten) not.
-                        let returned_on = paid + Days::new(7);
-                        if channel == 0
-                            && !here
-                            && returns
-                            && returned_on <= end
-                            && rng.chance(args.dd_returns)
-                        {
-                            bank_n += 1;
-                            let return_id = w.bank.id(format!("B{bank_n:09}"));
-                            w.bank.write([
-                                return_id.as_str(),
-                                &returned_on.to_string(),
-                                &plain(-rent),
-                                reference.as_str(),
-                                payer.as_str(),
-                                "dd_return",
-                                "0",
-                                bank_id.as_str(),
-                            ])?;
-                            corrected += rent;
-                            if rng.chance(900) {
-                                next_txn(
-                                    &mut w,
-                                    returned_on,
-                                    "reversal",
-                                    rent,
-                                    method,
-                                    &return_id,
-                                    &account_ref,
-                                )?;
-                                posted += rent;
-                                // Collected again three days on, and posted.
-                                let again = returned_on + Days::new(3);
-                                if again <= end && rng.chance(args.represent) {
-                                    bank_n += 1;
-                                    let again_id = w.bank.id(format!("B{bank_n:09}"));
-                                    w.bank.write([
-                                        again_id.as_str(),
-                                        &again.to_string(),
-                                        &plain(rent),
-                                        reference.as_str(),
-                                        payer.as_str(),
-                                        method,
-                                        "",
-                                        "",
-                                    ])?;
-                                    next_txn(
-                                        &mut w,
-                                        again,
-                                        "payment",
-                                        -rent,
-                                        method,
-                                        "",
-                                        &account_ref,
-                                    )?;
-                                    posted -= rent;
-                                    corrected -= rent;
-                                }
-                            } else {
-                                unreversed = Some(Planted {
-                                    kind: "unreversed_return",
-                                    account_ref: account_ref.clone(),
-                                    posted_to: String::new(),
-                                    bank_id: return_id.clone(),
-                                    txn_ids: Vec::new(),
-                                    amount: plain(rent),
-                                });
-                            }
-                        }
-                        posted -= rent;
-                        if late {
-                            plant_finding("late_posting", "", vec![t], Decimal::ZERO);
-                        }
-                    }
-                }
-                truth.findings.extend(unreversed);
-            }
-        }
-        if args.profile.is_empty() {
-            // Money out and credits that move no money, as every landlord's
-            // ledger has: refunds (by bank id, or by account and amount) and
-            // small balances written off. Amounts are the account's own.
-            let own = Decimal::new(2_500 + (i as i64 * 7) % 2_000, 2);
-            for m in 0..args.months {
-                let Some(on) = start
-                    .checked_add_months(Months::new(m))
-                    .map(|d| d + Days::new(12 + rng.below(10)))
-                    .filter(|d| *d <= end)
-                else {
-                    continue;
+                let by_id = if self.rng.chance(500) {
+                    refund_id.as_str()
+                } else {
+                    ""
                 };
-                if rng.chance(args.refunds) {
-                    bank_n += 1;
-                    let refund_id = w.bank.id(format!("B{bank_n:09}"));
-                    w.bank.write([
-                        refund_id.as_str(),
-                        &on.to_string(),
-                        &plain(-own),
-                        &format!("REFUND {account_ref}"),
-                        payer.as_str(),
-                        "bank_transfer",
-                        "",
-                        "",
-                    ])?;
-                    let by_id = if rng.chance(500) {
-                        refund_id.as_str()
-                    } else {
-                        ""
-                    };
-                    next_txn(
-                        &mut w,
-                        on,
-                        "refund",
-                        own,
-                        "bank_transfer",
-                        by_id,
-                        &account_ref,
-                    )?;
-                    posted += own;
-                    corrected += own;
-                }
-            }
-            if rng.chance(args.write_offs) {
-                let small = Decimal::new(1 + (i as i64 * 13) % 499, 2);
-                next_txn(&mut w, end, "writeoff", -small, "", "", &account_ref)?;
-                posted -= small;
-                corrected -= small;
+                self.txn(on, "refund", own, "bank_transfer", by_id, &t.account_ref)?;
+                t.posted += own;
+                t.corrected += own;
             }
         }
-        if plant == Plant::Unbanked {
-            // A cash credit with no money behind it, of an amount no receipt has.
-            let amount = Decimal::new(1_337 + i as i64 % 500, 2);
-            let on = start + Days::new(10 + rng.below(20));
-            let t = next_txn(&mut w, on, "payment", -amount, "cash", "", &account_ref)?;
-            posted -= amount;
-            truth
+        if self.rng.chance(self.args.write_offs) {
+            let small = Decimal::new(1 + (t.i as i64 * 13) % 499, 2);
+            self.txn(self.cal.end, "writeoff", -small, "", "", &t.account_ref)?;
+            t.posted -= small;
+            t.corrected -= small;
+        }
+        Ok(())
+    }
+
+    /// Plants about no one receipt: a cash credit with no money behind it,
+    /// and a payer conflict's holds.
+    fn last_plants(&mut self, t: &mut Tenancy) -> Result<()> {
+        if t.plant == Plant::Unbanked {
+            // Of an amount no receipt has.
+            let amount = Decimal::new(1_337 + t.i as i64 % 500, 2);
+            let on = self.cal.start + Days::new(10 + self.rng.below(20));
+            let txn = self.txn(on, "payment", -amount, "cash", "", &t.account_ref)?;
+            t.posted -= amount;
+            self.truth
                 .findings
-                .push(Planted::unbanked(&account_ref, t, amount));
+                .push(Planted::unbanked(&t.account_ref, txn, amount));
         }
-        if let Some((j, _)) = conflict_payer {
-            for on in [account_ref.clone(), account_ref_of(j)] {
-                truth.holds.push(HoldTruth {
+        if let Some((j, _)) = &t.conflict_payer {
+            for on in [t.account_ref.clone(), account_ref_of(*j)] {
+                self.truth.holds.push(HoldTruth {
                     account_ref: on,
                     reason: "payer_conflict",
                 });
             }
         }
-        truth.balances.push(AccountTruth {
-            account_ref,
-            posted_balance: plain(posted),
-            corrected_balance: plain(corrected),
-        });
+        Ok(())
     }
-    // A wrong-account posting moves money onto the next account's ledger.
-    for (to, amount) in moved {
-        if let Some(b) = truth.balances.iter_mut().find(|b| b.account_ref == to) {
-            let posted: Decimal = b.posted_balance.parse().unwrap_or_default();
-            b.posted_balance = plain(posted - amount);
+
+    /// The bulk benefit lines, the balances money moved onto, and
+    /// truth.json.
+    fn finish(mut self, dir: &Path) -> Result<()> {
+        // A wrong-account posting moves money onto the next account's ledger.
+        for (to, amount) in std::mem::take(&mut self.moved) {
+            if let Some(b) = self.truth.balances.get_mut(to) {
+                let posted: Decimal = b.posted_balance.parse().unwrap_or_default();
+                b.posted_balance = plain(posted - amount);
+            }
         }
-    }
-    for (k, run) in runs.iter().enumerate() {
-        if !run_totals[k].is_zero() {
-            bank_n += 1;
-            let batch = format!("HB-{:04}", k + 1);
-            w.bank.write([
-                w.bank.id(format!("B{bank_n:09}")).as_str(),
-                &run.to_string(),
-                &plain(run_totals[k]),
-                &batch,
-                "COUNCIL HB",
-                "hb",
-                "",
-                "",
-            ])?;
+        for k in 0..self.cal.runs.len() {
+            if !self.run_totals[k].is_zero() {
+                let batch = format!("HB-{:04}", k + 1);
+                let (run, total) = (self.cal.runs[k], self.run_totals[k]);
+                self.bank_line([
+                    &run.to_string(),
+                    &plain(total),
+                    &batch,
+                    "COUNCIL HB",
+                    "hb",
+                    "",
+                    "",
+                ])?;
+            }
         }
+        self.w.finish()?;
+        self.truth.holds.sort();
+        self.truth.holds.dedup();
+        let path = dir.join("truth.json");
+        let file =
+            File::create(&path).with_context(|| format!("cannot create {}", path.display()))?;
+        serde_json::to_writer_pretty(BufWriter::new(file), &self.truth)?;
+        Ok(())
     }
-    for sink in [
-        &mut w.accounts,
-        &mut w.ledger,
-        &mut w.bank,
-        &mut w.schedules,
-    ] {
-        sink.finish()?;
-    }
-    truth.holds.sort();
-    truth.holds.dedup();
-    let path = dir.join("truth.json");
-    let file = File::create(&path).with_context(|| format!("cannot create {}", path.display()))?;
-    serde_json::to_writer_pretty(BufWriter::new(file), &truth)?;
-    Ok(0)
 }

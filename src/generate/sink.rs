@@ -148,3 +148,78 @@ impl Sink {
         Ok(())
     }
 }
+
+impl Writers {
+    /// The four files in `dir`, plain or in the shapes `profile` gives.
+    pub(super) fn open(dir: &Path, profile: Option<&crate::input::Profile>) -> Result<Writers> {
+        let section = |file: SourceFile| profile.and_then(|p| p.section(file));
+        let sink =
+            |file: SourceFile, columns: &[&str]| Sink::new(dir, file, columns, section(file));
+        Ok(Writers {
+            accounts: sink(
+                SourceFile::Accounts,
+                &[
+                    "account_ref",
+                    "tenant_name",
+                    "tenancy_type",
+                    "rent_period",
+                    "rent",
+                    "opening_date",
+                    "opening_balance",
+                    "payment_refs",
+                    "benefit",
+                ],
+            )?,
+            ledger: sink(
+                SourceFile::Ledger,
+                &[
+                    "txn_id",
+                    "account_ref",
+                    "date",
+                    "kind",
+                    "debit",
+                    "credit",
+                    "method",
+                    "bank_ref",
+                    "description",
+                ],
+            )?,
+            bank: sink(
+                SourceFile::Bank,
+                &[
+                    "bank_id",
+                    "date",
+                    "amount",
+                    "reference",
+                    "payer",
+                    "method",
+                    "return_code",
+                    "returned_bank_id",
+                ],
+            )?,
+            schedules: sink(
+                SourceFile::Schedules,
+                &[
+                    "batch_ref",
+                    "account_ref",
+                    "amount",
+                    "period_start",
+                    "period_end",
+                ],
+            )?,
+        })
+    }
+
+    /// Writes out what each file holds back.
+    pub(super) fn finish(&mut self) -> Result<()> {
+        for sink in [
+            &mut self.accounts,
+            &mut self.ledger,
+            &mut self.bank,
+            &mut self.schedules,
+        ] {
+            sink.finish()?;
+        }
+        Ok(())
+    }
+}
