@@ -52,12 +52,44 @@ fn outcome_section(
 }
 
 pub fn sections(report: &Report<'_>) -> Vec<Section> {
-    let (data, recon) = (report.data, report.recon);
-    let t = &recon.totals;
-    let name = |f| data.sources.name(f).to_string();
-    let mut out = Vec::new();
+    let t = &report.recon.totals;
+    let mut bank = outcome_section(
+        "Bank lines by outcome (bulk lines counted by schedule share)",
+        "entries",
+        &t.bank_outcomes,
+        t.bank_net(),
+        "the bank file's net money",
+    );
+    if t.bulk_lines > 0 {
+        if let Some(note) = &mut bank.note {
+            note.push_str(&format!(
+                " {} bulk lines are split into their schedule shares.",
+                t.bulk_lines
+            ));
+        }
+    }
+    let credits = outcome_section(
+        "Ledger credits by outcome",
+        "rows",
+        &t.credit_outcomes,
+        t.ledger_credits,
+        "the ledger's credits",
+    );
+    vec![
+        input_files(report),
+        bank,
+        credits,
+        findings_by_kind(report),
+        accounts_by_status(report),
+        findings(report),
+        accounts_to_act(report),
+    ]
+}
 
-    // Rows read = rows used + rows set aside (lenient mode), per file.
+/// Rows read = rows used + rows set aside (lenient mode), per file.
+fn input_files(report: &Report<'_>) -> Section {
+    let (data, t) = (report.data, &report.recon.totals);
+    let name = |f| data.sources.name(f).to_string();
     let file_row = |file: SourceFile, used: usize, money_in: String, money_out: String| {
         let r = &t.reading[file.index()];
         vec![
@@ -100,7 +132,7 @@ pub fn sections(report: &Report<'_>) -> Vec<Section> {
     }
     let rejected: usize = t.reading.iter().map(|r| r.rows_rejected).sum();
     let rejected_money: Decimal = t.reading.iter().map(|r| r.rejected_money).sum();
-    out.push(Section {
+    Section {
         title: "Control totals: input files".to_string(),
         headers: vec!["file", "rows read", "used", "set aside", "money in / credits", "money out / debits"],
         numeric: vec![1, 2, 3, 4, 5],
@@ -112,32 +144,12 @@ pub fn sections(report: &Report<'_>) -> Vec<Section> {
                 pounds(rejected_money)
             )
         }),
-    });
-    let mut bank = outcome_section(
-        "Bank lines by outcome (bulk lines counted by schedule share)",
-        "entries",
-        &t.bank_outcomes,
-        t.bank_net(),
-        "the bank file's net money",
-    );
-    if t.bulk_lines > 0 {
-        if let Some(note) = &mut bank.note {
-            note.push_str(&format!(
-                " {} bulk lines are split into their schedule shares.",
-                t.bulk_lines
-            ));
-        }
     }
-    out.push(bank);
-    out.push(outcome_section(
-        "Ledger credits by outcome",
-        "rows",
-        &t.credit_outcomes,
-        t.ledger_credits,
-        "the ledger's credits",
-    ));
+}
 
-    out.push(Section {
+fn findings_by_kind(report: &Report<'_>) -> Section {
+    let t = &report.recon.totals;
+    Section {
         title: "Findings by kind".to_string(),
         headers: vec![
             "kind",
@@ -165,24 +177,29 @@ pub fn sections(report: &Report<'_>) -> Vec<Section> {
             })
             .collect(),
         note: t.findings.is_empty().then(|| "No findings.".to_string()),
-    });
+    }
+}
 
-    out.push(Section {
+fn accounts_by_status(report: &Report<'_>) -> Section {
+    Section {
         title: "Accounts by status".to_string(),
         headers: vec!["status", "accounts", "posted balance", "corrected balance"],
         numeric: vec![1, 2, 3],
-        rows: status_counts(recon)
+        rows: status_counts(report.recon)
             .into_iter()
             .map(|(s, n, p, c)| vec![s.to_string(), n.to_string(), pounds(p), pounds(c)])
             .collect(),
         note: None,
-    });
+    }
+}
 
+fn findings(report: &Report<'_>) -> Section {
+    let (data, recon) = (report.data, report.recon);
     let account_ref = |a: Option<u32>| {
         a.map(|a| data.account(a).account_ref.to_string())
             .unwrap_or_default()
     };
-    out.push(Section {
+    Section {
         title: "Findings, most urgent first".to_string(),
         headers: vec![
             "severity",
@@ -216,10 +233,13 @@ pub fn sections(report: &Report<'_>) -> Vec<Section> {
             .findings
             .is_empty()
             .then(|| "Nothing to put right.".to_string()),
-    });
+    }
+}
 
+fn accounts_to_act(report: &Report<'_>) -> Section {
+    let (data, recon) = (report.data, report.recon);
     let to_act = accounts_to_act_on(recon);
-    out.push(Section {
+    Section {
         title: "Accounts to act on, most urgent first".to_string(),
         headers: vec![
             "account",
@@ -256,6 +276,5 @@ pub fn sections(report: &Report<'_>) -> Vec<Section> {
         note: to_act
             .is_empty()
             .then(|| "No account needs action.".to_string()),
-    });
-    out
+    }
 }
