@@ -3,6 +3,44 @@
 
 use super::*;
 
+/// What the outflow passes read, and how a refund is judged.
+struct Flows<'a> {
+    data: &'a Dataset,
+    index: &'a RefIndex,
+    ledger: &'a AccountPostings,
+    opts: MatchOptions,
+    bank_keys: &'a BankKeys<'a>,
+}
+
+/// The ledger entries money out may pair with.
+#[derive(Default)]
+struct Debits {
+    /// Reversal and refund debits by the bank ref they carry (normalised).
+    by_ref: HashMap<Text, Vec<usize>>,
+    /// Those with no bank ref, by account.
+    by_account: HashMap<AccountId, Vec<usize>>,
+    /// The account each returned collection's credit went to, by the
+    /// collection's id (normalised).
+    credited: HashMap<Text, AccountId>,
+}
+
+/// What one outflow is, whose it is, and the ledger entries it took.
+struct Outflow {
+    line: usize,
+    kind: FindingKind,
+    ledger_kind: PostingKind,
+    collection: Option<usize>,
+    account: Option<AccountId>,
+    chosen: Vec<usize>,
+}
+
+/// A return that found its reversal: account, amount, date, the
+/// reversal, the bank line.
+type Reversed = (AccountId, Decimal, NaiveDate, usize, usize);
+
+/// Pairs money out with the ledger: by bank id first, then by account,
+/// amount and window; then names ledger reversals and refunds with no money
+/// behind them. Returns each Direct Debit return's account and line.
 pub(super) fn match_outflows(
     data: &Dataset,
     index: &RefIndex,
@@ -12,109 +50,149 @@ pub(super) fn match_outflows(
     entries: &mut Vec<BankEntry>,
     findings: &mut Vec<Finding>,
 ) -> Vec<(AccountId, usize)> {
-    let mut returns = Vec::new();
-    // Returns that found their reversal: (account, amount, date, reversal, bank line).
-    let mut reversed: Vec<(AccountId, Decimal, NaiveDate, usize, usize)> = Vec::new();
-    // A refund that turns a credit balance into arrears was not the
-    // tenant's money to refund.
-    let into_arrears = |account: AccountId, on: NaiveDate, refund: Decimal| {
-        let before: Decimal = data.account(account).opening_balance
-            + ledger
-                .of(account)
-                .iter()
-                .map(|&p| &data.postings[p as usize])
-                .filter(|q| q.date < on)
-                .map(|q| q.amount())
-                .sum::<Decimal>();
-        before < Decimal::ZERO && before + refund > Decimal::ZERO
-    };
-    let refund_severity = |account: Option<AccountId>, on: NaiveDate, refund: Decimal| match account
-    {
-        Some(a) if into_arrears(a, on, refund) => Severity::High,
-        _ => FindingKind::UnmatchedRefund.severity(),
+    let ctx = Flows {
+        data,
+        index,
+        ledger,
+        opts,
+        bank_keys,
     };
     let outflows: Vec<usize> = (0..data.bank.len())
         .into_par_iter()
         .filter(|&i| data.bank[i].amount.pence() < 0 && data.bank[i].date <= opts.as_at)
         .collect();
     let mut taken = vec![false; data.postings.len()];
-    let wanted = |p: &Posting, kind: PostingKind| p.is_debit_by(kind, opts.as_at);
-    // Reversal and refund debits by the bank ref they carry, and by account.
-    let mut by_ref: HashMap<Text, Vec<usize>> = HashMap::default();
-    let mut by_account: HashMap<AccountId, Vec<usize>> = HashMap::default();
-    // The account each returned collection's credit went to, for finding
-    // a return's account: only for the collections returns point at.
-    let collections: rustc_hash::FxHashSet<Text> = outflows
+    let mut debits = ctx.file_debits(&outflows);
+    let mut flows: Vec<Outflow> = outflows
         .iter()
-        .filter_map(|&i| data.returned_bank_id(&data.bank[i]))
-        .filter_map(|id| bank_keys.get(id))
-        .map(|c| identify::normalise(&data.bank_id(c)))
+        .map(|&i| ctx.by_bank_id(i, &debits, &mut taken))
         .collect();
-    // The few postings that matter here, found in parallel (with the
-    // normal form of a credit's bank ref, for the collections) and
-    // filed in ledger order.
-    let of_use: Vec<(usize, Option<Text>)> = data
-        .postings
-        .par_iter()
-        .enumerate()
-        .filter_map(|(p, q)| {
-            if wanted(q, PostingKind::Reversal) || wanted(q, PostingKind::Refund) {
-                Some((p, None))
-            } else if q.is_credit() && !collections.is_empty() {
-                let key = identify::normalise(data.bank_ref(q)?);
-                collections.contains(&key).then_some((p, Some(key)))
-            } else {
-                None
+    ctx.by_amount_and_window(&mut flows, &mut debits.by_account, &mut taken);
+    let mut returns = Vec::new();
+    let mut reversed: Vec<Reversed> = Vec::new();
+    for flow in flows {
+        let line = &data.bank[flow.line];
+        if let (true, Some(a)) = (line.is_dd_return(), flow.account) {
+            returns.push((a, flow.line));
+            if let Some(&first) = flow.chosen.first() {
+                reversed.push((a, -line.amount(), line.date, first, flow.line));
             }
-        })
-        .collect();
-    let mut credited: HashMap<Text, AccountId> = HashMap::default();
-    for (p, collection) in of_use {
-        let q = &data.postings[p];
-        match (collection, data.bank_ref(q)) {
-            (Some(key), _) => {
-                credited.entry(key).or_insert(q.account);
-            }
-            (None, Some(b)) => by_ref.entry(identify::normalise(b)).or_default().push(p),
-            (None, None) => by_account.entry(q.account).or_default().push(p),
+        }
+        ctx.settle(flow, entries, findings);
+    }
+    ctx.unbacked_debits(&taken, &reversed, findings);
+    returns
+}
+
+impl Flows<'_> {
+    fn wanted(&self, p: &Posting, kind: PostingKind) -> bool {
+        p.is_debit_by(kind, self.opts.as_at)
+    }
+
+    /// A refund that turns a credit balance into arrears was not the
+    /// tenant's money to refund.
+    fn takes_into_arrears(&self, account: AccountId, on: NaiveDate, refund: Decimal) -> bool {
+        let data = self.data;
+        let before: Decimal = data.account(account).opening_balance
+            + (self.ledger.of(account).iter())
+                .map(|&p| &data.postings[p as usize])
+                .filter(|q| q.date < on)
+                .map(|q| q.amount())
+                .sum::<Decimal>();
+        before < Decimal::ZERO && before + refund > Decimal::ZERO
+    }
+
+    fn refund_severity(
+        &self,
+        account: Option<AccountId>,
+        on: NaiveDate,
+        refund: Decimal,
+    ) -> Severity {
+        match account {
+            Some(a) if self.takes_into_arrears(a, on, refund) => Severity::High,
+            _ => FindingKind::UnmatchedRefund.severity(),
         }
     }
 
-    // What each outflow is, whose it is, and the ledger entries that
-    // carry its bank id (or its collection's).
-    struct Outflow {
-        line: usize,
-        kind: FindingKind,
-        ledger_kind: PostingKind,
-        collection: Option<usize>,
-        account: Option<AccountId>,
-        chosen: Vec<usize>,
+    /// The few postings that matter here, found in parallel (with the
+    /// normal form of a credit's bank ref, for the collections returns
+    /// point at) and filed in ledger order.
+    fn file_debits(&self, outflows: &[usize]) -> Debits {
+        let data = self.data;
+        let collections: rustc_hash::FxHashSet<Text> = outflows
+            .iter()
+            .filter_map(|&i| data.returned_bank_id(&data.bank[i]))
+            .filter_map(|id| self.bank_keys.get(id))
+            .map(|c| identify::normalise(&data.bank_id(c)))
+            .collect();
+        let of_use: Vec<(usize, Option<Text>)> = data
+            .postings
+            .par_iter()
+            .enumerate()
+            .filter_map(|(p, q)| {
+                if self.wanted(q, PostingKind::Reversal) || self.wanted(q, PostingKind::Refund) {
+                    Some((p, None))
+                } else if q.is_credit() && !collections.is_empty() {
+                    let key = identify::normalise(data.bank_ref(q)?);
+                    collections.contains(&key).then_some((p, Some(key)))
+                } else {
+                    None
+                }
+            })
+            .collect();
+        let mut debits = Debits::default();
+        for (p, collection) in of_use {
+            let q = &data.postings[p];
+            match (collection, data.bank_ref(q)) {
+                (Some(key), _) => {
+                    debits.credited.entry(key).or_insert(q.account);
+                }
+                (None, Some(b)) => debits
+                    .by_ref
+                    .entry(identify::normalise(b))
+                    .or_default()
+                    .push(p),
+                (None, None) => debits.by_account.entry(q.account).or_default().push(p),
+            }
+        }
+        debits
     }
-    let mut flows: Vec<Outflow> = Vec::with_capacity(outflows.len());
-    for &i in &outflows {
+
+    /// Bank line `i`: what it is, whose it is, and the ledger entries that
+    /// carry its bank id (or its collection's).
+    fn by_bank_id(&self, i: usize, debits: &Debits, taken: &mut [bool]) -> Outflow {
+        let data = self.data;
         let line = &data.bank[i];
         let (kind, ledger_kind) = if line.is_dd_return() {
             (FindingKind::UnreversedReturn, PostingKind::Reversal)
         } else {
             (FindingKind::UnmatchedRefund, PostingKind::Refund)
         };
-        let collection = data.returned_bank_id(line).and_then(|id| bank_keys.get(id));
+        let collection = data
+            .returned_bank_id(line)
+            .and_then(|id| self.bank_keys.get(id));
         let account = collection
             .and_then(|c| {
                 let collected = &data.bank[c];
-                index
+                self.index
                     .identify(data.reference(collected))
                     .account()
                     .or_else(|| {
-                        credited
+                        (debits.credited)
                             .get(&identify::normalise(&data.bank_id(c)))
                             .copied()
                     })
             })
-            .or_else(|| index.identify(data.reference(line)).account());
+            .or_else(|| self.index.identify(data.reference(line)).account());
         let mut chosen: Vec<usize> = std::iter::once(data.bank_id(i))
             .chain(collection.map(|c| data.bank_id(c)))
-            .flat_map(|k| by_ref.get(&identify::normalise(&k)).into_iter().flatten())
+            .flat_map(|k| {
+                debits
+                    .by_ref
+                    .get(&identify::normalise(&k))
+                    .into_iter()
+                    .flatten()
+            })
             .copied()
             .filter(|&p| !taken[p] && data.postings[p].kind == ledger_kind)
             .collect();
@@ -126,78 +204,72 @@ pub(super) fn match_outflows(
         // Nothing else names whose it is: the ledger entry that carries
         // its bank id does (a return with no collection id, reversed).
         let account = account.or_else(|| chosen.first().map(|&p| data.postings[p].account));
-        flows.push(Outflow {
+        Outflow {
             line: i,
             kind,
             ledger_kind,
             collection,
             account,
             chosen,
-        });
-    }
-    // The rest by account, amount and window, cheapest pairs first, so an
-    // early return cannot take a later return's reversal.
-    // Each account's debits by amount and date, so that a return looks
-    // only at those of its amount inside its window (10,000 returns on
-    // one account each looked through all its 10,000 reversals).
-    let key = |p: usize| (data.postings[p].amount.pence(), data.postings[p].date);
-    for debits in by_account.values_mut() {
-        debits.sort_by_key(|&p| (key(p), p));
-    }
-    let mut candidates: Vec<Candidate> = Vec::new();
-    for (f, flow) in flows
-        .iter()
-        .enumerate()
-        .filter(|(_, f)| f.chosen.is_empty())
-    {
-        let line = &data.bank[flow.line];
-        let Some(debits) = flow.account.and_then(|a| by_account.get(&a)) else {
-            continue;
-        };
-        let out = -line.amount.pence();
-        let from = (line.date)
-            .checked_sub_days(chrono::Days::new(opts.lead_days.unsigned_abs()))
-            .unwrap_or(NaiveDate::MIN);
-        let start = debits.partition_point(|&p| key(p) < (out, from));
-        for &p in &debits[start..] {
-            let q = &data.postings[p];
-            let days = days_between(line.date, q.date);
-            if q.amount.pence() != out || days > opts.match_days {
-                break;
-            }
-            if !taken[p] && q.kind == flow.ledger_kind && days >= -opts.lead_days {
-                candidates.push((cost(days), f, p));
-            }
         }
     }
-    let mut flow_free = vec![true; flows.len()];
-    let mut posting_free: Vec<bool> = taken.iter().map(|t| !t).collect();
-    for (f, p) in assign(candidates, &mut flow_free, &mut posting_free) {
-        flows[f].chosen.push(p);
-        taken[p] = true;
-    }
 
-    for flow in flows {
-        let Outflow {
-            line: i,
-            kind,
-            collection,
-            account,
-            chosen,
-            ..
-        } = flow;
-        let line = &data.bank[i];
-        let out = -line.amount();
-        if line.is_dd_return() {
-            if let Some(a) = account {
-                returns.push((a, i));
-                if let Some(&first) = chosen.first() {
-                    reversed.push((a, out, line.date, first, i));
+    /// The rest by account, amount and window, cheapest pairs first, so an
+    /// early return cannot take a later return's reversal. Each account's
+    /// debits are sorted by amount and date, so that a return looks only at
+    /// those of its amount inside its window (10,000 returns on one
+    /// account each looked through all its 10,000 reversals).
+    fn by_amount_and_window(
+        &self,
+        flows: &mut [Outflow],
+        by_account: &mut HashMap<AccountId, Vec<usize>>,
+        taken: &mut [bool],
+    ) {
+        let (data, opts) = (self.data, self.opts);
+        let key = |p: usize| (data.postings[p].amount.pence(), data.postings[p].date);
+        for debits in by_account.values_mut() {
+            debits.sort_by_key(|&p| (key(p), p));
+        }
+        let mut candidates: Vec<Candidate> = Vec::new();
+        for (f, flow) in flows
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| f.chosen.is_empty())
+        {
+            let line = &data.bank[flow.line];
+            let Some(debits) = flow.account.and_then(|a| by_account.get(&a)) else {
+                continue;
+            };
+            let out = -line.amount.pence();
+            let from = (line.date)
+                .checked_sub_days(chrono::Days::new(opts.lead_days.unsigned_abs()))
+                .unwrap_or(NaiveDate::MIN);
+            let start = debits.partition_point(|&p| key(p) < (out, from));
+            for &p in &debits[start..] {
+                let q = &data.postings[p];
+                let days = days_between(line.date, q.date);
+                if q.amount.pence() != out || days > opts.match_days {
+                    break;
+                }
+                if !taken[p] && q.kind == flow.ledger_kind && days >= -opts.lead_days {
+                    candidates.push((cost(days), f, p));
                 }
             }
         }
-        let acc_name = account.map(|a| data.account(a).account_ref.to_string());
-        let what = if line.is_dd_return() {
+        let mut flow_free = vec![true; flows.len()];
+        let mut posting_free: Vec<bool> = taken.iter().map(|t| !t).collect();
+        for (f, p) in assign(candidates, &mut flow_free, &mut posting_free) {
+            flows[f].chosen.push(p);
+            taken[p] = true;
+        }
+    }
+
+    /// An outflow in words, to begin a finding's detail.
+    fn describe(&self, i: usize) -> String {
+        let data = self.data;
+        let line = &data.bank[i];
+        let out = -line.amount();
+        if line.is_dd_return() {
             let code = data.return_code(line).unwrap_or("");
             format!(
                 "Direct Debit return {} of {} on {}{}",
@@ -217,207 +289,264 @@ pub(super) fn match_outflows(
                 line.date,
                 data.bank_id(i)
             )
-        };
-        match chosen.as_slice() {
-            [] => {
-                entries.push(BankEntry {
-                    bank: i as u32,
-                    share: None,
-                    amount: line.amount(),
-                    outcome: kind_outcome(kind),
-                });
-                let mut evidence = vec![data.bank_row(i)];
-                if let Some(c) = collection {
-                    evidence.push(data.bank_row(c));
-                }
-                let severity = if line.is_dd_return() {
-                    kind.severity()
-                } else {
-                    refund_severity(account, line.date, out)
-                };
-                let mut detail = match (&acc_name, line.is_dd_return()) {
-                    (Some(a), true) => format!(
-                        "{what} was never reversed on {a}: the account looks {} better than it is; post the reversal.",
-                        pounds(out)
-                    ),
-                    (Some(a), false) => format!(
-                        "{what} to the tenant of {a} has no refund on the ledger: post the refund or recover the money."
-                    ),
-                    (None, _) => format!("{what} cannot be tied to any account and has no ledger entry: trace it."),
-                };
-                if severity == Severity::High && !line.is_dd_return() {
-                    detail.push_str(" It took the account from credit into arrears: more was refunded than the tenant was owed.");
-                }
-                findings.push(Finding {
-                    kind,
-                    severity,
-                    account,
-                    posted_to: None,
-                    bank: Some(i),
-                    postings: vec![],
-                    amount: if account.is_some() {
-                        out
-                    } else {
-                        Decimal::ZERO
-                    },
-                    evidence,
-                    detail,
-                    suggestions: Vec::new(),
-                });
-            }
-            [first, extra @ ..] => {
-                // Found by its bank id, but on another account than the
-                // money's: the debit belongs where the money went.
-                let moved = account.filter(|&a| a != data.postings[*first].account);
-                entries.push(BankEntry {
-                    bank: i as u32,
-                    share: None,
-                    amount: line.amount(),
-                    outcome: if moved.is_some() {
-                        Outcome::WrongAccount
-                    } else {
-                        Outcome::Matched
-                    },
-                });
-                if let Some(a) = moved {
-                    let q = &data.postings[*first];
-                    let (owner, posted) = (
-                        &data.account(a).account_ref,
-                        &data.account(q.account).account_ref,
-                    );
-                    findings.push(Finding {
-                        kind: FindingKind::WrongAccount,
-                        severity: FindingKind::WrongAccount.severity(),
-                        account: Some(a),
-                        posted_to: Some(q.account),
-                        bank: Some(i),
-                        postings: vec![*first],
-                        amount: out,
-                        evidence: vec![data.bank_row(i), data.posting_row(*first)],
-                        detail: format!(
-                            "{what} belongs to {owner} but its {} was posted to {posted} as {} on {}: \
-                             reverse it from {posted} and post it to {owner}.",
-                            q.kind,
-                            data.txn_id(*first),
-                            q.date
-                        ),
-                        suggestions: Vec::new(),
-                    });
-                }
-                for &p in extra {
-                    let q = &data.postings[p];
-                    findings.push(Finding {
-                        kind: FindingKind::DuplicatePosting,
-                        severity: FindingKind::DuplicatePosting.severity(),
-                        account: Some(q.account),
-                        posted_to: None,
-                        bank: Some(i),
-                        postings: vec![*first, p],
-                        amount: -q.amount(),
-                        evidence: vec![
-                            data.bank_row(i),
-                            data.posting_row(*first),
-                            data.posting_row(p),
-                        ],
-                        detail: format!(
-                            "{what} was put through {} twice: {} and {}; reverse {}.",
-                            data.account(q.account).account_ref,
-                            data.txn_id(*first),
-                            data.txn_id(p),
-                            data.txn_id(p)
-                        ),
-                        suggestions: Vec::new(),
-                    });
-                }
-            }
         }
     }
 
-    // Ledger reversals and refunds with no money behind them. The
-    // returns already reversed are found by account and amount: a scan
-    // of them all for every posting grew with the ledger times the
-    // returns (255 s on a landlord-year with 23,000 returns).
-    let mut reversed_by: HashMap<(AccountId, i64), Vec<usize>> = HashMap::default();
-    for (k, &(a, _, _, _, bank)) in reversed.iter().enumerate() {
-        let out = -data.bank[bank].amount.pence();
-        reversed_by.entry((a, out)).or_default().push(k);
-    }
-    for (p, q) in data.postings.iter().enumerate() {
-        if taken[p] || !(wanted(q, PostingKind::Reversal) || wanted(q, PostingKind::Refund)) {
-            continue;
+    /// An outflow's entry in the totals and its findings.
+    fn settle(&self, flow: Outflow, entries: &mut Vec<BankEntry>, findings: &mut Vec<Finding>) {
+        match flow.chosen.as_slice() {
+            [] => self.unmatched(&flow, entries, findings),
+            [first, extra @ ..] => self.matched(&flow, *first, extra, entries, findings),
         }
-        // A second reversal of a return already reversed: keyed twice.
-        let reversed_before = (reversed_by
-            .get(&(q.account, q.amount.pence()))
-            .into_iter()
-            .flatten())
-        .map(|&k| &reversed[k])
-        .find(|&&(_, _, on, _, _)| {
-            let days = days_between(on, q.date);
-            q.kind == PostingKind::Reversal && days >= -opts.lead_days && days <= opts.match_days
+    }
+
+    /// Money out with no ledger entry: never reversed, or no refund posted.
+    fn unmatched(&self, flow: &Outflow, entries: &mut Vec<BankEntry>, findings: &mut Vec<Finding>) {
+        let data = self.data;
+        let (i, kind, account) = (flow.line, flow.kind, flow.account);
+        let line = &data.bank[i];
+        let out = -line.amount();
+        entries.push(BankEntry {
+            bank: i as u32,
+            share: None,
+            amount: line.amount(),
+            outcome: kind_outcome(kind),
         });
-        if let (true, Some(&(_, _, _, first, bank))) =
-            (wanted(q, PostingKind::Reversal), reversed_before)
-        {
-            let acc = &data.account(q.account).account_ref;
+        let mut evidence = vec![data.bank_row(i)];
+        if let Some(c) = flow.collection {
+            evidence.push(data.bank_row(c));
+        }
+        let severity = if line.is_dd_return() {
+            kind.severity()
+        } else {
+            self.refund_severity(account, line.date, out)
+        };
+        let what = self.describe(i);
+        let acc_name = account.map(|a| data.account(a).account_ref.to_string());
+        let mut detail = match (&acc_name, line.is_dd_return()) {
+            (Some(a), true) => format!(
+                "{what} was never reversed on {a}: the account looks {} better than it is; post the reversal.",
+                pounds(out)
+            ),
+            (Some(a), false) => format!(
+                "{what} to the tenant of {a} has no refund on the ledger: post the refund or recover the money."
+            ),
+            (None, _) => format!("{what} cannot be tied to any account and has no ledger entry: trace it."),
+        };
+        if severity == Severity::High && !line.is_dd_return() {
+            detail.push_str(" It took the account from credit into arrears: more was refunded than the tenant was owed.");
+        }
+        findings.push(Finding {
+            kind,
+            severity,
+            account,
+            posted_to: None,
+            bank: Some(i),
+            postings: vec![],
+            amount: if account.is_some() {
+                out
+            } else {
+                Decimal::ZERO
+            },
+            evidence,
+            detail,
+            suggestions: Vec::new(),
+        });
+    }
+
+    /// Money out with its ledger entry `first`: matched, or on another
+    /// account than the money's (the debit belongs where the money went);
+    /// `extra` entries for it are duplicates.
+    fn matched(
+        &self,
+        flow: &Outflow,
+        first: usize,
+        extra: &[usize],
+        entries: &mut Vec<BankEntry>,
+        findings: &mut Vec<Finding>,
+    ) {
+        let data = self.data;
+        let i = flow.line;
+        let line = &data.bank[i];
+        let out = -line.amount();
+        let what = self.describe(i);
+        let moved = flow.account.filter(|&a| a != data.postings[first].account);
+        entries.push(BankEntry {
+            bank: i as u32,
+            share: None,
+            amount: line.amount(),
+            outcome: if moved.is_some() {
+                Outcome::WrongAccount
+            } else {
+                Outcome::Matched
+            },
+        });
+        if let Some(a) = moved {
+            let q = &data.postings[first];
+            let (owner, posted) = (
+                &data.account(a).account_ref,
+                &data.account(q.account).account_ref,
+            );
+            findings.push(Finding {
+                kind: FindingKind::WrongAccount,
+                severity: FindingKind::WrongAccount.severity(),
+                account: Some(a),
+                posted_to: Some(q.account),
+                bank: Some(i),
+                postings: vec![first],
+                amount: out,
+                evidence: vec![data.bank_row(i), data.posting_row(first)],
+                detail: format!(
+                    "{what} belongs to {owner} but its {} was posted to {posted} as {} on {}: \
+                     reverse it from {posted} and post it to {owner}.",
+                    q.kind,
+                    data.txn_id(first),
+                    q.date
+                ),
+                suggestions: Vec::new(),
+            });
+        }
+        for &p in extra {
+            let q = &data.postings[p];
             findings.push(Finding {
                 kind: FindingKind::DuplicatePosting,
                 severity: FindingKind::DuplicatePosting.severity(),
                 account: Some(q.account),
                 posted_to: None,
-                bank: Some(bank),
+                bank: Some(i),
                 postings: vec![first, p],
                 amount: -q.amount(),
                 evidence: vec![
-                    data.bank_row(bank),
+                    data.bank_row(i),
                     data.posting_row(first),
                     data.posting_row(p),
                 ],
                 detail: format!(
-                    "Direct Debit return {} of {} was reversed on {acc} twice: {} and {}; reverse {}.",
-                    data.bank_id(bank),
-                    pounds(q.amount()),
+                    "{what} was put through {} twice: {} and {}; reverse {}.",
+                    data.account(q.account).account_ref,
                     data.txn_id(first),
                     data.txn_id(p),
                     data.txn_id(p)
                 ),
                 suggestions: Vec::new(),
             });
-            continue;
         }
-        let kind = if wanted(q, PostingKind::Reversal) && reverses_payment(q) {
+    }
+
+    /// Ledger reversals and refunds with no money behind them. The returns
+    /// already reversed are found by account and amount: a scan of them all
+    /// for every posting grew with the ledger times the returns (255 s on a
+    /// landlord-year with 23,000 returns).
+    fn unbacked_debits(&self, taken: &[bool], reversed: &[Reversed], findings: &mut Vec<Finding>) {
+        let data = self.data;
+        let mut reversed_by: HashMap<(AccountId, i64), Vec<usize>> = HashMap::default();
+        for (k, &(a, _, _, _, bank)) in reversed.iter().enumerate() {
+            let out = -data.bank[bank].amount.pence();
+            reversed_by.entry((a, out)).or_default().push(k);
+        }
+        for (p, q) in data.postings.iter().enumerate() {
+            if taken[p]
+                || !(self.wanted(q, PostingKind::Reversal) || self.wanted(q, PostingKind::Refund))
+            {
+                continue;
+            }
+            let before = reversed_by.get(&(q.account, q.amount.pence()));
+            if let Some(finding) = self.second_reversal(p, before, reversed) {
+                findings.push(finding);
+                continue;
+            }
+            findings.extend(self.unbacked(p));
+        }
+    }
+
+    /// Reversal `p` of a return already reversed (`candidates`, indices into
+    /// `reversed`, of its account and amount): keyed twice.
+    fn second_reversal(
+        &self,
+        p: usize,
+        candidates: Option<&Vec<usize>>,
+        reversed: &[Reversed],
+    ) -> Option<Finding> {
+        let (data, opts) = (self.data, self.opts);
+        let q = &data.postings[p];
+        if !self.wanted(q, PostingKind::Reversal) {
+            return None;
+        }
+        let &(_, _, _, first, bank) = (candidates.into_iter().flatten())
+            .map(|&k| &reversed[k])
+            .find(|&&(_, _, on, _, _)| {
+                let days = days_between(on, q.date);
+                q.kind == PostingKind::Reversal
+                    && days >= -opts.lead_days
+                    && days <= opts.match_days
+            })?;
+        let acc = &data.account(q.account).account_ref;
+        Some(Finding {
+            kind: FindingKind::DuplicatePosting,
+            severity: FindingKind::DuplicatePosting.severity(),
+            account: Some(q.account),
+            posted_to: None,
+            bank: Some(bank),
+            postings: vec![first, p],
+            amount: -q.amount(),
+            evidence: vec![
+                data.bank_row(bank),
+                data.posting_row(first),
+                data.posting_row(p),
+            ],
+            detail: format!(
+                "Direct Debit return {} of {} was reversed on {acc} twice: {} and {}; reverse {}.",
+                data.bank_id(bank),
+                pounds(q.amount()),
+                data.txn_id(first),
+                data.txn_id(p),
+                data.txn_id(p)
+            ),
+            suggestions: Vec::new(),
+        })
+    }
+
+    /// A reversal of a payment with no return, or a refund with no money
+    /// paid out.
+    fn unbacked(&self, p: usize) -> Option<Finding> {
+        let data = self.data;
+        let q = &data.postings[p];
+        let kind = if self.wanted(q, PostingKind::Reversal) && reverses_payment(q) {
             FindingKind::ReversalWithoutReturn
-        } else if wanted(q, PostingKind::Refund) {
+        } else if self.wanted(q, PostingKind::Refund) {
             FindingKind::UnmatchedRefund
         } else {
-            continue;
+            return None;
         };
         let acc = &data.account(q.account).account_ref;
-        let severity = match kind {
-            FindingKind::UnmatchedRefund => refund_severity(Some(q.account), q.date, q.amount()),
-            _ => kind.severity(),
-        };
-        let mut detail = match kind {
-            FindingKind::ReversalWithoutReturn => format!(
-                "{} on {} reverses {} from {acc} but the bank shows no returned payment: \
-                 the account looks {} worse than it is; cancel the reversal unless the return is elsewhere.",
-                data.txn_id(p),
-                q.date,
-                pounds(q.amount()),
-                pounds(q.amount())
-            ),
-            _ => format!(
-                "{} on {} refunds {} to {acc} but no money left the bank for it: \
-                 pay the refund or cancel the ledger entry.",
-                data.txn_id(p),
-                q.date,
-                pounds(q.amount())
-            ),
+        let (severity, mut detail) = if kind == FindingKind::UnmatchedRefund {
+            (
+                self.refund_severity(Some(q.account), q.date, q.amount()),
+                format!(
+                    "{} on {} refunds {} to {acc} but no money left the bank for it: \
+                     pay the refund or cancel the ledger entry.",
+                    data.txn_id(p),
+                    q.date,
+                    pounds(q.amount())
+                ),
+            )
+        } else {
+            (
+                kind.severity(),
+                format!(
+                    "{} on {} reverses {} from {acc} but the bank shows no returned payment: \
+                     the account looks {} worse than it is; cancel the reversal unless the return is elsewhere.",
+                    data.txn_id(p),
+                    q.date,
+                    pounds(q.amount()),
+                    pounds(q.amount())
+                ),
+            )
         };
         if severity == Severity::High && kind == FindingKind::UnmatchedRefund {
             detail.push_str(" It took the account from credit into arrears: more was refunded than the tenant was owed.");
         }
-        findings.push(Finding {
+        Some(Finding {
             kind,
             severity,
             account: Some(q.account),
@@ -428,9 +557,8 @@ pub(super) fn match_outflows(
             evidence: vec![data.posting_row(p)],
             detail,
             suggestions: Vec::new(),
-        });
+        })
     }
-    returns
 }
 
 /// Reversals of payments are what a DD return needs; a reversal of a
