@@ -235,199 +235,246 @@ fn csv(view: &View<'_>, out: &mut dyn Write) -> io::Result<()> {
     w.flush()
 }
 
-/// Plain text, or Markdown for a case note.
-fn text(view: &View<'_>, out: &mut dyn Write, markdown: bool) -> io::Result<()> {
-    let (h1, h2, bullet) = if markdown {
-        ("## ", "### ", "- ")
-    } else {
-        ("", "  ", "    ")
-    };
-    // Text an input controls, made safe for where it is shown: on a
-    // terminal, control characters are shown, never sent (an escape
-    // sequence could rewrite the verdict); in Markdown, HTML is escaped and
-    // a cell cannot be broken.
-    let cell = |s: &str| -> String {
-        if markdown {
+/// How `check`'s text is laid out: plain for a terminal, or Markdown for a
+/// case note.
+struct Style {
+    markdown: bool,
+    h1: &'static str,
+    h2: &'static str,
+    bullet: &'static str,
+}
+
+impl Style {
+    fn of(markdown: bool) -> Style {
+        let (h1, h2, bullet) = if markdown {
+            ("## ", "### ", "- ")
+        } else {
+            ("", "  ", "    ")
+        };
+        Style {
+            markdown,
+            h1,
+            h2,
+            bullet,
+        }
+    }
+
+    /// Text an input controls, made safe for where it is shown: on a
+    /// terminal, control characters are shown, never sent (an escape
+    /// sequence could rewrite the verdict); in Markdown, HTML is escaped and
+    /// a cell cannot be broken.
+    fn cell(&self, s: &str) -> String {
+        if self.markdown {
             escape::markdown(s)
         } else {
             escape::terminal(s).into_owned()
         }
-    };
+    }
+}
+
+/// Plain text, or Markdown for a case note.
+fn text(view: &View<'_>, out: &mut dyn Write, markdown: bool) -> io::Result<()> {
+    let st = Style::of(markdown);
     let warnings = warning_views(view.data, view.recon);
     for w in &warnings {
-        writeln!(out, "{bullet}{}", cell(&w.line()))?;
+        writeln!(out, "{}{}", st.bullet, st.cell(&w.line()))?;
     }
     if !warnings.is_empty() {
         writeln!(out)?;
     }
     for (i, c) in view.checks.iter().enumerate() {
-        let a = c.assessment;
-        let account = view.data.account(c.account);
         if i > 0 {
             writeln!(out)?;
         }
-        writeln!(
-            out,
-            "{h1}{} {}: {} tenancy, {} rent {}, as at {}",
-            cell(&account.account_ref),
-            cell(&account.tenant_name),
-            account.tenancy_type,
-            account.rent_period,
-            pounds(account.rent),
-            view.recon.as_at
-        )?;
-        let verdict = cell(&c.verdict);
-        if markdown {
-            writeln!(out, "\n**{verdict}**\n")?;
-        } else if view.colour {
-            let colour = match c.decision {
-                Decision::DoNotServe => Colour::Red,
-                Decision::Hold => Colour::Yellow,
-                Decision::MayProceed => Colour::Green,
-            };
-            writeln!(out, "{}", paint(&verdict, colour))?;
-        } else {
-            writeln!(out, "{verdict}")?;
-        }
-        writeln!(
-            out,
-            "{bullet}Balance: posted {}, corrected {} ({} weeks){}",
-            pounds(a.posted_balance),
-            pounds(a.corrected_balance),
-            plain(a.arrears_weeks),
-            if a.technical_arrears.is_zero() {
-                String::new()
-            } else {
-                format!(
-                    ", of which {} is benefit not yet due",
-                    pounds(a.technical_arrears)
-                )
-            }
-        )?;
-        writeln!(
-            out,
-            "{bullet}Landlord's trigger ({}): {}; statutory threshold: {}",
-            view.recon.settings.trigger,
-            pounds(a.trigger),
-            match (a.statutory.threshold, a.reaches_statutory) {
-                (Some(t), Some(r)) => format!(
-                    "{} ({})",
-                    pounds(t),
-                    if r { "reached" } else { "not reached" }
-                ),
-                _ => "none (no mandatory ground)".to_string(),
-            }
-        )?;
-        writeln!(out, "\n{h2}Findings on the account")?;
-        if c.findings.is_empty() {
-            writeln!(out, "{bullet}none")?;
-        }
-        for f in &c.findings {
-            let evidence: Vec<String> = f
-                .evidence
-                .iter()
-                .map(|&r| view.data.sources.cite(r))
-                .collect();
-            // The effect on this account: the opposite where it is where the money went.
-            let effect = if f.account == Some(c.account) {
-                f.amount
-            } else {
-                -f.amount
-            };
-            writeln!(
-                out,
-                "{bullet}{} {} {} on this account: {} [{}]",
-                f.severity,
-                f.kind,
-                pounds(effect),
-                cell(&f.detail),
-                evidence.join(" ")
-            )?;
-        }
-        writeln!(out, "\n{h2}Pre-Action Protocol")?;
+        text_heading(view, c, &st, out)?;
+        text_findings(view, c, &st, out)?;
+        writeln!(out, "\n{}Pre-Action Protocol", st.h2)?;
         for item in &c.checklist {
             let mark = format!("[{}]", item.tick.mark());
             let answer = item
                 .answer
                 .as_deref()
                 .unwrap_or("for the officer to confirm");
-            writeln!(out, "{bullet}{mark} {}: {}", item.item, cell(answer))?;
-        }
-        if let Some(lines) = view.statements.get(i) {
-            let from = lines.first().map_or(view.since, |l| l.date);
             writeln!(
                 out,
-                "\n{h2}Rent statement from {from} (corrections marked *)"
+                "{}{mark} {}: {}",
+                st.bullet,
+                item.item,
+                st.cell(answer)
             )?;
-            let headers = [
-                "date",
-                "description",
-                "debit",
-                "credit",
-                "posted",
-                "corrected",
-                "note",
-            ];
-            if markdown {
-                writeln!(
-                    out,
-                    "| {} |\n| --- | --- | ---: | ---: | ---: | ---: | --- |",
-                    headers.join(" | ")
-                )?;
-            } else {
-                writeln!(
-                    out,
-                    "{bullet}{:<10}  {:<60}  {:>10}  {:>10}  {:>11}  {:>11}  note",
-                    "date", "description", "debit", "credit", "posted", "corrected"
-                )?;
-            }
-            for l in lines {
-                let mut description = format!(
-                    "{}{}",
-                    if l.correction.is_some() { "* " } else { "" },
-                    if markdown {
-                        l.description.clone()
-                    } else {
-                        cell(&l.description)
-                    }
-                );
-                if !markdown && description.chars().count() > 60 {
-                    description = description.chars().take(57).collect::<String>() + "...";
-                }
-                let money = |d: rust_decimal::Decimal| {
-                    if d.is_zero() {
-                        String::new()
-                    } else {
-                        pounds(d)
-                    }
-                };
-                if markdown {
-                    writeln!(
-                        out,
-                        "| {} | {} | {} | {} | {} | {} | {} |",
-                        l.date,
-                        cell(&description),
-                        money(l.debit),
-                        money(l.credit),
-                        pounds(l.posted),
-                        pounds(l.corrected),
-                        cell(&l.note)
-                    )?;
-                } else {
-                    writeln!(
-                        out,
-                        "{bullet}{}  {:<60}  {:>10}  {:>10}  {:>11}  {:>11}  {}",
-                        l.date,
-                        description,
-                        money(l.debit),
-                        money(l.credit),
-                        pounds(l.posted),
-                        pounds(l.corrected),
-                        l.note
-                    )?;
-                }
-            }
         }
+        if let Some(lines) = view.statements.get(i) {
+            text_statement(view, lines, &st, out)?;
+        }
+    }
+    Ok(())
+}
+
+/// The account, the verdict, the balances and the thresholds.
+fn text_heading(
+    view: &View<'_>,
+    c: &AccountCheck,
+    st: &Style,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let (a, bullet) = (c.assessment, st.bullet);
+    let account = view.data.account(c.account);
+    writeln!(
+        out,
+        "{}{} {}: {} tenancy, {} rent {}, as at {}",
+        st.h1,
+        st.cell(&account.account_ref),
+        st.cell(&account.tenant_name),
+        account.tenancy_type,
+        account.rent_period,
+        pounds(account.rent),
+        view.recon.as_at
+    )?;
+    let verdict = st.cell(&c.verdict);
+    if st.markdown {
+        writeln!(out, "\n**{verdict}**\n")?;
+    } else if view.colour {
+        let colour = match c.decision {
+            Decision::DoNotServe => Colour::Red,
+            Decision::Hold => Colour::Yellow,
+            Decision::MayProceed => Colour::Green,
+        };
+        writeln!(out, "{}", paint(&verdict, colour))?;
+    } else {
+        writeln!(out, "{verdict}")?;
+    }
+    writeln!(
+        out,
+        "{bullet}Balance: posted {}, corrected {} ({} weeks){}",
+        pounds(a.posted_balance),
+        pounds(a.corrected_balance),
+        plain(a.arrears_weeks),
+        if a.technical_arrears.is_zero() {
+            String::new()
+        } else {
+            format!(
+                ", of which {} is benefit not yet due",
+                pounds(a.technical_arrears)
+            )
+        }
+    )?;
+    writeln!(
+        out,
+        "{bullet}Landlord's trigger ({}): {}; statutory threshold: {}",
+        view.recon.settings.trigger,
+        pounds(a.trigger),
+        match (a.statutory.threshold, a.reaches_statutory) {
+            (Some(t), Some(r)) => format!(
+                "{} ({})",
+                pounds(t),
+                if r { "reached" } else { "not reached" }
+            ),
+            _ => "none (no mandatory ground)".to_string(),
+        }
+    )
+}
+
+/// The findings on the account, each with its effect here and evidence.
+fn text_findings(
+    view: &View<'_>,
+    c: &AccountCheck,
+    st: &Style,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    writeln!(out, "\n{}Findings on the account", st.h2)?;
+    if c.findings.is_empty() {
+        writeln!(out, "{}none", st.bullet)?;
+    }
+    for f in &c.findings {
+        let evidence: Vec<String> = f
+            .evidence
+            .iter()
+            .map(|&r| view.data.sources.cite(r))
+            .collect();
+        // The effect on this account: the opposite where it is where the money went.
+        let effect = if f.account == Some(c.account) {
+            f.amount
+        } else {
+            -f.amount
+        };
+        writeln!(
+            out,
+            "{}{} {} {} on this account: {} [{}]",
+            st.bullet,
+            f.severity,
+            f.kind,
+            pounds(effect),
+            st.cell(&f.detail),
+            evidence.join(" ")
+        )?;
+    }
+    Ok(())
+}
+
+/// The rent statement, as a Markdown table or fixed-width columns.
+fn text_statement(
+    view: &View<'_>,
+    lines: &[StatementLine],
+    st: &Style,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let bullet = st.bullet;
+    let from = lines.first().map_or(view.since, |l| l.date);
+    writeln!(
+        out,
+        "\n{}Rent statement from {from} (corrections marked *)",
+        st.h2
+    )?;
+    if st.markdown {
+        writeln!(
+            out,
+            "| date | description | debit | credit | posted | corrected | note |\n| --- | --- | ---: | ---: | ---: | ---: | --- |"
+        )?;
+    } else {
+        writeln!(
+            out,
+            "{bullet}{:<10}  {:<60}  {:>10}  {:>10}  {:>11}  {:>11}  note",
+            "date", "description", "debit", "credit", "posted", "corrected"
+        )?;
+    }
+    let money = |d: rust_decimal::Decimal| {
+        if d.is_zero() {
+            String::new()
+        } else {
+            pounds(d)
+        }
+    };
+    for l in lines {
+        let star = if l.correction.is_some() { "* " } else { "" };
+        if st.markdown {
+            writeln!(
+                out,
+                "| {} | {} | {} | {} | {} | {} | {} |",
+                l.date,
+                st.cell(&format!("{star}{}", l.description)),
+                money(l.debit),
+                money(l.credit),
+                pounds(l.posted),
+                pounds(l.corrected),
+                st.cell(&l.note)
+            )?;
+            continue;
+        }
+        let mut description = format!("{star}{}", st.cell(&l.description));
+        if description.chars().count() > 60 {
+            description = description.chars().take(57).collect::<String>() + "...";
+        }
+        writeln!(
+            out,
+            "{bullet}{}  {:<60}  {:>10}  {:>10}  {:>11}  {:>11}  {}",
+            l.date,
+            description,
+            money(l.debit),
+            money(l.credit),
+            pounds(l.posted),
+            pounds(l.corrected),
+            st.cell(&l.note)
+        )?;
     }
     Ok(())
 }
