@@ -10,7 +10,7 @@ use rust_decimal::Decimal;
 use rustc_hash::FxHashMap;
 
 use super::finding::{Finding, FindingKind, Severity};
-use super::model::{day_number, Account, AccountId, AccountPostings, Dataset, RentPeriod};
+use super::model::{day_number, Account, AccountId, AccountPostings, Dataset, Posting, RentPeriod};
 use super::money::pounds;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -137,6 +137,95 @@ pub fn check(
         .collect()
 }
 
+/// An account's due dates in order, each marked once a charge covers it.
+struct Dues {
+    due: Vec<(NaiveDate, bool)>,
+    /// How far from a due date a charge for it may fall, in days.
+    tol: i64,
+}
+
+impl Dues {
+    /// The due dates in the window [`from`, `as_at`], rent-free weeks out,
+    /// counted from `anchor` (a charge of the rent, else the tenancy's
+    /// start).
+    fn of(
+        account: &Account,
+        anchor: NaiveDate,
+        from: NaiveDate,
+        as_at: NaiveDate,
+        rent_free: &[NaiveDate],
+    ) -> Dues {
+        let due = due_dates(account.rent_period, anchor, from, as_at)
+            .into_iter()
+            .filter(|d| !rent_free.contains(&monday_of(*d)))
+            .map(|d| (d, false))
+            .collect();
+        Dues {
+            due,
+            tol: tolerance(account.rent_period),
+        }
+    }
+
+    /// The due dates within the tolerance of `on`: one run, as they
+    /// ascend, found by bisection, not by a scan of the year per charge.
+    fn near(&self, on: NaiveDate) -> std::ops::Range<usize> {
+        let days = Days::new(self.tol.unsigned_abs());
+        let first = on.checked_sub_days(days).unwrap_or(NaiveDate::MIN);
+        let last = on.checked_add_days(days).unwrap_or(NaiveDate::MAX);
+        let lo = self.due.partition_point(|(d, _)| *d < first);
+        let hi = self.due.partition_point(|(d, _)| *d <= last);
+        lo..hi
+    }
+
+    /// The nearest uncovered due date to `on`, within the tolerance.
+    fn nearest_free(&self, on: NaiveDate) -> Option<usize> {
+        let day = |d: NaiveDate| i64::from(day_number(d));
+        let window = self.near(on);
+        let start = window.start;
+        self.due[window]
+            .iter()
+            .enumerate()
+            .filter(|(_, (_, covered))| !covered)
+            .min_by_key(|(_, (d, _))| ((day(*d) - day(on)).abs(), *d))
+            .map(|(i, _)| start + i)
+    }
+
+    /// Covers the nearest free due date to `on`, if there is one.
+    fn cover_nearest(&mut self, on: NaiveDate) -> bool {
+        match self.nearest_free(on) {
+            Some(i) => {
+                self.due[i].1 = true;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Covers the `k` most recent uncovered due dates up to `on`, and
+    /// returns them in order.
+    fn cover_last(&mut self, on: NaiveDate, k: usize) -> Vec<NaiveDate> {
+        let covered: Vec<usize> = (0..self.near(on).end)
+            .filter(|&i| !self.due[i].1)
+            .rev()
+            .take(k)
+            .collect();
+        let mut dates: Vec<NaiveDate> = covered.iter().map(|&i| self.due[i].0).collect();
+        for &i in &covered {
+            self.due[i].1 = true;
+        }
+        dates.sort();
+        dates
+    }
+
+    fn uncovered(&self) -> Vec<NaiveDate> {
+        self.due
+            .iter()
+            .filter(|(_, c)| !c)
+            .map(|(d, _)| *d)
+            .collect()
+    }
+}
+
 fn check_account(
     data: &Dataset,
     id: AccountId,
@@ -172,176 +261,160 @@ fn check_account(
             _ => first_monday_on_or_after(account),
         });
     let from = account.opening_date.max(ledger_from);
-    let mut due: Vec<(NaiveDate, bool)> = due_dates(account.rent_period, anchor, from, as_at)
-        .into_iter()
-        .filter(|d| !rent_free.contains(&monday_of(*d)))
-        .map(|d| (d, false))
-        .collect();
-    let tol = tolerance(account.rent_period);
-    let day = |d: NaiveDate| i64::from(day_number(d));
-    // Due dates ascend, so those within `tol` days of a date are one run:
-    // found by bisection, not by a scan of the year per charge.
-    let near = |due: &[(NaiveDate, bool)], on: NaiveDate| {
-        let days = Days::new(tol.unsigned_abs());
-        let first = on.checked_sub_days(days).unwrap_or(NaiveDate::MIN);
-        let last = on.checked_add_days(days).unwrap_or(NaiveDate::MAX);
-        let lo = due.partition_point(|(d, _)| *d < first);
-        let hi = due.partition_point(|(d, _)| *d <= last);
-        lo..hi
-    };
-    let nearest_free = |due: &[(NaiveDate, bool)], on: NaiveDate| {
-        let window = near(due, on);
-        let start = window.start;
-        due[window]
-            .iter()
-            .enumerate()
-            .filter(|(_, (_, covered))| !covered)
-            .min_by_key(|(_, (d, _))| ((day(*d) - day(on)).abs(), *d))
-            .map(|(i, _)| start + i)
-    };
-
+    let mut dues = Dues::of(account, anchor, from, as_at, rent_free);
     let mut findings = Vec::new();
     for &p in charges {
         let posting = &data.postings[p];
-        let amount = posting.amount();
-        // Worked out only for a charge that is not the rent: a division per
-        // charge was a third of checking charges.
-        let whole_periods = || (amount / rent).normalize();
-        let kind = if usual(amount) {
-            match nearest_free(&due, posting.date) {
-                Some(i) => {
-                    due[i].1 = true;
-                    Charge::Regular
-                }
-                None if !near(&due, posting.date).is_empty() => Charge::Double(posting.date),
-                // Outside any due date we know of (before the ledger starts, say).
-                None => Charge::Regular,
-            }
-        } else if let Some(k) = Some(whole_periods())
-            .filter(|w| w.fract().is_zero() && *w > Decimal::ONE)
-            .and_then(|w| w.to_string().parse::<usize>().ok())
-        {
-            // A lump: the most recent uncovered due dates up to this charge.
-            let covered: Vec<usize> = (0..near(&due, posting.date).end)
-                .filter(|&i| !due[i].1)
-                .rev()
-                .take(k)
-                .collect();
-            let mut dates: Vec<NaiveDate> = covered.iter().map(|&i| due[i].0).collect();
-            for &i in &covered {
-                due[i].1 = true;
-            }
-            dates.sort();
-            Charge::Lump(dates)
+        let kind = classify(&mut dues, posting, rent, usual(posting.amount()));
+        if let Some(finding) = irregular(data, id, p, kind) {
+            findings.push(finding);
+        }
+    }
+    findings.extend(missing(data, id, charges, &dues.uncovered()));
+    findings
+}
+
+/// What charge `posting` is, covering the due dates it pays for. `usual`:
+/// whether its amount is the rent or one the account is often charged.
+fn classify(dues: &mut Dues, posting: &Posting, rent: Decimal, usual: bool) -> Charge {
+    let amount = posting.amount();
+    if usual {
+        return if dues.cover_nearest(posting.date) || dues.near(posting.date).is_empty() {
+            // Outside any due date we know of (before the ledger starts,
+            // say) is regular too.
+            Charge::Regular
         } else {
-            if let Some(i) = nearest_free(&due, posting.date) {
-                due[i].1 = true;
-            }
-            Charge::Odd
+            Charge::Double(posting.date)
         };
-        let detail = match &kind {
-            Charge::Regular => continue,
-            Charge::Lump(dates) => {
-                let covers = match (dates.first(), dates.last()) {
-                    (Some(a), Some(b)) => format!(
-                        "{} uncharged {} period{} from {a} to {b}",
-                        dates.len(),
-                        account.rent_period,
-                        if dates.len() == 1 { "" } else { "s" }
-                    ),
-                    _ => "no uncharged period in the data".to_string(),
-                };
-                format!(
-                    "{} on {} charges {} at once ({} x the rent {}), covering {covers}: a back-charge may be \
-                     legitimate, but check it was explained to the tenant, and do not treat arrears it \
-                     creates as the tenant's fault.",
-                    data.txn_id(p),
-                    posting.date,
-                    pounds(amount),
-                    whole_periods(),
-                    pounds(rent)
-                )
-            }
-            Charge::Double(on) => format!(
-                "{} charges {} on {on}, a second charge for a {} period already charged: reverse it unless \
-                 it is a different charge.",
-                data.txn_id(p),
-                pounds(amount),
-                account.rent_period
-            ),
-            Charge::Odd => format!(
-                "{} on {} charges {}, which is not the rent of {}: check what it is for (a service charge, \
-                 a rent change not on the account record) and that the tenant was told.",
+    }
+    // Worked out only for a charge that is not the rent: a division per
+    // charge was a third of checking charges.
+    let lump = Some((amount / rent).normalize())
+        .filter(|w| w.fract().is_zero() && *w > Decimal::ONE)
+        .and_then(|w| w.to_string().parse::<usize>().ok());
+    match lump {
+        // A lump: the most recent uncovered due dates up to this charge.
+        Some(k) => Charge::Lump(dues.cover_last(posting.date, k)),
+        None => {
+            dues.cover_nearest(posting.date);
+            Charge::Odd
+        }
+    }
+}
+
+/// The finding for charge `p` of account `id`, unless it is regular.
+fn irregular(data: &Dataset, id: AccountId, p: usize, kind: Charge) -> Option<Finding> {
+    let account = data.account(id);
+    let (posting, rent) = (&data.postings[p], account.rent);
+    let amount = posting.amount();
+    let detail = match &kind {
+        Charge::Regular => return None,
+        Charge::Lump(dates) => {
+            let covers = match (dates.first(), dates.last()) {
+                (Some(a), Some(b)) => format!(
+                    "{} uncharged {} period{} from {a} to {b}",
+                    dates.len(),
+                    account.rent_period,
+                    if dates.len() == 1 { "" } else { "s" }
+                ),
+                _ => "no uncharged period in the data".to_string(),
+            };
+            format!(
+                "{} on {} charges {} at once ({} x the rent {}), covering {covers}: a back-charge may be \
+                 legitimate, but check it was explained to the tenant, and do not treat arrears it \
+                 creates as the tenant's fault.",
                 data.txn_id(p),
                 posting.date,
                 pounds(amount),
+                (amount / rent).normalize(),
                 pounds(rent)
-            ),
-        };
-        findings.push(Finding {
-            kind: FindingKind::IrregularCharge,
-            severity: match kind {
-                Charge::Odd => Severity::Low,
-                _ => Severity::Medium,
-            },
-            account: Some(id),
-            posted_to: None,
-            bank: None,
-            postings: vec![p],
-            // A double charge is an error to reverse; a back-charge or an
-            // odd charge may be legitimate, so it is not corrected.
-            amount: if matches!(kind, Charge::Double(_)) {
-                -amount
-            } else {
-                Decimal::ZERO
-            },
-            evidence: vec![data.posting_row(p)],
-            detail,
-            suggestions: Vec::new(),
-        });
-    }
-
-    let missing: Vec<NaiveDate> = due.iter().filter(|(_, c)| !c).map(|(d, _)| *d).collect();
-    if let (Some(&first), Some(&last)) = (missing.first(), missing.last()) {
-        let total = rent * Decimal::from(missing.len());
-        let mut evidence = vec![account.row];
-        let before = charges
-            .iter()
-            .rev()
-            .find(|&&p| data.postings[p].date < first);
-        let after = charges.iter().find(|&&p| data.postings[p].date > last);
-        evidence.extend(
-            before
-                .into_iter()
-                .chain(after)
-                .map(|&p| data.posting_row(p)),
-        );
-        let when = if missing.len() == 1 {
-            format!("due {first}")
+            )
+        }
+        Charge::Double(on) => format!(
+            "{} charges {} on {on}, a second charge for a {} period already charged: reverse it unless \
+             it is a different charge.",
+            data.txn_id(p),
+            pounds(amount),
+            account.rent_period
+        ),
+        Charge::Odd => format!(
+            "{} on {} charges {}, which is not the rent of {}: check what it is for (a service charge, \
+             a rent change not on the account record) and that the tenant was told.",
+            data.txn_id(p),
+            posting.date,
+            pounds(amount),
+            pounds(rent)
+        ),
+    };
+    Some(Finding {
+        kind: FindingKind::IrregularCharge,
+        severity: match kind {
+            Charge::Odd => Severity::Low,
+            _ => Severity::Medium,
+        },
+        account: Some(id),
+        posted_to: None,
+        bank: None,
+        postings: vec![p],
+        // A double charge is an error to reverse; a back-charge or an odd
+        // charge may be legitimate, so it is not corrected.
+        amount: if matches!(kind, Charge::Double(_)) {
+            -amount
         } else {
-            format!("due between {first} and {last}")
-        };
-        findings.push(Finding {
-            kind: FindingKind::MissingCharges,
-            severity: Severity::Medium,
-            account: Some(id),
-            posted_to: None,
-            bank: None,
-            postings: Vec::new(),
-            amount: total,
-            evidence,
-            detail: format!(
-                "No rent was charged for {} {} period{} {when} ({} uncharged): charge it with notice to the \
-                 tenant, or record why (a rent-free week, a void, an agreed reduction).",
-                missing.len(),
-                account.rent_period,
-                if missing.len() == 1 { "" } else { "s" },
-                pounds(total)
-            ),
-            suggestions: Vec::new(),
-        });
-    }
-    findings
+            Decimal::ZERO
+        },
+        evidence: vec![data.posting_row(p)],
+        detail,
+        suggestions: Vec::new(),
+    })
+}
+
+/// The rent never charged for the due dates in `missing`, if any.
+fn missing(
+    data: &Dataset,
+    id: AccountId,
+    charges: &[usize],
+    missing: &[NaiveDate],
+) -> Option<Finding> {
+    let account = data.account(id);
+    let (&first, &last) = (missing.first()?, missing.last()?);
+    let total = account.rent * Decimal::from(missing.len());
+    let mut evidence = vec![account.row];
+    let before = charges
+        .iter()
+        .rev()
+        .find(|&&p| data.postings[p].date < first);
+    let after = charges.iter().find(|&&p| data.postings[p].date > last);
+    evidence.extend(
+        before
+            .into_iter()
+            .chain(after)
+            .map(|&p| data.posting_row(p)),
+    );
+    let when = if missing.len() == 1 {
+        format!("due {first}")
+    } else {
+        format!("due between {first} and {last}")
+    };
+    Some(Finding {
+        kind: FindingKind::MissingCharges,
+        severity: Severity::Medium,
+        account: Some(id),
+        posted_to: None,
+        bank: None,
+        postings: Vec::new(),
+        amount: total,
+        evidence,
+        detail: format!(
+            "No rent was charged for {} {} period{} {when} ({} uncharged): charge it with notice to the \
+             tenant, or record why (a rent-free week, a void, an agreed reduction).",
+            missing.len(),
+            account.rent_period,
+            if missing.len() == 1 { "" } else { "s" },
+            pounds(total)
+        ),
+        suggestions: Vec::new(),
+    })
 }
 
 /// Where weekly rents fall due when the ledger shows none: the first Monday
