@@ -1588,3 +1588,77 @@ fn an_extract_that_never_matches_is_named_not_left_blank_in_silence() {
         ["extract_never_matched"]
     );
 }
+
+/// Where `dir` holds a report's temporary file.
+fn temporary_in(dir: &Path) -> bool {
+    fs::read_dir(dir).is_ok_and(|entries| {
+        entries
+            .filter_map(Result::ok)
+            .any(|e| e.file_name().to_string_lossy().starts_with(".rent-audit-"))
+    })
+}
+
+#[cfg(unix)]
+#[test]
+fn a_run_stopped_while_writing_leaves_no_temporary_file() {
+    let dir = tempfile::tempdir().expect("dir");
+    let made = rent_audit(
+        dir.path(),
+        &[
+            "generate",
+            "--accounts",
+            "30000",
+            "--months",
+            "3",
+            "--out",
+            "big",
+        ],
+    );
+    assert_eq!(made.status.code(), Some(0), "{}", text(&made.stderr));
+    let data = dir.path().join("big");
+    let mut caught = 0;
+    for signal in ["-INT", "-TERM"] {
+        // Caught while the report is being written: the pack of 30,000
+        // accounts takes long enough to see its temporary file.
+        let mut child = Command::new(env!("CARGO_BIN_EXE_rent-audit"))
+            .args([
+                "-q",
+                "reconcile",
+                ".",
+                "--format",
+                "html",
+                "-o",
+                "pack.html",
+            ])
+            .current_dir(&data)
+            .env("RENT_AUDIT_TODAY", TODAY)
+            .spawn()
+            .expect("spawn");
+        let mut seen = false;
+        while child.try_wait().expect("wait").is_none() {
+            if temporary_in(&data) {
+                seen = true;
+                let pid = child.id().to_string();
+                Command::new("kill")
+                    .args([signal, &pid])
+                    .status()
+                    .expect("kill");
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+        let status = child.wait().expect("wait");
+        if !seen {
+            // Finished before its temporary file was seen: nothing to stop.
+            continue;
+        }
+        caught += 1;
+        assert_eq!(status.code(), Some(130), "{signal}");
+        assert!(!temporary_in(&data), "{signal}: the temporary file is gone");
+        assert!(!data.join("pack.html").exists(), "{signal}: no half report");
+    }
+    assert!(
+        caught > 0,
+        "no run was caught writing: make the pack larger"
+    );
+}
