@@ -19,6 +19,26 @@ pub struct InputError {
     pub message: String,
 }
 
+impl InputError {
+    /// A file that could not be read on: a record past the length limit,
+    /// at the line it began (`offset` lines after the file's first), else
+    /// `otherwise`'s words for any other I/O error, unlocated.
+    pub fn reading(
+        file: &str,
+        e: &std::io::Error,
+        offset: u64,
+        otherwise: impl FnOnce() -> String,
+    ) -> InputError {
+        let long = super::limit::LongRecord::of(e);
+        InputError {
+            file: file.to_string(),
+            line: long.map(|l| l.line + offset),
+            column: None,
+            message: long.map_or_else(otherwise, ToString::to_string),
+        }
+    }
+}
+
 impl fmt::Display for InputError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.file)?;

@@ -672,16 +672,8 @@ fn read_rows<T: StoredRow + Send + Sync>(
             read_whole(t, what, errors, read, reopen)
         }
         Err(e) => {
-            let (line, message) = match limit::LongRecord::of(&e) {
-                Some(long) => (Some(long.line), long.to_string()),
-                None => (None, format!("cannot read the file: {e}")),
-            };
-            errors.push(InputError {
-                file: t.name.clone(),
-                line,
-                column: None,
-                message,
-            });
+            let err = InputError::reading(&t.name, &e, 0, || format!("cannot read the file: {e}"));
+            errors.push(err);
             Default::default()
         }
     }

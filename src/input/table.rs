@@ -936,18 +936,11 @@ fn csv_reader(
 /// What the csv reader could not read, located: a record past the length
 /// limit on the line it began, anything else where the reader stopped.
 fn read_error(e: &csv::Error, file: &str, line_offset: u64, what: &str) -> InputError {
-    let long = match e.kind() {
-        csv::ErrorKind::Io(io) => LongRecord::of(io),
-        _ => None,
-    };
-    match long {
-        Some(long) => InputError {
-            file: file.to_string(),
-            line: Some(long.line + line_offset),
-            column: None,
-            message: long.to_string(),
-        },
-        None => InputError {
+    match e.kind() {
+        csv::ErrorKind::Io(io) if LongRecord::of(io).is_some() => {
+            InputError::reading(file, io, line_offset, String::new)
+        }
+        _ => InputError {
             file: file.to_string(),
             line: e.position().map(|p| p.line() + line_offset),
             column: None,
@@ -1029,14 +1022,8 @@ impl Opened<'_> {
         let mut reader = BufReader::with_capacity(1 << 16, decoded);
         let skip = self.profile.map_or(0, |p| p.skip_rows);
         if let Err(e) = skip_lines(&mut reader, skip, self.limit) {
-            let long = LongRecord::of(&e);
-            errors.push(InputError {
-                file: self.name.to_string(),
-                line: long.map(|l| l.line),
-                column: None,
-                message: long
-                    .map_or_else(|| format!("cannot read {shown}: {e}"), ToString::to_string),
-            });
+            let err = InputError::reading(self.name, &e, 0, || format!("cannot read {shown}: {e}"));
+            errors.push(err);
             return None;
         }
         let t = Table::from_reader(
