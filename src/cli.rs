@@ -293,9 +293,30 @@ pub struct RuleArgs {
     /// assessment period and 7 days).
     #[arg(long, value_name = "DAYS", default_value_t = 38)]
     pub uc_first_run_days: u32,
+    /// How a payment is split between rent and sundry debt (court costs,
+    /// recharges): rent-first pays rent before anything else; oldest-first
+    /// pays the oldest debt. Only rent arrears count towards a NOSP.
+    #[arg(long, value_name = "RULE", default_value = "rent-first")]
+    pub allocate: Allocate,
     /// Worker threads (default: one per core). Output is identical at any count.
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
+}
+
+/// `--allocate`'s words; the core's [`Allocation`](crate::recon::due::Allocation).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Allocate {
+    RentFirst,
+    OldestFirst,
+}
+
+impl From<Allocate> for crate::recon::due::Allocation {
+    fn from(a: Allocate) -> Self {
+        match a {
+            Allocate::RentFirst => crate::recon::due::Allocation::RentFirst,
+            Allocate::OldestFirst => crate::recon::due::Allocation::OldestFirst,
+        }
+    }
 }
 
 impl RuleArgs {
@@ -313,6 +334,7 @@ impl RuleArgs {
                 i64::from(self.hb_first_run_days),
                 i64::from(self.uc_first_run_days),
             ),
+            allocation: self.allocate.into(),
             ..crate::recon::Settings::default()
         }
     }

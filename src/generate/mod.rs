@@ -217,6 +217,10 @@ struct Landlord<'a> {
     /// Whether Direct Debit returns are made (a shaped export may not
     /// carry a return's columns).
     returns: bool,
+    /// The account being made, and what has been posted to it so far: a
+    /// refund is of a credit the account holds, as a landlord's are.
+    own_ref: String,
+    own_postings: Vec<(NaiveDate, Decimal)>,
 }
 
 impl<'a> Landlord<'a> {
@@ -243,6 +247,8 @@ impl<'a> Landlord<'a> {
             planted_rents: std::collections::HashSet::new(),
             landed_on: None,
             moved: Vec::new(),
+            own_ref: String::new(),
+            own_postings: Vec::new(),
             returns: args.profile.is_empty() && args.dd_returns > 0,
         }
     }
@@ -251,6 +257,8 @@ impl<'a> Landlord<'a> {
     /// and its truth.
     fn account(&mut self, i: usize) -> Result<()> {
         let mut t = self.plan(i);
+        self.own_ref.clone_from(&t.account_ref);
+        self.own_postings.clear();
         self.w.accounts.write([
             t.account_ref.as_str(),
             &self.names[i],
@@ -391,6 +399,9 @@ impl<'a> Landlord<'a> {
         on: &str,
     ) -> Result<String> {
         self.txn_n += 1;
+        if on == self.own_ref {
+            self.own_postings.push((date, amount));
+        }
         let id = self.w.ledger.id(format!("T{:09}", self.txn_n));
         let money = |d: Decimal| {
             if d > Decimal::ZERO {
@@ -720,6 +731,7 @@ impl<'a> Landlord<'a> {
                 continue;
             };
             if self.rng.chance(self.args.refunds) {
+                self.overpay_before(t, on, own)?;
                 let refund_id = self.bank_line([
                     &on.to_string(),
                     &plain(-own),
@@ -745,6 +757,46 @@ impl<'a> Landlord<'a> {
             t.posted -= small;
             t.corrected -= small;
         }
+        Ok(())
+    }
+
+    /// The credit the account holds on `on` before that day's debits.
+    fn credit_held(&self, on: NaiveDate) -> Decimal {
+        let owed: Decimal = (self.own_postings.iter())
+            .filter(|(d, a)| *d < on || (*d == on && *a < Decimal::ZERO))
+            .map(|(_, a)| *a)
+            .sum();
+        (-owed).max(Decimal::ZERO)
+    }
+
+    /// A payment beyond what is owed, two days before a refund of `amount`,
+    /// where the account does not already hold that much in credit: a
+    /// refund of more than the credit is an error of its own kind.
+    fn overpay_before(&mut self, t: &mut Tenancy, on: NaiveDate, amount: Decimal) -> Result<()> {
+        let short = amount - self.credit_held(on);
+        if short <= Decimal::ZERO {
+            return Ok(());
+        }
+        let paid = on - Days::new(2);
+        let bank_id = self.bank_line([
+            &paid.to_string(),
+            &plain(short),
+            &t.reference,
+            &t.payer,
+            "bank_transfer",
+            "",
+            "",
+        ])?;
+        self.txn(
+            paid,
+            "payment",
+            -short,
+            "bank_transfer",
+            &bank_id,
+            &t.account_ref,
+        )?;
+        t.posted -= short;
+        t.corrected -= short;
         Ok(())
     }
 

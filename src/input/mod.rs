@@ -23,9 +23,9 @@ use rust_decimal::Decimal;
 
 use crate::recon::counted::{CountedIds, Counter};
 use crate::recon::model::{
-    Account, AccountId, BankLine, Benefit, Dataset, LineMap, Method, Posting, PostingKind,
-    RentPeriod, Repeats, RowRef, ScheduleShare, SourceFile, SourceNames, StoredRow, TenancyType,
-    Text, TextStore,
+    Account, AccountId, BankLine, Benefit, ChargeType, Dataset, LineMap, Method, Posting,
+    PostingKind, RentPeriod, Repeats, RowRef, ScheduleShare, SourceFile, SourceNames, StoredRow,
+    TenancyType, Text, TextStore, UcPaidTo,
 };
 use crate::recon::money::plain;
 use crate::recon::warning::{Scope, Warning, WarningKind};
@@ -903,6 +903,8 @@ mod account {
     pub const VULNERABLE: usize = 9;
     pub const CLAIM_PENDING: usize = 10;
     pub const OPEN_DISPUTE: usize = 11;
+    pub const TENANCY_END: usize = 12;
+    pub const UC_PAID_TO: usize = 13;
 }
 
 mod ledger {
@@ -915,6 +917,7 @@ mod ledger {
     pub const METHOD: usize = 6;
     pub const BANK_REF: usize = 7;
     pub const DESCRIPTION: usize = 8;
+    pub const CHARGE_TYPE: usize = 9;
 }
 
 mod bank {
@@ -938,7 +941,7 @@ mod schedule {
 }
 
 const ACCOUNT_COLUMNS: &[Column] = &{
-    let mut c = [UNSET; 12];
+    let mut c = [UNSET; 14];
     c[account::REF] = required("account_ref");
     c[account::TENANT_NAME] = optional("tenant_name");
     c[account::TENANCY_TYPE] = required("tenancy_type");
@@ -951,6 +954,8 @@ const ACCOUNT_COLUMNS: &[Column] = &{
     c[account::VULNERABLE] = optional("vulnerable");
     c[account::CLAIM_PENDING] = optional("benefit_claim_pending");
     c[account::OPEN_DISPUTE] = optional("open_dispute");
+    c[account::TENANCY_END] = optional("tenancy_end").date();
+    c[account::UC_PAID_TO] = optional("uc_paid_to");
     c
 };
 
@@ -1015,6 +1020,16 @@ fn read_accounts(t: &mut Table, ids: &mut AccountIds, errors: &mut InputErrors) 
         let vulnerable = r.flag(account::VULNERABLE);
         let pending = r.flag(account::CLAIM_PENDING);
         let dispute = r.flag(account::OPEN_DISPUTE);
+        let tenancy_end = r.opt_date(account::TENANCY_END);
+        if let (Some(Some(end)), Some(open)) = (tenancy_end, opening_date) {
+            if end < open {
+                r.fail(
+                    account::TENANCY_END,
+                    format!("expected a date on or after the opening date {open}, found {end}"),
+                );
+            }
+        }
+        let uc_paid_to = r.opt_word(account::UC_PAID_TO, UcPaidTo::from_word, UcPaidTo::expected);
         if !r.ok() {
             if let Some(a) = account_ref {
                 unique.set_aside(&a, line);
@@ -1035,6 +1050,8 @@ fn read_accounts(t: &mut Table, ids: &mut AccountIds, errors: &mut InputErrors) 
             Some(vulnerable),
             Some(benefit_claim_pending),
             Some(open_dispute),
+            Some(tenancy_end),
+            Some(uc_paid_to),
         ) = (
             account_ref,
             tenant_name,
@@ -1048,6 +1065,8 @@ fn read_accounts(t: &mut Table, ids: &mut AccountIds, errors: &mut InputErrors) 
             vulnerable,
             pending,
             dispute,
+            tenancy_end,
+            uc_paid_to,
         )
         else {
             continue;
@@ -1066,6 +1085,8 @@ fn read_accounts(t: &mut Table, ids: &mut AccountIds, errors: &mut InputErrors) 
             vulnerable,
             benefit_claim_pending,
             open_dispute,
+            tenancy_end,
+            uc_paid_to: uc_paid_to.unwrap_or(UcPaidTo::Landlord),
             row: RowRef {
                 file: SourceFile::Accounts,
                 line: row_line(line),
@@ -1076,7 +1097,7 @@ fn read_accounts(t: &mut Table, ids: &mut AccountIds, errors: &mut InputErrors) 
 }
 
 const LEDGER_COLUMNS: &[Column] = &{
-    let mut c = [UNSET; 9];
+    let mut c = [UNSET; 10];
     c[ledger::TXN_ID] = required("txn_id");
     c[ledger::ACCOUNT_REF] = required("account_ref");
     c[ledger::DATE] = required("date").date();
@@ -1086,6 +1107,7 @@ const LEDGER_COLUMNS: &[Column] = &{
     c[ledger::METHOD] = optional("method");
     c[ledger::BANK_REF] = optional("bank_ref");
     c[ledger::DESCRIPTION] = optional("description");
+    c[ledger::CHARGE_TYPE] = optional("charge_type");
     c
 };
 
@@ -1201,6 +1223,11 @@ fn read_ledger(
         let method = r.opt_word(ledger::METHOD, Method::from_word, Method::expected);
         let bank_ref = r.text(ledger::BANK_REF);
         let description = r.text(ledger::DESCRIPTION);
+        let charge_type = r.opt_word(
+            ledger::CHARGE_TYPE,
+            ChargeType::from_word,
+            ChargeType::expected,
+        );
         if !r.ok() {
             r.note_money(amount.or(debit.flatten()).or(credit.flatten().map(|c| -c)));
             if let Some(id) = txn_id {
@@ -1217,6 +1244,7 @@ fn read_ledger(
             Some(method),
             Some(bank_ref),
             Some(description),
+            Some(charge_type),
         ) = (
             txn_id,
             account,
@@ -1226,7 +1254,13 @@ fn read_ledger(
             method,
             bank_ref,
             description,
+            charge_type,
         ) {
+            // Only a debit is for something; a credit pays whatever is owed.
+            let charge_type = match charge_type {
+                Some(t) if amount.pence() > 0 => t,
+                _ => ChargeType::Rent,
+            };
             out.push(Posting {
                 texts: text.push_row(&[row_ids.text(out.len(), txn_id), bank_ref, description]),
                 account,
@@ -1234,6 +1268,7 @@ fn read_ledger(
                 kind,
                 amount,
                 method,
+                charge_type,
             });
             lines.push(row_line(line));
         }

@@ -11,6 +11,7 @@ use rust_decimal::Decimal;
 use rayon::prelude::*;
 
 use super::benefit::{self, BenefitOutlook, BenefitRun, FirstRun};
+use super::due::{Allocation, Dues, Sundry};
 use super::finding::{Finding, FindingKind};
 use super::hold::{self, Doubts, Hold, HoldReason};
 use super::law::{statutory_threshold, Statutory};
@@ -113,6 +114,8 @@ pub struct AssessOptions {
     pub warn_at: Decimal,
     /// Days from a new claim to its first run: (Housing Benefit, Universal Credit).
     pub first_run_days: (i64, i64),
+    /// How payments are split between rent and sundry debt.
+    pub allocation: Allocation,
 }
 
 /// One account's standing as at the date.
@@ -122,14 +125,24 @@ pub struct Assessment {
     pub status: Status,
     pub posted_balance: Decimal,
     pub corrected_balance: Decimal,
-    /// Corrected balance in weeks of rent (negative when in credit).
+    /// The rent arrears in the posted balance: what the trigger is tested
+    /// on, sundry debt left out.
+    pub posted_rent: Decimal,
+    /// The rent arrears in the corrected balance (negative when in credit).
+    pub rent_arrears: Decimal,
+    /// Debt in the corrected balance that is not rent lawfully due: court
+    /// costs, recharges, a refund paid in error.
+    pub sundry_debt: Decimal,
+    /// The part of the sundry debt that is refunds paid out in error.
+    pub refunded_in_error: Decimal,
+    /// Rent arrears in weeks of rent (negative when in credit).
     pub arrears_weeks: Decimal,
     pub weekly_rent: Decimal,
     pub trigger: Decimal,
     pub warn_from: Decimal,
     pub statutory: Statutory,
-    /// The arrears the statutory threshold is compared with: the corrected
-    /// balance, less unpaid UC housing payments where the law excludes them.
+    /// The arrears the statutory threshold is compared with: the rent
+    /// arrears, less unpaid UC housing payments where the law excludes them.
     pub statutory_arrears: Decimal,
     /// `None` where no mandatory ground exists.
     pub reaches_statutory: Option<bool>,
@@ -264,6 +277,7 @@ pub fn assess_all(
         paid_since,
     );
     let shares = benefit::shares(data, matching);
+    let refunds = super::due::Context::of(data, findings);
     let mut recent_return: Vec<Option<NaiveDate>> = vec![None; data.accounts.len()];
     for &(a, bank) in &matching.returns {
         let on = data.bank[bank].date;
@@ -279,6 +293,8 @@ pub fn assess_all(
             let own = ledger.of(id);
             let posted = posted_balance(data, id, own, opts.as_at);
             let corrected = posted + delta[i];
+            let sundry = Sundry::of(data, id, own, opts.as_at, opts.allocation, &refunds);
+            let dues = Sundry::split(sundry.corrected, corrected);
             let through = charged_through(data, id, own, opts.as_at);
             let posted_runs = benefit::posted_runs(data, own);
             let runs = if shares[i].is_empty() {
@@ -295,17 +311,21 @@ pub fn assess_all(
                         opts.as_at,
                         opts.first_run_days,
                         charged_since_opening(data, own, opts.as_at),
-                        corrected,
+                        dues.rent,
                     )
                 })
                 .flatten();
             let facts = Facts {
                 posted,
                 corrected,
+                posted_dues: Sundry::split(sundry.posted, posted),
+                dues,
+                refunded_in_error: sundry.refunds_in_error.iter().map(|r| r.excess).sum(),
+                as_at: opts.as_at,
                 kinds: &kinds[i],
                 holding: holding[i],
                 doubts: &doubts.of(id),
-                benefit: benefit::outlook(data, id, runs, opts.as_at, through, corrected),
+                benefit: benefit::outlook(data, id, runs, opts.as_at, through, dues.rent),
                 first_run,
                 recent_return: recent_return[i],
                 late: late_periods(data, id, own, &posted_runs, opts.as_at),
@@ -360,6 +380,13 @@ fn charged_through(data: &Dataset, id: AccountId, postings: &[u32], as_at: Naive
 struct Facts<'a> {
     posted: Decimal,
     corrected: Decimal,
+    /// The posted balance split into rent arrears and sundry debt.
+    posted_dues: Dues,
+    /// The corrected balance so split.
+    dues: Dues,
+    /// Pence of refunds paid beyond the account's credit.
+    refunded_in_error: i64,
+    as_at: NaiveDate,
     kinds: &'a [FindingKind],
     /// Findings that still need putting right.
     holding: usize,
@@ -409,7 +436,7 @@ fn assess(
         warn_from: to_pennies(trigger * opts.warn_at),
         weekly: account.weekly_rent(),
     };
-    let (posted, corrected) = (facts.posted, facts.corrected);
+    let (posted, corrected) = (facts.posted_dues.rent, facts.dues.rent);
     let technical = match (&facts.benefit, &facts.first_run) {
         (Some(o), _) => o.technical,
         (None, Some(f)) => f.technical,
@@ -429,8 +456,12 @@ fn assess(
     Assessment {
         account: id,
         status,
-        posted_balance: posted,
-        corrected_balance: corrected,
+        posted_balance: facts.posted,
+        corrected_balance: facts.corrected,
+        posted_rent: posted,
+        rent_arrears: corrected,
+        sundry_debt: facts.dues.sundry,
+        refunded_in_error: refunded_in_error(&facts),
         arrears_weeks: levels.weeks(corrected),
         weekly_rent: to_pennies(levels.weekly),
         trigger,
@@ -485,6 +516,18 @@ fn holds_of(
 ) -> Vec<Hold> {
     let account = data.account(id);
     let mut holds = Vec::new();
+    if let Some(end) = account
+        .tenancy_end
+        .filter(|_| account.ended_by(facts.as_at))
+    {
+        holds.push(Hold::new(
+            HoldReason::FormerTenant,
+            format!(
+                "the tenancy ended on {end}: what is owed is former-tenant arrears, recovered as a debt, \
+                 never by a NOSP"
+            ),
+        ));
+    }
     holds.extend(suspense_hold(data, facts, levels));
     holds.extend(conflict_hold(data, facts.doubts));
     if !facts.doubts.warnings.is_empty() {
@@ -567,7 +610,7 @@ fn suspense_hold(data: &Dataset, facts: &Facts<'_>, levels: &Levels) -> Option<H
             )
         })
         .collect();
-    let if_theirs = facts.corrected - total;
+    let if_theirs = facts.dues.rent - total;
     let held = if leads.iter().all(|l| l.posted_to.is_none()) {
         "in suspense"
     } else {
@@ -584,7 +627,7 @@ fn suspense_hold(data: &Dataset, facts: &Facts<'_>, levels: &Levels) -> Option<H
             ", below the trigger"
         }
     );
-    if strong > Decimal::ZERO && !levels.reaches(facts.corrected - strong) {
+    if strong > Decimal::ZERO && !levels.reaches(facts.dues.rent - strong) {
         detail = format!(
             "the arrears may not be real: {} {held} is, on the evidence alone, this tenant's and \
              would take the account below the trigger. {detail}",
@@ -678,7 +721,7 @@ fn benefit_words(o: &BenefitOutlook) -> String {
     )
 }
 
-/// The status's reasons and its sentence.
+/// The status's reasons and its sentence, with any sundry debt beside it.
 fn explain(
     status: Status,
     facts: &Facts<'_>,
@@ -686,7 +729,52 @@ fn explain(
     holds: &[Hold],
     technical: Decimal,
 ) -> (Vec<String>, String) {
-    let (posted, corrected) = (facts.posted, facts.corrected);
+    let (reasons, mut detail) = explain_status(status, facts, l, holds, technical);
+    if facts.dues.sundry > Decimal::ZERO {
+        detail.push_str(&sundry_words(facts));
+    }
+    (reasons, detail)
+}
+
+/// The part of the sundry debt still owed that refunds paid in error made.
+fn refunded_in_error(facts: &Facts<'_>) -> Decimal {
+    from_pence(i128::from(facts.refunded_in_error)).min(facts.dues.sundry)
+}
+
+/// The sentence that keeps sundry debt apart from rent arrears.
+fn sundry_words(facts: &Facts<'_>) -> String {
+    sundry_sentence(facts.dues, refunded_in_error(facts))
+}
+
+/// " Beside the rent arrears of …": sundry debt named apart from the rent,
+/// and a refund paid in error named as the landlord's own debt.
+pub fn sundry_sentence(dues: Dues, in_error: Decimal) -> String {
+    let refund = if in_error > Decimal::ZERO {
+        format!(
+            " {} of it is a refund paid out in error, a debt the landlord created: agree repayment; \
+             do not serve on it.",
+            pounds(in_error)
+        )
+    } else {
+        String::new()
+    };
+    format!(
+        " Beside the rent arrears of {}, the account owes {} of sundry debt (not rent lawfully due), \
+         left out of the trigger and the statutory test.{refund}",
+        pounds(dues.rent.max(Decimal::ZERO)),
+        pounds(dues.sundry)
+    )
+}
+
+/// The status's reasons and its sentence.
+fn explain_status(
+    status: Status,
+    facts: &Facts<'_>,
+    l: &Levels,
+    holds: &[Hold],
+    technical: Decimal,
+) -> (Vec<String>, String) {
+    let (posted, corrected) = (facts.posted_dues.rent, facts.dues.rent);
     let mut finding_kinds: Vec<String> = facts.kinds.iter().map(|k| k.to_string()).collect();
     finding_kinds.dedup();
     let n = facts.kinds.len();
@@ -696,11 +784,18 @@ fn explain(
         if n == 1 { "is" } else { "are" }
     );
     let weeks = |b: Decimal| plain(l.weeks(b));
+    // With sundry debt on the account, the tests are on the rent alone.
+    let rent_apart = facts.dues.sundry > Decimal::ZERO || facts.posted_dues.sundry > Decimal::ZERO;
+    let (pb, cb) = if rent_apart {
+        ("posted rent arrears", "corrected rent arrears")
+    } else {
+        ("posted balance", "corrected balance")
+    };
     match status {
         Status::FalseTrigger => (
             finding_kinds,
             format!(
-                "Do not serve: the posted balance {} reaches the trigger {} but the corrected balance is {} \
+                "Do not serve: the {pb} {} reaches the trigger {} but the {cb} is {} \
                  ({} weeks) {fixes}.",
                 pounds(posted),
                 pounds(l.trigger),
@@ -711,8 +806,8 @@ fn explain(
         Status::FalseApproach => (
             finding_kinds,
             format!(
-                "Not approaching the trigger: the posted balance {} is in the warning band from {} but the \
-                 corrected balance is {} {fixes}.",
+                "Not approaching the trigger: the {pb} {} is in the warning band from {} but the \
+                 {cb} is {} {fixes}.",
                 pounds(posted),
                 pounds(l.warn_from),
                 pounds(corrected)
@@ -721,7 +816,7 @@ fn explain(
         Status::HiddenArrears => (
             finding_kinds,
             format!(
-                "The corrected balance {} ({} weeks) reaches the trigger {} though the ledger shows {}: \
+                "The {cb} {} ({} weeks) reaches the trigger {} though the ledger shows {}: \
                  put the findings right and review the account.",
                 pounds(corrected),
                 weeks(corrected),
@@ -733,7 +828,10 @@ fn explain(
             let why = holds
                 .iter()
                 .find(|h| {
-                    matches!(h.reason, HoldReason::TechnicalArrears | HoldReason::BenefitNotYetPaid)
+                    matches!(
+                        h.reason,
+                        HoldReason::TechnicalArrears | HoldReason::BenefitNotYetPaid
+                    )
                 })
                 .map_or(String::new(), |h| h.detail.clone());
             let reason = if facts.first_run.is_some() {
@@ -744,7 +842,7 @@ fn explain(
             (
                 vec![reason.to_string()],
                 format!(
-                    "Hold: technical arrears. The corrected balance {} reaches the trigger {}, but {why}. Without \
+                    "Hold: technical arrears. The {cb} {} reaches the trigger {}, but {why}. Without \
                      it the arrears are {} ({} weeks).",
                     pounds(corrected),
                     pounds(l.trigger),
@@ -759,13 +857,17 @@ fn explain(
                 "Reaches the trigger ({} against {}), but hold: {}.",
                 pounds(corrected),
                 pounds(l.trigger),
-                holds.iter().map(|h| h.detail.as_str()).collect::<Vec<_>>().join("; ")
+                holds
+                    .iter()
+                    .map(|h| h.detail.as_str())
+                    .collect::<Vec<_>>()
+                    .join("; ")
             ),
         ),
         Status::Genuine => (
             Vec::new(),
             format!(
-                "Reaches the trigger: corrected balance {} ({} weeks) against {}; nothing found against it.",
+                "Reaches the trigger: {cb} {} ({} weeks) against {}; nothing found against it.",
                 pounds(corrected),
                 weeks(corrected),
                 pounds(l.trigger)
@@ -774,7 +876,7 @@ fn explain(
         Status::Approaching => (
             Vec::new(),
             format!(
-                "Approaching the trigger: corrected balance {} is in the warning band ({} to {}).",
+                "Approaching the trigger: {cb} {} is in the warning band ({} to {}).",
                 pounds(corrected),
                 pounds(l.warn_from),
                 pounds(l.trigger)
@@ -782,7 +884,7 @@ fn explain(
         ),
         Status::Clear => (
             Vec::new(),
-            format!("Below the warning band: corrected balance {}.", pounds(corrected)),
+            format!("Below the warning band: {cb} {}.", pounds(corrected)),
         ),
     }
 }

@@ -110,6 +110,8 @@ enum Charge {
     Double(NaiveDate),
     /// Not the rent (nor a rent the account usually pays).
     Odd,
+    /// Charged after the tenancy ended.
+    AfterEnd(NaiveDate),
 }
 
 /// Checks every account's charges. `from` is the first date the ledger
@@ -261,11 +263,19 @@ fn check_account(
             _ => first_monday_on_or_after(account),
         });
     let from = account.opening_date.max(ledger_from);
-    let mut dues = Dues::of(account, anchor, from, as_at, rent_free);
+    // No rent falls due once the tenancy has ended.
+    let until = match account.tenancy_end {
+        Some(end) => as_at.min(end - Days::new(1)),
+        None => as_at,
+    };
+    let mut dues = Dues::of(account, anchor, from, until, rent_free);
     let mut findings = Vec::new();
     for &p in charges {
         let posting = &data.postings[p];
-        let kind = classify(&mut dues, posting, rent, usual(posting.amount()));
+        let kind = match account.tenancy_end {
+            Some(end) if posting.date > end => Charge::AfterEnd(end),
+            _ => classify(&mut dues, posting, rent, usual(posting.amount())),
+        };
         if let Some(finding) = irregular(data, id, p, kind) {
             findings.push(finding);
         }
@@ -337,6 +347,13 @@ fn irregular(data: &Dataset, id: AccountId, p: usize, kind: Charge) -> Option<Fi
             pounds(amount),
             account.rent_period
         ),
+        Charge::AfterEnd(end) => format!(
+            "{} charges {} on {}, after the tenancy ended on {end}: no rent is due from a former \
+             tenant after the end; reverse it, or record it as a use and occupation charge (not rent).",
+            data.txn_id(p),
+            pounds(amount),
+            posting.date
+        ),
         Charge::Odd => format!(
             "{} on {} charges {}, which is not the rent of {}: check what it is for (a service charge, \
              a rent change not on the account record) and that the tenant was told.",
@@ -358,7 +375,7 @@ fn irregular(data: &Dataset, id: AccountId, p: usize, kind: Charge) -> Option<Fi
         postings: vec![p],
         // A double charge is an error to reverse; a back-charge or an odd
         // charge may be legitimate, so it is not corrected.
-        amount: if matches!(kind, Charge::Double(_)) {
+        amount: if matches!(kind, Charge::Double(_) | Charge::AfterEnd(_)) {
             -amount
         } else {
             Decimal::ZERO

@@ -6,7 +6,8 @@
 use chrono::{Months, NaiveDate};
 use rust_decimal::Decimal;
 
-use super::assess::{Assessment, Status};
+use super::assess::{sundry_sentence, Assessment, Status};
+use super::due::Dues;
 use super::finding::{Finding, FindingKind};
 use super::hold::HoldReason;
 use super::model::{AccountId, Benefit, Dataset, PostingKind};
@@ -220,7 +221,7 @@ fn check_account<'a>(
                 format!(
                     "Do not serve: {}; corrected arrears are {} ({weeks} weeks), below the trigger of {}.",
                     if why.is_empty() { "the posted balance is wrong".to_string() } else { why.join("; ") },
-                    pounds(a.corrected_balance),
+                    pounds(a.rent_arrears),
                     pounds(a.trigger)
                 ),
             )
@@ -233,7 +234,7 @@ fn check_account<'a>(
                 findings.len(),
                 if findings.len() == 1 { "" } else { "s" },
                 if findings.len() == 1 { "is" } else { "are" },
-                pounds(a.corrected_balance)
+                pounds(a.rent_arrears)
             ),
         ),
         Status::TechnicalArrears => (
@@ -241,7 +242,7 @@ fn check_account<'a>(
             format!(
                 "Hold: technical arrears. {} of the {} is {} not yet {}{}; without it the arrears are {}.",
                 pounds(a.technical_arrears),
-                pounds(a.corrected_balance),
+                pounds(a.rent_arrears),
                 if account.benefit == Benefit::Uc { "Universal Credit" } else { "Housing Benefit" },
                 if a.first_run.is_some() { "paid: the claim is new" } else { "due" },
                 match (&a.benefit, &a.first_run) {
@@ -249,7 +250,7 @@ fn check_account<'a>(
                     (None, Some(f)) => format!(", first payment due by {}", f.due),
                     (None, None) => String::new(),
                 },
-                pounds(a.corrected_balance - a.technical_arrears)
+                pounds(a.rent_arrears - a.technical_arrears)
             ),
         ),
         Status::ProtocolHold => (
@@ -272,7 +273,7 @@ fn check_account<'a>(
             format!(
                 "Reaches the trigger: corrected arrears {} ({weeks} weeks) against {}; nothing found against it. \
                  Confirm the protocol steps the data cannot answer.",
-                pounds(a.corrected_balance),
+                pounds(a.rent_arrears),
                 pounds(a.trigger)
             ),
         ),
@@ -280,11 +281,12 @@ fn check_account<'a>(
             Decision::DoNotServe,
             format!(
                 "Do not serve: corrected arrears {} ({weeks} weeks) do not reach the trigger of {}.",
-                pounds(a.corrected_balance),
+                pounds(a.rent_arrears),
                 pounds(a.trigger)
             ),
         ),
     };
+    let (decision, verdict) = apart_from_rent(data, recon, a, decision, verdict);
     Some(AccountCheck {
         account: id,
         assessment: a,
@@ -293,6 +295,37 @@ fn check_account<'a>(
         findings,
         checklist,
     })
+}
+
+/// The verdict once what is not rent is set apart: a former tenant is
+/// never served, and sundry debt is named beside the rent arrears.
+fn apart_from_rent(
+    data: &Dataset,
+    recon: &Reconciliation,
+    a: &Assessment,
+    decision: Decision,
+    verdict: String,
+) -> (Decision, String) {
+    let account = data.account(a.account);
+    let (decision, mut verdict) = match account.tenancy_end.filter(|_| account.ended_by(recon.as_at)) {
+        Some(end) => (
+            Decision::DoNotServe,
+            format!(
+                "Do not serve: the tenancy ended on {end}. What is owed ({}) is former-tenant arrears, \
+                 recovered as a debt (a letter, an agreement, the small claims court), never by a NOSP.",
+                pounds(a.rent_arrears.max(Decimal::ZERO) + a.sundry_debt)
+            ),
+        ),
+        None => (decision, verdict),
+    };
+    if a.sundry_debt > Decimal::ZERO {
+        let dues = Dues {
+            rent: a.rent_arrears,
+            sundry: a.sundry_debt,
+        };
+        verdict.push_str(&sundry_sentence(dues, a.refunded_in_error));
+    }
+    (decision, verdict)
 }
 
 fn yes_no(b: bool) -> &'static str {

@@ -22,6 +22,7 @@ vocabulary!(
         ScheduleMismatch => "schedule_mismatch",
         MissingCharges => "missing_charges",
         IrregularCharge => "irregular_charge",
+        RefundInError => "refund_in_error",
     }
 );
 
@@ -142,6 +143,8 @@ impl FindingKind {
             ),
             FindingKind::MissingCharges => (Severity::Medium, None, Row, None),
             FindingKind::IrregularCharge => (Severity::Medium, None, Row, None),
+            // The balance is right; part of it is a debt, not rent.
+            FindingKind::RefundInError => (Severity::High, None, Row, None),
         };
         FindingSpec {
             severity,
@@ -201,7 +204,9 @@ mod tests {
                 Some(o) => assert_eq!(o.as_str(), kind.as_str()),
                 None => assert!(matches!(
                     kind,
-                    FindingKind::MissingCharges | FindingKind::IrregularCharge
+                    FindingKind::MissingCharges
+                        | FindingKind::IrregularCharge
+                        | FindingKind::RefundInError
                 )),
             }
             // A cause says the arrears are overstated: never a low finding.

@@ -15,6 +15,7 @@ use super::warning::{Scope, Warning};
 vocabulary!(
     /// The contract's hold reasons, in the order a verdict names them.
     HoldReason {
+        FormerTenant => "former_tenant",
         ReceiptInSuspense => "receipt_in_suspense",
         PayerConflict => "payer_conflict",
         IncompleteData => "incomplete_data",
@@ -35,6 +36,9 @@ impl HoldReason {
     /// add nothing to it.
     pub fn meaning(self) -> &'static str {
         match self {
+            HoldReason::FormerTenant => {
+                "the tenancy has ended: what is owed is former-tenant arrears, never grounds for a NOSP"
+            }
             HoldReason::ReceiptInSuspense => "money in suspense may be this tenant's",
             HoldReason::PayerConflict => {
                 "a receipt's reference and its payer name point at different accounts"
@@ -61,6 +65,9 @@ impl HoldReason {
     /// What would clear the hold.
     pub fn clears_when(self) -> &'static str {
         match self {
+            HoldReason::FormerTenant => {
+                "never: recover the debt as former-tenant arrears (a letter, an agreement, the small claims court)"
+            }
             HoldReason::ReceiptInSuspense => {
                 "trace the receipt with the payer and post it, or record that it is not this tenant's"
             }

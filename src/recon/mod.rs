@@ -8,6 +8,7 @@ pub mod charges;
 pub mod check;
 pub mod conflict;
 pub mod counted;
+pub mod due;
 pub mod finding;
 pub mod hold;
 pub mod identify;
@@ -55,6 +56,8 @@ pub struct Settings {
     pub today: Option<NaiveDate>,
     /// Days from a new claim to its first run: (Housing Benefit, Universal Credit).
     pub first_run_days: (i64, i64),
+    /// How payments are split between rent and sundry debt.
+    pub allocation: due::Allocation,
 }
 
 impl Default for Settings {
@@ -70,6 +73,7 @@ impl Default for Settings {
             check_charges: true,
             today: None,
             first_run_days: (benefit::HB_FIRST_RUN_DAYS, benefit::UC_FIRST_RUN_DAYS),
+            allocation: due::Allocation::RentFirst,
         }
     }
 }
@@ -131,6 +135,9 @@ pub fn reconcile(data: &Dataset, settings: Settings) -> Reconciliation {
     drop(index);
     let mut findings = std::mem::take(&mut matching.findings);
     findings.extend(charge_findings);
+    let refunds = due::Context::of(data, &findings);
+    findings.extend(due::findings(data, &ledger, as_at, &refunds));
+    drop(refunds);
     sort_findings(data, &mut findings);
     let mut warnings = data.warnings.clone();
     warnings.extend(warning::detect(data, as_at, span, settings.today));
@@ -146,6 +153,7 @@ pub fn reconcile(data: &Dataset, settings: Settings) -> Reconciliation {
             trigger: settings.trigger,
             warn_at: settings.warn_at,
             first_run_days: settings.first_run_days,
+            allocation: settings.allocation,
         },
     );
     assessments.sort_by(|a, b| {

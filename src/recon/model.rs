@@ -219,6 +219,28 @@ vocabulary!(Benefit {
     Uc => "uc",
 });
 
+vocabulary!(
+    /// Who receives an account's Universal Credit housing payment.
+    UcPaidTo {
+        Landlord => "landlord",
+        Tenant => "tenant",
+    }
+);
+
+vocabulary!(
+    /// What a debit on the rent account is for. Only `rent` (with service
+    /// charges reserved as rent) is rent lawfully due: the grounds for
+    /// possession count nothing else.
+    ChargeType {
+        Rent => "rent",
+        CourtCosts => "court_costs",
+        Recharge => "recharge",
+        FormerTenantArrears => "former_tenant_arrears",
+        HbOverpayment => "hb_overpayment",
+        Sundry => "sundry",
+    }
+);
+
 vocabulary!(PostingKind {
     Charge => "charge",
     Payment => "payment",
@@ -270,12 +292,27 @@ pub struct Account {
     pub vulnerable: bool,
     pub benefit_claim_pending: bool,
     pub open_dispute: bool,
+    /// The day the tenancy ended: no rent is due after it, and a former
+    /// tenant is never a NOSP case.
+    pub tenancy_end: Option<NaiveDate>,
+    pub uc_paid_to: UcPaidTo,
     pub row: RowRef,
 }
 
 impl Account {
     pub fn weekly_rent(&self) -> Decimal {
         self.rent_period.weekly_equivalent(self.rent)
+    }
+
+    /// Whether the tenancy had ended by `on`.
+    pub fn ended_by(&self, on: NaiveDate) -> bool {
+        self.tenancy_end.is_some_and(|end| end <= on)
+    }
+
+    /// Whether the landlord receives the account's Universal Credit
+    /// housing payment through DWP's runs.
+    pub fn uc_to_landlord(&self) -> bool {
+        self.benefit == Benefit::Uc && self.uc_paid_to == UcPaidTo::Landlord
     }
 }
 
@@ -653,6 +690,8 @@ pub struct Posting {
     /// through [`Posting::amount`].
     pub amount: Amount,
     pub method: Option<Method>,
+    /// On a debit, what it is for; `Rent` on every credit.
+    pub charge_type: ChargeType,
 }
 
 /// A row whose texts are in its file's [`TextStore`].
@@ -728,12 +767,17 @@ impl Posting {
     /// Rent charged on or before `as_at`: what charges are checked against
     /// the rent, and what the arrears are counted from.
     pub fn is_charge_by(&self, as_at: NaiveDate) -> bool {
-        self.is_debit_by(PostingKind::Charge, as_at)
+        self.is_debit_by(PostingKind::Charge, as_at) && self.charge_type == ChargeType::Rent
     }
 
     /// A non-zero debit of `kind` on or before `as_at`.
     pub fn is_debit_by(&self, kind: PostingKind, as_at: NaiveDate) -> bool {
         self.kind == kind && self.amount.pence() > 0 && self.date <= as_at
+    }
+
+    /// A debit that is not rent lawfully due (court costs, a recharge…).
+    pub fn is_sundry_debit(&self) -> bool {
+        self.charge_type != ChargeType::Rent && self.amount.pence() > 0
     }
 
     /// A credit that claims money arrived: a payment or a benefit credit.

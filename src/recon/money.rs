@@ -20,6 +20,19 @@ pub fn from_pence(pence: i128) -> Decimal {
     })
 }
 
+/// Money as pence, for sums taken in pence; a sum past `i64` (no rent
+/// account's) is held at the bound.
+pub fn to_pence(d: Decimal) -> i64 {
+    use rust_decimal::prelude::ToPrimitive;
+    (to_pennies(d) * Decimal::ONE_HUNDRED)
+        .to_i64()
+        .unwrap_or(if d < Decimal::ZERO {
+            i64::MIN
+        } else {
+            i64::MAX
+        })
+}
+
 /// `-412.50`: the machine form used in CSV and JSON.
 pub fn plain(d: Decimal) -> String {
     Plain(d).to_string()

@@ -52,6 +52,8 @@ impl Builder {
             vulnerable: false,
             benefit_claim_pending: false,
             open_dispute: false,
+            tenancy_end: None,
+            uc_paid_to: UcPaidTo::Landlord,
             row: RowRef {
                 file: SourceFile::Accounts,
                 line,
@@ -86,6 +88,7 @@ impl Builder {
             date: date(on),
             kind,
             amount: held(amount),
+            charge_type: ChargeType::Rent,
             method: Some(Method::BankTransfer),
         });
         self.data.ledger_lines.push(line);

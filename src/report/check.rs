@@ -74,6 +74,8 @@ struct CheckJson {
     status: &'static str,
     posted_balance: String,
     corrected_balance: String,
+    rent_arrears: String,
+    sundry_debt: String,
     arrears_weeks: String,
     technical_arrears: String,
     trigger: String,
@@ -139,6 +141,8 @@ fn json(view: &View<'_>, out: &mut dyn Write) -> io::Result<()> {
             status: a.status.as_str(),
             posted_balance: plain(a.posted_balance),
             corrected_balance: plain(a.corrected_balance),
+            rent_arrears: plain(a.rent_arrears),
+            sundry_debt: plain(a.sundry_debt),
             arrears_weeks: plain(a.arrears_weeks),
             technical_arrears: plain(a.technical_arrears),
             trigger: plain(a.trigger),
@@ -343,12 +347,22 @@ fn text_heading(
     } else {
         writeln!(out, "{verdict}")?;
     }
+    let rent_apart = !a.sundry_debt.is_zero() || a.posted_rent != a.posted_balance;
     writeln!(
         out,
-        "{bullet}Balance: posted {}, corrected {} ({} weeks){}",
+        "{bullet}Balance: posted {}, corrected {}{}{}",
         pounds(a.posted_balance),
         pounds(a.corrected_balance),
-        plain(a.arrears_weeks),
+        if rent_apart {
+            format!(
+                "; rent arrears {} ({} weeks), sundry debt {} (not rent: left out of every test)",
+                pounds(a.rent_arrears),
+                plain(a.arrears_weeks),
+                pounds(a.sundry_debt)
+            )
+        } else {
+            format!(" ({} weeks)", plain(a.arrears_weeks))
+        },
         if a.technical_arrears.is_zero() {
             String::new()
         } else {

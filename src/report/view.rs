@@ -97,6 +97,11 @@ pub struct AccountView<'a> {
     pub status: &'static str,
     pub posted_balance: Plain,
     pub corrected_balance: Plain,
+    /// The rent arrears in the corrected balance: what the trigger and the
+    /// statutory test count.
+    pub rent_arrears: Plain,
+    /// Debt beside the rent arrears that is not rent lawfully due.
+    pub sundry_debt: Plain,
     pub arrears_weeks: Plain,
     pub weekly_rent: Plain,
     pub trigger: Plain,
@@ -185,6 +190,8 @@ pub fn account_view<'a>(data: &'a Dataset, a: &'a Assessment) -> AccountView<'a>
         status: a.status.as_str(),
         posted_balance: Plain(a.posted_balance),
         corrected_balance: Plain(a.corrected_balance),
+        rent_arrears: Plain(a.rent_arrears),
+        sundry_debt: Plain(a.sundry_debt),
         arrears_weeks: Plain(a.arrears_weeks),
         weekly_rent: Plain(a.weekly_rent),
         trigger: Plain(a.trigger),
