@@ -232,6 +232,10 @@ pub struct InputFiles {
     /// Bulk receipt schedules (default DIR/schedules.csv if present).
     #[arg(long, value_name = "FILE")]
     pub schedules: Option<PathBuf>,
+    /// The rent in force over time: account_ref, from, rent (default
+    /// DIR/rents.csv if present; otherwise each account's one rent).
+    #[arg(long, value_name = "FILE")]
+    pub rents: Option<PathBuf>,
     /// Set bad rows aside (into --rejects) and carry on, instead of stopping.
     #[arg(long)]
     pub lenient: bool,

@@ -1662,3 +1662,85 @@ fn a_run_stopped_while_writing_leaves_no_temporary_file() {
         "no run was caught writing: make the pack larger"
     );
 }
+
+/// `check ACCOUNT` on fixtures/rent_due as at 1 June 2026: exit code and
+/// verdict line.
+fn rent_due_verdict(account: &str, extra: &[&str]) -> (Option<i32>, String) {
+    let case = Case::new(&root().join("fixtures/rent_due"));
+    let mut args = vec!["check", account, "--as-at", "2026-06-01"];
+    args.extend(extra);
+    let out = case.run(&args);
+    let verdict = text(&out.stdout).lines().nth(1).unwrap_or("").to_string();
+    (out.status.code(), verdict)
+}
+
+#[test]
+fn only_rent_lawfully_due_counts_towards_a_nosp() {
+    // Court costs and a recharge lift the balance to £805.00, over the
+    // £400.00 trigger; the rent arrears are £300.00.
+    let (code, verdict) = rent_due_verdict("D001", &[]);
+    assert_eq!(code, Some(1), "{verdict}");
+    assert!(verdict.starts_with("Do not serve"), "{verdict}");
+    assert!(verdict.contains("£505.00 of sundry debt"), "{verdict}");
+    // Paid oldest debt first, the payments cleared the costs: all rent.
+    let (code, verdict) = rent_due_verdict("D001", &["--allocate", "oldest-first"]);
+    assert_eq!(code, Some(0), "{verdict}");
+    assert!(verdict.contains("£805.00"), "{verdict}");
+}
+
+#[test]
+fn a_refund_paid_in_error_is_a_debt_never_served_on() {
+    let (code, verdict) = rent_due_verdict("D002", &[]);
+    assert_eq!(code, Some(1));
+    assert!(
+        verdict.starts_with("Do not serve: £3,800.00 of the balance is a refund paid out in error"),
+        "{verdict}"
+    );
+    assert!(
+        verdict.contains("agree repayment; do not serve on it"),
+        "{verdict}"
+    );
+    // Seed 001 whole: the back-charge at last year's rent covers the weeks
+    // it names (nothing to charge again), and the refund stays apart.
+    let (code, verdict) = rent_due_verdict("D003", &[]);
+    assert_eq!(code, Some(1));
+    assert!(verdict.starts_with("Hold:"), "{verdict}");
+    assert!(verdict.contains("rent arrears of £950.00"), "{verdict}");
+    assert!(
+        verdict.contains("£3,800.00 of it is a refund paid out in error"),
+        "{verdict}"
+    );
+    let case = Case::new(&root().join("fixtures/rent_due"));
+    let report = json_as_at(&case, "2026-06-01");
+    let doc: serde_json::Value = serde_json::from_str(&report).expect("json");
+    let on = |account: &str, kind: &str| {
+        doc["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .filter(|f| f["account_ref"] == account && f["kind"] == kind)
+            .count()
+    };
+    assert_eq!(on("D003", "missing_charges"), 0);
+    assert_eq!(on("D003", "irregular_charge"), 1);
+    assert_eq!(account_in(&report, "D003")["sundry_debt"], "3800.00");
+    // The increase from 6 April charged late: each old-rate charge after it.
+    assert_eq!(on("D005", "irregular_charge"), 5);
+    assert_eq!(on("D005", "missing_charges"), 0);
+}
+
+#[test]
+fn a_former_tenant_is_never_served() {
+    let (code, verdict) = rent_due_verdict("D004", &[]);
+    assert_eq!(code, Some(1));
+    assert!(
+        verdict.starts_with("Do not serve: the tenancy ended on 2026-03-15"),
+        "{verdict}"
+    );
+    let case = Case::new(&root().join("fixtures/rent_due"));
+    let report = json_as_at(&case, "2026-06-01");
+    let d004 = account_in(&report, "D004");
+    assert_eq!(d004["holds"][0], "former_tenant");
+    // Charged a week after the end: reversed in the corrected balance.
+    assert_eq!(d004["corrected_balance"], "500.00");
+}

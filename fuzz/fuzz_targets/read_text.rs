@@ -14,11 +14,12 @@ use rent_audit::recon::identify::{self, RefIndex};
 use rent_audit::recon::model::Account;
 use rent_audit::recon::names;
 
-const SAMPLE: [&[u8]; 4] = [
+const SAMPLE: [&[u8]; 5] = [
     include_bytes!("../base/sample/accounts.csv"),
     include_bytes!("../base/sample/ledger.csv"),
     include_bytes!("../base/sample/bank.csv"),
     include_bytes!("../base/sample/schedules.csv"),
+    include_bytes!("../base/sample/rents.csv"),
 ];
 
 /// The sample's accounts and their reference index, built once.

@@ -109,6 +109,10 @@ pub fn input_paths(
             .schedules
             .clone()
             .or(if dir.is_some() { base.schedules } else { None }),
+        rents: files
+            .rents
+            .clone()
+            .or(if dir.is_some() { base.rents } else { None }),
         ignore_columns: files.ignore_column.clone(),
         max_record_bytes: files.max_record_bytes,
     };
@@ -188,7 +192,7 @@ pub fn write_rejects(files: &InputFiles, output: Option<&Path>, rejects: &[Rejec
 pub fn fingerprint(
     paths: &InputPaths,
     data: &Dataset,
-    digests: &[Option<FileDigest>; 4],
+    digests: &[Option<FileDigest>; crate::recon::model::FILES],
 ) -> Result<Vec<InputFile>> {
     SourceFile::ALL
         .iter()

@@ -170,7 +170,12 @@ fn report(loaded: &Loaded, profile: Option<&str>) -> String {
     let _ = writeln!(out);
     for file in SourceFile::ALL {
         let r = &data.reading[file.index()];
-        if r.rows_read == 0 && file == SourceFile::Schedules && data.shares.is_empty() {
+        let nothing = match file {
+            SourceFile::Schedules => data.shares.is_empty(),
+            SourceFile::Rents => data.rents.is_empty(),
+            _ => false,
+        };
+        if r.rows_read == 0 && nothing {
             continue;
         }
         let detail = match file {
@@ -203,6 +208,11 @@ fn report(loaded: &Loaded, profile: Option<&str>) -> String {
                 let shares = data.shares.iter().map(|s| s.amount()).sum();
                 format!("shares {}", pounds(shares))
             }
+            SourceFile::Rents => format!(
+                "{} rent changes on {} accounts",
+                data.rents.len(),
+                data.rents.chunk_by(|a, b| a.account == b.account).count()
+            ),
         };
         let _ = writeln!(
             out,

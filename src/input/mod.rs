@@ -24,8 +24,8 @@ use rust_decimal::Decimal;
 use crate::recon::counted::{CountedIds, Counter};
 use crate::recon::model::{
     Account, AccountId, BankLine, Benefit, ChargeType, Dataset, LineMap, Method, Posting,
-    PostingKind, RentPeriod, Repeats, RowRef, ScheduleShare, SourceFile, SourceNames, StoredRow,
-    TenancyType, Text, TextStore, UcPaidTo,
+    PostingKind, RentChange, RentPeriod, Repeats, RowRef, ScheduleShare, SourceFile, SourceNames,
+    StoredRow, TenancyType, Text, TextStore, UcPaidTo, FILES,
 };
 use crate::recon::money::plain;
 use crate::recon::warning::{Scope, Warning, WarningKind};
@@ -44,6 +44,8 @@ pub struct InputPaths {
     pub bank: PathBuf,
     /// Optional: bulk receipts need it.
     pub schedules: Option<PathBuf>,
+    /// Optional: the rent in force over time.
+    pub rents: Option<PathBuf>,
     /// Columns the user says are meant to be left unused, though they look
     /// like a contract column (`--ignore-column`), lower-cased.
     pub ignore_columns: Vec<String>,
@@ -61,12 +63,13 @@ impl InputPaths {
                 .and_then(|s| s.file.as_deref());
             dir.join(named.unwrap_or(file.default_name()))
         };
-        let schedules = path(SourceFile::Schedules);
+        let present = |file: SourceFile| Some(path(file)).filter(|p| p.exists());
         InputPaths {
             accounts: path(SourceFile::Accounts),
             ledger: path(SourceFile::Ledger),
             bank: path(SourceFile::Bank),
-            schedules: schedules.exists().then_some(schedules),
+            schedules: present(SourceFile::Schedules),
+            rents: present(SourceFile::Rents),
             ignore_columns: Vec::new(),
             max_record_bytes: limit::DEFAULT_MAX_RECORD_BYTES,
         }
@@ -78,6 +81,7 @@ impl InputPaths {
             SourceFile::Ledger => Some(&self.ledger),
             SourceFile::Bank => Some(&self.bank),
             SourceFile::Schedules => self.schedules.as_deref(),
+            SourceFile::Rents => self.rents.as_deref(),
         }
     }
 
@@ -117,7 +121,7 @@ pub struct Loaded {
     pub unknown_columns: Vec<(String, Vec<String>)>,
     /// The digests of the files read to their end (all of them, unless
     /// reading stopped early), in `SourceFile` order.
-    pub digests: [Option<digest::FileDigest>; 4],
+    pub digests: [Option<digest::FileDigest>; FILES],
 }
 
 /// Reads and checks every file, through `profile` where one is given. Strict:
@@ -149,7 +153,7 @@ pub fn load_watched(
 /// schedules optional), each under the contract's name: for fuzzing below
 /// the file system, and for tests.
 pub fn load_bytes(
-    files: &[Option<Vec<u8>>; 4],
+    files: &[Option<Vec<u8>>; FILES],
     profile: Option<&Profile>,
     mode: Mode,
 ) -> Result<Loaded, InputErrors> {
@@ -160,7 +164,7 @@ pub fn load_bytes(
 #[derive(Clone, Copy)]
 enum Origin<'a> {
     Files(&'a InputPaths),
-    Memory(&'a [Option<Vec<u8>>; 4]),
+    Memory(&'a [Option<Vec<u8>>; FILES]),
 }
 
 impl Origin<'_> {
@@ -198,7 +202,7 @@ impl Origin<'_> {
                     let limit = limit::DEFAULT_MAX_RECORD_BYTES;
                     Table::from_bytes(bytes.clone(), name, columns, profile, limit, errors)
                 }
-                None if file == SourceFile::Schedules => None,
+                None if file.optional() => None,
                 None => {
                     errors.push(InputError {
                         file: name.to_string(),
@@ -245,7 +249,7 @@ fn load_from(
     };
 
     let mut unknown_columns = Vec::new();
-    let mut digests: [Option<digest::FileDigest>; 4] = Default::default();
+    let mut digests: [Option<digest::FileDigest>; FILES] = Default::default();
     let mut note = |file: SourceFile, t: &Table, data: &mut Dataset| {
         data.reading[file.index()].rows_read = t.rows_read;
         digests[file.index()] = t.digest();
@@ -269,6 +273,13 @@ fn load_from(
             |t, errors| read_accounts(t, &mut accounts, errors),
         );
         let accounts_read = accounts_file.is_some();
+        let rents = in_file(
+            &open,
+            SourceFile::Rents,
+            RENT_COLUMNS,
+            errors.fresh(),
+            |t, errors| read_rents(t, &accounts, accounts_read, errors),
+        );
         let ledger = in_file(
             &open,
             SourceFile::Ledger,
@@ -295,7 +306,7 @@ fn load_from(
                 rows
             },
         );
-        ((accounts_file, account_errors), ledger)
+        ((accounts_file, account_errors), rents, ledger)
     };
     let bank_file = || {
         in_file(
@@ -321,7 +332,7 @@ fn load_from(
         )
     };
     let (
-        ((accounts_file, account_errors), (ledger, ledger_errors)),
+        ((accounts_file, account_errors), (rents, rent_errors), (ledger, ledger_errors)),
         ((bank, bank_errors), (schedules, schedule_errors)),
     ) = rayon::join(accounts_then_ledger, || {
         rayon::join(bank_file, schedule_file)
@@ -330,6 +341,11 @@ fn load_from(
     if let Some((t, accounts)) = accounts_file {
         data.accounts = accounts;
         note(SourceFile::Accounts, &t, &mut data);
+    }
+    errors.absorb(rent_errors);
+    if let Some((t, rents)) = rents {
+        data.rents = rents;
+        note(SourceFile::Rents, &t, &mut data);
     }
     errors.absorb(ledger_errors);
     errors.absorb(bank_errors);
@@ -883,6 +899,7 @@ pub fn columns(file: SourceFile) -> &'static [Column] {
         SourceFile::Ledger => LEDGER_COLUMNS,
         SourceFile::Bank => BANK_COLUMNS,
         SourceFile::Schedules => SCHEDULE_COLUMNS,
+        SourceFile::Rents => RENT_COLUMNS,
     }
 }
 
@@ -929,6 +946,12 @@ mod bank {
     pub const METHOD: usize = 5;
     pub const RETURN_CODE: usize = 6;
     pub const RETURNED_BANK_ID: usize = 7;
+}
+
+mod rents {
+    pub const ACCOUNT_REF: usize = 0;
+    pub const FROM: usize = 1;
+    pub const RENT: usize = 2;
 }
 
 mod schedule {
@@ -1379,6 +1402,80 @@ const SCHEDULE_COLUMNS: &[Column] = &{
     c[schedule::PERIOD_END] = optional("period_end").date();
     c
 };
+
+const RENT_COLUMNS: &[Column] = &{
+    let mut c = [UNSET; 3];
+    c[rents::ACCOUNT_REF] = required("account_ref");
+    c[rents::FROM] = required("from").date();
+    c[rents::RENT] = required("rent").money();
+    c
+};
+
+/// The rent in force over time: one row per change, sorted by account and
+/// date. Two rents from one day on one account contradict each other.
+fn read_rents(
+    t: &mut Table,
+    ids: &AccountIds,
+    accounts_read: bool,
+    errors: &mut InputErrors,
+) -> Vec<RentChange> {
+    let mut out: Vec<RentChange> = Vec::new();
+    let mut seen: HashMap<(AccountId, chrono::NaiveDate), u64> = HashMap::default();
+    let mut rec = ByteRecord::new();
+    while let Some(line) = t.next(&mut rec, errors) {
+        let mut r = t.row(&rec, line, errors);
+        let account = r
+            .id(rents::ACCOUNT_REF)
+            .and_then(|a| match ids.good.get(a) {
+                Some(&id) => Some(id),
+                None if ids.rejected.contains(a) || !accounts_read => {
+                    r.fail_quietly(
+                        rents::ACCOUNT_REF,
+                        format!("its account {a:?} could not be read"),
+                    );
+                    None
+                }
+                None => {
+                    r.fail(
+                        rents::ACCOUNT_REF,
+                        format!("no account {a:?} in the accounts file"),
+                    );
+                    None
+                }
+            });
+        let from = r.date(rents::FROM);
+        let rent = r.money(rents::RENT);
+        if rent.is_some_and(|x| x <= Decimal::ZERO) {
+            r.fail(rents::RENT, "expected a positive rent".to_string());
+        }
+        if let (Some(a), Some(d)) = (account, from) {
+            if let Some(first) = seen.insert((a, d), line) {
+                r.fail(
+                    rents::FROM,
+                    format!(
+                        "a second rent from {d} for this account (the first is on line {first})"
+                    ),
+                );
+            }
+        }
+        if !r.ok() {
+            continue;
+        }
+        if let (Some(account), Some(from), Some(rent)) = (account, from, rent) {
+            out.push(RentChange {
+                account,
+                from,
+                rent,
+                row: RowRef {
+                    file: SourceFile::Rents,
+                    line: row_line(line),
+                },
+            });
+        }
+    }
+    out.sort_by_key(|c| (c.account, c.from));
+    out
+}
 
 fn read_schedules(t: &mut Table, errors: &mut InputErrors) -> Vec<ScheduleShare> {
     if !t.has(schedule::ACCOUNT_REF) && !t.has(schedule::CLAIM_REF) {

@@ -22,6 +22,7 @@ pub struct Profile {
     pub ledger: Option<FileProfile>,
     pub bank: Option<FileProfile>,
     pub schedules: Option<FileProfile>,
+    pub rents: Option<FileProfile>,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
@@ -162,6 +163,7 @@ impl Profile {
             ledger: other.ledger.or(self.ledger),
             bank: other.bank.or(self.bank),
             schedules: other.schedules.or(self.schedules),
+            rents: other.rents.or(self.rents),
         }
     }
 
@@ -171,6 +173,7 @@ impl Profile {
             SourceFile::Ledger => self.ledger.as_ref(),
             SourceFile::Bank => self.bank.as_ref(),
             SourceFile::Schedules => self.schedules.as_ref(),
+            SourceFile::Rents => self.rents.as_ref(),
         }
     }
 }
@@ -181,6 +184,7 @@ pub fn section_name(file: SourceFile) -> &'static str {
         SourceFile::Ledger => "ledger",
         SourceFile::Bank => "bank",
         SourceFile::Schedules => "schedules",
+        SourceFile::Rents => "rents",
     }
 }
 

@@ -92,13 +92,14 @@ impl fmt::Display for Trigger {
 }
 
 impl Trigger {
-    /// The trigger in pounds for one account.
-    pub fn amount_for(self, account: &Account) -> Decimal {
+    /// The trigger in pounds for one account whose rent is `rent`.
+    pub fn amount_for(self, account: &Account, rent: Decimal) -> Decimal {
+        let weekly = account.rent_period.weekly_equivalent(rent);
         let raw = match self {
-            Trigger::Weeks(n) => n * account.weekly_rent(),
+            Trigger::Weeks(n) => n * weekly,
             Trigger::Months(n) => match account.rent_period {
-                RentPeriod::Monthly => n * account.rent,
-                _ => n * account.weekly_rent() * Decimal::from(52) / Decimal::from(12),
+                RentPeriod::Monthly => n * rent,
+                _ => n * weekly * Decimal::from(52) / Decimal::from(12),
             },
             Trigger::Amount(n) => n,
         };
@@ -430,11 +431,12 @@ fn assess(
     opts: AssessOptions,
 ) -> Assessment {
     let account = data.account(id);
-    let trigger = opts.trigger.amount_for(account);
+    let rent = data.rent_on(id, opts.as_at);
+    let trigger = opts.trigger.amount_for(account, rent);
     let levels = Levels {
         trigger,
         warn_from: to_pennies(trigger * opts.warn_at),
-        weekly: account.weekly_rent(),
+        weekly: account.rent_period.weekly_equivalent(rent),
     };
     let (posted, corrected) = (facts.posted_dues.rent, facts.dues.rent);
     let technical = match (&facts.benefit, &facts.first_run) {
@@ -443,7 +445,7 @@ fn assess(
         (None, None) => Decimal::ZERO,
     };
     let real = corrected - technical;
-    let statutory = statutory_threshold(account, opts.as_at);
+    let statutory = statutory_threshold(account, rent, opts.as_at);
     let statutory_arrears = if statutory.excludes_unpaid_uc && account.benefit == Benefit::Uc {
         real
     } else {
@@ -552,7 +554,11 @@ fn holds_of(
         (facts.holding > 0, HoldReason::UnresolvedFinding),
     ];
     for (_, reason) in flags.into_iter().filter(|(set, _)| *set) {
-        holds.push(Hold::new(reason, reason.meaning()));
+        let detail = match reason {
+            HoldReason::UnresolvedFinding => unresolved_words(facts),
+            _ => reason.meaning().to_string(),
+        };
+        holds.push(Hold::new(reason, detail));
     }
     holds.extend(benefit_holds(facts, technical));
     if !facts.doubts.paid_since.is_empty() {
@@ -584,6 +590,19 @@ fn holds_of(
         ));
     }
     holds
+}
+
+/// "2 findings on the account are not yet resolved (…)", naming their kinds.
+fn unresolved_words(facts: &Facts<'_>) -> String {
+    let mut kinds: Vec<&str> = facts.kinds.iter().map(|k| k.as_str()).collect();
+    kinds.dedup();
+    let n = facts.holding;
+    format!(
+        "{n} finding{} on the account {} not yet resolved ({})",
+        if n == 1 { "" } else { "s" },
+        if n == 1 { "is" } else { "are" },
+        kinds.join(", ")
+    )
 }
 
 /// One hold for all the suspense money that may be the tenant's.
@@ -787,7 +806,7 @@ fn explain_status(
     // With sundry debt on the account, the tests are on the rent alone.
     let rent_apart = facts.dues.sundry > Decimal::ZERO || facts.posted_dues.sundry > Decimal::ZERO;
     let (pb, cb) = if rent_apart {
-        ("posted rent arrears", "corrected rent arrears")
+        ("posted rent balance", "corrected rent balance")
     } else {
         ("posted balance", "corrected balance")
     };

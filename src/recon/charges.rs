@@ -104,8 +104,8 @@ pub fn due_dates(
 enum Charge {
     /// Covers one due date.
     Regular,
-    /// Covers these due dates at once.
-    Lump(Vec<NaiveDate>),
+    /// Covers these due dates at once, counted in this rent.
+    Lump(Vec<NaiveDate>, Decimal),
     /// A second charge for a period already charged.
     Double(NaiveDate),
     /// Not the rent (nor a rent the account usually pays).
@@ -228,6 +228,71 @@ impl Dues {
     }
 }
 
+/// What an account's rent was, to judge its charges by: the rent in force
+/// on each date (rents.csv, else the account's one rent) and, where no
+/// history is given, the amounts charged often enough to be a rent the
+/// account really paid (last year's, before an increase).
+struct RentBook<'a> {
+    data: &'a Dataset,
+    id: AccountId,
+    has_history: bool,
+    charges: &'a [usize],
+    /// How often each amount is charged, counted once and only if a charge
+    /// other than the rent asks.
+    counts: std::cell::OnceCell<FxHashMap<Decimal, usize>>,
+}
+
+impl<'a> RentBook<'a> {
+    fn new(data: &'a Dataset, id: AccountId, charges: &'a [usize]) -> Self {
+        RentBook {
+            data,
+            id,
+            has_history: !data.rents_of(id).is_empty(),
+            charges,
+            counts: std::cell::OnceCell::new(),
+        }
+    }
+
+    fn on(&self, d: NaiveDate) -> Decimal {
+        self.data.rent_on(self.id, d)
+    }
+
+    fn count(&self, amount: Decimal) -> usize {
+        let counts = self.counts.get_or_init(|| {
+            let mut counts: FxHashMap<Decimal, usize> = FxHashMap::default();
+            for &q in self.charges {
+                *counts.entry(self.data.postings[q].amount()).or_default() += 1;
+            }
+            counts
+        });
+        counts.get(&amount).copied().unwrap_or(0)
+    }
+
+    /// Whether a charge of `amount` on `on` is the rent: with a history,
+    /// only the rent then in force is.
+    fn usual(&self, amount: Decimal, on: NaiveDate) -> bool {
+        amount == self.on(on) || !self.has_history && self.count(amount) >= USUAL_CHARGE_COUNT
+    }
+
+    /// The rents a back-charge may be counted in, the one in force first:
+    /// every rent in the history, and the amounts charged as a rent.
+    fn rates(&self, on: NaiveDate) -> Vec<Decimal> {
+        let mut rates = vec![self.on(on), self.data.account(self.id).rent];
+        rates.extend(self.data.rents_of(self.id).iter().map(|c| c.rent));
+        if !self.has_history {
+            rates.extend(self.charges.iter().map(|&q| self.data.postings[q].amount()));
+            rates.retain(|&r| r == self.on(on) || self.count(r) >= USUAL_CHARGE_COUNT);
+        }
+        let mut seen = Vec::with_capacity(rates.len());
+        rates.retain(|r| {
+            let new = !seen.contains(r);
+            seen.push(*r);
+            new
+        });
+        rates
+    }
+}
+
 fn check_account(
     data: &Dataset,
     id: AccountId,
@@ -237,27 +302,12 @@ fn check_account(
     rent_free: &[NaiveDate],
 ) -> Vec<Finding> {
     let account = data.account(id);
-    let rent = account.rent;
-    let amount_of = |p: usize| data.postings[p].amount();
-    // How often each amount is charged, counted once and only if a charge
-    // other than the rent asks.
-    let counts = std::cell::OnceCell::new();
-    let usual = |amount: Decimal| {
-        amount == rent || {
-            let counts = counts.get_or_init(|| {
-                let mut counts: FxHashMap<Decimal, usize> = FxHashMap::default();
-                for &q in charges {
-                    *counts.entry(amount_of(q)).or_default() += 1;
-                }
-                counts
-            });
-            counts.get(&amount).copied().unwrap_or(0) >= USUAL_CHARGE_COUNT
-        }
-    };
+    let book = RentBook::new(data, id, charges);
     let anchor = charges
         .iter()
-        .find(|&&p| amount_of(p) == rent)
-        .map(|&p| data.postings[p].date)
+        .map(|&p| &data.postings[p])
+        .find(|q| q.amount() == book.on(q.date))
+        .map(|q| q.date)
         .unwrap_or_else(|| match account.rent_period {
             RentPeriod::Monthly => account.opening_date,
             _ => first_monday_on_or_after(account),
@@ -269,26 +319,31 @@ fn check_account(
         None => as_at,
     };
     let mut dues = Dues::of(account, anchor, from, until, rent_free);
+    // The rent's own charges first, so that a catch-up charge on a due
+    // date never takes that date from the charge of the rent.
+    let (regular, other): (Vec<usize>, Vec<usize>) = charges.iter().partition(|&&p| {
+        let q = &data.postings[p];
+        book.usual(q.amount(), q.date)
+    });
     let mut findings = Vec::new();
-    for &p in charges {
+    for p in regular.into_iter().chain(other) {
         let posting = &data.postings[p];
         let kind = match account.tenancy_end {
             Some(end) if posting.date > end => Charge::AfterEnd(end),
-            _ => classify(&mut dues, posting, rent, usual(posting.amount())),
+            _ => classify(&mut dues, posting, &book),
         };
-        if let Some(finding) = irregular(data, id, p, kind) {
+        if let Some(finding) = irregular(data, id, p, kind, &book) {
             findings.push(finding);
         }
     }
-    findings.extend(missing(data, id, charges, &dues.uncovered()));
+    findings.extend(missing(data, id, charges, &dues.uncovered(), &book));
     findings
 }
 
-/// What charge `posting` is, covering the due dates it pays for. `usual`:
-/// whether its amount is the rent or one the account is often charged.
-fn classify(dues: &mut Dues, posting: &Posting, rent: Decimal, usual: bool) -> Charge {
+/// What charge `posting` is, covering the due dates it pays for.
+fn classify(dues: &mut Dues, posting: &Posting, book: &RentBook<'_>) -> Charge {
     let amount = posting.amount();
-    if usual {
+    if book.usual(amount, posting.date) {
         return if dues.cover_nearest(posting.date) || dues.near(posting.date).is_empty() {
             // Outside any due date we know of (before the ledger starts,
             // say) is regular too.
@@ -299,12 +354,15 @@ fn classify(dues: &mut Dues, posting: &Posting, rent: Decimal, usual: bool) -> C
     }
     // Worked out only for a charge that is not the rent: a division per
     // charge was a third of checking charges.
-    let lump = Some((amount / rent).normalize())
-        .filter(|w| w.fract().is_zero() && *w > Decimal::ONE)
-        .and_then(|w| w.to_string().parse::<usize>().ok());
+    let lump = book.rates(posting.date).into_iter().find_map(|rate| {
+        Some((amount / rate).normalize())
+            .filter(|w| w.fract().is_zero() && *w > Decimal::ONE)
+            .and_then(|w| w.to_string().parse::<usize>().ok())
+            .map(|k| (k, rate))
+    });
     match lump {
         // A lump: the most recent uncovered due dates up to this charge.
-        Some(k) => Charge::Lump(dues.cover_last(posting.date, k)),
+        Some((k, rate)) => Charge::Lump(dues.cover_last(posting.date, k), rate),
         None => {
             dues.cover_nearest(posting.date);
             Charge::Odd
@@ -313,13 +371,20 @@ fn classify(dues: &mut Dues, posting: &Posting, rent: Decimal, usual: bool) -> C
 }
 
 /// The finding for charge `p` of account `id`, unless it is regular.
-fn irregular(data: &Dataset, id: AccountId, p: usize, kind: Charge) -> Option<Finding> {
+fn irregular(
+    data: &Dataset,
+    id: AccountId,
+    p: usize,
+    kind: Charge,
+    book: &RentBook<'_>,
+) -> Option<Finding> {
     let account = data.account(id);
-    let (posting, rent) = (&data.postings[p], account.rent);
+    let posting = &data.postings[p];
+    let rent = book.on(posting.date);
     let amount = posting.amount();
     let detail = match &kind {
         Charge::Regular => return None,
-        Charge::Lump(dates) => {
+        Charge::Lump(dates, rate) => {
             let covers = match (dates.first(), dates.last()) {
                 (Some(a), Some(b)) => format!(
                     "{} uncharged {} period{} from {a} to {b}",
@@ -329,15 +394,21 @@ fn irregular(data: &Dataset, id: AccountId, p: usize, kind: Charge) -> Option<Fi
                 ),
                 _ => "no uncharged period in the data".to_string(),
             };
+            let at = if *rate == rent {
+                format!("the rent {}", pounds(rent))
+            } else if !dates.is_empty() && dates.iter().all(|&d| book.on(d) == *rate) {
+                format!("{}, the rent in force for those periods", pounds(*rate))
+            } else {
+                format!("{}, not the rent of {} in force then", pounds(*rate), pounds(rent))
+            };
             format!(
-                "{} on {} charges {} at once ({} x the rent {}), covering {covers}: a back-charge may be \
+                "{} on {} charges {} at once ({} x {at}), covering {covers}: a back-charge may be \
                  legitimate, but check it was explained to the tenant, and do not treat arrears it \
                  creates as the tenant's fault.",
                 data.txn_id(p),
                 posting.date,
                 pounds(amount),
-                (amount / rent).normalize(),
-                pounds(rent)
+                (amount / rate).normalize(),
             )
         }
         Charge::Double(on) => format!(
@@ -353,6 +424,15 @@ fn irregular(data: &Dataset, id: AccountId, p: usize, kind: Charge) -> Option<Fi
             data.txn_id(p),
             pounds(amount),
             posting.date
+        ),
+        Charge::Odd if book.has_history => format!(
+            "{} on {} charges {}, which is not the rent of {} in force that day (the rent history): \
+             check whether a rent change was applied late or not at all, or what else it is for, and \
+             that the tenant was told.",
+            data.txn_id(p),
+            posting.date,
+            pounds(amount),
+            pounds(rent)
         ),
         Charge::Odd => format!(
             "{} on {} charges {}, which is not the rent of {}: check what it is for (a service charge, \
@@ -392,10 +472,11 @@ fn missing(
     id: AccountId,
     charges: &[usize],
     missing: &[NaiveDate],
+    book: &RentBook<'_>,
 ) -> Option<Finding> {
     let account = data.account(id);
     let (&first, &last) = (missing.first()?, missing.last()?);
-    let total = account.rent * Decimal::from(missing.len());
+    let total: Decimal = missing.iter().map(|&d| book.on(d)).sum();
     let mut evidence = vec![account.row];
     let before = charges
         .iter()

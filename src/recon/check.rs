@@ -215,7 +215,13 @@ fn check_account<'a>(
         .collect();
     let (decision, verdict) = match a.status {
         Status::FalseTrigger | Status::FalseApproach => {
-            let why = causes(data, id, &findings);
+            let mut why = causes(data, id, &findings);
+            if a.refunded_in_error > Decimal::ZERO {
+                why.push(format!(
+                    "{} of the balance is a refund paid out in error, a debt and not rent",
+                    pounds(a.refunded_in_error)
+                ));
+            }
             (
                 Decision::DoNotServe,
                 format!(

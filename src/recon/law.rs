@@ -116,14 +116,15 @@ pub fn rule_on(tenancy: TenancyType, on: NaiveDate) -> Option<&'static Statutory
     })
 }
 
-pub fn statutory_threshold(account: &Account, on: NaiveDate) -> Statutory {
+/// `rent`: the rent in force on the day.
+pub fn statutory_threshold(account: &Account, rent: Decimal, on: NaiveDate) -> Statutory {
     match rule_on(account.tenancy_type, on) {
         Some(rule) => {
             let monthly = account.rent_period == RentPeriod::Monthly;
             let threshold = if monthly {
-                account.rent * Decimal::from(rule.months)
+                rent * Decimal::from(rule.months)
             } else {
-                account.weekly_rent() * Decimal::from(rule.weeks)
+                account.rent_period.weekly_equivalent(rent) * Decimal::from(rule.weeks)
             };
             Statutory {
                 threshold: Some(super::money::to_pennies(threshold)),
@@ -157,8 +158,8 @@ mod tests {
     #[test]
     fn assured_threshold_changes_on_1_may_2026() {
         let a = account(TenancyType::Assured, RentPeriod::Weekly, 100);
-        let before = statutory_threshold(&a, NaiveDate::from_ymd_opt(2026, 4, 30).unwrap());
-        let after = statutory_threshold(&a, NaiveDate::from_ymd_opt(2026, 5, 1).unwrap());
+        let before = statutory_threshold(&a, a.rent, NaiveDate::from_ymd_opt(2026, 4, 30).unwrap());
+        let after = statutory_threshold(&a, a.rent, NaiveDate::from_ymd_opt(2026, 5, 1).unwrap());
         assert_eq!(before.threshold, Some(Decimal::from(800)));
         assert_eq!(after.threshold, Some(Decimal::from(1300)));
         assert!(after.excludes_unpaid_uc && !before.excludes_unpaid_uc);
@@ -167,14 +168,14 @@ mod tests {
     #[test]
     fn monthly_rent_counts_in_months() {
         let a = account(TenancyType::AssuredShorthold, RentPeriod::Monthly, 500);
-        let before = statutory_threshold(&a, NaiveDate::from_ymd_opt(2026, 1, 1).unwrap());
+        let before = statutory_threshold(&a, a.rent, NaiveDate::from_ymd_opt(2026, 1, 1).unwrap());
         assert_eq!(before.threshold, Some(Decimal::from(1000)));
     }
 
     #[test]
     fn secure_tenancies_have_no_mandatory_ground() {
         let a = account(TenancyType::Secure, RentPeriod::Weekly, 100);
-        let s = statutory_threshold(&a, NaiveDate::from_ymd_opt(2026, 6, 1).unwrap());
+        let s = statutory_threshold(&a, a.rent, NaiveDate::from_ymd_opt(2026, 6, 1).unwrap());
         assert_eq!(s.threshold, None);
         assert!(s.basis.to_string().contains("discretionary"));
     }

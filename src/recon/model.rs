@@ -16,21 +16,26 @@ pub type Text = compact_str::CompactString;
 /// Index of an account in [`Dataset::accounts`].
 pub type AccountId = u32;
 
-/// The four input files of the data contract.
+/// The input files of the data contract.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum SourceFile {
     Accounts,
     Ledger,
     Bank,
     Schedules,
+    Rents,
 }
 
+/// How many input files the contract has.
+pub const FILES: usize = 5;
+
 impl SourceFile {
-    pub const ALL: [SourceFile; 4] = [
+    pub const ALL: [SourceFile; FILES] = [
         SourceFile::Accounts,
         SourceFile::Ledger,
         SourceFile::Bank,
         SourceFile::Schedules,
+        SourceFile::Rents,
     ];
 
     pub fn default_name(self) -> &'static str {
@@ -39,7 +44,13 @@ impl SourceFile {
             SourceFile::Ledger => "ledger.csv",
             SourceFile::Bank => "bank.csv",
             SourceFile::Schedules => "schedules.csv",
+            SourceFile::Rents => "rents.csv",
         }
+    }
+
+    /// Whether a run goes on without the file.
+    pub fn optional(self) -> bool {
+        matches!(self, SourceFile::Schedules | SourceFile::Rents)
     }
 
     pub fn index(self) -> usize {
@@ -143,7 +154,7 @@ pub fn day_number(date: NaiveDate) -> i32 {
 
 /// Display names of the input files, used when citing evidence.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SourceNames(pub [String; 4]);
+pub struct SourceNames(pub [String; FILES]);
 
 impl Default for SourceNames {
     fn default() -> Self {
@@ -842,6 +853,15 @@ impl ScheduleShare {
     }
 }
 
+/// A rent that came into force on a date, from rents.csv.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RentChange {
+    pub account: AccountId,
+    pub from: NaiveDate,
+    pub rent: Decimal,
+    pub row: RowRef,
+}
+
 /// How one input file was read: rows read, and rows set aside as bad (in
 /// lenient mode) with the money on them where it could be read.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -856,7 +876,7 @@ pub struct FileReading {
 pub struct Dataset {
     pub sources: SourceNames,
     /// Per input file, in `SourceFile` order.
-    pub reading: [FileReading; 4],
+    pub reading: [FileReading; FILES],
     pub accounts: Vec<Account>,
     pub postings: Vec<Posting>,
     /// The postings' texts.
@@ -883,6 +903,9 @@ pub struct Dataset {
     /// The bank lines' lines in the bank file.
     pub bank_lines: LineMap,
     pub shares: Vec<ScheduleShare>,
+    /// The rent in force over time, from rents.csv: sorted by account,
+    /// then date.
+    pub rents: Vec<RentChange>,
     /// What reading could not check (a column left unused that looks like
     /// one the contract names).
     pub warnings: Vec<super::warning::Warning>,
@@ -891,6 +914,24 @@ pub struct Dataset {
 impl Dataset {
     pub fn account(&self, id: AccountId) -> &Account {
         &self.accounts[id as usize]
+    }
+
+    /// The account's rent history from rents.csv, oldest first.
+    pub fn rents_of(&self, id: AccountId) -> &[RentChange] {
+        let from = self.rents.partition_point(|c| c.account < id);
+        let to = self.rents.partition_point(|c| c.account <= id);
+        &self.rents[from..to]
+    }
+
+    /// The rent in force on `on`: the latest change from rents.csv on or
+    /// before it, else the accounts file's rent.
+    pub fn rent_on(&self, id: AccountId, on: NaiveDate) -> Decimal {
+        let history = self.rents_of(id);
+        let before = history.partition_point(|c| c.from <= on);
+        match before.checked_sub(1) {
+            Some(i) => history[i].rent,
+            None => self.account(id).rent,
+        }
     }
 
     /// Where posting `p` came from.

@@ -32,7 +32,7 @@ pub struct KindTotal {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Totals {
     /// Rows read and set aside per file, in `SourceFile` order.
-    pub reading: [FileReading; 4],
+    pub reading: [FileReading; super::model::FILES],
     pub accounts_rows: usize,
     pub ledger_rows: usize,
     pub ledger_debit_rows: usize,

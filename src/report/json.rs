@@ -157,7 +157,18 @@ impl Exporter for JsonExporter {
                         money_in: Some(plain(t.schedule_amount)),
                         money_out: None,
                     },
-                ],
+                ]
+                .into_iter()
+                .chain(report.read(&name(F::Rents)).then(|| FileTotal {
+                    file: name(F::Rents),
+                    rows: data.rents.len(),
+                    rows_read: t.reading[F::Rents.index()].rows_read,
+                    rows_rejected: t.reading[F::Rents.index()].rows_rejected,
+                    rejected_money: plain(t.reading[F::Rents.index()].rejected_money),
+                    money_in: None,
+                    money_out: None,
+                }))
+                .collect(),
                 bulk_lines: t.bulk_lines,
                 bank_outcomes: outcome_rows(&t.bank_outcomes),
                 ledger_credit_outcomes: outcome_rows(&t.credit_outcomes),

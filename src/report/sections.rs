@@ -130,6 +130,14 @@ fn input_files(report: &Report<'_>) -> Section {
             String::new(),
         ));
     }
+    if report.read(&name(SourceFile::Rents)) {
+        files.push(file_row(
+            SourceFile::Rents,
+            report.data.rents.len(),
+            String::new(),
+            String::new(),
+        ));
+    }
     let rejected: usize = t.reading.iter().map(|r| r.rows_rejected).sum();
     let rejected_money: Decimal = t.reading.iter().map(|r| r.rejected_money).sum();
     Section {
