@@ -267,6 +267,11 @@ pub struct RuleArgs {
     /// Assess balances as at this date, YYYY-MM-DD (default: the latest date in the ledger or bank).
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     pub as_at: Option<NaiveDate>,
+    /// The day a notice would be served, YYYY-MM-DD: the statutory threshold
+    /// is the law's on that day (a notice served before 1 May 2026 keeps the
+    /// old Ground 8 threshold). Default: the as-at date.
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub serve_on: Option<NaiveDate>,
     /// The landlord's NOSP trigger: weeks' rent (4w), months' rent (2m) or a sum (£500).
     #[arg(long, default_value = "4w", value_parser = parse_trigger)]
     pub trigger: Trigger,
@@ -339,6 +344,7 @@ impl RuleArgs {
                 i64::from(self.uc_first_run_days),
             ),
             allocation: self.allocate.into(),
+            serve_on: self.serve_on,
             ..crate::recon::Settings::default()
         }
     }

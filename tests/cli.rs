@@ -1744,3 +1744,33 @@ fn a_former_tenant_is_never_served() {
     // Charged a week after the end: reversed in the corrected balance.
     assert_eq!(d004["corrected_balance"], "500.00");
 }
+
+#[test]
+fn the_law_is_read_on_the_day_of_service() {
+    // B002 owes 10 weeks: over Ground 8's 8 weeks for a notice served on
+    // 30 April 2026, under the 13 weeks that apply from 1 May.
+    let case = Case::new(&root().join("fixtures/benefits"));
+    let threshold = |serve_on: &str| {
+        let out = case.run(&[
+            "check",
+            "B002",
+            "--as-at",
+            "2026-05-01",
+            "--serve-on",
+            serve_on,
+            "--format",
+            "json",
+        ]);
+        let doc: serde_json::Value = serde_json::from_str(&text(&out.stdout)).expect("json");
+        let check = &doc["checks"][0];
+        (
+            check["statutory_threshold"].as_str().map(String::from),
+            check["reaches_statutory"].as_bool(),
+        )
+    };
+    assert_eq!(threshold("2026-04-30"), (Some("800.00".into()), Some(true)));
+    assert_eq!(
+        threshold("2026-05-01"),
+        (Some("1300.00".into()), Some(false))
+    );
+}

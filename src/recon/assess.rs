@@ -14,9 +14,11 @@ use super::benefit::{self, BenefitOutlook, BenefitRun, FirstRun};
 use super::due::{Allocation, Dues, Sundry};
 use super::finding::{Finding, FindingKind};
 use super::hold::{self, Doubts, Hold, HoldReason};
-use super::law::{statutory_threshold, Statutory};
+use super::law::{self, statutory_threshold, Statutory};
 use super::matching::Matching;
-use super::model::{vocabulary, Account, AccountId, AccountPostings, Benefit, Dataset, RentPeriod};
+use super::model::{
+    vocabulary, Account, AccountId, AccountPostings, Benefit, Dataset, RentPeriod, UcPaidTo,
+};
 use super::money::{from_pence, plain, pounds, to_pennies};
 use super::warning::Warning;
 
@@ -117,6 +119,8 @@ pub struct AssessOptions {
     pub first_run_days: (i64, i64),
     /// How payments are split between rent and sundry debt.
     pub allocation: Allocation,
+    /// The day whose law sets the statutory threshold: the day of service.
+    pub law_on: NaiveDate,
 }
 
 /// One account's standing as at the date.
@@ -241,7 +245,7 @@ fn late_periods(
         .collect();
     // Before the first benefit run in the data, benefit in arrears cannot be
     // told from non-payment, so those periods are not judged.
-    let judged_from = match data.account(id).benefit {
+    let judged_from = match data.account(id).landlord_benefit() {
         Benefit::None => NaiveDate::MIN,
         _ => runs.first().map_or(NaiveDate::MAX, |r| r.paid),
     };
@@ -280,10 +284,20 @@ pub fn assess_all(
     let shares = benefit::shares(data, matching);
     let refunds = super::due::Context::of(data, findings);
     let mut recent_return: Vec<Option<NaiveDate>> = vec![None; data.accounts.len()];
+    let mut deceased: Vec<Option<NaiveDate>> = vec![None; data.accounts.len()];
     for &(a, bank) in &matching.returns {
-        let on = data.bank[bank].date;
+        let line = &data.bank[bank];
+        let on = line.date;
         if (opts.as_at - on).num_days() < RECENT_RETURN_DAYS {
             let slot = &mut recent_return[a as usize];
+            *slot = (*slot).max(Some(on));
+        }
+        let died = data
+            .return_code(line)
+            .and_then(law::return_code)
+            .is_some_and(|r| r.deceased);
+        if died && on <= opts.as_at {
+            let slot = &mut deceased[a as usize];
             *slot = (*slot).max(Some(on));
         }
     }
@@ -303,7 +317,7 @@ pub fn assess_all(
             } else {
                 &shares[i]
             };
-            let first_run = (data.account(id).benefit != Benefit::None)
+            let first_run = (data.account(id).landlord_benefit() != Benefit::None)
                 .then(|| {
                     benefit::first_run(
                         data,
@@ -329,6 +343,8 @@ pub fn assess_all(
                 benefit: benefit::outlook(data, id, runs, opts.as_at, through, dues.rent),
                 first_run,
                 recent_return: recent_return[i],
+                deceased: deceased[i],
+                uc_not_yet_paid: uc_not_yet_paid(data, id, own, opts.as_at),
                 late: late_periods(data, id, own, &posted_runs, opts.as_at),
             };
             assess(data, id, facts, warnings, opts)
@@ -346,6 +362,31 @@ fn holding_findings(n: usize, findings: &[Finding]) -> Vec<usize> {
         }
     }
     holding
+}
+
+/// For an account whose Universal Credit is paid to the tenant: the rent
+/// charged since the tenant's last payment, at most a month's rent, which
+/// the law may not count while that UC is unpaid. Zero for other accounts.
+fn uc_not_yet_paid(data: &Dataset, id: AccountId, own: &[u32], as_at: NaiveDate) -> Decimal {
+    let account = data.account(id);
+    if account.benefit != Benefit::Uc || account.uc_paid_to != UcPaidTo::Tenant {
+        return Decimal::ZERO;
+    }
+    let postings = || {
+        own.iter()
+            .map(|&p| &data.postings[p as usize])
+            .filter(|q| q.date <= as_at)
+    };
+    let last_paid = postings()
+        .filter(|q| q.is_cash_credit())
+        .map(|q| q.date)
+        .next_back();
+    let since: i128 = postings()
+        .filter(|q| q.is_charge_by(as_at) && last_paid.is_none_or(|d| q.date > d))
+        .map(|q| i128::from(q.amount.pence()))
+        .sum();
+    let month = to_pennies(account.weekly_rent() * Decimal::from(52) / Decimal::from(12));
+    from_pence(since).min(month)
 }
 
 /// The rent charged on the account from its opening date to `as_at`.
@@ -395,6 +436,11 @@ struct Facts<'a> {
     benefit: Option<BenefitOutlook>,
     first_run: Option<FirstRun>,
     recent_return: Option<NaiveDate>,
+    /// The latest Direct Debit returned because the payer died.
+    deceased: Option<NaiveDate>,
+    /// For UC paid to the tenant: rent charged since the tenant last paid,
+    /// at most a month's.
+    uc_not_yet_paid: Decimal,
     late: (usize, usize),
 }
 
@@ -445,11 +491,15 @@ fn assess(
         (None, None) => Decimal::ZERO,
     };
     let real = corrected - technical;
-    let statutory = statutory_threshold(account, rent, opts.as_at);
-    let statutory_arrears = if statutory.excludes_unpaid_uc && account.benefit == Benefit::Uc {
-        real
-    } else {
-        corrected
+    let statutory = statutory_threshold(account, rent, opts.law_on);
+    let statutory_arrears = match (statutory.excludes_unpaid_uc, account.benefit) {
+        // UC paid to the tenant: the rent since the tenant last paid, up to
+        // a month's, may be UC the tenant has not yet been paid.
+        (true, Benefit::Uc) if account.uc_paid_to == UcPaidTo::Tenant => {
+            real - facts.uc_not_yet_paid.min(real).max(Decimal::ZERO)
+        }
+        (true, Benefit::Uc) => real,
+        _ => corrected,
     };
     let reaches_statutory = statutory.threshold.map(|t| statutory_arrears >= t);
     let holds = holds_of(data, id, &facts, &levels, warnings, technical);
@@ -527,6 +577,15 @@ fn holds_of(
             format!(
                 "the tenancy ended on {end}: what is owed is former-tenant arrears, recovered as a debt, \
                  never by a NOSP"
+            ),
+        ));
+    }
+    if let Some(on) = facts.deceased {
+        holds.push(Hold::new(
+            HoldReason::PayerDeceased,
+            format!(
+                "a Direct Debit was returned on {on} with ARUDD code 2, payer deceased: establish who \
+                 succeeds to the tenancy before any arrears step"
             ),
         ));
     }

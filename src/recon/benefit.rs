@@ -120,7 +120,7 @@ pub fn first_run(
     owed: Decimal,
 ) -> Option<FirstRun> {
     let acc = data.account(account);
-    let days = match acc.benefit {
+    let days = match acc.landlord_benefit() {
         Benefit::None => return None,
         Benefit::Hb => first_run_days.0,
         Benefit::Uc => first_run_days.1,
@@ -159,7 +159,7 @@ pub fn outlook(
     charged_through: NaiveDate,
     owed: Decimal,
 ) -> Option<BenefitOutlook> {
-    let benefit = data.account(account).benefit;
+    let benefit = data.account(account).landlord_benefit();
     if benefit == Benefit::None {
         return None;
     }

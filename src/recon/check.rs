@@ -10,7 +10,7 @@ use super::assess::{sundry_sentence, Assessment, Status};
 use super::due::Dues;
 use super::finding::{Finding, FindingKind};
 use super::hold::HoldReason;
-use super::model::{AccountId, Benefit, Dataset, PostingKind};
+use super::model::{AccountId, Benefit, Dataset, PostingKind, TenancyType};
 use super::money::{plain, pounds};
 use super::Reconciliation;
 
@@ -324,6 +324,12 @@ fn apart_from_rent(
         ),
         None => (decision, verdict),
     };
+    if account.tenancy_type == TenancyType::Introductory && decision == Decision::MayProceed {
+        verdict.push_str(&format!(
+            " The route is not a NOSP: {}.",
+            super::law::INTRODUCTORY
+        ));
+    }
     if a.sundry_debt > Decimal::ZERO {
         let dues = Dues {
             rent: a.rent_arrears,

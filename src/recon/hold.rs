@@ -16,6 +16,7 @@ vocabulary!(
     /// The contract's hold reasons, in the order a verdict names them.
     HoldReason {
         FormerTenant => "former_tenant",
+        PayerDeceased => "payer_deceased",
         ReceiptInSuspense => "receipt_in_suspense",
         PayerConflict => "payer_conflict",
         IncompleteData => "incomplete_data",
@@ -38,6 +39,9 @@ impl HoldReason {
         match self {
             HoldReason::FormerTenant => {
                 "the tenancy has ended: what is owed is former-tenant arrears, never grounds for a NOSP"
+            }
+            HoldReason::PayerDeceased => {
+                "a Direct Debit came back because the payer has died: a succession matter"
             }
             HoldReason::ReceiptInSuspense => "money in suspense may be this tenant's",
             HoldReason::PayerConflict => {
@@ -67,6 +71,9 @@ impl HoldReason {
         match self {
             HoldReason::FormerTenant => {
                 "never: recover the debt as former-tenant arrears (a letter, an agreement, the small claims court)"
+            }
+            HoldReason::PayerDeceased => {
+                "who succeeds to the tenancy is settled (or it is ended) and the holder confirmed"
             }
             HoldReason::ReceiptInSuspense => {
                 "trace the receipt with the payer and post it, or record that it is not this tenant's"

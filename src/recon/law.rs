@@ -1,5 +1,6 @@
-//! The statutory mandatory-ground thresholds, kept in one dated table so the
-//! next change in the law is one edit. Sources are cited on each rule.
+//! The law the assessment applies, kept in dated tables so the next change is
+//! one edit: the mandatory-ground thresholds, the route for tenancies with
+//! none, and the Bacs return codes. Each rule cites its source.
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -41,7 +42,8 @@ pub const RULES: &[StatutoryRule] = &[
         months: 2,
         excludes_unpaid_uc: false,
         ground: "Ground 8",
-        source: "Housing Act 1988, Sch. 2, Ground 8 (before 1 May 2026)",
+        source: "Housing Act 1988, Sch. 2, Ground 8 (before 1 May 2026; a notice served before then \
+                 keeps this threshold at the hearing: Renters' Rights Act 2025, transitional provisions)",
     },
     StatutoryRule {
         tenancies: ASSURED,
@@ -74,9 +76,17 @@ pub enum Basis {
         rule: &'static StatutoryRule,
         monthly: bool,
     },
+    /// A mandatory ground counted in weeks for four-weekly rent, which it
+    /// does not name.
+    FourWeekly(&'static StatutoryRule),
     /// No mandatory ground for this tenancy type.
     NoGround(TenancyType),
 }
+
+/// How an introductory tenancy ends: not by a NOSP on a ground.
+pub const INTRODUCTORY: &str = "no ground for possession applies: an introductory tenancy ends by a notice \
+     of proceedings under Housing Act 1996, s.128, with the tenant's right to a review (s.129), not by a \
+     NOSP under the Housing Act 1985";
 
 impl std::fmt::Display for Basis {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -89,19 +99,110 @@ impl std::fmt::Display for Basis {
                 };
                 write!(
                     f,
-                    "{}: at least {count} {unit} rent unpaid ({})",
+                    "{}: at least {count} {unit} rent unpaid when the notice is served and at the \
+                     hearing ({})",
                     rule.ground, rule.source
                 )
             }
-            Basis::NoGround(TenancyType::Secure | TenancyType::Introductory) => f.write_str(
+            Basis::FourWeekly(rule) => write!(
+                f,
+                "{}: at least {} weeks' rent unpaid, counted in weeks for four-weekly rent, which the \
+                 ground does not name (weekly, fortnightly, monthly, quarterly, yearly): take advice \
+                 before relying on it ({})",
+                rule.ground, rule.weeks, rule.source
+            ),
+            Basis::NoGround(TenancyType::Secure) => f.write_str(
                 "no mandatory rent-arrears ground: Housing Act 1985, Sch. 2, Ground 1 is discretionary \
                  (the court decides what is reasonable)",
             ),
+            Basis::NoGround(TenancyType::Introductory) => f.write_str(INTRODUCTORY),
             Basis::NoGround(t) => {
                 write!(f, "no mandatory rent-arrears ground is recorded for a {t} tenancy")
             }
         }
     }
+}
+
+/// One Bacs ARUDD (Automated Return of Unpaid Direct Debits) reason code.
+pub struct ReturnCode {
+    pub code: &'static str,
+    pub meaning: &'static str,
+    /// The payer has died: who holds the tenancy is a succession matter,
+    /// settled before any arrears step.
+    pub deceased: bool,
+}
+
+/// The ARUDD reason codes, from the Bacs Direct Debit scheme's return
+/// reasons (Bacs service user guide, ARUDD report).
+pub const RETURN_CODES: &[ReturnCode] = &[
+    ReturnCode {
+        code: "0",
+        meaning: "refer to payer",
+        deceased: false,
+    },
+    ReturnCode {
+        code: "1",
+        meaning: "instruction cancelled by the payer",
+        deceased: false,
+    },
+    ReturnCode {
+        code: "2",
+        meaning: "payer deceased",
+        deceased: true,
+    },
+    ReturnCode {
+        code: "3",
+        meaning: "account transferred to another bank",
+        deceased: false,
+    },
+    ReturnCode {
+        code: "4",
+        meaning: "advance notice disputed",
+        deceased: false,
+    },
+    ReturnCode {
+        code: "5",
+        meaning: "no account (or wrong account type)",
+        deceased: false,
+    },
+    ReturnCode {
+        code: "6",
+        meaning: "no instruction",
+        deceased: false,
+    },
+    ReturnCode {
+        code: "7",
+        meaning: "amount differs from the advance notice",
+        deceased: false,
+    },
+    ReturnCode {
+        code: "8",
+        meaning: "amount not yet due",
+        deceased: false,
+    },
+    ReturnCode {
+        code: "9",
+        meaning: "presentation overdue",
+        deceased: false,
+    },
+    ReturnCode {
+        code: "A",
+        meaning: "service user differs",
+        deceased: false,
+    },
+    ReturnCode {
+        code: "B",
+        meaning: "account closed",
+        deceased: false,
+    },
+];
+
+/// The return code's row, compared without case or spaces.
+pub fn return_code(code: &str) -> Option<&'static ReturnCode> {
+    let code = code.trim();
+    RETURN_CODES
+        .iter()
+        .find(|r| r.code.eq_ignore_ascii_case(code))
 }
 
 fn date((y, m, d): (i32, u32, u32)) -> Option<NaiveDate> {
@@ -128,7 +229,10 @@ pub fn statutory_threshold(account: &Account, rent: Decimal, on: NaiveDate) -> S
             };
             Statutory {
                 threshold: Some(super::money::to_pennies(threshold)),
-                basis: Basis::Rule { rule, monthly },
+                basis: match account.rent_period {
+                    RentPeriod::FourWeekly => Basis::FourWeekly(rule),
+                    _ => Basis::Rule { rule, monthly },
+                },
                 excludes_unpaid_uc: rule.excludes_unpaid_uc,
             }
         }
@@ -178,5 +282,55 @@ mod tests {
         let s = statutory_threshold(&a, a.rent, NaiveDate::from_ymd_opt(2026, 6, 1).unwrap());
         assert_eq!(s.threshold, None);
         assert!(s.basis.to_string().contains("discretionary"));
+    }
+
+    #[test]
+    fn introductory_tenancies_end_by_a_section_128_notice_not_a_nosp() {
+        let a = account(TenancyType::Introductory, RentPeriod::Weekly, 100);
+        let s = statutory_threshold(&a, a.rent, NaiveDate::from_ymd_opt(2026, 6, 1).unwrap());
+        assert_eq!(s.threshold, None);
+        let words = s.basis.to_string();
+        assert!(
+            words.contains("s.128") && !words.contains("Ground 1"),
+            "{words}"
+        );
+    }
+
+    #[test]
+    fn four_weekly_rent_is_counted_in_weeks_and_flagged() {
+        let a = account(TenancyType::Assured, RentPeriod::FourWeekly, 400);
+        let s = statutory_threshold(&a, a.rent, NaiveDate::from_ymd_opt(2026, 6, 1).unwrap());
+        // 13 weeks of £100.00 a week.
+        assert_eq!(s.threshold, Some(Decimal::from(1300)));
+        assert!(s.basis.to_string().contains("does not name"));
+    }
+
+    #[test]
+    fn the_rent_in_force_sets_the_threshold() {
+        let a = account(TenancyType::Assured, RentPeriod::Weekly, 100);
+        let s = statutory_threshold(
+            &a,
+            Decimal::from(105),
+            NaiveDate::from_ymd_opt(2026, 6, 1).unwrap(),
+        );
+        assert_eq!(s.threshold, Some(Decimal::from(1365)));
+    }
+
+    #[test]
+    fn every_bacs_return_code_has_a_meaning_and_only_2_is_a_death() {
+        for code in ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "A", "b"] {
+            assert!(return_code(code).is_some(), "{code}");
+        }
+        assert_eq!(
+            return_code("4").map(|r| r.meaning),
+            Some("advance notice disputed")
+        );
+        let deaths: Vec<&str> = RETURN_CODES
+            .iter()
+            .filter(|r| r.deceased)
+            .map(|r| r.code)
+            .collect();
+        assert_eq!(deaths, ["2"]);
+        assert!(return_code("Z").is_none());
     }
 }

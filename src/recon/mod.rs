@@ -58,6 +58,8 @@ pub struct Settings {
     pub first_run_days: (i64, i64),
     /// How payments are split between rent and sundry debt.
     pub allocation: due::Allocation,
+    /// The day a notice would be served: the law's threshold is that day's.
+    pub serve_on: Option<NaiveDate>,
 }
 
 impl Default for Settings {
@@ -74,6 +76,7 @@ impl Default for Settings {
             today: None,
             first_run_days: (benefit::HB_FIRST_RUN_DAYS, benefit::UC_FIRST_RUN_DAYS),
             allocation: due::Allocation::RentFirst,
+            serve_on: None,
         }
     }
 }
@@ -154,6 +157,7 @@ pub fn reconcile(data: &Dataset, settings: Settings) -> Reconciliation {
             warn_at: settings.warn_at,
             first_run_days: settings.first_run_days,
             allocation: settings.allocation,
+            law_on: settings.serve_on.unwrap_or(as_at),
         },
     );
     assessments.sort_by(|a, b| {

@@ -320,6 +320,15 @@ impl Account {
         self.tenancy_end.is_some_and(|end| end <= on)
     }
 
+    /// The benefit paid to the landlord: none where Universal Credit goes
+    /// to the tenant, who pays the rent as any tenant does.
+    pub fn landlord_benefit(&self) -> Benefit {
+        match (self.benefit, self.uc_paid_to) {
+            (Benefit::Uc, UcPaidTo::Tenant) => Benefit::None,
+            (b, _) => b,
+        }
+    }
+
     /// Whether the landlord receives the account's Universal Credit
     /// housing payment through DWP's runs.
     pub fn uc_to_landlord(&self) -> bool {

@@ -150,11 +150,23 @@ impl Builder {
     }
 
     pub fn dd_return(&mut self, bank_id: &str, on: &str, amount: &str, returns: &str) -> usize {
+        self.dd_return_coded(bank_id, on, amount, returns, "0")
+    }
+
+    /// A Direct Debit return with its ARUDD reason code.
+    pub fn dd_return_coded(
+        &mut self,
+        bank_id: &str,
+        on: &str,
+        amount: &str,
+        returns: &str,
+        code: &str,
+    ) -> usize {
         let i = self.bank(bank_id, on, &format!("-{amount}"), "", "");
         let texts = self
             .data
             .bank_text
-            .push_row(&[bank_id, "", "", "0", returns]);
+            .push_row(&[bank_id, "", "", code, returns]);
         let line = &mut self.data.bank[i];
         line.method = Some(Method::DdReturn);
         line.texts = texts;

@@ -24,6 +24,8 @@ struct Run {
     warn_at: String,
     posting_days: i64,
     match_days: i64,
+    allocation: &'static str,
+    serve_on: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -118,6 +120,8 @@ impl Exporter for JsonExporter {
                 warn_at: plain(recon.settings.warn_at),
                 posting_days: recon.settings.posting_days,
                 match_days: recon.settings.match_days,
+                allocation: recon.settings.allocation.as_str(),
+                serve_on: recon.settings.serve_on.map(|d| d.to_string()),
             },
             totals: Totals {
                 files: vec![

@@ -573,20 +573,7 @@ fn kind_outcome(kind: FindingKind) -> Outcome {
     kind.spec().outcome.unwrap_or(Outcome::UnmatchedRefund)
 }
 
-/// The ARUDD reason codes in words.
+/// The ARUDD reason code in words (the law table's).
 pub fn arudd_reason(code: &str) -> &'static str {
-    match code.trim() {
-        "0" => "refer to payer",
-        "1" => "instruction cancelled",
-        "2" => "payer deceased",
-        "3" => "account transferred",
-        "5" => "no account",
-        "6" => "no instruction",
-        "7" => "amount differs",
-        "8" => "amount not yet due",
-        "9" => "presentation overdue",
-        "A" | "a" => "service user differs",
-        "B" | "b" => "account closed",
-        _ => "reason code not recognised",
-    }
+    crate::recon::law::return_code(code).map_or("reason code not recognised", |r| r.meaning)
 }

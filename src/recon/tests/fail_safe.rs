@@ -460,3 +460,36 @@ fn a_split_receipt_no_reference_claims_belongs_to_whom_its_payer_is() {
         vec![(FindingKind::WrongAccount, "RA2001".into(), money("-400.00"))]
     );
 }
+
+#[test]
+fn a_direct_debit_returned_because_the_payer_died_holds_for_succession() {
+    let mut b = Builder::default();
+    let a = behind(&mut b, "RA2001", "John Carter", 8);
+    b.bank("B1", "2026-02-02", "100.00", "RA2001", "J CARTER");
+    b.payment(a, "2026-02-02", "100.00", Some("B1"));
+    // Returned six weeks before the as-at date: long past the 14 days a
+    // return of any other reason holds for.
+    b.dd_return_coded("R1", "2026-02-16", "100.00", "B1", "2");
+    b.debit(a, "2026-02-16", PostingKind::Reversal, "100.00", Some("R1"));
+    let r = run(&b);
+    assert_eq!(held_for(&r, a), [HoldReason::PayerDeceased]);
+    assert!(assessment(&r, a).holds[0]
+        .detail
+        .contains("succeeds to the tenancy"));
+}
+
+#[test]
+fn uc_paid_to_the_tenant_is_no_missing_benefit_run() {
+    let mut b = Builder::default();
+    let a = behind(&mut b, "RA2001", "John Carter", 8);
+    b.with(a, |acc| {
+        acc.benefit = Benefit::Uc;
+        acc.uc_paid_to = super::super::model::UcPaidTo::Tenant;
+    });
+    let r = run(&b);
+    // No DWP run is due to the landlord, so none is overdue or awaited.
+    let held = held_for(&r, a);
+    assert!(!held.contains(&HoldReason::BenefitStopped), "{held:?}");
+    assert!(!held.contains(&HoldReason::BenefitNotYetPaid), "{held:?}");
+    assert_eq!(status_of(&b, &r, "RA2001"), Status::Genuine);
+}
