@@ -261,7 +261,8 @@ pub struct InputFiles {
     pub max_record_bytes: usize,
 }
 
-/// The rules an account is judged by.
+/// The rules an account is judged by. Those left unset come from the data
+/// folder's rent-audit.toml, else the defaults shown.
 #[derive(Debug, Args)]
 pub struct RuleArgs {
     /// Assess balances as at this date, YYYY-MM-DD (default: the latest date in the ledger or bank).
@@ -272,21 +273,27 @@ pub struct RuleArgs {
     /// old Ground 8 threshold). Default: the as-at date.
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     pub serve_on: Option<NaiveDate>,
-    /// The landlord's NOSP trigger: weeks' rent (4w), months' rent (2m) or a sum (£500).
-    #[arg(long, default_value = "4w", value_parser = parse_trigger)]
-    pub trigger: Trigger,
-    /// Where the warning band starts, as a share of the trigger (75% or 0.75).
-    #[arg(long, default_value = "75%", value_parser = parse_share)]
-    pub warn_at: Decimal,
+    /// The landlord's NOSP trigger: weeks' rent (4w), months' rent (2m) or a
+    /// sum (£500). Default 4w.
+    #[arg(long, value_parser = parse_trigger)]
+    pub trigger: Option<Trigger>,
+    /// Where the warning band starts, as a share of the trigger (75% or
+    /// 0.75). Default 75%.
+    #[arg(long, value_parser = parse_share)]
+    pub warn_at: Option<Decimal>,
     /// A posting more than this many days after the money arrived is late.
-    #[arg(long, default_value_t = 5)]
-    pub posting_days: u32,
-    /// How many days after a receipt a posting without a bank reference may still be linked to it.
-    #[arg(long, default_value_t = 35)]
-    pub match_days: u32,
-    /// Weeks with no rent charged (rent-free weeks), as any date in each week: 2026-12-21,2026-12-28.
-    #[arg(long, value_name = "DATES", value_delimiter = ',', value_parser = parse_date)]
-    pub rent_free_weeks: Vec<NaiveDate>,
+    /// Default 5.
+    #[arg(long, value_name = "DAYS")]
+    pub posting_days: Option<u32>,
+    /// How many days after a receipt a posting without a bank reference may
+    /// still be linked to it. Default 35.
+    #[arg(long, value_name = "DAYS")]
+    pub match_days: Option<u32>,
+    /// Weeks with no rent charged (rent-free weeks), as any date in each
+    /// week: 2026-12-21,2026-12-28; `none` for none. Default: read from the
+    /// charges (weeks most weekly accounts are not charged in).
+    #[arg(long, value_name = "DATES", value_delimiter = ',', value_parser = parse_week)]
+    pub rent_free_weeks: Vec<Week>,
     /// Do not check charges against the rent (for a ledger extract of payments only).
     #[arg(long)]
     pub skip_charges: bool,
@@ -296,20 +303,33 @@ pub struct RuleArgs {
     pub today: Option<NaiveDate>,
     /// Days from a new Housing Benefit claim to its first run (4 weeks in
     /// arrears and processing): until then its rent is technical arrears.
-    #[arg(long, value_name = "DAYS", default_value_t = 35)]
-    pub hb_first_run_days: u32,
+    /// Default 35.
+    #[arg(long, value_name = "DAYS")]
+    pub hb_first_run_days: Option<u32>,
     /// Days from a new Universal Credit claim to its first payment (an
-    /// assessment period and 7 days).
-    #[arg(long, value_name = "DAYS", default_value_t = 38)]
-    pub uc_first_run_days: u32,
+    /// assessment period and 7 days). Default 38.
+    #[arg(long, value_name = "DAYS")]
+    pub uc_first_run_days: Option<u32>,
     /// How a payment is split between rent and sundry debt (court costs,
-    /// recharges): rent-first pays rent before anything else; oldest-first
-    /// pays the oldest debt. Only rent arrears count towards a NOSP.
-    #[arg(long, value_name = "RULE", default_value = "rent-first")]
-    pub allocate: Allocate,
+    /// recharges): rent-first (the default) pays rent before anything else;
+    /// oldest-first pays the oldest debt. Only rent arrears count towards a NOSP.
+    #[arg(long, value_name = "RULE")]
+    pub allocate: Option<Allocate>,
     /// Worker threads (default: one per core). Output is identical at any count.
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
+}
+
+/// One `--rent-free-weeks` value: a date in the week, or `none`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Week(pub Option<NaiveDate>);
+
+fn parse_week(s: &str) -> Result<Week, String> {
+    if s.trim().eq_ignore_ascii_case("none") {
+        Ok(Week(None))
+    } else {
+        parse_date(s).map(|d| Week(Some(d)))
+    }
 }
 
 /// `--allocate`'s words; the core's [`Allocation`](crate::recon::due::Allocation).
@@ -328,30 +348,8 @@ impl From<Allocate> for crate::recon::due::Allocation {
     }
 }
 
-impl RuleArgs {
-    pub fn settings(&self) -> crate::recon::Settings {
-        crate::recon::Settings {
-            as_at: self.as_at,
-            trigger: self.trigger,
-            warn_at: self.warn_at,
-            posting_days: i64::from(self.posting_days),
-            match_days: i64::from(self.match_days),
-            rent_free_weeks: self.rent_free_weeks.clone(),
-            check_charges: !self.skip_charges,
-            today: Some(self.today.unwrap_or_else(system_today)),
-            first_run_days: (
-                i64::from(self.hb_first_run_days),
-                i64::from(self.uc_first_run_days),
-            ),
-            allocation: self.allocate.into(),
-            serve_on: self.serve_on,
-            ..crate::recon::Settings::default()
-        }
-    }
-}
-
 /// Today by the system clock (UTC).
-fn system_today() -> NaiveDate {
+pub fn system_today() -> NaiveDate {
     let days = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() / 86_400);
@@ -394,24 +392,7 @@ fn parse_trigger(s: &str) -> Result<Trigger, String> {
 
 /// `75%`, `75` or `0.75`, all meaning three quarters.
 fn parse_share(s: &str) -> Result<Decimal, String> {
-    let t = s.trim();
-    let (number, percent) = match t.strip_suffix('%') {
-        Some(n) => (n, true),
-        None => (t, false),
-    };
-    let v: Decimal = number
-        .trim()
-        .parse()
-        .map_err(|_| format!("expected a share like 75% or 0.75, found {s:?}"))?;
-    let v = if percent || v > Decimal::ONE {
-        v / Decimal::from(100)
-    } else {
-        v
-    };
-    if v <= Decimal::ZERO || v > Decimal::ONE {
-        return Err(format!("expected a share between 0% and 100%, found {s:?}"));
-    }
-    Ok(v)
+    crate::input::parse::share(s)
 }
 
 #[cfg(test)]

@@ -1774,3 +1774,62 @@ fn the_law_is_read_on_the_day_of_service() {
         (Some("1300.00".into()), Some(false))
     );
 }
+
+#[test]
+fn settings_beside_the_data_apply_and_the_command_line_overrides_them() {
+    let case = Case::new(&root().join("fixtures/landlord_settings"));
+    let report = text(&case.run(&["reconcile", ".", "--format", "json"]).stdout);
+    let doc: serde_json::Value = serde_json::from_str(&report).expect("json");
+    assert_eq!(doc["run"]["trigger"], "8w");
+    assert_eq!(doc["run"]["settings_from"]["trigger"], "rent-audit.toml");
+    // 7 weeks owed: under the file's 8w trigger.
+    assert_eq!(account_in(&report, "S005")["status"], "approaching");
+    let report = text(
+        &case
+            .run(&["reconcile", ".", "--format", "json", "--trigger", "4w"])
+            .stdout,
+    );
+    let doc: serde_json::Value = serde_json::from_str(&report).expect("json");
+    assert_eq!(doc["run"]["settings_from"]["trigger"], "the command line");
+    assert_eq!(account_in(&report, "S005")["status"], "genuine");
+    // A bad setting names the file and the key, and stops the run.
+    fs::write(case.path().join("rent-audit.toml"), "trigger = \"4x\"\n").expect("write");
+    let out = case.run(&["reconcile", "."]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("rent-audit.toml: trigger: expected a trigger"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn rent_free_weeks_are_read_from_the_charges_unless_given() {
+    let case = Case::new(&root().join("fixtures/landlord_settings"));
+    let kinds = |extra: &[&str]| {
+        let mut args = vec!["reconcile", ".", "--format", "json"];
+        args.extend(extra);
+        let doc: serde_json::Value =
+            serde_json::from_str(&text(&case.run(&args).stdout)).expect("json");
+        let findings: Vec<String> = (doc["findings"].as_array().expect("findings").iter())
+            .map(|f| {
+                format!(
+                    "{} {}",
+                    f["kind"].as_str().unwrap_or(""),
+                    f["account_ref"].as_str().unwrap_or("")
+                )
+            })
+            .collect();
+        (findings, doc["run"]["rent_free_weeks_inferred"].as_bool())
+    };
+    // Christmas is charged to nobody: rent-free, inferred. S003's missed
+    // week is its own.
+    assert_eq!(
+        kinds(&[]),
+        (vec!["missing_charges S003".to_string()], Some(true))
+    );
+    // Said to be none: every account is missing two weeks.
+    let (none, inferred) = kinds(&["--rent-free-weeks", "none"]);
+    assert_eq!(none.len(), 6, "{none:?}");
+    assert_eq!(inferred, Some(false));
+}

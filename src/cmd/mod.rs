@@ -16,6 +16,7 @@ use anyhow::{Context, Result};
 
 use crate::cli::{Cli, Command, InputFiles, RuleArgs};
 use crate::input::digest::FileDigest;
+use crate::input::settings::LandlordSettings;
 use crate::input::{self, InputPaths, Mode, Profile, Reject};
 use crate::output;
 use crate::recon::model::SourceFile;
@@ -70,6 +71,137 @@ pub fn with_threads<T: Send>(threads: Option<usize>, f: impl FnOnce() -> T + Sen
         builder = builder.num_threads(n);
     }
     Ok(builder.build()?.install(f))
+}
+
+/// Each rule from the command line, else the data folder's rent-audit.toml,
+/// else its default; `origins` names where each one not at its default
+/// came from.
+pub fn settings(rules: &RuleArgs, file: Option<&LandlordSettings>) -> crate::recon::Settings {
+    use crate::recon::Settings;
+    let none = LandlordSettings::default();
+    let file = file.unwrap_or(&none);
+    let defaults = Settings::default();
+    let mut origins = Vec::new();
+    let cli_weeks = (!rules.rent_free_weeks.is_empty()).then(|| {
+        rules
+            .rent_free_weeks
+            .iter()
+            .filter_map(|w| w.0)
+            .collect::<Vec<_>>()
+    });
+    let weeks = pick(
+        &mut origins,
+        "rent_free_weeks",
+        cli_weeks,
+        file.rent_free_weeks.clone(),
+    );
+    Settings {
+        as_at: rules.as_at,
+        trigger: pick(&mut origins, "trigger", rules.trigger, file.trigger)
+            .unwrap_or(defaults.trigger),
+        warn_at: pick(&mut origins, "warn_at", rules.warn_at, file.warn_at)
+            .unwrap_or(defaults.warn_at),
+        posting_days: pick(
+            &mut origins,
+            "posting_days",
+            rules.posting_days,
+            file.posting_days,
+        )
+        .map_or(defaults.posting_days, i64::from),
+        match_days: pick(
+            &mut origins,
+            "match_days",
+            rules.match_days,
+            file.match_days,
+        )
+        .map_or(defaults.match_days, i64::from),
+        infer_rent_free: weeks.is_none(),
+        rent_free_weeks: weeks.unwrap_or_default(),
+        check_charges: !rules.skip_charges,
+        today: Some(rules.today.unwrap_or_else(crate::cli::system_today)),
+        first_run_days: (
+            pick(
+                &mut origins,
+                "hb_first_run_days",
+                rules.hb_first_run_days,
+                file.hb_first_run_days,
+            )
+            .map_or(defaults.first_run_days.0, i64::from),
+            pick(
+                &mut origins,
+                "uc_first_run_days",
+                rules.uc_first_run_days,
+                file.uc_first_run_days,
+            )
+            .map_or(defaults.first_run_days.1, i64::from),
+        ),
+        allocation: pick(
+            &mut origins,
+            "allocate",
+            rules.allocate.map(Into::into),
+            file.allocate,
+        )
+        .unwrap_or(defaults.allocation),
+        serve_on: rules.serve_on,
+        origins,
+        ..defaults
+    }
+}
+
+/// The command line's value, else the file's, noting which gave it.
+fn pick<T>(
+    origins: &mut Vec<(&'static str, &'static str)>,
+    name: &'static str,
+    cli: Option<T>,
+    file: Option<T>,
+) -> Option<T> {
+    match (cli, file) {
+        (Some(v), _) => {
+            origins.push((name, "the command line"));
+            Some(v)
+        }
+        (None, Some(v)) => {
+            origins.push((name, crate::input::settings::FILE_NAME));
+            Some(v)
+        }
+        (None, None) => None,
+    }
+}
+
+/// The data folder's rent-audit.toml, if any: the folder named, else the
+/// accounts file's.
+pub fn landlord_settings(
+    dir: Option<&Path>,
+    files: &InputFiles,
+) -> Result<Option<LandlordSettings>> {
+    let folder = dir
+        .map(Path::to_path_buf)
+        .or_else(|| {
+            files
+                .accounts
+                .as_deref()
+                .and_then(Path::parent)
+                .map(Path::to_path_buf)
+        })
+        .unwrap_or_default();
+    let folder = if folder.as_os_str().is_empty() {
+        std::path::PathBuf::from(".")
+    } else {
+        folder
+    };
+    Ok(LandlordSettings::in_dir(&folder)?)
+}
+
+/// The profiles to read through: those the command line names, else those
+/// rent-audit.toml names.
+pub fn profile_of(
+    files: &InputFiles,
+    settings: Option<&LandlordSettings>,
+) -> Result<Option<Profile>> {
+    match settings {
+        Some(s) if files.profile.is_empty() => profile(&s.profiles),
+        _ => profile(&files.profile),
+    }
 }
 
 /// The profiles the arguments name, merged; `None` if none.
@@ -242,7 +374,8 @@ pub fn load_and_reconcile(
     rules: &RuleArgs,
     output: Option<&Path>,
 ) -> Result<Reconciled> {
-    let profile = profile(&files.profile)?;
+    let file = landlord_settings(dir, files)?;
+    let profile = profile_of(files, file.as_ref())?;
     let paths = input_paths(dir, files, profile.as_ref())?;
     refuse_overwriting_inputs(&paths, files, output)?;
     let mode = if files.lenient {
@@ -250,7 +383,7 @@ pub fn load_and_reconcile(
     } else {
         Mode::Strict
     };
-    let settings = rules.settings();
+    let settings = settings(rules, file.as_ref());
     let total: u64 = SourceFile::ALL
         .iter()
         .filter_map(|&f| paths.path(f))

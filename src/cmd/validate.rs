@@ -19,7 +19,8 @@ use crate::recon::money::pounds;
 use crate::recon::totals::sides;
 
 pub fn run(args: &ValidateArgs) -> Result<u8> {
-    let profile = super::profile(&args.input.files.profile)?;
+    let file = super::landlord_settings(args.input.dir.as_deref(), &args.input.files)?;
+    let profile = super::profile_of(&args.input.files, file.as_ref())?;
     let paths = super::input_paths(
         args.input.dir.as_deref(),
         &args.input.files,

@@ -12,6 +12,7 @@ pub mod limit;
 pub mod mapping;
 pub mod parse;
 pub mod profile;
+pub mod settings;
 pub mod table;
 
 use rustc_hash::FxHashMap as HashMap;

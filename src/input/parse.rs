@@ -124,6 +124,28 @@ pub fn word<T>(
         .ok_or_else(|| format!("expected one of {}; found {}", expected(), shown(t)))
 }
 
+/// `75%`, `75` or `0.75`, all meaning three quarters.
+pub fn share(s: &str) -> Result<Decimal, String> {
+    let t = s.trim();
+    let (number, percent) = match t.strip_suffix('%') {
+        Some(n) => (n, true),
+        None => (t, false),
+    };
+    let v: Decimal = number
+        .trim()
+        .parse()
+        .map_err(|_| format!("expected a share like 75% or 0.75, found {s:?}"))?;
+    let v = if percent || v > Decimal::ONE {
+        v / Decimal::from(100)
+    } else {
+        v
+    };
+    if v <= Decimal::ZERO || v > Decimal::ONE {
+        return Err(format!("expected a share between 0% and 100%, found {s:?}"));
+    }
+    Ok(v)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -114,6 +114,61 @@ enum Charge {
     AfterEnd(NaiveDate),
 }
 
+/// Weekly accounts a week must have in charge before its charges say
+/// anything about the landlord's rent-free weeks.
+const RENT_FREE_MIN_ACCOUNTS: usize = 5;
+
+/// The landlord's rent-free weeks, read from the charges: Mondays of the
+/// weeks in which most weekly accounts charged on both sides of it have no
+/// rent charge (two at Christmas, on many estates). A week one account
+/// misses is that account's missing charge; a week most miss is the
+/// landlord's.
+pub fn infer_rent_free_weeks(
+    data: &Dataset,
+    ledger: &AccountPostings,
+    as_at: NaiveDate,
+) -> Vec<NaiveDate> {
+    let weeks_of = |a: usize| -> Vec<NaiveDate> {
+        let mut weeks: Vec<NaiveDate> = (ledger.of(a as AccountId).iter())
+            .map(|&p| &data.postings[p as usize])
+            .filter(|q| q.is_charge_by(as_at))
+            .map(|q| monday_of(q.date))
+            .collect();
+        weeks.dedup();
+        weeks
+    };
+    let per_account: Vec<Vec<NaiveDate>> = (0..data.accounts.len())
+        .into_par_iter()
+        .filter(|&a| data.accounts[a].rent_period == RentPeriod::Weekly)
+        .map(weeks_of)
+        .collect();
+    let Some(start) = per_account.iter().filter_map(|w| w.first()).min().copied() else {
+        return Vec::new();
+    };
+    let index = |week: NaiveDate| ((week - start).num_days() / 7) as usize;
+    // Per week from `start`: accounts charged either side of it (or in it),
+    // and those charged in it.
+    let mut spans: Vec<(usize, usize)> = Vec::new();
+    for weeks in per_account.iter().filter(|w| w.len() >= 2) {
+        let (Some(&first), Some(&last)) = (weeks.first(), weeks.last()) else {
+            continue;
+        };
+        if spans.len() <= index(last) {
+            spans.resize(index(last) + 1, (0, 0));
+        }
+        for slot in &mut spans[index(first)..=index(last)] {
+            slot.0 += 1;
+        }
+        for &week in weeks {
+            spans[index(week)].1 += 1;
+        }
+    }
+    (spans.iter().enumerate())
+        .filter(|&(_, &(active, charged))| active >= RENT_FREE_MIN_ACCOUNTS && charged * 2 < active)
+        .filter_map(|(i, _)| start.checked_add_days(Days::new(7 * i as u64)))
+        .collect()
+}
+
 /// Checks every account's charges. `from` is the first date the ledger
 /// covers (an extract may start long after accounts opened).
 pub fn check(

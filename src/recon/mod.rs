@@ -48,6 +48,9 @@ pub struct Settings {
     pub lead_days: i64,
     /// Weeks in which no rent is charged (any date in the week).
     pub rent_free_weeks: Vec<NaiveDate>,
+    /// With no rent-free weeks given, read them from the charges: weeks
+    /// most weekly accounts are not charged in.
+    pub infer_rent_free: bool,
     /// Check charges against each account's rent (off for a ledger extract
     /// that holds payments only).
     pub check_charges: bool,
@@ -60,6 +63,9 @@ pub struct Settings {
     pub allocation: due::Allocation,
     /// The day a notice would be served: the law's threshold is that day's.
     pub serve_on: Option<NaiveDate>,
+    /// Where each setting not at its default came from (`trigger`, "the
+    /// command line"), in a fixed order, for the reports.
+    pub origins: Vec<(&'static str, &'static str)>,
 }
 
 impl Default for Settings {
@@ -72,11 +78,13 @@ impl Default for Settings {
             match_days: 35,
             lead_days: 3,
             rent_free_weeks: Vec::new(),
+            infer_rent_free: true,
             check_charges: true,
             today: None,
             first_run_days: (benefit::HB_FIRST_RUN_DAYS, benefit::UC_FIRST_RUN_DAYS),
             allocation: due::Allocation::RentFirst,
             serve_on: None,
+            origins: Vec::new(),
         }
     }
 }
@@ -94,6 +102,9 @@ pub struct Reconciliation {
     pub matching: Matching,
     /// What the run could not check: the reading's, then the data's.
     pub warnings: Vec<Warning>,
+    /// The rent-free weeks read from the charges (Mondays), where none were
+    /// given.
+    pub rent_free_inferred: Vec<NaiveDate>,
 }
 
 pub fn reconcile(data: &Dataset, settings: Settings) -> Reconciliation {
@@ -114,6 +125,11 @@ pub fn reconcile(data: &Dataset, settings: Settings) -> Reconciliation {
     );
     let ledger_from = data.postings.par_iter().map(|p| p.date).min();
     let charges_from = ledger_from.filter(|_| settings.check_charges);
+    let rent_free_inferred = if settings.rent_free_weeks.is_empty() && settings.infer_rent_free {
+        charges::infer_rent_free_weeks(data, &ledger, as_at)
+    } else {
+        Vec::new()
+    };
     let (mut matching, charge_findings) = rayon::join(
         || {
             let opts = MatchOptions {
@@ -128,7 +144,7 @@ pub fn reconcile(data: &Dataset, settings: Settings) -> Reconciliation {
             charges_from.map_or_else(Vec::new, |from| {
                 let opts = charges::ChargeOptions {
                     as_at,
-                    rent_free_weeks: settings.rent_free_weeks.clone(),
+                    rent_free_weeks: [&settings.rent_free_weeks[..], &rent_free_inferred].concat(),
                 };
                 charges::check(data, &ledger, &opts, from)
             })
@@ -174,6 +190,7 @@ pub fn reconcile(data: &Dataset, settings: Settings) -> Reconciliation {
         totals,
         matching,
         warnings,
+        rent_free_inferred,
     }
 }
 

@@ -26,6 +26,10 @@ struct Run {
     match_days: i64,
     allocation: &'static str,
     serve_on: Option<String>,
+    /// Whether the rent-free weeks were read from the charges.
+    rent_free_weeks_inferred: bool,
+    /// Where each setting not at its default came from.
+    settings_from: std::collections::BTreeMap<&'static str, &'static str>,
 }
 
 #[derive(Serialize)]
@@ -108,12 +112,12 @@ impl Exporter for JsonExporter {
             run: Run {
                 tool: report.tool(),
                 inputs: report.inputs.clone(),
-                rent_free_weeks: recon
-                    .settings
-                    .rent_free_weeks
-                    .iter()
+                rent_free_weeks: (recon.settings.rent_free_weeks.iter())
+                    .chain(&recon.rent_free_inferred)
                     .map(|d| d.to_string())
                     .collect(),
+                rent_free_weeks_inferred: !recon.rent_free_inferred.is_empty(),
+                settings_from: recon.settings.origins.iter().copied().collect(),
                 check_charges: recon.settings.check_charges,
                 as_at: recon.as_at.to_string(),
                 trigger: recon.settings.trigger.to_string(),

@@ -72,13 +72,44 @@ impl Report<'_> {
 
     pub fn settings_line(&self) -> String {
         let s = &self.recon.settings;
-        format!(
+        let mut line = format!(
             "as at {}; trigger {}; warning band from {}% of it; postings later than {} days are late",
             self.recon.as_at,
             s.trigger,
             (s.warn_at * rust_decimal::Decimal::from(100)).normalize(),
             s.posting_days
-        )
+        );
+        let weeks = |w: &[chrono::NaiveDate]| {
+            w.iter()
+                .map(|d| d.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        if !self.recon.rent_free_inferred.is_empty() {
+            line.push_str(&format!(
+                "; rent-free weeks {} (inferred: most weekly accounts have no charge in them; \
+                 --rent-free-weeks sets them, none for none)",
+                weeks(&self.recon.rent_free_inferred)
+            ));
+        } else if !s.rent_free_weeks.is_empty() {
+            line.push_str(&format!("; rent-free weeks {}", weeks(&s.rent_free_weeks)));
+        }
+        // Grouped by where they came from, each source once, in the order
+        // the settings are listed.
+        let mut sources: Vec<&str> = Vec::new();
+        for (_, from) in &s.origins {
+            if !sources.contains(from) {
+                sources.push(from);
+            }
+        }
+        for from in sources {
+            let names: Vec<&str> = (s.origins.iter())
+                .filter(|(_, f)| *f == from)
+                .map(|(name, _)| *name)
+                .collect();
+            line.push_str(&format!("; from {from}: {}", names.join(", ")));
+        }
+        line
     }
 }
 
