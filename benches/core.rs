@@ -21,6 +21,8 @@ fn landlord(dir: &Path) -> InputPaths {
         represent: 500,
         refunds: 5,
         write_offs: 10,
+        sundry: 20,
+        late_increase: 10,
         force: true,
     };
     rent_audit::cmd::generate::run(&args).expect("generate the landlord");

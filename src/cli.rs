@@ -189,6 +189,18 @@ pub struct GenerateArgs {
     /// credit that moves no money. Only without --profile.
     #[arg(long, value_name = "PER_THOUSAND", default_value_t = 10)]
     pub write_offs: u64,
+    /// Sundry debts on the rent account (court costs, a rechargeable repair,
+    /// with their `charge_type`), per thousand accounts: not rent, so never
+    /// a finding. Only without --profile.
+    #[arg(long, value_name = "PER_THOUSAND", default_value_t = 20)]
+    pub sundry: u64,
+    /// Accounts whose April rent increase is applied three weeks late, per
+    /// thousand weekly accounts: each old-rate charge after the increase is
+    /// a planted `irregular_charge`. (Every account's rent rises on the
+    /// first Monday of April, or 1 April for monthly rent, where the months
+    /// span it; no one is charged in the two weeks from Christmas.)
+    #[arg(long, value_name = "PER_THOUSAND", default_value_t = 10)]
+    pub late_increase: u64,
     /// Write into a folder that already holds files (they are overwritten).
     #[arg(long)]
     pub force: bool,

@@ -1833,3 +1833,51 @@ fn rent_free_weeks_are_read_from_the_charges_unless_given() {
     assert_eq!(none.len(), 6, "{none:?}");
     assert_eq!(inferred, Some(false));
 }
+
+#[test]
+fn generate_plants_christmas_an_april_increase_and_sundry_debt_with_no_flags() {
+    // October to May: two rent-free weeks from Christmas, the increase on
+    // the first Monday of April (three weeks late on some accounts), court
+    // costs and recharges. No flag says any of it.
+    let dir = tempfile::tempdir().expect("dir");
+    let args = [
+        "generate",
+        "--accounts",
+        "400",
+        "--months",
+        "9",
+        "--seed",
+        "5",
+        "--start",
+        "2025-10-01",
+        "--out",
+        "y",
+    ];
+    assert_eq!(rent_audit(dir.path(), &args).status.code(), Some(0));
+    assert_generated_truth(dir.path(), "y", &[]);
+    let out = rent_audit(dir.path(), &["reconcile", "y", "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_str(&text(&out.stdout)).expect("json");
+    assert_eq!(
+        report["run"]["rent_free_weeks"],
+        serde_json::json!(["2025-12-22", "2025-12-29"])
+    );
+    assert_eq!(report["run"]["rent_free_weeks_inferred"], true);
+    assert!(
+        report["run"]["rent_changes_inferred"]
+            .as_array()
+            .is_some_and(|c| c.iter().any(|d| d == "2026-04-06")),
+        "{}",
+        report["run"]["rent_changes_inferred"]
+    );
+    let truth: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(dir.path().join("y/truth.json")).expect("truth"))
+            .expect("json");
+    let late = (truth["findings"].as_array().expect("findings").iter())
+        .filter(|f| f["kind"] == "irregular_charge")
+        .count();
+    assert!(late >= 3, "a late increase is planted ({late} charges)");
+    let sundry = (report["accounts"].as_array().expect("accounts").iter())
+        .filter(|a| a["sundry_debt"] != "0.00")
+        .count();
+    assert!(sundry > 0, "sundry debt is planted");
+}

@@ -137,6 +137,11 @@ struct Calendar {
     first_monday: NaiveDate,
     /// Housing Benefit runs: every 28 days from the first Monday, in arrears.
     runs: Vec<NaiveDate>,
+    /// The April rent increase, where two charges fall either side of it:
+    /// (the first Monday of April for weekly rent, 1 April for monthly).
+    increase: Option<(NaiveDate, NaiveDate)>,
+    /// The Mondays of the two rent-free weeks from Christmas.
+    rent_free: Vec<NaiveDate>,
 }
 
 impl Calendar {
@@ -152,11 +157,36 @@ impl Calendar {
             .map(|k| first_monday + Days::new(28 * k))
             .take_while(|d| *d <= end)
             .collect();
+        let increase = (start.year()..=end.year())
+            .filter_map(|y| NaiveDate::from_ymd_opt(y, 4, 1))
+            .find(|&april| {
+                april
+                    .checked_sub_months(Months::new(2))
+                    .is_some_and(|d| d >= start)
+                    && april
+                        .checked_add_months(Months::new(2))
+                        .is_some_and(|d| d <= end)
+            })
+            .map(|april| {
+                let monday =
+                    april + Days::new(u64::from((7 - april.weekday().num_days_from_monday()) % 7));
+                (monday, april)
+            });
+        let rent_free = (start.year()..=end.year())
+            .filter_map(|y| NaiveDate::from_ymd_opt(y, 12, 25))
+            .map(|christmas| {
+                christmas - Days::new(u64::from(christmas.weekday().num_days_from_monday()))
+            })
+            .flat_map(|monday| [monday, monday + Days::new(7)])
+            .filter(|&m| m >= first_monday && m <= end)
+            .collect();
         Ok(Calendar {
             start,
             end,
             first_monday,
             runs,
+            increase,
+            rent_free,
         })
     }
 }
@@ -182,6 +212,10 @@ struct Tenancy {
     reference: String,
     posted: Decimal,
     corrected: Decimal,
+    /// The rent before the April increase (the rent itself where none).
+    old_rent: Decimal,
+    /// The increase is applied three weeks late on this account.
+    late_increase: bool,
 }
 
 /// One receipt of a tenancy's, as it is posted.
@@ -275,9 +309,14 @@ impl<'a> Landlord<'a> {
             self.benefit(&mut t)?;
         } else {
             let plant_at = dues.len() / 2;
+            let rent = t.rent;
+            // The tenant pays what is charged, before the increase and after.
             for (k, d) in dues.iter().enumerate() {
+                t.rent = rent;
+                t.rent = self.rent_on(&t, *d);
                 self.receipt(&mut t, *d, k == plant_at)?;
             }
+            t.rent = rent;
         }
         if self.args.profile.is_empty() {
             self.money_out(&mut t)?;
@@ -327,6 +366,13 @@ impl<'a> Landlord<'a> {
             _ => self.cal.start,
         };
         let mandate = mandate_of(i);
+        // Drawn from the account's index, not the shared stream, so that the
+        // other shapes' draws stay as they were.
+        let late_increase = self.cal.increase.is_some()
+            && !monthly
+            && !hb
+            && plant == Plant::None
+            && (i as u64).wrapping_mul(2_654_435_761) % 1000 < self.args.late_increase;
         let channel = self.rng.below(3);
         let reference = if channel == 0 {
             mandate.clone()
@@ -350,6 +396,14 @@ impl<'a> Landlord<'a> {
             reference,
             posted: Decimal::ZERO,
             corrected: Decimal::ZERO,
+            // A 3.7% rise, as many landlords' in 2026 (CPI + 1%); Housing
+            // Benefit accounts keep one rent, as the runs pay it.
+            old_rent: if hb || self.cal.increase.is_none() {
+                rent
+            } else {
+                (rent / Decimal::new(1037, 3)).round_dp(2)
+            },
+            late_increase,
         }
     }
 
@@ -398,6 +452,17 @@ impl<'a> Landlord<'a> {
         bank_ref: &str,
         on: &str,
     ) -> Result<String> {
+        self.txn_for(date, kind, amount, [method, bank_ref, on, ""])
+    }
+
+    /// [`Landlord::txn`] with its method, bank ref, account and charge type.
+    fn txn_for(
+        &mut self,
+        date: NaiveDate,
+        kind: &str,
+        amount: Decimal,
+        [method, bank_ref, on, charge_type]: [&str; 4],
+    ) -> Result<String> {
         self.txn_n += 1;
         if on == self.own_ref {
             self.own_postings.push((date, amount));
@@ -420,6 +485,7 @@ impl<'a> Landlord<'a> {
             method,
             bank_ref,
             "",
+            charge_type,
         ])?;
         Ok(id)
     }
@@ -456,12 +522,42 @@ impl<'a> Landlord<'a> {
                 .filter(|d| *d >= t.opening)
                 .collect()
         };
-        for d in &dues {
-            self.txn(*d, "charge", t.rent, "", "", &t.account_ref)?;
-            t.posted += t.rent;
-            t.corrected += t.rent;
+        let dues: Vec<NaiveDate> = if t.monthly {
+            dues
+        } else {
+            dues.into_iter()
+                .filter(|d| !cal.rent_free.contains(d))
+                .collect()
+        };
+        for &d in &dues {
+            let rent = self.rent_on(t, d);
+            let txn = self.txn(d, "charge", rent, "", "", &t.account_ref)?;
+            if rent != t.rent && self.increase_from(t).is_some_and(|from| d >= from) {
+                self.truth
+                    .findings
+                    .push(Planted::late_increase(&t.account_ref, txn));
+            }
+            t.posted += rent;
+            t.corrected += rent;
         }
         Ok(dues)
+    }
+
+    /// The day the account's rent rises: the landlord's increase (for
+    /// the account's rent period).
+    fn increase_from(&self, t: &Tenancy) -> Option<NaiveDate> {
+        let (weekly, monthly) = self.cal.increase?;
+        Some(if t.monthly { monthly } else { weekly })
+    }
+
+    /// The rent the account is charged on `d`: the old rent until the
+    /// increase (four weeks after it, on an account that applies it late).
+    fn rent_on(&self, t: &Tenancy, d: NaiveDate) -> Decimal {
+        let late = if t.late_increase { 21 } else { 0 };
+        match self.increase_from(t) {
+            Some(from) if d < from + Days::new(late) => t.old_rent,
+            _ => t.rent,
+        }
     }
 
     /// Benefit pays the whole rent, 4-weekly in arrears, by schedule (from
@@ -719,6 +815,22 @@ impl<'a> Landlord<'a> {
     /// has: refunds (by bank id, or by account and amount) and small
     /// balances written off. Amounts are the account's own.
     fn money_out(&mut self, t: &mut Tenancy) -> Result<()> {
+        // First, so that a refund is judged against all the account owes:
+        // court costs or a repair recharged, owed but not rent.
+        if self.rng.chance(self.args.sundry) {
+            let (what, amount) = if t.i % 2 == 0 {
+                ("court_costs", Decimal::new(35_500, 2))
+            } else {
+                (
+                    "recharge",
+                    Decimal::new(6_000 + (t.i as i64 * 11) % 20_000, 2),
+                )
+            };
+            let on = (self.cal.start + Days::new(20 + self.rng.below(40))).min(self.cal.end);
+            self.txn_for(on, "charge", amount, ["", "", &t.account_ref, what])?;
+            t.posted += amount;
+            t.corrected += amount;
+        }
         let own = Decimal::new(2_500 + (t.i as i64 * 7) % 2_000, 2);
         for m in 0..self.args.months {
             let (start, end) = (self.cal.start, self.cal.end);
@@ -760,13 +872,14 @@ impl<'a> Landlord<'a> {
         Ok(())
     }
 
-    /// The credit the account holds on `on` before that day's debits.
+    /// The credit the account holds on `on` before that day's debits
+    /// (negative: what it owes).
     fn credit_held(&self, on: NaiveDate) -> Decimal {
         let owed: Decimal = (self.own_postings.iter())
             .filter(|(d, a)| *d < on || (*d == on && *a < Decimal::ZERO))
             .map(|(_, a)| *a)
             .sum();
-        (-owed).max(Decimal::ZERO)
+        -owed
     }
 
     /// A payment beyond what is owed, two days before a refund of `amount`,

@@ -182,6 +182,7 @@ impl Writers {
                     "method",
                     "bank_ref",
                     "description",
+                    "charge_type",
                 ],
             )?,
             bank: sink(

@@ -32,6 +32,20 @@ impl Planted {
     }
 }
 
+impl Planted {
+    /// A charge at the old rent after the April increase.
+    pub(super) fn late_increase(account_ref: &str, txn_id: String) -> Planted {
+        Planted {
+            kind: "irregular_charge",
+            account_ref: account_ref.to_string(),
+            posted_to: String::new(),
+            bank_id: String::new(),
+            txn_ids: vec![txn_id],
+            amount: "0.00".to_string(),
+        }
+    }
+}
+
 #[derive(Serialize)]
 pub(super) struct AccountTruth {
     pub(super) account_ref: String,

@@ -7,11 +7,11 @@
 use chrono::{Datelike, Days, Months, NaiveDate};
 use rayon::prelude::*;
 use rust_decimal::Decimal;
-use rustc_hash::FxHashMap;
 
 use super::finding::{Finding, FindingKind, Severity};
 use super::model::{day_number, Account, AccountId, AccountPostings, Dataset, Posting, RentPeriod};
 use super::money::pounds;
+use super::rents::{History, RentBook, RentChanges};
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ChargeOptions {
@@ -19,11 +19,10 @@ pub struct ChargeOptions {
     /// Weeks (any day in them) in which no rent is charged, such as the two
     /// rent-free weeks some landlords give at Christmas.
     pub rent_free_weeks: Vec<NaiveDate>,
+    /// The landlord's rent changes read from the charges, for accounts
+    /// with no rents.csv history.
+    pub changes: RentChanges,
 }
-
-/// A charge amount seen this often on one account is a rent the account was
-/// really charged (last year's, before an increase), not an irregular one.
-const USUAL_CHARGE_COUNT: usize = 3;
 
 fn step_days(period: RentPeriod) -> Option<u64> {
     match period {
@@ -189,7 +188,7 @@ pub fn check(
                 .map(|&p| p as usize)
                 .filter(|&p| data.postings[p].is_charge_by(opts.as_at))
                 .collect();
-            check_account(data, a as AccountId, &charges, opts.as_at, from, &rent_free)
+            check_account(data, a as AccountId, &charges, opts, from, &rent_free)
         })
         .collect()
 }
@@ -283,81 +282,16 @@ impl Dues {
     }
 }
 
-/// What an account's rent was, to judge its charges by: the rent in force
-/// on each date (rents.csv, else the account's one rent) and, where no
-/// history is given, the amounts charged often enough to be a rent the
-/// account really paid (last year's, before an increase).
-struct RentBook<'a> {
-    data: &'a Dataset,
-    id: AccountId,
-    has_history: bool,
-    charges: &'a [usize],
-    /// How often each amount is charged, counted once and only if a charge
-    /// other than the rent asks.
-    counts: std::cell::OnceCell<FxHashMap<Decimal, usize>>,
-}
-
-impl<'a> RentBook<'a> {
-    fn new(data: &'a Dataset, id: AccountId, charges: &'a [usize]) -> Self {
-        RentBook {
-            data,
-            id,
-            has_history: !data.rents_of(id).is_empty(),
-            charges,
-            counts: std::cell::OnceCell::new(),
-        }
-    }
-
-    fn on(&self, d: NaiveDate) -> Decimal {
-        self.data.rent_on(self.id, d)
-    }
-
-    fn count(&self, amount: Decimal) -> usize {
-        let counts = self.counts.get_or_init(|| {
-            let mut counts: FxHashMap<Decimal, usize> = FxHashMap::default();
-            for &q in self.charges {
-                *counts.entry(self.data.postings[q].amount()).or_default() += 1;
-            }
-            counts
-        });
-        counts.get(&amount).copied().unwrap_or(0)
-    }
-
-    /// Whether a charge of `amount` on `on` is the rent: with a history,
-    /// only the rent then in force is.
-    fn usual(&self, amount: Decimal, on: NaiveDate) -> bool {
-        amount == self.on(on) || !self.has_history && self.count(amount) >= USUAL_CHARGE_COUNT
-    }
-
-    /// The rents a back-charge may be counted in, the one in force first:
-    /// every rent in the history, and the amounts charged as a rent.
-    fn rates(&self, on: NaiveDate) -> Vec<Decimal> {
-        let mut rates = vec![self.on(on), self.data.account(self.id).rent];
-        rates.extend(self.data.rents_of(self.id).iter().map(|c| c.rent));
-        if !self.has_history {
-            rates.extend(self.charges.iter().map(|&q| self.data.postings[q].amount()));
-            rates.retain(|&r| r == self.on(on) || self.count(r) >= USUAL_CHARGE_COUNT);
-        }
-        let mut seen = Vec::with_capacity(rates.len());
-        rates.retain(|r| {
-            let new = !seen.contains(r);
-            seen.push(*r);
-            new
-        });
-        rates
-    }
-}
-
 fn check_account(
     data: &Dataset,
     id: AccountId,
     charges: &[usize],
-    as_at: NaiveDate,
+    opts: &ChargeOptions,
     ledger_from: NaiveDate,
     rent_free: &[NaiveDate],
 ) -> Vec<Finding> {
-    let account = data.account(id);
-    let book = RentBook::new(data, id, charges);
+    let (account, as_at) = (data.account(id), opts.as_at);
+    let book = RentBook::new(data, id, charges, &opts.changes);
     let anchor = charges
         .iter()
         .map(|&p| &data.postings[p])
@@ -480,14 +414,21 @@ fn irregular(
             pounds(amount),
             posting.date
         ),
-        Charge::Odd if book.has_history => format!(
-            "{} on {} charges {}, which is not the rent of {} in force that day (the rent history): \
-             check whether a rent change was applied late or not at all, or what else it is for, and \
-             that the tenant was told.",
+        Charge::Odd if book.history != History::None => format!(
+            "{} on {} charges {}, which is not the rent of {} in force that day ({}): check whether \
+             a rent change was applied late or not at all, or what else it is for, and that the \
+             tenant was told.",
             data.txn_id(p),
             posting.date,
             pounds(amount),
-            pounds(rent)
+            pounds(rent),
+            match (&book.history, book.in_force_from(posting.date)) {
+                (History::Inferred(_), Some(from)) => format!(
+                    "from {from}, inferred: most accounts' rent changed that week"
+                ),
+                (_, Some(from)) => format!("from {from}, the rent history"),
+                _ => "the rent history".to_string(),
+            }
         ),
         Charge::Odd => format!(
             "{} on {} charges {}, which is not the rent of {}: check what it is for (a service charge, \

@@ -17,6 +17,7 @@ pub mod matching;
 pub mod model;
 pub mod money;
 pub mod names;
+pub mod rents;
 pub mod totals;
 pub mod warning;
 
@@ -105,6 +106,9 @@ pub struct Reconciliation {
     /// The rent-free weeks read from the charges (Mondays), where none were
     /// given.
     pub rent_free_inferred: Vec<NaiveDate>,
+    /// The landlord's rent changes read from the charges (a week most
+    /// accounts' rent changed in), for accounts with no rents.csv history.
+    pub rent_changes_inferred: Vec<NaiveDate>,
 }
 
 pub fn reconcile(data: &Dataset, settings: Settings) -> Reconciliation {
@@ -125,6 +129,10 @@ pub fn reconcile(data: &Dataset, settings: Settings) -> Reconciliation {
     );
     let ledger_from = data.postings.par_iter().map(|p| p.date).min();
     let charges_from = ledger_from.filter(|_| settings.check_charges);
+    let rent_changes = match charges_from {
+        Some(_) => rents::infer_changes(data, &ledger, as_at),
+        None => rents::RentChanges::default(),
+    };
     let rent_free_inferred = if settings.rent_free_weeks.is_empty() && settings.infer_rent_free {
         charges::infer_rent_free_weeks(data, &ledger, as_at)
     } else {
@@ -145,6 +153,7 @@ pub fn reconcile(data: &Dataset, settings: Settings) -> Reconciliation {
                 let opts = charges::ChargeOptions {
                     as_at,
                     rent_free_weeks: [&settings.rent_free_weeks[..], &rent_free_inferred].concat(),
+                    changes: rent_changes.clone(),
                 };
                 charges::check(data, &ledger, &opts, from)
             })
@@ -191,6 +200,7 @@ pub fn reconcile(data: &Dataset, settings: Settings) -> Reconciliation {
         matching,
         warnings,
         rent_free_inferred,
+        rent_changes_inferred: rent_changes.all(),
     }
 }
 

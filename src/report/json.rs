@@ -28,6 +28,8 @@ struct Run {
     serve_on: Option<String>,
     /// Whether the rent-free weeks were read from the charges.
     rent_free_weeks_inferred: bool,
+    /// The landlord's rent changes read from the charges.
+    rent_changes_inferred: Vec<String>,
     /// Where each setting not at its default came from.
     settings_from: std::collections::BTreeMap<&'static str, &'static str>,
 }
@@ -117,6 +119,9 @@ impl Exporter for JsonExporter {
                     .map(|d| d.to_string())
                     .collect(),
                 rent_free_weeks_inferred: !recon.rent_free_inferred.is_empty(),
+                rent_changes_inferred: (recon.rent_changes_inferred.iter())
+                    .map(|d| d.to_string())
+                    .collect(),
                 settings_from: recon.settings.origins.iter().copied().collect(),
                 check_charges: recon.settings.check_charges,
                 as_at: recon.as_at.to_string(),

@@ -94,6 +94,12 @@ impl Report<'_> {
         } else if !s.rent_free_weeks.is_empty() {
             line.push_str(&format!("; rent-free weeks {}", weeks(&s.rent_free_weeks)));
         }
+        if !self.recon.rent_changes_inferred.is_empty() {
+            line.push_str(&format!(
+                "; rent changes on {} (inferred: most accounts' charges changed then; rents.csv gives them)",
+                weeks(&self.recon.rent_changes_inferred)
+            ));
+        }
         // Grouped by where they came from, each source once, in the order
         // the settings are listed.
         let mut sources: Vec<&str> = Vec::new();
