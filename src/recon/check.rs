@@ -313,7 +313,7 @@ fn apart_from_rent(
     verdict: String,
 ) -> (Decision, String) {
     let account = data.account(a.account);
-    let (decision, mut verdict) = match account.tenancy_end.filter(|_| account.ended_by(recon.as_at)) {
+    let (decision, verdict) = match account.tenancy_end.filter(|_| account.ended_by(recon.as_at)) {
         Some(end) => (
             Decision::DoNotServe,
             format!(
@@ -324,12 +324,19 @@ fn apart_from_rent(
         ),
         None => (decision, verdict),
     };
-    if account.tenancy_type == TenancyType::Introductory && decision == Decision::MayProceed {
-        verdict.push_str(&format!(
-            " The route is not a NOSP: {}.",
-            super::law::INTRODUCTORY
-        ));
-    }
+    // This tool clears NOSPs: an introductory tenancy never gets one.
+    let (decision, mut verdict) =
+        if account.tenancy_type == TenancyType::Introductory && decision == Decision::MayProceed {
+            (
+                Decision::Hold,
+                format!(
+                    "Hold: not a NOSP case. {verdict} But {}.",
+                    super::law::INTRODUCTORY
+                ),
+            )
+        } else {
+            (decision, verdict)
+        };
     if a.sundry_debt > Decimal::ZERO {
         let dues = Dues {
             rent: a.rent_arrears,
@@ -574,6 +581,36 @@ pub struct StatementLine {
     pub note: String,
 }
 
+/// What a statement says beside a posting: posted late, sundry debt (not
+/// rent), or a refund beyond the credit the account held.
+fn posting_note(book: &Book<'_>, id: AccountId, i: usize) -> String {
+    let (data, recon) = (book.data, book.recon);
+    let p = &data.postings[i];
+    let mut notes = Vec::new();
+    if book.late.contains(&i) {
+        notes.push("posted late".to_string());
+    }
+    if p.is_sundry_debit() {
+        let paid = match recon.settings.allocation {
+            super::due::Allocation::RentFirst => {
+                "payments go to it once the rent is paid (rent-first)"
+            }
+            super::due::Allocation::OldestFirst => {
+                "payments go to debts in date order (oldest-first)"
+            }
+        };
+        notes.push(format!("sundry debt ({}), not rent: {paid}", p.charge_type));
+    }
+    let in_error = (book.findings[id as usize].iter())
+        .map(|&n| &recon.findings[n])
+        .any(|f| f.kind == FindingKind::RefundInError && f.postings.contains(&i));
+    if in_error {
+        notes
+            .push("refund beyond the credit held: the excess is sundry debt, not rent".to_string());
+    }
+    notes.join("; ")
+}
+
 /// The date a finding's correction takes effect: the money's date, else the
 /// posting's, else the as-at date.
 fn finding_date(data: &Dataset, f: &Finding, as_at: NaiveDate) -> NaiveDate {
@@ -622,11 +659,7 @@ fn statement(book: &Book<'_>, id: AccountId, from: NaiveDate) -> Vec<StatementLi
         if !data.description(p).is_empty() {
             description.push_str(&format!(": {}", data.description(p)));
         }
-        let note = if book.late.contains(&i) {
-            "posted late".to_string()
-        } else {
-            String::new()
-        };
+        let note = posting_note(book, id, i);
         events.push((
             p.date,
             0,
