@@ -127,45 +127,57 @@ pub fn infer_rent_free_weeks(
     ledger: &AccountPostings,
     as_at: NaiveDate,
 ) -> Vec<NaiveDate> {
-    let weeks_of = |a: usize| -> Vec<NaiveDate> {
-        let mut weeks: Vec<NaiveDate> = (ledger.of(a as AccountId).iter())
-            .map(|&p| &data.postings[p as usize])
-            .filter(|q| q.is_charge_by(as_at))
-            .map(|q| monday_of(q.date))
-            .collect();
-        weeks.dedup();
-        weeks
-    };
-    let per_account: Vec<Vec<NaiveDate>> = (0..data.accounts.len())
-        .into_par_iter()
-        .filter(|&a| data.accounts[a].rent_period == RentPeriod::Weekly)
-        .map(weeks_of)
-        .collect();
-    let Some(start) = per_account.iter().filter_map(|w| w.first()).min().copied() else {
+    let Some(first) = data.postings.par_iter().map(|p| p.date).min() else {
         return Vec::new();
     };
-    let index = |week: NaiveDate| ((week - start).num_days() / 7) as usize;
-    // Per week from `start`: accounts charged either side of it (or in it),
-    // and those charged in it.
-    let mut spans: Vec<(usize, usize)> = Vec::new();
-    for weeks in per_account.iter().filter(|w| w.len() >= 2) {
-        let (Some(&first), Some(&last)) = (weeks.first(), weeks.last()) else {
-            continue;
-        };
-        if spans.len() <= index(last) {
-            spans.resize(index(last) + 1, (0, 0));
+    let start = monday_of(first);
+    let weeks = ((as_at.max(start) - start).num_days() / 7 + 2) as usize;
+    let index = |d: NaiveDate| ((d - start).num_days() / 7) as usize;
+    // Per week: accounts charged on or either side of it (as a difference
+    // array: +1 at its first week, -1 after its last), and those charged in it.
+    let tally = |mut acc: (Vec<i64>, Vec<usize>), a: usize| {
+        let (mut first, mut last) = (None, None);
+        for q in (ledger.of(a as AccountId).iter())
+            .map(|&p| &data.postings[p as usize])
+            .filter(|q| q.is_charge_by(as_at))
+        {
+            let week = index(q.date);
+            if last != Some(week) {
+                acc.1[week] += 1;
+            }
+            first = first.or(Some(week));
+            last = Some(week);
         }
-        for slot in &mut spans[index(first)..=index(last)] {
-            slot.0 += 1;
+        if let (Some(f), Some(l)) = (first, last) {
+            if f < l {
+                acc.0[f] += 1;
+                acc.0[l + 1] -= 1;
+            }
         }
-        for &week in weeks {
-            spans[index(week)].1 += 1;
+        acc
+    };
+    let (spans, charged) = (0..data.accounts.len())
+        .into_par_iter()
+        .filter(|&a| data.accounts[a].rent_period == RentPeriod::Weekly)
+        .fold(|| (vec![0i64; weeks + 1], vec![0usize; weeks + 1]), tally)
+        .reduce(
+            || (vec![0i64; weeks + 1], vec![0usize; weeks + 1]),
+            |mut x, y| {
+                x.0.iter_mut().zip(&y.0).for_each(|(a, b)| *a += b);
+                x.1.iter_mut().zip(&y.1).for_each(|(a, b)| *a += b);
+                x
+            },
+        );
+    let mut active = 0i64;
+    let mut free = Vec::new();
+    for (i, (d, &c)) in spans.iter().zip(&charged).enumerate() {
+        active += d;
+        let active = active.max(0) as usize;
+        if active >= RENT_FREE_MIN_ACCOUNTS && c * 2 < active {
+            free.extend(start.checked_add_days(Days::new(7 * i as u64)));
         }
     }
-    (spans.iter().enumerate())
-        .filter(|&(_, &(active, charged))| active >= RENT_FREE_MIN_ACCOUNTS && charged * 2 < active)
-        .filter_map(|(i, _)| start.checked_add_days(Days::new(7 * i as u64)))
-        .collect()
+    free
 }
 
 /// Checks every account's charges. `from` is the first date the ledger

@@ -112,6 +112,9 @@ impl Sundry {
         rule: Allocation,
         ctx: &Context,
     ) -> Sundry {
+        if plain(data, id, own, as_at, ctx) {
+            return Sundry::default();
+        }
         let posted = Events::posted(data, id, own, as_at);
         let corrected = posted
             .clone()
@@ -126,6 +129,14 @@ impl Sundry {
             refunds_in_error,
         }
     }
+}
+
+/// Whether the account holds no sundry debit and no refund up to the date:
+/// most do, and have nothing to split or judge.
+fn plain(data: &Dataset, id: AccountId, own: &[u32], as_at: NaiveDate, ctx: &Context) -> bool {
+    ctx.paid_out_to(id).is_empty()
+        && (own.iter().map(|&p| &data.postings[p as usize]))
+            .all(|q| q.date > as_at || !q.is_sundry_debit() && q.kind != PostingKind::Refund)
 }
 
 /// One debit or credit on an account, oldest first.
@@ -283,6 +294,7 @@ pub fn findings(
     use rayon::prelude::*;
     (0..data.accounts.len())
         .into_par_iter()
+        .filter(|&a| !plain(data, a as AccountId, ledger.of(a as AccountId), as_at, ctx))
         .flat_map_iter(|a| {
             let id = a as AccountId;
             Events::posted(data, id, ledger.of(id), as_at)

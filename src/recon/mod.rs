@@ -129,16 +129,7 @@ pub fn reconcile(data: &Dataset, settings: Settings) -> Reconciliation {
     );
     let ledger_from = data.postings.par_iter().map(|p| p.date).min();
     let charges_from = ledger_from.filter(|_| settings.check_charges);
-    let rent_changes = match charges_from {
-        Some(_) => rents::infer_changes(data, &ledger, as_at),
-        None => rents::RentChanges::default(),
-    };
-    let rent_free_inferred = if settings.rent_free_weeks.is_empty() && settings.infer_rent_free {
-        charges::infer_rent_free_weeks(data, &ledger, as_at)
-    } else {
-        Vec::new()
-    };
-    let (mut matching, charge_findings) = rayon::join(
+    let (mut matching, charged) = rayon::join(
         || {
             let opts = MatchOptions {
                 as_at,
@@ -148,21 +139,12 @@ pub fn reconcile(data: &Dataset, settings: Settings) -> Reconciliation {
             };
             matching::match_all(data, &index, &ledger, opts)
         },
-        || {
-            charges_from.map_or_else(Vec::new, |from| {
-                let opts = charges::ChargeOptions {
-                    as_at,
-                    rent_free_weeks: [&settings.rent_free_weeks[..], &rent_free_inferred].concat(),
-                    changes: rent_changes.clone(),
-                };
-                charges::check(data, &ledger, &opts, from)
-            })
-        },
+        || check_charges(data, &ledger, &settings, as_at, charges_from),
     );
     let paid_since = paid_after(data, &index, as_at, settings.today);
     drop(index);
     let mut findings = std::mem::take(&mut matching.findings);
-    findings.extend(charge_findings);
+    findings.extend(charged.findings);
     let refunds = due::Context::of(data, &findings);
     findings.extend(due::findings(data, &ledger, as_at, &refunds));
     drop(refunds);
@@ -199,8 +181,48 @@ pub fn reconcile(data: &Dataset, settings: Settings) -> Reconciliation {
         totals,
         matching,
         warnings,
+        rent_free_inferred: charged.rent_free_inferred,
+        rent_changes_inferred: charged.rent_changes.all(),
+    }
+}
+
+/// Charges checked, with what was read from them.
+#[derive(Default)]
+struct Charged {
+    findings: Vec<Finding>,
+    rent_free_inferred: Vec<NaiveDate>,
+    rent_changes: rents::RentChanges,
+}
+
+/// Every account's charges against its rent (`from`: the ledger's first
+/// date; `None` where charges are not checked), the landlord's rent-free
+/// weeks and rent changes read from them where not given.
+fn check_charges(
+    data: &Dataset,
+    ledger: &AccountPostings,
+    settings: &Settings,
+    as_at: NaiveDate,
+    from: Option<NaiveDate>,
+) -> Charged {
+    let Some(from) = from else {
+        return Charged::default();
+    };
+    let (rent_changes, rent_free_inferred) = rayon::join(
+        || rents::infer_changes(data, ledger, as_at),
+        || match settings.rent_free_weeks.is_empty() && settings.infer_rent_free {
+            true => charges::infer_rent_free_weeks(data, ledger, as_at),
+            false => Vec::new(),
+        },
+    );
+    let opts = charges::ChargeOptions {
+        as_at,
+        rent_free_weeks: [&settings.rent_free_weeks[..], &rent_free_inferred].concat(),
+        changes: rent_changes.clone(),
+    };
+    Charged {
+        findings: charges::check(data, ledger, &opts, from),
         rent_free_inferred,
-        rent_changes_inferred: rent_changes.all(),
+        rent_changes,
     }
 }
 

@@ -61,21 +61,7 @@ pub fn infer_changes(data: &Dataset, ledger: &AccountPostings, as_at: NaiveDate)
     let points: Vec<(bool, NaiveDate)> = (0..data.accounts.len())
         .into_par_iter()
         .filter(|&a| data.rents_of(a as AccountId).is_empty())
-        .flat_map_iter(|a| {
-            let period = data.accounts[a].rent_period;
-            let charges: Vec<(NaiveDate, i64)> = (ledger.of(a as AccountId).iter())
-                .map(|&p| &data.postings[p as usize])
-                .filter(|q| q.is_charge_by(as_at))
-                .map(|q| (q.date, q.amount.pence()))
-                .collect();
-            // A change from a rent charged twice running to another charged
-            // twice running: one-off charges are not changes of rent.
-            let changes: Vec<(bool, NaiveDate)> = (charges.windows(4))
-                .filter(|w| w[0].1 == w[1].1 && w[1].1 != w[2].1 && w[2].1 == w[3].1)
-                .map(|w| (period == RentPeriod::Monthly, change_key(period, w[2].0)))
-                .collect();
-            changes
-        })
+        .flat_map_iter(|a| change_points(data, ledger, a as AccountId, as_at))
         .collect();
     let landlords = |monthly: bool| -> Vec<NaiveDate> {
         let mut tally: FxHashMap<NaiveDate, usize> = FxHashMap::default();
@@ -95,6 +81,33 @@ pub fn infer_changes(data: &Dataset, ledger: &AccountPostings, as_at: NaiveDate)
         weekly: landlords(false),
         monthly: landlords(true),
     }
+}
+
+/// Where an account's charges change from a rent charged twice running to
+/// another charged twice running (one-off charges are not changes of
+/// rent): (monthly, the change's week or month).
+fn change_points(
+    data: &Dataset,
+    ledger: &AccountPostings,
+    id: AccountId,
+    as_at: NaiveDate,
+) -> Vec<(bool, NaiveDate)> {
+    let period = data.account(id).rent_period;
+    let mut last: [Option<(NaiveDate, i64)>; 3] = [None; 3];
+    let mut out = Vec::new();
+    for q in (ledger.of(id).iter())
+        .map(|&p| &data.postings[p as usize])
+        .filter(|q| q.is_charge_by(as_at))
+    {
+        let now = (q.date, q.amount.pence());
+        if let [Some(a), Some(b), Some(c)] = last {
+            if a.1 == b.1 && b.1 != c.1 && c.1 == now.1 {
+                out.push((period == RentPeriod::Monthly, change_key(period, c.0)));
+            }
+        }
+        last = [last[1], last[2], Some(now)];
+    }
+    out
 }
 
 /// Where an account's rent history comes from.
