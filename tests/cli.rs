@@ -1670,7 +1670,12 @@ fn rent_due_verdict(account: &str, extra: &[&str]) -> (Option<i32>, String) {
     let mut args = vec!["check", account, "--as-at", "2026-06-01"];
     args.extend(extra);
     let out = case.run(&args);
-    let verdict = text(&out.stdout).lines().nth(1).unwrap_or("").to_string();
+    let stdout = text(&out.stdout);
+    let verdict = (stdout.lines())
+        .skip_while(|l| !l.starts_with(account))
+        .nth(1)
+        .unwrap_or("")
+        .to_string();
     (out.status.code(), verdict)
 }
 

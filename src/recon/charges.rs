@@ -133,8 +133,17 @@ pub fn infer_rent_free_weeks(
     let start = monday_of(first);
     let weeks = ((as_at.max(start) - start).num_days() / 7 + 2) as usize;
     let index = |d: NaiveDate| ((d - start).num_days() / 7) as usize;
-    // Per week: accounts charged on or either side of it (as a difference
-    // array: +1 at its first week, -1 after its last), and those charged in it.
+    // Per week: accounts charged by then and not ended (as a difference
+    // array: +1 at the first week charged, -1 after the tenancy's end or the
+    // as-at date), and those charged in it. The weeks at the end of the
+    // data count too: rent-free weeks at Christmas often end a year.
+    let to = data
+        .postings
+        .par_iter()
+        .map(|p| p.date)
+        .filter(|d| *d <= as_at)
+        .max()
+        .unwrap_or(as_at);
     let tally = |mut acc: (Vec<i64>, Vec<usize>), a: usize| {
         let (mut first, mut last) = (None, None);
         for q in (ledger.of(a as AccountId).iter())
@@ -148,10 +157,14 @@ pub fn infer_rent_free_weeks(
             first = first.or(Some(week));
             last = Some(week);
         }
-        if let (Some(f), Some(l)) = (first, last) {
-            if f < l {
+        let end = match data.accounts[a].tenancy_end {
+            Some(end) => index(end.min(to).max(start)),
+            None => index(to),
+        };
+        if let (Some(f), Some(_)) = (first, last) {
+            if f < end {
                 acc.0[f] += 1;
-                acc.0[l + 1] -= 1;
+                acc.0[end + 1] -= 1;
             }
         }
         acc

@@ -196,6 +196,10 @@ fn json(view: &View<'_>, out: &mut dyn Write) -> io::Result<()> {
     indented(&view.recon.as_at.to_string(), b"  ", &mut head)?;
     head.extend_from_slice(b",\n  \"trigger\": ");
     indented(&view.recon.settings.trigger.to_string(), b"  ", &mut head)?;
+    head.extend_from_slice(b",\n  \"settings_from\": ");
+    let origins: std::collections::BTreeMap<&str, &str> =
+        view.recon.settings.origins.iter().copied().collect();
+    indented(&origins, b"  ", &mut head)?;
     head.extend_from_slice(b",\n  \"warnings\": ");
     indented(&warning_views(view.data, view.recon), b"  ", &mut head)?;
     head.extend_from_slice(b",\n  \"checks\": ");
@@ -283,7 +287,13 @@ fn text(view: &View<'_>, out: &mut dyn Write, markdown: bool) -> io::Result<()> 
     for w in &warnings {
         writeln!(out, "{}{}", st.bullet, st.cell(&w.line()))?;
     }
-    if !warnings.is_empty() {
+    if !view.recon.settings.origins.is_empty() {
+        let each: Vec<String> = (view.recon.settings.origins.iter())
+            .map(|(name, from)| format!("{name} from {from}"))
+            .collect();
+        writeln!(out, "{}Settings: {}", st.bullet, st.cell(&each.join("; ")))?;
+    }
+    if !warnings.is_empty() || !view.recon.settings.origins.is_empty() {
         writeln!(out)?;
     }
     for (i, c) in view.checks.iter().enumerate() {
