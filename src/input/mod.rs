@@ -550,6 +550,26 @@ struct AccountIds {
     rejected: rustc_hash::FxHashSet<Text>,
 }
 
+impl AccountIds {
+    /// The account column `col` of a row names; an unknown one fails the
+    /// row (quietly where its account was set aside, or no accounts file
+    /// could be read: that problem is reported once, on its own).
+    fn of(&self, r: &mut table::Row<'_>, col: usize, accounts_read: bool) -> Option<AccountId> {
+        let a = r.id(col)?;
+        match self.good.get(a) {
+            Some(&id) => Some(id),
+            None if self.rejected.contains(a) || !accounts_read => {
+                r.fail_quietly(col, format!("its account {a:?} could not be read"));
+                None
+            }
+            None => {
+                r.fail(col, format!("no account {a:?} in the accounts file"));
+                None
+            }
+        }
+    }
+}
+
 /// A row's line as evidence holds it (the reader stops a file before a line
 /// beyond `u32::MAX`).
 fn row_line(line: u64) -> u32 {
@@ -1171,25 +1191,7 @@ fn read_ledger(
                 })
             });
         }
-        let account = r
-            .id(ledger::ACCOUNT_REF)
-            .and_then(|a| match ids.good.get(a) {
-                Some(&id) => Some(id),
-                None if ids.rejected.contains(a) || !accounts_read => {
-                    r.fail_quietly(
-                        ledger::ACCOUNT_REF,
-                        format!("its account {a:?} could not be read"),
-                    );
-                    None
-                }
-                None => {
-                    r.fail(
-                        ledger::ACCOUNT_REF,
-                        format!("no account {a:?} in the accounts file"),
-                    );
-                    None
-                }
-            });
+        let account = ids.of(&mut r, ledger::ACCOUNT_REF, accounts_read);
         let date = r.date(ledger::DATE);
         let kind = r.word(ledger::KIND, PostingKind::from_word, PostingKind::expected);
         let debit = r.opt_money(ledger::DEBIT);
@@ -1425,25 +1427,7 @@ fn read_rents(
     let mut rec = ByteRecord::new();
     while let Some(line) = t.next(&mut rec, errors) {
         let mut r = t.row(&rec, line, errors);
-        let account = r
-            .id(rents::ACCOUNT_REF)
-            .and_then(|a| match ids.good.get(a) {
-                Some(&id) => Some(id),
-                None if ids.rejected.contains(a) || !accounts_read => {
-                    r.fail_quietly(
-                        rents::ACCOUNT_REF,
-                        format!("its account {a:?} could not be read"),
-                    );
-                    None
-                }
-                None => {
-                    r.fail(
-                        rents::ACCOUNT_REF,
-                        format!("no account {a:?} in the accounts file"),
-                    );
-                    None
-                }
-            });
+        let account = ids.of(&mut r, rents::ACCOUNT_REF, accounts_read);
         let from = r.date(rents::FROM);
         let rent = r.money(rents::RENT);
         if rent.is_some_and(|x| x <= Decimal::ZERO) {
