@@ -1760,7 +1760,7 @@ fn the_law_is_read_on_the_day_of_service() {
             "check",
             "B002",
             "--as-at",
-            "2026-05-01",
+            "2026-04-27",
             "--serve-on",
             serve_on,
             "--format",
@@ -1898,5 +1898,24 @@ fn the_law_table_routes_introductory_tenancies_and_deaths_away_from_a_nosp() {
     assert!(
         verdict.contains("ARUDD code 2, payer deceased"),
         "{verdict}"
+    );
+}
+
+#[test]
+fn a_day_of_service_before_the_as_at_date_is_refused() {
+    let case = Case::new(&root().join("fixtures/benefits"));
+    let out = case.run(&[
+        "check",
+        "B002",
+        "--as-at",
+        "2026-05-01",
+        "--serve-on",
+        "2026-04-30",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("is before the as-at date"),
+        "{}",
+        text(&out.stderr)
     );
 }

@@ -430,6 +430,13 @@ pub fn load_and_reconcile(
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
+    if let Some(serve_on) = recon.settings.serve_on.filter(|d| *d < recon.as_at) {
+        anyhow::bail!(
+            "--serve-on {serve_on} is before the as-at date {}: the arrears are counted on one day and \
+             the law read on another; give --as-at {serve_on} to assess the account on the day of service",
+            recon.as_at
+        );
+    }
     write_rejects(files, output, &loaded.rejects)?;
     let data = loaded.data;
     Ok(Reconciled {

@@ -95,7 +95,8 @@ impl LandlordSettings {
 
     /// The file's text; profiles are resolved against `dir`.
     pub fn parse(text: &str, dir: &Path) -> Result<LandlordSettings, String> {
-        let raw: Raw = toml::from_str(text).map_err(|e| e.message().to_string())?;
+        // The parser's own words name the line, the column and the key.
+        let raw: Raw = toml::from_str(text).map_err(|e| e.to_string().trim_end().to_string())?;
         let keyed = |key: &str, e: String| format!("{key}: {e}");
         let allocate = match raw.allocate.as_deref() {
             None => None,

@@ -283,24 +283,7 @@ pub fn assess_all(
     );
     let shares = benefit::shares(data, matching);
     let refunds = super::due::Context::of(data, findings);
-    let mut recent_return: Vec<Option<NaiveDate>> = vec![None; data.accounts.len()];
-    let mut deceased: Vec<Option<NaiveDate>> = vec![None; data.accounts.len()];
-    for &(a, bank) in &matching.returns {
-        let line = &data.bank[bank];
-        let on = line.date;
-        if (opts.as_at - on).num_days() < RECENT_RETURN_DAYS {
-            let slot = &mut recent_return[a as usize];
-            *slot = (*slot).max(Some(on));
-        }
-        let died = data
-            .return_code(line)
-            .and_then(law::return_code)
-            .is_some_and(|r| r.deceased);
-        if died && on <= opts.as_at {
-            let slot = &mut deceased[a as usize];
-            *slot = (*slot).max(Some(on));
-        }
-    }
+    let (recent_return, deceased) = returns_by_account(data, matching, opts.as_at);
     (0..data.accounts.len())
         .into_par_iter()
         .map(|i| {
@@ -350,6 +333,34 @@ pub fn assess_all(
             assess(data, id, facts, warnings, opts)
         })
         .collect()
+}
+
+/// Per account: its latest Direct Debit return in the last 14 days, and
+/// its latest returned because the payer died (on or before `as_at`).
+fn returns_by_account(
+    data: &Dataset,
+    matching: &Matching,
+    as_at: NaiveDate,
+) -> (Vec<Option<NaiveDate>>, Vec<Option<NaiveDate>>) {
+    let mut recent_return: Vec<Option<NaiveDate>> = vec![None; data.accounts.len()];
+    let mut deceased: Vec<Option<NaiveDate>> = vec![None; data.accounts.len()];
+    for &(a, bank) in &matching.returns {
+        let line = &data.bank[bank];
+        let on = line.date;
+        if (as_at - on).num_days() < RECENT_RETURN_DAYS {
+            let slot = &mut recent_return[a as usize];
+            *slot = (*slot).max(Some(on));
+        }
+        let died = data
+            .return_code(line)
+            .and_then(law::return_code)
+            .is_some_and(|r| r.deceased);
+        if died && on <= as_at {
+            let slot = &mut deceased[a as usize];
+            *slot = (*slot).max(Some(on));
+        }
+    }
+    (recent_return, deceased)
 }
 
 /// How many findings on each account still need putting right: a late
@@ -567,28 +578,7 @@ fn holds_of(
     technical: Decimal,
 ) -> Vec<Hold> {
     let account = data.account(id);
-    let mut holds = Vec::new();
-    if let Some(end) = account
-        .tenancy_end
-        .filter(|_| account.ended_by(facts.as_at))
-    {
-        holds.push(Hold::new(
-            HoldReason::FormerTenant,
-            format!(
-                "the tenancy ended on {end}: what is owed is former-tenant arrears, recovered as a debt, \
-                 never by a NOSP"
-            ),
-        ));
-    }
-    if let Some(on) = facts.deceased {
-        holds.push(Hold::new(
-            HoldReason::PayerDeceased,
-            format!(
-                "a Direct Debit was returned on {on} with ARUDD code 2, payer deceased: establish who \
-                 succeeds to the tenancy before any arrears step"
-            ),
-        ));
-    }
+    let mut holds = tenancy_holds(data, id, facts);
     holds.extend(suspense_hold(data, facts, levels));
     holds.extend(conflict_hold(data, facts.doubts));
     if !facts.doubts.warnings.is_empty() {
@@ -662,6 +652,35 @@ fn unresolved_words(facts: &Facts<'_>) -> String {
         if n == 1 { "is" } else { "are" },
         kinds.join(", ")
     )
+}
+
+/// Holds on who holds the tenancy, whatever the money says: a tenancy
+/// that has ended, a payer who has died.
+fn tenancy_holds(data: &Dataset, id: AccountId, facts: &Facts<'_>) -> Vec<Hold> {
+    let account = data.account(id);
+    let mut holds = Vec::new();
+    if let Some(end) = account
+        .tenancy_end
+        .filter(|_| account.ended_by(facts.as_at))
+    {
+        holds.push(Hold::new(
+            HoldReason::FormerTenant,
+            format!(
+                "the tenancy ended on {end}: what is owed is former-tenant arrears, recovered as a debt, \
+                 never by a NOSP"
+            ),
+        ));
+    }
+    if let Some(on) = facts.deceased {
+        holds.push(Hold::new(
+            HoldReason::PayerDeceased,
+            format!(
+                "a Direct Debit was returned on {on} with ARUDD code 2, payer deceased: establish who \
+                 succeeds to the tenancy before any arrears step"
+            ),
+        ));
+    }
+    holds
 }
 
 /// One hold for all the suspense money that may be the tenant's.

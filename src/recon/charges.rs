@@ -144,7 +144,9 @@ pub fn infer_rent_free_weeks(
         .filter(|d| *d <= as_at)
         .max()
         .unwrap_or(as_at);
-    let tally = |mut acc: (Vec<i64>, Vec<usize>), a: usize| {
+    // And every charge, to tell a week skipped and caught up the next
+    // (twice the charges beside it) from a rent-free one.
+    let tally = |mut acc: Tally, a: usize| {
         let (mut first, mut last) = (None, None);
         for q in (ledger.of(a as AccountId).iter())
             .map(|&p| &data.postings[p as usize])
@@ -154,6 +156,7 @@ pub fn infer_rent_free_weeks(
             if last != Some(week) {
                 acc.1[week] += 1;
             }
+            acc.2[week] += 1;
             first = first.or(Some(week));
             last = Some(week);
         }
@@ -169,29 +172,40 @@ pub fn infer_rent_free_weeks(
         }
         acc
     };
-    let (spans, charged) = (0..data.accounts.len())
+    let empty = || {
+        (
+            vec![0i64; weeks + 2],
+            vec![0usize; weeks + 2],
+            vec![0usize; weeks + 2],
+        )
+    };
+    let (spans, charged, charges) = (0..data.accounts.len())
         .into_par_iter()
         .filter(|&a| data.accounts[a].rent_period == RentPeriod::Weekly)
-        .fold(|| (vec![0i64; weeks + 1], vec![0usize; weeks + 1]), tally)
-        .reduce(
-            || (vec![0i64; weeks + 1], vec![0usize; weeks + 1]),
-            |mut x, y| {
-                x.0.iter_mut().zip(&y.0).for_each(|(a, b)| *a += b);
-                x.1.iter_mut().zip(&y.1).for_each(|(a, b)| *a += b);
-                x
-            },
-        );
+        .fold(empty, tally)
+        .reduce(empty, |mut x, y| {
+            x.0.iter_mut().zip(&y.0).for_each(|(a, b)| *a += b);
+            x.1.iter_mut().zip(&y.1).for_each(|(a, b)| *a += b);
+            x.2.iter_mut().zip(&y.2).for_each(|(a, b)| *a += b);
+            x
+        });
     let mut active = 0i64;
     let mut free = Vec::new();
-    for (i, (d, &c)) in spans.iter().zip(&charged).enumerate() {
-        active += d;
+    for i in 0..=weeks {
+        active += spans[i];
         let active = active.max(0) as usize;
-        if active >= RENT_FREE_MIN_ACCOUNTS && c * 2 < active {
+        let beside = charges[i.saturating_sub(1)] + charges[i] + charges[i + 1];
+        let caught_up = beside * 2 >= active * 5;
+        if active >= RENT_FREE_MIN_ACCOUNTS && charged[i] * 2 < active && !caught_up {
             free.extend(start.checked_add_days(Days::new(7 * i as u64)));
         }
     }
     free
 }
+
+/// Per week: accounts in charge (a difference array), accounts charged,
+/// and charges.
+type Tally = (Vec<i64>, Vec<usize>, Vec<usize>);
 
 /// Checks every account's charges. `from` is the first date the ledger
 /// covers (an extract may start long after accounts opened).
@@ -400,11 +414,13 @@ fn irregular(
         Charge::Regular => return None,
         Charge::Lump(dates, rate) => {
             let covers = match (dates.first(), dates.last()) {
+                (Some(a), Some(b)) if a == b => {
+                    format!("1 uncharged {} period due {a}", account.rent_period)
+                }
                 (Some(a), Some(b)) => format!(
-                    "{} uncharged {} period{} from {a} to {b}",
+                    "{} uncharged {} periods from {a} to {b}",
                     dates.len(),
-                    account.rent_period,
-                    if dates.len() == 1 { "" } else { "s" }
+                    account.rent_period
                 ),
                 _ => "no uncharged period in the data".to_string(),
             };
@@ -447,13 +463,7 @@ fn irregular(
             posting.date,
             pounds(amount),
             pounds(rent),
-            match (&book.history, book.in_force_from(posting.date)) {
-                (History::Inferred(_), Some(from)) => format!(
-                    "from {from}, inferred: most accounts' rent changed that week"
-                ),
-                (_, Some(from)) => format!("from {from}, the rent history"),
-                _ => "the rent history".to_string(),
-            }
+            history_words(book, posting.date)
         ),
         Charge::Odd => format!(
             "{} on {} charges {}, which is not the rent of {}: check what it is for (a service charge, \
@@ -485,6 +495,17 @@ fn irregular(
         detail,
         suggestions: Vec::new(),
     })
+}
+
+/// Where the rent in force on `on` comes from, for a finding's detail.
+fn history_words(book: &RentBook<'_>, on: NaiveDate) -> String {
+    match (&book.history, book.in_force_from(on)) {
+        (History::Inferred(_), Some(from)) => {
+            format!("from {from}, inferred: most accounts' rent changed that week")
+        }
+        (_, Some(from)) => format!("from {from}, the rent history"),
+        _ => "the rent history".to_string(),
+    }
 }
 
 /// The rent never charged for the due dates in `missing`, if any.

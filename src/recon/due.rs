@@ -229,18 +229,19 @@ impl Events {
         out
     }
 
-    /// The debts oldest first, as (pence, is sundry): the opening balance
-    /// as rent, then each debit, a refund paid in error split into the
-    /// credit it returned (rent) and the rest (sundry).
-    fn debts(&self, refunds: &[RefundInError]) -> Vec<(i64, bool)> {
-        let mut out = vec![(self.opening.max(0), false)];
+    /// The debts oldest first: the opening balance as rent, then each
+    /// debit, a refund paid in error split into the credit it returned
+    /// (rent) and the rest (the landlord's own error).
+    fn debts(&self, refunds: &[RefundInError]) -> Vec<(i64, Debt)> {
+        let mut out = vec![(self.opening.max(0), Debt::Rent)];
         for e in self.events.iter().filter(|e| e.pence > 0) {
             let excess = (refunds.iter())
                 .find(|r| Some(r.source) == e.refund)
                 .map_or(0, |r| r.excess);
-            out.push((e.pence - excess, e.sundry));
+            let debt = if e.sundry { Debt::Sundry } else { Debt::Rent };
+            out.push((e.pence - excess, debt));
             if excess > 0 {
-                out.push((excess, true));
+                out.push((excess, Debt::RefundInError));
             }
         }
         out
@@ -259,27 +260,41 @@ impl Events {
     }
 }
 
+/// What a debt is, for the allocation rule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Debt {
+    Rent,
+    Sundry,
+    /// A refund beyond the credit held: the landlord's error, paid after
+    /// everything else under either rule, so that it never turns payments
+    /// away from the rent.
+    RefundInError,
+}
+
 /// The sundry debt the credits leave unpaid under the rule.
-fn unpaid_sundry(debts: &[(i64, bool)], credits: i64, rule: Allocation) -> i64 {
-    match rule {
+fn unpaid_sundry(debts: &[(i64, Debt)], credits: i64, rule: Allocation) -> i64 {
+    let total = |kind: Debt| -> i64 { debts.iter().filter(|d| d.1 == kind).map(|d| d.0).sum() };
+    let in_error = total(Debt::RefundInError);
+    let (sundry_unpaid, left) = match rule {
         Allocation::RentFirst => {
-            let rent: i64 = debts.iter().filter(|d| !d.1).map(|d| d.0).sum();
-            let sundry: i64 = debts.iter().filter(|d| d.1).map(|d| d.0).sum();
-            (sundry - (credits - rent).max(0)).max(0)
+            let left = (credits - total(Debt::Rent)).max(0);
+            let sundry = total(Debt::Sundry);
+            ((sundry - left).max(0), (left - sundry).max(0))
         }
         Allocation::OldestFirst => {
             let mut left = credits;
             let mut unpaid = 0;
-            for &(owed, sundry) in debts {
+            for &(owed, kind) in debts.iter().filter(|d| d.1 != Debt::RefundInError) {
                 let paid = left.min(owed);
                 left -= paid;
-                if sundry {
+                if kind == Debt::Sundry {
                     unpaid += owed - paid;
                 }
             }
-            unpaid
+            (unpaid, left)
         }
-    }
+    };
+    sundry_unpaid + (in_error - left).max(0)
 }
 
 /// A `refund_in_error` finding for each refund paid beyond the account's
@@ -353,7 +368,7 @@ mod tests {
     #[test]
     fn rent_first_pays_rent_before_sundry() {
         // £1,000 rent, £505 court costs, £500 paid: all of it pays rent.
-        let debts = [(100_000, false), (50_500, true)];
+        let debts = [(100_000, Debt::Rent), (50_500, Debt::Sundry)];
         assert_eq!(unpaid_sundry(&debts, 50_000, Allocation::RentFirst), 50_500);
         // Paid beyond the rent: the rest pays the costs.
         assert_eq!(
@@ -364,9 +379,19 @@ mod tests {
 
     #[test]
     fn oldest_first_pays_the_oldest_debt() {
-        let debts = [(50_500, true), (100_000, false)];
+        let debts = [(50_500, Debt::Sundry), (100_000, Debt::Rent)];
         assert_eq!(unpaid_sundry(&debts, 50_000, Allocation::OldestFirst), 500);
         assert_eq!(unpaid_sundry(&debts, 50_000, Allocation::RentFirst), 50_500);
+    }
+
+    #[test]
+    fn a_refund_paid_in_error_is_paid_last_under_either_rule() {
+        // The landlord's £3,800 error first, then £1,600 of rent, all paid:
+        // the rent is paid and the error is still owed, whatever the rule.
+        let debts = [(380_000, Debt::RefundInError), (160_000, Debt::Rent)];
+        for rule in [Allocation::RentFirst, Allocation::OldestFirst] {
+            assert_eq!(unpaid_sundry(&debts, 160_000, rule), 380_000, "{rule}");
+        }
     }
 
     #[test]

@@ -199,7 +199,12 @@ pub const RETURN_CODES: &[ReturnCode] = &[
 
 /// The return code's row, compared without case or spaces.
 pub fn return_code(code: &str) -> Option<&'static ReturnCode> {
+    // Exports pad the code: `02` is code 2.
     let code = code.trim();
+    let code = match code.trim_start_matches('0') {
+        "" if !code.is_empty() => "0",
+        rest => rest,
+    };
     RETURN_CODES
         .iter()
         .find(|r| r.code.eq_ignore_ascii_case(code))
@@ -332,5 +337,7 @@ mod tests {
             .collect();
         assert_eq!(deaths, ["2"]);
         assert!(return_code("Z").is_none());
+        assert_eq!(return_code("02").map(|r| r.code), Some("2"));
+        assert_eq!(return_code("00").map(|r| r.code), Some("0"));
     }
 }

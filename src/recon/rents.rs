@@ -197,18 +197,19 @@ impl<'a> RentBook<'a> {
 
     /// Whether a charge of `amount` on `on` is the rent. With a given
     /// history only the rent then in force is; with an inferred one, a rent
-    /// of another time is not either.
+    /// of another time is not either. An amount charged often is a rent the
+    /// account paid only below the rent in force (last year's): charged
+    /// often above it, it is an overcharge, however steady.
     pub fn usual(&self, amount: Decimal, on: NaiveDate) -> bool {
-        if amount == self.on(on) {
+        let rent = self.on(on);
+        if amount == rent {
             return true;
         }
+        let often = amount < rent && self.count(amount) >= USUAL_CHARGE_COUNT;
         match &self.history {
             History::Given => false,
-            History::Inferred(segments) => {
-                !segments.iter().any(|(_, r)| *r == amount)
-                    && self.count(amount) >= USUAL_CHARGE_COUNT
-            }
-            History::None => self.count(amount) >= USUAL_CHARGE_COUNT,
+            History::Inferred(segments) => often && !segments.iter().any(|(_, r)| *r == amount),
+            History::None => often,
         }
     }
 

@@ -566,10 +566,13 @@ pub fn write_check(view: &CheckView<'_>, out: &mut dyn Write) -> io::Result<()> 
         },
         out,
     )?;
-    let settings = format!(
+    let mut settings = format!(
         "as at {}; trigger {}",
         view.recon.as_at, view.recon.settings.trigger
     );
+    for (name, from) in &view.recon.settings.origins {
+        settings.push_str(&format!("; {name} from {from}"));
+    }
     out.write_all(fingerprint(view.inputs, &settings).as_bytes())?;
     out.write_all(PAGE_END.as_bytes())
 }
