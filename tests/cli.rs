@@ -1891,7 +1891,8 @@ fn generate_plants_christmas_an_april_increase_and_sundry_debt_with_no_flags() {
 fn the_law_table_routes_introductory_tenancies_and_deaths_away_from_a_nosp() {
     let (code, verdict) = rent_due_verdict("D006", &[]);
     assert_eq!(code, Some(1), "{verdict}");
-    assert!(verdict.starts_with("Hold: not a NOSP case."), "{verdict}");
+    assert!(verdict.starts_with("Hold:"), "{verdict}");
+    assert!(verdict.contains("not a NOSP"), "{verdict}");
     assert!(verdict.contains("s.128"), "{verdict}");
     let (code, verdict) = rent_due_verdict("D007", &[]);
     assert_eq!(code, Some(1), "{verdict}");

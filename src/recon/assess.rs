@@ -671,6 +671,12 @@ fn tenancy_holds(data: &Dataset, id: AccountId, facts: &Facts<'_>) -> Vec<Hold> 
             ),
         ));
     }
+    if account.tenancy_type == super::model::TenancyType::Introductory {
+        holds.push(Hold::new(
+            HoldReason::IntroductoryTenancy,
+            HoldReason::IntroductoryTenancy.meaning(),
+        ));
+    }
     if let Some(on) = facts.deceased {
         holds.push(Hold::new(
             HoldReason::PayerDeceased,

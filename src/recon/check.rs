@@ -10,7 +10,7 @@ use super::assess::{sundry_sentence, Assessment, Status};
 use super::due::Dues;
 use super::finding::{Finding, FindingKind};
 use super::hold::HoldReason;
-use super::model::{AccountId, Benefit, Dataset, PostingKind, TenancyType};
+use super::model::{AccountId, Benefit, Dataset, PostingKind};
 use super::money::{plain, pounds};
 use super::Reconciliation;
 
@@ -313,7 +313,7 @@ fn apart_from_rent(
     verdict: String,
 ) -> (Decision, String) {
     let account = data.account(a.account);
-    let (decision, verdict) = match account.tenancy_end.filter(|_| account.ended_by(recon.as_at)) {
+    let (decision, mut verdict) = match account.tenancy_end.filter(|_| account.ended_by(recon.as_at)) {
         Some(end) => (
             Decision::DoNotServe,
             format!(
@@ -324,19 +324,6 @@ fn apart_from_rent(
         ),
         None => (decision, verdict),
     };
-    // This tool clears NOSPs: an introductory tenancy never gets one.
-    let (decision, mut verdict) =
-        if account.tenancy_type == TenancyType::Introductory && decision == Decision::MayProceed {
-            (
-                Decision::Hold,
-                format!(
-                    "Hold: not a NOSP case. {verdict} But {}.",
-                    super::law::INTRODUCTORY
-                ),
-            )
-        } else {
-            (decision, verdict)
-        };
     if a.sundry_debt > Decimal::ZERO {
         let dues = Dues {
             rent: a.rent_arrears,

@@ -17,6 +17,7 @@ vocabulary!(
     HoldReason {
         FormerTenant => "former_tenant",
         PayerDeceased => "payer_deceased",
+        IntroductoryTenancy => "introductory_tenancy",
         ReceiptInSuspense => "receipt_in_suspense",
         PayerConflict => "payer_conflict",
         IncompleteData => "incomplete_data",
@@ -42,6 +43,9 @@ impl HoldReason {
             }
             HoldReason::PayerDeceased => {
                 "a Direct Debit came back because the payer has died: a succession matter"
+            }
+            HoldReason::IntroductoryTenancy => {
+                "an introductory tenancy ends by a Housing Act 1996 s.128 notice, not a NOSP"
             }
             HoldReason::ReceiptInSuspense => "money in suspense may be this tenant's",
             HoldReason::PayerConflict => {
@@ -74,6 +78,9 @@ impl HoldReason {
             }
             HoldReason::PayerDeceased => {
                 "who succeeds to the tenancy is settled (or it is ended) and the holder confirmed"
+            }
+            HoldReason::IntroductoryTenancy => {
+                "never by a NOSP: serve a notice of proceedings under s.128, with the right to a review (s.129)"
             }
             HoldReason::ReceiptInSuspense => {
                 "trace the receipt with the payer and post it, or record that it is not this tenant's"
