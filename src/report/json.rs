@@ -26,6 +26,8 @@ struct Run {
     match_days: i64,
     allocation: &'static str,
     serve_on: Option<String>,
+    hb_first_run_days: i64,
+    uc_first_run_days: i64,
     /// Whether the rent-free weeks were read from the charges.
     rent_free_weeks_inferred: bool,
     /// The landlord's rent changes read from the charges.
@@ -130,6 +132,8 @@ impl Exporter for JsonExporter {
                 posting_days: recon.settings.posting_days,
                 match_days: recon.settings.match_days,
                 allocation: recon.settings.allocation.as_str(),
+                hb_first_run_days: recon.settings.first_run_days.0,
+                uc_first_run_days: recon.settings.first_run_days.1,
                 serve_on: recon.settings.serve_on.map(|d| d.to_string()),
             },
             totals: Totals {
