@@ -248,6 +248,11 @@ pub struct InputFiles {
     /// DIR/rents.csv if present; otherwise each account's one rent).
     #[arg(long, value_name = "FILE")]
     pub rents: Option<PathBuf>,
+    /// The case around each account: arrangements, NOSPs served, court
+    /// orders, Breathing Space, contacts, benefit referrals (default
+    /// DIR/cases.csv if present).
+    #[arg(long, value_name = "FILE")]
+    pub cases: Option<PathBuf>,
     /// Set bad rows aside (into --rejects) and carry on, instead of stopping.
     #[arg(long)]
     pub lenient: bool,

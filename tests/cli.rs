@@ -1920,3 +1920,162 @@ fn a_day_of_service_before_the_as_at_date_is_refused() {
         text(&out.stderr)
     );
 }
+
+/// `check ACCOUNT` on fixtures/cases as at 1 June 2026: exit code, verdict
+/// line and the whole report.
+fn case_verdict(account: &str) -> (Option<i32>, String, String) {
+    let case = Case::new(&root().join("fixtures/cases"));
+    let out = case.run(&["check", account, "--as-at", "2026-06-01"]);
+    let stdout = text(&out.stdout);
+    let verdict = (stdout.lines())
+        .skip_while(|l| !l.starts_with(account))
+        .nth(1)
+        .unwrap_or("")
+        .to_string();
+    (out.status.code(), verdict, stdout)
+}
+
+#[test]
+fn an_arrangement_kept_holds_and_a_broken_one_is_named_with_its_periods() {
+    let (code, verdict, _) = case_verdict("K001");
+    assert_eq!(code, Some(1), "{verdict}");
+    assert!(
+        verdict.contains("an arrangement from 2026-03-02 to pay £10.00 a rent period towards the arrears is being kept (12 periods judged"),
+        "{verdict}"
+    );
+    let (code, verdict, report) = case_verdict("K002");
+    assert_eq!(code, Some(0), "{verdict}");
+    assert!(verdict.starts_with("Reaches the trigger"), "{verdict}");
+    assert!(
+        verdict.contains("is broken: 8 of 12 periods missed (from 2026-03-30, from 2026-04-06"),
+        "{verdict}"
+    );
+    assert!(
+        report.contains("[✓] no payment arrangement being kept: none found"),
+        "{report}"
+    );
+    // Benefit paid four-weekly in arrears lifts the balance between runs;
+    // with its timing allowed, the tenant's £10 a week keeps the plan.
+    let (code, verdict, _) = case_verdict("K010");
+    assert_eq!(code, Some(1), "{verdict}");
+    assert!(
+        verdict.contains("is being kept (8 periods judged"),
+        "{verdict}"
+    );
+}
+
+#[test]
+fn a_possession_order_or_a_live_notice_means_no_new_nosp() {
+    let (code, verdict, _) = case_verdict("K003");
+    assert_eq!(code, Some(1));
+    assert!(
+        verdict.contains(
+            "a suspended possession order was made on 2026-02-02 on terms of the rent and £5.00"
+        ),
+        "{verdict}"
+    );
+    assert!(verdict.contains("which are being kept"), "{verdict}");
+    let (code, verdict, _) = case_verdict("K004");
+    assert_eq!(code, Some(1));
+    assert!(
+        verdict.contains(
+            "an outright possession order was made on 2026-04-01: enforce it (a warrant)"
+        ),
+        "{verdict}"
+    );
+    let (code, verdict, _) = case_verdict("K005");
+    assert_eq!(code, Some(1));
+    assert!(
+        verdict.contains(
+            "a NOSP was served on 2026-05-20; proceedings may begin on it from 2026-06-17"
+        ),
+        "{verdict}"
+    );
+    // Served 3 March 2025: active from 31 March 2025, lapsed a year later.
+    let (code, verdict, _) = case_verdict("K006");
+    assert_eq!(code, Some(0), "{verdict}");
+    assert!(
+        verdict.contains("The NOSP served on 2025-03-03 lapsed on 2026-03-31"),
+        "{verdict}"
+    );
+}
+
+#[test]
+fn breathing_space_holds_whatever_the_arrears_and_the_case_answers_the_checklist() {
+    let (code, verdict, report) = case_verdict("K007");
+    assert_eq!(code, Some(1));
+    assert!(
+        verdict.contains("a Breathing Space moratorium began on 2026-05-15 and runs to 2026-07-13"),
+        "{verdict}"
+    );
+    assert!(
+        report.contains("[✗] no Breathing Space moratorium"),
+        "{report}"
+    );
+    // Nothing in the case file: every protocol step it could answer is
+    // outstanding, and the account is held for them.
+    let (code, verdict, report) = case_verdict("K008");
+    assert_eq!(code, Some(1));
+    assert!(
+        verdict.starts_with(
+            "Hold: reaches the trigger (6.00 weeks), but outstanding: tenant contacted"
+        ),
+        "{verdict}"
+    );
+    assert!(
+        report.contains("[✗] tenant contacted about the arrears and given the chance to discuss them: no contact recorded in the case file"),
+        "{report}"
+    );
+    let (code, _, report) = case_verdict("K009");
+    assert_eq!(code, Some(0), "{report}");
+    assert!(
+        report.contains("[✓] tenant contacted about the arrears and given the chance to discuss them: 2 contacts recorded, the latest on 2026-04-20"),
+        "{report}"
+    );
+    assert!(
+        report.contains("[?] each joint tenant written to"),
+        "{report}"
+    );
+}
+
+#[test]
+fn the_case_is_on_the_statement_and_in_checks_json() {
+    let case = Case::new(&root().join("fixtures/cases"));
+    let out = case.run(&[
+        "check",
+        "K002",
+        "--as-at",
+        "2026-06-01",
+        "--format",
+        "json",
+        "--statement",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let check = &doc["checks"][0];
+    let arrangement = &check["case"]["arrangement"];
+    assert_eq!(arrangement["kept"], false);
+    assert_eq!(arrangement["missed"].as_array().map(Vec::len), Some(8));
+    assert_eq!(arrangement["agreed_balance"], "680.00");
+    assert_eq!(check["case"]["contacts"], 2);
+    let lines = check["statement"].as_array().expect("statement");
+    let case_line = lines
+        .iter()
+        .find(|l| {
+            l["description"]
+                .as_str()
+                .is_some_and(|d| d.starts_with("Case: payment arrangement"))
+        })
+        .expect("the arrangement on the statement");
+    assert_eq!(case_line["date"], "2026-03-02");
+    assert_eq!(case_line["evidence"][0], "cases.csv:6");
+    // Without cases.csv, the steps are the officer's to confirm.
+    fs::remove_file(case.path().join("cases.csv")).expect("remove");
+    let out = case.run(&["check", "K008", "--as-at", "2026-06-01"]);
+    let report = text(&out.stdout);
+    assert!(
+        report.contains("[?] no Breathing Space moratorium (the Insolvency Service's register)"),
+        "{report}"
+    );
+    assert_eq!(out.status.code(), Some(0), "{report}");
+}

@@ -11,30 +11,33 @@ use libfuzzer_sys::fuzz_target;
 use rent_audit::input::{self, profile::Profile, Mode};
 use rent_audit::recon::{self, Settings};
 
-const CLEAN: [&[u8]; 5] = [
+const CLEAN: [&[u8]; 6] = [
     include_bytes!("../../fixtures/clean/accounts.csv"),
     include_bytes!("../../fixtures/clean/ledger.csv"),
     include_bytes!("../../fixtures/clean/bank.csv"),
     b"batch_ref,account_ref,claim_ref,amount,period_start,period_end\n",
     b"account_ref,from,rent\nC001,2026-01-01,100.00\n",
+    b"account_ref,kind,from,to,amount,note\nC001,contact,2026-03-10,,,letter\n",
 ];
 
 /// The sample and the messy exports cut to six accounts (fuzz/base): a
 /// fifth of the bytes, so each run is quick.
-const SAMPLE: [&[u8]; 5] = [
+const SAMPLE: [&[u8]; 6] = [
     include_bytes!("../base/sample/accounts.csv"),
     include_bytes!("../base/sample/ledger.csv"),
     include_bytes!("../base/sample/bank.csv"),
     include_bytes!("../base/sample/schedules.csv"),
     include_bytes!("../base/sample/rents.csv"),
+    include_bytes!("../base/sample/cases.csv"),
 ];
 
-const MESSY: [&[u8]; 5] = [
+const MESSY: [&[u8]; 6] = [
     include_bytes!("../base/messy/accounts.csv"),
     include_bytes!("../base/messy/ledger.csv"),
     include_bytes!("../base/messy/bank.csv"),
     include_bytes!("../base/messy/schedules.csv"),
     include_bytes!("../base/messy/rents.csv"),
+    include_bytes!("../base/messy/cases.csv"),
 ];
 
 fn messy_profile() -> Option<&'static Profile> {
@@ -73,7 +76,7 @@ fuzz_target!(|data: &[u8]| {
     };
     let files = std::array::from_fn(|i| {
         Some(
-            if i == usize::from(which % 5) {
+            if i == usize::from(which % 6) {
                 bytes
             } else {
                 base[i]

@@ -7,12 +7,13 @@ use libfuzzer_sys::fuzz_target;
 use rent_audit::input::{self, profile::Profile, Mode};
 use rent_audit::recon::{self, Settings};
 
-const MESSY: [&[u8]; 5] = [
+const MESSY: [&[u8]; 6] = [
     include_bytes!("../base/messy/accounts.csv"),
     include_bytes!("../base/messy/ledger.csv"),
     include_bytes!("../base/messy/bank.csv"),
     include_bytes!("../base/messy/schedules.csv"),
     include_bytes!("../base/messy/rents.csv"),
+    include_bytes!("../base/messy/cases.csv"),
 ];
 
 fuzz_target!(|data: &[u8]| {

@@ -14,12 +14,13 @@ use rent_audit::recon::identify::{self, RefIndex};
 use rent_audit::recon::model::Account;
 use rent_audit::recon::names;
 
-const SAMPLE: [&[u8]; 5] = [
+const SAMPLE: [&[u8]; 6] = [
     include_bytes!("../base/sample/accounts.csv"),
     include_bytes!("../base/sample/ledger.csv"),
     include_bytes!("../base/sample/bank.csv"),
     include_bytes!("../base/sample/schedules.csv"),
     include_bytes!("../base/sample/rents.csv"),
+    include_bytes!("../base/sample/cases.csv"),
 ];
 
 /// The sample's accounts and their reference index, built once.

@@ -245,6 +245,10 @@ pub fn input_paths(
             .rents
             .clone()
             .or(if dir.is_some() { base.rents } else { None }),
+        cases: files
+            .cases
+            .clone()
+            .or(if dir.is_some() { base.cases } else { None }),
         ignore_columns: files.ignore_column.clone(),
         max_record_bytes: files.max_record_bytes,
     };

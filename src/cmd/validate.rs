@@ -174,6 +174,7 @@ fn report(loaded: &Loaded, profile: Option<&str>) -> String {
         let nothing = match file {
             SourceFile::Schedules => data.shares.is_empty(),
             SourceFile::Rents => data.rents.is_empty(),
+            SourceFile::Cases => data.cases.is_empty(),
             _ => false,
         };
         if r.rows_read == 0 && nothing {
@@ -213,6 +214,11 @@ fn report(loaded: &Loaded, profile: Option<&str>) -> String {
                 "{} rent changes on {} accounts",
                 data.rents.len(),
                 data.rents.chunk_by(|a, b| a.account == b.account).count()
+            ),
+            SourceFile::Cases => format!(
+                "{} case events on {} accounts",
+                data.cases.len(),
+                data.cases.chunk_by(|a, b| a.account == b.account).count()
             ),
         };
         let _ = writeln!(

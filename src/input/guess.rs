@@ -722,7 +722,7 @@ pub fn draft_from(name: &str, sample: &Sample, kind: Option<SourceFile>) -> Draf
                 Benefit::from_word(w).is_some()
             }),
         ],
-        SourceFile::Schedules | SourceFile::Rents => &[],
+        SourceFile::Schedules | SourceFile::Rents | SourceFile::Cases => &[],
     };
     for (field, guess, is_word) in tables {
         let Some(col) = column_of(field) else {

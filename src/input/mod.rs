@@ -2,6 +2,7 @@
 //! checking every row and cross-reference on the way. All problems are
 //! collected and returned together, each located by file:line:column.
 
+mod cases;
 mod date_format;
 pub mod digest;
 pub mod error;
@@ -47,6 +48,8 @@ pub struct InputPaths {
     pub schedules: Option<PathBuf>,
     /// Optional: the rent in force over time.
     pub rents: Option<PathBuf>,
+    /// Optional: the case around each account.
+    pub cases: Option<PathBuf>,
     /// Columns the user says are meant to be left unused, though they look
     /// like a contract column (`--ignore-column`), lower-cased.
     pub ignore_columns: Vec<String>,
@@ -71,6 +74,7 @@ impl InputPaths {
             bank: path(SourceFile::Bank),
             schedules: present(SourceFile::Schedules),
             rents: present(SourceFile::Rents),
+            cases: present(SourceFile::Cases),
             ignore_columns: Vec::new(),
             max_record_bytes: limit::DEFAULT_MAX_RECORD_BYTES,
         }
@@ -83,6 +87,7 @@ impl InputPaths {
             SourceFile::Bank => Some(&self.bank),
             SourceFile::Schedules => self.schedules.as_deref(),
             SourceFile::Rents => self.rents.as_deref(),
+            SourceFile::Cases => self.cases.as_deref(),
         }
     }
 
@@ -281,6 +286,13 @@ fn load_from(
             errors.fresh(),
             |t, errors| read_rents(t, &accounts, accounts_read, errors),
         );
+        let cases = in_file(
+            &open,
+            SourceFile::Cases,
+            cases::CASE_COLUMNS,
+            errors.fresh(),
+            |t, errors| cases::read_cases(t, &accounts, accounts_read, errors),
+        );
         let ledger = in_file(
             &open,
             SourceFile::Ledger,
@@ -307,7 +319,7 @@ fn load_from(
                 rows
             },
         );
-        ((accounts_file, account_errors), rents, ledger)
+        ((accounts_file, account_errors), (rents, cases), ledger)
     };
     let bank_file = || {
         in_file(
@@ -333,7 +345,11 @@ fn load_from(
         )
     };
     let (
-        ((accounts_file, account_errors), (rents, rent_errors), (ledger, ledger_errors)),
+        (
+            (accounts_file, account_errors),
+            ((rents, rent_errors), (cases, case_errors)),
+            (ledger, ledger_errors),
+        ),
         ((bank, bank_errors), (schedules, schedule_errors)),
     ) = rayon::join(accounts_then_ledger, || {
         rayon::join(bank_file, schedule_file)
@@ -347,6 +363,11 @@ fn load_from(
     if let Some((t, rents)) = rents {
         data.rents = rents;
         note(SourceFile::Rents, &t, &mut data);
+    }
+    errors.absorb(case_errors);
+    if let Some((t, cases)) = cases {
+        data.cases = cases;
+        note(SourceFile::Cases, &t, &mut data);
     }
     errors.absorb(ledger_errors);
     errors.absorb(bank_errors);
@@ -921,6 +942,7 @@ pub fn columns(file: SourceFile) -> &'static [Column] {
         SourceFile::Bank => BANK_COLUMNS,
         SourceFile::Schedules => SCHEDULE_COLUMNS,
         SourceFile::Rents => RENT_COLUMNS,
+        SourceFile::Cases => cases::CASE_COLUMNS,
     }
 }
 

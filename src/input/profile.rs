@@ -23,6 +23,7 @@ pub struct Profile {
     pub bank: Option<FileProfile>,
     pub schedules: Option<FileProfile>,
     pub rents: Option<FileProfile>,
+    pub cases: Option<FileProfile>,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
@@ -164,6 +165,7 @@ impl Profile {
             bank: other.bank.or(self.bank),
             schedules: other.schedules.or(self.schedules),
             rents: other.rents.or(self.rents),
+            cases: other.cases.or(self.cases),
         }
     }
 
@@ -174,6 +176,7 @@ impl Profile {
             SourceFile::Bank => self.bank.as_ref(),
             SourceFile::Schedules => self.schedules.as_ref(),
             SourceFile::Rents => self.rents.as_ref(),
+            SourceFile::Cases => self.cases.as_ref(),
         }
     }
 }
@@ -185,6 +188,7 @@ pub fn section_name(file: SourceFile) -> &'static str {
         SourceFile::Bank => "bank",
         SourceFile::Schedules => "schedules",
         SourceFile::Rents => "rents",
+        SourceFile::Cases => "cases",
     }
 }
 

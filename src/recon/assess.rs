@@ -11,6 +11,7 @@ use rust_decimal::Decimal;
 use rayon::prelude::*;
 
 use super::benefit::{self, BenefitOutlook, BenefitRun, FirstRun};
+use super::case::{self, CaseFacts, NospState};
 use super::due::{Allocation, Dues, Sundry};
 use super::finding::{Finding, FindingKind};
 use super::hold::{self, Doubts, Hold, HoldReason};
@@ -167,6 +168,8 @@ pub struct Assessment {
     pub holds: Vec<Hold>,
     pub findings: usize,
     pub detail: String,
+    /// The case from cases.csv on the day of service, where it has one.
+    pub case: Option<CaseFacts>,
 }
 
 /// A Direct Debit returned this recently still needs time to put right.
@@ -329,6 +332,7 @@ pub fn assess_all(
                 deceased: deceased[i],
                 uc_not_yet_paid: uc_not_yet_paid(data, id, own, opts.as_at),
                 late: late_periods(data, id, own, &posted_runs, opts.as_at),
+                case: case::judge(data, id, own, opts.as_at, opts.law_on),
             };
             assess(data, id, facts, warnings, opts)
         })
@@ -453,6 +457,8 @@ struct Facts<'a> {
     /// at most a month's.
     uc_not_yet_paid: Decimal,
     late: (usize, usize),
+    /// The case from cases.csv on the day of service, where it has one.
+    case: Option<CaseFacts>,
 }
 
 /// An account's money against its trigger, as [`assess`] decides it.
@@ -542,6 +548,7 @@ fn assess(
         holds,
         findings: facts.kinds.len(),
         detail,
+        case: facts.case,
     }
 }
 
@@ -579,6 +586,9 @@ fn holds_of(
 ) -> Vec<Hold> {
     let account = data.account(id);
     let mut holds = tenancy_holds(data, id, facts);
+    if let Some(case) = &facts.case {
+        holds.extend(case_holds(case));
+    }
     holds.extend(suspense_hold(data, facts, levels));
     holds.extend(conflict_hold(data, facts.doubts));
     if !facts.doubts.warnings.is_empty() {
@@ -683,6 +693,51 @@ fn tenancy_holds(data: &Dataset, id: AccountId, facts: &Facts<'_>) -> Vec<Hold> 
             format!(
                 "a Direct Debit was returned on {on} with ARUDD code 2, payer deceased: establish who \
                  succeeds to the tenancy before any arrears step"
+            ),
+        ));
+    }
+    holds
+}
+
+/// Holds from the case around the account: a moratorium, an order, a
+/// notice already served, an arrangement being kept.
+fn case_holds(case: &CaseFacts) -> Vec<Hold> {
+    let mut holds = Vec::new();
+    if let Some((from, to)) = case.breathing_space {
+        holds.push(Hold::new(
+            HoldReason::BreathingSpace,
+            format!(
+                "a Breathing Space moratorium began on {from}{}: no enforcement step may be taken during it, \
+                 and a NOSP served in it is void",
+                to.map_or_else(|| " with no end date given".to_string(), |t| format!(" and runs to {t}"))
+            ),
+        ));
+    }
+    if let Some(order) = &case.order {
+        holds.push(Hold::new(HoldReason::CourtOrder, case::order_words(order)));
+    }
+    match case.nosp {
+        Some(NospState::NotYetActive { served, active_from }) => holds.push(Hold::new(
+            HoldReason::NospInForce,
+            format!(
+                "a NOSP was served on {served}; proceedings may begin on it from {active_from}: do not serve another"
+            ),
+        )),
+        Some(NospState::InForce { served, until }) => holds.push(Hold::new(
+            HoldReason::NospInForce,
+            format!(
+                "a NOSP served on {served} is in force until {until}: the next step is proceedings on it, \
+                 not another notice"
+            ),
+        )),
+        Some(NospState::Lapsed { .. }) | None => {}
+    }
+    if let Some(a) = case.arrangement.as_ref().filter(|a| a.kept()) {
+        holds.push(Hold::new(
+            HoldReason::ArrangementKept,
+            format!(
+                "{}: do not proceed while it is kept",
+                case::arrangement_words(a)
             ),
         ));
     }

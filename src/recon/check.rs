@@ -7,10 +7,11 @@ use chrono::{Months, NaiveDate};
 use rust_decimal::Decimal;
 
 use super::assess::{sundry_sentence, Assessment, Status};
+use super::case::{self, CaseFacts};
 use super::due::Dues;
 use super::finding::{Finding, FindingKind};
 use super::hold::HoldReason;
-use super::model::{AccountId, Benefit, Dataset, PostingKind};
+use super::model::{AccountId, Benefit, Dataset, PostingKind, SourceFile};
 use super::money::{plain, pounds};
 use super::Reconciliation;
 
@@ -292,7 +293,10 @@ fn check_account<'a>(
             ),
         ),
     };
-    let (decision, verdict) = apart_from_rent(data, recon, a, decision, verdict);
+    let (decision, mut verdict) = apart_from_rent(data, recon, a, decision, verdict);
+    if let Some(case) = &a.case {
+        verdict.push_str(&case_sentences(a, case));
+    }
     Some(AccountCheck {
         account: id,
         assessment: a,
@@ -450,16 +454,152 @@ fn checklist(
             )),
         ),
     ];
-    items.extend(
-        [
-            "tenant contacted about the arrears and given the chance to discuss them",
-            "help offered with any benefit claim, and a referral for money advice",
-            "an affordable repayment agreement considered",
-            "rent statements sent at least every quarter",
-        ]
-        .map(|item| confirm(item, None)),
-    );
+    let case_read = data.reading[SourceFile::Cases.index()].rows_read > 0;
+    match (&a.case, case_read) {
+        (Some(case), _) => items.extend(case_items(data, a, case)),
+        (None, true) => items.extend(case_items(data, a, &CaseFacts::default())),
+        (None, false) => items.extend(
+            [
+                "no Breathing Space moratorium (the Insolvency Service's register)",
+                "no possession order, NOSP or payment arrangement already in force",
+                "tenant contacted about the arrears and given the chance to discuss them",
+                "help offered with any benefit claim, and a referral for money advice",
+                "an affordable repayment agreement considered",
+            ]
+            .map(|item| confirm(item, None)),
+        ),
+    }
+    if joint(&account.tenant_name) {
+        items.push(confirm(
+            "each joint tenant written to",
+            Some(format!(
+                "the tenancy is joint ({}): letters to each tenant",
+                account.tenant_name
+            )),
+        ));
+    }
+    items.push(confirm("rent statements sent at least every quarter", None));
     items
+}
+
+/// The protocol steps and the obstacles the case file answers: each ✓ or
+/// ✗ from cases.csv, a step not recorded there counted as not taken.
+fn case_items(data: &Dataset, a: &Assessment, case: &CaseFacts) -> Vec<CheckItem> {
+    let held = |reason| held_for(a, reason);
+    let mut items = vec![
+        doubt_item(
+            "no Breathing Space moratorium",
+            held(HoldReason::BreathingSpace),
+        ),
+        doubt_item("no possession order in force", held(HoldReason::CourtOrder)),
+        doubt_item("no NOSP already in force", held(HoldReason::NospInForce)),
+        doubt_item(
+            "no payment arrangement being kept",
+            held(HoldReason::ArrangementKept),
+        ),
+    ];
+    let benefit = data.account(a.account).benefit != Benefit::None;
+    let steps = [
+        (
+            "tenant contacted about the arrears and given the chance to discuss them",
+            case.contacts,
+            case.last_contact,
+            "contact",
+        ),
+        (
+            if benefit {
+                "help offered with the benefit claim, and the HB office or DWP asked (a managed payment, deductions)"
+            } else {
+                "help offered with any benefit claim, and a referral for money advice"
+            },
+            case.referrals,
+            case.last_referral,
+            "benefit referral",
+        ),
+    ];
+    for (item, n, last, what) in steps {
+        items.push(match last {
+            Some(d) => answered(
+                item,
+                format!(
+                    "{n} {what}{} recorded, the latest on {d}",
+                    if n == 1 { "" } else { "s" }
+                ),
+                false,
+            ),
+            None => answered(item, format!("no {what} recorded in the case file"), true),
+        });
+    }
+    items.push(match &case.arrangement {
+        Some(arr) => answered(
+            "an affordable repayment agreement considered",
+            case::arrangement_words(arr),
+            false,
+        ),
+        None if case.arrangements > 0 => answered(
+            "an affordable repayment agreement considered",
+            format!(
+                "{} arrangement{} recorded, none in force now",
+                case.arrangements,
+                if case.arrangements == 1 { "" } else { "s" }
+            ),
+            false,
+        ),
+        None => answered(
+            "an affordable repayment agreement considered",
+            "no arrangement recorded in the case file".to_string(),
+            true,
+        ),
+    });
+    items
+}
+
+/// What the case adds to a verdict that its holds do not already say: a
+/// broken arrangement, a lapsed notice, and (where the verdict is not a
+/// protocol hold) the obstacles themselves.
+fn case_sentences(a: &Assessment, case: &CaseFacts) -> String {
+    let mut said = Vec::new();
+    if a.status != Status::ProtocolHold {
+        said.extend(
+            a.holds
+                .iter()
+                .filter(|h| {
+                    matches!(
+                        h.reason,
+                        HoldReason::BreathingSpace
+                            | HoldReason::CourtOrder
+                            | HoldReason::NospInForce
+                            | HoldReason::ArrangementKept
+                    )
+                })
+                .map(|h| capitalised(&h.detail)),
+        );
+    }
+    if let Some(arr) = case.arrangement.as_ref().filter(|x| !x.kept()) {
+        said.push(capitalised(&case::arrangement_words(arr)));
+    }
+    if let Some(case::NospState::Lapsed { served, lapsed_on }) = case.nosp {
+        said.push(format!(
+            "The NOSP served on {served} lapsed on {lapsed_on}: proceedings would need a new notice"
+        ));
+    }
+    said.iter().map(|s| format!(" {s}.")).collect()
+}
+
+/// A tenant name that holds two people or more ("Ann & Bob Lee", "Lee A
+/// and B").
+fn joint(name: &str) -> bool {
+    name.contains('&')
+        || name
+            .split_whitespace()
+            .any(|w| w.eq_ignore_ascii_case("and"))
+}
+
+fn capitalised(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
 }
 
 /// An item that fails, and holds, where the run has a doubt of its kind.
@@ -664,6 +804,7 @@ fn statement(book: &Book<'_>, id: AccountId, from: NaiveDate) -> Vec<StatementLi
             },
         ));
     }
+    events.extend(case_lines(data, id, from, as_at));
     let mut before = Decimal::ZERO;
     for &n in &book.findings[id as usize] {
         let f = &recon.findings[n];
@@ -734,4 +875,35 @@ fn statement(book: &Book<'_>, id: AccountId, from: NaiveDate) -> Vec<StatementLi
         lines.push(line);
     }
     lines
+}
+
+/// The account's case events from `from` to `as_at` as statement lines
+/// that move no money, after the day's postings and corrections: the
+/// arrangement, the notice and the order beside the payments.
+fn case_lines(
+    data: &Dataset,
+    id: AccountId,
+    from: NaiveDate,
+    as_at: NaiveDate,
+) -> impl Iterator<Item = (NaiveDate, u8, usize, StatementLine)> + '_ {
+    (data.cases_of(id).iter().enumerate())
+        .filter(move |(_, e)| e.from >= from && e.from <= as_at)
+        .map(|(n, e)| {
+            let mut description = format!("Case: {}", case::event_words(e));
+            if let Some(note) = e.note.as_deref().filter(|n| !n.is_empty()) {
+                description.push_str(&format!(" ({note})"));
+            }
+            let line = StatementLine {
+                date: e.from,
+                description,
+                debit: Decimal::ZERO,
+                credit: Decimal::ZERO,
+                posted: Decimal::ZERO,
+                corrected: Decimal::ZERO,
+                correction: None,
+                evidence: vec![data.sources.cite(e.row)],
+                note: String::new(),
+            };
+            (e.from, 2, n, line)
+        })
 }

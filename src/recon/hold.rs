@@ -16,6 +16,10 @@ vocabulary!(
     /// The contract's hold reasons, in the order a verdict names them.
     HoldReason {
         FormerTenant => "former_tenant",
+        BreathingSpace => "breathing_space",
+        CourtOrder => "court_order",
+        NospInForce => "nosp_in_force",
+        ArrangementKept => "arrangement_kept",
         PayerDeceased => "payer_deceased",
         IntroductoryTenancy => "introductory_tenancy",
         ReceiptInSuspense => "receipt_in_suspense",
@@ -40,6 +44,18 @@ impl HoldReason {
         match self {
             HoldReason::FormerTenant => {
                 "the tenancy has ended: what is owed is former-tenant arrears, never grounds for a NOSP"
+            }
+            HoldReason::BreathingSpace => {
+                "a Breathing Space moratorium is in force: any enforcement step taken during it is void"
+            }
+            HoldReason::CourtOrder => {
+                "a possession order is in force: act through it, not by a new notice"
+            }
+            HoldReason::NospInForce => {
+                "a NOSP already served is in force or about to be: the next step is not another notice"
+            }
+            HoldReason::ArrangementKept => {
+                "a payment arrangement is being kept (the Protocol: do not proceed while it is kept)"
             }
             HoldReason::PayerDeceased => {
                 "a Direct Debit came back because the payer has died: a succession matter"
@@ -75,6 +91,18 @@ impl HoldReason {
         match self {
             HoldReason::FormerTenant => {
                 "never: recover the debt as former-tenant arrears (a letter, an agreement, the small claims court)"
+            }
+            HoldReason::BreathingSpace => {
+                "the moratorium ends (the creditor is told by the Insolvency Service): then review the account again"
+            }
+            HoldReason::CourtOrder => {
+                "never by a new NOSP: where the order's terms are broken, apply to enforce it (a warrant)"
+            }
+            HoldReason::NospInForce => {
+                "never by another NOSP while this one is in force: decide whether to begin proceedings on it"
+            }
+            HoldReason::ArrangementKept => {
+                "the arrangement is broken (a rent period ends above the agreed balance) and the tenant has been contacted"
             }
             HoldReason::PayerDeceased => {
                 "who succeeds to the tenancy is settled (or it is ended) and the holder confirmed"

@@ -4,6 +4,7 @@
 
 pub mod assess;
 pub mod benefit;
+pub mod case;
 pub mod charges;
 pub mod check;
 pub mod conflict;

@@ -24,10 +24,11 @@ pub enum SourceFile {
     Bank,
     Schedules,
     Rents,
+    Cases,
 }
 
 /// How many input files the contract has.
-pub const FILES: usize = 5;
+pub const FILES: usize = 6;
 
 impl SourceFile {
     pub const ALL: [SourceFile; FILES] = [
@@ -36,6 +37,7 @@ impl SourceFile {
         SourceFile::Bank,
         SourceFile::Schedules,
         SourceFile::Rents,
+        SourceFile::Cases,
     ];
 
     pub fn default_name(self) -> &'static str {
@@ -45,12 +47,16 @@ impl SourceFile {
             SourceFile::Bank => "bank.csv",
             SourceFile::Schedules => "schedules.csv",
             SourceFile::Rents => "rents.csv",
+            SourceFile::Cases => "cases.csv",
         }
     }
 
     /// Whether a run goes on without the file.
     pub fn optional(self) -> bool {
-        matches!(self, SourceFile::Schedules | SourceFile::Rents)
+        matches!(
+            self,
+            SourceFile::Schedules | SourceFile::Rents | SourceFile::Cases
+        )
     }
 
     pub fn index(self) -> usize {
@@ -915,6 +921,9 @@ pub struct Dataset {
     /// The rent in force over time, from rents.csv: sorted by account,
     /// then date.
     pub rents: Vec<RentChange>,
+    /// The case around each account, from cases.csv: sorted by account,
+    /// then date, then line.
+    pub cases: Vec<super::case::CaseEvent>,
     /// What reading could not check (a column left unused that looks like
     /// one the contract names).
     pub warnings: Vec<super::warning::Warning>,
@@ -930,6 +939,13 @@ impl Dataset {
         let from = self.rents.partition_point(|c| c.account < id);
         let to = self.rents.partition_point(|c| c.account <= id);
         &self.rents[from..to]
+    }
+
+    /// The account's case events from cases.csv, oldest first.
+    pub fn cases_of(&self, id: AccountId) -> &[super::case::CaseEvent] {
+        let from = self.cases.partition_point(|c| c.account < id);
+        let to = self.cases.partition_point(|c| c.account <= id);
+        &self.cases[from..to]
     }
 
     /// The rent in force on `on`: the latest change from rents.csv on or

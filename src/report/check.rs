@@ -9,7 +9,9 @@ use serde::Serialize;
 use super::json::{indented, write_array};
 use super::view::{finding_view, warning_views, FindingView};
 use crate::escape;
+use crate::recon::case::{CaseFacts, Instalments, NospState};
 use crate::recon::check::{AccountCheck, Decision, StatementLine, Tick};
+use crate::recon::model::AccountId;
 use crate::recon::money::{plain, pounds};
 use crate::recon::{Dataset, Reconciliation};
 use crate::term::{paint, Colour};
@@ -87,8 +89,135 @@ struct CheckJson {
     checklist: Vec<ItemJson>,
     /// The checklist items the officer must confirm: the data cannot answer them.
     to_confirm: Vec<&'static str>,
+    /// The case from cases.csv, where the account has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    case: Option<CaseJson>,
     #[serde(skip_serializing_if = "Option::is_none")]
     statement: Option<Vec<LineJson>>,
+}
+
+#[derive(Serialize)]
+struct CaseJson {
+    events: Vec<CaseEventJson>,
+    breathing_space: Option<SpanJson>,
+    arrangement: Option<InstalmentsJson>,
+    order: Option<OrderJson>,
+    nosp: Option<NospJson>,
+    contacts: usize,
+    last_contact: Option<String>,
+    benefit_referrals: usize,
+    last_benefit_referral: Option<String>,
+}
+
+#[derive(Serialize)]
+struct CaseEventJson {
+    kind: &'static str,
+    from: String,
+    to: Option<String>,
+    amount: Option<String>,
+    note: Option<String>,
+    evidence: String,
+}
+
+#[derive(Serialize)]
+struct SpanJson {
+    from: String,
+    to: Option<String>,
+}
+
+#[derive(Serialize)]
+struct InstalmentsJson {
+    from: String,
+    amount: String,
+    towards_arrears: String,
+    kept: bool,
+    periods: usize,
+    missed: Vec<String>,
+    start_balance: String,
+    agreed_balance: String,
+    balance: String,
+    allowed: String,
+}
+
+#[derive(Serialize)]
+struct OrderJson {
+    made: String,
+    kind: Option<&'static str>,
+    terms: Option<InstalmentsJson>,
+}
+
+#[derive(Serialize)]
+struct NospJson {
+    served: String,
+    state: &'static str,
+    /// Proceedings may begin from (not yet active), until (in force), or
+    /// it lapsed on (lapsed).
+    date: String,
+}
+
+fn instalments_json(a: &Instalments) -> InstalmentsJson {
+    InstalmentsJson {
+        from: a.from.to_string(),
+        amount: plain(a.amount),
+        towards_arrears: plain(a.towards_arrears),
+        kept: a.kept(),
+        periods: a.periods,
+        missed: a.missed.iter().map(|d| d.to_string()).collect(),
+        start_balance: plain(a.start_balance),
+        agreed_balance: plain(a.expected),
+        balance: plain(a.actual),
+        allowed: plain(a.allowed),
+    }
+}
+
+fn case_json(data: &Dataset, id: AccountId, case: &CaseFacts) -> CaseJson {
+    let day = |d: NaiveDate| d.to_string();
+    CaseJson {
+        events: (data.cases_of(id).iter())
+            .map(|e| CaseEventJson {
+                kind: e.kind.as_str(),
+                from: day(e.from),
+                to: e.to.map(day),
+                amount: e.amount.map(plain),
+                note: e.note.as_ref().map(|n| n.to_string()),
+                evidence: data.sources.cite(e.row),
+            })
+            .collect(),
+        breathing_space: case.breathing_space.map(|(from, to)| SpanJson {
+            from: day(from),
+            to: to.map(day),
+        }),
+        arrangement: case.arrangement.as_ref().map(instalments_json),
+        order: case.order.as_ref().map(|o| OrderJson {
+            made: day(o.made),
+            kind: o.kind.map(|k| k.as_str()),
+            terms: o.terms.as_ref().map(instalments_json),
+        }),
+        nosp: case.nosp.map(|n| match n {
+            NospState::NotYetActive {
+                served,
+                active_from,
+            } => NospJson {
+                served: day(served),
+                state: "not_yet_active",
+                date: day(active_from),
+            },
+            NospState::InForce { served, until } => NospJson {
+                served: day(served),
+                state: "in_force",
+                date: day(until),
+            },
+            NospState::Lapsed { served, lapsed_on } => NospJson {
+                served: day(served),
+                state: "lapsed",
+                date: day(lapsed_on),
+            },
+        }),
+        contacts: case.contacts,
+        last_contact: case.last_contact.map(day),
+        benefit_referrals: case.referrals,
+        last_benefit_referral: case.last_referral.map(day),
+    }
 }
 
 fn line_json(l: &StatementLine) -> LineJson {
@@ -178,6 +307,10 @@ fn json(view: &View<'_>, out: &mut dyn Write) -> io::Result<()> {
                     clears_when: h.reason.clears_when(),
                 })
                 .collect(),
+            case: a
+                .case
+                .as_ref()
+                .map(|case| case_json(view.data, c.account, case)),
             statement: view
                 .statements
                 .get(i)

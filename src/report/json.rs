@@ -176,15 +176,20 @@ impl Exporter for JsonExporter {
                     },
                 ]
                 .into_iter()
-                .chain(report.read(&name(F::Rents)).then(|| FileTotal {
-                    file: name(F::Rents),
-                    rows: data.rents.len(),
-                    rows_read: t.reading[F::Rents.index()].rows_read,
-                    rows_rejected: t.reading[F::Rents.index()].rows_rejected,
-                    rejected_money: plain(t.reading[F::Rents.index()].rejected_money),
-                    money_in: None,
-                    money_out: None,
-                }))
+                .chain(
+                    [(F::Rents, data.rents.len()), (F::Cases, data.cases.len())]
+                        .into_iter()
+                        .filter(|&(f, _)| report.read(&name(f)))
+                        .map(|(f, rows)| FileTotal {
+                            file: name(f),
+                            rows,
+                            rows_read: t.reading[f.index()].rows_read,
+                            rows_rejected: t.reading[f.index()].rows_rejected,
+                            rejected_money: plain(t.reading[f.index()].rejected_money),
+                            money_in: None,
+                            money_out: None,
+                        }),
+                )
                 .collect(),
                 bulk_lines: t.bulk_lines,
                 bank_outcomes: outcome_rows(&t.bank_outcomes),

@@ -130,13 +130,13 @@ fn input_files(report: &Report<'_>) -> Section {
             String::new(),
         ));
     }
-    if report.read(&name(SourceFile::Rents)) {
-        files.push(file_row(
-            SourceFile::Rents,
-            report.data.rents.len(),
-            String::new(),
-            String::new(),
-        ));
+    for (file, rows) in [
+        (SourceFile::Rents, report.data.rents.len()),
+        (SourceFile::Cases, report.data.cases.len()),
+    ] {
+        if report.read(&name(file)) {
+            files.push(file_row(file, rows, String::new(), String::new()));
+        }
     }
     let rejected: usize = t.reading.iter().map(|r| r.rows_rejected).sum();
     let rejected_money: Decimal = t.reading.iter().map(|r| r.rejected_money).sum();

@@ -1,0 +1,719 @@
+//! The case around an account (cases.csv): payment arrangements, possession
+//! orders, NOSPs already served, Breathing Space, contacts and benefit
+//! referrals, and what each means for a NOSP on a given day. No I/O.
+
+use chrono::{Days, Months, NaiveDate};
+use rust_decimal::Decimal;
+
+use super::model::{
+    vocabulary, AccountId, Benefit, Dataset, PostingKind, RentPeriod, RowRef, Text,
+};
+use super::money::{from_pence, pounds};
+
+vocabulary!(
+    /// The contract's case event kinds.
+    CaseKind {
+        Arrangement => "arrangement",
+        NospServed => "nosp_served",
+        CourtOrder => "court_order",
+        BreathingSpace => "breathing_space",
+        Contact => "contact",
+        BenefitReferral => "benefit_referral",
+    }
+);
+
+vocabulary!(
+    /// The possession orders a court makes on rent arrears.
+    OrderKind {
+        Outright => "outright",
+        Suspended => "suspended",
+        Postponed => "postponed",
+        AdjournedOnTerms => "adjourned_on_terms",
+    }
+);
+
+/// One row of cases.csv.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CaseEvent {
+    pub account: AccountId,
+    pub kind: CaseKind,
+    pub from: NaiveDate,
+    pub to: Option<NaiveDate>,
+    pub amount: Option<Decimal>,
+    pub note: Option<Text>,
+    pub row: RowRef,
+}
+
+impl CaseEvent {
+    /// Whether the event covers `on`: begun, and not ended before it.
+    pub fn in_force_on(&self, on: NaiveDate) -> bool {
+        self.from <= on && self.to.is_none_or(|t| on <= t)
+    }
+
+    /// A court order's kind, read from the start of its note ("Suspended
+    /// order, £5 a week" is suspended); `None` where the note names none.
+    pub fn order_kind(&self) -> Option<OrderKind> {
+        let note = self.note.as_deref()?.trim().to_ascii_lowercase();
+        let words: String = note
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+            .collect();
+        OrderKind::ALL
+            .iter()
+            .copied()
+            .find(|k| words.starts_with(k.as_str()))
+    }
+}
+
+/// Days a NOSP must wait before proceedings may begin.
+pub const NOSP_ACTIVE_AFTER_DAYS: u64 = 28;
+/// Months a NOSP stays valid after the day proceedings could begin.
+pub const NOSP_VALID_MONTHS: u32 = 12;
+/// Days after a rent period ends within which a payment still counts for it.
+pub const INSTALMENT_GRACE_DAYS: u64 = 7;
+
+/// Where a NOSP already served stands on a day.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NospState {
+    /// Served, but its notice period has not run: proceedings may begin
+    /// from `active_from`.
+    NotYetActive {
+        served: NaiveDate,
+        active_from: NaiveDate,
+    },
+    /// In force: proceedings may begin on it until `until`.
+    InForce { served: NaiveDate, until: NaiveDate },
+    /// Lapsed on `lapsed_on`: a new notice would be needed.
+    Lapsed {
+        served: NaiveDate,
+        lapsed_on: NaiveDate,
+    },
+}
+
+/// How an arrangement's or an order's instalments have been kept: the
+/// balance at the end of each rent period since it began (with payments
+/// made within the grace after it) against the balance it should have
+/// come down to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Instalments {
+    pub from: NaiveDate,
+    /// The agreed amount as written in cases.csv.
+    pub amount: Decimal,
+    /// What the arrears should come down by each period (the amount, or
+    /// the amount less the rent where the amount includes the rent).
+    pub towards_arrears: Decimal,
+    /// Rent periods judged so far (ended, with their grace, by the day).
+    pub periods: usize,
+    /// The first day of each period that ended above the agreed balance.
+    pub missed: Vec<NaiveDate>,
+    /// The balance when the arrangement began.
+    pub start_balance: Decimal,
+    /// At the end of the last period judged: the balance agreed (benefit
+    /// owed in arrears left out), the posted balance, and what is allowed
+    /// against it (payments up to a week late, benefit in arrears).
+    pub expected: Decimal,
+    pub actual: Decimal,
+    pub allowed: Decimal,
+}
+
+impl Instalments {
+    /// Kept: the last period judged ended at or below the agreed balance
+    /// (or none has been judged yet).
+    pub fn kept(&self) -> bool {
+        self.periods == 0 || self.actual - self.allowed <= self.expected
+    }
+}
+
+/// A possession order and how its terms are kept.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Order {
+    pub made: NaiveDate,
+    /// `None`: the note names no kind of order.
+    pub kind: Option<OrderKind>,
+    /// For an order with instalments.
+    pub terms: Option<Instalments>,
+    pub row: RowRef,
+}
+
+/// An account's case on the day a notice would be served.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CaseFacts {
+    /// A moratorium covering the day: from, to (none: no end given).
+    pub breathing_space: Option<(NaiveDate, Option<NaiveDate>)>,
+    /// The arrangement in force, judged.
+    pub arrangement: Option<Instalments>,
+    /// Arrangements ever recorded (an agreement was offered).
+    pub arrangements: usize,
+    pub order: Option<Order>,
+    /// The latest NOSP served on or before the day.
+    pub nosp: Option<NospState>,
+    /// Contacts on or before the day: how many, the latest.
+    pub contacts: usize,
+    pub last_contact: Option<NaiveDate>,
+    /// Benefit referrals on or before the day: how many, the latest.
+    pub referrals: usize,
+    pub last_referral: Option<NaiveDate>,
+    /// The rows these facts were read from.
+    pub evidence: Vec<RowRef>,
+}
+
+/// The account's case on `on` (the day of service), the moratorium tested
+/// over `as_at..=on`. `own`: the account's postings in date order.
+pub fn judge(
+    data: &Dataset,
+    id: AccountId,
+    own: &[u32],
+    as_at: NaiveDate,
+    on: NaiveDate,
+) -> Option<CaseFacts> {
+    let events = data.cases_of(id);
+    if events.is_empty() {
+        return None;
+    }
+    let began = |e: &&CaseEvent| e.from <= on;
+    let latest = |kind: CaseKind| {
+        events.iter().rfind(|e| e.kind == kind && e.from <= on)
+    };
+    let mut facts = CaseFacts {
+        evidence: events.iter().filter(began).map(|e| e.row).collect(),
+        ..CaseFacts::default()
+    };
+    facts.breathing_space = events
+        .iter()
+        .filter(|e| e.kind == CaseKind::BreathingSpace)
+        .find(|e| e.from <= on && e.to.is_none_or(|t| t >= as_at))
+        .map(|e| (e.from, e.to));
+    facts.arrangements = events
+        .iter()
+        .filter(began)
+        .filter(|e| e.kind == CaseKind::Arrangement)
+        .count();
+    facts.arrangement = latest(CaseKind::Arrangement)
+        .filter(|e| e.in_force_on(on))
+        .and_then(|e| instalments(data, id, own, e, on, false));
+    facts.order = latest(CaseKind::CourtOrder)
+        .filter(|e| e.in_force_on(on))
+        .map(|e| Order {
+            made: e.from,
+            kind: e.order_kind(),
+            terms: (e.order_kind() != Some(OrderKind::Outright))
+                .then(|| instalments(data, id, own, e, on, true))
+                .flatten(),
+            row: e.row,
+        });
+    facts.nosp = latest(CaseKind::NospServed).map(|e| nosp_state(e, on));
+    for e in events.iter().filter(began) {
+        match e.kind {
+            CaseKind::Contact => {
+                facts.contacts += 1;
+                facts.last_contact = Some(e.from);
+            }
+            CaseKind::BenefitReferral => {
+                facts.referrals += 1;
+                facts.last_referral = Some(e.from);
+            }
+            _ => {}
+        }
+    }
+    Some(facts)
+}
+
+/// A NOSP served on `from`: active after its notice period, valid for
+/// twelve months after that (or until its `to`, where one is given).
+fn nosp_state(e: &CaseEvent, on: NaiveDate) -> NospState {
+    let served = e.from;
+    let active_from = served
+        .checked_add_days(Days::new(NOSP_ACTIVE_AFTER_DAYS))
+        .unwrap_or(NaiveDate::MAX);
+    let until = e.to.unwrap_or_else(|| {
+        active_from
+            .checked_add_months(Months::new(NOSP_VALID_MONTHS))
+            .unwrap_or(NaiveDate::MAX)
+    });
+    if on < active_from {
+        NospState::NotYetActive {
+            served,
+            active_from,
+        }
+    } else if on <= until {
+        NospState::InForce { served, until }
+    } else {
+        NospState::Lapsed {
+            served,
+            lapsed_on: until,
+        }
+    }
+}
+
+/// The first day of rent period `k` after `from`.
+fn period_start(period: RentPeriod, from: NaiveDate, k: u32) -> Option<NaiveDate> {
+    let days = |n: u64| from.checked_add_days(Days::new(n * u64::from(k)));
+    match period {
+        RentPeriod::Weekly => days(7),
+        RentPeriod::Fortnightly => days(14),
+        RentPeriod::FourWeekly => days(28),
+        RentPeriod::Monthly => from.checked_add_months(Months::new(k)),
+    }
+}
+
+/// Days after a period's end in which benefit paid to the landlord in
+/// arrears still counts for it: a cycle and a week.
+fn benefit_lag_days(benefit: Benefit) -> u64 {
+    match benefit {
+        Benefit::None => 0,
+        Benefit::Hb => 28 + INSTALMENT_GRACE_DAYS,
+        Benefit::Uc => 31 + INSTALMENT_GRACE_DAYS,
+    }
+}
+
+/// Judges an arrangement (or an order's terms, `on_top_of_rent`) from the
+/// posted balance: at the end of each rent period since it began, against
+/// the starting balance brought down by the instalment each period. A
+/// payment up to a week late counts (the lower of the balance at the
+/// period's end and a week later); where benefit comes to the landlord in
+/// arrears, the benefit credited in the cycle after the period counts for
+/// it. An amount of at least the rent is read as the whole payment, rent
+/// included.
+fn instalments(
+    data: &Dataset,
+    id: AccountId,
+    own: &[u32],
+    e: &CaseEvent,
+    on: NaiveDate,
+    on_top_of_rent: bool,
+) -> Option<Instalments> {
+    let amount = e.amount?;
+    let account = data.account(id);
+    let rent = data.rent_on(id, e.from);
+    let towards_arrears = if !on_top_of_rent && amount >= rent {
+        amount - rent
+    } else {
+        amount
+    };
+    let ledger = Running::of(data, own);
+    let opening = account.opening_balance;
+    let start_balance = opening + from_pence(ledger.balance_before(e.from));
+    let lag = benefit_lag_days(account.landlord_benefit());
+    let later = |d: NaiveDate, days: u64| {
+        d.checked_add_days(Days::new(days))
+            .unwrap_or(NaiveDate::MAX)
+    };
+    // The arrears the plan pays down: benefit owed in arrears when it
+    // began is not arrears, as it is not at each period's end.
+    let start_arrears =
+        start_balance - from_pence(ledger.benefit_in_arrears(e.from, later(e.from, lag)));
+    let mut judged = Instalments {
+        from: e.from,
+        amount,
+        towards_arrears,
+        periods: 0,
+        missed: Vec::new(),
+        start_balance,
+        expected: start_balance,
+        actual: start_balance,
+        allowed: Decimal::ZERO,
+    };
+    for k in 0u32.. {
+        let (Some(start), Some(end)) = (
+            period_start(account.rent_period, e.from, k),
+            period_start(account.rent_period, e.from, k + 1),
+        ) else {
+            break;
+        };
+        let grace = later(end, INSTALMENT_GRACE_DAYS);
+        if later(end, lag).max(grace) > on || e.to.is_some_and(|t| end > t) {
+            break;
+        }
+        let at_end = ledger.balance_before(end);
+        let late = (ledger.without_benefit(end) - ledger.without_benefit(grace)).max(0);
+        let allowed = from_pence(late + ledger.benefit_in_arrears(end, later(end, lag)));
+        let actual = opening + from_pence(at_end);
+        let owed = start_arrears - towards_arrears * Decimal::from(k + 1);
+        let expected = owed.max(Decimal::ZERO).min(start_arrears);
+        if actual - allowed > expected {
+            judged.missed.push(start);
+        }
+        judged.periods += 1;
+        judged.expected = expected;
+        judged.actual = actual;
+        judged.allowed = allowed;
+    }
+    Some(judged)
+}
+
+/// An account's postings as running sums, in date order: the balance
+/// before a day, and the charges before it, each a binary search; and its
+/// benefit credits.
+struct Running {
+    dates: Vec<NaiveDate>,
+    /// `all[i]`: the pence of the first `i` postings; `charged[i]` of the
+    /// charges among them.
+    all: Vec<i128>,
+    charged: Vec<i128>,
+    /// `all` with the benefit credits left out.
+    paid_by_tenant: Vec<i128>,
+    /// Benefit credits: their dates and pence (positive).
+    benefit: Vec<(NaiveDate, i128)>,
+}
+
+impl Running {
+    fn of(data: &Dataset, own: &[u32]) -> Running {
+        let mut r = Running {
+            dates: Vec::with_capacity(own.len()),
+            all: vec![0],
+            charged: vec![0],
+            paid_by_tenant: vec![0],
+            benefit: Vec::new(),
+        };
+        for &p in own {
+            let p = &data.postings[p as usize];
+            let pence = i128::from(p.amount.pence());
+            let charge = if p.kind == PostingKind::Charge {
+                pence.max(0)
+            } else {
+                0
+            };
+            let is_benefit = p.is_cash_credit() && p.kind == PostingKind::Benefit;
+            if is_benefit {
+                r.benefit.push((p.date, -pence));
+            }
+            let last = r.paid_by_tenant[r.paid_by_tenant.len() - 1];
+            r.paid_by_tenant
+                .push(last + if is_benefit { 0 } else { pence });
+            r.dates.push(p.date);
+            r.all.push(r.all[r.all.len() - 1] + pence);
+            r.charged.push(r.charged[r.charged.len() - 1] + charge);
+        }
+        r
+    }
+
+    fn count_before(&self, day: NaiveDate) -> usize {
+        self.dates.partition_point(|&d| d < day)
+    }
+
+    fn balance_before(&self, day: NaiveDate) -> i128 {
+        self.all[self.count_before(day)]
+    }
+
+    /// The balance before `day`, benefit credits left out.
+    fn without_benefit(&self, day: NaiveDate) -> i128 {
+        self.paid_by_tenant[self.count_before(day)]
+    }
+
+    /// Benefit paid in arrears for the days before `end`: the first benefit
+    /// credit on or after it (and before `by`), up to the rent charged
+    /// since the benefit credit before it.
+    fn benefit_in_arrears(&self, end: NaiveDate, by: NaiveDate) -> i128 {
+        let next = self.benefit.partition_point(|&(d, _)| d < end);
+        let Some(&(on, paid)) = self.benefit.get(next).filter(|(d, _)| *d < by) else {
+            return 0;
+        };
+        let since = next
+            .checked_sub(1)
+            .map_or(0, |i| self.count_before(self.benefit[i].0));
+        let charged = self.charged[self.count_before(end)] - self.charged[since];
+        debug_assert!(on >= end);
+        paid.min(charged).max(0)
+    }
+}
+
+/// "an arrangement from 2026-03-02 to pay £10.00 a rent period towards
+/// the arrears is being kept (8 periods: balance £400.00 against £420.00
+/// agreed)".
+pub fn arrangement_words(a: &Instalments) -> String {
+    format!(
+        "an arrangement from {} to pay {} {}",
+        a.from,
+        asks(a),
+        standing(a)
+    )
+}
+
+/// What an instalment plan asks each rent period.
+fn asks(a: &Instalments) -> String {
+    if a.towards_arrears == a.amount {
+        format!("{} a rent period towards the arrears", pounds(a.amount))
+    } else {
+        format!(
+            "{} a rent period ({} towards the arrears)",
+            pounds(a.amount),
+            pounds(a.towards_arrears)
+        )
+    }
+}
+
+/// How an instalment plan stands: "is being kept (…)", "is broken: …".
+fn standing(a: &Instalments) -> String {
+    let balance = format!(
+        "balance {}{} against {} agreed",
+        pounds(a.actual),
+        if a.actual > a.expected && a.allowed > Decimal::ZERO {
+            format!(
+                " less {} paid late or due as benefit in arrears",
+                pounds(a.allowed)
+            )
+        } else {
+            String::new()
+        },
+        pounds(a.expected),
+    );
+    if a.periods == 0 {
+        "is too new to judge: no rent period has ended, with its grace, since it began".to_string()
+    } else if a.kept() {
+        format!(
+            "is being kept ({} period{} judged; at the last, {balance})",
+            a.periods,
+            if a.periods == 1 { "" } else { "s" }
+        )
+    } else {
+        format!(
+            "is broken: {} of {} periods missed ({}); at the last, {balance}",
+            a.missed.len(),
+            a.periods,
+            missed_words(&a.missed)
+        )
+    }
+}
+
+/// The periods missed, by their first days: the first few and the last.
+fn missed_words(missed: &[NaiveDate]) -> String {
+    const SHOWN: usize = 4;
+    let mut words: Vec<String> = missed
+        .iter()
+        .take(SHOWN)
+        .map(|d| format!("from {d}"))
+        .collect();
+    if missed.len() > SHOWN + 1 {
+        words.push("…".to_string());
+    }
+    if missed.len() > SHOWN {
+        words.extend(missed.last().map(|d| format!("from {d}")));
+    }
+    words.join(", ")
+}
+
+/// A possession order in force and what it means for a notice.
+pub fn order_words(order: &Order) -> String {
+    let kind = order.kind.map_or("possession", |k| match k {
+        OrderKind::Outright => "outright possession",
+        OrderKind::Suspended => "suspended possession",
+        OrderKind::Postponed => "postponed possession",
+        OrderKind::AdjournedOnTerms => "adjourned-on-terms",
+    });
+    let made = format!(
+        "a{} {kind} order was made on {}",
+        if kind.starts_with(['a', 'o']) {
+            "n"
+        } else {
+            ""
+        },
+        order.made
+    );
+    match (&order.kind, &order.terms) {
+        (Some(OrderKind::Outright), _) => {
+            format!("{made}: enforce it (a warrant), not a new notice")
+        }
+        (_, Some(terms)) => format!(
+            "{made} on terms of the rent and {}, which {}: {}",
+            asks(terms),
+            standing(terms).replacen("is ", "are ", 1),
+            if terms.kept() {
+                "no step while they are kept"
+            } else {
+                "enforce through the order (apply for a warrant), not a new notice"
+            }
+        ),
+        (_, None) => format!(
+            "{made}{}: act through the order, not a new notice",
+            if order.kind.is_none() {
+                " (its kind is not recorded)"
+            } else {
+                ""
+            }
+        ),
+    }
+}
+
+/// One event as a timeline names it: "arrangement of £10.00 a rent period
+/// to 2026-09-01", "NOSP served", "Breathing Space to 2026-07-13".
+pub fn event_words(e: &CaseEvent) -> String {
+    let what = match e.kind {
+        CaseKind::Arrangement => "payment arrangement",
+        CaseKind::NospServed => "NOSP served",
+        CaseKind::CourtOrder => "possession order",
+        CaseKind::BreathingSpace => "Breathing Space moratorium",
+        CaseKind::Contact => "contact with the tenant",
+        CaseKind::BenefitReferral => "benefit referral",
+    };
+    let mut words = what.to_string();
+    if let Some(amount) = e.amount.filter(|a| !a.is_zero()) {
+        words.push_str(&format!(" of {} a rent period", pounds(amount)));
+    }
+    if let Some(to) = e.to {
+        words.push_str(&format!(" to {to}"));
+    }
+    words
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::recon::model::{AccountPostings, SourceFile};
+    use crate::recon::testkit::{date, money, Builder};
+
+    fn event(
+        kind: CaseKind,
+        from: &str,
+        to: Option<&str>,
+        amount: Option<&str>,
+        note: &str,
+    ) -> CaseEvent {
+        CaseEvent {
+            account: 0,
+            kind,
+            from: date(from),
+            to: to.map(date),
+            amount: amount.map(money),
+            note: (!note.is_empty()).then(|| note.into()),
+            row: RowRef {
+                file: SourceFile::Cases,
+                line: 2,
+            },
+        }
+    }
+
+    /// A weekly £100 account £500 behind on 2 March, charged every Monday
+    /// of March and April, paying `paid(week)` each Monday.
+    fn judged(amount: &str, paid: impl Fn(usize) -> &'static str, on: &str) -> Instalments {
+        let mut b = Builder::default();
+        let a = b.account("A1", "Ann Lee", "100.00");
+        b.with(a, |acc| acc.opening_balance = money("500.00"));
+        for week in 0..9 {
+            let day = (date("2026-03-02") + Days::new(7 * week as u64)).to_string();
+            b.charge(a, &day, "100.00");
+            b.payment(a, &day, paid(week), None);
+        }
+        let e = event(CaseKind::Arrangement, "2026-03-02", None, Some(amount), "");
+        b.data.cases = vec![e.clone()];
+        let ledger = AccountPostings::build(&b.data);
+        instalments(&b.data, a, ledger.of(a), &e, date(on), false).expect("an amount")
+    }
+
+    #[test]
+    fn an_instalment_on_top_of_the_rent_brings_the_balance_down_each_period() {
+        let kept = judged("20.00", |_| "120.00", "2026-05-04");
+        assert!(kept.kept());
+        assert_eq!(kept.towards_arrears, money("20.00"));
+        // Weeks from 2 March whose end and week of grace fall by 4 May.
+        assert_eq!(kept.periods, 8);
+        assert_eq!(kept.expected, money("340.00"));
+        assert!(kept.missed.is_empty());
+        // Two weeks of rent only, then back on track but still behind.
+        let broken = judged(
+            "20.00",
+            |w| if w == 2 || w == 3 { "100.00" } else { "120.00" },
+            "2026-05-04",
+        );
+        assert!(!broken.kept());
+        assert_eq!(broken.missed.first(), Some(&date("2026-03-16")));
+        assert_eq!(broken.actual - broken.expected, money("40.00"));
+    }
+
+    #[test]
+    fn an_amount_of_at_least_the_rent_is_the_whole_payment() {
+        let a = judged("120.00", |_| "120.00", "2026-05-04");
+        assert_eq!(a.towards_arrears, money("20.00"));
+        assert!(a.kept());
+        let a = judged("120.00", |_| "110.00", "2026-05-04");
+        assert!(!a.kept());
+        // The first week's £10 short is met by the week of grace, in which
+        // the balance falls £10 more; from the second the gap outruns it.
+        assert_eq!(a.missed.len(), 7);
+        assert_eq!(a.missed.first(), Some(&date("2026-03-09")));
+    }
+
+    #[test]
+    fn a_new_arrangement_is_too_new_to_judge_and_counts_as_kept() {
+        let a = judged("20.00", |_| "0.00", "2026-03-10");
+        assert_eq!(a.periods, 0);
+        assert!(a.kept());
+    }
+
+    #[test]
+    fn a_nosp_is_active_after_28_days_and_lapses_12_months_later() {
+        let nosp = event(CaseKind::NospServed, "2026-01-05", None, None, "");
+        assert_eq!(
+            nosp_state(&nosp, date("2026-02-01")),
+            NospState::NotYetActive {
+                served: date("2026-01-05"),
+                active_from: date("2026-02-02")
+            }
+        );
+        assert_eq!(
+            nosp_state(&nosp, date("2027-02-02")),
+            NospState::InForce {
+                served: date("2026-01-05"),
+                until: date("2027-02-02")
+            }
+        );
+        assert_eq!(
+            nosp_state(&nosp, date("2027-02-03")),
+            NospState::Lapsed {
+                served: date("2026-01-05"),
+                lapsed_on: date("2027-02-02")
+            }
+        );
+    }
+
+    #[test]
+    fn an_order_is_known_by_its_note_and_unknown_kinds_still_hold() {
+        let order = |note| event(CaseKind::CourtOrder, "2026-01-05", None, None, note).order_kind();
+        assert_eq!(
+            order("Suspended possession order"),
+            Some(OrderKind::Suspended)
+        );
+        assert_eq!(
+            order("adjourned on terms"),
+            Some(OrderKind::AdjournedOnTerms)
+        );
+        assert_eq!(order("OUTRIGHT"), Some(OrderKind::Outright));
+        assert_eq!(order("money judgment"), None);
+        assert_eq!(order(""), None);
+    }
+
+    #[test]
+    fn judge_reads_the_moratorium_over_the_days_to_service() {
+        let mut b = Builder::default();
+        let a = b.account("A1", "Ann Lee", "100.00");
+        b.data.cases = vec![
+            event(
+                CaseKind::BreathingSpace,
+                "2026-05-01",
+                Some("2026-05-31"),
+                None,
+                "",
+            ),
+            event(CaseKind::Contact, "2026-04-01", None, None, "letter"),
+        ];
+        let ledger = AccountPostings::build(&b.data);
+        let on = |as_at, serve| judge(&b.data, a, ledger.of(a), date(as_at), date(serve));
+        let space = on("2026-05-20", "2026-05-20").expect("a case");
+        assert_eq!(space.breathing_space.map(|s| s.0), Some(date("2026-05-01")));
+        assert_eq!(
+            (space.contacts, space.last_contact),
+            (1, Some(date("2026-04-01")))
+        );
+        // Ended before the as-at date: no longer in the way.
+        assert_eq!(
+            on("2026-06-01", "2026-06-01")
+                .expect("a case")
+                .breathing_space,
+            None
+        );
+        // Begins before the notice would be served: in the way.
+        assert!(on("2026-04-20", "2026-05-04")
+            .expect("a case")
+            .breathing_space
+            .is_some());
+    }
+}
