@@ -323,6 +323,12 @@ pub struct RuleArgs {
     /// Default 35.
     #[arg(long, value_name = "DAYS")]
     pub hb_first_run_days: Option<u32>,
+    /// Housing Benefit is credited to rent accounts as a rent rebate (a
+    /// council landlord): no bank money moves. Its credits are reconciled
+    /// against the rebate schedule (schedule lines in batches no bank line
+    /// carries), not the bank.
+    #[arg(long)]
+    pub hb_rent_rebates: bool,
     /// Days from a new Universal Credit claim to its first payment (an
     /// assessment period and 7 days). Default 38.
     #[arg(long, value_name = "DAYS")]

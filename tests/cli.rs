@@ -2079,3 +2079,64 @@ fn the_case_is_on_the_statement_and_in_checks_json() {
     );
     assert_eq!(out.status.code(), Some(0), "{report}");
 }
+
+#[test]
+fn council_rent_rebates_are_checked_against_the_rebate_schedule_not_the_bank() {
+    let case = Case::new(&root().join("fixtures/council_rebates"));
+    let kinds = |out: &Output| -> Vec<(String, String)> {
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        (doc["findings"].as_array().expect("findings").iter())
+            .map(|f| {
+                (
+                    f["kind"].as_str().unwrap_or("").to_string(),
+                    f["account_ref"].as_str().unwrap_or("").to_string(),
+                )
+            })
+            .collect()
+    };
+    let json = [
+        "reconcile",
+        ".",
+        "--as-at",
+        "2026-04-03",
+        "--format",
+        "json",
+    ];
+    let out = case.run(&json);
+    assert_eq!(
+        kinds(&out),
+        [
+            ("uncredited_rebate".to_string(), "R003".to_string()),
+            ("unbanked_credit".to_string(), "R004".to_string())
+        ]
+    );
+    // Read as bank money (no rent-audit.toml), every rebate is unbanked.
+    fs::remove_file(case.path().join("rent-audit.toml")).expect("remove");
+    let out = case.run(&json);
+    let unbanked = kinds(&out)
+        .iter()
+        .filter(|k| k.0 == "unbanked_credit")
+        .count();
+    assert_eq!(unbanked, 25, "{}", text(&out.stdout));
+    // Rebates with no rebate schedule: unchecked, warned of, and held.
+    fs::remove_file(case.path().join("schedules.csv")).expect("remove");
+    let out = case.run(&[
+        "reconcile",
+        ".",
+        "--as-at",
+        "2026-04-03",
+        "--format",
+        "json",
+        "--hb-rent-rebates",
+    ]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert!(kinds(&out).is_empty(), "{}", text(&out.stdout));
+    let warnings: Vec<&str> = (doc["warnings"].as_array().expect("warnings").iter())
+        .filter_map(|w| w["kind"].as_str())
+        .collect();
+    assert_eq!(warnings, ["no_rebate_schedule"]);
+    assert_eq!(
+        doc["run"]["settings_from"]["hb_rent_rebates"],
+        "the command line"
+    );
+}

@@ -142,6 +142,13 @@ pub fn settings(rules: &RuleArgs, file: Option<&LandlordSettings>) -> crate::rec
             file.allocate,
         )
         .unwrap_or(defaults.allocation),
+        hb_rent_rebates: pick(
+            &mut origins,
+            "hb_rent_rebates",
+            rules.hb_rent_rebates.then_some(true),
+            file.hb_rent_rebates,
+        )
+        .unwrap_or(defaults.hb_rent_rebates),
         serve_on: rules.serve_on,
         origins,
         ..defaults

@@ -26,6 +26,8 @@ pub struct LandlordSettings {
     pub allocate: Option<Allocation>,
     pub hb_first_run_days: Option<u32>,
     pub uc_first_run_days: Option<u32>,
+    /// Housing Benefit is credited as a rent rebate (a council landlord).
+    pub hb_rent_rebates: Option<bool>,
     /// Mapping profiles, relative to the data folder.
     pub profiles: Vec<PathBuf>,
 }
@@ -42,6 +44,7 @@ struct Raw {
     allocate: Option<String>,
     hb_first_run_days: Option<u32>,
     uc_first_run_days: Option<u32>,
+    hb_rent_rebates: Option<bool>,
     #[serde(default)]
     profiles: Vec<String>,
 }
@@ -130,6 +133,7 @@ impl LandlordSettings {
             allocate,
             hb_first_run_days: raw.hb_first_run_days,
             uc_first_run_days: raw.uc_first_run_days,
+            hb_rent_rebates: raw.hb_rent_rebates,
             profiles: raw.profiles.iter().map(|p| dir.join(p)).collect(),
         })
     }

@@ -171,9 +171,7 @@ pub fn judge(
         return None;
     }
     let began = |e: &&CaseEvent| e.from <= on;
-    let latest = |kind: CaseKind| {
-        events.iter().rfind(|e| e.kind == kind && e.from <= on)
-    };
+    let latest = |kind: CaseKind| events.iter().rfind(|e| e.kind == kind && e.from <= on);
     let mut facts = CaseFacts {
         evidence: events.iter().filter(began).map(|e| e.row).collect(),
         ..CaseFacts::default()

@@ -23,6 +23,7 @@ vocabulary!(
         MissingCharges => "missing_charges",
         IrregularCharge => "irregular_charge",
         RefundInError => "refund_in_error",
+        UncreditedRebate => "uncredited_rebate",
     }
 );
 
@@ -51,6 +52,7 @@ vocabulary!(
         UnmatchedRefund => "unmatched_refund",
         ScheduleMismatch => "schedule_mismatch",
         NonCash => "non_cash",
+        RentRebate => "rent_rebate",
         AfterAsAt => "after_as_at",
     }
 );
@@ -145,6 +147,14 @@ impl FindingKind {
             FindingKind::IrregularCharge => (Severity::Medium, None, Row, None),
             // The balance is right; part of it is a debt, not rent.
             FindingKind::RefundInError => (Severity::High, None, Row, None),
+            // A schedule line, not bank money: no bank line or ledger
+            // credit is the finding's.
+            FindingKind::UncreditedRebate => (
+                Severity::High,
+                None,
+                Correction,
+                Some("of Housing Benefit rent rebate awarded was never credited"),
+            ),
         };
         FindingSpec {
             severity,
@@ -207,6 +217,7 @@ mod tests {
                     FindingKind::MissingCharges
                         | FindingKind::IrregularCharge
                         | FindingKind::RefundInError
+                        | FindingKind::UncreditedRebate
                 )),
             }
             // A cause says the arrears are overstated: never a low finding.

@@ -65,6 +65,9 @@ pub struct Settings {
     pub allocation: due::Allocation,
     /// The day a notice would be served: the law's threshold is that day's.
     pub serve_on: Option<NaiveDate>,
+    /// Housing Benefit is credited as a rent rebate (a council landlord):
+    /// its credits are checked against the rebate schedule, not the bank.
+    pub hb_rent_rebates: bool,
     /// Where each setting not at its default came from (`trigger`, "the
     /// command line"), in a fixed order, for the reports.
     pub origins: Vec<(&'static str, &'static str)>,
@@ -86,6 +89,7 @@ impl Default for Settings {
             first_run_days: (benefit::HB_FIRST_RUN_DAYS, benefit::UC_FIRST_RUN_DAYS),
             allocation: due::Allocation::RentFirst,
             serve_on: None,
+            hb_rent_rebates: false,
             origins: Vec::new(),
         }
     }
@@ -137,6 +141,7 @@ pub fn reconcile(data: &Dataset, settings: Settings) -> Reconciliation {
                 posting_days: settings.posting_days,
                 match_days: settings.match_days,
                 lead_days: settings.lead_days,
+                hb_rent_rebates: settings.hb_rent_rebates,
             };
             matching::match_all(data, &index, &ledger, opts)
         },
@@ -151,7 +156,16 @@ pub fn reconcile(data: &Dataset, settings: Settings) -> Reconciliation {
     drop(refunds);
     sort_findings(data, &mut findings);
     let mut warnings = data.warnings.clone();
-    warnings.extend(warning::detect(data, as_at, span, settings.today));
+    warnings.extend(warning::detect(
+        data,
+        as_at,
+        span,
+        settings.today,
+        settings.hb_rent_rebates,
+    ));
+    warnings.extend(warning::no_rebate_schedule(std::mem::take(
+        &mut matching.rebates_unchecked,
+    )));
     let mut assessments = assess::assess_all(
         data,
         &ledger,

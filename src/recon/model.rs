@@ -811,6 +811,18 @@ impl Posting {
     pub fn is_cash_credit(&self) -> bool {
         self.is_credit() && matches!(self.kind, PostingKind::Payment | PostingKind::Benefit)
     }
+
+    /// Housing Benefit a council credits as a rent rebate: a benefit
+    /// credit by `hb`, or by no method on an HB account.
+    pub fn is_hb_rebate(&self, account: &Account) -> bool {
+        self.is_credit()
+            && self.kind == PostingKind::Benefit
+            && match self.method {
+                Some(Method::Hb) => true,
+                None => account.benefit == Benefit::Hb,
+                Some(_) => false,
+            }
+    }
 }
 
 /// One line of the bank statement or processor export. Its texts are in

@@ -13,6 +13,7 @@ vocabulary!(
     WarningKind {
         UnusedColumn => "unused_column",
         NoSchedules => "no_schedules",
+        NoRebateSchedule => "no_rebate_schedule",
         FutureRows => "future_rows",
         AsAtOutsideData => "as_at_outside_data",
         RowsSetAside => "rows_set_aside",
@@ -160,13 +161,14 @@ pub fn detect(
     as_at: NaiveDate,
     span: Option<DataSpan>,
     today: Option<NaiveDate>,
+    rebates: bool,
 ) -> Vec<Warning> {
     let mut warnings = Vec::new();
     if let Some(cutoff) = span.and_then(|s| s.slips_after) {
         warnings.push(out_of_line_rows(data, cutoff, today));
     }
     warnings.extend(span.and_then(|s| as_at_outside(as_at, s)));
-    warnings.extend(no_schedules(data, as_at));
+    warnings.extend(no_schedules(data, as_at, rebates));
     warnings
 }
 
@@ -236,7 +238,7 @@ fn as_at_outside(as_at: NaiveDate, span: DataSpan) -> Option<Warning> {
 
 /// Benefit credited on the ledger with no schedules file to split the bulk
 /// runs it came in: each looks unbanked.
-fn no_schedules(data: &Dataset, as_at: NaiveDate) -> Option<Warning> {
+fn no_schedules(data: &Dataset, as_at: NaiveDate, rebates: bool) -> Option<Warning> {
     if !data.shares.is_empty() || data.reading[SourceFile::Schedules.index()].rows_read > 0 {
         return None;
     }
@@ -244,6 +246,7 @@ fn no_schedules(data: &Dataset, as_at: NaiveDate) -> Option<Warning> {
         .postings
         .par_iter()
         .filter(|p| p.kind == PostingKind::Benefit && p.is_credit() && p.date <= as_at)
+        .filter(|p| !(rebates && p.is_hb_rebate(data.account(p.account))))
         .map(|p| p.account)
         .collect();
     if accounts.is_empty() {
@@ -257,6 +260,26 @@ fn no_schedules(data: &Dataset, as_at: NaiveDate) -> Option<Warning> {
             "{} account{} benefit credits but no schedules file was given: bulk Housing Benefit and \
              Universal Credit runs cannot be split into shares, so their credits may show as unbanked; \
              add schedules.csv",
+            accounts.len(),
+            if accounts.len() == 1 { " has" } else { "s have" }
+        ),
+        evidence: Vec::new(),
+        scope: Scope::Accounts(accounts),
+    })
+}
+
+/// Rent rebates credited with no rebate schedule to check them against:
+/// a rebate awarded and never credited cannot be seen.
+pub fn no_rebate_schedule(accounts: Vec<AccountId>) -> Option<Warning> {
+    if accounts.is_empty() {
+        return None;
+    }
+    Some(Warning {
+        kind: WarningKind::NoRebateSchedule,
+        message: format!(
+            "{} account{} Housing Benefit rent rebates but no rebate schedule (schedule lines in batches no \
+             bank line carries): a rebate awarded and never credited cannot be seen; add the HB office's \
+             rebate schedule to schedules.csv",
             accounts.len(),
             if accounts.len() == 1 { " has" } else { "s have" }
         ),

@@ -28,6 +28,7 @@ struct Run {
     serve_on: Option<String>,
     hb_first_run_days: i64,
     uc_first_run_days: i64,
+    hb_rent_rebates: bool,
     /// Whether the rent-free weeks were read from the charges.
     rent_free_weeks_inferred: bool,
     /// The landlord's rent changes read from the charges.
@@ -134,6 +135,7 @@ impl Exporter for JsonExporter {
                 allocation: recon.settings.allocation.as_str(),
                 hb_first_run_days: recon.settings.first_run_days.0,
                 uc_first_run_days: recon.settings.first_run_days.1,
+                hb_rent_rebates: recon.settings.hb_rent_rebates,
                 serve_on: recon.settings.serve_on.map(|d| d.to_string()),
             },
             totals: Totals {

@@ -392,6 +392,7 @@ mod bank_key_tests {
             posting_days: 5,
             match_days: 35,
             lead_days: 3,
+            hb_rent_rebates: false,
         }
     }
 

@@ -36,6 +36,9 @@ pub struct MatchOptions {
     /// How many days before the bank's value date a posting may be (card
     /// and Direct Debit systems often post on the collection date).
     pub lead_days: i64,
+    /// Housing Benefit credits are rent rebates, checked against the
+    /// rebate schedule rather than the bank.
+    pub hb_rent_rebates: bool,
 }
 
 /// Money to be accounted for: a whole bank line, or one share of a bulk line.
@@ -146,6 +149,9 @@ pub struct Matching {
     /// fits another account at least as well as where they went: each such
     /// account with its lead.
     pub leads: Vec<(AccountId, Lead)>,
+    /// Accounts credited rent rebates with no rebate schedule to check
+    /// them against (`hb_rent_rebates` only).
+    pub rebates_unchecked: Vec<AccountId>,
 }
 
 /// What one receipt came to: its outcome, the outcome of each posting tied
@@ -346,12 +352,14 @@ pub fn match_all(
     let mut bank_entries = Vec::new();
     let mut findings = Vec::new();
 
+    let rebate = |p: &Posting| opts.hb_rent_rebates && p.is_hb_rebate(data.account(p.account));
     let mut credit_outcomes: Vec<Option<Outcome>> = data
         .postings
         .par_iter()
         .map(|p| match (p.is_credit(), p.date > opts.as_at) {
             (false, _) => None,
             (true, true) => Some(Outcome::AfterAsAt),
+            (true, false) if rebate(p) => Some(Outcome::RentRebate),
             (true, false) if p.is_cash_credit() => None,
             (true, false) => Some(Outcome::NonCash),
         })
@@ -361,11 +369,19 @@ pub fn match_all(
         .postings
         .par_iter()
         .enumerate()
-        .filter(|(_, p)| p.is_cash_credit() && p.date <= opts.as_at)
+        .filter(|(_, p)| p.is_cash_credit() && p.date <= opts.as_at && !rebate(p))
         .map(|(i, _)| i as u32)
         .collect();
     let (receipts, ambiguous, line_receipts) =
         build_receipts(data, index, opts, &mut bank_entries, &mut findings);
+    let rebates_unchecked = if opts.hb_rent_rebates {
+        let on_bank = rebates::carried_by_the_bank(data);
+        let checked = rebates::match_rebates(data, index, opts, &on_bank, &mut credit_outcomes);
+        findings.extend(checked.findings);
+        checked.unchecked
+    } else {
+        Vec::new()
+    };
 
     let mut st = State {
         data,
@@ -433,12 +449,14 @@ pub fn match_all(
         returns,
         conflicts,
         leads,
+        rebates_unchecked,
     }
 }
 
 mod bank_keys;
 mod decide;
 mod outflows;
+mod rebates;
 mod receipts;
 
 pub use outflows::arudd_reason;

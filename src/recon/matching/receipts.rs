@@ -66,17 +66,7 @@ pub(super) fn build_receipts(
 
     // Each line's receipts, made in parallel and kept in line order: one per
     // share of a bulk line, else one per money-in line up to the as-at date.
-    let share_identity = |share: &ScheduleShare| match (&share.account_ref, &share.claim_ref) {
-        (Some(a), _) => match index.exact(a) {
-            Identity::Unknown => share
-                .claim_ref
-                .as_deref()
-                .map_or(Identity::Unknown, |c| index.exact(c)),
-            found => found,
-        },
-        (None, Some(c)) => index.exact(c),
-        (None, None) => Identity::Unknown,
-    };
+    let share_identity = |share: &ScheduleShare| share_identity(index, share);
     let mut line_receipts = LineReceipts {
         start: Vec::with_capacity(data.bank.len() + 1),
     };
@@ -294,6 +284,22 @@ pub(super) struct LineReceipts {
 impl LineReceipts {
     pub(super) fn of(&self, line: usize) -> std::ops::Range<usize> {
         self.start[line] as usize..self.start[line + 1] as usize
+    }
+}
+
+/// The account a schedule line names: by its account ref, else its claim
+/// ref, each exactly.
+pub(super) fn share_identity(index: &RefIndex, share: &ScheduleShare) -> Identity {
+    match (&share.account_ref, &share.claim_ref) {
+        (Some(a), _) => match index.exact(a) {
+            Identity::Unknown => share
+                .claim_ref
+                .as_deref()
+                .map_or(Identity::Unknown, |c| index.exact(c)),
+            found => found,
+        },
+        (None, Some(c)) => index.exact(c),
+        (None, None) => Identity::Unknown,
     }
 }
 
