@@ -1991,11 +1991,11 @@ fn a_possession_order_or_a_live_notice_means_no_new_nosp() {
         ),
         "{verdict}"
     );
-    // Served 3 March 2025: active from 31 March 2025, lapsed a year later.
+    // Served 3 March 2025 on an assured tenancy: lapsed a year after service.
     let (code, verdict, _) = case_verdict("K006");
     assert_eq!(code, Some(0), "{verdict}");
     assert!(
-        verdict.contains("The NOSP served on 2025-03-03 lapsed on 2026-03-31"),
+        verdict.contains("The NOSP served on 2025-03-03 lapsed on 2026-03-03"),
         "{verdict}"
     );
 }
@@ -2011,6 +2011,30 @@ fn breathing_space_holds_whatever_the_arrears_and_the_case_answers_the_checklist
     assert!(
         report.contains("[✗] no Breathing Space moratorium"),
         "{report}"
+    );
+    // Recorded after the as-at date, with no end: a notice now would be void.
+    let (code, verdict, _) = case_verdict("K011");
+    assert_eq!(code, Some(1));
+    assert!(
+        verdict.contains("a Breathing Space moratorium began on 2026-06-10 with no end date given"),
+        "{verdict}"
+    );
+    // Served a month after the data ends, K001's kept arrangement is
+    // judged on the data, not on weeks no payment could show.
+    let case = Case::new(&root().join("fixtures/cases"));
+    let out = case.run(&[
+        "check",
+        "K001",
+        "--as-at",
+        "2026-06-01",
+        "--serve-on",
+        "2026-07-01",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stdout).contains("is being kept (12 periods judged"),
+        "{}",
+        text(&out.stdout)
     );
     // Nothing in the case file: every protocol step it could answer is
     // outstanding, and the account is held for them.

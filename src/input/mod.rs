@@ -367,6 +367,7 @@ fn load_from(
     errors.absorb(case_errors);
     if let Some((t, cases)) = cases {
         data.cases = cases;
+        data.cases_given = true;
         note(SourceFile::Cases, &t, &mut data);
     }
     errors.absorb(ledger_errors);

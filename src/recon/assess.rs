@@ -287,6 +287,7 @@ pub fn assess_all(
     let shares = benefit::shares(data, matching);
     let refunds = super::due::Context::of(data, findings);
     let (recent_return, deceased) = returns_by_account(data, matching, opts.as_at);
+    let paid_on = late_money_days(data, findings);
     (0..data.accounts.len())
         .into_par_iter()
         .map(|i| {
@@ -332,10 +333,31 @@ pub fn assess_all(
                 deceased: deceased[i],
                 uc_not_yet_paid: uc_not_yet_paid(data, id, own, opts.as_at),
                 late: late_periods(data, id, own, &posted_runs, opts.as_at),
-                case: case::judge(data, id, own, opts.as_at, opts.law_on),
+                case: case::judge(
+                    data,
+                    id,
+                    case::Judging {
+                        own,
+                        paid_on: &paid_on,
+                        as_at: opts.as_at,
+                        on: opts.law_on,
+                    },
+                ),
             };
             assess(data, id, facts, warnings, opts)
         })
+        .collect()
+}
+
+/// For judging arrangements on the day the money came: each posting made
+/// late, with the day its money arrived (only where there are cases).
+fn late_money_days(data: &Dataset, findings: &[Finding]) -> rustc_hash::FxHashMap<u32, NaiveDate> {
+    if data.cases.is_empty() {
+        return Default::default();
+    }
+    (findings.iter())
+        .filter(|f| f.kind == FindingKind::LatePosting)
+        .filter_map(|f| Some((*f.postings.first()? as u32, data.bank[f.bank?].date)))
         .collect()
 }
 

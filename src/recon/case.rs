@@ -5,10 +5,12 @@
 use chrono::{Days, Months, NaiveDate};
 use rust_decimal::Decimal;
 
+use rustc_hash::FxHashMap as HashMap;
+
 use super::model::{
-    vocabulary, AccountId, Benefit, Dataset, PostingKind, RentPeriod, RowRef, Text,
+    vocabulary, AccountId, Benefit, Dataset, PostingKind, RentPeriod, RowRef, TenancyType, Text,
 };
-use super::money::{from_pence, pounds};
+use super::money::{from_pence, pounds, to_pennies};
 
 vocabulary!(
     /// The contract's case event kinds.
@@ -97,6 +99,8 @@ pub enum NospState {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Instalments {
     pub from: NaiveDate,
+    /// The first period judged: where the ledger begins, if after `from`.
+    pub judged_from: NaiveDate,
     /// The agreed amount as written in cases.csv.
     pub amount: Decimal,
     /// What the arrears should come down by each period (the amount, or
@@ -157,49 +161,57 @@ pub struct CaseFacts {
     pub evidence: Vec<RowRef>,
 }
 
-/// The account's case on `on` (the day of service), the moratorium tested
-/// over `as_at..=on`. `own`: the account's postings in date order.
-pub fn judge(
-    data: &Dataset,
-    id: AccountId,
-    own: &[u32],
-    as_at: NaiveDate,
-    on: NaiveDate,
-) -> Option<CaseFacts> {
+/// What judging a case needs besides the events: the account's postings
+/// in date order, the dates the money behind late postings arrived, the
+/// as-at date (the data's end) and the day of service.
+#[derive(Clone, Copy)]
+pub struct Judging<'a> {
+    pub own: &'a [u32],
+    /// Posting index to the day its money arrived, for postings made late.
+    pub paid_on: &'a HashMap<u32, NaiveDate>,
+    pub as_at: NaiveDate,
+    pub on: NaiveDate,
+}
+
+/// The account's case on the day of service. Anything that stands in the
+/// way of a notice counts if it is not over by the as-at date, whenever it
+/// began: a moratorium, an order or a notice recorded after the as-at date
+/// is as real on the day of service. Arrangements and orders are judged
+/// on the ledger up to the as-at date.
+pub fn judge(data: &Dataset, id: AccountId, j: Judging<'_>) -> Option<CaseFacts> {
     let events = data.cases_of(id);
     if events.is_empty() {
         return None;
     }
-    let began = |e: &&CaseEvent| e.from <= on;
-    let latest = |kind: CaseKind| events.iter().rfind(|e| e.kind == kind && e.from <= on);
+    let began = |e: &&CaseEvent| e.from <= j.on;
+    let live = |e: &&CaseEvent| e.to.is_none_or(|t| t >= j.as_at);
+    let of = |kind: CaseKind| events.iter().filter(move |e| e.kind == kind);
     let mut facts = CaseFacts {
-        evidence: events.iter().filter(began).map(|e| e.row).collect(),
+        evidence: events.iter().map(|e| e.row).collect(),
         ..CaseFacts::default()
     };
-    facts.breathing_space = events
-        .iter()
-        .filter(|e| e.kind == CaseKind::BreathingSpace)
-        .find(|e| e.from <= on && e.to.is_none_or(|t| t >= as_at))
+    facts.breathing_space = of(CaseKind::BreathingSpace)
+        .rfind(live)
         .map(|e| (e.from, e.to));
-    facts.arrangements = events
-        .iter()
-        .filter(began)
-        .filter(|e| e.kind == CaseKind::Arrangement)
-        .count();
-    facts.arrangement = latest(CaseKind::Arrangement)
-        .filter(|e| e.in_force_on(on))
-        .and_then(|e| instalments(data, id, own, e, on, false));
-    facts.order = latest(CaseKind::CourtOrder)
-        .filter(|e| e.in_force_on(on))
+    facts.arrangements = of(CaseKind::Arrangement).filter(began).count();
+    facts.arrangement = of(CaseKind::Arrangement)
+        .rfind(live)
+        .and_then(|e| instalments(data, id, e, j, false));
+    // An outright order's `to` may be its possession date: it stands.
+    facts.order = of(CaseKind::CourtOrder)
+        .rfind(|e| live(e) || e.order_kind() == Some(OrderKind::Outright))
         .map(|e| Order {
             made: e.from,
             kind: e.order_kind(),
             terms: (e.order_kind() != Some(OrderKind::Outright))
-                .then(|| instalments(data, id, own, e, on, true))
+                .then(|| instalments(data, id, e, j, true))
                 .flatten(),
             row: e.row,
         });
-    facts.nosp = latest(CaseKind::NospServed).map(|e| nosp_state(e, on));
+    let tenancy = data.account(id).tenancy_type;
+    facts.nosp = of(CaseKind::NospServed)
+        .next_back()
+        .map(|e| nosp_state(e, tenancy, j.on));
     for e in events.iter().filter(began) {
         match e.kind {
             CaseKind::Contact => {
@@ -216,15 +228,21 @@ pub fn judge(
     Some(facts)
 }
 
-/// A NOSP served on `from`: active after its notice period, valid for
-/// twelve months after that (or until its `to`, where one is given).
-fn nosp_state(e: &CaseEvent, on: NaiveDate) -> NospState {
+/// A NOSP served on `from`: active after its notice period; valid for
+/// twelve months from service for an assured tenancy (Housing Act 1988
+/// s.8(3)(c)), from the day proceedings could begin for a secure one
+/// (Housing Act 1985 s.83(3)); or until its `to`, where one is given.
+fn nosp_state(e: &CaseEvent, tenancy: TenancyType, on: NaiveDate) -> NospState {
     let served = e.from;
     let active_from = served
         .checked_add_days(Days::new(NOSP_ACTIVE_AFTER_DAYS))
         .unwrap_or(NaiveDate::MAX);
+    let counted_from = match tenancy {
+        TenancyType::Secure | TenancyType::Introductory => active_from,
+        _ => served,
+    };
     let until = e.to.unwrap_or_else(|| {
-        active_from
+        counted_from
             .checked_add_months(Months::new(NOSP_VALID_MONTHS))
             .unwrap_or(NaiveDate::MAX)
     });
@@ -265,68 +283,86 @@ fn benefit_lag_days(benefit: Benefit) -> u64 {
 }
 
 /// Judges an arrangement (or an order's terms, `on_top_of_rent`) from the
-/// posted balance: at the end of each rent period since it began, against
-/// the starting balance brought down by the instalment each period. A
-/// payment up to a week late counts (the lower of the balance at the
-/// period's end and a week later); where benefit comes to the landlord in
-/// arrears, the benefit credited in the cycle after the period counts for
-/// it. An amount of at least the rent is read as the whole payment, rent
-/// included.
+/// rent account (sundry debt left out, late postings on the day their
+/// money came): at the end of each rent period since it began, against the
+/// starting arrears brought down by the instalment for each period that
+/// was charged rent (a rent-free week asks none). Allowed against each
+/// period: payments up to a week late; benefit paid to the landlord in
+/// arrears; and, for a tenant who pays every few weeks, the agreed
+/// payments of all but one week of that cycle. An amount of at least the
+/// rent is the whole payment, rent included, against the rent in force
+/// each period. Periods are judged from where the ledger begins, up to the
+/// as-at date.
 fn instalments(
     data: &Dataset,
     id: AccountId,
-    own: &[u32],
     e: &CaseEvent,
-    on: NaiveDate,
+    j: Judging<'_>,
     on_top_of_rent: bool,
 ) -> Option<Instalments> {
     let amount = e.amount?;
     let account = data.account(id);
-    let rent = data.rent_on(id, e.from);
-    let towards_arrears = if !on_top_of_rent && amount >= rent {
-        amount - rent
-    } else {
-        amount
+    let whole = !on_top_of_rent && amount >= data.rent_on(id, e.from);
+    let towards = |on: NaiveDate| {
+        if whole {
+            (amount - data.rent_on(id, on)).max(Decimal::ZERO)
+        } else {
+            amount
+        }
     };
-    let ledger = Running::of(data, own);
-    let opening = account.opening_balance;
-    let start_balance = opening + from_pence(ledger.balance_before(e.from));
+    let ledger = Running::of(data, j);
+    let period = |k: u32| period_start(account.rent_period, e.from, k);
+    // Periods before the ledger begins cannot be judged.
+    let data_from = ledger
+        .first()
+        .map_or(account.opening_date, |d| d.max(account.opening_date));
+    let first = (0u32..10_000).find(|&k| period(k).is_none_or(|d| d >= data_from))?;
+    let judged_from = period(first)?;
     let lag = benefit_lag_days(account.landlord_benefit());
     let later = |d: NaiveDate, days: u64| {
         d.checked_add_days(Days::new(days))
             .unwrap_or(NaiveDate::MAX)
     };
+    let opening = account.opening_balance;
+    let start_balance = opening + from_pence(ledger.balance_before(judged_from));
     // The arrears the plan pays down: benefit owed in arrears when it
     // began is not arrears, as it is not at each period's end.
     let start_arrears =
-        start_balance - from_pence(ledger.benefit_in_arrears(e.from, later(e.from, lag)));
+        start_balance - from_pence(ledger.benefit_in_arrears(judged_from, later(judged_from, lag)));
+    let per_week = account
+        .rent_period
+        .weekly_equivalent(data.rent_on(id, judged_from) + towards(judged_from));
+    let cycle_weeks = (ledger.tenant_cycle_days(judged_from) / 7).max(1);
+    let tolerance = to_pennies(per_week * Decimal::from(cycle_weeks - 1));
     let mut judged = Instalments {
         from: e.from,
+        judged_from,
         amount,
-        towards_arrears,
+        towards_arrears: towards(judged_from),
         periods: 0,
         missed: Vec::new(),
         start_balance,
-        expected: start_balance,
+        expected: start_arrears,
         actual: start_balance,
         allowed: Decimal::ZERO,
     };
-    for k in 0u32.. {
-        let (Some(start), Some(end)) = (
-            period_start(account.rent_period, e.from, k),
-            period_start(account.rent_period, e.from, k + 1),
-        ) else {
+    let mut owed = start_arrears;
+    for k in first.. {
+        let (Some(start), Some(end)) = (period(k), period(k + 1)) else {
             break;
         };
         let grace = later(end, INSTALMENT_GRACE_DAYS);
-        if later(end, lag).max(grace) > on || e.to.is_some_and(|t| end > t) {
+        if later(end, lag).max(grace) > j.as_at || e.to.is_some_and(|t| end > t) {
             break;
+        }
+        if ledger.rent_charged(start, end) > 0 {
+            owed -= towards(start);
         }
         let at_end = ledger.balance_before(end);
         let late = (ledger.without_benefit(end) - ledger.without_benefit(grace)).max(0);
-        let allowed = from_pence(late + ledger.benefit_in_arrears(end, later(end, lag)));
+        let allowed =
+            from_pence(late + ledger.benefit_in_arrears(end, later(end, lag))) + tolerance;
         let actual = opening + from_pence(at_end);
-        let owed = start_arrears - towards_arrears * Decimal::from(k + 1);
         let expected = owed.max(Decimal::ZERO).min(start_arrears);
         if actual - allowed > expected {
             judged.missed.push(start);
@@ -339,32 +375,41 @@ fn instalments(
     Some(judged)
 }
 
-/// An account's postings as running sums, in date order: the balance
-/// before a day, and the charges before it, each a binary search; and its
-/// benefit credits.
+/// An account's rent postings as running sums, in the order the money
+/// moved: the balance before a day, the rent charged between two days,
+/// each a binary search; its benefit credits and the tenant's payment
+/// days.
 struct Running {
     dates: Vec<NaiveDate>,
     /// `all[i]`: the pence of the first `i` postings; `charged[i]` of the
-    /// charges among them.
+    /// rent charges among them; `paid_by_tenant[i]` of all but benefit.
     all: Vec<i128>,
     charged: Vec<i128>,
-    /// `all` with the benefit credits left out.
     paid_by_tenant: Vec<i128>,
     /// Benefit credits: their dates and pence (positive).
     benefit: Vec<(NaiveDate, i128)>,
+    /// Days the tenant paid (cash credits other than benefit).
+    tenant_paid: Vec<NaiveDate>,
 }
 
 impl Running {
-    fn of(data: &Dataset, own: &[u32]) -> Running {
+    fn of(data: &Dataset, j: Judging<'_>) -> Running {
+        // Sundry debt is not rent; late postings count when the money came.
+        let mut rows: Vec<(NaiveDate, &super::model::Posting)> = (j.own.iter())
+            .map(|&p| (j.paid_on.get(&p).copied(), &data.postings[p as usize]))
+            .filter(|(_, p)| !p.is_sundry_debit())
+            .map(|(paid, p)| (paid.map_or(p.date, |d| d.min(p.date)), p))
+            .collect();
+        rows.sort_by_key(|(d, _)| *d);
         let mut r = Running {
-            dates: Vec::with_capacity(own.len()),
+            dates: Vec::with_capacity(rows.len()),
             all: vec![0],
             charged: vec![0],
             paid_by_tenant: vec![0],
             benefit: Vec::new(),
+            tenant_paid: Vec::new(),
         };
-        for &p in own {
-            let p = &data.postings[p as usize];
+        for (date, p) in rows {
             let pence = i128::from(p.amount.pence());
             let charge = if p.kind == PostingKind::Charge {
                 pence.max(0)
@@ -373,16 +418,22 @@ impl Running {
             };
             let is_benefit = p.is_cash_credit() && p.kind == PostingKind::Benefit;
             if is_benefit {
-                r.benefit.push((p.date, -pence));
+                r.benefit.push((date, -pence));
+            } else if p.is_cash_credit() {
+                r.tenant_paid.push(date);
             }
-            let last = r.paid_by_tenant[r.paid_by_tenant.len() - 1];
+            let last = |v: &Vec<i128>| v[v.len() - 1];
+            r.all.push(last(&r.all) + pence);
+            r.charged.push(last(&r.charged) + charge);
             r.paid_by_tenant
-                .push(last + if is_benefit { 0 } else { pence });
-            r.dates.push(p.date);
-            r.all.push(r.all[r.all.len() - 1] + pence);
-            r.charged.push(r.charged[r.charged.len() - 1] + charge);
+                .push(last(&r.paid_by_tenant) + if is_benefit { 0 } else { pence });
+            r.dates.push(date);
         }
         r
+    }
+
+    fn first(&self) -> Option<NaiveDate> {
+        self.dates.first().copied()
     }
 
     fn count_before(&self, day: NaiveDate) -> usize {
@@ -398,19 +449,39 @@ impl Running {
         self.paid_by_tenant[self.count_before(day)]
     }
 
+    /// Rent charged on or after `from` and before `to`.
+    fn rent_charged(&self, from: NaiveDate, to: NaiveDate) -> i128 {
+        self.charged[self.count_before(to)] - self.charged[self.count_before(from)]
+    }
+
+    /// How often the tenant has paid since `since` (from the payment
+    /// before it), in days: the median gap between payment days, 7 to 62;
+    /// 7 with fewer than two payments.
+    fn tenant_cycle_days(&self, since: NaiveDate) -> u32 {
+        let from = self
+            .tenant_paid
+            .partition_point(|&d| d < since)
+            .saturating_sub(1);
+        let mut days = self.tenant_paid[from..].to_vec();
+        days.dedup();
+        let mut gaps: Vec<i64> = days.windows(2).map(|w| (w[1] - w[0]).num_days()).collect();
+        gaps.sort_unstable();
+        gaps.get(gaps.len() / 2)
+            .map_or(7, |&g| u32::try_from(g.clamp(7, 62)).unwrap_or(7))
+    }
+
     /// Benefit paid in arrears for the days before `end`: the first benefit
     /// credit on or after it (and before `by`), up to the rent charged
     /// since the benefit credit before it.
     fn benefit_in_arrears(&self, end: NaiveDate, by: NaiveDate) -> i128 {
         let next = self.benefit.partition_point(|&(d, _)| d < end);
-        let Some(&(on, paid)) = self.benefit.get(next).filter(|(d, _)| *d < by) else {
+        let Some(&(_, paid)) = self.benefit.get(next).filter(|(d, _)| *d < by) else {
             return 0;
         };
         let since = next
             .checked_sub(1)
             .map_or(0, |i| self.count_before(self.benefit[i].0));
         let charged = self.charged[self.count_before(end)] - self.charged[since];
-        debug_assert!(on >= end);
         paid.min(charged).max(0)
     }
 }
@@ -419,8 +490,13 @@ impl Running {
 /// the arrears is being kept (8 periods: balance £400.00 against £420.00
 /// agreed)".
 pub fn arrangement_words(a: &Instalments) -> String {
+    let judged = if a.judged_from > a.from {
+        format!(" (judged from {}, where the ledger begins)", a.judged_from)
+    } else {
+        String::new()
+    };
     format!(
-        "an arrangement from {} to pay {} {}",
+        "an arrangement from {}{judged} to pay {} {}",
         a.from,
         asks(a),
         standing(a)
@@ -447,7 +523,7 @@ fn standing(a: &Instalments) -> String {
         pounds(a.actual),
         if a.actual > a.expected && a.allowed > Decimal::ZERO {
             format!(
-                " less {} paid late or due as benefit in arrears",
+                " less {} allowed (payments a week late, benefit paid in arrears, a tenant paying every few weeks)",
                 pounds(a.allowed)
             )
         } else {
@@ -594,7 +670,14 @@ mod tests {
         let e = event(CaseKind::Arrangement, "2026-03-02", None, Some(amount), "");
         b.data.cases = vec![e.clone()];
         let ledger = AccountPostings::build(&b.data);
-        instalments(&b.data, a, ledger.of(a), &e, date(on), false).expect("an amount")
+        let paid_on = HashMap::default();
+        let j = Judging {
+            own: ledger.of(a),
+            paid_on: &paid_on,
+            as_at: date(on),
+            on: date(on),
+        };
+        instalments(&b.data, a, &e, j, false).expect("an amount")
     }
 
     #[test]
@@ -615,6 +698,87 @@ mod tests {
         assert!(!broken.kept());
         assert_eq!(broken.missed.first(), Some(&date("2026-03-16")));
         assert_eq!(broken.actual - broken.expected, money("40.00"));
+    }
+
+    /// `judged`'s account with `change` made to its data, judged with the
+    /// as-at date `as_at` and service on `on`.
+    fn judged_with(
+        change: impl Fn(&mut Builder, AccountId) -> HashMap<u32, NaiveDate>,
+        as_at: &str,
+        on: &str,
+    ) -> Instalments {
+        let mut b = Builder::default();
+        let a = b.account("A1", "Ann Lee", "100.00");
+        b.with(a, |acc| acc.opening_balance = money("500.00"));
+        let paid_on = change(&mut b, a);
+        let e = event(CaseKind::Arrangement, "2026-03-02", None, Some("20.00"), "");
+        b.data.cases = vec![e.clone()];
+        let ledger = AccountPostings::build(&b.data);
+        let j = Judging {
+            own: ledger.of(a),
+            paid_on: &paid_on,
+            as_at: date(as_at),
+            on: date(on),
+        };
+        instalments(&b.data, a, &e, j, false).expect("an amount")
+    }
+
+    fn weeks(b: &mut Builder, a: AccountId, skip: &[u64]) {
+        for week in (0..9u64).filter(|w| !skip.contains(w)) {
+            let day = (date("2026-03-02") + Days::new(7 * week)).to_string();
+            b.charge(a, &day, "100.00");
+            b.payment(a, &day, "120.00", None);
+        }
+    }
+
+    #[test]
+    fn what_the_tenant_cannot_help_does_not_break_an_arrangement() {
+        // Two rent-free weeks, neither charged nor paid: no instalment due.
+        let rent_free = judged_with(
+            |b, a| {
+                weeks(b, a, &[3, 4]);
+                HashMap::default()
+            },
+            "2026-05-04",
+            "2026-05-04",
+        );
+        assert!(rent_free.kept(), "{rent_free:?}");
+        // A repair recharged to the rent account is sundry debt, not rent.
+        let recharged = judged_with(
+            |b, a| {
+                weeks(b, a, &[]);
+                let p = b.charge(a, "2026-03-20", "250.00");
+                b.data.postings[p].charge_type = crate::recon::model::ChargeType::Recharge;
+                HashMap::default()
+            },
+            "2026-05-04",
+            "2026-05-04",
+        );
+        assert!(recharged.kept(), "{recharged:?}");
+        // A payment of 16 March posted on 14 April counts on 16 March.
+        let late = judged_with(
+            |b, a| {
+                weeks(b, a, &[2]);
+                b.charge(a, "2026-03-16", "100.00");
+                let p = b.payment(a, "2026-04-14", "120.00", None);
+                HashMap::from_iter([(p as u32, date("2026-03-16"))])
+            },
+            "2026-05-04",
+            "2026-05-04",
+        );
+        assert!(late.missed.is_empty(), "{late:?}");
+        // A notice served after the data ends judges only what the data
+        // covers: the weeks after it are not missed.
+        let later = judged_with(
+            |b, a| {
+                weeks(b, a, &[]);
+                HashMap::default()
+            },
+            "2026-05-04",
+            "2026-08-31",
+        );
+        assert_eq!(later.periods, 8);
+        assert!(later.kept());
     }
 
     #[test]
@@ -640,6 +804,7 @@ mod tests {
     #[test]
     fn a_nosp_is_active_after_28_days_and_lapses_12_months_later() {
         let nosp = event(CaseKind::NospServed, "2026-01-05", None, None, "");
+        let nosp_state = |n: &CaseEvent, on| nosp_state(n, TenancyType::Secure, on);
         assert_eq!(
             nosp_state(&nosp, date("2026-02-01")),
             NospState::NotYetActive {
@@ -659,6 +824,18 @@ mod tests {
             NospState::Lapsed {
                 served: date("2026-01-05"),
                 lapsed_on: date("2027-02-02")
+            }
+        );
+    }
+
+    #[test]
+    fn an_assured_tenancy_s_nosp_lapses_12_months_after_service() {
+        let nosp = event(CaseKind::NospServed, "2026-01-05", None, None, "");
+        assert_eq!(
+            nosp_state(&nosp, TenancyType::Assured, date("2027-01-06")),
+            NospState::Lapsed {
+                served: date("2026-01-05"),
+                lapsed_on: date("2027-01-05")
             }
         );
     }
@@ -694,7 +871,16 @@ mod tests {
             event(CaseKind::Contact, "2026-04-01", None, None, "letter"),
         ];
         let ledger = AccountPostings::build(&b.data);
-        let on = |as_at, serve| judge(&b.data, a, ledger.of(a), date(as_at), date(serve));
+        let paid_on = HashMap::default();
+        let on = |as_at, serve| {
+            let j = Judging {
+                own: ledger.of(a),
+                paid_on: &paid_on,
+                as_at: date(as_at),
+                on: date(serve),
+            };
+            judge(&b.data, a, j)
+        };
         let space = on("2026-05-20", "2026-05-20").expect("a case");
         assert_eq!(space.breathing_space.map(|s| s.0), Some(date("2026-05-01")));
         assert_eq!(

@@ -11,7 +11,7 @@ use super::case::{self, CaseFacts};
 use super::due::Dues;
 use super::finding::{Finding, FindingKind};
 use super::hold::HoldReason;
-use super::model::{AccountId, Benefit, Dataset, PostingKind, SourceFile};
+use super::model::{AccountId, Benefit, Dataset, PostingKind};
 use super::money::{plain, pounds};
 use super::Reconciliation;
 
@@ -454,8 +454,7 @@ fn checklist(
             )),
         ),
     ];
-    let case_read = data.reading[SourceFile::Cases.index()].rows_read > 0;
-    match (&a.case, case_read) {
+    match (&a.case, data.cases_given) {
         (Some(case), _) => items.extend(case_items(data, a, case)),
         (None, true) => items.extend(case_items(data, a, &CaseFacts::default())),
         (None, false) => items.extend(

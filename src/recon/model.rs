@@ -936,6 +936,9 @@ pub struct Dataset {
     /// The case around each account, from cases.csv: sorted by account,
     /// then date, then line.
     pub cases: Vec<super::case::CaseEvent>,
+    /// Whether a cases file was read, rows or none: the case is then the
+    /// file's to answer, not the officer's.
+    pub cases_given: bool,
     /// What reading could not check (a column left unused that looks like
     /// one the contract names).
     pub warnings: Vec<super::warning::Warning>,
