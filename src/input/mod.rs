@@ -1514,8 +1514,13 @@ fn read_schedules(t: &mut Table, errors: &mut InputErrors) -> Vec<ScheduleShare>
             );
         }
         let amount = r.money(schedule::AMOUNT);
-        if amount.is_some_and(|a| a <= Decimal::ZERO) {
-            r.fail(schedule::AMOUNT, "expected a positive share".to_string());
+        // A negative share is money taken back out of the run: an HB
+        // overpayment recovered (a clawback).
+        if amount.is_some_and(|a| a.is_zero()) {
+            r.fail(
+                schedule::AMOUNT,
+                "expected a share other than zero".to_string(),
+            );
         }
         let held = r.held(schedule::AMOUNT, amount);
         let period_start = r.opt_date(schedule::PERIOD_START);

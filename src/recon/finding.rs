@@ -24,6 +24,7 @@ vocabulary!(
         IrregularCharge => "irregular_charge",
         RefundInError => "refund_in_error",
         UncreditedRebate => "uncredited_rebate",
+        UnpostedClawback => "unposted_clawback",
     }
 );
 
@@ -155,6 +156,10 @@ impl FindingKind {
                 Correction,
                 Some("of Housing Benefit rent rebate awarded was never credited"),
             ),
+            // Benefit recovered out of a run is sundry debt, not rent: no
+            // correction to the rent balance. Its bank share is counted
+            // `unreversed_return` where a bank line carries it.
+            FindingKind::UnpostedClawback => (Severity::Medium, None, Correction, None),
         };
         FindingSpec {
             severity,
@@ -218,6 +223,7 @@ mod tests {
                         | FindingKind::IrregularCharge
                         | FindingKind::RefundInError
                         | FindingKind::UncreditedRebate
+                        | FindingKind::UnpostedClawback
                 )),
             }
             // A cause says the arrears are overstated: never a low finding.

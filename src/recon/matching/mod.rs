@@ -126,6 +126,14 @@ pub struct BankEntry {
     pub outcome: Outcome,
 }
 
+/// A negative schedule share: benefit taken back out of a run. `line`:
+/// the bulk line that carries it, if a bank line does.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Clawback {
+    pub share: usize,
+    pub line: Option<usize>,
+}
+
 /// The result of matching, before balances are worked out.
 #[derive(Clone, Debug, Default)]
 pub struct Matching {
@@ -372,10 +380,22 @@ pub fn match_all(
         .filter(|(_, p)| p.is_cash_credit() && p.date <= opts.as_at && !rebate(p))
         .map(|(i, _)| i as u32)
         .collect();
-    let (receipts, ambiguous, line_receipts) =
-        build_receipts(data, index, opts, &mut bank_entries, &mut findings);
+    let mut clawbacks = Vec::new();
+    let (receipts, ambiguous, line_receipts) = build_receipts(
+        data,
+        index,
+        opts,
+        &mut bank_entries,
+        &mut findings,
+        &mut clawbacks,
+    );
     let rebates_unchecked = if opts.hb_rent_rebates {
         let on_bank = rebates::carried_by_the_bank(data);
+        clawbacks.extend(
+            (0..data.shares.len())
+                .filter(|&s| !on_bank[s] && data.shares[s].amount.pence() < 0)
+                .map(|share| Clawback { share, line: None }),
+        );
         let checked = rebates::match_rebates(data, index, opts, &on_bank, &mut credit_outcomes);
         findings.extend(checked.findings);
         checked.unchecked
@@ -405,6 +425,16 @@ pub fn match_all(
         .collect();
     let bank_keys = BankKeys::build(data, &is_bulk, opts);
     drop(is_bulk);
+    // Before money out, which must not take the debits clawbacks took.
+    let clawed = clawback::match_clawbacks(
+        data,
+        index,
+        ledger,
+        opts,
+        &clawbacks,
+        &mut bank_entries,
+        &mut findings,
+    );
 
     // Money out needs only the bank keys, not the links: matched beside
     // linking by bank ref, each filling the other's steps on one core.
@@ -418,8 +448,8 @@ pub fn match_all(
                 ledger,
                 opts,
                 &bank_keys,
-                &mut outflow_entries,
-                &mut outflow_findings,
+                &clawed,
+                (&mut outflow_entries, &mut outflow_findings),
             )
         },
         || st.link_by_bank_ref(&cash_credits, &bank_keys, &line_receipts),
@@ -454,6 +484,7 @@ pub fn match_all(
 }
 
 mod bank_keys;
+mod clawback;
 mod decide;
 mod outflows;
 mod rebates;

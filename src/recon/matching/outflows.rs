@@ -47,8 +47,8 @@ pub(super) fn match_outflows(
     ledger: &AccountPostings,
     opts: MatchOptions,
     bank_keys: &BankKeys,
-    entries: &mut Vec<BankEntry>,
-    findings: &mut Vec<Finding>,
+    clawed: &[usize],
+    (entries, findings): (&mut Vec<BankEntry>, &mut Vec<Finding>),
 ) -> Vec<(AccountId, usize)> {
     let ctx = Flows {
         data,
@@ -62,6 +62,9 @@ pub(super) fn match_outflows(
         .filter(|&i| data.bank[i].amount.pence() < 0 && data.bank[i].date <= opts.as_at)
         .collect();
     let mut taken = vec![false; data.postings.len()];
+    for &p in clawed {
+        taken[p] = true;
+    }
     let mut debits = ctx.file_debits(&outflows);
     let mut flows: Vec<Outflow> = outflows
         .iter()

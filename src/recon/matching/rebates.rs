@@ -29,6 +29,7 @@ pub(super) fn match_rebates(
         .collect();
     let lines: Vec<(usize, Option<AccountId>)> = (0..data.shares.len())
         .filter(|&s| !on_bank[s] && due_by(&data.shares[s], opts.as_at))
+        .filter(|&s| data.shares[s].amount.pence() > 0)
         .map(|s| match share_identity(index, &data.shares[s]) {
             Identity::Account(a, _) => (s, Some(a)),
             _ => (s, None),

@@ -12,6 +12,7 @@ pub(super) fn build_receipts(
     opts: MatchOptions,
     entries: &mut Vec<BankEntry>,
     findings: &mut Vec<Finding>,
+    clawbacks: &mut Vec<Clawback>,
 ) -> (Vec<Receipt>, AmbiguousSets, LineReceipts) {
     let mut batches: HashMap<Text, Vec<usize>> = HashMap::default();
     for (i, share) in data.shares.iter().enumerate() {
@@ -89,7 +90,19 @@ pub(super) fn build_receipts(
             made += usize::from(is_receipt(line));
             continue;
         };
-        made += shares.len();
+        // A negative share is money out of the run, not a receipt.
+        for &s in shares
+            .iter()
+            .filter(|&&s| data.shares[s].amount.pence() < 0)
+        {
+            clawbacks.push(Clawback {
+                share: s,
+                line: Some(i),
+            });
+        }
+        made += (shares.iter())
+            .filter(|&&s| data.shares[s].amount.pence() > 0)
+            .count();
         let total: Decimal = shares.iter().map(|&s| data.shares[s].amount()).sum();
         let remainder = line.amount() - total;
         if remainder.is_zero() {
@@ -184,7 +197,10 @@ pub(super) fn build_receipts(
                     ),
                     None => {}
                     Some(shares) => {
-                        for &s in shares {
+                        for &s in shares
+                            .iter()
+                            .filter(|&&s| data.shares[s].amount.pence() > 0)
+                        {
                             put(
                                 Receipt {
                                     bank: i as u32,
