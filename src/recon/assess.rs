@@ -15,6 +15,7 @@ use super::case::{self, CaseFacts, NospState};
 use super::due::{Allocation, Dues, Sundry};
 use super::finding::{Finding, FindingKind};
 use super::hold::{self, Doubts, Hold, HoldReason};
+use super::support::{self, SupportFacts};
 use super::law::{self, statutory_threshold, Statutory};
 use super::matching::Matching;
 use super::model::{
@@ -170,6 +171,8 @@ pub struct Assessment {
     pub detail: String,
     /// The case from cases.csv on the day of service, where it has one.
     pub case: Option<CaseFacts>,
+    /// DHPs and DWP deductions (read where the arrears near the trigger).
+    pub support: SupportFacts,
 }
 
 /// A Direct Debit returned this recently still needs time to put right.
@@ -343,6 +346,7 @@ pub fn assess_all(
                         on: opts.law_on,
                     },
                 ),
+                own,
             };
             assess(data, id, facts, warnings, opts)
         })
@@ -481,6 +485,8 @@ struct Facts<'a> {
     late: (usize, usize),
     /// The case from cases.csv on the day of service, where it has one.
     case: Option<CaseFacts>,
+    /// The account's postings.
+    own: &'a [u32],
 }
 
 /// An account's money against its trigger, as [`assess`] decides it.
@@ -541,7 +547,30 @@ fn assess(
         _ => corrected,
     };
     let reaches_statutory = statutory.threshold.map(|t| statutory_arrears >= t);
-    let holds = holds_of(data, id, &facts, &levels, warnings, technical);
+    // Read only where the arrears come near the trigger: it reads words.
+    let support = if corrected >= levels.warn_from || posted >= levels.warn_from {
+        support::facts(data, facts.own, opts.as_at)
+    } else {
+        SupportFacts::default()
+    };
+    let mut holds = holds_of(data, id, &facts, &levels, warnings, technical);
+    if let Some((paid, last)) = support.deductions_current(opts.as_at) {
+        let at = holds
+            .iter()
+            .position(|h| h.reason > HoldReason::ArrangementKept)
+            .unwrap_or(holds.len());
+        holds.insert(
+            at,
+            Hold::new(
+                HoldReason::ArrangementKept,
+                format!(
+                    "DWP is paying deductions from the tenant's benefit towards the arrears ({} in the last 12 \
+                     months, the latest on {last}): repayment is in hand; do not proceed while it is paid",
+                    pounds(paid)
+                ),
+            ),
+        );
+    }
     let status = status_of(&levels, posted, corrected, real, !holds.is_empty());
     let (reasons, detail) = explain(status, &facts, &levels, &holds, technical);
     Assessment {
@@ -571,6 +600,7 @@ fn assess(
         findings: facts.kinds.len(),
         detail,
         case: facts.case,
+        support,
     }
 }
 

@@ -457,16 +457,25 @@ fn checklist(
     match (&a.case, data.cases_given) {
         (Some(case), _) => items.extend(case_items(data, a, case)),
         (None, true) => items.extend(case_items(data, a, &CaseFacts::default())),
-        (None, false) => items.extend(
-            [
-                "no Breathing Space moratorium (the Insolvency Service's register)",
-                "no possession order, NOSP or payment arrangement already in force",
-                "tenant contacted about the arrears and given the chance to discuss them",
-                "help offered with any benefit claim, and a referral for money advice",
+        (None, false) => {
+            items.extend(
+                [
+                    "no Breathing Space moratorium (the Insolvency Service's register)",
+                    "no possession order, NOSP or payment arrangement already in force",
+                    "tenant contacted about the arrears and given the chance to discuss them",
+                ]
+                .map(|item| confirm(item, None)),
+            );
+            let help = "help offered with any benefit claim, and a referral for money advice";
+            items.push(match support_words(a) {
+                Some(words) => answered(help, words, false),
+                None => confirm(help, None),
+            });
+            items.push(confirm(
                 "an affordable repayment agreement considered",
-            ]
-            .map(|item| confirm(item, None)),
-        ),
+                None,
+            ));
+        }
     }
     if joint(&account.tenant_name) {
         items.push(confirm(
@@ -516,8 +525,10 @@ fn case_items(data: &Dataset, a: &Assessment, case: &CaseFacts) -> Vec<CheckItem
             "benefit referral",
         ),
     ];
-    for (item, n, last, what) in steps {
+    for (i, (item, n, last, what)) in steps.into_iter().enumerate() {
+        let support = support_words(a).filter(|_| i == 1 && last.is_none());
         items.push(match last {
+            None if support.is_some() => answered(item, support.unwrap_or_default(), false),
             Some(d) => answered(
                 item,
                 format!(
@@ -551,6 +562,25 @@ fn case_items(data: &Dataset, a: &Assessment, case: &CaseFacts) -> Vec<CheckItem
         ),
     });
     items
+}
+
+/// Help from the state the ledger shows: a DHP, DWP deductions.
+fn support_words(a: &Assessment) -> Option<String> {
+    let s = &a.support;
+    let mut said = Vec::new();
+    if let Some((paid, last)) = s.dhp {
+        said.push(format!(
+            "Discretionary Housing Payments of {} in the last 12 months, the latest on {last}",
+            pounds(paid)
+        ));
+    }
+    if let Some((paid, last)) = s.deductions {
+        said.push(format!(
+            "DWP deductions from benefit of {} in the last 12 months, the latest on {last}",
+            pounds(paid)
+        ));
+    }
+    (!said.is_empty()).then(|| said.join("; "))
 }
 
 /// What the case adds to a verdict that its holds do not already say: a

@@ -102,7 +102,7 @@ impl HoldReason {
                 "never by another NOSP while this one is in force: decide whether to begin proceedings on it"
             }
             HoldReason::ArrangementKept => {
-                "the arrangement is broken (a rent period ends above the agreed balance) and the tenant has been contacted"
+                "the arrangement is broken (a rent period ends above the agreed balance) or DWP's deductions stop, and the tenant has been contacted"
             }
             HoldReason::PayerDeceased => {
                 "who succeeds to the tenancy is settled (or it is ended) and the holder confirmed"

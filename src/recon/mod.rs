@@ -19,6 +19,7 @@ pub mod model;
 pub mod money;
 pub mod names;
 pub mod rents;
+pub mod support;
 pub mod totals;
 pub mod warning;
 

@@ -279,6 +279,8 @@ vocabulary!(Method {
     Uc => "uc",
     Other => "other",
     DdReturn => "dd_return",
+    Dhp => "dhp",
+    Deduction => "third_party_deduction",
 });
 
 impl RentPeriod {
