@@ -731,6 +731,8 @@ pub struct StatementLine {
     pub corrected: Decimal,
     /// A correction line (not on the ledger), with its finding kind.
     pub correction: Option<FindingKind>,
+    /// A case event from cases.csv (moving no money).
+    pub case: Option<case::CaseKind>,
     /// Where the line comes from (file:line of each row).
     pub evidence: Vec<String>,
     /// Late payment note, where the posting was late.
@@ -828,6 +830,7 @@ fn statement(book: &Book<'_>, id: AccountId, from: NaiveDate) -> Vec<StatementLi
                 posted: Decimal::ZERO,
                 corrected: Decimal::ZERO,
                 correction: None,
+                case: None,
                 evidence: vec![data.sources.cite(data.posting_row(i))],
                 note,
             },
@@ -867,6 +870,7 @@ fn statement(book: &Book<'_>, id: AccountId, from: NaiveDate) -> Vec<StatementLi
                 posted: Decimal::ZERO,
                 corrected: Decimal::ZERO,
                 correction: Some(f.kind),
+                case: None,
                 evidence: f.evidence.iter().map(|&r| data.sources.cite(r)).collect(),
                 note: String::new(),
             },
@@ -883,6 +887,7 @@ fn statement(book: &Book<'_>, id: AccountId, from: NaiveDate) -> Vec<StatementLi
         posted,
         corrected,
         correction: None,
+        case: None,
         evidence: vec![data.sources.cite(account.row)],
         note: if before.is_zero() {
             String::new()
@@ -930,6 +935,7 @@ fn case_lines(
                 posted: Decimal::ZERO,
                 corrected: Decimal::ZERO,
                 correction: None,
+                case: Some(e.kind),
                 evidence: vec![data.sources.cite(e.row)],
                 note: String::new(),
             };

@@ -63,6 +63,9 @@ struct LineJson {
     posted_balance: String,
     corrected_balance: String,
     correction: Option<&'static str>,
+    /// The case event's kind, on a line from cases.csv.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    case: Option<&'static str>,
     evidence: Vec<String>,
     note: String,
 }
@@ -229,6 +232,7 @@ fn line_json(l: &StatementLine) -> LineJson {
         posted_balance: plain(l.posted),
         corrected_balance: plain(l.corrected),
         correction: l.correction.map(|k| k.as_str()),
+        case: l.case.map(|k| k.as_str()),
         evidence: l.evidence.clone(),
         note: l.note.clone(),
     }

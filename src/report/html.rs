@@ -16,6 +16,7 @@ use super::sections::sections;
 use super::view::{accounts_to_act_on, status_counts};
 use super::{Exporter, InputFile, Report};
 use crate::escape::html as esc;
+use crate::recon::case::CaseKind;
 use crate::recon::check::{self, AccountCheck, StatementLine, Tick};
 use crate::recon::money::{fixed_point, plain, pounds};
 use crate::recon::{Dataset, Reconciliation};
@@ -231,6 +232,21 @@ pub fn balance_chart(
         "<polyline points=\"{}\" fill=\"none\" stroke=\"#1f5fbf\" stroke-width=\"2.5\"/>",
         step(|l| l.corrected)
     );
+    // Case events: a dashed line at each, named on hover and by a letter.
+    for line in lines.iter().filter(|l| l.case.is_some()) {
+        let xx = Px(x(line.date));
+        let _ = writeln!(
+            s,
+            "<g class=\"case\"><line x1=\"{xx}\" x2=\"{xx}\" y1=\"{t}\" y2=\"{}\" stroke=\"#7d3c98\" \
+             stroke-dasharray=\"2 3\"/><text x=\"{xx}\" y=\"{}\" font-size=\"10\" fill=\"#7d3c98\" \
+             text-anchor=\"middle\">{}</text><title>{} {}</title></g>",
+            h - b,
+            t + 10.0,
+            line.case.map_or("", case_letter),
+            line.date,
+            esc(&line.description)
+        );
+    }
     for line in lines
         .iter()
         .filter(|l| l.correction.is_none() && l.credit > Decimal::ZERO)
@@ -272,8 +288,28 @@ pub fn balance_chart(
         legend_y - 4.0,
         l + 186.0
     );
+    if lines.iter().any(|l| l.case.is_some()) {
+        let _ = writeln!(
+            s,
+            "<text x=\"{}\" y=\"{legend_y}\" font-size=\"11\" fill=\"#7d3c98\">case: A arrangement, N NOSP, \
+             O order, B Breathing Space, C contact, R referral</text>",
+            l + 290.0
+        );
+    }
     s.push_str("</svg>\n");
     s
+}
+
+/// The letter a case event is marked with on the chart.
+fn case_letter(kind: CaseKind) -> &'static str {
+    match kind {
+        CaseKind::Arrangement => "A",
+        CaseKind::NospServed => "N",
+        CaseKind::CourtOrder => "O",
+        CaseKind::BreathingSpace => "B",
+        CaseKind::Contact => "C",
+        CaseKind::BenefitReferral => "R",
+    }
 }
 
 fn decision_class(d: check::Decision) -> &'static str {
