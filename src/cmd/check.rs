@@ -15,18 +15,7 @@ use crate::recon::check::{self, Decision};
 use crate::report::check as render;
 
 pub fn run(args: &CheckArgs) -> Result<u8> {
-    let mut refs = args.account_refs.clone();
-    if let Some(path) = &args.accounts_from {
-        // A million refs is about 10 MiB; past that it is not a list.
-        let text = crate::input::limit::read_text(path, 256 << 20)
-            .with_context(|| format!("cannot read {}", path.display()))?;
-        refs.extend(
-            text.lines()
-                .map(str::trim)
-                .filter(|l| !l.is_empty() && !l.starts_with('#'))
-                .map(String::from),
-        );
-    }
+    let (data_dir, refs) = data_folder(args)?;
     if refs.is_empty() {
         bail!("name the accounts to check, or give --accounts-from FILE");
     }
@@ -35,7 +24,7 @@ pub fn run(args: &CheckArgs) -> Result<u8> {
         recon,
         inputs,
     } = super::load_and_reconcile(
-        Some(&args.data),
+        Some(&data_dir),
         &args.input,
         &args.rules,
         args.output.as_deref(),
@@ -46,21 +35,7 @@ pub fn run(args: &CheckArgs) -> Result<u8> {
     for (i, a) in data.accounts.iter().enumerate() {
         by_ref.entry(a.account_ref.as_str()).or_insert(i as u32);
     }
-    let unknown: Vec<&str> = (refs.iter())
-        .filter(|r| !by_ref.contains_key(r.as_str()))
-        .map(String::as_str)
-        .collect();
-    if !unknown.is_empty() {
-        bail!(
-            "no account {} in {}",
-            unknown
-                .iter()
-                .map(|r| format!("{r:?}"))
-                .collect::<Vec<_>>()
-                .join(", "),
-            data.sources.name(crate::recon::model::SourceFile::Accounts)
-        );
-    }
+    let refs = known_refs(refs, &by_ref, &data)?;
     super::warn_on_stderr(
         &data,
         &recon,
@@ -99,4 +74,115 @@ pub fn run(args: &CheckArgs) -> Result<u8> {
     Ok(u8::from(
         checks.iter().any(|c| c.decision != Decision::MayProceed),
     ))
+}
+
+/// The data folder, and the account refs: a positional argument that is a
+/// folder (`check RA1002 fixtures/sample`, as reconcile takes one) is the
+/// data folder, where `--data` was not given.
+fn data_folder(args: &CheckArgs) -> Result<(std::path::PathBuf, Vec<String>)> {
+    let (folders, refs): (Vec<&String>, Vec<&String>) =
+        (args.account_refs.iter()).partition(|r| std::path::Path::new(r.as_str()).is_dir());
+    let mut refs: Vec<String> = refs.into_iter().cloned().collect();
+    let data = match folders.as_slice() {
+        [] => args.data.clone(),
+        [dir] if args.data.as_os_str() == "." => std::path::PathBuf::from(dir.as_str()),
+        [dir] => bail!("{dir:?} is a folder, and --data names another: give the data folder once"),
+        _ => bail!(
+            "more than one folder among the account refs: give the data folder once, as --data DIR"
+        ),
+    };
+    if let Some(path) = &args.accounts_from {
+        // A million refs is about 10 MiB; past that it is not a list.
+        let text = crate::input::limit::read_text(path, 256 << 20)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        refs.extend(
+            text.lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && !l.starts_with('#'))
+                .map(String::from),
+        );
+    }
+    Ok((data, refs))
+}
+
+/// The refs as the accounts file spells them: an exact match, else the one
+/// account whose ref differs only in case. An unknown ref is an error
+/// naming the nearest refs there are.
+fn known_refs(
+    refs: Vec<String>,
+    by_ref: &HashMap<&str, u32>,
+    data: &crate::recon::Dataset,
+) -> Result<Vec<String>> {
+    let folded: HashMap<String, Vec<&str>> = by_ref.keys().fold(HashMap::default(), |mut m, r| {
+        m.entry(r.to_ascii_uppercase()).or_default().push(r);
+        m
+    });
+    let mut known = Vec::with_capacity(refs.len());
+    let mut unknown = Vec::new();
+    for r in refs {
+        if by_ref.contains_key(r.as_str()) {
+            known.push(r);
+            continue;
+        }
+        match folded.get(&r.to_ascii_uppercase()).map(Vec::as_slice) {
+            Some([one]) => known.push((*one).to_string()),
+            _ => unknown.push(r),
+        }
+    }
+    if unknown.is_empty() {
+        return Ok(known);
+    }
+    let said: Vec<String> = unknown
+        .iter()
+        .map(|r| match nearest(r, by_ref.keys().copied()) {
+            Some(near) => format!("{r:?} (did you mean {near}?)"),
+            None => format!("{r:?}"),
+        })
+        .collect();
+    bail!(
+        "no account {} in {}",
+        said.join(", "),
+        data.sources.name(crate::recon::model::SourceFile::Accounts)
+    )
+}
+
+/// The ref nearest `wanted` by edit distance, ignoring case, if it is
+/// within two edits (ties: the first in sorted order).
+fn nearest<'a>(wanted: &str, refs: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    let wanted: Vec<u8> = wanted.to_ascii_uppercase().into_bytes();
+    refs.filter(|r| r.len().abs_diff(wanted.len()) <= 2)
+        .map(|r| (edits(&wanted, &r.to_ascii_uppercase().into_bytes()), r))
+        .filter(|&(d, _)| d <= 2)
+        .min()
+        .map(|(_, r)| r)
+}
+
+/// Levenshtein distance.
+fn edits(a: &[u8], b: &[u8]) -> usize {
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, &x) in a.iter().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, &y) in b.iter().enumerate() {
+            let next = (row[j + 1] + 1)
+                .min(row[j] + 1)
+                .min(prev + usize::from(x != y));
+            prev = row[j + 1];
+            row[j + 1] = next;
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{edits, nearest};
+
+    #[test]
+    fn the_nearest_ref_is_offered_for_a_slip() {
+        assert_eq!(edits(b"RA1O02", b"RA1002"), 1);
+        let refs = ["RA1001", "RA1002", "RA2002"];
+        assert_eq!(nearest("ra1o02", refs.into_iter()), Some("RA1002"));
+        assert_eq!(nearest("ZZ9", refs.into_iter()), None);
+    }
 }
