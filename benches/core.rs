@@ -23,6 +23,7 @@ fn landlord(dir: &Path) -> InputPaths {
         write_offs: 10,
         sundry: 20,
         late_increase: 10,
+        cases: 20,
         force: true,
     };
     rent_audit::cmd::generate::run(&args).expect("generate the landlord");

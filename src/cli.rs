@@ -201,6 +201,16 @@ pub struct GenerateArgs {
     /// span it; no one is charged in the two weeks from Christmas.)
     #[arg(long, value_name = "PER_THOUSAND", default_value_t = 10)]
     pub late_increase: u64,
+    /// Accounts with a case around them in cases.csv, per thousand
+    /// accounts: payment arrangements kept and broken, Breathing Space,
+    /// suspended and outright possession orders, NOSPs served days ago and
+    /// lapsed, dealt in turn, each on a weekly account with no benefit and
+    /// nothing else planted, its payments made to fit (weeks missed, then
+    /// the instalment on top of the rent); truth.json lists the holds they
+    /// make. About as many other accounts have a contact or a benefit
+    /// referral only. 0 writes no cases.csv.
+    #[arg(long, value_name = "PER_THOUSAND", default_value_t = 20)]
+    pub cases: u64,
     /// Write into a folder that already holds files (they are overwritten).
     #[arg(long)]
     pub force: bool,

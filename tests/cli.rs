@@ -1009,6 +1009,10 @@ fn assert_generated_truth(dir: &Path, name: &str, profiles: &[String]) {
         "payer_conflict",
         "benefit_not_yet_paid",
         "benefit_stopped",
+        "breathing_space",
+        "court_order",
+        "nosp_in_force",
+        "arrangement_kept",
     ];
     let mut held: Vec<(String, String)> = accounts
         .iter()
@@ -1071,6 +1075,7 @@ fn generate_writes_a_landlord_whose_truth_the_reconciliation_matches_exactly() {
         "ledger.csv",
         "bank.csv",
         "schedules.csv",
+        "cases.csv",
         "truth.json",
     ] {
         assert_eq!(
@@ -1171,7 +1176,7 @@ fn generate_refuses_a_shape_that_cannot_carry_the_data() {
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(
         text(&out.stderr).trim(),
-        "rent-audit: bank.csv:106: the profile cannot carry method = \"card\": the row written for it would read back as \"\""
+        "rent-audit: bank.csv:48: the profile cannot carry method = \"card\": the row written for it would read back as \"\""
     );
 }
 
@@ -2162,5 +2167,127 @@ fn council_rent_rebates_are_checked_against_the_rebate_schedule_not_the_bank() {
     assert_eq!(
         doc["run"]["settings_from"]["hb_rent_rebates"],
         "the command line"
+    );
+}
+
+#[test]
+fn dwp_deductions_hold_and_a_dhp_answers_the_benefit_help_step() {
+    let (code, verdict, _) = case_verdict("K012");
+    assert_eq!(code, Some(1), "{verdict}");
+    assert!(
+        verdict.contains(
+            "DWP is paying deductions from the tenant's benefit towards the arrears (£30.00"
+        ),
+        "{verdict}"
+    );
+    let (code, _, report) = case_verdict("K013");
+    assert_eq!(code, Some(0), "{report}");
+    assert!(
+        report.contains(
+            "[✓] help offered with any benefit claim, and a referral for money advice: Discretionary \
+             Housing Payments of £200.00 in the last 12 months, the latest on 2026-04-15"
+        ),
+        "{report}"
+    );
+}
+
+#[test]
+fn the_check_pack_marks_case_events_on_the_chart() {
+    let case = Case::new(&root().join("fixtures/cases"));
+    let out = case.run(&[
+        "check",
+        "K002",
+        "--as-at",
+        "2026-06-01",
+        "--format",
+        "html",
+        "-o",
+        "k2.html",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let page = fs::read_to_string(case.path().join("k2.html")).expect("page");
+    // Two contacts, the arrangement and the referral: four markers.
+    assert_eq!(page.matches("<g class=\"case\">").count(), 4, "{page}");
+    assert!(
+        page.contains("Case: payment arrangement of £10.00 a rent period"),
+        "{page}"
+    );
+}
+
+#[test]
+fn benefit_clawed_back_out_of_a_run_is_paired_or_named() {
+    let case = Case::new(&root().join("fixtures/clawback"));
+    let out = case.run(&[
+        "reconcile",
+        ".",
+        "--as-at",
+        "2026-03-31",
+        "--format",
+        "json",
+    ]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let found: Vec<(&str, &str)> = (doc["findings"].as_array().expect("findings").iter())
+        .map(|f| {
+            (
+                f["kind"].as_str().unwrap_or(""),
+                f["account_ref"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(found, [("unposted_clawback", "H003")]);
+    assert_eq!(doc["totals"]["ties"], true);
+    let outcomes: Vec<(&str, &str)> =
+        (doc["totals"]["bank_outcomes"].as_array().expect("o").iter())
+            .map(|o| {
+                (
+                    o["outcome"].as_str().unwrap_or(""),
+                    o["amount"].as_str().unwrap_or(""),
+                )
+            })
+            .collect();
+    assert!(
+        outcomes.contains(&("unreversed_return", "-80.00")),
+        "{outcomes:?}"
+    );
+    // A schedule that nets a clawback cannot have a zero line.
+    fs::write(
+        case.path().join("schedules.csv"),
+        "batch_ref,account_ref,amount\nHBRUN01,H001,0.00\n",
+    )
+    .expect("write");
+    let out = case.run(&["reconcile", ".", "--as-at", "2026-03-31"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("schedules.csv:2:3: amount: expected a share other than zero"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn check_takes_the_data_folder_as_reconcile_does_and_forgives_case() {
+    let root = root();
+    let sample = root.join("fixtures/sample");
+    let folder = sample.to_str().expect("utf-8 path");
+    let dir = tempfile::tempdir().expect("dir");
+    let out = rent_audit(dir.path(), &["check", "RA1002", folder]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).starts_with("RA1002 Brian Lewis"),
+        "{}",
+        text(&out.stdout)
+    );
+    let out = rent_audit(dir.path(), &["check", "ra1002", "--data", folder]);
+    assert!(
+        text(&out.stdout).starts_with("RA1002 Brian Lewis"),
+        "{}",
+        text(&out.stdout)
+    );
+    let out = rent_audit(dir.path(), &["check", "RA1O02", "--data", folder]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("no account \"RA1O02\" (did you mean RA1002?) in accounts.csv"),
+        "{}",
+        text(&out.stderr)
     );
 }

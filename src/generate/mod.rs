@@ -3,7 +3,11 @@
 //! account's balances. Streamed account by account: only the bulk benefit
 //! runs' totals are held, so 125,000 accounts x 12 months need little memory.
 //! Each account carries at most one planted error, of a kind and shape that
-//! has one right reading, so the truth is an exact oracle.
+//! has one right reading, so the truth is an exact oracle. With `--cases`,
+//! cases.csv holds the case around some accounts (`case.rs`): arrangements
+//! kept and broken, Breathing Space, possession orders, NOSPs recent and
+//! lapsed, each on an account with nothing else planted and the payments
+//! to fit it, and truth.json the holds they make.
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -20,10 +24,12 @@ use crate::recon::model::SourceFile;
 use crate::recon::money::plain;
 use crate::recon::{conflict, identify, names};
 
+mod case;
 mod people;
 mod sink;
 mod truth;
 
+use case::*;
 use people::*;
 use sink::*;
 use truth::*;
@@ -80,7 +86,7 @@ pub fn run(args: &GenerateArgs) -> Result<u8> {
     prepare_folder(args)?;
     let dir = args.out.as_path();
     let profile = crate::cmd::profile(&args.profile)?;
-    let w = Writers::open(dir, profile.as_ref())?;
+    let w = Writers::open(dir, profile.as_ref(), args.cases > 0)?;
     let cal = Calendar::of(args)?;
     let names = tenant_names(args.seed, args.accounts);
     let mut landlord = Landlord::new(args, cal, w, &names);
@@ -140,8 +146,9 @@ struct Calendar {
     /// The April rent increase, where two charges fall either side of it:
     /// (the first Monday of April for weekly rent, 1 April for monthly).
     increase: Option<(NaiveDate, NaiveDate)>,
-    /// The Mondays of the two rent-free weeks from Christmas.
-    rent_free: Vec<NaiveDate>,
+    /// The Mondays weekly rent is charged on: from the first, less the
+    /// two rent-free weeks from Christmas.
+    weeks: Vec<NaiveDate>,
 }
 
 impl Calendar {
@@ -172,7 +179,7 @@ impl Calendar {
                     april + Days::new(u64::from((7 - april.weekday().num_days_from_monday()) % 7));
                 (monday, april)
             });
-        let rent_free = (start.year()..=end.year())
+        let rent_free: Vec<NaiveDate> = (start.year()..=end.year())
             .filter_map(|y| NaiveDate::from_ymd_opt(y, 12, 25))
             .map(|christmas| {
                 christmas - Days::new(u64::from(christmas.weekday().num_days_from_monday()))
@@ -180,13 +187,18 @@ impl Calendar {
             .flat_map(|monday| [monday, monday + Days::new(7)])
             .filter(|&m| m >= first_monday && m <= end)
             .collect();
+        let weeks = (0..)
+            .map(|k| first_monday + Days::new(7 * k))
+            .take_while(|d| *d <= end)
+            .filter(|d| !rent_free.contains(d))
+            .collect();
         Ok(Calendar {
             start,
             end,
             first_monday,
             runs,
             increase,
-            rent_free,
+            weeks,
         })
     }
 }
@@ -216,6 +228,8 @@ struct Tenancy {
     old_rent: Decimal,
     /// The increase is applied three weeks late on this account.
     late_increase: bool,
+    /// The case around the account, if any (cases.csv).
+    case: CasePlan,
 }
 
 /// One receipt of a tenancy's, as it is posted.
@@ -255,6 +269,11 @@ struct Landlord<'a> {
     /// refund is of a credit the account holds, as a landlord's are.
     own_ref: String,
     own_postings: Vec<(NaiveDate, Decimal)>,
+    /// Where cases are dealt from (seeded), how many are owed to the next
+    /// account that can carry one, and how many have been dealt.
+    case_phase: u64,
+    cases_owed: u64,
+    cases_dealt: usize,
 }
 
 impl<'a> Landlord<'a> {
@@ -284,6 +303,9 @@ impl<'a> Landlord<'a> {
             own_ref: String::new(),
             own_postings: Vec::new(),
             returns: args.profile.is_empty() && args.dd_returns > 0,
+            case_phase: Rng(args.seed ^ 0x6361_7365_7321).below(1000),
+            cases_owed: 0,
+            cases_dealt: 0,
         }
     }
 
@@ -308,25 +330,45 @@ impl<'a> Landlord<'a> {
         if t.hb {
             self.benefit(&mut t)?;
         } else {
-            let plant_at = dues.len() / 2;
-            let rent = t.rent;
-            // The tenant pays what is charged, before the increase and after.
-            for (k, d) in dues.iter().enumerate() {
-                t.rent = rent;
-                t.rent = self.rent_on(&t, *d);
-                self.receipt(&mut t, *d, k == plant_at)?;
-            }
-            t.rent = rent;
+            self.tenant_pays(&mut t, &dues)?;
         }
-        if self.args.profile.is_empty() {
+        // A refund or sundry debt beside a case would blur its reading.
+        if self.args.profile.is_empty() && !t.case.moves_money() {
             self.money_out(&mut t)?;
         }
         self.last_plants(&mut t)?;
+        self.case_events(&t)?;
         self.truth.balances.push(AccountTruth {
             account_ref: t.account_ref,
             posted_balance: plain(t.posted),
             corrected_balance: plain(t.corrected),
         });
+        Ok(())
+    }
+
+    /// The tenant pays what is charged, before the increase and after;
+    /// where a case shapes the money, missing some weeks and paying an
+    /// instalment on top in others, until the arrears are paid.
+    fn tenant_pays(&mut self, t: &mut Tenancy, dues: &[NaiveDate]) -> Result<()> {
+        let plant_at = dues.len() / 2;
+        let rent = t.rent;
+        let mut arrears = Decimal::ZERO;
+        for (k, d) in dues.iter().enumerate() {
+            t.rent = rent;
+            let due = self.rent_on(t, *d);
+            let towards = match t.case.pays(*d) {
+                Pays::Nothing => {
+                    arrears += due;
+                    continue;
+                }
+                Pays::Rent => Decimal::ZERO,
+                Pays::RentAnd(instalment) => instalment.min(arrears),
+            };
+            arrears -= towards;
+            t.rent = due + towards;
+            self.receipt(t, *d, k == plant_at)?;
+        }
+        t.rent = rent;
         Ok(())
     }
 
@@ -373,6 +415,12 @@ impl<'a> Landlord<'a> {
             && !hb
             && plant == Plant::None
             && (i as u64).wrapping_mul(2_654_435_761) % 1000 < self.args.late_increase;
+        // A case that moves money only where nothing else does, so that
+        // its reading is exact.
+        let case = self.case_for(
+            i,
+            !monthly && !hb && plant == Plant::None && !late_increase && self.landed_on != Some(i),
+        );
         let channel = self.rng.below(3);
         let reference = if channel == 0 {
             mandate.clone()
@@ -404,6 +452,7 @@ impl<'a> Landlord<'a> {
                 (rent / Decimal::new(1037, 3)).round_dp(2)
             },
             late_increase,
+            case,
         }
     }
 
@@ -516,18 +565,8 @@ impl<'a> Landlord<'a> {
                 .filter_map(|m| cal.start.checked_add_months(Months::new(m)))
                 .collect()
         } else {
-            (0..)
-                .map(|k| cal.first_monday + Days::new(7 * k))
-                .take_while(|d| *d <= cal.end)
-                .filter(|d| *d >= t.opening)
-                .collect()
-        };
-        let dues: Vec<NaiveDate> = if t.monthly {
-            dues
-        } else {
-            dues.into_iter()
-                .filter(|d| !cal.rent_free.contains(d))
-                .collect()
+            let from = cal.weeks.partition_point(|d| *d < t.opening);
+            cal.weeks[from..].to_vec()
         };
         for &d in &dues {
             let rent = self.rent_on(t, d);
@@ -748,8 +787,10 @@ impl<'a> Landlord<'a> {
         let bank_ref = if p.with_ref { p.bank_id.as_str() } else { "" };
         let txn = self.txn(on, "payment", -t.rent, t.method, bank_ref, &t.account_ref)?;
         let returned_on = p.paid + Days::new(7);
+        // A return on a case's account would be a missed instalment.
         let unreversed = if t.channel == 0
             && !p.here
+            && !t.case.moves_money()
             && self.returns
             && returned_on <= end
             && self.rng.chance(self.args.dd_returns)

@@ -8,6 +8,8 @@ pub(super) struct Writers {
     pub(super) ledger: Sink,
     pub(super) bank: Sink,
     pub(super) schedules: Sink,
+    /// cases.csv, where cases are made (`--cases` above 0).
+    pub(super) cases: Option<Sink>,
 }
 
 /// One output file: the contract's plain CSV, or with `--profile` the
@@ -149,9 +151,30 @@ impl Sink {
     }
 }
 
+/// Removes the cases file an earlier run left in `dir` (written over with
+/// --force): read beside the new files, its cases would hold accounts that
+/// are no longer the same tenants.
+fn remove_stale(dir: &Path, fp: Option<&FileProfile>) -> Result<()> {
+    let name = fp
+        .and_then(|fp| fp.file.as_deref())
+        .unwrap_or(SourceFile::Cases.default_name());
+    let path = dir.join(name);
+    match std::fs::remove_file(&path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            Err(e).with_context(|| format!("cannot remove {}", path.display()))
+        }
+        _ => Ok(()),
+    }
+}
+
 impl Writers {
-    /// The four files in `dir`, plain or in the shapes `profile` gives.
-    pub(super) fn open(dir: &Path, profile: Option<&crate::input::Profile>) -> Result<Writers> {
+    /// The four files in `dir` (five, `with_cases`), plain or in the
+    /// shapes `profile` gives.
+    pub(super) fn open(
+        dir: &Path,
+        profile: Option<&crate::input::Profile>,
+        with_cases: bool,
+    ) -> Result<Writers> {
         let section = |file: SourceFile| profile.and_then(|p| p.section(file));
         let sink =
             |file: SourceFile, columns: &[&str]| Sink::new(dir, file, columns, section(file));
@@ -208,17 +231,30 @@ impl Writers {
                     "period_end",
                 ],
             )?,
+            cases: if with_cases {
+                Some(sink(
+                    SourceFile::Cases,
+                    &["account_ref", "kind", "from", "to", "amount", "note"],
+                )?)
+            } else {
+                remove_stale(dir, section(SourceFile::Cases))?;
+                None
+            },
         })
     }
 
     /// Writes out what each file holds back.
     pub(super) fn finish(&mut self) -> Result<()> {
         for sink in [
-            &mut self.accounts,
-            &mut self.ledger,
-            &mut self.bank,
-            &mut self.schedules,
-        ] {
+            Some(&mut self.accounts),
+            Some(&mut self.ledger),
+            Some(&mut self.bank),
+            Some(&mut self.schedules),
+            self.cases.as_mut(),
+        ]
+        .into_iter()
+        .flatten()
+        {
             sink.finish()?;
         }
         Ok(())

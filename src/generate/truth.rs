@@ -62,7 +62,9 @@ pub(super) struct Truth {
     pub(super) findings: Vec<Planted>,
     pub(super) balances: Vec<AccountTruth>,
     /// The fail-safe holds the data plants (receipt_in_suspense,
-    /// payer_conflict, benefit_not_yet_paid, benefit_stopped), by account.
+    /// payer_conflict, benefit_not_yet_paid, benefit_stopped, and from
+    /// cases.csv breathing_space, court_order, nosp_in_force,
+    /// arrangement_kept), by account.
     pub(super) holds: Vec<HoldTruth>,
 }
 

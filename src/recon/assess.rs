@@ -15,13 +15,13 @@ use super::case::{self, CaseFacts, NospState};
 use super::due::{Allocation, Dues, Sundry};
 use super::finding::{Finding, FindingKind};
 use super::hold::{self, Doubts, Hold, HoldReason};
-use super::support::{self, SupportFacts};
 use super::law::{self, statutory_threshold, Statutory};
 use super::matching::Matching;
 use super::model::{
     vocabulary, Account, AccountId, AccountPostings, Benefit, Dataset, RentPeriod, UcPaidTo,
 };
 use super::money::{from_pence, plain, pounds, to_pennies};
+use super::support::{self, SupportFacts};
 use super::warning::Warning;
 
 vocabulary!(

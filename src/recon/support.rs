@@ -40,7 +40,8 @@ pub fn of(data: &Dataset, p: usize) -> Option<Support> {
     let has = |w: &str| words.iter().any(|x| x == w);
     if has("DHP") || (has("DISCRETIONARY") && has("HOUSING")) {
         Some(Support::Dhp)
-    } else if has("TPD") || (has("THIRD") && has("PARTY")) || has("DEDUCTION") || has("DEDUCTIONS") {
+    } else if has("TPD") || (has("THIRD") && has("PARTY")) || has("DEDUCTION") || has("DEDUCTIONS")
+    {
         Some(Support::Deduction)
     } else {
         None
@@ -67,7 +68,9 @@ impl SupportFacts {
 
 /// `own`: the account's postings.
 pub fn facts(data: &Dataset, own: &[u32], as_at: NaiveDate) -> SupportFacts {
-    let year_ago = as_at.checked_sub_months(chrono::Months::new(12)).unwrap_or(NaiveDate::MIN);
+    let year_ago = as_at
+        .checked_sub_months(chrono::Months::new(12))
+        .unwrap_or(NaiveDate::MIN);
     let mut facts = SupportFacts::default();
     for &p in own {
         let q = &data.postings[p as usize];
