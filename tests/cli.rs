@@ -2291,3 +2291,23 @@ fn check_takes_the_data_folder_as_reconcile_does_and_forgives_case() {
         text(&out.stderr)
     );
 }
+
+#[test]
+fn universal_credit_paid_to_the_tenant_is_left_out_of_ground_8_not_held_as_technical() {
+    let (code, _, report) = case_verdict("K014");
+    assert_eq!(code, Some(1), "{report}");
+    assert!(
+        report.contains(
+            "[✗] arrears reach the statutory threshold on the day: no: £1,066.67 against £1,300.00, \
+             £433.33 owed only because Universal Credit is not yet paid left out"
+        ),
+        "{report}"
+    );
+    assert!(
+        report.contains(
+            "[✓] benefit paid in arrears taken into account: no benefit is paid to the landlord"
+        ),
+        "{report}"
+    );
+    assert!(!report.contains("technical"), "{report}");
+}

@@ -639,6 +639,19 @@ fn doubt_item(item: &'static str, doubt: Option<String>) -> CheckItem {
     }
 }
 
+/// What the law leaves out as Universal Credit not yet paid, in words.
+fn uc_left_out(a: &Assessment) -> String {
+    let left_out = a.rent_arrears - a.technical_arrears - a.statutory_arrears;
+    if a.statutory.excludes_unpaid_uc && left_out > Decimal::ZERO {
+        format!(
+            ", {} owed only because Universal Credit is not yet paid left out",
+            pounds(left_out)
+        )
+    } else {
+        String::new()
+    }
+}
+
 /// Passed where the arrears reach a mandatory ground's threshold, failed
 /// where they do not (the discretionary grounds remain), and for the
 /// officer where the tenancy has no mandatory ground.
@@ -648,10 +661,11 @@ fn statutory_item(a: &Assessment) -> CheckItem {
         (Some(t), Some(r)) => CheckItem {
             item,
             answer: Some(format!(
-                "{}: {} against {} ({})",
+                "{}: {} against {}{} ({})",
                 yes_no(r),
                 pounds(a.statutory_arrears),
                 pounds(t),
+                uc_left_out(a),
                 a.statutory.basis
             )),
             tick: if r { Tick::Passed } else { Tick::Failed },
