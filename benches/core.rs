@@ -24,6 +24,7 @@ fn landlord(dir: &Path) -> InputPaths {
         sundry: 20,
         late_increase: 10,
         cases: 20,
+        clawbacks: 20,
         force: true,
     };
     rent_audit::cmd::generate::run(&args).expect("generate the landlord");

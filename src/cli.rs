@@ -201,6 +201,12 @@ pub struct GenerateArgs {
     /// span it; no one is charged in the two weeks from Christmas.)
     #[arg(long, value_name = "PER_THOUSAND", default_value_t = 10)]
     pub late_increase: u64,
+    /// Housing Benefit accounts with an overpayment taken back out of a
+    /// later run (a negative schedule line), per thousand: most posted on
+    /// the ledger as an hb_overpayment charge, one in four not
+    /// (unposted_clawback).
+    #[arg(long, value_name = "PER_THOUSAND", default_value_t = 20)]
+    pub clawbacks: u64,
     /// Accounts with a case around them in cases.csv, per thousand
     /// accounts: payment arrangements kept and broken, Breathing Space,
     /// suspended and outright possession orders, NOSPs served days ago and

@@ -253,6 +253,9 @@ struct Landlord<'a> {
     truth: Truth,
     rng: Rng,
     run_totals: Vec<Decimal>,
+    /// Clawbacks left off the ledger, by run: the account, for the
+    /// finding the bulk line's id completes.
+    unposted_clawbacks: Vec<(usize, String)>,
     bank_n: u64,
     txn_n: u64,
     names: &'a [String],
@@ -281,6 +284,7 @@ impl<'a> Landlord<'a> {
         Landlord {
             args,
             run_totals: vec![Decimal::ZERO; cal.runs.len()],
+            unposted_clawbacks: Vec::new(),
             truth: Truth {
                 seed: args.seed,
                 accounts: args.accounts,
@@ -632,6 +636,43 @@ impl<'a> Landlord<'a> {
             self.txn(run, "benefit", -amount, "hb", &batch, &t.account_ref)?;
             t.posted -= amount;
             t.corrected -= amount;
+            if k == 1 {
+                self.clawback(t, k, &batch)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// On some accounts, an earlier overpayment taken back out of the
+    /// second run: a negative schedule line, posted on the ledger as an
+    /// hb_overpayment charge, or (one in four) not posted at all. Drawn
+    /// from the account's index, so the other shapes' draws stay as they
+    /// were.
+    fn clawback(&mut self, t: &mut Tenancy, k: usize, batch: &str) -> Result<()> {
+        let draw = Rng(t.i as u64 ^ 0xC1A7_BAC5).next() % 4000;
+        if t.plant != Plant::None || draw >= self.args.clawbacks * 4 {
+            return Ok(());
+        }
+        let Some(&run) = self.cal.runs.get(k) else {
+            return Ok(());
+        };
+        // A week's benefit or so, in whole pounds.
+        let amount = (t.weekly + Decimal::from(draw % 40)).round();
+        self.w
+            .schedules
+            .write([batch, &t.account_ref, &plain(-amount), "", ""])?;
+        self.run_totals[k] -= amount;
+        if draw % 4 == 0 {
+            self.unposted_clawbacks.push((k, t.account_ref.clone()));
+        } else {
+            self.txn_for(
+                run,
+                "charge",
+                amount,
+                ["", batch, &t.account_ref, "hb_overpayment"],
+            )?;
+            t.posted += amount;
+            t.corrected += amount;
         }
         Ok(())
     }
@@ -992,7 +1033,7 @@ impl<'a> Landlord<'a> {
             if !self.run_totals[k].is_zero() {
                 let batch = format!("HB-{:04}", k + 1);
                 let (run, total) = (self.cal.runs[k], self.run_totals[k]);
-                self.bank_line([
+                let bank_id = self.bank_line([
                     &run.to_string(),
                     &plain(total),
                     &batch,
@@ -1001,6 +1042,16 @@ impl<'a> Landlord<'a> {
                     "",
                     "",
                 ])?;
+                for (_, account_ref) in self.unposted_clawbacks.iter().filter(|(r, _)| *r == k) {
+                    self.truth.findings.push(Planted {
+                        kind: "unposted_clawback",
+                        account_ref: account_ref.clone(),
+                        posted_to: String::new(),
+                        bank_id: bank_id.clone(),
+                        txn_ids: Vec::new(),
+                        amount: "0.00".to_string(),
+                    });
+                }
             }
         }
         self.w.finish()?;
