@@ -25,6 +25,7 @@ fn landlord(dir: &Path) -> InputPaths {
         late_increase: 10,
         cases: 20,
         clawbacks: 20,
+        council: false,
         force: true,
     };
     rent_audit::cmd::generate::run(&args).expect("generate the landlord");

@@ -217,6 +217,14 @@ pub struct GenerateArgs {
     /// referral only. 0 writes no cases.csv.
     #[arg(long, value_name = "PER_THOUSAND", default_value_t = 20)]
     pub cases: u64,
+    /// A council landlord: Housing Benefit is a rent rebate credited on the
+    /// rent account with no bank money, by the rebate schedule (batches
+    /// no bank line carries); rent-audit.toml says hb_rent_rebates. One
+    /// rebate in the second run is awarded and never credited on some
+    /// accounts (uncredited_rebate); on others one is credited twice
+    /// (unbanked_credit).
+    #[arg(long)]
+    pub council: bool,
     /// Write into a folder that already holds files (they are overwritten).
     #[arg(long)]
     pub force: bool,

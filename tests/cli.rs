@@ -2311,3 +2311,32 @@ fn universal_credit_paid_to_the_tenant_is_left_out_of_ground_8_not_held_as_techn
     );
     assert!(!report.contains("technical"), "{report}");
 }
+
+#[test]
+fn generate_writes_a_council_whose_rent_rebates_reconcile_to_its_truth() {
+    let dir = tempfile::tempdir().expect("dir");
+    let out = rent_audit(
+        dir.path(),
+        &[
+            "generate",
+            "--accounts",
+            "2000",
+            "--months",
+            "4",
+            "--seed",
+            "5",
+            "--council",
+            "--out",
+            "c",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let settings = fs::read_to_string(dir.path().join("c/rent-audit.toml")).expect("settings");
+    assert!(settings.contains("hb_rent_rebates = true"), "{settings}");
+    let truth = fs::read_to_string(dir.path().join("c/truth.json")).expect("truth");
+    assert!(
+        truth.contains("\"uncredited_rebate\""),
+        "a rebate never credited is planted"
+    );
+    assert_generated_truth(dir.path(), "c", &[]);
+}

@@ -94,6 +94,18 @@ pub fn run(args: &GenerateArgs) -> Result<u8> {
         landlord.account(i)?;
     }
     landlord.finish(dir)?;
+    let settings = dir.join(crate::input::settings::FILE_NAME);
+    if args.council {
+        std::fs::write(
+            &settings,
+            "# A council: Housing Benefit is a rent rebate.\nhb_rent_rebates = true\n",
+        )
+        .with_context(|| format!("cannot write {}", settings.display()))?;
+    } else if args.force && settings.exists() {
+        // A rebate setting left by an earlier run would misread this one.
+        std::fs::remove_file(&settings)
+            .with_context(|| format!("cannot remove {}", settings.display()))?;
+    }
     Ok(0)
 }
 
@@ -623,8 +635,12 @@ impl<'a> Landlord<'a> {
                 break;
             };
             let amount = t.weekly * Decimal::from(4);
-            let batch = format!("HB-{:04}", k + 1);
             let (from, to) = (run - Days::new(28), run - Days::new(1));
+            if self.args.council {
+                self.rebate(t, k, run, amount)?;
+                continue;
+            }
+            let batch = format!("HB-{:04}", k + 1);
             self.w.schedules.write([
                 batch.as_str(),
                 &t.account_ref,
@@ -639,6 +655,48 @@ impl<'a> Landlord<'a> {
             if k == 1 {
                 self.clawback(t, k, &batch)?;
             }
+        }
+        Ok(())
+    }
+
+    /// A council's rent rebate for the four weeks before `run`: a line of
+    /// the rebate schedule (a batch no bank line carries) and a benefit
+    /// credit with no bank money. In the second run, drawn from the
+    /// account's index: on some accounts the rebate is never credited, on
+    /// others credited twice.
+    fn rebate(&mut self, t: &mut Tenancy, k: usize, run: NaiveDate, amount: Decimal) -> Result<()> {
+        let batch = format!("RB-{:04}", k + 1);
+        let (from, to) = (run - Days::new(28), run - Days::new(1));
+        self.w.schedules.write([
+            batch.as_str(),
+            &t.account_ref,
+            &plain(amount),
+            &from.to_string(),
+            &to.to_string(),
+        ])?;
+        let draw = Rng(t.i as u64 ^ 0x4EBA_7E5).next() % 1000;
+        let planted = k == 1 && t.plant == Plant::None;
+        if planted && draw < 10 {
+            self.truth.findings.push(Planted {
+                kind: "uncredited_rebate",
+                account_ref: t.account_ref.clone(),
+                posted_to: String::new(),
+                bank_id: String::new(),
+                txn_ids: Vec::new(),
+                amount: plain(-amount),
+            });
+            t.corrected -= amount;
+            return Ok(());
+        }
+        self.txn(run, "benefit", -amount, "hb", "", &t.account_ref)?;
+        t.posted -= amount;
+        t.corrected -= amount;
+        if planted && draw < 20 {
+            let id = self.txn(run, "benefit", -amount, "hb", "", &t.account_ref)?;
+            self.truth
+                .findings
+                .push(Planted::unbanked(&t.account_ref, id, amount));
+            t.posted -= amount;
         }
         Ok(())
     }

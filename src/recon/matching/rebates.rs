@@ -146,6 +146,38 @@ fn pair(
     paired
 }
 
+/// How far after its line's period starts a credit usually falls: of the
+/// offsets the first few credits have to any line within `OFFSET_SPAN`
+/// days, the one the most credits fall within `OFFSET_SLACK` days of
+/// (ties: the nearer the period's start). A credit on the day one period
+/// ends and the next begins takes the offset the rest of the run bears out.
+fn usual_offset(anchors: &[i64], days: &mut [i64]) -> i64 {
+    const OFFSET_SPAN: i64 = 45;
+    const OFFSET_SLACK: i64 = 2;
+    days.sort_unstable();
+    let near = |d: i64, o: i64| {
+        let want = d - o;
+        let at = anchors.partition_point(|&a| a < want - OFFSET_SLACK);
+        anchors.get(at).is_some_and(|&a| a <= want + OFFSET_SLACK)
+    };
+    let mut candidates: Vec<i64> = (days.iter().take(3))
+        .flat_map(|&d| {
+            let from = anchors.partition_point(|&a| a < d - OFFSET_SPAN);
+            anchors[from..]
+                .iter()
+                .take_while(move |&&a| a <= d + OFFSET_SPAN)
+                .map(move |&a| d - a)
+        })
+        .collect();
+    candidates.sort_unstable();
+    candidates.dedup();
+    candidates
+        .into_iter()
+        .map(|o| (days.iter().filter(|&&d| near(d, o)).count(), o))
+        .max_by_key(|&(n, o)| (n, std::cmp::Reverse(o.abs()), std::cmp::Reverse(o)))
+        .map_or(0, |(_, o)| o)
+}
+
 /// The day a line's period starts (else ends), as a day number.
 fn anchor(share: &ScheduleShare) -> Option<i64> {
     share
@@ -167,21 +199,8 @@ fn pair_key(
         .filter_map(|&s| anchor(&data.shares[s]))
         .collect();
     anchors.sort_unstable();
-    let mut offsets: Vec<i64> = credits
-        .iter()
-        .filter_map(|&p| {
-            let d = day(p);
-            let at = anchors.partition_point(|&a| a < d);
-            [at.checked_sub(1), Some(at)]
-                .into_iter()
-                .flatten()
-                .filter_map(|i| anchors.get(i))
-                .map(|&a| d - a)
-                .min_by_key(|o| (o.abs(), *o))
-        })
-        .collect();
-    offsets.sort_unstable();
-    let usual = offsets.get(offsets.len() / 2).copied().unwrap_or(0);
+    let mut days: Vec<i64> = credits.iter().map(|&p| day(p)).collect();
+    let usual = usual_offset(&anchors, &mut days);
     let mut credits = credits.to_vec();
     credits.sort_by_key(|&p| (data.postings[p].date, p));
     let mut candidates: Vec<(i64, usize, usize)> = Vec::new();
