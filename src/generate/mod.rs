@@ -674,7 +674,7 @@ impl<'a> Landlord<'a> {
             &from.to_string(),
             &to.to_string(),
         ])?;
-        let draw = Rng(t.i as u64 ^ 0x4EBA_7E5).next() % 1000;
+        let draw = Rng(t.i as u64 ^ 0x04EB_A7E5).next() % 1000;
         let planted = k == 1 && t.plant == Plant::None;
         if planted && draw < 10 {
             self.truth.findings.push(Planted {
