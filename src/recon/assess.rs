@@ -169,8 +169,9 @@ pub struct Assessment {
     pub holds: Vec<Hold>,
     pub findings: usize,
     pub detail: String,
-    /// The case from cases.csv on the day of service, where it has one.
-    pub case: Option<CaseFacts>,
+    /// The case from cases.csv on the day of service, where it has one
+    /// (boxed: a few accounts in a hundred thousand have one).
+    pub case: Option<Box<CaseFacts>>,
     /// DHPs and DWP deductions (read where the arrears near the trigger).
     pub support: SupportFacts,
 }
@@ -345,7 +346,8 @@ pub fn assess_all(
                         as_at: opts.as_at,
                         on: opts.law_on,
                     },
-                ),
+                )
+                .map(Box::new),
                 own,
             };
             assess(data, id, facts, warnings, opts)
@@ -484,7 +486,7 @@ struct Facts<'a> {
     uc_not_yet_paid: Decimal,
     late: (usize, usize),
     /// The case from cases.csv on the day of service, where it has one.
-    case: Option<CaseFacts>,
+    case: Option<Box<CaseFacts>>,
     /// The account's postings.
     own: &'a [u32],
 }
