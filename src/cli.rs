@@ -21,8 +21,20 @@ pub struct Cli {
     /// Say nothing on standard error but errors (no progress, no notes).
     #[arg(long, short, global = true)]
     pub quiet: bool,
+    /// Colour on the terminal: auto (a terminal, without NO_COLOR or CI),
+    /// always, never.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// When to colour the terminal's output.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(Debug, Subcommand)]

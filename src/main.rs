@@ -37,13 +37,30 @@ fn main() -> ExitCode {
         unsafe { libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0) };
     }
     rent_audit::output::clean_up_on_interrupt();
-    let cli = rent_audit::cli::Cli::parse();
+    let cli = match rent_audit::cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        // Help and --version are not errors; a command line the parser
+        // refuses is a usage error, apart from input that cannot be read.
+        Err(err) => {
+            let _ = err.print();
+            return ExitCode::from(if err.use_stderr() {
+                rent_audit::cmd::USAGE_EXIT
+            } else {
+                0
+            });
+        }
+    };
     match rent_audit::cmd::run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(err) => {
             // Not eprintln!: it panics if stderr is a closed pipe.
             let _ = writeln!(std::io::stderr(), "rent-audit: {err:#}");
-            ExitCode::from(2)
+            let usage = err.downcast_ref::<rent_audit::cmd::UsageError>().is_some();
+            ExitCode::from(if usage {
+                rent_audit::cmd::USAGE_EXIT
+            } else {
+                2
+            })
         }
     }
 }

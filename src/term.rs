@@ -18,9 +18,32 @@ pub fn quiet() -> bool {
     QUIET.load(Ordering::Relaxed)
 }
 
-/// Colour on standard output: a terminal, and `NO_COLOR` unset or empty.
+/// `--color`: 0 auto, 1 always, 2 never.
+static COLOUR: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);
+
+/// Set once from `--color`.
+pub fn set_colour(choice: crate::cli::ColorChoice) {
+    use crate::cli::ColorChoice;
+    let v = match choice {
+        ColorChoice::Auto => 0,
+        ColorChoice::Always => 1,
+        ColorChoice::Never => 2,
+    };
+    COLOUR.store(v, Ordering::Relaxed);
+}
+
+/// Colour on standard output: `--color always`, or (auto) a terminal with
+/// `NO_COLOR` unset or empty and not under CI (a CI log shows the codes).
 pub fn colour_stdout() -> bool {
-    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+    match COLOUR.load(Ordering::Relaxed) {
+        1 => true,
+        2 => false,
+        _ => {
+            std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::env::var_os("CI").is_none()
+        }
+    }
 }
 
 /// Inputs smaller than this read too fast for a bar to help.

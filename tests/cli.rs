@@ -298,11 +298,18 @@ fn bad_options_are_usage_errors() {
         vec!["reconcile", ".", "--warn-at", "150%"],
         vec!["reconcile", ".", "--threads", "0"],
         vec!["reconcile"],
+        vec!["reconcile", ".", "--threads", "100000"],
+        vec!["reconcile", ".", "--no-such-option"],
+        vec!["check", "RA1002", "/", "--data", ".."],
     ] {
+        // Usage errors (sysexits' EX_USAGE), apart from unreadable input.
         let out = case.run(&args);
-        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert_eq!(out.status.code(), Some(64), "{args:?}");
         assert!(!out.stderr.is_empty());
     }
+    let out = case.run(&["reconcile", "--help"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(text(&out.stdout).contains("Usage: rent-audit reconcile"));
     let said = |args: &[&str]| text(&case.run(args).stderr);
     assert!(said(&["reconcile", ".", "--trigger", "4x"])
         .contains("expected a trigger like 4w, 8w, 2m or £500.00 (at most 520w, 120m or £10,000,000), found \"4x\""));
@@ -315,8 +322,12 @@ fn bad_options_are_usage_errors() {
     assert!(said(&["reconcile"]).contains(
         "rent-audit: name a folder of input files, or each of --accounts, --ledger and --bank"
     ));
-    assert!(said(&["reconcile", ".", "--output", "nowhere/r.json"])
-        .contains("rent-audit: cannot create a temporary file in nowhere"));
+    assert!(
+        said(&["reconcile", ".", "--threads", "100000"]).contains("--threads 100000 is more than")
+    );
+    let out = case.run(&["reconcile", ".", "--output", "nowhere/r.json"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("rent-audit: cannot create a temporary file in nowhere"));
 }
 
 /// One account's entry in a JSON report.
@@ -1513,10 +1524,6 @@ fn pipes_devices_and_absurd_counts_are_refused_not_run() {
             "/dev/zero is not a regular file (a pipe, a device or a folder)",
         ),
         (
-            &["reconcile", ".", "--threads", "100000"][..],
-            "--threads 100000 is more than",
-        ),
-        (
             &["generate", "--out", "."][..],
             "is not empty: generate would overwrite its files",
         ),
@@ -2339,4 +2346,18 @@ fn generate_writes_a_council_whose_rent_rebates_reconcile_to_its_truth() {
         "a rebate never credited is planted"
     );
     assert_generated_truth(dir.path(), "c", &[]);
+}
+
+#[test]
+fn colour_is_asked_for_outright_or_left_to_the_terminal() {
+    let case = sample();
+    let run = |colour: &str| text(&case.run(&["check", "RA1002", "--color", colour]).stdout);
+    assert!(
+        run("always").contains("\u{1b}["),
+        "always colours even a pipe"
+    );
+    assert!(!run("never").contains("\u{1b}["));
+    assert!(!run("auto").contains("\u{1b}["), "a pipe is not a terminal");
+    let out = case.run(&["check", "RA1002", "--color", "sometimes"]);
+    assert_eq!(out.status.code(), Some(64));
 }

@@ -17,7 +17,10 @@ use crate::report::check as render;
 pub fn run(args: &CheckArgs) -> Result<u8> {
     let (data_dir, refs) = data_folder(args)?;
     if refs.is_empty() {
-        bail!("name the accounts to check, or give --accounts-from FILE");
+        return Err(super::UsageError(
+            "name the accounts to check, or give --accounts-from FILE".to_string(),
+        )
+        .into());
     }
     let Reconciled {
         data,
@@ -86,10 +89,17 @@ fn data_folder(args: &CheckArgs) -> Result<(std::path::PathBuf, Vec<String>)> {
     let data = match folders.as_slice() {
         [] => args.data.clone(),
         [dir] if args.data.as_os_str() == "." => std::path::PathBuf::from(dir.as_str()),
-        [dir] => bail!("{dir:?} is a folder, and --data names another: give the data folder once"),
-        _ => bail!(
+        [dir] => {
+            return Err(super::UsageError(format!(
+                "{dir:?} is a folder, and --data names another: give the data folder once"
+            ))
+            .into())
+        }
+        _ => return Err(super::UsageError(
             "more than one folder among the account refs: give the data folder once, as --data DIR"
-        ),
+                .to_string(),
+        )
+        .into()),
     };
     if let Some(path) = &args.accounts_from {
         // A million refs is about 10 MiB; past that it is not a list.

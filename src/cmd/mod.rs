@@ -24,9 +24,36 @@ use crate::recon::{self, Dataset, Reconciliation};
 use crate::report::InputFile;
 use crate::term::timed;
 
-/// Runs the command; returns the process exit code (0 or 1; errors are 2).
+/// A command line that asks for something the tool cannot do, as told by
+/// [`USAGE_EXIT`] rather than by 2, which says the input could not be read.
+#[derive(Debug)]
+pub struct UsageError(pub String);
+
+impl std::fmt::Display for UsageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for UsageError {}
+
+/// The exit code of a usage error (sysexits' EX_USAGE).
+pub const USAGE_EXIT: u8 = 64;
+
+/// Fails with a [`UsageError`] unless `ok`.
+pub fn usage(ok: bool, message: impl FnOnce() -> String) -> Result<()> {
+    if ok {
+        Ok(())
+    } else {
+        Err(UsageError(message()).into())
+    }
+}
+
+/// Runs the command; returns the process exit code (0 or 1; errors are 2,
+/// usage errors [`USAGE_EXIT`]).
 pub fn run(cli: Cli) -> Result<u8> {
     crate::term::set_quiet(cli.quiet);
+    crate::term::set_colour(cli.color);
     match cli.command {
         // The whole command runs on the pool, so `--threads 1` means one
         // thread for reading, reconciling and writing alike.
@@ -59,15 +86,16 @@ const MAX_THREADS_PER_CORE: usize = 8;
 pub fn with_threads<T: Send>(threads: Option<usize>, f: impl FnOnce() -> T + Send) -> Result<T> {
     let mut builder = rayon::ThreadPoolBuilder::new();
     if let Some(n) = threads {
-        anyhow::ensure!(n > 0, "--threads must be at least 1");
+        usage(n > 0, || "--threads must be at least 1".to_string())?;
         // Threads past a few per core only cost time (2,000 took 30 s to
         // start): a sane multiple of the cores is the most asked for.
         let cores = std::thread::available_parallelism().map_or(1, usize::from);
-        anyhow::ensure!(
-            n <= MAX_THREADS_PER_CORE * cores,
-            "--threads {n} is more than {} ({MAX_THREADS_PER_CORE} for each of the {cores} cores): use at most that",
-            MAX_THREADS_PER_CORE * cores
-        );
+        usage(n <= MAX_THREADS_PER_CORE * cores, || {
+            format!(
+                "--threads {n} is more than {} ({MAX_THREADS_PER_CORE} for each of the {cores} cores): use at most that",
+                MAX_THREADS_PER_CORE * cores
+            )
+        })?;
         builder = builder.num_threads(n);
     }
     Ok(builder.build()?.install(f))
@@ -233,10 +261,13 @@ pub fn input_paths(
     let base = match dir {
         Some(dir) => InputPaths::in_dir(dir, profile),
         None => {
-            anyhow::ensure!(
+            usage(
                 files.accounts.is_some() && files.ledger.is_some() && files.bank.is_some(),
-                "name a folder of input files, or each of --accounts, --ledger and --bank"
-            );
+                || {
+                    "name a folder of input files, or each of --accounts, --ledger and --bank"
+                        .to_string()
+                },
+            )?;
             InputPaths::in_dir(Path::new("."), profile)
         }
     };
