@@ -266,7 +266,11 @@ pub fn write_to(
             if !crate::term::quiet() {
                 // Said, as a file written out of sight is easy to miss.
                 let size = std::fs::metadata(path).map_or(0, |m| m.len());
-                let _ = writeln!(io::stderr(), "rent-audit: wrote {} ({size} bytes)", path.display());
+                let _ = writeln!(
+                    io::stderr(),
+                    "rent-audit: wrote {} ({size} bytes)",
+                    path.display()
+                );
             }
             Ok(())
         }

@@ -2361,3 +2361,77 @@ fn colour_is_asked_for_outright_or_left_to_the_terminal() {
     let out = case.run(&["check", "RA1002", "--color", "sometimes"]);
     assert_eq!(out.status.code(), Some(64));
 }
+
+#[test]
+fn a_clawback_however_posted_is_sundry_debt_and_a_deduction_is_known_by_its_bank_line() {
+    // The overpayment taken back, posted as an hb reversal with no charge
+    // type: paired with the clawback, still sundry debt, never rent.
+    let case = Case::new(&root().join("fixtures/clawback"));
+    let ledger = case.path().join("ledger.csv");
+    let was = fs::read_to_string(&ledger).expect("ledger");
+    let now = was.replace(
+        "L00031,H002,2026-03-02,charge,150.00,,hb,HBRUN02,HB overpayment recovered,hb_overpayment",
+        "L00031,H002,2026-03-02,reversal,150.00,,hb,HBRUN02,HB overpayment recovered,",
+    );
+    assert_ne!(was, now);
+    fs::write(&ledger, now).expect("write");
+    let out = case.run(&[
+        "reconcile",
+        ".",
+        "--as-at",
+        "2026-03-31",
+        "--format",
+        "json",
+    ]);
+    let h002 = account_in(&text(&out.stdout), "H002");
+    assert_eq!(h002["sundry_debt"], "150.00", "{h002}");
+    // The deductions' ledger rows say nothing; their bank lines do.
+    let case = Case::new(&root().join("fixtures/cases"));
+    let ledger = case.path().join("ledger.csv");
+    let was = fs::read_to_string(&ledger).expect("ledger");
+    let now = was.replace(",15.00,third_party_deduction,", ",15.00,bank_transfer,");
+    assert_ne!(was, now);
+    fs::write(&ledger, now).expect("write");
+    let out = case.run(&["check", "K012", "--as-at", "2026-06-01"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stdout).contains("DWP is paying deductions"),
+        "{}",
+        text(&out.stdout)
+    );
+}
+
+#[test]
+fn a_rebate_schedule_that_starts_later_leaves_earlier_credits_unchecked_not_unbanked() {
+    let case = Case::new(&root().join("fixtures/council_rebates"));
+    let path = case.path().join("schedules.csv");
+    let kept: Vec<String> = fs::read_to_string(&path)
+        .expect("schedules")
+        .lines()
+        .filter(|l| {
+            !(l.contains(",R001,") && (l.contains("2026-03-02,") || l.contains("2026-03-09,")))
+        })
+        .map(String::from)
+        .collect();
+    fs::write(&path, kept.join("\n") + "\n").expect("write");
+    let out = case.run(&[
+        "reconcile",
+        ".",
+        "--as-at",
+        "2026-04-03",
+        "--format",
+        "json",
+    ]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let r001: Vec<&serde_json::Value> = (doc["findings"].as_array().expect("findings").iter())
+        .filter(|f| f["account_ref"] == "R001")
+        .collect();
+    assert!(r001.is_empty(), "{r001:?}");
+    let warned: Vec<&str> = (doc["warnings"].as_array().expect("warnings").iter())
+        .filter_map(|w| w["kind"].as_str())
+        .collect();
+    assert_eq!(warned, ["no_rebate_schedule"]);
+    assert!(account_in(&text(&out.stdout), "R001")["holds"]
+        .as_array()
+        .is_some_and(|h| h.iter().any(|r| r == "incomplete_data")));
+}

@@ -289,9 +289,10 @@ pub fn assess_all(
         paid_since,
     );
     let shares = benefit::shares(data, matching);
-    let refunds = super::due::Context::of(data, findings);
+    let refunds = super::due::Context::of(data, findings, &matching.clawed);
     let (recent_return, deceased) = returns_by_account(data, matching, opts.as_at);
     let paid_on = late_money_days(data, findings);
+    let support_lines = support::SupportLines::of(data);
     (0..data.accounts.len())
         .into_par_iter()
         .map(|i| {
@@ -349,6 +350,7 @@ pub fn assess_all(
                 )
                 .map(Box::new),
                 own,
+                support_lines: &support_lines,
             };
             assess(data, id, facts, warnings, opts)
         })
@@ -489,6 +491,7 @@ struct Facts<'a> {
     case: Option<Box<CaseFacts>>,
     /// The account's postings.
     own: &'a [u32],
+    support_lines: &'a support::SupportLines,
 }
 
 /// An account's money against its trigger, as [`assess`] decides it.
@@ -551,7 +554,7 @@ fn assess(
     let reaches_statutory = statutory.threshold.map(|t| statutory_arrears >= t);
     // Read only where the arrears come near the trigger: it reads words.
     let support = if corrected >= levels.warn_from || posted >= levels.warn_from {
-        support::facts(data, facts.own, opts.as_at)
+        support::facts(data, facts.own, opts.as_at, facts.support_lines)
     } else {
         SupportFacts::default()
     };

@@ -56,10 +56,13 @@ pub struct Context {
     named: Vec<usize>,
     /// (account, bank line), sorted.
     paid_out: Vec<(AccountId, usize)>,
+    /// Debits the ledger posted for benefit taken back out of a run
+    /// (however coded): an overpayment recovered is sundry debt, sorted.
+    clawed: Vec<usize>,
 }
 
 impl Context {
-    pub fn of(data: &Dataset, findings: &[Finding]) -> Context {
+    pub fn of(data: &Dataset, findings: &[Finding], clawed: &[usize]) -> Context {
         let mut named: Vec<usize> = (findings.iter())
             .filter(|f| f.kind != FindingKind::RefundInError)
             .flat_map(|f| f.postings.iter().copied())
@@ -72,7 +75,17 @@ impl Context {
             .filter(|&(_, b)| !data.bank[b].is_dd_return())
             .collect();
         paid_out.sort_unstable();
-        Context { named, paid_out }
+        Context {
+            named,
+            paid_out,
+            clawed: clawed.to_vec(),
+        }
+    }
+
+    /// Whether posting `p` is sundry debt: its charge type says so, or it
+    /// was paired with benefit taken back.
+    fn is_sundry(&self, data: &Dataset, p: usize) -> bool {
+        data.postings[p].is_sundry_debit() || self.clawed.binary_search(&p).is_ok()
     }
 
     fn paid_out_to(&self, id: AccountId) -> &[(AccountId, usize)] {
@@ -115,7 +128,7 @@ impl Sundry {
         if plain(data, id, own, as_at, ctx) {
             return Sundry::default();
         }
-        let posted = Events::posted(data, id, own, as_at);
+        let posted = Events::posted(data, id, own, as_at, ctx);
         let corrected = posted
             .clone()
             .with_paid_out(data, ctx.paid_out_to(id), as_at);
@@ -135,8 +148,10 @@ impl Sundry {
 /// most do, and have nothing to split or judge.
 fn plain(data: &Dataset, id: AccountId, own: &[u32], as_at: NaiveDate, ctx: &Context) -> bool {
     ctx.paid_out_to(id).is_empty()
-        && (own.iter().map(|&p| &data.postings[p as usize]))
-            .all(|q| q.date > as_at || !q.is_sundry_debit() && q.kind != PostingKind::Refund)
+        && own.iter().all(|&p| {
+            let q = &data.postings[p as usize];
+            q.date > as_at || !ctx.is_sundry(data, p as usize) && q.kind != PostingKind::Refund
+        })
 }
 
 /// One debit or credit on an account, oldest first.
@@ -158,14 +173,20 @@ struct Events {
 }
 
 impl Events {
-    fn posted(data: &Dataset, id: AccountId, own: &[u32], as_at: NaiveDate) -> Events {
+    fn posted(
+        data: &Dataset,
+        id: AccountId,
+        own: &[u32],
+        as_at: NaiveDate,
+        ctx: &Context,
+    ) -> Events {
         let events = (own.iter())
             .map(|&p| (p as usize, &data.postings[p as usize]))
             .take_while(|(_, q)| q.date <= as_at)
             .map(|(p, q)| Event {
                 date: q.date,
                 pence: q.amount.pence(),
-                sundry: q.is_sundry_debit(),
+                sundry: ctx.is_sundry(data, p),
                 refund: (q.kind == PostingKind::Refund).then_some(RefundSource::Posting(p)),
             })
             .collect();
@@ -312,7 +333,7 @@ pub fn findings(
         .filter(|&a| !plain(data, a as AccountId, ledger.of(a as AccountId), as_at, ctx))
         .flat_map_iter(|a| {
             let id = a as AccountId;
-            Events::posted(data, id, ledger.of(id), as_at)
+            Events::posted(data, id, ledger.of(id), as_at, ctx)
                 .with_paid_out(data, ctx.paid_out_to(id), as_at)
                 .refunds_in_error(ctx)
                 .into_iter()

@@ -152,7 +152,7 @@ pub fn reconcile(data: &Dataset, settings: Settings) -> Reconciliation {
     drop(index);
     let mut findings = std::mem::take(&mut matching.findings);
     findings.extend(charged.findings);
-    let refunds = due::Context::of(data, &findings);
+    let refunds = due::Context::of(data, &findings, &matching.clawed);
     findings.extend(due::findings(data, &ledger, as_at, &refunds));
     drop(refunds);
     sort_findings(data, &mut findings);

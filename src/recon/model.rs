@@ -815,10 +815,12 @@ impl Posting {
     }
 
     /// Housing Benefit a council credits as a rent rebate: a benefit
-    /// credit by `hb`, or by no method on an HB account.
+    /// credit by `hb`, or by no method on an HB account, naming no bank
+    /// line (one that does came through the bank, from another council).
     pub fn is_hb_rebate(&self, account: &Account) -> bool {
         self.is_credit()
             && self.kind == PostingKind::Benefit
+            && !self.texts.has(Posting::BANK_REF)
             && match self.method {
                 Some(Method::Hb) => true,
                 None => account.benefit == Benefit::Hb,

@@ -5,6 +5,8 @@
 use chrono::{Days, NaiveDate};
 use rust_decimal::Decimal;
 
+use rustc_hash::FxHashMap as HashMap;
+
 use super::model::{Dataset, Method};
 
 /// What a credit is, where it is one of these.
@@ -18,25 +20,75 @@ pub enum Support {
 /// monthly DWP cycle and its slack.
 pub const DEDUCTIONS_CURRENT_DAYS: u64 = 42;
 
-/// The support a cash credit is: by its method (`dhp`,
-/// `third_party_deduction`), else by its description ("DHP",
-/// "Discretionary Housing Payment", "TPD", "third party deduction").
-pub fn of(data: &Dataset, p: usize) -> Option<Support> {
-    let q = &data.postings[p];
-    if !q.is_cash_credit() {
-        return None;
+/// Bank lines that say they are support, by their bank id: by method,
+/// else by the words of their reference and payer (a payment from DWP
+/// that is not benefit is a deduction for arrears).
+pub struct SupportLines(HashMap<String, Support>);
+
+impl SupportLines {
+    pub fn of(data: &Dataset) -> SupportLines {
+        use rayon::prelude::*;
+        // Few lines are support: a byte scan rules the rest out in parallel.
+        let maybe = |text: &str| {
+            text.as_bytes().windows(3).any(|w| {
+                let w = [
+                    w[0].to_ascii_uppercase(),
+                    w[1].to_ascii_uppercase(),
+                    w[2].to_ascii_uppercase(),
+                ];
+                matches!(&w, b"DWP" | b"DHP" | b"TPD" | b"DED" | b"THI" | b"DIS")
+            })
+        };
+        let lines = (0..data.bank.len())
+            .into_par_iter()
+            .filter(|&i| {
+                let line = &data.bank[i];
+                matches!(line.method, Some(Method::Dhp | Method::Deduction))
+                    || maybe(data.reference(line))
+                    || maybe(data.payer(line))
+            })
+            .filter_map(|i| Some((i, Self::said(data, i)?)))
+            .map(|(i, s)| {
+                (
+                    crate::recon::identify::normalise(&data.bank_id(i)).to_string(),
+                    s,
+                )
+            })
+            .collect();
+        SupportLines(lines)
     }
-    match q.method {
-        Some(Method::Dhp) => return Some(Support::Dhp),
-        Some(Method::Deduction) => return Some(Support::Deduction),
-        _ => {}
+
+    fn said(data: &Dataset, i: usize) -> Option<Support> {
+        let line = &data.bank[i];
+        {
+            match line.method {
+                Some(Method::Dhp) => Some(Support::Dhp),
+                Some(Method::Deduction) => Some(Support::Deduction),
+                Some(Method::Hb | Method::Uc | Method::DdReturn) => None,
+                _ => {
+                    let text = format!("{} {}", data.reference(line), data.payer(line));
+                    in_words(&text).or_else(|| {
+                        (words(&text).iter())
+                            .any(|w| w == "DWP")
+                            .then_some(Support::Deduction)
+                    })
+                }
+            }
+        }
     }
-    let words: Vec<String> = data
-        .description(q)
-        .split(|c: char| !c.is_ascii_alphanumeric())
+}
+
+fn words(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|w| !w.is_empty())
         .map(str::to_ascii_uppercase)
-        .collect();
+        .collect()
+}
+
+/// The support a text names: "DHP", "Discretionary Housing", "TPD",
+/// "third party", "deduction(s)".
+fn in_words(text: &str) -> Option<Support> {
+    let words = words(text);
     let has = |w: &str| words.iter().any(|x| x == w);
     if has("DHP") || (has("DISCRETIONARY") && has("HOUSING")) {
         Some(Support::Dhp)
@@ -46,6 +98,29 @@ pub fn of(data: &Dataset, p: usize) -> Option<Support> {
     } else {
         None
     }
+}
+
+/// The support a cash credit is: by its method (`dhp`,
+/// `third_party_deduction`), else by its description, else by the bank
+/// line its bank ref names (a payment, not benefit).
+pub fn of(data: &Dataset, p: usize, lines: &SupportLines) -> Option<Support> {
+    let q = &data.postings[p];
+    if !q.is_cash_credit() {
+        return None;
+    }
+    match q.method {
+        Some(Method::Dhp) => return Some(Support::Dhp),
+        Some(Method::Deduction) => return Some(Support::Deduction),
+        _ => {}
+    }
+    in_words(data.description(q)).or_else(|| {
+        let bank_ref = data.bank_ref(q)?;
+        let found = lines
+            .0
+            .get(crate::recon::identify::normalise(bank_ref).as_str())
+            .copied();
+        found.filter(|_| q.kind != super::model::PostingKind::Benefit)
+    })
 }
 
 /// An account's support up to the as-at date: each kind's total over the
@@ -67,7 +142,7 @@ impl SupportFacts {
 }
 
 /// `own`: the account's postings.
-pub fn facts(data: &Dataset, own: &[u32], as_at: NaiveDate) -> SupportFacts {
+pub fn facts(data: &Dataset, own: &[u32], as_at: NaiveDate, lines: &SupportLines) -> SupportFacts {
     let year_ago = as_at
         .checked_sub_months(chrono::Months::new(12))
         .unwrap_or(NaiveDate::MIN);
@@ -77,7 +152,7 @@ pub fn facts(data: &Dataset, own: &[u32], as_at: NaiveDate) -> SupportFacts {
         if q.date > as_at || q.date <= year_ago {
             continue;
         }
-        let slot = match of(data, p as usize) {
+        let slot = match of(data, p as usize, lines) {
             Some(Support::Dhp) => &mut facts.dhp,
             Some(Support::Deduction) => &mut facts.deductions,
             None => continue,

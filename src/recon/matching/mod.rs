@@ -160,6 +160,9 @@ pub struct Matching {
     /// Accounts credited rent rebates with no rebate schedule to check
     /// them against (`hb_rent_rebates` only).
     pub rebates_unchecked: Vec<AccountId>,
+    /// Debits paired with benefit taken back out of a run, sorted: sundry
+    /// debt, however the ledger coded them.
+    pub clawed: Vec<usize>,
 }
 
 /// What one receipt came to: its outcome, the outcome of each posting tied
@@ -480,6 +483,7 @@ pub fn match_all(
         conflicts,
         leads,
         rebates_unchecked,
+        clawed,
     }
 }
 

@@ -13,10 +13,13 @@ pub(super) struct Rebates {
 
 /// Pairs each rebate credit with a rebate schedule line of the same
 /// account and amount, nearest in date (within `match_days` of the line's
-/// period, `lead_days` before it). A credit no line awards is an
-/// `unbanked_credit`; a line no credit answers, up to the as-at date, an
-/// `uncredited_rebate`. With no rebate schedule at all, the credits stand
-/// unchecked and their accounts are returned for a warning.
+/// period, `lead_days` before it). A credit no line awards, inside the
+/// span the account's schedule covers, is an `unbanked_credit`; a line no
+/// credit answers, once its period has begun and its usual crediting day
+/// has come, an `uncredited_rebate`. Credits no schedule covers (none at
+/// all, none for the account, or outside its span) stand unchecked and
+/// their accounts are returned for a warning: the schedule cannot say
+/// they are wrong.
 pub(super) fn match_rebates(
     data: &Dataset,
     index: &RefIndex,
@@ -28,8 +31,7 @@ pub(super) fn match_rebates(
         .filter(|&p| credit_outcomes[p] == Some(Outcome::RentRebate))
         .collect();
     let lines: Vec<(usize, Option<AccountId>)> = (0..data.shares.len())
-        .filter(|&s| !on_bank[s] && due_by(&data.shares[s], opts.as_at))
-        .filter(|&s| data.shares[s].amount.pence() > 0)
+        .filter(|&s| !on_bank[s] && data.shares[s].amount.pence() > 0)
         .map(|s| match share_identity(index, &data.shares[s]) {
             Identity::Account(a, _) => (s, Some(a)),
             _ => (s, None),
@@ -47,18 +49,56 @@ pub(super) fn match_rebates(
         };
     }
     let paired = pair(data, opts, &credits, &lines);
+    let spans = spans(data, opts, &lines);
     let mut findings = Vec::new();
+    let mut unchecked = Vec::new();
     for &p in credits.iter().filter(|p| !paired.credits.contains(p)) {
-        credit_outcomes[p] = Some(Outcome::UnbankedCredit);
-        findings.push(unawarded(data, p));
+        let posting = &data.postings[p];
+        let covered = spans
+            .get(&posting.account)
+            .is_some_and(|&(from, to)| from <= posting.date && posting.date <= to);
+        if covered {
+            credit_outcomes[p] = Some(Outcome::UnbankedCredit);
+            findings.push(unawarded(data, p));
+        } else {
+            unchecked.push(posting.account);
+        }
     }
     for &(s, account) in lines.iter().filter(|(s, _)| !paired.lines.contains(s)) {
-        findings.push(uncredited(data, s, account));
+        if due_by(&data.shares[s], opts.as_at) && !paired.pending.contains(&s) {
+            findings.push(uncredited(data, s, account));
+        }
     }
+    unchecked.sort_unstable();
+    unchecked.dedup();
     Rebates {
         findings,
-        unchecked: Vec::new(),
+        unchecked,
     }
+}
+
+/// Per account, the days its rebate schedule covers: from `lead_days`
+/// before its first period to `match_days` after its last.
+fn spans(
+    data: &Dataset,
+    opts: MatchOptions,
+    lines: &[(usize, Option<AccountId>)],
+) -> HashMap<AccountId, (NaiveDate, NaiveDate)> {
+    let mut spans: HashMap<AccountId, (NaiveDate, NaiveDate)> = HashMap::default();
+    for &(s, account) in lines {
+        let (Some(account), Some(start), Some(end)) = (
+            account,
+            data.shares[s].period_start.or(data.shares[s].period_end),
+            data.shares[s].period_end.or(data.shares[s].period_start),
+        ) else {
+            continue;
+        };
+        let from = start - chrono::Days::new(opts.lead_days.max(0) as u64);
+        let to = end + chrono::Days::new(opts.match_days.max(0) as u64);
+        let span = spans.entry(account).or_insert((from, to));
+        *span = (span.0.min(from), span.1.max(to));
+    }
+    spans
 }
 
 /// Per schedule line: whether a bank line (of any date) carries its batch,
@@ -107,6 +147,8 @@ fn rebate_day(share: &ScheduleShare) -> Option<NaiveDate> {
 struct Paired {
     credits: HashSet<usize>,
     lines: HashSet<usize>,
+    /// Lines whose usual crediting day is after the as-at date.
+    pending: HashSet<usize>,
 }
 
 /// Pairs of the same account and amount. A landlord credits rebates at a
@@ -136,6 +178,7 @@ fn pair(
     let mut paired = Paired {
         credits: HashSet::default(),
         lines: HashSet::default(),
+        pending: HashSet::default(),
     };
     let mut keys: Vec<&(AccountId, i64)> = by_key.keys().collect();
     keys.sort_unstable();
@@ -148,10 +191,12 @@ fn pair(
 
 /// How far after its line's period starts a credit usually falls: of the
 /// offsets the first few credits have to any line within `OFFSET_SPAN`
-/// days, the one the most credits fall within `OFFSET_SLACK` days of
-/// (ties: the nearer the period's start). A credit on the day one period
-/// ends and the next begins takes the offset the rest of the run bears out.
-fn usual_offset(anchors: &[i64], days: &mut [i64]) -> i64 {
+/// days, the one that explains most: credits within `OFFSET_SLACK` days
+/// of a line count for it, and lines whose credit would be due by the
+/// as-at date with none count against it (ties: the nearer the period's
+/// start). A credit on the day one period ends and the next begins so
+/// pairs with the period that leaves no old line uncredited.
+fn usual_offset(anchors: &[i64], days: &mut [i64], as_at: i64) -> i64 {
     const OFFSET_SPAN: i64 = 45;
     const OFFSET_SLACK: i64 = 2;
     days.sort_unstable();
@@ -173,7 +218,11 @@ fn usual_offset(anchors: &[i64], days: &mut [i64]) -> i64 {
     candidates.dedup();
     candidates
         .into_iter()
-        .map(|o| (days.iter().filter(|&&d| near(d, o)).count(), o))
+        .map(|o| {
+            let matched = days.iter().filter(|&&d| near(d, o)).count() as i64;
+            let due = anchors.iter().filter(|&&a| a + o <= as_at).count() as i64;
+            (2 * matched - due, o)
+        })
         .max_by_key(|&(n, o)| (n, std::cmp::Reverse(o.abs()), std::cmp::Reverse(o)))
         .map_or(0, |(_, o)| o)
 }
@@ -200,7 +249,13 @@ fn pair_key(
         .collect();
     anchors.sort_unstable();
     let mut days: Vec<i64> = credits.iter().map(|&p| day(p)).collect();
-    let usual = usual_offset(&anchors, &mut days);
+    let as_at = i64::from(day_number(opts.as_at));
+    let usual = usual_offset(&anchors, &mut days, as_at);
+    for &s in lines {
+        if anchor(&data.shares[s]).is_some_and(|a| a + usual > as_at) {
+            paired.pending.insert(s);
+        }
+    }
     let mut credits = credits.to_vec();
     credits.sort_by_key(|&p| (data.postings[p].date, p));
     let mut candidates: Vec<(i64, usize, usize)> = Vec::new();
