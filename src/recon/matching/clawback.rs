@@ -19,22 +19,42 @@ pub(super) fn match_clawbacks(
     findings: &mut Vec<Finding>,
 ) -> Vec<usize> {
     let mut taken: HashSet<usize> = HashSet::default();
-    for c in clawbacks {
-        let share = &data.shares[c.share];
-        let Some(on) = day_of(data, c) else { continue };
-        if on > opts.as_at {
-            continue;
-        }
-        let account = match share_identity(index, share) {
-            Identity::Account(a, _) => Some(a),
-            _ => None,
-        };
-        let debit = account.and_then(|a| nearest_debit(data, ledger, opts, a, c, on, &taken));
-        let outcome = match debit {
-            Some(p) => {
-                taken.insert(p);
-                Outcome::Matched
+    // Who each clawback is, and when; one dated after the as-at date waits.
+    let due: Vec<(&Clawback, Option<AccountId>, Option<NaiveDate>)> = clawbacks
+        .iter()
+        .map(|c| {
+            let account = match share_identity(index, &data.shares[c.share]) {
+                Identity::Account(a, _) => Some(a),
+                _ => None,
+            };
+            (c, account, day_of(data, c))
+        })
+        .filter(|(_, _, on)| on.is_none_or(|d| d <= opts.as_at))
+        .collect();
+    // A debit that names its run by bank ref first, for every clawback;
+    // then the nearest in date for the rest.
+    let mut debits: Vec<Option<usize>> = vec![None; due.len()];
+    for by_ref in [true, false] {
+        for (i, &(c, account, on)) in due.iter().enumerate() {
+            if debits[i].is_some() {
+                continue;
             }
+            let Some(a) = account else { continue };
+            let wanted = Wanted {
+                account: a,
+                c,
+                on,
+                by_ref,
+            };
+            if let Some(p) = nearest_debit(data, ledger, opts, wanted, &taken) {
+                taken.insert(p);
+                debits[i] = Some(p);
+            }
+        }
+    }
+    for (&(c, account, on), debit) in due.iter().zip(debits) {
+        let outcome = match debit {
+            Some(_) => Outcome::Matched,
             None => {
                 findings.push(unposted(data, c, account, on));
                 Outcome::UnreversedReturn
@@ -44,7 +64,7 @@ pub(super) fn match_clawbacks(
             entries.push(BankEntry {
                 bank: line as u32,
                 share: Some(c.share as u32),
-                amount: share.amount(),
+                amount: data.shares[c.share].amount(),
                 outcome,
             });
         }
@@ -52,6 +72,16 @@ pub(super) fn match_clawbacks(
     let mut taken: Vec<usize> = taken.into_iter().collect();
     taken.sort_unstable();
     taken
+}
+
+/// What a clawback's debit must be: on the account, for the amount,
+/// near `on` (anywhere up to the as-at date where the line is undated),
+/// and, `by_ref`, carrying the run's batch or bank id as its bank ref.
+struct Wanted<'c> {
+    account: AccountId,
+    c: &'c Clawback,
+    on: Option<NaiveDate>,
+    by_ref: bool,
 }
 
 /// The day money was taken back: its run's, else the line's period end.
@@ -78,36 +108,46 @@ fn nearest_debit(
     data: &Dataset,
     ledger: &AccountPostings,
     opts: MatchOptions,
-    account: AccountId,
-    c: &Clawback,
-    on: NaiveDate,
+    w: Wanted<'_>,
     taken: &HashSet<usize>,
 ) -> Option<usize> {
-    let pence = -data.shares[c.share].amount.pence();
-    (ledger.of(account).iter())
+    let share = &data.shares[w.c.share];
+    let pence = -share.amount.pence();
+    let run_ids: Vec<Text> = std::iter::once(identify::normalise(&share.batch_ref))
+        .chain(w.c.line.map(|l| identify::normalise(&data.bank_id(l))))
+        .collect();
+    let names_run = |q: &Posting| {
+        data.bank_ref(q)
+            .is_some_and(|r| run_ids.contains(&identify::normalise(r)))
+    };
+    let apart = |q: &Posting| w.on.map_or(0, |on| days_between(on, q.date));
+    (ledger.of(w.account).iter())
         .map(|&p| p as usize)
         .filter(|&p| {
             let q = &data.postings[p];
-            let apart = days_between(on, q.date);
             posts_a_clawback(q)
                 && q.amount.pence() == pence
                 && q.date <= opts.as_at
-                && -apart <= opts.lead_days
-                && apart <= opts.match_days
+                && -apart(q) <= opts.lead_days
+                && apart(q) <= opts.match_days
+                && (!w.by_ref || names_run(q))
                 && !taken.contains(&p)
         })
-        .min_by_key(|&p| (days_between(on, data.postings[p].date).abs(), p))
+        .min_by_key(|&p| (apart(&data.postings[p]).abs(), p))
 }
 
-fn unposted(data: &Dataset, c: &Clawback, account: Option<AccountId>, on: NaiveDate) -> Finding {
+fn unposted(
+    data: &Dataset,
+    c: &Clawback,
+    account: Option<AccountId>,
+    on: Option<NaiveDate>,
+) -> Finding {
     let share = &data.shares[c.share];
     let recovered = pounds(-share.amount());
-    let run = match c.line {
-        Some(l) => format!("out of run {} on {on}", data.bank_id(l)),
-        None => format!(
-            "by the rebate schedule (batch {}) for {on}",
-            share.batch_ref
-        ),
+    let when = on.map_or_else(|| "undated".to_string(), |d| format!("for {d}"));
+    let run = match (c.line, on) {
+        (Some(l), Some(on)) => format!("out of run {} on {on}", data.bank_id(l)),
+        _ => format!("by the rebate schedule (batch {}, {when})", share.batch_ref),
     };
     let detail = match account {
         Some(a) => format!(

@@ -259,7 +259,12 @@ fn pair_key(
     let mut credits = credits.to_vec();
     credits.sort_by_key(|&p| (data.postings[p].date, p));
     let mut candidates: Vec<(i64, usize, usize)> = Vec::new();
-    for &s in lines {
+    // Undated lines pair last, with what is left, in order: every credit
+    // would be a candidate for each, which grows with the square.
+    let (dated, undated): (Vec<usize>, Vec<usize>) = lines
+        .iter()
+        .partition(|&&s| rebate_day(&data.shares[s]).is_some());
+    for &s in &dated {
         let share = &data.shares[s];
         // Only the credits from the window's first day can fall in it.
         let first = share.period_start.or(share.period_end).map_or(0, |d| {
@@ -290,6 +295,13 @@ fn pair_key(
             paired.lines.insert(s);
             paired.credits.insert(p);
         }
+    }
+    let left: Vec<usize> = (credits.iter().copied())
+        .filter(|p| !paired.credits.contains(p))
+        .collect();
+    for (s, p) in undated.into_iter().zip(left) {
+        paired.lines.insert(s);
+        paired.credits.insert(p);
     }
 }
 
