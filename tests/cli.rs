@@ -1933,6 +1933,14 @@ fn a_day_of_service_before_the_as_at_date_is_refused() {
     );
 }
 
+/// `check ACCOUNT` on fixtures/cases exits `code` with a verdict that
+/// says `says`.
+fn expect_verdict(account: &str, code: i32, says: &str) {
+    let (got, verdict, _) = case_verdict(account);
+    assert_eq!(got, Some(code), "{verdict}");
+    assert!(verdict.contains(says), "{verdict}");
+}
+
 /// `check ACCOUNT` on fixtures/cases as at 1 June 2026: exit code, verdict
 /// line and the whole report.
 fn case_verdict(account: &str) -> (Option<i32>, String, String) {
@@ -1949,12 +1957,7 @@ fn case_verdict(account: &str) -> (Option<i32>, String, String) {
 
 #[test]
 fn an_arrangement_kept_holds_and_a_broken_one_is_named_with_its_periods() {
-    let (code, verdict, _) = case_verdict("K001");
-    assert_eq!(code, Some(1), "{verdict}");
-    assert!(
-        verdict.contains("an arrangement from 2026-03-02 to pay £10.00 a rent period towards the arrears is being kept (12 periods judged"),
-        "{verdict}"
-    );
+    expect_verdict("K001", 1, "an arrangement from 2026-03-02 to pay £10.00 a rent period towards the arrears is being kept (12 periods judged");
     let (code, verdict, report) = case_verdict("K002");
     assert_eq!(code, Some(0), "{verdict}");
     assert!(verdict.starts_with("Reaches the trigger"), "{verdict}");
@@ -1968,47 +1971,32 @@ fn an_arrangement_kept_holds_and_a_broken_one_is_named_with_its_periods() {
     );
     // Benefit paid four-weekly in arrears lifts the balance between runs;
     // with its timing allowed, the tenant's £10 a week keeps the plan.
-    let (code, verdict, _) = case_verdict("K010");
-    assert_eq!(code, Some(1), "{verdict}");
-    assert!(
-        verdict.contains("is being kept (8 periods judged"),
-        "{verdict}"
-    );
+    expect_verdict("K010", 1, "is being kept (8 periods judged");
 }
 
 #[test]
 fn a_possession_order_or_a_live_notice_means_no_new_nosp() {
-    let (code, verdict, _) = case_verdict("K003");
-    assert_eq!(code, Some(1));
-    assert!(
-        verdict.contains(
-            "a suspended possession order was made on 2026-02-02 on terms of the rent and £5.00"
-        ),
-        "{verdict}"
+    expect_verdict(
+        "K003",
+        1,
+        "a suspended possession order was made on 2026-02-02 on terms of the rent and £5.00",
     );
-    assert!(verdict.contains("which are being kept"), "{verdict}");
-    let (code, verdict, _) = case_verdict("K004");
-    assert_eq!(code, Some(1));
-    assert!(
-        verdict.contains(
-            "an outright possession order was made on 2026-04-01: enforce it (a warrant)"
-        ),
-        "{verdict}"
+    expect_verdict("K003", 1, "which are being kept");
+    expect_verdict(
+        "K004",
+        1,
+        "an outright possession order was made on 2026-04-01: enforce it (a warrant)",
     );
-    let (code, verdict, _) = case_verdict("K005");
-    assert_eq!(code, Some(1));
-    assert!(
-        verdict.contains(
-            "a NOSP was served on 2026-05-20; proceedings may begin on it from 2026-06-17"
-        ),
-        "{verdict}"
+    expect_verdict(
+        "K005",
+        1,
+        "a NOSP was served on 2026-05-20; proceedings may begin on it from 2026-06-17",
     );
     // Served 3 March 2025 on an assured tenancy: lapsed a year after service.
-    let (code, verdict, _) = case_verdict("K006");
-    assert_eq!(code, Some(0), "{verdict}");
-    assert!(
-        verdict.contains("The NOSP served on 2025-03-03 lapsed on 2026-03-03"),
-        "{verdict}"
+    expect_verdict(
+        "K006",
+        0,
+        "The NOSP served on 2025-03-03 lapsed on 2026-03-03",
     );
 }
 
@@ -2025,11 +2013,10 @@ fn breathing_space_holds_whatever_the_arrears_and_the_case_answers_the_checklist
         "{report}"
     );
     // Recorded after the as-at date, with no end: a notice now would be void.
-    let (code, verdict, _) = case_verdict("K011");
-    assert_eq!(code, Some(1));
-    assert!(
-        verdict.contains("a Breathing Space moratorium began on 2026-06-10 with no end date given"),
-        "{verdict}"
+    expect_verdict(
+        "K011",
+        1,
+        "a Breathing Space moratorium began on 2026-06-10 with no end date given",
     );
     // Served a month after the data ends, K001's kept arrangement is
     // judged on the data, not on weeks no payment could show.
@@ -2179,13 +2166,10 @@ fn council_rent_rebates_are_checked_against_the_rebate_schedule_not_the_bank() {
 
 #[test]
 fn dwp_deductions_hold_and_a_dhp_answers_the_benefit_help_step() {
-    let (code, verdict, _) = case_verdict("K012");
-    assert_eq!(code, Some(1), "{verdict}");
-    assert!(
-        verdict.contains(
-            "DWP is paying deductions from the tenant's benefit towards the arrears (£30.00"
-        ),
-        "{verdict}"
+    expect_verdict(
+        "K012",
+        1,
+        "DWP is paying deductions from the tenant's benefit towards the arrears (£30.00",
     );
     let (code, _, report) = case_verdict("K013");
     assert_eq!(code, Some(0), "{report}");
