@@ -526,10 +526,11 @@ fn case_items(data: &Dataset, a: &Assessment, case: &CaseFacts) -> Vec<CheckItem
         ),
     ];
     for (i, (item, n, last, what)) in steps.into_iter().enumerate() {
-        let support = support_words(a).filter(|_| i == 1 && last.is_none());
-        items.push(match last {
-            None if support.is_some() => answered(item, support.unwrap_or_default(), false),
-            Some(d) => answered(
+        // A DHP or DWP deduction shows help with benefit was given.
+        let support = support_words(a).filter(|_| i == 1);
+        items.push(match (last, support) {
+            (None, Some(words)) => answered(item, words, false),
+            (Some(d), _) => answered(
                 item,
                 format!(
                     "{n} {what}{} recorded, the latest on {d}",
@@ -537,7 +538,7 @@ fn case_items(data: &Dataset, a: &Assessment, case: &CaseFacts) -> Vec<CheckItem
                 ),
                 false,
             ),
-            None => answered(item, format!("no {what} recorded in the case file"), true),
+            (None, None) => answered(item, format!("no {what} recorded in the case file"), true),
         });
     }
     items.push(match &case.arrangement {
