@@ -926,25 +926,29 @@ fn the_terminal_gets_completions_a_man_page_quiet_runs_and_colour_only_when_want
         "no colour in a pipe"
     );
 
-    // Under a pseudo-terminal (util-linux `script`): colour, unless NO_COLOR.
+    // Under a pseudo-terminal (util-linux `script`): colour, unless
+    // NO_COLOR, or CI (a CI log shows the codes).
     let sample = sample();
-    let on_tty = |no_color: bool| {
+    let on_tty = |set: Option<&str>| {
         let mut cmd = Command::new("script");
         cmd.args([
             "-qc",
             &format!("{} check RA1002 --data .", env!("CARGO_BIN_EXE_rent-audit")),
             "/dev/null",
         ])
-        .current_dir(sample.path());
-        if no_color {
-            cmd.env("NO_COLOR", "1");
+        .current_dir(sample.path())
+        .env_remove("CI")
+        .env_remove("NO_COLOR");
+        if let Some(var) = set {
+            cmd.env(var, "1");
         }
         cmd.output().ok().map(|o| text(&o.stdout))
     };
-    match (on_tty(false), on_tty(true)) {
-        (Some(coloured), Some(plain)) => {
+    match (on_tty(None), on_tty(Some("NO_COLOR")), on_tty(Some("CI"))) {
+        (Some(coloured), Some(plain), Some(in_ci)) => {
             assert!(coloured.contains("\u{1b}[1;31mDo not serve"), "{coloured}");
             assert!(!plain.contains('\u{1b}'), "{plain}");
+            assert!(!in_ci.contains('\u{1b}'), "{in_ci}");
         }
         _ => eprintln!("skipped the terminal half: no `script` here"),
     }
