@@ -454,12 +454,7 @@ fn charged_through(data: &Dataset, id: AccountId, postings: &[u32], as_at: Naive
         .filter(|q| q.is_charge_by(as_at))
         .map(|q| q.date)
         .next_back();
-    let next = last.and_then(|d| match data.account(id).rent_period {
-        RentPeriod::Weekly => d.checked_add_days(chrono::Days::new(7)),
-        RentPeriod::Fortnightly => d.checked_add_days(chrono::Days::new(14)),
-        RentPeriod::FourWeekly => d.checked_add_days(chrono::Days::new(28)),
-        RentPeriod::Monthly => d.checked_add_months(chrono::Months::new(1)),
-    });
+    let next = last.and_then(|d| data.account(id).rent_period.nth_after(d, 1));
     next.map_or(as_at, |n| n - chrono::Days::new(1))
 }
 

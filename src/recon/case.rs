@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 use rustc_hash::FxHashMap as HashMap;
 
 use super::model::{
-    vocabulary, AccountId, Benefit, Dataset, PostingKind, RentPeriod, RowRef, TenancyType, Text,
+    vocabulary, AccountId, Benefit, Dataset, PostingKind, RowRef, TenancyType, Text,
 };
 use super::money::{from_pence, pounds, to_pennies};
 
@@ -47,11 +47,6 @@ pub struct CaseEvent {
 }
 
 impl CaseEvent {
-    /// Whether the event covers `on`: begun, and not ended before it.
-    pub fn in_force_on(&self, on: NaiveDate) -> bool {
-        self.from <= on && self.to.is_none_or(|t| on <= t)
-    }
-
     /// A court order's kind, read from the start of its note ("Suspended
     /// order, £5 a week" is suspended); `None` where the note names none.
     pub fn order_kind(&self) -> Option<OrderKind> {
@@ -261,17 +256,6 @@ fn nosp_state(e: &CaseEvent, tenancy: TenancyType, on: NaiveDate) -> NospState {
     }
 }
 
-/// The first day of rent period `k` after `from`.
-fn period_start(period: RentPeriod, from: NaiveDate, k: u32) -> Option<NaiveDate> {
-    let days = |n: u64| from.checked_add_days(Days::new(n * u64::from(k)));
-    match period {
-        RentPeriod::Weekly => days(7),
-        RentPeriod::Fortnightly => days(14),
-        RentPeriod::FourWeekly => days(28),
-        RentPeriod::Monthly => from.checked_add_months(Months::new(k)),
-    }
-}
-
 /// Days after a period's end in which benefit paid to the landlord in
 /// arrears still counts for it: a cycle and a week.
 fn benefit_lag_days(benefit: Benefit) -> u64 {
@@ -311,7 +295,7 @@ fn instalments(
         }
     };
     let ledger = Running::of(data, j);
-    let period = |k: u32| period_start(account.rent_period, e.from, k);
+    let period = |k: u32| account.rent_period.nth_after(e.from, k);
     // Periods before the ledger begins cannot be judged.
     let data_from = ledger
         .first()

@@ -284,6 +284,18 @@ vocabulary!(Method {
 });
 
 impl RentPeriod {
+    /// The first day of the `k`th rent period after one that began on
+    /// `from`: months are counted from `from`, so the day never drifts.
+    pub fn nth_after(self, from: NaiveDate, k: u32) -> Option<NaiveDate> {
+        let days = |n: u64| from.checked_add_days(chrono::Days::new(n * u64::from(k)));
+        match self {
+            RentPeriod::Weekly => days(7),
+            RentPeriod::Fortnightly => days(14),
+            RentPeriod::FourWeekly => days(28),
+            RentPeriod::Monthly => from.checked_add_months(chrono::Months::new(k)),
+        }
+    }
+
     /// The rent for one week, for comparing accounts on different periods:
     /// fortnightly / 2, four-weekly / 4, monthly x 12 / 52 (unrounded).
     pub fn weekly_equivalent(self, rent: Decimal) -> Decimal {

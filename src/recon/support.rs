@@ -60,21 +60,25 @@ impl SupportLines {
 
     fn said(data: &Dataset, i: usize) -> Option<Support> {
         let line = &data.bank[i];
-        {
-            match line.method {
-                Some(Method::Dhp) => Some(Support::Dhp),
-                Some(Method::Deduction) => Some(Support::Deduction),
-                Some(Method::Hb | Method::Uc | Method::DdReturn) => None,
-                _ => {
-                    let text = format!("{} {}", data.reference(line), data.payer(line));
-                    in_words(&text).or_else(|| {
-                        (words(&text).iter())
-                            .any(|w| w == "DWP")
-                            .then_some(Support::Deduction)
-                    })
-                }
-            }
+        match line.method {
+            Some(Method::Hb | Method::Uc | Method::DdReturn) => None,
+            m => by_method(m).or_else(|| {
+                let words = words(&format!("{} {}", data.reference(line), data.payer(line)));
+                in_words(&words).or_else(|| {
+                    (words.iter())
+                        .any(|w| w == "DWP")
+                        .then_some(Support::Deduction)
+                })
+            }),
         }
+    }
+}
+
+fn by_method(method: Option<Method>) -> Option<Support> {
+    match method {
+        Some(Method::Dhp) => Some(Support::Dhp),
+        Some(Method::Deduction) => Some(Support::Deduction),
+        _ => None,
     }
 }
 
@@ -85,10 +89,9 @@ fn words(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// The support a text names: "DHP", "Discretionary Housing", "TPD",
-/// "third party", "deduction(s)".
-fn in_words(text: &str) -> Option<Support> {
-    let words = words(text);
+/// The support words name: "DHP", "Discretionary Housing", "TPD", "third
+/// party", "deduction(s)".
+fn in_words(words: &[String]) -> Option<Support> {
     let has = |w: &str| words.iter().any(|x| x == w);
     if has("DHP") || (has("DISCRETIONARY") && has("HOUSING")) {
         Some(Support::Dhp)
@@ -108,19 +111,16 @@ pub fn of(data: &Dataset, p: usize, lines: &SupportLines) -> Option<Support> {
     if !q.is_cash_credit() {
         return None;
     }
-    match q.method {
-        Some(Method::Dhp) => return Some(Support::Dhp),
-        Some(Method::Deduction) => return Some(Support::Deduction),
-        _ => {}
-    }
-    in_words(data.description(q)).or_else(|| {
-        let bank_ref = data.bank_ref(q)?;
-        let found = lines
-            .0
-            .get(crate::recon::identify::normalise(bank_ref).as_str())
-            .copied();
-        found.filter(|_| q.kind != super::model::PostingKind::Benefit)
-    })
+    by_method(q.method)
+        .or_else(|| in_words(&words(data.description(q))))
+        .or_else(|| {
+            let bank_ref = data.bank_ref(q)?;
+            let found = lines
+                .0
+                .get(crate::recon::identify::normalise(bank_ref).as_str())
+                .copied();
+            found.filter(|_| q.kind != super::model::PostingKind::Benefit)
+        })
 }
 
 /// An account's support up to the as-at date: each kind's total over the
