@@ -61,6 +61,13 @@ pub enum Command {
     },
     /// Print the manual page (roff): rent-audit man > rent-audit.1
     Man,
+    /// What a finding kind, account status, hold reason or warning means,
+    /// what to do about it, and an example: rent-audit explain false_trigger.
+    Explain(ExplainArgs),
+    /// Month on month: findings new, resolved and still open between last
+    /// month's JSON report and this month's, accounts whose status changed,
+    /// and money in suspense then and now.
+    Diff(DiffArgs),
     /// Mapping profiles: `profile init FILE` drafts one from a look at an export.
     Profile {
         #[command(subcommand)]
@@ -248,6 +255,31 @@ pub struct GenerateArgs {
     /// `reconcile --profile` reads the same landlord back. Repeatable.
     #[arg(long, value_name = "FILE")]
     pub profile: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// A finding kind, status, hold reason or warning (as the reports spell
+    /// it); without one, every term with its one-line meaning.
+    pub term: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// Last month's report (`reconcile --format json`).
+    #[arg(value_name = "LAST.json")]
+    pub last: PathBuf,
+    /// This month's report (`reconcile --format json`).
+    #[arg(value_name = "THIS.json")]
+    pub this: PathBuf,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Write the comparison here (atomically) instead of to standard output.
+    #[arg(long, short, value_name = "PATH")]
+    pub output: Option<PathBuf>,
+    /// Exit 1 when a new finding is at or above this severity.
+    #[arg(long, value_enum, default_value_t = FailOn::High)]
+    pub fail_on: FailOn,
 }
 
 #[derive(Debug, Args)]

@@ -3,6 +3,8 @@
 //! rows aside, reconciling on a pool of threads) are here.
 
 pub mod check;
+pub mod diff;
+pub mod explain;
 #[cfg(feature = "generate")]
 pub mod generate;
 pub mod profile;
@@ -62,6 +64,8 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Check(args) => with_threads(args.rules.threads, || check::run(&args))?,
         #[cfg(feature = "generate")]
         Command::Generate(args) => generate::run(&args),
+        Command::Explain(args) => explain::run(&args),
+        Command::Diff(args) => diff::run(&args),
         Command::Profile { action } => profile::run(&action),
         Command::Completions { shell } => {
             let mut cmd = <Cli as clap::CommandFactory>::command();

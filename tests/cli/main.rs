@@ -5,6 +5,10 @@
 //! Set `UPDATE_EXPECTED=1` to rewrite the expected files after a deliberate
 //! change, then review the diff.
 
+mod diff;
+mod explain;
+mod pack;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
