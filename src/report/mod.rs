@@ -3,6 +3,8 @@
 
 pub mod check;
 pub mod csv;
+pub mod diff;
+pub mod glossary;
 pub mod html;
 pub mod json;
 pub mod markdown;
