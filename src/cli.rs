@@ -133,6 +133,9 @@ pub enum Format {
     Markdown,
     /// A self-contained evidence pack (charts, accounts to act on).
     Html,
+    /// Every account's standing as CSV: status, balances, trigger,
+    /// statutory test, holds (the findings are `csv`).
+    AccountsCsv,
 }
 
 impl From<Format> for report::Format {
@@ -143,6 +146,7 @@ impl From<Format> for report::Format {
             Format::Json => Self::Json,
             Format::Markdown => Self::Markdown,
             Format::Html => Self::Html,
+            Format::AccountsCsv => Self::AccountsCsv,
         }
     }
 }
@@ -471,6 +475,69 @@ pub struct ReconcileArgs {
     /// Exit 1 when any finding is at or above this severity.
     #[arg(long, value_enum, default_value_t = FailOn::High)]
     pub fail_on: FailOn,
+    #[command(flatten)]
+    pub focus: FocusArgs,
+    /// Lay tables out to this many columns (default: $COLUMNS, else the
+    /// terminal's width, else 160).
+    #[arg(long, value_name = "COLUMNS", value_parser = clap::value_parser!(u16).range(40..))]
+    pub width: Option<u16>,
+}
+
+/// Which findings and accounts a report lists; control totals always cover
+/// the whole run. Every format obeys them, and the exit code follows the
+/// findings listed.
+#[derive(Debug, Args)]
+pub struct FocusArgs {
+    /// Only this account's findings (its own, money posted to it, receipts
+    /// suggested for it) and assessment. Repeat, or separate with commas.
+    #[arg(long, value_name = "REF", value_delimiter = ',')]
+    pub account: Vec<String>,
+    /// Only findings of this kind (`rent-audit explain` lists them), and
+    /// the accounts they touch. Repeat, or separate with commas.
+    #[arg(long, value_name = "KIND", value_delimiter = ',', value_parser = parse_kind)]
+    pub kind: Vec<crate::recon::finding::FindingKind>,
+    /// Only findings at or above this severity, and the accounts they touch.
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub min_severity: Option<MinSeverity>,
+    /// Only accounts of this status, and their findings. Repeat, or
+    /// separate with commas.
+    #[arg(long, value_name = "STATUS", value_delimiter = ',', value_parser = parse_status)]
+    pub status: Vec<crate::recon::Status>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum MinSeverity {
+    High,
+    Medium,
+    Low,
+}
+
+impl From<MinSeverity> for crate::recon::Severity {
+    fn from(s: MinSeverity) -> Self {
+        match s {
+            MinSeverity::High => Self::High,
+            MinSeverity::Medium => Self::Medium,
+            MinSeverity::Low => Self::Low,
+        }
+    }
+}
+
+/// A contract word as an officer may type it: any case, `-` or a space
+/// for `_`.
+fn contract_word(s: &str) -> String {
+    s.trim().to_ascii_lowercase().replace(['-', ' '], "_")
+}
+
+fn parse_kind(s: &str) -> Result<crate::recon::finding::FindingKind, String> {
+    use crate::recon::finding::FindingKind;
+    FindingKind::from_word(&contract_word(s))
+        .ok_or_else(|| format!("not a finding kind; expected one of {}", FindingKind::expected()))
+}
+
+fn parse_status(s: &str) -> Result<crate::recon::Status, String> {
+    use crate::recon::Status;
+    Status::from_word(&contract_word(s))
+        .ok_or_else(|| format!("not an account status; expected one of {}", Status::expected()))
 }
 
 fn parse_date(s: &str) -> Result<NaiveDate, String> {

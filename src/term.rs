@@ -46,6 +46,26 @@ pub fn colour_stdout() -> bool {
     }
 }
 
+/// The width tables are laid out to: `--width`, else `$COLUMNS`, else the
+/// terminal's (when writing to one), else 160, which keeps piped and
+/// saved reports the same wherever they are made.
+pub fn table_width(asked: Option<u16>, to_stdout: bool) -> u16 {
+    const NARROWEST: u16 = 40;
+    asked
+        .or_else(|| {
+            std::env::var("COLUMNS")
+                .ok()
+                .and_then(|c| c.trim().parse::<u16>().ok())
+        })
+        .or_else(|| {
+            to_stdout
+                .then(|| comfy_table::Table::new().width())
+                .flatten()
+        })
+        .unwrap_or(160)
+        .max(NARROWEST)
+}
+
 /// Inputs smaller than this read too fast for a bar to help.
 const LONG_READ_BYTES: u64 = 8 << 20;
 

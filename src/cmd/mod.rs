@@ -9,6 +9,7 @@ pub mod explain;
 pub mod generate;
 pub mod profile;
 pub mod reconcile;
+mod refs;
 pub mod validate;
 
 use std::io::Write;

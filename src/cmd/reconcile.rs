@@ -1,17 +1,18 @@
 //! `rent-audit reconcile`: reads the inputs, reconciles every account, writes
-//! the report, and turns the findings into an exit code.
+//! the report, and turns the findings it lists into an exit code.
 
 use anyhow::Result;
 
 use super::Reconciled;
-use crate::cli::{FailOn, ReconcileArgs};
+use crate::cli::{FailOn, FocusArgs, ReconcileArgs};
 use crate::output;
-use crate::recon::{Reconciliation, Severity};
+use crate::recon::{Dataset, Finding, Severity};
+use crate::report::focus::{Filter, Focus};
 use crate::report::{self, Report};
 
 /// Exit code 1 when a finding is at or above the chosen severity.
-pub fn exit_code(recon: &Reconciliation, fail_on: FailOn) -> u8 {
-    let worst = recon.findings.iter().map(|f| f.severity).min();
+pub fn exit_code<'f>(findings: impl IntoIterator<Item = &'f Finding>, fail_on: FailOn) -> u8 {
+    let worst = findings.into_iter().map(|f| f.severity).min();
     let fails = match (fail_on, worst) {
         (FailOn::Never, _) | (_, None) => false,
         (FailOn::High, Some(w)) => w <= Severity::High,
@@ -32,20 +33,46 @@ pub fn run(args: &ReconcileArgs) -> Result<u8> {
         &args.rules,
         args.output.as_deref(),
     )?;
+    let focus = Focus::new(filter(&args.focus, &data)?, &recon, data.accounts.len());
     let report = Report {
         data: &data,
         recon: &recon,
         inputs,
+        focus,
     };
     super::warn_on_stderr(
         &data,
         &recon,
-        args.output.is_some() || args.format == crate::cli::Format::Csv,
+        args.output.is_some()
+            || matches!(
+                args.format,
+                crate::cli::Format::Csv | crate::cli::Format::AccountsCsv
+            ),
     );
     let colour = args.output.is_none() && crate::term::colour_stdout();
-    let exporter = report::exporter(args.format.into(), colour);
+    let width = crate::term::table_width(args.width, args.output.is_none());
+    let exporter = report::exporter(args.format.into(), colour, width);
     crate::term::timed("write", || {
         output::write_to(args.output.as_deref(), |out| exporter.write(&report, out))
     })?;
-    Ok(exit_code(&recon, args.fail_on))
+    Ok(exit_code(report.focus.findings(&recon), args.fail_on))
+}
+
+/// The command line's filters, account refs matched as `check` matches them.
+fn filter(args: &FocusArgs, data: &Dataset) -> Result<Filter> {
+    let by_ref = super::refs::index(data);
+    let refs = super::refs::known_refs(args.account.clone(), &by_ref, data)?;
+    let mut said: Vec<String> = refs.iter().map(|r| format!("--account {r}")).collect();
+    said.extend(args.kind.iter().map(|k| format!("--kind {k}")));
+    said.extend(args.min_severity.map(|s| {
+        format!("--min-severity {}", Severity::from(s))
+    }));
+    said.extend(args.status.iter().map(|s| format!("--status {s}")));
+    Ok(Filter {
+        accounts: refs.iter().filter_map(|r| by_ref.get(r.as_str()).copied()).collect(),
+        kinds: args.kind.clone(),
+        min_severity: args.min_severity.map(Severity::from),
+        statuses: args.status.clone(),
+        said,
+    })
 }

@@ -25,6 +25,10 @@ pub struct KindTotal {
     pub low: usize,
     /// Sum of the findings' corrections (signed as debits).
     pub corrections: Decimal,
+    /// The other side of a move between accounts: what the account the
+    /// money was posted to takes back (signed as a debit). With
+    /// `corrections` it nets to zero for a wrong_account move.
+    pub posted_to_corrections: Decimal,
     /// Money involved, whatever its direction: the receipt, or the posting.
     pub money: Decimal,
 }
@@ -190,6 +194,10 @@ pub fn compute(data: &Dataset, matching: &Matching, findings: &[Finding]) -> Tot
             medium: count_sev(Severity::Medium),
             low: count_sev(Severity::Low),
             corrections: of_kind.iter().map(|f| f.amount).sum(),
+            posted_to_corrections: (of_kind.iter())
+                .filter(|f| f.posted_to.is_some())
+                .map(|f| -f.amount)
+                .sum(),
             money: of_kind
                 .iter()
                 .map(|f| match f.kind.spec().money {

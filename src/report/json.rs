@@ -35,6 +35,20 @@ struct Run {
     rent_changes_inferred: Vec<String>,
     /// Where each setting not at its default came from.
     settings_from: std::collections::BTreeMap<&'static str, &'static str>,
+    /// Present when the findings and accounts are filtered: what was asked
+    /// for and how much is listed (the totals cover the whole run).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    filter: Option<Listed>,
+}
+
+#[derive(Serialize)]
+struct Listed {
+    /// The filter as the command line gave it.
+    asked: Vec<String>,
+    findings_listed: usize,
+    findings_in_run: usize,
+    accounts_listed: usize,
+    accounts_in_run: usize,
 }
 
 #[derive(Serialize)]
@@ -67,6 +81,10 @@ struct KindRow {
     low: usize,
     money: String,
     corrections: String,
+    /// The other side of moves between accounts (`posted_to`'s balance),
+    /// present where the kind moves money between accounts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    corrections_posted_to: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -126,6 +144,13 @@ impl Exporter for JsonExporter {
                     .map(|d| d.to_string())
                     .collect(),
                 settings_from: recon.settings.origins.iter().copied().collect(),
+                filter: (!report.focus.is_whole()).then(|| Listed {
+                    asked: report.focus.said().to_vec(),
+                    findings_listed: report.focus.findings(recon).len(),
+                    findings_in_run: recon.findings.len(),
+                    accounts_listed: report.focus.assessments(recon).len(),
+                    accounts_in_run: recon.assessments.len(),
+                }),
                 check_charges: recon.settings.check_charges,
                 as_at: recon.as_at.to_string(),
                 trigger: recon.settings.trigger.to_string(),
@@ -209,6 +234,8 @@ impl Exporter for JsonExporter {
                         low: k.low,
                         money: plain(k.money),
                         corrections: plain(k.corrections),
+                        corrections_posted_to: (!k.posted_to_corrections.is_zero())
+                            .then(|| plain(k.posted_to_corrections)),
                     })
                     .collect(),
                 ties: t.ties(),
@@ -229,9 +256,13 @@ fn write_document(report: &Report<'_>, doc: &Document, out: &mut dyn Write) -> i
     indented(&super::view::warning_views(data, recon), b"  ", &mut buf)?;
     out.write_all(&buf)?;
     out.write_all(b",\n  \"findings\": ")?;
-    write_array(&recon.findings, |_, f| finding_view(data, f), out)?;
+    write_array(&report.focus.findings(recon), |_, f| finding_view(data, f), out)?;
     out.write_all(b",\n  \"accounts\": ")?;
-    write_array(&recon.assessments, |_, a| account_view(data, a), out)?;
+    write_array(
+        &report.focus.assessments(recon),
+        |_, a| account_view(data, a),
+        out,
+    )?;
     out.write_all(b",\n  \"totals\": ")?;
     buf.clear();
     indented(&doc.totals, b"  ", &mut buf)?;

@@ -24,6 +24,9 @@ impl Exporter for MarkdownExporter {
             report.settings_line(),
             report.inputs_line()
         )?;
+        if let Some(note) = report.focus.note(report.recon) {
+            writeln!(out, "\n{}", cell(&note))?;
+        }
         let warnings = report.warning_lines();
         if !warnings.is_empty() {
             writeln!(out, "\n## Warnings\n")?;

@@ -4,6 +4,7 @@
 pub mod check;
 pub mod csv;
 pub mod diff;
+pub mod focus;
 pub mod glossary;
 pub mod html;
 pub mod json;
@@ -43,6 +44,8 @@ pub struct Report<'a> {
     pub recon: &'a Reconciliation,
     /// The input files read, with their sizes and hashes.
     pub inputs: Vec<InputFile>,
+    /// The findings and accounts to list (`--account`, `--kind`, ...).
+    pub focus: focus::Focus,
 }
 
 impl Report<'_> {
@@ -136,15 +139,19 @@ pub enum Format {
     Markdown,
     /// A self-contained evidence pack (charts, accounts to act on).
     Html,
+    /// Every account's standing, one row each.
+    AccountsCsv,
 }
 
-/// The exporter for `format`; `colour` for a terminal that wants it.
-pub fn exporter(format: Format, colour: bool) -> Box<dyn Exporter> {
+/// The exporter for `format`; `colour` for a terminal that wants it, and
+/// tables laid out to `width` columns.
+pub fn exporter(format: Format, colour: bool, width: u16) -> Box<dyn Exporter> {
     match format {
-        Format::Table => Box::new(table::TableExporter { width: 160, colour }),
+        Format::Table => Box::new(table::TableExporter { width, colour }),
         Format::Csv => Box::new(csv::CsvExporter),
         Format::Json => Box::new(json::JsonExporter),
         Format::Markdown => Box::new(markdown::MarkdownExporter),
         Format::Html => Box::new(html::HtmlExporter),
+        Format::AccountsCsv => Box::new(csv::AccountsCsvExporter),
     }
 }

@@ -4,7 +4,7 @@
 
 use rust_decimal::Decimal;
 
-use super::view::{accounts_to_act_on, status_counts, urgent_findings};
+use super::view::{accounts_to_act_in, status_counts, urgent_findings_in};
 use super::Report;
 use crate::recon::model::SourceFile;
 use crate::recon::money::{plain, pounds};
@@ -180,11 +180,27 @@ fn findings_by_kind(report: &Report<'_>) -> Section {
                     k.medium.to_string(),
                     k.low.to_string(),
                     pounds(k.money),
-                    pounds(k.corrections),
+                    net_correction(k),
                 ]
             })
             .collect(),
         note: t.findings.is_empty().then(|| "No findings.".to_string()),
+    }
+}
+
+/// The kind's net correction; for money moved between accounts, the net
+/// over both accounts with each side: what the account it belongs to is
+/// corrected by, and what the account it was posted to is.
+fn net_correction(k: &crate::recon::totals::KindTotal) -> String {
+    if k.posted_to_corrections.is_zero() {
+        pounds(k.corrections)
+    } else {
+        format!(
+            "{} ({} / +{})",
+            pounds(k.corrections + k.posted_to_corrections),
+            pounds(k.corrections),
+            pounds(k.posted_to_corrections)
+        )
     }
 }
 
@@ -202,11 +218,29 @@ fn accounts_by_status(report: &Report<'_>) -> Section {
 }
 
 fn findings(report: &Report<'_>) -> Section {
-    let (data, recon) = (report.data, report.recon);
+    let data = report.data;
     let account_ref = |a: Option<u32>| {
         a.map(|a| data.account(a).account_ref.to_string())
             .unwrap_or_default()
     };
+    let rows: Vec<Vec<String>> = urgent_findings_in(report)
+        .into_iter()
+        .map(|f| {
+            vec![
+                f.severity.to_string(),
+                f.kind.to_string(),
+                account_ref(f.account),
+                account_ref(f.posted_to),
+                pounds(f.amount),
+                f.detail.clone(),
+                f.evidence
+                    .iter()
+                    .map(|&r| data.sources.cite(r))
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            ]
+        })
+        .collect();
     Section {
         title: "Findings, most urgent first".to_string(),
         headers: vec![
@@ -219,34 +253,14 @@ fn findings(report: &Report<'_>) -> Section {
             "evidence",
         ],
         numeric: vec![4],
-        rows: urgent_findings(recon)
-            .into_iter()
-            .map(|f| {
-                vec![
-                    f.severity.to_string(),
-                    f.kind.to_string(),
-                    account_ref(f.account),
-                    account_ref(f.posted_to),
-                    pounds(f.amount),
-                    f.detail.clone(),
-                    f.evidence
-                        .iter()
-                        .map(|&r| data.sources.cite(r))
-                        .collect::<Vec<_>>()
-                        .join(" "),
-                ]
-            })
-            .collect(),
-        note: recon
-            .findings
-            .is_empty()
-            .then(|| "Nothing to put right.".to_string()),
+        note: rows.is_empty().then(|| nothing(report, "Nothing to put right.")),
+        rows,
     }
 }
 
 fn accounts_to_act(report: &Report<'_>) -> Section {
-    let (data, recon) = (report.data, report.recon);
-    let to_act = accounts_to_act_on(recon);
+    let data = report.data;
+    let to_act = accounts_to_act_in(report);
     Section {
         title: "Accounts to act on, most urgent first".to_string(),
         headers: vec![
@@ -283,6 +297,15 @@ fn accounts_to_act(report: &Report<'_>) -> Section {
             .collect(),
         note: to_act
             .is_empty()
-            .then(|| "No account needs action.".to_string()),
+            .then(|| nothing(report, "No account needs action.")),
+    }
+}
+
+/// What an empty list says: nothing in the run, or nothing the filter lets through.
+fn nothing(report: &Report<'_>, in_the_run: &str) -> String {
+    if report.focus.is_whole() {
+        in_the_run.to_string()
+    } else {
+        "Nothing here matches the filter.".to_string()
     }
 }

@@ -31,7 +31,15 @@ impl TableExporter {
     /// One section: its title, its table laid out to the width, its note.
     /// Its rows are dropped as they go into the table (a section's rows
     /// and its table are each tens of megabytes in a large landlord).
-    fn section(&self, section: Section) -> String {
+    fn section(&self, mut section: Section) -> String {
+        // What an input controls is shown, never sent to the terminal;
+        // escaped before folding, whose line breaks are the tool's own.
+        for cell in section.rows.iter_mut().flatten() {
+            if let std::borrow::Cow::Owned(safe) = crate::escape::terminal(cell) {
+                *cell = safe;
+            }
+        }
+        let section = fold_for_width(section, self.width);
         let mut out = format!("\n{}\n", section.title);
         if !section.rows.is_empty() {
             let mut table = Table::new();
@@ -42,8 +50,6 @@ impl TableExporter {
                 .set_header(section.headers.clone());
             for row in section.rows {
                 table.add_row(row.into_iter().map(|c| {
-                    // What an input controls is shown, never sent to the terminal.
-                    let c = crate::escape::terminal(&c).into_owned();
                     match colour_of(&c).filter(|_| self.colour) {
                         Some(colour) => Cell::new(c).fg(colour),
                         None => Cell::new(c),
@@ -58,33 +64,115 @@ impl TableExporter {
             let _ = writeln!(out, "{table}");
         }
         if let Some(note) = &section.note {
-            let _ = writeln!(out, "{note}");
+            let _ = writeln!(out, "{}", wrap(note, self.width, ""));
         }
+        out
+    }
+
+    /// The lines above the tables: the run, its inputs one per line, the
+    /// filter, and each warning, wrapped to the width.
+    fn heading(&self, report: &Report<'_>) -> String {
+        let width = self.width;
+        let mut out = wrap(
+            &format!("{}: reconciliation {}", report.tool(), report.settings_line()),
+            width,
+            "  ",
+        );
+        out.push_str("\ninputs:");
+        for input in &report.inputs {
+            let _ = write!(out, "\n  {}", wrap(&input.describe(), width - 2, "    "));
+        }
+        if let Some(note) = report.focus.note(report.recon) {
+            let _ = write!(out, "\n{}", wrap(&note, width, "  "));
+        }
+        for line in report.warning_lines() {
+            let line = wrap(&crate::escape::terminal(&line), width, "  ");
+            let _ = if self.colour {
+                write!(out, "\n{}", crate::term::paint(&line, crate::term::Colour::Red))
+            } else {
+                write!(out, "\n{line}")
+            };
+        }
+        out.push('\n');
         out
     }
 }
 
+/// Narrower than this, a list's secondary columns move into its detail.
+const WIDE: u16 = 140;
+
+/// Columns that, on a narrow terminal, read as well inside the detail cell
+/// as beside it ("evidence: bank.csv:64"), leaving the detail room to read.
+const FOLDABLE: [&str; 5] = ["posted to", "evidence", "trigger", "statutory", "late 12m"];
+
+/// The section with its foldable columns moved into its `detail` column,
+/// where the width is too narrow to show them side by side.
+fn fold_for_width(mut section: Section, width: u16) -> Section {
+    let Some(detail) = section.headers.iter().position(|&h| h == "detail") else {
+        return section;
+    };
+    if width >= WIDE {
+        return section;
+    }
+    let folded: Vec<usize> = (0..section.headers.len())
+        .filter(|&i| FOLDABLE.contains(&section.headers[i]))
+        .collect();
+    for row in &mut section.rows {
+        let extra: Vec<String> = (folded.iter())
+            .filter(|&&i| !row[i].is_empty())
+            .map(|&i| format!("{}: {}", section.headers[i], row[i]))
+            .collect();
+        if !extra.is_empty() {
+            row[detail] = format!("{}\n{}", row[detail], extra.join("\n"));
+        }
+    }
+    let keep = |i: &usize| !folded.contains(i);
+    for row in &mut section.rows {
+        *row = (row.drain(..).enumerate())
+            .filter(|(i, _)| keep(i))
+            .map(|(_, c)| c)
+            .collect();
+    }
+    let numeric: Vec<usize> = (0..section.headers.len())
+        .filter(keep)
+        .enumerate()
+        .filter(|(_, i)| section.numeric.contains(i))
+        .map(|(new, _)| new)
+        .collect();
+    section.headers = (section.headers.iter().enumerate())
+        .filter(|(i, _)| keep(i))
+        .map(|(_, &h)| h)
+        .collect();
+    section.numeric = numeric;
+    section
+}
+
+/// `text` broken at spaces into lines of at most `width` characters, each
+/// after the first starting with `indent` (a word longer than a line, such
+/// as a hash, stands on a line of its own).
+fn wrap(text: &str, width: u16, indent: &str) -> String {
+    let width = usize::from(width);
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut line_len = 0;
+    for word in text.split(' ').filter(|w| !w.is_empty()) {
+        let len = word.chars().count();
+        if line_len > 0 && line_len + 1 + len > width {
+            out.push('\n');
+            out.push_str(indent);
+            line_len = indent.chars().count();
+        } else if line_len > 0 {
+            out.push(' ');
+            line_len += 1;
+        }
+        out.push_str(word);
+        line_len += len;
+    }
+    out
+}
+
 impl Exporter for TableExporter {
     fn write(&self, report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
-        writeln!(
-            out,
-            "{}: reconciliation {}",
-            report.tool(),
-            report.settings_line()
-        )?;
-        writeln!(out, "inputs: {}", report.inputs_line())?;
-        for line in report.warning_lines() {
-            let line = crate::escape::terminal(&line);
-            if self.colour {
-                writeln!(
-                    out,
-                    "{}",
-                    crate::term::paint(&line, crate::term::Colour::Red)
-                )?;
-            } else {
-                writeln!(out, "{line}")?;
-            }
-        }
+        out.write_all(self.heading(report).as_bytes())?;
         // Each section is laid out whole (its columns' widths need every
         // row), on a thread of its own: the findings and the accounts to
         // act on are tens of thousands of rows each in a large landlord.

@@ -214,7 +214,15 @@ pub fn account_view<'a>(data: &'a Dataset, a: &'a Assessment) -> AccountView<'a>
 
 /// Findings most urgent first: severity, then the size of the correction.
 pub fn urgent_findings(recon: &Reconciliation) -> Vec<&Finding> {
-    let mut v: Vec<&Finding> = recon.findings.iter().collect();
+    most_urgent(recon.findings.iter().collect())
+}
+
+/// The report's findings in focus, most urgent first.
+pub fn urgent_findings_in<'r>(report: &super::Report<'r>) -> Vec<&'r Finding> {
+    most_urgent(report.focus.findings(report.recon))
+}
+
+fn most_urgent(mut v: Vec<&Finding>) -> Vec<&Finding> {
     v.sort_by(|a, b| {
         a.severity
             .cmp(&b.severity)
@@ -226,11 +234,16 @@ pub fn urgent_findings(recon: &Reconciliation) -> Vec<&Finding> {
 /// Accounts an officer must look at, most urgent first: status order, then
 /// arrears in weeks, highest first.
 pub fn accounts_to_act_on(recon: &Reconciliation) -> Vec<&Assessment> {
-    let mut v: Vec<&Assessment> = recon
-        .assessments
-        .iter()
-        .filter(|a| a.status.needs_action())
-        .collect();
+    to_act(recon.assessments.iter().collect())
+}
+
+/// The report's accounts in focus that need action, most urgent first.
+pub fn accounts_to_act_in<'r>(report: &super::Report<'r>) -> Vec<&'r Assessment> {
+    to_act(report.focus.assessments(report.recon))
+}
+
+fn to_act(mut v: Vec<&Assessment>) -> Vec<&Assessment> {
+    v.retain(|a| a.status.needs_action());
     v.sort_by(|a, b| {
         a.status.cmp(&b.status).then_with(|| {
             b.posted_balance
