@@ -15,7 +15,10 @@ use crate::report;
     name = "rent-audit",
     version,
     about = "Reconciles rent accounts against money received and reviews every case reaching the NOSP trigger",
-    after_help = "Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 the input could not be read."
+    after_help = "Exit codes: 0 nothing at or above --fail-on (check: nothing stands in the way); \
+                  1 findings at or above it (check: hold or do not serve; diff: a new finding); \
+                  2 the input could not be read; 64 a usage error (an unknown option, value or term).\n\
+                  Words in the reports: rent-audit explain TERM. The manual: rent-audit man."
 )]
 pub struct Cli {
     /// Say nothing on standard error but errors (no progress, no notes).
@@ -54,13 +57,26 @@ pub enum Command {
     /// test oracle.
     #[cfg(feature = "generate")]
     Generate(GenerateArgs),
-    /// Print a shell completion script: rent-audit completions bash > /etc/bash_completion.d/rent-audit
+    /// Print a shell completion script. Install it where your shell looks:
+    /// bash: rent-audit completions bash >
+    /// ~/.local/share/bash-completion/completions/rent-audit; zsh:
+    /// rent-audit completions zsh > ~/.zfunc/_rent-audit (with
+    /// fpath+=~/.zfunc before compinit in ~/.zshrc); fish: rent-audit
+    /// completions fish > ~/.config/fish/completions/rent-audit.fish;
+    /// PowerShell: rent-audit completions powershell >> $PROFILE. Open a
+    /// new shell to use it.
     Completions {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Print the manual page (roff): rent-audit man > rent-audit.1
-    Man,
+    /// Print the manual (roff), every subcommand in one page: rent-audit
+    /// man > rent-audit.1; with --dir, one page per subcommand
+    /// (rent-audit-reconcile.1, ...) for `man rent-audit-reconcile`.
+    Man {
+        /// Write rent-audit.1 and a page per subcommand into this folder.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
     /// What a finding kind, account status, hold reason or warning means,
     /// what to do about it, and an example: rent-audit explain false_trigger.
     Explain(ExplainArgs),

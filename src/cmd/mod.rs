@@ -76,12 +76,48 @@ pub fn run(cli: Cli) -> Result<u8> {
             })?;
             Ok(0)
         }
-        Command::Man => {
-            let cmd = <Cli as clap::CommandFactory>::command();
-            output::write_to(None, |out| clap_mangen::Man::new(cmd).render(out))?;
-            Ok(0)
-        }
+        Command::Man { dir } => manual(dir.as_deref()),
     }
+}
+
+/// The manual: one page per subcommand into `dir`, else one page on
+/// standard output with each subcommand's synopsis, description and
+/// options as its own section.
+fn manual(dir: Option<&Path>) -> Result<u8> {
+    let mut cmd = <Cli as clap::CommandFactory>::command().disable_help_subcommand(true);
+    cmd.build();
+    if let Some(dir) = dir {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        clap_mangen::generate_to(cmd, dir)
+            .with_context(|| format!("cannot write the pages into {}", dir.display()))?;
+        return Ok(0);
+    }
+    output::write_to(None, |out| {
+        clap_mangen::Man::new(cmd.clone()).render(out)?;
+        subcommand_pages(&cmd, out)
+    })?;
+    Ok(0)
+}
+
+/// Each subcommand (and theirs) as a section: `.SH` headings demoted to `.SS`.
+fn subcommand_pages(cmd: &clap::Command, out: &mut dyn Write) -> std::io::Result<()> {
+    for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
+        let page = clap_mangen::Man::new(sub.clone());
+        let mut roff = Vec::new();
+        page.render_synopsis_section(&mut roff)?;
+        page.render_description_section(&mut roff)?;
+        page.render_options_section(&mut roff)?;
+        let name = sub.get_display_name().unwrap_or(sub.get_name());
+        writeln!(out, ".SH \"{}\"", name.to_uppercase())?;
+        for line in String::from_utf8_lossy(&roff).lines() {
+            match line.strip_prefix(".SH ") {
+                Some(heading) => writeln!(out, ".SS {heading}")?,
+                None => writeln!(out, "{line}")?,
+            }
+        }
+        subcommand_pages(sub, out)?;
+    }
+    Ok(())
 }
 
 /// Runs `f` on a pool of `threads` workers (default: one per core).

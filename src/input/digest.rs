@@ -110,6 +110,12 @@ impl SharedDigest {
         }
     }
 
+    /// How many bytes were read through it.
+    pub fn bytes_read(&self) -> u64 {
+        let state = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        state.as_ref().map_or(0, |h| h.bytes)
+    }
+
     /// The digest of what was read, if it was `size` bytes (the whole
     /// file).
     pub fn whole(&self, size: Option<u64>) -> Option<FileDigest> {

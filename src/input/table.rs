@@ -963,6 +963,23 @@ fn reader_of(
         .from_reader(bytes)
 }
 
+/// `watch`, told only of bytes it has not been told of: the header was read
+/// (and counted) through a buffer that read on past it, and the blocks are
+/// read again from the header's end.
+fn already_counted(watch: &Progress, read: &SharedDigest, header_end: u64) -> Progress {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    let credit = AtomicU64::new(read.bytes_read().saturating_sub(header_end));
+    let watch = watch.clone();
+    std::sync::Arc::new(move |n: u64| {
+        let owed = credit.load(Ordering::Relaxed);
+        let skipped = owed.min(n);
+        credit.store(owed - skipped, Ordering::Relaxed);
+        if n > skipped {
+            watch(n - skipped);
+        }
+    })
+}
+
 /// A reader that tells `progress` how many bytes each read took.
 struct Counting<R> {
     inner: R,
@@ -1243,6 +1260,8 @@ impl Table {
         // Each batch is parsed while the last one's results are taken (they
         // are copied into place, which would otherwise leave cores idle) and
         // the next is read.
+        let watch = watch.map(|w| already_counted(w, &self.read_digest, split.byte));
+        let watch = watch.as_ref();
         let mut batch = splitter.next_batch(watch)?;
         let mut parsed: Vec<(T, Table, InputErrors)> = Vec::new();
         while !batch.is_empty() {
