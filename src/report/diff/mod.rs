@@ -1,0 +1,42 @@
+//! Month on month: two JSON reports compared, finding by finding and
+//! account by account (`rent-audit diff LAST.json THIS.json`).
+//!
+//! [`parse`] reads a `reconcile --format json` report back into the typed
+//! parts a comparison needs; [`compare`] pairs last month's findings with
+//! this month's by a key that survives a new month's files and sets the
+//! accounts, the money in suspense and the counts by kind side by side;
+//! the writers print the [`Diff`] in each format. The comparison does no
+//! I/O: the command reads the files and writes the result.
+
+mod compare;
+mod csv;
+mod json;
+mod parse;
+mod sections;
+mod text;
+
+use std::io::{self, Write};
+
+pub use compare::{
+    compare, Change, Diff, FindingChange, FindingKey, KindCount, Side, StatusChange, Suspense,
+};
+pub use parse::{
+    parse, Account, Finding, Input, KindRow, OutcomeRow, Problem, Report, ReportError, Run, Totals,
+};
+
+use super::Format;
+
+/// Writes `diff` in `format`; `colour` for a terminal that wants it (the
+/// table only).
+pub fn write(diff: &Diff, format: Format, colour: bool, out: &mut dyn Write) -> io::Result<()> {
+    match format {
+        Format::Table => text::table(diff, colour, out),
+        Format::Markdown => text::markdown(diff, out),
+        Format::Html => text::html(diff, out),
+        Format::Csv => csv::write(diff, out),
+        Format::Json => json::write(diff, out),
+    }
+}
+
+#[cfg(test)]
+mod tests;
