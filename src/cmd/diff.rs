@@ -41,6 +41,9 @@ pub fn run(args: &DiffArgs) -> Result<u8> {
             &[("LAST.json", &args.last), ("THIS.json", &args.this)],
         )?;
     }
+    super::usage(args.format != crate::cli::Format::AccountsCsv, || {
+        "diff writes table, csv (findings and status changes), json, markdown or html".to_string()
+    })?;
     let last = read(&args.last)?;
     let this = read(&args.this)?;
     let diff = diff::compare(&last, &this);

@@ -33,7 +33,8 @@ pub fn write(diff: &Diff, format: Format, colour: bool, out: &mut dyn Write) -> 
         Format::Table => text::table(diff, colour, out),
         Format::Markdown => text::markdown(diff, out),
         Format::Html => text::html(diff, out),
-        Format::Csv => csv::write(diff, out),
+        // The comparison's CSV holds the accounts whose status changed too.
+        Format::Csv | Format::AccountsCsv => csv::write(diff, out),
         Format::Json => json::write(diff, out),
     }
 }
