@@ -483,18 +483,21 @@ pub struct ReconcileArgs {
     pub input: InputArgs,
     #[command(flatten)]
     pub rules: RuleArgs,
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
+    /// The report's format [default: table, or rent-audit.toml's
+    /// `[report] format`].
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
     /// Write the report here (atomically) instead of to standard output.
     #[arg(long, short, value_name = "PATH")]
     pub output: Option<PathBuf>,
-    /// Exit 1 when any finding is at or above this severity.
-    #[arg(long, value_enum, default_value_t = FailOn::High)]
-    pub fail_on: FailOn,
+    /// Exit 1 when any finding listed is at or above this severity
+    /// [default: high, or rent-audit.toml's `[report] fail_on`].
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
     #[command(flatten)]
     pub focus: FocusArgs,
-    /// Lay tables out to this many columns (default: $COLUMNS, else the
-    /// terminal's width, else 160).
+    /// Lay tables out to this many columns (default: rent-audit.toml's
+    /// `[report] width`, else $COLUMNS, else the terminal's width, else 160).
     #[arg(long, value_name = "COLUMNS", value_parser = clap::value_parser!(u16).range(40..))]
     pub width: Option<u16>,
 }

@@ -4,7 +4,7 @@
 use anyhow::Result;
 
 use super::Reconciled;
-use crate::cli::{FailOn, FocusArgs, ReconcileArgs};
+use crate::cli::{FailOn, FocusArgs, Format, ReconcileArgs};
 use crate::output;
 use crate::recon::{Dataset, Finding, Severity};
 use crate::report::focus::{Filter, Focus};
@@ -22,7 +22,56 @@ pub fn exit_code<'f>(findings: impl IntoIterator<Item = &'f Finding>, fail_on: F
     u8::from(fails)
 }
 
+/// How the report is written: the command line, else the data folder's
+/// `[report]` defaults, else the built-in ones.
+struct Output {
+    format: Format,
+    fail_on: FailOn,
+    width: Option<u16>,
+}
+
+fn output_choices(args: &ReconcileArgs) -> Result<Output> {
+    let file = super::landlord_settings(args.input.dir.as_deref(), &args.input.files)?;
+    let defaults = file.map(|f| f.report).unwrap_or_default();
+    // As the command line spells them: `accounts_csv` reads as `accounts-csv`.
+    let word = |v: &Option<String>| {
+        v.as_deref()
+            .map(|v| v.trim().to_ascii_lowercase().replace('_', "-"))
+    };
+    let format = match (args.format, word(&defaults.format)) {
+        (Some(f), _) => f,
+        (None, Some(w)) => parse_word::<Format>(&w, "format")?,
+        (None, None) => Format::Table,
+    };
+    let fail_on = match (args.fail_on, word(&defaults.fail_on)) {
+        (Some(f), _) => f,
+        (None, Some(w)) => parse_word::<FailOn>(&w, "fail_on")?,
+        (None, None) => FailOn::High,
+    };
+    Ok(Output {
+        format,
+        fail_on,
+        width: args.width.or(defaults.width),
+    })
+}
+
+/// A `[report]` value in the command line's words.
+fn parse_word<T: clap::ValueEnum>(word: &str, key: &str) -> Result<T> {
+    T::from_str(word, true).map_err(|_| {
+        let expected: Vec<String> = (T::value_variants().iter())
+            .filter_map(|v| v.to_possible_value())
+            .map(|p| p.get_name().to_string())
+            .collect();
+        anyhow::anyhow!(
+            "{}: [report] {key}: expected one of {}, found {word:?}",
+            crate::input::settings::FILE_NAME,
+            expected.join(", ")
+        )
+    })
+}
+
 pub fn run(args: &ReconcileArgs) -> Result<u8> {
+    let choices = output_choices(args)?;
     let Reconciled {
         data,
         recon,
@@ -45,17 +94,17 @@ pub fn run(args: &ReconcileArgs) -> Result<u8> {
         &recon,
         args.output.is_some()
             || matches!(
-                args.format,
+                choices.format,
                 crate::cli::Format::Csv | crate::cli::Format::AccountsCsv
             ),
     );
     let colour = args.output.is_none() && crate::term::colour_stdout();
-    let width = crate::term::table_width(args.width, args.output.is_none());
-    let exporter = report::exporter(args.format.into(), colour, width);
+    let width = crate::term::table_width(choices.width, args.output.is_none());
+    let exporter = report::exporter(choices.format.into(), colour, width);
     crate::term::timed("write", || {
         output::write_to(args.output.as_deref(), |out| exporter.write(&report, out))
     })?;
-    Ok(exit_code(report.focus.findings(&recon), args.fail_on))
+    Ok(exit_code(report.focus.findings(&recon), choices.fail_on))
 }
 
 /// The command line's filters, account refs matched as `check` matches them.

@@ -30,6 +30,19 @@ pub struct LandlordSettings {
     pub hb_rent_rebates: Option<bool>,
     /// Mapping profiles, relative to the data folder.
     pub profiles: Vec<PathBuf>,
+    /// `[report]`: how reports are written where the command line is silent.
+    pub report: ReportDefaults,
+}
+
+/// The `[report]` table: defaults for `reconcile`'s output, as the command
+/// line spells them (`format = "markdown"`, `fail_on = "medium"`,
+/// `width = 120`); the command checks the words.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportDefaults {
+    pub format: Option<String>,
+    pub fail_on: Option<String>,
+    pub width: Option<u16>,
 }
 
 /// The file as written: values checked after, so that an error names its key.
@@ -47,6 +60,8 @@ struct Raw {
     hb_rent_rebates: Option<bool>,
     #[serde(default)]
     profiles: Vec<String>,
+    #[serde(default)]
+    report: ReportDefaults,
 }
 
 /// A date written as a TOML date (`2026-12-21`) or as a string.
@@ -135,6 +150,7 @@ impl LandlordSettings {
             uc_first_run_days: raw.uc_first_run_days,
             hb_rent_rebates: raw.hb_rent_rebates,
             profiles: raw.profiles.iter().map(|p| dir.join(p)).collect(),
+            report: raw.report,
         })
     }
 }
@@ -152,6 +168,10 @@ mod tests {
             rent_free_weeks = [2026-12-21, "2026-12-28"]
             allocate = "oldest-first"
             profiles = ["bank.toml"]
+
+            [report]
+            format = "markdown"
+            width = 120
         "#;
         let s = LandlordSettings::parse(text, Path::new("/data")).expect("settings");
         assert_eq!(s.trigger, Some(Trigger::Weeks(Decimal::from(8))));
@@ -161,6 +181,9 @@ mod tests {
         assert_eq!(s.allocate, Some(Allocation::OldestFirst));
         assert_eq!(s.profiles, [PathBuf::from("/data/bank.toml")]);
         assert_eq!(s.match_days, None);
+        assert_eq!(s.report.format.as_deref(), Some("markdown"));
+        assert_eq!(s.report.width, Some(120));
+        assert_eq!(s.report.fail_on, None);
     }
 
     #[test]
@@ -170,5 +193,6 @@ mod tests {
         assert!(bad(r#"allocate = "newest-first""#).starts_with("allocate: expected rent-first"));
         assert!(bad(r#"rent_free_weeks = ["21/12/2026"]"#).starts_with("rent_free_weeks:"));
         assert!(bad("triger = \"4w\"").contains("unknown field `triger`"));
+        assert!(bad("[report]\nfromat = \"csv\"").contains("unknown field `fromat`"));
     }
 }
