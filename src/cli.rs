@@ -549,14 +549,22 @@ fn contract_word(s: &str) -> String {
 
 fn parse_kind(s: &str) -> Result<crate::recon::finding::FindingKind, String> {
     use crate::recon::finding::FindingKind;
-    FindingKind::from_word(&contract_word(s))
-        .ok_or_else(|| format!("not a finding kind; expected one of {}", FindingKind::expected()))
+    FindingKind::from_word(&contract_word(s)).ok_or_else(|| {
+        format!(
+            "not a finding kind; expected one of {}",
+            FindingKind::expected()
+        )
+    })
 }
 
 fn parse_status(s: &str) -> Result<crate::recon::Status, String> {
     use crate::recon::Status;
-    Status::from_word(&contract_word(s))
-        .ok_or_else(|| format!("not an account status; expected one of {}", Status::expected()))
+    Status::from_word(&contract_word(s)).ok_or_else(|| {
+        format!(
+            "not an account status; expected one of {}",
+            Status::expected()
+        )
+    })
 }
 
 fn parse_date(s: &str) -> Result<NaiveDate, String> {

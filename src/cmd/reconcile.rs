@@ -113,12 +113,16 @@ fn filter(args: &FocusArgs, data: &Dataset) -> Result<Filter> {
     let refs = super::refs::known_refs(args.account.clone(), &by_ref, data)?;
     let mut said: Vec<String> = refs.iter().map(|r| format!("--account {r}")).collect();
     said.extend(args.kind.iter().map(|k| format!("--kind {k}")));
-    said.extend(args.min_severity.map(|s| {
-        format!("--min-severity {}", Severity::from(s))
-    }));
+    said.extend(
+        args.min_severity
+            .map(|s| format!("--min-severity {}", Severity::from(s))),
+    );
     said.extend(args.status.iter().map(|s| format!("--status {s}")));
     Ok(Filter {
-        accounts: refs.iter().filter_map(|r| by_ref.get(r.as_str()).copied()).collect(),
+        accounts: refs
+            .iter()
+            .filter_map(|r| by_ref.get(r.as_str()).copied())
+            .collect(),
         kinds: args.kind.clone(),
         min_severity: args.min_severity.map(Severity::from),
         statuses: args.status.clone(),

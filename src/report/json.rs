@@ -256,7 +256,11 @@ fn write_document(report: &Report<'_>, doc: &Document, out: &mut dyn Write) -> i
     indented(&super::view::warning_views(data, recon), b"  ", &mut buf)?;
     out.write_all(&buf)?;
     out.write_all(b",\n  \"findings\": ")?;
-    write_array(&report.focus.findings(recon), |_, f| finding_view(data, f), out)?;
+    write_array(
+        &report.focus.findings(recon),
+        |_, f| finding_view(data, f),
+        out,
+    )?;
     out.write_all(b",\n  \"accounts\": ")?;
     write_array(
         &report.focus.assessments(recon),

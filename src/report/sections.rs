@@ -253,7 +253,9 @@ fn findings(report: &Report<'_>) -> Section {
             "evidence",
         ],
         numeric: vec![4],
-        note: rows.is_empty().then(|| nothing(report, "Nothing to put right.")),
+        note: rows
+            .is_empty()
+            .then(|| nothing(report, "Nothing to put right.")),
         rows,
     }
 }

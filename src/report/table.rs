@@ -49,12 +49,12 @@ impl TableExporter {
                 .set_width(self.width)
                 .set_header(section.headers.clone());
             for row in section.rows {
-                table.add_row(row.into_iter().map(|c| {
-                    match colour_of(&c).filter(|_| self.colour) {
+                table.add_row(row.into_iter().map(
+                    |c| match colour_of(&c).filter(|_| self.colour) {
                         Some(colour) => Cell::new(c).fg(colour),
                         None => Cell::new(c),
-                    }
-                }));
+                    },
+                ));
             }
             for &i in &section.numeric {
                 if let Some(col) = table.column_mut(i) {
@@ -74,7 +74,11 @@ impl TableExporter {
     fn heading(&self, report: &Report<'_>) -> String {
         let width = self.width;
         let mut out = wrap(
-            &format!("{}: reconciliation {}", report.tool(), report.settings_line()),
+            &format!(
+                "{}: reconciliation {}",
+                report.tool(),
+                report.settings_line()
+            ),
             width,
             "  ",
         );
@@ -88,7 +92,11 @@ impl TableExporter {
         for line in report.warning_lines() {
             let line = wrap(&crate::escape::terminal(&line), width, "  ");
             let _ = if self.colour {
-                write!(out, "\n{}", crate::term::paint(&line, crate::term::Colour::Red))
+                write!(
+                    out,
+                    "\n{}",
+                    crate::term::paint(&line, crate::term::Colour::Red)
+                )
             } else {
                 write!(out, "\n{line}")
             };

@@ -7,6 +7,7 @@
 
 mod diff;
 mod explain;
+mod focus;
 mod pack;
 
 use std::fs;
@@ -306,6 +307,10 @@ fn bad_options_are_usage_errors() {
         vec!["reconcile", ".", "--threads", "100000"],
         vec!["reconcile", ".", "--no-such-option"],
         vec!["check", "RA1002", "/", "--data", ".."],
+        vec!["reconcile", ".", "--kind", "wrong_acount"],
+        vec!["reconcile", ".", "--status", "arrears"],
+        vec!["reconcile", ".", "--width", "10"],
+        vec!["diff", "a.json"],
     ] {
         // Usage errors (sysexits' EX_USAGE), apart from unreadable input.
         let out = case.run(&args);
