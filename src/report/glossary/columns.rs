@@ -115,11 +115,10 @@ const ENTRIES: Text = Text {
 const MONEY: Text = Text {
     short: "the money involved: of the rows with each outcome, or the findings of each kind",
     meaning: "In the outcome tables, the money of the rows with that outcome. In Findings by \
-        kind, the money the findings are about: the ledger row's amount (else the bank line's) \
-        for kinds about a ledger row, and the size of the correction for money that never \
-        reached a ledger row (wrong_account, unposted_receipt, unidentified_receipt, \
-        schedule_mismatch, uncredited_rebate, unposted_clawback). It can differ from the net \
-        correction.",
+        kind, the money the findings are about: the size of the correction for wrong_account, \
+        unposted_receipt, unidentified_receipt, schedule_mismatch, uncredited_rebate and \
+        unposted_clawback; for every other kind, the ledger row's amount (else the bank \
+        line's). It can differ from the net correction.",
     action: "Read it for the scale of each problem, and net correction for its effect on \
         balances.",
     example: "amount_mismatch in the sample: money £12.00, the posting as keyed; net correction \
@@ -144,9 +143,9 @@ const SEVERITY: Text = Text {
     meaning: "High: the balance is wrong in a way that can lead to a wrong NOSP or lost money (a \
         receipt on the wrong account or never posted, a credit with no money or posted twice, a \
         return not reversed, a refund paid in error, a rebate not credited). Medium: money in \
-        suspense, schedules that do not add up, charges to check. Low: already right on the \
-        ledger (a late posting), an odd charge to check, or a receipt still within the posting \
-        allowance. Each kind has a usual severity (rent-audit explain KIND); a few vary with the \
+        suspense, a refund with no match, a schedule that does not add up, benefit taken back \
+        and not posted, charges to check. Low: already right on the ledger (a late posting), an \
+        odd charge to check, or a receipt still within the posting allowance. Each kind has a usual severity (rent-audit explain KIND); a few vary with the \
         case. The exit code is 1 when any finding is at or above --fail-on (default high).",
     action: "Work through high first: the findings table is sorted most urgent first.",
     example: "The sample has 8 high findings (wrong_account, unposted_receipt, amount_mismatch, \

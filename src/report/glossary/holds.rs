@@ -136,7 +136,8 @@ const INTRODUCTORY_TENANCY: Said = Said {
 const RECEIPT_IN_SUSPENSE: Said = Said {
     meaning: "A receipt in suspense (an unidentified_receipt) suggests this account: the payer's \
         name fits the tenant, or the reference is the account number but for one slip. Or a \
-        receipt posted to another account fits this one at least as well. The hold says what \
+        receipt that no reference claims, posted to another account, fits this one at least as \
+        well. The hold says what \
         the corrected balance would be if the money is the tenant's; where the evidence alone \
         points to this tenant and the money would take the account below the trigger, the \
         verdict begins \"the arrears may not be real\".",

@@ -80,9 +80,9 @@ const PROTOCOL_HOLD: Text = Text {
         Pre-Action Protocol or the law asks for first (a vulnerability, a pending benefit claim, \
         an open dispute, a finding not yet put right, benefit stopped), money that may be the \
         tenant's (in suspense, a payer conflict, paid since the as-at date), something the run \
-        could not check (incomplete_data), or the case itself (a Breathing Space moratorium, a \
-        court order, a NOSP in force, an arrangement being kept, a tenancy ended). The reasons \
-        column names each.",
+        could not check (incomplete_data), the case (a Breathing Space moratorium, a court \
+        order, a NOSP in force, an arrangement being kept) or the tenancy itself (ended, \
+        introductory, its payer deceased). The reasons column names each.",
     action: "Deal with each hold reason (rent-audit explain REASON says how); rent-audit check \
         ACCOUNT gives each with what would clear it. Run again once they are cleared: only then \
         can the account be genuine.",

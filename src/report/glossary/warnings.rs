@@ -27,10 +27,9 @@ const UNUSED_COLUMN: Text = Text {
         incomplete_data.",
     action: "Rename the column to the contract's name, map it in a profile, or pass \
         --ignore-column NAME if it is not meant for it; then run again.",
-    example:
-        "bank.csv:1: column \"Ref\" is not used, but looks like \"reference\", which the file \
-        lacks. With --lenient every account of the sample is held: RA1007, otherwise genuine, \
-        becomes protocol_hold.",
+    example: "The sample with bank.csv's reference column headed \"Ref\": bank.csv:1: column \
+        `ref` is not used, but looks like `reference`, which the file lacks. With --lenient \
+        every account is held: RA1007, otherwise genuine, becomes protocol_hold.",
 };
 
 const NO_SCHEDULES: Text = Text {
