@@ -56,6 +56,12 @@ impl Exporter for MarkdownExporter {
             if let Some(note) = &section.note {
                 writeln!(out, "\n{note}")?;
             }
+            if !section.legend.is_empty() {
+                writeln!(out, "\nLegend (`rent-audit explain TERM` says more):\n")?;
+                for line in &section.legend {
+                    writeln!(out, "- {}", cell(line))?;
+                }
+            }
         }
         Ok(())
     }

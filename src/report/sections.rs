@@ -18,6 +18,9 @@ pub struct Section {
     pub rows: Vec<Vec<String>>,
     /// A sentence under the table (e.g. whether totals tie).
     pub note: Option<String>,
+    /// What the table's words mean (`term: meaning`), each term once in a
+    /// report, under the first table that shows it.
+    pub legend: Vec<String>,
 }
 
 fn outcome_section(
@@ -35,6 +38,7 @@ fn outcome_section(
     let count: usize = outcomes.iter().map(|o| o.rows).sum();
     rows.push(vec!["total".to_string(), count.to_string(), pounds(total)]);
     Section {
+        legend: Vec::new(),
         title: title.to_string(),
         headers: vec!["outcome", unit, "money"],
         numeric: vec![1, 2],
@@ -75,7 +79,7 @@ pub fn sections(report: &Report<'_>) -> Vec<Section> {
         t.ledger_credits,
         "the ledger's credits",
     );
-    vec![
+    let mut all = vec![
         input_files(report),
         bank,
         credits,
@@ -83,7 +87,31 @@ pub fn sections(report: &Report<'_>) -> Vec<Section> {
         accounts_by_status(report),
         findings(report),
         accounts_to_act(report),
-    ]
+    ];
+    let mut explained = Vec::new();
+    for section in &mut all {
+        section.legend = legend(section, &mut explained);
+    }
+    all
+}
+
+/// Columns whose cells are words the glossary explains.
+const WORD_COLUMNS: [&str; 4] = ["kind", "status", "severity", "outcome"];
+
+/// The legend for a section: its column headings, then the words in its
+/// kind and status columns, leaving out what an earlier table explained.
+fn legend(section: &Section, explained: &mut Vec<String>) -> Vec<String> {
+    let mut terms: Vec<&str> = section.headers.clone();
+    for (i, _) in (section.headers.iter().enumerate()).filter(|(_, h)| WORD_COLUMNS.contains(h)) {
+        for row in &section.rows {
+            if let Some(word) = row.get(i).filter(|w| !terms.contains(&w.as_str())) {
+                terms.push(word);
+            }
+        }
+    }
+    terms.retain(|t| !explained.iter().any(|e| e == t));
+    explained.extend(terms.iter().map(|t| t.to_string()));
+    super::glossary::legend(&terms)
 }
 
 /// Rows read = rows used + rows set aside (lenient mode), per file.
@@ -141,6 +169,7 @@ fn input_files(report: &Report<'_>) -> Section {
     let rejected: usize = t.reading.iter().map(|r| r.rows_rejected).sum();
     let rejected_money: Decimal = t.reading.iter().map(|r| r.rejected_money).sum();
     Section {
+        legend: Vec::new(),
         title: "Control totals: input files".to_string(),
         headers: vec!["file", "rows read", "used", "set aside", "money in / credits", "money out / debits"],
         numeric: vec![1, 2, 3, 4, 5],
@@ -158,6 +187,7 @@ fn input_files(report: &Report<'_>) -> Section {
 fn findings_by_kind(report: &Report<'_>) -> Section {
     let t = &report.recon.totals;
     Section {
+        legend: Vec::new(),
         title: "Findings by kind".to_string(),
         headers: vec![
             "kind",
@@ -206,6 +236,7 @@ fn net_correction(k: &crate::recon::totals::KindTotal) -> String {
 
 fn accounts_by_status(report: &Report<'_>) -> Section {
     Section {
+        legend: Vec::new(),
         title: "Accounts by status".to_string(),
         headers: vec!["status", "accounts", "posted balance", "corrected balance"],
         numeric: vec![1, 2, 3],
@@ -242,6 +273,7 @@ fn findings(report: &Report<'_>) -> Section {
         })
         .collect();
     Section {
+        legend: Vec::new(),
         title: "Findings, most urgent first".to_string(),
         headers: vec![
             "severity",
@@ -264,6 +296,7 @@ fn accounts_to_act(report: &Report<'_>) -> Section {
     let data = report.data;
     let to_act = accounts_to_act_in(report);
     Section {
+        legend: Vec::new(),
         title: "Accounts to act on, most urgent first".to_string(),
         headers: vec![
             "account",

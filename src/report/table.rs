@@ -66,6 +66,12 @@ impl TableExporter {
         if let Some(note) = &section.note {
             let _ = writeln!(out, "{}", wrap(note, self.width, ""));
         }
+        if !section.legend.is_empty() {
+            out.push_str("Legend (rent-audit explain TERM says more):\n");
+            for line in &section.legend {
+                let _ = writeln!(out, "  {}", wrap(line, self.width - 2, "    "));
+            }
+        }
         out
     }
 

@@ -126,16 +126,20 @@ const MONEY: Text = Text {
 };
 
 const NET_CORRECTION: Text = Text {
-    short: "the kind's corrections added up, signed as debits (negative: tenants owe less)",
+    short: "what putting the kind right changes balances by, signed as debits (negative: owe less)",
     meaning: "The corrections of every finding of the kind, added up and signed as debits: \
-        negative where putting them right lowers what tenants owe. A wrong_account's opposite \
-        correction to the account the money went to is not added. For unidentified_receipt and \
-        schedule_mismatch it is the money waiting to be placed: no balance is corrected. Kinds \
-        whose balance is already right (late_posting, refund_in_error, unposted_clawback) add \
-        nothing.",
+        negative where putting them right lowers what tenants owe. Money moved between accounts \
+        (wrong_account) shows both sides: the net over both accounts (£0.00), then the account \
+        it belongs to (its credit added) and the account it was posted to (its credit taken \
+        back). It differs from money where the money involved is not the correction: an \
+        amount_mismatch of £12.00 posted for £120.00 received is money £12.00 and a correction \
+        of -£108.00. For unidentified_receipt and schedule_mismatch it is the money waiting to \
+        be placed: no balance is corrected. Kinds whose balance is already right (late_posting, \
+        refund_in_error, unposted_clawback) add nothing.",
     action: "Read it with money: together they say how much is wrong and which way.",
-    example: "In the sample: wrong_account -£330.00, duplicate_posting £570.00, late_posting \
-        £0.00 (fixtures/sample).",
+    example: "In the sample: wrong_account £0.00 (-£330.00 / +£330.00), amount_mismatch \
+        -£108.00 on money £12.00, duplicate_posting £570.00, late_posting £0.00 \
+        (fixtures/sample).",
 };
 
 const SEVERITY: Text = Text {
@@ -246,9 +250,10 @@ const STATUTORY: Text = Text {
 };
 
 const LATE_12M: Text = Text {
-    short: "rent periods of the last 12 months in which the tenant fell further behind, of all",
+    short: "periods the tenant fell further behind / periods the data covers in the last 12 months",
     meaning: "Late periods / periods: of the rent periods ending in the 12 months to the as-at \
-        date, how many the tenant ended further behind than they began, counting benefit not yet \
+        date that the data covers (3/12 on three months of weekly rent: 12 periods, not a \
+        year), how many the tenant ended further behind than they began, counting benefit not yet \
         due as paid (so arrears carried forward, or benefit paid in arrears, are not late \
         payment). On a benefit account, periods before its first benefit credit are not judged. \
         The payment history the discretionary grounds look at (Ground 10, some rent unpaid; \
