@@ -4,7 +4,7 @@
 
 use rust_decimal::Decimal;
 
-use super::view::{accounts_to_act_in, status_counts, urgent_findings_in};
+use super::view::{accounts_to_act_on, status_counts, urgent_findings};
 use super::Report;
 use crate::recon::model::SourceFile;
 use crate::recon::money::{plain, pounds};
@@ -254,7 +254,7 @@ fn findings(report: &Report<'_>) -> Section {
         a.map(|a| data.account(a).account_ref.to_string())
             .unwrap_or_default()
     };
-    let rows: Vec<Vec<String>> = urgent_findings_in(report)
+    let rows: Vec<Vec<String>> = urgent_findings(report)
         .into_iter()
         .map(|f| {
             vec![
@@ -294,7 +294,7 @@ fn findings(report: &Report<'_>) -> Section {
 
 fn accounts_to_act(report: &Report<'_>) -> Section {
     let data = report.data;
-    let to_act = accounts_to_act_in(report);
+    let to_act = accounts_to_act_on(report);
     Section {
         legend: Vec::new(),
         title: "Accounts to act on, most urgent first".to_string(),

@@ -212,13 +212,9 @@ pub fn account_view<'a>(data: &'a Dataset, a: &'a Assessment) -> AccountView<'a>
     }
 }
 
-/// Findings most urgent first: severity, then the size of the correction.
-pub fn urgent_findings(recon: &Reconciliation) -> Vec<&Finding> {
-    most_urgent(recon.findings.iter().collect())
-}
-
-/// The report's findings in focus, most urgent first.
-pub fn urgent_findings_in<'r>(report: &super::Report<'r>) -> Vec<&'r Finding> {
+/// The report's findings in focus, most urgent first: severity, then the
+/// size of the correction.
+pub fn urgent_findings<'r>(report: &super::Report<'r>) -> Vec<&'r Finding> {
     most_urgent(report.focus.findings(report.recon))
 }
 
@@ -233,12 +229,7 @@ fn most_urgent(mut v: Vec<&Finding>) -> Vec<&Finding> {
 
 /// Accounts an officer must look at, most urgent first: status order, then
 /// arrears in weeks, highest first.
-pub fn accounts_to_act_on(recon: &Reconciliation) -> Vec<&Assessment> {
-    to_act(recon.assessments.iter().collect())
-}
-
-/// The report's accounts in focus that need action, most urgent first.
-pub fn accounts_to_act_in<'r>(report: &super::Report<'r>) -> Vec<&'r Assessment> {
+pub fn accounts_to_act_on<'r>(report: &super::Report<'r>) -> Vec<&'r Assessment> {
     to_act(report.focus.assessments(report.recon))
 }
 

@@ -87,6 +87,28 @@ fn filters_choose_what_is_listed_and_the_totals_stay_whole() {
     assert!(md.contains("| RA1010 |") || md.contains("RA1010"), "{md}");
     assert!(!md.contains("T00164"), "another kind's finding: {md}");
 
+    let pack = text(
+        &case
+            .run(&[
+                "reconcile",
+                ".",
+                "--format",
+                "html",
+                "--kind",
+                "wrong_account",
+            ])
+            .stdout,
+    );
+    assert!(
+        pack.contains("Filtered to --kind wrong_account"),
+        "the pack says so"
+    );
+    assert!(pack.contains("id=\"acc-RA1002\"") && pack.contains("id=\"acc-RA1012\""));
+    assert!(
+        !pack.contains("id=\"acc-RA1003\""),
+        "RA1003 has no wrong_account"
+    );
+
     let none = text(
         &case
             .run(&[

@@ -162,6 +162,13 @@ fn section_table(section: &Section, cell: impl Fn(&str, &str) -> String) -> Stri
     if let Some(note) = &section.note {
         let _ = writeln!(s, "<p class=\"muted\">{}</p>", esc(note));
     }
+    if !section.legend.is_empty() {
+        s.push_str("<ul class=\"muted legend\">\n");
+        for line in &section.legend {
+            let _ = writeln!(s, "<li>{}</li>", esc(line));
+        }
+        s.push_str("</ul>\n");
+    }
     s
 }
 
@@ -192,6 +199,9 @@ impl Exporter for HtmlExporter {
         let (data, recon) = (report.data, report.recon);
         let mut body = title_block(report);
         body.push_str(&warnings_block(data, recon));
+        if let Some(note) = report.focus.note(recon) {
+            let _ = writeln!(body, "<p><b>{}</b></p>", esc(&note));
+        }
         let t = &recon.totals;
         let _ = writeln!(
             body,
@@ -212,7 +222,7 @@ impl Exporter for HtmlExporter {
         out.write_all(body.as_bytes())?;
         // Each account to act on has a section of its own: tens of
         // thousands in a large landlord's year, written as they are made.
-        let act = accounts_to_act_on(recon);
+        let act = accounts_to_act_on(report);
         let book = check::Book::new(data, recon);
         write_in_order(
             &act,
