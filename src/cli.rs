@@ -123,7 +123,7 @@ pub enum CheckFormat {
     Text,
     Markdown,
     Json,
-    /// The rent statement as CSV (with --statement).
+    /// The rent statement as CSV (--statement implied).
     Csv,
     /// A self-contained evidence pack: chart, checklist and statement.
     Html,

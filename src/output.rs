@@ -225,6 +225,9 @@ pub fn write_to(
             let tmp = tempfile::Builder::new()
                 .prefix(".rent-audit-")
                 .tempfile_in(dir)
+                // tempfile's error names the random file it tried, which
+                // means nothing to the user: the folder and the cause do.
+                .map_err(without_path)
                 .doing(|| format!("cannot create a temporary file in {}", dir.display()))?;
             let _registered = Registered::new(tmp.path());
             let file = tmp.as_file();
@@ -351,5 +354,16 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names, ["report.json"]);
+    }
+}
+
+/// The cause of an error tempfile wrapped with the path it tried: the OS's
+/// own words ("No such file or directory (os error 2)"), without the
+/// random name, which means nothing to the user.
+fn without_path(e: std::io::Error) -> std::io::Error {
+    let text = e.to_string();
+    match text.find(" at path ") {
+        Some(at) => std::io::Error::new(e.kind(), &text[..at]),
+        None => e,
     }
 }

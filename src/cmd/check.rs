@@ -50,7 +50,9 @@ pub fn run(args: &CheckArgs) -> Result<u8> {
             .checked_sub_months(Months::new(24))
             .unwrap_or(recon.as_at)
     });
-    let statements: Vec<Vec<check::StatementLine>> = if args.statement {
+    // The CSV is the statement: asking for it asks for the statement.
+    let statement = args.statement || args.format == crate::cli::CheckFormat::Csv;
+    let statements: Vec<Vec<check::StatementLine>> = if statement {
         checks
             .par_iter()
             .map(|c| book.statement(c.account, since))

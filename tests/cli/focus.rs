@@ -246,3 +246,26 @@ fn the_manual_is_one_page_or_a_page_per_subcommand() {
         assert!(roff.starts_with(".ie") || roff.contains(".TH"), "{name}");
     }
 }
+
+#[test]
+fn the_statement_csv_needs_no_flag_and_errors_name_no_temporary_file() {
+    let case = sample();
+    let csv = text(
+        &case
+            .run(&["check", "RA1002", ".", "--format", "csv"])
+            .stdout,
+    );
+    assert!(csv.lines().count() > 10, "{csv}");
+    assert!(
+        csv.contains("RA1002,2026-01-01,Balance brought forward"),
+        "{csv}"
+    );
+
+    let out = case.run(&["reconcile", ".", "--output", "nowhere/r.json"]);
+    let said = text(&out.stderr);
+    assert!(
+        said.contains("cannot create a temporary file in nowhere: No such file"),
+        "{said}"
+    );
+    assert!(!said.contains(".rent-audit-"), "{said}");
+}
