@@ -1873,6 +1873,28 @@ mod tests {
     use proptest::prelude::*;
     use std::io::Read;
 
+    #[test]
+    fn blocks_read_again_after_the_header_are_not_counted_twice() {
+        use std::sync::atomic::{AtomicU64, Ordering};
+        use std::sync::Arc;
+        let told = Arc::new(AtomicU64::new(0));
+        let sink = told.clone();
+        let watch: crate::input::Progress = Arc::new(move |n| {
+            sink.fetch_add(n, Ordering::Relaxed);
+        });
+        // A 1,000-byte file: the header (40 bytes) was read through a
+        // buffer that took 300 bytes, all counted then.
+        let read = crate::input::digest::SharedDigest::default();
+        let mut first = read.reader(&[0u8; 300][..]);
+        std::io::copy(&mut first, &mut std::io::sink()).expect("read");
+        watch(300);
+        let blocks = super::already_counted(&watch, &read, 40);
+        for n in [200, 400, 360] {
+            blocks(n);
+        }
+        assert_eq!(told.load(Ordering::Relaxed), 1_000);
+    }
+
     /// The rule written plainly, a byte at a time: a space on each empty
     /// line after the first line with text, outside quotes, a quote opening
     /// a field only as its first byte or right after a closing quote.
