@@ -318,6 +318,17 @@ impl Write for Flushing<'_> {
     }
 }
 
+/// The cause of an error tempfile wrapped with the path it tried: the OS's
+/// own words ("No such file or directory (os error 2)"), without the
+/// random name, which means nothing to the user.
+fn without_path(e: std::io::Error) -> std::io::Error {
+    let text = e.to_string();
+    match text.find(" at path ") {
+        Some(at) => std::io::Error::new(e.kind(), &text[..at]),
+        None => e,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -354,16 +365,5 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names, ["report.json"]);
-    }
-}
-
-/// The cause of an error tempfile wrapped with the path it tried: the OS's
-/// own words ("No such file or directory (os error 2)"), without the
-/// random name, which means nothing to the user.
-fn without_path(e: std::io::Error) -> std::io::Error {
-    let text = e.to_string();
-    match text.find(" at path ") {
-        Some(at) => std::io::Error::new(e.kind(), &text[..at]),
-        None => e,
     }
 }

@@ -3,7 +3,7 @@
 
 use std::io::{self, Write};
 
-use super::sections::sections;
+use super::sections::{sections, Section};
 use super::{Exporter, Report};
 
 pub struct MarkdownExporter;
@@ -35,34 +35,43 @@ impl Exporter for MarkdownExporter {
             }
         }
         for section in sections(report) {
-            writeln!(out, "\n## {}\n", section.title)?;
-            if !section.rows.is_empty() {
-                writeln!(out, "| {} |", section.headers.join(" | "))?;
-                let rule: Vec<&str> = (0..section.headers.len())
-                    .map(|i| {
-                        if section.numeric.contains(&i) {
-                            "---:"
-                        } else {
-                            "---"
-                        }
-                    })
-                    .collect();
-                writeln!(out, "| {} |", rule.join(" | "))?;
-                for row in &section.rows {
-                    let cells: Vec<String> = row.iter().map(|c| cell(c)).collect();
-                    writeln!(out, "| {} |", cells.join(" | "))?;
-                }
-            }
-            if let Some(note) = &section.note {
-                writeln!(out, "\n{note}")?;
-            }
-            if !section.legend.is_empty() {
-                writeln!(out, "\nLegend (`rent-audit explain TERM` says more):\n")?;
-                for line in &section.legend {
-                    writeln!(out, "- {}", cell(line))?;
-                }
-            }
+            write_section(&section, out)?;
         }
         Ok(())
     }
+}
+
+/// One section as a Markdown heading, table, note and legend.
+pub(super) fn write_section(section: &Section, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(out, "\n## {}\n", cell(&section.title))?;
+    if !section.rows.is_empty() {
+        writeln!(out, "| {} |", section.headers.join(" | "))?;
+        let rule: Vec<&str> = (0..section.headers.len())
+            .map(|i| {
+                if section.numeric.contains(&i) {
+                    "---:"
+                } else {
+                    "---"
+                }
+            })
+            .collect();
+        writeln!(out, "| {} |", rule.join(" | "))?;
+        for row in &section.rows {
+            let cells: Vec<String> = row.iter().map(|c| cell(c)).collect();
+            writeln!(out, "| {} |", cells.join(" | "))?;
+        }
+    }
+    if let Some(note) = &section.note {
+        // Under a table, a paragraph of its own; in place of one, the
+        // heading's blank line already parts them.
+        let gap = if section.rows.is_empty() { "" } else { "\n" };
+        writeln!(out, "{gap}{}", cell(note))?;
+    }
+    if !section.legend.is_empty() {
+        writeln!(out, "\nLegend (`rent-audit explain TERM` says more):\n")?;
+        for line in &section.legend {
+            writeln!(out, "- {}", cell(line))?;
+        }
+    }
+    Ok(())
 }

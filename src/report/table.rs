@@ -17,7 +17,7 @@ pub struct TableExporter {
 }
 
 /// The colour a cell holding one of these words gets.
-fn colour_of(word: &str) -> Option<Color> {
+pub(super) fn colour_of(word: &str) -> Option<Color> {
     match word {
         "high" | "false_trigger" | "false_approach" | "hidden_arrears" => Some(Color::Red),
         "medium" | "technical_arrears" | "protocol_hold" | "approaching" => Some(Color::Yellow),
@@ -28,53 +28,6 @@ fn colour_of(word: &str) -> Option<Color> {
 }
 
 impl TableExporter {
-    /// One section: its title, its table laid out to the width, its note.
-    /// Its rows are dropped as they go into the table (a section's rows
-    /// and its table are each tens of megabytes in a large landlord).
-    fn section(&self, mut section: Section) -> String {
-        // What an input controls is shown, never sent to the terminal;
-        // escaped before folding, whose line breaks are the tool's own.
-        for cell in section.rows.iter_mut().flatten() {
-            if let std::borrow::Cow::Owned(safe) = crate::escape::terminal(cell) {
-                *cell = safe;
-            }
-        }
-        let section = fold_for_width(section, self.width);
-        let mut out = format!("\n{}\n", section.title);
-        if !section.rows.is_empty() {
-            let mut table = Table::new();
-            table
-                .load_preset(presets::UTF8_FULL_CONDENSED)
-                .set_content_arrangement(ContentArrangement::Dynamic)
-                .set_width(self.width)
-                .set_header(section.headers.clone());
-            for row in section.rows {
-                table.add_row(row.into_iter().map(
-                    |c| match colour_of(&c).filter(|_| self.colour) {
-                        Some(colour) => Cell::new(c).fg(colour),
-                        None => Cell::new(c),
-                    },
-                ));
-            }
-            for &i in &section.numeric {
-                if let Some(col) = table.column_mut(i) {
-                    col.set_cell_alignment(CellAlignment::Right);
-                }
-            }
-            let _ = writeln!(out, "{table}");
-        }
-        if let Some(note) = &section.note {
-            let _ = writeln!(out, "{}", wrap(note, self.width, ""));
-        }
-        if !section.legend.is_empty() {
-            out.push_str("Legend (rent-audit explain TERM says more):\n");
-            for line in &section.legend {
-                let _ = writeln!(out, "  {}", wrap(line, self.width - 2, "    "));
-            }
-        }
-        out
-    }
-
     /// The lines above the tables: the run, its inputs one per line, the
     /// filter, and each warning, wrapped to the width.
     fn heading(&self, report: &Report<'_>) -> String {
@@ -110,6 +63,54 @@ impl TableExporter {
         out.push('\n');
         out
     }
+}
+
+/// One section: its title, its table laid out to the width (its rows
+/// dropped as they go into the table: a section's rows and its table are
+/// each tens of megabytes in a large landlord), its note and legend.
+pub(super) fn render_section(mut section: Section, width: u16, colour: bool) -> String {
+    // What an input controls is shown, never sent to the terminal;
+    // escaped before folding, whose line breaks are the tool's own.
+    for cell in section.rows.iter_mut().flatten() {
+        if let std::borrow::Cow::Owned(safe) = crate::escape::terminal(cell) {
+            *cell = safe;
+        }
+    }
+    let section = fold_for_width(section, width);
+    let mut out = format!("\n{}\n", section.title);
+    if !section.rows.is_empty() {
+        let mut table = Table::new();
+        table
+            .load_preset(presets::UTF8_FULL_CONDENSED)
+            .set_content_arrangement(ContentArrangement::Dynamic)
+            .set_width(width)
+            .set_header(section.headers.clone());
+        for row in section.rows {
+            table.add_row(
+                row.into_iter()
+                    .map(|c| match colour_of(&c).filter(|_| colour) {
+                        Some(colour) => Cell::new(c).fg(colour),
+                        None => Cell::new(c),
+                    }),
+            );
+        }
+        for &i in &section.numeric {
+            if let Some(col) = table.column_mut(i) {
+                col.set_cell_alignment(CellAlignment::Right);
+            }
+        }
+        let _ = writeln!(out, "{table}");
+    }
+    if let Some(note) = &section.note {
+        let _ = writeln!(out, "{}", wrap(note, width, ""));
+    }
+    if !section.legend.is_empty() {
+        out.push_str("Legend (rent-audit explain TERM says more):\n");
+        for line in &section.legend {
+            let _ = writeln!(out, "  {}", wrap(line, width - 2, "    "));
+        }
+    }
+    out
 }
 
 /// Narrower than this, a list's secondary columns move into its detail.
@@ -191,7 +192,7 @@ impl Exporter for TableExporter {
         // row), on a thread of its own: the findings and the accounts to
         // act on are tens of thousands of rows each in a large landlord.
         let laid_out: Vec<String> = (sections(report).into_par_iter())
-            .map(|s| self.section(s))
+            .map(|s| render_section(s, self.width, self.colour))
             .collect();
         laid_out
             .iter()

@@ -8,15 +8,7 @@ use super::parse::Account;
 use crate::recon::money::pounds;
 use crate::report::InputFile;
 
-pub(super) struct Section {
-    pub title: String,
-    pub headers: Vec<&'static str>,
-    /// Columns (by index) holding figures, to be right-aligned.
-    pub numeric: Vec<usize>,
-    pub rows: Vec<Vec<String>>,
-    /// A sentence under the table (or in place of an empty one).
-    pub note: Option<String>,
-}
+pub(super) use crate::report::sections::Section;
 
 /// `rent-audit 0.1.0: month on month, last.json (as at ...) to this.json (...)`.
 pub(super) fn heading(diff: &Diff) -> String {
@@ -140,6 +132,7 @@ fn amount(c: &FindingChange) -> String {
 
 fn findings(title: String, list: &[FindingChange], none: &str) -> Section {
     Section {
+        legend: Vec::new(),
         title,
         headers: vec![
             "severity",
@@ -172,6 +165,7 @@ fn findings(title: String, list: &[FindingChange], none: &str) -> Section {
 
 fn status_changes(diff: &Diff) -> Section {
     Section {
+        legend: Vec::new(),
         title: format!("Accounts whose status changed ({})", diff.changed.len()),
         headers: vec![
             "account",
@@ -203,6 +197,7 @@ fn status_changes(diff: &Diff) -> Section {
 
 fn accounts(title: String, list: &[Account]) -> Section {
     Section {
+        legend: Vec::new(),
         title,
         headers: vec![
             "account",
@@ -240,6 +235,7 @@ fn count_change(then: usize, now: usize) -> String {
 fn suspense(diff: &Diff) -> Section {
     let (then, now) = (diff.suspense_then, diff.suspense_now);
     Section {
+        legend: Vec::new(),
         title: "Money in suspense (unidentified receipts)".to_string(),
         headers: vec!["", "then", "now", "change"],
         numeric: vec![1, 2, 3],
@@ -267,6 +263,7 @@ fn suspense(diff: &Diff) -> Section {
 
 fn by_kind(diff: &Diff) -> Section {
     Section {
+        legend: Vec::new(),
         title: "Findings by kind".to_string(),
         headers: vec!["kind", "then", "now", "change", "money then", "money now"],
         numeric: vec![1, 2, 3, 4, 5],

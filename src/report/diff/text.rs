@@ -6,7 +6,6 @@
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
-use comfy_table::{presets, Cell, CellAlignment, Color, ContentArrangement, Table};
 
 use super::compare::Diff;
 use super::sections::{heading, run_line, sections, summary, Section};
@@ -14,48 +13,6 @@ use crate::escape;
 
 /// The table's width: fixed, so piped output is the same on every terminal.
 const WIDTH: u16 = 160;
-
-/// The colour a cell holding one of these words gets.
-fn colour_of(word: &str) -> Option<Color> {
-    match word {
-        "high" | "false_trigger" | "false_approach" | "hidden_arrears" => Some(Color::Red),
-        "medium" | "technical_arrears" | "protocol_hold" | "approaching" => Some(Color::Yellow),
-        "genuine" => Some(Color::Magenta),
-        _ => None,
-    }
-}
-
-fn table_section(section: &Section, colour: bool, out: &mut dyn Write) -> io::Result<()> {
-    writeln!(out, "\n{}", section.title)?;
-    if !section.rows.is_empty() {
-        let mut table = Table::new();
-        table
-            .load_preset(presets::UTF8_FULL_CONDENSED)
-            .set_content_arrangement(ContentArrangement::Dynamic)
-            .set_width(WIDTH)
-            .set_header(section.headers.clone());
-        for row in &section.rows {
-            table.add_row(row.iter().map(|c| {
-                // What an input controls is shown, never sent to the terminal.
-                let c = escape::terminal(c).into_owned();
-                match colour_of(&c).filter(|_| colour) {
-                    Some(colour) => Cell::new(c).fg(colour),
-                    None => Cell::new(c),
-                }
-            }));
-        }
-        for &i in &section.numeric {
-            if let Some(col) = table.column_mut(i) {
-                col.set_cell_alignment(CellAlignment::Right);
-            }
-        }
-        writeln!(out, "{table}")?;
-    }
-    if let Some(note) = &section.note {
-        writeln!(out, "{note}")?;
-    }
-    Ok(())
-}
 
 pub(super) fn table(diff: &Diff, colour: bool, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "{}", escape::terminal(&heading(diff)))?;
@@ -72,7 +29,8 @@ pub(super) fn table(diff: &Diff, colour: bool, out: &mut dyn Write) -> io::Resul
     }
     writeln!(out, "\n{}", summary(diff))?;
     for section in sections(diff) {
-        table_section(&section, colour, out)?;
+        let laid_out = crate::report::table::render_section(section, WIDTH, colour);
+        out.write_all(laid_out.as_bytes())?;
     }
     Ok(())
 }
@@ -96,30 +54,7 @@ pub(super) fn markdown(diff: &Diff, out: &mut dyn Write) -> io::Result<()> {
     }
     writeln!(out, "\n{}", md(&summary(diff)))?;
     for section in sections(diff) {
-        writeln!(out, "\n## {}\n", md(&section.title))?;
-        if !section.rows.is_empty() {
-            writeln!(out, "| {} |", section.headers.join(" | "))?;
-            let rule: Vec<&str> = (0..section.headers.len())
-                .map(|i| {
-                    if section.numeric.contains(&i) {
-                        "---:"
-                    } else {
-                        "---"
-                    }
-                })
-                .collect();
-            writeln!(out, "| {} |", rule.join(" | "))?;
-            for row in &section.rows {
-                let cells: Vec<String> = row.iter().map(|c| md(c)).collect();
-                writeln!(out, "| {} |", cells.join(" | "))?;
-            }
-        }
-        if let Some(note) = &section.note {
-            // Under a table, a paragraph of its own; in place of one, the
-            // heading's blank line already parts them.
-            let gap = if section.rows.is_empty() { "" } else { "\n" };
-            writeln!(out, "{gap}{}", md(note))?;
-        }
+        crate::report::markdown::write_section(&section, out)?;
     }
     Ok(())
 }
