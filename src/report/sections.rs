@@ -10,6 +10,18 @@ use crate::recon::model::SourceFile;
 use crate::recon::money::{plain, pounds};
 use crate::recon::totals::OutcomeTotal;
 
+/// A findings table's columns, in the report and in the month-on-month
+/// comparison alike.
+pub const FINDING_HEADERS: [&str; 7] = [
+    "severity",
+    "kind",
+    "account",
+    "posted to",
+    "correction",
+    "detail",
+    "evidence",
+];
+
 pub struct Section {
     pub title: String,
     pub headers: Vec<&'static str>,
@@ -275,15 +287,7 @@ fn findings(report: &Report<'_>) -> Section {
     Section {
         legend: Vec::new(),
         title: "Findings, most urgent first".to_string(),
-        headers: vec![
-            "severity",
-            "kind",
-            "account",
-            "posted to",
-            "correction",
-            "detail",
-            "evidence",
-        ],
+        headers: FINDING_HEADERS.to_vec(),
         numeric: vec![4],
         note: rows
             .is_empty()

@@ -134,15 +134,7 @@ fn findings(title: String, list: &[FindingChange], none: &str) -> Section {
     Section {
         legend: Vec::new(),
         title,
-        headers: vec![
-            "severity",
-            "kind",
-            "account",
-            "posted to",
-            "correction",
-            "detail",
-            "evidence",
-        ],
+        headers: crate::report::sections::FINDING_HEADERS.to_vec(),
         numeric: vec![4],
         rows: list
             .iter()
