@@ -269,3 +269,22 @@ fn the_statement_csv_needs_no_flag_and_errors_name_no_temporary_file() {
     );
     assert!(!said.contains(".rent-audit-"), "{said}");
 }
+
+#[test]
+fn generate_will_not_write_over_a_folder_that_holds_files() {
+    let case = sample();
+    let before = fs::read(case.path().join("ledger.csv")).expect("ledger");
+    let out = case.run(&["generate", "--accounts", "5", "--out", "."]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("is not empty: generate would overwrite its files"));
+    assert_eq!(
+        fs::read(case.path().join("ledger.csv")).expect("ledger"),
+        before
+    );
+    let forced = case.run(&["generate", "--accounts", "5", "--out", ".", "--force"]);
+    assert_eq!(forced.status.code(), Some(0), "{}", text(&forced.stderr));
+    assert_ne!(
+        fs::read(case.path().join("ledger.csv")).expect("ledger"),
+        before
+    );
+}

@@ -6,7 +6,6 @@
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
-
 use super::compare::Diff;
 use super::sections::{heading, run_line, sections, summary, Section};
 use crate::escape;
