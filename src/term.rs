@@ -56,6 +56,7 @@ pub fn table_width(asked: Option<u16>, to_stdout: bool) -> u16 {
             std::env::var("COLUMNS")
                 .ok()
                 .and_then(|c| c.trim().parse::<u16>().ok())
+                .filter(|&c| c > 0)
         })
         .or_else(|| {
             to_stdout

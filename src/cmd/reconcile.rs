@@ -48,6 +48,12 @@ fn output_choices(args: &ReconcileArgs) -> Result<Output> {
         (None, Some(w)) => parse_word::<FailOn>(&w, "fail_on")?,
         (None, None) => FailOn::High,
     };
+    if let Some(w) = defaults.width.filter(|&w| w < 40) {
+        anyhow::bail!(
+            "{}: [report] width: at least 40 columns, found {w}",
+            crate::input::settings::FILE_NAME
+        );
+    }
     Ok(Output {
         format,
         fail_on,
@@ -98,6 +104,12 @@ pub fn run(args: &ReconcileArgs) -> Result<u8> {
                 crate::cli::Format::Csv | crate::cli::Format::AccountsCsv
             ),
     );
+    // A CSV has no line to say it lists part of the run: stderr says it.
+    if let Some(note) = report.focus.note(&recon) {
+        if matches!(choices.format, Format::Csv | Format::AccountsCsv) && !crate::term::quiet() {
+            eprintln!("rent-audit: {note}");
+        }
+    }
     let colour = args.output.is_none() && crate::term::colour_stdout();
     let width = crate::term::table_width(choices.width, args.output.is_none());
     let exporter = report::exporter(choices.format.into(), colour, width);

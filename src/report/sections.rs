@@ -301,7 +301,12 @@ fn accounts_to_act(report: &Report<'_>) -> Section {
     let to_act = accounts_to_act_on(report);
     Section {
         legend: Vec::new(),
-        title: "Accounts to act on, most urgent first".to_string(),
+        title: if report.focus.is_whole() {
+            "Accounts to act on, most urgent first".to_string()
+        } else {
+            "Accounts to act on, most urgent first (every account the filter chose, clear ones too)"
+                .to_string()
+        },
         headers: vec![
             "account",
             "status",

@@ -228,13 +228,14 @@ fn most_urgent(mut v: Vec<&Finding>) -> Vec<&Finding> {
 }
 
 /// Accounts an officer must look at, most urgent first: status order, then
-/// arrears in weeks, highest first.
+/// arrears in weeks, highest first. Where a filter chose the accounts,
+/// every one it chose, clear ones too: an officer who asks for an account
+/// is told its standing.
 pub fn accounts_to_act_on<'r>(report: &super::Report<'r>) -> Vec<&'r Assessment> {
-    to_act(report.focus.assessments(report.recon))
-}
-
-fn to_act(mut v: Vec<&Assessment>) -> Vec<&Assessment> {
-    v.retain(|a| a.status.needs_action());
+    let mut v = report.focus.assessments(report.recon);
+    if report.focus.is_whole() {
+        v.retain(|a| a.status.needs_action());
+    }
     v.sort_by(|a, b| {
         a.status.cmp(&b.status).then_with(|| {
             b.posted_balance

@@ -247,3 +247,33 @@ fn every_format_writes_the_same_changes() {
         csv
     );
 }
+
+#[test]
+fn a_filtered_report_is_refused_not_read_as_findings_resolved() {
+    let case = month();
+    let out = case.run(&[
+        "reconcile",
+        ".",
+        "--account",
+        "RA1008",
+        "--format",
+        "json",
+        "--output",
+        "part.json",
+    ]);
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "{}",
+        text(&out.stderr)
+    );
+    for args in [["last.json", "part.json"], ["part.json", "this.json"]] {
+        let out = case.run(&["diff", args[0], args[1]]);
+        assert_eq!(out.status.code(), Some(2));
+        let said = text(&out.stderr);
+        assert!(
+            said.contains("part.json lists part of a run (--account RA1008)"),
+            "{said}"
+        );
+        assert!(out.stdout.is_empty());
+    }
+}

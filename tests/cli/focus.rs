@@ -123,6 +123,27 @@ fn filters_choose_what_is_listed_and_the_totals_stay_whole() {
     );
     assert!(none.contains("Nothing here matches the filter."), "{none}");
 
+    // An account asked for is shown whatever its status.
+    let clear = text(&case.run(&["reconcile", ".", "--account", "RA1015"]).stdout);
+    assert!(clear.contains("│ RA1015  ┆ clear"), "{clear}");
+    let csv = case.run(&[
+        "reconcile",
+        ".",
+        "--format",
+        "csv",
+        "--kind",
+        "late_posting",
+    ]);
+    assert!(
+        text(&csv.stderr).contains("Filtered to --kind late_posting"),
+        "a CSV cannot say so itself"
+    );
+
+    // The pack lists every finding, those on accounts not to act on too.
+    let whole_pack = text(&case.run(&["reconcile", ".", "--format", "html"]).stdout);
+    assert!(whole_pack.contains("BNK0061"), "RA1009's duplicate posting");
+    assert!(whole_pack.contains("bank.csv:96"), "money in suspense");
+
     let unknown = case.run(&["reconcile", ".", "--account", "RA1O12"]);
     assert_eq!(unknown.status.code(), Some(2));
     assert!(text(&unknown.stderr).contains("no account \"RA1O12\" (did you mean RA1012?)"));

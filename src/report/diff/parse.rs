@@ -117,6 +117,9 @@ pub enum Problem {
     OtherVersion { found: String },
     /// A part has the wrong shape (serde_json's message, with line and column).
     Shape(String),
+    /// A filtered run (`run.filter`): what it leaves out would read as
+    /// resolved, or as new.
+    Filtered(String),
 }
 
 impl fmt::Display for ReportError {
@@ -138,6 +141,12 @@ impl fmt::Display for ReportError {
                 ours()
             ),
             Problem::Shape(e) => write!(f, "{not}: {e}"),
+            Problem::Filtered(asked) => write!(
+                f,
+                "{file} lists part of a run ({asked}): what the filter left out would read as \
+                 resolved or new; diff whole-run reports (reconcile --format json without \
+                 --account, --kind, --min-severity or --status)"
+            ),
         }
     }
 }
@@ -168,6 +177,13 @@ struct Head {
 #[derive(Deserialize)]
 struct HeadRun {
     tool: Option<String>,
+    filter: Option<HeadFilter>,
+}
+
+#[derive(Deserialize)]
+struct HeadFilter {
+    #[serde(default)]
+    asked: Vec<String>,
 }
 
 /// Reads `bytes`, the contents of `file`, as a rent-audit JSON report.
@@ -204,6 +220,9 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<Report, ReportError> {
     };
     if major(version) != major(env!("CARGO_PKG_VERSION")) {
         return Err(fail(Problem::OtherVersion { found: tool }));
+    }
+    if let Some(filter) = run.filter {
+        return Err(fail(Problem::Filtered(filter.asked.join(" "))));
     }
     for (part, present) in [
         ("findings", head.findings.is_some()),

@@ -191,6 +191,20 @@ fn summary_tables(report: &Report<'_>) -> String {
     for section in all.iter().take(3) {
         s.push_str(&section_table(section, |_, c| esc(c)));
     }
+    // Every finding, as the terminal lists them: those on accounts not to
+    // act on (a duplicate on a clear account, money in suspense) too.
+    if let Some(findings) = all
+        .iter()
+        .find(|sec| sec.title.starts_with("Findings, most urgent"))
+    {
+        s.push_str(&section_table(findings, |header, c| match header {
+            "severity" => match crate::recon::Severity::from_word(c) {
+                Some(sev) => badge(style::severity_class(sev), c),
+                None => esc(c),
+            },
+            _ => esc(c),
+        }));
+    }
     s
 }
 
