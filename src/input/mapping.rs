@@ -12,7 +12,7 @@ use regex::Regex;
 use super::date_format::DateShape;
 use super::profile::FileProfile;
 use super::table::{Column, ColumnType};
-use crate::recon::model::{push_digits, push_line_id};
+use crate::recon::store::digits::{push_digits, push_line_id};
 
 /// Where one canonical field's value comes from, before rules apply.
 #[derive(Clone, Debug)]

@@ -23,13 +23,15 @@ use std::path::{Path, PathBuf};
 use csv::ByteRecord;
 use rust_decimal::Decimal;
 
-use crate::recon::counted::{CountedIds, Counter};
 use crate::recon::model::{
-    Account, AccountId, BankLine, Benefit, ChargeType, Dataset, LineMap, Method, Posting,
-    PostingKind, RentChange, RentPeriod, Repeats, RowRef, ScheduleShare, SourceFile, SourceNames,
-    StoredRow, TenancyType, Text, TextStore, UcPaidTo, FILES,
+    Account, AccountId, BankLine, Benefit, ChargeType, Dataset, Method, Posting, PostingKind,
+    RentChange, RentPeriod, RowRef, ScheduleShare, SourceFile, SourceNames, TenancyType, Text,
+    UcPaidTo, FILES,
 };
 use crate::recon::money::plain;
+use crate::recon::store::counted::{CountedIds, Counter};
+use crate::recon::store::lines::LineMap;
+use crate::recon::store::text::{Repeats, StoredRow, TextStore};
 use crate::recon::warning::{Scope, Warning, WarningKind};
 pub use error::{InputError, InputErrors};
 pub use profile::Profile;

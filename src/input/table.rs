@@ -20,7 +20,9 @@ use super::mapping::{Mapping, Scratch};
 use super::parse;
 use super::profile::{Encoding, FileProfile};
 use super::Progress;
-use crate::recon::model::{Amount, Text, TextStore};
+use crate::recon::model::Text;
+use crate::recon::store::amount::Amount;
+use crate::recon::store::text::TextStore;
 
 /// What a column holds, so a profile knows which values to convert.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

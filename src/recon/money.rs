@@ -85,7 +85,7 @@ pub fn fixed_point(units: u64, places: u32, negative: bool, buf: &mut [u8; 24]) 
     }
     at -= 1;
     buf[at] = b'.';
-    at = super::model::digits_before(units / 10u64.pow(places), buf, at);
+    at = super::store::digits::digits_before(units / 10u64.pow(places), buf, at);
     if negative {
         at -= 1;
         buf[at] = b'-';

@@ -4,6 +4,9 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::model::*;
+use super::store::amount::Amount;
+use super::store::counted::Counter;
+use super::store::text::Repeats;
 
 pub fn date(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("test date")
@@ -18,14 +21,14 @@ fn held(amount: Decimal) -> Amount {
 }
 
 /// Ids are held as the readers hold them: one counting on from the row
-/// before's is not held but counted (see [`super::counted`]), so the core's
-/// tests read every id as reports do.
+/// before's is not held but counted (see [`super::store::counted`]), so
+/// the core's tests read every id as reports do.
 #[derive(Default)]
 pub struct Builder {
     pub data: Dataset,
     next_line: u32,
-    txn_ids: super::counted::Counter,
-    bank_ids: super::counted::Counter,
+    txn_ids: Counter,
+    bank_ids: Counter,
     /// Bank lines share repeated texts, as the reader's do.
     bank_repeats: Option<Repeats>,
 }

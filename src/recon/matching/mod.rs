@@ -14,15 +14,17 @@ use rust_decimal::Decimal;
 use smallvec::SmallVec;
 
 use super::conflict::{self, PayerConflict};
-use super::counted;
 use super::finding::{Finding, FindingKind, Outcome, Severity};
 use super::hold::Lead;
 use super::identify::{self, Basis, Identity, NearIndex, RefIndex};
 use super::model::{
-    day_number, days_between, AccountId, AccountPostings, Amount, BankIdsInOrder, BankLine,
-    Dataset, Posting, PostingKind, ScheduleShare, Text, TextId,
+    day_number, days_between, AccountId, AccountPostings, BankIdsInOrder, BankLine, Dataset,
+    Posting, PostingKind, ScheduleShare, Text,
 };
 use super::money::pounds;
+use super::store::amount::Amount;
+use super::store::counted;
+use super::store::text::TextId;
 
 /// The rules' settings.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -221,7 +221,7 @@ pub(super) fn build_receipts(
 
 /// The identities of references already seen, by where their text is held:
 /// a payer's reference is stored once for all their payments (see
-/// `model::Repeats`), so most lines' identity is found here rather than by
+/// `store::text::Repeats`), so most lines' identity is found here rather than by
 /// a search of the index's maps. A slot keeps the last reference to hash
 /// there, in one word with its identity: every task reads and writes the
 /// one table without a lock, and as an identity depends on its text alone,

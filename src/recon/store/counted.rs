@@ -92,7 +92,7 @@ impl CountedIds {
         };
         buf.push_str(first.prefix);
         let by = (row - anchor as usize) as u64;
-        super::model::push_padded(buf, first.number.saturating_add(by), first.width);
+        super::digits::push_padded(buf, first.number.saturating_add(by), first.width);
     }
 
     /// Each run as `(anchor, last)`: rows `anchor + 1..=last` count on
