@@ -448,10 +448,22 @@ fn checklist(
         statement_item(recon.as_at, first_posting.unwrap_or(recon.as_at)),
         confirm(
             "payment history (Grounds 10 and 11)",
-            Some(format!(
-                "{} of {} rent periods in the last 12 months ended further behind",
-                a.late_periods, a.periods_12m
-            )),
+            Some(if a.findings == 0 {
+                format!(
+                    "{} of {} rent periods in the last 12 months ended further behind",
+                    a.late_periods, a.periods_12m
+                )
+            } else {
+                format!(
+                    "{} of {} rent periods in the last 12 months ended further behind as posted; \
+                     the {} finding{} on the account may change that: put {} right first",
+                    a.late_periods,
+                    a.periods_12m,
+                    a.findings,
+                    if a.findings == 1 { "" } else { "s" },
+                    if a.findings == 1 { "it" } else { "them" }
+                )
+            }),
         ),
     ];
     match (&a.case, data.cases_given) {
@@ -460,7 +472,7 @@ fn checklist(
         (None, false) => {
             items.extend(
                 [
-                    "no Breathing Space moratorium (the Insolvency Service's register)",
+                    "no Breathing Space moratorium (the Insolvency Service notifies creditors: check the notices received)",
                     "no possession order, NOSP or payment arrangement already in force",
                     "tenant contacted about the arrears and given the chance to discuss them",
                 ]

@@ -309,3 +309,18 @@ fn generate_will_not_write_over_a_folder_that_holds_files() {
         before
     );
 }
+
+#[test]
+fn payment_history_on_a_mis_posted_account_is_flagged_as_posted() {
+    let case = sample();
+    let out = text(&case.run(&["check", "RA1002", "."]).stdout);
+    assert!(
+        out.contains("3 of 12 rent periods in the last 12 months ended further behind as posted; the 3 findings on the account may change that"),
+        "{out}"
+    );
+    let clean = text(&case.run(&["check", "RA1007", "."]).stdout);
+    assert!(
+        clean.contains("rent periods in the last 12 months ended further behind"),
+        "{clean}"
+    );
+}

@@ -1995,7 +1995,7 @@ fn the_case_is_on_the_statement_and_in_checks_json() {
     let out = case.run(&["check", "K008", "--as-at", "2026-06-01"]);
     let report = text(&out.stdout);
     assert!(
-        report.contains("[?] no Breathing Space moratorium (the Insolvency Service's register)"),
+        report.contains("[?] no Breathing Space moratorium (the Insolvency Service notifies creditors: check the notices received)"),
         "{report}"
     );
     assert_eq!(out.status.code(), Some(0), "{report}");

@@ -257,7 +257,8 @@ const LATE_12M: Text = Text {
         due as paid (so arrears carried forward, or benefit paid in arrears, are not late \
         payment). On a benefit account, periods before its first benefit credit are not judged. \
         The payment history the discretionary grounds look at (Ground 10, some rent unpaid; \
-        Ground 11, persistent delay), as the ledger shows it.",
+        Ground 11, persistent delay), as the ledger posts it: a payment posted to the wrong \
+        account, or never posted, makes its period look late until the finding is put right.",
     action: "Check it against the rent statement before relying on it as the payment history.",
     example: "RA1007: 6/12, further behind in 6 of its last 12 weekly periods: it pays every \
         other week (fixtures/sample).",
