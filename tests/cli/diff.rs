@@ -277,3 +277,54 @@ fn a_filtered_report_is_refused_not_read_as_findings_resolved() {
         assert!(out.stdout.is_empty());
     }
 }
+
+#[test]
+fn different_rules_or_landlords_are_warned_of() {
+    let case = month();
+    let out = case.run(&[
+        "reconcile",
+        ".",
+        "--trigger",
+        "8w",
+        "--posting-days",
+        "30",
+        "--format",
+        "json",
+        "-o",
+        "rules.json",
+    ]);
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "{}",
+        text(&out.stderr)
+    );
+    let said = text(&case.run(&["diff", "last.json", "rules.json"]).stdout);
+    assert!(
+        said.contains(
+            "judged by different rules (trigger 4w then, 8w now; posting_days 5 then, 30 now)"
+        ),
+        "{said}"
+    );
+    let other = Case::new(&root().join("fixtures/benefits"));
+    let out = other.run(&["reconcile", ".", "--format", "json", "-o", "other.json"]);
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "{}",
+        text(&out.stderr)
+    );
+    fs::copy(
+        other.path().join("other.json"),
+        case.path().join("other.json"),
+    )
+    .expect("copy");
+    let said = text(&case.run(&["diff", "last.json", "other.json"]).stdout);
+    assert!(
+        said.contains("accounts are in both reports: are they the same landlord's?"),
+        "{said}"
+    );
+    let same = text(&case.run(&["diff", "last.json", "this.json"]).stdout);
+    assert!(
+        !same.contains("different rules") && !same.contains("same landlord"),
+        "{same}"
+    );
+}

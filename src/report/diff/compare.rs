@@ -437,6 +437,29 @@ fn warnings(last: &Report, this: &Report) -> Vec<String> {
             this.file, last.file
         ));
     }
+    let rules = last.run.rules.differences(&this.run.rules);
+    if !rules.is_empty() {
+        out.push(format!(
+            "WARNING the two runs judged by different rules ({}): a finding or status may \
+             have changed with the rules, not the account",
+            rules.join("; ")
+        ));
+    }
+    let refs: std::collections::HashSet<&str> = last
+        .accounts
+        .iter()
+        .map(|a| a.account_ref.as_str())
+        .collect();
+    let shared = (this.accounts.iter())
+        .filter(|a| refs.contains(a.account_ref.as_str()))
+        .count();
+    let most = last.accounts.len().max(this.accounts.len());
+    if most > 0 && shared * 2 < most {
+        out.push(format!(
+            "WARNING only {shared} of {most} accounts are in both reports: are they the same \
+             landlord's?"
+        ));
+    }
     out
 }
 

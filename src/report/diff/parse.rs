@@ -31,6 +31,68 @@ pub struct Run {
     pub inputs: Vec<Input>,
     #[serde(deserialize_with = "date")]
     pub as_at: NaiveDate,
+    /// The rules each account was judged by: where they differ between
+    /// two months, a status may have moved with the rules, not the account.
+    #[serde(flatten)]
+    pub rules: Rules,
+}
+
+/// The run's rules that decide statuses and findings, as written.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+pub struct Rules {
+    pub trigger: Option<String>,
+    pub warn_at: Option<String>,
+    pub posting_days: Option<i64>,
+    pub match_days: Option<i64>,
+    pub allocation: Option<String>,
+    pub hb_first_run_days: Option<i64>,
+    pub uc_first_run_days: Option<i64>,
+    pub hb_rent_rebates: Option<bool>,
+}
+
+impl Rules {
+    /// `trigger 4w then, 8w now`, for each rule that differs.
+    pub fn differences(&self, now: &Rules) -> Vec<String> {
+        let show = |v: Option<String>| v.unwrap_or_else(|| "unset".to_string());
+        let pairs = [
+            ("trigger", self.trigger.clone(), now.trigger.clone()),
+            ("warn_at", self.warn_at.clone(), now.warn_at.clone()),
+            (
+                "posting_days",
+                num(self.posting_days),
+                num(now.posting_days),
+            ),
+            ("match_days", num(self.match_days), num(now.match_days)),
+            (
+                "allocation",
+                self.allocation.clone(),
+                now.allocation.clone(),
+            ),
+            (
+                "hb_first_run_days",
+                num(self.hb_first_run_days),
+                num(now.hb_first_run_days),
+            ),
+            (
+                "uc_first_run_days",
+                num(self.uc_first_run_days),
+                num(now.uc_first_run_days),
+            ),
+            (
+                "hb_rent_rebates",
+                self.hb_rent_rebates.map(|b| b.to_string()),
+                now.hb_rent_rebates.map(|b| b.to_string()),
+            ),
+        ];
+        (pairs.into_iter())
+            .filter(|(_, then, now)| then != now)
+            .map(|(name, then, now)| format!("{name} {} then, {} now", show(then), show(now)))
+            .collect()
+    }
+}
+
+fn num(v: Option<i64>) -> Option<String> {
+    v.map(|n| n.to_string())
 }
 
 /// One input file of the run: `run.inputs[]`.

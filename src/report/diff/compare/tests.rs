@@ -45,6 +45,7 @@ fn report(file: &str, as_at: NaiveDate, findings: Vec<Finding>, accounts: Vec<Ac
                 sha256: format!("{file}-{as_at}"),
             }],
             as_at,
+            rules: Default::default(),
         },
         findings,
         accounts,
