@@ -122,22 +122,39 @@ pub fn run(args: &ReconcileArgs) -> Result<u8> {
 /// The command line's filters, account refs matched as `check` matches them.
 fn filter(args: &FocusArgs, data: &Dataset) -> Result<Filter> {
     let by_ref = super::refs::index(data);
-    let refs = super::refs::known_refs(args.account.clone(), &by_ref, data)?;
+    let mut refs = super::refs::known_refs(args.account.clone(), &by_ref, data)?;
+    once_each(&mut refs);
+    let (mut kinds, mut statuses) = (args.kind.clone(), args.status.clone());
+    once_each(&mut kinds);
+    once_each(&mut statuses);
     let mut said: Vec<String> = refs.iter().map(|r| format!("--account {r}")).collect();
-    said.extend(args.kind.iter().map(|k| format!("--kind {k}")));
+    said.extend(kinds.iter().map(|k| format!("--kind {k}")));
     said.extend(
         args.min_severity
             .map(|s| format!("--min-severity {}", Severity::from(s))),
     );
-    said.extend(args.status.iter().map(|s| format!("--status {s}")));
+    said.extend(statuses.iter().map(|s| format!("--status {s}")));
     Ok(Filter {
         accounts: refs
             .iter()
             .filter_map(|r| by_ref.get(r.as_str()).copied())
             .collect(),
-        kinds: args.kind.clone(),
+        kinds,
         min_severity: args.min_severity.map(Severity::from),
-        statuses: args.status.clone(),
+        statuses,
         said,
     })
+}
+
+/// Keeps the first of each value, in the order given (`--account RA1002
+/// --account ra1002` is one account).
+fn once_each<T: PartialEq + Clone>(values: &mut Vec<T>) {
+    let mut seen: Vec<T> = Vec::with_capacity(values.len());
+    values.retain(|v| {
+        let first = !seen.contains(v);
+        if first {
+            seen.push(v.clone());
+        }
+        first
+    });
 }

@@ -67,7 +67,11 @@ fn filters_choose_what_is_listed_and_the_totals_stay_whole() {
     assert_eq!(csv.lines().count(), 1 + 8, "{csv}");
     assert!(csv.lines().skip(1).all(|l| l.contains(",high,")), "{csv}");
 
-    let table = text(&case.run(&["reconcile", ".", "--account", "ra1012"]).stdout);
+    let table = text(
+        &case
+            .run(&["reconcile", ".", "--account", "ra1012,RA1012"])
+            .stdout,
+    );
     assert!(table.contains(
         "Filtered to --account RA1012: 3 of 12 findings and 1 of 21 accounts are listed."
     ));
