@@ -60,13 +60,22 @@ pub fn run(cli: Cli) -> Result<u8> {
     match cli.command {
         // The whole command runs on the pool, so `--threads 1` means one
         // thread for reading, reconciling and writing alike.
-        Command::Reconcile(args) => with_threads(args.rules.threads, || reconcile::run(&args))?,
+        Command::Reconcile(mut args) => {
+            standard_output(&mut args.output);
+            with_threads(args.rules.threads, || reconcile::run(&args))?
+        }
         Command::Validate(args) => validate::run(&args),
-        Command::Check(args) => with_threads(args.rules.threads, || check::run(&args))?,
+        Command::Check(mut args) => {
+            standard_output(&mut args.output);
+            with_threads(args.rules.threads, || check::run(&args))?
+        }
         #[cfg(feature = "generate")]
         Command::Generate(args) => generate::run(&args),
         Command::Explain(args) => explain::run(&args),
-        Command::Diff(args) => diff::run(&args),
+        Command::Diff(mut args) => {
+            standard_output(&mut args.output);
+            diff::run(&args)
+        }
         Command::Profile { action } => profile::run(&action),
         Command::Completions { shell } => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
@@ -77,6 +86,13 @@ pub fn run(cli: Cli) -> Result<u8> {
             Ok(0)
         }
         Command::Man { dir } => manual(dir.as_deref()),
+    }
+}
+
+/// `-o -` is standard output, as `-` is for most tools, not a file named `-`.
+fn standard_output(output: &mut Option<std::path::PathBuf>) {
+    if output.as_deref().is_some_and(|p| p.as_os_str() == "-") {
+        *output = None;
     }
 }
 

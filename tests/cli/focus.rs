@@ -286,6 +286,13 @@ fn the_statement_csv_needs_no_flag_and_errors_name_no_temporary_file() {
         "{csv}"
     );
 
+    let dash = case.run(&["reconcile", ".", "--format", "csv", "-o", "-"]);
+    assert!(
+        text(&dash.stdout).starts_with("kind,severity,"),
+        "-o - is standard output"
+    );
+    assert!(!case.path().join("-").exists());
+
     let out = case.run(&["reconcile", ".", "--output", "nowhere/r.json"]);
     let said = text(&out.stderr);
     assert!(
