@@ -17,7 +17,7 @@ pub struct TableExporter {
 }
 
 /// The colour a cell holding one of these words gets.
-pub(super) fn colour_of(word: &str) -> Option<Color> {
+fn colour_of(word: &str) -> Option<Color> {
     match word {
         "high" | "false_trigger" | "false_approach" | "hidden_arrears" => Some(Color::Red),
         "medium" | "technical_arrears" | "protocol_hold" | "approaching" => Some(Color::Yellow),
