@@ -641,13 +641,7 @@ impl<'a> Landlord<'a> {
                 continue;
             }
             let batch = format!("HB-{:04}", k + 1);
-            self.w.schedules.write([
-                batch.as_str(),
-                &t.account_ref,
-                &plain(amount),
-                &from.to_string(),
-                &to.to_string(),
-            ])?;
+            self.schedule_line(&batch, &t.account_ref, amount, from, to)?;
             self.run_totals[k] += amount;
             self.txn(run, "benefit", -amount, "hb", &batch, &t.account_ref)?;
             t.posted -= amount;
@@ -659,6 +653,24 @@ impl<'a> Landlord<'a> {
         Ok(())
     }
 
+    /// One line of schedules.csv: a share of a benefit run or a rebate.
+    fn schedule_line(
+        &mut self,
+        batch: &str,
+        account_ref: &str,
+        amount: Decimal,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<()> {
+        self.w.schedules.write([
+            batch,
+            account_ref,
+            &plain(amount),
+            &from.to_string(),
+            &to.to_string(),
+        ])
+    }
+
     /// A council's rent rebate for the four weeks before `run`: a line of
     /// the rebate schedule (a batch no bank line carries) and a benefit
     /// credit with no bank money. In the second run, drawn from the
@@ -667,13 +679,7 @@ impl<'a> Landlord<'a> {
     fn rebate(&mut self, t: &mut Tenancy, k: usize, run: NaiveDate, amount: Decimal) -> Result<()> {
         let batch = format!("RB-{:04}", k + 1);
         let (from, to) = (run - Days::new(28), run - Days::new(1));
-        self.w.schedules.write([
-            batch.as_str(),
-            &t.account_ref,
-            &plain(amount),
-            &from.to_string(),
-            &to.to_string(),
-        ])?;
+        self.schedule_line(&batch, &t.account_ref, amount, from, to)?;
         let draw = Rng(t.i as u64 ^ 0x04EB_A7E5).next() % 1000;
         let planted = k == 1 && t.plant == Plant::None;
         if planted && draw < 10 {
