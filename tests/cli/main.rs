@@ -8,7 +8,12 @@
 mod diff;
 mod explain;
 mod focus;
+mod gallery;
+mod grammar;
+mod init;
 mod pack;
+mod splits;
+mod statements;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -33,7 +38,11 @@ impl Case {
         let dir = tempfile::tempdir().expect("temp dir");
         for entry in fs::read_dir(fixture).expect("fixture dir") {
             let path = entry.expect("entry").path();
-            if path.extension().is_some_and(|e| e == "csv" || e == "toml") {
+            let input = ["csv", "toml", "sta", "mt940", "xml"];
+            if path
+                .extension()
+                .is_some_and(|e| input.iter().any(|i| e == *i))
+            {
                 fs::copy(&path, dir.path().join(path.file_name().expect("name"))).expect("copy");
             }
         }
