@@ -6,7 +6,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::ordered::write_in_order;
-use super::view::{account_view, finding_view};
+use super::view::{account_view, finding_view, in_parts_view};
 use super::{Exporter, Report};
 use crate::recon::money::plain;
 use crate::recon::totals::OutcomeTotal;
@@ -267,6 +267,8 @@ fn write_document(report: &Report<'_>, doc: &Document, out: &mut dyn Write) -> i
         |_, a| account_view(data, a),
         out,
     )?;
+    out.write_all(b",\n  \"matched_in_parts\": ")?;
+    write_array(&recon.matching.in_parts, |_, m| in_parts_view(data, m), out)?;
     out.write_all(b",\n  \"totals\": ")?;
     buf.clear();
     indented(&doc.totals, b"  ", &mut buf)?;

@@ -98,8 +98,9 @@ pub fn sections(report: &Report<'_>) -> Vec<Section> {
         findings_by_kind(report),
         accounts_by_status(report),
         findings(report),
-        accounts_to_act(report),
     ];
+    all.extend(in_parts(report));
+    all.push(accounts_to_act(report));
     let mut explained = Vec::new();
     for section in &mut all {
         section.legend = legend(section, &mut explained);
@@ -294,6 +295,31 @@ fn findings(report: &Report<'_>) -> Section {
             .then(|| nothing(report, "Nothing to put right.")),
         rows,
     }
+}
+
+/// Money matched in parts, where there is any: no correction, but an
+/// officer reading the account sees why its credits differ from its receipts.
+fn in_parts(report: &Report<'_>) -> Option<Section> {
+    let data = report.data;
+    let rows: Vec<Vec<String>> = (report.recon.matching.in_parts.iter())
+        .map(|m| {
+            let view = super::view::in_parts_view(data, m);
+            vec![
+                view.accounts.join(" "),
+                pounds(m.amount),
+                view.detail,
+                view.evidence.join(" "),
+            ]
+        })
+        .collect();
+    (!rows.is_empty()).then(|| Section {
+        legend: Vec::new(),
+        title: "Matched in parts (split or combined postings; nothing to correct)".to_string(),
+        headers: vec!["account", "money", "detail", "evidence"],
+        numeric: vec![1],
+        rows,
+        note: None,
+    })
 }
 
 fn accounts_to_act(report: &Report<'_>) -> Section {

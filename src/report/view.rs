@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use crate::recon::finding::Finding;
+use crate::recon::matching::InParts;
 use chrono::NaiveDate;
 
 use crate::recon::law::Basis;
@@ -263,4 +264,41 @@ pub fn status_counts(
         })
         .filter(|(_, n, _, _)| *n > 0)
         .collect()
+}
+
+/// Money matched in parts (a split or combined posting): matched, so no
+/// finding, but listed with its evidence.
+#[derive(Serialize)]
+pub struct InPartsView {
+    pub bank_ids: Vec<String>,
+    pub txn_ids: Vec<String>,
+    /// The accounts the postings are on, in order, each once.
+    pub accounts: Vec<String>,
+    pub amount: String,
+    pub evidence: Vec<String>,
+    pub detail: String,
+}
+
+pub fn in_parts_view(data: &Dataset, m: &InParts) -> InPartsView {
+    let mut accounts: Vec<String> = (m.postings.iter())
+        .map(|&p| {
+            data.account(data.postings[p as usize].account)
+                .account_ref
+                .to_string()
+        })
+        .collect();
+    accounts.sort_unstable();
+    accounts.dedup();
+    InPartsView {
+        bank_ids: (m.bank.iter())
+            .map(|&b| data.bank_id(b as usize).into_owned())
+            .collect(),
+        txn_ids: (m.postings.iter())
+            .map(|&p| data.txn_id(p as usize).into_owned())
+            .collect(),
+        accounts,
+        amount: plain(m.amount),
+        evidence: m.evidence.iter().map(|&r| data.sources.cite(r)).collect(),
+        detail: m.detail.clone(),
+    }
 }

@@ -58,7 +58,7 @@ pub(super) fn plausible_keying_error(posted: Decimal, received: Decimal) -> bool
 
 impl State<'_> {
     /// The accounts ambiguous receipt `r` fits (none if it is not ambiguous).
-    fn ambiguous_set(&self, r: usize) -> &[AccountId] {
+    pub(super) fn ambiguous_set(&self, r: usize) -> &[AccountId] {
         self.ambiguous
             .binary_search_by_key(&r, |&(at, _)| at)
             .map_or(&[][..], |i| &self.ambiguous[i].1)
@@ -75,7 +75,7 @@ impl State<'_> {
         d >= -self.opts.lead_days && d <= self.opts.posting_days
     }
 
-    fn link(&mut self, r: usize, p: usize) {
+    pub(super) fn link(&mut self, r: usize, p: usize) {
         self.linked.push(r, p);
         self.posting_linked[p] = true;
     }
@@ -308,7 +308,10 @@ impl State<'_> {
             same_account,
             |st, p, _, r| r.amount(st.data) == p.credit(),
         );
-        // 5: same account, an amount that looks like a keying error.
+        // 5: one receipt posted in parts, or several posted as one: before
+        // keying errors, since a part can look like a mistyped whole.
+        self.link_in_parts(&mut receipt_free, &mut posting_free);
+        // 6: same account, an amount that looks like a keying error.
         self.greedy_pass(
             &mut receipt_free,
             &mut posting_free,
@@ -705,6 +708,9 @@ impl State<'_> {
             };
         }
 
+        if let Some(&p) = self.combined.get(&r) {
+            return self.decide_combined(r, p, &finding);
+        }
         let mut outcomes = SmallVec::new();
         let mut found = Vec::new();
         let total = || -> i128 {
@@ -718,12 +724,22 @@ impl State<'_> {
             let mut outcome = Outcome::Matched;
             // Whose the receipt is: its reference's account, or where no
             // reference claims it, the one its evidence alone points to.
-            let owner = receipt.identity.account().or_else(|| {
-                let suggested = self.suggest(index, near, r);
-                identify::strong_and_unique(&suggested)
-                    .first()
-                    .map(|s| s.account)
-            });
+            // A reference naming a family's accounts, each part on one of
+            // them: every part is where the payer asked.
+            let family = receipt.identity == Held::Ambiguous
+                && (postings.iter()).all(|&p| {
+                    self.ambiguous_set(r)
+                        .contains(&self.data.postings[p].account)
+                });
+            let owner = match family {
+                true => None,
+                false => receipt.identity.account().or_else(|| {
+                    let suggested = self.suggest(index, near, r);
+                    identify::strong_and_unique(&suggested)
+                        .first()
+                        .map(|s| s.account)
+                }),
+            };
             for &p in &postings {
                 let moved = self.split_part_moved(receipt, owner, p);
                 if let Some(f) = moved.map(|a| self.moved_part(receipt, a, p, &finding)) {
@@ -910,7 +926,7 @@ impl State<'_> {
     }
 
     /// The receipt in words, built only if a sentence uses it.
-    fn describe_receipt<'s>(&'s self, receipt: &'s Receipt) -> ReceiptText<'s> {
+    pub(super) fn describe_receipt<'s>(&'s self, receipt: &'s Receipt) -> ReceiptText<'s> {
         ReceiptText {
             data: self.data,
             receipt,

@@ -165,6 +165,9 @@ pub struct Matching {
     /// Debits paired with benefit taken back out of a run, sorted: sundry
     /// debt, however the ledger coded them.
     pub clawed: Vec<usize>,
+    /// Receipts matched in parts (split or combined postings), in receipt
+    /// order: matched, and listed with their evidence.
+    pub in_parts: Vec<InParts>,
 }
 
 /// What one receipt came to: its outcome, the outcome of each posting tied
@@ -351,6 +354,10 @@ struct State<'a> {
     dangling_ref: HashMap<usize, String>,
     /// Cash credits whose `bank_ref` names a bulk line with no share for them.
     no_share: HashMap<usize, usize>,
+    /// Receipts posted together as one credit: the posting of each receipt,
+    /// and the receipts of each posting.
+    combined: HashMap<usize, usize>,
+    combinations: HashMap<usize, SmallVec<[usize; 3]>>,
 }
 
 /// Runs every pass and returns outcomes and findings. `index` is the
@@ -418,6 +425,8 @@ pub fn match_all(
         free_postings: Vec::new(),
         dangling_ref: HashMap::default(),
         no_share: HashMap::default(),
+        combined: HashMap::default(),
+        combinations: HashMap::default(),
     };
     let is_bulk: Vec<bool> = (0..data.bank.len())
         .into_par_iter()
@@ -471,6 +480,7 @@ pub fn match_all(
     let near = st.near_for_unclaimed(index);
     let receipt_outcomes = st.decide_receipts(index, &near, &mut credit_outcomes, &mut findings);
     st.decide_unlinked_postings(&mut credit_outcomes, &mut findings);
+    let in_parts = st.matched_in_parts();
     let conflicts = st.payer_conflicts(index);
     let leads = st.posted_leads(index, &near);
 
@@ -486,6 +496,7 @@ pub fn match_all(
         leads,
         rebates_unchecked,
         clawed,
+        in_parts,
     }
 }
 
@@ -493,10 +504,12 @@ mod bank_keys;
 mod clawback;
 mod decide;
 mod outflows;
+mod parts;
 mod rebates;
 mod receipts;
 
 pub use outflows::arudd_reason;
+pub use parts::InParts;
 
 use bank_keys::*;
 use decide::*;
