@@ -326,9 +326,15 @@ pub struct InputFiles {
     /// The rent ledger (default DIR/ledger.csv).
     #[arg(long, value_name = "FILE")]
     pub ledger: Option<PathBuf>,
-    /// The bank statement (default DIR/bank.csv).
+    /// The bank statement: a CSV, MT940 or camt.053 (default DIR/bank.csv,
+    /// else DIR's one bank.sta, bank.mt940, bank.940 or bank.xml). `-` for
+    /// any one input reads standard input.
     #[arg(long, value_name = "FILE")]
     pub bank: Option<PathBuf>,
+    /// A Bacs ARUDD report of returned Direct Debits, joined to the
+    /// statement's lines (default DIR/arudd*.xml). Repeat for several.
+    #[arg(long, value_name = "FILE")]
+    pub returns: Vec<PathBuf>,
     /// Bulk receipt schedules (default DIR/schedules.csv if present).
     #[arg(long, value_name = "FILE")]
     pub schedules: Option<PathBuf>,

@@ -346,6 +346,11 @@ pub fn input_paths(
             .or(if dir.is_some() { base.cases } else { None }),
         ignore_columns: files.ignore_column.clone(),
         max_record_bytes: files.max_record_bytes,
+        returns: if files.returns.is_empty() && dir.is_some() {
+            base.returns
+        } else {
+            files.returns.clone()
+        },
     };
     refuse_special_files(&paths)?;
     Ok(paths)
@@ -356,7 +361,9 @@ pub fn input_paths(
 /// /dev/zero) would hang the run or fill memory. They are refused.
 fn refuse_special_files(paths: &InputPaths) -> Result<()> {
     for file in SourceFile::ALL {
-        let Some(p) = paths.path(file) else { continue };
+        let Some(p) = paths.path(file).filter(|p| !input::statement::is_stdin(p)) else {
+            continue;
+        };
         if let Ok(m) = std::fs::metadata(p) {
             anyhow::ensure!(
                 m.is_file(),
@@ -391,6 +398,13 @@ pub fn refuse_overwriting_inputs(
     let mut inputs: Vec<(&str, &Path)> = SourceFile::ALL
         .iter()
         .filter_map(|&f| paths.path(f).map(|p| (f.default_name(), p)))
+        .chain(
+            paths
+                .returns
+                .iter()
+                .map(|p| ("an ARUDD report", p.as_path())),
+        )
+        .filter(|(_, p)| !input::statement::is_stdin(p))
         .collect();
     inputs.extend(files.profile.iter().map(|p| ("a profile", p.as_path())));
     Ok(output::refuse_overlaps(&outputs, &inputs)?)

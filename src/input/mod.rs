@@ -14,6 +14,7 @@ pub mod mapping;
 pub mod parse;
 pub mod profile;
 pub mod settings;
+pub mod statement;
 pub mod table;
 
 use rustc_hash::FxHashMap as HashMap;
@@ -57,6 +58,8 @@ pub struct InputPaths {
     pub ignore_columns: Vec<String>,
     /// The longest record any file may hold (`--max-record-bytes`).
     pub max_record_bytes: usize,
+    /// Bacs ARUDD reports whose returns join the statement's lines.
+    pub returns: Vec<PathBuf>,
 }
 
 impl InputPaths {
@@ -70,15 +73,24 @@ impl InputPaths {
             dir.join(named.unwrap_or(file.default_name()))
         };
         let present = |file: SourceFile| Some(path(file)).filter(|p| p.exists());
+        let bank = Some(path(SourceFile::Bank))
+            .filter(|p| {
+                p.exists()
+                    || profile
+                        .and_then(|p| p.section(SourceFile::Bank)?.file.as_ref())
+                        .is_some()
+            })
+            .or_else(|| statement::bank_in_dir(dir));
         InputPaths {
             accounts: path(SourceFile::Accounts),
             ledger: path(SourceFile::Ledger),
-            bank: path(SourceFile::Bank),
+            bank: bank.unwrap_or_else(|| path(SourceFile::Bank)),
             schedules: present(SourceFile::Schedules),
             rents: present(SourceFile::Rents),
             cases: present(SourceFile::Cases),
             ignore_columns: Vec::new(),
             max_record_bytes: limit::DEFAULT_MAX_RECORD_BYTES,
+            returns: statement::returns_in_dir(dir),
         }
     }
 
@@ -96,7 +108,11 @@ impl InputPaths {
     /// The names evidence cites: each file's own name.
     pub fn source_names(&self) -> SourceNames {
         SourceNames(SourceFile::ALL.map(|f| {
-            self.path(f).and_then(|p| p.file_name()).map_or_else(
+            let p = self.path(f);
+            if p.is_some_and(statement::is_stdin) {
+                return statement::STDIN_NAME.to_string();
+            }
+            p.and_then(|p| p.file_name()).map_or_else(
                 || f.default_name().to_string(),
                 |n| n.to_string_lossy().into_owned(),
             )
@@ -154,7 +170,8 @@ pub fn load_watched(
     mode: Mode,
     watch: Option<&Progress>,
 ) -> Result<Loaded, InputErrors> {
-    load_from(Origin::Files(paths), profile, mode, watch)
+    let held = statement::Held::read(paths)?;
+    held.settle(load_from(Origin::Files(paths, &held), profile, mode, watch))
 }
 
 /// As [`load_with`], for files held in memory (in `SourceFile` order,
@@ -171,21 +188,22 @@ pub fn load_bytes(
 /// Where the input files' bytes come from.
 #[derive(Clone, Copy)]
 enum Origin<'a> {
-    Files(&'a InputPaths),
+    /// Files, some held in memory (standard input, a statement).
+    Files(&'a InputPaths, &'a statement::Held),
     Memory(&'a [Option<Vec<u8>>; FILES]),
 }
 
 impl Origin<'_> {
     fn source_names(&self) -> SourceNames {
         match self {
-            Origin::Files(paths) => paths.source_names(),
+            Origin::Files(paths, _) => paths.source_names(),
             Origin::Memory(_) => SourceNames(SourceFile::ALL.map(|f| f.default_name().to_string())),
         }
     }
 
     fn ignore_columns(&self) -> &[String] {
         match self {
-            Origin::Files(paths) => &paths.ignore_columns,
+            Origin::Files(paths, _) => &paths.ignore_columns,
             Origin::Memory(_) => &[],
         }
     }
@@ -201,10 +219,17 @@ impl Origin<'_> {
         errors: &mut InputErrors,
     ) -> Option<Table> {
         match self {
-            Origin::Files(paths) => paths.path(file).and_then(|p| {
-                let limit = paths.max_record_bytes;
-                Table::open(p, name, columns, profile, watch, limit, errors)
-            }),
+            Origin::Files(paths, held) => match held.bytes(file) {
+                Some(bytes) => {
+                    let profile = profile.filter(|_| !held.is_statement(file));
+                    let limit = paths.max_record_bytes;
+                    Table::from_bytes(bytes.to_vec(), name, columns, profile, limit, errors)
+                }
+                None => paths.path(file).and_then(|p| {
+                    let limit = paths.max_record_bytes;
+                    Table::open(p, name, columns, profile, watch, limit, errors)
+                }),
+            },
             Origin::Memory(files) => match &files[file.index()] {
                 Some(bytes) => {
                     let limit = limit::DEFAULT_MAX_RECORD_BYTES;
