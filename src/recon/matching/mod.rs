@@ -165,6 +165,9 @@ pub struct Matching {
     /// Debits paired with benefit taken back out of a run, sorted: sundry
     /// debt, however the ledger coded them.
     pub clawed: Vec<usize>,
+    /// Reversals and refunds whose bank ref names no bank line, matched by
+    /// account and amount instead, in ledger order.
+    pub unknown_bank_refs: Vec<usize>,
 }
 
 /// What one receipt came to: its outcome, the outcome of each posting tied
@@ -445,7 +448,7 @@ pub fn match_all(
     // linking by bank ref, each filling the other's steps on one core.
     // Its findings and entries are sorted with the rest afterwards.
     let (mut outflow_entries, mut outflow_findings) = (Vec::new(), Vec::new());
-    let (returns, ()) = rayon::join(
+    let (money_out, ()) = rayon::join(
         || {
             outflows::match_outflows(
                 data,
@@ -481,11 +484,12 @@ pub fn match_all(
         other_entries: bank_entries,
         credit_outcomes,
         findings,
-        returns,
+        returns: money_out.returns,
         conflicts,
         leads,
         rebates_unchecked,
         clawed,
+        unknown_bank_refs: money_out.unknown_ref,
     }
 }
 
