@@ -167,7 +167,7 @@ impl Profile {
                 fp.check().map_err(|problem| {
                     error(ProfileErrorKind::Section {
                         section: section_name(file),
-                        problem,
+                        problem: Box::new(problem),
                     })
                 })?;
             }
@@ -231,7 +231,7 @@ pub enum ProfileErrorKind {
     /// A section's content is wrong (a delimiter, a date format, a pattern).
     Section {
         section: &'static str,
-        problem: SectionProblem,
+        problem: Box<SectionProblem>,
     },
 }
 
