@@ -306,6 +306,16 @@ pub struct DiffArgs {
 pub struct ValidateArgs {
     #[command(flatten)]
     pub input: InputArgs,
+    /// `text` for a person; `json` for a program (its shape: docs/validate.md).
+    #[arg(long, value_enum, default_value_t = ValidateFormat::Text)]
+    pub format: ValidateFormat,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum ValidateFormat {
+    #[default]
+    Text,
+    Json,
 }
 
 /// Where the input files are: a folder, with any file named on its own.

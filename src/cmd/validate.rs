@@ -10,13 +10,15 @@ use chrono::NaiveDate;
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
-use crate::cli::ValidateArgs;
+use crate::cli::{ValidateArgs, ValidateFormat};
 use crate::input::{self, Loaded, Mode};
 use crate::output;
 use crate::recon::identify::{normal_eq, normal_hash, normalise};
 use crate::recon::model::{BankIdsInOrder, Dataset, SourceFile, Text};
 use crate::recon::money::pounds;
 use crate::recon::totals::sides;
+
+mod json;
 
 pub fn run(args: &ValidateArgs) -> Result<u8> {
     let file = super::landlord_settings(args.input.dir.as_deref(), &args.input.files)?;
@@ -28,7 +30,11 @@ pub fn run(args: &ValidateArgs) -> Result<u8> {
     )?;
     // A problem with a whole file stops here: nothing more can be said.
     let loaded = input::load_with(&paths, profile.as_ref(), Mode::Lenient)?;
-    let text = report(&loaded, profile.as_ref().and_then(|p| p.name.as_deref()));
+    let name = profile.as_ref().and_then(|p| p.name.as_deref());
+    let text = match args.format {
+        ValidateFormat::Text => report(&loaded, name),
+        ValidateFormat::Json => json::report(&loaded, name)?,
+    };
     output::write_to(None, |out| out.write_all(text.as_bytes()))?;
     // A column that looks meant for the contract but is unused is a
     // problem, as it is to a strict reconcile.
@@ -43,7 +49,7 @@ pub fn run(args: &ValidateArgs) -> Result<u8> {
 
 /// Columns left unused that look like contract columns: the reading's
 /// warnings that are problems here (rows set aside are listed as rows).
-fn lookalikes(data: &Dataset) -> impl Iterator<Item = &crate::recon::Warning> {
+pub(super) fn lookalikes(data: &Dataset) -> impl Iterator<Item = &crate::recon::Warning> {
     (data.warnings.iter()).filter(|w| w.kind == crate::recon::warning::WarningKind::UnusedColumn)
 }
 
@@ -180,47 +186,7 @@ fn report(loaded: &Loaded, profile: Option<&str>) -> String {
         if r.rows_read == 0 && nothing {
             continue;
         }
-        let detail = match file {
-            SourceFile::Accounts => format!(
-                "rent {} a period in all",
-                pounds(data.accounts.iter().map(|a| a.rent).sum())
-            ),
-            SourceFile::Ledger => {
-                // As the control totals take them: signed as debits.
-                let (_, credits, _, debits) =
-                    sides(data.postings.par_iter().map(|p| -p.amount.pence()));
-                format!(
-                    "debits {}, credits {}; {}",
-                    pounds(debits),
-                    pounds(credits),
-                    range(&data.postings, |p| p.date)
-                )
-            }
-            SourceFile::Bank => {
-                let (_, money_in, _, money_out) =
-                    sides(data.bank.par_iter().map(|b| b.amount.pence()));
-                format!(
-                    "money in {}, out {}; {}",
-                    pounds(money_in),
-                    pounds(money_out),
-                    range(&data.bank, |b| b.date)
-                )
-            }
-            SourceFile::Schedules => {
-                let shares = data.shares.iter().map(|s| s.amount()).sum();
-                format!("shares {}", pounds(shares))
-            }
-            SourceFile::Rents => format!(
-                "{} rent changes on {} accounts",
-                data.rents.len(),
-                data.rents.chunk_by(|a, b| a.account == b.account).count()
-            ),
-            SourceFile::Cases => format!(
-                "{} case events on {} accounts",
-                data.cases.len(),
-                data.cases.chunk_by(|a, b| a.account == b.account).count()
-            ),
-        };
+        let detail = file_detail(data, file);
         let _ = writeln!(
             out,
             "{}: {} rows read, {} used, {} set aside; {detail}",
@@ -259,4 +225,48 @@ fn report(loaded: &Loaded, profile: Option<&str>) -> String {
         }
     }
     out
+}
+
+/// A file's money and dates in words, for its summary line.
+fn file_detail(data: &Dataset, file: SourceFile) -> String {
+    match file {
+        SourceFile::Accounts => format!(
+            "rent {} a period in all",
+            pounds(data.accounts.iter().map(|a| a.rent).sum())
+        ),
+        SourceFile::Ledger => {
+            // As the control totals take them: signed as debits.
+            let (_, credits, _, debits) =
+                sides(data.postings.par_iter().map(|p| -p.amount.pence()));
+            format!(
+                "debits {}, credits {}; {}",
+                pounds(debits),
+                pounds(credits),
+                range(&data.postings, |p| p.date)
+            )
+        }
+        SourceFile::Bank => {
+            let (_, money_in, _, money_out) = sides(data.bank.par_iter().map(|b| b.amount.pence()));
+            format!(
+                "money in {}, out {}; {}",
+                pounds(money_in),
+                pounds(money_out),
+                range(&data.bank, |b| b.date)
+            )
+        }
+        SourceFile::Schedules => {
+            let shares = data.shares.iter().map(|s| s.amount()).sum();
+            format!("shares {}", pounds(shares))
+        }
+        SourceFile::Rents => format!(
+            "{} rent changes on {} accounts",
+            data.rents.len(),
+            data.rents.chunk_by(|a, b| a.account == b.account).count()
+        ),
+        SourceFile::Cases => format!(
+            "{} case events on {} accounts",
+            data.cases.len(),
+            data.cases.chunk_by(|a, b| a.account == b.account).count()
+        ),
+    }
 }

@@ -55,8 +55,10 @@ impl ExportShape {
     pub fn new(file_name: &str, fp: &FileProfile, columns: &'static [Column]) -> Result<Self> {
         let header = header(fp, columns);
         let lowered = header.iter().map(|h| h.trim().to_lowercase()).collect();
-        let mapping = Mapping::new(file_name, fp, columns, lowered)
-            .map_err(|problems| anyhow::anyhow!(problems.join("; ")))?;
+        let mapping = Mapping::new(file_name, fp, columns, lowered).map_err(|problems| {
+            let problems: Vec<String> = problems.iter().map(ToString::to_string).collect();
+            anyhow::anyhow!(problems.join("; "))
+        })?;
         let mut extracts: Vec<(usize, Vec<Extraction>)> = Vec::new();
         for (field, column, re) in &mapping.extracts {
             let (before, after) = around_value(re.as_str())

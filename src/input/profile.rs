@@ -10,6 +10,7 @@ use chrono::NaiveDate;
 use regex::Regex;
 use serde::Deserialize;
 
+use super::mapping::Template;
 use crate::recon::model::SourceFile;
 
 /// A whole profile: one optional section per input file.
@@ -110,13 +111,34 @@ pub struct CodeTable {
     pub default: Option<String>,
 }
 
-/// hledger-style if-block: where `column` matches `pattern`, set fields.
+/// hledger-style if-block: where `column` matches `pattern`, set fields,
+/// each to its text or to what the pattern captured (`$1`, `${name}`).
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Rule {
     pub column: String,
     pub pattern: String,
     pub set: BTreeMap<String, String>,
+}
+
+impl Rule {
+    /// Rule number `n`: its pattern, and every group its values name.
+    fn check(&self, n: usize) -> Result<(), SectionProblem> {
+        let re = Regex::new(&self.pattern).map_err(|error| SectionProblem::RulePattern {
+            column: self.column.clone(),
+            error,
+        })?;
+        for (field, value) in &self.set {
+            Template::compile(value, &re).map_err(|group| SectionProblem::RuleGroup {
+                rule: n,
+                column: self.column.clone(),
+                field: field.clone(),
+                value: value.clone(),
+                group,
+            })?;
+        }
+        Ok(())
+    }
 }
 
 impl Profile {
@@ -145,7 +167,7 @@ impl Profile {
                 fp.check().map_err(|problem| {
                     error(ProfileErrorKind::Section {
                         section: section_name(file),
-                        problem,
+                        problem: Box::new(problem),
                     })
                 })?;
             }
@@ -209,8 +231,67 @@ pub enum ProfileErrorKind {
     /// A section's content is wrong (a delimiter, a date format, a pattern).
     Section {
         section: &'static str,
-        problem: String,
+        problem: Box<SectionProblem>,
     },
+}
+
+/// What is wrong with a section, found before any data is read.
+#[derive(Debug)]
+pub enum SectionProblem {
+    /// `delimiter` is not one character.
+    Delimiter(String),
+    /// A date format chrono cannot read back.
+    DateFormat(String),
+    /// An `[[extract]]` pattern that is not a regular expression.
+    ExtractPattern { field: String, error: regex::Error },
+    /// A `[[rules]]` pattern that is not a regular expression.
+    RulePattern { column: String, error: regex::Error },
+    /// A rule (1-based, in the section's order) whose value names a
+    /// group its pattern does not have.
+    RuleGroup {
+        rule: usize,
+        column: String,
+        field: String,
+        value: String,
+        group: String,
+    },
+    /// An `[amount]` with no style, or two.
+    AmountStyles,
+}
+
+impl std::fmt::Display for SectionProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SectionProblem::Delimiter(d) => {
+                write!(f, "delimiter must be one character, found {d:?}")
+            }
+            SectionProblem::DateFormat(d) => write!(
+                f,
+                "date format {d:?} cannot read back a date it writes (use chrono's %d, %m, %Y, %b...)"
+            ),
+            SectionProblem::ExtractPattern { field, error } => {
+                write!(f, "extract pattern for {field}: {error}")
+            }
+            SectionProblem::RulePattern { column, error } => {
+                write!(f, "rule pattern on {column}: {error}")
+            }
+            SectionProblem::RuleGroup {
+                rule,
+                column,
+                field,
+                value,
+                group,
+            } => write!(
+                f,
+                "[[rules]] {rule} (on {column:?}) sets {field} = {value:?}, but its pattern has no group {group:?} \
+                 (groups are $1, ${{1}}, $name or ${{name}}; $$ is a dollar)"
+            ),
+            SectionProblem::AmountStyles => write!(
+                f,
+                "[amount] needs exactly one style: signed, paid_in/paid_out, or debit/credit"
+            ),
+        }
+    }
 }
 
 impl std::fmt::Display for ProfileError {
@@ -238,10 +319,10 @@ impl std::error::Error for ProfileError {
 
 impl FileProfile {
     /// Catches mistakes in the profile itself before any data is read.
-    fn check(&self) -> Result<(), String> {
+    fn check(&self) -> Result<(), SectionProblem> {
         if let Some(d) = &self.delimiter {
             if d.len() != 1 {
-                return Err(format!("delimiter must be one character, found {d:?}"));
+                return Err(SectionProblem::Delimiter(d.clone()));
             }
         }
         for f in &self.date_formats {
@@ -256,17 +337,17 @@ impl FileProfile {
                     .is_some_and(|written| NaiveDate::parse_from_str(&written, f).is_ok())
             };
             if bad || !round_trips() {
-                return Err(format!(
-                    "date format {f:?} cannot read back a date it writes (use chrono's %d, %m, %Y, %b...)"
-                ));
+                return Err(SectionProblem::DateFormat(f.clone()));
             }
         }
         for e in &self.extract {
-            Regex::new(&e.pattern)
-                .map_err(|err| format!("extract pattern for {}: {err}", e.field))?;
+            Regex::new(&e.pattern).map_err(|error| SectionProblem::ExtractPattern {
+                field: e.field.clone(),
+                error,
+            })?;
         }
-        for r in &self.rules {
-            Regex::new(&r.pattern).map_err(|err| format!("rule pattern on {}: {err}", r.column))?;
+        for (n, r) in self.rules.iter().enumerate() {
+            r.check(n + 1)?;
         }
         if let Some(a) = &self.amount {
             let styles = [
@@ -275,10 +356,7 @@ impl FileProfile {
                 a.debit.is_some() || a.credit.is_some(),
             ];
             if styles.iter().filter(|s| **s).count() != 1 {
-                return Err(
-                    "[amount] needs exactly one style: signed, paid_in/paid_out, or debit/credit"
-                        .to_string(),
-                );
+                return Err(SectionProblem::AmountStyles);
             }
         }
         Ok(())

@@ -1386,7 +1386,7 @@ impl Table {
                             file: name.to_string(),
                             line: header_line,
                             column: None,
-                            message,
+                            message: message.to_string(),
                         });
                     }
                     return None;
@@ -1651,7 +1651,7 @@ impl Table {
                             file: self.name.clone(),
                             line: Some(line),
                             column: Some((c + 1, name)),
-                            message,
+                            message: message.to_string(),
                         };
                         errors.push_row(err, || record_text(raw, delimiter));
                     }

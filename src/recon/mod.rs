@@ -167,6 +167,10 @@ pub fn reconcile(data: &Dataset, settings: Settings) -> Reconciliation {
     warnings.extend(warning::no_rebate_schedule(std::mem::take(
         &mut matching.rebates_unchecked,
     )));
+    warnings.extend(warning::unknown_bank_refs(
+        data,
+        &matching.unknown_bank_refs,
+    ));
     let mut assessments = assess::assess_all(
         data,
         &ledger,

@@ -394,7 +394,9 @@ impl Posting {
             && !self.texts.has(Posting::BANK_REF)
             && match self.method {
                 Some(Method::Hb) => true,
-                None => account.benefit == Benefit::Hb,
+                // `other` says no more than no method: the kind and the
+                // account decide.
+                None | Some(Method::Other) => account.benefit == Benefit::Hb,
                 Some(_) => false,
             }
     }

@@ -509,6 +509,7 @@ fn non_cash_credits_need_no_money() {
 }
 
 mod fail_safe;
+mod methods;
 
 mod invariants {
     //! On generated data: every bank line and ledger credit has exactly one

@@ -18,6 +18,7 @@ vocabulary!(
         AsAtOutsideData => "as_at_outside_data",
         RowsSetAside => "rows_set_aside",
         ExtractNeverMatched => "extract_never_matched",
+        UnknownBankRef => "unknown_bank_ref",
     }
 );
 
@@ -284,6 +285,42 @@ pub fn no_rebate_schedule(accounts: Vec<AccountId>) -> Option<Warning> {
             if accounts.len() == 1 { " has" } else { "s have" }
         ),
         evidence: Vec::new(),
+        scope: Scope::Accounts(accounts),
+    })
+}
+
+/// Ledger reversals and refunds (`postings`, in ledger order) whose
+/// `bank_ref` names no bank line: matched by account, amount and date as if
+/// they had none, which the accounts' staff should know.
+pub fn unknown_bank_refs(data: &Dataset, postings: &[usize]) -> Option<Warning> {
+    if postings.is_empty() {
+        return None;
+    }
+    let mut accounts: Vec<AccountId> = postings.iter().map(|&p| data.postings[p].account).collect();
+    accounts.sort_unstable();
+    accounts.dedup();
+    let evidence: Vec<RowRef> = (postings.iter().take(EVIDENCE_SHOWN))
+        .map(|&p| data.posting_row(p))
+        .collect();
+    let cited: Vec<String> = (postings.iter().zip(&evidence))
+        .map(|(&p, &r)| {
+            let bank_ref = data.bank_ref(&data.postings[p]).unwrap_or_default();
+            format!("{} {bank_ref:?}", data.sources.cite(r))
+        })
+        .collect();
+    let n = postings.len();
+    Some(Warning {
+        kind: WarningKind::UnknownBankRef,
+        message: format!(
+            "{n} ledger reversal{s} or refund{s} name{v} a bank_ref that is on no bank line up to the \
+             as-at date ({}{}): matched by account, amount and date instead, as if it had none; check \
+             the refs against the statement",
+            cited.join(", "),
+            if n > cited.len() { ", ..." } else { "" },
+            s = if n == 1 { "" } else { "s" },
+            v = if n == 1 { "s" } else { "" },
+        ),
+        evidence,
         scope: Scope::Accounts(accounts),
     })
 }

@@ -168,6 +168,9 @@ pub struct Matching {
     /// Receipts matched in parts (split or combined postings), in receipt
     /// order: matched, and listed with their evidence.
     pub in_parts: Vec<InParts>,
+    /// Reversals and refunds whose bank ref names no bank line, matched by
+    /// account and amount instead, in ledger order.
+    pub unknown_bank_refs: Vec<usize>,
 }
 
 /// What one receipt came to: its outcome, the outcome of each posting tied
@@ -454,7 +457,7 @@ pub fn match_all(
     // linking by bank ref, each filling the other's steps on one core.
     // Its findings and entries are sorted with the rest afterwards.
     let (mut outflow_entries, mut outflow_findings) = (Vec::new(), Vec::new());
-    let (returns, ()) = rayon::join(
+    let (money_out, ()) = rayon::join(
         || {
             outflows::match_outflows(
                 data,
@@ -491,12 +494,13 @@ pub fn match_all(
         other_entries: bank_entries,
         credit_outcomes,
         findings,
-        returns,
+        returns: money_out.returns,
         conflicts,
         leads,
         rebates_unchecked,
         clawed,
         in_parts,
+        unknown_bank_refs: money_out.unknown_ref,
     }
 }
 

@@ -22,6 +22,10 @@ struct Debits {
     /// The account each returned collection's credit went to, by the
     /// collection's id (normalised).
     credited: HashMap<Text, AccountId>,
+    /// Reversals and refunds whose bank ref names no bank line (nor bulk
+    /// line's batch ref) up to the as-at date: filed by account, as if they
+    /// had none, and listed for a warning. In ledger order.
+    unknown_ref: Vec<usize>,
 }
 
 /// What one outflow is, whose it is, and the ledger entries it took.
@@ -38,9 +42,18 @@ struct Outflow {
 /// reversal, the bank line.
 type Reversed = (AccountId, Decimal, NaiveDate, usize, usize);
 
+/// What the outflow passes give the rest of the run.
+pub(super) struct Outflows {
+    /// Each Direct Debit return's account and line.
+    pub(super) returns: Vec<(AccountId, usize)>,
+    /// Reversals and refunds whose bank ref names no bank line, matched by
+    /// account, amount and window instead.
+    pub(super) unknown_ref: Vec<usize>,
+}
+
 /// Pairs money out with the ledger: by bank id first, then by account,
 /// amount and window; then names ledger reversals and refunds with no money
-/// behind them. Returns each Direct Debit return's account and line.
+/// behind them.
 pub(super) fn match_outflows(
     data: &Dataset,
     index: &RefIndex,
@@ -49,7 +62,7 @@ pub(super) fn match_outflows(
     bank_keys: &BankKeys,
     clawed: &[usize],
     (entries, findings): (&mut Vec<BankEntry>, &mut Vec<Finding>),
-) -> Vec<(AccountId, usize)> {
+) -> Outflows {
     let ctx = Flows {
         data,
         index,
@@ -84,7 +97,10 @@ pub(super) fn match_outflows(
         ctx.settle(flow, entries, findings);
     }
     ctx.unbacked_debits(&taken, &reversed, findings);
-    returns
+    Outflows {
+        returns,
+        unknown_ref: debits.unknown_ref,
+    }
 }
 
 impl Flows<'_> {
@@ -149,6 +165,13 @@ impl Flows<'_> {
             match (collection, data.bank_ref(q)) {
                 (Some(key), _) => {
                     debits.credited.entry(key).or_insert(q.account);
+                }
+                // A ref the statement lacks says nothing: matched by account
+                // and amount, as a posting with none is (it was a block to
+                // that, and the entry was left unmatched).
+                (None, Some(b)) if self.bank_keys.get(b).is_none() => {
+                    debits.unknown_ref.push(p);
+                    debits.by_account.entry(q.account).or_default().push(p);
                 }
                 (None, Some(b)) => debits
                     .by_ref
@@ -564,12 +587,12 @@ impl Flows<'_> {
     }
 }
 
-/// Reversals of payments are what a DD return needs; a reversal of a
-/// charge or adjustment is an ordinary ledger correction.
+/// Reversals of payments are what a DD return needs; a reversal with
+/// nothing to say it was money (no method, no bank ref) may be an ordinary
+/// ledger correction. Any method says it was, `other` too: the kind, not
+/// the method, makes it a reversal.
 fn reverses_payment(q: &Posting) -> bool {
-    q.method
-        .is_some_and(|m| m != crate::recon::model::Method::Other)
-        || q.texts.has(Posting::BANK_REF)
+    q.method.is_some() || q.texts.has(Posting::BANK_REF)
 }
 
 fn kind_outcome(kind: FindingKind) -> Outcome {

@@ -15,6 +15,7 @@ pub(super) fn text(kind: WarningKind) -> Text {
         WarningKind::AsAtOutsideData => AS_AT_OUTSIDE_DATA,
         WarningKind::RowsSetAside => ROWS_SET_ASIDE,
         WarningKind::ExtractNeverMatched => EXTRACT_NEVER_MATCHED,
+        WarningKind::UnknownBankRef => UNKNOWN_BANK_REF,
     }
 }
 
@@ -101,4 +102,18 @@ const EXTRACT_NEVER_MATCHED: Text = Text {
     example: "Say the bank's export starts writing \"B LEWIS - RA1002 RENT\" where the Westshire \
         profile (fixtures/profiles) expects \"B LEWIS / RA1002 RENT\": its extracts for payer and \
         reference match no row, and no receipt can be identified by its reference.",
+};
+
+const UNKNOWN_BANK_REF: Text = Text {
+    short: "reversals or refunds whose bank_ref is on no bank line",
+    meaning: "A ledger reversal or refund names, in bank_ref, a bank line the statement does not \
+        have up to the as-at date (nor a bulk line's batch reference): a ref typed wrong, one from \
+        another account's statement, or a line not yet on it. The ref is treated as unknown: the \
+        entry is matched to money out by account, amount and date, as one with no bank_ref is, \
+        and the accounts are held incomplete_data until someone checks.",
+    action: "Check each ref against the statement: correct it on the ledger, or add the \
+        statement that holds the line; then run again.",
+    example: "A DD reversal posted with bank_ref \"RET-9\" where the return is bank line \
+        \"RET-1\": it is matched to RET-1 by account, amount and date, and the warning names \
+        the ledger row.",
 };
