@@ -1,0 +1,1 @@
+//! Unit tests of `profile init`'s guesses.
