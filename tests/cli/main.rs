@@ -1204,7 +1204,7 @@ fn a_row_dated_a_year_ahead_is_a_slip_that_moves_nothing() {
     let message = report["warnings"][0]["message"]
         .as_str()
         .unwrap_or_default();
-    assert!(message.contains("ledger.csv:412"), "{message}");
+    assert!(message.contains("ledger.csv:414"), "{message}");
     // The default as-at date, and so the missing charges, are the sample's.
     let plain = json_report(&sample().run(&["reconcile", ".", "--format", "json"]));
     assert_eq!(report["totals"]["findings"], plain["totals"]["findings"]);

@@ -87,6 +87,9 @@ pub(super) fn ledger_kind(stat: &CodeStat) -> Option<&'static str> {
 /// A ledger transaction code's kind, from the words and letters such codes
 /// are made of.
 pub(super) fn guess_kind(code: &str) -> Option<&'static str> {
+    if let Some(w) = PostingKind::from_word(&code.trim().to_lowercase()) {
+        return Some(w.as_str());
+    }
     let c = code.to_uppercase();
     let has = |s: &str| c.contains(s);
     Some(
@@ -140,6 +143,9 @@ pub(super) fn ledger_method(code: &str, kind: &str) -> Option<&'static str> {
     if !matches!(kind, "payment" | "benefit" | "refund" | "reversal") {
         return None;
     }
+    if let Some(w) = Method::from_word(&code.trim().to_lowercase()) {
+        return Some(w.as_str());
+    }
     let c = code.to_uppercase();
     let has = |s: &str| c.contains(s);
     Some(if has("DD") {
@@ -168,6 +174,9 @@ pub(super) fn ledger_method(code: &str, kind: &str) -> Option<&'static str> {
 
 /// A bank statement's transaction type as a method.
 pub(super) fn bank_method(code: &str) -> Option<&'static str> {
+    if let Some(w) = Method::from_word(&code.trim().to_lowercase()) {
+        return Some(w.as_str());
+    }
     Some(match code.to_uppercase().as_str() {
         "DD" | "DDI" | "DIRECT DEBIT" => "dd",
         "SO" | "STO" | "STANDING ORDER" => "standing_order",
@@ -181,6 +190,9 @@ pub(super) fn bank_method(code: &str) -> Option<&'static str> {
 }
 
 pub(super) fn tenancy(code: &str) -> Option<&'static str> {
+    if let Some(w) = TenancyType::from_word(&code.trim().to_lowercase()) {
+        return Some(w.as_str());
+    }
     Some(match code.to_uppercase().as_str() {
         "AT" | "ASSURED" | "A" => "assured",
         "AST" | "ASSURED SHORTHOLD" => "assured_shorthold",
@@ -193,6 +205,9 @@ pub(super) fn tenancy(code: &str) -> Option<&'static str> {
 }
 
 pub(super) fn period(code: &str) -> Option<&'static str> {
+    if let Some(w) = RentPeriod::from_word(&code.trim().to_lowercase()) {
+        return Some(w.as_str());
+    }
     Some(match code.to_uppercase().as_str() {
         "W" | "WK" | "WEEKLY" | "1W" => "weekly",
         "F" | "2W" | "FN" | "FORTNIGHTLY" => "fortnightly",
@@ -203,6 +218,9 @@ pub(super) fn period(code: &str) -> Option<&'static str> {
 }
 
 pub(super) fn benefit(code: &str) -> Option<&'static str> {
+    if let Some(w) = Benefit::from_word(&code.trim().to_lowercase()) {
+        return Some(w.as_str());
+    }
     Some(match code.to_uppercase().as_str() {
         "HB" | "HOUSING BENEFIT" => "hb",
         "UC" | "UNIVERSAL CREDIT" | "APA" | "MPTL" => "uc",

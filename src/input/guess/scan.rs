@@ -12,7 +12,7 @@ use rustc_hash::FxHashMap;
 use super::codes::CodeCounts;
 use super::header::Layout;
 use super::sample::{decoded, Utf8Watch};
-use super::values::{money, DateJudge, MoneyCheck};
+use super::values::{is_date, money, DateJudge, MoneyCheck};
 
 /// Rows held back at the end, where a trailer is looked for.
 const TAIL_ROWS: usize = 64;
@@ -182,7 +182,7 @@ impl Scan {
     }
 
     /// How many of the last rows are not data: from the end, rows of another
-    /// width, rows whose first field names a total or balance, and rows
+    /// width with no date in them, rows whose first field names a total or balance, and rows
     /// whose date is blank (with a blank first field: a closing balance) or
     /// holds words. A row with a date that does not read is a bad row, not
     /// a trailer: it is left for the reader to name.
@@ -197,7 +197,9 @@ impl Scan {
                     (date.is_empty() && first.is_empty())
                         || (!date.is_empty() && !date.bytes().any(|b| b.is_ascii_digit()))
                 });
-                r.len() != width || WORDS.iter().any(|w| first.starts_with(w)) || no_date
+                // A short row with a date is a bad row, for the reader to name.
+                let ragged = r.len() != width && !(0..r.len()).any(|c| is_date(&cell(r, c)));
+                ragged || WORDS.iter().any(|w| first.starts_with(w)) || no_date
             })
             .count()
     }

@@ -17,10 +17,14 @@ pub(super) const DATE_FORMATS: &[&str] = &[
 
 /// Whether `text` is money, a number or a date: a value, never a column name.
 pub(super) fn is_value(text: &str) -> bool {
-    money(text).is_some()
-        || DATE_FORMATS
-            .iter()
-            .any(|f| NaiveDate::parse_from_str(text, f).is_ok())
+    money(text).is_some() || is_date(text)
+}
+
+/// Whether `text` reads as a date in some format tried.
+pub(super) fn is_date(text: &str) -> bool {
+    DATE_FORMATS
+        .iter()
+        .any(|f| NaiveDate::parse_from_str(text, f).is_ok())
 }
 
 /// The money in `text` as the profile reader cleans it, if it reads.
@@ -39,6 +43,8 @@ pub(super) struct DateJudge {
     /// Non-blank values seen, and the first of them.
     pub seen: u64,
     pub first: Option<String>,
+    /// Values not in ISO form: only they tell formats apart.
+    other: u64,
     /// The value, and its line, that ruled out the last format standing.
     last_killer: Option<(u64, String)>,
 }
@@ -49,6 +55,7 @@ impl Default for DateJudge {
             alive: vec![true; DATE_FORMATS.len()],
             seen: 0,
             first: None,
+            other: 0,
             last_killer: None,
         }
     }
@@ -63,6 +70,15 @@ impl DateJudge {
         if self.first.is_none() {
             self.first = Some(value.to_string());
         }
+        // The reader takes ISO dates whatever the profile's formats say.
+        if NaiveDate::parse_from_str(value, DATE_FORMATS[0]).is_ok() {
+            return;
+        }
+        if self.other == 0 {
+            // The example shown is one the format chosen is for.
+            self.first = Some(value.to_string());
+        }
+        self.other += 1;
         let before = self.alive.iter().any(|a| *a);
         for (k, f) in DATE_FORMATS.iter().enumerate() {
             if self.alive[k] && NaiveDate::parse_from_str(value, f).is_err() {
@@ -78,6 +94,9 @@ impl DateJudge {
     pub fn chosen(&self) -> Option<&'static str> {
         if self.seen == 0 {
             return None;
+        }
+        if self.other == 0 {
+            return Some(DATE_FORMATS[0]);
         }
         DATE_FORMATS
             .iter()
@@ -95,7 +114,7 @@ impl DateJudge {
                 .position(|x| *x == f)
                 .is_some_and(|k| self.alive[k])
         };
-        if self.seen > 0 && alive("%d/%m/%Y") && alive("%m/%d/%Y") {
+        if self.other > 0 && alive("%d/%m/%Y") && alive("%m/%d/%Y") {
             return Some(format!(
                 "every date in {column:?} reads both as day/month and as month/day (no day after the 12th): \
                  day first is assumed; check one against the source system"
