@@ -14,21 +14,26 @@ pub fn run(action: &ProfileAction) -> Result<u8> {
 }
 
 fn init(args: &ProfileInitArgs) -> Result<u8> {
-    let sample = guess::Sample::read(&args.file)
-        .with_context(|| format!("cannot read {}", args.file.display()))?;
-    let name = args.file.file_name().map_or_else(
-        || args.file.display().to_string(),
-        |n| n.to_string_lossy().into_owned(),
-    );
+    let shown = args.file.display();
+    let sample = guess::Sample::read(&args.file).with_context(|| format!("cannot read {shown}"))?;
+    let name = args
+        .file
+        .file_name()
+        .map_or_else(|| shown.to_string(), |n| n.to_string_lossy().into_owned());
     let kind = args.kind.map(|k| match k {
         InputKind::Accounts => SourceFile::Accounts,
         InputKind::Ledger => SourceFile::Ledger,
         InputKind::Bank => SourceFile::Bank,
         InputKind::Schedules => SourceFile::Schedules,
     });
-    let draft = guess::draft_from(&name, &sample, kind);
+    let draft =
+        guess::draft_from(&name, &sample, kind).with_context(|| format!("cannot read {shown}"))?;
     output::write_to(args.output.as_deref(), |out| {
         out.write_all(draft.toml.as_bytes())
     })?;
+    // What must be checked before the draft is trusted, where a person sees it.
+    for w in &draft.warnings {
+        eprintln!("rent-audit: {name}: {w}");
+    }
     Ok(0)
 }

@@ -636,8 +636,8 @@ fn ids_made_from_lines_are_not_held_but_read_back_from_the_line() {
     assert!(data.txn_ids_from_lines);
     assert!(!data.postings.is_empty());
     assert!(data.postings.iter().all(|p| !p.texts.has(Posting::TXN_ID)));
-    // The header is line 1 (after a byte-order mark).
-    assert_eq!(data.txn_id(0), "tenancy-export.csv:2");
+    // The header is line 4 (after a byte-order mark and a 3-line heading).
+    assert_eq!(data.txn_id(0), "tenancy-export.csv:5");
     let last = data.postings.len() - 1;
     assert_eq!(
         data.txn_id(last),

@@ -638,7 +638,7 @@ fn bad_rows_in_messy_exports_are_each_named_and_none_is_lost() {
     for named in [
         "bank-statement.csv:196:1: date: expected a date in the profile's format %d %b %Y, found \"31 Feb 2026\"",
         "bank-statement.csv:197:5: paid in: expected an amount like £1,234.50, -12.00 or (12.00), found \"£fifty\"",
-        "tenancy-export.csv:412:3: trans type: code \"XYZ\" is not in the profile's code table for kind",
+        "tenancy-export.csv:417:3: trans type: code \"XYZ\" is not in the profile's code table for kind",
     ] {
         assert!(report.contains(named), "{named}\nin\n{report}");
     }
@@ -648,7 +648,7 @@ fn bad_rows_in_messy_exports_are_each_named_and_none_is_lost() {
     let files = doc["totals"]["files"].as_array().expect("files");
     assert_eq!(
         (&files[1]["rows_read"], &files[1]["rows_rejected"]),
-        (&411.into(), &1.into())
+        (&413.into(), &1.into())
     );
     assert_eq!(
         (&files[2]["rows_read"], &files[2]["rows_rejected"]),
@@ -1204,7 +1204,7 @@ fn a_row_dated_a_year_ahead_is_a_slip_that_moves_nothing() {
     let message = report["warnings"][0]["message"]
         .as_str()
         .unwrap_or_default();
-    assert!(message.contains("ledger.csv:412"), "{message}");
+    assert!(message.contains("ledger.csv:414"), "{message}");
     // The default as-at date, and so the missing charges, are the sample's.
     let plain = json_report(&sample().run(&["reconcile", ".", "--format", "json"]));
     assert_eq!(report["totals"]["findings"], plain["totals"]["findings"]);

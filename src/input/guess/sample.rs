@@ -1,0 +1,156 @@
+//! What a draft is made from: a file's start, looked at for its layout, and
+//! the whole file read again a record at a time for its values. A year's
+//! export is gigabytes: it is streamed, never held.
+
+use std::borrow::Cow;
+use std::io::{self, Read};
+use std::path::{Path, PathBuf};
+
+/// How much of a file's start is looked at for its preamble and header.
+pub(super) const HEAD_BYTES: usize = 1 << 20;
+
+/// A file to draft a profile from: its start, and where the rest is.
+pub struct Sample {
+    pub(super) head: Vec<u8>,
+    body: Body,
+}
+
+enum Body {
+    Bytes(Vec<u8>),
+    File(PathBuf),
+}
+
+impl Sample {
+    /// A sample of a file's whole contents.
+    pub fn of(bytes: &[u8]) -> Sample {
+        Sample {
+            head: head_of(bytes).to_vec(),
+            body: Body::Bytes(bytes.to_vec()),
+        }
+    }
+
+    /// A sample of the file at `path`: its start now, the rest when drafted.
+    pub fn read(path: &Path) -> io::Result<Sample> {
+        let mut head = Vec::new();
+        std::fs::File::open(path)?
+            .take(HEAD_BYTES as u64 + 1)
+            .read_to_end(&mut head)?;
+        Ok(Sample {
+            head: head_of(&head).to_vec(),
+            body: Body::File(path.to_path_buf()),
+        })
+    }
+
+    /// The whole file from its first byte.
+    pub(super) fn open(&self) -> io::Result<Box<dyn Read + '_>> {
+        Ok(match &self.body {
+            Body::Bytes(b) => Box::new(b.as_slice()),
+            Body::File(p) => Box::new(std::fs::File::open(p)?),
+        })
+    }
+}
+
+/// The start of `bytes`: all of it where it is short, else its first
+/// [`HEAD_BYTES`] up to their last line's end.
+fn head_of(bytes: &[u8]) -> &[u8] {
+    if bytes.len() <= HEAD_BYTES {
+        return bytes;
+    }
+    let head = &bytes[..HEAD_BYTES];
+    memchr::memrchr(b'\n', head).map_or(head, |i| &head[..=i])
+}
+
+/// `bytes` as text: UTF-8 where they are, else Windows-1252 (a byte a
+/// character, so every byte reads as something).
+pub(super) fn decoded(bytes: &[u8]) -> Cow<'_, str> {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Cow::Borrowed(s.strip_prefix('\u{feff}').unwrap_or(s)),
+        Err(_) => {
+            encoding_rs::WINDOWS_1252
+                .decode_without_bom_handling(bytes)
+                .0
+        }
+    }
+}
+
+/// A reader that passes its bytes on and notes whether they are all UTF-8
+/// (a character cut between two reads is carried to the next).
+pub(super) struct Utf8Watch<R> {
+    inner: R,
+    pending: Vec<u8>,
+    ok: bool,
+}
+
+impl<R: Read> Utf8Watch<R> {
+    pub(super) fn new(inner: R) -> Self {
+        Utf8Watch {
+            inner,
+            pending: Vec::new(),
+            ok: true,
+        }
+    }
+
+    /// Whether everything read was UTF-8, with no character cut off at the end.
+    pub(super) fn all_utf8(&self) -> bool {
+        self.ok && self.pending.is_empty()
+    }
+
+    fn see(&mut self, bytes: &[u8]) {
+        if !self.ok {
+            return;
+        }
+        let check: &[u8] = if self.pending.is_empty() {
+            bytes
+        } else {
+            self.pending.extend_from_slice(bytes);
+            &self.pending
+        };
+        match std::str::from_utf8(check) {
+            Ok(_) => self.pending.clear(),
+            Err(e) if e.error_len().is_none() => {
+                let rest = check[e.valid_up_to()..].to_vec();
+                self.pending = rest;
+            }
+            Err(_) => self.ok = false,
+        }
+    }
+}
+
+impl<R: Read> Read for Utf8Watch<R> {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(out)?;
+        self.see(&out[..n]);
+        Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utf8_is_checked_across_reads() {
+        /// Gives its bytes `n` at a time.
+        struct Trickle<'a>(&'a [u8], usize);
+        impl Read for Trickle<'_> {
+            fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+                let n = self.1.min(self.0.len()).min(out.len());
+                out[..n].copy_from_slice(&self.0[..n]);
+                self.0 = &self.0[n..];
+                Ok(n)
+            }
+        }
+        let all = |bytes: &[u8], n: usize| {
+            let mut w = Utf8Watch::new(Trickle(bytes, n));
+            io::copy(&mut w, &mut io::sink()).expect("read");
+            w.all_utf8()
+        };
+        let text = "£412.50 café 😀".as_bytes();
+        for n in 1..5 {
+            assert!(all(text, n), "{n} at a time");
+            assert!(!all(b"caf\xe9 ok", n));
+            // A character cut off by the end of the file is not UTF-8.
+            assert!(!all(&text[..text.len() - 1], n));
+        }
+    }
+}
