@@ -38,7 +38,7 @@ fn filters_choose_what_is_listed_and_the_totals_stay_whole() {
         "totals cover the whole run"
     );
     assert_eq!(kind["run"]["filter"]["asked"][0], "--kind wrong_account");
-    assert_eq!(kind["run"]["filter"]["findings_in_run"], 15);
+    assert_eq!(kind["run"]["filter"]["findings_in_run"], 12);
 
     let (status, _) = json_of(&case, &["--status", "false_trigger"]);
     assert_eq!(strings(&status, "accounts", "status"), ["false_trigger"; 2]);
@@ -64,7 +64,7 @@ fn filters_choose_what_is_listed_and_the_totals_stay_whole() {
             ])
             .stdout,
     );
-    assert_eq!(csv.lines().count(), 1 + 10, "{csv}");
+    assert_eq!(csv.lines().count(), 1 + 8, "{csv}");
     assert!(csv.lines().skip(1).all(|l| l.contains(",high,")), "{csv}");
 
     let table = text(
@@ -73,7 +73,7 @@ fn filters_choose_what_is_listed_and_the_totals_stay_whole() {
             .stdout,
     );
     assert!(table.contains(
-        "Filtered to --account RA1012: 3 of 15 findings and 1 of 21 accounts are listed."
+        "Filtered to --account RA1012: 3 of 12 findings and 1 of 21 accounts are listed."
     ));
     let md = text(
         &case

@@ -114,7 +114,7 @@ fn validate_lists_a_bad_ledger_row_once() {
     let listed: Vec<&str> = report.lines().filter(|l| l.contains("\"abc\"")).collect();
     assert_eq!(
         listed,
-        ["  tenancy-export.csv:5:4: debit: expected an amount like £1,234.50, -12.00 or (12.00), found \"abc\""],
+        ["  tenancy-export.csv:8:4: debit: expected an amount like £1,234.50, -12.00 or (12.00), found \"abc\""],
         "{report}"
     );
 }
@@ -148,7 +148,7 @@ fn validate_as_json_has_its_documented_shape() {
         v["rejects"],
         serde_json::json!([{
             "file": "tenancy-export.csv",
-            "line": 5,
+            "line": 8,
             "column": 4,
             "column_name": "debit",
             "message": "expected an amount like £1,234.50, -12.00 or (12.00), found \"abc\"",
@@ -159,8 +159,8 @@ fn validate_as_json_has_its_documented_shape() {
         serde_json::json!({
             "input": "ledger",
             "file": "tenancy-export.csv",
-            "rows_read": 410,
-            "rows_used": 409,
+            "rows_read": 412,
+            "rows_used": 411,
             "rows_set_aside": 1,
         })
     );

@@ -440,6 +440,12 @@ fn layout_free(report: &str) -> serde_json::Value {
         let n = f["txn_ids"].as_array().map_or(0, Vec::len);
         f["txn_ids"] = n.into();
     }
+    for m in doc["matched_in_parts"].as_array_mut().into_iter().flatten() {
+        for key in ["bank_ids", "txn_ids", "evidence", "detail"] {
+            let n = m[key].as_array().map_or(0, Vec::len);
+            m[key] = n.into();
+        }
+    }
     for file in doc["totals"]["files"].as_array_mut().into_iter().flatten() {
         file.as_object_mut().map(|o| o.remove("file"));
     }
