@@ -25,6 +25,8 @@ fn landlord(dir: &Path) -> InputPaths {
         late_increase: 10,
         cases: 20,
         clawbacks: 20,
+        split_postings: 15,
+        combined_postings: 5,
         council: false,
         force: true,
     };

@@ -256,6 +256,14 @@ pub struct GenerateArgs {
     /// referral only. 0 writes no cases.csv.
     #[arg(long, value_name = "PER_THOUSAND", default_value_t = 20)]
     pub cases: u64,
+    /// Payments (not Direct Debits) keyed as two credits that add up to
+    /// them, per thousand: matched in parts, no finding.
+    #[arg(long, value_name = "PER_THOUSAND", default_value_t = 15)]
+    pub split_postings: u64,
+    /// Payments made in two halves a day apart and keyed as one credit,
+    /// per thousand: matched in parts, no finding.
+    #[arg(long, value_name = "PER_THOUSAND", default_value_t = 5)]
+    pub combined_postings: u64,
     /// A council landlord: Housing Benefit is a rent rebate credited on the
     /// rent account with no bank money, by the rebate schedule (batches
     /// no bank line carries); rent-audit.toml says hb_rent_rebates. One

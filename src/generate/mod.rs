@@ -25,11 +25,13 @@ use crate::recon::money::plain;
 use crate::recon::{conflict, identify, names};
 
 mod case;
+mod parts;
 mod people;
 mod sink;
 mod truth;
 
 use case::*;
+use parts::*;
 use people::*;
 use sink::*;
 use truth::*;
@@ -253,6 +255,8 @@ struct Paid {
     with_ref: bool,
     /// Whether this receipt carries the account's plant.
     here: bool,
+    /// How its money is posted.
+    shape: Posting,
 }
 
 /// Everything written and counted as the landlord is made, account by
@@ -749,6 +753,10 @@ impl<'a> Landlord<'a> {
             return Ok(());
         }
         let here = t.plant != Plant::None && at_plant;
+        let shape = self.posting_shape(t, due);
+        if shape == Posting::Combined && self.combined_posting(t, paid)? {
+            return Ok(());
+        }
         let unreadable = here && t.plant == Plant::Unidentified;
         let by_name = here && t.plant == Plant::SuspenseByName;
         let paid_by = match (&t.conflict_payer, here) {
@@ -780,6 +788,7 @@ impl<'a> Landlord<'a> {
             post_on,
             with_ref,
             here,
+            shape,
         };
         if here && self.planted_receipt(t, &p)? {
             return Ok(());
@@ -889,6 +898,9 @@ impl<'a> Landlord<'a> {
         } else {
             p.post_on
         };
+        if p.shape == Posting::Split && !late {
+            return self.split_posting(t, p);
+        }
         let bank_ref = if p.with_ref { p.bank_id.as_str() } else { "" };
         let txn = self.txn(on, "payment", -t.rent, t.method, bank_ref, &t.account_ref)?;
         let returned_on = p.paid + Days::new(7);

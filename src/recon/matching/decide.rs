@@ -300,6 +300,9 @@ impl State<'_> {
                     && st.corroborates(&history, p, r)
             },
         );
+        // 6a: money posted in parts on time: before a late posting of the
+        // whole amount, which is the weaker match.
+        self.link_in_parts(&mut receipt_free, &mut posting_free, self.opts.posting_days);
         // 2b: same account, same amount, posted late. After 3 and 4, since an
         // on-time posting elsewhere is the stronger match.
         self.greedy_pass(
@@ -308,9 +311,9 @@ impl State<'_> {
             same_account,
             |st, p, _, r| r.amount(st.data) == p.credit(),
         );
-        // 5: one receipt posted in parts, or several posted as one: before
-        // keying errors, since a part can look like a mistyped whole.
-        self.link_in_parts(&mut receipt_free, &mut posting_free);
+        // 6b: one receipt posted in parts, or several posted as one, late:
+        // before keying errors, since a part can look like a mistyped whole.
+        self.link_in_parts(&mut receipt_free, &mut posting_free, self.opts.match_days);
         // 6: same account, an amount that looks like a keying error.
         self.greedy_pass(
             &mut receipt_free,

@@ -42,14 +42,20 @@ type Part = (AccountId, i32, i64, usize);
 type Way = (usize, i64, usize, SmallVec<[usize; MOST_PARTS]>);
 
 impl State<'_> {
-    /// Pass 5: receipts split into postings, then postings that combine
-    /// receipts, among what the earlier passes left.
-    pub(super) fn link_in_parts(&mut self, receipt_free: &mut [bool], posting_free: &mut [bool]) {
+    /// Pass 6: receipts split into postings, then postings that combine
+    /// receipts, among what the earlier passes left, each part posted at
+    /// most `late_days` after its money: first on time, then in the window.
+    pub(super) fn link_in_parts(
+        &mut self,
+        receipt_free: &mut [bool],
+        posting_free: &mut [bool],
+        late_days: i64,
+    ) {
         let postings = self.free_posting_parts(posting_free);
         let ways: Vec<Way> = (0..self.receipts.len())
             .into_par_iter()
             .filter(|&r| receipt_free[r])
-            .filter_map(|r| self.split_of(r, &postings))
+            .filter_map(|r| self.split_of(r, &postings, late_days))
             .collect();
         for (_, _, r, parts) in taken_in_order(ways, receipt_free, posting_free) {
             for p in parts {
@@ -60,7 +66,7 @@ impl State<'_> {
         let receipts = self.free_receipt_parts(receipt_free);
         let ways: Vec<Way> = (self.free_postings.par_iter())
             .filter(|&&p| posting_free[p])
-            .filter_map(|&p| self.combination_of(p, &receipts))
+            .filter_map(|&p| self.combination_of(p, &receipts, late_days))
             .collect();
         for (_, _, p, parts) in taken_in_order(ways, posting_free, receipt_free) {
             for &r in &parts {
@@ -247,7 +253,7 @@ impl State<'_> {
     /// The best split of receipt `r` into free postings on the account its
     /// reference names (or the accounts, where it names a family's), posted
     /// in the window and within the posting allowance of one another.
-    fn split_of(&self, r: usize, postings: &[Part]) -> Option<Way> {
+    fn split_of(&self, r: usize, postings: &[Part], late_days: i64) -> Option<Way> {
         let receipt = &self.receipts[r];
         let accounts: SmallVec<[AccountId; MOST_ACCOUNTS]> = match receipt.identity {
             Held::Account(a, _) => SmallVec::from_elem(a, 1),
@@ -258,7 +264,7 @@ impl State<'_> {
         };
         let whole = receipt.pence(self.data);
         let day = day_number(receipt.date(self.data));
-        let window = (day - self.opts.lead_days as i32)..=(day + self.opts.match_days as i32);
+        let window = (day - self.opts.lead_days as i32)..=(day + late_days as i32);
         let mut near: Vec<(i64, Part)> = accounts
             .iter()
             .flat_map(|&a| {
@@ -288,11 +294,11 @@ impl State<'_> {
 
     /// The best set of free receipts, each naming posting `p`'s account,
     /// that posting `p` adds up, all in the window before it.
-    fn combination_of(&self, p: usize, receipts: &[Part]) -> Option<Way> {
+    fn combination_of(&self, p: usize, receipts: &[Part], late_days: i64) -> Option<Way> {
         let posting = &self.data.postings[p];
         let whole = posting.credit_pence();
         let day = day_number(posting.date);
-        let window = (day - self.opts.match_days as i32)..=(day + self.opts.lead_days as i32);
+        let window = (day - late_days as i32)..=(day + self.opts.lead_days as i32);
         let mut near: Vec<(i64, Part)> = nearest(receipts, posting.account, day, window, |d| {
             cost(i64::from(day - d))
         })
@@ -300,7 +306,7 @@ impl State<'_> {
         .collect();
         near.sort_unstable();
         near.truncate(NEAREST);
-        let spread = (self.opts.match_days + self.opts.lead_days) as i32;
+        let spread = (late_days + self.opts.lead_days) as i32;
         let best = ways_to_make(whole, &near, spread).into_iter().next()?;
         Some((best.0, best.1, p, best.3))
     }
