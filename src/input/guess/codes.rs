@@ -59,6 +59,36 @@ impl CodeCounts {
         }
     }
 
+    /// Whether the column holds free text, not codes: most of its values
+    /// have spaces, and either most are seen once (a file of a few rows
+    /// needs five values to tell), or three or more go on after the same
+    /// two words (`Transfer from A STONE`, `Transfer from C LANE`): a name or
+    /// a reference is in them. A table of such values would list each payer
+    /// as a code, and next month's new payer would stop the reader.
+    pub fn is_free_text(&self) -> bool {
+        let distinct = self.codes.len();
+        let rows: u64 = self.codes.values().map(|s| s.rows).sum();
+        let spaced = self.codes.keys().filter(|k| k.trim().contains(' ')).count();
+        if distinct < 3 || spaced * 2 <= distinct {
+            return false;
+        }
+        let once = self.codes.values().filter(|s| s.rows == 1).count();
+        let mostly_once = distinct >= 5 && once * 2 > distinct && distinct as u64 * 2 > rows;
+        let mut after_two_words: BTreeMap<String, usize> = BTreeMap::new();
+        for key in self.codes.keys() {
+            let words: Vec<&str> = key.split_whitespace().collect();
+            if words.len() > 2 {
+                *after_two_words.entry(words[..2].join(" ")).or_default() += 1;
+            }
+        }
+        mostly_once || after_two_words.values().any(|n| *n >= 3)
+    }
+
+    /// Whether every value is blank: a column the export leaves empty.
+    pub fn all_blank(&self) -> bool {
+        self.codes.keys().all(|k| k.trim().is_empty())
+    }
+
     /// Whether every code is already a contract word for `field`.
     pub fn all_words(&self, field: &str) -> bool {
         let is_word = |w: &str| match field {
@@ -178,9 +208,12 @@ pub(super) fn bank_method(code: &str) -> Option<&'static str> {
         return Some(w.as_str());
     }
     Some(match code.to_uppercase().as_str() {
-        "DD" | "DDI" | "DIRECT DEBIT" => "dd",
-        "SO" | "STO" | "STANDING ORDER" => "standing_order",
+        "DD" | "DDI" | "D/D" | "DIRECT DEBIT" => "dd",
+        "SO" | "STO" | "S/O" | "STANDING ORDER" => "standing_order",
         "BGC" | "CR" | "FPI" | "TFR" | "BACS" | "BP" | "FPO" | "BAC" => "bank_transfer",
+        "FASTER PAYMENT" | "BACS CREDIT" | "DIRECT CREDIT" | "FUNDS TRANSFER" | "CHAPS" => {
+            "bank_transfer"
+        }
         "CRD" | "CARD" | "DEB" => "card",
         "CSH" | "CASH" => "cash",
         "CHQ" | "CHEQUE" => "cheque",

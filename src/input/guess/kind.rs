@@ -145,7 +145,10 @@ pub(super) const SYNONYMS: &[(SourceFile, &str, &[&str])] = &[
             "trans date",
             "transaction date",
             "posting date",
+            "post date",
             "posted",
+            "date posted",
+            "entry date",
         ],
     ),
     (
@@ -163,12 +166,12 @@ pub(super) const SYNONYMS: &[(SourceFile, &str, &[&str])] = &[
     (
         SourceFile::Ledger,
         "debit",
-        &["debit", "dr", "debits", "charge amount"],
+        &["debit", "dr", "debits", "charge amount", "debit amount"],
     ),
     (
         SourceFile::Ledger,
         "credit",
-        &["credit", "cr", "credits", "payment amount"],
+        &["credit", "cr", "credits", "payment amount", "credit amount"],
     ),
     (SourceFile::Ledger, "method", &["method", "payment method"]),
     (
@@ -195,17 +198,29 @@ pub(super) const SYNONYMS: &[(SourceFile, &str, &[&str])] = &[
     (
         SourceFile::Bank,
         "date",
-        &["date", "value date", "transaction date", "posting date"],
+        // The value date first: the day the money was the landlord's.
+        &[
+            "value date",
+            "date",
+            "transaction date",
+            "posting date",
+            "post date",
+            "entry date",
+            "date posted",
+            "posted date",
+            "booking date",
+        ],
     ),
-    (
-        SourceFile::Bank,
-        "amount",
-        &["amount", "value", "amount (gbp)"],
-    ),
+    (SourceFile::Bank, "amount", SIGNED),
     (
         SourceFile::Bank,
         "reference",
-        &["reference", "ref", "payment reference"],
+        &[
+            "reference",
+            "ref",
+            "payment reference",
+            "customer reference",
+        ],
     ),
     (
         SourceFile::Bank,
@@ -262,13 +277,32 @@ pub(super) const SYNONYMS: &[(SourceFile, &str, &[&str])] = &[
     ),
 ];
 
-pub(super) const PAID_IN: &[&str] = &["paid in", "money in", "credit", "credits", "receipts", "in"];
+/// One signed amount column: a statement's. The grammar reads a ledger's
+/// money from debit and credit columns.
+const SIGNED: &[&str] = &["amount", "value", "amount (gbp)"];
+
+/// A statement's money in and out, in two unsigned columns. On a statement
+/// a debit is money out of the landlord's account (on a ledger, a charge).
+pub(super) const PAID_IN: &[&str] = &[
+    "paid in",
+    "money in",
+    "credit",
+    "credits",
+    "credit amount",
+    "receipts",
+    "deposits",
+    "deposit",
+    "in",
+];
 pub(super) const PAID_OUT: &[&str] = &[
     "paid out",
     "money out",
     "debit",
     "debits",
+    "debit amount",
     "payments",
+    "withdrawals",
+    "withdrawal",
     "out",
 ];
 pub(super) const NARRATIVE: &[&str] = &[
@@ -277,6 +311,8 @@ pub(super) const NARRATIVE: &[&str] = &[
     "details",
     "memo",
     "transaction description",
+    "transaction detail",
+    "transaction details",
 ];
 
 /// Column names common in exports that are no contract field: they still
@@ -295,7 +331,15 @@ const OTHER_NAMES: &[&str] = &[
 ];
 
 /// Money columns only a bank statement has.
-const BANK_MONEY: &[&str] = &["paid in", "money in", "receipts", "paid out", "money out"];
+const BANK_MONEY: &[&str] = &[
+    "paid in",
+    "money in",
+    "receipts",
+    "deposits",
+    "paid out",
+    "money out",
+    "withdrawals",
+];
 const BALANCE: &[&str] = &["balance", "running balance", "closing balance"];
 
 /// Whether `name` (lower-cased) is a column name some export uses.
@@ -350,9 +394,13 @@ pub(super) fn score(file: SourceFile, header: &[String]) -> i32 {
                 - 3 * field("account_ref").max(has(&["tenancy ref", "tenancy"]))
         }
         SourceFile::Ledger => {
-            3 * (field("debit") * field("credit")) + 4 * field("account_ref")
-                - 4 * (1 - field("account_ref"))
-                + 2 * field("kind")
+            // No transaction type means no ledger a draft can read, and one
+            // signed amount (`Number, Date, Account, Amount, Memo`) is a
+            // statement's money, whatever its `Account` column holds.
+            let pair = field("debit") * field("credit");
+            3 * pair + 4 * field("account_ref") - 4 * (1 - field("account_ref")) + 2 * field("kind")
+                - 4 * (1 - field("kind"))
+                - 3 * has(SIGNED) * (1 - pair)
         }
         SourceFile::Accounts => {
             2 * field("rent") + 2 * field("rent_period") + 2 * field("tenant_name")

@@ -8,6 +8,7 @@ use super::header::Layout;
 use super::scan::Scan;
 use super::Plan;
 use crate::recon::model::SourceFile;
+use std::fmt::Write as _;
 
 /// Writes every code table the draft needs.
 pub(super) fn write(
@@ -27,7 +28,11 @@ pub(super) fn write(
         else {
             continue;
         };
-        if counts.too_many || counts.codes.is_empty() || counts.all_words(field) {
+        if counts.too_many
+            || counts.codes.is_empty()
+            || counts.all_words(field)
+            || not_codes(counts, column).is_some()
+        {
             continue;
         }
         let at = (section, column);
@@ -37,6 +42,55 @@ pub(super) fn write(
             _ => accounts(out, at, field, counts, warnings),
         }
     }
+}
+
+/// The code fields whose column holds no codes (free text, or nothing),
+/// with what the draft says about each and whether a person should look
+/// at it (free text): such a column is not mapped.
+pub(super) fn not_code_columns(
+    section: &str,
+    plan: &Plan,
+    layout: &Layout,
+    scan: &Scan,
+) -> Vec<(String, String, bool)> {
+    (plan.code_fields().iter())
+        .filter_map(|field| {
+            let column = plan.column(field)?;
+            let i = layout.raw_header.iter().position(|h| h == column)?;
+            let (why, free_text) = not_codes(scan.codes.get(&i)?, column)?;
+            let mut note = format!("{why}: not mapped to `{field}`");
+            if free_text {
+                let _ = write!(
+                    note,
+                    "; set `{field}` from it with [[{section}.rules]] patterns"
+                );
+                if plan.file == SourceFile::Bank {
+                    note.push_str(", and take the payer from it with an [[bank.extract]]");
+                }
+            }
+            Some((column.to_string(), note, free_text))
+        })
+        .collect()
+}
+
+/// Why `counts` make no code table, where they do not, and whether it is
+/// because they are free text.
+fn not_codes(counts: &CodeCounts, column: &str) -> Option<(String, bool)> {
+    if counts.all_blank() {
+        return Some((format!("{column:?} is blank on every row"), false));
+    }
+    if !counts.is_free_text() {
+        return None;
+    }
+    let rows: u64 = counts.codes.values().map(|s| s.rows).sum();
+    let example = counts.codes.values().find(|s| s.spelling.contains(' '));
+    let why = format!(
+        "{column:?} is free text, not codes ({} different values in {rows} rows, e.g. {:?}), \
+         so no code table (it would list each name in it as a code)",
+        counts.codes.len(),
+        example.map_or("", |s| s.spelling.as_str())
+    );
+    Some((why, true))
 }
 
 fn guessed(stat: &CodeStat) -> String {

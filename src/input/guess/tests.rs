@@ -227,3 +227,229 @@ fn semicolons_are_seen() {
         d.toml
     );
 }
+
+/// A statement of three rows under `header`, the money in `row`'s shape
+/// (`{in}` and `{out}` stand for its money in and out cells).
+fn statement(header: &str, row: &str) -> String {
+    let mut file = format!("{header}\n");
+    for (day, paid_in, paid_out) in [
+        ("02", "110.00", ""),
+        ("13", "95.50", ""),
+        ("14", "", "10.00"),
+    ] {
+        let line = row
+            .replace("{day}", day)
+            .replace("{in}", paid_in)
+            .replace("{out}", paid_out);
+        file.push_str(&line);
+        file.push('\n');
+    }
+    file
+}
+
+#[test]
+fn a_statements_debit_and_credit_columns_are_its_money_out_and_in() {
+    for (out, into) in [
+        ("Debit Amount", "Credit Amount"),
+        ("Money Out", "Money In"),
+        ("Paid out", "Paid in"),
+        ("Withdrawals", "Deposits"),
+    ] {
+        let file = statement(
+            &format!("Transaction Date,Transaction Description,{out},{into},Balance"),
+            "{day}/03/2026,A STONE RA1001,{out},{in},1500.00",
+        );
+        let d = drafted(&file, None);
+        assert_eq!(d.file, SourceFile::Bank, "{}", d.toml);
+        let want = format!("paid_in = {into:?}  # GUESS\npaid_out = {out:?}  # GUESS");
+        assert!(d.toml.contains(&want), "{}", d.toml);
+        assert!(d.toml.contains("date = \"Transaction Date\""), "{}", d.toml);
+        crate::input::profile::Profile::parse(&d.toml, "draft").expect("a profile");
+    }
+}
+
+#[test]
+fn one_signed_amount_and_a_memo_is_a_statement_whatever_its_account_column() {
+    // Barclays' export: `Account` is the landlord's own sort code and number.
+    let file = statement(
+        "Number,Date,Account,Amount,Subcategory,Memo",
+        ",{day}/03/2026,20-00-00 12345678,{in}{out},Funds Transfer,A STONE RA1001",
+    );
+    let d = drafted(&file, None);
+    assert_eq!(d.file, SourceFile::Bank, "{}", d.toml);
+    assert!(d.toml.contains("reference = \"Memo\""), "{}", d.toml);
+    assert!(!d.toml.contains("account_ref"), "{}", d.toml);
+}
+
+#[test]
+fn the_date_columns_banks_name_are_dates_and_the_value_date_comes_first() {
+    for name in [
+        "Entry Date",
+        "Post Date",
+        "Posting Date",
+        "Value Date",
+        "Transaction Date",
+        "Date Posted",
+    ] {
+        let file = statement(
+            &format!("{name},Description,Amount,Balance"),
+            "{day}/03/2026,A STONE RA1001,{in}{out},1500.00",
+        );
+        let d = drafted(&file, None);
+        assert!(
+            d.toml.contains(&format!("date = {name:?}  # GUESS")),
+            "{}",
+            d.toml
+        );
+        assert!(
+            d.toml.contains("date_formats = [\"%d/%m/%Y\"]"),
+            "{}",
+            d.toml
+        );
+    }
+    let file = statement(
+        "Date,Value Date,Transaction Date,Description,Amount",
+        "{day}/03/2026,{day}/03/2026,{day}/03/2026,A STONE RA1001,{in}{out}",
+    );
+    let d = drafted(&file, Some(SourceFile::Bank));
+    assert!(d.toml.contains("date = \"Value Date\""), "{}", d.toml);
+}
+
+#[test]
+fn a_two_digit_year_is_never_read_as_a_four_digit_one() {
+    let file = statement(
+        "ENTRY DATE,AMOUNT,DESCRIPTION",
+        "{day}/03/26,{in}{out},A STONE RA1001",
+    );
+    let d = drafted(&file, None);
+    assert!(
+        d.toml.contains("date_formats = [\"%d/%m/%y\"]"),
+        "{}",
+        d.toml
+    );
+}
+
+/// Nationwide's download: Windows-1252 `£`, CRLF, three account lines and a
+/// blank one above the header, and payers' names in the transaction type.
+const NATIONWIDE: &[u8] = b"\"Account Name:\",\"Business current ****45678\"\r
+\"Account Balance:\",\"\xa31,848.83\"\r
+\"Available Balance: \",\"\xa31,848.83\"\r
+\r
+\"Date\",\"Transaction type\",\"Description\",\"Paid out\",\"Paid in\",\"Balance\"\r
+\"02 Mar 2026\",\"Bank credit B COLE\",\"DDM-RA1002\",\"\",\"\xa3433.33\",\"\xa31,433.33\"\r
+\"03 Mar 2026\",\"Transfer from A STONE\",\"RA1001\",\"\",\"\xa3110.00\",\"\xa31,543.33\"\r
+\"04 Mar 2026\",\"Transfer from C LANE\",\"RA1003\",\"\",\"\xa395.50\",\"\xa31,638.83\"\r
+\"05 Mar 2026\",\"Transfer from D PATEL\",\"RA1004\",\"\",\"\xa3120.00\",\"\xa31,758.83\"\r
+\"10 Mar 2026\",\"Transfer from A STONE\",\"RA1001\",\"\",\"\xa3100.00\",\"\xa31,858.83\"\r
+\"12 Mar 2026\",\"Payment to\",\"A STONE REFUND RA1001\",\"\xa310.00\",\"\",\"\xa31,848.83\"\r
+";
+
+#[test]
+fn a_preamble_and_blank_line_are_counted_and_a_type_of_names_is_no_code_table() {
+    for kind in [None, Some(SourceFile::Bank)] {
+        let d = draft("nationwide.csv", NATIONWIDE, kind);
+        let toml = &d.toml;
+        assert_eq!(d.file, SourceFile::Bank, "{toml}");
+        assert!(toml.contains("skip_rows = 4  # GUESS: line 5"), "{toml}");
+        assert!(toml.contains("from all 6 rows"), "{toml}");
+        assert!(toml.contains("encoding = \"windows-1252\""), "{toml}");
+        assert!(toml.contains("date_formats = [\"%d %b %Y\"]"), "{toml}");
+        // Free text: no table, and the column sets nothing.
+        assert!(!toml.contains("[[bank.codes]]"), "{toml}");
+        assert!(!toml.contains("method = "), "{toml}");
+        assert!(
+            toml.contains("# NOTE: \"Transaction type\" is free text, not codes (5 different values in 6 rows"),
+            "{toml}"
+        );
+        assert!(
+            d.warnings.iter().any(|w| w.contains("is free text")),
+            "{:?}",
+            d.warnings
+        );
+        crate::input::profile::Profile::parse(toml, "draft").expect("a profile");
+    }
+}
+
+#[test]
+fn type_words_repeated_are_codes_and_a_blank_column_is_none() {
+    // Words with spaces, but few and repeated: a code table.
+    let mut file = String::from("Post Date,Type,Amount,Customer Reference,TLA\n");
+    for (i, t) in [
+        "Bacs Credit",
+        "Faster Payment",
+        "Faster Payment",
+        "Standing Order",
+    ]
+    .iter()
+    .cycle()
+    .take(8)
+    .enumerate()
+    {
+        file.push_str(&format!("{}/03/2026,{t},10.00,RA100{i},\n", 13 + i));
+    }
+    let d = drafted(&file, None);
+    assert!(
+        d.toml.contains("reference = \"Customer Reference\""),
+        "{}",
+        d.toml
+    );
+    assert!(
+        d.toml
+            .contains("\"Faster Payment\" = \"bank_transfer\"  # GUESS"),
+        "{}",
+        d.toml
+    );
+    assert!(!d.toml.contains("free text"), "{}", d.toml);
+
+    // The same type column left blank by the export: not mapped, no table.
+    let blank = file
+        .replace(",Bacs Credit,", ",,")
+        .replace(",Faster Payment,", ",,");
+    let blank = blank.replace(",Standing Order,", ",,");
+    let d = drafted(&blank, None);
+    assert!(
+        d.toml.contains("# NOTE: \"Type\" is blank on every row"),
+        "{}",
+        d.toml
+    );
+    assert!(!d.toml.contains("[[bank.codes]]"), "{}", d.toml);
+    assert!(d.warnings.is_empty(), "{:?}", d.warnings);
+}
+
+#[test]
+fn free_text_is_told_from_codes() {
+    let counts = |values: &[&str]| {
+        let mut c = codes::CodeCounts::default();
+        for (i, v) in values.iter().enumerate() {
+            c.see(v.to_string(), None, i as u64 + 2, None);
+        }
+        c
+    };
+    // Names after the same two words, however often each is seen.
+    let names = [
+        "Transfer from A STONE",
+        "Transfer from C LANE",
+        "Transfer from D PATEL",
+    ];
+    let year: Vec<&str> = names.iter().cycle().take(36).copied().collect();
+    assert!(counts(&year).is_free_text());
+    // Most values seen once.
+    let once = [
+        "Card payment TESCO",
+        "Card payment EE",
+        "Visa SHELL",
+        "Bill PAYEE",
+        "Visa X",
+        "Visa X",
+    ];
+    assert!(counts(&once).is_free_text());
+    // Codes, and code words.
+    assert!(!counts(&["BGC", "FPI", "SO", "DD", "CHQ", "FPO"]).is_free_text());
+    let words = [
+        "Direct Debit",
+        "Direct Debit Return",
+        "Faster Payment",
+        "Standing Order",
+    ];
+    assert!(!counts(&words).is_free_text());
+}

@@ -4,7 +4,7 @@
 
 use std::str::FromStr;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 
 use crate::input::mapping::clean_money;
@@ -22,9 +22,15 @@ pub(super) fn is_value(text: &str) -> bool {
 
 /// Whether `text` reads as a date in some format tried.
 pub(super) fn is_date(text: &str) -> bool {
-    DATE_FORMATS
-        .iter()
-        .any(|f| NaiveDate::parse_from_str(text, f).is_ok())
+    DATE_FORMATS.iter().any(|f| reads(text, f))
+}
+
+/// Whether format `f` reads `text`. A four-digit year (`%Y`) must be
+/// written with four digits: chrono, and so the reader, would take
+/// `02/03/26` as the year 26.
+fn reads(text: &str, f: &str) -> bool {
+    NaiveDate::parse_from_str(text, f)
+        .is_ok_and(|d| !f.contains("%Y") || (1000..=9999).contains(&d.year()))
 }
 
 /// The money in `text` as the profile reader cleans it, if it reads.
@@ -81,7 +87,7 @@ impl DateJudge {
         self.other += 1;
         let before = self.alive.iter().any(|a| *a);
         for (k, f) in DATE_FORMATS.iter().enumerate() {
-            if self.alive[k] && NaiveDate::parse_from_str(value, f).is_err() {
+            if self.alive[k] && !reads(value, f) {
                 self.alive[k] = false;
             }
         }

@@ -29,8 +29,15 @@ pub(super) fn draft(name: &str, layout: &Layout, plan: &Plan, scan: &Scan) -> Dr
     let _ = writeln!(out, "file = {name:?}");
     layout_lines(&mut out, layout, scan);
     dates(&mut out, plan, layout, scan, &mut warnings);
-    columns(&mut out, section, plan);
+    let not_codes = tables::not_code_columns(section, plan, layout, scan);
+    columns(&mut out, section, plan, &not_codes);
     narrative(&mut out, section, plan, scan);
+    for (_, note, look) in &not_codes {
+        let _ = writeln!(out, "# NOTE: {note}");
+        if *look {
+            warnings.push(note.clone());
+        }
+    }
     if let Some((paid_in, paid_out)) = &plan.paid {
         let _ = writeln!(
             out,
@@ -114,10 +121,16 @@ fn dates(out: &mut String, plan: &Plan, layout: &Layout, scan: &Scan, warnings: 
     }
 }
 
-/// Columns whose names differ from the contract's.
-fn columns(out: &mut String, section: &str, plan: &Plan) {
+/// Columns whose names differ from the contract's; a code field's column
+/// that holds no codes is left out.
+fn columns(out: &mut String, section: &str, plan: &Plan, not_codes: &[(String, String, bool)]) {
     let _ = writeln!(out, "\n[{section}.columns]");
     for (field, column) in &plan.columns {
+        let no_codes =
+            plan.code_fields().contains(field) && not_codes.iter().any(|(c, ..)| c == column);
+        if no_codes {
+            continue;
+        }
         if *field != column.to_lowercase() {
             let _ = writeln!(out, "{field} = {column:?}  # GUESS");
         }
