@@ -507,14 +507,17 @@ pub fn match_all(
 mod bank_keys;
 mod clawback;
 mod decide;
+mod link;
 mod outflows;
 mod parts;
 mod rebates;
 mod receipts;
+mod suspense;
+mod unlinked;
 
 pub use outflows::arudd_reason;
 pub use parts::InParts;
 
 use bank_keys::*;
-use decide::*;
+use link::*;
 use receipts::*;

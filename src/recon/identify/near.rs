@@ -1,0 +1,209 @@
+//! Suggestions for receipts nobody can identify: the near-miss index of
+//! references a keying slip away from an account's, and tenants found by the
+//! payer's name.
+
+use super::*;
+
+/// The hash of each ref and of each one-character deletion of it, with the
+/// ref's index, sorted: a lookup is a binary search; two keys one edit or
+/// one transposition apart share an entry. Hashes rather than strings keep
+/// it to 16 bytes an entry; a collision only adds a candidate that
+/// [`one_edit_apart`] then turns down.
+///
+/// It holds only the entries that the references it was built for can
+/// look up ([`RefIndex::near_index_for`]): a run asks for suggestions for
+/// its few hundred receipts in suspense, and every entry for 100,000
+/// accounts (a dozen a ref) was millions sorted to answer them.
+#[derive(Debug, Default)]
+pub struct NearIndex(Vec<(u64, u32)>);
+
+impl NearIndex {
+    pub(super) fn build(refs: &[KnownRef], wanted: &HashSet<u64>) -> NearIndex {
+        use rayon::prelude::*;
+        if wanted.is_empty() {
+            return NearIndex::default();
+        }
+        let mut entries: Vec<(u64, u32)> = refs
+            .par_iter()
+            .enumerate()
+            .filter(|(_, known)| known.key.len() >= MIN_FUZZY_LEN)
+            .flat_map_iter(|(i, known)| variant_hashes(&known.key).map(move |h| (h, i as u32)))
+            .filter(|(h, _)| wanted.contains(h))
+            .collect();
+        entries.par_sort_unstable();
+        NearIndex(entries)
+    }
+
+    /// The refs one of whose variants hashes to `hash`.
+    pub(super) fn get(&self, hash: u64) -> impl Iterator<Item = u32> + '_ {
+        with_hash(&self.0, hash)
+    }
+}
+
+/// The indices filed under `hash` in a list of (hash, index) sorted by hash.
+pub(super) fn with_hash(sorted: &[(u64, u32)], hash: u64) -> impl Iterator<Item = u32> + '_ {
+    let from = sorted.partition_point(|&(h, _)| h < hash);
+    sorted[from..]
+        .iter()
+        .take_while(move |&&(h, _)| h == hash)
+        .map(|&(_, i)| i)
+}
+
+/// Hashes of the key and of each one-character deletion of it (keys are
+/// ASCII), byte by byte so that no variant is built as a string.
+pub(super) fn variant_hashes(key: &str) -> impl Iterator<Item = u64> + '_ {
+    use std::hash::Hasher;
+    let bytes = key.as_bytes();
+    (0..=bytes.len()).map(move |skip| {
+        let mut h = rustc_hash::FxHasher::default();
+        for (i, &b) in bytes.iter().enumerate() {
+            if i != skip {
+                h.write_u8(b);
+            }
+        }
+        h.finish()
+    })
+}
+
+/// Near-miss suggestions are only made for keys at least this long: short
+/// ones are one edit from too much.
+pub(super) const MIN_FUZZY_LEN: usize = 4;
+
+/// The keys of a reference that near misses are looked for with.
+pub(super) fn fuzzy_keys(reference: &str) -> impl Iterator<Item = Text> {
+    candidate_keys(reference)
+        .into_iter()
+        .filter(|k| (MIN_FUZZY_LEN..=MAX_FUZZY_LEN).contains(&k.len()))
+}
+
+/// How much of a reference is read for keys.
+pub(super) const MAX_REFERENCE_LEN: usize = 256;
+
+/// Keys longer than this are no account's number or payment ref one slip
+/// away: near misses are not looked for (each costs its length squared).
+pub(super) const MAX_FUZZY_LEN: usize = 40;
+
+/// Whether a reference is, but for one keying slip, the account's number or
+/// one of its payment refs: what ties a payment to an account that finance
+/// posted it to by a mistyped number.
+pub fn one_slip_from(reference: &str, account: &Account) -> bool {
+    let known: SmallVec<[Text; 2]> = std::iter::once(&account.account_ref)
+        .chain(account.payment_refs.iter())
+        .map(|r| normalise(r))
+        .filter(|k| !k.is_empty())
+        .collect();
+    fuzzy_keys(reference).any(|key| known.iter().any(|k| one_edit_apart(&key, k)))
+}
+
+impl RefIndex {
+    /// The near-miss index for suggesting accounts for `references`: only
+    /// they may be passed to [`RefIndex::suggest`] with it.
+    pub fn near_index_for<'a>(&self, references: impl Iterator<Item = &'a str>) -> NearIndex {
+        let wanted: HashSet<u64> = references
+            .flat_map(fuzzy_keys)
+            .flat_map(|key| variant_hashes(&key).collect::<Vec<_>>())
+            .collect();
+        NearIndex::build(&self.refs, &wanted)
+    }
+
+    /// The accounts whose tenant the payer is by full name (surname and
+    /// first name written out): nearly always one; two tenants of one name
+    /// are both the payer, as far as the name can say.
+    pub fn tenants_by_full_name(
+        &self,
+        accounts: &[Account],
+        payer: &str,
+    ) -> SmallVec<[AccountId; 2]> {
+        let _ = accounts;
+        let payer_keys = names::keys(payer);
+        let mut found: SmallVec<[AccountId; 2]> = SmallVec::new();
+        for hash in surname_hashes(payer) {
+            for id in with_hash(&self.by_surname, hash) {
+                if !found.contains(&id)
+                    && names::key_likeness(&payer_keys, &self.tenant_keys[id as usize])
+                        == Likeness::Full
+                {
+                    found.push(id);
+                }
+            }
+        }
+        found
+    }
+
+    /// Every account a receipt may belong to, best first, each with its
+    /// reason: an exact full-name match first, then a reference one keying
+    /// slip from the account's, then a payer name that fits by initial or
+    /// surname. Equally good candidates are kept in account order. `near`
+    /// must have been built for `reference`.
+    pub fn suggest(
+        &self,
+        near: &NearIndex,
+        accounts: &[Account],
+        reference: &str,
+        payer: &str,
+    ) -> Vec<Suggestion> {
+        let mut scored: HashMap<AccountId, Suggestion> = HashMap::default();
+        for key in fuzzy_keys(reference) {
+            for hash in variant_hashes(&key) {
+                for i in near.get(hash) {
+                    let known = &self.refs[i as usize];
+                    if scored.contains_key(&known.account) || !one_edit_apart(&key, &known.key) {
+                        continue;
+                    }
+                    let slip = known.kind == RefKind::AccountNumber;
+                    scored.insert(
+                        known.account,
+                        Suggestion {
+                            account: known.account,
+                            score: 2,
+                            strong: slip,
+                            reason: format!(
+                                "reference {key} is one character or one transposition away from {} {}",
+                                known.kind.describe(),
+                                known.key
+                            ),
+                        },
+                    );
+                }
+            }
+        }
+        let payer_keys = names::keys(payer);
+        for hash in surname_hashes(payer) {
+            for id in with_hash(&self.by_surname, hash) {
+                let tenant = &accounts[id as usize].tenant_name;
+                let (score, words) =
+                    match names::key_likeness(&payer_keys, &self.tenant_keys[id as usize]) {
+                        Likeness::Unlike => continue,
+                        Likeness::Full => (3, "is the tenant by full name"),
+                        Likeness::Initial | Likeness::Surname => (1, "matches tenant"),
+                    };
+                let entry = scored.entry(id).or_insert_with(|| Suggestion {
+                    account: id,
+                    score: 0,
+                    strong: false,
+                    reason: String::new(),
+                });
+                if entry.reason.contains("payer name") {
+                    continue;
+                }
+                entry.score += score;
+                entry.strong |= score == 3;
+                if !entry.reason.is_empty() {
+                    entry.reason.push_str("; ");
+                }
+                entry
+                    .reason
+                    .push_str(&format!("payer name {payer:?} {words} {tenant:?}"));
+            }
+        }
+        let mut ranked: Vec<Suggestion> = scored.into_values().collect();
+        ranked.sort_by(|a, b| {
+            b.score.cmp(&a.score).then_with(|| {
+                accounts[a.account as usize]
+                    .account_ref
+                    .cmp(&accounts[b.account as usize].account_ref)
+            })
+        });
+        ranked
+    }
+}

@@ -1,0 +1,565 @@
+//! Linking postings to receipts: pass 1 by the bank id the ledger kept, then
+//! the window passes (account, amount and date, cheapest first) that
+//! docs/matching.md numbers 2 to 7; pass 6, in parts, is in `parts.rs`.
+
+use super::*;
+
+/// Greedy one-to-one assignment over candidate pairs `(cost, receipt,
+/// posting)`: cheapest first, ties broken by receipt then posting order, so
+/// the result is the same whatever order the pairs were found in.
+pub(super) fn assign(
+    mut pairs: Vec<Candidate>,
+    receipt_free: &mut [bool],
+    posting_free: &mut [bool],
+) -> Vec<Pair> {
+    pairs.par_sort_unstable();
+    let mut chosen = Vec::new();
+    for (_, r, p) in pairs {
+        if receipt_free[r] && posting_free[p] {
+            receipt_free[r] = false;
+            posting_free[p] = false;
+            chosen.push((r, p));
+        }
+    }
+    chosen
+}
+
+/// Days from the money's arrival to the posting.
+pub(super) fn lag(data: &Dataset, posting: &Posting, receipt: &Receipt) -> i64 {
+    days_between(receipt.date(data), posting.date)
+}
+
+/// How unlikely a posting `days` after its money is: later is likelier than
+/// earlier, since only card and Direct Debit systems post ahead of the bank's
+/// value date. Weekly payments of one amount then pair in date order.
+pub(super) fn cost(days: i64) -> i64 {
+    if days >= 0 {
+        2 * days
+    } else {
+        2 * -days + 1
+    }
+}
+
+/// Whether a posted amount could be a keying error for the received one:
+/// digits swapped or one digit wrong, the point in the wrong place, or
+/// within 10%.
+pub(super) fn plausible_keying_error(posted: Decimal, received: Decimal) -> bool {
+    let digits = |d: Decimal| -> String {
+        let mut d = d;
+        d.rescale(2);
+        d.to_string().chars().filter(char::is_ascii_digit).collect()
+    };
+    let (a, b) = (digits(posted), digits(received));
+    let ten = Decimal::from(10);
+    identify::one_edit_apart(&a, &b)
+        || posted == received * ten
+        || posted * ten == received
+        || (posted - received).abs() * ten <= received
+}
+
+/// How many of pass 2's groups are aligned before their pairs are linked.
+/// Pass 2 runs over a part of the accounts at a time, and a run of their
+/// groups at a time, each run's pairs linked before the next is aligned:
+/// every group's receipts, postings and pairs at once were the peak of a
+/// run's memory. Groups are still aligned and linked in account order, and
+/// a group's links touch no other account's receipts or postings, so the
+/// result is the same however the work is cut.
+const GROUPS_AT_ONCE: usize = 1 << 14;
+
+/// How many parts pass 2 cuts the accounts into (see [`GROUPS_AT_ONCE`]).
+const ACCOUNT_PARTS: usize = 4;
+
+/// The ranges of account ids pass 2 takes one at a time, in order.
+fn account_parts(accounts: usize) -> impl Iterator<Item = std::ops::Range<AccountId>> {
+    let part = accounts.div_ceil(ACCOUNT_PARTS).max(1);
+    (0..accounts)
+        .step_by(part)
+        .map(move |from| from as AccountId..(from + part).min(accounts) as AccountId)
+}
+
+impl State<'_> {
+    /// The accounts ambiguous receipt `r` fits (none if it is not ambiguous).
+    pub(super) fn ambiguous_set(&self, r: usize) -> &[AccountId] {
+        self.ambiguous
+            .binary_search_by_key(&r, |&(at, _)| at)
+            .map_or(&[][..], |i| &self.ambiguous[i].1)
+    }
+
+    fn window_ok(&self, posting: &Posting, receipt: &Receipt) -> bool {
+        let d = lag(self.data, posting, receipt);
+        d >= -self.opts.lead_days && d <= self.opts.match_days
+    }
+
+    /// Posted between `lead_days` early and `posting_days` late.
+    fn on_time(&self, posting: &Posting, receipt: &Receipt) -> bool {
+        let d = lag(self.data, posting, receipt);
+        d >= -self.opts.lead_days && d <= self.opts.posting_days
+    }
+
+    pub(super) fn link(&mut self, r: usize, p: usize) {
+        self.linked.push(r, p);
+        self.posting_linked[p] = true;
+    }
+
+    /// Pass 1: the rent system kept the receipt's bank id (or batch ref).
+    pub(super) fn link_by_bank_ref(
+        &mut self,
+        cash_credits: &[u32],
+        bank_keys: &BankKeys,
+        line_receipts: &LineReceipts,
+    ) {
+        // A bulk line's shares (thousands in a Housing Benefit run) by
+        // account and by amount, so that finding a posting's share is a
+        // lookup rather than a scan of the whole run.
+        // Sorted, not hashed, as the window passes' pools: a map's buckets
+        // and a vector for each key cost more than the shares, and this step
+        // is near the peak of a run's memory.
+        let shares = || {
+            (0..self.data.bank.len())
+                .filter(|&l| line_receipts.of(l).len() >= 2)
+                .flat_map(|l| line_receipts.of(l).map(move |r| (l, r)))
+        };
+        let share_by_account = Pool::new(
+            shares()
+                .filter_map(|(l, r)| Some(((l, self.receipts[r].identity.account()?), r)))
+                .collect(),
+        );
+        let share_by_amount = Pool::new(
+            shares()
+                .map(|(l, r)| ((l, self.receipts[r].pence(self.data)), r))
+                .collect(),
+        );
+        // What each posting's bank ref leads to, found in parallel; linking
+        // is in ledger order, and only a bulk line's shares need the links
+        // made so far to choose between them. A run of postings at a time,
+        // so that what was found is never held for millions at once (this
+        // step is near the peak of a run's memory).
+        const RUN: usize = 1 << 16;
+        let mut found = vec![Found::NoRef; RUN.min(cash_credits.len())];
+        for run in cash_credits.chunks(RUN) {
+            let found = &mut found[..run.len()];
+            found
+                .par_chunks_mut(BankKeys::BATCH)
+                .zip(run.par_chunks(BankKeys::BATCH))
+                .for_each(|(found, ps)| {
+                    let mut refs = [None; BankKeys::BATCH];
+                    for (r, &p) in refs.iter_mut().zip(ps) {
+                        *r = self.data.bank_ref(&self.data.postings[p as usize]);
+                    }
+                    let mut lines = [None; BankKeys::BATCH];
+                    bank_keys.get_batch(&refs[..ps.len()], &mut lines);
+                    for ((found, bank_ref), line) in found.iter_mut().zip(refs).zip(lines) {
+                        *found = match (bank_ref, line) {
+                            (None, _) => Found::NoRef,
+                            (Some(_), Some(l)) if line_receipts.of(l).len() == 1 => {
+                                Found::One(line_receipts.of(l).start)
+                            }
+                            (Some(_), Some(l)) if !line_receipts.of(l).is_empty() => {
+                                Found::Shares(l)
+                            }
+                            (Some(_), _) => Found::Dangling,
+                        };
+                    }
+                });
+            for (&p, &found) in run.iter().zip(found.iter()) {
+                self.link_found(p as usize, found, &share_by_account, &share_by_amount);
+            }
+        }
+    }
+
+    /// Links posting `p` as its bank ref `found`, or leaves it free for the
+    /// later passes. For a bulk line: its own share, unlinked and of the
+    /// same amount; else its own share; else anyone's unlinked share of that
+    /// amount.
+    fn link_found(
+        &mut self,
+        p: usize,
+        found: Found,
+        share_by_account: &Pool<(usize, AccountId)>,
+        share_by_amount: &Pool<(usize, i64)>,
+    ) {
+        let posting = &self.data.postings[p];
+        let l = match found {
+            Found::NoRef => return self.free_postings.push(p),
+            Found::Dangling => {
+                let bank_ref = self.data.bank_ref(posting).unwrap_or_default();
+                self.dangling_ref.insert(p, bank_ref.to_string());
+                return self.free_postings.push(p);
+            }
+            Found::One(r) => return self.link(r, p),
+            Found::Shares(l) => l,
+        };
+        let credit = posting.credit();
+        let unlinked = |r: &usize| self.linked.is_empty(*r);
+        let mut own = share_by_account.get((l, posting.account));
+        let chosen = own
+            .clone()
+            .find(|r| unlinked(r) && self.receipts[*r].amount(self.data) == credit)
+            .or_else(|| own.next())
+            .or_else(|| {
+                share_by_amount
+                    .get((l, posting.credit_pence()))
+                    .find(unlinked)
+            });
+        match chosen {
+            Some(r) => self.link(r, p),
+            None => {
+                self.no_share.insert(p, l);
+                self.free_postings.push(p);
+            }
+        }
+    }
+
+    /// Passes 2 to 7: no usable `bank_ref`, so account, amount and date, in
+    /// the order docs/matching.md gives them.
+    pub(super) fn link_by_window(&mut self) {
+        let mut receipt_free: Vec<bool> = (0..self.receipts.len())
+            .map(|r| self.linked.is_empty(r))
+            .collect();
+        let mut posting_free = vec![false; self.data.postings.len()];
+        for &p in &self.free_postings {
+            if !self.no_share.contains_key(&p) {
+                posting_free[p] = true;
+            }
+        }
+        self.link_aligned(&mut receipt_free, &mut posting_free);
+        self.link_greedily(&mut receipt_free, &mut posting_free);
+    }
+
+    /// Pass 2: same account, same amount, posted on time, aligned in date
+    /// order per group ([`State::same_account_groups`], [`State::align`]).
+    /// Groups too large to align give candidates paired by `assign`.
+    fn link_aligned(&mut self, receipt_free: &mut [bool], posting_free: &mut [bool]) {
+        let mut candidates = Vec::new();
+        for accounts in account_parts(self.data.accounts.len()) {
+            let (rs, ps, groups) = self.same_account_groups(receipt_free, posting_free, accounts);
+            for run in groups.chunks(GROUPS_AT_ONCE) {
+                let aligned: Vec<_> = run
+                    .par_iter()
+                    .map(|(r_run, p_run)| {
+                        let dated = |k: &Keyed| (k.2, k.3);
+                        let receipts: Vec<Dated> = rs[r_run.clone()].iter().map(dated).collect();
+                        let postings: Vec<Dated> = ps[p_run.clone()].iter().map(dated).collect();
+                        self.align(&receipts, &postings)
+                    })
+                    .collect();
+                for group in aligned {
+                    match group {
+                        Ok(pairs) => {
+                            for (r, p) in pairs {
+                                receipt_free[r] = false;
+                                posting_free[p] = false;
+                                self.link(r, p);
+                            }
+                        }
+                        Err(pairs) => candidates.extend(pairs),
+                    }
+                }
+            }
+        }
+        self.accept(assign(candidates, receipt_free, posting_free));
+    }
+
+    /// Passes 3 to 7 over what pass 2 left: each greedy, cheapest first.
+    fn link_greedily(&mut self, receipt_free: &mut [bool], posting_free: &mut [bool]) {
+        // The receipts still free, by account and by amount. Built only now:
+        // pass 2 links nearly all, so these are small, and they are not held
+        // beside pass 2's own sorted runs (the peak of a run's memory). Pass
+        // order does not depend on when they were built: each pass's pairs
+        // are chosen by `assign`'s total order.
+        let free = || {
+            (0..self.receipts.len())
+                .into_par_iter()
+                .filter(|&r| receipt_free[r])
+        };
+        let by_account = Pool::new(
+            free()
+                .filter_map(|r| Some((self.receipts[r].identity.account()?, r)))
+                .collect(),
+        );
+        let by_amount = Pool::new(
+            free()
+                .map(|r| (self.receipts[r].pence(self.data), r))
+                .collect(),
+        );
+
+        // 3: same amount, a receipt nobody could identify (or that fits
+        // several accounts, this one among them): the posting identified it.
+        // Passes 3 and 4 have only the amount to go on, so only on-time
+        // pairs count: a late one is more likely some other payment.
+        // Money never moves between accounts on amount and date alone:
+        // something else must tie the receipt to the posting's account.
+        let history = self.payer_history(posting_free);
+        let same_amount = |p: &Posting| by_amount.get(p.credit_pence());
+        let same_account = |p: &Posting| by_account.get(p.account);
+        self.greedy_pass(receipt_free, posting_free, same_amount, |st, p, i, r| {
+            st.on_time(p, r)
+                && match r.identity {
+                    Held::Unknown => st.corroborates(&history, p, r),
+                    Held::Ambiguous => st.ambiguous_set(i).contains(&p.account),
+                    Held::Account(..) => false,
+                }
+        });
+        // 4: same amount, on time, a receipt that identifies another account.
+        self.greedy_pass(receipt_free, posting_free, same_amount, |st, p, _, r| {
+            st.on_time(p, r)
+                && r.identity.account().is_some_and(|a| a != p.account)
+                && st.corroborates(&history, p, r)
+        });
+        // 6a: money posted in parts on time: before a late posting of the
+        // whole amount, which is the weaker match.
+        self.link_in_parts(receipt_free, posting_free, self.opts.posting_days);
+        // 5: same account, same amount, posted late. After 3 and 4, since an
+        // on-time posting elsewhere is the stronger match.
+        self.greedy_pass(receipt_free, posting_free, same_account, |st, p, _, r| {
+            r.amount(st.data) == p.credit()
+        });
+        // 6b: one receipt posted in parts, or several posted as one, late:
+        // before keying errors, since a part can look like a mistyped whole.
+        self.link_in_parts(receipt_free, posting_free, self.opts.match_days);
+        // 7: same account, an amount that looks like a keying error.
+        self.greedy_pass(receipt_free, posting_free, same_account, |st, p, _, r| {
+            plausible_keying_error(p.credit(), r.amount(st.data))
+        });
+    }
+
+    /// Who has paid into each account that still has a posting looking for
+    /// its money: (account, hash of the payer's name) of every receipt
+    /// already linked to a posting there. Only those accounts are looked at.
+    fn payer_history(&self, posting_free: &[bool]) -> HashSet<(AccountId, u64)> {
+        let wanted: HashSet<AccountId> = (self.free_postings.iter())
+            .filter(|&&p| posting_free[p])
+            .map(|&p| self.data.postings[p].account)
+            .collect();
+        if wanted.is_empty() {
+            return HashSet::default();
+        }
+        (0..self.receipts.len())
+            .into_par_iter()
+            .filter_map(|r| {
+                let first = self.linked.first[r];
+                let account = (first != Links::NONE)
+                    .then(|| self.data.postings[first as usize].account)
+                    .filter(|a| wanted.contains(a))?;
+                let receipt = &self.receipts[r];
+                let payer = self.data.payer(&self.data.bank[receipt.bank as usize]);
+                (receipt.share().is_none() && !payer.is_empty())
+                    .then(|| (account, identify::normal_hash(payer)))
+            })
+            .collect::<Vec<_>>()
+            .into_iter()
+            .collect()
+    }
+
+    /// Whether something besides amount and date ties a receipt to a
+    /// posting on an account its reference does not name: the payer is the
+    /// account's tenant by name, the payer has paid into the account before,
+    /// or the reference is the account's number (or a payment ref) but for
+    /// one keying slip.
+    fn corroborates(
+        &self,
+        history: &HashSet<(AccountId, u64)>,
+        p: &Posting,
+        receipt: &Receipt,
+    ) -> bool {
+        let account = self.data.account(p.account);
+        let reference: &str = match receipt.share() {
+            Some(s) => {
+                let share = &self.data.shares[s as usize];
+                return [&share.account_ref, &share.claim_ref]
+                    .into_iter()
+                    .flatten()
+                    .any(|r| identify::one_slip_from(r, account));
+            }
+            None => self.data.reference(&self.data.bank[receipt.bank as usize]),
+        };
+        let payer = self.data.payer(&self.data.bank[receipt.bank as usize]);
+        // An organisation's history (a payment processor pays into many
+        // accounts) says nothing about whose a payment is.
+        (!payer.is_empty()
+            && (identify::names_match(payer, &account.tenant_name)
+                || (!conflict::is_organisation(payer)
+                    && history.contains(&(p.account, identify::normal_hash(payer))))))
+            || identify::one_slip_from(reference, account)
+    }
+
+    /// One greedy pass: for every free posting, the free receipts in its
+    /// `pool` that `fits` (given the receipt's index and the receipt) and are
+    /// in the window, found in parallel, then
+    /// paired cheapest first by `assign`.
+    fn greedy_pass<P, I, F>(
+        &mut self,
+        receipt_free: &mut [bool],
+        posting_free: &mut [bool],
+        pool: P,
+        fits: F,
+    ) where
+        P: Fn(&Posting) -> I + Sync,
+        I: Iterator<Item = usize>,
+        F: Fn(&Self, &Posting, usize, &Receipt) -> bool + Sync,
+    {
+        let (r_free, p_free) = (&*receipt_free, &*posting_free);
+        let (pool, fits, st) = (&pool, &fits, &*self);
+        let pairs: Vec<Candidate> = st
+            .free_postings
+            .par_iter()
+            .filter(|&&p| p_free[p])
+            .flat_map_iter(|&p| {
+                let posting = &st.data.postings[p];
+                pool(posting).filter_map(move |r| {
+                    let receipt = &st.receipts[r];
+                    (r_free[r] && st.window_ok(posting, receipt) && fits(st, posting, r, receipt))
+                        .then(|| (cost(lag(st.data, posting, receipt)), r, p))
+                })
+            })
+            .collect();
+        let chosen = assign(pairs, receipt_free, posting_free);
+        self.accept(chosen);
+    }
+
+    fn accept(&mut self, pairs: Vec<Pair>) {
+        for (r, p) in pairs {
+            self.link(r, p);
+        }
+    }
+
+    /// Pass 2's groups for `accounts`: their free identified receipts and
+    /// free postings, each sorted by account, amount and date, and the runs
+    /// of each with one account and amount that meet. In pass 2 receipts
+    /// and postings of one account and one amount (a weekly payer's whole
+    /// history) are paired in date order, on-time pairs only: as many pairs
+    /// as possible, then the least total `cost` ([`State::align`]). Greedy
+    /// pairing gets this wrong when a posting falls between two receipts.
+    fn same_account_groups(
+        &self,
+        receipt_free: &[bool],
+        posting_free: &[bool],
+        accounts: std::ops::Range<AccountId>,
+    ) -> (Vec<Keyed>, Vec<Keyed>, Vec<Group>) {
+        // Sorted rather than hashed, on integers (pence and day numbers):
+        // there are millions.
+        // Gathered in one pass each, into room for them all: a pass per
+        // core and a merge cost more than they save here. Room not filled
+        // is never touched, so it costs no memory.
+        let (mut ps, mut rs): (Vec<Keyed>, Vec<Keyed>) = rayon::join(
+            || {
+                let mut ps = Vec::with_capacity(self.free_postings.len());
+                ps.extend(
+                    self.free_postings
+                        .iter()
+                        .filter(|&&p| {
+                            posting_free[p] && accounts.contains(&self.data.postings[p].account)
+                        })
+                        .map(|&p| {
+                            let posting = &self.data.postings[p];
+                            let day = day_number(posting.date);
+                            (posting.account, posting.credit_pence(), day, p)
+                        }),
+                );
+                ps
+            },
+            || {
+                let mut rs = Vec::with_capacity(self.receipts.len());
+                rs.extend(
+                    self.receipts
+                        .iter()
+                        .enumerate()
+                        .filter(|&(r, _)| receipt_free[r])
+                        .filter_map(|(r, receipt)| {
+                            let account = receipt
+                                .identity
+                                .account()
+                                .filter(|a| accounts.contains(a))?;
+                            let day = day_number(receipt.date(self.data));
+                            Some((account, receipt.pence(self.data), day, r))
+                        }),
+                );
+                rs
+            },
+        );
+        ps.par_sort_unstable();
+        rs.par_sort_unstable();
+        let group = |run: &[Keyed], from: usize| {
+            let key = (run[from].0, run[from].1);
+            from + run[from..].iter().take_while(|k| (k.0, k.1) == key).count()
+        };
+        let mut groups = Vec::new();
+        let (mut i, mut j) = (0, 0);
+        while i < rs.len() && j < ps.len() {
+            match (rs[i].0, rs[i].1).cmp(&(ps[j].0, ps[j].1)) {
+                std::cmp::Ordering::Less => i = group(&rs, i),
+                std::cmp::Ordering::Greater => j = group(&ps, j),
+                std::cmp::Ordering::Equal => {
+                    let (i_end, j_end) = (group(&rs, i), group(&ps, j));
+                    groups.push((i..i_end, j..j_end));
+                    (i, j) = (i_end, j_end);
+                }
+            }
+        }
+        (rs, ps, groups)
+    }
+
+    /// The best order-preserving pairing of one group (see
+    /// `same_account_groups`), by dynamic programming over receipts x
+    /// postings. A group too large for that (years of weekly payments at
+    /// once) gives its on-time candidate pairs instead, for greedy pairing.
+    fn align(&self, rs: &[Dated], ps: &[Dated]) -> Result<Vec<Pair>, Vec<Candidate>> {
+        const MAX_CELLS: usize = 40_000;
+        // Only on-time pairs: a week's shift never fits, so one missing
+        // posting cannot make a run of receipts look late. Dates as day
+        // numbers: this is called for every cell.
+        let (early, late) = (-self.opts.lead_days, self.opts.posting_days);
+        let pair_cost = |(r_day, _): Dated, (p_day, _): Dated| {
+            let days = i64::from(p_day) - i64::from(r_day);
+            (early..=late).contains(&days).then(|| cost(days))
+        };
+        let (n, m) = (rs.len(), ps.len());
+        if (n + 1) * (m + 1) > MAX_CELLS {
+            return Err(rs
+                .iter()
+                .flat_map(|&r| {
+                    ps.iter()
+                        .filter_map(move |&p| pair_cost(r, p).map(|c| (c, r.1, p.1)))
+                })
+                .collect());
+        }
+        // Score = pairs x PAIR - total cost, maximised; PAIR outweighs any cost.
+        const PAIR: i64 = 1 << 32;
+        let width = m + 1;
+        let mut score = vec![0i64; (n + 1) * width];
+        // 0: skip receipt, 1: skip posting, 2: pair.
+        let mut step = vec![0u8; (n + 1) * width];
+        // Along the first row only postings can be skipped.
+        step[1..=m].fill(1);
+        for i in 1..=n {
+            for j in 1..=m {
+                let mut best = (score[(i - 1) * width + j], 0u8);
+                if score[i * width + j - 1] > best.0 {
+                    best = (score[i * width + j - 1], 1);
+                }
+                if let Some(c) = pair_cost(rs[i - 1], ps[j - 1]) {
+                    let paired = score[(i - 1) * width + j - 1] + PAIR - c;
+                    if paired > best.0 {
+                        best = (paired, 2);
+                    }
+                }
+                score[i * width + j] = best.0;
+                step[i * width + j] = best.1;
+            }
+        }
+        let (mut i, mut j, mut pairs) = (n, m, Vec::new());
+        while i > 0 && j > 0 {
+            match step[i * width + j] {
+                2 => {
+                    pairs.push((rs[i - 1].1, ps[j - 1].1));
+                    i -= 1;
+                    j -= 1;
+                }
+                1 => j -= 1,
+                _ => i -= 1,
+            }
+        }
+        pairs.reverse();
+        Ok(pairs)
+    }
+}
