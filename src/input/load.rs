@@ -1,0 +1,399 @@
+//! Reading every contract file side by side and gathering what they hold,
+//! and what went wrong, into one [`Loaded`].
+
+use crate::recon::model::{Dataset, RowRef, SourceFile, SourceNames};
+use crate::recon::store::text::TextStore;
+use crate::recon::warning::{Scope, Warning, WarningKind};
+
+use super::columns::Column;
+use super::ids::{AccountIds, UniqueIds};
+use super::readers::{self, read_rows};
+use super::table::Table;
+use super::{
+    digest, limit, profile, statement, InputError, InputErrors, InputPaths, Loaded, Mode, Profile,
+    Progress, Reject,
+};
+use crate::recon::model::FILES;
+
+/// Where the input files' bytes come from.
+#[derive(Clone, Copy)]
+pub(super) enum Origin<'a> {
+    /// Files, some held in memory (standard input, a statement).
+    Files(&'a InputPaths, &'a statement::Held),
+    Memory(&'a [Option<Vec<u8>>; FILES]),
+}
+
+impl Origin<'_> {
+    fn source_names(&self) -> SourceNames {
+        match self {
+            Origin::Files(paths, _) => paths.source_names(),
+            Origin::Memory(_) => SourceNames(SourceFile::ALL.map(|f| f.default_name().to_string())),
+        }
+    }
+
+    fn ignore_columns(&self) -> &[String] {
+        match self {
+            Origin::Files(paths, _) => &paths.ignore_columns,
+            Origin::Memory(_) => &[],
+        }
+    }
+
+    /// Opens `file`, if it is there (a missing schedules file is no error).
+    fn open(
+        &self,
+        file: SourceFile,
+        name: &str,
+        columns: &'static [Column],
+        profile: Option<&profile::FileProfile>,
+        watch: Option<&Progress>,
+        errors: &mut InputErrors,
+    ) -> Option<Table> {
+        match self {
+            Origin::Files(paths, held) => match held.bytes(file) {
+                Some(bytes) => {
+                    let profile = profile.filter(|_| !held.is_statement(file));
+                    let limit = paths.max_record_bytes;
+                    Table::from_bytes(bytes.to_vec(), name, columns, profile, limit, errors)
+                }
+                None => paths.path(file).and_then(|p| {
+                    let limit = paths.max_record_bytes;
+                    Table::open(p, name, columns, profile, watch, limit, errors)
+                }),
+            },
+            Origin::Memory(files) => match &files[file.index()] {
+                Some(bytes) => {
+                    let limit = limit::DEFAULT_MAX_RECORD_BYTES;
+                    Table::from_bytes(bytes.clone(), name, columns, profile, limit, errors)
+                }
+                None if file.optional() => None,
+                None => {
+                    errors.push(InputError {
+                        file: name.to_string(),
+                        line: None,
+                        column: None,
+                        message: "no such file".to_string(),
+                    });
+                    None
+                }
+            },
+        }
+    }
+}
+
+pub(super) fn load_from(
+    origin: Origin<'_>,
+    profile: Option<&Profile>,
+    mode: Mode,
+    watch: Option<&Progress>,
+) -> Result<Loaded, InputErrors> {
+    let mut errors = match mode {
+        Mode::Strict => InputErrors::counting(),
+        Mode::Lenient => InputErrors::default(),
+    };
+    let sources = origin.source_names();
+    let mut data = Dataset {
+        sources: sources.clone(),
+        ..Dataset::default()
+    };
+    let open_watched = |file: SourceFile,
+                        columns: &'static [Column],
+                        watch: Option<&Progress>,
+                        errors: &mut InputErrors| {
+        let section = profile.and_then(|pr| pr.section(file));
+        origin.open(file, sources.name(file), columns, section, watch, errors)
+    };
+    let open = |file: SourceFile, columns: &'static [Column], errors: &mut InputErrors| {
+        open_watched(file, columns, watch, errors)
+    };
+    // A file opened a second time: its header's problems, if any, were
+    // reported the first time, and its bytes were counted for progress.
+    let reopen = |file: SourceFile, columns: &'static [Column]| {
+        move || open_watched(file, columns, None, &mut InputErrors::default())
+    };
+
+    let mut unknown_columns = Vec::new();
+    let mut digests: [Option<digest::FileDigest>; FILES] = Default::default();
+    let mut note = |file: SourceFile, t: &Table, data: &mut Dataset| {
+        data.reading[file.index()].rows_read = t.rows_read;
+        digests[file.index()] = t.digest();
+        if !t.unknown_columns.is_empty() {
+            unknown_columns.push((t.name.clone(), t.unknown_columns.clone()));
+        }
+        data.warnings
+            .extend(unused_lookalikes(file, t, origin.ignore_columns()));
+        data.warnings.extend(extracts_never_matched(t));
+    };
+    // The accounts file, then the ledger (which needs its ids), beside the
+    // bank statement and the schedules (which need nothing from the others):
+    // read side by side, and reported as if in turn.
+    let accounts_then_ledger = || {
+        let mut accounts = AccountIds::default();
+        let (accounts_file, account_errors) = in_file(
+            &open,
+            SourceFile::Accounts,
+            readers::accounts::COLUMNS,
+            errors.fresh(),
+            |t, errors| readers::accounts::read_accounts(t, &mut accounts, errors),
+        );
+        let accounts_read = accounts_file.is_some();
+        let rents = in_file(
+            &open,
+            SourceFile::Rents,
+            readers::rents::COLUMNS,
+            errors.fresh(),
+            |t, errors| readers::rents::read_rents(t, &accounts, accounts_read, errors),
+        );
+        let cases = in_file(
+            &open,
+            SourceFile::Cases,
+            readers::cases::COLUMNS,
+            errors.fresh(),
+            |t, errors| readers::cases::read_cases(t, &accounts, accounts_read, errors),
+        );
+        let ledger = in_file(
+            &open,
+            SourceFile::Ledger,
+            readers::ledger::COLUMNS,
+            errors.fresh(),
+            |t, errors| {
+                let read = |t: &mut Table, unique: &mut UniqueIds, errors: &mut InputErrors| {
+                    readers::ledger::read_ledger(t, &accounts, accounts_read, unique, errors)
+                };
+                // Without an amount column every block would say so.
+                let rows =
+                    if t.has(readers::ledger::col::DEBIT) || t.has(readers::ledger::col::CREDIT) {
+                        read_rows(
+                            t,
+                            "txn_id",
+                            watch,
+                            errors,
+                            read,
+                            &reopen(SourceFile::Ledger, readers::ledger::COLUMNS),
+                        )
+                    } else {
+                        read(t, &mut UniqueIds::of(t, "txn_id"), errors)
+                    };
+                too_large(t, &rows.1, errors);
+                rows
+            },
+        );
+        ((accounts_file, account_errors), (rents, cases), ledger)
+    };
+    let bank_file = || {
+        in_file(
+            &open,
+            SourceFile::Bank,
+            readers::bank::COLUMNS,
+            errors.fresh(),
+            |t, errors| {
+                let reopen = reopen(SourceFile::Bank, readers::bank::COLUMNS);
+                let rows = read_rows(
+                    t,
+                    "bank_id",
+                    watch,
+                    errors,
+                    readers::bank::read_bank,
+                    &reopen,
+                );
+                too_large(t, &rows.1, errors);
+                rows
+            },
+        )
+    };
+    let schedule_file = || {
+        in_file(
+            &open,
+            SourceFile::Schedules,
+            readers::schedules::COLUMNS,
+            errors.fresh(),
+            readers::schedules::read_schedules,
+        )
+    };
+    let (
+        (
+            (accounts_file, account_errors),
+            ((rents, rent_errors), (cases, case_errors)),
+            (ledger, ledger_errors),
+        ),
+        ((bank, bank_errors), (schedules, schedule_errors)),
+    ) = rayon::join(accounts_then_ledger, || {
+        rayon::join(bank_file, schedule_file)
+    });
+    errors.absorb(account_errors);
+    if let Some((t, accounts)) = accounts_file {
+        data.accounts = accounts;
+        note(SourceFile::Accounts, &t, &mut data);
+    }
+    errors.absorb(rent_errors);
+    if let Some((t, rents)) = rents {
+        data.rents = rents;
+        note(SourceFile::Rents, &t, &mut data);
+    }
+    errors.absorb(case_errors);
+    if let Some((t, cases)) = cases {
+        data.cases = cases;
+        data.cases_given = true;
+        note(SourceFile::Cases, &t, &mut data);
+    }
+    errors.absorb(ledger_errors);
+    errors.absorb(bank_errors);
+    errors.absorb(schedule_errors);
+    if let Some((t, (rows, text, lines, counted))) = ledger {
+        data.txn_ids_from_lines = t.id_from_line(readers::ledger::col::TXN_ID);
+        data.txn_counted = counted;
+        data.postings = rows;
+        data.ledger_text = text;
+        data.ledger_lines = lines;
+        note(SourceFile::Ledger, &t, &mut data);
+    }
+    if let Some((t, (rows, text, lines, counted))) = bank {
+        data.bank_ids_from_lines = t.id_from_line(readers::bank::col::BANK_ID);
+        data.bank_counted = counted;
+        data.bank = rows;
+        data.bank_text = text;
+        data.bank_lines = lines;
+        note(SourceFile::Bank, &t, &mut data);
+    }
+    if let Some((t, shares)) = schedules {
+        data.shares = shares;
+        note(SourceFile::Schedules, &t, &mut data);
+    }
+    if mode == Mode::Strict {
+        // Strict: a column that looks meant for the contract but is unused
+        // is an error, not a warning, unless it is ignored by name.
+        for w in std::mem::take(&mut data.warnings) {
+            errors.push(InputError {
+                file: w
+                    .evidence
+                    .first()
+                    .map_or(String::new(), |r| sources.name(r.file).to_string()),
+                line: w.evidence.first().map(|r| u64::from(r.line)),
+                column: None,
+                message: w.message,
+            });
+        }
+    }
+    if errors.is_empty() {
+        return Ok(Loaded {
+            data,
+            rejects: Vec::new(),
+            unknown_columns,
+            digests,
+        });
+    }
+    if mode == Mode::Strict || !errors.only_rows() {
+        return Err(errors);
+    }
+    let rejects: Vec<Reject> = std::mem::take(&mut errors.rows)
+        .into_iter()
+        .map(|((file, line), row)| Reject { file, line, row })
+        .collect();
+    for file in SourceFile::ALL {
+        let name = sources.name(file);
+        let reading = &mut data.reading[file.index()];
+        for r in rejects.iter().filter(|r| r.file == name) {
+            reading.rows_rejected += 1;
+            reading.rejected_money += r.row.money.unwrap_or_default();
+        }
+    }
+    data.warnings.push(set_aside_warning(&rejects));
+    Ok(Loaded {
+        data,
+        rejects,
+        unknown_columns,
+        digests,
+    })
+}
+
+/// Rows set aside could be anyone's money or rent: no account is cleared
+/// while any is out of the run.
+fn set_aside_warning(rejects: &[Reject]) -> Warning {
+    let first: Vec<String> = (rejects.iter().take(5))
+        .map(|r| format!("{}:{}", r.file, r.line))
+        .collect();
+    Warning {
+        kind: WarningKind::RowsSetAside,
+        message: format!(
+            "{} bad row{} set aside ({}{}): what {} would show is not in this run; put {} right and run again",
+            rejects.len(),
+            if rejects.len() == 1 { " was" } else { "s were" },
+            first.join(", "),
+            if rejects.len() > first.len() { ", ..." } else { "" },
+            if rejects.len() == 1 { "it" } else { "they" },
+            if rejects.len() == 1 { "it" } else { "them" },
+        ),
+        evidence: Vec::new(),
+        scope: Scope::Every,
+    }
+}
+
+/// A warning for each unused column of `t` that looks like a contract
+/// column the file lacks, unless ignored by name.
+/// A warning for each of the profile's extractions that matched no row of
+/// `t` (every value it sets is blank: references, say, and so matching).
+fn extracts_never_matched(t: &Table) -> Vec<Warning> {
+    if t.rows_read == 0 {
+        return Vec::new();
+    }
+    (t.extracts_never_matched().into_iter())
+        .map(|(field, column)| Warning {
+            kind: WarningKind::ExtractNeverMatched,
+            message: format!(
+                "{}: the profile's [[extract]] for `{field}` from column {column:?} matched none of its {} rows, \
+                 so every {field} is blank: check its pattern against the file",
+                t.name, t.rows_read
+            ),
+            evidence: Vec::new(),
+            scope: Scope::Every,
+        })
+        .collect()
+}
+
+fn unused_lookalikes(file: SourceFile, t: &Table, ignored: &[String]) -> Vec<Warning> {
+    t.resembling
+        .iter()
+        .filter(|(n, _)| !ignored.iter().any(|i| i.eq_ignore_ascii_case(n)))
+        .map(|(n, c)| Warning {
+            kind: WarningKind::UnusedColumn,
+            message: format!(
+                "column `{n}` is not used, but looks like `{c}`, which the file lacks: rename it to `{c}`, \
+                 map it in a profile, or pass --ignore-column {n:?} if it is not meant for it"
+            ),
+            evidence: vec![RowRef {
+                file,
+                line: u32::try_from(t.header_line).unwrap_or(u32::MAX),
+            }],
+            scope: Scope::Every,
+        })
+        .collect()
+}
+
+/// Opens `file` with `open` and reads it with `read`, collecting its errors
+/// apart, so that files read side by side report as if in turn.
+fn in_file<R>(
+    open: &impl Fn(SourceFile, &'static [Column], &mut InputErrors) -> Option<Table>,
+    file: SourceFile,
+    columns: &'static [Column],
+    mut errors: InputErrors,
+    read: impl FnOnce(&mut Table, &mut InputErrors) -> R,
+) -> (Option<(Table, R)>, InputErrors) {
+    let read = open(file, columns, &mut errors).map(|mut t| {
+        let rows = read(&mut t, &mut errors);
+        (t, rows)
+    });
+    (read, errors)
+}
+
+/// Says so if a file's texts would not fit in its store.
+fn too_large(t: &Table, text: &TextStore, errors: &mut InputErrors) {
+    if text.is_full() {
+        errors.push(InputError {
+            file: t.name.clone(),
+            line: None,
+            column: None,
+            message: "too large: its ids and references come to more than 4 GiB of text; \
+                      split the file by date and audit each part"
+                .to_string(),
+        });
+    }
+}
