@@ -137,29 +137,37 @@ impl<R> MarkBlankLines<R> {
 }
 
 impl<R> MarkBlankLines<R> {
+    /// Passes `raw` whole (into `into`, if given) where it cannot hold a
+    /// blank line: past the header and outside quotes, a chunk with no quote
+    /// and no line end right after another. That is most chunks, and two
+    /// passes over them beat stopping at every line end.
+    fn pass_plain(&mut self, raw: &[u8], into: &mut Option<&mut Vec<u8>>) -> bool {
+        let plain = self.past_header
+            && !self.quoted
+            && !(self.line_start && raw.first() == Some(&b'\n'))
+            && memchr::memchr(b'"', raw).is_none()
+            && memchr::memmem::find(raw, b"\n\n").is_none();
+        if !plain {
+            return false;
+        }
+        if let Some(&last) = raw.last() {
+            self.line_start = last == b'\n';
+            (self.prev, self.closed) = (Some(last), false);
+        }
+        self.count_plain(raw);
+        if let Some(buf) = into {
+            buf.extend_from_slice(raw);
+        }
+        true
+    }
+
     /// Follows `raw` through quotes and line ends. Without `into`, stops
     /// before the first line end that needs a space and says where (the
     /// state is left as it was just before it). With `into`, copies `raw`
     /// there with the spaces put in. Only quotes and line ends change the
     /// state, so the text between them is passed over whole.
     fn scan(&mut self, raw: &[u8], mut into: Option<&mut Vec<u8>>) -> Option<usize> {
-        // Past the header and outside quotes, a chunk with no quote and no
-        // line end right after another holds no blank line: most chunks, and
-        // two passes over them beat stopping at every line end.
-        if self.past_header
-            && !self.quoted
-            && !(self.line_start && raw.first() == Some(&b'\n'))
-            && memchr::memchr(b'"', raw).is_none()
-            && memchr::memmem::find(raw, b"\n\n").is_none()
-        {
-            if let Some(&last) = raw.last() {
-                self.line_start = last == b'\n';
-                (self.prev, self.closed) = (Some(last), false);
-            }
-            self.count_plain(raw);
-            if let Some(buf) = into {
-                buf.extend_from_slice(raw);
-            }
+        if self.pass_plain(raw, &mut into) {
             return None;
         }
         // `raw[..copied]` is in `into`; `next` is the first byte after the

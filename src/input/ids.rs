@@ -11,6 +11,10 @@ use crate::recon::store::counted::{CountedIds, Counter};
 use crate::recon::store::lines::LineMap;
 use crate::recon::store::text::{StoredRow, TextStore};
 
+/// Where a contract file with row ids holds them: first. Each reader of
+/// one asserts that its id column is here.
+pub(crate) const ID_COLUMN: usize = 0;
+
 /// How a file's row ids are kept as its rows are read: made from lines by
 /// a profile (not held at all, see [`Dataset::txn_ids_from_lines`]),
 /// counted on from the row before's (see [`CountedIds`]), or held as text.
@@ -23,7 +27,7 @@ pub(super) struct RowIds {
 impl RowIds {
     pub(super) fn of(t: &Table) -> Self {
         RowIds {
-            held: !t.id_from_line(0),
+            held: !t.id_from_line(ID_COLUMN),
             counter: Counter::default(),
             counted: CountedIds::default(),
         }
@@ -171,10 +175,10 @@ impl UniqueIds {
         }
     }
 
-    /// For the ids in column 0 of `t`.
+    /// For the ids in `t`'s [`ID_COLUMN`].
     pub(super) fn of(t: &Table, what: &'static str) -> Self {
         UniqueIds {
-            from_lines: t.id_from_line(0),
+            from_lines: t.id_from_line(ID_COLUMN),
             ..UniqueIds::new(what)
         }
     }

@@ -1,13 +1,16 @@
 //! Reading every contract file side by side and gathering what they hold,
 //! and what went wrong, into one [`Loaded`].
 
-use crate::recon::model::{Dataset, RowRef, SourceFile, SourceNames};
+use crate::recon::case::CaseEvent;
+use crate::recon::model::{
+    Account, BankLine, Dataset, Posting, RentChange, RowRef, ScheduleShare, SourceFile, SourceNames,
+};
 use crate::recon::store::text::TextStore;
 use crate::recon::warning::{Scope, Warning, WarningKind};
 
 use super::columns::Column;
 use super::ids::{AccountIds, UniqueIds};
-use super::readers::{self, read_rows};
+use super::readers::{self, read_rows, Stored};
 use super::table::Table;
 use super::{
     digest, limit, profile, statement, InputError, InputErrors, InputPaths, Loaded, Mode, Profile,
@@ -80,6 +83,7 @@ impl Origin<'_> {
     }
 }
 
+/// Reads and checks every file `origin` holds: see [`super::load_with`].
 pub(super) fn load_from(
     origin: Origin<'_>,
     profile: Option<&Profile>,
@@ -91,173 +95,271 @@ pub(super) fn load_from(
         Mode::Lenient => InputErrors::default(),
     };
     let sources = origin.source_names();
-    let mut data = Dataset {
-        sources: sources.clone(),
-        ..Dataset::default()
+    let opener = Opener {
+        origin,
+        profile,
+        sources: &sources,
+        watch,
     };
-    let open_watched = |file: SourceFile,
-                        columns: &'static [Column],
-                        watch: Option<&Progress>,
-                        errors: &mut InputErrors| {
-        let section = profile.and_then(|pr| pr.section(file));
-        origin.open(file, sources.name(file), columns, section, watch, errors)
-    };
-    let open = |file: SourceFile, columns: &'static [Column], errors: &mut InputErrors| {
-        open_watched(file, columns, watch, errors)
-    };
-    // A file opened a second time: its header's problems, if any, were
-    // reported the first time, and its bytes were counted for progress.
-    let reopen = |file: SourceFile, columns: &'static [Column]| {
-        move || open_watched(file, columns, None, &mut InputErrors::default())
-    };
+    let files = read_files(&opener, &errors);
+    let gathered = gather(files, &opener, &mut errors);
+    finish(mode, gathered, errors, &sources)
+}
 
-    let mut unknown_columns = Vec::new();
-    let mut digests: [Option<digest::FileDigest>; FILES] = Default::default();
-    let mut note = |file: SourceFile, t: &Table, data: &mut Dataset| {
-        data.reading[file.index()].rows_read = t.rows_read;
-        digests[file.index()] = t.digest();
-        if !t.unknown_columns.is_empty() {
-            unknown_columns.push((t.name.clone(), t.unknown_columns.clone()));
-        }
-        data.warnings
-            .extend(unused_lookalikes(file, t, origin.ignore_columns()));
-        data.warnings.extend(extracts_never_matched(t));
-    };
-    // The accounts file, then the ledger (which needs its ids), beside the
-    // bank statement and the schedules (which need nothing from the others):
-    // read side by side, and reported as if in turn.
-    let accounts_then_ledger = || {
-        let mut accounts = AccountIds::default();
-        let (accounts_file, account_errors) = in_file(
-            &open,
-            SourceFile::Accounts,
-            readers::accounts::COLUMNS,
-            errors.fresh(),
-            |t, errors| readers::accounts::read_accounts(t, &mut accounts, errors),
-        );
-        let accounts_read = accounts_file.is_some();
-        let rents = in_file(
-            &open,
-            SourceFile::Rents,
-            readers::rents::COLUMNS,
-            errors.fresh(),
-            |t, errors| readers::rents::read_rents(t, &accounts, accounts_read, errors),
-        );
-        let cases = in_file(
-            &open,
-            SourceFile::Cases,
-            readers::cases::COLUMNS,
-            errors.fresh(),
-            |t, errors| readers::cases::read_cases(t, &accounts, accounts_read, errors),
-        );
-        let ledger = in_file(
-            &open,
-            SourceFile::Ledger,
-            readers::ledger::COLUMNS,
-            errors.fresh(),
-            |t, errors| {
-                let read = |t: &mut Table, unique: &mut UniqueIds, errors: &mut InputErrors| {
-                    readers::ledger::read_ledger(t, &accounts, accounts_read, unique, errors)
-                };
-                // Without an amount column every block would say so.
-                let rows =
-                    if t.has(readers::ledger::col::DEBIT) || t.has(readers::ledger::col::CREDIT) {
-                        read_rows(
-                            t,
-                            "txn_id",
-                            watch,
-                            errors,
-                            read,
-                            &reopen(SourceFile::Ledger, readers::ledger::COLUMNS),
-                        )
-                    } else {
-                        read(t, &mut UniqueIds::of(t, "txn_id"), errors)
-                    };
-                too_large(t, &rows.1, errors);
-                rows
-            },
-        );
-        ((accounts_file, account_errors), (rents, cases), ledger)
-    };
-    let bank_file = || {
-        in_file(
-            &open,
-            SourceFile::Bank,
-            readers::bank::COLUMNS,
-            errors.fresh(),
-            |t, errors| {
-                let reopen = reopen(SourceFile::Bank, readers::bank::COLUMNS);
-                let rows = read_rows(
-                    t,
-                    "bank_id",
-                    watch,
-                    errors,
-                    readers::bank::read_bank,
-                    &reopen,
-                );
-                too_large(t, &rows.1, errors);
-                rows
-            },
-        )
-    };
-    let schedule_file = || {
-        in_file(
-            &open,
+/// Opens the contract's files from one origin, through the profile.
+struct Opener<'a> {
+    origin: Origin<'a>,
+    profile: Option<&'a Profile>,
+    sources: &'a SourceNames,
+    watch: Option<&'a Progress>,
+}
+
+impl Opener<'_> {
+    fn open_watched(
+        &self,
+        file: SourceFile,
+        columns: &'static [Column],
+        watch: Option<&Progress>,
+        errors: &mut InputErrors,
+    ) -> Option<Table> {
+        let section = self.profile.and_then(|pr| pr.section(file));
+        let name = self.sources.name(file);
+        self.origin
+            .open(file, name, columns, section, watch, errors)
+    }
+
+    /// A file opened a second time: its header's problems, if any, were
+    /// reported the first time, and its bytes were counted for progress.
+    fn reopen(
+        &self,
+        file: SourceFile,
+        columns: &'static [Column],
+    ) -> impl Fn() -> Option<Table> + '_ {
+        move || self.open_watched(file, columns, None, &mut InputErrors::default())
+    }
+
+    /// Opens `file` and reads it with `read`, collecting its errors apart,
+    /// so that files read side by side report as if in turn.
+    fn read<R>(
+        &self,
+        file: SourceFile,
+        columns: &'static [Column],
+        mut errors: InputErrors,
+        read: impl FnOnce(&mut Table, &mut InputErrors) -> R,
+    ) -> InFile<R> {
+        let read = self
+            .open_watched(file, columns, self.watch, &mut errors)
+            .map(|mut t| {
+                let rows = read(&mut t, &mut errors);
+                (t, rows)
+            });
+        (read, errors)
+    }
+}
+
+/// A file's table and what was read from it (none where it could not be
+/// opened), and its errors.
+type InFile<R> = (Option<(Table, R)>, InputErrors);
+
+/// What each file gave.
+struct Files {
+    accounts: InFile<Vec<Account>>,
+    rents: InFile<Vec<RentChange>>,
+    cases: InFile<Vec<CaseEvent>>,
+    ledger: InFile<Stored<Posting>>,
+    bank: InFile<Stored<BankLine>>,
+    schedules: InFile<Vec<ScheduleShare>>,
+}
+
+/// The accounts file, then the files that need its ids, beside the bank
+/// statement and the schedules (which need nothing from the others): read
+/// side by side, each file's errors apart (`like` says how to keep them).
+fn read_files(op: &Opener<'_>, like: &InputErrors) -> Files {
+    let schedules = || {
+        op.read(
             SourceFile::Schedules,
             readers::schedules::COLUMNS,
-            errors.fresh(),
+            like.fresh(),
             readers::schedules::read_schedules,
         )
     };
-    let (
-        (
-            (accounts_file, account_errors),
-            ((rents, rent_errors), (cases, case_errors)),
-            (ledger, ledger_errors),
-        ),
-        ((bank, bank_errors), (schedules, schedule_errors)),
-    ) = rayon::join(accounts_then_ledger, || {
-        rayon::join(bank_file, schedule_file)
-    });
-    errors.absorb(account_errors);
-    if let Some((t, accounts)) = accounts_file {
-        data.accounts = accounts;
-        note(SourceFile::Accounts, &t, &mut data);
+    let ((accounts, rents, cases, ledger), (bank, schedules)) = rayon::join(
+        || accounts_then_ledger(op, like),
+        || rayon::join(|| bank_file(op, like), schedules),
+    );
+    Files {
+        accounts,
+        rents,
+        cases,
+        ledger,
+        bank,
+        schedules,
     }
+}
+
+type AccountFiles = (
+    InFile<Vec<Account>>,
+    InFile<Vec<RentChange>>,
+    InFile<Vec<CaseEvent>>,
+    InFile<Stored<Posting>>,
+);
+
+/// The accounts file, then the rents, cases and ledger, which name its
+/// accounts.
+fn accounts_then_ledger(op: &Opener<'_>, like: &InputErrors) -> AccountFiles {
+    let mut accounts = AccountIds::default();
+    let accounts_file = op.read(
+        SourceFile::Accounts,
+        readers::accounts::COLUMNS,
+        like.fresh(),
+        |t, errors| readers::accounts::read_accounts(t, &mut accounts, errors),
+    );
+    let accounts_read = accounts_file.0.is_some();
+    let rents = op.read(
+        SourceFile::Rents,
+        readers::rents::COLUMNS,
+        like.fresh(),
+        |t, errors| readers::rents::read_rents(t, &accounts, accounts_read, errors),
+    );
+    let cases = op.read(
+        SourceFile::Cases,
+        readers::cases::COLUMNS,
+        like.fresh(),
+        |t, errors| readers::cases::read_cases(t, &accounts, accounts_read, errors),
+    );
+    let ledger = op.read(
+        SourceFile::Ledger,
+        readers::ledger::COLUMNS,
+        like.fresh(),
+        |t, errors| {
+            let read = |t: &mut Table, unique: &mut UniqueIds, errors: &mut InputErrors| {
+                readers::ledger::read_ledger(t, &accounts, accounts_read, unique, errors)
+            };
+            // Without an amount column every block would say so.
+            let rows = if t.has(readers::ledger::col::DEBIT) || t.has(readers::ledger::col::CREDIT)
+            {
+                let reopen = op.reopen(SourceFile::Ledger, readers::ledger::COLUMNS);
+                read_rows(t, "txn_id", op.watch, errors, read, &reopen)
+            } else {
+                read(t, &mut UniqueIds::of(t, "txn_id"), errors)
+            };
+            too_large(t, &rows.1, errors);
+            rows
+        },
+    );
+    (accounts_file, rents, cases, ledger)
+}
+
+fn bank_file(op: &Opener<'_>, like: &InputErrors) -> InFile<Stored<BankLine>> {
+    op.read(
+        SourceFile::Bank,
+        readers::bank::COLUMNS,
+        like.fresh(),
+        |t, errors| {
+            let reopen = op.reopen(SourceFile::Bank, readers::bank::COLUMNS);
+            let read = readers::bank::read_bank;
+            let rows = read_rows(t, "bank_id", op.watch, errors, read, &reopen);
+            too_large(t, &rows.1, errors);
+            rows
+        },
+    )
+}
+
+/// The dataset the files make, and what reading noted of each file.
+struct Gathered {
+    data: Dataset,
+    unknown_columns: Vec<(String, Vec<String>)>,
+    digests: [Option<digest::FileDigest>; FILES],
+}
+
+impl Gathered {
+    /// Notes what reading `file` as `t` found besides its rows.
+    fn note(&mut self, file: SourceFile, t: &Table, ignored: &[String]) {
+        let data = &mut self.data;
+        data.reading[file.index()].rows_read = t.rows_read;
+        self.digests[file.index()] = t.digest();
+        if !t.unknown_columns.is_empty() {
+            (self.unknown_columns).push((t.name.clone(), t.unknown_columns.clone()));
+        }
+        data.warnings.extend(unused_lookalikes(file, t, ignored));
+        data.warnings.extend(extracts_never_matched(t));
+    }
+}
+
+/// Puts each file's rows in the dataset and its errors in `errors`, in
+/// the files' order, whatever order they were read in.
+fn gather(files: Files, op: &Opener<'_>, errors: &mut InputErrors) -> Gathered {
+    let mut g = Gathered {
+        data: Dataset {
+            sources: op.sources.clone(),
+            ..Dataset::default()
+        },
+        unknown_columns: Vec::new(),
+        digests: Default::default(),
+    };
+    let ignored = op.origin.ignore_columns();
+    let (accounts, account_errors) = files.accounts;
+    errors.absorb(account_errors);
+    if let Some((t, accounts)) = accounts {
+        g.data.accounts = accounts;
+        g.note(SourceFile::Accounts, &t, ignored);
+    }
+    let (rents, rent_errors) = files.rents;
     errors.absorb(rent_errors);
     if let Some((t, rents)) = rents {
-        data.rents = rents;
-        note(SourceFile::Rents, &t, &mut data);
+        g.data.rents = rents;
+        g.note(SourceFile::Rents, &t, ignored);
     }
+    let (cases, case_errors) = files.cases;
     errors.absorb(case_errors);
     if let Some((t, cases)) = cases {
-        data.cases = cases;
-        data.cases_given = true;
-        note(SourceFile::Cases, &t, &mut data);
+        g.data.cases = cases;
+        g.data.cases_given = true;
+        g.note(SourceFile::Cases, &t, ignored);
     }
+    let ((ledger, ledger_errors), (bank, bank_errors)) = (files.ledger, files.bank);
+    let (schedules, schedule_errors) = files.schedules;
     errors.absorb(ledger_errors);
     errors.absorb(bank_errors);
     errors.absorb(schedule_errors);
     if let Some((t, (rows, text, lines, counted))) = ledger {
+        let data = &mut g.data;
         data.txn_ids_from_lines = t.id_from_line(readers::ledger::col::TXN_ID);
         data.txn_counted = counted;
         data.postings = rows;
         data.ledger_text = text;
         data.ledger_lines = lines;
-        note(SourceFile::Ledger, &t, &mut data);
+        g.note(SourceFile::Ledger, &t, ignored);
     }
     if let Some((t, (rows, text, lines, counted))) = bank {
+        let data = &mut g.data;
         data.bank_ids_from_lines = t.id_from_line(readers::bank::col::BANK_ID);
         data.bank_counted = counted;
         data.bank = rows;
         data.bank_text = text;
         data.bank_lines = lines;
-        note(SourceFile::Bank, &t, &mut data);
+        g.note(SourceFile::Bank, &t, ignored);
     }
     if let Some((t, shares)) = schedules {
-        data.shares = shares;
-        note(SourceFile::Schedules, &t, &mut data);
+        g.data.shares = shares;
+        g.note(SourceFile::Schedules, &t, ignored);
     }
+    g
+}
+
+/// Strict: the dataset or every problem. Lenient: the dataset less the
+/// rows set aside, unless a whole file had a problem.
+fn finish(
+    mode: Mode,
+    g: Gathered,
+    mut errors: InputErrors,
+    sources: &SourceNames,
+) -> Result<Loaded, InputErrors> {
+    let Gathered {
+        mut data,
+        unknown_columns,
+        digests,
+    } = g;
     if mode == Mode::Strict {
         // Strict: a column that looks meant for the contract but is unused
         // is an error, not a warning, unless it is ignored by name.
@@ -366,22 +468,6 @@ fn unused_lookalikes(file: SourceFile, t: &Table, ignored: &[String]) -> Vec<War
             scope: Scope::Every,
         })
         .collect()
-}
-
-/// Opens `file` with `open` and reads it with `read`, collecting its errors
-/// apart, so that files read side by side report as if in turn.
-fn in_file<R>(
-    open: &impl Fn(SourceFile, &'static [Column], &mut InputErrors) -> Option<Table>,
-    file: SourceFile,
-    columns: &'static [Column],
-    mut errors: InputErrors,
-    read: impl FnOnce(&mut Table, &mut InputErrors) -> R,
-) -> (Option<(Table, R)>, InputErrors) {
-    let read = open(file, columns, &mut errors).map(|mut t| {
-        let rows = read(&mut t, &mut errors);
-        (t, rows)
-    });
-    (read, errors)
 }
 
 /// Says so if a file's texts would not fit in its store.

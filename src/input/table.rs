@@ -357,6 +357,9 @@ impl Table {
         text.reserve(more(bytes));
     }
 
+    /// Reads `source`'s header and matches it against `columns` (through
+    /// `profile`'s mapping where there is one). `None`, with the errors
+    /// recorded, where the header cannot be read or lacks a required column.
     pub fn from_reader(
         source: Box<dyn Read + Send>,
         name: &str,
@@ -368,46 +371,10 @@ impl Table {
     ) -> Option<Table> {
         let delimiter = profile.map_or(b',', FileProfile::delimiter_byte);
         let mut reader = csv_reader(source, delimiter, true, limit);
-        let header_line = Some(1 + line_offset);
-        let header = match reader.byte_headers() {
-            Ok(h) => h.clone(),
-            Err(e) => {
-                let err = read_error(&e, name, line_offset, "cannot read the header");
-                errors.push(InputError {
-                    line: err.line.or(header_line),
-                    ..err
-                });
-                return None;
-            }
-        };
-        if header.is_empty() || (header.len() == 1 && parse::trim(&header[0]).is_empty()) {
-            errors.push(InputError {
-                file: name.to_string(),
-                line: None,
-                column: None,
-                message: "the file is empty: expected a header row naming the columns".to_string(),
-            });
-            return None;
-        }
-        let names: Vec<String> = header
-            .iter()
-            .enumerate()
-            .map(|(i, h)| {
-                let h = if i == 0 {
-                    h.strip_prefix(b"\xef\xbb\xbf").unwrap_or(h)
-                } else {
-                    h
-                };
-                String::from_utf8_lossy(parse::trim(h)).to_lowercase()
-            })
-            .collect();
+        let header_line = 1 + line_offset;
+        let (header, names) = read_header(&mut reader, name, line_offset, errors)?;
         if let Some(problem) = header_problem(&header, &names, profile.is_some()) {
-            errors.push(InputError {
-                file: name.to_string(),
-                line: header_line,
-                column: None,
-                message: problem,
-            });
+            errors.push(header_error(name, header_line, problem));
             return None;
         }
         let mapping = match profile {
@@ -415,71 +382,22 @@ impl Table {
                 Ok(m) => Some(m),
                 Err(problems) => {
                     for message in problems {
-                        errors.push(InputError {
-                            file: name.to_string(),
-                            line: header_line,
-                            column: None,
-                            message: message.to_string(),
-                        });
+                        errors.push(header_error(name, header_line, message.to_string()));
                     }
                     return None;
                 }
             },
             None => None,
         };
-        let (positions, labels): (Vec<Option<usize>>, Vec<Label>) = match &mapping {
-            None => columns
-                .iter()
-                .map(|c| {
-                    let at = names.iter().position(|n| n == c.name);
-                    (at, at.map(|p| (p + 1, c.name.to_string())))
-                })
-                .unzip(),
-            Some(m) => columns
-                .iter()
-                .enumerate()
-                .map(|(i, c)| {
-                    let label = m
-                        .raw_column(i)
-                        .map(|r| (r + 1, format!("{} ({})", c.name, names[r])));
-                    (m.provides(i).then_some(i), label)
-                })
-                .unzip(),
-        };
-        let missing: Vec<&str> = columns
-            .iter()
-            .zip(&positions)
-            .filter(|(c, p)| c.required && p.is_none())
-            .map(|(c, _)| c.name)
-            .collect();
-        for m in &missing {
-            errors.push(InputError {
-                file: name.to_string(),
-                line: header_line,
-                column: None,
-                message: if mapping.is_some() {
-                    format!(
-                        "missing required column `{m}`: the profile maps no column to it (the header has: {})",
-                        names.join(", ")
-                    )
-                } else {
-                    format!("missing required column `{m}` (the header has: {})", names.join(", "))
-                },
-            });
-        }
+        let (positions, labels) = place_columns(columns, &names, mapping.as_ref());
+        let missing = missing_columns(columns, &positions, &names, mapping.is_some());
         if !missing.is_empty() {
+            for message in missing {
+                errors.push(header_error(name, header_line, message));
+            }
             return None;
         }
-        let used: Vec<usize> = match &mapping {
-            None => positions.iter().flatten().copied().collect(),
-            Some(m) => m.used_columns(),
-        };
-        let unknown_columns: Vec<String> = names
-            .iter()
-            .enumerate()
-            .filter(|(i, n)| !used.contains(i) && !columns.iter().any(|c| c.name == n.as_str()))
-            .map(|(_, n)| n.clone())
-            .collect();
+        let unknown_columns = unused_columns(columns, &positions, &names, mapping.as_ref());
         // A profile says what it maps; without one, a column named nearly
         // as the contract names it is likely meant for it.
         let resembling = match mapping {
@@ -506,7 +424,7 @@ impl Table {
             header_names: names,
             unknown_columns,
             resembling,
-            header_line: 1 + line_offset,
+            header_line,
             rows_read: 0,
             size: None,
             split: None,
@@ -608,6 +526,61 @@ impl Table {
         }
     }
 
+    /// What is wrong with the shape of the raw record just read (on
+    /// `line`): a quote left open over many lines, or a field count that is
+    /// not the header's.
+    fn misshapen(&self, line: u64) -> Option<InputError> {
+        let raw = &self.source.raw;
+        // A quote left open reads the rows after it into one field, and
+        // they would be lost without a word if the count still fits.
+        // One search of the record's bytes, not one a field: nearly
+        // every record has no line end at all.
+        let bytes = raw.as_slice();
+        let line_ends = match memchr::memchr(b'\n', bytes) {
+            None => 0,
+            Some(first) => 1 + memchr::memchr_iter(b'\n', &bytes[first + 1..]).count(),
+        };
+        if line_ends >= MOST_LINE_ENDS_IN_A_ROW {
+            let at = raw.iter().position(|f| f.contains(&b'\n')).unwrap_or(0);
+            let err = InputError {
+                file: self.name.clone(),
+                line: Some(line),
+                column: Some((at + 1, self.header_names.get(at).cloned().unwrap_or_default())),
+                message: format!(
+                    "a quote opened in this row is not closed for {line_ends} line ends: the rows after it \
+                     were read as part of this field; close the quote or remove the stray one"
+                ),
+            };
+            return Some(err);
+        }
+        if raw.len() != self.width {
+            // Point at where the row goes wrong: the first extra
+            // field, or the first missing one.
+            let column = if raw.len() > self.width {
+                (self.width + 1, "(beyond the header)".to_string())
+            } else {
+                (raw.len() + 1, self.header_names[raw.len()].clone())
+            };
+            let message = format!(
+                "expected {} fields as in the header, found {}{}",
+                self.width,
+                raw.len(),
+                if line_ends > 0 {
+                    " (a quoted field runs over a line end here: is a quote left open?)"
+                } else {
+                    ""
+                }
+            );
+            return Some(InputError {
+                file: self.name.clone(),
+                line: Some(line),
+                column: Some(column),
+                message,
+            });
+        }
+        None
+    }
+
     /// Reads the next record into `rec`. Returns its line, or `None` at the
     /// end. Unreadable, ragged and unmappable records are recorded as row
     /// errors (with their line and original text) and skipped. Records are
@@ -618,53 +591,7 @@ impl Table {
             self.rows_read += 1;
             let delimiter = self.source.delimiter;
             let raw = &self.source.raw;
-            // A quote left open reads the rows after it into one field, and
-            // they would be lost without a word if the count still fits.
-            // One search of the record's bytes, not one a field: nearly
-            // every record has no line end at all.
-            let bytes = raw.as_slice();
-            let line_ends = match memchr::memchr(b'\n', bytes) {
-                None => 0,
-                Some(first) => 1 + memchr::memchr_iter(b'\n', &bytes[first + 1..]).count(),
-            };
-            if line_ends >= MOST_LINE_ENDS_IN_A_ROW {
-                let at = raw.iter().position(|f| f.contains(&b'\n')).unwrap_or(0);
-                let err = InputError {
-                    file: self.name.clone(),
-                    line: Some(line),
-                    column: Some((at + 1, self.header_names.get(at).cloned().unwrap_or_default())),
-                    message: format!(
-                        "a quote opened in this row is not closed for {line_ends} line ends: the rows after it \
-                         were read as part of this field; close the quote or remove the stray one"
-                    ),
-                };
-                errors.push_row(err, || record_text(raw, delimiter));
-                continue;
-            }
-            if raw.len() != self.width {
-                // Point at where the row goes wrong: the first extra
-                // field, or the first missing one.
-                let column = if raw.len() > self.width {
-                    (self.width + 1, "(beyond the header)".to_string())
-                } else {
-                    (raw.len() + 1, self.header_names[raw.len()].clone())
-                };
-                let message = format!(
-                    "expected {} fields as in the header, found {}{}",
-                    self.width,
-                    raw.len(),
-                    if line_ends > 0 {
-                        " (a quoted field runs over a line end here: is a quote left open?)"
-                    } else {
-                        ""
-                    }
-                );
-                let err = InputError {
-                    file: self.name.clone(),
-                    line: Some(line),
-                    column: Some(column),
-                    message,
-                };
+            if let Some(err) = self.misshapen(line) {
                 errors.push_row(err, || record_text(raw, delimiter));
                 continue;
             }
@@ -693,4 +620,130 @@ impl Table {
             }
         }
     }
+}
+
+/// A problem with a file's header, on its line.
+fn header_error(file: &str, line: u64, message: String) -> InputError {
+    InputError {
+        file: file.to_string(),
+        line: Some(line),
+        column: None,
+        message,
+    }
+}
+
+/// The header record and its names, trimmed and lower-cased (a UTF-8
+/// byte-order mark the decoder left is dropped).
+fn read_header(
+    reader: &mut csv::Reader<Box<dyn Read + Send>>,
+    name: &str,
+    line_offset: u64,
+    errors: &mut InputErrors,
+) -> Option<(ByteRecord, Vec<String>)> {
+    let header = match reader.byte_headers() {
+        Ok(h) => h.clone(),
+        Err(e) => {
+            let err = read_error(&e, name, line_offset, "cannot read the header");
+            errors.push(InputError {
+                line: err.line.or(Some(1 + line_offset)),
+                ..err
+            });
+            return None;
+        }
+    };
+    if header.is_empty() || (header.len() == 1 && parse::trim(&header[0]).is_empty()) {
+        errors.push(InputError {
+            file: name.to_string(),
+            line: None,
+            column: None,
+            message: "the file is empty: expected a header row naming the columns".to_string(),
+        });
+        return None;
+    }
+    let names: Vec<String> = header
+        .iter()
+        .enumerate()
+        .map(|(i, h)| {
+            let h = if i == 0 {
+                h.strip_prefix(b"\xef\xbb\xbf").unwrap_or(h)
+            } else {
+                h
+            };
+            String::from_utf8_lossy(parse::trim(h)).to_lowercase()
+        })
+        .collect();
+    Some((header, names))
+}
+
+/// For each wanted column, where the records the readers see hold it, and
+/// the raw column errors should name.
+fn place_columns(
+    columns: &[Column],
+    names: &[String],
+    mapping: Option<&Mapping>,
+) -> (Vec<Option<usize>>, Vec<Label>) {
+    match mapping {
+        None => columns
+            .iter()
+            .map(|c| {
+                let at = names.iter().position(|n| n == c.name);
+                (at, at.map(|p| (p + 1, c.name.to_string())))
+            })
+            .unzip(),
+        Some(m) => columns
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let label = m
+                    .raw_column(i)
+                    .map(|r| (r + 1, format!("{} ({})", c.name, names[r])));
+                (m.provides(i).then_some(i), label)
+            })
+            .unzip(),
+    }
+}
+
+/// A message for each required column the header (or the profile) lacks.
+fn missing_columns(
+    columns: &[Column],
+    positions: &[Option<usize>],
+    names: &[String],
+    profiled: bool,
+) -> Vec<String> {
+    let missing = columns
+        .iter()
+        .zip(positions)
+        .filter(|(c, p)| c.required && p.is_none())
+        .map(|(c, _)| c.name);
+    missing
+        .map(|m| {
+            if profiled {
+                format!(
+                    "missing required column `{m}`: the profile maps no column to it (the header has: {})",
+                    names.join(", ")
+                )
+            } else {
+                format!("missing required column `{m}` (the header has: {})", names.join(", "))
+            }
+        })
+        .collect()
+}
+
+/// The header's columns that nothing reads.
+fn unused_columns(
+    columns: &[Column],
+    positions: &[Option<usize>],
+    names: &[String],
+    mapping: Option<&Mapping>,
+) -> Vec<String> {
+    let used: Vec<usize> = match mapping {
+        None => positions.iter().flatten().copied().collect(),
+        Some(m) => m.used_columns(),
+    };
+    names
+        .iter()
+        .enumerate()
+        .filter(|(i, n)| !used.contains(i) && !columns.iter().any(|c| c.name == n.as_str()))
+        .map(|(_, n)| n.clone())
+        .collect()
 }

@@ -35,6 +35,8 @@ pub(crate) const COLUMNS: &[Column] = &{
     c[col::RETURNED_BANK_ID] = optional("returned_bank_id");
     c
 };
+const _: () = assert!(super::every_place_set(COLUMNS));
+const _: () = assert!(col::BANK_ID == crate::input::ids::ID_COLUMN);
 
 pub(crate) fn read_bank(
     t: &mut Table,
@@ -53,7 +55,7 @@ pub(crate) fn read_bank(
         let bank_id = r.id(col::BANK_ID);
         if let Some(id) = bank_id {
             let (out, text, lines, row_ids) = (&out, &text, &lines, &row_ids);
-            unique.check(id, line, &mut r, 0, || {
+            unique.check(id, line, &mut r, col::BANK_ID, || {
                 row_ids.so_far(lines, out.len(), move |i| {
                     text.get_field(out[i].texts, BankLine::BANK_ID)
                 })
@@ -63,7 +65,7 @@ pub(crate) fn read_bank(
         let amount = r.money(col::AMOUNT);
         if amount.is_some_and(|a| a.is_zero()) {
             r.fail(
-                2,
+                col::AMOUNT,
                 "expected a non-zero amount (positive received, negative paid out)".to_string(),
             );
         }

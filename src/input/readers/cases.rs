@@ -33,6 +33,7 @@ pub(crate) const COLUMNS: &[Column] = &{
     c[col::NOTE] = optional("note");
     c
 };
+const _: () = assert!(super::every_place_set(COLUMNS));
 
 /// Every event, sorted by account, date and line. An arrangement needs the
 /// amount agreed; an event cannot end before it begins.

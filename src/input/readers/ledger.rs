@@ -44,6 +44,8 @@ pub(crate) const COLUMNS: &[Column] = &{
     c[col::CHARGE_TYPE] = optional("charge_type");
     c
 };
+const _: () = assert!(super::every_place_set(COLUMNS));
+const _: () = assert!(col::TXN_ID == crate::input::ids::ID_COLUMN);
 
 /// `accounts_read`: whether the accounts file could be read at all; if not,
 /// every posting would name an unknown account, so none is reported.
@@ -75,7 +77,7 @@ pub(crate) fn read_ledger(
         let txn_id = r.id(col::TXN_ID);
         if let Some(id) = txn_id {
             let (out, text, lines, row_ids) = (&out, &text, &lines, &row_ids);
-            unique.check(id, line, &mut r, 0, || {
+            unique.check(id, line, &mut r, col::TXN_ID, || {
                 row_ids.so_far(lines, out.len(), move |i| {
                     text.get_field(out[i].texts, Posting::TXN_ID)
                 })

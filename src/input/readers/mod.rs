@@ -187,3 +187,17 @@ pub fn columns(file: SourceFile) -> &'static [Column] {
 /// Each contract file's columns by name: positions in its `*_COLUMNS`,
 /// which are built from them, so a column is never read by a bare number.
 pub(super) const UNSET: Column = optional("");
+
+/// Whether every place in `columns` was given a column. Each reader builds
+/// its `COLUMNS` by its named positions, so two names sharing a position
+/// leave another unset; each asserts this at compile time.
+pub(super) const fn every_place_set(columns: &[Column]) -> bool {
+    let mut i = 0;
+    while i < columns.len() {
+        if columns[i].name.is_empty() {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}

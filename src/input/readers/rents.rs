@@ -27,6 +27,7 @@ pub(crate) const COLUMNS: &[Column] = &{
     c[col::RENT] = required("rent").money();
     c
 };
+const _: () = assert!(super::every_place_set(COLUMNS));
 
 /// The rent in force over time: one row per change, sorted by account and
 /// date. Two rents from one day on one account contradict each other.

@@ -29,6 +29,7 @@ pub(crate) const COLUMNS: &[Column] = &{
     c[col::PERIOD_END] = optional("period_end").date();
     c
 };
+const _: () = assert!(super::every_place_set(COLUMNS));
 
 pub(crate) fn read_schedules(t: &mut Table, errors: &mut InputErrors) -> Vec<ScheduleShare> {
     if !t.has(col::ACCOUNT_REF) && !t.has(col::CLAIM_REF) {
