@@ -17,9 +17,6 @@ pub struct Column {
     pub ty: ColumnType,
 }
 
-/// What is wrong with a header that would otherwise read silently wrong:
-/// lines ended by a lone CR (the whole file is one "header", and no row is
-
 /// Short names exports give contract columns.
 const ABBREVIATIONS: &[(&str, &str)] = &[
     ("ref", "reference"),

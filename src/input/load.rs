@@ -429,8 +429,6 @@ fn set_aside_warning(rejects: &[Reject]) -> Warning {
     }
 }
 
-/// A warning for each unused column of `t` that looks like a contract
-/// column the file lacks, unless ignored by name.
 /// A warning for each of the profile's extractions that matched no row of
 /// `t` (every value it sets is blank: references, say, and so matching).
 fn extracts_never_matched(t: &Table) -> Vec<Warning> {
@@ -451,6 +449,8 @@ fn extracts_never_matched(t: &Table) -> Vec<Warning> {
         .collect()
 }
 
+/// A warning for each unused column of `t` that looks like a contract
+/// column the file lacks, unless ignored by name.
 fn unused_lookalikes(file: SourceFile, t: &Table, ignored: &[String]) -> Vec<Warning> {
     t.resembling
         .iter()

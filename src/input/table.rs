@@ -25,6 +25,9 @@ use super::split::{SplitPoint, SPLIT_MIN_BYTES};
 use super::Progress;
 use crate::recon::store::text::TextStore;
 
+/// What is wrong with a header that would otherwise read silently wrong:
+/// lines ended by a lone CR (the whole file is one "header", and no row is
+/// read), or a column named twice (only the first would be read).
 fn header_problem(header: &ByteRecord, names: &[String], profiled: bool) -> Option<String> {
     // A CRLF file's header ends in its CR; a CR anywhere else ends a line.
     let last = header.len().saturating_sub(1);
