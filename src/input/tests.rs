@@ -290,7 +290,7 @@ fn ids_out_of_order_read_as_written() {
     let repeats = |set_aside: &[&str]| {
         let set_aside: Vec<(crate::recon::model::Text, u64)> =
             set_aside.iter().map(|&id| (id.into(), 0)).collect();
-        super::ids_repeat(
+        super::ids::ids_repeat(
             &data.postings,
             &data.ledger_text,
             &data.txn_counted,
@@ -731,11 +731,11 @@ fn every_contract_column_has_its_own_place() {
         assert_eq!(names.len(), columns.len(), "{file:?}: a place set twice");
     }
     assert_eq!(
-        super::columns(SourceFile::Ledger)[super::ledger::CREDIT].name,
+        super::columns(SourceFile::Ledger)[super::readers::ledger::col::CREDIT].name,
         "credit"
     );
     assert_eq!(
-        super::columns(SourceFile::Bank)[super::bank::PAYER].name,
+        super::columns(SourceFile::Bank)[super::readers::bank::col::PAYER].name,
         "payer"
     );
 }

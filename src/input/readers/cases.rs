@@ -5,13 +5,16 @@
 use csv::ByteRecord;
 use rust_decimal::Decimal;
 
-use super::table::{optional, required, Column, Table};
-use super::{row_line, AccountIds, InputErrors};
+use super::{row_line, UNSET};
+use crate::input::columns::{optional, required, Column};
+use crate::input::ids::AccountIds;
+use crate::input::table::Table;
+use crate::input::InputErrors;
 use crate::recon::case::{CaseEvent, CaseKind};
 use crate::recon::model::{RowRef, SourceFile};
 
-/// Column positions in [`CASE_COLUMNS`].
-mod col {
+/// Column positions in [`COLUMNS`].
+pub(crate) mod col {
     pub const ACCOUNT_REF: usize = 0;
     pub const KIND: usize = 1;
     pub const FROM: usize = 2;
@@ -20,8 +23,8 @@ mod col {
     pub const NOTE: usize = 5;
 }
 
-pub(super) const CASE_COLUMNS: &[Column] = &{
-    let mut c = [super::UNSET; 6];
+pub(crate) const COLUMNS: &[Column] = &{
+    let mut c = [UNSET; 6];
     c[col::ACCOUNT_REF] = required("account_ref");
     c[col::KIND] = required("kind");
     c[col::FROM] = required("from").date();
@@ -30,10 +33,11 @@ pub(super) const CASE_COLUMNS: &[Column] = &{
     c[col::NOTE] = optional("note");
     c
 };
+const _: () = assert!(super::every_place_set(COLUMNS));
 
 /// Every event, sorted by account, date and line. An arrangement needs the
 /// amount agreed; an event cannot end before it begins.
-pub(super) fn read_cases(
+pub(crate) fn read_cases(
     t: &mut Table,
     ids: &AccountIds,
     accounts_read: bool,
