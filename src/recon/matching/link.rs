@@ -43,19 +43,19 @@ pub(super) fn cost(days: i64) -> i64 {
 /// Whether a posted amount could be a keying error for the received one:
 /// digits swapped or one digit wrong, the point in the wrong place, or
 /// within 10%.
-pub(super) fn plausible_keying_error(posted: Decimal, received: Decimal) -> bool {
-    let digits = |d: Decimal| -> String {
-        let mut d = d;
-        d.rescale(2);
-        d.to_string().chars().filter(char::is_ascii_digit).collect()
-    };
-    let (a, b) = (digits(posted), digits(received));
-    let ten = Decimal::from(10);
-    identify::one_edit_apart(&a, &b)
-        || posted == received * ten
-        || posted * ten == received
-        || (posted - received).abs() * ten <= received
+pub(super) fn plausible_keying_error(posted: i64, received: i64) -> bool {
+    // The digits as the money is written to the penny: £0.05 is "005".
+    let digits = |pence: i64| format!("{:03}", pence.unsigned_abs());
+    identify::one_edit_apart(&digits(posted), &digits(received))
+        || posted == received * 10
+        || posted * 10 == received
+        || (posted - received).abs() * 10 <= received
 }
+
+/// How many receipts nearest in time a posting is tried against as a
+/// keying error: pass 7 then costs the same on an account with thousands
+/// of receipts left over (a suspense account) as on one with a few.
+const KEYING_NEAREST: usize = 64;
 
 /// How many of pass 2's groups are aligned before their pairs are linked.
 /// Pass 2 runs over a part of the accounts at a time, and a run of their
@@ -272,14 +272,25 @@ impl State<'_> {
                 .into_par_iter()
                 .filter(|&r| receipt_free[r])
         };
-        let by_account = Pool::new(
-            free()
-                .filter_map(|r| Some((self.receipts[r].identity.account()?, r)))
-                .collect(),
-        );
         let by_amount = Pool::new(
             free()
                 .map(|r| (self.receipts[r].pence(self.data), r))
+                .collect(),
+        );
+        let by_account_amount = Pool::new(
+            free()
+                .filter_map(|r| {
+                    let account = self.receipts[r].identity.account()?;
+                    Some(((account, self.receipts[r].pence(self.data)), r))
+                })
+                .collect(),
+        );
+        let by_account_day = Pool::new(
+            free()
+                .filter_map(|r| {
+                    let day = day_number(self.receipts[r].date(self.data));
+                    Some(((self.receipts[r].identity.account()?, day), r))
+                })
                 .collect(),
         );
 
@@ -291,7 +302,14 @@ impl State<'_> {
         // something else must tie the receipt to the posting's account.
         let history = self.payer_history(posting_free);
         let same_amount = |p: &Posting| by_amount.get(p.credit_pence());
-        let same_account = |p: &Posting| by_account.get(p.account);
+        let same_account_amount =
+            |p: &Posting| by_account_amount.get((p.account, p.credit_pence()));
+        let (lead, late) = (self.opts.lead_days as i32, self.opts.match_days as i32);
+        let nearest_on_account = |p: &Posting| {
+            let day = day_number(p.date);
+            let run = by_account_day.range((p.account, day - late), (p.account, day + lead));
+            nearest_in_time(run, day, KEYING_NEAREST).into_iter()
+        };
         self.greedy_pass(receipt_free, posting_free, same_amount, |st, p, i, r| {
             st.on_time(p, r)
                 && match r.identity {
@@ -311,16 +329,22 @@ impl State<'_> {
         self.link_in_parts(receipt_free, posting_free, self.opts.posting_days);
         // 5: same account, same amount, posted late. After 3 and 4, since an
         // on-time posting elsewhere is the stronger match.
-        self.greedy_pass(receipt_free, posting_free, same_account, |st, p, _, r| {
-            r.amount(st.data) == p.credit()
-        });
+        self.greedy_pass(
+            receipt_free,
+            posting_free,
+            same_account_amount,
+            |_, _, _, _| true,
+        );
         // 6b: one receipt posted in parts, or several posted as one, late:
         // before keying errors, since a part can look like a mistyped whole.
         self.link_in_parts(receipt_free, posting_free, self.opts.match_days);
         // 7: same account, an amount that looks like a keying error.
-        self.greedy_pass(receipt_free, posting_free, same_account, |st, p, _, r| {
-            plausible_keying_error(p.credit(), r.amount(st.data))
-        });
+        self.greedy_pass(
+            receipt_free,
+            posting_free,
+            nearest_on_account,
+            |st, p, _, r| plausible_keying_error(p.credit_pence(), r.pence(st.data)),
+        );
     }
 
     /// Who has paid into each account that still has a posting looking for
@@ -562,4 +586,25 @@ impl State<'_> {
         pairs.reverse();
         Ok(pairs)
     }
+}
+
+/// Up to `n` receipts of `run` (one account's, by day) nearest to `day`,
+/// walked outwards from it.
+fn nearest_in_time(run: &[((AccountId, i32), usize)], day: i32, n: usize) -> SmallVec<[usize; 8]> {
+    let mid = run.partition_point(|((_, d), _)| *d < day);
+    let (mut before, mut after) = (
+        run[..mid].iter().rev().peekable(),
+        run[mid..].iter().peekable(),
+    );
+    let mut chosen = SmallVec::new();
+    while chosen.len() < n {
+        let next = match (before.peek(), after.peek()) {
+            (Some(b), Some(a)) if day - b.0 .1 < a.0 .1 - day => before.next(),
+            (_, Some(_)) => after.next(),
+            (Some(_), None) => before.next(),
+            (None, None) => break,
+        };
+        chosen.extend(next.map(|&(_, r)| r));
+    }
+    chosen
 }

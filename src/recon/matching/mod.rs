@@ -333,6 +333,13 @@ impl<K: Ord + Copy + Send> Pool<K> {
         Pool { sorted }
     }
 
+    /// The entries with keys from `from` to `to`, both included, in order.
+    pub(super) fn range(&self, from: K, to: K) -> &[(K, usize)] {
+        let start = self.sorted.partition_point(|(k, _)| *k < from);
+        let end = self.sorted.partition_point(|(k, _)| *k <= to);
+        &self.sorted[start..end.max(start)]
+    }
+
     pub(super) fn get(&self, key: K) -> impl Iterator<Item = usize> + Clone + '_ {
         let from = self.sorted.partition_point(|(k, _)| *k < key);
         self.sorted[from..]
