@@ -37,11 +37,21 @@ pub struct Item {
 pub fn read(file: &str, text: &str) -> Result<Vec<Item>, StatementError> {
     let mut reader = Reader::from_str(text);
     reader.config_mut().trim_text(true);
+    // Lines counted on from the last position asked for, not from the
+    // start: a report of many items is read once.
+    let counted = std::cell::Cell::new((0usize, 1u32));
     let line_at = |byte: u64| -> u32 {
         let to = usize::try_from(byte).unwrap_or(usize::MAX).min(text.len());
-        let n = memchr::memchr_iter(b'\n', &text.as_bytes()[..to]).count();
-        u32::try_from(n + 1).unwrap_or(u32::MAX)
+        let (at, line) = counted.get();
+        if to <= at {
+            return line;
+        }
+        let n = memchr::memchr_iter(b'\n', &text.as_bytes()[at..to]).count();
+        let line = line.saturating_add(u32::try_from(n).unwrap_or(u32::MAX));
+        counted.set((to, line));
+        line
     };
+    let mut depth = 0usize;
     let mut items: Vec<Item> = Vec::new();
     let mut date: Option<NaiveDate> = None;
     let mut seen_report = false;
@@ -57,11 +67,19 @@ pub fn read(file: &str, text: &str) -> Result<Vec<Item>, StatementError> {
         })?;
         let line = line_at(reader.buffer_position().saturating_sub(1));
         let (e, empty) = match event {
-            Event::Start(e) => (e, false),
+            Event::Start(e) => {
+                depth += 1;
+                (e, false)
+            }
             Event::Empty(e) => (e, true),
             Event::End(e) => {
+                depth = depth.saturating_sub(1);
                 in_item &= e.local_name().as_ref() != b"ReturnedDebitItem";
                 continue;
+            }
+            Event::Eof if depth > 0 => {
+                let last = line_at(text.len() as u64);
+                return Err(cut_short(file, last));
             }
             Event::Eof => break,
             _ => continue,
@@ -285,6 +303,17 @@ fn split_bulk(read: &mut Read, taken: &mut Vec<bool>, left: Vec<Item>) -> Vec<It
         taken.splice(b..=b, std::iter::repeat_n(true, n));
     }
     still
+}
+
+/// A document that ends with elements still open: cut short in sending or
+/// saving, so some of its items may be missing.
+pub(super) fn cut_short(file: &str, line: u32) -> StatementError {
+    StatementError::malformed(
+        file,
+        line,
+        "the document to close every element it opens (it ends inside one: cut short?)",
+        "",
+    )
 }
 
 #[cfg(test)]

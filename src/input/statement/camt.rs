@@ -126,6 +126,12 @@ pub fn read(file: &str, text: &str) -> Result<Read, StatementError> {
                 let value = String::from_utf8_lossy(&t).into_owned();
                 text_in(&path, value.trim(), &mut ntry, &mut stmt);
             }
+            Event::Eof if !path.is_empty() => {
+                return Err(super::arudd::cut_short(
+                    file,
+                    lines.line_at(text.len() as u64),
+                ));
+            }
             Event::Eof => break,
             _ => {}
         }
@@ -225,16 +231,24 @@ fn closed(
         }
         "Stmt" if path.last().is_some_and(|p| p == "BkToCstmrStmt") => {
             let s = std::mem::take(stmt);
-            if let (Some(opening), Some((closing, line))) = (s.opening, s.closing) {
-                if opening + s.total != closing {
-                    return Err(StatementError::Unbalanced {
-                        file: file.to_string(),
-                        line,
-                        opening,
-                        lines: s.total,
-                        closing,
-                    });
-                }
+            // Without both balances a statement cut short or edited by
+            // hand could not be told from a whole one.
+            let (Some(opening), Some((closing, at))) = (s.opening, s.closing) else {
+                return Err(StatementError::malformed(
+                    file,
+                    line,
+                    "an opening (OPBD or PRCD) and a closing (CLBD) <Bal> in each <Stmt>, to check it is whole",
+                    "",
+                ));
+            };
+            if opening + s.total != closing {
+                return Err(StatementError::Unbalanced {
+                    file: file.to_string(),
+                    line: at,
+                    opening,
+                    lines: s.total,
+                    closing,
+                });
             }
         }
         _ => {}
@@ -419,7 +433,7 @@ mod tests {
     const BATCH: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 <Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02">
 <BkToCstmrStmt><GrpHdr><MsgId>M1</MsgId></GrpHdr>
-<Stmt><Id>S1</Id>
+<Stmt><Id>S1</Id><Bal><Tp><CdOrPrtry><Cd>OPBD</Cd></CdOrPrtry></Tp><Amt Ccy="GBP">0.00</Amt><CdtDbtInd>CRDT</CdtDbtInd></Bal><Bal><Tp><CdOrPrtry><Cd>CLBD</Cd></CdOrPrtry></Tp><Amt Ccy="GBP">150.00</Amt><CdtDbtInd>CRDT</CdtDbtInd></Bal>
 <Ntry>
   <Amt Ccy="GBP">150.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts>
   <ValDt><Dt>2026-01-05</Dt></ValDt><AcctSvcrRef>B1</AcctSvcrRef>
@@ -447,6 +461,26 @@ mod tests {
         assert_eq!(split.entries[0].reference, "RA1001");
         assert_eq!(split.entries[0].method, Some("bank_transfer"));
         assert_eq!(split.entries[1].line, 12);
+    }
+
+    #[test]
+    fn a_statement_cut_short_or_without_its_balances_is_refused() {
+        let whole = BATCH.replace("AMOUNT", "50.00");
+        let cut = &whole[..whole.find("</Stmt>").unwrap_or(0)];
+        let err = read("c.xml", cut)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(err.contains("cut short?"), "{err}");
+        let no_closing = whole.replace("<Cd>CLBD</Cd>", "<Cd>ITBD</Cd>");
+        let err = read("c.xml", &no_closing)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(
+            err.starts_with("c.xml:15: expected an opening (OPBD or PRCD) and a closing (CLBD)"),
+            "{err}"
+        );
     }
 
     #[test]

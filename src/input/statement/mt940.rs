@@ -32,10 +32,14 @@ pub fn read(file: &str, text: &str) -> Result<Vec<Entry>, StatementError> {
     let mut entries: Vec<Entry> = Vec::new();
     let mut at = Statement::default();
     let mut last_61: Option<usize> = None;
+    // The `:20:` line of a statement not yet closed by its `:62F:`.
+    let mut open_at: Option<u32> = None;
     for f in &fields {
         let bad = |expected: &str| StatementError::malformed(file, f.line, expected, &f.text);
         match f.tag.as_str() {
             "20" => {
+                unclosed(file, &at, open_at)?;
+                open_at = Some(f.line);
                 at = Statement {
                     reference: f.text.trim().to_string(),
                     ..Statement::default()
@@ -62,12 +66,17 @@ pub fn read(file: &str, text: &str) -> Result<Vec<Entry>, StatementError> {
             }
             "62F" | "62M" => {
                 let closing = balance(&f.text).ok_or_else(|| bad(BALANCE))?;
+                if at.opening.is_none() {
+                    return Err(bad("an opening balance `:60F:` before the closing balance"));
+                }
                 check_balances(file, &at, closing, f.line)?;
+                open_at = None;
                 last_61 = None;
             }
             _ => last_61 = None,
         }
     }
+    unclosed(file, &at, open_at)?;
     if entries.is_empty() && !fields.iter().any(|f| f.tag == "20") {
         return Err(StatementError::malformed(
             file,
@@ -77,6 +86,20 @@ pub fn read(file: &str, text: &str) -> Result<Vec<Entry>, StatementError> {
         ));
     }
     Ok(entries)
+}
+
+/// A statement begun on line `open_at` must have ended with its closing
+/// balance: without one, a statement cut short passes for a whole one.
+fn unclosed(file: &str, at: &Statement, open_at: Option<u32>) -> Result<(), StatementError> {
+    match open_at {
+        Some(line) => Err(StatementError::malformed(
+            file,
+            line,
+            "each statement to end with its closing balance `:62F:` (this one has none: cut short?)",
+            &format!(":20:{}", at.reference),
+        )),
+        None => Ok(()),
+    }
 }
 
 const BALANCE: &str = "a balance as C or D, YYMMDD, currency and amount (`C260101GBP1234,56`)";
@@ -415,5 +438,27 @@ mod tests {
             (e.reference.as_str(), e.payer.as_str()),
             ("RENT RA1004 MS P OKAFOR", "")
         );
+    }
+
+    #[test]
+    fn a_statement_without_its_closing_balance_is_refused() {
+        let whole = ":20:S1\n:25:20000012345678\n:28C:1/1\n:60F:C260101GBP0,00\n\
+                     :61:260105C100,00NTRFRA1001//BNK1\n:86:RENT\n:62F:C260105GBP100,00\n";
+        assert_eq!(read("s.sta", whole).map(|e| e.len()), Ok(1));
+        let cut = &whole[..whole.find(":62F:").unwrap_or(0)];
+        let err = read("s.sta", cut)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(
+            err.starts_with("s.sta:1: expected each statement to end with its closing balance"),
+            "{err}"
+        );
+        let no_opening = whole.replace(":60F:C260101GBP0,00\n", "");
+        let err = read("s.sta", &no_opening)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(err.contains("an opening balance `:60F:`"), "{err}");
     }
 }
