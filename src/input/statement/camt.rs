@@ -103,6 +103,9 @@ pub fn read(file: &str, text: &str) -> Result<Read, StatementError> {
             Event::Start(e) => {
                 let name = String::from_utf8_lossy(e.local_name().as_ref()).into_owned();
                 let line = lines.line_at(end.saturating_sub(1));
+                if name == "Amt" {
+                    in_pounds(file, line, &e)?;
+                }
                 opened(&name, line, &path, &mut ntry, &mut seen_statement);
                 path.push(name);
             }
@@ -145,6 +148,29 @@ pub fn read(file: &str, text: &str) -> Result<Read, StatementError> {
         ));
     }
     Ok(out)
+}
+
+/// Rent accounts are kept in pounds: an amount in another currency is
+/// refused, never read as if it were pounds.
+fn in_pounds(
+    file: &str,
+    line: u32,
+    amt: &quick_xml::events::BytesStart<'_>,
+) -> Result<(), StatementError> {
+    let currency = amt
+        .try_get_attribute("Ccy")
+        .ok()
+        .flatten()
+        .map(|a| a.value.into_owned());
+    match currency.as_deref() {
+        None | Some(b"GBP") => Ok(()),
+        Some(other) => Err(StatementError::malformed(
+            file,
+            line,
+            "amounts in pounds (`Ccy=\"GBP\"`)",
+            &String::from_utf8_lossy(other),
+        )),
+    }
 }
 
 fn opened(
@@ -472,6 +498,12 @@ mod tests {
             .map(|e| e.to_string())
             .unwrap_or_default();
         assert!(err.contains("cut short?"), "{err}");
+        let euros = whole.replace(r#"<Amt Ccy="GBP">150.00"#, r#"<Amt Ccy="EUR">150.00"#);
+        let err = read("c.xml", &euros)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(err.contains("amounts in pounds"), "{err}");
         let no_closing = whole.replace("<Cd>CLBD</Cd>", "<Cd>ITBD</Cd>");
         let err = read("c.xml", &no_closing)
             .err()
