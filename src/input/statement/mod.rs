@@ -516,6 +516,7 @@ pub fn decode(bytes: &[u8]) -> String {
 /// it, else one made from the statement and the line's place; lines of
 /// no money are left out (they move nothing).
 fn contract_rows(entries: Vec<Entry>) -> (Vec<u8>, Vec<u32>) {
+    use super::readers::bank::{self, col};
     let mut seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for e in &entries {
         if let Some(id) = e.bank_id.as_deref() {
@@ -525,16 +526,9 @@ fn contract_rows(entries: Vec<Entry>) -> (Vec<u8>, Vec<u32>) {
     let flat = |s: &str| s.replace(['\r', '\n', '\t'], " ").trim().to_string();
     let mut w = csv::Writer::from_writer(Vec::new());
     let mut lines = Vec::new();
-    let header = [
-        "bank_id",
-        "date",
-        "amount",
-        "reference",
-        "payer",
-        "method",
-        "return_code",
-        "returned_bank_id",
-    ];
+    // The bank reader's own columns, each value put in its named place:
+    // the two cannot drift apart.
+    let header = bank::COLUMNS.iter().map(|c| c.name);
     // Writing to memory cannot fail.
     let _ = w.write_record(header);
     for e in entries.iter().filter(|e| !e.amount.is_zero()) {
@@ -542,16 +536,15 @@ fn contract_rows(entries: Vec<Entry>) -> (Vec<u8>, Vec<u32>) {
             Some(id) if seen.get(id) == Some(&1) => id,
             _ => e.fallback_id.as_str(),
         };
-        let _ = w.write_record([
-            flat(id),
-            e.date.to_string(),
-            format!("{:.2}", e.amount),
-            flat(&e.reference),
-            flat(&e.payer),
-            e.method.unwrap_or("").to_string(),
-            flat(&e.return_code),
-            String::new(),
-        ]);
+        let mut record: [String; bank::COLUMNS.len()] = Default::default();
+        record[col::BANK_ID] = flat(id);
+        record[col::DATE] = e.date.to_string();
+        record[col::AMOUNT] = format!("{:.2}", e.amount);
+        record[col::REFERENCE] = flat(&e.reference);
+        record[col::PAYER] = flat(&e.payer);
+        record[col::METHOD] = e.method.unwrap_or("").to_string();
+        record[col::RETURN_CODE] = flat(&e.return_code);
+        let _ = w.write_record(&record);
         lines.push(e.line);
     }
     (w.into_inner().unwrap_or_default(), lines)
