@@ -308,7 +308,9 @@ impl State<'_> {
         let nearest_on_account = |p: &Posting| {
             let day = day_number(p.date);
             let run = by_account_day.range((p.account, day - late), (p.account, day + lead));
-            nearest_in_time(run, day, KEYING_NEAREST).into_iter()
+            let distance = |d: i32| i64::from((d - day).abs());
+            let near = nearest_outwards(run, day, KEYING_NEAREST, |e| e.0 .1, distance);
+            near.into_iter().map(|&(_, r)| r)
         };
         self.greedy_pass(receipt_free, posting_free, same_amount, |st, p, i, r| {
             st.on_time(p, r)
@@ -586,25 +588,4 @@ impl State<'_> {
         pairs.reverse();
         Ok(pairs)
     }
-}
-
-/// Up to `n` receipts of `run` (one account's, by day) nearest to `day`,
-/// walked outwards from it.
-fn nearest_in_time(run: &[((AccountId, i32), usize)], day: i32, n: usize) -> SmallVec<[usize; 8]> {
-    let mid = run.partition_point(|((_, d), _)| *d < day);
-    let (mut before, mut after) = (
-        run[..mid].iter().rev().peekable(),
-        run[mid..].iter().peekable(),
-    );
-    let mut chosen = SmallVec::new();
-    while chosen.len() < n {
-        let next = match (before.peek(), after.peek()) {
-            (Some(b), Some(a)) if day - b.0 .1 < a.0 .1 - day => before.next(),
-            (_, Some(_)) => after.next(),
-            (Some(_), None) => before.next(),
-            (None, None) => break,
-        };
-        chosen.extend(next.map(|&(_, r)| r));
-    }
-    chosen
 }

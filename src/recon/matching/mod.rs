@@ -349,6 +349,34 @@ impl<K: Ord + Copy + Send> Pool<K> {
     }
 }
 
+/// Up to `n` items of `run` (sorted by `day_of`) cheapest by `cost_of`
+/// their day, walked outwards from `day`: an account with thousands of
+/// items costs no more than one with a dozen.
+fn nearest_outwards<T>(
+    run: &[T],
+    day: i32,
+    n: usize,
+    day_of: impl Fn(&T) -> i32,
+    cost_of: impl Fn(i32) -> i64,
+) -> SmallVec<[&T; 16]> {
+    let mid = run.partition_point(|q| day_of(q) < day);
+    let (mut before, mut after) = (
+        run[..mid].iter().rev().peekable(),
+        run[mid..].iter().peekable(),
+    );
+    let mut chosen = SmallVec::new();
+    while chosen.len() < n {
+        let next = match (before.peek(), after.peek()) {
+            (Some(b), Some(a)) if cost_of(day_of(b)) < cost_of(day_of(a)) => before.next(),
+            (_, Some(_)) => after.next(),
+            (Some(_), None) => before.next(),
+            (None, None) => break,
+        };
+        chosen.extend(next);
+    }
+    chosen
+}
+
 struct State<'a> {
     data: &'a Dataset,
     opts: MatchOptions,

@@ -325,24 +325,10 @@ fn nearest(
     let from = parts.partition_point(|q| (q.0, q.1) < (account, *window.start()));
     let to = parts.partition_point(|q| (q.0, q.1) <= (account, *window.end()));
     let run = &parts[from..to];
-    let mid = run.partition_point(|q| q.1 < day);
-    let (mut before, mut after) = (
-        run[..mid].iter().rev().peekable(),
-        run[mid..].iter().peekable(),
-    );
-    let mut chosen: SmallVec<[(i64, Part); NEAREST]> = SmallVec::new();
-    while chosen.len() < NEAREST {
-        let next = match (before.peek(), after.peek()) {
-            (Some(b), Some(a)) if cost_of(b.1) < cost_of(a.1) => before.next(),
-            (_, Some(_)) => after.next(),
-            (Some(_), None) => before.next(),
-            (None, None) => break,
-        };
-        if let Some(&q) = next {
-            chosen.push((cost_of(q.1), q));
-        }
-    }
-    chosen.into_iter()
+    let chosen = nearest_outwards(run, day, NEAREST, |q| q.1, &cost_of);
+    let costed: SmallVec<[(i64, Part); NEAREST]> =
+        chosen.into_iter().map(|&q| (cost_of(q.1), q)).collect();
+    costed.into_iter()
 }
 
 /// Every way to make `whole` pence from 2 to [`MOST_PARTS`] of `near`, with
