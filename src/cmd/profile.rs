@@ -26,8 +26,8 @@ fn init(args: &ProfileInitArgs) -> Result<u8> {
         InputKind::Bank => SourceFile::Bank,
         InputKind::Schedules => SourceFile::Schedules,
     });
-    let draft =
-        guess::draft_from(&name, &sample, kind).with_context(|| format!("cannot read {shown}"))?;
+    let draft = guess::draft_from(&name, &sample, kind)
+        .with_context(|| format!("cannot draft a profile from {shown}"))?;
     output::write_to(args.output.as_deref(), |out| {
         out.write_all(draft.toml.as_bytes())
     })?;

@@ -102,3 +102,35 @@ fn a_code_nobody_can_guess_is_read_as_an_adjustment_claiming_no_receipt() {
     assert_eq!(ra1001["posted_balance"], "-40.00", "{ra1001}");
     assert_eq!(ra1001["status"], "clear", "{ra1001}");
 }
+
+#[test]
+fn a_file_with_nothing_to_draft_from_exits_2_and_says_why() {
+    let case = Case::new(&root().join("fixtures/sample"));
+    let unmarked_utf16: Vec<u8> = "Date,Amount\r\n01/03/2026,10.00\r\n"
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    for (bytes, says) in [
+        (&b""[..], "the file is empty"),
+        (
+            b"Westshire Bank plc\nPrinted 01/02/2026\n",
+            "no header found",
+        ),
+        (
+            b"Date,Description,Paid in,Paid out\r\n",
+            "a header but no rows",
+        ),
+        (&unmarked_utf16, "UTF-16 without a byte-order mark"),
+    ] {
+        fs::write(case.path().join("export.csv"), bytes).expect("write");
+        let out = case.run(&["profile", "init", "export.csv", "--output", "draft.toml"]);
+        let err = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(
+            err.contains("cannot draft a profile from export.csv"),
+            "{err}"
+        );
+        assert!(err.contains(says), "{err}");
+        assert!(!case.path().join("draft.toml").exists(), "{err}");
+    }
+}

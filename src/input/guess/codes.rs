@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 use crate::recon::model::{Benefit, Method, PostingKind, RentPeriod, TenancyType};
 
 /// Distinct values past which a column is no column of codes.
-const MAX_CODES: usize = 200;
+pub(super) const MAX_CODES: usize = 200;
 
 /// One code's rows.
 #[derive(Debug, Default)]

@@ -10,7 +10,7 @@ use super::values::is_value;
 /// Lines of a file's start looked at for the delimiter and the header.
 const HEAD_LINES: usize = 400;
 /// Lines the header may be among: a preamble is a few lines, never pages.
-const HEADER_LINES: usize = 40;
+pub(super) const HEADER_LINES: usize = 40;
 
 /// Where the data starts and how it is laid out.
 #[derive(Debug)]

@@ -14,6 +14,7 @@ mod tests;
 mod values;
 mod write;
 
+use std::fmt;
 use std::io;
 
 use crate::recon::model::SourceFile;
@@ -33,28 +34,88 @@ pub struct Draft {
     pub warnings: Vec<String>,
 }
 
+/// Why no draft could be made from a file.
+#[derive(Debug)]
+pub enum GuessError {
+    Read(io::Error),
+    /// Nothing but blank lines.
+    Empty,
+    /// No line of the file's start splits into two or more fields.
+    NoHeader,
+    /// A header and nothing under it: no dates, money or codes to judge.
+    NoRows,
+    Utf16WithoutMark,
+}
+
+impl fmt::Display for GuessError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            GuessError::Read(e) => write!(f, "{e}"),
+            GuessError::Empty => f.write_str("the file is empty: nothing to draft a profile from"),
+            GuessError::NoHeader => write!(
+                f,
+                "no header found: none of the first {} lines splits into two or more \
+                 columns by a comma, semicolon, tab or bar (is this a CSV export?)",
+                header::HEADER_LINES
+            ),
+            GuessError::NoRows => f.write_str(
+                "the file has a header but no rows under it: a draft needs rows to judge \
+                 dates, amounts and codes from; export a month with transactions in it",
+            ),
+            GuessError::Utf16WithoutMark => f.write_str(
+                "the file looks like UTF-16 without a byte-order mark, which cannot be told \
+                 from UTF-8: save it again as UTF-8 (or UTF-16 with its mark)",
+            ),
+        }
+    }
+}
+
+impl std::error::Error for GuessError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            GuessError::Read(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+impl From<io::Error> for GuessError {
+    fn from(e: io::Error) -> Self {
+        GuessError::Read(e)
+    }
+}
+
 /// Guesses a profile for `bytes`, the contents of `name`. `kind` forces the
 /// input the file is, where its columns alone do not say.
-pub fn draft(name: &str, bytes: &[u8], kind: Option<SourceFile>) -> Draft {
-    match draft_from(name, &Sample::of(bytes), kind) {
-        Ok(d) => d,
-        // Bytes in memory cannot fail to read.
-        Err(e) => Draft {
-            toml: String::new(),
-            file: kind.unwrap_or(SourceFile::Bank),
-            warnings: vec![e.to_string()],
-        },
-    }
+pub fn draft(name: &str, bytes: &[u8], kind: Option<SourceFile>) -> Result<Draft, GuessError> {
+    draft_from(name, &Sample::of(bytes), kind)
 }
 
 /// Guesses a profile from a [`Sample`] of `name`: the layout from its start,
 /// then every row read once for dates, money, codes and the trailer.
-pub fn draft_from(name: &str, sample: &Sample, kind: Option<SourceFile>) -> io::Result<Draft> {
-    let layout = header::layout(&sample::decoded(&sample.head), kind);
+pub fn draft_from(
+    name: &str,
+    sample: &Sample,
+    kind: Option<SourceFile>,
+) -> Result<Draft, GuessError> {
+    if sample.unmarked_utf16() {
+        return Err(GuessError::Utf16WithoutMark);
+    }
+    let head = sample.head_text();
+    if head.trim().is_empty() {
+        return Err(GuessError::Empty);
+    }
+    let layout = header::layout(&head, kind);
+    if layout.width < 2 {
+        return Err(GuessError::NoHeader);
+    }
     let file = kind.unwrap_or_else(|| kind::guess_file(&layout.header));
     let plan = Plan::new(file, &layout);
     let scan = scan::scan(sample.open()?, &layout, &plan.wanted)?;
-    Ok(write::draft(name, &layout, &plan, &scan))
+    if scan.rows == 0 {
+        return Err(GuessError::NoRows);
+    }
+    Ok(write::draft(name, &layout, &plan, &scan, sample.utf16))
 }
 
 /// What the header says about where each field is.

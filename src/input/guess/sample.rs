@@ -12,6 +12,9 @@ pub(super) const HEAD_BYTES: usize = 1 << 20;
 /// A file to draft a profile from: its start, and where the rest is.
 pub struct Sample {
     pub(super) head: Vec<u8>,
+    /// UTF-16 named by the file's byte-order mark: the reader decodes it
+    /// whatever the profile says, so the draft reads it the same way.
+    pub(super) utf16: Option<&'static encoding_rs::Encoding>,
     body: Body,
 }
 
@@ -25,6 +28,7 @@ impl Sample {
     pub fn of(bytes: &[u8]) -> Sample {
         Sample {
             head: head_of(bytes).to_vec(),
+            utf16: utf16_mark(bytes),
             body: Body::Bytes(bytes.to_vec()),
         }
     }
@@ -37,17 +41,55 @@ impl Sample {
             .read_to_end(&mut head)?;
         Ok(Sample {
             head: head_of(&head).to_vec(),
+            utf16: utf16_mark(&head),
             body: Body::File(path.to_path_buf()),
         })
     }
 
-    /// The whole file from its first byte.
+    /// The whole file from its first byte, as UTF-8 where it is UTF-16.
     pub(super) fn open(&self) -> io::Result<Box<dyn Read + '_>> {
-        Ok(match &self.body {
+        let raw: Box<dyn Read + '_> = match &self.body {
             Body::Bytes(b) => Box::new(b.as_slice()),
             Body::File(p) => Box::new(std::fs::File::open(p)?),
+        };
+        Ok(match self.utf16 {
+            Some(encoding) => Box::new(
+                encoding_rs_io::DecodeReaderBytesBuilder::new()
+                    .encoding(Some(encoding))
+                    .build(raw),
+            ),
+            None => raw,
         })
     }
+
+    /// The file's start as text.
+    pub(super) fn head_text(&self) -> Cow<'_, str> {
+        match self.utf16 {
+            Some(encoding) => encoding.decode_with_bom_removal(&self.head).0,
+            None => decoded(&self.head),
+        }
+    }
+
+    /// Whether the file looks like UTF-16 with no byte-order mark: a NUL
+    /// beside most characters of its start. The reader cannot tell that
+    /// from UTF-8 and would read every other byte as a NUL.
+    pub(super) fn unmarked_utf16(&self) -> bool {
+        let head = &self.head[..self.head.len().min(4096)];
+        let nuls = |start: usize| {
+            head.iter()
+                .skip(start)
+                .step_by(2)
+                .filter(|b| **b == 0)
+                .count()
+        };
+        self.utf16.is_none() && head.len() >= 8 && nuls(0).max(nuls(1)) * 4 > head.len()
+    }
+}
+
+/// The UTF-16 encoding a byte-order mark names.
+fn utf16_mark(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
+    let (encoding, _) = encoding_rs::Encoding::for_bom(bytes)?;
+    (encoding != encoding_rs::UTF_8).then_some(encoding)
 }
 
 /// The start of `bytes`: all of it where it is short, else its first

@@ -28,10 +28,7 @@ pub(super) fn write(
         else {
             continue;
         };
-        if counts.too_many
-            || counts.codes.is_empty()
-            || counts.all_words(field)
-            || not_codes(counts, column).is_some()
+        if counts.codes.is_empty() || counts.all_words(field) || not_codes(counts, column).is_some()
         {
             continue;
         }
@@ -76,6 +73,14 @@ pub(super) fn not_code_columns(
 /// Why `counts` make no code table, where they do not, and whether it is
 /// because they are free text.
 fn not_codes(counts: &CodeCounts, column: &str) -> Option<(String, bool)> {
+    if counts.too_many {
+        let why = format!(
+            "{column:?} holds more than {} different values: names or references, not codes, \
+             so no code table",
+            super::codes::MAX_CODES
+        );
+        return Some((why, true));
+    }
     if counts.all_blank() {
         return Some((format!("{column:?} is blank on every row"), false));
     }

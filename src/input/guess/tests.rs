@@ -4,7 +4,11 @@
 use super::*;
 
 fn drafted(file: &str, kind: Option<SourceFile>) -> Draft {
-    draft("export.csv", file.as_bytes(), kind)
+    drafted_bytes("export.csv", file.as_bytes(), kind)
+}
+
+fn drafted_bytes(name: &str, bytes: &[u8], kind: Option<SourceFile>) -> Draft {
+    draft(name, bytes, kind).unwrap_or_else(|e| panic!("no draft of {name}: {e}"))
 }
 
 /// A bank export of `rows` lines after a preamble, with a closing line
@@ -28,7 +32,7 @@ fn a_long_files_trailer_is_seen_at_its_end_and_its_encoding_throughout() {
     let rows = 60_000; // about 2 MB: longer than the head
     let file = long_export(rows, "CAF\u{e9}".as_bytes());
     assert!(file.len() > sample::HEAD_BYTES);
-    let d = draft("statement.csv", &file, None);
+    let d = drafted_bytes("statement.csv", &file, None);
     assert_eq!(d.file, SourceFile::Bank, "{}", d.toml);
     assert!(d.toml.contains("skip_rows = 2  # GUESS"), "{}", d.toml);
     assert!(d.toml.contains("trailer_rows = 2  # GUESS"), "{}", d.toml);
@@ -39,7 +43,7 @@ fn a_long_files_trailer_is_seen_at_its_end_and_its_encoding_throughout() {
         d.toml
     );
     // A Windows-1252 byte far from either end still decides the encoding.
-    let d = draft("statement.csv", &long_export(rows, b"CAF\xe9"), None);
+    let d = drafted_bytes("statement.csv", &long_export(rows, b"CAF\xe9"), None);
     assert!(d.toml.contains("encoding = \"windows-1252\""), "{}", d.toml);
     assert!(d.toml.contains("trailer_rows = 2  # GUESS"), "{}", d.toml);
 
@@ -52,7 +56,7 @@ fn a_long_files_trailer_is_seen_at_its_end_and_its_encoding_throughout() {
         draft_from("statement.csv", &read, None)
             .expect("draft")
             .toml,
-        draft("statement.csv", &file, None).toml
+        drafted_bytes("statement.csv", &file, None).toml
     );
 }
 
@@ -347,7 +351,7 @@ const NATIONWIDE: &[u8] = b"\"Account Name:\",\"Business current ****45678\"\r
 #[test]
 fn a_preamble_and_blank_line_are_counted_and_a_type_of_names_is_no_code_table() {
     for kind in [None, Some(SourceFile::Bank)] {
-        let d = draft("nationwide.csv", NATIONWIDE, kind);
+        let d = drafted_bytes("nationwide.csv", NATIONWIDE, kind);
         let toml = &d.toml;
         assert_eq!(d.file, SourceFile::Bank, "{toml}");
         assert!(toml.contains("skip_rows = 4  # GUESS: line 5"), "{toml}");
@@ -452,4 +456,78 @@ fn free_text_is_told_from_codes() {
         "Standing Order",
     ];
     assert!(!counts(&words).is_free_text());
+}
+
+#[test]
+fn a_file_with_nothing_to_judge_is_refused_with_why() {
+    let refused = |bytes: &[u8]| match draft("export.csv", bytes, None) {
+        Ok(d) => panic!("drafted from {bytes:?}:\n{}", d.toml),
+        Err(e) => e.to_string(),
+    };
+    assert!(refused(b"").contains("the file is empty"));
+    assert!(refused(b"\n \r\n\n").contains("the file is empty"));
+    let preamble = refused(b"Westshire Bank plc\nStatement printed 01/02/2026\n");
+    assert!(preamble.contains("no header found"), "{preamble}");
+    let header = refused(b"Date,Description,Paid in,Paid out\n");
+    assert!(header.contains("a header but no rows"), "{header}");
+    let trailer_only = refused(b"Date,Description,Amount\n\n");
+    assert!(
+        trailer_only.contains("a header but no rows"),
+        "{trailer_only}"
+    );
+}
+
+/// `text` as UTF-16 (little-endian unless `big`), with or without its mark.
+fn utf16(text: &str, big: bool, mark: bool) -> Vec<u8> {
+    let mut out = Vec::new();
+    for unit in std::iter::once(0xfeff)
+        .filter(|_| mark)
+        .chain(text.encode_utf16())
+    {
+        out.extend_from_slice(&if big {
+            unit.to_be_bytes()
+        } else {
+            unit.to_le_bytes()
+        });
+    }
+    out
+}
+
+#[test]
+fn utf16_with_its_mark_is_drafted_as_the_reader_reads_it() {
+    let export = "Date,Description,Amount\r\n01/03/2026,RENT RA1001 CAF\u{e9},100.00\r\n\
+                  02/03/2026,RENT RA1002,95.50\r\n";
+    let plain = drafted(export, None);
+    for big in [false, true] {
+        let d = drafted_bytes("export.csv", &utf16(export, big, true), None);
+        let name = if big { "UTF-16BE" } else { "UTF-16LE" };
+        assert!(
+            d.toml
+                .contains(&format!("# NOTE: {name} by its byte-order mark")),
+            "{}",
+            d.toml
+        );
+        assert!(!d.toml.contains("encoding ="), "{}", d.toml);
+        // Everything past the encoding is drafted as from the UTF-8 file.
+        let after = |t: &str| t.split_once("[bank.columns]").map(|(_, r)| r.to_string());
+        assert_eq!(after(&d.toml), after(&plain.toml), "{}", d.toml);
+    }
+    let unmarked = draft("export.csv", &utf16(export, false, false), None);
+    let e = unmarked.err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(e.contains("UTF-16 without a byte-order mark"), "{e}");
+}
+
+#[test]
+fn a_column_of_thousands_of_values_is_named_so_not_called_blank() {
+    let mut export = String::from("Date,Reference,Type,Amount\n");
+    for i in 0..(codes::MAX_CODES + 50) {
+        export.push_str(&format!("01/03/2026,RA{i},PAYER{i},10.00\n"));
+    }
+    let d = drafted(&export, Some(SourceFile::Bank));
+    let toml = &d.toml;
+    assert!(!toml.contains("blank on every row"), "{toml}");
+    assert!(
+        toml.contains(&format!("more than {} different values", codes::MAX_CODES)),
+        "{toml}"
+    );
 }

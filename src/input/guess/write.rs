@@ -11,7 +11,13 @@ use super::scan::{Scan, SEPARATORS};
 use super::{tables, Draft, Plan};
 
 /// The whole draft.
-pub(super) fn draft(name: &str, layout: &Layout, plan: &Plan, scan: &Scan) -> Draft {
+pub(super) fn draft(
+    name: &str,
+    layout: &Layout,
+    plan: &Plan,
+    scan: &Scan,
+    utf16: Option<&'static encoding_rs::Encoding>,
+) -> Draft {
     let section = crate::input::profile::section_name(plan.file);
     let mut out = String::new();
     let mut warnings = Vec::new();
@@ -27,7 +33,7 @@ pub(super) fn draft(name: &str, layout: &Layout, plan: &Plan, scan: &Scan) -> Dr
     let _ = writeln!(out, "name = {:?}\n", format!("{name} export"));
     let _ = writeln!(out, "[{section}]");
     let _ = writeln!(out, "file = {name:?}");
-    layout_lines(&mut out, layout, scan);
+    layout_lines(&mut out, layout, scan, utf16);
     dates(&mut out, plan, layout, scan, &mut warnings);
     let not_codes = tables::not_code_columns(section, plan, layout, scan);
     columns(&mut out, section, plan, &not_codes);
@@ -55,13 +61,30 @@ pub(super) fn draft(name: &str, layout: &Layout, plan: &Plan, scan: &Scan) -> Dr
 }
 
 /// Encoding, delimiter, preamble and trailer.
-fn layout_lines(out: &mut String, layout: &Layout, scan: &Scan) {
+fn layout_lines(
+    out: &mut String,
+    layout: &Layout,
+    scan: &Scan,
+    utf16: Option<&'static encoding_rs::Encoding>,
+) {
     let (encoding, why) = if scan.utf8 {
         ("utf-8", "the bytes are valid UTF-8")
     } else {
         ("windows-1252", "not valid UTF-8")
     };
-    let _ = writeln!(out, "encoding = {encoding:?}  # GUESS: {why}");
+    match utf16 {
+        // The mark decides how the file is read, whatever `encoding` says.
+        Some(e) => {
+            let _ = writeln!(
+                out,
+                "# NOTE: {} by its byte-order mark, read as such",
+                e.name()
+            );
+        }
+        None => {
+            let _ = writeln!(out, "encoding = {encoding:?}  # GUESS: {why}");
+        }
+    }
     if layout.delimiter != ',' {
         let _ = writeln!(
             out,
