@@ -592,7 +592,7 @@ fn parse_status(s: &str) -> Result<crate::recon::Status, String> {
 }
 
 fn parse_date(s: &str) -> Result<NaiveDate, String> {
-    crate::input::parse::date(s.as_bytes())
+    crate::input::parse::date(s.as_bytes()).map_err(|e| e.to_string())
 }
 
 fn parse_trigger(s: &str) -> Result<Trigger, String> {
@@ -601,7 +601,7 @@ fn parse_trigger(s: &str) -> Result<Trigger, String> {
 
 /// `75%`, `75` or `0.75`, all meaning three quarters.
 fn parse_share(s: &str) -> Result<Decimal, String> {
-    crate::input::parse::share(s)
+    crate::input::parse::share(s).map_err(|e| e.to_string())
 }
 
 #[cfg(test)]

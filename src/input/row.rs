@@ -112,11 +112,15 @@ impl<'a> Row<'a> {
         self.raw(col).is_empty()
     }
 
-    fn parsed<T>(&mut self, col: usize, f: impl FnOnce(&[u8]) -> Result<T, String>) -> Option<T> {
+    fn parsed<T>(
+        &mut self,
+        col: usize,
+        f: impl FnOnce(&[u8]) -> Result<T, parse::ParseError>,
+    ) -> Option<T> {
         match f(self.raw(col)) {
             Ok(v) => Some(v),
-            Err(m) => {
-                self.fail(col, m);
+            Err(e) => {
+                self.fail(col, e.to_string());
                 None
             }
         }

@@ -115,7 +115,9 @@ impl LandlordSettings {
     pub fn parse(text: &str, dir: &Path) -> Result<LandlordSettings, String> {
         // The parser's own words name the line, the column and the key.
         let raw: Raw = toml::from_str(text).map_err(|e| e.to_string().trim_end().to_string())?;
-        let keyed = |key: &str, e: String| format!("{key}: {e}");
+        fn keyed(key: &str, e: impl std::fmt::Display) -> String {
+            format!("{key}: {e}")
+        }
         let allocate = match raw.allocate.as_deref() {
             None => None,
             Some(word) => Some(Allocation::from_word(word.trim()).ok_or_else(|| {

@@ -71,14 +71,9 @@ pub(super) fn push_decimal(out: &mut String, d: rust_decimal::Decimal) {
 /// What a profile accepts as money, quoting the cell as it was.
 pub(super) fn money_problem(original: &str) -> FieldProblem {
     let cleaned = clean_money(original).unwrap_or_default();
-    let why = match crate::input::parse::money(cleaned.as_bytes()) {
-        Err(m) if m.contains("decimal places") || m.contains("too large") => Some(
-            m.split_once(' ')
-                .map_or(m.as_str(), |(_, rest)| rest)
-                .to_string(),
-        ),
-        _ => None,
-    };
+    let why = (crate::input::parse::money(cleaned.as_bytes()).err())
+        .and_then(|e| e.amount_why())
+        .map(str::to_string);
     FieldProblem::Money {
         found: original.to_string(),
         why,
