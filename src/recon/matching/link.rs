@@ -102,82 +102,66 @@ impl State<'_> {
     }
 
     /// Pass 1: the rent system kept the receipt's bank id (or batch ref).
+    /// What each posting's bank ref leads to is found in parallel; linking
+    /// is in ledger order, and only a bulk line's shares need the links
+    /// made so far to choose between them. A run of postings at a time, so
+    /// that what was found is never held for millions at once (this step
+    /// is near the peak of a run's memory).
     pub(super) fn link_by_bank_ref(
         &mut self,
         cash_credits: &[u32],
         bank_keys: &BankKeys,
         line_receipts: &LineReceipts,
     ) {
-        // A bulk line's shares (thousands in a Housing Benefit run) by
-        // account and by amount, so that finding a posting's share is a
-        // lookup rather than a scan of the whole run.
-        // Sorted, not hashed, as the window passes' pools: a map's buckets
-        // and a vector for each key cost more than the shares, and this step
-        // is near the peak of a run's memory.
-        let shares = || {
-            (0..self.data.bank.len())
-                .filter(|&l| line_receipts.of(l).len() >= 2)
-                .flat_map(|l| line_receipts.of(l).map(move |r| (l, r)))
-        };
-        let share_by_account = Pool::new(
-            shares()
-                .filter_map(|(l, r)| Some(((l, self.receipts[r].identity.account()?), r)))
-                .collect(),
-        );
-        let share_by_amount = Pool::new(
-            shares()
-                .map(|(l, r)| ((l, self.receipts[r].pence(self.data)), r))
-                .collect(),
-        );
-        // What each posting's bank ref leads to, found in parallel; linking
-        // is in ledger order, and only a bulk line's shares need the links
-        // made so far to choose between them. A run of postings at a time,
-        // so that what was found is never held for millions at once (this
-        // step is near the peak of a run's memory).
+        let shares = BulkShares::build(self, line_receipts);
         const RUN: usize = 1 << 16;
         let mut found = vec![Found::NoRef; RUN.min(cash_credits.len())];
         for run in cash_credits.chunks(RUN) {
             let found = &mut found[..run.len()];
-            found
-                .par_chunks_mut(BankKeys::BATCH)
-                .zip(run.par_chunks(BankKeys::BATCH))
-                .for_each(|(found, ps)| {
-                    let mut refs = [None; BankKeys::BATCH];
-                    for (r, &p) in refs.iter_mut().zip(ps) {
-                        *r = self.data.bank_ref(&self.data.postings[p as usize]);
-                    }
-                    let mut lines = [None; BankKeys::BATCH];
-                    bank_keys.get_batch(&refs[..ps.len()], &mut lines);
-                    for ((found, bank_ref), line) in found.iter_mut().zip(refs).zip(lines) {
-                        *found = match (bank_ref, line) {
-                            (None, _) => Found::NoRef,
-                            (Some(_), Some(l)) if line_receipts.of(l).len() == 1 => {
-                                Found::One(line_receipts.of(l).start)
-                            }
-                            (Some(_), Some(l)) if !line_receipts.of(l).is_empty() => {
-                                Found::Shares(l)
-                            }
-                            (Some(_), _) => Found::Dangling,
-                        };
-                    }
-                });
+            self.follow_bank_refs(run, bank_keys, line_receipts, found);
             for (&p, &found) in run.iter().zip(found.iter()) {
-                self.link_found(p as usize, found, &share_by_account, &share_by_amount);
+                self.link_found(p as usize, found, &shares);
             }
         }
+    }
+
+    /// What the bank ref of each posting of `run` leads to, into `found`,
+    /// in parallel, [`BankKeys::BATCH`] keys at a time.
+    fn follow_bank_refs(
+        &self,
+        run: &[u32],
+        bank_keys: &BankKeys,
+        line_receipts: &LineReceipts,
+        found: &mut [Found],
+    ) {
+        found
+            .par_chunks_mut(BankKeys::BATCH)
+            .zip(run.par_chunks(BankKeys::BATCH))
+            .for_each(|(found, ps)| {
+                let mut refs = [None; BankKeys::BATCH];
+                for (r, &p) in refs.iter_mut().zip(ps) {
+                    *r = self.data.bank_ref(&self.data.postings[p as usize]);
+                }
+                let mut lines = [None; BankKeys::BATCH];
+                bank_keys.get_batch(&refs[..ps.len()], &mut lines);
+                for ((found, bank_ref), line) in found.iter_mut().zip(refs).zip(lines) {
+                    *found = match (bank_ref, line) {
+                        (None, _) => Found::NoRef,
+                        (Some(_), Some(l)) if line_receipts.of(l).len() == 1 => {
+                            Found::One(line_receipts.of(l).start)
+                        }
+                        (Some(_), Some(l)) if !line_receipts.of(l).is_empty() => Found::Shares(l),
+                        (Some(_), _) => Found::Dangling,
+                    };
+                }
+            });
     }
 
     /// Links posting `p` as its bank ref `found`, or leaves it free for the
     /// later passes. For a bulk line: its own share, unlinked and of the
     /// same amount; else its own share; else anyone's unlinked share of that
     /// amount.
-    fn link_found(
-        &mut self,
-        p: usize,
-        found: Found,
-        share_by_account: &Pool<(usize, AccountId)>,
-        share_by_amount: &Pool<(usize, i64)>,
-    ) {
+    fn link_found(&mut self, p: usize, found: Found, shares: &BulkShares) {
         let posting = &self.data.postings[p];
         let l = match found {
             Found::NoRef => return self.free_postings.push(p),
@@ -191,13 +175,13 @@ impl State<'_> {
         };
         let credit = posting.credit();
         let unlinked = |r: &usize| self.linked.is_empty(*r);
-        let mut own = share_by_account.get((l, posting.account));
+        let mut own = shares.by_account.get((l, posting.account));
         let chosen = own
             .clone()
             .find(|r| unlinked(r) && self.receipts[*r].amount(self.data) == credit)
             .or_else(|| own.next())
             .or_else(|| {
-                share_by_amount
+                (shares.by_amount)
                     .get((l, posting.credit_pence()))
                     .find(unlinked)
             });
@@ -462,28 +446,22 @@ impl State<'_> {
         }
     }
 
-    // Gathered in one pass each, into room for them all: a pass per core
-    // and a merge cost more than they save here. Room not filled is never
-    // touched, so it costs no memory.
-
     /// The free postings on `accounts`, keyed for pass 2.
     fn keyed_free_postings(
         &self,
         posting_free: &[bool],
         accounts: &std::ops::Range<AccountId>,
     ) -> Vec<Keyed> {
-        let mut ps = Vec::with_capacity(self.free_postings.len());
-        ps.extend(
-            self.free_postings
-                .iter()
-                .filter(|&&p| posting_free[p] && accounts.contains(&self.data.postings[p].account))
-                .map(|&p| {
-                    let posting = &self.data.postings[p];
-                    let day = day_number(posting.date);
-                    (posting.account, posting.credit_pence(), day, p)
-                }),
-        );
-        ps
+        let on_accounts =
+            |&&p: &&usize| posting_free[p] && accounts.contains(&self.data.postings[p].account);
+        gathered(
+            self.free_postings.len(),
+            self.free_postings.iter().filter(on_accounts).map(|&p| {
+                let posting = &self.data.postings[p];
+                let day = day_number(posting.date);
+                (posting.account, posting.credit_pence(), day, p)
+            }),
+        )
     }
 
     /// The free receipts identified to one of `accounts`, keyed for pass 2.
@@ -492,22 +470,17 @@ impl State<'_> {
         receipt_free: &[bool],
         accounts: &std::ops::Range<AccountId>,
     ) -> Vec<Keyed> {
-        let mut rs = Vec::with_capacity(self.receipts.len());
-        rs.extend(
-            self.receipts
-                .iter()
-                .enumerate()
+        let keyed = |(r, receipt): (usize, &Receipt)| {
+            let account = (receipt.identity.account()).filter(|a| accounts.contains(a))?;
+            let day = day_number(receipt.date(self.data));
+            Some((account, receipt.pence(self.data), day, r))
+        };
+        gathered(
+            self.receipts.len(),
+            (self.receipts.iter().enumerate())
                 .filter(|&(r, _)| receipt_free[r])
-                .filter_map(|(r, receipt)| {
-                    let account = receipt
-                        .identity
-                        .account()
-                        .filter(|a| accounts.contains(a))?;
-                    let day = day_number(receipt.date(self.data));
-                    Some((account, receipt.pence(self.data), day, r))
-                }),
-        );
-        rs
+                .filter_map(keyed),
+        )
     }
 
     /// The best order-preserving pairing of one group (see
@@ -579,6 +552,49 @@ impl State<'_> {
 pub(super) struct Free {
     pub(super) receipts: Vec<bool>,
     pub(super) postings: Vec<bool>,
+}
+
+/// Gathered in one pass, into room for them all: a pass per core and a
+/// merge cost more than they save here. Room not filled is never touched,
+/// so it costs no memory.
+fn gathered(room: usize, items: impl Iterator<Item = Keyed>) -> Vec<Keyed> {
+    let mut keyed = Vec::with_capacity(room);
+    keyed.extend(items);
+    keyed
+}
+
+/// A bulk line's shares (thousands in a Housing Benefit run) by account
+/// and by amount, so that finding a posting's share is a lookup rather
+/// than a scan of the whole run. Sorted, not hashed, as the window passes'
+/// pools: a map's buckets and a vector for each key cost more than the
+/// shares, and pass 1 is near the peak of a run's memory.
+struct BulkShares {
+    by_account: Pool<(usize, AccountId)>,
+    by_amount: Pool<(usize, i64)>,
+}
+
+impl BulkShares {
+    fn build(st: &State, line_receipts: &LineReceipts) -> Self {
+        let shares = || {
+            (0..st.data.bank.len())
+                .filter(|&l| line_receipts.of(l).len() >= 2)
+                .flat_map(|l| line_receipts.of(l).map(move |r| (l, r)))
+        };
+        let by_account = Pool::new(
+            shares()
+                .filter_map(|(l, r)| Some(((l, st.receipts[r].identity.account()?), r)))
+                .collect(),
+        );
+        let by_amount = Pool::new(
+            shares()
+                .map(|(l, r)| ((l, st.receipts[r].pence(st.data)), r))
+                .collect(),
+        );
+        BulkShares {
+            by_account,
+            by_amount,
+        }
+    }
 }
 
 /// Pass 2's keyed receipts and postings for a part of the accounts, each
