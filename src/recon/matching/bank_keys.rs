@@ -50,130 +50,14 @@ impl<'a> BankKeys<'a> {
         opts: MatchOptions,
         hash: fn(&str) -> u64,
     ) -> Self {
-        let in_time = |i: &usize| data.bank[*i].date <= opts.as_at;
-        // A line holding no id text of its own, its id not made from its
-        // line, is counted: found by `CountedKeys`, not keyed.
-        let counted =
-            |i: &usize| !data.bank_ids_from_lines && !data.bank[*i].texts.has(BankLine::BANK_ID);
-        // `text` as the key holds it, `key_text` as it reads.
-        let key = |i: usize, text: TextId, key_text: &str, by_reference: bool| {
-            let line = i as u32;
-            let h = hash(key_text) & !1 | u64::from(by_reference);
-            (h, KeyLine { line, text })
-        };
-        let id_key = |buf: &mut String, i: usize| {
-            key(
-                i,
-                data.bank_text.field(data.bank[i].texts, BankLine::BANK_ID),
-                data.bank_id_into(i, buf),
-                false,
-            )
-        };
-        // Ids first, then batch refs, each in line order: the first line to
-        // hold a key keeps it, and a bulk line's batch ref never displaces
-        // another line's id. Where most lines hold a key, every line gets an
-        // entry, written in place in parallel; a line with none gets
-        // `NOT_A_KEY`, which sorts last (no id's hash is `u64::MAX`: its
-        // lowest bit is 0) and is cut off after the sort. Where most hold
-        // none (their ids count up), only the keys are gathered: an entry
-        // for every line was 16 bytes a line held, and sorted, for nothing.
-        const NOT_A_KEY: (u64, KeyLine) = (
-            u64::MAX,
-            KeyLine {
-                line: u32::MAX,
-                text: TextId::EMPTY,
-            },
-        );
-        let batch_refs: Vec<(u64, KeyLine)> = (0..data.bank.len())
-            .into_par_iter()
-            // An empty ref is no key (and `KeyLine` reads an empty text as
-            // the line's id made from its line).
-            .filter(|&i| is_bulk[i] && data.bank[i].texts.has(BankLine::REFERENCE))
-            .map(|i| {
-                let text = data
-                    .bank_text
-                    .field(data.bank[i].texts, BankLine::REFERENCE);
-                key(i, text, data.bank_text.get(text), true)
-            })
-            .collect();
-        let unkeyed = (0..data.bank.len())
-            .into_par_iter()
-            .filter(|i| !in_time(i) || counted(i))
-            .count();
-        let keyed = data.bank.len() - unkeyed;
-        let mut keys;
-        if keyed >= unkeyed {
-            keys = Vec::with_capacity(data.bank.len() + batch_refs.len());
-            keys.par_extend((0..data.bank.len()).into_par_iter().map_init(
-                String::new,
-                |buf, i| {
-                    if in_time(&i) && !counted(&i) {
-                        id_key(buf, i)
-                    } else {
-                        NOT_A_KEY
-                    }
-                },
-            ));
-        } else {
-            keys = Vec::with_capacity(keyed + batch_refs.len());
-            keys.par_extend(
-                (0..data.bank.len())
-                    .into_par_iter()
-                    .filter(|i| in_time(i) && !counted(i))
-                    .map_init(String::new, id_key),
-            );
+        let keys = KeyMaker {
+            data,
+            as_at: opts.as_at,
+            hash,
         }
-        let cut = keys.len() - keyed;
-        keys.extend(batch_refs);
-        // In place: a stable sort would need a copy of the keys beside them.
-        keys.par_sort_unstable_by_key(|&(h, key)| (h, key.line));
-        keys.truncate(keys.len() - cut);
-        // One or two keys per directory slot. Slot `s` starts at the first
-        // key whose slot is `s` or more (the keys are in hash order), found
-        // for a range of slots at a time in parallel.
-        let bits = (usize::BITS - keys.len().leading_zeros())
-            .saturating_sub(1)
-            .clamp(1, 40);
-        let slot_of = |key: &(u64, KeyLine)| Self::slot(key.0, bits);
-        let mut directory = vec![0usize; (1usize << bits) + 1];
-        const SLOTS: usize = 1 << 14;
-        directory
-            .par_chunks_mut(SLOTS)
-            .enumerate()
-            .for_each(|(c, starts)| {
-                let first = c * SLOTS;
-                let mut i = keys.partition_point(|k| slot_of(k) < first);
-                for (s, start) in (first..).zip(starts) {
-                    while i < keys.len() && slot_of(&keys[i]) < s {
-                        i += 1;
-                    }
-                    *start = i;
-                }
-            });
-        // A key whose hash an earlier key holds (rare) is kept by its text,
-        // unless it is the same key. `held` is where each run of one hash
-        // starts.
-        let repeats: Vec<usize> = (1..keys.len())
-            .into_par_iter()
-            .filter(|&i| keys[i - 1].0 | 1 == keys[i].0 | 1)
-            .collect();
-        let mut clashes: HashMap<Text, (KeyLine, bool)> = HashMap::default();
-        let (mut held, mut last) = (0, 0);
-        for i in repeats {
-            if last + 1 != i {
-                held = i - 1;
-            }
-            last = i;
-            let mut bufs = (String::new(), String::new());
-            let first = keys[held].1.text(data, &mut bufs.0);
-            let new = keys[i].1.text(data, &mut bufs.1);
-            if !identify::normal_eq(first, new) {
-                let by_reference = keys[i].0 & 1 == 1;
-                clashes
-                    .entry(identify::normalise(new))
-                    .or_insert((keys[i].1, by_reference));
-            }
-        }
+        .sorted_keys(is_bulk);
+        let (directory, bits) = directory_of(&keys);
+        let clashes = clashes_of(data, &keys);
         BankKeys {
             data,
             as_at: opts.as_at,
@@ -254,6 +138,170 @@ impl<'a> BankKeys<'a> {
             };
         }
     }
+}
+
+/// Makes [`BankKeys`]'s keys: each bank line's id and each bulk line's
+/// batch ref, hashed in normal form.
+struct KeyMaker<'a> {
+    data: &'a Dataset,
+    as_at: NaiveDate,
+    hash: fn(&str) -> u64,
+}
+
+/// An entry for a line that holds no key: sorts last (no id's hash is
+/// `u64::MAX`: its lowest bit is 0) and is cut off after the sort.
+const NOT_A_KEY: (u64, KeyLine) = (
+    u64::MAX,
+    KeyLine {
+        line: u32::MAX,
+        text: TextId::EMPTY,
+    },
+);
+
+impl KeyMaker<'_> {
+    /// Every key in hash order. Ids first, then batch refs, each in line
+    /// order: the first line to hold a key keeps it, and a bulk line's
+    /// batch ref never displaces another line's id.
+    fn sorted_keys(&self, is_bulk: &[bool]) -> Vec<(u64, KeyLine)> {
+        let batch_refs = self.batch_ref_keys(is_bulk);
+        let (mut keys, cut) = self.id_keys(batch_refs.len());
+        keys.extend(batch_refs);
+        // In place: a stable sort would need a copy of the keys beside them.
+        keys.par_sort_unstable_by_key(|&(h, key)| (h, key.line));
+        keys.truncate(keys.len() - cut);
+        keys
+    }
+
+    /// A key's entry: `text` as the key holds it, `key_text` as it reads.
+    /// The hash's lowest bit says whether the key is a batch ref.
+    #[inline]
+    fn key(&self, i: usize, text: TextId, key_text: &str, by_reference: bool) -> (u64, KeyLine) {
+        let line = i as u32;
+        let h = (self.hash)(key_text) & !1 | u64::from(by_reference);
+        (h, KeyLine { line, text })
+    }
+
+    /// Whether line `i` holds an id key: up to the as-at date, and not
+    /// counted (a line holding no id text of its own, its id not made from
+    /// its line, is found by `CountedKeys`).
+    #[inline]
+    fn holds_id_key(&self, i: usize) -> bool {
+        let line = &self.data.bank[i];
+        line.date <= self.as_at
+            && (self.data.bank_ids_from_lines || line.texts.has(BankLine::BANK_ID))
+    }
+
+    #[inline]
+    fn id_key(&self, buf: &mut String, i: usize) -> (u64, KeyLine) {
+        let data = self.data;
+        let text = data.bank_text.field(data.bank[i].texts, BankLine::BANK_ID);
+        self.key(i, text, data.bank_id_into(i, buf), false)
+    }
+
+    /// Each bulk line's batch ref. An empty ref is no key (and `KeyLine`
+    /// reads an empty text as the line's id made from its line).
+    fn batch_ref_keys(&self, is_bulk: &[bool]) -> Vec<(u64, KeyLine)> {
+        let data = self.data;
+        (0..data.bank.len())
+            .into_par_iter()
+            .filter(|&i| is_bulk[i] && data.bank[i].texts.has(BankLine::REFERENCE))
+            .map(|i| {
+                let text = data
+                    .bank_text
+                    .field(data.bank[i].texts, BankLine::REFERENCE);
+                self.key(i, text, data.bank_text.get(text), true)
+            })
+            .collect()
+    }
+
+    /// The id keys, with room for `extra` more, and how many entries are
+    /// [`NOT_A_KEY`]. Where most lines hold a key, every line gets an
+    /// entry, written in place in parallel. Where most hold none (their
+    /// ids count up), only the keys are gathered: an entry for every line
+    /// was 16 bytes a line held, and sorted, for nothing.
+    fn id_keys(&self, extra: usize) -> (Vec<(u64, KeyLine)>, usize) {
+        let lines = self.data.bank.len();
+        let keyed = (0..lines)
+            .into_par_iter()
+            .filter(|&i| self.holds_id_key(i))
+            .count();
+        let mut keys;
+        if keyed >= lines - keyed {
+            keys = Vec::with_capacity(lines + extra);
+            keys.par_extend((0..lines).into_par_iter().map_init(String::new, |buf, i| {
+                if self.holds_id_key(i) {
+                    self.id_key(buf, i)
+                } else {
+                    NOT_A_KEY
+                }
+            }));
+        } else {
+            keys = Vec::with_capacity(keyed + extra);
+            keys.par_extend(
+                (0..lines)
+                    .into_par_iter()
+                    .filter(|&i| self.holds_id_key(i))
+                    .map_init(String::new, |buf, i| self.id_key(buf, i)),
+            );
+        }
+        let cut = keys.len() - keyed;
+        (keys, cut)
+    }
+}
+
+/// Where the keys with each value of their hash's top bits start, and how
+/// many bits: one or two keys per slot. Slot `s` starts at the first key
+/// whose slot is `s` or more (the keys are in hash order), found for a
+/// range of slots at a time in parallel.
+fn directory_of(keys: &[(u64, KeyLine)]) -> (Vec<usize>, u32) {
+    let bits = (usize::BITS - keys.len().leading_zeros())
+        .saturating_sub(1)
+        .clamp(1, 40);
+    let slot_of = |key: &(u64, KeyLine)| BankKeys::slot(key.0, bits);
+    let mut directory = vec![0usize; (1usize << bits) + 1];
+    const SLOTS: usize = 1 << 14;
+    directory
+        .par_chunks_mut(SLOTS)
+        .enumerate()
+        .for_each(|(c, starts)| {
+            let first = c * SLOTS;
+            let mut i = keys.partition_point(|k| slot_of(k) < first);
+            for (s, start) in (first..).zip(starts) {
+                while i < keys.len() && slot_of(&keys[i]) < s {
+                    i += 1;
+                }
+                *start = i;
+            }
+        });
+    (directory, bits)
+}
+
+/// The keys whose hash an earlier key holds (rare), by their text, with
+/// whether each is a batch ref; the same key twice is no clash.
+fn clashes_of(data: &Dataset, keys: &[(u64, KeyLine)]) -> HashMap<Text, (KeyLine, bool)> {
+    let repeats: Vec<usize> = (1..keys.len())
+        .into_par_iter()
+        .filter(|&i| keys[i - 1].0 | 1 == keys[i].0 | 1)
+        .collect();
+    let mut clashes: HashMap<Text, (KeyLine, bool)> = HashMap::default();
+    // `held` is where each run of one hash starts.
+    let (mut held, mut last) = (0, 0);
+    for i in repeats {
+        if last + 1 != i {
+            held = i - 1;
+        }
+        last = i;
+        let mut bufs = (String::new(), String::new());
+        let first = keys[held].1.text(data, &mut bufs.0);
+        let new = keys[i].1.text(data, &mut bufs.1);
+        if !identify::normal_eq(first, new) {
+            let by_reference = keys[i].0 & 1 == 1;
+            clashes
+                .entry(identify::normalise(new))
+                .or_insert((keys[i].1, by_reference));
+        }
+    }
+    clashes
 }
 
 /// The runs of bank lines whose ids are counted (see

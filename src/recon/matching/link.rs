@@ -102,82 +102,66 @@ impl State<'_> {
     }
 
     /// Pass 1: the rent system kept the receipt's bank id (or batch ref).
+    /// What each posting's bank ref leads to is found in parallel; linking
+    /// is in ledger order, and only a bulk line's shares need the links
+    /// made so far to choose between them. A run of postings at a time, so
+    /// that what was found is never held for millions at once (this step
+    /// is near the peak of a run's memory).
     pub(super) fn link_by_bank_ref(
         &mut self,
         cash_credits: &[u32],
         bank_keys: &BankKeys,
         line_receipts: &LineReceipts,
     ) {
-        // A bulk line's shares (thousands in a Housing Benefit run) by
-        // account and by amount, so that finding a posting's share is a
-        // lookup rather than a scan of the whole run.
-        // Sorted, not hashed, as the window passes' pools: a map's buckets
-        // and a vector for each key cost more than the shares, and this step
-        // is near the peak of a run's memory.
-        let shares = || {
-            (0..self.data.bank.len())
-                .filter(|&l| line_receipts.of(l).len() >= 2)
-                .flat_map(|l| line_receipts.of(l).map(move |r| (l, r)))
-        };
-        let share_by_account = Pool::new(
-            shares()
-                .filter_map(|(l, r)| Some(((l, self.receipts[r].identity.account()?), r)))
-                .collect(),
-        );
-        let share_by_amount = Pool::new(
-            shares()
-                .map(|(l, r)| ((l, self.receipts[r].pence(self.data)), r))
-                .collect(),
-        );
-        // What each posting's bank ref leads to, found in parallel; linking
-        // is in ledger order, and only a bulk line's shares need the links
-        // made so far to choose between them. A run of postings at a time,
-        // so that what was found is never held for millions at once (this
-        // step is near the peak of a run's memory).
+        let shares = BulkShares::build(self, line_receipts);
         const RUN: usize = 1 << 16;
         let mut found = vec![Found::NoRef; RUN.min(cash_credits.len())];
         for run in cash_credits.chunks(RUN) {
             let found = &mut found[..run.len()];
-            found
-                .par_chunks_mut(BankKeys::BATCH)
-                .zip(run.par_chunks(BankKeys::BATCH))
-                .for_each(|(found, ps)| {
-                    let mut refs = [None; BankKeys::BATCH];
-                    for (r, &p) in refs.iter_mut().zip(ps) {
-                        *r = self.data.bank_ref(&self.data.postings[p as usize]);
-                    }
-                    let mut lines = [None; BankKeys::BATCH];
-                    bank_keys.get_batch(&refs[..ps.len()], &mut lines);
-                    for ((found, bank_ref), line) in found.iter_mut().zip(refs).zip(lines) {
-                        *found = match (bank_ref, line) {
-                            (None, _) => Found::NoRef,
-                            (Some(_), Some(l)) if line_receipts.of(l).len() == 1 => {
-                                Found::One(line_receipts.of(l).start)
-                            }
-                            (Some(_), Some(l)) if !line_receipts.of(l).is_empty() => {
-                                Found::Shares(l)
-                            }
-                            (Some(_), _) => Found::Dangling,
-                        };
-                    }
-                });
+            self.follow_bank_refs(run, bank_keys, line_receipts, found);
             for (&p, &found) in run.iter().zip(found.iter()) {
-                self.link_found(p as usize, found, &share_by_account, &share_by_amount);
+                self.link_found(p as usize, found, &shares);
             }
         }
+    }
+
+    /// What the bank ref of each posting of `run` leads to, into `found`,
+    /// in parallel, [`BankKeys::BATCH`] keys at a time.
+    fn follow_bank_refs(
+        &self,
+        run: &[u32],
+        bank_keys: &BankKeys,
+        line_receipts: &LineReceipts,
+        found: &mut [Found],
+    ) {
+        found
+            .par_chunks_mut(BankKeys::BATCH)
+            .zip(run.par_chunks(BankKeys::BATCH))
+            .for_each(|(found, ps)| {
+                let mut refs = [None; BankKeys::BATCH];
+                for (r, &p) in refs.iter_mut().zip(ps) {
+                    *r = self.data.bank_ref(&self.data.postings[p as usize]);
+                }
+                let mut lines = [None; BankKeys::BATCH];
+                bank_keys.get_batch(&refs[..ps.len()], &mut lines);
+                for ((found, bank_ref), line) in found.iter_mut().zip(refs).zip(lines) {
+                    *found = match (bank_ref, line) {
+                        (None, _) => Found::NoRef,
+                        (Some(_), Some(l)) if line_receipts.of(l).len() == 1 => {
+                            Found::One(line_receipts.of(l).start)
+                        }
+                        (Some(_), Some(l)) if !line_receipts.of(l).is_empty() => Found::Shares(l),
+                        (Some(_), _) => Found::Dangling,
+                    };
+                }
+            });
     }
 
     /// Links posting `p` as its bank ref `found`, or leaves it free for the
     /// later passes. For a bulk line: its own share, unlinked and of the
     /// same amount; else its own share; else anyone's unlinked share of that
     /// amount.
-    fn link_found(
-        &mut self,
-        p: usize,
-        found: Found,
-        share_by_account: &Pool<(usize, AccountId)>,
-        share_by_amount: &Pool<(usize, i64)>,
-    ) {
+    fn link_found(&mut self, p: usize, found: Found, shares: &BulkShares) {
         let posting = &self.data.postings[p];
         let l = match found {
             Found::NoRef => return self.free_postings.push(p),
@@ -191,13 +175,13 @@ impl State<'_> {
         };
         let credit = posting.credit();
         let unlinked = |r: &usize| self.linked.is_empty(*r);
-        let mut own = share_by_account.get((l, posting.account));
+        let mut own = shares.by_account.get((l, posting.account));
         let chosen = own
             .clone()
             .find(|r| unlinked(r) && self.receipts[*r].amount(self.data) == credit)
             .or_else(|| own.next())
             .or_else(|| {
-                share_by_amount
+                (shares.by_amount)
                     .get((l, posting.credit_pence()))
                     .find(unlinked)
             });
@@ -211,148 +195,147 @@ impl State<'_> {
     }
 
     /// Passes 2 to 7: no usable `bank_ref`, so account, amount and date, in
-    /// the order docs/matching.md gives them.
+    /// the order docs/matching.md gives them. Passes 3 and 4 have only the
+    /// amount to go on, so only on-time pairs count there: a late one is
+    /// more likely some other payment.
     pub(super) fn link_by_window(&mut self) {
-        let mut receipt_free: Vec<bool> = (0..self.receipts.len())
+        let mut free = self.free_for_window();
+        self.link_aligned(&mut free);
+        let pools = FreePools::build(self, &free.receipts);
+        let history = self.payer_history(&free.postings);
+        self.link_unidentified(&mut free, &pools, &history);
+        self.link_to_another_account(&mut free, &pools, &history);
+        // 6a: money posted in parts on time: before a late posting of the
+        // whole amount, which is the weaker match.
+        self.link_in_parts(&mut free, self.opts.posting_days);
+        self.link_late(&mut free, &pools);
+        // 6b: one receipt posted in parts, or several posted as one, late:
+        // before keying errors, since a part can look like a mistyped whole.
+        self.link_in_parts(&mut free, self.opts.match_days);
+        self.link_keying_errors(&mut free, &pools);
+    }
+
+    /// The receipts no posting is linked to yet, and the cash credits left
+    /// to the window passes (not those whose bank ref named a bulk line
+    /// with no share for them).
+    fn free_for_window(&self) -> Free {
+        let receipts: Vec<bool> = (0..self.receipts.len())
             .map(|r| self.linked.is_empty(r))
             .collect();
-        let mut posting_free = vec![false; self.data.postings.len()];
+        let mut postings = vec![false; self.data.postings.len()];
         for &p in &self.free_postings {
             if !self.no_share.contains_key(&p) {
-                posting_free[p] = true;
+                postings[p] = true;
             }
         }
-        self.link_aligned(&mut receipt_free, &mut posting_free);
-        self.link_greedily(&mut receipt_free, &mut posting_free);
+        Free { receipts, postings }
     }
 
     /// Pass 2: same account, same amount, posted on time, aligned in date
     /// order per group ([`State::same_account_groups`], [`State::align`]).
-    /// Groups too large to align give candidates paired by `assign`.
-    fn link_aligned(&mut self, receipt_free: &mut [bool], posting_free: &mut [bool]) {
-        let mut candidates = Vec::new();
+    /// Groups too large to align give candidates paired by `assign`. A part
+    /// of the accounts at a time, and a run of their groups at a time (see
+    /// [`GROUPS_AT_ONCE`]).
+    fn link_aligned(&mut self, free: &mut Free) {
+        let mut too_large = Vec::new();
         for accounts in account_parts(self.data.accounts.len()) {
-            let (rs, ps, groups) = self.same_account_groups(receipt_free, posting_free, accounts);
-            for run in groups.chunks(GROUPS_AT_ONCE) {
-                let aligned: Vec<_> = run
-                    .par_iter()
-                    .map(|(r_run, p_run)| {
-                        let dated = |k: &Keyed| (k.2, k.3);
-                        let receipts: Vec<Dated> = rs[r_run.clone()].iter().map(dated).collect();
-                        let postings: Vec<Dated> = ps[p_run.clone()].iter().map(dated).collect();
-                        self.align(&receipts, &postings)
-                    })
-                    .collect();
-                for group in aligned {
-                    match group {
-                        Ok(pairs) => {
-                            for (r, p) in pairs {
-                                receipt_free[r] = false;
-                                posting_free[p] = false;
-                                self.link(r, p);
-                            }
-                        }
-                        Err(pairs) => candidates.extend(pairs),
+            let groups = self.same_account_groups(free, accounts);
+            for run in groups.runs.chunks(GROUPS_AT_ONCE) {
+                for aligned in self.align_run(&groups, run) {
+                    match aligned {
+                        Ok(pairs) => self.take_aligned(pairs, free),
+                        Err(candidates) => too_large.extend(candidates),
                     }
                 }
             }
         }
-        self.accept(assign(candidates, receipt_free, posting_free));
+        self.accept(assign(too_large, &mut free.receipts, &mut free.postings));
     }
 
-    /// Passes 3 to 7 over what pass 2 left: each greedy, cheapest first.
-    fn link_greedily(&mut self, receipt_free: &mut [bool], posting_free: &mut [bool]) {
-        // The receipts still free, by account and by amount. Built only now:
-        // pass 2 links nearly all, so these are small, and they are not held
-        // beside pass 2's own sorted runs (the peak of a run's memory). Pass
-        // order does not depend on when they were built: each pass's pairs
-        // are chosen by `assign`'s total order.
-        let free = || {
-            (0..self.receipts.len())
-                .into_par_iter()
-                .filter(|&r| receipt_free[r])
-        };
-        let by_amount = Pool::new(
-            free()
-                .map(|r| (self.receipts[r].pence(self.data), r))
-                .collect(),
-        );
-        let by_account_amount = Pool::new(
-            free()
-                .filter_map(|r| {
-                    let account = self.receipts[r].identity.account()?;
-                    Some(((account, self.receipts[r].pence(self.data)), r))
-                })
-                .collect(),
-        );
-        let by_account_day = Pool::new(
-            free()
-                .filter_map(|r| {
-                    let day = day_number(self.receipts[r].date(self.data));
-                    Some(((self.receipts[r].identity.account()?, day), r))
-                })
-                .collect(),
-        );
+    /// Each group of `run` aligned ([`State::align`]), in parallel.
+    fn align_run(&self, groups: &Groups, run: &[Group]) -> Vec<Result<Vec<Pair>, Vec<Candidate>>> {
+        run.par_iter()
+            .map(|(r_run, p_run)| {
+                let dated = |k: &Keyed| (k.2, k.3);
+                let receipts: Vec<Dated> =
+                    groups.receipts[r_run.clone()].iter().map(dated).collect();
+                let postings: Vec<Dated> =
+                    groups.postings[p_run.clone()].iter().map(dated).collect();
+                self.align(&receipts, &postings)
+            })
+            .collect()
+    }
 
-        // 3: same amount, a receipt nobody could identify (or that fits
-        // several accounts, this one among them): the posting identified it.
-        // Passes 3 and 4 have only the amount to go on, so only on-time
-        // pairs count: a late one is more likely some other payment.
-        // Money never moves between accounts on amount and date alone:
-        // something else must tie the receipt to the posting's account.
-        let history = self.payer_history(posting_free);
-        let same_amount = |p: &Posting| by_amount.get(p.credit_pence());
-        let same_account_amount =
-            |p: &Posting| by_account_amount.get((p.account, p.credit_pence()));
-        let (lead, late) = (self.opts.lead_days as i32, self.opts.match_days as i32);
-        let nearest_on_account = |p: &Posting| {
-            let day = day_number(p.date);
-            let run = by_account_day.range((p.account, day - late), (p.account, day + lead));
-            let distance = |d: i32| i64::from((d - day).abs());
-            let near = nearest_outwards(run, day, KEYING_NEAREST, |e| e.0 .1, distance);
-            near.into_iter().map(|&(_, r)| r)
-        };
-        self.greedy_pass(receipt_free, posting_free, same_amount, |st, p, i, r| {
+    fn take_aligned(&mut self, pairs: Vec<Pair>, free: &mut Free) {
+        for (r, p) in pairs {
+            free.receipts[r] = false;
+            free.postings[p] = false;
+            self.link(r, p);
+        }
+    }
+
+    /// Pass 3: same amount, on time, a receipt nobody could identify (or
+    /// that fits several accounts, this one among them): the posting
+    /// identified it. Money never moves between accounts on amount and
+    /// date alone: something else must tie the receipt to the posting's
+    /// account.
+    fn link_unidentified(&mut self, free: &mut Free, pools: &FreePools, history: &PayerHistory) {
+        let same_amount = |p: &Posting| pools.by_amount.get(p.credit_pence());
+        self.greedy_pass(free, same_amount, |st, p, i, r| {
             st.on_time(p, r)
                 && match r.identity {
-                    Held::Unknown => st.corroborates(&history, p, r),
+                    Held::Unknown => st.corroborates(history, p, r),
                     Held::Ambiguous => st.ambiguous_set(i).contains(&p.account),
                     Held::Account(..) => false,
                 }
         });
-        // 4: same amount, on time, a receipt that identifies another account.
-        self.greedy_pass(receipt_free, posting_free, same_amount, |st, p, _, r| {
+    }
+
+    /// Pass 4: same amount, on time, a receipt that identifies another
+    /// account, corroborated as in pass 3.
+    fn link_to_another_account(
+        &mut self,
+        free: &mut Free,
+        pools: &FreePools,
+        history: &PayerHistory,
+    ) {
+        let same_amount = |p: &Posting| pools.by_amount.get(p.credit_pence());
+        self.greedy_pass(free, same_amount, |st, p, _, r| {
             st.on_time(p, r)
                 && r.identity.account().is_some_and(|a| a != p.account)
-                && st.corroborates(&history, p, r)
+                && st.corroborates(history, p, r)
         });
-        // 6a: money posted in parts on time: before a late posting of the
-        // whole amount, which is the weaker match.
-        self.link_in_parts(receipt_free, posting_free, self.opts.posting_days);
-        // 5: same account, same amount, posted late. After 3 and 4, since an
-        // on-time posting elsewhere is the stronger match.
-        self.greedy_pass(
-            receipt_free,
-            posting_free,
-            same_account_amount,
-            |_, _, _, _| true,
-        );
-        // 6b: one receipt posted in parts, or several posted as one, late:
-        // before keying errors, since a part can look like a mistyped whole.
-        self.link_in_parts(receipt_free, posting_free, self.opts.match_days);
-        // 7: same account, an amount that looks like a keying error.
-        self.greedy_pass(
-            receipt_free,
-            posting_free,
-            nearest_on_account,
-            |st, p, _, r| plausible_keying_error(p.credit_pence(), r.pence(st.data)),
-        );
+    }
+
+    /// Pass 5: same account, same amount, posted late. After 3 and 4,
+    /// since an on-time posting elsewhere is the stronger match.
+    fn link_late(&mut self, free: &mut Free, pools: &FreePools) {
+        let same_account_amount =
+            |p: &Posting| pools.by_account_amount.get((p.account, p.credit_pence()));
+        self.greedy_pass(free, same_account_amount, |_, _, _, _| true);
+    }
+
+    /// Pass 7: same account, an amount that looks like a keying error,
+    /// among the receipts nearest the posting in time.
+    fn link_keying_errors(&mut self, free: &mut Free, pools: &FreePools) {
+        let (lead, late) = (self.opts.lead_days as i32, self.opts.match_days as i32);
+        let nearest_on_account = |p: &Posting| {
+            let day = day_number(p.date);
+            let run =
+                (pools.by_account_day).range((p.account, day - late), (p.account, day + lead));
+            let distance = |d: i32| i64::from((d - day).abs());
+            let near = nearest_outwards(run, day, KEYING_NEAREST, |e| e.0 .1, distance);
+            near.into_iter().map(|&(_, r)| r)
+        };
+        self.greedy_pass(free, nearest_on_account, |st, p, _, r| {
+            plausible_keying_error(p.credit_pence(), r.pence(st.data))
+        });
     }
 
     /// Who has paid into each account that still has a posting looking for
     /// its money: (account, hash of the payer's name) of every receipt
     /// already linked to a posting there. Only those accounts are looked at.
-    fn payer_history(&self, posting_free: &[bool]) -> HashSet<(AccountId, u64)> {
+    fn payer_history(&self, posting_free: &[bool]) -> PayerHistory {
         let wanted: HashSet<AccountId> = (self.free_postings.iter())
             .filter(|&&p| posting_free[p])
             .map(|&p| self.data.postings[p].account)
@@ -382,12 +365,7 @@ impl State<'_> {
     /// account's tenant by name, the payer has paid into the account before,
     /// or the reference is the account's number (or a payment ref) but for
     /// one keying slip.
-    fn corroborates(
-        &self,
-        history: &HashSet<(AccountId, u64)>,
-        p: &Posting,
-        receipt: &Receipt,
-    ) -> bool {
+    fn corroborates(&self, history: &PayerHistory, p: &Posting, receipt: &Receipt) -> bool {
         let account = self.data.account(p.account);
         let reference: &str = match receipt.share() {
             Some(s) => {
@@ -413,18 +391,13 @@ impl State<'_> {
     /// `pool` that `fits` (given the receipt's index and the receipt) and are
     /// in the window, found in parallel, then
     /// paired cheapest first by `assign`.
-    fn greedy_pass<P, I, F>(
-        &mut self,
-        receipt_free: &mut [bool],
-        posting_free: &mut [bool],
-        pool: P,
-        fits: F,
-    ) where
+    fn greedy_pass<P, I, F>(&mut self, free: &mut Free, pool: P, fits: F)
+    where
         P: Fn(&Posting) -> I + Sync,
         I: Iterator<Item = usize>,
         F: Fn(&Self, &Posting, usize, &Receipt) -> bool + Sync,
     {
-        let (r_free, p_free) = (&*receipt_free, &*posting_free);
+        let (r_free, p_free) = (&free.receipts, &free.postings);
         let (pool, fits, st) = (&pool, &fits, &*self);
         let pairs: Vec<Candidate> = st
             .free_postings
@@ -439,7 +412,7 @@ impl State<'_> {
                 })
             })
             .collect();
-        let chosen = assign(pairs, receipt_free, posting_free);
+        let chosen = assign(pairs, &mut free.receipts, &mut free.postings);
         self.accept(chosen);
     }
 
@@ -456,73 +429,58 @@ impl State<'_> {
     /// history) are paired in date order, on-time pairs only: as many pairs
     /// as possible, then the least total `cost` ([`State::align`]). Greedy
     /// pairing gets this wrong when a posting falls between two receipts.
-    fn same_account_groups(
-        &self,
-        receipt_free: &[bool],
-        posting_free: &[bool],
-        accounts: std::ops::Range<AccountId>,
-    ) -> (Vec<Keyed>, Vec<Keyed>, Vec<Group>) {
+    fn same_account_groups(&self, free: &Free, accounts: std::ops::Range<AccountId>) -> Groups {
         // Sorted rather than hashed, on integers (pence and day numbers):
         // there are millions.
-        // Gathered in one pass each, into room for them all: a pass per
-        // core and a merge cost more than they save here. Room not filled
-        // is never touched, so it costs no memory.
-        let (mut ps, mut rs): (Vec<Keyed>, Vec<Keyed>) = rayon::join(
-            || {
-                let mut ps = Vec::with_capacity(self.free_postings.len());
-                ps.extend(
-                    self.free_postings
-                        .iter()
-                        .filter(|&&p| {
-                            posting_free[p] && accounts.contains(&self.data.postings[p].account)
-                        })
-                        .map(|&p| {
-                            let posting = &self.data.postings[p];
-                            let day = day_number(posting.date);
-                            (posting.account, posting.credit_pence(), day, p)
-                        }),
-                );
-                ps
-            },
-            || {
-                let mut rs = Vec::with_capacity(self.receipts.len());
-                rs.extend(
-                    self.receipts
-                        .iter()
-                        .enumerate()
-                        .filter(|&(r, _)| receipt_free[r])
-                        .filter_map(|(r, receipt)| {
-                            let account = receipt
-                                .identity
-                                .account()
-                                .filter(|a| accounts.contains(a))?;
-                            let day = day_number(receipt.date(self.data));
-                            Some((account, receipt.pence(self.data), day, r))
-                        }),
-                );
-                rs
-            },
+        let (mut postings, mut receipts) = rayon::join(
+            || self.keyed_free_postings(&free.postings, &accounts),
+            || self.keyed_free_receipts(&free.receipts, &accounts),
         );
-        ps.par_sort_unstable();
-        rs.par_sort_unstable();
-        let group = |run: &[Keyed], from: usize| {
-            let key = (run[from].0, run[from].1);
-            from + run[from..].iter().take_while(|k| (k.0, k.1) == key).count()
-        };
-        let mut groups = Vec::new();
-        let (mut i, mut j) = (0, 0);
-        while i < rs.len() && j < ps.len() {
-            match (rs[i].0, rs[i].1).cmp(&(ps[j].0, ps[j].1)) {
-                std::cmp::Ordering::Less => i = group(&rs, i),
-                std::cmp::Ordering::Greater => j = group(&ps, j),
-                std::cmp::Ordering::Equal => {
-                    let (i_end, j_end) = (group(&rs, i), group(&ps, j));
-                    groups.push((i..i_end, j..j_end));
-                    (i, j) = (i_end, j_end);
-                }
-            }
+        postings.par_sort_unstable();
+        receipts.par_sort_unstable();
+        let runs = meeting_runs(&receipts, &postings);
+        Groups {
+            receipts,
+            postings,
+            runs,
         }
-        (rs, ps, groups)
+    }
+
+    /// The free postings on `accounts`, keyed for pass 2.
+    fn keyed_free_postings(
+        &self,
+        posting_free: &[bool],
+        accounts: &std::ops::Range<AccountId>,
+    ) -> Vec<Keyed> {
+        let on_accounts =
+            |&&p: &&usize| posting_free[p] && accounts.contains(&self.data.postings[p].account);
+        gathered(
+            self.free_postings.len(),
+            self.free_postings.iter().filter(on_accounts).map(|&p| {
+                let posting = &self.data.postings[p];
+                let day = day_number(posting.date);
+                (posting.account, posting.credit_pence(), day, p)
+            }),
+        )
+    }
+
+    /// The free receipts identified to one of `accounts`, keyed for pass 2.
+    fn keyed_free_receipts(
+        &self,
+        receipt_free: &[bool],
+        accounts: &std::ops::Range<AccountId>,
+    ) -> Vec<Keyed> {
+        let keyed = |(r, receipt): (usize, &Receipt)| {
+            let account = (receipt.identity.account()).filter(|a| accounts.contains(a))?;
+            let day = day_number(receipt.date(self.data));
+            Some((account, receipt.pence(self.data), day, r))
+        };
+        gathered(
+            self.receipts.len(),
+            (self.receipts.iter().enumerate())
+                .filter(|&(r, _)| receipt_free[r])
+                .filter_map(keyed),
+        )
     }
 
     /// The best order-preserving pairing of one group (see
@@ -587,5 +545,129 @@ impl State<'_> {
         }
         pairs.reverse();
         Ok(pairs)
+    }
+}
+
+/// Which receipts and postings the window passes may still link.
+pub(super) struct Free {
+    pub(super) receipts: Vec<bool>,
+    pub(super) postings: Vec<bool>,
+}
+
+/// Gathered in one pass, into room for them all: a pass per core and a
+/// merge cost more than they save here. Room not filled is never touched,
+/// so it costs no memory.
+fn gathered(room: usize, items: impl Iterator<Item = Keyed>) -> Vec<Keyed> {
+    let mut keyed = Vec::with_capacity(room);
+    keyed.extend(items);
+    keyed
+}
+
+/// A bulk line's shares (thousands in a Housing Benefit run) by account
+/// and by amount, so that finding a posting's share is a lookup rather
+/// than a scan of the whole run. Sorted, not hashed, as the window passes'
+/// pools: a map's buckets and a vector for each key cost more than the
+/// shares, and pass 1 is near the peak of a run's memory.
+struct BulkShares {
+    by_account: Pool<(usize, AccountId)>,
+    by_amount: Pool<(usize, i64)>,
+}
+
+impl BulkShares {
+    fn build(st: &State, line_receipts: &LineReceipts) -> Self {
+        let shares = || {
+            (0..st.data.bank.len())
+                .filter(|&l| line_receipts.of(l).len() >= 2)
+                .flat_map(|l| line_receipts.of(l).map(move |r| (l, r)))
+        };
+        let by_account = Pool::new(
+            shares()
+                .filter_map(|(l, r)| Some(((l, st.receipts[r].identity.account()?), r)))
+                .collect(),
+        );
+        let by_amount = Pool::new(
+            shares()
+                .map(|(l, r)| ((l, st.receipts[r].pence(st.data)), r))
+                .collect(),
+        );
+        BulkShares {
+            by_account,
+            by_amount,
+        }
+    }
+}
+
+/// Pass 2's keyed receipts and postings for a part of the accounts, each
+/// sorted, and the runs of one account and amount in both.
+struct Groups {
+    receipts: Vec<Keyed>,
+    postings: Vec<Keyed>,
+    runs: Vec<Group>,
+}
+
+/// The runs of one account and amount found in both sorted `rs` and `ps`.
+fn meeting_runs(rs: &[Keyed], ps: &[Keyed]) -> Vec<Group> {
+    let group = |run: &[Keyed], from: usize| {
+        let key = (run[from].0, run[from].1);
+        from + run[from..].iter().take_while(|k| (k.0, k.1) == key).count()
+    };
+    let mut groups = Vec::new();
+    let (mut i, mut j) = (0, 0);
+    while i < rs.len() && j < ps.len() {
+        match (rs[i].0, rs[i].1).cmp(&(ps[j].0, ps[j].1)) {
+            std::cmp::Ordering::Less => i = group(rs, i),
+            std::cmp::Ordering::Greater => j = group(ps, j),
+            std::cmp::Ordering::Equal => {
+                let (i_end, j_end) = (group(rs, i), group(ps, j));
+                groups.push((i..i_end, j..j_end));
+                (i, j) = (i_end, j_end);
+            }
+        }
+    }
+    groups
+}
+
+/// (account, hash of the payer's name) of every receipt already linked to
+/// a posting on an account: who has paid in there before.
+type PayerHistory = HashSet<(AccountId, u64)>;
+
+/// The receipts left free after pass 2, by the keys passes 3 to 7 look
+/// them up by. Built only then: pass 2 links nearly all, so these are
+/// small, and they are not held beside pass 2's own sorted runs (the peak
+/// of a run's memory). Pass order does not depend on when they were
+/// built: each pass's pairs are chosen by `assign`'s total order.
+struct FreePools {
+    by_amount: Pool<i64>,
+    by_account_amount: Pool<(AccountId, i64)>,
+    by_account_day: Pool<(AccountId, i32)>,
+}
+
+impl FreePools {
+    fn build(st: &State, receipt_free: &[bool]) -> Self {
+        let free = || {
+            (0..st.receipts.len())
+                .into_par_iter()
+                .filter(|&r| receipt_free[r])
+        };
+        let pence = |r: usize| st.receipts[r].pence(st.data);
+        let by_amount = Pool::new(free().map(|r| (pence(r), r)).collect());
+        let by_account_amount = Pool::new(
+            free()
+                .filter_map(|r| Some(((st.receipts[r].identity.account()?, pence(r)), r)))
+                .collect(),
+        );
+        let by_account_day = Pool::new(
+            free()
+                .filter_map(|r| {
+                    let day = day_number(st.receipts[r].date(st.data));
+                    Some(((st.receipts[r].identity.account()?, day), r))
+                })
+                .collect(),
+        );
+        FreePools {
+            by_amount,
+            by_account_amount,
+            by_account_day,
+        }
     }
 }

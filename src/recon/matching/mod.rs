@@ -400,83 +400,28 @@ struct State<'a> {
 
 /// Runs every pass and returns outcomes and findings. `index` is the
 /// accounts' references and `ledger` each account's postings in date order:
-/// the caller builds them side by side.
+/// the caller builds them side by side. The passes are docs/matching.md's,
+/// in its order.
 pub fn match_all(
     data: &Dataset,
     index: &RefIndex,
     ledger: &AccountPostings,
     opts: MatchOptions,
 ) -> Matching {
-    let mut bank_entries = Vec::new();
-    let mut findings = Vec::new();
-
-    let rebate = |p: &Posting| opts.hb_rent_rebates && p.is_hb_rebate(data.account(p.account));
-    let mut credit_outcomes: Vec<Option<Outcome>> = data
-        .postings
-        .par_iter()
-        .map(|p| match (p.is_credit(), p.date > opts.as_at) {
-            (false, _) => None,
-            (true, true) => Some(Outcome::AfterAsAt),
-            (true, false) if rebate(p) => Some(Outcome::RentRebate),
-            (true, false) if p.is_cash_credit() => None,
-            (true, false) => Some(Outcome::NonCash),
-        })
-        .collect();
-    // As `u32`, as in `Links`: millions of them.
-    let cash_credits: Vec<u32> = data
-        .postings
-        .par_iter()
-        .enumerate()
-        .filter(|(_, p)| p.is_cash_credit() && p.date <= opts.as_at && !rebate(p))
-        .map(|(i, _)| i as u32)
-        .collect();
-    let mut clawbacks = Vec::new();
-    let (receipts, ambiguous, line_receipts) = build_receipts(
+    let (mut bank_entries, mut findings) = (Vec::new(), Vec::new());
+    let mut credit_outcomes = credits_not_linked(data, opts);
+    let built = build_receipts(data, index, opts, &mut bank_entries, &mut findings);
+    let mut clawbacks = built.clawbacks;
+    let rebates_unchecked = check_rebates(
         data,
         index,
         opts,
-        &mut bank_entries,
-        &mut findings,
         &mut clawbacks,
+        &mut credit_outcomes,
+        &mut findings,
     );
-    let rebates_unchecked = if opts.hb_rent_rebates {
-        let on_bank = rebates::carried_by_the_bank(data);
-        clawbacks.extend(
-            (0..data.shares.len())
-                .filter(|&s| !on_bank[s] && data.shares[s].amount.pence() < 0)
-                .map(|share| Clawback { share, line: None }),
-        );
-        let checked = rebates::match_rebates(data, index, opts, &on_bank, &mut credit_outcomes);
-        findings.extend(checked.findings);
-        checked.unchecked
-    } else {
-        Vec::new()
-    };
-
-    let mut st = State {
-        data,
-        opts,
-        linked: Links::new(receipts.len()),
-        receipts,
-        ambiguous,
-        posting_linked: vec![false; data.postings.len()],
-        free_postings: Vec::new(),
-        dangling_ref: HashMap::default(),
-        no_share: HashMap::default(),
-        combined: HashMap::default(),
-        combinations: HashMap::default(),
-    };
-    let is_bulk: Vec<bool> = (0..data.bank.len())
-        .into_par_iter()
-        .map(|l| {
-            line_receipts
-                .of(l)
-                .next()
-                .is_some_and(|r| st.receipts[r].share().is_some())
-        })
-        .collect();
-    let bank_keys = BankKeys::build(data, &is_bulk, opts);
-    drop(is_bulk);
+    let mut st = State::new(data, opts, built.receipts, built.ambiguous);
+    let bank_keys = BankKeys::build(data, &bulk_lines(&st, &built.line_receipts), opts);
     // Before money out, which must not take the debits clawbacks took.
     let clawed = clawback::match_clawbacks(
         data,
@@ -487,30 +432,17 @@ pub fn match_all(
         &mut bank_entries,
         &mut findings,
     );
-
-    // Money out needs only the bank keys, not the links: matched beside
-    // linking by bank ref, each filling the other's steps on one core.
-    // Its findings and entries are sorted with the rest afterwards.
-    let (mut outflow_entries, mut outflow_findings) = (Vec::new(), Vec::new());
-    let (money_out, ()) = rayon::join(
-        || {
-            outflows::match_outflows(
-                data,
-                index,
-                ledger,
-                opts,
-                &bank_keys,
-                &clawed,
-                (&mut outflow_entries, &mut outflow_findings),
-            )
-        },
-        || st.link_by_bank_ref(&cash_credits, &bank_keys, &line_receipts),
+    let money_out = MoneyOut {
+        index,
+        ledger,
+        clawed: &clawed,
+    };
+    let paid_out = link_by_bank_ref_beside_money_out(
+        &mut st,
+        money_out,
+        (bank_keys, built.line_receipts),
+        (&mut bank_entries, &mut findings),
     );
-    bank_entries.append(&mut outflow_entries);
-    findings.append(&mut outflow_findings);
-    // Not needed again, and the peak of a run's memory, linking by window,
-    // is still to come.
-    drop((cash_credits, line_receipts, bank_keys));
     st.link_by_window();
 
     // Suggestions are made for the receipts no account claims: the
@@ -529,13 +461,148 @@ pub fn match_all(
         other_entries: bank_entries,
         credit_outcomes,
         findings,
-        returns: money_out.returns,
+        returns: paid_out.returns,
         conflicts,
         leads,
         rebates_unchecked,
         clawed,
         in_parts,
-        unknown_bank_refs: money_out.unknown_ref,
+        unknown_bank_refs: paid_out.unknown_ref,
+    }
+}
+
+/// A Housing Benefit credit checked against the rebate schedule, not the
+/// bank (`hb_rent_rebates` only).
+#[inline]
+fn is_rebate(data: &Dataset, opts: MatchOptions, p: &Posting) -> bool {
+    opts.hb_rent_rebates && p.is_hb_rebate(data.account(p.account))
+}
+
+/// Each posting's outcome where no link can change it: `None` for debits
+/// and for the cash credits linking decides, in ledger order.
+fn credits_not_linked(data: &Dataset, opts: MatchOptions) -> Vec<Option<Outcome>> {
+    data.postings
+        .par_iter()
+        .map(|p| match (p.is_credit(), p.date > opts.as_at) {
+            (false, _) => None,
+            (true, true) => Some(Outcome::AfterAsAt),
+            (true, false) if is_rebate(data, opts, p) => Some(Outcome::RentRebate),
+            (true, false) if p.is_cash_credit() => None,
+            (true, false) => Some(Outcome::NonCash),
+        })
+        .collect()
+}
+
+/// The cash credits up to the as-at date that linking looks for money
+/// behind, in ledger order. As `u32`, as in `Links`: millions of them.
+fn cash_credits(data: &Dataset, opts: MatchOptions) -> Vec<u32> {
+    data.postings
+        .par_iter()
+        .enumerate()
+        .filter(|(_, p)| p.is_cash_credit() && p.date <= opts.as_at && !is_rebate(data, opts, p))
+        .map(|(i, _)| i as u32)
+        .collect()
+}
+
+/// With `hb_rent_rebates`, rebate credits are checked against the rebate
+/// schedule, whose negative lines the bank does not carry join the
+/// `clawbacks`; returns the accounts with rebates and no schedule.
+fn check_rebates(
+    data: &Dataset,
+    index: &RefIndex,
+    opts: MatchOptions,
+    clawbacks: &mut Vec<Clawback>,
+    credit_outcomes: &mut [Option<Outcome>],
+    findings: &mut Vec<Finding>,
+) -> Vec<AccountId> {
+    if !opts.hb_rent_rebates {
+        return Vec::new();
+    }
+    let on_bank = rebates::carried_by_the_bank(data);
+    clawbacks.extend(
+        (0..data.shares.len())
+            .filter(|&s| !on_bank[s] && data.shares[s].amount.pence() < 0)
+            .map(|share| Clawback { share, line: None }),
+    );
+    let checked = rebates::match_rebates(data, index, opts, &on_bank, credit_outcomes);
+    findings.extend(checked.findings);
+    checked.unchecked
+}
+
+/// Whether each bank line is a bulk line, split into schedule shares.
+fn bulk_lines(st: &State, line_receipts: &LineReceipts) -> Vec<bool> {
+    (0..st.data.bank.len())
+        .into_par_iter()
+        .map(|l| {
+            line_receipts
+                .of(l)
+                .next()
+                .is_some_and(|r| st.receipts[r].share().is_some())
+        })
+        .collect()
+}
+
+/// What pairing money out reads besides the bank keys.
+struct MoneyOut<'a> {
+    index: &'a RefIndex,
+    ledger: &'a AccountPostings,
+    /// Debits already paired with benefit taken back out of a run.
+    clawed: &'a [usize],
+}
+
+/// Pass 1, linking by bank ref, beside pairing money out: money out needs
+/// only the bank keys, not the links, so each fills the other's steps on
+/// one core. Its findings and entries are sorted with the rest afterwards.
+/// The bank keys and each line's receipts are dropped here: the peak of a
+/// run's memory, linking by window, is still to come.
+fn link_by_bank_ref_beside_money_out(
+    st: &mut State,
+    money_out: MoneyOut<'_>,
+    (bank_keys, line_receipts): (BankKeys, LineReceipts),
+    (entries, findings): (&mut Vec<BankEntry>, &mut Vec<Finding>),
+) -> outflows::Outflows {
+    let (data, opts) = (st.data, st.opts);
+    let cash_credits = cash_credits(data, opts);
+    let (mut outflow_entries, mut outflow_findings) = (Vec::new(), Vec::new());
+    let (paired, ()) = rayon::join(
+        || {
+            outflows::match_outflows(
+                data,
+                money_out.index,
+                money_out.ledger,
+                opts,
+                &bank_keys,
+                money_out.clawed,
+                (&mut outflow_entries, &mut outflow_findings),
+            )
+        },
+        || st.link_by_bank_ref(&cash_credits, &bank_keys, &line_receipts),
+    );
+    entries.append(&mut outflow_entries);
+    findings.append(&mut outflow_findings);
+    paired
+}
+
+impl<'a> State<'a> {
+    fn new(
+        data: &'a Dataset,
+        opts: MatchOptions,
+        receipts: Vec<Receipt>,
+        ambiguous: AmbiguousSets,
+    ) -> Self {
+        State {
+            data,
+            opts,
+            linked: Links::new(receipts.len()),
+            receipts,
+            ambiguous,
+            posting_linked: vec![false; data.postings.len()],
+            free_postings: Vec::new(),
+            dangling_ref: HashMap::default(),
+            no_share: HashMap::default(),
+            combined: HashMap::default(),
+            combinations: HashMap::default(),
+        }
     }
 }
 

@@ -393,14 +393,12 @@ impl Flows<'_> {
     ) {
         let data = self.data;
         let i = flow.line;
-        let line = &data.bank[i];
-        let out = -line.amount();
         let what = self.describe(i);
         let moved = flow.account.filter(|&a| a != data.postings[first].account);
         entries.push(BankEntry {
             bank: i as u32,
             share: None,
-            amount: line.amount(),
+            amount: data.bank[i].amount(),
             outcome: if moved.is_some() {
                 Outcome::WrongAccount
             } else {
@@ -408,54 +406,70 @@ impl Flows<'_> {
             },
         });
         if let Some(a) = moved {
-            let q = &data.postings[first];
-            let (owner, posted) = (
-                &data.account(a).account_ref,
-                &data.account(q.account).account_ref,
-            );
-            findings.push(Finding {
-                kind: FindingKind::WrongAccount,
-                severity: FindingKind::WrongAccount.severity(),
-                account: Some(a),
-                posted_to: Some(q.account),
-                bank: Some(i),
-                postings: vec![first],
-                amount: out,
-                evidence: vec![data.bank_row(i), data.posting_row(first)],
-                detail: format!(
-                    "{what} belongs to {owner} but its {} was posted to {posted} as {} on {}: \
-                     reverse it from {posted} and post it to {owner}.",
-                    q.kind,
-                    data.txn_id(first),
-                    q.date
-                ),
-                suggestions: Vec::new(),
-            });
+            findings.push(self.debit_elsewhere(i, first, a, &what));
         }
         for &p in extra {
-            let q = &data.postings[p];
-            findings.push(Finding {
-                kind: FindingKind::DuplicatePosting,
-                severity: FindingKind::DuplicatePosting.severity(),
-                account: Some(q.account),
-                posted_to: None,
-                bank: Some(i),
-                postings: vec![first, p],
-                amount: -q.amount(),
-                evidence: vec![
-                    data.bank_row(i),
-                    data.posting_row(first),
-                    data.posting_row(p),
-                ],
-                detail: format!(
-                    "{what} was put through {} twice: {} and {}; reverse {}.",
-                    data.account(q.account).account_ref,
-                    data.txn_id(first),
-                    data.txn_id(p),
-                    data.txn_id(p)
-                ),
-                suggestions: Vec::new(),
-            });
+            let acc = &data.account(data.postings[p].account).account_ref;
+            let twice = format!("{what} was put through {acc} twice");
+            findings.push(self.debit_twice(i, first, p, twice));
+        }
+    }
+
+    /// `wrong_account`: money out `what` (bank line `i`) was for account
+    /// `a`, but its ledger entry `first` is on another.
+    fn debit_elsewhere(&self, i: usize, first: usize, a: AccountId, what: &str) -> Finding {
+        let data = self.data;
+        let q = &data.postings[first];
+        let (owner, posted) = (
+            &data.account(a).account_ref,
+            &data.account(q.account).account_ref,
+        );
+        Finding {
+            kind: FindingKind::WrongAccount,
+            severity: FindingKind::WrongAccount.severity(),
+            account: Some(a),
+            posted_to: Some(q.account),
+            bank: Some(i),
+            postings: vec![first],
+            amount: -data.bank[i].amount(),
+            evidence: vec![data.bank_row(i), data.posting_row(first)],
+            detail: format!(
+                "{what} belongs to {owner} but its {} was posted to {posted} as {} on {}: \
+                 reverse it from {posted} and post it to {owner}.",
+                q.kind,
+                data.txn_id(first),
+                q.date
+            ),
+            suggestions: Vec::new(),
+        }
+    }
+
+    /// `duplicate_posting`: debit `p` repeats `first`, the ledger entry for
+    /// money out on bank line `bank`; `twice` says what was put through
+    /// twice.
+    fn debit_twice(&self, bank: usize, first: usize, p: usize, twice: String) -> Finding {
+        let data = self.data;
+        let q = &data.postings[p];
+        Finding {
+            kind: FindingKind::DuplicatePosting,
+            severity: FindingKind::DuplicatePosting.severity(),
+            account: Some(q.account),
+            posted_to: None,
+            bank: Some(bank),
+            postings: vec![first, p],
+            amount: -q.amount(),
+            evidence: vec![
+                data.bank_row(bank),
+                data.posting_row(first),
+                data.posting_row(p),
+            ],
+            detail: format!(
+                "{twice}: {} and {}; reverse {}.",
+                data.txn_id(first),
+                data.txn_id(p),
+                data.txn_id(p)
+            ),
+            suggestions: Vec::new(),
         }
     }
 
@@ -507,29 +521,12 @@ impl Flows<'_> {
                     && days <= opts.match_days
             })?;
         let acc = &data.account(q.account).account_ref;
-        Some(Finding {
-            kind: FindingKind::DuplicatePosting,
-            severity: FindingKind::DuplicatePosting.severity(),
-            account: Some(q.account),
-            posted_to: None,
-            bank: Some(bank),
-            postings: vec![first, p],
-            amount: -q.amount(),
-            evidence: vec![
-                data.bank_row(bank),
-                data.posting_row(first),
-                data.posting_row(p),
-            ],
-            detail: format!(
-                "Direct Debit return {} of {} was reversed on {acc} twice: {} and {}; reverse {}.",
-                data.bank_id(bank),
-                pounds(q.amount()),
-                data.txn_id(first),
-                data.txn_id(p),
-                data.txn_id(p)
-            ),
-            suggestions: Vec::new(),
-        })
+        let twice = format!(
+            "Direct Debit return {} of {} was reversed on {acc} twice",
+            data.bank_id(bank),
+            pounds(q.amount())
+        );
+        Some(self.debit_twice(bank, first, p, twice))
     }
 
     /// A reversal of a payment with no return, or a refund with no money

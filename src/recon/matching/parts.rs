@@ -45,12 +45,8 @@ impl State<'_> {
     /// Pass 6: receipts split into postings, then postings that combine
     /// receipts, among what the earlier passes left, each part posted at
     /// most `late_days` after its money: first on time, then in the window.
-    pub(super) fn link_in_parts(
-        &mut self,
-        receipt_free: &mut [bool],
-        posting_free: &mut [bool],
-        late_days: i64,
-    ) {
+    pub(super) fn link_in_parts(&mut self, free: &mut Free, late_days: i64) {
+        let (receipt_free, posting_free) = (&mut free.receipts, &mut free.postings);
         let postings = self.free_posting_parts(posting_free);
         let ways: Vec<Way> = (0..self.receipts.len())
             .into_par_iter()

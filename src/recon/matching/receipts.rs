@@ -3,6 +3,29 @@
 
 use super::*;
 
+/// What [`build_receipts`] makes: the receipts in bank-line order, the
+/// accounts each ambiguous one fits, each line's run of receipts, and the
+/// negative schedule shares (money out of a run, not receipts).
+pub(super) struct BuiltReceipts {
+    pub(super) receipts: Vec<Receipt>,
+    pub(super) ambiguous: AmbiguousSets,
+    pub(super) line_receipts: LineReceipts,
+    pub(super) clawbacks: Vec<Clawback>,
+}
+
+/// The schedule shares of each batch, by the batch ref's normal form.
+type Batches = HashMap<Text, Vec<usize>>;
+
+/// The shares of the batch each bulk line carries. Few lines carry a
+/// batch: a map, not a slot for every line.
+type LineBatches<'b> = HashMap<usize, &'b Vec<usize>>;
+
+/// Money in, up to the as-at date: a receipt, or a bulk line of them.
+#[inline]
+fn is_receipt(line: &BankLine, as_at: NaiveDate) -> bool {
+    line.amount() > Decimal::ZERO && line.date <= as_at
+}
+
 /// Splits bank lines into receipts: one per money-in line, or one per share
 /// where a schedule breaks a bulk line down. Lines after the as-at date and
 /// money-out lines are left to other steps.
@@ -12,23 +35,49 @@ pub(super) fn build_receipts(
     opts: MatchOptions,
     entries: &mut Vec<BankEntry>,
     findings: &mut Vec<Finding>,
-    clawbacks: &mut Vec<Clawback>,
-) -> (Vec<Receipt>, AmbiguousSets, LineReceipts) {
-    let mut batches: HashMap<Text, Vec<usize>> = HashMap::default();
+) -> BuiltReceipts {
+    let batches = batches_by_ref(data);
+    let line_batch = claim_batches(data, opts.as_at, &batches);
+    let mut clawbacks = Vec::new();
+    let line_receipts = lay_out_lines(
+        data,
+        opts.as_at,
+        &line_batch,
+        entries,
+        findings,
+        &mut clawbacks,
+    );
+    let (receipts, ambiguous) =
+        identify_receipts(data, index, opts.as_at, &line_batch, &line_receipts);
+    BuiltReceipts {
+        receipts,
+        ambiguous,
+        line_receipts,
+        clawbacks,
+    }
+}
+
+/// Each batch's schedule shares, by its batch ref in normal form.
+fn batches_by_ref(data: &Dataset) -> Batches {
+    let mut batches: Batches = HashMap::default();
     for (i, share) in data.shares.iter().enumerate() {
         batches
             .entry(identify::normalise(&share.batch_ref))
             .or_default()
             .push(i);
     }
+    batches
+}
 
-    // Which batch each bank line carries: by bank_id first, then reference.
-    let mut claimed: HashMap<&str, usize> = HashMap::default();
-    // Few lines carry a batch: a map, not a slot for every line.
-    let mut line_batch: HashMap<usize, &Vec<usize>> = HashMap::default();
+/// Which batch each bank line carries: by bank_id first, then reference.
+/// A batch is claimed by the first line to carry it.
+fn claim_batches<'b>(data: &Dataset, as_at: NaiveDate, batches: &'b Batches) -> LineBatches<'b> {
+    let mut line_batch = LineBatches::default();
+    if batches.is_empty() {
+        return line_batch;
+    }
     // A batch a line may carry: its key and its shares.
     type Batch<'b> = (&'b Text, &'b Vec<usize>);
-    let is_receipt = |line: &BankLine| line.amount() > Decimal::ZERO && line.date <= opts.as_at;
     // Most lines carry no batch: the hashes of their keys' normal forms,
     // taken without making them, rule them out.
     let batch_hashes: rustc_hash::FxHashSet<u64> =
@@ -38,23 +87,21 @@ pub(super) fn build_receipts(
             .then(|| batches.get_key_value(&identify::normalise(key)))
             .flatten()
     };
-    let hits: Vec<(usize, [Option<Batch>; 2])> = if batches.is_empty() {
-        Vec::new()
-    } else {
-        data.bank
-            .par_iter()
-            .enumerate()
-            .filter(|(_, line)| is_receipt(line))
-            .map_init(
-                || BankIdsInOrder::new(data),
-                |ids, (i, line)| {
-                    let found = [ids.get(i), data.reference(line)].map(batch);
-                    found.iter().any(Option::is_some).then_some((i, found))
-                },
-            )
-            .flatten()
-            .collect()
-    };
+    let hits: Vec<(usize, [Option<Batch>; 2])> = data
+        .bank
+        .par_iter()
+        .enumerate()
+        .filter(|(_, line)| is_receipt(line, as_at))
+        .map_init(
+            || BankIdsInOrder::new(data),
+            |ids, (i, line)| {
+                let found = [ids.get(i), data.reference(line)].map(batch);
+                found.iter().any(Option::is_some).then_some((i, found))
+            },
+        )
+        .flatten()
+        .collect();
+    let mut claimed: HashMap<&str, usize> = HashMap::default();
     for (i, found) in hits {
         for (k, shares) in found.into_iter().flatten() {
             if !claimed.contains_key(k.as_str()) {
@@ -64,10 +111,21 @@ pub(super) fn build_receipts(
             }
         }
     }
+    line_batch
+}
 
-    // Each line's receipts, made in parallel and kept in line order: one per
-    // share of a bulk line, else one per money-in line up to the as-at date.
-    let share_identity = |share: &ScheduleShare| share_identity(index, share);
+/// Counts each line's receipts, in line order: one per positive share of
+/// a bulk line, else one per money-in line up to the as-at date. On the
+/// way, sets aside lines after the as-at date, a bulk line's negative
+/// shares (`clawbacks`) and what its schedule does not explain.
+fn lay_out_lines(
+    data: &Dataset,
+    as_at: NaiveDate,
+    line_batch: &LineBatches,
+    entries: &mut Vec<BankEntry>,
+    findings: &mut Vec<Finding>,
+    clawbacks: &mut Vec<Clawback>,
+) -> LineReceipts {
     let mut line_receipts = LineReceipts {
         start: Vec::with_capacity(data.bank.len() + 1),
     };
@@ -77,7 +135,7 @@ pub(super) fn build_receipts(
     let mut made = 0usize;
     for (i, line) in data.bank.iter().enumerate() {
         line_receipts.start.push(made as u32);
-        if line.date > opts.as_at {
+        if line.date > as_at {
             entries.push(BankEntry {
                 bank: i as u32,
                 share: None,
@@ -87,7 +145,7 @@ pub(super) fn build_receipts(
             continue;
         }
         let Some(&shares) = line_batch.get(&i) else {
-            made += usize::from(is_receipt(line));
+            made += usize::from(is_receipt(line, as_at));
             continue;
         };
         // A negative share is money out of the run, not a receipt.
@@ -114,35 +172,61 @@ pub(super) fn build_receipts(
             amount: remainder,
             outcome: Outcome::ScheduleMismatch,
         });
-        let mut evidence = vec![data.bank_row(i)];
-        evidence.extend(shares.iter().map(|&s| data.shares[s].row));
-        findings.push(Finding {
-            kind: FindingKind::ScheduleMismatch,
-            severity: FindingKind::ScheduleMismatch.severity(),
-            account: None,
-            posted_to: None,
-            bank: Some(i),
-            postings: Vec::new(),
-            amount: -remainder,
-            evidence,
-            detail: format!(
-                "Bulk receipt {} of {} on {} does not equal its schedule ({} in {} shares): \
-                 {} is not explained by any share; ask the payer for a corrected schedule.",
-                data.bank_id(i),
-                pounds(line.amount()),
-                line.date,
-                pounds(total),
-                shares.len(),
-                pounds(remainder)
-            ),
-            suggestions: Vec::new(),
-        });
+        findings.push(schedule_mismatch(data, i, shares, total, remainder));
     }
     line_receipts.start.push(made as u32);
+    line_receipts
+}
 
-    // Made in parallel, each block of lines into its own run of the
-    // receipts, so that they are in line order and sized once.
-    const BLOCK: usize = 1 << 14;
+/// `schedule_mismatch`: bulk line `i`'s shares sum to `total`, leaving
+/// `remainder` that no share explains.
+fn schedule_mismatch(
+    data: &Dataset,
+    i: usize,
+    shares: &[usize],
+    total: Decimal,
+    remainder: Decimal,
+) -> Finding {
+    let line = &data.bank[i];
+    let mut evidence = vec![data.bank_row(i)];
+    evidence.extend(shares.iter().map(|&s| data.shares[s].row));
+    Finding {
+        kind: FindingKind::ScheduleMismatch,
+        severity: FindingKind::ScheduleMismatch.severity(),
+        account: None,
+        posted_to: None,
+        bank: Some(i),
+        postings: Vec::new(),
+        amount: -remainder,
+        evidence,
+        detail: format!(
+            "Bulk receipt {} of {} on {} does not equal its schedule ({} in {} shares): \
+             {} is not explained by any share; ask the payer for a corrected schedule.",
+            data.bank_id(i),
+            pounds(line.amount()),
+            line.date,
+            pounds(total),
+            shares.len(),
+            pounds(remainder)
+        ),
+        suggestions: Vec::new(),
+    }
+}
+
+/// Lines taken together by one task of [`identify_receipts`].
+const BLOCK: usize = 1 << 14;
+
+/// Makes every receipt with its identity, in parallel, each block of
+/// lines into its own run of the receipts, so that they are in line order
+/// and sized once.
+fn identify_receipts(
+    data: &Dataset,
+    index: &RefIndex,
+    as_at: NaiveDate,
+    line_batch: &LineBatches,
+    line_receipts: &LineReceipts,
+) -> (Vec<Receipt>, AmbiguousSets) {
+    let made = line_receipts.start.last().map_or(0, |&m| m as usize);
     let placeholder = Receipt {
         bank: 0,
         share: Receipt::WHOLE_LINE,
@@ -162,61 +246,79 @@ pub(super) fn build_receipts(
         blocks.push((from..to, first, block));
         rest = tail;
     }
-    let known = KnownIdentities::for_lines(data.bank.len());
+    let block = BlockReader {
+        data,
+        index,
+        as_at,
+        line_batch,
+        known: KnownIdentities::for_lines(data.bank.len()),
+    };
     let ambiguous: Vec<AmbiguousSets> = blocks
         .into_par_iter()
-        .map(|(lines, first, block)| {
-            let mut ambiguous = Vec::new();
-            let mut slots = block.iter_mut().zip(first..);
-            let mut put = |receipt: Receipt, identity: Identity| {
-                if let Some((slot, r)) = slots.next() {
-                    let identity = match identity {
-                        Identity::Account(a, basis) => Held::Account(a, basis),
-                        Identity::Unknown => Held::Unknown,
-                        Identity::Ambiguous(ids) => {
-                            ambiguous.push((r, ids));
-                            Held::Ambiguous
-                        }
-                    };
-                    *slot = Receipt {
-                        identity,
-                        ..receipt
-                    };
-                }
-            };
-            for i in lines {
-                let line = &data.bank[i];
-                match line_batch.get(&i).copied() {
-                    None if is_receipt(line) => put(
-                        Receipt {
-                            bank: i as u32,
-                            share: Receipt::WHOLE_LINE,
-                            identity: Held::Unknown,
-                        },
-                        known.identify(index, data, line),
-                    ),
-                    None => {}
-                    Some(shares) => {
-                        for &s in shares
-                            .iter()
-                            .filter(|&&s| data.shares[s].amount.pence() > 0)
-                        {
-                            put(
-                                Receipt {
-                                    bank: i as u32,
-                                    share: s as u32,
-                                    identity: Held::Unknown,
-                                },
-                                share_identity(&data.shares[s]),
-                            );
-                        }
+        .map(|(lines, first, slots)| block.identify(lines, first, slots))
+        .collect();
+    (receipts, ambiguous.concat())
+}
+
+/// What each block of [`identify_receipts`] reads.
+struct BlockReader<'a, 'b> {
+    data: &'a Dataset,
+    index: &'a RefIndex,
+    as_at: NaiveDate,
+    line_batch: &'a LineBatches<'b>,
+    known: KnownIdentities,
+}
+
+impl BlockReader<'_, '_> {
+    /// Fills `slots` (receipt `first` on) with the receipts of `lines`,
+    /// and returns the accounts each ambiguous one fits.
+    fn identify(
+        &self,
+        lines: std::ops::Range<usize>,
+        first: usize,
+        slots: &mut [Receipt],
+    ) -> AmbiguousSets {
+        let data = self.data;
+        let mut ambiguous = Vec::new();
+        let mut slots = slots.iter_mut().zip(first..);
+        let mut put = |bank: usize, share: u32, identity: Identity| {
+            if let Some((slot, r)) = slots.next() {
+                let identity = match identity {
+                    Identity::Account(a, basis) => Held::Account(a, basis),
+                    Identity::Unknown => Held::Unknown,
+                    Identity::Ambiguous(ids) => {
+                        ambiguous.push((r, ids));
+                        Held::Ambiguous
+                    }
+                };
+                *slot = Receipt {
+                    bank: bank as u32,
+                    share,
+                    identity,
+                };
+            }
+        };
+        for i in lines {
+            let line = &data.bank[i];
+            match self.line_batch.get(&i).copied() {
+                None if is_receipt(line, self.as_at) => put(
+                    i,
+                    Receipt::WHOLE_LINE,
+                    self.known.identify(self.index, data, line),
+                ),
+                None => {}
+                Some(shares) => {
+                    for &s in shares
+                        .iter()
+                        .filter(|&&s| data.shares[s].amount.pence() > 0)
+                    {
+                        put(i, s as u32, share_identity(self.index, &data.shares[s]));
                     }
                 }
             }
-            ambiguous
-        })
-        .collect();
-    (receipts, ambiguous.concat(), line_receipts)
+        }
+        ambiguous
+    }
 }
 
 /// The identities of references already seen, by where their text is held:
