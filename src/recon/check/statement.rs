@@ -69,8 +69,14 @@ pub(super) fn finding_date(data: &Dataset, f: &Finding, as_at: NaiveDate) -> Nai
 type Event = (NaiveDate, u8, usize, StatementLine);
 
 impl StatementLine {
-    /// A line moving `debit` and `credit`, its balances filled in later.
-    fn moving(date: NaiveDate, description: String, debit: Decimal, credit: Decimal) -> Self {
+    /// A line moving `change` (signed as a debit: a credit below zero), its
+    /// balances filled in later.
+    fn moving(date: NaiveDate, description: String, change: Decimal) -> Self {
+        let (debit, credit) = if change >= Decimal::ZERO {
+            (change, Decimal::ZERO)
+        } else {
+            (Decimal::ZERO, -change)
+        };
         StatementLine {
             date,
             description,
@@ -99,12 +105,8 @@ pub(super) fn statement(book: &Book<'_>, id: AccountId, from: NaiveDate) -> Vec<
     events.extend(case_lines(data, id, from, as_at));
     let before = correction_lines(book, id, from, &mut events);
     events.sort_by_key(|(d, order, i, _)| (*d, *order, *i));
-    let mut brought = StatementLine::moving(
-        from,
-        "Balance brought forward".to_string(),
-        Decimal::ZERO,
-        Decimal::ZERO,
-    );
+    let mut brought =
+        StatementLine::moving(from, "Balance brought forward".to_string(), Decimal::ZERO);
     brought.evidence = vec![data.sources.cite(account.row)];
     if !before.is_zero() {
         brought.note = format!(
@@ -134,16 +136,11 @@ fn posting_lines(
             opening += p.amount();
             continue;
         }
-        let (debit, credit) = if p.is_credit() {
-            (Decimal::ZERO, p.credit())
-        } else {
-            (p.amount(), Decimal::ZERO)
-        };
         let mut description = format!("{} {}", data.txn_id(i), posting_kind_words(p.kind));
         if !data.description(p).is_empty() {
             description.push_str(&format!(": {}", data.description(p)));
         }
-        let mut line = StatementLine::moving(p.date, description, debit, credit);
+        let mut line = StatementLine::moving(p.date, description, p.amount());
         line.evidence = vec![data.sources.cite(data.posting_row(i))];
         line.note = posting_note(book, id, i);
         events.push((p.date, 0, i, line));
@@ -190,13 +187,8 @@ fn correction_lines(
             before += effect;
             continue;
         }
-        let (debit, credit) = if effect > Decimal::ZERO {
-            (effect, Decimal::ZERO)
-        } else {
-            (Decimal::ZERO, -effect)
-        };
         let description = format!("Correction ({}): {}", f.kind, f.detail);
-        let mut line = StatementLine::moving(date, description, debit, credit);
+        let mut line = StatementLine::moving(date, description, effect);
         line.correction = Some(f.kind);
         line.evidence = f.evidence.iter().map(|&r| data.sources.cite(r)).collect();
         events.push((date, 1, n, line));
@@ -247,7 +239,7 @@ pub(super) fn case_lines(
             if let Some(note) = e.note.as_deref().filter(|n| !n.is_empty()) {
                 description.push_str(&format!(" ({note})"));
             }
-            let mut line = StatementLine::moving(e.from, description, Decimal::ZERO, Decimal::ZERO);
+            let mut line = StatementLine::moving(e.from, description, Decimal::ZERO);
             line.case = Some(e.kind);
             line.evidence = vec![data.sources.cite(e.row)];
             (e.from, 2, n, line)
