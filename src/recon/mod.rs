@@ -117,6 +117,8 @@ pub struct Reconciliation {
     pub rent_changes_inferred: Vec<NaiveDate>,
 }
 
+/// One run: the as-at date, the money matched and the charges checked, the
+/// findings and warnings gathered, then every account assessed and counted.
 pub fn reconcile(data: &Dataset, settings: Settings) -> Reconciliation {
     // Rows dated after today or far beyond the rest never move the default
     // as-at date: they are slips, and are warned of.
@@ -126,51 +128,22 @@ pub fn reconcile(data: &Dataset, settings: Settings) -> Reconciliation {
         .or(span.and_then(|s| s.end))
         .or_else(|| data.latest_date())
         .unwrap_or(NaiveDate::MIN);
-    // The index and each account's postings are built side by side, and
-    // charges are checked beside matching (they need only the postings):
-    // each fills the other's steps on one core.
-    let (index, ledger) = rayon::join(
-        || RefIndex::build(&data.accounts),
-        || AccountPostings::build(data),
-    );
-    let ledger_from = data.postings.par_iter().map(|p| p.date).min();
-    let charges_from = ledger_from.filter(|_| settings.check_charges);
-    let (mut matching, charged) = rayon::join(
-        || {
-            let opts = MatchOptions {
-                as_at,
-                posting_days: settings.posting_days,
-                match_days: settings.match_days,
-                lead_days: settings.lead_days,
-                hb_rent_rebates: settings.hb_rent_rebates,
-            };
-            matching::match_all(data, &index, &ledger, opts)
-        },
-        || check_charges(data, &ledger, &settings, as_at, charges_from),
-    );
-    let paid_since = paid_after(data, &index, as_at, settings.today);
-    drop(index);
-    let mut findings = std::mem::take(&mut matching.findings);
-    findings.extend(charged.findings);
-    let refunds = due::Context::of(data, &findings, &matching.clawed);
-    findings.extend(due::findings(data, &ledger, as_at, &refunds));
-    drop(refunds);
-    sort_findings(data, &mut findings);
-    let mut warnings = data.warnings.clone();
-    warnings.extend(warning::detect(
-        data,
+    let Matched {
+        mut matching,
+        charged,
+        ledger,
+        paid_since,
+    } = match_money(data, &settings, as_at);
+    let findings = gather_findings(data, &ledger, as_at, &mut matching, charged.findings);
+    let warnings = gather_warnings(data, &settings, as_at, span, &mut matching);
+    let opts = assess::AssessOptions {
         as_at,
-        span,
-        settings.today,
-        settings.hb_rent_rebates,
-    ));
-    warnings.extend(warning::no_rebate_schedule(std::mem::take(
-        &mut matching.rebates_unchecked,
-    )));
-    warnings.extend(warning::unknown_bank_refs(
-        data,
-        &matching.unknown_bank_refs,
-    ));
+        trigger: settings.trigger,
+        warn_at: settings.warn_at,
+        first_run_days: settings.first_run_days,
+        allocation: settings.allocation,
+        law_on: settings.serve_on.unwrap_or(as_at),
+    };
     let mut assessments = assess::assess_all(
         data,
         &ledger,
@@ -178,14 +151,7 @@ pub fn reconcile(data: &Dataset, settings: Settings) -> Reconciliation {
         &findings,
         &warnings,
         &paid_since,
-        assess::AssessOptions {
-            as_at,
-            trigger: settings.trigger,
-            warn_at: settings.warn_at,
-            first_run_days: settings.first_run_days,
-            allocation: settings.allocation,
-            law_on: settings.serve_on.unwrap_or(as_at),
-        },
+        opts,
     );
     assessments.sort_by(|a, b| {
         data.account(a.account)
@@ -204,6 +170,95 @@ pub fn reconcile(data: &Dataset, settings: Settings) -> Reconciliation {
         rent_free_inferred: charged.rent_free_inferred,
         rent_changes_inferred: charged.rent_changes.all(),
     }
+}
+
+/// The money matched to accounts, with the charges checked beside it.
+struct Matched {
+    matching: Matching,
+    charged: Charged,
+    /// Each account's postings.
+    ledger: AccountPostings,
+    /// Money in after the as-at date that names an account: see [`paid_after`].
+    paid_since: Vec<(model::AccountId, usize)>,
+}
+
+/// Matches the bank and schedules to the accounts, and checks the charges
+/// beside it; the reference index is dropped once both are done.
+fn match_money(data: &Dataset, settings: &Settings, as_at: NaiveDate) -> Matched {
+    // The index and each account's postings are built side by side, and
+    // charges are checked beside matching (they need only the postings):
+    // each fills the other's steps on one core.
+    let (index, ledger) = rayon::join(
+        || RefIndex::build(&data.accounts),
+        || AccountPostings::build(data),
+    );
+    let ledger_from = data.postings.par_iter().map(|p| p.date).min();
+    let charges_from = ledger_from.filter(|_| settings.check_charges);
+    let (matching, charged) = rayon::join(
+        || {
+            let opts = MatchOptions {
+                as_at,
+                posting_days: settings.posting_days,
+                match_days: settings.match_days,
+                lead_days: settings.lead_days,
+                hb_rent_rebates: settings.hb_rent_rebates,
+            };
+            matching::match_all(data, &index, &ledger, opts)
+        },
+        || check_charges(data, &ledger, settings, as_at, charges_from),
+    );
+    let paid_since = paid_after(data, &index, as_at, settings.today);
+    Matched {
+        matching,
+        charged,
+        ledger,
+        paid_since,
+    }
+}
+
+/// Every finding in the contract's order: matching's, the charges', and
+/// the refunds paid beyond an account's credit.
+fn gather_findings(
+    data: &Dataset,
+    ledger: &AccountPostings,
+    as_at: NaiveDate,
+    matching: &mut Matching,
+    charged: Vec<Finding>,
+) -> Vec<Finding> {
+    let mut findings = std::mem::take(&mut matching.findings);
+    findings.extend(charged);
+    let refunds = due::Context::of(data, &findings, &matching.clawed);
+    findings.extend(due::findings(data, ledger, as_at, &refunds));
+    drop(refunds);
+    sort_findings(data, &mut findings);
+    findings
+}
+
+/// What the run could not check: the reading's warnings, then the data's
+/// and matching's.
+fn gather_warnings(
+    data: &Dataset,
+    settings: &Settings,
+    as_at: NaiveDate,
+    span: Option<warning::DataSpan>,
+    matching: &mut Matching,
+) -> Vec<Warning> {
+    let mut warnings = data.warnings.clone();
+    warnings.extend(warning::detect(
+        data,
+        as_at,
+        span,
+        settings.today,
+        settings.hb_rent_rebates,
+    ));
+    warnings.extend(warning::no_rebate_schedule(std::mem::take(
+        &mut matching.rebates_unchecked,
+    )));
+    warnings.extend(warning::unknown_bank_refs(
+        data,
+        &matching.unknown_bank_refs,
+    ));
+    warnings
 }
 
 /// Charges checked, with what was read from them.

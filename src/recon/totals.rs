@@ -140,6 +140,8 @@ pub fn sides(amounts: impl ParallelIterator<Item = i64>) -> (usize, Decimal, usi
     (up, from_pence(up_pence), down, from_pence(down_pence))
 }
 
+/// The run's control totals: rows and money per file, each side of the
+/// ledger and the bank, the money by outcome, and the findings by kind.
 pub fn compute(data: &Dataset, matching: &Matching, findings: &[Finding]) -> Totals {
     let mut t = Totals {
         reading: data.reading,
@@ -160,15 +162,7 @@ pub fn compute(data: &Dataset, matching: &Matching, findings: &[Finding]) -> Tot
     ) = sides(data.postings.par_iter().map(|p| -p.amount.pence()));
     (t.bank_in_rows, t.money_in, t.bank_out_rows, t.money_out) =
         sides(data.bank.par_iter().map(|b| b.amount.pence()));
-    // Receipts are in bank-line order, so a line's shares are together.
-    let mut bulk: Vec<u32> = matching
-        .receipts
-        .iter()
-        .filter(|r| r.share().is_some())
-        .map(|r| r.bank)
-        .collect();
-    bulk.dedup();
-    t.bulk_lines = bulk.len();
+    t.bulk_lines = bulk_lines(matching);
     t.bank_outcomes = tally(
         (matching.receipts.par_iter())
             .zip(&matching.receipt_outcomes)
@@ -181,35 +175,57 @@ pub fn compute(data: &Dataset, matching: &Matching, findings: &[Finding]) -> Tot
             .filter_map(|(o, p)| o.map(|o| (o, p.credit_pence()))),
         std::iter::empty(),
     );
-    for &kind in FindingKind::ALL {
-        let of_kind: Vec<&Finding> = findings.iter().filter(|f| f.kind == kind).collect();
-        if of_kind.is_empty() {
-            continue;
-        }
-        let count_sev = |s: Severity| of_kind.iter().filter(|f| f.severity == s).count();
-        t.findings.push(KindTotal {
-            kind,
-            count: of_kind.len(),
-            high: count_sev(Severity::High),
-            medium: count_sev(Severity::Medium),
-            low: count_sev(Severity::Low),
-            corrections: of_kind.iter().map(|f| f.amount).sum(),
-            posted_to_corrections: (of_kind.iter())
-                .filter(|f| f.posted_to.is_some())
-                .map(|f| -f.amount)
-                .sum(),
-            money: of_kind
-                .iter()
-                .map(|f| match f.kind.spec().money {
-                    KindMoney::Correction => f.amount.abs(),
-                    KindMoney::Row => {
-                        let posted = f.postings.last().map(|&p| data.postings[p].amount().abs());
-                        let bank = f.bank.map(|b| data.bank[b].amount().abs());
-                        posted.or(bank).unwrap_or(f.amount.abs())
-                    }
-                })
-                .sum(),
-        });
-    }
+    t.findings = (FindingKind::ALL.iter())
+        .filter_map(|&kind| kind_total(data, findings, kind))
+        .collect();
     t
+}
+
+/// Bank lines split between several accounts (bulk benefit payments).
+fn bulk_lines(matching: &Matching) -> usize {
+    // Receipts are in bank-line order, so a line's shares are together.
+    let mut bulk: Vec<u32> = matching
+        .receipts
+        .iter()
+        .filter(|r| r.share().is_some())
+        .map(|r| r.bank)
+        .collect();
+    bulk.dedup();
+    bulk.len()
+}
+
+/// The findings of one kind counted by severity, with their corrections
+/// and the money they involve; `None` where there are none.
+fn kind_total(data: &Dataset, findings: &[Finding], kind: FindingKind) -> Option<KindTotal> {
+    let of_kind: Vec<&Finding> = findings.iter().filter(|f| f.kind == kind).collect();
+    if of_kind.is_empty() {
+        return None;
+    }
+    let count_sev = |s: Severity| of_kind.iter().filter(|f| f.severity == s).count();
+    Some(KindTotal {
+        kind,
+        count: of_kind.len(),
+        high: count_sev(Severity::High),
+        medium: count_sev(Severity::Medium),
+        low: count_sev(Severity::Low),
+        corrections: of_kind.iter().map(|f| f.amount).sum(),
+        posted_to_corrections: (of_kind.iter())
+            .filter(|f| f.posted_to.is_some())
+            .map(|f| -f.amount)
+            .sum(),
+        money: of_kind.iter().map(|f| money_involved(data, f)).sum(),
+    })
+}
+
+/// The money a finding involves, whatever its direction: its correction,
+/// or the row's amount (the posting's, else the bank line's).
+fn money_involved(data: &Dataset, f: &Finding) -> Decimal {
+    match f.kind.spec().money {
+        KindMoney::Correction => f.amount.abs(),
+        KindMoney::Row => {
+            let posted = f.postings.last().map(|&p| data.postings[p].amount().abs());
+            let bank = f.bank.map(|b| data.bank[b].amount().abs());
+            posted.or(bank).unwrap_or(f.amount.abs())
+        }
+    }
 }

@@ -11,7 +11,20 @@ pub(super) fn explain(
     holds: &[Hold],
     technical: Decimal,
 ) -> (Vec<String>, String) {
-    let (reasons, mut detail) = explain_status(status, facts, l, holds, technical);
+    let w = Wording::of(facts, l);
+    let (reasons, mut detail) = match status {
+        Status::FalseTrigger => (w.finding_kinds(), w.false_trigger()),
+        Status::FalseApproach => (w.finding_kinds(), w.false_approach()),
+        Status::HiddenArrears => (w.finding_kinds(), w.hidden_arrears()),
+        Status::TechnicalArrears => w.technical_arrears(holds, technical),
+        Status::ProtocolHold => (
+            holds.iter().map(|h| h.reason.to_string()).collect(),
+            w.protocol_hold(holds),
+        ),
+        Status::Genuine => (Vec::new(), w.genuine()),
+        Status::Approaching => (Vec::new(), w.approaching()),
+        Status::Clear => (Vec::new(), w.clear()),
+    };
     if facts.dues.sundry > Decimal::ZERO {
         detail.push_str(&sundry_words(facts));
     }
@@ -48,126 +61,162 @@ pub fn sundry_sentence(dues: Dues, in_error: Decimal) -> String {
     )
 }
 
-/// The status's reasons and its sentence.
-pub(super) fn explain_status(
-    status: Status,
-    facts: &Facts<'_>,
-    l: &Levels,
-    holds: &[Hold],
-    technical: Decimal,
-) -> (Vec<String>, String) {
-    let (posted, corrected) = (facts.posted_dues.rent, facts.dues.rent);
-    let mut finding_kinds: Vec<String> = facts.kinds.iter().map(|k| k.to_string()).collect();
-    finding_kinds.dedup();
-    let n = facts.kinds.len();
-    let fixes = format!(
-        "once {n} finding{} {} put right",
-        if n == 1 { "" } else { "s" },
-        if n == 1 { "is" } else { "are" }
-    );
-    let weeks = |b: Decimal| plain(l.weeks(b));
-    // With sundry debt on the account, the tests are on the rent alone.
-    let rent_apart = facts.dues.sundry > Decimal::ZERO || facts.posted_dues.sundry > Decimal::ZERO;
-    let (pb, cb) = if rent_apart {
-        ("posted rent balance", "corrected rent balance")
-    } else {
-        ("posted balance", "corrected balance")
-    };
-    match status {
-        Status::FalseTrigger => (
-            finding_kinds,
-            format!(
-                "Do not serve: the {pb} {} reaches the trigger {} but the {cb} is {} \
-                 ({} weeks) {fixes}.",
-                pounds(posted),
-                pounds(l.trigger),
-                pounds(corrected),
-                weeks(corrected)
-            ),
-        ),
-        Status::FalseApproach => (
-            finding_kinds,
-            format!(
-                "Not approaching the trigger: the {pb} {} is in the warning band from {} but the \
-                 {cb} is {} {fixes}.",
-                pounds(posted),
-                pounds(l.warn_from),
-                pounds(corrected)
-            ),
-        ),
-        Status::HiddenArrears => (
-            finding_kinds,
-            format!(
-                "The {cb} {} ({} weeks) reaches the trigger {} though the ledger shows {}: \
-                 put the findings right and review the account.",
-                pounds(corrected),
-                weeks(corrected),
-                pounds(l.trigger),
-                pounds(posted)
-            ),
-        ),
-        Status::TechnicalArrears => {
-            let why = holds
-                .iter()
-                .find(|h| {
-                    matches!(
-                        h.reason,
-                        HoldReason::TechnicalArrears | HoldReason::BenefitNotYetPaid
-                    )
-                })
-                .map_or(String::new(), |h| h.detail.clone());
-            let reason = if facts.first_run.is_some() {
-                HoldReason::BenefitNotYetPaid
-            } else {
-                HoldReason::TechnicalArrears
-            };
-            (
-                vec![reason.to_string()],
-                format!(
-                    "Hold: technical arrears. The {cb} {} reaches the trigger {}, but {why}. Without \
-                     it the arrears are {} ({} weeks).",
-                    pounds(corrected),
-                    pounds(l.trigger),
-                    pounds(corrected - technical),
-                    weeks(corrected - technical)
-                ),
-            )
+/// What each status's sentence is made of: the posted and corrected rent
+/// arrears, the account's levels, and the balances' names.
+struct Wording<'a> {
+    facts: &'a Facts<'a>,
+    l: &'a Levels,
+    posted: Decimal,
+    corrected: Decimal,
+    /// "posted balance", or "posted rent balance" with sundry debt beside.
+    pb: &'static str,
+    /// "corrected balance", or "corrected rent balance" likewise.
+    cb: &'static str,
+}
+
+impl<'a> Wording<'a> {
+    fn of(facts: &'a Facts<'a>, l: &'a Levels) -> Self {
+        // With sundry debt on the account, the tests are on the rent alone.
+        let rent_apart =
+            facts.dues.sundry > Decimal::ZERO || facts.posted_dues.sundry > Decimal::ZERO;
+        let (pb, cb) = if rent_apart {
+            ("posted rent balance", "corrected rent balance")
+        } else {
+            ("posted balance", "corrected balance")
+        };
+        Wording {
+            facts,
+            l,
+            posted: facts.posted_dues.rent,
+            corrected: facts.dues.rent,
+            pb,
+            cb,
         }
-        Status::ProtocolHold => (
-            holds.iter().map(|h| h.reason.to_string()).collect(),
-            format!(
-                "Reaches the trigger ({} against {}), but hold: {}.",
-                pounds(corrected),
-                pounds(l.trigger),
-                holds
-                    .iter()
-                    .map(|h| h.detail.as_str())
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            ),
-        ),
-        Status::Genuine => (
-            Vec::new(),
-            format!(
-                "Reaches the trigger: {cb} {} ({} weeks) against {}; nothing found against it.",
-                pounds(corrected),
-                weeks(corrected),
-                pounds(l.trigger)
-            ),
-        ),
-        Status::Approaching => (
-            Vec::new(),
-            format!(
-                "Approaching the trigger: {cb} {} is in the warning band ({} to {}).",
-                pounds(corrected),
-                pounds(l.warn_from),
-                pounds(l.trigger)
-            ),
-        ),
-        Status::Clear => (
-            Vec::new(),
-            format!("Below the warning band: {cb} {}.", pounds(corrected)),
-        ),
+    }
+
+    /// The kinds of finding on the account, each once.
+    fn finding_kinds(&self) -> Vec<String> {
+        let mut kinds: Vec<String> = self.facts.kinds.iter().map(|k| k.to_string()).collect();
+        kinds.dedup();
+        kinds
+    }
+
+    /// "once 2 findings are put right".
+    fn fixes(&self) -> String {
+        let n = self.facts.kinds.len();
+        format!(
+            "once {n} finding{} {} put right",
+            if n == 1 { "" } else { "s" },
+            if n == 1 { "is" } else { "are" }
+        )
+    }
+
+    fn weeks(&self, b: Decimal) -> String {
+        plain(self.l.weeks(b))
+    }
+
+    fn false_trigger(&self) -> String {
+        let (pb, cb) = (self.pb, self.cb);
+        format!(
+            "Do not serve: the {pb} {} reaches the trigger {} but the {cb} is {} ({} weeks) {}.",
+            pounds(self.posted),
+            pounds(self.l.trigger),
+            pounds(self.corrected),
+            self.weeks(self.corrected),
+            self.fixes()
+        )
+    }
+
+    fn false_approach(&self) -> String {
+        let (pb, cb) = (self.pb, self.cb);
+        format!(
+            "Not approaching the trigger: the {pb} {} is in the warning band from {} but the \
+             {cb} is {} {}.",
+            pounds(self.posted),
+            pounds(self.l.warn_from),
+            pounds(self.corrected),
+            self.fixes()
+        )
+    }
+
+    fn hidden_arrears(&self) -> String {
+        format!(
+            "The {} {} ({} weeks) reaches the trigger {} though the ledger shows {}: \
+             put the findings right and review the account.",
+            self.cb,
+            pounds(self.corrected),
+            self.weeks(self.corrected),
+            pounds(self.l.trigger),
+            pounds(self.posted)
+        )
+    }
+
+    /// The hold's reason (benefit not yet paid on a new claim, else
+    /// technical arrears) and the arrears without the benefit owed.
+    fn technical_arrears(&self, holds: &[Hold], technical: Decimal) -> (Vec<String>, String) {
+        let why = holds
+            .iter()
+            .find(|h| {
+                matches!(
+                    h.reason,
+                    HoldReason::TechnicalArrears | HoldReason::BenefitNotYetPaid
+                )
+            })
+            .map_or(String::new(), |h| h.detail.clone());
+        let reason = if self.facts.first_run.is_some() {
+            HoldReason::BenefitNotYetPaid
+        } else {
+            HoldReason::TechnicalArrears
+        };
+        let without = self.corrected - technical;
+        let sentence = format!(
+            "Hold: technical arrears. The {} {} reaches the trigger {}, but {why}. Without \
+             it the arrears are {} ({} weeks).",
+            self.cb,
+            pounds(self.corrected),
+            pounds(self.l.trigger),
+            pounds(without),
+            self.weeks(without)
+        );
+        (vec![reason.to_string()], sentence)
+    }
+
+    fn protocol_hold(&self, holds: &[Hold]) -> String {
+        let details: Vec<&str> = holds.iter().map(|h| h.detail.as_str()).collect();
+        format!(
+            "Reaches the trigger ({} against {}), but hold: {}.",
+            pounds(self.corrected),
+            pounds(self.l.trigger),
+            details.join("; ")
+        )
+    }
+
+    fn genuine(&self) -> String {
+        format!(
+            "Reaches the trigger: {} {} ({} weeks) against {}; nothing found against it.",
+            self.cb,
+            pounds(self.corrected),
+            self.weeks(self.corrected),
+            pounds(self.l.trigger)
+        )
+    }
+
+    fn approaching(&self) -> String {
+        format!(
+            "Approaching the trigger: {} {} is in the warning band ({} to {}).",
+            self.cb,
+            pounds(self.corrected),
+            pounds(self.l.warn_from),
+            pounds(self.l.trigger)
+        )
+    }
+
+    fn clear(&self) -> String {
+        format!(
+            "Below the warning band: {} {}.",
+            self.cb,
+            pounds(self.corrected)
+        )
     }
 }
 

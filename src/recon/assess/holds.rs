@@ -15,25 +15,44 @@ pub(super) fn holds_of(
     warnings: &[Warning],
     technical: Decimal,
 ) -> Vec<Hold> {
-    let account = data.account(id);
     let mut holds = tenancy_holds(data, id, facts);
     if let Some(case) = &facts.case {
         holds.extend(case_holds(case));
     }
     holds.extend(suspense_hold(data, facts, levels));
     holds.extend(conflict_hold(data, facts.doubts));
-    if !facts.doubts.warnings.is_empty() {
-        let said: Vec<&str> = (facts.doubts.warnings.iter())
-            .map(|&w| warnings[w].kind.as_str())
-            .collect();
-        holds.push(Hold::new(
-            HoldReason::IncompleteData,
-            format!(
-                "the run warns of something this account depends on ({})",
-                said.join(", ")
-            ),
-        ));
+    holds.extend(incomplete_data_hold(facts.doubts, warnings));
+    holds.extend(flag_holds(data.account(id)));
+    if facts.holding > 0 {
+        let reason = HoldReason::UnresolvedFinding;
+        holds.push(Hold::new(reason, unresolved_words(facts)));
     }
+    holds.extend(benefit_holds(facts, technical));
+    holds.extend(paid_since_hold(data, facts.doubts));
+    holds.extend(recent_return_hold(facts.recent_return));
+    holds
+}
+
+/// The run warns of something the account depends on, by the warnings' kinds.
+fn incomplete_data_hold(doubts: &Doubts, warnings: &[Warning]) -> Option<Hold> {
+    if doubts.warnings.is_empty() {
+        return None;
+    }
+    let said: Vec<&str> = (doubts.warnings.iter())
+        .map(|&w| warnings[w].kind.as_str())
+        .collect();
+    Some(Hold::new(
+        HoldReason::IncompleteData,
+        format!(
+            "the run warns of something this account depends on ({})",
+            said.join(", ")
+        ),
+    ))
+}
+
+/// The account's flags in accounts.csv: vulnerable, a benefit claim
+/// pending, an open dispute.
+fn flag_holds(account: &Account) -> impl Iterator<Item = Hold> {
     let flags = [
         (account.vulnerable, HoldReason::Vulnerable),
         (
@@ -42,43 +61,46 @@ pub(super) fn holds_of(
         ),
         (account.open_dispute, HoldReason::OpenDispute),
     ];
-    for (_, reason) in flags.into_iter().filter(|(set, _)| *set) {
-        holds.push(Hold::new(reason, reason.meaning().to_string()));
+    (flags.into_iter())
+        .filter(|(set, _)| *set)
+        .map(|(_, reason)| Hold::new(reason, reason.meaning().to_string()))
+}
+
+/// Money naming the account came in after the as-at date: the arrears on
+/// the day of service are less.
+fn paid_since_hold(data: &Dataset, doubts: &Doubts) -> Option<Hold> {
+    if doubts.paid_since.is_empty() {
+        return None;
     }
-    if facts.holding > 0 {
-        let reason = HoldReason::UnresolvedFinding;
-        holds.push(Hold::new(reason, unresolved_words(facts)));
-    }
-    holds.extend(benefit_holds(facts, technical));
-    if !facts.doubts.paid_since.is_empty() {
-        let each: Vec<String> = (facts.doubts.paid_since.iter())
-            .map(|&b| {
-                format!(
-                    "{} on {}",
-                    pounds(data.bank[b].amount.get()),
-                    data.bank[b].date
-                )
-            })
-            .collect();
-        holds.push(Hold::new(
-            HoldReason::PaidSinceAsAt,
+    let each: Vec<String> = (doubts.paid_since.iter())
+        .map(|&b| {
             format!(
-                "money naming the account came in after the as-at date ({}): the arrears on the day of \
-                 service are less",
-                each.join(", ")
-            ),
-        ));
-    }
-    if let Some(on) = facts.recent_return {
-        holds.push(Hold::new(
-            HoldReason::RecentDdReturn,
-            format!(
-                "a Direct Debit was returned on {on} (under {RECENT_RETURN_DAYS} days ago): give the tenant \
-                 time to pay another way"
-            ),
-        ));
-    }
-    holds
+                "{} on {}",
+                pounds(data.bank[b].amount.get()),
+                data.bank[b].date
+            )
+        })
+        .collect();
+    Some(Hold::new(
+        HoldReason::PaidSinceAsAt,
+        format!(
+            "money naming the account came in after the as-at date ({}): the arrears on the day \
+             of service are less",
+            each.join(", ")
+        ),
+    ))
+}
+
+/// A Direct Debit returned in the last days: time to pay another way.
+fn recent_return_hold(recent_return: Option<NaiveDate>) -> Option<Hold> {
+    let on = recent_return?;
+    Some(Hold::new(
+        HoldReason::RecentDdReturn,
+        format!(
+            "a Direct Debit was returned on {on} (under {RECENT_RETURN_DAYS} days ago): give the \
+             tenant time to pay another way"
+        ),
+    ))
 }
 
 /// "2 findings on the account are not yet resolved (…)", naming their kinds.

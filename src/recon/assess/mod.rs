@@ -276,6 +276,8 @@ fn late_periods(
     (late, periods)
 }
 
+/// Every account's assessment: what the run knows per account is gathered
+/// once, then each account is assessed on its own (in parallel).
 pub fn assess_all(
     data: &Dataset,
     ledger: &AccountPostings,
@@ -285,82 +287,135 @@ pub fn assess_all(
     paid_since: &[(AccountId, usize)],
     opts: AssessOptions,
 ) -> Vec<Assessment> {
-    let (delta, kinds) = corrections(data.accounts.len(), findings);
-    let holding = holding_findings(data.accounts.len(), findings);
-    let doubts = hold::doubts(
-        data.accounts.len(),
-        findings,
-        matching,
-        warnings,
-        paid_since,
-    );
-    let shares = benefit::shares(data, matching);
-    let refunds = super::due::Context::of(data, findings, &matching.clawed);
-    let (recent_return, deceased) = returns_by_account(data, matching, opts.as_at);
-    let paid_on = late_money_days(data, findings);
-    let support_lines = support::SupportLines::of(data);
+    let known = RunFacts::gather(data, matching, findings, warnings, paid_since, opts.as_at);
     (0..data.accounts.len())
         .into_par_iter()
         .map(|i| {
             let id = i as AccountId;
-            let own = ledger.of(id);
-            let posted = posted_balance(data, id, own, opts.as_at);
-            let corrected = posted + delta[i];
-            let sundry = Sundry::of(data, id, own, opts.as_at, opts.allocation, &refunds);
-            let dues = Sundry::split(sundry.corrected, corrected);
-            let through = charged_through(data, id, own, opts.as_at);
-            let posted_runs = benefit::posted_runs(data, own);
-            let runs = if shares[i].is_empty() {
-                &posted_runs
-            } else {
-                &shares[i]
-            };
-            let first_run = (data.account(id).landlord_benefit() != Benefit::None)
-                .then(|| {
-                    benefit::first_run(
-                        data,
-                        id,
-                        runs,
-                        opts.as_at,
-                        opts.first_run_days,
-                        charged_since_opening(data, own, opts.as_at),
-                        dues.rent,
-                    )
-                })
-                .flatten();
-            let facts = Facts {
-                posted,
-                corrected,
-                posted_dues: Sundry::split(sundry.posted, posted),
-                dues,
-                refunded_in_error: sundry.refunds_in_error.iter().map(|r| r.excess).sum(),
-                as_at: opts.as_at,
-                kinds: &kinds[i],
-                holding: holding[i],
-                doubts: &doubts.of(id),
-                benefit: benefit::outlook(data, id, runs, opts.as_at, through, dues.rent),
-                first_run,
-                recent_return: recent_return[i],
-                deceased: deceased[i],
-                uc_not_yet_paid: uc_not_yet_paid(data, id, own, opts.as_at),
-                late: late_periods(data, id, own, &posted_runs, opts.as_at),
-                case: case::judge(
-                    data,
-                    id,
-                    case::Judging {
-                        own,
-                        paid_on: &paid_on,
-                        as_at: opts.as_at,
-                        on: opts.law_on,
-                    },
-                )
-                .map(Box::new),
-                own,
-                support_lines: &support_lines,
-            };
+            let doubts = known.doubts.of(id);
+            let facts = known.facts_of(data, id, ledger.of(id), &doubts, opts);
             assess(data, id, facts, warnings, opts)
         })
         .collect()
+}
+
+/// What the run's findings and matching say of each account, indexed by
+/// account before any one is assessed.
+struct RunFacts {
+    /// Per account: the corrections the findings make to its balance.
+    delta: Vec<Decimal>,
+    /// Per account: the kinds of finding that touch it.
+    kinds: Vec<Vec<FindingKind>>,
+    holding: Vec<usize>,
+    doubts: hold::AllDoubts,
+    /// Per account: its share of each benefit run matched from schedules.
+    shares: Vec<Vec<BenefitRun>>,
+    refunds: super::due::Context,
+    recent_return: Vec<Option<NaiveDate>>,
+    deceased: Vec<Option<NaiveDate>>,
+    paid_on: rustc_hash::FxHashMap<u32, NaiveDate>,
+    support_lines: support::SupportLines,
+}
+
+impl RunFacts {
+    fn gather(
+        data: &Dataset,
+        matching: &Matching,
+        findings: &[Finding],
+        warnings: &[Warning],
+        paid_since: &[(AccountId, usize)],
+        as_at: NaiveDate,
+    ) -> RunFacts {
+        let n = data.accounts.len();
+        let (delta, kinds) = corrections(n, findings);
+        let (recent_return, deceased) = returns_by_account(data, matching, as_at);
+        RunFacts {
+            delta,
+            kinds,
+            holding: holding_findings(n, findings),
+            doubts: hold::doubts(n, findings, matching, warnings, paid_since),
+            shares: benefit::shares(data, matching),
+            refunds: super::due::Context::of(data, findings, &matching.clawed),
+            recent_return,
+            deceased,
+            paid_on: late_money_days(data, findings),
+            support_lines: support::SupportLines::of(data),
+        }
+    }
+
+    /// What is known of one account (`own`: its postings) before its status
+    /// is decided.
+    fn facts_of<'a>(
+        &'a self,
+        data: &Dataset,
+        id: AccountId,
+        own: &'a [u32],
+        doubts: &'a Doubts,
+        opts: AssessOptions,
+    ) -> Facts<'a> {
+        let i = id as usize;
+        let posted = posted_balance(data, id, own, opts.as_at);
+        let corrected = posted + self.delta[i];
+        let sundry = Sundry::of(data, id, own, opts.as_at, opts.allocation, &self.refunds);
+        let dues = Sundry::split(sundry.corrected, corrected);
+        let through = charged_through(data, id, own, opts.as_at);
+        let posted_runs = benefit::posted_runs(data, own);
+        let runs = if self.shares[i].is_empty() {
+            &posted_runs
+        } else {
+            &self.shares[i]
+        };
+        let judging = case::Judging {
+            own,
+            paid_on: &self.paid_on,
+            as_at: opts.as_at,
+            on: opts.law_on,
+        };
+        Facts {
+            posted,
+            corrected,
+            posted_dues: Sundry::split(sundry.posted, posted),
+            dues,
+            refunded_in_error: sundry.refunds_in_error.iter().map(|r| r.excess).sum(),
+            as_at: opts.as_at,
+            kinds: &self.kinds[i],
+            holding: self.holding[i],
+            doubts,
+            benefit: benefit::outlook(data, id, runs, opts.as_at, through, dues.rent),
+            first_run: first_run_of(data, id, own, runs, opts, dues.rent),
+            recent_return: self.recent_return[i],
+            deceased: self.deceased[i],
+            uc_not_yet_paid: uc_not_yet_paid(data, id, own, opts.as_at),
+            late: late_periods(data, id, own, &posted_runs, opts.as_at),
+            case: case::judge(data, id, judging).map(Box::new),
+            own,
+            support_lines: &self.support_lines,
+        }
+    }
+}
+
+/// For an account whose benefit is paid to the landlord: the first run of a
+/// new claim, where no run has come yet.
+fn first_run_of(
+    data: &Dataset,
+    id: AccountId,
+    own: &[u32],
+    runs: &[BenefitRun],
+    opts: AssessOptions,
+    rent_owed: Decimal,
+) -> Option<FirstRun> {
+    if data.account(id).landlord_benefit() == Benefit::None {
+        return None;
+    }
+    benefit::first_run(
+        data,
+        id,
+        runs,
+        opts.as_at,
+        opts.first_run_days,
+        charged_since_opening(data, own, opts.as_at),
+        rent_owed,
+    )
 }
 
 /// For judging arrangements on the day the money came: each posting made
@@ -503,6 +558,16 @@ struct Levels {
 }
 
 impl Levels {
+    /// The trigger and warning band for an account whose rent is `rent`.
+    fn of(account: &Account, rent: Decimal, opts: AssessOptions) -> Levels {
+        let trigger = opts.trigger.amount_for(account, rent);
+        Levels {
+            trigger,
+            warn_from: to_pennies(trigger * opts.warn_at),
+            weekly: account.rent_period.weekly_equivalent(rent),
+        }
+    }
+
     fn reaches(&self, b: Decimal) -> bool {
         b >= self.trigger
     }
@@ -520,6 +585,8 @@ impl Levels {
     }
 }
 
+/// One account's assessment: its levels, its technical and statutory
+/// arrears, its holds, then its status and the words for it.
 fn assess(
     data: &Dataset,
     id: AccountId,
@@ -529,12 +596,7 @@ fn assess(
 ) -> Assessment {
     let account = data.account(id);
     let rent = data.rent_on(id, opts.as_at);
-    let trigger = opts.trigger.amount_for(account, rent);
-    let levels = Levels {
-        trigger,
-        warn_from: to_pennies(trigger * opts.warn_at),
-        weekly: account.rent_period.weekly_equivalent(rent),
-    };
+    let levels = Levels::of(account, rent, opts);
     let (posted, corrected) = (facts.posted_dues.rent, facts.dues.rent);
     let technical = match (&facts.benefit, &facts.first_run) {
         (Some(o), _) => o.technical,
@@ -543,15 +605,7 @@ fn assess(
     };
     let real = corrected - technical;
     let statutory = statutory_threshold(account, rent, opts.law_on);
-    let statutory_arrears = match (statutory.excludes_unpaid_uc, account.benefit) {
-        // UC paid to the tenant: the rent since the tenant last paid, up to
-        // a month's, may be UC the tenant has not yet been paid.
-        (true, Benefit::Uc) if account.uc_paid_to == UcPaidTo::Tenant => {
-            real - facts.uc_not_yet_paid.min(real).max(Decimal::ZERO)
-        }
-        (true, Benefit::Uc) => real,
-        _ => corrected,
-    };
+    let statutory_arrears = statutory_arrears(account, &statutory, &facts, real);
     let reaches_statutory = statutory.threshold.map(|t| statutory_arrears >= t);
     // Read only where the arrears come near the trigger: it reads words.
     let support = if corrected >= levels.warn_from || posted >= levels.warn_from {
@@ -560,23 +614,7 @@ fn assess(
         SupportFacts::default()
     };
     let mut holds = holds_of(data, id, &facts, &levels, warnings, technical);
-    if let Some((paid, last)) = support.deductions_current(opts.as_at) {
-        let at = holds
-            .iter()
-            .position(|h| h.reason > HoldReason::ArrangementKept)
-            .unwrap_or(holds.len());
-        holds.insert(
-            at,
-            Hold::new(
-                HoldReason::ArrangementKept,
-                format!(
-                    "DWP is paying deductions from the tenant's benefit towards the arrears ({} in the last 12 \
-                     months, the latest on {last}): repayment is in hand; do not proceed while it is paid",
-                    pounds(paid)
-                ),
-            ),
-        );
-    }
+    hold_for_deductions(&mut holds, &support, opts.as_at);
     let status = status_of(&levels, posted, corrected, real, !holds.is_empty());
     let (reasons, detail) = explain(status, &facts, &levels, &holds, technical);
     Assessment {
@@ -590,7 +628,7 @@ fn assess(
         refunded_in_error: refunded_in_error(&facts),
         arrears_weeks: levels.weeks(corrected),
         weekly_rent: to_pennies(levels.weekly),
-        trigger,
+        trigger: levels.trigger,
         warn_from: levels.warn_from,
         statutory,
         statutory_arrears,
@@ -608,6 +646,49 @@ fn assess(
         case: facts.case,
         support,
     }
+}
+
+/// The arrears the statutory threshold is tested on: the rent arrears
+/// (`real`: less benefit not yet due, where the law leaves unpaid UC out).
+fn statutory_arrears(
+    account: &Account,
+    statutory: &Statutory,
+    facts: &Facts<'_>,
+    real: Decimal,
+) -> Decimal {
+    match (statutory.excludes_unpaid_uc, account.benefit) {
+        // UC paid to the tenant: the rent since the tenant last paid, up to
+        // a month's, may be UC the tenant has not yet been paid.
+        (true, Benefit::Uc) if account.uc_paid_to == UcPaidTo::Tenant => {
+            real - facts.uc_not_yet_paid.min(real).max(Decimal::ZERO)
+        }
+        (true, Benefit::Uc) => real,
+        _ => facts.dues.rent,
+    }
+}
+
+/// DWP deductions being paid towards the arrears are repayment in hand: a
+/// hold of the arrangement kind, in its place among the holds.
+fn hold_for_deductions(holds: &mut Vec<Hold>, support: &SupportFacts, as_at: NaiveDate) {
+    let Some((paid, last)) = support.deductions_current(as_at) else {
+        return;
+    };
+    let at = holds
+        .iter()
+        .position(|h| h.reason > HoldReason::ArrangementKept)
+        .unwrap_or(holds.len());
+    holds.insert(
+        at,
+        Hold::new(
+            HoldReason::ArrangementKept,
+            format!(
+                "DWP is paying deductions from the tenant's benefit towards the arrears ({} in the \
+                 last 12 months, the latest on {last}): repayment is in hand; do not proceed while \
+                 it is paid",
+                pounds(paid)
+            ),
+        ),
+    );
 }
 
 /// The contract's ladder: where several statuses fit, the first wins.

@@ -2,6 +2,7 @@
 //! was paid, whether the arrangement is being kept, and its words.
 
 use super::*;
+use crate::recon::model::Account;
 
 /// Judges an arrangement (or an order's terms, `on_top_of_rent`) from the
 /// rent account (sundry debt left out, late postings on the day their
@@ -23,77 +24,137 @@ pub(super) fn instalments(
 ) -> Option<Instalments> {
     let amount = e.amount?;
     let account = data.account(id);
-    let whole = !on_top_of_rent && amount >= data.rent_on(id, e.from);
-    let towards = |on: NaiveDate| {
-        if whole {
-            (amount - data.rent_on(id, on)).max(Decimal::ZERO)
-        } else {
-            amount
-        }
+    let plan = Plan {
+        data,
+        id,
+        account,
+        event: e,
+        amount,
+        whole: !on_top_of_rent && amount >= data.rent_on(id, e.from),
+        lag: benefit_lag_days(account.landlord_benefit()),
     };
     let ledger = Running::of(data, j);
-    let period = |k: u32| account.rent_period.nth_after(e.from, k);
     // Periods before the ledger begins cannot be judged.
     let data_from = ledger
         .first()
         .map_or(account.opening_date, |d| d.max(account.opening_date));
-    let first = (0u32..10_000).find(|&k| period(k).is_none_or(|d| d >= data_from))?;
-    let judged_from = period(first)?;
-    let lag = benefit_lag_days(account.landlord_benefit());
-    let later = |d: NaiveDate, days: u64| {
-        d.checked_add_days(Days::new(days))
-            .unwrap_or(NaiveDate::MAX)
-    };
-    let opening = account.opening_balance;
-    let start_balance = opening + from_pence(ledger.balance_before(judged_from));
-    // The arrears the plan pays down: benefit owed in arrears when it
-    // began is not arrears, as it is not at each period's end.
-    let start_arrears =
-        start_balance - from_pence(ledger.benefit_in_arrears(judged_from, later(judged_from, lag)));
-    let per_week = account
-        .rent_period
-        .weekly_equivalent(data.rent_on(id, judged_from) + towards(judged_from));
-    let cycle_weeks = (ledger.tenant_cycle_days(judged_from) / 7).max(1);
-    let tolerance = to_pennies(per_week * Decimal::from(cycle_weeks - 1));
+    let first = (0u32..10_000).find(|&k| plan.period(k).is_none_or(|d| d >= data_from))?;
+    let judged_from = plan.period(first)?;
+    let start = plan.starting_point(&ledger, judged_from);
     let mut judged = Instalments {
         from: e.from,
         judged_from,
         amount,
-        towards_arrears: towards(judged_from),
+        towards_arrears: plan.towards(judged_from),
         periods: 0,
         missed: Vec::new(),
-        start_balance,
-        expected: start_arrears,
-        actual: start_balance,
+        start_balance: start.balance,
+        expected: start.arrears,
+        actual: start.balance,
         allowed: Decimal::ZERO,
     };
-    let mut owed = start_arrears;
-    for k in first.. {
-        let (Some(start), Some(end)) = (period(k), period(k + 1)) else {
-            break;
-        };
-        let grace = later(end, INSTALMENT_GRACE_DAYS);
-        if later(end, lag).max(grace) > j.as_at || e.to.is_some_and(|t| end > t) {
-            break;
-        }
-        if ledger.rent_charged(start, end) > 0 {
-            owed -= towards(start);
-        }
-        let at_end = ledger.balance_before(end);
-        let late = (ledger.without_benefit(end) - ledger.without_benefit(grace)).max(0);
-        let allowed =
-            from_pence(late + ledger.benefit_in_arrears(end, later(end, lag))) + tolerance;
-        let actual = opening + from_pence(at_end);
-        let expected = owed.max(Decimal::ZERO).min(start_arrears);
-        if actual - allowed > expected {
-            judged.missed.push(start);
-        }
-        judged.periods += 1;
-        judged.expected = expected;
-        judged.actual = actual;
-        judged.allowed = allowed;
-    }
+    plan.judge_periods(&ledger, first, &start, j.as_at, &mut judged);
     Some(judged)
+}
+
+/// An arrangement's terms on one account: `amount` a period from the
+/// event's date, `whole` where that amount includes the rent.
+struct Plan<'a> {
+    data: &'a Dataset,
+    id: AccountId,
+    account: &'a Account,
+    event: &'a CaseEvent,
+    amount: Decimal,
+    whole: bool,
+    /// Days the account's benefit is paid in arrears, grace included.
+    lag: u64,
+}
+
+/// Where judging starts: the balance and the arrears the plan pays down,
+/// and what a tenant paying every few weeks may be behind by.
+struct StartingPoint {
+    balance: Decimal,
+    arrears: Decimal,
+    tolerance: Decimal,
+}
+
+/// `days` after `d`, or the last day there is.
+#[inline]
+fn later(d: NaiveDate, days: u64) -> NaiveDate {
+    d.checked_add_days(Days::new(days))
+        .unwrap_or(NaiveDate::MAX)
+}
+
+impl Plan<'_> {
+    /// The start of the `k`th rent period from the event's date.
+    fn period(&self, k: u32) -> Option<NaiveDate> {
+        self.account.rent_period.nth_after(self.event.from, k)
+    }
+
+    /// What the period starting `on` pays towards the arrears.
+    fn towards(&self, on: NaiveDate) -> Decimal {
+        if self.whole {
+            (self.amount - self.data.rent_on(self.id, on)).max(Decimal::ZERO)
+        } else {
+            self.amount
+        }
+    }
+
+    fn starting_point(&self, ledger: &Running, judged_from: NaiveDate) -> StartingPoint {
+        let balance = self.account.opening_balance + from_pence(ledger.balance_before(judged_from));
+        // The arrears the plan pays down: benefit owed in arrears when it
+        // began is not arrears, as it is not at each period's end.
+        let in_arrears = ledger.benefit_in_arrears(judged_from, later(judged_from, self.lag));
+        let per_week = self
+            .account
+            .rent_period
+            .weekly_equivalent(self.data.rent_on(self.id, judged_from) + self.towards(judged_from));
+        let cycle_weeks = (ledger.tenant_cycle_days(judged_from) / 7).max(1);
+        StartingPoint {
+            balance,
+            arrears: balance - from_pence(in_arrears),
+            tolerance: to_pennies(per_week * Decimal::from(cycle_weeks - 1)),
+        }
+    }
+
+    /// Each period from the `first` judged to the last whose grace has run
+    /// by `as_at` (and the plan's end): missed where the balance at its end,
+    /// less what is allowed, is above the arrears the plan has brought down.
+    fn judge_periods(
+        &self,
+        ledger: &Running,
+        first: u32,
+        start: &StartingPoint,
+        as_at: NaiveDate,
+        judged: &mut Instalments,
+    ) {
+        let mut owed = start.arrears;
+        for k in first.. {
+            let (Some(from), Some(end)) = (self.period(k), self.period(k + 1)) else {
+                break;
+            };
+            let grace = later(end, INSTALMENT_GRACE_DAYS);
+            if later(end, self.lag).max(grace) > as_at || self.event.to.is_some_and(|t| end > t) {
+                break;
+            }
+            if ledger.rent_charged(from, end) > 0 {
+                owed -= self.towards(from);
+            }
+            let at_end = ledger.balance_before(end);
+            let late = (ledger.without_benefit(end) - ledger.without_benefit(grace)).max(0);
+            let allowed = from_pence(late + ledger.benefit_in_arrears(end, later(end, self.lag)))
+                + start.tolerance;
+            let actual = self.account.opening_balance + from_pence(at_end);
+            let expected = owed.max(Decimal::ZERO).min(start.arrears);
+            if actual - allowed > expected {
+                judged.missed.push(from);
+            }
+            judged.periods += 1;
+            judged.expected = expected;
+            judged.actual = actual;
+            judged.allowed = allowed;
+        }
+    }
 }
 
 /// An account's rent postings as running sums, in the order the money

@@ -427,6 +427,18 @@ mod tests {
         instalments(&b.data, a, &e, j, false).expect("an amount")
     }
 
+    /// Nine weeks charged and paid but for the weeks `skip`, judged so.
+    fn judged_weekly(skip: &[u64], as_at: &str, on: &str) -> Instalments {
+        judged_with(
+            |b, a| {
+                weeks(b, a, skip);
+                HashMap::default()
+            },
+            as_at,
+            on,
+        )
+    }
+
     fn weeks(b: &mut Builder, a: AccountId, skip: &[u64]) {
         for week in (0..9u64).filter(|w| !skip.contains(w)) {
             let day = (date("2026-03-02") + Days::new(7 * week)).to_string();
@@ -438,14 +450,7 @@ mod tests {
     #[test]
     fn what_the_tenant_cannot_help_does_not_break_an_arrangement() {
         // Two rent-free weeks, neither charged nor paid: no instalment due.
-        let rent_free = judged_with(
-            |b, a| {
-                weeks(b, a, &[3, 4]);
-                HashMap::default()
-            },
-            "2026-05-04",
-            "2026-05-04",
-        );
+        let rent_free = judged_weekly(&[3, 4], "2026-05-04", "2026-05-04");
         assert!(rent_free.kept(), "{rent_free:?}");
         // A repair recharged to the rent account is sundry debt, not rent.
         let recharged = judged_with(
@@ -473,14 +478,7 @@ mod tests {
         assert!(late.missed.is_empty(), "{late:?}");
         // A notice served after the data ends judges only what the data
         // covers: the weeks after it are not missed.
-        let later = judged_with(
-            |b, a| {
-                weeks(b, a, &[]);
-                HashMap::default()
-            },
-            "2026-05-04",
-            "2026-08-31",
-        );
+        let later = judged_weekly(&[], "2026-05-04", "2026-08-31");
         assert_eq!(later.periods, 8);
         assert!(later.kept());
     }

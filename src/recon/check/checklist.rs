@@ -39,6 +39,8 @@ pub(super) fn held_for(a: &Assessment, reason: HoldReason) -> Option<String> {
         .map(|h| h.sentence())
 }
 
+/// The account's checklist: what the run found, the law's tests, the
+/// tenancy's own flags, then the protocol steps the case file answers.
 pub(super) fn checklist(
     data: &Dataset,
     recon: &Reconciliation,
@@ -47,23 +49,8 @@ pub(super) fn checklist(
     first_posting: Option<NaiveDate>,
 ) -> Vec<CheckItem> {
     let account = data.account(a.account);
-    let unresolved = findings.iter().filter(|f| f.needs_correction()).count();
     let mut items = vec![
-        answered(
-            "account reconciled with the money received",
-            match (findings.len(), unresolved) {
-                (0, _) => "yes: nothing found".to_string(),
-                (n, 0) => format!(
-                    "yes: {n} finding{} already right on the ledger",
-                    if n == 1 { "" } else { "s" }
-                ),
-                (_, n) => format!(
-                    "{n} finding{} to put right first",
-                    if n == 1 { "" } else { "s" }
-                ),
-            },
-            unresolved > 0,
-        ),
+        reconciled_item(findings),
         doubt_item(
             "no money in suspense that may be the tenant's",
             held_for(a, HoldReason::ReceiptInSuspense),
@@ -72,18 +59,78 @@ pub(super) fn checklist(
             "payer and reference agree on every receipt",
             held_for(a, HoldReason::PayerConflict),
         ),
-        doubt_item(
-            "the run could check everything the account depends on",
-            held_for(a, HoldReason::IncompleteData).map(|h| {
-                let said: Vec<&str> = (recon.warnings.iter())
-                    .filter(|w| w.concerns(a.account))
-                    .map(|w| w.message.as_str())
-                    .collect();
-                format!("{h}: {}", said.join("; "))
-            }),
-        ),
+        incomplete_data_item(recon, a),
         statutory_item(a),
         benefit_item(a),
+    ];
+    items.extend(tenancy_items(account, a));
+    items.push(statement_item(
+        recon.as_at,
+        first_posting.unwrap_or(recon.as_at),
+    ));
+    items.push(payment_history_item(a));
+    match (&a.case, data.cases_given) {
+        (Some(case), _) => items.extend(case_items(data, a, case)),
+        (None, true) => items.extend(case_items(data, a, &CaseFacts::default())),
+        (None, false) => items.extend(steps_to_confirm(a)),
+    }
+    if joint(&account.tenant_name) {
+        items.push(confirm(
+            "each joint tenant written to",
+            Some(format!(
+                "the tenancy is joint ({}): letters to each tenant",
+                account.tenant_name
+            )),
+        ));
+    }
+    items.push(confirm("rent statements sent at least every quarter", None));
+    items
+}
+
+/// "s" after a count other than one.
+#[inline]
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+/// Whether every finding is already right on the ledger.
+fn reconciled_item(findings: &[&Finding]) -> CheckItem {
+    let unresolved = findings.iter().filter(|f| f.needs_correction()).count();
+    let answer = match (findings.len(), unresolved) {
+        (0, _) => "yes: nothing found".to_string(),
+        (n, 0) => format!("yes: {n} finding{} already right on the ledger", plural(n)),
+        (_, n) => format!("{n} finding{} to put right first", plural(n)),
+    };
+    answered(
+        "account reconciled with the money received",
+        answer,
+        unresolved > 0,
+    )
+}
+
+/// Fails where the run could not check all the account depends on, naming
+/// the warnings that say what was missing.
+fn incomplete_data_item(recon: &Reconciliation, a: &Assessment) -> CheckItem {
+    doubt_item(
+        "the run could check everything the account depends on",
+        held_for(a, HoldReason::IncompleteData).map(|h| {
+            let said: Vec<&str> = (recon.warnings.iter())
+                .filter(|w| w.concerns(a.account))
+                .map(|w| w.message.as_str())
+                .collect();
+            format!("{h}: {}", said.join("; "))
+        }),
+    )
+}
+
+/// What accounts.csv and the ledger say of the tenancy: a claim pending, a
+/// vulnerability, a dispute, a Direct Debit just returned.
+fn tenancy_items(account: &Account, a: &Assessment) -> [CheckItem; 4] {
+    [
         answered(
             "no benefit claim pending with evidence supplied",
             yes_no(!account.benefit_claim_pending).to_string(),
@@ -110,60 +157,50 @@ pub(super) fn checklist(
                 .map_or_else(|| "none".to_string(), |d| format!("returned on {d}")),
             a.recent_return.is_some(),
         ),
-        statement_item(recon.as_at, first_posting.unwrap_or(recon.as_at)),
-        confirm(
-            "payment history (Grounds 10 and 11)",
-            Some(if a.findings == 0 {
-                format!(
-                    "{} of {} rent periods in the last 12 months ended further behind",
-                    a.late_periods, a.periods_12m
-                )
-            } else {
-                format!(
-                    "{} of {} rent periods in the last 12 months ended further behind as posted; \
-                     the {} finding{} on the account may change that: put {} right first",
-                    a.late_periods,
-                    a.periods_12m,
-                    a.findings,
-                    if a.findings == 1 { "" } else { "s" },
-                    if a.findings == 1 { "it" } else { "them" }
-                )
-            }),
-        ),
-    ];
-    match (&a.case, data.cases_given) {
-        (Some(case), _) => items.extend(case_items(data, a, case)),
-        (None, true) => items.extend(case_items(data, a, &CaseFacts::default())),
-        (None, false) => {
-            items.extend(
-                [
-                    "no Breathing Space moratorium (the Insolvency Service notifies creditors: check the notices received)",
-                    "no possession order, NOSP or payment arrangement already in force",
-                    "tenant contacted about the arrears and given the chance to discuss them",
-                ]
-                .map(|item| confirm(item, None)),
-            );
-            let help = "help offered with any benefit claim, and a referral for money advice";
-            items.push(match support_words(a) {
-                Some(words) => answered(help, words, false),
-                None => confirm(help, None),
-            });
-            items.push(confirm(
-                "an affordable repayment agreement considered",
-                None,
-            ));
-        }
-    }
-    if joint(&account.tenant_name) {
-        items.push(confirm(
-            "each joint tenant written to",
-            Some(format!(
-                "the tenancy is joint ({}): letters to each tenant",
-                account.tenant_name
-            )),
-        ));
-    }
-    items.push(confirm("rent statements sent at least every quarter", None));
+    ]
+}
+
+/// The periods that ended further behind, for the officer to weigh (the
+/// findings may change the count).
+fn payment_history_item(a: &Assessment) -> CheckItem {
+    let answer = if a.findings == 0 {
+        format!(
+            "{} of {} rent periods in the last 12 months ended further behind",
+            a.late_periods, a.periods_12m
+        )
+    } else {
+        format!(
+            "{} of {} rent periods in the last 12 months ended further behind as posted; \
+             the {} finding{} on the account may change that: put {} right first",
+            a.late_periods,
+            a.periods_12m,
+            a.findings,
+            plural(a.findings),
+            if a.findings == 1 { "it" } else { "them" }
+        )
+    };
+    confirm("payment history (Grounds 10 and 11)", Some(answer))
+}
+
+/// Without a case file, the protocol steps are the officer's to confirm
+/// (help with benefit answered where the ledger shows it given).
+fn steps_to_confirm(a: &Assessment) -> Vec<CheckItem> {
+    let mut items: Vec<CheckItem> = [
+        "no Breathing Space moratorium (the Insolvency Service notifies creditors: check the notices received)",
+        "no possession order, NOSP or payment arrangement already in force",
+        "tenant contacted about the arrears and given the chance to discuss them",
+    ]
+    .map(|item| confirm(item, None))
+    .into();
+    let help = "help offered with any benefit claim, and a referral for money advice";
+    items.push(match support_words(a) {
+        Some(words) => answered(help, words, false),
+        None => confirm(help, None),
+    });
+    items.push(confirm(
+        "an affordable repayment agreement considered",
+        None,
+    ));
     items
 }
 
@@ -183,63 +220,78 @@ pub(super) fn case_items(data: &Dataset, a: &Assessment, case: &CaseFacts) -> Ve
             held(HoldReason::ArrangementKept),
         ),
     ];
+    let contact = CaseStep {
+        item: "tenant contacted about the arrears and given the chance to discuss them",
+        recorded: case.contacts,
+        last: case.last_contact,
+        what: "contact",
+    };
+    items.push(step_item(contact, None));
     let benefit = data.account(a.account).benefit != Benefit::None;
-    let steps = [
-        (
-            "tenant contacted about the arrears and given the chance to discuss them",
-            case.contacts,
-            case.last_contact,
-            "contact",
-        ),
-        (
-            if benefit {
-                "help offered with the benefit claim, and the HB office or DWP asked (a managed payment, deductions)"
-            } else {
-                "help offered with any benefit claim, and a referral for money advice"
-            },
-            case.referrals,
-            case.last_referral,
-            "benefit referral",
-        ),
-    ];
-    for (i, (item, n, last, what)) in steps.into_iter().enumerate() {
-        // A DHP or DWP deduction shows help with benefit was given.
-        let support = support_words(a).filter(|_| i == 1);
-        items.push(match (last, support) {
-            (None, Some(words)) => answered(item, words, false),
-            (Some(d), _) => answered(
-                item,
-                format!(
-                    "{n} {what}{} recorded, the latest on {d}",
-                    if n == 1 { "" } else { "s" }
-                ),
-                false,
-            ),
-            (None, None) => answered(item, format!("no {what} recorded in the case file"), true),
-        });
-    }
-    items.push(match &case.arrangement {
-        Some(arr) => answered(
-            "an affordable repayment agreement considered",
-            case::arrangement_words(arr),
+    let referral = CaseStep {
+        item: if benefit {
+            "help offered with the benefit claim, and the HB office or DWP asked (a managed payment, deductions)"
+        } else {
+            "help offered with any benefit claim, and a referral for money advice"
+        },
+        recorded: case.referrals,
+        last: case.last_referral,
+        what: "benefit referral",
+    };
+    // A DHP or DWP deduction shows help with benefit was given.
+    items.push(step_item(referral, support_words(a)));
+    items.push(arrangement_item(case));
+    items
+}
+
+/// A protocol step as cases.csv records it.
+struct CaseStep {
+    item: &'static str,
+    recorded: usize,
+    last: Option<NaiveDate>,
+    what: &'static str,
+}
+
+/// Passed where the case file records the step (or `shown`, what the
+/// ledger shows of it, stands in), failed where nothing does.
+fn step_item(step: CaseStep, shown: Option<String>) -> CheckItem {
+    let CaseStep {
+        item,
+        recorded: n,
+        last,
+        what,
+    } = step;
+    match (last, shown) {
+        (None, Some(words)) => answered(item, words, false),
+        (Some(d), _) => answered(
+            item,
+            format!("{n} {what}{} recorded, the latest on {d}", plural(n)),
             false,
         ),
+        (None, None) => answered(item, format!("no {what} recorded in the case file"), true),
+    }
+}
+
+/// Passed where an arrangement is or was recorded, failed where none was.
+fn arrangement_item(case: &CaseFacts) -> CheckItem {
+    let item = "an affordable repayment agreement considered";
+    match &case.arrangement {
+        Some(arr) => answered(item, case::arrangement_words(arr), false),
         None if case.arrangements > 0 => answered(
-            "an affordable repayment agreement considered",
+            item,
             format!(
                 "{} arrangement{} recorded, none in force now",
                 case.arrangements,
-                if case.arrangements == 1 { "" } else { "s" }
+                plural(case.arrangements)
             ),
             false,
         ),
         None => answered(
-            "an affordable repayment agreement considered",
+            item,
             "no arrangement recorded in the case file".to_string(),
             true,
         ),
-    });
-    items
+    }
 }
 
 /// Help from the state the ledger shows: a DHP, DWP deductions.

@@ -1,7 +1,6 @@
-//! Before a NOSP: for one account, the verdict an officer acts on, the
-//! Pre-Action Protocol checklist (what the data answers, and what a person
-//! must confirm), and the rent statement with posted and corrected running
-//! balances. Built from a finished reconciliation; no I/O.
+//! Before a NOSP, for one account: the verdict an officer acts on, the
+//! Pre-Action Protocol checklist, and the rent statement with posted and
+//! corrected running balances. Built from a finished reconciliation; no I/O.
 
 use chrono::{Months, NaiveDate};
 use rust_decimal::Decimal;
@@ -11,7 +10,7 @@ use super::case::{self, CaseFacts};
 use super::due::Dues;
 use super::finding::{Finding, FindingKind};
 use super::hold::HoldReason;
-use super::model::{AccountId, Benefit, Dataset, PostingKind};
+use super::model::{Account, AccountId, Benefit, Dataset, PostingKind};
 use super::money::{plain, pounds};
 use super::Reconciliation;
 
@@ -204,6 +203,8 @@ impl<'a> Book<'a> {
     }
 }
 
+/// The check of one account: its checklist, the verdict its status and
+/// checklist give, then what is not rent and what the case adds.
 fn check_account<'a>(
     data: &Dataset,
     recon: &'a Reconciliation,
@@ -211,106 +212,150 @@ fn check_account<'a>(
     findings: Vec<&'a Finding>,
     first_posting: Option<NaiveDate>,
 ) -> Option<AccountCheck<'a>> {
-    let id = a.account;
-    let account = data.account(id);
-    let weeks = plain(a.arrears_weeks);
     let checklist = checklist(data, recon, a, &findings, first_posting);
-    let outstanding: Vec<&str> = checklist
-        .iter()
-        .filter(|c| c.outstanding)
-        .map(|c| c.item)
-        .collect();
-    let (decision, verdict) = match a.status {
-        Status::FalseTrigger | Status::FalseApproach => {
-            let mut why = causes(data, id, &findings);
-            if a.refunded_in_error > Decimal::ZERO {
-                why.push(format!(
-                    "{} of the balance is a refund paid out in error, a debt and not rent",
-                    pounds(a.refunded_in_error)
-                ));
-            }
-            (
-                Decision::DoNotServe,
-                format!(
-                    "Do not serve: {}; corrected arrears are {} ({weeks} weeks), below the trigger of {}.",
-                    if why.is_empty() { "the posted balance is wrong".to_string() } else { why.join("; ") },
-                    pounds(a.rent_arrears),
-                    pounds(a.trigger)
-                ),
-            )
-        }
-        Status::HiddenArrears => (
-            Decision::Hold,
-            format!(
-                "Hold: the arrears reach the trigger only once {} finding{} on the account {} put right ({} corrected, \
-                 {weeks} weeks); put them right and show the tenant the corrected statement first.",
-                findings.len(),
-                if findings.len() == 1 { "" } else { "s" },
-                if findings.len() == 1 { "is" } else { "are" },
-                pounds(a.rent_arrears)
-            ),
-        ),
-        Status::TechnicalArrears => (
-            Decision::Hold,
-            format!(
-                "Hold: technical arrears. {} of the {} is {} not yet {}{}; without it the arrears are {}.",
-                pounds(a.technical_arrears),
-                pounds(a.rent_arrears),
-                if account.benefit == Benefit::Uc { "Universal Credit" } else { "Housing Benefit" },
-                if a.first_run.is_some() { "paid: the claim is new" } else { "due" },
-                match (&a.benefit, &a.first_run) {
-                    (Some(b), _) => format!(", next run expected {}", b.next_expected),
-                    (None, Some(f)) => format!(", first payment due by {}", f.due),
-                    (None, None) => String::new(),
-                },
-                pounds(a.rent_arrears - a.technical_arrears)
-            ),
-        ),
-        Status::ProtocolHold => (
-            Decision::Hold,
-            format!(
-                "Hold: reaches the trigger ({weeks} weeks), but: {}.",
-                a.holds.iter().map(|h| h.sentence()).collect::<Vec<_>>().join("; ")
-            ),
-        ),
-        // Cleared only when nothing on the checklist stands in the way either.
-        Status::Genuine if !outstanding.is_empty() => (
-            Decision::Hold,
-            format!(
-                "Hold: reaches the trigger ({weeks} weeks), but outstanding: {}.",
-                outstanding.join("; ")
-            ),
-        ),
-        Status::Genuine => (
-            Decision::MayProceed,
-            format!(
-                "Reaches the trigger: corrected arrears {} ({weeks} weeks) against {}; nothing found against it. \
-                 Confirm the protocol steps the data cannot answer.",
-                pounds(a.rent_arrears),
-                pounds(a.trigger)
-            ),
-        ),
-        Status::Approaching | Status::Clear => (
-            Decision::DoNotServe,
-            format!(
-                "Do not serve: corrected arrears {} ({weeks} weeks) do not reach the trigger of {}.",
-                pounds(a.rent_arrears),
-                pounds(a.trigger)
-            ),
-        ),
-    };
+    let (decision, verdict) = status_verdict(data, a, &findings, &checklist);
     let (decision, mut verdict) = apart_from_rent(data, recon, a, decision, verdict);
     if let Some(case) = &a.case {
         verdict.push_str(&case_sentences(a, case));
     }
     Some(AccountCheck {
-        account: id,
+        account: a.account,
         assessment: a,
         decision,
         verdict,
         findings,
         checklist,
     })
+}
+
+/// What the officer may do given the account's status, and why in words.
+fn status_verdict(
+    data: &Dataset,
+    a: &Assessment,
+    findings: &[&Finding],
+    checklist: &[CheckItem],
+) -> (Decision, String) {
+    let outstanding: Vec<&str> = checklist
+        .iter()
+        .filter(|c| c.outstanding)
+        .map(|c| c.item)
+        .collect();
+    match a.status {
+        Status::FalseTrigger | Status::FalseApproach => (
+            Decision::DoNotServe,
+            false_trigger_verdict(data, a, findings),
+        ),
+        Status::HiddenArrears => (Decision::Hold, hidden_arrears_verdict(a, findings.len())),
+        Status::TechnicalArrears => (Decision::Hold, technical_arrears_verdict(data, a)),
+        Status::ProtocolHold => (Decision::Hold, protocol_hold_verdict(a)),
+        // Cleared only when nothing on the checklist stands in the way either.
+        Status::Genuine if !outstanding.is_empty() => {
+            (Decision::Hold, outstanding_verdict(a, &outstanding))
+        }
+        Status::Genuine => (Decision::MayProceed, genuine_verdict(a)),
+        Status::Approaching | Status::Clear => (Decision::DoNotServe, below_trigger_verdict(a)),
+    }
+}
+
+/// The posted balance is wrong: what made it so, and the corrected arrears.
+fn false_trigger_verdict(data: &Dataset, a: &Assessment, findings: &[&Finding]) -> String {
+    let mut why = causes(data, a.account, findings);
+    if a.refunded_in_error > Decimal::ZERO {
+        why.push(format!(
+            "{} of the balance is a refund paid out in error, a debt and not rent",
+            pounds(a.refunded_in_error)
+        ));
+    }
+    format!(
+        "Do not serve: {}; corrected arrears are {} ({} weeks), below the trigger of {}.",
+        if why.is_empty() {
+            "the posted balance is wrong".to_string()
+        } else {
+            why.join("; ")
+        },
+        pounds(a.rent_arrears),
+        plain(a.arrears_weeks),
+        pounds(a.trigger)
+    )
+}
+
+/// The arrears reach the trigger only once the findings are put right.
+fn hidden_arrears_verdict(a: &Assessment, n: usize) -> String {
+    format!(
+        "Hold: the arrears reach the trigger only once {n} finding{} on the account {} put right \
+         ({} corrected, {} weeks); put them right and show the tenant the corrected statement \
+         first.",
+        if n == 1 { "" } else { "s" },
+        if n == 1 { "is" } else { "are" },
+        pounds(a.rent_arrears),
+        plain(a.arrears_weeks)
+    )
+}
+
+/// Part of the arrears is benefit not yet paid or not yet due.
+fn technical_arrears_verdict(data: &Dataset, a: &Assessment) -> String {
+    let benefit = if data.account(a.account).benefit == Benefit::Uc {
+        "Universal Credit"
+    } else {
+        "Housing Benefit"
+    };
+    let when = match (&a.benefit, &a.first_run) {
+        (Some(b), _) => format!(", next run expected {}", b.next_expected),
+        (None, Some(f)) => format!(", first payment due by {}", f.due),
+        (None, None) => String::new(),
+    };
+    format!(
+        "Hold: technical arrears. {} of the {} is {benefit} not yet {}{when}; without it the \
+         arrears are {}.",
+        pounds(a.technical_arrears),
+        pounds(a.rent_arrears),
+        if a.first_run.is_some() {
+            "paid: the claim is new"
+        } else {
+            "due"
+        },
+        pounds(a.rent_arrears - a.technical_arrears)
+    )
+}
+
+/// The trigger is reached but the account's holds stand in the way.
+fn protocol_hold_verdict(a: &Assessment) -> String {
+    let holds: Vec<String> = a.holds.iter().map(|h| h.sentence()).collect();
+    format!(
+        "Hold: reaches the trigger ({} weeks), but: {}.",
+        plain(a.arrears_weeks),
+        holds.join("; ")
+    )
+}
+
+/// The trigger is reached but checklist items are outstanding.
+fn outstanding_verdict(a: &Assessment, outstanding: &[&str]) -> String {
+    format!(
+        "Hold: reaches the trigger ({} weeks), but outstanding: {}.",
+        plain(a.arrears_weeks),
+        outstanding.join("; ")
+    )
+}
+
+/// The trigger is reached and nothing stands against it.
+fn genuine_verdict(a: &Assessment) -> String {
+    format!(
+        "Reaches the trigger: corrected arrears {} ({} weeks) against {}; nothing found against \
+         it. Confirm the protocol steps the data cannot answer.",
+        pounds(a.rent_arrears),
+        plain(a.arrears_weeks),
+        pounds(a.trigger)
+    )
+}
+
+/// The corrected arrears are below the trigger.
+fn below_trigger_verdict(a: &Assessment) -> String {
+    format!(
+        "Do not serve: corrected arrears {} ({} weeks) do not reach the trigger of {}.",
+        pounds(a.rent_arrears),
+        plain(a.arrears_weeks),
+        pounds(a.trigger)
+    )
 }
 
 /// The verdict once what is not rent is set apart: a former tenant is

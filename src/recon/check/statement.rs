@@ -63,18 +63,70 @@ pub(super) fn finding_date(data: &Dataset, f: &Finding, as_at: NaiveDate) -> Nai
         .unwrap_or(as_at)
 }
 
+/// A statement line before its running balances: (date, order of kind on
+/// the day, index within the kind, line). Sorting on the first three puts
+/// postings, then corrections, then case events, each in source order.
+type Event = (NaiveDate, u8, usize, StatementLine);
+
+impl StatementLine {
+    /// A line moving `change` (signed as a debit: a credit below zero), its
+    /// balances filled in later.
+    fn moving(date: NaiveDate, description: String, change: Decimal) -> Self {
+        let (debit, credit) = if change >= Decimal::ZERO {
+            (change, Decimal::ZERO)
+        } else {
+            (Decimal::ZERO, -change)
+        };
+        StatementLine {
+            date,
+            description,
+            debit,
+            credit,
+            posted: Decimal::ZERO,
+            corrected: Decimal::ZERO,
+            correction: None,
+            case: None,
+            evidence: Vec::new(),
+            note: String::new(),
+        }
+    }
+}
+
 /// The account's statement from `from` to the as-at date: an opening line,
 /// every posting, and every correction on its date. Its last balances equal
 /// the assessment's posted and corrected balances.
 pub(super) fn statement(book: &Book<'_>, id: AccountId, from: NaiveDate) -> Vec<StatementLine> {
-    let (data, recon) = (book.data, book.recon);
-    let as_at = recon.as_at;
+    let (data, as_at) = (book.data, book.recon.as_at);
     let account = data.account(id);
     // Nothing is owed before the tenancy began.
     let from = from.max(account.opening_date);
-    // (date, order, line) with corrections after postings on the same day.
-    let mut events: Vec<(NaiveDate, u8, usize, StatementLine)> = Vec::new();
-    let mut opening = account.opening_balance;
+    let mut events = Vec::new();
+    let opening = posting_lines(book, id, from, &mut events);
+    events.extend(case_lines(data, id, from, as_at));
+    let before = correction_lines(book, id, from, &mut events);
+    events.sort_by_key(|(d, order, i, _)| (*d, *order, *i));
+    let mut brought =
+        StatementLine::moving(from, "Balance brought forward".to_string(), Decimal::ZERO);
+    brought.evidence = vec![data.sources.cite(account.row)];
+    if !before.is_zero() {
+        brought.note = format!(
+            "corrected includes {} of earlier corrections",
+            pounds(before)
+        );
+    }
+    run_balances(brought, opening, before, events)
+}
+
+/// Each posting from `from` to the as-at date as a line; returns the
+/// opening balance, with the postings before `from` carried into it.
+fn posting_lines(
+    book: &Book<'_>,
+    id: AccountId,
+    from: NaiveDate,
+    events: &mut Vec<Event>,
+) -> Decimal {
+    let (data, as_at) = (book.data, book.recon.as_at);
+    let mut opening = data.account(id).opening_balance;
     for &i in &book.postings[id as usize] {
         let p = &data.postings[i];
         if p.date > as_at {
@@ -84,44 +136,41 @@ pub(super) fn statement(book: &Book<'_>, id: AccountId, from: NaiveDate) -> Vec<
             opening += p.amount();
             continue;
         }
-        let (debit, credit) = if p.is_credit() {
-            (Decimal::ZERO, p.credit())
-        } else {
-            (p.amount(), Decimal::ZERO)
-        };
-        let kind = match p.kind {
-            PostingKind::Charge => "charge",
-            PostingKind::Payment => "payment",
-            PostingKind::Benefit => "benefit",
-            PostingKind::Refund => "refund",
-            PostingKind::Adjustment => "adjustment",
-            PostingKind::Reversal => "reversal",
-            PostingKind::Writeoff => "write-off",
-        };
-        let mut description = format!("{} {kind}", data.txn_id(i));
+        let mut description = format!("{} {}", data.txn_id(i), posting_kind_words(p.kind));
         if !data.description(p).is_empty() {
             description.push_str(&format!(": {}", data.description(p)));
         }
-        let note = posting_note(book, id, i);
-        events.push((
-            p.date,
-            0,
-            i,
-            StatementLine {
-                date: p.date,
-                description,
-                debit,
-                credit,
-                posted: Decimal::ZERO,
-                corrected: Decimal::ZERO,
-                correction: None,
-                case: None,
-                evidence: vec![data.sources.cite(data.posting_row(i))],
-                note,
-            },
-        ));
+        let mut line = StatementLine::moving(p.date, description, p.amount());
+        line.evidence = vec![data.sources.cite(data.posting_row(i))];
+        line.note = posting_note(book, id, i);
+        events.push((p.date, 0, i, line));
     }
-    events.extend(case_lines(data, id, from, as_at));
+    opening
+}
+
+/// The word a statement gives a posting's kind.
+fn posting_kind_words(kind: PostingKind) -> &'static str {
+    match kind {
+        PostingKind::Charge => "charge",
+        PostingKind::Payment => "payment",
+        PostingKind::Benefit => "benefit",
+        PostingKind::Refund => "refund",
+        PostingKind::Adjustment => "adjustment",
+        PostingKind::Reversal => "reversal",
+        PostingKind::Writeoff => "write-off",
+    }
+}
+
+/// Each finding that moves this account's balance as a correction line on
+/// its date; returns the corrections dated before `from`, which the opening
+/// corrected balance carries.
+fn correction_lines(
+    book: &Book<'_>,
+    id: AccountId,
+    from: NaiveDate,
+    events: &mut Vec<Event>,
+) -> Decimal {
+    let (data, recon) = (book.data, book.recon);
     let mut before = Decimal::ZERO;
     for &n in &book.findings[id as usize] {
         let f = &recon.findings[n];
@@ -133,56 +182,34 @@ pub(super) fn statement(book: &Book<'_>, id: AccountId, from: NaiveDate) -> Vec<
         if effect.is_zero() {
             continue;
         }
-        let date = finding_date(data, f, as_at);
+        let date = finding_date(data, f, recon.as_at);
         if date < from {
             before += effect;
             continue;
         }
-        let (debit, credit) = if effect > Decimal::ZERO {
-            (effect, Decimal::ZERO)
-        } else {
-            (Decimal::ZERO, -effect)
-        };
-        events.push((
-            date,
-            1,
-            n,
-            StatementLine {
-                date,
-                description: format!("Correction ({}): {}", f.kind, f.detail),
-                debit,
-                credit,
-                posted: Decimal::ZERO,
-                corrected: Decimal::ZERO,
-                correction: Some(f.kind),
-                case: None,
-                evidence: f.evidence.iter().map(|&r| data.sources.cite(r)).collect(),
-                note: String::new(),
-            },
-        ));
+        let description = format!("Correction ({}): {}", f.kind, f.detail);
+        let mut line = StatementLine::moving(date, description, effect);
+        line.correction = Some(f.kind);
+        line.evidence = f.evidence.iter().map(|&r| data.sources.cite(r)).collect();
+        events.push((date, 1, n, line));
     }
-    events.sort_by_key(|(d, order, i, _)| (*d, *order, *i));
+    before
+}
+
+/// The brought-forward line, then each event with the posted balance (the
+/// ledger's, without corrections) and the corrected balance run to it.
+fn run_balances(
+    mut brought: StatementLine,
+    opening: Decimal,
+    before: Decimal,
+    events: Vec<Event>,
+) -> Vec<StatementLine> {
     let mut posted = opening;
     let mut corrected = opening + before;
-    let mut lines = vec![StatementLine {
-        date: from,
-        description: "Balance brought forward".to_string(),
-        debit: Decimal::ZERO,
-        credit: Decimal::ZERO,
-        posted,
-        corrected,
-        correction: None,
-        case: None,
-        evidence: vec![data.sources.cite(account.row)],
-        note: if before.is_zero() {
-            String::new()
-        } else {
-            format!(
-                "corrected includes {} of earlier corrections",
-                pounds(before)
-            )
-        },
-    }];
+    brought.posted = posted;
+    brought.corrected = corrected;
+    let mut lines = Vec::with_capacity(events.len() + 1);
+    lines.push(brought);
     for (_, _, _, mut line) in events {
         let change = line.debit - line.credit;
         if line.correction.is_none() {
@@ -204,7 +231,7 @@ pub(super) fn case_lines(
     id: AccountId,
     from: NaiveDate,
     as_at: NaiveDate,
-) -> impl Iterator<Item = (NaiveDate, u8, usize, StatementLine)> + '_ {
+) -> impl Iterator<Item = Event> + '_ {
     (data.cases_of(id).iter().enumerate())
         .filter(move |(_, e)| e.from >= from && e.from <= as_at)
         .map(|(n, e)| {
@@ -212,18 +239,9 @@ pub(super) fn case_lines(
             if let Some(note) = e.note.as_deref().filter(|n| !n.is_empty()) {
                 description.push_str(&format!(" ({note})"));
             }
-            let line = StatementLine {
-                date: e.from,
-                description,
-                debit: Decimal::ZERO,
-                credit: Decimal::ZERO,
-                posted: Decimal::ZERO,
-                corrected: Decimal::ZERO,
-                correction: None,
-                case: Some(e.kind),
-                evidence: vec![data.sources.cite(e.row)],
-                note: String::new(),
-            };
+            let mut line = StatementLine::moving(e.from, description, Decimal::ZERO);
+            line.case = Some(e.kind);
+            line.evidence = vec![data.sources.cite(e.row)];
             (e.from, 2, n, line)
         })
 }

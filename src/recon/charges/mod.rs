@@ -1,8 +1,6 @@
-//! Charges: the rent each account should have been charged (from its rent,
-//! period and dates) against the charges the ledger holds. Periods with no
-//! charge are `missing_charges`; a charge that is not the rent, a second
-//! charge for one period, or a lump back-charge covering several periods is
-//! `irregular_charge`, with what it covers.
+//! Charges: the rent each account should have been charged against the
+//! charges the ledger holds. A period with none is `missing_charges`; a charge
+//! not the rent, a second one, or a lump back-charge is `irregular_charge`.
 
 use chrono::{Datelike, Days, Months, NaiveDate};
 use rayon::prelude::*;
@@ -12,6 +10,10 @@ use super::finding::{Finding, FindingKind, Severity};
 use super::model::{day_number, Account, AccountId, AccountPostings, Dataset, Posting, RentPeriod};
 use super::money::pounds;
 use super::rents::{History, RentBook, RentChanges};
+
+mod rent_free;
+
+pub use rent_free::infer_rent_free_weeks;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ChargeOptions {
@@ -112,100 +114,6 @@ enum Charge {
     /// Charged after the tenancy ended.
     AfterEnd(NaiveDate),
 }
-
-/// Weekly accounts a week must have in charge before its charges say
-/// anything about the landlord's rent-free weeks.
-const RENT_FREE_MIN_ACCOUNTS: usize = 5;
-
-/// The landlord's rent-free weeks, read from the charges: Mondays of the
-/// weeks in which most weekly accounts charged on both sides of it have no
-/// rent charge (two at Christmas, on many estates). A week one account
-/// misses is that account's missing charge; a week most miss is the
-/// landlord's.
-pub fn infer_rent_free_weeks(
-    data: &Dataset,
-    ledger: &AccountPostings,
-    as_at: NaiveDate,
-) -> Vec<NaiveDate> {
-    let Some(first) = data.postings.par_iter().map(|p| p.date).min() else {
-        return Vec::new();
-    };
-    let start = monday_of(first);
-    let weeks = ((as_at.max(start) - start).num_days() / 7 + 2) as usize;
-    let index = |d: NaiveDate| ((d - start).num_days() / 7) as usize;
-    // Per week: accounts charged by then and not ended (as a difference
-    // array: +1 at the first week charged, -1 after the tenancy's end or the
-    // as-at date), and those charged in it. The weeks at the end of the
-    // data count too: rent-free weeks at Christmas often end a year.
-    let to = data
-        .postings
-        .par_iter()
-        .map(|p| p.date)
-        .filter(|d| *d <= as_at)
-        .max()
-        .unwrap_or(as_at);
-    // And every charge, to tell a week skipped and caught up the next
-    // (twice the charges beside it) from a rent-free one.
-    let tally = |mut acc: Tally, a: usize| {
-        let (mut first, mut last) = (None, None);
-        for q in (ledger.of(a as AccountId).iter())
-            .map(|&p| &data.postings[p as usize])
-            .filter(|q| q.is_charge_by(as_at))
-        {
-            let week = index(q.date);
-            if last != Some(week) {
-                acc.1[week] += 1;
-            }
-            acc.2[week] += 1;
-            first = first.or(Some(week));
-            last = Some(week);
-        }
-        let end = match data.accounts[a].tenancy_end {
-            Some(end) => index(end.min(to).max(start)),
-            None => index(to),
-        };
-        if let (Some(f), Some(_)) = (first, last) {
-            if f < end {
-                acc.0[f] += 1;
-                acc.0[end + 1] -= 1;
-            }
-        }
-        acc
-    };
-    let empty = || {
-        (
-            vec![0i64; weeks + 2],
-            vec![0usize; weeks + 2],
-            vec![0usize; weeks + 2],
-        )
-    };
-    let (spans, charged, charges) = (0..data.accounts.len())
-        .into_par_iter()
-        .filter(|&a| data.accounts[a].rent_period == RentPeriod::Weekly)
-        .fold(empty, tally)
-        .reduce(empty, |mut x, y| {
-            x.0.iter_mut().zip(&y.0).for_each(|(a, b)| *a += b);
-            x.1.iter_mut().zip(&y.1).for_each(|(a, b)| *a += b);
-            x.2.iter_mut().zip(&y.2).for_each(|(a, b)| *a += b);
-            x
-        });
-    let mut active = 0i64;
-    let mut free = Vec::new();
-    for i in 0..=weeks {
-        active += spans[i];
-        let active = active.max(0) as usize;
-        let beside = charges[i.saturating_sub(1)] + charges[i] + charges[i + 1];
-        let caught_up = beside * 2 >= active * 5;
-        if active >= RENT_FREE_MIN_ACCOUNTS && charged[i] * 2 < active && !caught_up {
-            free.extend(start.checked_add_days(Days::new(7 * i as u64)));
-        }
-    }
-    free
-}
-
-/// Per week: accounts in charge (a difference array), accounts charged,
-/// and charges.
-type Tally = (Vec<i64>, Vec<usize>, Vec<usize>);
 
 /// Checks every account's charges. `from` is the first date the ledger
 /// covers (an extract may start long after accounts opened).
@@ -406,73 +314,22 @@ fn irregular(
     kind: Charge,
     book: &RentBook<'_>,
 ) -> Option<Finding> {
-    let account = data.account(id);
     let posting = &data.postings[p];
-    let rent = book.on(posting.date);
-    let amount = posting.amount();
+    let c = ChargeWords {
+        data,
+        p,
+        account: data.account(id),
+        on: posting.date,
+        amount: posting.amount(),
+        rent: book.on(posting.date),
+    };
     let detail = match &kind {
         Charge::Regular => return None,
-        Charge::Lump(dates, rate) => {
-            let covers = match (dates.first(), dates.last()) {
-                (Some(a), Some(b)) if a == b => {
-                    format!("1 uncharged {} period due {a}", account.rent_period)
-                }
-                (Some(a), Some(b)) => format!(
-                    "{} uncharged {} periods from {a} to {b}",
-                    dates.len(),
-                    account.rent_period
-                ),
-                _ => "no uncharged period in the data".to_string(),
-            };
-            let at = if *rate == rent {
-                format!("the rent {}", pounds(rent))
-            } else if !dates.is_empty() && dates.iter().all(|&d| book.on(d) == *rate) {
-                format!("{}, the rent in force for those periods", pounds(*rate))
-            } else {
-                format!("{}, not the rent of {} in force then", pounds(*rate), pounds(rent))
-            };
-            format!(
-                "{} on {} charges {} at once ({} x {at}), covering {covers}: a back-charge may be \
-                 legitimate, but check it was explained to the tenant, and do not treat arrears it \
-                 creates as the tenant's fault.",
-                data.txn_id(p),
-                posting.date,
-                pounds(amount),
-                (amount / rate).normalize(),
-            )
-        }
-        Charge::Double(on) => format!(
-            "{} charges {} on {on}, a second charge for a {} period already charged: reverse it unless \
-             it is a different charge.",
-            data.txn_id(p),
-            pounds(amount),
-            account.rent_period
-        ),
-        Charge::AfterEnd(end) => format!(
-            "{} charges {} on {}, after the tenancy ended on {end}: no rent is due from a former \
-             tenant after the end; reverse it, or record it as a use and occupation charge (not rent).",
-            data.txn_id(p),
-            pounds(amount),
-            posting.date
-        ),
-        Charge::Odd if book.history != History::None => format!(
-            "{} on {} charges {}, which is not the rent of {} in force that day ({}): check whether \
-             a rent change was applied late or not at all, or what else it is for, and that the \
-             tenant was told.",
-            data.txn_id(p),
-            posting.date,
-            pounds(amount),
-            pounds(rent),
-            history_words(book, posting.date)
-        ),
-        Charge::Odd => format!(
-            "{} on {} charges {}, which is not the rent of {}: check what it is for (a service charge, \
-             a rent change not on the account record) and that the tenant was told.",
-            data.txn_id(p),
-            posting.date,
-            pounds(amount),
-            pounds(rent)
-        ),
+        Charge::Lump(dates, rate) => c.lump(dates, *rate, book),
+        Charge::Double(on) => c.double(*on),
+        Charge::AfterEnd(end) => c.after_end(*end),
+        Charge::Odd if book.history != History::None => c.odd_against_history(book),
+        Charge::Odd => c.odd(),
     };
     Some(Finding {
         kind: FindingKind::IrregularCharge,
@@ -487,7 +344,7 @@ fn irregular(
         // A double charge is an error to reverse; a back-charge or an odd
         // charge may be legitimate, so it is not corrected.
         amount: if matches!(kind, Charge::Double(_) | Charge::AfterEnd(_)) {
-            -amount
+            -c.amount
         } else {
             Decimal::ZERO
         },
@@ -495,6 +352,100 @@ fn irregular(
         detail,
         suggestions: Vec::new(),
     })
+}
+
+/// An irregular charge as its finding describes it: posting `p`, charging
+/// `amount` on `on` where the rent in force was `rent`.
+struct ChargeWords<'a> {
+    data: &'a Dataset,
+    p: usize,
+    account: &'a Account,
+    on: NaiveDate,
+    amount: Decimal,
+    rent: Decimal,
+}
+
+impl ChargeWords<'_> {
+    /// A back-charge covering the uncharged `dates` at `rate` each.
+    fn lump(&self, dates: &[NaiveDate], rate: Decimal, book: &RentBook<'_>) -> String {
+        let period = self.account.rent_period;
+        let covers = match (dates.first(), dates.last()) {
+            (Some(a), Some(b)) if a == b => format!("1 uncharged {period} period due {a}"),
+            (Some(a), Some(b)) => {
+                format!("{} uncharged {period} periods from {a} to {b}", dates.len())
+            }
+            _ => "no uncharged period in the data".to_string(),
+        };
+        let at = if rate == self.rent {
+            format!("the rent {}", pounds(self.rent))
+        } else if !dates.is_empty() && dates.iter().all(|&d| book.on(d) == rate) {
+            format!("{}, the rent in force for those periods", pounds(rate))
+        } else {
+            format!(
+                "{}, not the rent of {} in force then",
+                pounds(rate),
+                pounds(self.rent)
+            )
+        };
+        format!(
+            "{} on {} charges {} at once ({} x {at}), covering {covers}: a back-charge may be \
+             legitimate, but check it was explained to the tenant, and do not treat arrears it \
+             creates as the tenant's fault.",
+            self.data.txn_id(self.p),
+            self.on,
+            pounds(self.amount),
+            (self.amount / rate).normalize(),
+        )
+    }
+
+    /// A second charge for the period due `on`.
+    fn double(&self, on: NaiveDate) -> String {
+        format!(
+            "{} charges {} on {on}, a second charge for a {} period already charged: reverse it \
+             unless it is a different charge.",
+            self.data.txn_id(self.p),
+            pounds(self.amount),
+            self.account.rent_period
+        )
+    }
+
+    /// A charge after the tenancy ended on `end`.
+    fn after_end(&self, end: NaiveDate) -> String {
+        format!(
+            "{} charges {} on {}, after the tenancy ended on {end}: no rent is due from a former \
+             tenant after the end; reverse it, or record it as a use and occupation charge (not \
+             rent).",
+            self.data.txn_id(self.p),
+            pounds(self.amount),
+            self.on
+        )
+    }
+
+    /// A charge that is not the rent the account's history puts in force.
+    fn odd_against_history(&self, book: &RentBook<'_>) -> String {
+        format!(
+            "{} on {} charges {}, which is not the rent of {} in force that day ({}): check whether \
+             a rent change was applied late or not at all, or what else it is for, and that the \
+             tenant was told.",
+            self.data.txn_id(self.p),
+            self.on,
+            pounds(self.amount),
+            pounds(self.rent),
+            history_words(book, self.on)
+        )
+    }
+
+    /// A charge that is not the account's rent, with no history to read.
+    fn odd(&self) -> String {
+        format!(
+            "{} on {} charges {}, which is not the rent of {}: check what it is for (a service \
+             charge, a rent change not on the account record) and that the tenant was told.",
+            self.data.txn_id(self.p),
+            self.on,
+            pounds(self.amount),
+            pounds(self.rent)
+        )
+    }
 }
 
 /// Where the rent in force on `on` comes from, for a finding's detail.
