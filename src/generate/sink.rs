@@ -124,7 +124,7 @@ impl Sink {
         let Some(shape) = &self.shape else {
             return Ok(());
         };
-        let shaped: Vec<Result<Vec<Vec<u8>>>> = self
+        let shaped: Vec<_> = self
             .pending
             .par_iter()
             .map(|(values, line)| {

@@ -3,7 +3,8 @@
 //! profile before it is written, so a shape that cannot carry a value is
 //! refused with the field and the value, never written wrong.
 
-use anyhow::{bail, Context, Result};
+use std::fmt;
+
 use csv::ByteRecord;
 use regex_syntax::hir::{Class, Hir, HirKind};
 
@@ -12,6 +13,47 @@ use super::profile::{Encoding, FileProfile};
 use super::table::{Column, ColumnType};
 use crate::recon::money::pounds;
 use rust_decimal::Decimal;
+
+/// Why a profile's shape cannot be written, or cannot carry a row.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExportError {
+    kind: ExportErrorKind,
+    message: String,
+}
+
+/// What kind of [`ExportError`] it is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExportErrorKind {
+    /// The profile cannot be written to at all: its mapping does not
+    /// compile, or a pattern of it cannot be sampled.
+    Profile,
+    /// A canonical value is not what its column holds (not an amount, not
+    /// an ISO date), or a row has the wrong number of values.
+    Value,
+    /// The profile's shape cannot carry a value: written, it would read
+    /// back otherwise, or the date format or encoding cannot write it.
+    CannotCarry,
+}
+
+impl ExportError {
+    fn new(kind: ExportErrorKind, message: String) -> Self {
+        ExportError { kind, message }
+    }
+
+    pub fn kind(&self) -> ExportErrorKind {
+        self.kind
+    }
+}
+
+impl fmt::Display for ExportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for ExportError {}
+
+type Result<T, E = ExportError> = std::result::Result<T, E>;
 
 /// One extraction from a column: (canonical field, the shortest text of its
 /// pattern before the value, and after it).
@@ -57,12 +99,14 @@ impl ExportShape {
         let lowered = header.iter().map(|h| h.trim().to_lowercase()).collect();
         let mapping = Mapping::new(file_name, fp, columns, lowered).map_err(|problems| {
             let problems: Vec<String> = problems.iter().map(ToString::to_string).collect();
-            anyhow::anyhow!(problems.join("; "))
+            ExportError::new(ExportErrorKind::Profile, problems.join("; "))
         })?;
         let mut extracts: Vec<(usize, Vec<Extraction>)> = Vec::new();
         for (field, column, re) in &mapping.extracts {
-            let (before, after) = around_value(re.as_str())
-                .with_context(|| format!("extract pattern for {}", columns[*field].name))?;
+            let (before, after) = around_value(re.as_str()).map_err(|e| {
+                let message = format!("extract pattern for {}: {e}", columns[*field].name);
+                ExportError::new(ExportErrorKind::Profile, message)
+            })?;
             match extracts.iter_mut().find(|(c, _)| c == column) {
                 Some((_, list)) => list.push((*field, before, after)),
                 None => extracts.push((*column, vec![(*field, before, after)])),
@@ -159,12 +203,13 @@ impl ExportShape {
     /// back through the profile.
     pub fn row(&self, canonical: &[&str], line: u64) -> Result<Vec<Vec<u8>>> {
         if canonical.len() != self.columns.len() {
-            bail!(
+            let message = format!(
                 "{}:{line}: a row of {} values for {} columns",
                 self.file_name,
                 canonical.len(),
                 self.columns.len()
             );
+            return Err(ExportError::new(ExportErrorKind::Value, message));
         }
         let line_id = self
             .line_id()
@@ -197,12 +242,13 @@ impl ExportShape {
                 .get(f)
                 .map(String::from_utf8_lossy)
                 .unwrap_or_default();
-            bail!(
+            let message = format!(
                 "{}:{line}: the profile cannot carry {} = {:?}: the row written for it would read back as {got:?}",
                 self.file_name,
                 self.columns[f].name,
                 want[f]
             );
+            return Err(ExportError::new(ExportErrorKind::CannotCarry, message));
         }
         raw.into_iter().map(|v| self.encode(v)).collect()
     }
@@ -275,9 +321,10 @@ impl ExportShape {
         let value = |name: &str| -> Result<Decimal> {
             let at = self.columns.iter().position(|c| c.name == name);
             match at.map(|i| canonical[i]).filter(|v| !v.is_empty()) {
-                Some(v) => v
-                    .parse::<Decimal>()
-                    .with_context(|| format!("{name} {v:?} is not an amount")),
+                Some(v) => v.parse::<Decimal>().map_err(|e| {
+                    let message = format!("{name} {v:?} is not an amount: {e}");
+                    ExportError::new(ExportErrorKind::Value, message)
+                }),
                 None => Ok(Decimal::ZERO),
             }
         };
@@ -305,12 +352,16 @@ impl ExportShape {
     }
 
     fn date(&self, iso: &str) -> Result<String> {
-        let d = super::parse::date(iso.as_bytes())
-            .map_err(|m| anyhow::anyhow!("{iso:?} is not an ISO date: {m}"))?;
+        let d = super::parse::date(iso.as_bytes()).map_err(|m| {
+            let message = format!("{iso:?} is not an ISO date: {m}");
+            ExportError::new(ExportErrorKind::Value, message)
+        })?;
         // Written in the profile's first format; the mapping parsed it once.
         Ok(match self.mapping.date_items.first() {
-            Some(items) => super::date_format::write_date(d, items.iter())
-                .ok_or_else(|| anyhow::anyhow!("the profile's date format cannot write {iso}"))?,
+            Some(items) => super::date_format::write_date(d, items.iter()).ok_or_else(|| {
+                let message = format!("the profile's date format cannot write {iso}");
+                ExportError::new(ExportErrorKind::CannotCarry, message)
+            })?,
             None => iso.to_string(),
         })
     }
@@ -335,10 +386,11 @@ impl ExportShape {
                 let text = text.as_ref();
                 let (bytes, _, unmappable) = encoding_rs::WINDOWS_1252.encode(text);
                 if unmappable {
-                    bail!(
+                    let message = format!(
                         "{}: {text:?} has a character windows-1252 lacks",
                         self.file_name
                     );
+                    return Err(ExportError::new(ExportErrorKind::CannotCarry, message));
                 }
                 bytes.into_owned()
             }
@@ -393,9 +445,10 @@ fn header(fp: &FileProfile, columns: &[Column]) -> Vec<String> {
 
 /// `£1,234.50`, as the exports write money.
 fn money(plain: &str) -> Result<String> {
-    let d: Decimal = plain
-        .parse()
-        .with_context(|| format!("{plain:?} is not an amount"))?;
+    let d: Decimal = plain.parse().map_err(|e| {
+        let message = format!("{plain:?} is not an amount: {e}");
+        ExportError::new(ExportErrorKind::Value, message)
+    })?;
     Ok(pounds(d))
 }
 
@@ -415,10 +468,18 @@ fn overlap(a: &str, b: &str) -> String {
     format!("{a}{joiner}{}", &b[shared..])
 }
 
+/// `pattern` parsed, to be sampled.
+fn parsed(pattern: &str) -> Result<Hir> {
+    regex_syntax::parse(pattern).map_err(|e| {
+        let message = format!("pattern {pattern:?}: {e}");
+        ExportError::new(ExportErrorKind::Profile, message)
+    })
+}
+
 /// The shortest text `pattern` matches, split where its value group (the
 /// group named `value`, or the first, or the whole match) goes.
 fn around_value(pattern: &str) -> Result<(String, String)> {
-    let hir = regex_syntax::parse(pattern).with_context(|| format!("pattern {pattern:?}"))?;
+    let hir = parsed(pattern)?;
     match value_group(&hir) {
         // The whole match is the value.
         None => Ok((String::new(), String::new())),
@@ -432,7 +493,7 @@ fn around_value(pattern: &str) -> Result<(String, String)> {
 
 /// The shortest text `pattern` matches, for a rule to fire.
 fn matching(pattern: &str) -> Result<String> {
-    let hir = regex_syntax::parse(pattern).with_context(|| format!("pattern {pattern:?}"))?;
+    let hir = parsed(pattern)?;
     let mut text = Sample::default();
     text.walk(&hir, None);
     Ok(text.before)
@@ -566,5 +627,18 @@ mod tests {
         );
         assert_eq!(overlap("PAYER / ", " / REF"), "PAYER / REF");
         assert_eq!(overlap("A", "B"), "A B");
+    }
+
+    #[test]
+    fn an_export_error_says_what_kind_it_is() {
+        let e = money("12p").expect_err("not an amount");
+        assert_eq!(e.kind(), ExportErrorKind::Value);
+        assert!(
+            e.to_string().starts_with("\"12p\" is not an amount: "),
+            "{e}"
+        );
+        let e = matching("(").expect_err("not a pattern");
+        assert_eq!(e.kind(), ExportErrorKind::Profile);
+        assert!(e.to_string().starts_with("pattern \"(\": "), "{e}");
     }
 }

@@ -50,31 +50,50 @@ pub fn size_words(bytes: usize) -> String {
     }
 }
 
+/// A size `--max-record-bytes` cannot take, with the text as given.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SizeError {
+    /// Not a number of bytes, `K`/`KiB` or `M`/`MiB`.
+    NotASize(String),
+    /// More bytes than a size can count.
+    TooLarge(String),
+    /// Below a KiB (a header may not fit) or past a GiB (nothing bounded).
+    OutOfRange(String),
+}
+
+impl fmt::Display for SizeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SizeError::NotASize(text) => {
+                write!(f, "expected a size such as 4MiB or 8000000, found {text:?}")
+            }
+            SizeError::TooLarge(text) => write!(f, "{text:?} is too large"),
+            SizeError::OutOfRange(text) => write!(f, "{text:?}: give a size from 1KiB to 1024MiB"),
+        }
+    }
+}
+
+impl std::error::Error for SizeError {}
+
 /// Reads a size given as bytes, `K`/`KiB` or `M`/`MiB` (powers of 1024).
-pub fn parse_size(text: &str) -> Result<usize, String> {
+pub fn parse_size(text: &str) -> Result<usize, SizeError> {
     let t = text.trim();
     let digits = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
     let (number, unit) = t.split_at(digits);
-    let number: usize = number
-        .parse()
-        .map_err(|_| format!("expected a size such as 4MiB or 8000000, found {text:?}"))?;
+    let not_a_size = || SizeError::NotASize(text.to_string());
+    let number: usize = number.parse().map_err(|_| not_a_size())?;
     let shift = match unit.trim().to_ascii_lowercase().as_str() {
         "" | "b" => 0,
         "k" | "kb" | "kib" => 10,
         "m" | "mb" | "mib" => 20,
-        _ => {
-            return Err(format!(
-                "expected a size such as 4MiB or 8000000, found {text:?}"
-            ))
-        }
+        _ => return Err(not_a_size()),
     };
     let bytes = number
         .checked_shl(shift)
         .filter(|b| b >> shift == number)
-        .ok_or_else(|| format!("{text:?} is too large"))?;
-    // Below a KiB a header may not fit; past 1 GiB nothing is bounded.
+        .ok_or_else(|| SizeError::TooLarge(text.to_string()))?;
     if !(1 << 10..=1 << 30).contains(&bytes) {
-        return Err(format!("{text:?}: give a size from 1KiB to 1024MiB"));
+        return Err(SizeError::OutOfRange(text.to_string()));
     }
     Ok(bytes)
 }
@@ -131,10 +150,25 @@ mod tests {
         assert_eq!(parse_size("8 M"), Ok(8 << 20));
         assert_eq!(parse_size("512k"), Ok(512 << 10));
         assert_eq!(parse_size("2000000"), Ok(2_000_000));
-        assert!(parse_size("12").is_err(), "below a KiB");
-        assert!(parse_size("2048M").is_err(), "past a GiB");
-        assert!(parse_size("4GB").is_err());
-        assert!(parse_size("99999999999999999999M").is_err());
+        let out_of_range = |t: &str| Err(SizeError::OutOfRange(t.to_string()));
+        assert_eq!(parse_size("12"), out_of_range("12"), "below a KiB");
+        assert_eq!(parse_size("2048M"), out_of_range("2048M"), "past a GiB");
+        assert_eq!(
+            parse_size("4GB"),
+            Err(SizeError::NotASize("4GB".to_string()))
+        );
+        assert!(matches!(
+            parse_size("99999999999999999999M"),
+            Err(SizeError::NotASize(_))
+        ));
+        assert!(matches!(
+            parse_size(&format!("{}M", usize::MAX)),
+            Err(SizeError::TooLarge(_))
+        ));
+        assert_eq!(
+            parse_size("4096G").unwrap_err().to_string(),
+            "expected a size such as 4MiB or 8000000, found \"4096G\""
+        );
         assert_eq!(size_words(4 << 20), "4 MiB");
         assert_eq!(size_words(1536), "1536 bytes");
     }

@@ -17,6 +17,7 @@ use super::{
     Progress, Reject,
 };
 use crate::recon::model::FILES;
+use crate::recon::store::text::StoredRow;
 
 /// Where the input files' bytes come from.
 #[derive(Clone, Copy)]
@@ -118,24 +119,20 @@ impl Opener<'_> {
     fn open_watched(
         &self,
         file: SourceFile,
-        columns: &'static [Column],
         watch: Option<&Progress>,
         errors: &mut InputErrors,
     ) -> Option<Table> {
         let section = self.profile.and_then(|pr| pr.section(file));
         let name = self.sources.name(file);
+        let columns = readers::columns(file);
         self.origin
             .open(file, name, columns, section, watch, errors)
     }
 
     /// A file opened a second time: its header's problems, if any, were
     /// reported the first time, and its bytes were counted for progress.
-    fn reopen(
-        &self,
-        file: SourceFile,
-        columns: &'static [Column],
-    ) -> impl Fn() -> Option<Table> + '_ {
-        move || self.open_watched(file, columns, None, &mut InputErrors::default())
+    fn reopen(&self, file: SourceFile) -> impl Fn() -> Option<Table> + '_ {
+        move || self.open_watched(file, None, &mut InputErrors::default())
     }
 
     /// Opens `file` and reads it with `read`, collecting its errors apart,
@@ -143,17 +140,32 @@ impl Opener<'_> {
     fn read<R>(
         &self,
         file: SourceFile,
-        columns: &'static [Column],
         mut errors: InputErrors,
         read: impl FnOnce(&mut Table, &mut InputErrors) -> R,
     ) -> InFile<R> {
         let read = self
-            .open_watched(file, columns, self.watch, &mut errors)
+            .open_watched(file, self.watch, &mut errors)
             .map(|mut t| {
                 let rows = read(&mut t, &mut errors);
                 (t, rows)
             });
         (read, errors)
+    }
+
+    /// Reads a file of stored rows, whose ids (`what`) are unique, in
+    /// blocks where it can, and says so if its texts would not fit.
+    fn read_stored<T: StoredRow + Send + Sync>(
+        &self,
+        file: SourceFile,
+        what: &'static str,
+        t: &mut Table,
+        errors: &mut InputErrors,
+        read: impl Fn(&mut Table, &mut UniqueIds, &mut InputErrors) -> Stored<T> + Sync,
+    ) -> Stored<T> {
+        let reopen = self.reopen(file);
+        let rows = read_rows(t, what, self.watch, errors, read, &reopen);
+        too_large(t, &rows.1, errors);
+        rows
     }
 }
 
@@ -178,7 +190,6 @@ fn read_files(op: &Opener<'_>, like: &InputErrors) -> Files {
     let schedules = || {
         op.read(
             SourceFile::Schedules,
-            readers::schedules::COLUMNS,
             like.fresh(),
             readers::schedules::read_schedules,
         )
@@ -208,61 +219,35 @@ type AccountFiles = (
 /// accounts.
 fn accounts_then_ledger(op: &Opener<'_>, like: &InputErrors) -> AccountFiles {
     let mut accounts = AccountIds::default();
-    let accounts_file = op.read(
-        SourceFile::Accounts,
-        readers::accounts::COLUMNS,
-        like.fresh(),
-        |t, errors| readers::accounts::read_accounts(t, &mut accounts, errors),
-    );
+    let accounts_file = op.read(SourceFile::Accounts, like.fresh(), |t, errors| {
+        readers::accounts::read_accounts(t, &mut accounts, errors)
+    });
     let accounts_read = accounts_file.0.is_some();
-    let rents = op.read(
-        SourceFile::Rents,
-        readers::rents::COLUMNS,
-        like.fresh(),
-        |t, errors| readers::rents::read_rents(t, &accounts, accounts_read, errors),
-    );
-    let cases = op.read(
-        SourceFile::Cases,
-        readers::cases::COLUMNS,
-        like.fresh(),
-        |t, errors| readers::cases::read_cases(t, &accounts, accounts_read, errors),
-    );
-    let ledger = op.read(
-        SourceFile::Ledger,
-        readers::ledger::COLUMNS,
-        like.fresh(),
-        |t, errors| {
-            let read = |t: &mut Table, unique: &mut UniqueIds, errors: &mut InputErrors| {
-                readers::ledger::read_ledger(t, &accounts, accounts_read, unique, errors)
-            };
-            // Without an amount column every block would say so.
-            let rows = if t.has(readers::ledger::col::DEBIT) || t.has(readers::ledger::col::CREDIT)
-            {
-                let reopen = op.reopen(SourceFile::Ledger, readers::ledger::COLUMNS);
-                read_rows(t, "txn_id", op.watch, errors, read, &reopen)
-            } else {
-                read(t, &mut UniqueIds::of(t, "txn_id"), errors)
-            };
-            too_large(t, &rows.1, errors);
-            rows
-        },
-    );
+    let rents = op.read(SourceFile::Rents, like.fresh(), |t, errors| {
+        readers::rents::read_rents(t, &accounts, accounts_read, errors)
+    });
+    let cases = op.read(SourceFile::Cases, like.fresh(), |t, errors| {
+        readers::cases::read_cases(t, &accounts, accounts_read, errors)
+    });
+    let ledger = op.read(SourceFile::Ledger, like.fresh(), |t, errors| {
+        let read = |t: &mut Table, unique: &mut UniqueIds, errors: &mut InputErrors| {
+            readers::ledger::read_ledger(t, &accounts, accounts_read, unique, errors)
+        };
+        // Without an amount column every block would say so.
+        if t.has(readers::ledger::col::DEBIT) || t.has(readers::ledger::col::CREDIT) {
+            op.read_stored(SourceFile::Ledger, "txn_id", t, errors, read)
+        } else {
+            read(t, &mut UniqueIds::of(t, "txn_id"), errors)
+        }
+    });
     (accounts_file, rents, cases, ledger)
 }
 
 fn bank_file(op: &Opener<'_>, like: &InputErrors) -> InFile<Stored<BankLine>> {
-    op.read(
-        SourceFile::Bank,
-        readers::bank::COLUMNS,
-        like.fresh(),
-        |t, errors| {
-            let reopen = op.reopen(SourceFile::Bank, readers::bank::COLUMNS);
-            let read = readers::bank::read_bank;
-            let rows = read_rows(t, "bank_id", op.watch, errors, read, &reopen);
-            too_large(t, &rows.1, errors);
-            rows
-        },
-    )
+    op.read(SourceFile::Bank, like.fresh(), |t, errors| {
+        let read = readers::bank::read_bank;
+        op.read_stored(SourceFile::Bank, "bank_id", t, errors, read)
+    })
 }
 
 /// The dataset the files make, and what reading noted of each file.
@@ -298,46 +283,32 @@ fn gather(files: Files, op: &Opener<'_>, errors: &mut InputErrors) -> Gathered {
         digests: Default::default(),
     };
     let ignored = op.origin.ignore_columns();
-    let (accounts, account_errors) = files.accounts;
-    errors.absorb(account_errors);
-    if let Some((t, accounts)) = accounts {
+    if let Some((t, accounts)) = absorbed(files.accounts, errors) {
         g.data.accounts = accounts;
         g.note(SourceFile::Accounts, &t, ignored);
     }
-    let (rents, rent_errors) = files.rents;
-    errors.absorb(rent_errors);
-    if let Some((t, rents)) = rents {
+    if let Some((t, rents)) = absorbed(files.rents, errors) {
         g.data.rents = rents;
         g.note(SourceFile::Rents, &t, ignored);
     }
-    let (cases, case_errors) = files.cases;
-    errors.absorb(case_errors);
-    if let Some((t, cases)) = cases {
+    if let Some((t, cases)) = absorbed(files.cases, errors) {
         g.data.cases = cases;
         g.data.cases_given = true;
         g.note(SourceFile::Cases, &t, ignored);
     }
-    let ((ledger, ledger_errors), (bank, bank_errors)) = (files.ledger, files.bank);
-    let (schedules, schedule_errors) = files.schedules;
-    errors.absorb(ledger_errors);
-    errors.absorb(bank_errors);
-    errors.absorb(schedule_errors);
-    if let Some((t, (rows, text, lines, counted))) = ledger {
-        let data = &mut g.data;
-        data.txn_ids_from_lines = t.id_from_line(readers::ledger::col::TXN_ID);
-        data.txn_counted = counted;
-        data.postings = rows;
-        data.ledger_text = text;
-        data.ledger_lines = lines;
+    let ledger = absorbed(files.ledger, errors);
+    let bank = absorbed(files.bank, errors);
+    let schedules = absorbed(files.schedules, errors);
+    if let Some((t, stored)) = ledger {
+        let d = &mut g.data;
+        d.txn_ids_from_lines = t.id_from_line(readers::ledger::col::TXN_ID);
+        (d.postings, d.ledger_text, d.ledger_lines, d.txn_counted) = stored;
         g.note(SourceFile::Ledger, &t, ignored);
     }
-    if let Some((t, (rows, text, lines, counted))) = bank {
-        let data = &mut g.data;
-        data.bank_ids_from_lines = t.id_from_line(readers::bank::col::BANK_ID);
-        data.bank_counted = counted;
-        data.bank = rows;
-        data.bank_text = text;
-        data.bank_lines = lines;
+    if let Some((t, stored)) = bank {
+        let d = &mut g.data;
+        d.bank_ids_from_lines = t.id_from_line(readers::bank::col::BANK_ID);
+        (d.bank, d.bank_text, d.bank_lines, d.bank_counted) = stored;
         g.note(SourceFile::Bank, &t, ignored);
     }
     if let Some((t, shares)) = schedules {
@@ -345,6 +316,12 @@ fn gather(files: Files, op: &Opener<'_>, errors: &mut InputErrors) -> Gathered {
         g.note(SourceFile::Schedules, &t, ignored);
     }
     g
+}
+
+/// A file's table and rows, its errors put with the others.
+fn absorbed<R>((read, file_errors): InFile<R>, errors: &mut InputErrors) -> Option<(Table, R)> {
+    errors.absorb(file_errors);
+    read
 }
 
 /// Strict: the dataset or every problem. Lenient: the dataset less the

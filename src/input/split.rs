@@ -311,73 +311,95 @@ impl BlockSplitter {
     fn next_batch(&mut self, watch: Option<&Progress>) -> std::io::Result<Vec<Block>> {
         let mut blocks = Vec::with_capacity(self.batch_len);
         while blocks.len() < self.batch_len && !self.done {
-            // Sized once: grown by doubling, a block is copied over and
-            // over and its pages touched afresh each time. Its bytes past
-            // `filled` are a reused buffer's old ones.
-            let mut block = self
-                .pool
-                .take()
-                .unwrap_or_else(|| Vec::with_capacity(BLOCK_BYTES + 2 * MIN_READ));
-            let mut filled = self.carry.len();
-            if block.len() < filled {
-                block.resize(filled, 0);
-            }
-            block[..filled].copy_from_slice(&self.carry);
-            self.carry.clear();
-            // To the block size, and on to a record's end if one record is
-            // longer.
-            let (walk, at_end) = loop {
-                // Doubling past the block size keeps a long line linear.
-                let want = BLOCK_BYTES
-                    .saturating_sub(filled)
-                    .max(MIN_READ)
-                    .max(filled.saturating_sub(BLOCK_BYTES));
-                let read = read_more(&mut self.file, &mut block, filled, want)?;
-                filled += read;
-                if let Some(progress) = watch {
-                    progress(read as u64);
-                }
-                self.left = self.left.map(|n| n.saturating_sub(read as u64));
-                // Read on past the block size (the reads double) until a
-                // record ends: the scan is repeated, but over doubling
-                // lengths.
-                let walk = walk_records(&block[..filled], self.delimiter);
-                // A block starts where a record starts: with no end in it,
-                // it is all one record.
-                if walk.cut == Cut::NotYet && filled > self.limit {
-                    return Err(LongRecord {
-                        line: self.line,
-                        limit: self.limit,
-                    }
-                    .into_io());
-                }
-                if read < want {
-                    break (walk, true);
-                }
-                // Less than a block left is read into this one, so that the
-                // last block holds a whole trailer (a few records at most).
-                let small_tail = self.left.is_some_and(|n| n < BLOCK_BYTES as u64);
-                if walk.cut != Cut::NotYet && !small_tail {
-                    break (walk, false);
-                }
-            };
-            block.truncate(filled);
-            if let (Cut::After(end), false) = (&walk.cut, at_end) {
-                self.carry.extend_from_slice(&block[end + 1..]);
-                block.truncate(end + 1);
-            }
-            self.done = at_end;
-            // Every line end counts, inside quotes too: lines are the file's.
-            let lines = memchr::memchr_iter(b'\n', &block).count() as u64;
-            blocks.push(Block {
-                bytes: block,
-                first_line: self.line,
-                last: at_end,
-                no_empty_lines: walk.no_empty_lines,
-            });
-            self.line += lines;
+            blocks.push(self.next_block(watch)?);
         }
         Ok(blocks)
+    }
+
+    /// The next block: what the last one read past its end, then the file
+    /// to the block size, and on to a record's end if one record is longer.
+    fn next_block(&mut self, watch: Option<&Progress>) -> std::io::Result<Block> {
+        let (mut block, mut filled) = self.start_block();
+        let (walk, at_end) = self.fill_to_record_end(&mut block, &mut filled, watch)?;
+        block.truncate(filled);
+        if let (Cut::After(end), false) = (&walk.cut, at_end) {
+            self.carry.extend_from_slice(&block[end + 1..]);
+            block.truncate(end + 1);
+        }
+        self.done = at_end;
+        // Every line end counts, inside quotes too: lines are the file's.
+        let lines = memchr::memchr_iter(b'\n', &block).count() as u64;
+        let first_line = self.line;
+        self.line += lines;
+        Ok(Block {
+            bytes: block,
+            first_line,
+            last: at_end,
+            no_empty_lines: walk.no_empty_lines,
+        })
+    }
+
+    /// A buffer holding what the last block carried over, and how many
+    /// bytes of it are filled.
+    fn start_block(&mut self) -> (Vec<u8>, usize) {
+        // Sized once: grown by doubling, a block is copied over and over
+        // and its pages touched afresh each time. Its bytes past `filled`
+        // are a reused buffer's old ones.
+        let mut block = self
+            .pool
+            .take()
+            .unwrap_or_else(|| Vec::with_capacity(BLOCK_BYTES + 2 * MIN_READ));
+        let filled = self.carry.len();
+        if block.len() < filled {
+            block.resize(filled, 0);
+        }
+        block[..filled].copy_from_slice(&self.carry);
+        self.carry.clear();
+        (block, filled)
+    }
+
+    /// Reads into `block` to the block size and on until a record ends
+    /// in it; the walk of its records, and whether the file ended.
+    fn fill_to_record_end(
+        &mut self,
+        block: &mut Vec<u8>,
+        filled: &mut usize,
+        watch: Option<&Progress>,
+    ) -> std::io::Result<(Walk, bool)> {
+        loop {
+            // Doubling past the block size keeps a long line linear.
+            let want = BLOCK_BYTES
+                .saturating_sub(*filled)
+                .max(MIN_READ)
+                .max(filled.saturating_sub(BLOCK_BYTES));
+            let read = read_more(&mut self.file, block, *filled, want)?;
+            *filled += read;
+            if let Some(progress) = watch {
+                progress(read as u64);
+            }
+            self.left = self.left.map(|n| n.saturating_sub(read as u64));
+            // Read on past the block size (the reads double) until a record
+            // ends: the scan is repeated, but over doubling lengths.
+            let walk = walk_records(&block[..*filled], self.delimiter);
+            // A block starts where a record starts: with no end in it, it
+            // is all one record.
+            if walk.cut == Cut::NotYet && *filled > self.limit {
+                return Err(LongRecord {
+                    line: self.line,
+                    limit: self.limit,
+                }
+                .into_io());
+            }
+            if read < want {
+                return Ok((walk, true));
+            }
+            // Less than a block left is read into this one, so that the
+            // last block holds a whole trailer (a few records at most).
+            let small_tail = self.left.is_some_and(|n| n < BLOCK_BYTES as u64);
+            if walk.cut != Cut::NotYet && !small_tail {
+                return Ok((walk, false));
+            }
+        }
     }
 }
 
@@ -540,24 +562,13 @@ impl Table {
             return Ok(false);
         }
         let shape = self.shape();
-        // Hashed from its first byte as it is read: the header and any
-        // preamble first.
-        let mut file = Hashing::new(File::open(&split.path)?);
-        std::io::copy(&mut (&mut file).take(split.byte), &mut std::io::sink())?;
-        let mut splitter = BlockSplitter {
-            file,
-            pool: BufferPool::default(),
-            delimiter: self.source.delimiter,
-            carry: Vec::new(),
-            line: split.line,
-            limit: split.limit,
-            left: self.size.map(|n| n.saturating_sub(split.byte)),
-            done: false,
-            // Four blocks a thread: fewer left cores idle at a batch's end,
-            // and more gained nothing (docs/benchmarks.md).
-            batch_len: (4 * rayon::current_num_threads()).max(8),
+        let mut splitter = BlockSplitter::open(&split, self.source.delimiter, self.size)?;
+        let reading = BlockReading {
+            shape,
+            pool: splitter.pool.clone(),
+            split: &split,
+            errors_like,
         };
-        let pool = splitter.pool.clone();
         let mut whole_trailer = true;
         let mut take_all = |parsed: &mut Vec<(T, Table, InputErrors)>| {
             for (out, table, errors) in parsed.drain(..) {
@@ -576,17 +587,8 @@ impl Table {
         while !batch.is_empty() {
             let (results, next) = rayon::join(
                 || {
-                    batch
-                        .into_par_iter()
-                        .map(|block| {
-                            let bytes = pool.lend(decoded(block.bytes, split.decode));
-                            let trailer = if block.last { split.trailer_rows } else { 0 };
-                            let mut table =
-                                shape.table(bytes, block.first_line, trailer, block.no_empty_lines);
-                            let mut errors = errors_like.fresh();
-                            let out = parse(&mut table, &mut errors);
-                            (out, table, errors)
-                        })
+                    (batch.into_par_iter())
+                        .map(|block| reading.parse(block, &parse))
                         .collect::<Vec<_>>()
                 },
                 || {
@@ -603,145 +605,56 @@ impl Table {
     }
 }
 
-#[cfg(test)]
-mod split_tests {
-    use std::io::Read;
+/// How each block of a file becomes a table of its own and is parsed.
+struct BlockReading<'a> {
+    shape: BlockShape,
+    /// Where a block's buffer goes back once its table is done with it.
+    pool: BufferPool,
+    split: &'a SplitPoint,
+    errors_like: &'a InputErrors,
+}
 
-    use super::{follow_quotes, marks_by_byte, marks_by_search, walk_records, Cut};
-    use crate::input::blank_lines::MarkBlankLines;
-    use proptest::prelude::*;
-
-    fn last_record_end(block: &[u8], delimiter: u8) -> Cut {
-        walk_records(block, delimiter).cut
+impl BlockReading<'_> {
+    /// `block` decoded, on a table of its own, parsed by `parse`.
+    fn parse<T>(
+        &self,
+        block: Block,
+        parse: &impl Fn(&mut Table, &mut InputErrors) -> T,
+    ) -> (T, Table, InputErrors) {
+        let bytes = self.pool.lend(decoded(block.bytes, self.split.decode));
+        let trailer = if block.last {
+            self.split.trailer_rows
+        } else {
+            0
+        };
+        let mut table = (self.shape).table(bytes, block.first_line, trailer, block.no_empty_lines);
+        let mut errors = self.errors_like.fresh();
+        let out = parse(&mut table, &mut errors);
+        (out, table, errors)
     }
+}
 
-    /// `raw` as the reader of a block of records hands it to the csv crate,
-    /// a space on each empty line.
-    fn marked(raw: &[u8]) -> Vec<u8> {
-        let mut got = Vec::new();
-        MarkBlankLines::records(raw, b',', usize::MAX)
-            .read_to_end(&mut got)
-            .expect("read");
-        got
-    }
-
-    /// Records as the csv crate reads them, as the readers configure it.
-    fn records(raw: &[u8]) -> Vec<Vec<Vec<u8>>> {
-        let mut reader = csv::ReaderBuilder::new()
-            .flexible(true)
-            .has_headers(false)
-            .terminator(csv::Terminator::Any(b'\n'))
-            .from_reader(raw);
-        reader
-            .byte_records()
-            .map(|r| r.map(|r| r.iter().map(<[u8]>::to_vec).collect()))
-            .collect::<Result<_, _>>()
-            .unwrap_or_default()
-    }
-
-    proptest! {
-        /// Every line end taken as a record's end is one to the csv crate:
-        /// reading the two sides apart gives the records read whole.
-        #[test]
-        fn a_cut_splits_records_as_the_csv_crate_reads_them(
-            raw in proptest::collection::vec(prop_oneof![Just(b'a'), Just(b','), Just(b'\n'), Just(b'"')], 0..80),
-        ) {
-            for end in memchr::memchr_iter(b'\n', &raw) {
-                if last_record_end(&raw[..=end], b',') == Cut::After(end) {
-                    let mut apart = records(&raw[..=end]);
-                    apart.extend(records(&raw[end + 1..]));
-                    prop_assert_eq!(apart, records(&raw), "cut after {}", end);
-                }
-            }
-        }
-    }
-
-    proptest! {
-        /// A block whose quotes were walked says whether it holds an empty
-        /// line exactly as the marking would find one; one with no quote is
-        /// left to the marking.
-        #[test]
-        fn a_walked_block_knows_its_empty_lines_as_the_marking_does(
-            raw in proptest::collection::vec(prop_oneof![Just(b'a'), Just(b','), Just(b'\n'), Just(b'"'), Just(b'\r')], 0..120),
-        ) {
-            let walk = walk_records(&raw, b',');
-            if raw.contains(&b'"') {
-                prop_assert_eq!(walk.no_empty_lines, marked(&raw) == raw);
-            } else {
-                prop_assert!(!walk.no_empty_lines);
-            }
-        }
-    }
-
-    proptest! {
-        /// Quotes are followed byte by byte where they are many and by
-        /// search where they are few, to the same end.
-        #[test]
-        fn quotes_are_followed_alike_by_byte_and_by_search(
-            raw in proptest::collection::vec(prop_oneof![Just(b'a'), Just(b','), Just(b'\n'), Just(b'"'), Just(b'\r')], 0..120),
-        ) {
-            if let Some(first) = memchr::memchr(b'"', &raw) {
-                prop_assert_eq!(
-                    follow_quotes(&raw, b',', marks_by_byte(&raw, first)),
-                    follow_quotes(&raw, b',', marks_by_search(&raw, first))
-                );
-            }
-        }
-    }
-
-    #[test]
-    fn empty_lines_outside_quotes_are_seen_where_quotes_are_walked() {
-        let no_empty_lines = |block: &str| walk_records(block.as_bytes(), b',').no_empty_lines;
-        assert!(no_empty_lines("\"a\",\"b\"\n\"c\",\"d\"\n"));
-        assert!(no_empty_lines("\"a\n\nb\"\n"));
-        assert!(!no_empty_lines("\"a\"\n\n\"b\"\n"));
-        assert!(!no_empty_lines("\n\"a\"\n"));
-        assert!(!no_empty_lines("a\n\nb,\"c\"\n"));
-        assert!(!no_empty_lines("a,O\"BRIEN\n\nb\n"));
-        // Not walked: the reader marks them.
-        assert!(!no_empty_lines("a,b\nc,d\n"));
-    }
-
-    #[test]
-    fn a_block_is_cut_only_where_a_record_ends() {
-        let cut = |block: &str| last_record_end(block.as_bytes(), b',');
-        assert_eq!(cut("a,b\nc,d\ne"), Cut::After(7));
-        assert_eq!(cut("a,b"), Cut::NotYet);
-        // A line end inside quotes ends nothing; `""` is a quote inside them.
-        assert_eq!(cut("a,\"b\nc\"\nd,\"e\nf"), Cut::After(7));
-        assert_eq!(cut("a,\"b\"\"\nc\"\nd"), Cut::After(9));
-        assert_eq!(cut("\"a\nb"), Cut::NotYet);
-        // A closing quote as the block's last byte may be half of a `""`.
-        assert_eq!(cut("x\n\"a\nb\""), Cut::After(1));
-        // Text after a closing quote is text; a quote inside it is text too.
-        assert_eq!(cut("\"a\"b,c\nd"), Cut::After(6));
-        assert_eq!(cut("a\nb 5\" tap\nc"), Cut::After(10));
-        assert_eq!(cut("\"a\"b\"\nc"), Cut::After(5));
-        assert_eq!(cut("a,O\"BRIEN\nb"), Cut::After(9));
+impl BlockSplitter {
+    /// A splitter over the file at `split`, past its header and any
+    /// preamble (hashed from the file's first byte as they are read).
+    fn open(split: &SplitPoint, delimiter: u8, size: Option<u64>) -> std::io::Result<Self> {
+        let mut file = Hashing::new(File::open(&split.path)?);
+        std::io::copy(&mut (&mut file).take(split.byte), &mut std::io::sink())?;
+        Ok(BlockSplitter {
+            file,
+            pool: BufferPool::default(),
+            delimiter,
+            carry: Vec::new(),
+            line: split.line,
+            limit: split.limit,
+            left: size.map(|n| n.saturating_sub(split.byte)),
+            done: false,
+            // Four blocks a thread: fewer left cores idle at a batch's end,
+            // and more gained nothing (docs/benchmarks.md).
+            batch_len: (4 * rayon::current_num_threads()).max(8),
+        })
     }
 }
 
 #[cfg(test)]
-mod counted_tests {
-    #[test]
-    fn blocks_read_again_after_the_header_are_not_counted_twice() {
-        use std::sync::atomic::{AtomicU64, Ordering};
-        use std::sync::Arc;
-        let told = Arc::new(AtomicU64::new(0));
-        let sink = told.clone();
-        let watch: crate::input::Progress = Arc::new(move |n| {
-            sink.fetch_add(n, Ordering::Relaxed);
-        });
-        // A 1,000-byte file: the header (40 bytes) was read through a
-        // buffer that took 300 bytes, all counted then.
-        let read = crate::input::digest::SharedDigest::default();
-        let mut first = read.reader(&[0u8; 300][..]);
-        std::io::copy(&mut first, &mut std::io::sink()).expect("read");
-        watch(300);
-        let blocks = super::already_counted(&watch, &read, 40);
-        for n in [200, 400, 360] {
-            blocks(n);
-        }
-        assert_eq!(told.load(Ordering::Relaxed), 1_000);
-    }
-}
+mod tests;

@@ -1,13 +1,17 @@
 //! Reading bank.csv: money received and returned, one row per bank line.
 
+use chrono::NaiveDate;
 use csv::ByteRecord;
+use rust_decimal::Decimal;
 
 use super::{row_line, Stored, UNSET};
 use crate::input::columns::{optional, required, Column};
 use crate::input::ids::{RowIds, UniqueIds};
+use crate::input::row::Row;
 use crate::input::table::Table;
 use crate::input::InputErrors;
 use crate::recon::model::{BankLine, Method};
+use crate::recon::store::amount::Amount;
 use crate::recon::store::lines::LineMap;
 use crate::recon::store::text::{Repeats, TextStore};
 
@@ -61,63 +65,93 @@ pub(crate) fn read_bank(
                 })
             });
         }
-        let date = r.date(col::DATE);
-        let amount = r.money(col::AMOUNT);
-        if amount.is_some_and(|a| a.is_zero()) {
-            r.fail(
-                col::AMOUNT,
-                "expected a non-zero amount (positive received, negative paid out)".to_string(),
-            );
-        }
-        let held = r.held(col::AMOUNT, amount);
-        let reference = r.text(col::REFERENCE);
-        let payer = r.text(col::PAYER);
-        let method = r.opt_word(col::METHOD, Method::from_word, Method::expected);
-        let return_code = r.text(col::RETURN_CODE);
-        let returned_bank_id = r.text(col::RETURNED_BANK_ID);
+        let fields = read_fields(&mut r);
         if !r.ok() {
-            r.note_money(amount);
+            r.note_money(fields.amount);
             if let Some(id) = bank_id {
                 unique.set_aside(id, line);
             }
             continue;
         }
-        if let (
-            Some(bank_id),
-            Some(date),
-            Some(amount),
-            Some(reference),
-            Some(payer),
-            Some(method),
-            Some(return_code),
-            Some(returned_bank_id),
-        ) = (
-            bank_id,
-            date,
-            held,
-            reference,
-            payer,
-            method,
-            return_code,
-            returned_bank_id,
-        ) {
+        if let (Some(bank_id), Some(b)) = (bank_id, fields.checked()) {
+            let texts = [
+                row_ids.text(out.len(), bank_id),
+                b.reference,
+                b.payer,
+                b.return_code,
+                b.returned_bank_id,
+            ];
             out.push(BankLine {
-                texts: text.push_row_shared(
-                    &[
-                        row_ids.text(out.len(), bank_id),
-                        reference,
-                        payer,
-                        return_code,
-                        returned_bank_id,
-                    ],
-                    &mut repeats,
-                ),
-                date,
-                amount,
-                method,
+                texts: text.push_row_shared(&texts, &mut repeats),
+                date: b.date,
+                amount: b.amount,
+                method: b.method,
             });
             lines.push(row_line(line));
         }
     }
     (out, text, lines, row_ids.counted)
+}
+
+/// A bank row's fields past its id, as read: `None` where one failed.
+struct Fields<'a> {
+    date: Option<NaiveDate>,
+    amount: Option<Decimal>,
+    held: Option<Amount>,
+    reference: Option<&'a str>,
+    payer: Option<&'a str>,
+    method: Option<Option<Method>>,
+    return_code: Option<&'a str>,
+    returned_bank_id: Option<&'a str>,
+}
+
+/// A good row's fields, ready to become a [`BankLine`].
+struct Checked<'a> {
+    date: NaiveDate,
+    amount: Amount,
+    reference: &'a str,
+    payer: &'a str,
+    method: Option<Method>,
+    return_code: &'a str,
+    returned_bank_id: &'a str,
+}
+
+/// Reads a row's fields in column order (its problems are reported in that
+/// order).
+#[inline]
+fn read_fields<'a>(r: &mut Row<'a>) -> Fields<'a> {
+    let date = r.date(col::DATE);
+    let amount = r.money(col::AMOUNT);
+    if amount.is_some_and(|a| a.is_zero()) {
+        r.fail(
+            col::AMOUNT,
+            "expected a non-zero amount (positive received, negative paid out)".to_string(),
+        );
+    }
+    Fields {
+        date,
+        amount,
+        held: r.held(col::AMOUNT, amount),
+        reference: r.text(col::REFERENCE),
+        payer: r.text(col::PAYER),
+        method: r.opt_word(col::METHOD, Method::from_word, Method::expected),
+        return_code: r.text(col::RETURN_CODE),
+        returned_bank_id: r.text(col::RETURNED_BANK_ID),
+    }
+}
+
+impl<'a> Fields<'a> {
+    /// Every field, where each was read.
+    #[inline]
+    fn checked(self) -> Option<Checked<'a>> {
+        Some(Checked {
+            date: self.date?,
+            amount: self.held?,
+            reference: self.reference?,
+            payer: self.payer?,
+            method: self.method?,
+            return_code: self.return_code?,
+            returned_bank_id: self.returned_bank_id?,
+        })
+    }
 }

@@ -1,6 +1,7 @@
 //! Reading ledger.csv: the rent account's postings, each checked against
 //! its account and for a side that agrees with its kind.
 
+use chrono::NaiveDate;
 use csv::ByteRecord;
 use rust_decimal::Decimal;
 
@@ -10,8 +11,9 @@ use crate::input::ids::{AccountIds, RowIds, UniqueIds};
 use crate::input::row::Row;
 use crate::input::table::Table;
 use crate::input::{InputError, InputErrors};
-use crate::recon::model::{ChargeType, Method, Posting, PostingKind};
+use crate::recon::model::{AccountId, ChargeType, Method, Posting, PostingKind};
 use crate::recon::money::plain;
+use crate::recon::store::amount::Amount;
 use crate::recon::store::counted::CountedIds;
 use crate::recon::store::lines::LineMap;
 use crate::recon::store::text::TextStore;
@@ -59,16 +61,16 @@ pub(crate) fn read_ledger(
     let mut out = Vec::new();
     let mut text = TextStore::default();
     let mut lines = LineMap::default();
-    if !t.has(col::DEBIT) && !t.has(col::CREDIT) {
-        errors.push(InputError {
-            file: t.name.clone(),
-            line: Some(1),
-            column: None,
-            message: "missing required column `debit` or `credit` (at least one must be present)"
-                .to_string(),
-        });
+    if !has_an_amount_column(t, errors) {
         return (out, text, lines, CountedIds::default());
     }
+    // Where a row's amount is faulted: the debit, unless only a credit
+    // column is there.
+    let amount_col = if t.has(col::DEBIT) {
+        col::DEBIT
+    } else {
+        col::CREDIT
+    };
     let mut row_ids = RowIds::of(t);
     let mut rec = ByteRecord::new();
     while let Some(line) = t.next(&mut rec, errors) {
@@ -83,115 +85,182 @@ pub(crate) fn read_ledger(
                 })
             });
         }
-        let account = ids.of(&mut r, col::ACCOUNT_REF, accounts_read);
-        let date = r.date(col::DATE);
-        let kind = r.word(col::KIND, PostingKind::from_word, PostingKind::expected);
-        let debit = r.opt_money(col::DEBIT);
-        let credit = r.opt_money(col::CREDIT);
-        let amount = match (debit, credit) {
-            (Some(d), Some(c)) => {
-                let d = d.unwrap_or(Decimal::ZERO);
-                let c = c.unwrap_or(Decimal::ZERO);
-                if d < Decimal::ZERO || c < Decimal::ZERO {
-                    let col = if d < Decimal::ZERO {
-                        col::DEBIT
-                    } else {
-                        col::CREDIT
-                    };
-                    r.fail(
-                        col,
-                        "expected a positive amount (put money the other way in the other column)"
-                            .to_string(),
-                    );
-                    None
-                } else if d.is_zero() == c.is_zero() {
-                    r.fail(
-                        if t.has(col::DEBIT) { col::DEBIT } else { col::CREDIT },
-                        format!(
-                            "exactly one of debit and credit must be non-zero; found debit {} and credit {}",
-                            plain(d),
-                            plain(c)
-                        ),
-                    );
-                    None
-                } else if d.scale() >= c.scale() && c.is_zero() {
-                    // The amount as `d - c` gives it, without the
-                    // subtraction (a tenth of reading a ledger row): the
-                    // other side is zero, at no more places.
-                    Some(d)
-                } else if c.scale() >= d.scale() && d.is_zero() {
-                    Some(-c)
-                } else {
-                    Some(d - c)
-                }
-            }
-            _ => None,
-        };
-        if let (Some(kind), Some(amount)) = (kind, amount) {
-            side_agrees(&mut r, kind, amount);
-        }
-        let held = r.held(
-            if t.has(col::DEBIT) {
-                col::DEBIT
-            } else {
-                col::CREDIT
-            },
-            amount,
-        );
-        let method = r.opt_word(col::METHOD, Method::from_word, Method::expected);
-        let bank_ref = r.text(col::BANK_REF);
-        let description = r.text(col::DESCRIPTION);
-        let charge_type = r.opt_word(
-            col::CHARGE_TYPE,
-            ChargeType::from_word,
-            ChargeType::expected,
-        );
+        let fields = read_fields(&mut r, ids, accounts_read, amount_col);
         if !r.ok() {
-            r.note_money(amount.or(debit.flatten()).or(credit.flatten().map(|c| -c)));
+            r.note_money(fields.money_found());
             if let Some(id) = txn_id {
                 unique.set_aside(id, line);
             }
             continue;
         }
-        if let (
-            Some(txn_id),
-            Some(account),
-            Some(date),
-            Some(kind),
-            Some(amount),
-            Some(method),
-            Some(bank_ref),
-            Some(description),
-            Some(charge_type),
-        ) = (
-            txn_id,
-            account,
-            date,
-            kind,
-            held,
-            method,
-            bank_ref,
-            description,
-            charge_type,
-        ) {
-            // Only a debit is for something; a credit pays whatever is owed.
-            let charge_type = match charge_type {
-                Some(t) if amount.pence() > 0 => t,
-                _ => ChargeType::Rent,
-            };
+        if let (Some(txn_id), Some(p)) = (txn_id, fields.checked()) {
             out.push(Posting {
-                texts: text.push_row(&[row_ids.text(out.len(), txn_id), bank_ref, description]),
-                account,
-                date,
-                kind,
-                amount,
-                method,
-                charge_type,
+                texts: text.push_row(&[row_ids.text(out.len(), txn_id), p.bank_ref, p.description]),
+                account: p.account,
+                date: p.date,
+                kind: p.kind,
+                amount: p.amount,
+                method: p.method,
+                charge_type: p.charge_type,
             });
             lines.push(row_line(line));
         }
     }
     (out, text, lines, row_ids.counted)
+}
+
+/// Whether the ledger has a debit or a credit column; if not, the file
+/// fails as a whole.
+fn has_an_amount_column(t: &Table, errors: &mut InputErrors) -> bool {
+    if t.has(col::DEBIT) || t.has(col::CREDIT) {
+        return true;
+    }
+    errors.push(InputError {
+        file: t.name.clone(),
+        line: Some(1),
+        column: None,
+        message: "missing required column `debit` or `credit` (at least one must be present)"
+            .to_string(),
+    });
+    false
+}
+
+/// A ledger row's fields past its id, as read: `None` where one failed.
+struct Fields<'a> {
+    account: Option<AccountId>,
+    date: Option<NaiveDate>,
+    kind: Option<PostingKind>,
+    debit: Option<Option<Decimal>>,
+    credit: Option<Option<Decimal>>,
+    amount: Option<Decimal>,
+    held: Option<Amount>,
+    method: Option<Option<Method>>,
+    bank_ref: Option<&'a str>,
+    description: Option<&'a str>,
+    charge_type: Option<Option<ChargeType>>,
+}
+
+/// A good row's fields, ready to become a [`Posting`].
+struct Checked<'a> {
+    account: AccountId,
+    date: NaiveDate,
+    kind: PostingKind,
+    amount: Amount,
+    method: Option<Method>,
+    bank_ref: &'a str,
+    description: &'a str,
+    charge_type: ChargeType,
+}
+
+/// Reads a row's fields in column order (its problems are reported in that
+/// order), faulting the amount at `amount_col`.
+#[inline]
+fn read_fields<'a>(
+    r: &mut Row<'a>,
+    ids: &AccountIds,
+    accounts_read: bool,
+    amount_col: usize,
+) -> Fields<'a> {
+    let account = ids.of(r, col::ACCOUNT_REF, accounts_read);
+    let date = r.date(col::DATE);
+    let kind = r.word(col::KIND, PostingKind::from_word, PostingKind::expected);
+    let debit = r.opt_money(col::DEBIT);
+    let credit = r.opt_money(col::CREDIT);
+    let amount = match (debit, credit) {
+        (Some(d), Some(c)) => signed_amount(
+            r,
+            d.unwrap_or(Decimal::ZERO),
+            c.unwrap_or(Decimal::ZERO),
+            amount_col,
+        ),
+        _ => None,
+    };
+    if let (Some(kind), Some(amount)) = (kind, amount) {
+        side_agrees(r, kind, amount);
+    }
+    Fields {
+        account,
+        date,
+        kind,
+        debit,
+        credit,
+        amount,
+        held: r.held(amount_col, amount),
+        method: r.opt_word(col::METHOD, Method::from_word, Method::expected),
+        bank_ref: r.text(col::BANK_REF),
+        description: r.text(col::DESCRIPTION),
+        charge_type: r.opt_word(
+            col::CHARGE_TYPE,
+            ChargeType::from_word,
+            ChargeType::expected,
+        ),
+    }
+}
+
+/// The row's amount signed as a debit, from its debit `d` and credit `c`
+/// (blank as zero): each positive, and exactly one of them non-zero.
+#[inline]
+fn signed_amount(r: &mut Row<'_>, d: Decimal, c: Decimal, amount_col: usize) -> Option<Decimal> {
+    if d < Decimal::ZERO || c < Decimal::ZERO {
+        let col = if d < Decimal::ZERO {
+            col::DEBIT
+        } else {
+            col::CREDIT
+        };
+        r.fail(
+            col,
+            "expected a positive amount (put money the other way in the other column)".to_string(),
+        );
+        None
+    } else if d.is_zero() == c.is_zero() {
+        r.fail(
+            amount_col,
+            format!(
+                "exactly one of debit and credit must be non-zero; found debit {} and credit {}",
+                plain(d),
+                plain(c)
+            ),
+        );
+        None
+    } else if d.scale() >= c.scale() && c.is_zero() {
+        // The amount as `d - c` gives it, without the subtraction (a tenth
+        // of reading a ledger row): the other side is zero, at no more
+        // places.
+        Some(d)
+    } else if c.scale() >= d.scale() && d.is_zero() {
+        Some(-c)
+    } else {
+        Some(d - c)
+    }
+}
+
+impl<'a> Fields<'a> {
+    /// The money a bad row shows, signed as a debit, for its reject.
+    fn money_found(&self) -> Option<Decimal> {
+        let credit = self.credit.flatten().map(|c| -c);
+        self.amount.or(self.debit.flatten()).or(credit)
+    }
+
+    /// Every field, where each was read.
+    #[inline]
+    fn checked(self) -> Option<Checked<'a>> {
+        let amount = self.held?;
+        // Only a debit is for something; a credit pays whatever is owed.
+        let charge_type = match self.charge_type? {
+            Some(t) if amount.pence() > 0 => t,
+            _ => ChargeType::Rent,
+        };
+        Some(Checked {
+            account: self.account?,
+            date: self.date?,
+            kind: self.kind?,
+            amount,
+            method: self.method?,
+            bank_ref: self.bank_ref?,
+            description: self.description?,
+            charge_type,
+        })
+    }
 }
 
 /// A ledger row's kind and side must agree: a payment or benefit is a

@@ -42,89 +42,30 @@ pub(crate) fn read_rows<T: StoredRow + Send + Sync>(
     read: impl Fn(&mut Table, &mut UniqueIds, &mut InputErrors) -> Stored<T> + Sync,
     reopen: &dyn Fn() -> Option<Table>,
 ) -> Stored<T> {
-    let size = t.size();
-    let mut rows: Vec<T> = Vec::new();
-    let mut text = TextStore::default();
-    let mut lines = LineMap::default();
-    let mut counted = CountedIds::default();
-    let mut repeats = T::REPEATS.then(|| Repeats::for_bytes(size));
-    let mut block_errors = errors.fresh();
-    let mut rows_read = 0;
-    let mut in_order = true;
-    let mut last: Option<Text> = None;
-    let mut set_aside: Vec<(Text, u64)> = Vec::new();
+    let mut joined = Joined::new(t.size(), errors.fresh());
     let split = t.read_blocks(
         watch,
         errors,
-        |block, errors| {
-            let mut unique = UniqueIds::of(block, what);
-            // Repeats are looked for across the whole file afterwards.
-            unique.deferred = true;
-            let rows = read(block, &mut unique, errors);
-            let ids = unique
-                .in_order()
-                .map(|(first, last)| (first.cloned(), last.map(Text::from)));
-            (rows, ids, unique.set_aside)
-        },
-        |((block_rows, block_text, block_lines, block_counted), ids, block_set_aside),
-         block,
-         errors| {
-            rows_read += block.rows_read;
-            block_errors.absorb(errors);
-            match ids {
-                Some((Some(first), Some(end))) => {
-                    in_order &= last.as_ref().is_none_or(|l| first > *l);
-                    last = Some(end);
-                }
-                Some(_) => {}
-                None => in_order = false,
-            }
-            set_aside.extend(block_set_aside);
-            if rows.is_empty() {
-                // The first block's rows per byte, for the whole file.
-                let blocks = size.unwrap_or(0) as usize / BLOCK_BYTES + 1;
-                let expected = blocks * block_rows.len();
-                let _ = rows.try_reserve(expected + expected / 16);
-                if repeats.is_none() {
-                    text.reserve(blocks.saturating_mul(block_text.size()) / 16 * 17);
-                }
-            }
-            lines.append(&block_lines);
-            counted.append(&block_counted, rows.len());
-            // Shared texts are copied row by row (a row may share texts
-            // from an earlier block); others appended whole, ids shifted.
-            let shift = match repeats {
-                Some(_) => 0,
-                None => text.append(&block_text),
-            };
-            rows.extend(block_rows.into_iter().map(|mut row| {
-                let texts = row.texts_mut();
-                *texts = match repeats.as_mut() {
-                    Some(repeats) => text.copy_row(&block_text, *texts, repeats),
-                    None => texts.shifted(shift),
-                };
-                row
-            }));
-        },
+        |block, errors| read_block(block, what, errors, &read),
+        |from_block, block, errors| joined.take(from_block, block, errors),
     );
-    // Ids out of order may still all differ: then no block missed a
-    // repeat, and the blocks stand. Only where one repeats (an error in the
-    // file, which its line must name) is the file read again in one piece.
-    let unique = || in_order || !ids_repeat(&rows, &text, &counted, &set_aside);
     match split {
-        Ok(true) if unique() => {
-            t.rows_read = rows_read;
-            errors.absorb(block_errors);
-            (rows, text, lines, counted)
+        // Ids out of order may still all differ: then no block missed a
+        // repeat, and the blocks stand.
+        Ok(true) if joined.ids_unique() => {
+            t.rows_read = joined.rows_read;
+            errors.absorb(joined.errors);
+            joined.stored
         }
-        // An id repeats: `t` is still unread, and its map names each repeat.
+        // An id repeats (an error in the file, which its line must name):
+        // `t` is still unread, and its map names each repeat.
         Ok(true) => {
-            drop((rows, text, lines, counted));
+            drop(joined);
             let mut unique = UniqueIds::of(t, what);
             read(t, &mut unique, errors)
         }
         Ok(false) => {
-            drop((rows, text, lines, counted));
+            drop(joined);
             read_whole(t, what, errors, read, reopen)
         }
         Err(e) => {
@@ -132,6 +73,122 @@ pub(crate) fn read_rows<T: StoredRow + Send + Sync>(
             errors.push(err);
             Default::default()
         }
+    }
+}
+
+/// What one block gave: its rows, its first and last ids where they are
+/// in order, and the ids of rows it set aside.
+type FromBlock<T> = (
+    Stored<T>,
+    Option<(Option<Text>, Option<Text>)>,
+    Vec<(Text, u64)>,
+);
+
+/// Reads one block's rows with `read`, its ids checked for repeats only
+/// afterwards, across the whole file.
+fn read_block<T>(
+    block: &mut Table,
+    what: &'static str,
+    errors: &mut InputErrors,
+    read: &impl Fn(&mut Table, &mut UniqueIds, &mut InputErrors) -> Stored<T>,
+) -> FromBlock<T> {
+    let mut unique = UniqueIds::of(block, what);
+    unique.deferred = true;
+    let rows = read(block, &mut unique, errors);
+    let ids = unique
+        .in_order()
+        .map(|(first, last)| (first.cloned(), last.map(Text::from)));
+    (rows, ids, unique.set_aside)
+}
+
+/// Blocks' rows joined in file order, and what shows whether their ids
+/// all differ.
+struct Joined<T> {
+    stored: Stored<T>,
+    /// The file's size, to reserve room for its rows from the first block's.
+    size: Option<u64>,
+    /// Where rows share texts, one copy of each.
+    repeats: Option<Repeats>,
+    errors: InputErrors,
+    rows_read: usize,
+    /// Whether each block's ids were in order and followed the last's.
+    in_order: bool,
+    last: Option<Text>,
+    set_aside: Vec<(Text, u64)>,
+}
+
+impl<T: StoredRow> Joined<T> {
+    fn new(size: Option<u64>, errors: InputErrors) -> Self {
+        Joined {
+            stored: Default::default(),
+            size,
+            repeats: T::REPEATS.then(|| Repeats::for_bytes(size)),
+            errors,
+            rows_read: 0,
+            in_order: true,
+            last: None,
+            set_aside: Vec::new(),
+        }
+    }
+
+    /// Takes the next block's rows and errors, in file order.
+    fn take(&mut self, (rows, ids, set_aside): FromBlock<T>, block: &Table, errors: InputErrors) {
+        self.rows_read += block.rows_read;
+        self.errors.absorb(errors);
+        match ids {
+            Some((Some(first), Some(end))) => {
+                self.in_order &= self.last.as_ref().is_none_or(|l| first > *l);
+                self.last = Some(end);
+            }
+            Some(_) => {}
+            None => self.in_order = false,
+        }
+        self.set_aside.extend(set_aside);
+        if self.stored.0.is_empty() {
+            self.reserve_like(&rows);
+        }
+        self.append(rows);
+    }
+
+    /// Room for the whole file's rows, at the first block's rows per byte.
+    fn reserve_like(&mut self, (block_rows, block_text, ..): &Stored<T>) {
+        let blocks = self.size.unwrap_or(0) as usize / BLOCK_BYTES + 1;
+        let expected = blocks * block_rows.len();
+        let _ = self.stored.0.try_reserve(expected + expected / 16);
+        if self.repeats.is_none() {
+            (self.stored.1).reserve(blocks.saturating_mul(block_text.size()) / 16 * 17);
+        }
+    }
+
+    /// Appends a block's rows. Shared texts are copied row by row (a row may
+    /// share texts from an earlier block); others appended whole, ids
+    /// shifted.
+    fn append(&mut self, (block_rows, block_text, block_lines, block_counted): Stored<T>) {
+        let (rows, text, lines, counted) = &mut self.stored;
+        lines.append(&block_lines);
+        counted.append(&block_counted, rows.len());
+        let shift = match self.repeats {
+            Some(_) => 0,
+            None => text.append(&block_text),
+        };
+        let repeats = &mut self.repeats;
+        rows.extend(block_rows.into_iter().map(|mut row| {
+            let texts = row.texts_mut();
+            *texts = match repeats.as_mut() {
+                Some(repeats) => text.copy_row(&block_text, *texts, repeats),
+                None => texts.shifted(shift),
+            };
+            row
+        }));
+    }
+}
+
+impl<T: StoredRow + Sync> Joined<T> {
+    /// Whether no id repeats across the blocks: certain where they were in
+    /// order, else looked for.
+    fn ids_unique(&self) -> bool {
+        let (rows, text, _, counted) = &self.stored;
+        self.in_order || !ids_repeat(rows, text, counted, &self.set_aside)
     }
 }
 

@@ -16,7 +16,7 @@ use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 use rust_decimal::Decimal;
 
-use super::{Entry, Read, StatementError};
+use super::{Entry, Lines, Read, StatementError};
 
 /// One returned Direct Debit.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -37,88 +37,36 @@ pub struct Item {
 pub fn read(file: &str, text: &str) -> Result<Vec<Item>, StatementError> {
     let mut reader = Reader::from_str(text);
     reader.config_mut().trim_text(true);
-    // Lines counted on from the last position asked for, not from the
-    // start: a report of many items is read once.
-    let counted = std::cell::Cell::new((0usize, 1u32));
-    let line_at = |byte: u64| -> u32 {
-        let to = usize::try_from(byte).unwrap_or(usize::MAX).min(text.len());
-        let (at, line) = counted.get();
-        if to <= at {
-            return line;
-        }
-        let n = memchr::memchr_iter(b'\n', &text.as_bytes()[at..to]).count();
-        let line = line.saturating_add(u32::try_from(n).unwrap_or(u32::MAX));
-        counted.set((to, line));
-        line
-    };
-    let mut depth = 0usize;
-    let mut items: Vec<Item> = Vec::new();
-    let mut date: Option<NaiveDate> = None;
-    let mut seen_report = false;
-    let mut in_item = false;
+    let mut lines = Lines::new(text);
+    let mut report = Report::default();
     loop {
         let event = reader.read_event().map_err(|e| {
             StatementError::malformed(
                 file,
-                line_at(reader.error_position()),
+                lines.line_at(reader.error_position()),
                 "well-formed XML",
                 &e.to_string(),
             )
         })?;
-        let line = line_at(reader.buffer_position().saturating_sub(1));
-        let (e, empty) = match event {
+        let line = lines.line_at(reader.buffer_position().saturating_sub(1));
+        match event {
             Event::Start(e) => {
-                depth += 1;
-                (e, false)
+                report.depth += 1;
+                report.element(file, line, &e, false)?;
             }
-            Event::Empty(e) => (e, true),
+            Event::Empty(e) => report.element(file, line, &e, true)?,
             Event::End(e) => {
-                depth = depth.saturating_sub(1);
-                in_item &= e.local_name().as_ref() != b"ReturnedDebitItem";
-                continue;
+                report.depth = report.depth.saturating_sub(1);
+                report.in_item &= e.local_name().as_ref() != b"ReturnedDebitItem";
             }
-            Event::Eof if depth > 0 => {
-                let last = line_at(text.len() as u64);
-                return Err(cut_short(file, last));
+            Event::Eof if report.depth > 0 => {
+                return Err(cut_short(file, lines.line_at(text.len() as u64)));
             }
             Event::Eof => break,
-            _ => continue,
-        };
-        let attr = |name: &str| attribute(&e, name);
-        match e.local_name().as_ref() {
-            b"ARUDD" => seen_report = true,
-            b"Header" if seen_report => {
-                let d = attr("currentProcessingDate").unwrap_or_default();
-                date = Some(iso_date(&d).ok_or_else(|| {
-                    StatementError::malformed(
-                        file,
-                        line,
-                        "a currentProcessingDate as YYYY-MM-DD",
-                        &d,
-                    )
-                })?);
-            }
-            b"ReturnedDebitItem" => {
-                let date = date.ok_or_else(|| {
-                    StatementError::malformed(
-                        file,
-                        line,
-                        "a <Header currentProcessingDate=...> before the items",
-                        "",
-                    )
-                })?;
-                items.push(item(file, line, date, &attr)?);
-                in_item = !empty;
-            }
-            b"PayerAccount" if in_item => {
-                if let (Some(i), Some(name)) = (items.last_mut(), attr("name")) {
-                    i.payer = name;
-                }
-            }
             _ => {}
         }
     }
-    if !seen_report {
+    if !report.seen {
         return Err(StatementError::malformed(
             file,
             1,
@@ -126,7 +74,61 @@ pub fn read(file: &str, text: &str) -> Result<Vec<Item>, StatementError> {
             text.lines().next().unwrap_or(""),
         ));
     }
-    Ok(items)
+    Ok(report.items)
+}
+
+/// A report as read so far.
+#[derive(Default)]
+struct Report {
+    items: Vec<Item>,
+    /// Elements open.
+    depth: usize,
+    /// Whether an `<ARUDD>` element was seen.
+    seen: bool,
+    /// The report's processing date, from its header.
+    date: Option<NaiveDate>,
+    /// Whether the last item is open, for the payer inside it.
+    in_item: bool,
+}
+
+impl Report {
+    /// Takes what an element opened at `line` (`empty`: closed as opened)
+    /// holds.
+    fn element(
+        &mut self,
+        file: &str,
+        line: u32,
+        e: &BytesStart<'_>,
+        empty: bool,
+    ) -> Result<(), StatementError> {
+        let attr = |name: &str| attribute(e, name);
+        match e.local_name().as_ref() {
+            b"ARUDD" => self.seen = true,
+            b"Header" if self.seen => {
+                let d = attr("currentProcessingDate").unwrap_or_default();
+                let date = iso_date(&d).ok_or_else(|| {
+                    let expected = "a currentProcessingDate as YYYY-MM-DD";
+                    StatementError::malformed(file, line, expected, &d)
+                })?;
+                self.date = Some(date);
+            }
+            b"ReturnedDebitItem" => {
+                let date = self.date.ok_or_else(|| {
+                    let expected = "a <Header currentProcessingDate=...> before the items";
+                    StatementError::malformed(file, line, expected, "")
+                })?;
+                self.items.push(item(file, line, date, &attr)?);
+                self.in_item = !empty;
+            }
+            b"PayerAccount" if self.in_item => {
+                if let (Some(i), Some(name)) = (self.items.last_mut(), attr("name")) {
+                    i.payer = name;
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
 }
 
 fn attribute(e: &BytesStart<'_>, name: &str) -> Option<String> {

@@ -6,7 +6,7 @@ use quick_xml::events::Event;
 use quick_xml::Reader;
 use rust_decimal::Decimal;
 
-use super::{Entry, Read, StatementError};
+use super::{Entry, Lines, Read, StatementError};
 
 /// Element paths and their text, relative to the `<Ntry>` or `<TxDtls>`
 /// they were found in.
@@ -56,38 +56,11 @@ struct Statement {
     balance: Fields,
 }
 
-/// Counts lines up to a byte position, moving only forward.
-struct Lines<'a> {
-    text: &'a [u8],
-    at: usize,
-    line: u32,
-}
-
-impl Lines<'_> {
-    fn line_at(&mut self, byte: u64) -> u32 {
-        let to = usize::try_from(byte)
-            .unwrap_or(usize::MAX)
-            .min(self.text.len());
-        if to > self.at {
-            let n = memchr::memchr_iter(b'\n', &self.text[self.at..to]).count();
-            self.line = self
-                .line
-                .saturating_add(u32::try_from(n).unwrap_or(u32::MAX));
-            self.at = to;
-        }
-        self.line
-    }
-}
-
 /// Reads every statement in the camt.053 document `text` (the file `file`).
 pub fn read(file: &str, text: &str) -> Result<Read, StatementError> {
     let mut reader = Reader::from_str(text);
     reader.config_mut().trim_text(true);
-    let mut lines = Lines {
-        text: text.as_bytes(),
-        at: 0,
-        line: 1,
-    };
+    let mut lines = Lines::new(text);
     let mut path: Vec<String> = Vec::new();
     let mut out = Read::default();
     let mut stmt = Statement::default();
@@ -321,31 +294,18 @@ fn entry(
         .and_then(|d| d.get(..10))
         .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
         .ok_or_else(|| bad("a <ValDt> or <BookgDt> holding a date as YYYY-MM-DD"))?;
-    let reversal = matches!(e.get("RvslInd"), Some("true" | "1"));
-    let fallback = format!("{}/{}", stmt.id, stmt.count);
+    let booked = Booked {
+        c,
+        amount,
+        date,
+        reversal: matches!(e.get("RvslInd"), Some("true" | "1")),
+        fallback: format!("{}/{}", stmt.id, stmt.count),
+    };
     let parts: Option<Vec<Decimal>> = (c.details.len() > 1)
         .then(|| c.details.iter().map(|d| signed(d, e).ok()).collect())
         .flatten();
-    let whole = |out: &mut Read| {
-        let one = (c.details.len() == 1).then(|| &c.details[0]);
-        let mut row = line_of(e, one, amount, reversal);
-        row.bank_id = (e.first(&["NtryRef", "AcctSvcrRef"]).map(String::from))
-            .or_else(|| one.and_then(reference_id));
-        row.fallback_id = fallback.clone();
-        row.date = date;
-        out.entries.push(row);
-    };
     match parts {
-        Some(p) if p.iter().sum::<Decimal>() == amount => {
-            for (k, (d, a)) in c.details.iter().zip(p).enumerate() {
-                let mut row = line_of(e, Some(d), a, reversal);
-                row.bank_id = reference_id(d);
-                row.fallback_id = format!("{fallback}/{}", k + 1);
-                row.date = date;
-                row.line = d.line;
-                out.entries.push(row);
-            }
-        }
+        Some(p) if p.iter().sum::<Decimal>() == amount => booked.push_parts(p, out),
         Some(p) => {
             out.notes.push((
                 Some(e.line),
@@ -356,7 +316,7 @@ fn entry(
                     p.iter().sum::<Decimal>()
                 ),
             ));
-            whole(out);
+            booked.push_whole(out);
         }
         None if c.details.len() > 1 => {
             out.notes.push((
@@ -366,11 +326,50 @@ fn entry(
                     c.details.len()
                 ),
             ));
-            whole(out);
+            booked.push_whole(out);
         }
-        None => whole(out),
+        None => booked.push_whole(out),
     }
     Ok(())
+}
+
+/// A booked entry, to become statement lines.
+struct Booked<'a> {
+    c: &'a Collected,
+    amount: Decimal,
+    date: chrono::NaiveDate,
+    reversal: bool,
+    /// The id of a line with no reference of its own: the statement's id
+    /// and the entry's place in it.
+    fallback: String,
+}
+
+impl Booked<'_> {
+    /// One line for each transaction, its part of the entry's amount.
+    fn push_parts(&self, parts: Vec<Decimal>, out: &mut Read) {
+        let e = &self.c.entry;
+        for (k, (d, a)) in self.c.details.iter().zip(parts).enumerate() {
+            let mut row = line_of(e, Some(d), a, self.reversal);
+            row.bank_id = reference_id(d);
+            row.fallback_id = format!("{}/{}", self.fallback, k + 1);
+            row.date = self.date;
+            row.line = d.line;
+            out.entries.push(row);
+        }
+    }
+
+    /// The whole entry as one line.
+    fn push_whole(&self, out: &mut Read) {
+        let e = &self.c.entry;
+        let details = &self.c.details;
+        let one = (details.len() == 1).then(|| &details[0]);
+        let mut row = line_of(e, one, self.amount, self.reversal);
+        row.bank_id = (e.first(&["NtryRef", "AcctSvcrRef"]).map(String::from))
+            .or_else(|| one.and_then(reference_id));
+        row.fallback_id = self.fallback.clone();
+        row.date = self.date;
+        out.entries.push(row);
+    }
 }
 
 /// A transaction's own reference for a line id: the bank's, else the

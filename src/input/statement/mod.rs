@@ -152,6 +152,39 @@ pub enum Kind {
     OtherXml,
 }
 
+/// Counts lines up to a byte position, moving only forward: a document of
+/// many entries is counted once, not from its start at each.
+struct Lines<'a> {
+    text: &'a [u8],
+    at: usize,
+    line: u32,
+}
+
+impl<'a> Lines<'a> {
+    fn new(text: &'a str) -> Self {
+        Lines {
+            text: text.as_bytes(),
+            at: 0,
+            line: 1,
+        }
+    }
+
+    /// The line `byte` is on (a position past the end, the last line).
+    fn line_at(&mut self, byte: u64) -> u32 {
+        let to = usize::try_from(byte)
+            .unwrap_or(usize::MAX)
+            .min(self.text.len());
+        if to > self.at {
+            let n = memchr::memchr_iter(b'\n', &self.text[self.at..to]).count();
+            self.line = self
+                .line
+                .saturating_add(u32::try_from(n).unwrap_or(u32::MAX));
+            self.at = to;
+        }
+        self.line
+    }
+}
+
 /// Sniffs `head` (the file's first bytes) and its name's extension.
 pub fn sniff(path: &Path, head: &[u8]) -> Kind {
     let ext = (path.extension())
