@@ -194,89 +194,116 @@ pub fn write_to(
     write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> Result<()> {
     match path {
-        None => {
-            let stdout = io::stdout();
-            let mut out = BufWriter::new(stdout.lock());
-            match write(&mut out).and_then(|()| out.flush()) {
-                // A closed pipe (`| head`) is the reader's choice, not an error.
-                Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
-                other => other.doing(|| "cannot write the report to standard output".to_string()),
-            }
-        }
-        Some(path) if is_special(path) => {
-            let file = std::fs::OpenOptions::new()
-                .write(true)
-                .open(path)
-                .doing(|| format!("cannot write {}", path.display()))?;
-            let mut out = BufWriter::new(file);
-            write(&mut out)
-                .and_then(|()| out.flush())
-                .doing(|| format!("cannot write {}", path.display()))
-        }
+        None => write_stdout(write),
+        Some(path) if is_special(path) => write_special(path, write),
         Some(path) => {
             // A link: the file it points to is written, not the link.
             let resolved = link_target(path);
-            let path = resolved.as_path();
-            let dir = match path.parent() {
-                Some(d) if !d.as_os_str().is_empty() => d,
-                _ => Path::new("."),
-            };
-            report_stale_temporaries(dir);
-            let tmp = tempfile::Builder::new()
-                .prefix(".rent-audit-")
-                .tempfile_in(dir)
-                // tempfile's error names the random file it tried, which
-                // means nothing to the user: the folder and the cause do.
-                .map_err(without_path)
-                .doing(|| format!("cannot create a temporary file in {}", dir.display()))?;
-            let _registered = Registered::new(tmp.path());
-            let file = tmp.as_file();
-            let syncer = file
-                .try_clone()
-                .doing(|| format!("cannot write {}", path.display()))?;
-            std::thread::scope(|s| -> Result<()> {
-                // What is written is flushed to disk on a thread of its own
-                // as the report is still being written, so that the last
-                // flush before the rename waits only for the tail, not the
-                // whole report.
-                let (ask, asked) = std::sync::mpsc::sync_channel::<()>(1);
-                let flusher = s.spawn(move || {
-                    while asked.recv().is_ok() {
-                        // An error here shows again in the last flush.
-                        let _ = syncer.sync_data();
-                    }
-                });
-                let mut out = BufWriter::new(Flushing::new(file, ask));
-                let written = write(&mut out).and_then(|()| out.flush());
-                drop(out);
-                let _ = flusher.join();
-                written.doing(|| format!("cannot write {}", path.display()))
-            })?;
-            file.sync_all()
-                .doing(|| format!("cannot write {}", path.display()))?;
-            // A temporary file is private; the report gets the permissions
-            // the file it replaces had, or the usual ones for a new file.
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::PermissionsExt;
-                let mode = std::fs::metadata(path).map_or(0o644, |m| m.permissions().mode());
-                std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(mode))
-                    .doing(|| format!("cannot write {}", path.display()))?;
-            }
-            tmp.persist(path)
-                .map_err(|e| e.error)
-                .doing(|| format!("cannot move the report into place at {}", path.display()))?;
-            if !crate::term::quiet() {
-                // Said, as a file written out of sight is easy to miss.
-                let size = std::fs::metadata(path).map_or(0, |m| m.len());
-                let _ = writeln!(
-                    io::stderr(),
-                    "rent-audit: wrote {} ({size} bytes)",
-                    path.display()
-                );
-            }
+            write_whole(resolved.as_path(), write)?;
+            announce(resolved.as_path());
             Ok(())
         }
+    }
+}
+
+fn write_stdout(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<()> {
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    match write(&mut out).and_then(|()| out.flush()) {
+        // A closed pipe (`| head`) is the reader's choice, not an error.
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        other => other.doing(|| "cannot write the report to standard output".to_string()),
+    }
+}
+
+/// A device or a pipe is written in place: it cannot be replaced.
+fn write_special(path: &Path, write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<()> {
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .open(path)
+        .doing(|| format!("cannot write {}", path.display()))?;
+    let mut out = BufWriter::new(file);
+    write(&mut out)
+        .and_then(|()| out.flush())
+        .doing(|| format!("cannot write {}", path.display()))
+}
+
+/// Writes a temporary file beside `path`, flushed to disk, then renames it
+/// over `path`: the report is there whole or not at all.
+fn write_whole(path: &Path, write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    report_stale_temporaries(dir);
+    let tmp = tempfile::Builder::new()
+        .prefix(".rent-audit-")
+        .tempfile_in(dir)
+        // tempfile's error names the random file it tried, which
+        // means nothing to the user: the folder and the cause do.
+        .map_err(without_path)
+        .doing(|| format!("cannot create a temporary file in {}", dir.display()))?;
+    let _registered = Registered::new(tmp.path());
+    let file = tmp.as_file();
+    write_flushing(file, write).doing(|| format!("cannot write {}", path.display()))?;
+    file.sync_all()
+        .doing(|| format!("cannot write {}", path.display()))?;
+    keep_permissions(tmp.path(), path)?;
+    tmp.persist(path)
+        .map_err(|e| e.error)
+        .doing(|| format!("cannot move the report into place at {}", path.display()))?;
+    Ok(())
+}
+
+/// Writes to `file` while what is written is flushed to disk on a thread
+/// of its own, so that the last flush before the rename waits only for
+/// the tail, not the whole report.
+fn write_flushing(
+    file: &std::fs::File,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<()> {
+    let syncer = file.try_clone()?;
+    std::thread::scope(|s| {
+        let (ask, asked) = std::sync::mpsc::sync_channel::<()>(1);
+        let flusher = s.spawn(move || {
+            while asked.recv().is_ok() {
+                // An error here shows again in the last flush.
+                let _ = syncer.sync_data();
+            }
+        });
+        let mut out = BufWriter::new(Flushing::new(file, ask));
+        let written = write(&mut out).and_then(|()| out.flush());
+        drop(out);
+        let _ = flusher.join();
+        written
+    })
+}
+
+/// A temporary file is private; the report gets the permissions the file
+/// it replaces had, or the usual ones for a new file.
+fn keep_permissions(tmp: &Path, path: &Path) -> Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path).map_or(0o644, |m| m.permissions().mode());
+        std::fs::set_permissions(tmp, std::fs::Permissions::from_mode(mode))
+            .doing(|| format!("cannot write {}", path.display()))?;
+    }
+    #[cfg(not(unix))]
+    let _ = (tmp, path);
+    Ok(())
+}
+
+/// Says where the report went, as a file written out of sight is easy to
+/// miss.
+fn announce(path: &Path) {
+    if !crate::term::quiet() {
+        let size = std::fs::metadata(path).map_or(0, |m| m.len());
+        let _ = writeln!(
+            io::stderr(),
+            "rent-audit: wrote {} ({size} bytes)",
+            path.display()
+        );
     }
 }
 

@@ -166,97 +166,70 @@ pub fn settings(rules: &RuleArgs, file: Option<&LandlordSettings>) -> crate::rec
     let none = LandlordSettings::default();
     let file = file.unwrap_or(&none);
     let defaults = Settings::default();
-    let mut origins = Vec::new();
-    let cli_weeks = (!rules.rent_free_weeks.is_empty()).then(|| {
-        rules
-            .rent_free_weeks
-            .iter()
-            .filter_map(|w| w.0)
-            .collect::<Vec<_>>()
-    });
-    let weeks = pick(
-        &mut origins,
-        "rent_free_weeks",
-        cli_weeks,
-        file.rent_free_weeks.clone(),
+    let mut from = Origins::default();
+    let cli_weeks = (!rules.rent_free_weeks.is_empty())
+        .then(|| rules.rent_free_weeks.iter().filter_map(|w| w.0).collect());
+    let weeks = from.pick("rent_free_weeks", cli_weeks, file.rent_free_weeks.clone());
+    let trigger = from.pick("trigger", rules.trigger, file.trigger);
+    let warn_at = from.pick("warn_at", rules.warn_at, file.warn_at);
+    let posting_days = from.pick("posting_days", rules.posting_days, file.posting_days);
+    let match_days = from.pick("match_days", rules.match_days, file.match_days);
+    let hb_first = from.pick(
+        "hb_first_run_days",
+        rules.hb_first_run_days,
+        file.hb_first_run_days,
+    );
+    let uc_first = from.pick(
+        "uc_first_run_days",
+        rules.uc_first_run_days,
+        file.uc_first_run_days,
+    );
+    let allocation = from.pick("allocate", rules.allocate.map(Into::into), file.allocate);
+    let rebates = from.pick(
+        "hb_rent_rebates",
+        rules.hb_rent_rebates.then_some(true),
+        file.hb_rent_rebates,
     );
     Settings {
         as_at: rules.as_at,
-        trigger: pick(&mut origins, "trigger", rules.trigger, file.trigger)
-            .unwrap_or(defaults.trigger),
-        warn_at: pick(&mut origins, "warn_at", rules.warn_at, file.warn_at)
-            .unwrap_or(defaults.warn_at),
-        posting_days: pick(
-            &mut origins,
-            "posting_days",
-            rules.posting_days,
-            file.posting_days,
-        )
-        .map_or(defaults.posting_days, i64::from),
-        match_days: pick(
-            &mut origins,
-            "match_days",
-            rules.match_days,
-            file.match_days,
-        )
-        .map_or(defaults.match_days, i64::from),
+        trigger: trigger.unwrap_or(defaults.trigger),
+        warn_at: warn_at.unwrap_or(defaults.warn_at),
+        posting_days: posting_days.map_or(defaults.posting_days, i64::from),
+        match_days: match_days.map_or(defaults.match_days, i64::from),
         infer_rent_free: weeks.is_none(),
         rent_free_weeks: weeks.unwrap_or_default(),
         check_charges: !rules.skip_charges,
         today: Some(rules.today.unwrap_or_else(crate::cli::system_today)),
         first_run_days: (
-            pick(
-                &mut origins,
-                "hb_first_run_days",
-                rules.hb_first_run_days,
-                file.hb_first_run_days,
-            )
-            .map_or(defaults.first_run_days.0, i64::from),
-            pick(
-                &mut origins,
-                "uc_first_run_days",
-                rules.uc_first_run_days,
-                file.uc_first_run_days,
-            )
-            .map_or(defaults.first_run_days.1, i64::from),
+            hb_first.map_or(defaults.first_run_days.0, i64::from),
+            uc_first.map_or(defaults.first_run_days.1, i64::from),
         ),
-        allocation: pick(
-            &mut origins,
-            "allocate",
-            rules.allocate.map(Into::into),
-            file.allocate,
-        )
-        .unwrap_or(defaults.allocation),
-        hb_rent_rebates: pick(
-            &mut origins,
-            "hb_rent_rebates",
-            rules.hb_rent_rebates.then_some(true),
-            file.hb_rent_rebates,
-        )
-        .unwrap_or(defaults.hb_rent_rebates),
+        allocation: allocation.unwrap_or(defaults.allocation),
+        hb_rent_rebates: rebates.unwrap_or(defaults.hb_rent_rebates),
         serve_on: rules.serve_on,
-        origins,
+        origins: from.0,
         ..defaults
     }
 }
 
-/// The command line's value, else the file's, noting which gave it.
-fn pick<T>(
-    origins: &mut Vec<(&'static str, &'static str)>,
-    name: &'static str,
-    cli: Option<T>,
-    file: Option<T>,
-) -> Option<T> {
-    match (cli, file) {
-        (Some(v), _) => {
-            origins.push((name, "the command line"));
-            Some(v)
+/// Where each rule not at its default came from, in the order picked.
+#[derive(Default)]
+struct Origins(Vec<(&'static str, &'static str)>);
+
+impl Origins {
+    /// The command line's value, else the file's, noting which gave it.
+    fn pick<T>(&mut self, name: &'static str, cli: Option<T>, file: Option<T>) -> Option<T> {
+        match (cli, file) {
+            (Some(v), _) => {
+                self.0.push((name, "the command line"));
+                Some(v)
+            }
+            (None, Some(v)) => {
+                self.0.push((name, crate::input::settings::FILE_NAME));
+                Some(v)
+            }
+            (None, None) => None,
         }
-        (None, Some(v)) => {
-            origins.push((name, crate::input::settings::FILE_NAME));
-            Some(v)
-        }
-        (None, None) => None,
     }
 }
 
@@ -480,6 +453,64 @@ pub fn warn_on_stderr(
     }
 }
 
+/// A progress bar over every input's bytes, where one is wanted.
+fn progress_bar(paths: &InputPaths) -> Option<indicatif::ProgressBar> {
+    let total: u64 = SourceFile::ALL
+        .iter()
+        .filter_map(|&f| paths.path(f))
+        .filter_map(|p| std::fs::metadata(p).ok())
+        .map(|m| m.len())
+        .sum();
+    crate::term::progress(total)
+}
+
+/// Reconciles the data and fingerprints its files.
+///
+/// Files were hashed as they were read; one not read to its end (where
+/// the reading stopped early) is hashed here. That is I/O and one core's
+/// work: with more than one thread it is done on a thread of its own
+/// beside the reconciliation, so that it fills the cores the
+/// reconciliation's serial steps leave idle rather than holding one of the
+/// pool's workers throughout. With one thread, one thread does everything.
+fn reconcile_and_fingerprint(
+    paths: &InputPaths,
+    loaded: &input::Loaded,
+    settings: recon::Settings,
+) -> (Reconciliation, Result<Vec<InputFile>>) {
+    let hash = || {
+        timed("fingerprint", || {
+            fingerprint(paths, &loaded.data, &loaded.digests)
+        })
+    };
+    let reconcile = || timed("reconcile", || recon::reconcile(&loaded.data, settings));
+    if rayon::current_num_threads() > 1 {
+        std::thread::scope(|s| {
+            let hashing = s.spawn(hash);
+            let recon = reconcile();
+            let inputs = hashing
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (recon, inputs)
+        })
+    } else {
+        let recon = reconcile();
+        (recon, hash())
+    }
+}
+
+/// The arrears are counted on the as-at date: a service date before it
+/// would read the law on another day.
+fn refuse_serving_before_as_at(recon: &Reconciliation) -> Result<()> {
+    if let Some(serve_on) = recon.settings.serve_on.filter(|d| *d < recon.as_at) {
+        anyhow::bail!(
+            "--serve-on {serve_on} is before the as-at date {}: the arrears are counted on one day and \
+             the law read on another; give --as-at {serve_on} to assess the account on the day of service",
+            recon.as_at
+        );
+    }
+    Ok(())
+}
+
 /// Reads the inputs (setting bad rows aside if asked) and reconciles them.
 pub fn load_and_reconcile(
     dir: Option<&Path>,
@@ -497,13 +528,7 @@ pub fn load_and_reconcile(
         Mode::Strict
     };
     let settings = settings(rules, file.as_ref());
-    let total: u64 = SourceFile::ALL
-        .iter()
-        .filter_map(|&f| paths.path(f))
-        .filter_map(|p| std::fs::metadata(p).ok())
-        .map(|m| m.len())
-        .sum();
-    let bar = crate::term::progress(total);
+    let bar = progress_bar(&paths);
     let loaded = timed("read", || {
         let progress = bar
             .clone()
@@ -513,43 +538,12 @@ pub fn load_and_reconcile(
     if let Some(bar) = &bar {
         bar.set_message("reconciling");
     }
-    // Files were hashed as they were read; one not read to its end (where
-    // the reading stopped early) is hashed here. That is I/O and one
-    // core's work: with more than one thread it is done on a thread of its
-    // own beside the reconciliation, so that it fills the cores the
-    // reconciliation's serial steps leave idle rather than holding one of
-    // the pool's workers throughout. With one thread, one thread does
-    // everything.
-    let hash = || {
-        timed("fingerprint", || {
-            fingerprint(&paths, &loaded.data, &loaded.digests)
-        })
-    };
-    let reconcile = || timed("reconcile", || recon::reconcile(&loaded.data, settings));
-    let (recon, inputs) = if rayon::current_num_threads() > 1 {
-        std::thread::scope(|s| {
-            let hashing = s.spawn(hash);
-            let recon = reconcile();
-            let inputs = hashing
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            (recon, inputs)
-        })
-    } else {
-        let recon = reconcile();
-        (recon, hash())
-    };
+    let (recon, inputs) = reconcile_and_fingerprint(&paths, &loaded, settings);
     let inputs = inputs?;
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
-    if let Some(serve_on) = recon.settings.serve_on.filter(|d| *d < recon.as_at) {
-        anyhow::bail!(
-            "--serve-on {serve_on} is before the as-at date {}: the arrears are counted on one day and \
-             the law read on another; give --as-at {serve_on} to assess the account on the day of service",
-            recon.as_at
-        );
-    }
+    refuse_serving_before_as_at(&recon)?;
     write_rejects(files, output, &loaded.rejects)?;
     let data = loaded.data;
     Ok(Reconciled {

@@ -146,35 +146,63 @@ fn carried_batches(data: &Dataset, batches: &[(Text, usize)]) -> Vec<bool> {
     carried
 }
 
+/// What `validate` prints: a count of everything, each file's rows, then
+/// every problem and note.
 fn report(loaded: &Loaded, profile: Option<&str>) -> String {
     let data = &loaded.data;
     let mut out = String::new();
-    let name = |f: SourceFile| data.sources.name(f).to_string();
-    let problems: usize = loaded
-        .rejects
-        .iter()
-        .map(|r| r.row.reasons.len())
-        .sum::<usize>()
-        + lookalikes(data).count();
-    let mut notes: Vec<String> = loaded
-        .unknown_columns
-        .iter()
+    let notes = notes_of(loaded);
+    write_counts(&mut out, loaded, profile, notes.len());
+    write_files(&mut out, data);
+    write_problem_rows(&mut out, loaded);
+    if lookalikes(data).next().is_some() {
+        let _ = writeln!(out, "\nProblems with whole files:");
+        for w in lookalikes(data) {
+            let at = w.evidence.first().map(|&r| data.sources.cite(r));
+            let _ = writeln!(out, "  {}: {}", at.unwrap_or_default(), w.message);
+        }
+    }
+    if !notes.is_empty() {
+        let _ = writeln!(out, "\nNotes (readable, but worth a look):");
+        for n in &notes {
+            let _ = writeln!(out, "  {n}");
+        }
+    }
+    out
+}
+
+/// Columns not used, and what the data holds that is worth a look.
+fn notes_of(loaded: &Loaded) -> Vec<String> {
+    let mut notes: Vec<String> = (loaded.unknown_columns.iter())
         .map(|(file, cols)| format!("{file}: columns not used: {} (ignored)", cols.join(", ")))
         .collect();
-    notes.extend(self::notes(data));
+    notes.extend(self::notes(&loaded.data));
+    notes
+}
+
+/// The first line: bad rows, problems and notes counted.
+fn write_counts(out: &mut String, loaded: &Loaded, profile: Option<&str>, notes: usize) {
+    let problems: usize = (loaded.rejects.iter())
+        .map(|r| r.row.reasons.len())
+        .sum::<usize>()
+        + lookalikes(&loaded.data).count();
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
     let _ = writeln!(
         out,
-        "rent-audit validate{}: {} bad row{}, {problems} problem{}, {} note{}",
+        "rent-audit validate{}: {} bad row{}, {problems} problem{}, {notes} note{}",
         profile
             .map(|p| format!(" (profile: {p})"))
             .unwrap_or_default(),
         loaded.rejects.len(),
-        if loaded.rejects.len() == 1 { "" } else { "s" },
-        if problems == 1 { "" } else { "s" },
-        notes.len(),
-        if notes.len() == 1 { "" } else { "s" }
+        plural(loaded.rejects.len()),
+        plural(problems),
+        plural(notes)
     );
     let _ = writeln!(out);
+}
+
+/// Each file read: rows read, used and set aside, and its money and dates.
+fn write_files(out: &mut String, data: &Dataset) {
     for file in SourceFile::ALL {
         let r = &data.reading[file.index()];
         let nothing = match file {
@@ -190,41 +218,32 @@ fn report(loaded: &Loaded, profile: Option<&str>) -> String {
         let _ = writeln!(
             out,
             "{}: {} rows read, {} used, {} set aside; {detail}",
-            name(file),
+            data.sources.name(file),
             r.rows_read,
             r.rows_read - r.rows_rejected,
             r.rows_rejected
         );
     }
-    if !loaded.rejects.is_empty() {
-        let _ = writeln!(out, "\nProblems (these rows cannot be used):");
-        for reject in &loaded.rejects {
-            for (column, message) in &reject.row.reasons {
-                let _ = match column {
-                    Some((n, col)) => writeln!(
-                        out,
-                        "  {}:{}:{n}: {col}: {message}",
-                        reject.file, reject.line
-                    ),
-                    None => writeln!(out, "  {}:{}: {message}", reject.file, reject.line),
-                };
-            }
+}
+
+/// Every reason each bad row was set aside, at its file, line and column.
+fn write_problem_rows(out: &mut String, loaded: &Loaded) {
+    if loaded.rejects.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "\nProblems (these rows cannot be used):");
+    for reject in &loaded.rejects {
+        for (column, message) in &reject.row.reasons {
+            let _ = match column {
+                Some((n, col)) => writeln!(
+                    out,
+                    "  {}:{}:{n}: {col}: {message}",
+                    reject.file, reject.line
+                ),
+                None => writeln!(out, "  {}:{}: {message}", reject.file, reject.line),
+            };
         }
     }
-    if lookalikes(data).next().is_some() {
-        let _ = writeln!(out, "\nProblems with whole files:");
-        for w in lookalikes(data) {
-            let at = w.evidence.first().map(|&r| data.sources.cite(r));
-            let _ = writeln!(out, "  {}: {}", at.unwrap_or_default(), w.message);
-        }
-    }
-    if !notes.is_empty() {
-        let _ = writeln!(out, "\nNotes (readable, but worth a look):");
-        for n in &notes {
-            let _ = writeln!(out, "  {n}");
-        }
-    }
-    out
 }
 
 /// A file's money and dates in words, for its summary line.

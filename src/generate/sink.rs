@@ -2,6 +2,52 @@
 //! export shape a profile describes, rows shaped in parallel batches.
 
 use super::*;
+use crate::input::schedule_col as s;
+use crate::input::{account_col as a, bank_col as b, case_col as c, ledger_col as l};
+
+/// The columns `generate` writes of each file, in the order its rows give
+/// their values: the readers' own positions, so the two cannot drift.
+const ACCOUNT_COLUMNS: &[usize] = &[
+    a::REF,
+    a::TENANT_NAME,
+    a::TENANCY_TYPE,
+    a::RENT_PERIOD,
+    a::RENT,
+    a::OPENING_DATE,
+    a::OPENING_BALANCE,
+    a::PAYMENT_REFS,
+    a::BENEFIT,
+];
+const LEDGER_COLUMNS: &[usize] = &[
+    l::TXN_ID,
+    l::ACCOUNT_REF,
+    l::DATE,
+    l::KIND,
+    l::DEBIT,
+    l::CREDIT,
+    l::METHOD,
+    l::BANK_REF,
+    l::DESCRIPTION,
+    l::CHARGE_TYPE,
+];
+const BANK_COLUMNS: &[usize] = &[
+    b::BANK_ID,
+    b::DATE,
+    b::AMOUNT,
+    b::REFERENCE,
+    b::PAYER,
+    b::METHOD,
+    b::RETURN_CODE,
+    b::RETURNED_BANK_ID,
+];
+const SCHEDULE_COLUMNS: &[usize] = &[
+    s::BATCH_REF,
+    s::ACCOUNT_REF,
+    s::AMOUNT,
+    s::PERIOD_START,
+    s::PERIOD_END,
+];
+const CASE_COLUMNS: &[usize] = &[c::ACCOUNT_REF, c::KIND, c::FROM, c::TO, c::AMOUNT, c::NOTE];
 
 pub(super) struct Writers {
     pub(super) accounts: Sink,
@@ -30,21 +76,24 @@ pub(super) struct Sink {
 pub(super) const SHAPE_BATCH: usize = 1 << 14;
 
 impl Sink {
+    /// Creates the file and writes what comes before its rows: with a
+    /// profile, the export's preamble and header; else the contract's
+    /// names of `columns`.
     pub(super) fn new(
         dir: &Path,
         file: SourceFile,
-        names: &[&str],
+        columns: &[usize],
         fp: Option<&FileProfile>,
     ) -> Result<Sink> {
         let contract = input::columns(file);
+        let names = columns
+            .iter()
+            .map(|&at| contract.get(at).map(|c| c.name))
+            .collect::<Option<Vec<&str>>>()
+            .context("a generated column is not in the contract")?;
         let file_name = fp
             .and_then(|fp| fp.file.as_deref())
             .unwrap_or(file.default_name());
-        let path = dir.join(file_name);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)
-                .with_context(|| format!("cannot create {}", parent.display()))?;
-        }
         let shape = fp
             .map(|fp| {
                 let cited = Path::new(file_name)
@@ -54,27 +103,14 @@ impl Sink {
                     .with_context(|| format!("profile section [{}]", section_name(file)))
             })
             .transpose()?;
-        let file =
-            File::create(&path).with_context(|| format!("cannot create {}", path.display()))?;
-        let mut buffered = BufWriter::with_capacity(1 << 20, file);
-        if let Some(shape) = &shape {
-            buffered.write_all(&shape.preamble()?)?;
-        }
-        let mut out = csv::WriterBuilder::new()
-            .delimiter(shape.as_ref().map_or(b',', |s| s.delimiter))
-            .from_writer(buffered);
+        let mut out = create_csv(&dir.join(file_name), shape.as_ref())?;
         match &shape {
             Some(shape) => out.write_record(shape.header()?)?,
             None => out.write_record(names)?,
         }
-        let fields = names
-            .iter()
-            .map(|n| contract.iter().position(|c| c.name == *n))
-            .collect::<Option<Vec<usize>>>()
-            .context("a generated column is not in the contract")?;
         Ok(Sink {
             out,
-            fields,
+            fields: columns.to_vec(),
             shape,
             width: contract.len(),
             rows: 0,
@@ -151,6 +187,23 @@ impl Sink {
     }
 }
 
+/// Creates `path` (and its folder) for CSV in `shape`'s delimiter,
+/// its preamble written.
+fn create_csv(path: &Path, shape: Option<&ExportShape>) -> Result<csv::Writer<BufWriter<File>>> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create {}", parent.display()))?;
+    }
+    let file = File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
+    let mut buffered = BufWriter::with_capacity(1 << 20, file);
+    if let Some(shape) = shape {
+        buffered.write_all(&shape.preamble()?)?;
+    }
+    Ok(csv::WriterBuilder::new()
+        .delimiter(shape.map_or(b',', |s| s.delimiter))
+        .from_writer(buffered))
+}
+
 /// Removes the cases file an earlier run left in `dir` (written over with
 /// --force): read beside the new files, its cases would hold accounts that
 /// are no longer the same tenants.
@@ -177,65 +230,14 @@ impl Writers {
     ) -> Result<Writers> {
         let section = |file: SourceFile| profile.and_then(|p| p.section(file));
         let sink =
-            |file: SourceFile, columns: &[&str]| Sink::new(dir, file, columns, section(file));
+            |file: SourceFile, columns: &[usize]| Sink::new(dir, file, columns, section(file));
         Ok(Writers {
-            accounts: sink(
-                SourceFile::Accounts,
-                &[
-                    "account_ref",
-                    "tenant_name",
-                    "tenancy_type",
-                    "rent_period",
-                    "rent",
-                    "opening_date",
-                    "opening_balance",
-                    "payment_refs",
-                    "benefit",
-                ],
-            )?,
-            ledger: sink(
-                SourceFile::Ledger,
-                &[
-                    "txn_id",
-                    "account_ref",
-                    "date",
-                    "kind",
-                    "debit",
-                    "credit",
-                    "method",
-                    "bank_ref",
-                    "description",
-                    "charge_type",
-                ],
-            )?,
-            bank: sink(
-                SourceFile::Bank,
-                &[
-                    "bank_id",
-                    "date",
-                    "amount",
-                    "reference",
-                    "payer",
-                    "method",
-                    "return_code",
-                    "returned_bank_id",
-                ],
-            )?,
-            schedules: sink(
-                SourceFile::Schedules,
-                &[
-                    "batch_ref",
-                    "account_ref",
-                    "amount",
-                    "period_start",
-                    "period_end",
-                ],
-            )?,
+            accounts: sink(SourceFile::Accounts, ACCOUNT_COLUMNS)?,
+            ledger: sink(SourceFile::Ledger, LEDGER_COLUMNS)?,
+            bank: sink(SourceFile::Bank, BANK_COLUMNS)?,
+            schedules: sink(SourceFile::Schedules, SCHEDULE_COLUMNS)?,
             cases: if with_cases {
-                Some(sink(
-                    SourceFile::Cases,
-                    &["account_ref", "kind", "from", "to", "amount", "note"],
-                )?)
+                Some(sink(SourceFile::Cases, CASE_COLUMNS)?)
             } else {
                 remove_stale(dir, section(SourceFile::Cases))?;
                 None

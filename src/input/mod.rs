@@ -30,6 +30,13 @@ pub use error::{InputError, InputErrors};
 use load::{load_from, Origin};
 pub use profile::Profile;
 pub use readers::columns;
+/// The readers' named column positions, so `generate` writes the columns
+/// they read and cannot drift from them.
+#[cfg(feature = "generate")]
+pub(crate) use readers::{
+    accounts::col as account_col, bank::col as bank_col, cases::col as case_col,
+    ledger::col as ledger_col, schedules::col as schedule_col,
+};
 
 /// Told the bytes read as reading goes (a progress bar, say).
 pub type Progress = std::sync::Arc<dyn Fn(u64) + Send + Sync>;

@@ -13,7 +13,7 @@ use crate::recon::case::{CaseFacts, Instalments, NospState};
 use crate::recon::check::{AccountCheck, Decision, StatementLine, Tick};
 use crate::recon::model::AccountId;
 use crate::recon::money::{plain, pounds};
-use crate::recon::{Dataset, Reconciliation};
+use crate::recon::{Assessment, Dataset, Reconciliation};
 use crate::term::{paint, Colour};
 
 pub struct View<'a> {
@@ -263,64 +263,13 @@ pub fn write(view: &View<'_>, format: CheckFormat, out: &mut dyn Write) -> io::R
 /// writes it: each account's check rendered in parallel and written as it
 /// is made (a list may name every account).
 fn json(view: &View<'_>, out: &mut dyn Write) -> io::Result<()> {
-    let check_json = |i: usize, c: &AccountCheck<'_>| {
-        let a = c.assessment;
-        let account = view.data.account(c.account);
-        CheckJson {
-            account_ref: account.account_ref.to_string(),
-            tenant_name: account.tenant_name.to_string(),
-            decision: decision_word(c.decision),
-            verdict: c.verdict.clone(),
-            status: a.status.as_str(),
-            posted_balance: plain(a.posted_balance),
-            corrected_balance: plain(a.corrected_balance),
-            rent_arrears: plain(a.rent_arrears),
-            sundry_debt: plain(a.sundry_debt),
-            arrears_weeks: plain(a.arrears_weeks),
-            technical_arrears: plain(a.technical_arrears),
-            trigger: plain(a.trigger),
-            statutory_threshold: a.statutory.threshold.map(plain),
-            statutory_arrears: plain(a.statutory_arrears),
-            reaches_statutory: a.reaches_statutory,
-            findings: c
-                .findings
-                .iter()
-                .map(|f| finding_view(view.data, f))
-                .collect(),
-            checklist: c
-                .checklist
-                .iter()
-                .map(|item| ItemJson {
-                    item: item.item,
-                    state: item.tick.as_str(),
-                    answer: item.answer.clone(),
-                    outstanding: item.outstanding,
-                    for_the_officer: item.tick == Tick::Confirm,
-                })
-                .collect(),
-            to_confirm: (c.checklist.iter())
-                .filter(|item| item.tick == Tick::Confirm)
-                .map(|item| item.item)
-                .collect(),
-            holds: a
-                .holds
-                .iter()
-                .map(|h| HoldJson {
-                    reason: h.reason.as_str(),
-                    detail: h.detail.clone(),
-                    clears_when: h.reason.clears_when(),
-                })
-                .collect(),
-            case: a
-                .case
-                .as_ref()
-                .map(|case| case_json(view.data, c.account, case)),
-            statement: view
-                .statements
-                .get(i)
-                .map(|s| s.iter().map(line_json).collect()),
-        }
-    };
+    out.write_all(&json_head(view)?)?;
+    write_array(view.checks, |i, c| check_json(view, i, c), out)?;
+    out.write_all(b"\n}\n")
+}
+
+/// The document up to its checks: the run, its inputs and warnings.
+fn json_head(view: &View<'_>) -> io::Result<Vec<u8>> {
     let mut head = b"{\n  \"tool\": ".to_vec();
     indented(
         &format!("rent-audit {}", env!("CARGO_PKG_VERSION")),
@@ -340,9 +289,56 @@ fn json(view: &View<'_>, out: &mut dyn Write) -> io::Result<()> {
     head.extend_from_slice(b",\n  \"warnings\": ");
     indented(&warning_views(view.data, view.recon), b"  ", &mut head)?;
     head.extend_from_slice(b",\n  \"checks\": ");
-    out.write_all(&head)?;
-    write_array(view.checks, check_json, out)?;
-    out.write_all(b"\n}\n")
+    Ok(head)
+}
+
+/// The `i`th account's check: its balances, findings, checklist, holds,
+/// case and statement.
+fn check_json(view: &View<'_>, i: usize, c: &AccountCheck<'_>) -> CheckJson {
+    let a = c.assessment;
+    let account = view.data.account(c.account);
+    CheckJson {
+        account_ref: account.account_ref.to_string(),
+        tenant_name: account.tenant_name.to_string(),
+        decision: decision_word(c.decision),
+        verdict: c.verdict.clone(),
+        status: a.status.as_str(),
+        posted_balance: plain(a.posted_balance),
+        corrected_balance: plain(a.corrected_balance),
+        rent_arrears: plain(a.rent_arrears),
+        sundry_debt: plain(a.sundry_debt),
+        arrears_weeks: plain(a.arrears_weeks),
+        technical_arrears: plain(a.technical_arrears),
+        trigger: plain(a.trigger),
+        statutory_threshold: a.statutory.threshold.map(plain),
+        statutory_arrears: plain(a.statutory_arrears),
+        reaches_statutory: a.reaches_statutory,
+        findings: (c.findings.iter())
+            .map(|f| finding_view(view.data, f))
+            .collect(),
+        checklist: (c.checklist.iter())
+            .map(|item| ItemJson {
+                item: item.item,
+                state: item.tick.as_str(),
+                answer: item.answer.clone(),
+                outstanding: item.outstanding,
+                for_the_officer: item.tick == Tick::Confirm,
+            })
+            .collect(),
+        to_confirm: (c.checklist.iter())
+            .filter(|item| item.tick == Tick::Confirm)
+            .map(|item| item.item)
+            .collect(),
+        holds: (a.holds.iter())
+            .map(|h| HoldJson {
+                reason: h.reason.as_str(),
+                detail: h.detail.clone(),
+                clears_when: h.reason.clears_when(),
+            })
+            .collect(),
+        case: (a.case.as_ref()).map(|case| case_json(view.data, c.account, case)),
+        statement: (view.statements.get(i)).map(|s| s.iter().map(line_json).collect()),
+    }
 }
 
 fn csv(view: &View<'_>, out: &mut dyn Write) -> io::Result<()> {
@@ -468,7 +464,6 @@ fn text_heading(
     st: &Style,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    let (a, bullet) = (c.assessment, st.bullet);
     let account = view.data.account(c.account);
     writeln!(
         out,
@@ -481,19 +476,40 @@ fn text_heading(
         pounds(account.rent),
         view.recon.as_at
     )?;
+    text_verdict(view, c, st, out)?;
+    text_balances(view, c.assessment, st.bullet, out)
+}
+
+/// The verdict: bold in Markdown, coloured by its decision on a terminal.
+fn text_verdict(
+    view: &View<'_>,
+    c: &AccountCheck,
+    st: &Style,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let verdict = st.cell(&c.verdict);
     if st.markdown {
-        writeln!(out, "\n**{verdict}**\n")?;
+        writeln!(out, "\n**{verdict}**\n")
     } else if view.colour {
         let colour = match c.decision {
             Decision::DoNotServe => Colour::Red,
             Decision::Hold => Colour::Yellow,
             Decision::MayProceed => Colour::Green,
         };
-        writeln!(out, "{}", paint(&verdict, colour))?;
+        writeln!(out, "{}", paint(&verdict, colour))
     } else {
-        writeln!(out, "{verdict}")?;
+        writeln!(out, "{verdict}")
     }
+}
+
+/// The balances (rent apart from sundry debt where they differ), the
+/// landlord's trigger and the statutory threshold.
+fn text_balances(
+    view: &View<'_>,
+    a: &Assessment,
+    bullet: &str,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let rent_apart = !a.sundry_debt.is_zero() || a.posted_rent != a.posted_balance;
     writeln!(
         out,

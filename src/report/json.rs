@@ -3,6 +3,7 @@
 
 use std::io::{self, Write};
 
+use rust_decimal::Decimal;
 use serde::Serialize;
 
 use super::ordered::write_in_order;
@@ -127,122 +128,113 @@ fn matched(v: &[OutcomeTotal]) -> String {
 
 impl Exporter for JsonExporter {
     fn write(&self, report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
-        let (data, recon) = (report.data, report.recon);
-        let t = &recon.totals;
-        let name = |f| data.sources.name(f).to_string();
-        use crate::recon::model::SourceFile as F;
         let doc = Document {
-            run: Run {
-                tool: report.tool(),
-                inputs: report.inputs.clone(),
-                rent_free_weeks: (recon.settings.rent_free_weeks.iter())
-                    .chain(&recon.rent_free_inferred)
-                    .map(|d| d.to_string())
-                    .collect(),
-                rent_free_weeks_inferred: !recon.rent_free_inferred.is_empty(),
-                rent_changes_inferred: (recon.rent_changes_inferred.iter())
-                    .map(|d| d.to_string())
-                    .collect(),
-                settings_from: recon.settings.origins.iter().copied().collect(),
-                filter: (!report.focus.is_whole()).then(|| Listed {
-                    asked: report.focus.said().to_vec(),
-                    findings_listed: report.focus.findings(recon).len(),
-                    findings_in_run: recon.findings.len(),
-                    accounts_listed: report.focus.assessments(recon).len(),
-                    accounts_in_run: recon.assessments.len(),
-                }),
-                check_charges: recon.settings.check_charges,
-                as_at: recon.as_at.to_string(),
-                trigger: recon.settings.trigger.to_string(),
-                warn_at: plain(recon.settings.warn_at),
-                posting_days: recon.settings.posting_days,
-                match_days: recon.settings.match_days,
-                allocation: recon.settings.allocation.as_str(),
-                hb_first_run_days: recon.settings.first_run_days.0,
-                uc_first_run_days: recon.settings.first_run_days.1,
-                hb_rent_rebates: recon.settings.hb_rent_rebates,
-                serve_on: recon.settings.serve_on.map(|d| d.to_string()),
-            },
-            totals: Totals {
-                files: vec![
-                    FileTotal {
-                        file: name(F::Accounts),
-                        rows: t.accounts_rows,
-                        rows_read: t.reading[F::Accounts.index()].rows_read,
-                        rows_rejected: t.reading[F::Accounts.index()].rows_rejected,
-                        rejected_money: plain(t.reading[F::Accounts.index()].rejected_money),
-                        money_in: None,
-                        money_out: None,
-                    },
-                    FileTotal {
-                        file: name(F::Ledger),
-                        rows: t.ledger_rows,
-                        rows_read: t.reading[F::Ledger.index()].rows_read,
-                        rows_rejected: t.reading[F::Ledger.index()].rows_rejected,
-                        rejected_money: plain(t.reading[F::Ledger.index()].rejected_money),
-                        money_in: Some(plain(t.ledger_credits)),
-                        money_out: Some(plain(t.ledger_debits)),
-                    },
-                    FileTotal {
-                        file: name(F::Bank),
-                        rows: t.bank_rows,
-                        rows_read: t.reading[F::Bank.index()].rows_read,
-                        rows_rejected: t.reading[F::Bank.index()].rows_rejected,
-                        rejected_money: plain(t.reading[F::Bank.index()].rejected_money),
-                        money_in: Some(plain(t.money_in)),
-                        money_out: Some(plain(t.money_out)),
-                    },
-                    FileTotal {
-                        file: name(F::Schedules),
-                        rows: t.schedule_rows,
-                        rows_read: t.reading[F::Schedules.index()].rows_read,
-                        rows_rejected: t.reading[F::Schedules.index()].rows_rejected,
-                        rejected_money: plain(t.reading[F::Schedules.index()].rejected_money),
-                        money_in: Some(plain(t.schedule_amount)),
-                        money_out: None,
-                    },
-                ]
-                .into_iter()
-                .chain(
-                    [(F::Rents, data.rents.len()), (F::Cases, data.cases.len())]
-                        .into_iter()
-                        .filter(|&(f, _)| report.read(&name(f)))
-                        .map(|(f, rows)| FileTotal {
-                            file: name(f),
-                            rows,
-                            rows_read: t.reading[f.index()].rows_read,
-                            rows_rejected: t.reading[f.index()].rows_rejected,
-                            rejected_money: plain(t.reading[f.index()].rejected_money),
-                            money_in: None,
-                            money_out: None,
-                        }),
-                )
-                .collect(),
-                bulk_lines: t.bulk_lines,
-                bank_outcomes: outcome_rows(&t.bank_outcomes),
-                ledger_credit_outcomes: outcome_rows(&t.credit_outcomes),
-                matched_bank: matched(&t.bank_outcomes),
-                matched_credits: matched(&t.credit_outcomes),
-                findings: t
-                    .findings
-                    .iter()
-                    .map(|k| KindRow {
-                        kind: k.kind.as_str(),
-                        count: k.count,
-                        high: k.high,
-                        medium: k.medium,
-                        low: k.low,
-                        money: plain(k.money),
-                        corrections: plain(k.corrections),
-                        corrections_posted_to: (!k.posted_to_corrections.is_zero())
-                            .then(|| plain(k.posted_to_corrections)),
-                    })
-                    .collect(),
-                ties: t.ties(),
-            },
+            run: run_of(report),
+            totals: totals_of(report),
         };
         write_document(report, &doc, out)
     }
+}
+
+/// What the run was: its tool, inputs, filter and every setting it ran by.
+fn run_of(report: &Report<'_>) -> Run {
+    let recon = report.recon;
+    let settings = &recon.settings;
+    Run {
+        tool: report.tool(),
+        inputs: report.inputs.clone(),
+        rent_free_weeks: (settings.rent_free_weeks.iter())
+            .chain(&recon.rent_free_inferred)
+            .map(|d| d.to_string())
+            .collect(),
+        rent_free_weeks_inferred: !recon.rent_free_inferred.is_empty(),
+        rent_changes_inferred: (recon.rent_changes_inferred.iter())
+            .map(|d| d.to_string())
+            .collect(),
+        settings_from: settings.origins.iter().copied().collect(),
+        filter: (!report.focus.is_whole()).then(|| Listed {
+            asked: report.focus.said().to_vec(),
+            findings_listed: report.focus.findings(recon).len(),
+            findings_in_run: recon.findings.len(),
+            accounts_listed: report.focus.assessments(recon).len(),
+            accounts_in_run: recon.assessments.len(),
+        }),
+        check_charges: settings.check_charges,
+        as_at: recon.as_at.to_string(),
+        trigger: settings.trigger.to_string(),
+        warn_at: plain(settings.warn_at),
+        posting_days: settings.posting_days,
+        match_days: settings.match_days,
+        allocation: settings.allocation.as_str(),
+        hb_first_run_days: settings.first_run_days.0,
+        uc_first_run_days: settings.first_run_days.1,
+        hb_rent_rebates: settings.hb_rent_rebates,
+        serve_on: settings.serve_on.map(|d| d.to_string()),
+    }
+}
+
+/// The control totals: each file's rows and money, every outcome's, and
+/// each finding kind's.
+fn totals_of(report: &Report<'_>) -> Totals {
+    let t = &report.recon.totals;
+    Totals {
+        files: file_totals(report),
+        bulk_lines: t.bulk_lines,
+        bank_outcomes: outcome_rows(&t.bank_outcomes),
+        ledger_credit_outcomes: outcome_rows(&t.credit_outcomes),
+        matched_bank: matched(&t.bank_outcomes),
+        matched_credits: matched(&t.credit_outcomes),
+        findings: (t.findings.iter())
+            .map(|k| KindRow {
+                kind: k.kind.as_str(),
+                count: k.count,
+                high: k.high,
+                medium: k.medium,
+                low: k.low,
+                money: plain(k.money),
+                corrections: plain(k.corrections),
+                corrections_posted_to: (!k.posted_to_corrections.is_zero())
+                    .then(|| plain(k.posted_to_corrections)),
+            })
+            .collect(),
+        ties: t.ties(),
+    }
+}
+
+/// Each file read: the four the contract requires, then rents and cases
+/// where they were read.
+fn file_totals(report: &Report<'_>) -> Vec<FileTotal> {
+    use crate::recon::model::SourceFile as F;
+    let (data, t) = (report.data, &report.recon.totals);
+    let total = |f: F, rows: usize, money_in: Option<Decimal>, money_out: Option<Decimal>| {
+        let reading = &t.reading[f.index()];
+        FileTotal {
+            file: data.sources.name(f).to_string(),
+            rows,
+            rows_read: reading.rows_read,
+            rows_rejected: reading.rows_rejected,
+            rejected_money: plain(reading.rejected_money),
+            money_in: money_in.map(plain),
+            money_out: money_out.map(plain),
+        }
+    };
+    let mut files = vec![
+        total(F::Accounts, t.accounts_rows, None, None),
+        total(
+            F::Ledger,
+            t.ledger_rows,
+            Some(t.ledger_credits),
+            Some(t.ledger_debits),
+        ),
+        total(F::Bank, t.bank_rows, Some(t.money_in), Some(t.money_out)),
+        total(F::Schedules, t.schedule_rows, Some(t.schedule_amount), None),
+    ];
+    for (f, rows) in [(F::Rents, data.rents.len()), (F::Cases, data.cases.len())] {
+        if report.read(data.sources.name(f)) {
+            files.push(total(f, rows, None, None));
+        }
+    }
+    files
 }
 
 /// The document as `serde_json::to_writer_pretty` writes it, byte for byte,

@@ -13,6 +13,7 @@ mod ordered;
 pub mod rejects;
 pub mod sections;
 pub mod table;
+pub mod tier;
 pub mod view;
 
 use std::io::{self, Write};

@@ -7,6 +7,7 @@ use comfy_table::{presets, Cell, CellAlignment, Color, ContentArrangement, Table
 use rayon::prelude::*;
 
 use super::sections::{sections, Section};
+use super::tier::Tier;
 use super::{Exporter, Report};
 
 pub struct TableExporter {
@@ -16,14 +17,17 @@ pub struct TableExporter {
     pub colour: bool,
 }
 
-/// The colour a cell holding one of these words gets.
+/// The colour a cell gets: a status's or a severity's by its tier, and a
+/// control total that does not tie red.
 fn colour_of(word: &str) -> Option<Color> {
-    match word {
-        "high" | "false_trigger" | "false_approach" | "hidden_arrears" => Some(Color::Red),
-        "medium" | "technical_arrears" | "protocol_hold" | "approaching" => Some(Color::Yellow),
-        "genuine" => Some(Color::Magenta),
-        "DOES NOT TIE" => Some(Color::Red),
-        _ => None,
+    if word == "DOES NOT TIE" {
+        return Some(Color::Red);
+    }
+    match Tier::of_word(word)? {
+        Tier::Wrong => Some(Color::Red),
+        Tier::Wait => Some(Color::Yellow),
+        Tier::Genuine => Some(Color::Magenta),
+        Tier::Quiet => None,
     }
 }
 

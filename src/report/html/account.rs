@@ -63,7 +63,7 @@ fn heading(data: &Dataset, recon: &Reconciliation, c: &AccountCheck<'_>) -> Stri
         account.rent_period,
         esc(&pounds(account.rent)),
         recon.as_at,
-        badge(super::style::status_class(&c.assessment.status.to_string()), &c.assessment.status.to_string()),
+        badge(super::style::status_class(c.assessment.status), &c.assessment.status.to_string()),
         decision_class(c.decision),
         esc(&c.verdict)
     )

@@ -19,7 +19,7 @@ use rust_decimal::Decimal;
 use self::account::account_section;
 use self::axis::{count_label, money_label};
 use self::chart::{bar_chart, Bar};
-use self::style::{badge, kind_class, status_class, status_key, stylesheet};
+use self::style::{badge, kind_class, status_class, status_key, status_word_class, stylesheet};
 use super::check::View as CheckView;
 use super::ordered::write_in_order;
 use super::sections::{sections, Section};
@@ -129,7 +129,7 @@ fn summary_charts(report: &Report<'_>) -> String {
             label: status.to_string(),
             value: Decimal::from(n),
             text: format!("{n} (corrected {})", pounds(corrected)),
-            class: status_class(&status.to_string()),
+            class: status_class(status),
         })
         .collect();
     s.push_str(&bar_chart(&bars, count_label, "accounts by status"));
@@ -184,7 +184,7 @@ fn summary_tables(report: &Report<'_>) -> String {
     if let Some(act) = act {
         s.push_str(&section_table(&act, |header, c| match header {
             "account" => format!("<a href=\"#acc-{}\">{}</a>", esc(c), esc(c)),
-            "status" => badge(status_class(c), c),
+            "status" => badge(status_word_class(c), c),
             _ => esc(c),
         }));
     }

@@ -4,6 +4,8 @@
 
 use crate::recon::finding::Severity;
 use crate::recon::totals::KindTotal;
+use crate::recon::Status;
+use crate::report::tier::Tier;
 
 /// Severity colours: high red, medium amber, low a quiet grey-blue (a late
 /// posting is already right on the ledger and should not shout). Statuses
@@ -43,13 +45,19 @@ pub fn stylesheet() -> String {
     [BASE, COLOURS, PRINT].concat()
 }
 
+/// The class a tier is coloured by.
+fn tier_class(tier: Tier) -> &'static str {
+    match tier {
+        Tier::Wrong => "sev-high",
+        Tier::Wait => "sev-medium",
+        Tier::Genuine => "st-genuine",
+        Tier::Quiet => "sev-low",
+    }
+}
+
 /// The class a severity is coloured by.
 pub fn severity_class(s: Severity) -> &'static str {
-    match s {
-        Severity::High => "sev-high",
-        Severity::Medium => "sev-medium",
-        Severity::Low => "sev-low",
-    }
+    tier_class(Tier::of_severity(s))
 }
 
 /// A finding kind's bar takes the colour of its most severe finding.
@@ -63,16 +71,15 @@ pub fn kind_class(k: &KindTotal) -> &'static str {
     })
 }
 
-/// The class a status word is coloured by: the terminal's tiers (its
-/// `colour_of`), clear as quiet as a low severity. Matched on the word, as
-/// the terminal does, because the accounts table arrives as text.
-pub fn status_class(word: &str) -> &'static str {
-    match word {
-        "false_trigger" | "false_approach" | "hidden_arrears" => "sev-high",
-        "technical_arrears" | "protocol_hold" | "approaching" => "sev-medium",
-        "genuine" => "st-genuine",
-        _ => "sev-low",
-    }
+/// The class a status is coloured by: the terminal's tiers, clear as
+/// quiet as a low severity.
+pub fn status_class(status: Status) -> &'static str {
+    tier_class(Tier::of_status(status))
+}
+
+/// [`status_class`] of a status's word, as the accounts table holds it.
+pub fn status_word_class(word: &str) -> &'static str {
+    tier_class(Status::from_word(word).map_or(Tier::Quiet, Tier::of_status))
 }
 
 /// A small key under a chart: a swatch of each class with what it means.
@@ -104,15 +111,15 @@ pub fn severity_key() -> String {
 pub fn status_key() -> String {
     key(&[
         (
-            "sev-high",
-            "the posted balance is wrong (false_trigger, false_approach, hidden_arrears)",
+            tier_class(Tier::Wrong),
+            &format!("the posted balance is wrong ({})", Tier::Wrong.statuses()),
         ),
         (
-            "sev-medium",
-            "wait or watch (technical_arrears, protocol_hold, approaching)",
+            tier_class(Tier::Wait),
+            &format!("wait or watch ({})", Tier::Wait.statuses()),
         ),
-        ("st-genuine", "genuine arrears"),
-        ("sev-low", "clear"),
+        (tier_class(Tier::Genuine), "genuine arrears"),
+        (tier_class(Tier::Quiet), "clear"),
     ])
 }
 
