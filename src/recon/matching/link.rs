@@ -201,13 +201,15 @@ impl State<'_> {
     pub(super) fn link_by_window(&mut self) {
         let mut free = self.free_for_window();
         self.link_aligned(&mut free);
+        // 6a: money posted in parts on time, on the accounts the references
+        // name: before another account's claim on a receipt (passes 3 and
+        // 4, where a keying slip in a reference may be all that ties it)
+        // and before a late posting of the whole amount (pass 5).
+        self.link_in_parts(&mut free, self.opts.posting_days);
         let pools = FreePools::build(self, &free.receipts);
         let history = self.payer_history(&free.postings);
         self.link_unidentified(&mut free, &pools, &history);
         self.link_to_another_account(&mut free, &pools, &history);
-        // 6a: money posted in parts on time: before a late posting of the
-        // whole amount, which is the weaker match.
-        self.link_in_parts(&mut free, self.opts.posting_days);
         self.link_late(&mut free, &pools);
         // 6b: one receipt posted in parts, or several posted as one, late:
         // before keying errors, since a part can look like a mistyped whole.
