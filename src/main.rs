@@ -5,7 +5,8 @@ use clap::Parser;
 
 // Reading and matching make millions of small, short-lived allocations
 // (row text, keys, per-batch vectors); mimalloc serves them from per-thread
-// pages where glibc's malloc spent a third of a profiled run.
+// pages, where glibc's malloc was a large share of a profiled run
+// (docs/benchmarks.md).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
@@ -16,8 +17,8 @@ const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 fn main() -> ExitCode {
     // Memory freed by one step of a run is given back to the system after
     // 100 ms, not mimalloc 3's 1 s: a step lasts about that long, so the
-    // next step's peak no longer sits on the last one's freed memory (a
-    // tenth off XL's peak, docs/benchmarks.md).
+    // next step's peak no longer sits on the last one's freed memory
+    // (docs/benchmarks.md).
     // mimalloc's own variable, where set, still decides.
     if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
         // SAFETY: sets a plain option value before any thread is started.
@@ -25,8 +26,8 @@ fn main() -> ExitCode {
     }
     // Ordinary 4 KiB pages, not transparent huge pages. A huge page is
     // cleared whole when first touched, and on the virtual machines the
-    // benchmarks run on that cost up to twice the system time and varied by
-    // a second from run to run. Small pages cost more TLB misses, but less
+    // benchmarks run on that cost more system time than it saved, and
+    // varied widely from run to run. Small pages cost more TLB misses, but less
     // than the system time they save (docs/benchmarks.md has both).
     // mimalloc's own variable, where set, still decides.
     #[cfg(target_os = "linux")]

@@ -144,8 +144,8 @@ pub fn with_threads<T: Send>(threads: Option<usize>, f: impl FnOnce() -> T + Sen
     let mut builder = rayon::ThreadPoolBuilder::new();
     if let Some(n) = threads {
         usage(n > 0, || "--threads must be at least 1".to_string())?;
-        // Threads past a few per core only cost time (2,000 took 30 s to
-        // start): a sane multiple of the cores is the most asked for.
+        // Threads past a few per core only cost time (thousands take
+        // seconds to start): a sane multiple of the cores is the most asked for.
         let cores = std::thread::available_parallelism().map_or(1, usize::from);
         usage(n <= MAX_THREADS_PER_CORE * cores, || {
             format!(

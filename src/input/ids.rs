@@ -146,7 +146,7 @@ pub(super) struct UniqueIds {
     from_lines: bool,
     first: Option<Text>,
     /// The last id, once there is a first: written over row by row, where
-    /// a new `Text` a row was a tenth of reading a ledger row.
+    /// a new `Text` a row was a large part of reading a ledger row.
     last: String,
     /// Ids of rows set aside while still in order (they are not in the rows
     /// read, but a later row repeating one is still a duplicate); where

@@ -1,6 +1,6 @@
-//! Reading the four input files of the data contract into a [`Dataset`],
-//! checking every row and cross-reference on the way. All problems are
-//! collected and returned together, each located by file:line:column.
+//! Reading the data contract's input files (and bank statements) into a
+//! [`Dataset`], checking every row and cross-reference on the way. All
+//! problems are collected and returned together, each at file:line:column.
 
 mod blank_lines;
 pub mod columns;

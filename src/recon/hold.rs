@@ -186,7 +186,7 @@ pub struct Doubts {
 }
 
 /// Each account's doubts, held only for the few accounts that have any
-/// (a vector of a hundred thousand empty ones was a tenth of assessing).
+/// (a vector of an empty one per account was a large part of assessing).
 #[derive(Default)]
 pub struct AllDoubts {
     /// Per account: 0 for none, else its place in `of` plus one.

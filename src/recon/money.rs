@@ -9,8 +9,8 @@ pub fn to_pennies(d: Decimal) -> Decimal {
 }
 
 /// A sum of pence as money. Sums over rows are taken in pence (an integer
-/// add, where adding `Decimal`s costs ten times as much and rows are summed
-/// by the ten million); any sum of rows fits, as a row's pence are under
+/// add, far cheaper than adding `Decimal`s, and rows are summed by the ten
+/// million); any sum of rows fits, as a row's pence are under
 /// 2^61 and a file holds under 2^32 rows, and `Decimal` holds 96 bits.
 pub fn from_pence(pence: i128) -> Decimal {
     Decimal::try_from_i128_with_scale(pence, 2).unwrap_or(if pence < 0 {

@@ -1,5 +1,6 @@
 //! Writing `check`: the verdicts, balances, findings, protocol checklist and
-//! (with --statement) the rent statement, as text, Markdown, JSON or CSV.
+//! (with --statement) the rent statement, as text, Markdown, JSON, CSV or
+//! HTML.
 
 use std::io::{self, Write};
 

@@ -1,4 +1,4 @@
-//! Report writers, one file per format behind the [`Exporter`] trait (as
+//! Report writers, one module per format behind the [`Exporter`] trait (as
 //! hyperfine's exporters), each writing to any `&mut dyn Write`.
 
 pub mod check;

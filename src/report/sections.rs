@@ -1,5 +1,5 @@
 //! The human-readable report as titled sections of rows, shared by the table
-//! and Markdown writers: control totals, findings by kind, accounts by status,
+//! and Markdown writers and the HTML pack: control totals, findings by kind, accounts by status,
 //! then the findings and the accounts to act on, most urgent first.
 
 use rust_decimal::Decimal;

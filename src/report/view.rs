@@ -1,5 +1,5 @@
 //! The report as rows of text, built once from the core's result and shared
-//! by every format, so table, CSV, JSON and Markdown can never disagree.
+//! by every format, so table, CSV, JSON, Markdown and HTML can never disagree.
 
 use serde::Serialize;
 

@@ -5,8 +5,8 @@
 /// An extraction of the kind `profile init` drafts, `^(?P<value>.*?)SEP`
 /// (what comes before the first separator) or `SEP(?P<value>.*)$` (what
 /// comes after it), read with a search for the separator instead of the
-/// regex engine (a bank line's two extractions were a tenth of reading
-/// it).
+/// regex engine, which was a large part of reading a bank line through a
+/// profile.
 #[derive(Clone, Debug)]
 pub(crate) struct Split {
     pub(super) side: Side,

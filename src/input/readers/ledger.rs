@@ -223,8 +223,8 @@ fn signed_amount(r: &mut Row<'_>, d: Decimal, c: Decimal, amount_col: usize) -> 
         );
         None
     } else if d.scale() >= c.scale() && c.is_zero() {
-        // The amount as `d - c` gives it, without the subtraction (a tenth
-        // of reading a ledger row): the other side is zero, at no more
+        // The amount as `d - c` gives it, without the subtraction (dear
+        // beside the rest of reading a ledger row): the other side is zero, at no more
         // places.
         Some(d)
     } else if c.scale() >= d.scale() && d.is_zero() {

@@ -289,7 +289,7 @@ fn classify(dues: &mut Dues, posting: &Posting, book: &RentBook<'_>) -> Charge {
         };
     }
     // Worked out only for a charge that is not the rent: a division per
-    // charge was a third of checking charges.
+    // charge was much of the cost of checking charges.
     let lump = book.rates(posting.date).into_iter().find_map(|rate| {
         Some((amount / rate).normalize())
             .filter(|w| w.fract().is_zero() && *w > Decimal::ONE)

@@ -6,8 +6,8 @@ use super::*;
 
 /// Lookup tables from normalised references to accounts. Each account's refs
 /// are held once, in `refs`; the tables hold indices into it, a few bytes
-/// an entry, where maps of owned keys to lists of ids were four times the
-/// memory and most of the time spent building the index.
+/// an entry, where maps of owned keys to lists of ids took far more memory
+/// and most of the time spent building the index.
 #[derive(Debug, Default)]
 pub struct RefIndex {
     /// Every account's normalised refs in account order: its account

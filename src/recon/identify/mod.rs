@@ -1,7 +1,7 @@
 //! Identifying receipts: which account a bank reference or payer name points
-//! to. References are normalised (case, spaces, punctuation, prefixes such as
-//! RENT/REF/ACC) and looked up against account refs and payment refs; receipts
-//! nobody can identify get ranked suggestions, never a guess between equals.
+//! to, by the reference in normal form (`normal.rs`) looked up in the index
+//! of account and payment refs (`index.rs`); receipts nobody can identify get
+//! ranked suggestions (`near.rs`), never a guess between equals.
 
 use hashbrown::HashTable;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};

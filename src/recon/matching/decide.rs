@@ -19,7 +19,7 @@ impl State<'_> {
         // In the ledger's order of their postings, not the statement's: a
         // statement in date order against a ledger by account read each
         // receipt's postings far from the last one's, and deciding took
-        // nearly three times as long (docs/benchmarks.md). Receipts with no
+        // much longer (docs/benchmarks.md). Receipts with no
         // posting come last, in statement order. Findings are sorted
         // afterwards, and each receipt and posting is decided once, so the
         // order is not seen.

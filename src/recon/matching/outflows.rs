@@ -475,8 +475,8 @@ impl Flows<'_> {
 
     /// Ledger reversals and refunds with no money behind them. The returns
     /// already reversed are found by account and amount: a scan of them all
-    /// for every posting grew with the ledger times the returns (255 s on a
-    /// landlord-year with 23,000 returns).
+    /// for every posting grew with the ledger times the returns
+    /// (docs/benchmarks.md, issue 28).
     fn unbacked_debits(&self, taken: &[bool], reversed: &[Reversed], findings: &mut Vec<Finding>) {
         let data = self.data;
         let mut reversed_by: HashMap<(AccountId, i64), Vec<usize>> = HashMap::default();

@@ -1,4 +1,4 @@
-//! Pass 5 of linking: money posted in parts. A receipt posted as several
+//! Pass 6 of linking: money posted in parts. A receipt posted as several
 //! credits (a split posting, or one payment for the accounts of a family that
 //! its reference names) and several receipts posted as one credit are linked
 //! only where the parts add up to the penny and the references tie every part

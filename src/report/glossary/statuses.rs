@@ -1,4 +1,4 @@
-//! The account statuses (src/recon/assess.rs), as the contract's ladder
+//! The account statuses (src/recon/assess/mod.rs), as the contract's ladder
 //! decides them: where several fit, the first wins.
 
 use super::Text;

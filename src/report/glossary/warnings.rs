@@ -1,6 +1,6 @@
 //! The warning kinds (src/recon/warning.rs and the readers in src/input):
 //! what the run could not check. Each holds the accounts it concerns
-//! `incomplete_data`.
+//! as `incomplete_data`.
 
 use super::Text;
 use crate::recon::warning::WarningKind;

@@ -144,8 +144,8 @@ pub fn to_f64(d: Decimal) -> f64 {
 
 /// A chart position as `{:.1}` writes it (to a tenth, a half to the even
 /// tenth of the float's exact value), without the float formatter: a year's
-/// charts hold millions of positions, and formatting them was a tenth of
-/// writing the pack.
+/// charts hold millions of positions, and the formatter was a large part
+/// of writing the pack.
 pub struct Px(pub f64);
 
 impl std::fmt::Display for Px {
