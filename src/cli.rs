@@ -596,7 +596,7 @@ fn parse_date(s: &str) -> Result<NaiveDate, String> {
 }
 
 fn parse_trigger(s: &str) -> Result<Trigger, String> {
-    s.parse()
+    s.parse::<Trigger>().map_err(|e| e.to_string())
 }
 
 /// `75%`, `75` or `0.75`, all meaning three quarters.

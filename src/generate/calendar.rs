@@ -24,7 +24,7 @@ impl Calendar {
         let end = start
             .checked_add_months(Months::new(args.months))
             .and_then(|d| d.pred_opt())
-            .context("--months is too far ahead")?;
+            .ok_or_else(|| GenerateError::arguments("--months is too far ahead".into()))?;
         let first_monday =
             start + Days::new(u64::from((7 - start.weekday().num_days_from_monday()) % 7));
         let runs = (1..)

@@ -148,8 +148,7 @@ impl Landlord<'_> {
         self.truth.holds.sort();
         self.truth.holds.dedup();
         let path = dir.join("truth.json");
-        let file =
-            File::create(&path).with_context(|| format!("cannot create {}", path.display()))?;
+        let file = File::create(&path).on_path("cannot create", &path)?;
         serde_json::to_writer_pretty(BufWriter::new(file), &self.truth)?;
         Ok(())
     }

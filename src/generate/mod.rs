@@ -6,12 +6,12 @@ use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::Path;
 
-use anyhow::{Context, Result};
 use chrono::{Datelike, Days, Months, NaiveDate};
 use rayon::prelude::*;
 use rust_decimal::Decimal;
 
 use crate::cli::GenerateArgs;
+use crate::input::Profile;
 use crate::input::{self, export::ExportShape, profile::section_name, profile::FileProfile};
 use crate::recon::model::SourceFile;
 use crate::recon::money::plain;
@@ -21,6 +21,7 @@ mod benefit;
 mod calendar;
 mod case;
 mod charges;
+mod error;
 mod landlord;
 mod money_out;
 mod parts;
@@ -36,6 +37,11 @@ use parts::*;
 use people::*;
 use sink::*;
 use truth::*;
+
+use error::OnPath;
+pub use error::{GenerateError, GenerateErrorKind};
+
+type Result<T, E = GenerateError> = std::result::Result<T, E>;
 
 /// splitmix64: small, fast, and the same on every platform and version.
 struct Rng(u64);
@@ -84,12 +90,13 @@ enum Plant {
 const MOST_ACCOUNTS: usize = 10_000_000;
 const MOST_MONTHS: u32 = 600;
 
-pub fn run(args: &GenerateArgs) -> Result<u8> {
+/// Writes the landlord `args` describe into `args.out`, in the shapes
+/// `profile` gives (the contract's plain CSV where it gives none).
+pub fn run(args: &GenerateArgs, profile: Option<&Profile>) -> Result<()> {
     check_bounds(args)?;
     prepare_folder(args)?;
     let dir = args.out.as_path();
-    let profile = crate::cmd::profile(&args.profile)?;
-    let w = Writers::open(dir, profile.as_ref(), args.cases > 0)?;
+    let w = Writers::open(dir, profile, args.cases > 0)?;
     let cal = Calendar::of(args)?;
     let names = tenant_names(args.seed, args.accounts);
     let mut landlord = Landlord::new(args, cal, w, &names);
@@ -103,37 +110,41 @@ pub fn run(args: &GenerateArgs) -> Result<u8> {
             &settings,
             "# A council: Housing Benefit is a rent rebate.\nhb_rent_rebates = true\n",
         )
-        .with_context(|| format!("cannot write {}", settings.display()))?;
+        .on_path("cannot write", &settings)?;
     } else if args.force && settings.exists() {
         // A rebate setting left by an earlier run would misread this one.
-        std::fs::remove_file(&settings)
-            .with_context(|| format!("cannot remove {}", settings.display()))?;
+        std::fs::remove_file(&settings).on_path("cannot remove", &settings)?;
     }
-    Ok(0)
+    Ok(())
 }
 
 /// Counts and dates `generate` can make and the contract can hold.
 fn check_bounds(args: &GenerateArgs) -> Result<()> {
-    anyhow::ensure!(
-        (1..=MOST_ACCOUNTS).contains(&args.accounts),
-        "--accounts must be between 1 and {MOST_ACCOUNTS}, found {}",
-        args.accounts
-    );
-    anyhow::ensure!(
-        (1..=MOST_MONTHS).contains(&args.months),
-        "--months must be between 1 and {MOST_MONTHS}, found {}",
-        args.months
-    );
+    let refuse = |message: String| Err(GenerateError::arguments(message));
+    if !(1..=MOST_ACCOUNTS).contains(&args.accounts) {
+        return refuse(format!(
+            "--accounts must be between 1 and {MOST_ACCOUNTS}, found {}",
+            args.accounts
+        ));
+    }
+    if !(1..=MOST_MONTHS).contains(&args.months) {
+        return refuse(format!(
+            "--months must be between 1 and {MOST_MONTHS}, found {}",
+            args.months
+        ));
+    }
     // Dates past 9999 cannot be written as the contract's YYYY-MM-DD.
     let last_day = NaiveDate::from_ymd_opt(9999, 12, 31).unwrap_or(NaiveDate::MAX);
-    anyhow::ensure!(
-        args.start
-            .checked_add_months(Months::new(args.months + 2))
-            .is_some_and(|end| end <= last_day),
-        "--start {} and --months {} run past the year 9999",
-        args.start,
-        args.months
-    );
+    let within = args
+        .start
+        .checked_add_months(Months::new(args.months + 2))
+        .is_some_and(|end| end <= last_day);
+    if !within {
+        return refuse(format!(
+            "--start {} and --months {} run past the year 9999",
+            args.start, args.months
+        ));
+    }
     Ok(())
 }
 
@@ -141,14 +152,10 @@ fn check_bounds(args: &GenerateArgs) -> Result<()> {
 /// landlord's real data in the folder would be overwritten.
 fn prepare_folder(args: &GenerateArgs) -> Result<()> {
     let holds_files = std::fs::read_dir(&args.out).is_ok_and(|mut d| d.next().is_some());
-    anyhow::ensure!(
-        args.force || !holds_files,
-        "{} is not empty: generate would overwrite its files (a landlord's inputs, perhaps); name a new or \
-         empty folder, or pass --force",
-        args.out.display()
-    );
-    std::fs::create_dir_all(&args.out)
-        .with_context(|| format!("cannot create {}", args.out.display()))
+    if holds_files && !args.force {
+        return Err(GenerateErrorKind::NotEmpty(args.out.clone()).into());
+    }
+    std::fs::create_dir_all(&args.out).on_path("cannot create", &args.out)
 }
 
 /// One account as it is made: who, what rent, what is planted, how the

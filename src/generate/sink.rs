@@ -90,7 +90,9 @@ impl Sink {
             .iter()
             .map(|&at| contract.get(at).map(|c| c.name))
             .collect::<Option<Vec<&str>>>()
-            .context("a generated column is not in the contract")?;
+            .ok_or(GenerateErrorKind::Contract(
+                "a generated column is not in the contract",
+            ))?;
         let file_name = fp
             .and_then(|fp| fp.file.as_deref())
             .unwrap_or(file.default_name());
@@ -99,8 +101,12 @@ impl Sink {
                 let cited = Path::new(file_name)
                     .file_name()
                     .map_or(file_name.into(), |n| n.to_string_lossy());
-                ExportShape::new(&cited, fp, contract)
-                    .with_context(|| format!("profile section [{}]", section_name(file)))
+                ExportShape::new(&cited, fp, contract).map_err(|source| {
+                    GenerateErrorKind::Section {
+                        section: section_name(file),
+                        source,
+                    }
+                })
             })
             .transpose()?;
         let mut out = create_csv(&dir.join(file_name), shape.as_ref())?;
@@ -191,10 +197,9 @@ impl Sink {
 /// its preamble written.
 fn create_csv(path: &Path, shape: Option<&ExportShape>) -> Result<csv::Writer<BufWriter<File>>> {
     if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent)
-            .with_context(|| format!("cannot create {}", parent.display()))?;
+        std::fs::create_dir_all(parent).on_path("cannot create", parent)?;
     }
-    let file = File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
+    let file = File::create(path).on_path("cannot create", path)?;
     let mut buffered = BufWriter::with_capacity(1 << 20, file);
     if let Some(shape) = shape {
         buffered.write_all(&shape.preamble()?)?;
@@ -213,9 +218,7 @@ fn remove_stale(dir: &Path, fp: Option<&FileProfile>) -> Result<()> {
         .unwrap_or(SourceFile::Cases.default_name());
     let path = dir.join(name);
     match std::fs::remove_file(&path) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-            Err(e).with_context(|| format!("cannot remove {}", path.display()))
-        }
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e).on_path("cannot remove", path),
         _ => Ok(()),
     }
 }

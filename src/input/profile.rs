@@ -129,12 +129,12 @@ impl Rule {
             error,
         })?;
         for (field, value) in &self.set {
-            Template::compile(value, &re).map_err(|group| SectionProblem::RuleGroup {
+            Template::compile(value, &re).map_err(|missing| SectionProblem::RuleGroup {
                 rule: n,
                 column: self.column.clone(),
                 field: field.clone(),
                 value: value.clone(),
-                group,
+                group: missing.into_group(),
             })?;
         }
         Ok(())

@@ -137,10 +137,10 @@ impl Compiler<'_> {
         for (k, v) in r.set.iter().filter(|(k, _)| known(k)) {
             match Template::compile(v, re) {
                 Ok(t) => made.push(t),
-                Err(group) => {
+                Err(missing) => {
                     self.unknown.push(MappingError::MissingGroup {
                         field: k.clone(),
-                        group,
+                        group: missing.into_group(),
                     });
                     made.push(None);
                 }

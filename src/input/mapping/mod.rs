@@ -23,7 +23,7 @@ mod tests;
 pub use cells::clean_money;
 pub use error::{FieldError, FieldProblem, Key, MappingError, NotMoney};
 pub(crate) use split::{Side, Split};
-pub use template::Template;
+pub use template::{MissingGroup, Template};
 
 /// Where one canonical field's value comes from, before rules apply.
 #[derive(Clone, Debug)]

@@ -11,6 +11,31 @@ enum Part {
     Group(usize),
 }
 
+/// A value that names a group its pattern does not have.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MissingGroup {
+    group: String,
+}
+
+impl MissingGroup {
+    /// The group as the value names it (`2`, `payer`).
+    pub fn group(&self) -> &str {
+        &self.group
+    }
+
+    pub fn into_group(self) -> String {
+        self.group
+    }
+}
+
+impl std::fmt::Display for MissingGroup {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "the pattern has no group {:?}", self.group)
+    }
+}
+
+impl std::error::Error for MissingGroup {}
+
 /// A rule's value with group references, compiled against its pattern.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Template {
@@ -19,9 +44,9 @@ pub struct Template {
 
 impl Template {
     /// `value` compiled against `pattern`: `Ok(None)` where it names no
-    /// group (a constant, set as written), `Err(group)` where it names a
+    /// group (a constant, set as written), an error where it names a
     /// group the pattern does not have.
-    pub fn compile(value: &str, pattern: &Regex) -> Result<Option<Template>, String> {
+    pub fn compile(value: &str, pattern: &Regex) -> Result<Option<Template>, MissingGroup> {
         if !value.contains('$') {
             return Ok(None);
         }
@@ -37,7 +62,9 @@ impl Template {
                 rest = rest.strip_prefix('$').unwrap_or(rest);
                 continue;
             };
-            let group = resolve(name, pattern).ok_or_else(|| name.to_string())?;
+            let group = resolve(name, pattern).ok_or_else(|| MissingGroup {
+                group: name.to_string(),
+            })?;
             if !text.is_empty() {
                 parts.push(Part::Text(std::mem::take(&mut text)));
             }
@@ -108,7 +135,7 @@ mod tests {
 
     fn expand(value: &str, pattern: &str, haystack: &str) -> Result<String, String> {
         let re = Regex::new(pattern).map_err(|e| e.to_string())?;
-        let Some(t) = Template::compile(value, &re)? else {
+        let Some(t) = Template::compile(value, &re).map_err(MissingGroup::into_group)? else {
             return Ok(value.to_string());
         };
         let mut locs = re.capture_locations();
@@ -140,6 +167,11 @@ mod tests {
         assert_eq!(expand("${payer}", re, ""), Err("payer".to_string()));
         // `$2x` is the group named `2x`, as in the regex crate.
         assert_eq!(expand("$2x", re, ""), Err("2x".to_string()));
+        let missing = Template::compile("$3", &Regex::new(re).expect("pattern"));
+        assert_eq!(
+            missing.map_err(|e| e.to_string()),
+            Err(r#"the pattern has no group "3""#.to_string())
+        );
     }
 
     #[test]

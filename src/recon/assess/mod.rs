@@ -61,22 +61,34 @@ pub enum Trigger {
     Amount(Decimal),
 }
 
+/// A trigger that cannot be read: the text as given.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TriggerError(String);
+
+impl fmt::Display for TriggerError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "expected a trigger like 4w, 8w, 2m or £500.00 (at most 520w, 120m or £10,000,000), found {:?}",
+            self.0
+        )
+    }
+}
+
+impl std::error::Error for TriggerError {}
+
 impl FromStr for Trigger {
-    type Err = String;
+    type Err = TriggerError;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let t = s.trim().to_ascii_lowercase();
         // Past these the trigger means nothing, and sums made from it could
         // overflow: ten years' rent, or ten million pounds.
-        let number = |n: &str, most: i64| -> Result<Decimal, String> {
+        let number = |n: &str, most: i64| -> Result<Decimal, TriggerError> {
             Decimal::from_str(n.trim())
                 .ok()
                 .filter(|d| *d > Decimal::ZERO && *d <= Decimal::from(most))
-                .ok_or_else(|| {
-                    format!(
-                        "expected a trigger like 4w, 8w, 2m or £500.00 (at most 520w, 120m or £10,000,000), found {s:?}"
-                    )
-                })
+                .ok_or_else(|| TriggerError(s.to_string()))
         };
         if let Some(n) = t.strip_suffix('w') {
             Ok(Trigger::Weeks(number(n, 520)?))
