@@ -32,7 +32,9 @@ fn kinds_on(report: &serde_json::Value, account: &str) -> Vec<String> {
 #[test]
 fn parts_that_add_up_and_are_named_are_matched_with_their_evidence() {
     let report = splits_report();
-    for account in ["S001", "S002", "S003", "S004"] {
+    // S013 and S023 (one digit apart): each account's own parts, not a
+    // wrong_account on the slip.
+    for account in ["S001", "S002", "S003", "S004", "S013", "S023"] {
         assert_eq!(
             kinds_on(&report, account),
             Vec::<String>::new(),
@@ -63,8 +65,10 @@ fn parts_that_add_up_and_are_named_are_matched_with_their_evidence() {
                 j(r#"["L03","L04"]"#),
                 j(r#"["S002","S003"]"#)
             ),
+            (j(r#"["B12"]"#), j(r#"["L15","L16"]"#), j(r#"["S013"]"#)),
             (j(r#"["B03","B04"]"#), j(r#"["L05"]"#), j(r#"["S004"]"#)),
             (j(r#"["B10","B11"]"#), j(r#"["L14"]"#), j(r#"["S012"]"#)),
+            (j(r#"["B13","B14"]"#), j(r#"["L17"]"#), j(r#"["S023"]"#)),
         ]
     );
     // Every row involved is cited: the receipt and both credits.
