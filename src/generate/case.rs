@@ -1,10 +1,7 @@
 //! The case around an account, written to cases.csv: payment arrangements
 //! kept and broken, Breathing Space, suspended and outright possession
 //! orders, NOSPs served recently and long lapsed, and contacts and benefit
-//! referrals. A case that moves money sits on a weekly account with no
-//! benefit and nothing else planted, and the tenant's payments are made to
-//! fit it (arrears from missed weeks, then the instalment on top of the
-//! rent), so that each case has one right reading and its hold is exact.
+//! referrals, and the tenant's payments made to fit each.
 
 use super::*;
 
@@ -66,7 +63,11 @@ pub(super) enum Pays {
     RentAnd(Decimal),
 }
 
-/// One account's case: its shape and the weeks that shape the money.
+/// One account's case: its shape and the weeks that shape the money. A
+/// case that moves money sits on a weekly account with no benefit and
+/// nothing else planted, and the tenant's payments are made to fit it
+/// (arrears from missed weeks, then the instalment on top of the rent), so
+/// that each case has one right reading and its hold is exact.
 #[derive(Clone, Copy, Debug)]
 pub(super) struct CasePlan {
     pub(super) shape: Shape,

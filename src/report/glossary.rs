@@ -1,10 +1,5 @@
 //! What each finding kind, status, hold reason and warning means, what to
 //! do about it, and an example: `explain` and the legends under tables.
-//!
-//! Each vocabulary's text comes from an exhaustive match over its enum (in
-//! the submodules), with no catch-all arm: a new kind, status, reason or
-//! warning does not compile until it is explained here. The report columns
-//! are a vocabulary of their own for the same reason.
 
 // Public so a legend can name a column by its variant; its text is the
 // glossary's own.
@@ -112,7 +107,11 @@ struct Text {
 }
 
 /// Every term: finding kinds, statuses, hold reasons, warnings, columns, in
-/// that order, each vocabulary in its own order.
+/// that order, each vocabulary in its own order. Each vocabulary's text
+/// comes from an exhaustive match over its enum (in the submodules), with
+/// no catch-all arm: a new kind, status, reason or warning does not compile
+/// until it is explained here. The report columns are a vocabulary of their
+/// own for the same reason.
 pub fn entries() -> Vec<Entry> {
     let kinds = FindingKind::ALL.iter().map(|&k| {
         Entry::new(

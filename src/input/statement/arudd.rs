@@ -1,15 +1,6 @@
 //! Bacs ARUDD reports (Automated Return of Unpaid Direct Debits): each
 //! returned item joins the statement line that shows its money, so that no
 //! return is counted twice and the bank total stays the statement's.
-//!
-//! The rule, in order: (1) an item takes the one statement debit of its
-//! amount, dated from 3 days before the report to 7 after, whose reference
-//! is the item's mandate reference, else the only such `dd_return` line;
-//! it adds its reason code, mandate reference and payer name. (2) A
-//! report's items left over take one `dd_return` debit of exactly their
-//! sum in that window, which becomes the items (a bank showing a day's
-//! returns as one debit). (3) Any item still left is not added: the
-//! statement shows no such money. It is a warning, holding every account.
 
 use chrono::{Days, NaiveDate};
 use quick_xml::events::{BytesStart, Event};
@@ -205,7 +196,15 @@ fn in_window(item_date: NaiveDate, on: NaiveDate) -> bool {
     (from..=to).contains(&on)
 }
 
-/// Joins `items` to the statement's lines by the rule above.
+/// Joins `items` to the statement's lines, in order: (1) an item takes the
+/// one statement debit of its amount, dated from 3 days before the report
+/// to 7 after, whose reference is the item's mandate reference, else the
+/// only such `dd_return` line; it adds its reason code, mandate reference
+/// and payer name. (2) A report's items left over take one `dd_return`
+/// debit of exactly their sum in that window, which becomes the items (a
+/// bank showing a day's returns as one debit). (3) Any item still left is
+/// not added: the statement shows no such money. It is a warning, holding
+/// every account.
 pub fn join(read: &mut Read, items: Vec<Item>) {
     let mut taken = vec![false; read.entries.len()];
     let mut left: Vec<Item> = Vec::new();

@@ -1,11 +1,6 @@
 //! Bank statements as banks send them (SWIFT MT940, ISO 20022 camt.053),
 //! Bacs ARUDD return reports beside them, and inputs read from standard
 //! input: each held in memory, a statement as the contract's bank rows.
-//!
-//! A statement becomes a contract bank CSV made in memory and read by the
-//! one contract reader, so every check a bank.csv gets it gets too; row
-//! `i` of that CSV is on its line `i + 2`, and [`Held::settle`] puts each
-//! row's statement line back wherever a line is cited.
 
 pub mod arudd;
 pub mod camt;
@@ -259,7 +254,11 @@ pub fn is_stdin(path: &Path) -> bool {
 pub const STDIN_NAME: &str = "stdin";
 
 /// The inputs read into memory before the contract reader runs: standard
-/// input, and a statement made into contract rows.
+/// input, and a statement made into contract rows. A statement becomes a
+/// contract bank CSV made in memory and read by the one contract reader,
+/// so every check a bank.csv gets it gets too; row `i` of that CSV is on
+/// its line `i + 2`, and [`Held::settle`] puts each row's statement line
+/// back wherever a line is cited.
 #[derive(Default)]
 pub struct Held {
     bytes: [Option<Vec<u8>>; FILES],

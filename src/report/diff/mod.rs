@@ -1,12 +1,6 @@
 //! Month on month: two JSON reports compared, finding by finding and
-//! account by account (`rent-audit diff LAST.json THIS.json`).
-//!
-//! [`parse`] reads a `reconcile --format json` report back into the typed
-//! parts a comparison needs; [`compare`] pairs last month's findings with
-//! this month's by a key that survives a new month's files and sets the
-//! accounts, the money in suspense and the counts by kind side by side;
-//! the writers print the [`Diff`] in each format. The comparison does no
-//! I/O: the command reads the files and writes the result.
+//! account by account (`rent-audit diff LAST.json THIS.json`): [`parse`]
+//! reads reports back, [`compare`] pairs them (no I/O), the writers print.
 
 mod compare;
 mod csv;

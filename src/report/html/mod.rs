@@ -1,10 +1,6 @@
-//! `--format html`: the evidence pack. One self-contained file (inline CSS
-//! and SVG, no scripts, nothing fetched), readable offline and printable
-//! (each account's section on a page of its own): for a reconciliation,
-//! money by finding kind and accounts by status as charts coloured by
-//! severity, the accounts to act on with the terminal's columns, and each
-//! account's section with its balance chart; for `check`, each account's
-//! verdict, chart, checklist and statement.
+//! `--format html`: the evidence pack, one self-contained printable file
+//! (inline CSS and SVG, no scripts, nothing fetched): charts by kind and
+//! status, the accounts to act on, and each account's section (docs/formats.md).
 
 mod account;
 mod axis;
