@@ -45,6 +45,8 @@ pub enum GuessError {
     /// A header and nothing under it: no dates, money or codes to judge.
     NoRows,
     Utf16WithoutMark,
+    /// Lines that end in a carriage return alone (old Mac exports).
+    CarriageReturnsAlone,
 }
 
 impl fmt::Display for GuessError {
@@ -65,6 +67,10 @@ impl fmt::Display for GuessError {
             GuessError::Utf16WithoutMark => f.write_str(
                 "the file looks like UTF-16 without a byte-order mark, which cannot be told \
                  from UTF-8: save it again as UTF-8 (or UTF-16 with its mark)",
+            ),
+            GuessError::CarriageReturnsAlone => f.write_str(
+                "its lines end in a carriage return alone (an old Mac export): save it again \
+                 with Windows or Unix line ends",
             ),
         }
     }
@@ -104,6 +110,9 @@ pub fn draft_from(
     let head = sample.head_text();
     if head.trim().is_empty() {
         return Err(GuessError::Empty);
+    }
+    if head.contains('\r') && !head.contains('\n') {
+        return Err(GuessError::CarriageReturnsAlone);
     }
     let layout = header::layout(&head, kind);
     if layout.width < 2 {

@@ -475,6 +475,8 @@ fn a_file_with_nothing_to_judge_is_refused_with_why() {
         trailer_only.contains("a header but no rows"),
         "{trailer_only}"
     );
+    let old_mac = refused(b"Date,Amount\r01/03/2026,10.00\r02/03/2026,12.00\r");
+    assert!(old_mac.contains("carriage return alone"), "{old_mac}");
 }
 
 /// `text` as UTF-16 (little-endian unless `big`), with or without its mark.
