@@ -197,7 +197,7 @@ impl<'a> Book<'a> {
         check_account(self.data, recon, a, findings, first)
     }
 
-    /// The account's statement from `from`: see [`statement`].
+    /// The account's statement from `from` (the `statement` module).
     pub fn statement(&self, id: AccountId, from: NaiveDate) -> Vec<StatementLine> {
         statement(self, id, from)
     }

@@ -26,7 +26,7 @@ pub struct Numbered<'a> {
     pub width: usize,
 }
 
-/// `id`'s parts, if it ends in digits (at most [`MAX_DIGITS`] of them).
+/// `id`'s parts, if it ends in digits (at most `MAX_DIGITS` of them).
 pub fn numbered(id: &str) -> Option<Numbered<'_>> {
     let width = id.bytes().rev().take_while(u8::is_ascii_digit).count();
     if width == 0 || width > MAX_DIGITS {
