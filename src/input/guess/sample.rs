@@ -65,7 +65,12 @@ impl Sample {
     /// The file's start as text.
     pub(super) fn head_text(&self) -> Cow<'_, str> {
         match self.utf16 {
-            Some(encoding) => encoding.decode_with_bom_removal(&self.head).0,
+            // The head is cut after a line feed's byte, which in UTF-16LE
+            // leaves half a character at the end: whole units only.
+            Some(encoding) => {
+                let whole = &self.head[..self.head.len() & !1];
+                encoding.decode_with_bom_removal(whole).0
+            }
             None => decoded(&self.head),
         }
     }

@@ -533,3 +533,17 @@ fn a_column_of_thousands_of_values_is_named_so_not_called_blank() {
         "{toml}"
     );
 }
+
+#[test]
+fn a_long_utf16_files_head_ends_on_a_whole_character() {
+    let mut export = String::from("Date,Description,Amount\r\n");
+    // Two bytes a character: past the head by a few lines.
+    while export.len() * 2 < sample::HEAD_BYTES + 2000 {
+        export.push_str("01/03/2026,RENT RA1001,100.00\r\n");
+    }
+    let bytes = utf16(&export, false, true);
+    assert!(bytes.len() > sample::HEAD_BYTES);
+    let head = Sample::of(&bytes).head_text().into_owned();
+    assert!(!head.contains('\u{fffd}'), "{:?}", &head[head.len() - 40..]);
+    assert!(head.starts_with("Date,Description,Amount"));
+}
