@@ -14,6 +14,10 @@ pub fn run(action: &ProfileAction) -> Result<u8> {
 }
 
 fn init(args: &ProfileInitArgs) -> Result<u8> {
+    // The draft must never replace the export it is drafted from.
+    if let Some(out) = args.output.as_deref() {
+        output::refuse_overlaps(&[("--output", out)], &[("FILE", &args.file)])?;
+    }
     let shown = args.file.display();
     let sample = guess::Sample::read(&args.file).with_context(|| format!("cannot read {shown}"))?;
     let name = args

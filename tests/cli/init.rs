@@ -134,3 +134,17 @@ fn a_file_with_nothing_to_draft_from_exits_2_and_says_why() {
         assert!(!case.path().join("draft.toml").exists(), "{err}");
     }
 }
+
+#[test]
+fn a_draft_never_replaces_the_export_it_is_drafted_from() {
+    let case = Case::new(&root().join("fixtures/sample"));
+    let before = fs::read(case.path().join("bank.csv")).expect("bank.csv");
+    let out = case.run(&["profile", "init", "bank.csv", "--output", "./bank.csv"]);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("bank.csv"), "{err}");
+    assert_eq!(
+        fs::read(case.path().join("bank.csv")).expect("bank.csv"),
+        before
+    );
+}
