@@ -171,40 +171,123 @@ pub fn outlook(
         .filter(|&g| g > 0)
         .collect();
     gaps.sort_unstable();
-    let learned = !gaps.is_empty();
-    let cycle_days = gaps
-        .get(gaps.len() / 2)
-        .copied()
-        .unwrap_or(DEFAULT_CYCLE_DAYS);
-    let weeks_paid = match (last.period_start, last.period_end) {
-        (Some(s), Some(e)) if e >= s => Decimal::from((e - s).num_days() + 1) / Decimal::from(7),
-        _ => Decimal::from(cycle_days) / Decimal::from(7),
-    };
-    let weekly_rate = if weeks_paid.is_zero() {
-        Decimal::ZERO
-    } else {
-        last.amount / weeks_paid
-    };
-    let covered_to = last.period_end.unwrap_or_else(|| last.paid - Days::new(1));
-    let next_expected = last.paid + Days::new(cycle_days.unsigned_abs());
-    let overdue = (as_at - next_expected).num_days() > GRACE_DAYS;
-    let uncovered = (charged_through.max(as_at) - covered_to).num_days().max(0);
-    let technical = if overdue {
-        Decimal::ZERO
-    } else {
-        to_pennies(weekly_rate * Decimal::from(uncovered) / Decimal::from(7))
-            .min(owed.max(Decimal::ZERO))
-    };
-    Some(BenefitOutlook {
-        benefit,
-        cycle_days,
-        learned,
-        weekly_rate: to_pennies(weekly_rate),
-        covered_to,
-        next_expected,
-        overdue,
-        technical,
-    })
+    Some(Learned::of(last, &gaps).outlook(benefit, as_at, charged_through, owed))
+}
+
+/// An account's outlook asked on many days in order (at the end of each rent
+/// period of a year): what each run teaches is learned once, as the runs up
+/// to it stand, rather than again for every day asked.
+pub struct Outlooks<'r> {
+    benefit: Benefit,
+    /// Oldest first, as [`shares`] and [`posted_runs`] give them.
+    runs: &'r [BenefitRun],
+    /// What the runs up to and including each one teach.
+    learned: Vec<Learned>,
+}
+
+impl<'r> Outlooks<'r> {
+    pub fn new(data: &Dataset, account: AccountId, runs: &'r [BenefitRun]) -> Self {
+        let benefit = data.account(account).landlord_benefit();
+        let mut learned = Vec::new();
+        if benefit != Benefit::None {
+            let mut gaps: Vec<i64> = Vec::with_capacity(runs.len());
+            for (i, run) in runs.iter().enumerate() {
+                let gap = i
+                    .checked_sub(1)
+                    .map(|j| (run.paid - runs[j].paid).num_days());
+                if let Some(g) = gap.filter(|&g| g > 0) {
+                    let at = gaps.partition_point(|&x| x <= g);
+                    gaps.insert(at, g);
+                }
+                learned.push(Learned::of(run, &gaps));
+            }
+        }
+        Outlooks {
+            benefit,
+            runs,
+            learned,
+        }
+    }
+
+    /// The same as [`outlook`] with this account's runs.
+    pub fn on(
+        &self,
+        as_at: NaiveDate,
+        charged_through: NaiveDate,
+        owed: Decimal,
+    ) -> Option<BenefitOutlook> {
+        let paid = self.runs.partition_point(|r| r.paid <= as_at);
+        let learned = self.learned.get(paid.checked_sub(1)?)?;
+        Some(learned.outlook(self.benefit, as_at, charged_through, owed))
+    }
+}
+
+/// What an account's runs up to one of them teach: the cycle, the weekly
+/// rate and how far the benefit paid covers.
+#[derive(Clone, Copy, Debug)]
+struct Learned {
+    cycle_days: i64,
+    learned: bool,
+    weekly_rate: Decimal,
+    covered_to: NaiveDate,
+    next_expected: NaiveDate,
+}
+
+impl Learned {
+    /// From the `last` run so far and the gaps between runs so far, sorted.
+    fn of(last: &BenefitRun, gaps: &[i64]) -> Self {
+        let cycle_days = gaps
+            .get(gaps.len() / 2)
+            .copied()
+            .unwrap_or(DEFAULT_CYCLE_DAYS);
+        let weeks_paid = match (last.period_start, last.period_end) {
+            (Some(s), Some(e)) if e >= s => {
+                Decimal::from((e - s).num_days() + 1) / Decimal::from(7)
+            }
+            _ => Decimal::from(cycle_days) / Decimal::from(7),
+        };
+        let weekly_rate = if weeks_paid.is_zero() {
+            Decimal::ZERO
+        } else {
+            last.amount / weeks_paid
+        };
+        Learned {
+            cycle_days,
+            learned: !gaps.is_empty(),
+            weekly_rate,
+            covered_to: last.period_end.unwrap_or_else(|| last.paid - Days::new(1)),
+            next_expected: last.paid + Days::new(cycle_days.unsigned_abs()),
+        }
+    }
+
+    fn outlook(
+        &self,
+        benefit: Benefit,
+        as_at: NaiveDate,
+        charged_through: NaiveDate,
+        owed: Decimal,
+    ) -> BenefitOutlook {
+        let overdue = (as_at - self.next_expected).num_days() > GRACE_DAYS;
+        let uncovered = (charged_through.max(as_at) - self.covered_to)
+            .num_days()
+            .max(0);
+        let technical = if overdue {
+            Decimal::ZERO
+        } else {
+            to_pennies(self.weekly_rate * Decimal::from(uncovered) / Decimal::from(7))
+                .min(owed.max(Decimal::ZERO))
+        };
+        BenefitOutlook {
+            benefit,
+            cycle_days: self.cycle_days,
+            learned: self.learned,
+            weekly_rate: to_pennies(self.weekly_rate),
+            covered_to: self.covered_to,
+            next_expected: self.next_expected,
+            overdue,
+            technical,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -277,6 +360,41 @@ mod tests {
         .unwrap();
         assert!(late.overdue);
         assert_eq!(late.technical, Decimal::ZERO);
+    }
+
+    proptest::proptest! {
+        /// Asked day by day, the runs learned once give the outlook that
+        /// learning them again each day gives: irregular gaps, repeated
+        /// days, periods given or not.
+        #[test]
+        fn outlooks_learned_once_are_the_outlook(
+            runs in proptest::collection::vec((0u64..40, 1i64..90_000, proptest::option::of(0u64..60)), 0..12),
+            owed in -50_000i64..200_000,
+        ) {
+            let (b, a) = hb_account();
+            let mut paid = date("2026-01-05");
+            let runs: Vec<BenefitRun> = runs
+                .iter()
+                .map(|&(gap, pence, period)| {
+                    paid = paid + Days::new(gap);
+                    BenefitRun {
+                        paid,
+                        amount: Decimal::new(pence, 2),
+                        period_start: period.map(|p| paid - Days::new(p + 27)),
+                        period_end: period.map(|p| paid - Days::new(p)),
+                    }
+                })
+                .collect();
+            let outlooks = Outlooks::new(&b.data, a, &runs);
+            let owed = Decimal::new(owed, 2);
+            for day in 0..400 {
+                let on = date("2026-01-01") + Days::new(day);
+                proptest::prop_assert_eq!(
+                    outlooks.on(on, on, owed),
+                    outlook(&b.data, a, &runs, on, on, owed)
+                );
+            }
+        }
     }
 
     #[test]

@@ -250,6 +250,7 @@ fn late_periods(
         .map(|q| q.date)
         .collect();
     let opening = data.account(id).opening_balance;
+    let outlooks = benefit::Outlooks::new(data, id, runs);
     let mut posted: i128 = 0;
     let mut next = 0;
     // Arrears net of benefit not yet due, at the end of the day `on`.
@@ -260,7 +261,8 @@ fn late_periods(
         }
         let balance = opening + from_pence(posted);
         balance
-            - benefit::outlook(data, id, runs, on, on, balance)
+            - outlooks
+                .on(on, on, balance)
                 .map_or(Decimal::ZERO, |o| o.technical)
     };
     let boundaries: Vec<(NaiveDate, Decimal)> = charges
