@@ -8,15 +8,14 @@ use std::fmt::Write as _;
 use anyhow::Result;
 use chrono::NaiveDate;
 use rayon::prelude::*;
-use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use crate::cli::{ValidateArgs, ValidateFormat};
 use crate::input::{self, Loaded, Mode};
 use crate::output;
-use crate::recon::identify::{normal_eq, normal_hash, normalise};
-use crate::recon::model::{BankIdsInOrder, Dataset, SourceFile, Text};
+use crate::recon::model::{Dataset, SourceFile};
 use crate::recon::money::pounds;
 use crate::recon::totals::sides;
+use crate::recon::warning;
 
 mod json;
 
@@ -68,23 +67,10 @@ fn range<T: Sync>(items: &[T], date: impl Fn(&T) -> NaiveDate + Sync + Send) -> 
 /// Readable but worth a look: schedules for batches no bank line carries,
 /// postings dated before their tenancy began.
 pub fn notes(data: &Dataset) -> Vec<String> {
-    // Each batch once, by its normal form, with the first share to name it:
-    // a note is given there, in share order.
-    let mut batches: Vec<(Text, usize)> = Vec::new();
-    let mut known: HashSet<Text> = HashSet::default();
-    for (i, s) in data.shares.iter().enumerate() {
-        let key = normalise(&s.batch_ref);
-        if known.insert(key.clone()) {
-            batches.push((key, i));
-        }
-    }
-    let carried = carried_batches(data, &batches);
-    let mut notes: Vec<String> = batches
-        .iter()
-        .zip(&carried)
-        .filter(|(_, carried)| !**carried)
-        .map(|((_, first), _)| {
-            let s = &data.shares[*first];
+    let mut notes: Vec<String> = warning::batches_not_carried(data)
+        .into_iter()
+        .map(|first| {
+            let s = &data.shares[first];
             format!(
                 "{}: batch {:?} matches no bank line's id or reference: its shares cannot be checked against money",
                 data.sources.cite(s.row),
@@ -110,40 +96,6 @@ pub fn notes(data: &Dataset) -> Vec<String> {
             }),
     );
     notes
-}
-
-/// Whether some bank line's id or reference has each batch's normal form.
-/// Lines are checked by the hash of their keys' normal forms, in parallel,
-/// without making them: a year's bank holds millions of lines, and a set of
-/// all their keys was most of `validate`'s time.
-fn carried_batches(data: &Dataset, batches: &[(Text, usize)]) -> Vec<bool> {
-    let mut by_hash: HashMap<u64, Vec<usize>> = HashMap::default();
-    for (b, (key, _)) in batches.iter().enumerate() {
-        by_hash.entry(normal_hash(key)).or_default().push(b);
-    }
-    let mut carried = vec![false; batches.len()];
-    if batches.is_empty() {
-        return carried;
-    }
-    let found: Vec<usize> = (0..data.bank.len())
-        .into_par_iter()
-        .map_init(
-            || BankIdsInOrder::new(data),
-            |ids, i| {
-                let mut hits = Vec::new();
-                for key in [ids.get(i), data.reference(&data.bank[i])] {
-                    let candidates = by_hash.get(&normal_hash(key)).into_iter().flatten();
-                    hits.extend(candidates.filter(|&&b| normal_eq(&batches[b].0, key)));
-                }
-                hits
-            },
-        )
-        .flatten_iter()
-        .collect();
-    for b in found {
-        carried[b] = true;
-    }
-    carried
 }
 
 /// What `validate` prints: a count of everything, each file's rows, then

@@ -180,9 +180,19 @@ pub struct Doubts {
     pub conflicts: Vec<PayerConflict>,
     /// Warnings that concern the account, by index.
     pub warnings: Vec<usize>,
-    /// Money identified to the account that arrived after the as-at date:
-    /// bank lines, by index.
-    pub paid_since: Vec<usize>,
+    /// Money identified to the account that arrived after the as-at date.
+    pub paid_since: Vec<PaidSince>,
+}
+
+/// Money that names an account and arrived after the as-at date: a bank
+/// line, or the account's share of a bulk line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PaidSince {
+    pub account: AccountId,
+    /// The bank line, by index.
+    pub bank: usize,
+    /// The line's amount, or the account's share of it.
+    pub amount: Decimal,
 }
 
 /// Each account's doubts, held only for the few accounts that have any
@@ -230,14 +240,14 @@ pub fn doubts(
     findings: &[Finding],
     matching: &Matching,
     warnings: &[Warning],
-    paid_since: &[(AccountId, usize)],
+    paid_since: &[PaidSince],
 ) -> AllDoubts {
     let mut doubts = AllDoubts {
         slot: vec![0; accounts],
         ..AllDoubts::default()
     };
-    for &(a, bank) in paid_since {
-        doubts.entry(a).paid_since.push(bank);
+    for paid in paid_since {
+        doubts.entry(paid.account).paid_since.push(*paid);
     }
     for f in findings {
         let (FindingKind::UnidentifiedReceipt, Some(bank)) = (f.kind, f.bank) else {

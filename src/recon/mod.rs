@@ -34,6 +34,7 @@ pub use model::Dataset;
 pub use totals::Totals;
 pub use warning::Warning;
 
+use hold::PaidSince;
 use identify::RefIndex;
 use matching::{MatchOptions, Matching};
 use model::AccountPostings;
@@ -133,9 +134,10 @@ pub fn reconcile(data: &Dataset, settings: Settings) -> Reconciliation {
         charged,
         ledger,
         paid_since,
+        not_banked,
     } = match_money(data, &settings, as_at);
     let findings = gather_findings(data, &ledger, as_at, &mut matching, charged.findings);
-    let warnings = gather_warnings(data, &settings, as_at, span, &mut matching);
+    let warnings = gather_warnings(data, &settings, (as_at, span), &mut matching, not_banked);
     let opts = assess::AssessOptions {
         as_at,
         trigger: settings.trigger,
@@ -179,7 +181,9 @@ struct Matched {
     /// Each account's postings.
     ledger: AccountPostings,
     /// Money in after the as-at date that names an account: see [`paid_after`].
-    paid_since: Vec<(model::AccountId, usize)>,
+    paid_since: Vec<PaidSince>,
+    /// Schedule batches no bank line carries.
+    not_banked: Option<Warning>,
 }
 
 /// Matches the bank and schedules to the accounts, and checks the charges
@@ -208,11 +212,13 @@ fn match_money(data: &Dataset, settings: &Settings, as_at: NaiveDate) -> Matched
         || check_charges(data, &ledger, settings, as_at, charges_from),
     );
     let paid_since = paid_after(data, &index, as_at, settings.today);
+    let not_banked = warning::batches_not_banked(data, &index, settings.hb_rent_rebates);
     Matched {
         matching,
         charged,
         ledger,
         paid_since,
+        not_banked,
     }
 }
 
@@ -235,13 +241,13 @@ fn gather_findings(
 }
 
 /// What the run could not check: the reading's warnings, then the data's
-/// and matching's.
+/// and matching's, then the schedule batches no bank line carries.
 fn gather_warnings(
     data: &Dataset,
     settings: &Settings,
-    as_at: NaiveDate,
-    span: Option<warning::DataSpan>,
+    (as_at, span): (NaiveDate, Option<warning::DataSpan>),
     matching: &mut Matching,
+    not_banked: Option<Warning>,
 ) -> Vec<Warning> {
     let mut warnings = data.warnings.clone();
     warnings.extend(warning::detect(
@@ -258,6 +264,7 @@ fn gather_warnings(
         data,
         &matching.unknown_bank_refs,
     ));
+    warnings.extend(not_banked);
     warnings
 }
 
@@ -301,22 +308,60 @@ fn check_charges(
     }
 }
 
-/// Money in after the as-at date (up to today) whose reference names an
-/// account: (account, bank line). The arrears on the day of service are
-/// less than on the as-at date.
+/// Money in after the as-at date (up to today) that names an account: by
+/// its reference, or by a share of the schedule batch the line carries (a
+/// benefit run, a PayPoint or Allpay batch). The arrears on the day of
+/// service are less than on the as-at date.
 fn paid_after(
     data: &Dataset,
     index: &RefIndex,
     as_at: NaiveDate,
     today: Option<NaiveDate>,
-) -> Vec<(model::AccountId, usize)> {
-    (0..data.bank.len())
+) -> Vec<PaidSince> {
+    let batches = matching::batches_by_ref(data);
+    let mut paid: Vec<PaidSince> = (0..data.bank.len())
         .into_par_iter()
         .filter(|&b| {
             let line = &data.bank[b];
             line.date > as_at && today.is_none_or(|t| line.date <= t) && line.amount.pence() > 0
         })
-        .filter_map(|b| Some((index.identify(data.reference(&data.bank[b])).account()?, b)))
+        .map_init(
+            || model::BankIdsInOrder::new(data),
+            |ids, b| {
+                let line = &data.bank[b];
+                let batch = [ids.get(b), data.reference(line)]
+                    .into_iter()
+                    .find_map(|key| batches.get(&identify::normalise(key)));
+                match batch {
+                    Some(shares) => paid_by_shares(data, index, b, shares),
+                    None => (index.identify(data.reference(line)).account())
+                        .map(|account| PaidSince {
+                            account,
+                            bank: b,
+                            amount: line.amount.get(),
+                        })
+                        .into_iter()
+                        .collect(),
+                }
+            },
+        )
+        .flatten_iter()
+        .collect();
+    paid.sort_by_key(|p| (p.bank, p.account));
+    paid
+}
+
+/// The accounts a batch's shares name, each with its share of bank line `b`.
+fn paid_by_shares(data: &Dataset, index: &RefIndex, b: usize, shares: &[usize]) -> Vec<PaidSince> {
+    (shares.iter().map(|&s| &data.shares[s]))
+        .filter(|share| share.amount.pence() > 0)
+        .filter_map(|share| {
+            Some(PaidSince {
+                account: matching::share_identity(index, share).account()?,
+                bank: b,
+                amount: share.amount(),
+            })
+        })
         .collect()
 }
 

@@ -6,7 +6,14 @@
 use chrono::{Datelike, NaiveDate};
 use rayon::prelude::*;
 
-use super::model::{vocabulary, AccountId, Dataset, PostingKind, RowRef, SourceFile};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+
+use super::identify::{normal_eq, normal_hash, normalise, RefIndex};
+use super::matching::share_identity;
+use super::model::{
+    vocabulary, AccountId, BankIdsInOrder, Dataset, PostingKind, RowRef, SourceFile, Text,
+};
+use super::money::pounds;
 
 vocabulary!(
     /// The kinds of warning.
@@ -19,6 +26,7 @@ vocabulary!(
         RowsSetAside => "rows_set_aside",
         ExtractNeverMatched => "extract_never_matched",
         UnknownBankRef => "unknown_bank_ref",
+        BatchNotBanked => "batch_not_banked",
     }
 );
 
@@ -321,6 +329,112 @@ pub fn unknown_bank_refs(data: &Dataset, postings: &[usize]) -> Option<Warning> 
             v = if n == 1 { "s" } else { "" },
         ),
         evidence,
+        scope: Scope::Accounts(accounts),
+    })
+}
+
+/// Schedule batches that no bank line carries (by its id or its reference,
+/// on any date): each batch once, by the first share that names it, in
+/// share order.
+pub fn batches_not_carried(data: &Dataset) -> Vec<usize> {
+    let mut batches: Vec<(Text, usize)> = Vec::new();
+    let mut known: HashSet<Text> = HashSet::default();
+    for (i, s) in data.shares.iter().enumerate() {
+        let key = normalise(&s.batch_ref);
+        if known.insert(key.clone()) {
+            batches.push((key, i));
+        }
+    }
+    let carried = carried_batches(data, &batches);
+    (batches.iter().zip(&carried))
+        .filter(|(_, carried)| !**carried)
+        .map(|((_, first), _)| *first)
+        .collect()
+}
+
+/// Whether some bank line's id or reference has each batch's normal form.
+/// Lines are checked by the hash of their keys' normal forms, in parallel,
+/// without making them: a year's bank holds millions of lines, and a set of
+/// all their keys was most of `validate`'s time.
+fn carried_batches(data: &Dataset, batches: &[(Text, usize)]) -> Vec<bool> {
+    let mut by_hash: HashMap<u64, Vec<usize>> = HashMap::default();
+    for (b, (key, _)) in batches.iter().enumerate() {
+        by_hash.entry(normal_hash(key)).or_default().push(b);
+    }
+    let mut carried = vec![false; batches.len()];
+    if batches.is_empty() {
+        return carried;
+    }
+    let found: Vec<usize> = (0..data.bank.len())
+        .into_par_iter()
+        .map_init(
+            || BankIdsInOrder::new(data),
+            |ids, i| {
+                let mut hits = Vec::new();
+                for key in [ids.get(i), data.reference(&data.bank[i])] {
+                    let candidates = by_hash.get(&normal_hash(key)).into_iter().flatten();
+                    hits.extend(candidates.filter(|&&b| normal_eq(&batches[b].0, key)));
+                }
+                hits
+            },
+        )
+        .flatten_iter()
+        .collect();
+    for b in found {
+        carried[b] = true;
+    }
+    carried
+}
+
+/// Schedule batches paying money in that no bank line carries: their shares
+/// cannot be checked against money, and the credits they explain may read
+/// as unbanked, so the accounts they name are held. Not with
+/// `hb_rent_rebates`, where such a batch is the rebate schedule.
+pub fn batches_not_banked(
+    data: &Dataset,
+    index: &RefIndex,
+    hb_rent_rebates: bool,
+) -> Option<Warning> {
+    if hb_rent_rebates || data.shares.is_empty() {
+        return None;
+    }
+    let unbanked: HashSet<Text> = batches_not_carried(data)
+        .into_iter()
+        .map(|first| normalise(&data.shares[first].batch_ref))
+        .collect();
+    let shares: Vec<usize> = (0..data.shares.len())
+        .filter(|&s| data.shares[s].amount.pence() > 0)
+        .filter(|&s| unbanked.contains(&normalise(&data.shares[s].batch_ref)))
+        .collect();
+    let first = *shares.first()?;
+    let mut accounts: Vec<AccountId> = (shares.iter())
+        .filter_map(|&s| share_identity(index, &data.shares[s]).account())
+        .collect();
+    accounts.sort_unstable();
+    accounts.dedup();
+    let total: i128 = shares
+        .iter()
+        .map(|&s| i128::from(data.shares[s].amount.pence()))
+        .sum();
+    let batches = (shares.iter().map(|&s| normalise(&data.shares[s].batch_ref)))
+        .collect::<HashSet<_>>()
+        .len();
+    Some(Warning {
+        kind: WarningKind::BatchNotBanked,
+        message: format!(
+            "{batches} schedule batch{} ({} shares, {}; the first {:?}) match{} no bank line's id or \
+             reference: the shares cannot be checked against money, and the credits they explain may \
+             show as unbanked; find each run's bank line (a reference that holds the batch id inside \
+             longer text is not read as it) and give its id or reference as the schedule's batch_ref",
+            if batches == 1 { "" } else { "es" },
+            shares.len(),
+            pounds(super::money::from_pence(total)),
+            data.shares[first].batch_ref,
+            if batches == 1 { "es" } else { "" },
+        ),
+        evidence: (shares.iter().take(EVIDENCE_SHOWN))
+            .map(|&s| data.shares[s].row)
+            .collect(),
         scope: Scope::Accounts(accounts),
     })
 }

@@ -1151,10 +1151,15 @@ fn a_renamed_reference_column_is_an_error_and_leniently_a_warning_that_holds() {
     );
     let out = case.run(&["reconcile", ".", "--format", "json", "--lenient"]);
     let report = json_report(&out);
-    assert_eq!(warning_kinds(&report), ["unused_column"]);
+    // Bank lines without references carry no benefit run's batch either.
+    assert_eq!(
+        warning_kinds(&report),
+        ["unused_column", "batch_not_banked"]
+    );
     let held = account_in(&String::from_utf8_lossy(&out.stdout), "RA1007");
     assert_eq!(held["reasons"], serde_json::json!(["incomplete_data"]));
-    // Ignored by name, it is neither.
+    // Ignored by name, it is neither an error nor an unused column; the
+    // benefit run's batch is still on no line.
     let out = case.run(&[
         "reconcile",
         ".",
@@ -1163,7 +1168,7 @@ fn a_renamed_reference_column_is_an_error_and_leniently_a_warning_that_holds() {
         "--ignore-column",
         "Ref",
     ]);
-    assert_eq!(warning_kinds(&json_report(&out)), Vec::<String>::new());
+    assert_eq!(warning_kinds(&json_report(&out)), ["batch_not_banked"]);
     let table = text(&case.run(&["reconcile", ".", "--lenient"]).stdout);
     assert!(
         table.contains("WARNING unused_column: column `ref`"),
@@ -1510,7 +1515,7 @@ fn an_extract_that_never_matches_is_named_not_left_blank_in_silence() {
     let lenient = case.run(&[&args[..], &["--lenient", "--format", "json"]].concat());
     assert_eq!(
         warning_kinds(&json_report(&lenient)),
-        ["extract_never_matched"]
+        ["extract_never_matched", "batch_not_banked"]
     );
 }
 

@@ -73,13 +73,7 @@ fn paid_since_hold(data: &Dataset, doubts: &Doubts) -> Option<Hold> {
         return None;
     }
     let each: Vec<String> = (doubts.paid_since.iter())
-        .map(|&b| {
-            format!(
-                "{} on {}",
-                pounds(data.bank[b].amount.get()),
-                data.bank[b].date
-            )
-        })
+        .map(|paid| format!("{} on {}", pounds(paid.amount), data.bank[paid.bank].date))
         .collect();
     Some(Hold::new(
         HoldReason::PaidSinceAsAt,

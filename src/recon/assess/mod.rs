@@ -298,7 +298,7 @@ pub fn assess_all(
     matching: &Matching,
     findings: &[Finding],
     warnings: &[Warning],
-    paid_since: &[(AccountId, usize)],
+    paid_since: &[hold::PaidSince],
     opts: AssessOptions,
 ) -> Vec<Assessment> {
     let known = RunFacts::gather(data, matching, findings, warnings, paid_since, opts.as_at);
@@ -337,7 +337,7 @@ impl RunFacts {
         matching: &Matching,
         findings: &[Finding],
         warnings: &[Warning],
-        paid_since: &[(AccountId, usize)],
+        paid_since: &[hold::PaidSince],
         as_at: NaiveDate,
     ) -> RunFacts {
         let n = data.accounts.len();

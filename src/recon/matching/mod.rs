@@ -619,6 +619,7 @@ mod unlinked;
 
 pub use outflows::arudd_reason;
 pub use parts::InParts;
+pub(crate) use receipts::{batches_by_ref, share_identity};
 
 use bank_keys::*;
 use link::*;

@@ -14,7 +14,7 @@ pub(super) struct BuiltReceipts {
 }
 
 /// The schedule shares of each batch, by the batch ref's normal form.
-type Batches = HashMap<Text, Vec<usize>>;
+pub(crate) type Batches = HashMap<Text, Vec<usize>>;
 
 /// The shares of the batch each bulk line carries. Few lines carry a
 /// batch: a map, not a slot for every line.
@@ -58,7 +58,7 @@ pub(super) fn build_receipts(
 }
 
 /// Each batch's schedule shares, by its batch ref in normal form.
-fn batches_by_ref(data: &Dataset) -> Batches {
+pub(crate) fn batches_by_ref(data: &Dataset) -> Batches {
     let mut batches: Batches = HashMap::default();
     for (i, share) in data.shares.iter().enumerate() {
         batches
@@ -407,7 +407,7 @@ impl LineReceipts {
 
 /// The account a schedule line names: by its account ref, else its claim
 /// ref, each exactly.
-pub(super) fn share_identity(index: &RefIndex, share: &ScheduleShare) -> Identity {
+pub(crate) fn share_identity(index: &RefIndex, share: &ScheduleShare) -> Identity {
     match (&share.account_ref, &share.claim_ref) {
         (Some(a), _) => match index.exact(a) {
             Identity::Unknown => share

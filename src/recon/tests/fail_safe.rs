@@ -392,6 +392,29 @@ fn money_in_after_the_as_at_date_holds_the_account_it_names() {
 }
 
 #[test]
+fn a_share_of_a_batch_paid_after_the_as_at_date_holds_the_account_it_names() {
+    let mut b = Builder::default();
+    let a = behind(&mut b, "RA2001", "John Carter", 8);
+    let other = behind(&mut b, "RA2002", "Ann Lee", 8);
+    // A PayPoint batch: its reference names no account, its schedule does.
+    b.bank("B1", "2026-03-25", "600.00", "ALLPAY 250326", "ALLPAY LTD");
+    b.share("ALLPAY 250326", "RA2001", "450.00");
+    b.share("ALLPAY 250326", "RA9999", "150.00");
+    let r = reconcile(
+        &b.data,
+        Settings {
+            as_at: Some(date("2026-03-24")),
+            check_charges: false,
+            today: Some(date("2026-04-01")),
+            ..Settings::default()
+        },
+    );
+    assert_eq!(held_for(&r, a), [HoldReason::PaidSinceAsAt]);
+    assert!(assessment(&r, a).detail.contains("£450.00 on 2026-03-25"));
+    assert!(held_for(&r, other).is_empty());
+}
+
+#[test]
 fn a_reference_naming_two_accounts_posted_to_one_holds_the_other() {
     let mut b = Builder::default();
     let a = behind(&mut b, "RA2001", "John Carter", 8);

@@ -16,6 +16,7 @@ pub(super) fn text(kind: WarningKind) -> Text {
         WarningKind::RowsSetAside => ROWS_SET_ASIDE,
         WarningKind::ExtractNeverMatched => EXTRACT_NEVER_MATCHED,
         WarningKind::UnknownBankRef => UNKNOWN_BANK_REF,
+        WarningKind::BatchNotBanked => BATCH_NOT_BANKED,
     }
 }
 
@@ -116,4 +117,20 @@ const UNKNOWN_BANK_REF: Text = Text {
     example: "A DD reversal posted with bank_ref \"RET-9\" where the return is bank line \
         \"RET-1\": it is matched to RET-1 by account, amount and date, and the warning names \
         the ledger row.",
+};
+
+const BATCH_NOT_BANKED: Text = Text {
+    short: "schedule batches paying money in that no bank line carries",
+    meaning: "schedules.csv has batches (a Housing Benefit or Universal Credit run, a PayPoint or \
+        Allpay settlement) whose batch_ref is neither the id nor the reference of any bank line. \
+        Their shares cannot be checked against money received, and the ledger credits they would \
+        explain may show as unbanked_credit. Often the bank's reference holds the batch id inside \
+        longer text (\"KIRKTON MBC HB HBPAY20260108\"). The accounts the shares name are held \
+        incomplete_data. Not given with hb_rent_rebates, where such batches are the rebate \
+        schedule.",
+    action: "Find each run's line on the statement and give its bank id or its reference as the \
+        schedule's batch_ref (or map it in a profile); then run again.",
+    example: "An HB run banked with reference \"KIRKTON MBC HB HBPAY20260108\" and scheduled as \
+        batch HBPAY20260108: the warning names the schedule's rows, and every account with a \
+        share in the run is held.",
 };
