@@ -196,6 +196,9 @@ impl RefIndex {
                     .push_str(&format!("payer name {payer:?} {words} {tenant:?}"));
             }
         }
+        if !payer.eq_ignore_ascii_case(reference) {
+            self.suggest_by_reference_name(accounts, reference, &mut scored);
+        }
         let mut ranked: Vec<Suggestion> = scored.into_values().collect();
         ranked.sort_by(|a, b| {
             b.score.cmp(&a.score).then_with(|| {
@@ -206,4 +209,115 @@ impl RefIndex {
         });
         ranked
     }
+}
+
+/// A reference's surname must share it with at most this many tenants to
+/// suggest them on the surname alone ("LISOWSKI RENT"): a common one
+/// ("SMITH RENT") would hold a street of accounts, and an address word that
+/// is someone's surname ("22 ASH RD") would hold them for nothing.
+const RARE_SURNAME_TENANTS: usize = 3;
+
+impl RefIndex {
+    /// Tenants the reference names, read as a name where the payer's is
+    /// someone else's (the paying bank's, a relative's): "RHONA KETTLE",
+    /// "T MAHMOOD 22 ASH RD", "LISOWSKI RENT". A word that is a tenant's
+    /// surname suggests the tenant where the word before it is their given
+    /// name or initial, or the surname is rare. Never strong: the tenant
+    /// is held, no money is moved on it.
+    fn suggest_by_reference_name(
+        &self,
+        accounts: &[Account],
+        reference: &str,
+        scored: &mut HashMap<AccountId, Suggestion>,
+    ) {
+        let words: SmallVec<[&str; 8]> = reference
+            .split(|c: char| !c.is_ascii_alphabetic())
+            .filter(|w| !w.is_empty())
+            .collect();
+        // Each tenant once, by the best reading of any of its words.
+        let mut best: SmallVec<[(AccountId, NamedBy); 4]> = SmallVec::new();
+        for (i, word) in words.iter().enumerate().filter(|(_, w)| w.len() > 1) {
+            let surname = names::word_hash(word.bytes());
+            let tenants: SmallVec<[AccountId; 4]> = with_hash(&self.by_surname, surname).collect();
+            let before = i.checked_sub(1).map(|j| words[j]);
+            for &id in &tenants {
+                let keys = &self.tenant_keys[id as usize];
+                let Some(by) = named_by(keys, surname, before, tenants.len()) else {
+                    continue;
+                };
+                match best.iter_mut().find(|(t, _)| *t == id) {
+                    Some((_, was)) => *was = (*was).max(by),
+                    None => best.push((id, by)),
+                }
+            }
+        }
+        // A tenant the payer's name already suggests gains nothing more.
+        let by_payer = |id: &AccountId| {
+            scored
+                .get(id)
+                .is_some_and(|s| s.reason.contains("payer name"))
+        };
+        best.retain(|(id, _)| !by_payer(id));
+        for (id, by) in best {
+            let tenant = &accounts[id as usize].tenant_name;
+            let entry = scored.entry(id).or_insert_with(|| Suggestion {
+                account: id,
+                score: 0,
+                strong: false,
+                reason: String::new(),
+            });
+            entry.score += 1;
+            if !entry.reason.is_empty() {
+                entry.reason.push_str("; ");
+            }
+            entry.reason.push_str(&format!(
+                "reference {reference:?} {} {tenant:?}",
+                by.words()
+            ));
+        }
+    }
+}
+
+/// How a reference names a tenant, worst first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum NamedBy {
+    Surname,
+    Initial,
+    FullName,
+}
+
+impl NamedBy {
+    fn words(self) -> &'static str {
+        match self {
+            NamedBy::Surname => "has the surname of tenant",
+            NamedBy::Initial => "names by initial and surname tenant",
+            NamedBy::FullName => "names in full tenant",
+        }
+    }
+}
+
+/// How a reference's word `surname` (hashed), with the word `before` it,
+/// names a tenant keyed `keys` whose surname `sharing` tenants have: by the
+/// given name or initial before it, or by a rare surname alone.
+fn named_by(
+    keys: &[names::PersonKey],
+    surname: u64,
+    before: Option<&str>,
+    sharing: usize,
+) -> Option<NamedBy> {
+    let given = before.map(|w| names::word_hash(w.bytes()));
+    let initial = before
+        .filter(|w| w.len() == 1)
+        .and_then(|w| w.bytes().next())
+        .map(|b| b.to_ascii_uppercase());
+    let mut best = (sharing <= RARE_SURNAME_TENANTS).then_some(NamedBy::Surname);
+    for k in keys.iter().filter(|k| k.surname == surname) {
+        if k.given != 0 && given == Some(k.given) {
+            return Some(NamedBy::FullName);
+        }
+        if k.initial != 0 && initial == Some(k.initial) {
+            best = Some(NamedBy::Initial);
+        }
+    }
+    best
 }
