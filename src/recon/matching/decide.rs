@@ -309,9 +309,16 @@ impl State<'_> {
         let trusted_elsewhere = |a: AccountId| {
             // A tenant who pays with someone else's number but whose name the
             // posting follows: the posting is right, the reference is not.
+            // So too a tenant who moved home and still quotes the old
+            // tenancy's number: money is not moved into a tenancy that had
+            // ended before it came.
             let tenant_of = |id: AccountId| self.data.account(id).tenant_name.as_str();
+            let (old, new) = (self.data.account(a), self.data.account(posting.account));
+            let moved_home = old.tenancy_end.is_some_and(|end| end < line.date)
+                && new.opening_date <= line.date
+                && !new.ended_by(line.date);
             identify::names_match(self.data.payer(line), tenant_of(posting.account))
-                && !identify::names_match(self.data.payer(line), tenant_of(a))
+                && (moved_home || !identify::names_match(self.data.payer(line), tenant_of(a)))
         };
         match receipt.identity {
             Held::Account(a, basis) if a != posting.account && !trusted_elsewhere(a) => {

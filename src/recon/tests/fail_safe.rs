@@ -93,6 +93,34 @@ fn suspense_money_is_never_absorbed_by_an_unrelated_posting_of_the_same_amount()
 }
 
 #[test]
+fn a_tenant_who_moved_home_and_quotes_the_old_number_is_not_moved_back() {
+    // Tess Move's old tenancy ended on 1 March; her standing order still
+    // quotes it, and finance posts it to her new one, rightly.
+    let mut b = Builder::default();
+    let old = b.account("RA1", "Tess Move", "90.00");
+    let new = b.account("RA2", "Tess Move", "100.00");
+    b.with(old, |a| a.tenancy_end = Some(date("2026-03-01")));
+    b.with(new, |a| a.opening_date = date("2026-03-02"));
+    for (i, d) in ["2026-03-02", "2026-03-09", "2026-03-16"]
+        .iter()
+        .enumerate()
+    {
+        b.charge(new, d, "100.00");
+        let id = format!("B{i}");
+        b.bank(&id, d, "100.00", "MOVE RA1", "T MOVE");
+        b.payment(new, d, "100.00", None);
+    }
+    // Paid on the old number before it ended, posted to the new: moved.
+    b.bank("B9", "2026-02-23", "90.00", "MOVE RA1", "T MOVE");
+    b.payment(new, "2026-02-23", "90.00", None);
+    let r = run(&b);
+    let got: Vec<(FindingKind, Option<AccountId>)> =
+        r.findings.iter().map(|f| (f.kind, f.account)).collect();
+    assert_eq!(got, [(FindingKind::WrongAccount, Some(old))]);
+    assert_eq!(r.findings[0].posted_to, Some(new));
+}
+
+#[test]
 fn a_payer_who_has_paid_the_account_before_ties_a_posting_to_it() {
     // Finance posts J Bloggs's standing orders to RA2; the third came with
     // no bank id, and only the payer's history ties it to RA2.
