@@ -6,6 +6,7 @@ use csv::ByteRecord;
 use rust_decimal::Decimal;
 
 use super::error::InputErrors;
+use super::mapping::{Cell, Mapped};
 use super::parse;
 use super::table::{record_text, Table};
 use super::InputError;
@@ -20,10 +21,20 @@ impl Table {
         line: u64,
         errors: &'a mut InputErrors,
     ) -> Row<'a> {
+        // A profile's record is the one it last mapped; `rec` is unused.
+        let mapped = self
+            .source
+            .mapping
+            .is_some()
+            .then_some(&self.source.scratch.mapped);
         Row {
             table: self,
             rec,
-            utf8: std::str::from_utf8(rec.as_slice()).ok(),
+            utf8: match mapped {
+                Some(_) => None,
+                None => std::str::from_utf8(rec.as_slice()).ok(),
+            },
+            mapped,
             line,
             errors,
             failed: false,
@@ -32,10 +43,12 @@ impl Table {
 }
 
 /// One record being read. Each accessor records an error on bad input and
-/// returns `None`; [`Row::ok`] says whether the whole row was good.
+/// returns `None`; [`Row::ok`] says whether the whole row was good. A
+/// record mapped by a profile gives its dates and money as it read them.
 pub struct Row<'a> {
     table: &'a Table,
     rec: &'a ByteRecord,
+    mapped: Option<&'a Mapped>,
     /// The record's fields end to end, when they are valid UTF-8 (nearly
     /// always): checked once, so that a text field is a slice of it rather
     /// than checked again on its own.
@@ -100,16 +113,47 @@ impl<'a> Row<'a> {
         self.table.positions[col].and_then(|p| self.rec.range(p))
     }
 
-    /// The raw, trimmed bytes of a column; empty if the file lacks it.
-    pub fn raw(&self, col: usize) -> &'a [u8] {
+    /// Column `col` of a mapped record, if this is one (blank where the
+    /// profile gives the column nothing).
+    fn field(&self, col: usize) -> Option<Field<'a>> {
+        let m = self.mapped?;
+        Some(match self.table.positions[col].and_then(|p| m.cell(p)) {
+            None => Field::Text(""),
+            Some(Cell::Text(start, end)) => Field::Text(m.text(start, end).trim_ascii()),
+            Some(Cell::Date(d)) => Field::Date(d),
+            Some(Cell::Money(v)) => Field::Money(v),
+        })
+    }
+
+    /// The raw, trimmed bytes of a column; empty if the file lacks it, and
+    /// `None` for a value a profile read (which has no text).
+    fn raw(&self, col: usize) -> Option<&'a [u8]> {
+        match self.field(col) {
+            Some(Field::Text(t)) => return Some(t.as_bytes()),
+            Some(_) => return None,
+            None => {}
+        }
         let rec: &'a ByteRecord = self.rec;
-        self.range(col)
-            .and_then(|r| rec.as_slice().get(r))
-            .map_or(&[][..], parse::trim)
+        Some(
+            self.range(col)
+                .and_then(|r| rec.as_slice().get(r))
+                .map_or(&[][..], parse::trim),
+        )
     }
 
     pub fn is_blank(&self, col: usize) -> bool {
-        self.raw(col).is_empty()
+        self.raw(col).is_some_and(<[u8]>::is_empty)
+    }
+
+    /// A read of a column as what it is not: a date or an amount a profile
+    /// read, asked for as something else. No reader does so; should one,
+    /// the row is set aside, never read wrong.
+    fn not_as_read(&mut self, col: usize) {
+        self.fail(
+            col,
+            "the profile read this field as a date or an amount, not as this column's kind of value"
+                .to_string(),
+        );
     }
 
     fn parsed<T>(
@@ -117,7 +161,11 @@ impl<'a> Row<'a> {
         col: usize,
         f: impl FnOnce(&[u8]) -> Result<T, parse::ParseError>,
     ) -> Option<T> {
-        match f(self.raw(col)) {
+        let Some(raw) = self.raw(col) else {
+            self.not_as_read(col);
+            return None;
+        };
+        match f(raw) {
             Ok(v) => Some(v),
             Err(e) => {
                 self.fail(col, e.to_string());
@@ -128,10 +176,18 @@ impl<'a> Row<'a> {
 
     /// Text, which may be empty.
     pub fn text(&mut self, col: usize) -> Option<&'a str> {
+        match self.field(col) {
+            Some(Field::Text(t)) => return Some(t),
+            Some(_) => {
+                self.not_as_read(col);
+                return None;
+            }
+            None => {}
+        }
         if let Some(field) = self.range(col).and_then(|r| self.utf8?.get(r)) {
             return Some(field.trim_ascii());
         }
-        let raw = self.raw(col);
+        let raw = self.raw(col).unwrap_or_default();
         match std::str::from_utf8(raw) {
             Ok(s) => Some(s),
             Err(_) => {
@@ -163,6 +219,9 @@ impl<'a> Row<'a> {
     }
 
     pub fn date(&mut self, col: usize) -> Option<NaiveDate> {
+        if let Some(Field::Date(d)) = self.field(col) {
+            return Some(d);
+        }
         self.parsed(col, parse::date)
     }
 
@@ -183,6 +242,9 @@ impl<'a> Row<'a> {
     }
 
     pub fn money(&mut self, col: usize) -> Option<Decimal> {
+        if let Some(Field::Money(m)) = self.field(col) {
+            return Some(m);
+        }
         self.parsed(col, parse::money)
     }
 
@@ -223,4 +285,12 @@ impl<'a> Row<'a> {
     ) -> Option<Option<T>> {
         self.unless_blank(col, |r| r.word(col, from_word, expected))
     }
+}
+
+/// A column of a mapped record: its text (trimmed), or the value the
+/// profile read.
+enum Field<'a> {
+    Text(&'a str),
+    Date(NaiveDate),
+    Money(Decimal),
 }

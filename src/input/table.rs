@@ -494,12 +494,16 @@ impl Table {
                     if src.trailer_rows == 0 {
                         return Some(line);
                     }
-                    src.held.push_back((src.raw.clone(), line));
-                    if src.held.len() > src.trailer_rows {
-                        let (raw, line) = src.held.pop_front()?;
-                        src.raw = raw;
-                        return Some(line);
+                    if src.held.len() < src.trailer_rows {
+                        src.held.push_back((std::mem::take(&mut src.raw), line));
+                        continue;
                     }
+                    // The oldest held record is read now, and this one held
+                    // in its place: swapped, not copied.
+                    let (oldest, oldest_line) = src.held.pop_front()?;
+                    let newest = std::mem::replace(&mut src.raw, oldest);
+                    src.held.push_back((newest, line));
+                    return Some(oldest_line);
                 }
                 Ok(false) => {
                     if src.whole_file && src.held.len() < src.trailer_rows {
@@ -602,7 +606,7 @@ impl Table {
                 std::mem::swap(rec, &mut self.source.raw);
                 return Some(line);
             };
-            match m.apply(raw, line, rec, &mut self.source.scratch) {
+            match m.apply_typed(raw, line, &mut self.source.scratch) {
                 Ok(()) => {
                     std::mem::swap(&mut self.source.current, &mut self.source.raw);
                     return Some(line);
@@ -618,7 +622,8 @@ impl Table {
                         };
                         errors.push_row(err, || record_text(raw, delimiter));
                     }
-                    errors.row_money(&self.name, line, m.money_of(rec));
+                    let money = m.money_of(&self.source.scratch.mapped);
+                    errors.row_money(&self.name, line, money);
                 }
             }
         }

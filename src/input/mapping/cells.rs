@@ -101,6 +101,45 @@ pub(super) fn money_into(text: &str, made: &mut String) -> Option<rust_decimal::
     money
 }
 
+/// The money in a cell, as [`clean_money`] and then the amount parser read
+/// it, cleaned on the stack a byte at a time rather than into a `String`.
+pub(super) fn read_money(text: &str) -> Option<rust_decimal::Decimal> {
+    // Most cells are a plain number, perhaps after a pound sign: cleaning
+    // would leave them as they are.
+    let trimmed = text.trim();
+    let plain = trimmed.strip_prefix('£').unwrap_or(trimmed);
+    if !plain.ends_with('-')
+        && (plain.bytes()).all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+'))
+    {
+        return crate::input::parse::money(plain.as_bytes()).ok();
+    }
+    let mut out: smallvec::SmallVec<[u8; 32]> = smallvec::SmallVec::new();
+    let mut bytes = trimmed.as_bytes();
+    // `£` is C2 A3, a no-break space C2 A0 and `€` E2 82 AC: whole
+    // characters, as the text is UTF-8.
+    while let Some((&b, rest)) = bytes.split_first() {
+        bytes = match (b, rest) {
+            (b',' | b' ' | b'$', _) => rest,
+            (0xC2, [0xA3 | 0xA0, after @ ..]) | (0xE2, [0x82, 0xAC, after @ ..]) => after,
+            _ => {
+                out.push(b);
+                rest
+            }
+        };
+    }
+    if out.starts_with(b"GBP") {
+        out.drain(..3);
+    }
+    if out.len() > 2 && out.first() == Some(&b'(') && out.last() == Some(&b')') {
+        out.pop();
+        out[0] = b'-';
+    } else if out.last() == Some(&b'-') {
+        out.pop();
+        out.insert(0, b'-');
+    }
+    crate::input::parse::money(&out).ok()
+}
+
 /// [`clean_money`], appending to `out` (left as it was on an error).
 pub(super) fn clean_money_into(text: &str, out: &mut String) -> Result<(), NotMoney> {
     let start = out.len();

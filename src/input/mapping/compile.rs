@@ -187,7 +187,7 @@ impl Mapping {
         let date_items: Vec<Vec<Item<'static>>> = (fp.date_formats.iter())
             .filter_map(|f| StrftimeItems::new(f).parse_to_owned().ok())
             .collect();
-        Ok(Mapping {
+        let mut m = Mapping {
             file: file.to_string(),
             types: columns.iter().map(|c| c.ty).collect(),
             names: columns.iter().map(|c| c.name).collect(),
@@ -206,7 +206,10 @@ impl Mapping {
             extracts,
             codes,
             rules,
+            used: Vec::new(),
             header,
-        })
+        };
+        m.used = m.used_columns();
+        Ok(m)
     }
 }

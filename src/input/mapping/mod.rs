@@ -5,7 +5,6 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use chrono::format::Item;
-use csv::ByteRecord;
 use regex::Regex;
 
 use super::date_format::DateShape;
@@ -15,6 +14,7 @@ mod apply;
 mod cells;
 mod compile;
 pub mod error;
+mod mapped;
 mod split;
 pub mod template;
 #[cfg(test)]
@@ -22,6 +22,7 @@ mod tests;
 
 pub use cells::clean_money;
 pub use error::{FieldError, FieldProblem, Key, MappingError, NotMoney};
+pub use mapped::{Cell, Mapped};
 pub(crate) use split::{Side, Split};
 pub use template::{MissingGroup, Template};
 
@@ -137,6 +138,8 @@ pub struct Mapping {
     seen: Vec<Seen>,
     pub(super) codes: Vec<Codes>,
     pub(super) rules: Vec<CompiledRule>,
+    /// The raw columns read, in order ([`Mapping::used_columns`]).
+    used: Vec<usize>,
     pub header: Vec<String>,
 }
 
@@ -181,13 +184,10 @@ impl Mapping {
 
     /// The money on a mapped record (bank `amount`; ledger `debit` less
     /// `credit`; schedule `amount`), where it reads: for rows set aside.
-    pub fn money_of(&self, mapped: &ByteRecord) -> Option<rust_decimal::Decimal> {
+    pub fn money_of(&self, mapped: &Mapped) -> Option<rust_decimal::Decimal> {
         let field = |name: &str| {
-            self.names
-                .iter()
-                .position(|n| *n == name)
-                .and_then(|i| mapped.get(i))
-                .and_then(|v| super::parse::money(v).ok())
+            let i = self.names.iter().position(|n| *n == name)?;
+            mapped.money(i)
         };
         match (field("amount"), field("debit"), field("credit")) {
             (Some(a), _, _) => Some(a),
@@ -232,50 +232,14 @@ impl Mapping {
     }
 }
 
-/// A canonical field's value while a record is mapped: borrowed from the
-/// record or the profile, or made for it in the caller's buffer.
-#[derive(Clone, Copy)]
-enum Value<'a> {
-    Text(&'a str),
-    /// `made[start..end]`.
-    Made(usize, usize),
-}
-
-impl<'a> Value<'a> {
-    /// What `write` appends to `made`.
-    fn made(made: &mut String, write: impl FnOnce(&mut String)) -> Value<'a> {
-        let start = made.len();
-        write(made);
-        Value::Made(start, made.len())
-    }
-
-    /// What `write` appends to `made`, trimmed as a cell is.
-    fn made_trimmed(made: &mut String, write: impl FnOnce(&mut String)) -> Value<'a> {
-        let start = made.len();
-        write(made);
-        let all = &made[start..];
-        let kept = all.trim();
-        let from = start + (kept.as_ptr() as usize - all.as_ptr() as usize);
-        Value::Made(from, from + kept.len())
-    }
-
-    fn get<'s>(self, made: &'s str) -> &'s str
-    where
-        'a: 's,
-    {
-        match self {
-            Value::Text(t) => t,
-            Value::Made(start, end) => made.get(start..end).unwrap_or_default(),
-        }
-    }
-}
-
 /// What mapping needs beside each record, kept by the caller from
-/// record to record so that mapping one allocates nothing for its fields.
+/// record to record so that mapping one allocates nothing for its fields,
+/// and the record it last mapped.
 #[derive(Default)]
 pub struct Scratch {
-    /// What the record needs made (amounts, dates, ids), end to end.
-    made: String,
+    /// The record last mapped. Its text holds, end to end, what the
+    /// record needed made (ids, rules' values) while it was mapped.
+    pub mapped: Mapped,
     /// Each extraction's `value` group, and where its groups matched.
     groups: Vec<(Option<usize>, regex::CaptureLocations)>,
     /// Where each rule's groups matched.

@@ -1,6 +1,7 @@
-use super::cells::{clean_money_into, iso_date, lowercase, push_decimal};
+use super::cells::{clean_money_into, iso_date, lowercase, push_decimal, read_money};
 use super::split::{Side, Split};
 use super::*;
+use csv::ByteRecord;
 
 use crate::input::profile::{AmountStyle, FileProfile};
 use crate::input::table::{optional, required, Column};
@@ -281,6 +282,30 @@ proptest::proptest! {
         }
     }
 
+    /// Money read on the stack is what cleaning it and reading the clean
+    /// text gives.
+    #[test]
+    fn money_read_on_the_stack_is_money_cleaned_and_parsed(
+        text in "[ \t]?(GBP)?[ £$€,\u{a0}0-9.()+é-]{0,24}",
+        shaped in "[ ]?(GBP|£|\\$)?[ ]?[(+-]?[0-9]{0,3}(,?[0-9]{3}){0,6}(\\.[0-9]{0,3})?[)-]?",
+    ) {
+        for text in [&text, &shaped] {
+            let by_text = clean_money(text)
+                .ok()
+                .and_then(|c| crate::input::parse::money(c.as_bytes()).ok());
+            proptest::prop_assert_eq!(read_money(text), by_text, "{:?}", text);
+        }
+        let by_text = clean_money(&text)
+            .ok()
+            .and_then(|c| crate::input::parse::money(c.as_bytes()).ok());
+        proptest::prop_assert_eq!(read_money(&text), by_text, "{:?}", text);
+        let plain = text.replace(['£', '€', '\u{a0}', 'é'], "");
+        let by_text = clean_money(&plain)
+            .ok()
+            .and_then(|c| crate::input::parse::money(c.as_bytes()).ok());
+        proptest::prop_assert_eq!(read_money(&plain), by_text, "{:?}", plain);
+    }
+
     #[test]
     fn a_split_reads_what_its_regex_would(
         sep in proptest::sample::select(vec![" / ", "/", "-", " ", "ab", "é.", "a+b", "(x)"]),
@@ -316,9 +341,84 @@ proptest::proptest! {
         }
     }
 
+    /// A line's id is written as the store writes it.
+    #[test]
+    fn line_ids_are_written_as_the_store_writes_them(line in proptest::num::u64::ANY) {
+        let (mut ours, mut store) = (String::from("x"), String::from("x"));
+        super::apply::line_id(&mut ours, "bank.csv", line);
+        crate::recon::store::digits::push_line_id(&mut store, "bank.csv", line);
+        proptest::prop_assert_eq!(ours, store);
+    }
+
     /// Codes are looked up lower-cased, on the stack or not.
     #[test]
     fn codes_are_lower_cased_as_to_lowercase_does(code in "[A-Za-z0-9É ]{0,20}") {
         proptest::prop_assert_eq!(lowercase(&code, str::to_string), code.to_lowercase());
+    }
+}
+
+static TYPED: [Column; 4] = [
+    required("bank_id"),
+    required("date").date(),
+    required("amount").money(),
+    optional("fee").money(),
+];
+
+/// Paid in / paid out, UK dates, and a money column of its own.
+fn typed_mapping() -> Mapping {
+    let fp = FileProfile {
+        date_formats: vec!["%d/%m/%Y".to_string(), "%d %b %Y".to_string()],
+        amount: Some(AmountStyle {
+            paid_in: Some("In".into()),
+            paid_out: Some("Out".into()),
+            ..AmountStyle::default()
+        }),
+        columns: [("fee".to_string(), "Fee".to_string())].into(),
+        ..FileProfile::default()
+    };
+    let header = ["id", "date", "in", "out", "fee"]
+        .map(String::from)
+        .to_vec();
+    Mapping::new("bank.csv", &fp, &TYPED, header).expect("mapping")
+}
+
+proptest::proptest! {
+    /// The typed record holds what the contract's text for it reads as:
+    /// the same problems, the same text, and each date and amount (to its
+    /// places) as the text's parser reads it.
+    #[test]
+    fn a_typed_record_reads_as_its_text_does(
+        day in "[0-9]{1,2}",
+        month in "[0-9]{1,2}|Jan|feb|MAR|Sept",
+        year in "[0-9]{1,5}",
+        sep in "[/ ]",
+        money_in in "(£|GBP ?)?[(-]?[0-9]{0,16}(\\.[0-9]{0,3})?[)]?|",
+        money_out in "£?[0-9]{0,4}(\\.[0-9]{0,2})?|",
+        fee in "(£|\\$)?[+-]?[0-9]{0,17}(,[0-9]{3})?(\\.[0-9]{0,3})?-?|x",
+    ) {
+        let m = typed_mapping();
+        let date = format!("{day}{sep}{month}{sep}{year}");
+        let raw = ByteRecord::from(vec!["B1", &date, &money_in, &money_out, &fee]);
+        let mut text = ByteRecord::new();
+        let by_text = m.apply(&raw, 3, &mut text, &mut Scratch::default());
+        let mut scratch = Scratch::default();
+        let typed = m.apply_typed(&raw, 3, &mut scratch);
+        proptest::prop_assert_eq!(&typed, &by_text);
+        for (i, written) in text.iter().enumerate() {
+            match scratch.mapped.cell(i) {
+                Some(Cell::Text(s, e)) => {
+                    proptest::prop_assert_eq!(scratch.mapped.text(s, e).as_bytes(), written);
+                }
+                Some(Cell::Date(d)) => {
+                    proptest::prop_assert_eq!(crate::input::parse::date(written), Ok(d));
+                }
+                Some(Cell::Money(v)) => {
+                    let read = crate::input::parse::money(written).map(|r| r.to_string());
+                    proptest::prop_assert_eq!(read, Ok(v.to_string()));
+                }
+                None => proptest::prop_assert!(false, "no cell {}", i),
+            }
+        }
+        proptest::prop_assert_eq!(scratch.mapped.texts().len(), text.len());
     }
 }
