@@ -26,6 +26,10 @@ pub struct RefIndex {
     /// tenants a payer may be by full name, where a surname holds
     /// hundreds. Each account found is checked as `by_surname`'s are.
     pub(super) by_full_name: Vec<(u64, AccountId)>,
+    /// ([`initial_hash`] of a tenant's key, account), sorted: the tenants
+    /// of a surname a payer with an initial may be, where the surname holds
+    /// hundreds.
+    pub(super) by_initial: Vec<(u64, AccountId)>,
 }
 
 /// What a [`KnownRef`] is to its account.
@@ -211,13 +215,25 @@ pub(super) fn full_name_hash(key: &names::PersonKey) -> Option<u64> {
     Some(h.finish())
 }
 
-/// [`RefIndex::by_full_name`], from the tenants' keys.
-fn full_name_index(tenant_keys: &[SmallVec<[names::PersonKey; 2]>]) -> Vec<(u64, AccountId)> {
+/// The hash of a name's surname with its first initial (0 for none).
+pub(super) fn initial_hash(surname: u64, initial: u8) -> u64 {
+    use std::hash::Hasher;
+    let mut h = rustc_hash::FxHasher::default();
+    h.write_u64(surname);
+    h.write_u8(initial);
+    h.finish()
+}
+
+/// A sorted index of the tenants' keys by `hash` (none for `None`).
+fn name_index(
+    tenant_keys: &[SmallVec<[names::PersonKey; 2]>],
+    hash: fn(&names::PersonKey) -> Option<u64>,
+) -> Vec<(u64, AccountId)> {
     use rayon::prelude::*;
     let mut entries: Vec<(u64, AccountId)> = (tenant_keys.par_iter())
         .enumerate()
         .flat_map_iter(|(i, keys)| {
-            let mut hashes: SmallVec<[u64; 2]> = keys.iter().filter_map(full_name_hash).collect();
+            let mut hashes: SmallVec<[u64; 2]> = keys.iter().filter_map(hash).collect();
             hashes.sort_unstable();
             hashes.dedup();
             hashes.into_iter().map(move |h| (h, i as AccountId))
@@ -289,7 +305,8 @@ impl RefIndex {
                     )
                 },
             );
-        let by_full_name = full_name_index(&tenant_keys);
+        let by_full_name = name_index(&tenant_keys, full_name_hash);
+        let by_initial = name_index(&tenant_keys, |k| Some(initial_hash(k.surname, k.initial)));
         RefIndex {
             refs,
             by_account_ref,
@@ -298,6 +315,7 @@ impl RefIndex {
             by_surname,
             tenant_keys,
             by_full_name,
+            by_initial,
         }
     }
 

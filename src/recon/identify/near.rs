@@ -139,6 +139,28 @@ impl RefIndex {
         found.into_iter().map(|(_, id)| id).collect()
     }
 
+    /// The accounts whose tenant a payer of `payer_keys` may be by name
+    /// (some twice), among others: each is to be checked. Those of a
+    /// surname the payer gives an initial with are those of that initial
+    /// or of none; where the payer gives no initial, all of the surname's.
+    fn named_like<'a>(
+        &'a self,
+        payer_keys: &'a [names::PersonKey],
+    ) -> impl Iterator<Item = AccountId> + 'a {
+        payer_keys.iter().flat_map(|p| {
+            let (all, by_initial) = match p.initial {
+                0 => (Some(with_hash(&self.by_surname, p.surname)), None),
+                x => {
+                    let of = |i| with_hash(&self.by_initial, initial_hash(p.surname, i));
+                    (None, Some(of(x).chain(of(0))))
+                }
+            };
+            all.into_iter()
+                .flatten()
+                .chain(by_initial.into_iter().flatten())
+        })
+    }
+
     /// Every account a receipt may belong to, best first, each with its
     /// reason: an exact full-name match first, then a reference one keying
     /// slip from the account's, then a payer name that fits by initial or
@@ -177,33 +199,31 @@ impl RefIndex {
             }
         }
         let payer_keys = names::keys(payer);
-        for hash in surname_hashes(payer) {
-            for id in with_hash(&self.by_surname, hash) {
-                let tenant = &accounts[id as usize].tenant_name;
-                let (score, words) =
-                    match names::key_likeness(&payer_keys, &self.tenant_keys[id as usize]) {
-                        Likeness::Unlike => continue,
-                        Likeness::Full => (3, "is the tenant by full name"),
-                        Likeness::Initial | Likeness::Surname => (1, "matches tenant"),
-                    };
-                let entry = scored.entry(id).or_insert_with(|| Suggestion {
-                    account: id,
-                    score: 0,
-                    strong: false,
-                    reason: String::new(),
-                });
-                if entry.reason.contains("payer name") {
-                    continue;
-                }
-                entry.score += score;
-                entry.strong |= score == 3;
-                if !entry.reason.is_empty() {
-                    entry.reason.push_str("; ");
-                }
-                entry
-                    .reason
-                    .push_str(&format!("payer name {payer:?} {words} {tenant:?}"));
+        for id in self.named_like(&payer_keys) {
+            let tenant = &accounts[id as usize].tenant_name;
+            let (score, words) =
+                match names::key_likeness(&payer_keys, &self.tenant_keys[id as usize]) {
+                    Likeness::Unlike => continue,
+                    Likeness::Full => (3, "is the tenant by full name"),
+                    Likeness::Initial | Likeness::Surname => (1, "matches tenant"),
+                };
+            let entry = scored.entry(id).or_insert_with(|| Suggestion {
+                account: id,
+                score: 0,
+                strong: false,
+                reason: String::new(),
+            });
+            if entry.reason.contains("payer name") {
+                continue;
             }
+            entry.score += score;
+            entry.strong |= score == 3;
+            if !entry.reason.is_empty() {
+                entry.reason.push_str("; ");
+            }
+            entry
+                .reason
+                .push_str(&format!("payer name {payer:?} {words} {tenant:?}"));
         }
         let mut ranked: Vec<Suggestion> = scored.into_values().collect();
         ranked.sort_by(|a, b| {
@@ -285,5 +305,34 @@ mod full_name_tests {
         }
         // Some payers are several tenants by full name, so order is tested.
         assert!(met >= 2, "{met}");
+        // What suggestions check: every tenant the payer may be by name,
+        // as a walk of every tenant of the payer's surnames finds them.
+        let alike = |ids: &mut dyn Iterator<Item = AccountId>, payer: &str| {
+            let payer_keys = names::keys(payer);
+            let found: std::collections::BTreeSet<AccountId> = ids
+                .filter(|&id| {
+                    names::key_likeness(&payer_keys, &index.tenant_keys[id as usize])
+                        != Likeness::Unlike
+                })
+                .collect();
+            found
+        };
+        let mut more = 0;
+        for payer in payers
+            .iter()
+            .chain(&["HUGHES", "MR HUGHES", "A JONES", "K FRANCIS"])
+        {
+            let keys = names::keys(payer);
+            let walked = alike(
+                &mut surname_hashes(payer)
+                    .into_iter()
+                    .flat_map(|h| with_hash(&index.by_surname, h)),
+                payer,
+            );
+            let indexed = alike(&mut index.named_like(&keys), payer);
+            assert_eq!(indexed, walked, "{payer:?}");
+            more += usize::from(walked.len() > 1);
+        }
+        assert!(more >= 3, "{more}");
     }
 }
