@@ -22,6 +22,14 @@ pub struct RefIndex {
     pub(super) by_surname: Vec<(u64, AccountId)>,
     /// Each tenant's name as keys, read once.
     pub(super) tenant_keys: Vec<SmallVec<[names::PersonKey; 2]>>,
+    /// ([`full_name_hash`] of a tenant's key, account), sorted: the few
+    /// tenants a payer may be by full name, where a surname holds
+    /// hundreds. Each account found is checked as `by_surname`'s are.
+    pub(super) by_full_name: Vec<(u64, AccountId)>,
+    /// ([`initial_hash`] of a tenant's key, account), sorted: the tenants
+    /// of a surname a payer with an initial may be, where the surname holds
+    /// hundreds.
+    pub(super) by_initial: Vec<(u64, AccountId)>,
 }
 
 /// What a [`KnownRef`] is to its account.
@@ -194,6 +202,47 @@ pub(super) fn surname_hashes(name: &str) -> SmallVec<[u64; 2]> {
     out
 }
 
+/// The hash of a name's surname with its given name written out, or `None`
+/// where the given name is not (a full-name match needs both sides').
+pub(super) fn full_name_hash(key: &names::PersonKey) -> Option<u64> {
+    use std::hash::Hasher;
+    if key.given == 0 || key.initial == 0 {
+        return None;
+    }
+    let mut h = rustc_hash::FxHasher::default();
+    h.write_u64(key.surname);
+    h.write_u64(key.given);
+    Some(h.finish())
+}
+
+/// The hash of a name's surname with its first initial (0 for none).
+pub(super) fn initial_hash(surname: u64, initial: u8) -> u64 {
+    use std::hash::Hasher;
+    let mut h = rustc_hash::FxHasher::default();
+    h.write_u64(surname);
+    h.write_u8(initial);
+    h.finish()
+}
+
+/// A sorted index of the tenants' keys by `hash` (none for `None`).
+fn name_index(
+    tenant_keys: &[SmallVec<[names::PersonKey; 2]>],
+    hash: fn(&names::PersonKey) -> Option<u64>,
+) -> Vec<(u64, AccountId)> {
+    use rayon::prelude::*;
+    let mut entries: Vec<(u64, AccountId)> = (tenant_keys.par_iter())
+        .enumerate()
+        .flat_map_iter(|(i, keys)| {
+            let mut hashes: SmallVec<[u64; 2]> = keys.iter().filter_map(hash).collect();
+            hashes.sort_unstable();
+            hashes.dedup();
+            hashes.into_iter().map(move |h| (h, i as AccountId))
+        })
+        .collect();
+    entries.par_sort_unstable();
+    entries
+}
+
 impl RefIndex {
     pub fn build(accounts: &[Account]) -> RefIndex {
         use rayon::prelude::*;
@@ -256,6 +305,8 @@ impl RefIndex {
                     )
                 },
             );
+        let by_full_name = name_index(&tenant_keys, full_name_hash);
+        let by_initial = name_index(&tenant_keys, |k| Some(initial_hash(k.surname, k.initial)));
         RefIndex {
             refs,
             by_account_ref,
@@ -263,6 +314,8 @@ impl RefIndex {
             by_digits,
             by_surname,
             tenant_keys,
+            by_full_name,
+            by_initial,
         }
     }
 

@@ -116,18 +116,49 @@ impl RefIndex {
     ) -> SmallVec<[AccountId; 2]> {
         let _ = accounts;
         let payer_keys = names::keys(payer);
-        let mut found: SmallVec<[AccountId; 2]> = SmallVec::new();
-        for hash in surname_hashes(payer) {
-            for id in with_hash(&self.by_surname, hash) {
-                if !found.contains(&id)
-                    && names::key_likeness(&payer_keys, &self.tenant_keys[id as usize])
-                        == Likeness::Full
+        let surnames = surname_hashes(payer);
+        // Each found with where a walk of the payer's surnames in order,
+        // each surname's accounts in order, would meet it first: the order
+        // they are given in.
+        let mut found: SmallVec<[(usize, AccountId); 2]> = SmallVec::new();
+        for hash in payer_keys.iter().filter_map(full_name_hash) {
+            for id in with_hash(&self.by_full_name, hash) {
+                let keys = &self.tenant_keys[id as usize];
+                if found.iter().any(|&(_, f)| f == id)
+                    || names::key_likeness(&payer_keys, keys) != Likeness::Full
                 {
-                    found.push(id);
+                    continue;
                 }
+                let met = surnames
+                    .iter()
+                    .position(|&s| keys.iter().any(|k| k.surname == s));
+                found.extend(met.map(|at| (at, id)));
             }
         }
-        found
+        found.sort_unstable();
+        found.into_iter().map(|(_, id)| id).collect()
+    }
+
+    /// The accounts whose tenant a payer of `payer_keys` may be by name
+    /// (some twice), among others: each is to be checked. Those of a
+    /// surname the payer gives an initial with are those of that initial
+    /// or of none; where the payer gives no initial, all of the surname's.
+    fn named_like<'a>(
+        &'a self,
+        payer_keys: &'a [names::PersonKey],
+    ) -> impl Iterator<Item = AccountId> + 'a {
+        payer_keys.iter().flat_map(|p| {
+            let (all, by_initial) = match p.initial {
+                0 => (Some(with_hash(&self.by_surname, p.surname)), None),
+                x => {
+                    let of = |i| with_hash(&self.by_initial, initial_hash(p.surname, i));
+                    (None, Some(of(x).chain(of(0))))
+                }
+            };
+            all.into_iter()
+                .flatten()
+                .chain(by_initial.into_iter().flatten())
+        })
     }
 
     /// Every account a receipt may belong to, best first, each with its
@@ -168,33 +199,31 @@ impl RefIndex {
             }
         }
         let payer_keys = names::keys(payer);
-        for hash in surname_hashes(payer) {
-            for id in with_hash(&self.by_surname, hash) {
-                let tenant = &accounts[id as usize].tenant_name;
-                let (score, words) =
-                    match names::key_likeness(&payer_keys, &self.tenant_keys[id as usize]) {
-                        Likeness::Unlike => continue,
-                        Likeness::Full => (3, "is the tenant by full name"),
-                        Likeness::Initial | Likeness::Surname => (1, "matches tenant"),
-                    };
-                let entry = scored.entry(id).or_insert_with(|| Suggestion {
-                    account: id,
-                    score: 0,
-                    strong: false,
-                    reason: String::new(),
-                });
-                if entry.reason.contains("payer name") {
-                    continue;
-                }
-                entry.score += score;
-                entry.strong |= score == 3;
-                if !entry.reason.is_empty() {
-                    entry.reason.push_str("; ");
-                }
-                entry
-                    .reason
-                    .push_str(&format!("payer name {payer:?} {words} {tenant:?}"));
+        for id in self.named_like(&payer_keys) {
+            let tenant = &accounts[id as usize].tenant_name;
+            let (score, words) =
+                match names::key_likeness(&payer_keys, &self.tenant_keys[id as usize]) {
+                    Likeness::Unlike => continue,
+                    Likeness::Full => (3, "is the tenant by full name"),
+                    Likeness::Initial | Likeness::Surname => (1, "matches tenant"),
+                };
+            let entry = scored.entry(id).or_insert_with(|| Suggestion {
+                account: id,
+                score: 0,
+                strong: false,
+                reason: String::new(),
+            });
+            if entry.reason.contains("payer name") {
+                continue;
             }
+            entry.score += score;
+            entry.strong |= score == 3;
+            if !entry.reason.is_empty() {
+                entry.reason.push_str("; ");
+            }
+            entry
+                .reason
+                .push_str(&format!("payer name {payer:?} {words} {tenant:?}"));
         }
         if !payer.eq_ignore_ascii_case(reference) {
             self.suggest_by_reference_name(accounts, reference, &mut scored);
@@ -320,4 +349,104 @@ fn named_by(
         }
     }
     best
+}
+
+#[cfg(test)]
+mod full_name_tests {
+    use super::*;
+    use crate::recon::testkit::Builder;
+
+    /// The walk of every tenant of each of the payer's surnames that
+    /// `by_full_name` stands in for.
+    fn by_surname_walk(index: &RefIndex, payer: &str) -> SmallVec<[AccountId; 2]> {
+        let payer_keys = names::keys(payer);
+        let mut found: SmallVec<[AccountId; 2]> = SmallVec::new();
+        for hash in surname_hashes(payer) {
+            for id in with_hash(&index.by_surname, hash) {
+                if !found.contains(&id)
+                    && names::key_likeness(&payer_keys, &index.tenant_keys[id as usize])
+                        == Likeness::Full
+                {
+                    found.push(id);
+                }
+            }
+        }
+        found
+    }
+
+    #[test]
+    fn tenants_by_full_name_are_those_and_in_the_order_a_surname_walk_finds() {
+        let mut b = Builder::default();
+        let tenants = [
+            "Lea Francis",
+            "Francis Lea",
+            "Leah Francis",
+            "L Francis",
+            "Mr Lea Francis",
+            "Anna Smith-Jones",
+            "Anna Jones",
+            "Lea Francis",
+            "Francis Francis",
+            "Lea Francis and Sean Hughes",
+            "Sean Hughes",
+            "Hughes",
+            "Anna van der Berg",
+        ];
+        for (n, tenant) in tenants.iter().enumerate() {
+            b.account(&format!("RA{}", 100 + n), tenant, "80.00");
+        }
+        let index = RefIndex::build(&b.data.accounts);
+        let payers = [
+            "LEA FRANCIS",
+            "FRANCIS LEA",
+            "L FRANCIS",
+            "MR LEA FRANCIS",
+            "FRANCIS FRANCIS",
+            "ANNA SMITH-JONES",
+            "ANNA JONES",
+            "SEAN HUGHES",
+            "MR S HUGHES",
+            "ANNA BERG",
+            "ANNA VAN DER BERG",
+            "SMITH",
+            "",
+        ];
+        let mut met = 0;
+        for payer in payers {
+            let found = index.tenants_by_full_name(&b.data.accounts, payer);
+            assert_eq!(found, by_surname_walk(&index, payer), "{payer:?}");
+            met += usize::from(found.len() > 1);
+        }
+        // Some payers are several tenants by full name, so order is tested.
+        assert!(met >= 2, "{met}");
+        // What suggestions check: every tenant the payer may be by name,
+        // as a walk of every tenant of the payer's surnames finds them.
+        let alike = |ids: &mut dyn Iterator<Item = AccountId>, payer: &str| {
+            let payer_keys = names::keys(payer);
+            let found: std::collections::BTreeSet<AccountId> = ids
+                .filter(|&id| {
+                    names::key_likeness(&payer_keys, &index.tenant_keys[id as usize])
+                        != Likeness::Unlike
+                })
+                .collect();
+            found
+        };
+        let mut more = 0;
+        for payer in payers
+            .iter()
+            .chain(&["HUGHES", "MR HUGHES", "A JONES", "K FRANCIS"])
+        {
+            let keys = names::keys(payer);
+            let walked = alike(
+                &mut surname_hashes(payer)
+                    .into_iter()
+                    .flat_map(|h| with_hash(&index.by_surname, h)),
+                payer,
+            );
+            let indexed = alike(&mut index.named_like(&keys), payer);
+            assert_eq!(indexed, walked, "{payer:?}");
+            more += usize::from(walked.len() > 1);
+        }
+        assert!(more >= 3, "{more}");
+    }
 }

@@ -97,7 +97,10 @@ impl State<'_> {
                 }
             };
         }
-        if let Some(&p) = self.combined.get(&r) {
+        if let Some(&p) = (self.is_combined.has(r))
+            .then(|| self.combined.get(&r))
+            .flatten()
+        {
             return self.decide_combined(r, p, &finding);
         }
         let total = || -> i128 {
@@ -459,11 +462,14 @@ impl State<'_> {
     ) -> Option<AccountId> {
         let a = owner?;
         let b = self.data.postings[p].account;
+        if a == b {
+            return None;
+        }
         let payer = self.data.payer(&self.data.bank[receipt.bank as usize]);
         let tenant = |id: AccountId| self.data.account(id).tenant_name.as_str();
         let followed_name =
             identify::names_match(payer, tenant(b)) && !identify::names_match(payer, tenant(a));
-        (a != b && !followed_name).then_some(a)
+        (!followed_name).then_some(a)
     }
 
     /// The `wrong_account` finding for part `p` of a split receipt that

@@ -338,11 +338,14 @@ impl State<'_> {
     /// its money: (account, hash of the payer's name) of every receipt
     /// already linked to a posting there. Only those accounts are looked at.
     fn payer_history(&self, posting_free: &[bool]) -> PayerHistory {
-        let wanted: HashSet<AccountId> = (self.free_postings.iter())
-            .filter(|&&p| posting_free[p])
-            .map(|&p| self.data.postings[p].account)
-            .collect();
-        if wanted.is_empty() {
+        // By account rather than hashed: asked for every linked receipt.
+        let mut wanted = vec![false; self.data.accounts.len()];
+        for &p in self.free_postings.iter().filter(|&&p| posting_free[p]) {
+            if let Some(w) = wanted.get_mut(self.data.postings[p].account as usize) {
+                *w = true;
+            }
+        }
+        if !wanted.contains(&true) {
             return HashSet::default();
         }
         (0..self.receipts.len())
@@ -351,7 +354,7 @@ impl State<'_> {
                 let first = self.linked.first[r];
                 let account = (first != Links::NONE)
                     .then(|| self.data.postings[first as usize].account)
-                    .filter(|a| wanted.contains(a))?;
+                    .filter(|&a| wanted.get(a as usize) == Some(&true))?;
                 let receipt = &self.receipts[r];
                 let payer = self.data.payer(&self.data.bank[receipt.bank as usize]);
                 (receipt.share().is_none() && !payer.is_empty())

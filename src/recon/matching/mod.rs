@@ -277,12 +277,16 @@ impl std::fmt::Display for ReceiptText<'_> {
 
 /// The postings tied to each receipt, in the order they were tied. Nearly
 /// every receipt has none or one, so the first is held in place (four bytes
-/// a receipt, not a vector's twenty-four) and any more beside it.
+/// a receipt, not a vector's twenty-four) and any more beside it, with a
+/// bit a receipt saying which have more: every receipt is asked for its
+/// postings, and a probe of the map for each was a cache miss.
 struct Links {
     /// `NONE`, or the receipt's first posting (readers refuse a file of more
     /// than `u32::MAX` lines).
     first: Vec<u32>,
     more: HashMap<usize, Vec<usize>>,
+    /// The receipts `more` holds.
+    several: Marks,
 }
 
 impl Links {
@@ -292,6 +296,7 @@ impl Links {
         Links {
             first: vec![Self::NONE; receipts],
             more: HashMap::default(),
+            several: Marks::new(receipts),
         }
     }
 
@@ -300,6 +305,7 @@ impl Links {
             self.first[receipt] = posting as u32;
         } else {
             self.more.entry(receipt).or_default().push(posting);
+            self.several.set(receipt);
         }
     }
 
@@ -311,12 +317,52 @@ impl Links {
         let first = Some(self.first[receipt])
             .filter(|&p| p != Self::NONE)
             .map(|p| p as usize);
-        let more = first
-            .and_then(|_| self.more.get(&receipt))
+        let more = (self.several.has(receipt))
+            .then(|| self.more.get(&receipt))
+            .flatten()
             .into_iter()
             .flatten()
             .copied();
         first.into_iter().chain(more)
+    }
+}
+
+/// A set of receipts, a bit each, for what few receipts are and every
+/// receipt asks about: a bit is read where a map probe was a miss.
+struct Marks {
+    words: Vec<u64>,
+}
+
+impl Marks {
+    fn new(len: usize) -> Self {
+        Marks {
+            words: vec![0; len.div_ceil(64)],
+        }
+    }
+
+    fn set(&mut self, i: usize) {
+        self.words[i / 64] |= 1 << (i % 64);
+    }
+
+    fn has(&self, i: usize) -> bool {
+        self.words
+            .get(i / 64)
+            .is_some_and(|w| w >> (i % 64) & 1 == 1)
+    }
+
+    /// The members, in order, a word at a time in parallel.
+    fn par_members(&self) -> impl ParallelIterator<Item = usize> + '_ {
+        self.words
+            .par_iter()
+            .enumerate()
+            .flat_map_iter(|(w, &word)| {
+                let mut word = word;
+                std::iter::from_fn(move || {
+                    let bit = (word != 0).then(|| word.trailing_zeros() as usize)?;
+                    word &= word - 1;
+                    Some(w * 64 + bit)
+                })
+            })
     }
 }
 
@@ -395,6 +441,8 @@ struct State<'a> {
     /// Receipts posted together as one credit: the posting of each receipt,
     /// and the receipts of each posting.
     combined: HashMap<usize, usize>,
+    /// The receipts `combined` holds.
+    is_combined: Marks,
     combinations: HashMap<usize, SmallVec<[usize; 3]>>,
 }
 
@@ -590,10 +638,11 @@ impl<'a> State<'a> {
         receipts: Vec<Receipt>,
         ambiguous: AmbiguousSets,
     ) -> Self {
+        let n = receipts.len();
         State {
             data,
             opts,
-            linked: Links::new(receipts.len()),
+            linked: Links::new(n),
             receipts,
             ambiguous,
             posting_linked: vec![false; data.postings.len()],
@@ -601,6 +650,7 @@ impl<'a> State<'a> {
             dangling_ref: HashMap::default(),
             no_share: HashMap::default(),
             combined: HashMap::default(),
+            is_combined: Marks::new(n),
             combinations: HashMap::default(),
         }
     }

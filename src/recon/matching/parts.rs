@@ -68,6 +68,7 @@ impl State<'_> {
             for &r in &parts {
                 self.link(r, p);
                 self.combined.insert(r, p);
+                self.is_combined.set(r);
             }
             self.combinations.insert(p, parts);
         }
@@ -125,8 +126,8 @@ impl State<'_> {
     /// postings that add up to it (by this pass or by `bank_ref`), then the
     /// receipts each posting combined, in posting order.
     pub(super) fn matched_in_parts(&self) -> Vec<InParts> {
-        let mut split: Vec<InParts> = (0..self.receipts.len())
-            .into_par_iter()
+        // Only a receipt with more than one posting can be split.
+        let mut split: Vec<InParts> = (self.linked.several.par_members())
             .filter_map(|r| {
                 let mut postings: SmallVec<[usize; 2]> = self.linked.of(r).collect();
                 let pence = |p: &usize| self.data.postings[*p].credit_pence();

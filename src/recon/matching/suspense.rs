@@ -98,20 +98,35 @@ impl State<'_> {
     /// Every receipt whose reference names one account while its payer is
     /// the tenant of another (docs/matching.md, "Payer and reference").
     pub(super) fn payer_conflicts(&self, index: &RefIndex) -> Vec<PayerConflict> {
+        let quiet = QuietPayers::for_receipts(self.receipts.len());
         let candidates: Vec<PayerConflict> = (0..self.receipts.len())
             .into_par_iter()
-            .flat_map_iter(|r| self.payer_conflict(index, r))
+            .flat_map_iter(|r| self.payer_conflict(index, &quiet, r))
             .collect();
         conflict::drop_known_payers(self.data, &self.receipts, candidates)
     }
 
-    fn payer_conflict(&self, index: &RefIndex, r: usize) -> SmallVec<[PayerConflict; 1]> {
+    fn payer_conflict(
+        &self,
+        index: &RefIndex,
+        quiet: &QuietPayers,
+        r: usize,
+    ) -> SmallVec<[PayerConflict; 1]> {
         let receipt = &self.receipts[r];
         let Held::Account(a, _) = receipt.identity else {
             return SmallVec::new();
         };
-        let payer = self.data.payer(&self.data.bank[receipt.bank as usize]);
-        if receipt.share().is_some() || payer.is_empty() {
+        if receipt.share().is_some() {
+            return SmallVec::new();
+        }
+        let line = &self.data.bank[receipt.bank as usize];
+        let payer_text = self.data.bank_text.field(line.texts, BankLine::PAYER);
+        let posted_elsewhere = || (self.linked.of(r)).any(|p| self.data.postings[p].account != a);
+        if quiet.knows(payer_text, a) && !posted_elsewhere() {
+            return SmallVec::new();
+        }
+        let payer = self.data.bank_text.get(payer_text);
+        if payer.is_empty() {
             return SmallVec::new();
         }
         let tenant = |id: AccountId| self.data.account(id).tenant_name.as_str();
@@ -130,8 +145,8 @@ impl State<'_> {
             by_payer,
             posted_to_payer,
         };
-        match posted_to_payer {
-            Some(b) => SmallVec::from_elem(conflict(b, true), 1),
+        let found: SmallVec<[PayerConflict; 1]> = match posted_to_payer {
+            Some(b) => return SmallVec::from_elem(conflict(b, true), 1),
             None if conflict::shares_a_word(payer, tenant(a))
                 || identify::names_match(payer, tenant(a)) =>
             {
@@ -143,7 +158,11 @@ impl State<'_> {
             .filter(|&b| b != a)
             .map(|b| conflict(b, false))
             .collect(),
+        };
+        if found.is_empty() {
+            quiet.note(payer_text, a);
         }
+        found
     }
 
     /// The candidates for a receipt in suspense, for its detail sentence:
@@ -182,5 +201,54 @@ impl State<'_> {
             words.push_str(" Each suggested account is held until this is settled.");
         }
         words
+    }
+}
+
+/// The payers already found to name no other tenant than the account's
+/// own, by where their text is held and the account: a payer's name is held
+/// once for all their payments, so most receipts are settled by one read
+/// here rather than by comparing names. As [`KnownIdentities`], one word a
+/// slot that every task reads and writes without a lock: what a slot says
+/// depends on its key alone. A slot holds the last pair to hash there.
+struct QuietPayers {
+    slots: Vec<AtomicU64>,
+    bits: u32,
+}
+
+impl QuietPayers {
+    /// No pair packs to this: it would need both halves at their most.
+    const EMPTY: u64 = u64::MAX;
+
+    /// A slot a receipt, between 1,024 and a million (8 MiB).
+    fn for_receipts(receipts: usize) -> Self {
+        let bits = (usize::BITS - receipts.leading_zeros()).clamp(10, 20);
+        QuietPayers {
+            slots: (0..1usize << bits)
+                .map(|_| AtomicU64::new(Self::EMPTY))
+                .collect(),
+            bits,
+        }
+    }
+
+    fn slot(&self, key: u64) -> &AtomicU64 {
+        use std::hash::BuildHasher;
+        let hash = rustc_hash::FxBuildHasher.hash_one(key);
+        &self.slots[(hash >> (64 - self.bits)) as usize]
+    }
+
+    fn key(payer: TextId, account: AccountId) -> Option<u64> {
+        let key = u64::from(payer.index()) << 32 | u64::from(account);
+        (key != Self::EMPTY).then_some(key)
+    }
+
+    /// Whether `payer` paying into `account` was found to name no one else.
+    fn knows(&self, payer: TextId, account: AccountId) -> bool {
+        Self::key(payer, account).is_some_and(|k| self.slot(k).load(Ordering::Relaxed) == k)
+    }
+
+    fn note(&self, payer: TextId, account: AccountId) {
+        if let Some(k) = Self::key(payer, account) {
+            self.slot(k).store(k, Ordering::Relaxed);
+        }
     }
 }
