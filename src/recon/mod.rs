@@ -329,8 +329,10 @@ fn paid_after(
             || model::BankIdsInOrder::new(data),
             |ids, b| {
                 let line = &data.bank[b];
-                let batch = [ids.get(b), data.reference(line)]
+                let reference = data.reference(line);
+                let batch = [ids.get(b), reference]
                     .into_iter()
+                    .chain(identify::batch_words(reference))
                     .find_map(|key| batches.get(&identify::normalise(key)));
                 match batch {
                     Some(shares) => paid_by_shares(data, index, b, shares),

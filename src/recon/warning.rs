@@ -8,7 +8,7 @@ use rayon::prelude::*;
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
-use super::identify::{normal_eq, normal_hash, normalise, RefIndex};
+use super::identify::{batch_words, normal_eq, normal_hash, normalise, RefIndex};
 use super::matching::share_identity;
 use super::model::{
     vocabulary, AccountId, BankIdsInOrder, Dataset, PostingKind, RowRef, SourceFile, Text,
@@ -333,8 +333,8 @@ pub fn unknown_bank_refs(data: &Dataset, postings: &[usize]) -> Option<Warning> 
     })
 }
 
-/// Schedule batches that no bank line carries (by its id or its reference,
-/// on any date): each batch once, by the first share that names it, in
+/// Schedule batches that no bank line carries (by its id, its reference or
+/// a word of it, on any date): each batch once, by the first share that names it, in
 /// share order.
 pub fn batches_not_carried(data: &Dataset) -> Vec<usize> {
     let mut batches: Vec<(Text, usize)> = Vec::new();
@@ -371,7 +371,11 @@ fn carried_batches(data: &Dataset, batches: &[(Text, usize)]) -> Vec<bool> {
             || BankIdsInOrder::new(data),
             |ids, i| {
                 let mut hits = Vec::new();
-                for key in [ids.get(i), data.reference(&data.bank[i])] {
+                let reference = data.reference(&data.bank[i]);
+                for key in [ids.get(i), reference]
+                    .into_iter()
+                    .chain(batch_words(reference))
+                {
                     let candidates = by_hash.get(&normal_hash(key)).into_iter().flatten();
                     hits.extend(candidates.filter(|&&b| normal_eq(&batches[b].0, key)));
                 }
@@ -422,10 +426,10 @@ pub fn batches_not_banked(
     Some(Warning {
         kind: WarningKind::BatchNotBanked,
         message: format!(
-            "{batches} schedule batch{} ({} shares, {}; the first {:?}) match{} no bank line's id or \
-             reference: the shares cannot be checked against money, and the credits they explain may \
-             show as unbanked; find each run's bank line (a reference that holds the batch id inside \
-             longer text is not read as it) and give its id or reference as the schedule's batch_ref",
+            "{batches} schedule batch{} ({} shares, {}; the first {:?}) match{} no bank line's id, \
+             reference or a word of it: the shares cannot be checked against money, and the credits \
+             they explain may show as unbanked; find each run's bank line and give its id or \
+             reference as the schedule's batch_ref",
             if batches == 1 { "" } else { "es" },
             shares.len(),
             pounds(super::money::from_pence(total)),

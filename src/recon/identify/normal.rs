@@ -61,6 +61,20 @@ pub fn normal_hash(text: &str) -> u64 {
     h.finish()
 }
 
+/// The words of a reference that may be a batch ref held inside longer
+/// text ("KIRKTON MBC HB HBPAY20260108"): where the reference has more than
+/// one word, each of at least 6 letters and digits with a digit among them
+/// (a batch id has both; a name or "RENT" has none).
+pub fn batch_words(reference: &str) -> impl Iterator<Item = &str> {
+    let words = || {
+        reference
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|w| !w.is_empty())
+    };
+    let several = words().nth(1).is_some();
+    words().filter(move |w| several && w.len() >= 6 && w.bytes().any(|b| b.is_ascii_digit()))
+}
+
 /// Whether two texts have one normal form, without making either.
 pub fn normal_eq(a: &str, b: &str) -> bool {
     normal_bytes(a).eq(normal_bytes(b))

@@ -87,7 +87,7 @@ fn claim_batches<'b>(data: &Dataset, as_at: NaiveDate, batches: &'b Batches) -> 
             .then(|| batches.get_key_value(&identify::normalise(key)))
             .flatten()
     };
-    let hits: Vec<(usize, [Option<Batch>; 2])> = data
+    let hits: Vec<(bool, usize, [Option<Batch>; 2])> = data
         .bank
         .par_iter()
         .enumerate()
@@ -95,14 +95,25 @@ fn claim_batches<'b>(data: &Dataset, as_at: NaiveDate, batches: &'b Batches) -> 
         .map_init(
             || BankIdsInOrder::new(data),
             |ids, (i, line)| {
-                let found = [ids.get(i), data.reference(line)].map(batch);
-                found.iter().any(Option::is_some).then_some((i, found))
+                let mut found = [ids.get(i), data.reference(line)].map(batch);
+                let whole = found.iter().any(Option::is_some);
+                if !whole {
+                    found[1] = identify::batch_words(data.reference(line)).find_map(batch);
+                }
+                found
+                    .iter()
+                    .any(Option::is_some)
+                    .then_some((!whole, i, found))
             },
         )
         .flatten()
         .collect();
+    // A line whose id or whole reference is the batch's claims it before one
+    // that holds it among other words.
+    let mut hits = hits;
+    hits.sort_by_key(|&(in_words, i, _)| (in_words, i));
     let mut claimed: HashMap<&str, usize> = HashMap::default();
-    for (i, found) in hits {
+    for (_, i, found) in hits {
         for (k, shares) in found.into_iter().flatten() {
             if !claimed.contains_key(k.as_str()) {
                 claimed.insert(k.as_str(), i);

@@ -289,6 +289,48 @@ fn benefit_credits_with_no_schedules_file_are_warned_of() {
 }
 
 #[test]
+fn a_benefit_run_whose_reference_holds_its_batch_among_other_words_is_split() {
+    let mut b = Builder::default();
+    let a = behind(&mut b, "RA1001", "Ann Lee", 5);
+    let other = b.account("RA1002", "Bo Diaz", "100.00");
+    b.bank(
+        "B1",
+        "2026-03-02",
+        "400.00",
+        "KIRKTON MBC HB HBPAY20260302",
+        "KIRKTON MBC",
+    );
+    b.share("HBPAY20260302", "RA1001", "250.00");
+    b.share("HBPAY20260302", "RA1002", "150.00");
+    b.debit(a, "2026-03-02", PostingKind::Benefit, "-250.00", None);
+    b.debit(other, "2026-03-02", PostingKind::Benefit, "-150.00", None);
+    let r = run(&b);
+    assert!(r.findings.is_empty(), "{:?}", kinds(&b, &r));
+    assert!(r.warnings.is_empty(), "{:?}", r.warnings);
+}
+
+#[test]
+fn a_schedule_batch_no_bank_line_carries_is_warned_of_and_holds_its_accounts() {
+    let mut b = Builder::default();
+    let a = behind(&mut b, "RA1001", "Ann Lee", 5);
+    let other = b.account("RA1002", "Bo Diaz", "100.00");
+    b.bank(
+        "B1",
+        "2026-03-02",
+        "250.00",
+        "KIRKTON HB RUN",
+        "KIRKTON MBC",
+    );
+    b.share("HBPAY20260302", "RA1001", "250.00");
+    b.debit(a, "2026-03-02", PostingKind::Benefit, "-250.00", None);
+    let r = run(&b);
+    let w = &r.warnings[0];
+    assert_eq!(w.kind, WarningKind::BatchNotBanked);
+    assert!(w.concerns(a) && !w.concerns(other));
+    assert!(held_for(&r, a).contains(&HoldReason::IncompleteData));
+}
+
+#[test]
 fn a_duplicate_keyed_by_hand_before_its_referenced_copy_is_still_a_duplicate() {
     let mut b = Builder::default();
     let a = b.account("RA1001", "Ann Lee", "100.00");

@@ -122,15 +122,15 @@ const UNKNOWN_BANK_REF: Text = Text {
 const BATCH_NOT_BANKED: Text = Text {
     short: "schedule batches paying money in that no bank line carries",
     meaning: "schedules.csv has batches (a Housing Benefit or Universal Credit run, a PayPoint or \
-        Allpay settlement) whose batch_ref is neither the id nor the reference of any bank line. \
+        Allpay settlement) whose batch_ref is neither the id nor the reference of any bank line, \
+        nor a word of a reference (\"KIRKTON MBC HB HBPAY20260108\" carries batch HBPAY20260108). \
         Their shares cannot be checked against money received, and the ledger credits they would \
-        explain may show as unbanked_credit. Often the bank's reference holds the batch id inside \
-        longer text (\"KIRKTON MBC HB HBPAY20260108\"). The accounts the shares name are held \
+        explain may show as unbanked_credit. The accounts the shares name are held \
         incomplete_data. Not given with hb_rent_rebates, where such batches are the rebate \
         schedule.",
     action: "Find each run's line on the statement and give its bank id or its reference as the \
         schedule's batch_ref (or map it in a profile); then run again.",
-    example: "An HB run banked with reference \"KIRKTON MBC HB HBPAY20260108\" and scheduled as \
-        batch HBPAY20260108: the warning names the schedule's rows, and every account with a \
-        share in the run is held.",
+    example: "An HB run banked with reference \"KIRKTON HB RUN 8 JAN\" and scheduled as batch \
+        HBPAY20260108: the warning names the schedule's rows, and every account with a share in \
+        the run is held.",
 };
