@@ -175,10 +175,15 @@ impl FindingKind {
 }
 
 impl Finding {
-    /// Whether the account still needs putting right: a late posting is
+    /// Whether the account still needs putting right: a late posting, or a
+    /// posting to the wrong account that a transfer journal moved back, is
     /// already right on the ledger (it was wrong only in between).
     pub fn needs_correction(&self) -> bool {
-        self.kind != FindingKind::LatePosting || !self.amount.is_zero()
+        let may_be_right = matches!(
+            self.kind,
+            FindingKind::LatePosting | FindingKind::WrongAccount
+        );
+        !(may_be_right && self.amount.is_zero())
     }
 }
 

@@ -12,6 +12,7 @@ pub mod due;
 pub mod finding;
 pub mod hold;
 pub mod identify;
+pub mod journal;
 pub mod law;
 pub mod matching;
 pub mod model;
@@ -232,6 +233,7 @@ fn gather_findings(
     charged: Vec<Finding>,
 ) -> Vec<Finding> {
     let mut findings = std::mem::take(&mut matching.findings);
+    journal::settle(data, ledger, as_at, &mut findings);
     findings.extend(charged);
     let refunds = due::Context::of(data, &findings, &matching.clawed);
     findings.extend(due::findings(data, ledger, as_at, &refunds));

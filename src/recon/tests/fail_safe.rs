@@ -121,6 +121,40 @@ fn a_tenant_who_moved_home_and_quotes_the_old_number_is_not_moved_back() {
 }
 
 #[test]
+fn a_wrong_account_posting_a_transfer_journal_moved_back_is_not_corrected_twice() {
+    let mut b = Builder::default();
+    let john = b.account("RA1", "John Smith", "100.00");
+    let jane = b.account("RA2", "Jane Smith", "100.00");
+    for (i, d) in ["2026-03-02", "2026-03-09"].iter().enumerate() {
+        let id = format!("B{i}");
+        b.bank(&id, d, "100.00", "SMITH RA1", "J SMITH");
+        b.payment(jane, d, "100.00", Some(id.as_str()));
+    }
+    // A third, not yet moved back: still to put right.
+    b.bank("B2", "2026-03-16", "100.00", "SMITH RA1", "J SMITH");
+    b.payment(jane, "2026-03-16", "100.00", Some("B2"));
+    b.debit(jane, "2026-03-12", PostingKind::Adjustment, "200.00", None);
+    b.debit(john, "2026-03-12", PostingKind::Adjustment, "-200.00", None);
+    let r = run(&b);
+    let got: Vec<(FindingKind, Decimal, bool)> = (r.findings.iter())
+        .map(|f| (f.kind, f.amount, f.needs_correction()))
+        .collect();
+    let wrong = FindingKind::WrongAccount;
+    assert_eq!(
+        got,
+        [
+            (wrong, Decimal::ZERO, false),
+            (wrong, Decimal::ZERO, false),
+            (wrong, money("-100.00"), true)
+        ]
+    );
+    assert!(r.findings[0].detail.contains("already put it right"));
+    assert_eq!(assessment(&r, john).corrected_balance, money("-300.00"));
+    assert_eq!(assessment(&r, jane).corrected_balance, money("0.00"));
+    assert!(r.totals.ties());
+}
+
+#[test]
 fn a_payer_who_has_paid_the_account_before_ties_a_posting_to_it() {
     // Finance posts J Bloggs's standing orders to RA2; the third came with
     // no bank id, and only the payer's history ties it to RA2.

@@ -1,0 +1,113 @@
+//! Corrections the ledger has already made: a transfer journal (an
+//! adjustment debited to one account and credited to another, on one day
+//! for one sum) that moves `wrong_account` money back where it belongs.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use super::finding::{Finding, FindingKind, Severity};
+use super::model::{AccountId, AccountPostings, Dataset, PostingKind};
+use super::money::pounds;
+
+/// Marks each `wrong_account` finding a transfer journal has already put
+/// right as needing no correction (its amount zero, the journal named in
+/// its detail and evidence): put right twice, the money would be taken
+/// from the tenant it was moved away from. A journal settles the findings
+/// between its two accounts dated by it, oldest first, only where their
+/// sum is exactly its amount.
+pub fn settle(
+    data: &Dataset,
+    ledger: &AccountPostings,
+    as_at: NaiveDate,
+    findings: &mut [Finding],
+) {
+    let mut moved: Vec<(AccountId, AccountId, NaiveDate, usize)> = (findings.iter().enumerate())
+        .filter(|(_, f)| f.kind == FindingKind::WrongAccount && f.amount < Decimal::ZERO)
+        .filter_map(|(i, f)| Some((f.account?, f.posted_to?, data.bank[f.bank?].date, i)))
+        .collect();
+    moved.sort_unstable();
+    for pair in moved.chunk_by(|x, y| (x.0, x.1) == (y.0, y.1)) {
+        let (owner, holder) = (pair[0].0, pair[0].1);
+        let open: Vec<(NaiveDate, usize)> = pair.iter().map(|&(_, _, d, i)| (d, i)).collect();
+        for (out, back) in journals(data, ledger, holder, owner, as_at) {
+            settle_by(data, findings, &open, (out, back));
+        }
+    }
+}
+
+/// Transfer journals from `holder` to `owner` up to `as_at`: (the debit on
+/// the holder, the credit on the owner), oldest first.
+fn journals(
+    data: &Dataset,
+    ledger: &AccountPostings,
+    holder: AccountId,
+    owner: AccountId,
+    as_at: NaiveDate,
+) -> Vec<(usize, usize)> {
+    let adjustments = |a: AccountId, debit: bool| -> Vec<usize> {
+        (ledger.of(a).iter().map(|&p| p as usize))
+            .filter(|&p| data.postings[p].kind == PostingKind::Adjustment)
+            .filter(|&p| data.postings[p].date <= as_at)
+            .filter(|&p| (data.postings[p].amount.pence() > 0) == debit)
+            .collect()
+    };
+    let mut credits = adjustments(owner, false);
+    let mut pairs = Vec::new();
+    for out in adjustments(holder, true) {
+        let (p, pence) = (&data.postings[out], data.postings[out].amount.pence());
+        let matching = credits.iter().position(|&c| {
+            let q = &data.postings[c];
+            q.date == p.date && q.amount.pence() == -pence
+        });
+        if let Some(at) = matching {
+            pairs.push((out, credits.remove(at)));
+        }
+    }
+    pairs
+}
+
+/// Settles the findings in `open` (oldest first) that journal `(out, back)`
+/// moves: those not yet settled, dated by it, whose running sum reaches its
+/// amount exactly.
+fn settle_by(
+    data: &Dataset,
+    findings: &mut [Finding],
+    open: &[(NaiveDate, usize)],
+    (out, back): (usize, usize),
+) {
+    let journal = &data.postings[out];
+    let mut sum: i64 = 0;
+    let mut taken = Vec::new();
+    let unsettled =
+        |&&(d, i): &&(NaiveDate, usize)| d <= journal.date && !findings[i].amount.is_zero();
+    for &(_, i) in open.iter().filter(unsettled) {
+        sum += -super::money::to_pence(findings[i].amount);
+        taken.push(i);
+        if sum >= journal.amount.pence() {
+            break;
+        }
+    }
+    if sum != journal.amount.pence() || taken.is_empty() {
+        return;
+    }
+    let words = format!(
+        " The ledger has already put it right: {} and {} on {} move {} back; no correction is needed.",
+        data.txn_id(out),
+        data.txn_id(back),
+        journal.date,
+        pounds(journal.amount.get())
+    );
+    for i in taken {
+        let f = &mut findings[i];
+        f.amount = Decimal::ZERO;
+        f.severity = Severity::Low;
+        // The action it gave is done: the detail ends at what happened.
+        if let Some(at) = f.detail.rfind(": reverse it from") {
+            f.detail.truncate(at);
+            f.detail.push('.');
+        }
+        f.detail.push_str(&words);
+        f.evidence
+            .extend([data.posting_row(out), data.posting_row(back)]);
+    }
+}
