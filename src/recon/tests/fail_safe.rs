@@ -322,22 +322,24 @@ fn benefit_credits_with_no_schedules_file_are_warned_of() {
     assert!(held_for(&r, a).contains(&HoldReason::IncompleteData));
 }
 
-#[test]
-fn a_benefit_run_whose_reference_holds_its_batch_among_other_words_is_split() {
+/// An HB run of two shares, each credited, banked with `reference`; a
+/// third account has no share. Returns (builder, sharers, the third).
+fn hb_run_banked_as(reference: &str) -> (Builder, [AccountId; 2], AccountId) {
     let mut b = Builder::default();
     let a = behind(&mut b, "RA1001", "Ann Lee", 5);
     let other = b.account("RA1002", "Bo Diaz", "100.00");
-    b.bank(
-        "B1",
-        "2026-03-02",
-        "400.00",
-        "KIRKTON MBC HB HBPAY20260302",
-        "KIRKTON MBC",
-    );
+    let outside = b.account("RA1003", "Cy Ray", "100.00");
+    b.bank("B1", "2026-03-02", "400.00", reference, "KIRKTON MBC");
     b.share("HBPAY20260302", "RA1001", "250.00");
     b.share("HBPAY20260302", "RA1002", "150.00");
     b.debit(a, "2026-03-02", PostingKind::Benefit, "-250.00", None);
     b.debit(other, "2026-03-02", PostingKind::Benefit, "-150.00", None);
+    (b, [a, other], outside)
+}
+
+#[test]
+fn a_benefit_run_whose_reference_holds_its_batch_among_other_words_is_split() {
+    let (b, _, _) = hb_run_banked_as("KIRKTON MBC HB HBPAY20260302");
     let r = run(&b);
     assert!(r.findings.is_empty(), "{:?}", kinds(&b, &r));
     assert!(r.warnings.is_empty(), "{:?}", r.warnings);
@@ -345,23 +347,12 @@ fn a_benefit_run_whose_reference_holds_its_batch_among_other_words_is_split() {
 
 #[test]
 fn a_schedule_batch_no_bank_line_carries_is_warned_of_and_holds_its_accounts() {
-    let mut b = Builder::default();
-    let a = behind(&mut b, "RA1001", "Ann Lee", 5);
-    let other = b.account("RA1002", "Bo Diaz", "100.00");
-    b.bank(
-        "B1",
-        "2026-03-02",
-        "250.00",
-        "KIRKTON HB RUN",
-        "KIRKTON MBC",
-    );
-    b.share("HBPAY20260302", "RA1001", "250.00");
-    b.debit(a, "2026-03-02", PostingKind::Benefit, "-250.00", None);
+    let (b, sharers, outside) = hb_run_banked_as("KIRKTON HB RUN");
     let r = run(&b);
     let w = &r.warnings[0];
     assert_eq!(w.kind, WarningKind::BatchNotBanked);
-    assert!(w.concerns(a) && !w.concerns(other));
-    assert!(held_for(&r, a).contains(&HoldReason::IncompleteData));
+    assert!(sharers.iter().all(|&a| w.concerns(a)) && !w.concerns(outside));
+    assert!(held_for(&r, sharers[0]).contains(&HoldReason::IncompleteData));
 }
 
 #[test]
