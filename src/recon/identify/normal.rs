@@ -66,13 +66,13 @@ pub fn normal_hash(text: &str) -> u64 {
 /// one word, each of at least 6 letters and digits with a digit among them
 /// (a batch id has both; a name or "RENT" has none).
 pub fn batch_words(reference: &str) -> impl Iterator<Item = &str> {
-    let words = || {
-        reference
-            .split(|c: char| !c.is_ascii_alphanumeric())
-            .filter(|w| !w.is_empty())
-    };
-    let several = words().nth(1).is_some();
-    words().filter(move |w| several && w.len() >= 6 && w.bytes().any(|b| b.is_ascii_digit()))
+    // Split as bytes: every bank line's reference passes through here, and
+    // a word of ASCII letters and digits is always a `str` of its own.
+    let words =
+        (reference.as_bytes().split(|b| !b.is_ascii_alphanumeric())).filter(|w| !w.is_empty());
+    let several = words.clone().nth(1).is_some();
+    (words.filter(move |w| several && w.len() >= 6 && w.iter().any(u8::is_ascii_digit)))
+        .filter_map(|w| std::str::from_utf8(w).ok())
 }
 
 /// Whether two texts have one normal form, without making either.
@@ -252,4 +252,24 @@ pub(super) fn candidate_keys(reference: &str) -> Keys {
         }
     }
     keys
+}
+
+#[cfg(test)]
+mod batch_word_tests {
+    use super::batch_words;
+
+    #[test]
+    fn a_batch_word_is_a_long_word_with_a_digit_among_others() {
+        fn words(r: &str) -> Vec<&str> {
+            batch_words(r).collect()
+        }
+        assert_eq!(words("KIRKTON MBC HB HBPAY20260108"), ["HBPAY20260108"]);
+        assert_eq!(words("HB/PAY-2026.01.08 run 77A123"), ["77A123"]);
+        // One word is the whole reference, matched as such elsewhere.
+        assert!(words("HBPAY20260108").is_empty());
+        // Names, short ids and words without a digit are no batch's.
+        assert!(words("RHONA KETTLE RENT").is_empty());
+        assert!(words("RA1 RENT 12345").is_empty());
+        assert_eq!(words("café 123456"), ["123456"]);
+    }
 }
