@@ -320,13 +320,19 @@ fn paid_after(
     as_at: NaiveDate,
     today: Option<NaiveDate>,
 ) -> Vec<PaidSince> {
-    let batches = matching::batches_by_ref(data);
-    let mut paid: Vec<PaidSince> = (0..data.bank.len())
+    let after: Vec<usize> = (0..data.bank.len())
         .into_par_iter()
         .filter(|&b| {
             let line = &data.bank[b];
             line.date > as_at && today.is_none_or(|t| line.date <= t) && line.amount.pence() > 0
         })
+        .collect();
+    if after.is_empty() {
+        return Vec::new();
+    }
+    let batches = matching::batches_by_ref(data);
+    let mut paid: Vec<PaidSince> = after
+        .into_par_iter()
         .map_init(
             || model::BankIdsInOrder::new(data),
             |ids, b| {
@@ -338,7 +344,7 @@ fn paid_after(
                     .find_map(|key| batches.get(&identify::normalise(key)));
                 match batch {
                     Some(shares) => paid_by_shares(data, index, b, shares),
-                    None => (index.identify(data.reference(line)).account())
+                    None => (index.identify(reference).account())
                         .map(|account| PaidSince {
                             account,
                             bank: b,

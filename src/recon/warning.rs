@@ -406,6 +406,9 @@ pub fn batches_not_banked(
         .into_iter()
         .map(|first| normalise(&data.shares[first].batch_ref))
         .collect();
+    if unbanked.is_empty() {
+        return None;
+    }
     let shares: Vec<usize> = (0..data.shares.len())
         .filter(|&s| data.shares[s].amount.pence() > 0)
         .filter(|&s| unbanked.contains(&normalise(&data.shares[s].batch_ref)))
