@@ -664,6 +664,7 @@ mod outflows;
 mod parts;
 mod rebates;
 mod receipts;
+mod runs;
 mod suspense;
 mod unlinked;
 

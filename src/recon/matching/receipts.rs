@@ -1,6 +1,8 @@
 //! Receipts: each money-in bank line, or each share of a bulk line a
 //! schedule breaks down, with what its reference and payer identify.
 
+use std::borrow::Cow;
+
 use super::*;
 
 /// What [`build_receipts`] makes: the receipts in bank-line order, the
@@ -18,7 +20,10 @@ pub(crate) type Batches = HashMap<Text, Vec<usize>>;
 
 /// The shares of the batch each bulk line carries. Few lines carry a
 /// batch: a map, not a slot for every line.
-type LineBatches<'b> = HashMap<usize, &'b Vec<usize>>;
+type LineBatches<'b> = HashMap<usize, Cow<'b, [usize]>>;
+
+/// A batch a line may carry: its key and its shares.
+type Batch<'b> = (&'b Text, &'b Vec<usize>);
 
 /// Money in, up to the as-at date: a receipt, or a bulk line of them.
 #[inline]
@@ -70,14 +75,13 @@ pub(crate) fn batches_by_ref(data: &Dataset) -> Batches {
 }
 
 /// Which batch each bank line carries: by bank_id first, then reference.
-/// A batch is claimed by the first line to carry it.
+/// A batch is claimed by the first line to carry it, unless its ref is
+/// one every run reuses and its shares can be shared out among the lines.
 fn claim_batches<'b>(data: &Dataset, as_at: NaiveDate, batches: &'b Batches) -> LineBatches<'b> {
     let mut line_batch = LineBatches::default();
     if batches.is_empty() {
         return line_batch;
     }
-    // A batch a line may carry: its key and its shares.
-    type Batch<'b> = (&'b Text, &'b Vec<usize>);
     // Most lines carry no batch: the hashes of their keys' normal forms,
     // taken without making them, rule them out.
     let batch_hashes: rustc_hash::FxHashSet<u64> =
@@ -112,17 +116,50 @@ fn claim_batches<'b>(data: &Dataset, as_at: NaiveDate, batches: &'b Batches) -> 
     // that holds it among other words.
     let mut hits = hits;
     hits.sort_by_key(|&(in_words, i, _)| (in_words, i));
-    let mut claimed: HashMap<&str, usize> = HashMap::default();
+    let mut claimed: HashMap<&str, Vec<usize>> = HashMap::default();
+    let mut left: Vec<(usize, [Option<Batch>; 2])> = Vec::new();
     for (_, i, found) in hits {
-        for (k, shares) in found.into_iter().flatten() {
-            if !claimed.contains_key(k.as_str()) {
-                claimed.insert(k.as_str(), i);
-                line_batch.insert(i, shares);
-                break;
+        let free = (found.iter().flatten()).find(|(k, _)| !claimed.contains_key(k.as_str()));
+        match free {
+            Some(&(k, shares)) => {
+                claimed.insert(k.as_str(), vec![i]);
+                line_batch.insert(i, Cow::Borrowed(&shares[..]));
+            }
+            None => left.push((i, found)),
+        }
+    }
+    share_out_reused(data, &mut line_batch, claimed, left);
+    line_batch
+}
+
+/// Lines left without a batch because another line claimed the one they
+/// carry: where the batch ref is one every run reuses, the runs' shares
+/// are shared out among its lines ([`runs::share_out`]).
+fn share_out_reused<'b>(
+    data: &Dataset,
+    line_batch: &mut LineBatches<'b>,
+    mut claimed: HashMap<&'b str, Vec<usize>>,
+    left: Vec<(usize, [Option<Batch<'b>>; 2])>,
+) {
+    let mut reused: Vec<Batch> = Vec::new();
+    for (i, found) in left {
+        if let Some((k, shares)) = found.into_iter().flatten().next() {
+            if let Some(lines) = claimed.get_mut(k.as_str()) {
+                if lines.len() == 1 {
+                    reused.push((k, shares));
+                }
+                lines.push(i);
             }
         }
     }
-    line_batch
+    for (k, shares) in reused {
+        let lines = &claimed[k.as_str()];
+        if let Some(runs) = runs::share_out(data, shares, lines) {
+            for (i, run) in runs {
+                line_batch.insert(i, Cow::Owned(run));
+            }
+        }
+    }
 }
 
 /// Counts each line's receipts, in line order: one per positive share of
@@ -155,7 +192,7 @@ fn lay_out_lines(
             });
             continue;
         }
-        let Some(&shares) = line_batch.get(&i) else {
+        let Some(shares) = line_batch.get(&i) else {
             made += usize::from(is_receipt(line, as_at));
             continue;
         };
@@ -311,7 +348,7 @@ impl BlockReader<'_, '_> {
         };
         for i in lines {
             let line = &data.bank[i];
-            match self.line_batch.get(&i).copied() {
+            match self.line_batch.get(&i).map(|s| &**s) {
                 None if is_receipt(line, self.as_at) => put(
                     i,
                     Receipt::WHOLE_LINE,
