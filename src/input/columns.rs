@@ -59,9 +59,21 @@ const ABBREVIATIONS: &[(&str, &str)] = &[
     ("paymentreferences", "payment_refs"),
 ];
 
+/// Stems of the names systems give an account's flags (`Vulnerabilities`,
+/// `Safeguarding`, `Disputed`, `Open Complaint`, `HB Claim Pending`): each
+/// is a reason not to serve, so a column holding one must never be ignored.
+const FLAG_STEMS: &[(&str, &str)] = &[
+    ("vulnerab", "vulnerable"),
+    ("safeguard", "vulnerable"),
+    ("dispute", "open_dispute"),
+    ("complain", "open_dispute"),
+    ("claimpending", "benefit_claim_pending"),
+    ("pendingclaim", "benefit_claim_pending"),
+];
+
 /// Whether an unused column's name looks like a contract column's: the same
-/// letters, one a short form of the other, one letter apart, or a common
-/// abbreviation.
+/// letters, one a short form of the other, one letter apart, a common
+/// abbreviation, or a flag's stem.
 pub fn resembles(column: &str, contract: &str) -> bool {
     let squash = |s: &str| -> String {
         s.chars()
@@ -80,6 +92,9 @@ pub fn resembles(column: &str, contract: &str) -> bool {
         || ABBREVIATIONS
             .iter()
             .any(|&(short, long)| a == short && contract == long)
+        || FLAG_STEMS
+            .iter()
+            .any(|&(stem, flag)| contract == flag && a.contains(stem))
 }
 
 /// The unused columns that look like a contract column the file lacks.
@@ -153,6 +168,11 @@ mod lookalike_tests {
             ("Complaint", "open_dispute"),
             ("Claim Pending", "benefit_claim_pending"),
             ("Name", "tenant_name"),
+            ("Vulnerabilities", "vulnerable"),
+            ("Safeguarding", "vulnerable"),
+            ("Disputed", "open_dispute"),
+            ("Open Complaint", "open_dispute"),
+            ("HB Claim Pending", "benefit_claim_pending"),
         ] {
             assert!(resembles(column, contract), "{column} ~ {contract}");
         }

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::finding::{Finding, FindingKind};
-use super::model::{vocabulary, AccountId, AccountPostings, Dataset, PostingKind};
+use super::model::{vocabulary, AccountId, AccountPostings, ChargeType, Dataset, PostingKind};
 use super::money::{from_pence, pounds, to_pence};
 
 vocabulary!(
@@ -382,6 +382,64 @@ fn finding(data: &Dataset, id: AccountId, r: RefundInError) -> Finding {
     }
 }
 
+/// What a debit whose row gives no `charge_type` is for. The contract makes
+/// a `charge` rent (one that is not the rent is an `irregular_charge`), a
+/// reversal or refund puts back what a payment paid; nothing makes an
+/// `adjustment` or `writeoff` debit rent, and housing systems move court
+/// costs and former-tenant arrears onto an account that way. Such a debit
+/// is the sundry debt its description names, rent where it names rent or a
+/// payment put right, and otherwise sundry: not counted towards a ground,
+/// so a doubt never reaches one.
+pub fn unstated_charge_type(kind: PostingKind, description: &str) -> ChargeType {
+    if !matches!(kind, PostingKind::Adjustment | PostingKind::Writeoff) {
+        return ChargeType::Rent;
+    }
+    let mut rent_named = false;
+    for word in description
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty() && w.len() <= 16)
+    {
+        let mut lower = [0u8; 16];
+        lower[..word.len()].copy_from_slice(word.as_bytes());
+        lower.make_ascii_lowercase();
+        match debit_word(&lower[..word.len()]) {
+            Some(DebitWord::Sundry(t)) => return t,
+            Some(DebitWord::Rent) => rent_named = true,
+            None => {}
+        }
+    }
+    if rent_named {
+        ChargeType::Rent
+    } else {
+        ChargeType::Sundry
+    }
+}
+
+/// A word of a debit's description that says what it is for.
+enum DebitWord {
+    Sundry(ChargeType),
+    /// Rent, or a payment put right (a credit moved off, a payment
+    /// reversed): the rent it paid is owed again.
+    Rent,
+}
+
+fn debit_word(word: &[u8]) -> Option<DebitWord> {
+    use ChargeType::*;
+    Some(match word {
+        b"court" | b"courts" | b"legal" | b"solicitor" | b"solicitors" | b"costs" | b"summons"
+        | b"warrant" | b"bailiff" | b"bailiffs" | b"possession" => DebitWord::Sundry(CourtCosts),
+        b"recharge" | b"recharges" | b"rechargeable" | b"repair" | b"repairs" | b"damage"
+        | b"damages" | b"clearance" => DebitWord::Sundry(Recharge),
+        b"former" | b"fta" | b"ftas" => DebitWord::Sundry(FormerTenantArrears),
+        b"overpayment" | b"overpaid" | b"hbop" | b"op" => DebitWord::Sundry(HbOverpayment),
+        b"rent" | b"rents" | b"rental" | b"service" | b"transfer" | b"transferred" | b"journal"
+        | b"misposted" | b"mispost" | b"misposting" | b"error" | b"reversal" | b"reversed"
+        | b"reverse" | b"correction" | b"corrected" | b"moved" | b"returned" | b"bounced"
+        | b"unpaid" | b"dishonoured" | b"refund" => DebitWord::Rent,
+        _ => return None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -422,5 +480,44 @@ mod tests {
         assert_eq!(d.rent, Decimal::ZERO);
         let d = Sundry::split(50_000, Decimal::new(-1_000, 2));
         assert_eq!((d.rent, d.sundry), (Decimal::new(-1_000, 2), Decimal::ZERO));
+    }
+    #[test]
+    fn a_debit_with_no_charge_type_is_what_its_description_names() {
+        use PostingKind::*;
+        let of = unstated_charge_type;
+        assert_eq!(of(Charge, ""), ChargeType::Rent);
+        // The charges check judges a charge that is not the rent.
+        assert_eq!(
+            of(Charge, "Rechargeable repair - broken door"),
+            ChargeType::Rent
+        );
+        assert_eq!(
+            of(Adjustment, "Court costs - claim PC12345"),
+            ChargeType::CourtCosts
+        );
+        assert_eq!(
+            of(Adjustment, "FTA transfer from former tenancy F0"),
+            ChargeType::FormerTenantArrears
+        );
+        assert_eq!(
+            of(
+                Writeoff,
+                "Write-off reversed (former tenancy debt reinstated)"
+            ),
+            ChargeType::FormerTenantArrears
+        );
+        assert_eq!(
+            of(Adjustment, "HB overpayment recovery"),
+            ChargeType::HbOverpayment
+        );
+        assert_eq!(
+            of(Adjustment, "Payment misposted - moved to RA2"),
+            ChargeType::Rent
+        );
+        assert_eq!(of(Adjustment, "RENT ADJUSTMENT"), ChargeType::Rent);
+        // Nothing says it is rent: it never counts towards a ground.
+        assert_eq!(of(Adjustment, ""), ChargeType::Sundry);
+        assert_eq!(of(Writeoff, "Balance b/f"), ChargeType::Sundry);
+        assert_eq!(of(Reversal, "Court costs"), ChargeType::Rent);
     }
 }

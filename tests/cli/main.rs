@@ -11,6 +11,7 @@ mod focus;
 mod gallery;
 mod grammar;
 mod init;
+mod lawful;
 mod pack;
 mod splits;
 mod statements;

@@ -11,6 +11,7 @@ use crate::input::ids::{AccountIds, RowIds, UniqueIds};
 use crate::input::row::Row;
 use crate::input::table::Table;
 use crate::input::{InputError, InputErrors};
+use crate::recon::due::unstated_charge_type;
 use crate::recon::model::{AccountId, ChargeType, Method, Posting, PostingKind};
 use crate::recon::money::plain;
 use crate::recon::store::amount::Amount;
@@ -247,8 +248,9 @@ impl<'a> Fields<'a> {
         let amount = self.held?;
         // Only a debit is for something; a credit pays whatever is owed.
         let charge_type = match self.charge_type? {
-            Some(t) if amount.pence() > 0 => t,
-            _ => ChargeType::Rent,
+            _ if amount.pence() <= 0 => ChargeType::Rent,
+            Some(t) => t,
+            None => unstated_charge_type(self.kind?, self.description?),
         };
         Some(Checked {
             account: self.account?,
