@@ -924,6 +924,24 @@ mod charges {
     }
 
     #[test]
+    fn the_rent_charged_in_a_rent_free_week_is_reversed() {
+        let (b, _) = weekly(&[]);
+        let r = run(&b, &["2026-02-04"]);
+        assert_eq!(
+            kinds(&b, &r),
+            vec![(FindingKind::IrregularCharge, "RA1".into(), money("-100.00"))]
+        );
+        assert_eq!(r.findings[0].severity, Severity::Medium);
+        assert!(
+            r.findings[0]
+                .detail
+                .contains("in the rent-free week from 2026-02-02"),
+            "{}",
+            r.findings[0].detail
+        );
+    }
+
+    #[test]
     fn a_lump_back_charge_covers_the_missing_weeks_and_says_so() {
         let (mut b, a) = weekly(&["2026-01-05", "2026-01-12", "2026-01-19", "2026-01-26"]);
         // The extract starts on 1 January (the seed 001 case: no rent charged

@@ -113,6 +113,8 @@ enum Charge {
     Odd,
     /// Charged after the tenancy ended.
     AfterEnd(NaiveDate),
+    /// The rent charged in a rent-free week (its Monday).
+    RentFree(NaiveDate),
 }
 
 /// Checks every account's charges. `from` is the first date the ledger
@@ -143,6 +145,7 @@ pub fn check(
 /// An account's due dates in order, each marked once a charge covers it.
 struct Dues {
     due: Vec<(NaiveDate, bool)>,
+    period: RentPeriod,
     /// How far from a due date a charge for it may fall, in days.
     tol: i64,
 }
@@ -165,6 +168,7 @@ impl Dues {
             .collect();
         Dues {
             due,
+            period: account.rent_period,
             tol: tolerance(account.rent_period),
         }
     }
@@ -266,7 +270,7 @@ fn check_account(
         let posting = &data.postings[p];
         let kind = match account.tenancy_end {
             Some(end) if posting.date > end => Charge::AfterEnd(end),
-            _ => classify(&mut dues, posting, &book),
+            _ => classify(&mut dues, posting, &book, rent_free),
         };
         if let Some(finding) = irregular(data, id, p, kind, &book) {
             findings.push(finding);
@@ -277,10 +281,24 @@ fn check_account(
 }
 
 /// What charge `posting` is, covering the due dates it pays for.
-fn classify(dues: &mut Dues, posting: &Posting, book: &RentBook<'_>) -> Charge {
+fn classify(
+    dues: &mut Dues,
+    posting: &Posting,
+    book: &RentBook<'_>,
+    rent_free: &[NaiveDate],
+) -> Charge {
     let amount = posting.amount();
     if book.usual(amount, posting.date) {
-        return if dues.cover_nearest(posting.date) || dues.near(posting.date).is_empty() {
+        if dues.cover_nearest(posting.date) {
+            return Charge::Regular;
+        }
+        // A week-based rent charged in a week its due date was taken out
+        // of: no rent fell due to pay for.
+        let week = monday_of(posting.date);
+        if step_days(dues.period).is_some() && rent_free.contains(&week) {
+            return Charge::RentFree(week);
+        }
+        return if dues.near(posting.date).is_empty() {
             // Outside any due date we know of (before the ledger starts,
             // say) is regular too.
             Charge::Regular
@@ -328,6 +346,7 @@ fn irregular(
         Charge::Lump(dates, rate) => c.lump(dates, *rate, book),
         Charge::Double(on) => c.double(*on),
         Charge::AfterEnd(end) => c.after_end(*end),
+        Charge::RentFree(week) => c.rent_free(*week),
         Charge::Odd if book.history != History::None => c.odd_against_history(book),
         Charge::Odd => c.odd(),
     };
@@ -343,7 +362,10 @@ fn irregular(
         postings: vec![p],
         // A double charge is an error to reverse; a back-charge or an odd
         // charge may be legitimate, so it is not corrected.
-        amount: if matches!(kind, Charge::Double(_) | Charge::AfterEnd(_)) {
+        amount: if matches!(
+            kind,
+            Charge::Double(_) | Charge::AfterEnd(_) | Charge::RentFree(_)
+        ) {
             -c.amount
         } else {
             Decimal::ZERO
@@ -415,6 +437,17 @@ impl ChargeWords<'_> {
             "{} charges {} on {}, after the tenancy ended on {end}: no rent is due from a former \
              tenant after the end; reverse it, or record it as a use and occupation charge (not \
              rent).",
+            self.data.txn_id(self.p),
+            pounds(self.amount),
+            self.on
+        )
+    }
+
+    /// The rent charged in the rent-free week from `week`.
+    fn rent_free(&self, week: NaiveDate) -> String {
+        format!(
+            "{} charges {} on {}, in the rent-free week from {week} (set in the landlord's settings \
+             or seen across its accounts): no rent falls due that week; reverse it.",
             self.data.txn_id(self.p),
             pounds(self.amount),
             self.on
