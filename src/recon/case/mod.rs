@@ -176,13 +176,20 @@ pub struct Judging<'a> {
 /// way of a notice counts if it is not over by the as-at date, whenever it
 /// began: a moratorium, an order or a notice recorded after the as-at date
 /// is as real on the day of service. Arrangements and orders are judged
-/// on the ledger up to the as-at date.
+/// on the ledger up to the as-at date. A protocol step (contact, referral,
+/// an agreement offered) counts up to the day, and from the ledger's start
+/// where the account owed nothing then.
 pub fn judge(data: &Dataset, id: AccountId, j: Judging<'_>) -> Option<CaseFacts> {
     let events = data.cases_of(id);
     if events.is_empty() {
         return None;
     }
-    let began = |e: &&CaseEvent| e.from <= j.on;
+    // Where the account owed nothing when its ledger starts, a step taken
+    // before that (under an earlier tenancy, or about debts since paid) is
+    // not a step about these arrears.
+    let account = data.account(id);
+    let since = (account.opening_balance <= Decimal::ZERO).then_some(account.opening_date);
+    let began = |e: &&CaseEvent| e.from <= j.on && since.is_none_or(|s| e.from >= s);
     let live = |e: &&CaseEvent| e.to.is_none_or(|t| t >= j.as_at);
     let of = |kind: CaseKind| events.iter().filter(move |e| e.kind == kind);
     let mut facts = CaseFacts {
@@ -601,5 +608,30 @@ mod tests {
             .expect("a case")
             .breathing_space
             .is_some());
+    }
+
+    #[test]
+    fn a_protocol_step_before_the_tenancy_began_is_not_counted() {
+        let mut b = Builder::default();
+        let a = b.account("A1", "Ann Lee", "100.00");
+        b.data.cases = vec![
+            event(CaseKind::Contact, "2025-01-10", None, None, "letter"),
+            event(CaseKind::BenefitReferral, "2025-01-10", None, None, ""),
+            event(CaseKind::Contact, "2026-03-02", None, None, "call"),
+        ];
+        let ledger = AccountPostings::build(&b.data);
+        let paid_on = HashMap::default();
+        let j = Judging {
+            own: ledger.of(a),
+            paid_on: &paid_on,
+            as_at: date("2026-03-31"),
+            on: date("2026-03-31"),
+        };
+        let facts = judge(&b.data, a, j).expect("a case");
+        assert_eq!(
+            (facts.contacts, facts.last_contact),
+            (1, Some(date("2026-03-02")))
+        );
+        assert_eq!((facts.referrals, facts.last_referral), (0, None));
     }
 }
