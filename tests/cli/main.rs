@@ -5,6 +5,7 @@
 //! Set `UPDATE_EXPECTED=1` to rewrite the expected files after a deliberate
 //! change, then review the diff.
 
+mod corrections;
 mod diff;
 mod explain;
 mod focus;

@@ -29,6 +29,30 @@ pub(super) fn lag(data: &Dataset, posting: &Posting, receipt: &Receipt) -> i64 {
     days_between(receipt.date(data), posting.date)
 }
 
+/// Whether a posting `early` days before money that came on day number
+/// `money_day` is within `lead` working days of it: a PayPoint or card
+/// settlement posted on a Friday reaches the bank on the Tuesday. Only
+/// Saturdays and Sundays are skipped (bank holidays are not known).
+pub(super) fn within_lead(money_day: i32, early: i64, lead: i64) -> bool {
+    if early <= lead {
+        return true;
+    }
+    if early > longest_lead(lead) {
+        return false;
+    }
+    let weekend = |day: i32| (day - 1).rem_euclid(7) >= 5;
+    let working = (0..early as i32)
+        .filter(|&k| !weekend(money_day - k))
+        .count();
+    working as i64 <= lead
+}
+
+/// The most calendar days `lead` working days can span: a weekend every
+/// five working days at most.
+fn longest_lead(lead: i64) -> i64 {
+    lead + 2 * (lead / 5 + 1)
+}
+
 /// How unlikely a posting `days` after its money is: later is likelier than
 /// earlier, since only card and Direct Debit systems post ahead of the bank's
 /// value date. Weekly payments of one amount then pair in date order.
@@ -87,13 +111,29 @@ impl State<'_> {
 
     fn window_ok(&self, posting: &Posting, receipt: &Receipt) -> bool {
         let d = lag(self.data, posting, receipt);
-        d >= -self.opts.lead_days && d <= self.opts.match_days
+        d <= self.opts.match_days && self.early_ok(receipt, d)
     }
 
     /// Posted between `lead_days` early and `posting_days` late.
     fn on_time(&self, posting: &Posting, receipt: &Receipt) -> bool {
         let d = lag(self.data, posting, receipt);
-        d >= -self.opts.lead_days && d <= self.opts.posting_days
+        d <= self.opts.posting_days && self.early_ok(receipt, d)
+    }
+
+    /// Whether a posting `d` days after `receipt` (negative: before it) is
+    /// no earlier than the lead allows: in working days for a share of a
+    /// settlement (PayPoint, Allpay, a benefit run), which the payment
+    /// system pays on working days; else in calendar days (a lead stretched
+    /// over a weekend let a standing order's posting take the next week's
+    /// receipt, and receipts matched in parts lose their credit).
+    fn early_ok(&self, receipt: &Receipt, d: i64) -> bool {
+        let lead = self.opts.lead_days;
+        // The span first: most cells of a long run are far apart, and the
+        // receipt is not read for them.
+        d >= -lead
+            || -d <= longest_lead(lead)
+                && receipt.share().is_some()
+                && within_lead(day_number(receipt.date(self.data)), -d, lead)
     }
 
     pub(super) fn link(&mut self, r: usize, p: usize) {
@@ -121,6 +161,36 @@ impl State<'_> {
             self.follow_bank_refs(run, bank_keys, line_receipts, found);
             for (&p, &found) in run.iter().zip(found.iter()) {
                 self.link_found(p as usize, found, &shares);
+            }
+        }
+        self.link_adjustments(bank_keys, line_receipts);
+    }
+
+    /// An `adjustment` credit whose bank ref names a whole money-in line
+    /// of its amount posted that money (a receipt cleared from suspense by
+    /// a journal): linked as a payment naming it would be, where the
+    /// receipt is still unlinked and its reference names the adjustment's
+    /// account or no account. Otherwise it stays a non-cash credit: an
+    /// adjustment is never looked for by amount and date.
+    fn link_adjustments(&mut self, bank_keys: &BankKeys, line_receipts: &LineReceipts) {
+        let (data, as_at) = (self.data, self.opts.as_at);
+        let named: Vec<(usize, usize)> = (data.postings.par_iter().enumerate())
+            .filter(|(_, q)| q.kind == PostingKind::Adjustment && q.is_credit() && q.date <= as_at)
+            .filter_map(|(p, q)| {
+                let l = bank_keys.get(data.bank_ref(q)?)?;
+                let of = line_receipts.of(l);
+                (of.len() == 1).then_some((p, of.start))
+            })
+            .collect();
+        for (p, r) in named {
+            let (q, receipt) = (&data.postings[p], &self.receipts[r]);
+            let whose = match receipt.identity {
+                Held::Account(a, _) => a == q.account,
+                Held::Ambiguous => self.ambiguous_set(r).contains(&q.account),
+                Held::Unknown => true,
+            };
+            if whose && self.linked.is_empty(r) && receipt.pence(data) == q.credit_pence() {
+                self.link(r, p);
             }
         }
     }
@@ -497,10 +567,10 @@ impl State<'_> {
         // Only on-time pairs: a week's shift never fits, so one missing
         // posting cannot make a run of receipts look late. Dates as day
         // numbers: this is called for every cell.
-        let (early, late) = (-self.opts.lead_days, self.opts.posting_days);
-        let pair_cost = |(r_day, _): Dated, (p_day, _): Dated| {
+        let late = self.opts.posting_days;
+        let pair_cost = |(r_day, r): Dated, (p_day, _): Dated| {
             let days = i64::from(p_day) - i64::from(r_day);
-            (early..=late).contains(&days).then(|| cost(days))
+            (days <= late && self.early_ok(&self.receipts[r], days)).then(|| cost(days))
         };
         let (n, m) = (rs.len(), ps.len());
         if (n + 1) * (m + 1) > MAX_CELLS {
@@ -674,5 +744,26 @@ impl FreePools {
             by_account_amount,
             by_account_day,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(s: &str) -> i32 {
+        day_number(NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date"))
+    }
+
+    #[test]
+    fn the_lead_is_counted_in_working_days() {
+        // Friday 9 January 2026 to Tuesday 13th: 4 days, 2 of them working.
+        assert!(within_lead(day("2026-01-13"), 4, 3));
+        // Friday to Wednesday: 3 working days; to Thursday, 4.
+        assert!(within_lead(day("2026-01-14"), 5, 3));
+        assert!(!within_lead(day("2026-01-15"), 6, 3));
+        // Monday to Friday: 4 working days, no weekend between.
+        assert!(!within_lead(day("2026-01-16"), 4, 3));
+        assert!(within_lead(day("2026-01-16"), 3, 3));
     }
 }

@@ -497,7 +497,7 @@ pub fn match_all(
     // near-miss index holds only what their references can find.
     let near = st.near_for_unclaimed(index);
     let receipt_outcomes = st.decide_receipts(index, &near, &mut credit_outcomes, &mut findings);
-    st.decide_unlinked_postings(&mut credit_outcomes, &mut findings);
+    st.decide_unlinked_postings(index, &mut credit_outcomes, &mut findings);
     let in_parts = st.matched_in_parts();
     let conflicts = st.payer_conflicts(index);
     let leads = st.posted_leads(index, &near);

@@ -108,6 +108,33 @@ impl Flows<'_> {
         p.is_debit_by(kind, self.opts.as_at)
     }
 
+    /// An `adjustment` debit whose `bank_ref` names money out: the ledger
+    /// put a return or refund through under another charge type. Only by
+    /// its bank ref may it pair with the money (never by amount alone).
+    fn names_money_out(&self, q: &Posting) -> bool {
+        self.wanted(q, PostingKind::Adjustment)
+            && (self.data.bank_ref(q))
+                .and_then(|b| self.bank_keys.get(b))
+                .is_some_and(|b| self.data.bank[b].amount.pence() < 0)
+    }
+
+    /// Whether debit `p`, found by the bank id of outflow `line` (for
+    /// `account`), is its reversal or refund: one of `kind`, or an
+    /// adjustment of the amount paid out on the account it was for.
+    fn pairs_by_id(
+        &self,
+        p: usize,
+        kind: PostingKind,
+        line: &BankLine,
+        account: Option<AccountId>,
+    ) -> bool {
+        let q = &self.data.postings[p];
+        q.kind == kind
+            || (q.kind == PostingKind::Adjustment
+                && q.amount.pence() == -line.amount.pence()
+                && account.is_none_or(|a| a == q.account))
+    }
+
     /// A refund that turns a credit balance into arrears was not the
     /// tenant's money to refund.
     fn takes_into_arrears(&self, account: AccountId, on: NaiveDate, refund: Decimal) -> bool {
@@ -149,7 +176,10 @@ impl Flows<'_> {
             .par_iter()
             .enumerate()
             .filter_map(|(p, q)| {
-                if self.wanted(q, PostingKind::Reversal) || self.wanted(q, PostingKind::Refund) {
+                if self.wanted(q, PostingKind::Reversal)
+                    || self.wanted(q, PostingKind::Refund)
+                    || self.names_money_out(q)
+                {
                     Some((p, None))
                 } else if q.is_credit() && !collections.is_empty() {
                     let key = identify::normalise(data.bank_ref(q)?);
@@ -220,9 +250,11 @@ impl Flows<'_> {
                     .flatten()
             })
             .copied()
-            .filter(|&p| !taken[p] && data.postings[p].kind == ledger_kind)
+            .filter(|&p| !taken[p] && self.pairs_by_id(p, ledger_kind, line, account))
             .collect();
-        chosen.sort_unstable();
+        // The entry of the kind itself first: an adjustment beside it is
+        // the extra.
+        chosen.sort_unstable_by_key(|&p| (data.postings[p].kind != ledger_kind, p));
         chosen.dedup();
         for &p in &chosen {
             taken[p] = true;

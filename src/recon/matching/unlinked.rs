@@ -4,22 +4,86 @@
 use super::*;
 use crate::recon::model::RowRef;
 
+/// Bank lines after the as-at date by (account, pence): see
+/// [`State::arriving_after`].
+type Arriving = HashMap<(AccountId, i64), Vec<usize>>;
+
 impl State<'_> {
     /// Cash credits tied to no receipt: a duplicate of one that is tied
     /// (same account, same amount, near in time), or money that never came.
     pub(super) fn decide_unlinked_postings(
         &self,
+        index: &RefIndex,
         credit_outcomes: &mut [Option<Outcome>],
         findings: &mut Vec<Finding>,
     ) {
         let by_amount = self.linked_by_amount();
+        let mut after: Option<Arriving> = None;
         for &p in &self.free_postings {
             if self.posting_linked[p] {
                 continue;
             }
             let f = self.unlinked_finding(p, &by_amount);
+            if f.kind == FindingKind::UnbankedCredit && !self.no_share.contains_key(&p) {
+                let after = after.get_or_insert_with(|| self.arriving_after(index));
+                if self.banked_after(p, after) {
+                    credit_outcomes[p] = Some(Outcome::Matched);
+                    continue;
+                }
+            }
             credit_outcomes[p] = f.kind.spec().outcome;
             findings.push(f);
+        }
+    }
+
+    /// Money in that reached the bank after the as-at date, within the
+    /// lead a posting may have on its money, identified to an account: by
+    /// account and amount, in bank order.
+    fn arriving_after(&self, index: &RefIndex) -> Arriving {
+        let (data, opts) = (self.data, self.opts);
+        let lead = chrono::Days::new(opts.lead_days.unsigned_abs());
+        let until = opts.as_at.checked_add_days(lead).unwrap_or(opts.as_at);
+        let lines: Vec<usize> = (0..data.bank.len())
+            .into_par_iter()
+            .filter(|&l| {
+                let line = &data.bank[l];
+                line.amount.pence() > 0 && line.date > opts.as_at && line.date <= until
+            })
+            .collect();
+        let mut by: Arriving = HashMap::default();
+        for l in lines {
+            let line = &data.bank[l];
+            if let Some(a) = index.identify(data.reference(line)).account() {
+                by.entry((a, line.amount.pence())).or_default().push(l);
+            }
+        }
+        by
+    }
+
+    /// Whether credit `p`, dated by the as-at date, has its money on a bank
+    /// line after it (`after`, taken once): on its account, of its amount,
+    /// within the lead after the posting, and the line its bank ref names
+    /// where it names one. Takes the line.
+    fn banked_after(&self, p: usize, after: &mut Arriving) -> bool {
+        let (data, opts) = (self.data, self.opts);
+        let q = &data.postings[p];
+        let Some(lines) = after.get_mut(&(q.account, q.credit_pence())) else {
+            return false;
+        };
+        let named = data.bank_ref(q).map(identify::normalise);
+        let fits = |&l: &usize| {
+            let days = days_between(q.date, data.bank[l].date);
+            (0..=opts.lead_days).contains(&days)
+                && named
+                    .as_ref()
+                    .is_none_or(|n| *n == identify::normalise(&data.bank_id(l)))
+        };
+        match lines.iter().position(fits) {
+            Some(at) => {
+                lines.remove(at);
+                true
+            }
+            None => false,
         }
     }
 

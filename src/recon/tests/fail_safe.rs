@@ -133,8 +133,21 @@ fn a_wrong_account_posting_a_transfer_journal_moved_back_is_not_corrected_twice(
     // A third, not yet moved back: still to put right.
     b.bank("B2", "2026-03-16", "100.00", "SMITH RA1", "J SMITH");
     b.payment(jane, "2026-03-16", "100.00", Some("B2"));
-    b.debit(jane, "2026-03-12", PostingKind::Adjustment, "200.00", None);
-    b.debit(john, "2026-03-12", PostingKind::Adjustment, "-200.00", None);
+    // The journal names the money it moves (the first receipt's bank id).
+    b.debit(
+        jane,
+        "2026-03-12",
+        PostingKind::Adjustment,
+        "200.00",
+        Some("B0"),
+    );
+    b.debit(
+        john,
+        "2026-03-12",
+        PostingKind::Adjustment,
+        "-200.00",
+        Some("B0"),
+    );
     let r = run(&b);
     let got: Vec<(FindingKind, Decimal, bool)> = (r.findings.iter())
         .map(|f| (f.kind, f.amount, f.needs_correction()))
