@@ -508,6 +508,7 @@ fn non_cash_credits_need_no_money() {
     assert_eq!(r.matching.credit_outcomes[0], Some(Outcome::NonCash));
 }
 
+mod coverage;
 mod fail_safe;
 mod methods;
 
