@@ -109,3 +109,32 @@ fn a_tenancy_ended_before_today_is_never_served() {
     let (_, _, decision) = check(dir.path(), "2026-04-28", &serve);
     assert_eq!(decision, "do_not_serve");
 }
+
+#[test]
+fn arrears_mostly_brought_forward_are_not_shown_reconciled() {
+    let dir = landlord("2026-04-27", "");
+    let state = |dir: &Path| {
+        let args = ["check", "A1", "--data", ".", "--format", "json"];
+        let report = json_report(&rent_audit(
+            dir,
+            &[&args[..], &["--today", "2026-05-04"]].concat(),
+        ));
+        let items = report["checks"][0]["checklist"]
+            .as_array()
+            .expect("checklist")
+            .clone();
+        let item = items
+            .iter()
+            .find(|i| i["item"] == "account reconciled with the money received");
+        item.map(|i| i["state"].as_str().unwrap_or_default().to_string())
+    };
+    assert_eq!(state(dir.path()).as_deref(), Some("passed"));
+    // £2,000.00 of the £2,850.00 owed came from before the ledger.
+    fs::write(
+        dir.path().join("accounts.csv"),
+        "account_ref,tenant_name,tenancy_type,rent_period,rent,opening_date,opening_balance\n\
+         A1,Alice Able,assured,weekly,100.00,2026-01-01,2000.00\n",
+    )
+    .expect("write");
+    assert_eq!(state(dir.path()).as_deref(), Some("failed"));
+}
