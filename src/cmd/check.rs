@@ -25,11 +25,12 @@ pub fn run(args: &CheckArgs) -> Result<u8> {
         data,
         recon,
         inputs,
-    } = super::load_and_reconcile(
+    } = super::load_and_reconcile_for(
         Some(&data_dir),
         &args.input,
         &args.rules,
         args.output.as_deref(),
+        true,
     )?;
     // A list may name every account: each is found through a map, not a
     // search of the accounts, and checked in parallel, in the list's order.

@@ -2,6 +2,7 @@
 //! the contract's hold reasons, each with what it means and what would clear
 //! it, in one exhaustive match so that a new reason is one arm.
 
+use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::conflict::PayerConflict;
@@ -9,7 +10,7 @@ use super::finding::{Finding, FindingKind};
 use super::identify;
 use super::matching::Matching;
 use super::model::vocabulary;
-use super::model::AccountId;
+use super::model::{AccountId, RowRef};
 use super::warning::{Scope, Warning};
 
 vocabulary!(
@@ -22,6 +23,7 @@ vocabulary!(
         ArrangementKept => "arrangement_kept",
         PayerDeceased => "payer_deceased",
         IntroductoryTenancy => "introductory_tenancy",
+        NotANospTenancy => "not_a_nosp_tenancy",
         ReceiptInSuspense => "receipt_in_suspense",
         PayerConflict => "payer_conflict",
         IncompleteData => "incomplete_data",
@@ -62,6 +64,9 @@ impl HoldReason {
             }
             HoldReason::IntroductoryTenancy => {
                 "an introductory tenancy ends by a Housing Act 1996 s.128 notice, not a NOSP"
+            }
+            HoldReason::NotANospTenancy => {
+                "a licence, or a tenancy type the run does not know: a NOSP may not be the route"
             }
             HoldReason::ReceiptInSuspense => "money in suspense may be this tenant's",
             HoldReason::PayerConflict => {
@@ -109,6 +114,10 @@ impl HoldReason {
             }
             HoldReason::IntroductoryTenancy => {
                 "never by a NOSP: serve a notice of proceedings under s.128, with the right to a review (s.129)"
+            }
+            HoldReason::NotANospTenancy => {
+                "the occupancy is confirmed as a secure or assured tenancy (and tenancy_type corrected); a \
+                 licence ends by notice to quit or its own terms, never a NOSP"
             }
             HoldReason::ReceiptInSuspense => {
                 "trace the receipt with the payer and post it, or record that it is not this tenant's"
@@ -185,13 +194,15 @@ pub struct Doubts {
 }
 
 /// Money that names an account and arrived after the as-at date: a bank
-/// line, or the account's share of a bulk line.
+/// line, the account's share of a bulk line, or a credit the ledger posted
+/// to the account.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PaidSince {
     pub account: AccountId,
-    /// The bank line, by index.
-    pub bank: usize,
-    /// The line's amount, or the account's share of it.
+    pub date: NaiveDate,
+    /// The bank line, or the ledger row, that shows it.
+    pub row: RowRef,
+    /// The line's amount, the account's share of it, or the credit's.
     pub amount: Decimal,
 }
 

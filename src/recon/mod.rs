@@ -68,6 +68,10 @@ pub struct Settings {
     pub allocation: due::Allocation,
     /// The day a notice would be served: the law's threshold is that day's.
     pub serve_on: Option<NaiveDate>,
+    /// The run asks whether a notice may be served now (`check`): with no
+    /// `--serve-on` or `--as-at`, the day of service is today, and data that
+    /// ends well before it is stale.
+    pub serving_now: bool,
     /// Housing Benefit is credited as a rent rebate (a council landlord):
     /// its credits are checked against the rebate schedule, not the bank.
     pub hb_rent_rebates: bool,
@@ -92,6 +96,7 @@ impl Default for Settings {
             first_run_days: (benefit::HB_FIRST_RUN_DAYS, benefit::UC_FIRST_RUN_DAYS),
             allocation: due::Allocation::RentFirst,
             serve_on: None,
+            serving_now: false,
             hb_rent_rebates: false,
             origins: Vec::new(),
         }
@@ -138,14 +143,18 @@ pub fn reconcile(data: &Dataset, settings: Settings) -> Reconciliation {
         not_banked,
     } = match_money(data, &settings, as_at);
     let findings = gather_findings(data, &ledger, as_at, &mut matching, charged.findings);
-    let warnings = gather_warnings(data, &settings, (as_at, span), &mut matching, not_banked);
+    let horizon = horizon(&settings, as_at);
+    let warnings = gather_warnings(data, &settings, (&horizon, span), &mut matching, not_banked);
+    let law_on = horizon.service.map_or(as_at, |(on, _)| on);
     let opts = assess::AssessOptions {
         as_at,
         trigger: settings.trigger,
         warn_at: settings.warn_at,
         first_run_days: settings.first_run_days,
         allocation: settings.allocation,
-        law_on: settings.serve_on.unwrap_or(as_at),
+        law_on,
+        // A tenancy over by today is over whatever day the run is as at.
+        tenancy_on: law_on.max(settings.today.unwrap_or(law_on)),
     };
     let mut assessments = assess::assess_all(
         data,
@@ -172,6 +181,27 @@ pub fn reconcile(data: &Dataset, settings: Settings) -> Reconciliation {
         warnings,
         rent_free_inferred: charged.rent_free_inferred,
         rent_changes_inferred: charged.rent_changes.all(),
+    }
+}
+
+/// The days the run is asked about: the day of service is `--serve-on`,
+/// else, where `check` asks about now and no as-at date was given, today
+/// (a notice is served under the law in force that day, not the data's).
+fn horizon(settings: &Settings, as_at: NaiveDate) -> warning::Horizon {
+    let today = settings
+        .today
+        .filter(|_| settings.serving_now && settings.as_at.is_none());
+    let service = match (settings.serve_on, today) {
+        (Some(on), _) => Some((on, false)),
+        (None, Some(t)) => Some((t.max(as_at), t >= as_at)),
+        (None, None) => None,
+    };
+    warning::Horizon {
+        as_at,
+        as_at_given: settings.as_at.is_some(),
+        service,
+        today: settings.today,
+        posting_days: settings.posting_days,
     }
 }
 
@@ -247,16 +277,15 @@ fn gather_findings(
 fn gather_warnings(
     data: &Dataset,
     settings: &Settings,
-    (as_at, span): (NaiveDate, Option<warning::DataSpan>),
+    (horizon, span): (&warning::Horizon, Option<warning::DataSpan>),
     matching: &mut Matching,
     not_banked: Option<Warning>,
 ) -> Vec<Warning> {
     let mut warnings = data.warnings.clone();
     warnings.extend(warning::detect(
         data,
-        as_at,
+        horizon,
         span,
-        settings.today,
         settings.hb_rent_rebates,
     ));
     warnings.extend(warning::no_rebate_schedule(std::mem::take(
@@ -311,27 +340,64 @@ fn check_charges(
 }
 
 /// Money in after the as-at date (up to today) that names an account: by
-/// its reference, or by a share of the schedule batch the line carries (a
-/// benefit run, a PayPoint or Allpay batch). The arrears on the day of
-/// service are less than on the as-at date.
+/// its reference, by a share of the schedule batch the line carries (a
+/// benefit run, a PayPoint or Allpay batch), by a payer who is the tenant
+/// by full name, or as a credit the ledger posted to the account. The
+/// arrears on the day of service are less than on the as-at date.
 fn paid_after(
     data: &Dataset,
     index: &RefIndex,
     as_at: NaiveDate,
     today: Option<NaiveDate>,
 ) -> Vec<PaidSince> {
+    let since = |d: NaiveDate| d > as_at && today.is_none_or(|t| d <= t);
     let after: Vec<usize> = (0..data.bank.len())
         .into_par_iter()
-        .filter(|&b| {
-            let line = &data.bank[b];
-            line.date > as_at && today.is_none_or(|t| line.date <= t) && line.amount.pence() > 0
+        .filter(|&b| since(data.bank[b].date) && data.bank[b].amount.pence() > 0)
+        .collect();
+    let banked = if after.is_empty() {
+        Vec::new()
+    } else {
+        bank_paid_after(data, index, after)
+    };
+    let by_bank: rustc_hash::FxHashSet<(model::AccountId, Cow<'_, str>)> = (banked.iter())
+        .map(|&(b, p)| (p.account, data.bank_id(b)))
+        .collect();
+    let mut paid: Vec<PaidSince> = banked.into_iter().map(|(_, p)| p).collect();
+    let posted: Vec<PaidSince> = (0..data.postings.len())
+        .into_par_iter()
+        .filter(|&i| {
+            let p = &data.postings[i];
+            since(p.date)
+                && p.is_credit()
+                && matches!(
+                    p.kind,
+                    model::PostingKind::Payment | model::PostingKind::Benefit
+                )
+        })
+        .filter(|&i| {
+            // The same money found on the bank already.
+            let p = &data.postings[i];
+            let bank_ref = data.bank_ref(p).unwrap_or_default();
+            bank_ref.is_empty() || !by_bank.contains(&(p.account, Cow::Borrowed(bank_ref)))
+        })
+        .map(|i| PaidSince {
+            account: data.postings[i].account,
+            date: data.postings[i].date,
+            row: data.posting_row(i),
+            amount: -data.postings[i].amount(),
         })
         .collect();
-    if after.is_empty() {
-        return Vec::new();
-    }
+    paid.extend(posted);
+    paid.sort_by_key(|p| (p.row, p.account));
+    paid
+}
+
+/// [`paid_after`]'s bank lines (`after`): each by the batch it carries,
+/// else its reference, else its payer; with the line's index.
+fn bank_paid_after(data: &Dataset, index: &RefIndex, after: Vec<usize>) -> Vec<(usize, PaidSince)> {
     let batches = matching::batches_by_ref(data);
-    let mut paid: Vec<PaidSince> = after
+    after
         .into_par_iter()
         .map_init(
             || model::BankIdsInOrder::new(data),
@@ -342,23 +408,33 @@ fn paid_after(
                     .into_iter()
                     .chain(identify::batch_words(reference))
                     .find_map(|key| batches.get(&identify::normalise(key)));
-                match batch {
-                    Some(shares) => paid_by_shares(data, index, b, shares),
-                    None => (index.identify(reference).account())
-                        .map(|account| PaidSince {
-                            account,
-                            bank: b,
-                            amount: line.amount.get(),
-                        })
+                if let Some(shares) = batch {
+                    return paid_by_shares(data, index, b, shares)
                         .into_iter()
-                        .collect(),
+                        .map(|p| (b, p))
+                        .collect();
                 }
+                let by_payer = || {
+                    let found = index.tenants_by_full_name(&data.accounts, data.payer(line));
+                    (found.len() == 1).then(|| found[0])
+                };
+                (index.identify(reference).account())
+                    .or_else(by_payer)
+                    .map(|account| {
+                        let paid = PaidSince {
+                            account,
+                            date: line.date,
+                            row: data.bank_row(b),
+                            amount: line.amount.get(),
+                        };
+                        (b, paid)
+                    })
+                    .into_iter()
+                    .collect::<Vec<_>>()
             },
         )
         .flatten_iter()
-        .collect();
-    paid.sort_by_key(|p| (p.bank, p.account));
-    paid
+        .collect()
 }
 
 /// The accounts a batch's shares name, each with its share of bank line `b`.
@@ -368,7 +444,8 @@ fn paid_by_shares(data: &Dataset, index: &RefIndex, b: usize, shares: &[usize]) 
         .filter_map(|share| {
             Some(PaidSince {
                 account: matching::share_identity(index, share).account()?,
-                bank: b,
+                date: data.bank[b].date,
+                row: data.bank_row(b),
                 amount: share.amount(),
             })
         })

@@ -509,6 +509,7 @@ fn non_cash_credits_need_no_money() {
 }
 
 mod corrections;
+mod coverage;
 mod fail_safe;
 mod methods;
 

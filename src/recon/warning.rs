@@ -27,6 +27,9 @@ vocabulary!(
         ExtractNeverMatched => "extract_never_matched",
         UnknownBankRef => "unknown_bank_ref",
         BatchNotBanked => "batch_not_banked",
+        FileEndsEarly => "file_ends_early",
+        StaleData => "stale_data",
+        AsAtAfterToday => "as_at_after_today",
     }
 );
 
@@ -164,21 +167,162 @@ fn month_end(latest: NaiveDate, back: usize) -> NaiveDate {
         .unwrap_or(latest)
 }
 
-/// The warnings the data itself gives, as at `as_at`.
+/// The warnings the data itself gives, as at `horizon.as_at`.
 pub fn detect(
     data: &Dataset,
-    as_at: NaiveDate,
+    horizon: &Horizon,
     span: Option<DataSpan>,
-    today: Option<NaiveDate>,
     rebates: bool,
 ) -> Vec<Warning> {
+    let (as_at, today) = (horizon.as_at, horizon.today);
     let mut warnings = Vec::new();
     if let Some(cutoff) = span.and_then(|s| s.slips_after) {
         warnings.push(out_of_line_rows(data, cutoff, today));
     }
     warnings.extend(span.and_then(|s| as_at_outside(as_at, s)));
+    if let Some(span) = span {
+        warnings.extend(files_ending_early(data, horizon, span));
+        warnings.extend(stale(horizon, span));
+    }
+    warnings.extend(as_at_after_today(horizon));
     warnings.extend(no_schedules(data, as_at, rebates));
     warnings
+}
+
+/// The days a run is asked about beyond its data's own dates.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Horizon {
+    pub as_at: NaiveDate,
+    /// The as-at date was given, not read from the data's end.
+    pub as_at_given: bool,
+    /// The day a notice would be served, where the run asks about one, and
+    /// whether it is today (`check` with no `--serve-on` or `--as-at`).
+    pub service: Option<(NaiveDate, bool)>,
+    pub today: Option<NaiveDate>,
+    pub posting_days: i64,
+}
+
+/// A file with no line for this long before the other file's last row (or
+/// the as-at date, where earlier) is taken to stop early. Postings lag receipts by
+/// up to the posting days, and a small landlord's receipts (monthly standing
+/// orders, monthly Universal Credit) may leave a month with no line; beyond
+/// both, every tenant's payment cycle is missing from the file.
+pub const QUIET_DAYS: i64 = 31;
+
+/// Data ending this long (plus the posting days) before the day a notice
+/// would be served is stale: two weeks is two weekly payments unseen, and
+/// more than a weekend and a bank holiday between an extract and the run.
+pub const STALE_DAYS: i64 = 14;
+
+/// The ledger and the bank, each by its last row up to the end of the
+/// data's span (slips left out), where it has rows.
+fn file_ends(data: &Dataset, span: DataSpan) -> [Option<(NaiveDate, RowRef)>; 2] {
+    let end = span.end.unwrap_or(NaiveDate::MAX);
+    let ledger = (0..data.postings.len())
+        .into_par_iter()
+        .filter(|&p| data.postings[p].date <= end)
+        .max_by_key(|&p| (data.postings[p].date, std::cmp::Reverse(p)))
+        .map(|p| (data.postings[p].date, data.posting_row(p)));
+    let bank = (0..data.bank.len())
+        .into_par_iter()
+        .filter(|&b| data.bank[b].date <= end)
+        .max_by_key(|&b| (data.bank[b].date, std::cmp::Reverse(b)))
+        .map(|b| (data.bank[b].date, data.bank_row(b)));
+    [ledger, bank]
+}
+
+/// The ledger or the bank stops well before the other's last row (up to
+/// the as-at date): what came after it cannot be seen (a receipt unposted
+/// or in suspense is invisible). Each file is measured on its own, since
+/// one running late hides another stopping early. An as-at date beyond
+/// both is `as_at_outside_data`'s to say.
+pub(super) fn files_ending_early(
+    data: &Dataset,
+    horizon: &Horizon,
+    span: DataSpan,
+) -> Option<Warning> {
+    let ends = file_ends(data, span);
+    let limit = horizon.posting_days + QUIET_DAYS;
+    let mut said = Vec::new();
+    let mut evidence = Vec::new();
+    for ((end, row), (other_end, other)) in [(ends[0], ends[1]), (ends[1], ends[0])]
+        .into_iter()
+        .filter_map(|(this, other)| Some((this?, other?)))
+    {
+        let (to, what) = if horizon.as_at < other_end {
+            (horizon.as_at, format!("the as-at date {}", horizon.as_at))
+        } else {
+            let name = data.sources.name(other.file);
+            (other_end, format!("{name}'s last row ({other_end})"))
+        };
+        let days = (to - end).num_days();
+        if days > limit {
+            said.push(format!(
+                "{}'s last row is dated {end} ({}), {days} days before {what}",
+                data.sources.name(row.file),
+                data.sources.cite(row)
+            ));
+            evidence.push(row);
+        }
+    }
+    if said.is_empty() {
+        return None;
+    }
+    Some(Warning {
+        kind: WarningKind::FileEndsEarly,
+        message: format!(
+            "{}: money and postings after it cannot be seen (a receipt unposted or in suspense would \
+             be invisible); supply the file up to the as-at date and run again",
+            said.join("; ")
+        ),
+        evidence,
+        // Any account's money may be in what the file does not show.
+        scope: Scope::Every,
+    })
+}
+
+/// The data ends well before the day a notice would be served (today, for
+/// `check` with no dates given): the arrears on that day cannot be seen.
+pub(super) fn stale(horizon: &Horizon, span: DataSpan) -> Option<Warning> {
+    let (service, is_today) = horizon.service?;
+    let end = span.end?;
+    let days = (service - end).num_days();
+    if days <= horizon.posting_days + STALE_DAYS {
+        return None;
+    }
+    let day = if is_today {
+        format!("today ({service}), the earliest a notice could be served")
+    } else {
+        format!("the day of service ({service})")
+    };
+    Some(Warning {
+        kind: WarningKind::StaleData,
+        message: format!(
+            "the data ends on {end}, {days} days before {day}: rent and money since then are not in \
+             the data, so the arrears on the day of service cannot be seen; supply the ledger and \
+             bank up to date and run again"
+        ),
+        evidence: Vec::new(),
+        scope: Scope::Every,
+    })
+}
+
+/// An as-at date after today asserts balances for days still to come.
+pub(super) fn as_at_after_today(horizon: &Horizon) -> Option<Warning> {
+    let today = horizon.today?;
+    if !horizon.as_at_given || horizon.as_at <= today {
+        return None;
+    }
+    Some(Warning {
+        kind: WarningKind::AsAtAfterToday,
+        message: format!(
+            "the as-at date {} is after today ({today}): rent and money up to it are not yet known; \
+             run as at today or earlier",
+            horizon.as_at
+        ),
+        evidence: Vec::new(),
+        scope: Scope::Every,
+    })
 }
 
 fn out_of_line_rows(data: &Dataset, cutoff: NaiveDate, today: Option<NaiveDate>) -> Warning {

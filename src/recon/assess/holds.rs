@@ -13,9 +13,9 @@ pub(super) fn holds_of(
     facts: &Facts<'_>,
     levels: &Levels,
     warnings: &[Warning],
-    technical: Decimal,
+    (technical, tenancy_on): (Decimal, NaiveDate),
 ) -> Vec<Hold> {
-    let mut holds = tenancy_holds(data, id, facts);
+    let mut holds = tenancy_holds(data, id, facts, tenancy_on);
     if let Some(case) = &facts.case {
         holds.extend(case_holds(case));
     }
@@ -73,7 +73,18 @@ fn paid_since_hold(data: &Dataset, doubts: &Doubts) -> Option<Hold> {
         return None;
     }
     let each: Vec<String> = (doubts.paid_since.iter())
-        .map(|paid| format!("{} on {}", pounds(paid.amount), data.bank[paid.bank].date))
+        .map(|paid| {
+            let (amount, on) = (pounds(paid.amount), paid.date);
+            match paid.row.file {
+                crate::recon::model::SourceFile::Ledger => {
+                    format!(
+                        "{amount} on {on}, posted to the account at {}",
+                        data.sources.cite(paid.row)
+                    )
+                }
+                _ => format!("{amount} on {on}"),
+            }
+        })
         .collect();
     Some(Hold::new(
         HoldReason::PaidSinceAsAt,
@@ -111,14 +122,18 @@ pub(super) fn unresolved_words(facts: &Facts<'_>) -> String {
 }
 
 /// Holds on who holds the tenancy, whatever the money says: a tenancy
-/// that has ended, a payer who has died.
-pub(super) fn tenancy_holds(data: &Dataset, id: AccountId, facts: &Facts<'_>) -> Vec<Hold> {
+/// that has ended by `on` (the day of service, or today where later: a
+/// notice can only be served on a tenant), a payer who has died.
+pub(super) fn tenancy_holds(
+    data: &Dataset,
+    id: AccountId,
+    facts: &Facts<'_>,
+    on: NaiveDate,
+) -> Vec<Hold> {
     let account = data.account(id);
     let mut holds = Vec::new();
-    if let Some(end) = account
-        .tenancy_end
-        .filter(|_| account.ended_by(facts.as_at))
-    {
+    let on = on.max(facts.as_at);
+    if let Some(end) = account.tenancy_end.filter(|_| account.ended_by(on)) {
         holds.push(Hold::new(
             HoldReason::FormerTenant,
             format!(
@@ -127,11 +142,16 @@ pub(super) fn tenancy_holds(data: &Dataset, id: AccountId, facts: &Facts<'_>) ->
             ),
         ));
     }
-    if account.tenancy_type == crate::recon::model::TenancyType::Introductory {
-        holds.push(Hold::new(
-            HoldReason::IntroductoryTenancy,
-            HoldReason::IntroductoryTenancy.meaning(),
-        ));
+    // Fail safe: for a licence or an `other` type the run does not know
+    // the regime, so no NOSP is cleared, as for an introductory tenancy.
+    use crate::recon::model::TenancyType;
+    let route = match account.tenancy_type {
+        TenancyType::Introductory => Some(HoldReason::IntroductoryTenancy),
+        TenancyType::Licence | TenancyType::Other => Some(HoldReason::NotANospTenancy),
+        _ => None,
+    };
+    if let Some(reason) = route {
+        holds.push(Hold::new(reason, reason.meaning()));
     }
     if let Some(on) = facts.deceased {
         holds.push(Hold::new(

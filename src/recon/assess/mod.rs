@@ -141,6 +141,8 @@ pub struct AssessOptions {
     pub allocation: Allocation,
     /// The day whose law sets the statutory threshold: the day of service.
     pub law_on: NaiveDate,
+    /// A tenancy ended by this day is over (the day of service, or today).
+    pub tenancy_on: NaiveDate,
 }
 
 /// One account's standing as at the date.
@@ -627,7 +629,14 @@ fn assess(
     } else {
         SupportFacts::default()
     };
-    let mut holds = holds_of(data, id, &facts, &levels, warnings, technical);
+    let mut holds = holds_of(
+        data,
+        id,
+        &facts,
+        &levels,
+        warnings,
+        (technical, opts.tenancy_on),
+    );
     hold_for_deductions(&mut holds, &support, opts.as_at);
     let status = status_of(&levels, posted, corrected, real, !holds.is_empty());
     let (reasons, detail) = explain(status, &facts, &levels, &holds, technical);

@@ -50,7 +50,7 @@ pub(super) fn checklist(
 ) -> Vec<CheckItem> {
     let account = data.account(a.account);
     let mut items = vec![
-        reconciled_item(findings),
+        reconciled_item(account, a, findings),
         doubt_item(
             "no money in suspense that may be the tenant's",
             held_for(a, HoldReason::ReceiptInSuspense),
@@ -97,19 +97,38 @@ fn plural(n: usize) -> &'static str {
     }
 }
 
-/// Whether every finding is already right on the ledger.
-fn reconciled_item(findings: &[&Finding]) -> CheckItem {
+/// Whether every finding is already right on the ledger, and the ledger
+/// shows how the arrears arose: most of them brought forward in the opening
+/// balance were never reconciled by this run.
+fn reconciled_item(account: &Account, a: &Assessment, findings: &[&Finding]) -> CheckItem {
+    let item = "account reconciled with the money received";
     let unresolved = findings.iter().filter(|f| f.needs_correction()).count();
     let answer = match (findings.len(), unresolved) {
         (0, _) => "yes: nothing found".to_string(),
         (n, 0) => format!("yes: {n} finding{} already right on the ledger", plural(n)),
         (_, n) => format!("{n} finding{} to put right first", plural(n)),
     };
-    answered(
-        "account reconciled with the money received",
-        answer,
-        unresolved > 0,
-    )
+    let (opening, owed) = (account.opening_balance, a.posted_balance);
+    if unresolved > 0
+        || opening <= Decimal::ZERO
+        || owed <= Decimal::ZERO
+        || opening * Decimal::TWO < owed
+    {
+        return answered(item, answer, unresolved > 0);
+    }
+    // Failed, as a short statement is: the officer must show how it arose.
+    CheckItem {
+        item,
+        answer: Some(format!(
+            "not shown: {} of the {} owed was brought forward in the opening balance on {}, \
+             before the ledger the run saw; the run cannot say how it arose",
+            pounds(opening.min(owed)),
+            pounds(owed),
+            account.opening_date
+        )),
+        tick: Tick::Failed,
+        outstanding: false,
+    }
 }
 
 /// Fails where the run could not check all the account depends on, naming

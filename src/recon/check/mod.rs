@@ -214,7 +214,7 @@ fn check_account<'a>(
 ) -> Option<AccountCheck<'a>> {
     let checklist = checklist(data, recon, a, &findings, first_posting);
     let (decision, verdict) = status_verdict(data, a, &findings, &checklist);
-    let (decision, mut verdict) = apart_from_rent(data, recon, a, decision, verdict);
+    let (decision, mut verdict) = apart_from_rent(data, a, decision, verdict);
     if let Some(case) = &a.case {
         verdict.push_str(&case_sentences(a, case));
     }
@@ -362,13 +362,14 @@ fn below_trigger_verdict(a: &Assessment) -> String {
 /// never served, and sundry debt is named beside the rent arrears.
 fn apart_from_rent(
     data: &Dataset,
-    recon: &Reconciliation,
     a: &Assessment,
     decision: Decision,
     verdict: String,
 ) -> (Decision, String) {
     let account = data.account(a.account);
-    let (decision, mut verdict) = match account.tenancy_end.filter(|_| account.ended_by(recon.as_at)) {
+    // Ended by the day of service or today, as the assessment's hold says.
+    let ended = (a.holds.iter()).any(|h| h.reason == HoldReason::FormerTenant);
+    let (decision, mut verdict) = match account.tenancy_end.filter(|_| ended) {
         Some(end) => (
             Decision::DoNotServe,
             format!(

@@ -23,6 +23,7 @@ pub(super) fn text(reason: HoldReason) -> Text {
         HoldReason::ArrangementKept => &ARRANGEMENT_KEPT,
         HoldReason::PayerDeceased => &PAYER_DECEASED,
         HoldReason::IntroductoryTenancy => &INTRODUCTORY_TENANCY,
+        HoldReason::NotANospTenancy => &NOT_A_NOSP_TENANCY,
         HoldReason::ReceiptInSuspense => &RECEIPT_IN_SUSPENSE,
         HoldReason::PayerConflict => &PAYER_CONFLICT,
         HoldReason::IncompleteData => &INCOMPLETE_DATA,
@@ -131,6 +132,17 @@ const INTRODUCTORY_TENANCY: Said = Said {
         proceedings and offer the review.",
     example: "D006: an introductory tenancy with £600.00 of arrears against a £400.00 trigger is \
         held: it ends by a s.128 notice, not a NOSP (fixtures/rent_due).",
+};
+
+const NOT_A_NOSP_TENANCY: Said = Said {
+    meaning: "The account's tenancy_type is licence or other. A licensee is not served a NOSP: a \
+        licence ends by notice to quit or its own terms. For other, the run does not know which \
+        regime applies, so it cannot say a NOSP is the route, and, failing safe, holds the \
+        account as it holds an introductory tenancy.",
+    action: "Confirm what the occupancy is. Correct tenancy_type in accounts.csv where it is a \
+        secure or assured tenancy and run again; for a licence, follow its terms.",
+    example: "An account with tenancy_type licence and 15 weeks of arrears is held, not cleared \
+        for a NOSP.",
 };
 
 const RECEIPT_IN_SUSPENSE: Said = Said {
