@@ -25,12 +25,11 @@ pub fn run(args: &CheckArgs) -> Result<u8> {
         data,
         recon,
         inputs,
-    } = super::load_and_reconcile_for(
+    } = super::load_and_reconcile(
         Some(&data_dir),
         &args.input,
         &args.rules,
         args.output.as_deref(),
-        true,
     )?;
     // A list may name every account: each is found through a map, not a
     // search of the accounts, and checked in parallel, in the list's order.

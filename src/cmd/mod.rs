@@ -518,18 +518,6 @@ pub fn load_and_reconcile(
     rules: &RuleArgs,
     output: Option<&Path>,
 ) -> Result<Reconciled> {
-    load_and_reconcile_for(dir, files, rules, output, false)
-}
-
-/// As [`load_and_reconcile`]; `serving_now` (for `check`): the run asks
-/// whether a notice may be served today.
-pub fn load_and_reconcile_for(
-    dir: Option<&Path>,
-    files: &InputFiles,
-    rules: &RuleArgs,
-    output: Option<&Path>,
-    serving_now: bool,
-) -> Result<Reconciled> {
     let file = landlord_settings(dir, files)?;
     let profile = profile_of(files, file.as_ref())?;
     let paths = input_paths(dir, files, profile.as_ref())?;
@@ -539,10 +527,7 @@ pub fn load_and_reconcile_for(
     } else {
         Mode::Strict
     };
-    let settings = recon::Settings {
-        serving_now,
-        ..settings(rules, file.as_ref())
-    };
+    let settings = settings(rules, file.as_ref());
     let bar = progress_bar(&paths);
     let loaded = timed("read", || {
         let progress = bar

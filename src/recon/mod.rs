@@ -68,10 +68,6 @@ pub struct Settings {
     pub allocation: due::Allocation,
     /// The day a notice would be served: the law's threshold is that day's.
     pub serve_on: Option<NaiveDate>,
-    /// The run asks whether a notice may be served now (`check`): with no
-    /// `--serve-on` or `--as-at`, the day of service is today, and data that
-    /// ends well before it is stale.
-    pub serving_now: bool,
     /// Housing Benefit is credited as a rent rebate (a council landlord):
     /// its credits are checked against the rebate schedule, not the bank.
     pub hb_rent_rebates: bool,
@@ -96,7 +92,6 @@ impl Default for Settings {
             first_run_days: (benefit::HB_FIRST_RUN_DAYS, benefit::UC_FIRST_RUN_DAYS),
             allocation: due::Allocation::RentFirst,
             serve_on: None,
-            serving_now: false,
             hb_rent_rebates: false,
             origins: Vec::new(),
         }
@@ -145,7 +140,7 @@ pub fn reconcile(data: &Dataset, settings: Settings) -> Reconciliation {
     let findings = gather_findings(data, &ledger, as_at, &mut matching, charged.findings);
     let horizon = horizon(&settings, as_at);
     let warnings = gather_warnings(data, &settings, (&horizon, span), &mut matching, not_banked);
-    let law_on = horizon.service.map_or(as_at, |(on, _)| on);
+    let law_on = horizon.service.unwrap_or(as_at);
     let opts = assess::AssessOptions {
         as_at,
         trigger: settings.trigger,
@@ -184,22 +179,15 @@ pub fn reconcile(data: &Dataset, settings: Settings) -> Reconciliation {
     }
 }
 
-/// The days the run is asked about: the day of service is `--serve-on`,
-/// else, where `check` asks about now and no as-at date was given, today
-/// (a notice is served under the law in force that day, not the data's).
+/// The days the run is asked about. The day of service is `--serve-on`
+/// only: the contract judges the statutory threshold as at the as-at date
+/// unless a day of service is named, and a run's answer must not change
+/// with the day it is run on.
 fn horizon(settings: &Settings, as_at: NaiveDate) -> warning::Horizon {
-    let today = settings
-        .today
-        .filter(|_| settings.serving_now && settings.as_at.is_none());
-    let service = match (settings.serve_on, today) {
-        (Some(on), _) => Some((on, false)),
-        (None, Some(t)) => Some((t.max(as_at), t >= as_at)),
-        (None, None) => None,
-    };
     warning::Horizon {
         as_at,
         as_at_given: settings.as_at.is_some(),
-        service,
+        service: settings.serve_on,
         today: settings.today,
         posting_days: settings.posting_days,
     }

@@ -11,7 +11,7 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use super::identify::{batch_words, normal_eq, normal_hash, normalise, RefIndex};
 use super::matching::share_identity;
 use super::model::{
-    vocabulary, AccountId, BankIdsInOrder, Dataset, PostingKind, RowRef, SourceFile, Text,
+    vocabulary, AccountId, BankIdsInOrder, Dataset, Posting, PostingKind, RowRef, SourceFile, Text,
 };
 use super::money::pounds;
 
@@ -195,9 +195,8 @@ pub struct Horizon {
     pub as_at: NaiveDate,
     /// The as-at date was given, not read from the data's end.
     pub as_at_given: bool,
-    /// The day a notice would be served, where the run asks about one, and
-    /// whether it is today (`check` with no `--serve-on` or `--as-at`).
-    pub service: Option<(NaiveDate, bool)>,
+    /// The day a notice would be served, where the run names one.
+    pub service: Option<NaiveDate>,
     pub today: Option<NaiveDate>,
     pub posting_days: i64,
 }
@@ -214,28 +213,38 @@ pub const QUIET_DAYS: i64 = 31;
 /// more than a weekend and a bank holiday between an extract and the run.
 pub const STALE_DAYS: i64 = 14;
 
-/// The ledger and the bank, each by its last row up to the end of the
-/// data's span (slips left out), where it has rows.
-fn file_ends(data: &Dataset, span: DataSpan) -> [Option<(NaiveDate, RowRef)>; 2] {
+/// The ledger's last row and last credit of money received, and the
+/// bank's last line, each up to the end of the data's span (slips left
+/// out), where there is one.
+fn file_ends(data: &Dataset, span: DataSpan) -> [Option<(NaiveDate, RowRef)>; 3] {
     let end = span.end.unwrap_or(NaiveDate::MAX);
-    let ledger = (0..data.postings.len())
-        .into_par_iter()
-        .filter(|&p| data.postings[p].date <= end)
-        .max_by_key(|&p| (data.postings[p].date, std::cmp::Reverse(p)))
-        .map(|p| (data.postings[p].date, data.posting_row(p)));
+    let last_posting = |keep: fn(&Posting) -> bool| {
+        (0..data.postings.len())
+            .into_par_iter()
+            .filter(|&p| data.postings[p].date <= end && keep(&data.postings[p]))
+            .max_by_key(|&p| (data.postings[p].date, std::cmp::Reverse(p)))
+            .map(|p| (data.postings[p].date, data.posting_row(p)))
+    };
     let bank = (0..data.bank.len())
         .into_par_iter()
         .filter(|&b| data.bank[b].date <= end)
         .max_by_key(|&b| (data.bank[b].date, std::cmp::Reverse(b)))
         .map(|b| (data.bank[b].date, data.bank_row(b)));
-    [ledger, bank]
+    [
+        last_posting(|_| true),
+        bank,
+        last_posting(Posting::is_cash_credit),
+    ]
 }
 
-/// The ledger or the bank stops well before the other's last row (up to
-/// the as-at date): what came after it cannot be seen (a receipt unposted
-/// or in suspense is invisible). Each file is measured on its own, since
-/// one running late hides another stopping early. An as-at date beyond
-/// both is `as_at_outside_data`'s to say.
+/// The ledger stops well before the bank's last line, or the bank well
+/// before the ledger's last credit of money received (up to the as-at
+/// date): what came after it cannot be seen (a receipt unposted or in
+/// suspense is invisible). Each file is measured on its own, since one
+/// running late hides another stopping early. The bank is measured against
+/// money the ledger says arrived, not its charges: a bank with no line
+/// since the last payment is what tenants who stopped paying look like. An
+/// as-at date beyond both is `as_at_outside_data`'s to say.
 pub(super) fn files_ending_early(
     data: &Dataset,
     horizon: &Horizon,
@@ -245,15 +254,19 @@ pub(super) fn files_ending_early(
     let limit = horizon.posting_days + QUIET_DAYS;
     let mut said = Vec::new();
     let mut evidence = Vec::new();
-    for ((end, row), (other_end, other)) in [(ends[0], ends[1]), (ends[1], ends[0])]
+    let pairs = [
+        (ends[0], ends[1], "last row"),
+        (ends[1], ends[2], "last money received"),
+    ];
+    for ((end, row), (other_end, other), other_is) in pairs
         .into_iter()
-        .filter_map(|(this, other)| Some((this?, other?)))
+        .filter_map(|(this, other, is)| Some((this?, other?, is)))
     {
         let (to, what) = if horizon.as_at < other_end {
             (horizon.as_at, format!("the as-at date {}", horizon.as_at))
         } else {
             let name = data.sources.name(other.file);
-            (other_end, format!("{name}'s last row ({other_end})"))
+            (other_end, format!("{name}'s {other_is} ({other_end})"))
         };
         let days = (to - end).num_days();
         if days > limit {
@@ -281,20 +294,16 @@ pub(super) fn files_ending_early(
     })
 }
 
-/// The data ends well before the day a notice would be served (today, for
-/// `check` with no dates given): the arrears on that day cannot be seen.
+/// The data ends well before the day a notice would be served: the
+/// arrears on that day cannot be seen.
 pub(super) fn stale(horizon: &Horizon, span: DataSpan) -> Option<Warning> {
-    let (service, is_today) = horizon.service?;
+    let service = horizon.service?;
     let end = span.end?;
     let days = (service - end).num_days();
     if days <= horizon.posting_days + STALE_DAYS {
         return None;
     }
-    let day = if is_today {
-        format!("today ({service}), the earliest a notice could be served")
-    } else {
-        format!("the day of service ({service})")
-    };
+    let day = format!("the day of service ({service})");
     Some(Warning {
         kind: WarningKind::StaleData,
         message: format!(

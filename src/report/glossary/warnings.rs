@@ -140,27 +140,26 @@ const BATCH_NOT_BANKED: Text = Text {
 
 const FILE_ENDS_EARLY: Text = Text {
     short: "the ledger or the bank statement stops well before the other file",
-    meaning: "The ledger's or the bank's last row is more than a month and the posting days (36 \
-        days by default) before the other file's last row (or the as-at date, where earlier). \
-        Money received after \
-        it cannot be seen: a payment never posted, or sitting in suspense, would be invisible. \
-        Each file is measured on its own, so one running late does not hide another stopping \
-        early. Every account is held incomplete_data.",
+    meaning: "The ledger's last row is more than a month and the posting days (36 days by \
+        default) before the bank's last line, or the bank's last line that long before the \
+        ledger's last payment or benefit credit (or the as-at date, where earlier). Money \
+        received after it cannot be seen: a payment never posted, or sitting in suspense, would \
+        be invisible. Each file is measured on its own, so one running late does not hide \
+        another stopping early. Every account is held incomplete_data.",
     action: "Supply the bank statement (or the ledger) up to the as-at date and run again.",
     example: "A ledger that runs to 30 November 2026 with a bank statement whose last line is \
-        17 August: bank.csv's last row is 105 days before ledger.csv's.",
+        17 August and payments posted to November.",
 };
 
 const STALE_DATA: Text = Text {
     short: "the data ends well before the day a notice would be served",
     meaning: "The ledger and bank end more than two weeks and the posting days (19 days by \
-        default) before the day of service: --serve-on, or, for check with no --serve-on or \
-        --as-at, today, since a notice is served now. Rent and money since the data ends are not \
-        in it, so the arrears on the day of service cannot be seen. check then reads the law in \
-        force on that day, not on the data's last day. Every account is held incomplete_data.",
+        default) before the day of service named by --serve-on. Rent and money since the data \
+        ends are not in it, so the arrears on the day of service cannot be seen. Every account \
+        is held incomplete_data.",
     action: "Take a fresh extract of the ledger and bank and run again.",
-    example: "An extract ending 27 April 2026 checked on 1 December 2026: the data ends 218 days \
-        before today, and the 13-week Ground 8 threshold in force since 1 May 2026 applies.",
+    example: "An extract ending 27 April 2026 checked with --serve-on 2026-12-01: the data ends \
+        218 days before the day of service.",
 };
 
 const AS_AT_AFTER_TODAY: Text = Text {
