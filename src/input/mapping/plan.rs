@@ -136,7 +136,8 @@ impl Builder {
                 Source::Column(c) if date(i) => Step::Date(self.slot(*c)),
                 Source::Column(c) => Step::Text(self.slot(*c)),
                 Source::Amount(role) => Step::Amount(*role),
-                Source::LineId if m.id_from_line(i) => Step::FileName,
+                // A blank id would be refused; a file always has a name.
+                Source::LineId if m.id_from_line(i) && !m.file.is_empty() => Step::FileName,
                 Source::LineId => Step::LineId,
                 Source::Nothing => Step::Blank,
             });
