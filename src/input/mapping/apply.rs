@@ -86,18 +86,26 @@ impl Mapping {
 
     /// Maps `raw` into `scratch.mapped`, dates and money typed as the
     /// profile read them, for the readers. Each problem is given once, at
-    /// the raw column it was read from.
+    /// the raw column it was read from. An id made from the line
+    /// ([`Mapping::id_from_line`]) may hold only the file's name: the
+    /// readers count those ids themselves.
     pub fn apply_typed(
         &self,
         raw: &ByteRecord,
         line: u64,
         scratch: &mut Scratch,
     ) -> Result<(), Vec<FieldError>> {
+        if let Some(plan) = &self.plan {
+            scratch.prepare(self);
+            if plan.run(self, raw, line, scratch) {
+                return Ok(());
+            }
+        }
         self.map(raw, line, scratch, true)
     }
 
     /// The record for `raw`, dates and money `typed` or as text.
-    fn map(
+    pub(super) fn map(
         &self,
         raw: &ByteRecord,
         line: u64,
@@ -109,7 +117,11 @@ impl Mapping {
             mapped: Mapped { text: made, cells },
             groups,
             rule_groups,
+            words_of,
+            ..
         } = scratch;
+        // The record's text no longer opens with a plan's words.
+        *words_of = 0;
         let row = Raw::new(raw, &self.used);
         // The record's text first, so that a field taken from it as it is
         // is a span of it, not a copy.
@@ -298,7 +310,7 @@ impl Mapping {
         }
     }
 
-    fn date(&self, v: &str) -> Result<chrono::NaiveDate, FieldProblem> {
+    pub(super) fn date(&self, v: &str) -> Result<chrono::NaiveDate, FieldProblem> {
         for (items, shape) in self.date_items.iter().zip(&self.date_shapes) {
             if let Some(d) = shape.as_ref().and_then(|s| s.read(v)) {
                 return Ok(d);
@@ -398,7 +410,7 @@ pub(super) fn line_id(made: &mut String, file: &str, line: u64) {
 }
 
 /// An empty field.
-const BLANK: Cell = Cell::Text(0, 0);
+pub(super) const BLANK: Cell = Cell::Text(0, 0);
 
 /// `t` added to the record's text, as a cell.
 fn pushed(made: &mut String, t: &str) -> Cell {
@@ -406,14 +418,14 @@ fn pushed(made: &mut String, t: &str) -> Cell {
 }
 
 /// What `write` adds to the record's text, as a cell.
-fn made_cell(made: &mut String, write: impl FnOnce(&mut String)) -> Cell {
+pub(super) fn made_cell(made: &mut String, write: impl FnOnce(&mut String)) -> Cell {
     let start = made.len();
     write(made);
     Cell::Text(start, made.len())
 }
 
 /// What `write` adds to the record's text, trimmed as a cell is.
-fn made_trimmed(made: &mut String, write: impl FnOnce(&mut String)) -> Cell {
+pub(super) fn made_trimmed(made: &mut String, write: impl FnOnce(&mut String)) -> Cell {
     let start = made.len();
     write(made);
     let all = &made[start..];
@@ -424,7 +436,7 @@ fn made_trimmed(made: &mut String, write: impl FnOnce(&mut String)) -> Cell {
 
 /// `t` trimmed as `str::trim` trims it, without looking further where it
 /// plainly starts and ends with a character (nearly every cell).
-fn trim(t: &str) -> &str {
+pub(super) fn trim(t: &str) -> &str {
     let b = t.as_bytes();
     match (b.first(), b.last()) {
         (Some(f), Some(l)) if f.is_ascii_graphic() && l.is_ascii_graphic() => t,

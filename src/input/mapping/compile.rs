@@ -208,8 +208,10 @@ impl Mapping {
             rules,
             used: Vec::new(),
             header,
+            plan: None,
         };
         m.used = m.used_columns();
+        m.plan = super::plan::Plan::of(&m);
         Ok(m)
     }
 }

@@ -14,7 +14,11 @@ mod apply;
 mod cells;
 mod compile;
 pub mod error;
+mod fast;
 mod mapped;
+mod plan;
+#[cfg(test)]
+mod plan_tests;
 mod split;
 pub mod template;
 #[cfg(test)]
@@ -141,6 +145,8 @@ pub struct Mapping {
     /// The raw columns read, in order ([`Mapping::used_columns`]).
     used: Vec<usize>,
     pub header: Vec<String>,
+    /// The section compiled to one pass per record, for the readers.
+    plan: Option<plan::Plan>,
 }
 
 impl Mapping {
@@ -244,6 +250,12 @@ pub struct Scratch {
     groups: Vec<(Option<usize>, regex::CaptureLocations)>,
     /// Where each rule's groups matched.
     rule_groups: Vec<regex::CaptureLocations>,
+    /// Where each column a plan reads lies in the record, trimmed.
+    spans: Vec<(usize, usize)>,
+    /// The plan whose words `mapped`'s text opens with (0: none), and
+    /// dates it has read, by their text (see [`plan::Plan::run`]).
+    words_of: u64,
+    dates: Vec<(u128, chrono::NaiveDate)>,
 }
 
 impl Scratch {
