@@ -1187,18 +1187,7 @@ fn a_renamed_reference_column_is_an_error_and_leniently_a_warning_that_holds() {
 fn benefit_credits_without_a_schedules_file_warn_and_hold_their_accounts() {
     let case = sample();
     fs::remove_file(case.path().join("schedules.csv")).expect("remove");
-    // As at the data's end: with no date, check asks about today (2030).
-    let args = [
-        "check",
-        "RA1018",
-        "--data",
-        ".",
-        "--format",
-        "json",
-        "--as-at",
-        "2026-03-31",
-    ];
-    let out = case.run(&args);
+    let out = case.run(&["check", "RA1018", "--data", ".", "--format", "json"]);
     assert_eq!(out.status.code(), Some(1));
     let report = json_report(&out);
     assert_eq!(warning_kinds(&report), ["no_schedules"]);
@@ -1250,18 +1239,7 @@ fn an_as_at_date_before_the_data_is_warned_of_and_clears_nobody() {
 
 #[test]
 fn the_checklist_marks_each_item_passed_failed_or_to_confirm() {
-    // As at the data's end: with no date, check asks about today (2030).
-    let args = [
-        "check",
-        "RA1007",
-        "--data",
-        ".",
-        "--format",
-        "json",
-        "--as-at",
-        "2026-03-31",
-    ];
-    let out = sample().run(&args);
+    let out = sample().run(&["check", "RA1007", "--data", ".", "--format", "json"]);
     let report = json_report(&out);
     let check = &report["checks"][0];
     let state = |item: &str| {
@@ -2204,19 +2182,14 @@ fn check_takes_the_data_folder_as_reconcile_does_and_forgives_case() {
     let sample = root.join("fixtures/sample");
     let folder = sample.to_str().expect("utf-8 path");
     let dir = tempfile::tempdir().expect("dir");
-    // As at the data's end: with no date, check asks about today (2030).
-    let out = rent_audit(
-        dir.path(),
-        &["check", "RA1002", folder, "--as-at", "2026-03-31"],
-    );
+    let out = rent_audit(dir.path(), &["check", "RA1002", folder]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     assert!(
         text(&out.stdout).starts_with("RA1002 Brian Lewis"),
         "{}",
         text(&out.stdout)
     );
-    let args = ["check", "ra1002", "--data", folder, "--as-at", "2026-03-31"];
-    let out = rent_audit(dir.path(), &args);
+    let out = rent_audit(dir.path(), &["check", "ra1002", "--data", folder]);
     assert!(
         text(&out.stdout).starts_with("RA1002 Brian Lewis"),
         "{}",
