@@ -430,7 +430,12 @@ fn debit_word(word: &[u8]) -> Option<DebitWord> {
         | b"warrant" | b"bailiff" | b"bailiffs" | b"possession" => DebitWord::Sundry(CourtCosts),
         b"recharge" | b"recharges" | b"rechargeable" | b"repair" | b"repairs" | b"damage"
         | b"damages" | b"clearance" => DebitWord::Sundry(Recharge),
-        b"former" | b"fta" | b"ftas" => DebitWord::Sundry(FormerTenantArrears),
+        // Arrears brought in from elsewhere: another tenancy's debt.
+        b"former" | b"fta" | b"ftas" | b"previous" | b"prev" | b"old" | b"ex" | b"prior"
+        | b"arrears" | b"brought" | b"bfwd" => DebitWord::Sundry(FormerTenantArrears),
+        // Rent charged for past periods at once: a back-charge, which as
+        // a charge the charges check would judge; here, never counted.
+        b"backdated" | b"backdate" | b"arrear" => DebitWord::Sundry(Sundry),
         b"overpayment" | b"overpaid" | b"hbop" | b"op" => DebitWord::Sundry(HbOverpayment),
         b"rent" | b"rents" | b"rental" | b"service" | b"transfer" | b"transferred" | b"journal"
         | b"misposted" | b"mispost" | b"misposting" | b"error" | b"reversal" | b"reversed"
@@ -515,6 +520,24 @@ mod tests {
             ChargeType::Rent
         );
         assert_eq!(of(Adjustment, "RENT ADJUSTMENT"), ChargeType::Rent);
+        // Arrears brought in from another tenancy, however worded.
+        for words in [
+            "Rent arrears transfer from old tenancy",
+            "Arrears transferred from previous tenancy 12 Oak St",
+            "Ex-tenant arrears transfer",
+            "Previous tenancy balance journal",
+            "Write off reversed - previous tenancy",
+        ] {
+            assert_eq!(
+                of(Adjustment, words),
+                ChargeType::FormerTenantArrears,
+                "{words}"
+            );
+        }
+        assert_eq!(
+            of(Adjustment, "Rent increase backdated"),
+            ChargeType::Sundry
+        );
         // Nothing says it is rent: it never counts towards a ground.
         assert_eq!(of(Adjustment, ""), ChargeType::Sundry);
         assert_eq!(of(Writeoff, "Balance b/f"), ChargeType::Sundry);

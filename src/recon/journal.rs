@@ -119,12 +119,30 @@ fn settle_by(
 
 /// Words a housing system writes on a transfer journal. Long stems are
 /// looked for anywhere in the row's text (`MISPOSTED`, `MIS-ALLOCATION`,
-/// `TRANSFERRED`); short ones only as words.
-const STEMS: [&str; 7] = [
-    "TRANSFER", "JOURNAL", "MISPOST", "MISALLOC", "REALLOC", "CORRECT", "WRONGAC",
+/// `TRANSFERRED`, `POSTED IN ERROR`); short ones only as words, so that
+/// "incorrect charge removed" is not read as a correction of this money.
+const STEMS: [&str; 9] = [
+    "TRANSFER",
+    "JOURNAL",
+    "MISPOST",
+    "MISALLOC",
+    "REALLOC",
+    "WRONGAC",
+    "POSTEDINERROR",
+    "INCORRECTLYPOSTED",
+    "WRONGLYPOSTED",
 ];
-const WORDS: [&str; 8] = [
-    "TFR", "TRF", "XFER", "JNL", "JRNL", "MOVED", "MOVE", "WRONG",
+const WORDS: [&str; 10] = [
+    "TFR",
+    "TRF",
+    "XFER",
+    "JNL",
+    "JRNL",
+    "MOVED",
+    "MOVE",
+    "WRONG",
+    "CORRECTION",
+    "CORRECTED",
 ];
 
 /// Whether journal `(out, back)` says it is the transfer of the findings

@@ -11,7 +11,8 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use super::identify::{batch_words, normal_eq, normal_hash, normalise, RefIndex};
 use super::matching::share_identity;
 use super::model::{
-    vocabulary, AccountId, BankIdsInOrder, Dataset, Posting, PostingKind, RowRef, SourceFile, Text,
+    vocabulary, AccountId, BankIdsInOrder, Benefit, Dataset, Posting, PostingKind, RowRef,
+    SourceFile, Text,
 };
 use super::money::pounds;
 
@@ -30,6 +31,7 @@ vocabulary!(
         FileEndsEarly => "file_ends_early",
         StaleData => "stale_data",
         AsAtAfterToday => "as_at_after_today",
+        BenefitNotFlagged => "benefit_not_flagged",
     }
 );
 
@@ -186,7 +188,51 @@ pub fn detect(
     }
     warnings.extend(as_at_after_today(horizon));
     warnings.extend(no_schedules(data, as_at, rebates));
+    warnings.extend(benefit_not_flagged(data, as_at));
     warnings
+}
+
+/// How far back a benefit credit shows the landlord is paid benefit now.
+const BENEFIT_SEEN_DAYS: u64 = 91;
+
+/// Accounts whose row says no benefit is paid to the landlord (`benefit`
+/// none, or Universal Credit to the tenant) that the ledger credits with
+/// benefit in the three months to the as-at date. Benefit paid in arrears
+/// may be all their arrears, yet the flag reads them as any tenant's: the
+/// data points the other way, so they are held.
+fn benefit_not_flagged(data: &Dataset, as_at: NaiveDate) -> Option<Warning> {
+    let from = as_at.checked_sub_days(chrono::Days::new(BENEFIT_SEEN_DAYS))?;
+    let mut found: Vec<(AccountId, usize)> = (0..data.postings.len())
+        .into_par_iter()
+        .filter(|&p| {
+            let q = &data.postings[p];
+            q.kind == PostingKind::Benefit
+                && q.is_credit()
+                && (from..=as_at).contains(&q.date)
+                && data.account(q.account).landlord_benefit() == Benefit::None
+        })
+        .map(|p| (data.postings[p].account, p))
+        .collect();
+    found.par_sort_unstable();
+    found.dedup_by_key(|(a, _)| *a);
+    let &(first, p) = found.first()?;
+    let n = found.len();
+    Some(Warning {
+        kind: WarningKind::BenefitNotFlagged,
+        message: format!(
+            "{n} account{} no benefit paid to the landlord (benefit none, or Universal Credit to \
+             the tenant) but benefit credited in the {BENEFIT_SEEN_DAYS} days to the as-at date \
+             (the first: {} at {}): benefit paid in arrears may be all their arrears; correct the \
+             accounts' benefit column and run again",
+            if n == 1 { " says" } else { "s say" },
+            data.account(first).account_ref,
+            data.sources.cite(data.posting_row(p)),
+        ),
+        evidence: (found.iter().take(EVIDENCE_SHOWN))
+            .map(|&(_, p)| data.posting_row(p))
+            .collect(),
+        scope: Scope::Accounts(found.into_iter().map(|(a, _)| a).collect()),
+    })
 }
 
 /// The days a run is asked about beyond its data's own dates.

@@ -292,10 +292,12 @@ fn classify(
         if dues.cover_nearest(posting.date) {
             return Charge::Regular;
         }
-        // A week-based rent charged in a week its due date was taken out
-        // of: no rent fell due to pay for.
+        // A weekly rent charged in a week its due date was taken out of:
+        // no rent fell due to pay for. (Longer periods keep their own
+        // dates: a four-weekly charge in a week weekly tenants had free
+        // is that period's rent.)
         let week = monday_of(posting.date);
-        if step_days(dues.period).is_some() && rent_free.contains(&week) {
+        if dues.period == RentPeriod::Weekly && rent_free.contains(&week) {
             return Charge::RentFree(week);
         }
         return if dues.near(posting.date).is_empty() {

@@ -197,3 +197,25 @@ fn money_since_the_as_at_date_on_the_ledger_or_from_the_tenant_by_name_holds() {
     let said = &r.assessments[0].holds[0].detail;
     assert_eq!(said.matches("£1,000.00").count(), 1, "{said}");
 }
+
+#[test]
+fn benefit_credited_to_an_account_flagged_without_it_holds_the_account() {
+    let mut b = Builder::default();
+    let a = weekly(&mut b, "RA1001", "2026-03-30", "2026-01-05");
+    let flagged = weekly(&mut b, "RA1002", "2026-03-30", "2026-01-05");
+    b.with(flagged, |acc| acc.benefit = model::Benefit::Hb);
+    for id in [a, flagged] {
+        b.debit(
+            id,
+            "2026-03-02",
+            model::PostingKind::Benefit,
+            "-400.00",
+            None,
+        );
+    }
+    let r = reconcile(&b.data, settings("2026-04-01"));
+    let w = (r.warnings.iter()).find(|w| w.kind == WarningKind::BenefitNotFlagged);
+    let w = w.expect("benefit_not_flagged");
+    assert!(w.concerns(a) && !w.concerns(flagged));
+    assert!(holds(&r, a).contains(&HoldReason::IncompleteData));
+}

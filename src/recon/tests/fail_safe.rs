@@ -342,6 +342,9 @@ fn hb_run_banked_as(reference: &str) -> (Builder, [AccountId; 2], AccountId) {
     let a = behind(&mut b, "RA1001", "Ann Lee", 5);
     let other = b.account("RA1002", "Bo Diaz", "100.00");
     let outside = b.account("RA1003", "Cy Ray", "100.00");
+    for id in [a, other] {
+        b.with(id, |acc| acc.benefit = Benefit::Hb);
+    }
     b.bank("B1", "2026-03-02", "400.00", reference, "KIRKTON MBC");
     b.share("HBPAY20260302", "RA1001", "250.00");
     b.share("HBPAY20260302", "RA1002", "150.00");

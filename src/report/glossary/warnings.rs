@@ -20,6 +20,7 @@ pub(super) fn text(kind: WarningKind) -> Text {
         WarningKind::FileEndsEarly => FILE_ENDS_EARLY,
         WarningKind::StaleData => STALE_DATA,
         WarningKind::AsAtAfterToday => AS_AT_AFTER_TODAY,
+        WarningKind::BenefitNotFlagged => BENEFIT_NOT_FLAGGED,
     }
 }
 
@@ -160,6 +161,18 @@ const STALE_DATA: Text = Text {
     action: "Take a fresh extract of the ledger and bank and run again.",
     example: "An extract ending 27 April 2026 checked with --serve-on 2026-12-01: the data ends \
         218 days before the day of service.",
+};
+
+const BENEFIT_NOT_FLAGGED: Text = Text {
+    short: "an account says no benefit is paid to the landlord, but the ledger credits benefit",
+    meaning: "An account whose row says benefit none, or Universal Credit paid to the tenant, has \
+        benefit credits on the ledger in the 91 days to the as-at date. Benefit paid to the \
+        landlord comes in arrears, so some or all of the account's arrears may be technical, \
+        yet the flag reads them as any tenant's. Each such account is held incomplete_data.",
+    action: "Correct the account's benefit (and uc_paid_to) column and run again.",
+    example: "A full Housing Benefit tenant still flagged benefit=none, six weeks behind just \
+        before a 4-weekly council run: held, where an identical account flagged hb is \
+        technical_arrears.",
 };
 
 const AS_AT_AFTER_TODAY: Text = Text {
