@@ -201,15 +201,8 @@ impl Mapping {
             }
             Seen::mark(&seen.tried);
             let source = row.text(*c);
-            let span = match split.as_ref().and_then(|s| s.span(&source)) {
-                Some(span) => span,
-                None if re.captures_read(locs, &source).is_none() => None,
-                // Its `value` group, else its first, else the whole match.
-                None => (value.and_then(|i| locs.get(i)))
-                    .or_else(|| locs.get(1))
-                    .or_else(|| locs.get(0)),
-            };
-            let Some((start, end)) = span else {
+            let Some((start, end)) = extracted_span(split.as_ref(), re, (*value, locs), &source)
+            else {
                 continue;
             };
             Seen::mark(&seen.matched);
@@ -441,5 +434,24 @@ pub(super) fn trim(t: &str) -> &str {
     match (b.first(), b.last()) {
         (Some(f), Some(l)) if f.is_ascii_graphic() && l.is_ascii_graphic() => t,
         _ => t.trim(),
+    }
+}
+
+/// Where an extraction's value lies in `source`: by its split where it has
+/// one, else by the pattern: its `value` group, else its first, else the
+/// whole match. Shared by the general mapping and a compiled plan.
+#[inline]
+pub(super) fn extracted_span(
+    split: Option<&super::split::Split>,
+    re: &regex::Regex,
+    (value, locs): (Option<usize>, &mut regex::CaptureLocations),
+    source: &str,
+) -> Option<(usize, usize)> {
+    match split.and_then(|s| s.span(source)) {
+        Some(span) => span,
+        None if re.captures_read(locs, source).is_none() => None,
+        None => (value.and_then(|i| locs.get(i)))
+            .or_else(|| locs.get(1))
+            .or_else(|| locs.get(0)),
     }
 }

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use csv::ByteRecord;
 use rust_decimal::Decimal;
 
-use super::super::apply::{line_id, made_cell, made_trimmed, BLANK};
+use super::super::apply::{extracted_span, line_id, made_cell, made_trimmed, BLANK};
 use super::super::cells::read_money;
 use super::super::fast::{key, pack, plain_money};
 use super::super::{Cell, Mapped, Mapping, Scratch, Seen};
@@ -246,14 +246,8 @@ impl Plan {
             }
             Seen::mark(&seen.tried);
             let source = f.text(slot);
-            let span = match split.as_ref().and_then(|s| s.span(source)) {
-                Some(span) => span,
-                None if re.captures_read(locs, source).is_none() => None,
-                None => (value.and_then(|i| locs.get(i)))
-                    .or_else(|| locs.get(1))
-                    .or_else(|| locs.get(0)),
-            };
-            let Some((start, end)) = span else {
+            let Some((start, end)) = extracted_span(split.as_ref(), re, (*value, locs), source)
+            else {
                 continue;
             };
             Seen::mark(&seen.matched);
