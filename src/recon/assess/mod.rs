@@ -617,7 +617,10 @@ fn assess(
     let technical = match (&facts.benefit, &facts.first_run) {
         (Some(o), _) => o.technical,
         (None, Some(f)) => f.technical,
-        (None, None) => Decimal::ZERO,
+        // Universal Credit paid to the tenant comes monthly in arrears:
+        // the rent since the tenant last paid, up to a month's, may wait
+        // on it (zero for any other account).
+        (None, None) => facts.uc_not_yet_paid.min(corrected).max(Decimal::ZERO),
     };
     let real = corrected - technical;
     let statutory = statutory_threshold(account, rent, opts.law_on);
@@ -680,11 +683,8 @@ fn statutory_arrears(
     real: Decimal,
 ) -> Decimal {
     match (statutory.excludes_unpaid_uc, account.benefit) {
-        // UC paid to the tenant: the rent since the tenant last paid, up to
-        // a month's, may be UC the tenant has not yet been paid.
-        (true, Benefit::Uc) if account.uc_paid_to == UcPaidTo::Tenant => {
-            real - facts.uc_not_yet_paid.min(real).max(Decimal::ZERO)
-        }
+        // UC paid to the tenant: `real` already leaves out the rent since
+        // the tenant last paid, up to a month's (UC not yet paid to them).
         (true, Benefit::Uc) => real,
         _ => facts.dues.rent,
     }

@@ -390,7 +390,15 @@ pub(super) fn doubt_item(item: &'static str, doubt: Option<String>) -> CheckItem
 
 /// What the law leaves out as Universal Credit not yet paid, in words.
 pub(super) fn uc_left_out(a: &Assessment) -> String {
-    let left_out = a.rent_arrears - a.technical_arrears - a.statutory_arrears;
+    // Without an outlook of the landlord's runs, the technical part is
+    // Universal Credit paid to the tenant: the part the law leaves out.
+    let landlord_runs = a.benefit.is_some() || a.first_run.is_some();
+    let technical = if landlord_runs {
+        a.technical_arrears
+    } else {
+        Decimal::ZERO
+    };
+    let left_out = a.rent_arrears - technical - a.statutory_arrears;
     if a.statutory.excludes_unpaid_uc && left_out > Decimal::ZERO {
         format!(
             ", {} owed only because Universal Credit is not yet paid left out",

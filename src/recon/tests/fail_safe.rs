@@ -622,5 +622,12 @@ fn uc_paid_to_the_tenant_is_no_missing_benefit_run() {
     let held = held_for(&r, a);
     assert!(!held.contains(&HoldReason::BenefitStopped), "{held:?}");
     assert!(!held.contains(&HoldReason::BenefitNotYetPaid), "{held:?}");
-    assert_eq!(status_of(&b, &r, "RA2001"), Status::Genuine);
+    // But UC comes to the tenant monthly in arrears: up to a month's rent
+    // since they last paid may wait on it, and without it the 8 weeks
+    // owed fall below the 4-week trigger.
+    assert_eq!(status_of(&b, &r, "RA2001"), Status::TechnicalArrears);
+    let reasons = &assessment(&r, a).reasons;
+    assert_eq!(reasons, &[HoldReason::TechnicalArrears.to_string()]);
+    let technical = assessment(&r, a).technical_arrears;
+    assert_eq!(technical, money("433.33"));
 }
