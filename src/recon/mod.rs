@@ -356,12 +356,7 @@ fn paid_after(
         .into_par_iter()
         .filter(|&i| {
             let p = &data.postings[i];
-            since(p.date)
-                && p.is_credit()
-                && matches!(
-                    p.kind,
-                    model::PostingKind::Payment | model::PostingKind::Benefit
-                )
+            since(p.date) && p.is_cash_credit()
         })
         .filter(|&i| {
             // The same money found on the bank already.
